@@ -1,0 +1,328 @@
+//! [`Catalog`]: every known permission, interned to a dense index.
+
+use std::sync::{Arc, LazyLock};
+
+use crate::caseless::{Caseless, CaselessKey, CaselessMap, caseless_map};
+use crate::generated;
+use crate::parse::{ParseError, Spelling, excerpt, parse};
+use crate::permission::{Permission, PermissionInfo};
+use crate::source::Document;
+use crate::{CatalogRole, GateInfo};
+
+/// Every permission a policy can name, each interned to a dense `u16` index.
+///
+/// [`Catalog::builtin`] holds the five source documents' permissions (see
+/// `catalogs/`). Lookups accept the three spellings in any ASCII case: the API
+/// key, the admin label, and CxEngage flat names. Cloning is cheap (shared).
+///
+/// ```
+/// use permgate::{Catalog, perm};
+///
+/// let catalog = Catalog::builtin();
+/// assert_eq!(catalog.lookup("journey:ACTIONMAP:view"), Some(perm::journey::ACTIONMAP_VIEW));
+/// assert_eq!(catalog.lookup("Journey > Action Map > View"), Some(perm::journey::ACTIONMAP_VIEW));
+/// assert_eq!(catalog.lookup("contacts_read"), Some(perm::cxengage::CONTACTS_READ));
+/// assert_eq!(catalog.lookup("journey:newthing:view"), None);
+/// ```
+#[derive(Clone)]
+pub struct Catalog {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    builtin: &'static [PermissionInfo],
+    extra: Vec<PermissionInfo>,
+    /// Keys, labels and flat names, each to its permission.
+    names: CaselessMap<NameEntry>,
+    /// Normalized `Domain > Entity` label prefixes to the `domain:entity` key
+    /// prefix, so that `Journey > Segment > All` resolves to `journey:segment:*`.
+    entity_labels: CaselessMap<Box<str>>,
+}
+
+/// A value of the name map: the index, and whether the entry is a wildcard
+/// row (kept here so the string path need not load the entry).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct NameEntry {
+    pub(crate) index: u16,
+    pub(crate) wildcard: bool,
+}
+
+static BUILTIN: LazyLock<Catalog> = LazyLock::new(|| {
+    let mut inner = Inner {
+        builtin: &generated::PERMISSIONS,
+        extra: Vec::new(),
+        names: caseless_map(),
+        entity_labels: caseless_map(),
+    };
+    for (index, info) in (0u16..).zip(generated::PERMISSIONS.iter()) {
+        inner.index_names(index, info);
+    }
+    for row in &generated::WILDCARD_ROWS {
+        inner.index_entity_label(row.label, row.key);
+    }
+    Catalog { inner: Arc::new(inner) }
+});
+
+impl Inner {
+    fn index_names(&mut self, index: u16, info: &PermissionInfo) {
+        let entry = NameEntry {
+            index,
+            wildcard: info.key.ends_with(":*"),
+        };
+        self.names.insert(CaselessKey(info.key.as_ref().into()), entry);
+        if let Some(label) = &info.label {
+            self.names.insert(CaselessKey(normalize_label(label).into()), entry);
+            self.index_entity_label(label, &info.key);
+        }
+    }
+
+    fn index_entity_label(&mut self, label: &str, key: &str) {
+        let (Some((label_prefix, _)), Some((key_prefix, _))) = (label.rsplit_once('>'), key.rsplit_once(':')) else {
+            return;
+        };
+        self.entity_labels
+            .insert(CaselessKey(normalize_label(label_prefix).into()), key_prefix.into());
+    }
+}
+
+/// `Journey>Action Map >View` becomes `Journey > Action Map > View`.
+fn normalize_label(label: &str) -> String {
+    label.split('>').map(str::trim).collect::<Vec<_>>().join(" > ")
+}
+
+/// What a grant string resolves to against a catalog.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Resolved<'c> {
+    /// One catalog permission.
+    Known(Permission<'c>),
+    /// A wildcard, as `domain:entity:action` with `*` segments.
+    Pattern(String),
+    /// A well-formed key or flat name that the catalog does not define.
+    Unknown,
+}
+
+impl Catalog {
+    /// The builtin catalog: the permissions of every document under `catalogs/`,
+    /// compiled into the crate. Built once, on first use.
+    pub fn builtin() -> &'static Catalog {
+        &BUILTIN
+    }
+
+    /// How many permissions the catalog holds.
+    pub fn len(&self) -> usize {
+        self.inner.builtin.len() + self.inner.extra.len()
+    }
+
+    /// Whether the catalog holds no permission.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The permission at `index`, if any.
+    pub fn get(&self, index: u16) -> Option<Permission<'_>> {
+        self.info(index).map(|info| Permission::new(index, info))
+    }
+
+    /// Every permission, in index order.
+    pub fn iter(&self) -> impl Iterator<Item = Permission<'_>> + '_ {
+        let inner = &*self.inner;
+        (0u16..)
+            .zip(inner.builtin.iter().chain(&inner.extra))
+            .map(|(index, info)| Permission::new(index, info))
+    }
+
+    /// Finds a permission by API key, label or flat name, ignoring ASCII case.
+    /// Wildcards are not permissions: `journey:segment:*` is `None` (but see
+    /// [`Permission::is_wildcard`] for catalog rows that stand for a whole entity).
+    pub fn lookup(&self, name: &str) -> Option<Permission<'_>> {
+        if name.len() > crate::MAX_PERMISSION_LEN {
+            return None;
+        }
+        self.find(name).and_then(|entry| self.get(entry.index))
+    }
+
+    /// Like [`lookup`](Self::lookup), but says why a string is not a permission.
+    ///
+    /// ```
+    /// use permgate::{Catalog, ParseError};
+    ///
+    /// let catalog = Catalog::builtin();
+    /// assert!(catalog.resolve("routing:queue:join").is_ok());
+    /// assert!(matches!(catalog.resolve("routing:queue"), Err(ParseError::SegmentCount { found: 2, .. })));
+    /// assert!(matches!(catalog.resolve("routing:queue:*"), Err(ParseError::WildcardQuestion { .. })));
+    /// assert!(matches!(catalog.resolve("routing:queue:fly"), Err(ParseError::UnknownPermission { .. })));
+    /// ```
+    pub fn resolve(&self, name: &str) -> Result<Permission<'_>, ParseError> {
+        let spelling = parse(name)?;
+        if spelling.is_wildcard() {
+            return Err(ParseError::WildcardQuestion { input: excerpt(name) });
+        }
+        match (self.lookup(name), spelling) {
+            (Some(permission), _) => Ok(permission),
+            (None, Spelling::Label { .. }) => Err(ParseError::UnknownLabel { input: excerpt(name) }),
+            (None, _) => Err(ParseError::UnknownPermission { input: excerpt(name) }),
+        }
+    }
+
+    /// The source documents of the builtin catalog.
+    pub fn documents(&self) -> &'static [Document] {
+        &generated::DOCUMENTS
+    }
+
+    /// The named roles the source documents define (the four AMI roles, the
+    /// CxEngage custom-role minimum).
+    pub fn roles(&self) -> &'static [CatalogRole] {
+        &generated::ROLES
+    }
+
+    /// A named role of the source documents, by exact name.
+    pub fn role(&self, name: &str) -> Option<&'static CatalogRole> {
+        generated::ROLES.iter().find(|role| role.name == name)
+    }
+
+    /// Every builtin gate, as data (the typed gates are in [`gates`](crate::gates)).
+    pub fn gates(&self) -> &'static [&'static GateInfo] {
+        &generated::GATES
+    }
+
+    /// A builtin gate by name (`AmiStandardUser`), ignoring ASCII case.
+    pub fn gate(&self, name: &str) -> Option<&'static GateInfo> {
+        generated::GATES
+            .iter()
+            .copied()
+            .find(|gate| gate.name.eq_ignore_ascii_case(name))
+    }
+
+    /// The number of builtin permissions, which take indexes `0..builtin_len()`.
+    pub(crate) fn builtin_len(&self) -> usize {
+        self.inner.builtin.len()
+    }
+
+    pub(crate) fn info(&self, index: u16) -> Option<&PermissionInfo> {
+        let index = usize::from(index);
+        let inner = &*self.inner;
+        match index.checked_sub(inner.builtin.len()) {
+            None => inner.builtin.get(index),
+            Some(extra) => inner.extra.get(extra),
+        }
+    }
+
+    /// Whether `permission` belongs to this catalog (builtin ones belong to all).
+    #[inline]
+    pub(crate) fn owns(&self, permission: Permission<'_>) -> bool {
+        usize::from(permission.index()) < self.inner.builtin.len()
+            || self
+                .info(permission.index())
+                .is_some_and(|info| core::ptr::eq(info, permission.info()))
+    }
+
+    /// The entry of an exact name, without validation. The hot path of
+    /// [`Policy::allows_str`](crate::Policy::allows_str).
+    #[inline]
+    pub(crate) fn find(&self, name: &str) -> Option<NameEntry> {
+        if let Some(&entry) = self.inner.names.get(&Caseless(name)) {
+            return Some(entry);
+        }
+        if name.contains('>') {
+            return self.inner.names.get(&Caseless(&normalize_label(name))).copied();
+        }
+        None
+    }
+
+    /// Resolves a grant string: one permission, a wildcard pattern, or a
+    /// well-formed name the catalog does not know.
+    pub(crate) fn resolve_grant(&self, input: &str) -> Result<Resolved<'_>, ParseError> {
+        let spelling = parse(input)?;
+        match spelling {
+            Spelling::Key { domain: "*", .. } => Err(ParseError::DomainWildcard { input: excerpt(input) }),
+            Spelling::Key { domain, entity, action } if spelling.is_wildcard() => {
+                Ok(Resolved::Pattern(format!("{domain}:{entity}:{action}")))
+            }
+            Spelling::Label { domain, entity, .. } => match self.lookup(input) {
+                Some(permission) => Ok(self.known(permission)),
+                None if spelling.is_wildcard() => self
+                    .inner
+                    .entity_labels
+                    .get(&Caseless(&normalize_label(&format!("{domain}>{entity}"))))
+                    .map(|prefix| Resolved::Pattern(format!("{prefix}:*")))
+                    .ok_or_else(|| ParseError::UnknownLabel { input: excerpt(input) }),
+                None => Err(ParseError::UnknownLabel { input: excerpt(input) }),
+            },
+            Spelling::Key { .. } | Spelling::Flat(_) => Ok(self
+                .lookup(input)
+                .map_or(Resolved::Unknown, |permission| self.known(permission))),
+        }
+    }
+
+    /// A catalog row that stands for a whole entity is granted as a pattern.
+    fn known<'c>(&'c self, permission: Permission<'c>) -> Resolved<'c> {
+        if permission.is_wildcard() {
+            Resolved::Pattern(permission.key().to_owned())
+        } else {
+            Resolved::Known(permission)
+        }
+    }
+}
+
+impl core::fmt::Debug for Catalog {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Catalog")
+            .field("builtin", &self.inner.builtin.len())
+            .field("extra", &self.inner.extra.len())
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_permission_is_found_by_key_and_label_in_any_case() {
+        let catalog = Catalog::builtin();
+        for permission in catalog.iter() {
+            assert_eq!(catalog.lookup(permission.key()), Some(permission));
+            assert_eq!(catalog.lookup(&permission.key().to_ascii_uppercase()), Some(permission));
+            if let Some(label) = permission.label() {
+                assert_eq!(catalog.lookup(&label.to_ascii_lowercase()), Some(permission), "{label}");
+                assert_eq!(catalog.lookup(&label.replace(" > ", ">")), Some(permission), "{label}");
+            }
+        }
+    }
+
+    #[test]
+    fn grants_resolve_to_permissions_patterns_or_unknown() {
+        let catalog = Catalog::builtin();
+        let resolve = |s| catalog.resolve_grant(s);
+        assert!(matches!(resolve("Journey > Action Map > View"), Ok(Resolved::Known(_))));
+        assert_eq!(
+            resolve("Journey > Segment > All"),
+            Ok(Resolved::Pattern("journey:segment:*".into()))
+        );
+        assert_eq!(
+            resolve("journey > outcome predictor > all permissions"),
+            Ok(Resolved::Pattern("journey:outcomepredictor:*".into()))
+        );
+        assert_eq!(
+            resolve("Integration > amiPremiumApps > All Permissions"),
+            Ok(Resolved::Pattern("integration:amiPremiumApps:*".into()))
+        );
+        assert_eq!(resolve("journey:*:*"), Ok(Resolved::Pattern("journey:*:*".into())));
+        assert_eq!(resolve("journey:newThing:view"), Ok(Resolved::Unknown));
+        assert_eq!(
+            resolve("NOTES_CREATE_ALL")
+                .ok()
+                .map(|r| matches!(r, Resolved::Known(_))),
+            Some(true)
+        );
+        assert!(matches!(resolve("*:*:*"), Err(ParseError::DomainWildcard { .. })));
+        assert!(matches!(
+            resolve("Journey > Nothing > View"),
+            Err(ParseError::UnknownLabel { .. })
+        ));
+        assert!(matches!(
+            resolve("Journey > Nothing > All"),
+            Err(ParseError::UnknownLabel { .. })
+        ));
+    }
+}

@@ -1,0 +1,332 @@
+//! Gates: what a feature needs. [`Gate`], [`GateInfo`], [`Granted`], [`Denied`].
+
+use core::fmt;
+use core::marker::PhantomData;
+
+use crate::source::Document;
+use crate::{Permission, Policy, Release, RoleId};
+
+pub(crate) mod sealed {
+    /// Only this crate defines gates: a [`Granted`](super::Granted) proof must
+    /// mean what the source documents say.
+    pub trait Sealed {}
+}
+
+/// A feature gate: a type naming the permissions a feature needs.
+///
+/// The trait is sealed; the gates are generated from `catalogs/` into
+/// [`gates`](crate::gates). Use them with [`Policy::check`].
+pub trait Gate: sealed::Sealed + 'static {
+    /// The gate's requirements, as data.
+    const INFO: &'static GateInfo;
+}
+
+/// A gate's requirements, as data: for listing, exporting, and checking a gate
+/// chosen at run time ([`Policy::check_info`]).
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct GateInfo {
+    /// The gate's type name: `AmiStandardUser`.
+    pub name: &'static str,
+    /// What the gate protects and where its set comes from.
+    pub description: &'static str,
+    /// The document the requirements come from.
+    pub document: &'static Document,
+    /// The gate this one adds to (its requirements are included below).
+    pub extends: Option<&'static str>,
+    /// The release [`Policy::check`] checks at: the document's release.
+    pub release: Option<Release>,
+    /// Every permission the feature needs now.
+    pub required: &'static [Permission<'static>],
+    /// Groups where holding any one permission suffices.
+    pub any_of: &'static [&'static [Permission<'static>]],
+    /// Roadmap permissions: required from the given release on.
+    pub roadmap: &'static [(Permission<'static>, Release)],
+    /// `required` as bitset words over the builtin indexes.
+    pub(crate) required_mask: &'static [u64],
+    /// `any_of` as bitset words.
+    pub(crate) any_masks: &'static [&'static [u64]],
+}
+
+impl GateInfo {
+    /// Every permission required at `release` (`None`: every roadmap
+    /// permission too), in catalog order.
+    pub fn required_at(&self, release: Option<Release>) -> impl Iterator<Item = Permission<'static>> + '_ {
+        let roadmap = self
+            .roadmap
+            .iter()
+            .filter(move |(_, from)| release.is_none_or(|at| *from <= at));
+        self.required
+            .iter()
+            .copied()
+            .chain(roadmap.map(|(permission, _)| *permission))
+    }
+}
+
+/// Proof that a role satisfies gate `G` in the policy it borrows.
+///
+/// Only [`Policy::check`] and [`Policy::check_at`] make one: the field is
+/// private and there is no constructor, `Default` or deserialization.
+///
+/// ```compile_fail
+/// use permgate::{Granted, gates::AmiStandardUser};
+/// // error: cannot construct `Granted` with private fields
+/// let forged: Granted<'static, AmiStandardUser> = Granted { policy: todo!(), role: todo!(), gate: todo!() };
+/// ```
+///
+/// ```compile_fail
+/// use permgate::{Granted, gates::AmiStandardUser};
+/// // error: `Granted` does not implement `Default`
+/// let forged: Granted<'static, AmiStandardUser> = Default::default();
+/// ```
+///
+/// A proof cannot outlive its policy:
+///
+/// ```compile_fail
+/// use permgate::{Catalog, Granted, Policy, gates::ActionMapEditor};
+/// let granted: Granted<'_, ActionMapEditor> = {
+///     let policy = Policy::builder(Catalog::builtin()).role("a", ["journey:actionmap:*"]).unwrap().build();
+///     let role = policy.role("a").unwrap();
+///     policy.check::<ActionMapEditor>(role).unwrap()
+/// }; // error: `policy` does not live long enough
+/// # let _ = granted;
+/// ```
+pub struct Granted<'p, G: Gate> {
+    policy: &'p Policy,
+    role: RoleId,
+    gate: PhantomData<fn() -> G>,
+}
+
+impl<'p, G: Gate> Granted<'p, G> {
+    pub(crate) fn new(policy: &'p Policy, role: RoleId) -> Self {
+        Self {
+            policy,
+            role,
+            gate: PhantomData,
+        }
+    }
+
+    /// The role that satisfied the gate.
+    pub fn role(&self) -> RoleId {
+        self.role
+    }
+
+    /// The policy that granted it.
+    pub fn policy(&self) -> &'p Policy {
+        self.policy
+    }
+}
+
+impl<G: Gate> Clone for Granted<'_, G> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<G: Gate> Copy for Granted<'_, G> {}
+
+impl<G: Gate> fmt::Debug for Granted<'_, G> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Granted")
+            .field("gate", &G::INFO.name)
+            .field("role", &self.policy.role_name(self.role))
+            .finish()
+    }
+}
+
+/// Why a role does not satisfy a gate: every missing permission.
+///
+/// ```
+/// use permgate::{Catalog, Policy, gates::ActionMapAnalyticsReport};
+///
+/// let policy = Policy::builder(Catalog::builtin()).role("viewer", ["journey:actionmap:view"])?.build();
+/// let viewer = policy.role("viewer").unwrap();
+/// let denied = policy.check::<ActionMapAnalyticsReport>(viewer).unwrap_err();
+/// assert_eq!(denied.missing().len(), 1);
+/// assert_eq!(denied.missing()[0].key(), "journey:report:view");
+/// assert_eq!(
+///     denied.to_string(),
+///     "role `viewer` does not satisfy gate `ActionMapAnalyticsReport`: missing 1 permission\n  \
+///      - journey:report:view (Journey > Report > View)"
+/// );
+/// # Ok::<(), permgate::BuildError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Denied {
+    gate: &'static str,
+    role: Option<String>,
+    release: Option<Release>,
+    missing: Vec<Permission<'static>>,
+    unmet_any_of: Vec<&'static [Permission<'static>]>,
+}
+
+impl Denied {
+    /// The gate's name.
+    pub fn gate(&self) -> &'static str {
+        self.gate
+    }
+
+    /// The role's name; `None` when the role is not in the policy.
+    pub fn role(&self) -> Option<&str> {
+        self.role.as_deref()
+    }
+
+    /// The release the gate was checked at, if any.
+    pub fn release(&self) -> Option<Release> {
+        self.release
+    }
+
+    /// Every required permission the role lacks, in catalog order.
+    pub fn missing(&self) -> &[Permission<'static>] {
+        &self.missing
+    }
+
+    /// Groups of which the role holds none.
+    pub fn unmet_any_of(&self) -> &[&'static [Permission<'static>]] {
+        &self.unmet_any_of
+    }
+}
+
+fn write_permission(f: &mut fmt::Formatter<'_>, permission: Permission<'_>) -> fmt::Result {
+    match permission.label() {
+        Some(label) => write!(f, "{permission} ({label})"),
+        None => write!(f, "{permission}"),
+    }
+}
+
+impl fmt::Display for Denied {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.role {
+            Some(role) => write!(f, "role `{role}` does not satisfy gate `{}`", self.gate)?,
+            None => return write!(f, "unknown role: not in this policy, so gate `{}` is denied", self.gate),
+        }
+        if let Some(release) = self.release {
+            write!(f, " at release {release}")?;
+        }
+        let count = self.missing.len();
+        if count > 0 {
+            write!(f, ": missing {count} permission{}", if count == 1 { "" } else { "s" })?;
+            for &permission in &self.missing {
+                f.write_str("\n  - ")?;
+                write_permission(f, permission)?;
+            }
+        }
+        for group in &self.unmet_any_of {
+            f.write_str(if count > 0 {
+                "\n  - one of: "
+            } else {
+                ": needs one of: "
+            })?;
+            for (n, &permission) in group.iter().enumerate() {
+                if n > 0 {
+                    f.write_str(", ")?;
+                }
+                write_permission(f, permission)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Denied {}
+
+impl Policy {
+    /// Checks gate `G` at the release of its document: roadmap permissions of
+    /// a later release are not required yet.
+    ///
+    /// ```
+    /// use permgate::{Catalog, Policy, gates::ActionMapEditor};
+    ///
+    /// let policy = Policy::builder(Catalog::builtin())
+    ///     .role("designer", ["Journey > Action Map > All"])?
+    ///     .role("viewer", ["journey:actionmap:view"])?
+    ///     .build();
+    /// assert!(policy.check::<ActionMapEditor>(policy.role("designer").unwrap()).is_ok());
+    /// let denied = policy.check::<ActionMapEditor>(policy.role("viewer").unwrap()).unwrap_err();
+    /// assert_eq!(denied.missing().len(), 3); // add, delete, edit
+    /// # Ok::<(), permgate::BuildError>(())
+    /// ```
+    #[inline]
+    pub fn check<G: Gate>(&self, role: RoleId) -> Result<Granted<'_, G>, Denied> {
+        self.check_at(role, G::INFO.release)
+    }
+
+    /// Checks gate `G` at `release`: roadmap permissions available from that
+    /// release or earlier are required too. `None` requires every roadmap
+    /// permission.
+    ///
+    /// ```
+    /// use permgate::{Catalog, Policy, Release, gates::AmiStandardUser};
+    ///
+    /// let catalog = Catalog::builtin();
+    /// let standard = catalog.role("AMI R3|standard user role").unwrap();
+    /// let without_park = standard.grants.iter().filter(|key| **key != "conversation:email:park");
+    /// let policy = Policy::builder(catalog).role("ami", without_park)?.build();
+    /// let ami = policy.role("ami").unwrap();
+    /// assert!(policy.check::<AmiStandardUser>(ami).is_ok()); // at R3.15, Park is roadmap
+    /// let denied = policy.check_at::<AmiStandardUser>(ami, Some(Release::new(3, 16))).unwrap_err();
+    /// assert_eq!(denied.missing()[0].key(), "conversation:email:park");
+    /// # Ok::<(), permgate::BuildError>(())
+    /// ```
+    #[inline]
+    pub fn check_at<G: Gate>(&self, role: RoleId, release: Option<Release>) -> Result<Granted<'_, G>, Denied> {
+        if self.satisfies(role, G::INFO, release) {
+            Ok(Granted::new(self, role))
+        } else {
+            Err(self.denied(role, G::INFO, release))
+        }
+    }
+
+    /// Checks a gate chosen at run time (from [`Catalog::gate`](crate::Catalog::gate)),
+    /// at `release` as in [`check_at`](Self::check_at). No proof is returned.
+    pub fn check_info(&self, role: RoleId, gate: &'static GateInfo, release: Option<Release>) -> Result<(), Denied> {
+        if self.satisfies(role, gate, release) {
+            Ok(())
+        } else {
+            Err(self.denied(role, gate, release))
+        }
+    }
+
+    #[inline]
+    fn satisfies(&self, role: RoleId, gate: &GateInfo, release: Option<Release>) -> bool {
+        let Some(words) = self.role_words(role) else {
+            return false;
+        };
+        // A mask longer than the role's words would be cut short by `zip`.
+        if gate.required_mask.len() > words.len() {
+            return false;
+        }
+        let all = gate
+            .required_mask
+            .iter()
+            .zip(words)
+            .all(|(mask, word)| mask & !word == 0);
+        let any = gate
+            .any_masks
+            .iter()
+            .all(|group| group.iter().zip(words).any(|(mask, word)| mask & word != 0));
+        let roadmap = gate
+            .roadmap
+            .iter()
+            .all(|&(permission, from)| release.is_some_and(|at| at < from) || self.allows(role, permission));
+        all && any && roadmap
+    }
+
+    /// Builds the explanation, off the hot path.
+    #[cold]
+    fn denied(&self, role: RoleId, gate: &'static GateInfo, release: Option<Release>) -> Denied {
+        let holds = |permission: &Permission<'static>| self.allows(role, *permission);
+        Denied {
+            gate: gate.name,
+            role: self.role_name(role).map(str::to_owned),
+            release,
+            missing: gate.required_at(release).filter(|p| !holds(p)).collect(),
+            unmet_any_of: gate
+                .any_of
+                .iter()
+                .copied()
+                .filter(|group| !group.iter().any(holds))
+                .collect(),
+        }
+    }
+}

@@ -1,0 +1,343 @@
+//! Parsing permission strings in their three spellings, and [`ParseError`].
+
+/// The longest permission string accepted, in bytes. Real keys and labels are
+/// under 100 bytes; anything longer is rejected before it is hashed.
+pub const MAX_PERMISSION_LEN: usize = 256;
+
+/// A syntactically valid permission string, split but not yet resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Spelling<'a> {
+    /// `domain:entity:action`; `*` may stand for a whole entity or action.
+    Key {
+        domain: &'a str,
+        entity: &'a str,
+        action: &'a str,
+    },
+    /// `Domain > Entity > Action` (segments trimmed). `action_is_all` when the
+    /// action is `All` or `All Permissions`.
+    Label {
+        domain: &'a str,
+        entity: &'a str,
+        action: &'a str,
+        action_is_all: bool,
+    },
+    /// A CxEngage flat name: `CONTACTS_READ`.
+    Flat(&'a str),
+}
+
+impl Spelling<'_> {
+    /// Whether the string names more than one permission.
+    pub(crate) fn is_wildcard(&self) -> bool {
+        match *self {
+            Spelling::Key { entity, action, .. } => entity == "*" || action == "*",
+            Spelling::Label { action_is_all, .. } => action_is_all,
+            Spelling::Flat(_) => false,
+        }
+    }
+}
+
+/// Splits and validates `input`. Wildcard rules that depend on use (grant or
+/// question) are checked by the caller.
+pub(crate) fn parse(input: &str) -> Result<Spelling<'_>, ParseError> {
+    if input.is_empty() {
+        return Err(ParseError::Empty);
+    }
+    if input.len() > MAX_PERMISSION_LEN {
+        return Err(ParseError::TooLong {
+            length: input.len(),
+            max: MAX_PERMISSION_LEN,
+        });
+    }
+    if input.contains('>') {
+        parse_label(input)
+    } else if input.contains(':') {
+        parse_key(input)
+    } else {
+        parse_flat(input)
+    }
+}
+
+const SEGMENT_NAMES: [&str; 3] = ["domain", "entity", "action"];
+
+fn parse_key(input: &str) -> Result<Spelling<'_>, ParseError> {
+    let mut segments = [""; 3];
+    let mut count = 0;
+    for (offset, segment) in split_with_offsets(input, ':') {
+        if let Some(slot) = segments.get_mut(count) {
+            *slot = segment;
+        }
+        count += 1;
+        let name = SEGMENT_NAMES.get(count - 1).copied().unwrap_or("extra");
+        if segment.is_empty() {
+            return Err(ParseError::EmptySegment {
+                input: excerpt(input),
+                segment: name,
+            });
+        }
+        if segment == "*" {
+            continue;
+        }
+        if let Some((at, ch)) = segment.char_indices().find(|&(_, c)| !c.is_ascii_alphanumeric()) {
+            return Err(if ch == '*' {
+                ParseError::PartialWildcard {
+                    input: excerpt(input),
+                    segment: name,
+                }
+            } else {
+                ParseError::InvalidChar {
+                    input: excerpt(input),
+                    ch,
+                    offset: offset + at,
+                }
+            });
+        }
+    }
+    if count != 3 {
+        return Err(ParseError::SegmentCount {
+            input: excerpt(input),
+            found: count,
+        });
+    }
+    let [domain, entity, action] = segments;
+    Ok(Spelling::Key { domain, entity, action })
+}
+
+fn parse_label(input: &str) -> Result<Spelling<'_>, ParseError> {
+    if let Some((offset, ch)) = input.char_indices().find(|&(_, c)| c.is_control()) {
+        return Err(ParseError::InvalidChar {
+            input: excerpt(input),
+            ch,
+            offset,
+        });
+    }
+    let mut parts = input.split('>').map(str::trim);
+    let (Some(domain), Some(entity), Some(action), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(ParseError::SegmentCount {
+            input: excerpt(input),
+            found: input.split('>').count(),
+        });
+    };
+    for (part, name) in [domain, entity, action].into_iter().zip(SEGMENT_NAMES) {
+        if part.is_empty() {
+            return Err(ParseError::EmptySegment {
+                input: excerpt(input),
+                segment: name,
+            });
+        }
+    }
+    let action_is_all = action.eq_ignore_ascii_case("All") || action.eq_ignore_ascii_case("All Permissions");
+    Ok(Spelling::Label {
+        domain,
+        entity,
+        action,
+        action_is_all,
+    })
+}
+
+fn parse_flat(input: &str) -> Result<Spelling<'_>, ParseError> {
+    let bad = input
+        .char_indices()
+        .find(|&(at, c)| !(c.is_ascii_alphabetic() || (at > 0 && (c.is_ascii_digit() || c == '_'))));
+    match bad {
+        Some((offset, ch)) => Err(ParseError::InvalidChar {
+            input: excerpt(input),
+            ch,
+            offset,
+        }),
+        None => Ok(Spelling::Flat(input)),
+    }
+}
+
+/// Splits on `separator`, yielding each piece with its byte offset.
+fn split_with_offsets(input: &str, separator: char) -> impl Iterator<Item = (usize, &str)> {
+    let mut offset = 0;
+    input.split(separator).map(move |piece| {
+        let start = offset;
+        offset += piece.len() + separator.len_utf8();
+        (start, piece)
+    })
+}
+
+/// The input as error messages quote it: at most 100 characters.
+pub(crate) fn excerpt(input: &str) -> String {
+    const MAX_CHARS: usize = 100;
+    match input.char_indices().nth(MAX_CHARS) {
+        Some((cut, _)) => format!("{}…", input.get(..cut).unwrap_or_default()),
+        None => input.to_owned(),
+    }
+}
+
+/// Why a permission string was rejected.
+///
+/// Inputs are quoted in the message (at most 100 characters).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ParseError {
+    /// The string is empty.
+    #[error("empty permission string")]
+    Empty,
+    /// The string is longer than [`MAX_PERMISSION_LEN`].
+    #[error("permission string of {length} bytes is longer than the limit of {max}")]
+    TooLong {
+        /// Its length in bytes.
+        length: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// A character that no spelling allows.
+    #[error("invalid character {ch:?} at byte {offset} of `{input}`")]
+    InvalidChar {
+        /// The input.
+        input: String,
+        /// The character.
+        ch: char,
+        /// Its byte offset.
+        offset: usize,
+    },
+    /// Not three segments.
+    #[error("`{input}` has {found} segments; expected three: `domain:entity:action` or `Domain > Entity > Action`")]
+    SegmentCount {
+        /// The input.
+        input: String,
+        /// How many segments it has.
+        found: usize,
+    },
+    /// A segment is empty.
+    #[error("empty {segment} in `{input}`")]
+    EmptySegment {
+        /// The input.
+        input: String,
+        /// `domain`, `entity` or `action`.
+        segment: &'static str,
+    },
+    /// `*` is only allowed as a whole segment.
+    #[error("`*` must be a whole segment, not part of the {segment}, in `{input}`")]
+    PartialWildcard {
+        /// The input.
+        input: String,
+        /// `domain`, `entity` or `action`.
+        segment: &'static str,
+    },
+    /// `*` as a domain: not a Genesys Cloud form.
+    #[error("`{input}` has a wildcard domain; Genesys Cloud grants wildcards only for an entity or an action")]
+    DomainWildcard {
+        /// The input.
+        input: String,
+    },
+    /// A question (as opposed to a grant) named a wildcard.
+    #[error("`{input}` is a wildcard; ask about one permission, wildcards belong to grants")]
+    WildcardQuestion {
+        /// The input.
+        input: String,
+    },
+    /// A label that no catalog defines.
+    #[error("unknown label `{input}`")]
+    UnknownLabel {
+        /// The input.
+        input: String,
+    },
+    /// A well-formed key or name that the catalog does not define, where only
+    /// catalog permissions can be used.
+    #[error("unknown permission `{input}`")]
+    UnknownPermission {
+        /// The input.
+        input: String,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_the_three_spellings() {
+        assert_eq!(
+            parse("journey:actionMap:view"),
+            Ok(Spelling::Key {
+                domain: "journey",
+                entity: "actionMap",
+                action: "view"
+            })
+        );
+        assert_eq!(
+            parse(" Journey >Action Map>  All Permissions "),
+            Ok(Spelling::Label {
+                domain: "Journey",
+                entity: "Action Map",
+                action: "All Permissions",
+                action_is_all: true
+            })
+        );
+        assert_eq!(parse("NOTES_CREATE_ALL"), Ok(Spelling::Flat("NOTES_CREATE_ALL")));
+        assert!(parse("journey:*:*").is_ok_and(|s| s.is_wildcard()));
+        assert!(parse("NOTES_READ_ALL").is_ok_and(|s| !s.is_wildcard()));
+    }
+
+    #[test]
+    fn names_what_is_wrong_and_where() {
+        assert_eq!(parse(""), Err(ParseError::Empty));
+        assert!(matches!(parse("a:b"), Err(ParseError::SegmentCount { found: 2, .. })));
+        assert!(matches!(
+            parse("a:b:c:d"),
+            Err(ParseError::SegmentCount { found: 4, .. })
+        ));
+        assert!(matches!(
+            parse("a::c"),
+            Err(ParseError::EmptySegment { segment: "entity", .. })
+        ));
+        assert!(matches!(
+            parse(":b:c"),
+            Err(ParseError::EmptySegment { segment: "domain", .. })
+        ));
+        assert!(matches!(
+            parse("a:b:"),
+            Err(ParseError::EmptySegment { segment: "action", .. })
+        ));
+        assert!(matches!(
+            parse("a:b*:c"),
+            Err(ParseError::PartialWildcard { segment: "entity", .. })
+        ));
+        assert!(matches!(
+            parse("a:b:c d"),
+            Err(ParseError::InvalidChar { ch: ' ', offset: 5, .. })
+        ));
+        assert!(matches!(
+            parse("a:é:c"),
+            Err(ParseError::InvalidChar {
+                ch: 'é', offset: 2, ..
+            })
+        ));
+        assert!(matches!(parse("A > B"), Err(ParseError::SegmentCount { found: 2, .. })));
+        assert!(matches!(
+            parse("A >  > C"),
+            Err(ParseError::EmptySegment { segment: "entity", .. })
+        ));
+        assert!(matches!(
+            parse("A > B\n > C"),
+            Err(ParseError::InvalidChar { ch: '\n', .. })
+        ));
+        assert!(matches!(
+            parse("_NOTES"),
+            Err(ParseError::InvalidChar { offset: 0, .. })
+        ));
+        assert!(matches!(
+            parse("NOTES-READ"),
+            Err(ParseError::InvalidChar { ch: '-', .. })
+        ));
+        let long = "a".repeat(MAX_PERMISSION_LEN + 1);
+        assert!(matches!(
+            parse(&long),
+            Err(ParseError::TooLong { length: 257, max: 256 })
+        ));
+        assert!(parse(&"a".repeat(MAX_PERMISSION_LEN)).is_ok());
+    }
+
+    #[test]
+    fn messages_quote_a_bounded_excerpt() {
+        let input = format!("{}:b", "é".repeat(120));
+        let message = parse(&input).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(message.contains('…'), "{message}");
+        assert!(message.chars().count() < 200, "{message}");
+    }
+}

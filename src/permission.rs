@@ -1,0 +1,165 @@
+//! [`Permission`]: one interned permission of a [`Catalog`](crate::Catalog),
+//! and what the source documents say about it.
+
+use core::fmt;
+use core::hash::{Hash, Hasher};
+use core::str::FromStr;
+use std::borrow::Cow;
+
+use crate::source::SourceEntry;
+use crate::{Catalog, ParseError};
+
+/// A permission known to a [`Catalog`]: a dense index and the catalog's entry.
+///
+/// `Permission` is `Copy` and two words wide. Builtin permissions take the
+/// first indexes of every catalog, so the typed constants in [`perm`](crate::perm)
+/// are valid with any catalog and any [`Policy`](crate::Policy).
+///
+/// ```
+/// use permgate::{perm, Permission};
+///
+/// let view = perm::journey::ACTIONMAP_VIEW;
+/// assert_eq!(view.key(), "journey:actionmap:view");
+/// assert_eq!(view.label(), Some("Journey > Action Map > View"));
+/// assert_eq!((view.domain(), view.entity(), view.action()), ("journey", "actionmap", "view"));
+///
+/// // Any spelling parses to the same permission (builtin catalog).
+/// let parsed: Permission = "Journey > Action Map > View".parse()?;
+/// assert_eq!(parsed, view);
+/// assert_eq!("JOURNEY:ACTIONMAP:VIEW".parse::<Permission>()?, view);
+/// # Ok::<(), permgate::ParseError>(())
+/// ```
+#[derive(Clone, Copy)]
+pub struct Permission<'c> {
+    index: u16,
+    info: &'c PermissionInfo,
+}
+
+impl<'c> Permission<'c> {
+    pub(crate) const fn new(index: u16, info: &'c PermissionInfo) -> Self {
+        Self { index, info }
+    }
+
+    /// The dense index of this permission in its catalog.
+    pub const fn index(self) -> u16 {
+        self.index
+    }
+
+    /// The key in the catalog's own spelling: `journey:actionmap:view`, or a
+    /// CxEngage flat name such as `CONTACTS_READ`.
+    pub fn key(self) -> &'c str {
+        &self.info.key
+    }
+
+    /// The label admins see (`Journey > Action Map > View`), when a source gives one.
+    pub fn label(self) -> Option<&'c str> {
+        self.info.label.as_deref()
+    }
+
+    /// The domain: `journey` in `journey:actionmap:view`; the whole name for a flat name.
+    pub fn domain(self) -> &'c str {
+        self.segments().0
+    }
+
+    /// The entity: `actionmap` in `journey:actionmap:view`; empty for a flat name.
+    pub fn entity(self) -> &'c str {
+        self.segments().1
+    }
+
+    /// The action: `view` in `journey:actionmap:view`; empty for a flat name.
+    pub fn action(self) -> &'c str {
+        self.segments().2
+    }
+
+    /// What each source document says about this permission, in catalog order.
+    /// Empty for permissions that came from an organization's catalog.
+    pub fn sources(self) -> &'c [SourceEntry] {
+        self.info.sources
+    }
+
+    /// Whether this entry stands for a whole entity (`integration:amiPremiumApps:*`):
+    /// a catalog row whose concrete actions no source names. Only a grant covering
+    /// the pattern gives it, and a question may not name it.
+    pub fn is_wildcard(self) -> bool {
+        self.info.key.ends_with(":*")
+    }
+
+    /// Whether this is a CxEngage-style flat name (`CONTACTS_READ`).
+    pub fn is_flat(self) -> bool {
+        !self.info.key.contains(':')
+    }
+
+    fn segments(self) -> (&'c str, &'c str, &'c str) {
+        let key: &'c str = &self.info.key;
+        let mut parts = key.splitn(3, ':');
+        let domain = parts.next().unwrap_or(key);
+        (domain, parts.next().unwrap_or(""), parts.next().unwrap_or(""))
+    }
+
+    pub(crate) fn info(self) -> &'c PermissionInfo {
+        self.info
+    }
+}
+
+impl PartialEq for Permission<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.index == other.index && core::ptr::eq(self.info, other.info)
+    }
+}
+
+impl Eq for Permission<'_> {}
+
+impl Hash for Permission<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.index.hash(state);
+    }
+}
+
+impl fmt::Debug for Permission<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Permission").field(&self.key()).finish()
+    }
+}
+
+/// Prints the key in the catalog's spelling.
+impl fmt::Display for Permission<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+/// Looks the string up in [`Catalog::builtin`], in any spelling.
+impl FromStr for Permission<'static> {
+    type Err = ParseError;
+
+    fn from_str(input: &str) -> Result<Self, Self::Err> {
+        Catalog::builtin().resolve(input)
+    }
+}
+
+/// A catalog entry. Builtin entries are `static`; entries added from an
+/// organization's catalog are owned by the [`Catalog`].
+#[derive(Debug, Clone)]
+pub(crate) struct PermissionInfo {
+    pub(crate) key: Cow<'static, str>,
+    pub(crate) label: Option<Cow<'static, str>>,
+    pub(crate) sources: &'static [SourceEntry],
+}
+
+impl PermissionInfo {
+    pub(crate) const fn builtin(
+        key: &'static str,
+        label: Option<&'static str>,
+        sources: &'static [SourceEntry],
+    ) -> Self {
+        let label = match label {
+            Some(label) => Some(Cow::Borrowed(label)),
+            None => None,
+        };
+        Self {
+            key: Cow::Borrowed(key),
+            label,
+            sources,
+        }
+    }
+}

@@ -1,0 +1,300 @@
+//! [`Policy`]: roles compiled into bitsets, answering `allows` with one bit test.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::catalog::Catalog;
+use crate::parse::{MAX_PERMISSION_LEN, ParseError, Spelling, excerpt, parse};
+use crate::permission::Permission;
+use crate::role::{GrantError, RoleData};
+
+/// A role of one [`Policy`]. Asking another policy about it answers `false`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RoleId {
+    policy: u64,
+    index: u32,
+}
+
+impl RoleId {
+    /// The role's position in its policy, in the order roles were added.
+    pub fn index(self) -> u32 {
+        self.index
+    }
+}
+
+/// Every policy gets its own id, so a [`RoleId`] cannot be used with another.
+static NEXT_POLICY_ID: AtomicU64 = AtomicU64::new(1);
+
+/// Roles compiled against a [`Catalog`]: answers "does this role allow this
+/// permission?" with one bit test.
+///
+/// Each role is a bitset over the catalog's permission indexes; all roles
+/// share one flat `Vec<u64>`, so the cost of [`allows`](Self::allows) does not
+/// depend on how many roles there are. Wildcard grants are expanded when the
+/// role is added, and kept, so that [`allows_str`](Self::allows_str) also
+/// answers for keys the catalog does not know.
+///
+/// ```
+/// use permgate::{Catalog, Policy, perm};
+///
+/// let policy = Policy::builder(Catalog::builtin())
+///     .role("agent", ["Journey > Action Map > View", "routing:queue:*"])?
+///     .build();
+/// let agent = policy.role("agent").unwrap();
+/// assert!(policy.allows(agent, perm::journey::ACTIONMAP_VIEW));
+/// assert!(!policy.allows(agent, perm::journey::ACTIONMAP_EDIT));
+/// assert_eq!(policy.allows_str(agent, "ROUTING:QUEUE:JOIN"), Ok(true));
+/// assert_eq!(policy.allows_str(agent, "routing:queue:newAction"), Ok(true)); // kept pattern
+/// assert!(policy.allows_str(agent, "routing:queue:*").is_err()); // a question is never a wildcard
+/// # Ok::<(), permgate::BuildError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Policy {
+    id: u64,
+    catalog: Catalog,
+    builtin_len: usize,
+    /// Words per role.
+    stride: usize,
+    /// Role `r` owns `bits[r * stride..(r + 1) * stride]`.
+    bits: Vec<u64>,
+    roles: Vec<RoleData>,
+    names: HashMap<Box<str>, u32>,
+}
+
+impl Policy {
+    /// Starts a policy over `catalog`.
+    pub fn builder(catalog: &Catalog) -> PolicyBuilder {
+        PolicyBuilder {
+            catalog: catalog.clone(),
+            stride: catalog.len().div_ceil(64),
+            bits: Vec::new(),
+            roles: Vec::new(),
+            names: HashMap::new(),
+        }
+    }
+
+    /// The role named `name` (exact match).
+    pub fn role(&self, name: &str) -> Option<RoleId> {
+        self.names.get(name).map(|&index| RoleId { policy: self.id, index })
+    }
+
+    /// The name of `role`, if it belongs to this policy.
+    pub fn role_name(&self, role: RoleId) -> Option<&str> {
+        self.role_data(role).map(|data| &*data.name)
+    }
+
+    /// Every role, in the order they were added.
+    pub fn roles(&self) -> impl ExactSizeIterator<Item = RoleId> + '_ {
+        (0..self.roles.len()).map(|index| RoleId {
+            policy: self.id,
+            index: index as u32,
+        })
+    }
+
+    /// The catalog the policy was compiled against.
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    /// Whether `role` allows `permission`: one bounds-checked word load and a
+    /// mask. `false` for a role of another policy, or a permission of another
+    /// catalog (deny by default).
+    #[inline]
+    pub fn allows(&self, role: RoleId, permission: Permission<'_>) -> bool {
+        let index = usize::from(permission.index());
+        if index >= self.builtin_len && !self.catalog.owns(permission) {
+            return false;
+        }
+        self.bit(role, index)
+    }
+
+    /// Whether `role` allows the permission named by `permission`, in any
+    /// spelling (API key, label, CxEngage flat name) and any ASCII case.
+    ///
+    /// A catalog permission is one hash lookup and a bit test. A well-formed
+    /// key the catalog does not know is answered from the role's wildcard
+    /// patterns and its grants of unknown keys.
+    ///
+    /// # Errors
+    ///
+    /// A malformed string, a wildcard (`routing:queue:*`, `… > All`), or a
+    /// label that no catalog defines.
+    #[inline]
+    pub fn allows_str(&self, role: RoleId, permission: &str) -> Result<bool, ParseError> {
+        if permission.len() > MAX_PERMISSION_LEN {
+            return Err(ParseError::TooLong {
+                length: permission.len(),
+                max: MAX_PERMISSION_LEN,
+            });
+        }
+        match self.catalog.find(permission) {
+            Some(entry) if entry.wildcard => Err(ParseError::WildcardQuestion {
+                input: excerpt(permission),
+            }),
+            Some(entry) => Ok(self.bit(role, usize::from(entry.index))),
+            None => self.allows_unknown(role, permission),
+        }
+    }
+
+    #[cold]
+    fn allows_unknown(&self, role: RoleId, permission: &str) -> Result<bool, ParseError> {
+        let spelling = parse(permission)?;
+        if spelling.is_wildcard() {
+            return Err(ParseError::WildcardQuestion {
+                input: excerpt(permission),
+            });
+        }
+        if let Spelling::Label { .. } = spelling {
+            return Err(ParseError::UnknownLabel {
+                input: excerpt(permission),
+            });
+        }
+        Ok(self.role_data(role).is_some_and(|data| data.allows_unknown(permission)))
+    }
+
+    /// Grants of `role` that the catalog does not know, as granted. Audits list
+    /// them: they stay granted through [`allows_str`](Self::allows_str).
+    pub fn unknown_grants(&self, role: RoleId) -> impl Iterator<Item = &str> {
+        self.role_data(role)
+            .into_iter()
+            .flat_map(|data| data.unknown.iter().map(|key| &**key))
+    }
+
+    /// Every catalog permission `role` allows, in index order.
+    pub fn permissions(&self, role: RoleId) -> impl Iterator<Item = Permission<'_>> {
+        let words = self.role_words(role).unwrap_or_default();
+        self.catalog
+            .iter()
+            .filter(move |p| words_have(words, usize::from(p.index())))
+    }
+
+    #[inline]
+    fn bit(&self, role: RoleId, index: usize) -> bool {
+        self.role_words(role).is_some_and(|words| words_have(words, index))
+    }
+
+    #[inline]
+    pub(crate) fn role_words(&self, role: RoleId) -> Option<&[u64]> {
+        if role.policy != self.id {
+            return None;
+        }
+        let start = role.index as usize * self.stride;
+        self.bits.get(start..start + self.stride)
+    }
+
+    fn role_data(&self, role: RoleId) -> Option<&RoleData> {
+        (role.policy == self.id)
+            .then(|| self.roles.get(role.index as usize))
+            .flatten()
+    }
+}
+
+#[inline]
+fn words_have(words: &[u64], index: usize) -> bool {
+    words
+        .get(index / 64)
+        .is_some_and(|word| (word >> (index % 64)) & 1 == 1)
+}
+
+/// Adds roles to a [`Policy`]; see [`Policy::builder`].
+#[derive(Debug)]
+pub struct PolicyBuilder {
+    catalog: Catalog,
+    stride: usize,
+    bits: Vec<u64>,
+    roles: Vec<RoleData>,
+    names: HashMap<Box<str>, u32>,
+}
+
+impl PolicyBuilder {
+    /// Adds the role `name` with `grants`: permissions in any spelling, and
+    /// wildcard patterns (`journey:segment:*`, `journey:*:*`,
+    /// `Journey > Segment > All`, `… > All Permissions`).
+    ///
+    /// # Errors
+    ///
+    /// An empty or duplicate name, or a grant that is malformed, a domain
+    /// wildcard, or an unknown label. The error names the role and the grant.
+    pub fn role<I, S>(mut self, name: &str, grants: I) -> Result<Self, BuildError>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        self.add_role(name, grants)?;
+        Ok(self)
+    }
+
+    /// Like [`role`](Self::role), by reference; on error the builder is unchanged.
+    ///
+    /// # Errors
+    ///
+    /// As [`role`](Self::role).
+    pub fn add_role<I, S>(&mut self, name: &str, grants: I) -> Result<(), BuildError>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        if name.trim().is_empty() {
+            return Err(BuildError::EmptyRoleName);
+        }
+        if self.names.contains_key(name) {
+            return Err(BuildError::DuplicateRole { role: name.to_owned() });
+        }
+        let index = u32::try_from(self.roles.len()).map_err(|_| BuildError::TooManyRoles)?;
+        let mut words = vec![0u64; self.stride];
+        let role =
+            RoleData::compile(&self.catalog, name, grants, &mut words).map_err(|e: GrantError| BuildError::Grant {
+                role: name.to_owned(),
+                position: e.position,
+                input: e.input,
+                source: e.source,
+            })?;
+        self.bits.extend_from_slice(&words);
+        self.roles.push(role);
+        self.names.insert(name.into(), index);
+        Ok(())
+    }
+
+    /// Finishes the policy.
+    pub fn build(self) -> Policy {
+        Policy {
+            id: NEXT_POLICY_ID.fetch_add(1, Ordering::Relaxed),
+            builtin_len: self.catalog.builtin_len(),
+            catalog: self.catalog,
+            stride: self.stride,
+            bits: self.bits,
+            roles: self.roles,
+            names: self.names,
+        }
+    }
+}
+
+/// Why a role could not be added to a policy.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// A role name is empty or blank.
+    #[error("role name is empty")]
+    EmptyRoleName,
+    /// Two roles have the same name.
+    #[error("duplicate role `{role}`")]
+    DuplicateRole {
+        /// The name.
+        role: String,
+    },
+    /// More roles than a `u32` can index.
+    #[error("too many roles")]
+    TooManyRoles,
+    /// A grant was rejected.
+    #[error("role `{role}`, grant {position} `{input}`: {source}")]
+    Grant {
+        /// The role.
+        role: String,
+        /// The grant's position in the list, from 0.
+        position: usize,
+        /// The grant as given (at most 100 characters).
+        input: String,
+        /// Why.
+        source: ParseError,
+    },
+}

@@ -1,0 +1,112 @@
+//! What the source documents say: [`Document`], [`SourceEntry`], [`CatalogRole`].
+
+use crate::Release;
+
+/// One source document behind the builtin catalog (a vendor help page).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Document {
+    /// Short identifier, the catalog file's name: `predictive-engagement`.
+    pub id: &'static str,
+    /// The document's heading.
+    pub title: &'static str,
+    /// The product it documents: `Predictive Engagement`.
+    pub product: &'static str,
+    /// Who publishes it.
+    pub vendor: &'static str,
+    /// The platform whose permissions it uses.
+    pub platform: &'static str,
+    /// Publication date (`2024-11`), when the document gives one.
+    pub published: Option<&'static str>,
+    /// The product release the document applies to, when it gives one.
+    pub release: Option<Release>,
+    /// The file under `shared/sources/` the catalog was written from.
+    pub source_file: &'static str,
+    /// How the document spells permissions.
+    pub vocabulary: Vocabulary,
+    /// Facts from the document that are not permission rows.
+    pub notes: &'static [&'static str],
+}
+
+/// How a vendor spells permissions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Vocabulary {
+    /// Genesys Cloud: `domain:entity:action`, labels `Domain > Entity > Action`.
+    Genesys,
+    /// CxEngage: flat names such as `CONTACTS_READ`; `_ALL` / `_SELF` are scopes.
+    CxEngage,
+}
+
+/// What one document says about one permission.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SourceEntry {
+    /// The document.
+    pub document: &'static Document,
+    /// A short description of what the permission allows, per this document.
+    pub description: &'static str,
+    /// The section the row sits in.
+    pub section: &'static str,
+    /// Other sections of the same document that list the row again.
+    pub also_in_sections: &'static [&'static str],
+    /// Admin or agent table.
+    pub audience: Audience,
+    /// How well the API key is attested.
+    pub evidence: Evidence,
+    /// The license that holding the permission assigns (and bills), if any.
+    pub license: Option<&'static str>,
+    /// Release notes and caveats (`changed with R3.15`).
+    pub release_notes: &'static [&'static str],
+    /// A roadmap permission: required by gates only from this release on.
+    pub available_from: Option<Release>,
+    /// Set when the document names this permission only through a wildcard row
+    /// (`journey:outcomepredictor:*` implies `journey:outcomepredictor:add`).
+    pub via_wildcard: Option<&'static str>,
+}
+
+/// Who a document's permission table is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Audience {
+    /// Configuration and administration.
+    Admin,
+    /// Agents and desktop users.
+    Agent,
+}
+
+/// How well a permission's API key is attested by public sources.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Evidence {
+    /// Seen in the API, SDK documentation or a real exported role.
+    Verified,
+    /// Follows the documented naming convention; the exact string was not seen.
+    Pattern,
+    /// No source found: kept so requirements can be named, but unconfirmed.
+    Unverified,
+}
+
+/// A named role that a source document defines (`AMI R3|standard user role`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CatalogRole {
+    /// The role's name, as the document prints it.
+    pub name: &'static str,
+    /// What the role is for.
+    pub description: &'static str,
+    /// The document that defines it.
+    pub document: &'static Document,
+    /// The role this one is an add-on to, if any (its grants are not repeated here).
+    pub extends: Option<&'static str>,
+    /// The role's own grants, as API keys (wildcard rows as `entity:*` patterns).
+    pub grants: &'static [&'static str],
+}
+
+/// A document row that grants a whole entity (`Journey > Segment > All`) and
+/// whose concrete actions are known: it is a pattern, not a permission.
+#[derive(Debug, Clone)]
+pub(crate) struct WildcardRow {
+    pub(crate) key: &'static str,
+    pub(crate) label: &'static str,
+}
