@@ -2,16 +2,23 @@
 //!
 //! The string path of [`Policy::allows_str`](crate::Policy::allows_str) looks a
 //! whole permission string up in one hash map without splitting, lowercasing
-//! into a buffer or allocating. Hashing folds ASCII case eight bytes at a time;
-//! equality is `eq_ignore_ascii_case`, so the two agree by construction.
+//! into a buffer or allocating. Stored keys are lowercase; a query is folded
+//! to lowercase eight bytes at a time, both when hashing and when comparing,
+//! so the two agree by construction.
 
 use core::hash::{BuildHasher, Hash, Hasher};
 
-/// An owned key stored in a [`CaselessMap`]: compares and hashes ignoring ASCII case.
-#[derive(Debug, Clone)]
-pub(crate) struct CaselessKey(pub(crate) Box<str>);
+/// An owned key stored in a [`CaselessMap`], kept in ASCII lowercase.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CaselessKey(Box<str>);
 
-/// A borrowed query for a [`CaselessMap`].
+impl CaselessKey {
+    pub(crate) fn new(key: &str) -> Self {
+        Self(key.to_ascii_lowercase().into())
+    }
+}
+
+/// A borrowed query for a [`CaselessMap`], in any ASCII case.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Caseless<'a>(pub(crate) &'a str);
 
@@ -25,27 +32,20 @@ pub(crate) fn caseless_map<V>() -> CaselessMap<V> {
 
 impl Hash for CaselessKey {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        hash_caseless(&self.0, state);
+        state.write_u64(caseless_hash(self.0.as_bytes()));
     }
 }
-
-impl PartialEq for CaselessKey {
-    fn eq(&self, other: &Self) -> bool {
-        self.0.eq_ignore_ascii_case(&other.0)
-    }
-}
-
-impl Eq for CaselessKey {}
 
 impl Hash for Caseless<'_> {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        hash_caseless(self.0, state);
+        state.write_u64(caseless_hash(self.0.as_bytes()));
     }
 }
 
 impl hashbrown::Equivalent<CaselessKey> for Caseless<'_> {
+    #[inline]
     fn equivalent(&self, key: &CaselessKey) -> bool {
-        self.0.eq_ignore_ascii_case(&key.0)
+        eq_folded(self.0.as_bytes(), key.0.as_bytes())
     }
 }
 
@@ -64,27 +64,80 @@ fn fold_ascii_word(word: u64) -> u64 {
     word | (upper >> 2)
 }
 
+/// The little-endian word of up to eight bytes at `at` (zero-padded).
 #[inline]
-fn hash_caseless<H: Hasher>(s: &str, state: &mut H) {
-    let bytes = s.as_bytes();
-    let mut chunks = bytes.chunks_exact(8);
-    for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        state.write_u64(fold_ascii_word(u64::from_le_bytes(word)));
-    }
-    let rest = chunks.remainder();
+fn load(bytes: &[u8], at: usize, len: usize) -> u64 {
     let mut word = [0u8; 8];
-    if let Some(dst) = word.get_mut(..rest.len()) {
-        dst.copy_from_slice(rest);
+    if let (Some(dst), Some(src)) = (word.get_mut(..len), bytes.get(at..at + len)) {
+        dst.copy_from_slice(src);
     }
-    // The length goes into the last word so that "a" and "a\0" differ.
-    state.write_u64(fold_ascii_word(u64::from_le_bytes(word)) ^ (bytes.len() as u64).rotate_left(56));
+    u64::from_le_bytes(word)
 }
 
-/// Builds [`FoldHasher`]s: a fixed, fast multiply-fold hash. Keys come from
-/// catalogs (trusted); queries only probe, so a fixed seed is not a
-/// denial-of-service vector.
+/// The ASCII-lowercased word of up to eight bytes at `at`.
+#[inline]
+fn folded(bytes: &[u8], at: usize, len: usize) -> u64 {
+    fold_ascii_word(load(bytes, at, len))
+}
+
+/// Whether `query`, in any ASCII case, equals `lower`, which is lowercase.
+#[inline]
+fn eq_folded(query: &[u8], lower: &[u8]) -> bool {
+    let len = query.len();
+    if len != lower.len() {
+        return false;
+    }
+    if len < 8 {
+        return folded(query, 0, len) == load(lower, 0, len);
+    }
+    // Whole words, then the last eight bytes (overlapping): no variable-length copy.
+    let mut at = 0;
+    while at + 8 <= len {
+        if folded(query, at, 8) != load(lower, at, 8) {
+            return false;
+        }
+        at += 8;
+    }
+    folded(query, len - 8, 8) == load(lower, len - 8, 8)
+}
+
+const SEED: u64 = 0x243f_6a88_85a3_08d3;
+const K1: u64 = 0x9e37_79b9_7f4a_7c15;
+const K2: u64 = 0x1319_8a2e_0370_7344;
+
+#[inline]
+fn fold_multiply(a: u64, b: u64) -> u64 {
+    let full = u128::from(a) * u128::from(b);
+    (full as u64) ^ ((full >> 64) as u64)
+}
+
+/// Hashes the ASCII-lowercased bytes, sixteen at a time, in two independent
+/// lanes where the string is longer than sixteen bytes (keys are 15 to 60).
+#[inline]
+fn caseless_hash(bytes: &[u8]) -> u64 {
+    let len = bytes.len();
+    let seed = SEED ^ (len as u64).wrapping_mul(K2);
+    if len <= 16 {
+        let (a, b) = if len <= 8 {
+            (folded(bytes, 0, len), 0)
+        } else {
+            (folded(bytes, 0, 8), folded(bytes, len - 8, 8))
+        };
+        return fold_multiply(a ^ seed, b ^ K1);
+    }
+    // Front lane over whole 16-byte blocks; back lane over the last 16 bytes.
+    let mut front = seed;
+    let mut at = 0;
+    while at + 16 < len {
+        front = fold_multiply(folded(bytes, at, 8) ^ front, folded(bytes, at + 8, 8) ^ K1);
+        at += 16;
+    }
+    let back = fold_multiply(folded(bytes, len - 16, 8) ^ seed, folded(bytes, len - 8, 8) ^ K2);
+    fold_multiply(front ^ K2, back ^ K1)
+}
+
+/// Builds [`FoldHasher`]s. Keys come from catalogs (trusted); queries only
+/// probe, so a fixed seed is not a denial-of-service vector.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct FoldBuildHasher;
 
@@ -92,21 +145,14 @@ impl BuildHasher for FoldBuildHasher {
     type Hasher = FoldHasher;
 
     fn build_hasher(&self) -> FoldHasher {
-        FoldHasher(0x243f_6a88_85a3_08d3)
+        FoldHasher(SEED)
     }
 }
 
-/// A word-at-a-time hasher: each word is mixed in with a 128-bit multiply fold.
+/// Finishes a hash that [`caseless_hash`] already computed; other input is
+/// mixed in a word at a time.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct FoldHasher(u64);
-
-const MULTIPLIER: u64 = 0x9e37_79b9_7f4a_7c15;
-
-#[inline]
-fn fold_multiply(a: u64, b: u64) -> u64 {
-    let full = u128::from(a) * u128::from(b);
-    (full as u64) ^ ((full >> 64) as u64)
-}
 
 impl Hasher for FoldHasher {
     #[inline]
@@ -118,7 +164,7 @@ impl Hasher for FoldHasher {
 
     #[inline]
     fn write_u64(&mut self, word: u64) {
-        self.0 = fold_multiply(self.0 ^ word, MULTIPLIER);
+        self.0 = fold_multiply(self.0 ^ word, K1);
     }
 
     #[inline]
@@ -153,17 +199,27 @@ mod tests {
         );
         assert_ne!(hash_of("journey:actionmap:view"), hash_of("journey:actionmap:edit"));
         assert_ne!(hash_of("a"), hash_of("a\0"));
+        for len in 0..80 {
+            let s: String = "abcdefghijKLMNOPQRSTuvwxyz:>".chars().cycle().take(len).collect();
+            assert_eq!(hash_of(&s), hash_of(&s.to_ascii_uppercase()), "{len}");
+            assert!(eq_folded(s.as_bytes(), s.to_ascii_lowercase().as_bytes()));
+            let mut other = s.to_ascii_lowercase().into_bytes();
+            if let Some(last) = other.last_mut() {
+                *last ^= 1;
+                assert!(!eq_folded(s.as_bytes(), &other), "{len}");
+            }
+        }
         assert_ne!(hash_of(""), hash_of("\0"));
     }
 
     #[test]
     fn owned_and_borrowed_keys_agree() {
         let mut map = caseless_map();
-        map.insert(CaselessKey("routing:wrapupCode:view".into()), 7u16);
+        map.insert(CaselessKey::new("routing:wrapupCode:view"), 7u16);
         assert_eq!(map.get(&Caseless("ROUTING:WRAPUPCODE:VIEW")), Some(&7));
         assert_eq!(map.get(&Caseless("routing:wrapupcode:vie")), None);
         // Non-ASCII letters are not folded: Unicode case is not ASCII case.
-        map.insert(CaselessKey("é".into()), 8);
+        map.insert(CaselessKey::new("é"), 8);
         assert_eq!(map.get(&Caseless("É")), None);
     }
 }

@@ -69,9 +69,9 @@ impl Inner {
             index,
             wildcard: info.key.ends_with(":*"),
         };
-        self.names.insert(CaselessKey(info.key.as_ref().into()), entry);
+        self.names.insert(CaselessKey::new(&info.key), entry);
         if let Some(label) = &info.label {
-            self.names.insert(CaselessKey(normalize_label(label).into()), entry);
+            self.names.insert(CaselessKey::new(&normalize_label(label)), entry);
             self.index_entity_label(label, &info.key);
         }
     }
@@ -81,7 +81,7 @@ impl Inner {
             return;
         };
         self.entity_labels
-            .insert(CaselessKey(normalize_label(label_prefix).into()), key_prefix.into());
+            .insert(CaselessKey::new(&normalize_label(label_prefix)), key_prefix.into());
     }
 }
 

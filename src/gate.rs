@@ -330,3 +330,60 @@ impl Policy {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Catalog, perm};
+
+    fn leak_words(permissions: &[Permission<'static>]) -> &'static [u64] {
+        let mut words = vec![0u64; Catalog::builtin().len().div_ceil(64)];
+        for p in permissions {
+            words[usize::from(p.index()) / 64] |= 1 << (p.index() % 64);
+        }
+        Vec::leak(words)
+    }
+
+    /// No builtin gate has an any-of group yet; this one pins the semantics.
+    fn either_gate() -> &'static GateInfo {
+        let required = &[perm::routing::QUEUE_VIEW];
+        let group: &'static [Permission<'static>] = &[perm::routing::QUEUE_JOIN, perm::routing::QUEUE_SEARCH];
+        Box::leak(Box::new(GateInfo {
+            name: "Either",
+            description: "queue view, and join or search",
+            document: &crate::generated::DOCUMENTS[0],
+            extends: None,
+            release: None,
+            required,
+            any_of: Vec::leak(vec![group]),
+            roadmap: &[],
+            required_mask: leak_words(required),
+            any_masks: Vec::leak(vec![leak_words(group)]),
+        }))
+    }
+
+    #[test]
+    fn any_of_groups_need_one_member_each() {
+        let gate = either_gate();
+        let policy = Policy::builder(Catalog::builtin())
+            .role("join", ["routing:queue:view", "routing:queue:join"])
+            .unwrap()
+            .role("search", ["routing:queue:view", "routing:queue:search"])
+            .unwrap()
+            .role("neither", ["routing:queue:view", "routing:queue:edit"])
+            .unwrap()
+            .build();
+        assert!(policy.check_info(policy.role("join").unwrap(), gate, None).is_ok());
+        assert!(policy.check_info(policy.role("search").unwrap(), gate, None).is_ok());
+        let denied = policy
+            .check_info(policy.role("neither").unwrap(), gate, None)
+            .unwrap_err();
+        assert!(denied.missing().is_empty());
+        assert_eq!(denied.unmet_any_of(), [gate.any_of[0]]);
+        assert_eq!(
+            denied.to_string(),
+            "role `neither` does not satisfy gate `Either`: needs one of: \
+             routing:queue:join (Routing > Queue > Join), routing:queue:search (Routing > Queue > Search)"
+        );
+    }
+}
