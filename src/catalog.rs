@@ -4,6 +4,7 @@ use std::sync::{Arc, LazyLock};
 
 use crate::caseless::{Caseless, CaselessKey, CaselessMap, caseless_map};
 use crate::generated;
+use crate::json::{self, JsonError};
 use crate::parse::{ParseError, Spelling, excerpt, parse};
 use crate::permission::{Permission, PermissionInfo};
 use crate::source::Document;
@@ -29,9 +30,14 @@ pub struct Catalog {
     inner: Arc<Inner>,
 }
 
+#[derive(Clone)]
 struct Inner {
     builtin: &'static [PermissionInfo],
     extra: Vec<PermissionInfo>,
+    /// Per index: what an organization's catalog says about the permission.
+    flags: Vec<OrgFlags>,
+    /// Domain to the indexes of its permissions, for wildcard expansion.
+    domains: CaselessMap<Vec<u16>>,
     /// Keys, labels and flat names, each to its permission.
     names: CaselessMap<NameEntry>,
     /// Normalized `Domain > Entity` label prefixes to the `domain:entity` key
@@ -47,10 +53,20 @@ pub(crate) struct NameEntry {
     pub(crate) wildcard: bool,
 }
 
+/// What an organization's catalog says about one permission; `None` where it
+/// says nothing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct OrgFlags {
+    pub(crate) division_aware: Option<bool>,
+    pub(crate) allows_conditions: Option<bool>,
+}
+
 static BUILTIN: LazyLock<Catalog> = LazyLock::new(|| {
     let mut inner = Inner {
         builtin: &generated::PERMISSIONS,
         extra: Vec::new(),
+        flags: vec![OrgFlags::default(); generated::PERMISSIONS.len()],
+        domains: caseless_map(),
         names: caseless_map(),
         entity_labels: caseless_map(),
     };
@@ -65,6 +81,9 @@ static BUILTIN: LazyLock<Catalog> = LazyLock::new(|| {
 
 impl Inner {
     fn index_names(&mut self, index: u16, info: &PermissionInfo) {
+        if let Some((domain, _)) = info.key.split_once(':') {
+            self.domains.entry(CaselessKey::new(domain)).or_default().push(index);
+        }
         let entry = NameEntry {
             index,
             wildcard: info.key.ends_with(":*"),
@@ -82,6 +101,95 @@ impl Inner {
         };
         self.entity_labels
             .insert(CaselessKey::new(&normalize_label(label_prefix)), key_prefix.into());
+    }
+}
+
+impl Inner {
+    fn add_org_page(&mut self, page: &serde_json::Value, path: &json::Path) -> Result<(), JsonError> {
+        let page_object = json::object(page, path)?;
+        let entities_path = path.field("entities");
+        let entities = json::array(json::required(page_object, path, "entities")?, &entities_path)?;
+        for (n, entity) in entities.iter().enumerate() {
+            let entity_path = entities_path.index(n);
+            let entity_object = json::object(entity, &entity_path)?;
+            let map_path = entity_path.field("permissionMap");
+            let Some(map) = json::optional(entity_object, "permissionMap") else {
+                continue;
+            };
+            for (entity_type, actions) in json::object(map, &map_path)? {
+                let actions_path = map_path.field(entity_type);
+                for (m, action) in json::array(actions, &actions_path)?.iter().enumerate() {
+                    self.add_org_permission(action, &actions_path.index(m))?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn add_org_permission(&mut self, action: &serde_json::Value, path: &json::Path) -> Result<(), JsonError> {
+        let object = json::object(action, path)?;
+        let field = |name| json::required(object, path, name).and_then(|v| json::string(v, &path.field(name)));
+        let key = format!("{}:{}:{}", field("domain")?, field("entityType")?, field("action")?);
+        let permission_error = |source| JsonError::Permission {
+            path: path.to_string(),
+            source,
+        };
+        match parse(&key).map_err(permission_error)? {
+            Spelling::Key { .. } if !key.contains('*') => {}
+            _ => return Err(json::invalid(path, format!("`{key}` is not one concrete permission"))),
+        }
+        let label = json::optional_string(object, path, "label")?;
+        let flags = OrgFlags {
+            division_aware: json::optional_bool(object, path, "divisionAware")?,
+            allows_conditions: json::optional_bool(object, path, "allowsConditions")?,
+        };
+        let index = match self.names.get(&Caseless(&key)) {
+            Some(entry) => entry.index,
+            None => {
+                let index = u16::try_from(self.builtin.len() + self.extra.len()).map_err(|_| JsonError::TooMany {
+                    path: path.to_string(),
+                    max: usize::from(u16::MAX),
+                })?;
+                let info = PermissionInfo {
+                    key: key.into(),
+                    label: None,
+                    sources: &[],
+                };
+                self.index_names(index, &info);
+                self.extra.push(info);
+                self.flags.push(OrgFlags::default());
+                index
+            }
+        };
+        if let Some(label) =
+            label.filter(|label| parse(label).is_ok_and(|s| matches!(s, Spelling::Label { .. }) && !s.is_wildcard()))
+        {
+            self.add_label(index, label);
+        }
+        if let Some(slot) = self.flags.get_mut(usize::from(index)) {
+            slot.division_aware = flags.division_aware.or(slot.division_aware);
+            slot.allows_conditions = flags.allows_conditions.or(slot.allows_conditions);
+        }
+        Ok(())
+    }
+
+    /// Gives an organization permission its label, unless it has one or the
+    /// label already names another permission.
+    fn add_label(&mut self, index: u16, label: &str) {
+        let Some(extra) = usize::from(index).checked_sub(self.builtin.len()) else {
+            return;
+        };
+        let normalized = normalize_label(label);
+        if self.names.contains_key(&Caseless(&normalized)) {
+            return;
+        }
+        if let Some(info) = self.extra.get_mut(extra).filter(|info| info.label.is_none()) {
+            info.label = Some(normalized.clone().into());
+            let key = info.key.clone();
+            self.names
+                .insert(CaselessKey::new(&normalized), NameEntry { index, wildcard: false });
+            self.index_entity_label(&normalized, &key);
+        }
     }
 }
 
@@ -191,6 +299,74 @@ impl Catalog {
             .iter()
             .copied()
             .find(|gate| gate.name.eq_ignore_ascii_case(name))
+    }
+
+    /// Adds the permissions of an organization's catalog: the response of
+    /// `GET /api/v2/authorization/permissions`, one page (an object with
+    /// `entities`) or several (an array of such objects).
+    ///
+    /// Builtin permissions keep their indexes, so typed constants stay valid;
+    /// a key the builtin catalog already has only records what the
+    /// organization says of it (`divisionAware`, `allowsConditions`, a label
+    /// where the builtin has none).
+    ///
+    /// ```
+    /// use permgate::{Catalog, perm};
+    ///
+    /// let org = r#"{"entities": [{"domain": "routing", "permissionMap": {"queue": [
+    ///     {"domain": "routing", "entityType": "queue", "action": "view", "divisionAware": true},
+    ///     {"domain": "routing", "entityType": "queue", "action": "readonly", "divisionAware": false}
+    /// ]}}]}"#;
+    /// let catalog = Catalog::builtin().with_org_catalog(org)?;
+    /// assert_eq!(catalog.len(), Catalog::builtin().len() + 1);
+    /// assert_eq!(catalog.lookup("routing:queue:view"), Some(perm::routing::QUEUE_VIEW));
+    /// let readonly = catalog.lookup("routing:queue:readonly").unwrap();
+    /// assert!(!catalog.is_division_aware(readonly));
+    /// # Ok::<(), permgate::JsonError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// A document that is too large, not JSON, or not of this shape; an entry
+    /// whose key does not parse; more than 65,535 permissions in all. The
+    /// error names the JSON path.
+    pub fn with_org_catalog(&self, json: &str) -> Result<Catalog, JsonError> {
+        let document = json::parse_document(json)?;
+        let mut inner = (*self.inner).clone();
+        let root = json::Path::root();
+        match &document {
+            serde_json::Value::Array(pages) => {
+                for (n, page) in pages.iter().enumerate() {
+                    inner.add_org_page(page, &root.index(n))?;
+                }
+            }
+            page => inner.add_org_page(page, &root)?,
+        }
+        Ok(Catalog { inner: Arc::new(inner) })
+    }
+
+    /// Whether `permission` is division-aware. Where no catalog says, it is
+    /// treated as division-aware: the safe side.
+    pub fn is_division_aware(&self, permission: Permission<'_>) -> bool {
+        self.flags(permission).division_aware.unwrap_or(true)
+    }
+
+    /// Whether the organization's catalog says `permission` accepts
+    /// conditions (`None` where no catalog says).
+    pub fn allows_conditions(&self, permission: Permission<'_>) -> Option<bool> {
+        self.flags(permission).allows_conditions
+    }
+
+    fn flags(&self, permission: Permission<'_>) -> OrgFlags {
+        let flags = self
+            .owns(permission)
+            .then(|| self.inner.flags.get(usize::from(permission.index())));
+        flags.flatten().copied().unwrap_or_default()
+    }
+
+    /// The indexes of the permissions of `domain` (any case), for expansion.
+    pub(crate) fn domain_indexes(&self, domain: &str) -> &[u16] {
+        self.inner.domains.get(&Caseless(domain)).map_or(&[], Vec::as_slice)
     }
 
     /// The number of builtin permissions, which take indexes `0..builtin_len()`.

@@ -3,21 +3,28 @@
 
 mod caseless;
 mod catalog;
+mod condition;
 mod gate;
 #[rustfmt::skip]
 mod generated;
+pub mod genesys;
+mod json;
 mod parse;
 mod permission;
 mod policy;
 mod release;
 mod role;
 mod source;
+mod subject;
 
 pub use catalog::Catalog;
+pub use condition::{Condition, Operand, OperandKind, Operator};
 pub use gate::{Denied, Gate, GateInfo, Granted};
 pub use generated::{gates, perm};
+pub use json::{JsonError, MAX_CONDITION_DEPTH, MAX_JSON_BYTES};
 pub use parse::{MAX_PERMISSION_LEN, ParseError};
 pub use permission::Permission;
-pub use policy::{BuildError, Policy, PolicyBuilder, RoleId};
+pub use policy::{BuildError, Decision, Policy, PolicyBuilder, RoleId};
 pub use release::{Release, ReleaseParseError};
 pub use source::{Audience, CatalogRole, Document, Evidence, SourceEntry, Vocabulary};
+pub use subject::{Subject, UnknownRole};

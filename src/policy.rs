@@ -3,10 +3,14 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use std::sync::Arc;
+
 use crate::catalog::Catalog;
+use crate::condition::Condition;
+use crate::genesys::RoleSpec;
 use crate::parse::{MAX_PERMISSION_LEN, ParseError, Spelling, excerpt, parse};
 use crate::permission::Permission;
-use crate::role::{GrantError, RoleData};
+use crate::role::{ConditionalGrant, GrantSet, RoleData};
 
 /// A role of one [`Policy`]. Asking another policy about it answers `false`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -149,7 +153,95 @@ impl Policy {
                 input: excerpt(permission),
             });
         }
-        Ok(self.role_data(role).is_some_and(|data| data.allows_unknown(permission)))
+        Ok(self
+            .role_data(role)
+            .is_some_and(|data| data.granted.allows_unknown(permission)))
+    }
+
+    /// The full decision for `role` and `permission`: allowed, allowed only
+    /// under conditions the caller must evaluate (conditional grants of role
+    /// JSON), or denied. [`allows`](Self::allows) is `true` only for
+    /// [`Decision::Allowed`].
+    ///
+    /// ```
+    /// use permgate::{Catalog, Decision, Policy, genesys::RoleFile, perm};
+    ///
+    /// let role = r#"{"name": "queue supervisor", "permissionPolicies": [
+    ///   {"domain": "routing", "entityName": "queue", "actionSet": ["view"], "allowConditions": false},
+    ///   {"domain": "routing", "entityName": "queue", "actionSet": ["edit"], "allowConditions": true,
+    ///    "resourceConditionNode": {"variableName": "Queue.id", "operator": "IN",
+    ///      "operands": [{"type": "QUEUE", "queue": {"id": "q-1"}}]}}]}"#;
+    /// let file = RoleFile::parse(role)?;
+    /// let mut builder = Policy::builder(Catalog::builtin());
+    /// builder.add_role_spec(&file.roles[0])?;
+    /// let policy = builder.build();
+    /// let supervisor = policy.role("queue supervisor").unwrap();
+    /// assert_eq!(policy.decide(supervisor, perm::routing::QUEUE_VIEW), Decision::Allowed);
+    /// assert!(!policy.allows(supervisor, perm::routing::QUEUE_EDIT));
+    /// let Decision::AllowedIf(conditions) = policy.decide(supervisor, perm::routing::QUEUE_EDIT) else { panic!() };
+    /// assert_eq!(conditions[0].to_string(), "Queue.id IN [QUEUE q-1]");
+    /// assert_eq!(policy.decide(supervisor, perm::routing::QUEUE_JOIN), Decision::Denied);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn decide(&self, role: RoleId, permission: Permission<'_>) -> Decision<'_> {
+        if self.allows(role, permission) {
+            return Decision::Allowed;
+        }
+        let Some(data) = self.role_data(role).filter(|_| self.catalog.owns(permission)) else {
+            return Decision::Denied;
+        };
+        Decision::from_conditions(
+            data.conditional
+                .iter()
+                .filter(|grant| grant.grants.has(permission.index()))
+                .map(|g| &*g.condition),
+        )
+    }
+
+    /// [`decide`](Self::decide) for a permission in any spelling.
+    ///
+    /// # Errors
+    ///
+    /// As [`allows_str`](Self::allows_str).
+    pub fn decide_str(&self, role: RoleId, permission: &str) -> Result<Decision<'_>, ParseError> {
+        if self.allows_str(role, permission)? {
+            return Ok(Decision::Allowed);
+        }
+        let Some(data) = self.role_data(role) else {
+            return Ok(Decision::Denied);
+        };
+        let index = self.catalog.find(permission).map(|entry| entry.index);
+        let applies = |grant: &&ConditionalGrant| match index {
+            Some(index) => grant.grants.has(index),
+            None => grant.grants.allows_unknown(permission),
+        };
+        Ok(Decision::from_conditions(
+            data.conditional.iter().filter(applies).map(|g| &*g.condition),
+        ))
+    }
+
+    /// Legacy flat `permissions[]` of the role's JSON: reported, never granted.
+    pub fn legacy_permissions(&self, role: RoleId) -> impl Iterator<Item = &str> {
+        self.role_data(role)
+            .into_iter()
+            .flat_map(|data| data.legacy.iter().map(|p| &**p))
+    }
+
+    /// The conditional grants of `role`: the catalog permissions each covers
+    /// (wildcards expanded) and the condition.
+    pub fn conditional_grants(&self, role: RoleId) -> impl Iterator<Item = (Vec<Permission<'_>>, &Condition)> {
+        self.role_data(role).into_iter().flat_map(move |data| {
+            data.conditional.iter().map(move |grant| {
+                let covered = self.catalog.iter().filter(|p| grant.grants.has(p.index())).collect();
+                (covered, &*grant.condition)
+            })
+        })
+    }
+
+    pub(crate) fn role_data(&self, role: RoleId) -> Option<&RoleData> {
+        (role.policy == self.id)
+            .then(|| self.roles.get(role.index as usize))
+            .flatten()
     }
 
     /// Grants of `role` that the catalog does not know, as granted. Audits list
@@ -157,7 +249,7 @@ impl Policy {
     pub fn unknown_grants(&self, role: RoleId) -> impl Iterator<Item = &str> {
         self.role_data(role)
             .into_iter()
-            .flat_map(|data| data.unknown.iter().map(|key| &**key))
+            .flat_map(|data| data.granted.unknown.iter().map(|key| &**key))
     }
 
     /// Every catalog permission `role` allows, in index order.
@@ -180,12 +272,6 @@ impl Policy {
         }
         let start = role.index as usize * self.stride;
         self.bits.get(start..start + self.stride)
-    }
-
-    fn role_data(&self, role: RoleId) -> Option<&RoleData> {
-        (role.policy == self.id)
-            .then(|| self.roles.get(role.index as usize))
-            .flatten()
     }
 }
 
@@ -234,24 +320,79 @@ impl PolicyBuilder {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
+        let mut role = self.new_role(name, None)?;
+        for (position, grant) in grants.into_iter().enumerate() {
+            let grant = grant.as_ref();
+            role.granted
+                .add(&self.catalog, grant)
+                .map_err(|source| BuildError::Grant {
+                    role: name.to_owned(),
+                    position,
+                    input: excerpt(grant),
+                    source,
+                })?;
+        }
+        self.push(role)
+    }
+
+    /// Adds a role read from Genesys Cloud role JSON (see
+    /// [`RoleFile`](crate::genesys::RoleFile)): unconditional policies become
+    /// grants, policies with a `resourceConditionNode` become conditional
+    /// grants, legacy `permissions[]` are kept and reported, never granted.
+    ///
+    /// # Errors
+    ///
+    /// As [`role`](Self::role); `position` counts the role's grants in
+    /// document order (each action of each policy).
+    pub fn add_role_spec(&mut self, spec: &RoleSpec) -> Result<(), BuildError> {
+        let mut role = self.new_role(&spec.name, spec.description.as_deref())?;
+        let mut position = 0;
+        for policy in &spec.policies {
+            let mut conditional = policy.condition.as_ref().map(|_| GrantSet::new(&self.catalog));
+            for key in policy.keys() {
+                let grants = conditional.as_mut().unwrap_or(&mut role.granted);
+                grants.add(&self.catalog, &key).map_err(|source| BuildError::Grant {
+                    role: spec.name.clone(),
+                    position,
+                    input: excerpt(&key),
+                    source,
+                })?;
+                position += 1;
+            }
+            if let (Some(grants), Some(condition)) = (conditional, &policy.condition) {
+                role.conditional.push(ConditionalGrant {
+                    grants,
+                    condition: Arc::new(condition.clone()),
+                });
+            }
+        }
+        role.legacy = spec.legacy_permissions.iter().map(|p| p.as_str().into()).collect();
+        self.push(role)
+    }
+
+    fn new_role(&self, name: &str, description: Option<&str>) -> Result<RoleData, BuildError> {
         if name.trim().is_empty() {
             return Err(BuildError::EmptyRoleName);
         }
         if self.names.contains_key(name) {
             return Err(BuildError::DuplicateRole { role: name.to_owned() });
         }
+        Ok(RoleData {
+            name: name.into(),
+            description: description.map(Into::into),
+            granted: GrantSet::new(&self.catalog),
+            conditional: Vec::new(),
+            legacy: Vec::new(),
+        })
+    }
+
+    fn push(&mut self, mut role: RoleData) -> Result<(), BuildError> {
         let index = u32::try_from(self.roles.len()).map_err(|_| BuildError::TooManyRoles)?;
-        let mut words = vec![0u64; self.stride];
-        let role =
-            RoleData::compile(&self.catalog, name, grants, &mut words).map_err(|e: GrantError| BuildError::Grant {
-                role: name.to_owned(),
-                position: e.position,
-                input: e.input,
-                source: e.source,
-            })?;
-        self.bits.extend_from_slice(&words);
+        let words = std::mem::take(&mut role.granted.words);
+        self.bits
+            .extend(words.iter().copied().chain(core::iter::repeat(0)).take(self.stride));
+        self.names.insert(role.name.clone(), index);
         self.roles.push(role);
-        self.names.insert(name.into(), index);
         Ok(())
     }
 
@@ -266,6 +407,34 @@ impl PolicyBuilder {
             roles: self.roles,
             names: self.names,
         }
+    }
+}
+
+/// The full answer of [`Policy::decide`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision<'p> {
+    /// Allowed unconditionally.
+    Allowed,
+    /// Allowed only where one of these conditions holds for the resource
+    /// (each comes from a conditional grant); the caller evaluates them.
+    AllowedIf(Vec<&'p Condition>),
+    /// Not allowed.
+    Denied,
+}
+
+impl<'p> Decision<'p> {
+    fn from_conditions(conditions: impl Iterator<Item = &'p Condition>) -> Self {
+        let conditions: Vec<&Condition> = conditions.collect();
+        if conditions.is_empty() {
+            Decision::Denied
+        } else {
+            Decision::AllowedIf(conditions)
+        }
+    }
+
+    /// Whether the decision is [`Decision::Allowed`].
+    pub fn is_allowed(&self) -> bool {
+        matches!(self, Decision::Allowed)
     }
 }
 

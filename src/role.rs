@@ -1,6 +1,9 @@
 //! Compiling a role's grants into a bitset and its side tables.
 
+use std::sync::Arc;
+
 use crate::catalog::{Catalog, Resolved};
+use crate::condition::Condition;
 use crate::parse::ParseError;
 use crate::permission::Permission;
 
@@ -8,9 +11,9 @@ use crate::permission::Permission;
 /// in the spelling it was granted with. `None` stands for `*`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Pattern {
-    domain: Box<str>,
-    entity: Option<Box<str>>,
-    action: Option<Box<str>>,
+    pub(crate) domain: Box<str>,
+    pub(crate) entity: Option<Box<str>>,
+    pub(crate) action: Option<Box<str>>,
 }
 
 impl Pattern {
@@ -43,12 +46,22 @@ impl Pattern {
     fn covers_permission(&self, permission: Permission<'_>) -> bool {
         !permission.is_flat() && self.covers(permission.domain(), permission.entity(), permission.action())
     }
+
+    /// The pattern as a key: `journey:*:*`.
+    pub(crate) fn key(&self) -> String {
+        let star = |segment: &Option<Box<str>>| segment.as_deref().unwrap_or("*").to_owned();
+        format!("{}:{}:{}", self.domain, star(&self.entity), star(&self.action))
+    }
 }
 
-/// A compiled role's side tables: what the bitset cannot hold.
-#[derive(Debug, Clone)]
-pub(crate) struct RoleData {
-    pub(crate) name: Box<str>,
+/// Grants compiled against a catalog: a bitset of catalog permissions, and
+/// what the bitset cannot hold.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct GrantSet {
+    /// One bit per catalog permission; wildcards expanded.
+    pub(crate) words: Vec<u64>,
+    /// Catalog permissions granted by name, for export in wildcard form.
+    pub(crate) exact: Vec<u16>,
     /// Wildcard grants, kept so that keys unknown to the catalog but under a
     /// pattern are still allowed by the string API.
     pub(crate) patterns: Vec<Pattern>,
@@ -56,59 +69,59 @@ pub(crate) struct RoleData {
     pub(crate) unknown: Vec<Box<str>>,
 }
 
-/// Why one grant of a role was rejected: its position and the parse error.
-#[derive(Debug)]
-pub(crate) struct GrantError {
-    pub(crate) position: usize,
-    pub(crate) input: String,
-    pub(crate) source: ParseError,
-}
+impl GrantSet {
+    pub(crate) fn new(catalog: &Catalog) -> Self {
+        Self {
+            words: vec![0; catalog.len().div_ceil(64)],
+            ..Self::default()
+        }
+    }
 
-impl RoleData {
-    /// Resolves every grant against `catalog` and sets the granted bits in
-    /// `words` (the role's zeroed slice of the policy's bitset). Wildcards are
-    /// expanded here, once.
-    pub(crate) fn compile<I, S>(catalog: &Catalog, name: &str, grants: I, words: &mut [u64]) -> Result<Self, GrantError>
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<str>,
-    {
-        let mut role = Self {
-            name: name.into(),
-            patterns: Vec::new(),
-            unknown: Vec::new(),
-        };
-        for (position, grant) in grants.into_iter().enumerate() {
-            let grant = grant.as_ref();
-            let error = |source| GrantError {
-                position,
-                input: crate::parse::excerpt(grant),
-                source,
-            };
-            match catalog.resolve_grant(grant).map_err(error)? {
-                Resolved::Known(permission) => set_bit(words, permission.index()),
-                Resolved::Pattern(key) => {
-                    let pattern = Pattern::new(&key).ok_or_else(|| {
-                        error(ParseError::SegmentCount {
-                            input: crate::parse::excerpt(grant),
-                            found: key.split(':').count(),
-                        })
-                    })?;
-                    for permission in catalog.iter().filter(|p| pattern.covers_permission(*p)) {
-                        set_bit(words, permission.index());
-                    }
-                    if !role.patterns.contains(&pattern) {
-                        role.patterns.push(pattern);
-                    }
+    /// Adds one grant in any spelling. Wildcards are expanded here, once.
+    pub(crate) fn add(&mut self, catalog: &Catalog, grant: &str) -> Result<(), ParseError> {
+        match catalog.resolve_grant(grant)? {
+            Resolved::Known(permission) => {
+                self.set(permission.index());
+                if !self.exact.contains(&permission.index()) {
+                    self.exact.push(permission.index());
                 }
-                Resolved::Unknown => {
-                    if !role.unknown.iter().any(|known| known.eq_ignore_ascii_case(grant)) {
-                        role.unknown.push(grant.into());
-                    }
+            }
+            Resolved::Pattern(key) => {
+                let pattern = Pattern::new(&key).ok_or_else(|| ParseError::SegmentCount {
+                    input: crate::parse::excerpt(grant),
+                    found: key.split(':').count(),
+                })?;
+                let domain = catalog.domain_indexes(&pattern.domain);
+                let covered = domain
+                    .iter()
+                    .filter_map(|&i| catalog.get(i))
+                    .filter(|p| pattern.covers_permission(*p));
+                for permission in covered {
+                    self.set(permission.index());
+                }
+                if !self.patterns.contains(&pattern) {
+                    self.patterns.push(pattern);
+                }
+            }
+            Resolved::Unknown => {
+                if !self.unknown.iter().any(|known| known.eq_ignore_ascii_case(grant)) {
+                    self.unknown.push(grant.into());
                 }
             }
         }
-        Ok(role)
+        Ok(())
+    }
+
+    fn set(&mut self, index: u16) {
+        if let Some(word) = self.words.get_mut(usize::from(index) / 64) {
+            *word |= 1 << (index % 64);
+        }
+    }
+
+    pub(crate) fn has(&self, index: u16) -> bool {
+        self.words
+            .get(usize::from(index) / 64)
+            .is_some_and(|word| (word >> (index % 64)) & 1 == 1)
     }
 
     /// Whether a well-formed key or flat name that the catalog does not know
@@ -125,10 +138,24 @@ impl RoleData {
     }
 }
 
-fn set_bit(words: &mut [u64], index: u16) {
-    if let Some(word) = words.get_mut(usize::from(index) / 64) {
-        *word |= 1 << (index % 64);
-    }
+/// A grant that holds only under a condition.
+#[derive(Debug, Clone)]
+pub(crate) struct ConditionalGrant {
+    pub(crate) grants: GrantSet,
+    pub(crate) condition: Arc<Condition>,
+}
+
+/// A compiled role's side tables: everything but its unconditional bitset,
+/// which lives in the policy's flat bitset.
+#[derive(Debug, Clone)]
+pub(crate) struct RoleData {
+    pub(crate) name: Box<str>,
+    pub(crate) description: Option<Box<str>>,
+    /// Unconditional grants; `words` is moved into the policy at build time.
+    pub(crate) granted: GrantSet,
+    pub(crate) conditional: Vec<ConditionalGrant>,
+    /// Legacy flat `permissions[]` of role JSON: kept and reported, never granted.
+    pub(crate) legacy: Vec<Box<str>>,
 }
 
 #[cfg(test)]
@@ -141,6 +168,7 @@ mod tests {
         assert!(entity.covers("JOURNEY", "Segment", "view"));
         assert!(!entity.covers("journey", "segments", "view"));
         assert!(!entity.covers("journeys", "segment", "view"));
+        assert_eq!(entity.key(), "journey:segment:*");
         let domain = Pattern::new("journey:*:*").unwrap();
         assert!(domain.covers("journey", "anything", "at_all"));
         assert!(!domain.covers("routing", "queue", "view"));
@@ -148,5 +176,26 @@ mod tests {
         assert!(action.covers("journey", "segment", "view"));
         assert!(!action.covers("journey", "segment", "viewer"));
         assert!(Pattern::new("a:b").is_none());
+    }
+
+    #[test]
+    fn grant_sets_keep_what_the_bitset_cannot_hold() {
+        let catalog = Catalog::builtin();
+        let mut set = GrantSet::new(catalog);
+        for grant in [
+            "routing:queue:view",
+            "ROUTING:QUEUE:VIEW",
+            "journey:*:*",
+            "ui:x:view",
+            "UI:X:VIEW",
+        ] {
+            set.add(catalog, grant).unwrap();
+        }
+        assert_eq!(set.exact, [crate::perm::routing::QUEUE_VIEW.index()]);
+        assert_eq!(set.patterns.len(), 1);
+        assert_eq!(set.unknown, ["ui:x:view".into()] as [Box<str>; 1]);
+        assert!(set.has(crate::perm::journey::SEGMENT_VIEW.index()));
+        assert!(set.allows_unknown("journey:new:thing") && set.allows_unknown("ui:X:view"));
+        assert!(!set.allows_unknown("ui:x:edit"));
     }
 }

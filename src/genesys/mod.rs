@@ -1,0 +1,15 @@
+//! Genesys Cloud JSON in and out: roles, subjects, and role bodies to create.
+//!
+//! The shapes are those of the Platform API: `GET /api/v2/authorization/roles`
+//! (one role, an array, or a listing `{"entities": [...]}`),
+//! `GET /api/v2/authorization/subjects/{id}`, and the body of
+//! `POST /api/v2/authorization/roles`. Fields permgate does not use are
+//! ignored; every error names the JSON path of the problem.
+
+mod export;
+mod roles;
+mod subjects;
+
+pub use export::{ExportError, Form, export_gate, export_role};
+pub use roles::{MAX_POLICIES_PER_ROLE, MAX_ROLES_PER_FILE, PolicySpec, RoleFile, RoleFileError, RoleSpec};
+pub use subjects::{Division, SubjectGrant, SubjectSpec};

@@ -1,0 +1,270 @@
+//! Role JSON as `GET /api/v2/authorization/roles[/{id}]` returns it.
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use crate::condition::Condition;
+use crate::json::{self, JsonError, Path};
+use crate::parse::{ParseError, Spelling, parse};
+
+/// The most roles one document may hold.
+pub const MAX_ROLES_PER_FILE: usize = 100_000;
+
+/// The most permission policies one role may hold.
+pub const MAX_POLICIES_PER_ROLE: usize = 10_000;
+
+/// A role as the Genesys Cloud API returns it. Fields the API returns and
+/// permgate does not use are ignored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RoleSpec {
+    /// `id`, when present.
+    pub id: Option<String>,
+    /// `name`.
+    pub name: String,
+    /// `description`, when present.
+    pub description: Option<String>,
+    /// `permissionPolicies` (`policies` in a subject's grants).
+    pub policies: Vec<PolicySpec>,
+    /// Legacy flat `permissions[]`: kept and reported, never turned into grants.
+    pub legacy_permissions: Vec<String>,
+}
+
+/// One entry of a role's `permissionPolicies`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PolicySpec {
+    /// `domain`.
+    pub domain: String,
+    /// `entityName`; `*` for every entity of the domain.
+    pub entity: String,
+    /// `actionSet`; `*` for every action of the entity.
+    pub actions: Vec<String>,
+    /// `allowConditions` as the API reports it.
+    pub allow_conditions: bool,
+    /// `resourceConditionNode`: when present the policy grants only under it.
+    pub condition: Option<Condition>,
+}
+
+impl PolicySpec {
+    /// The policy's grants as keys: `domain:entity:action` for each action.
+    pub fn keys(&self) -> impl Iterator<Item = String> + '_ {
+        self.actions
+            .iter()
+            .map(|action| format!("{}:{}:{action}", self.domain, self.entity))
+    }
+}
+
+/// The roles of one role-JSON document: those that loaded, and an error for
+/// each that did not. One bad role never hides the others.
+///
+/// Accepts one role object, an array of roles, or a listing
+/// (`{"entities": [...]}`).
+///
+/// ```
+/// use permgate::genesys::RoleFile;
+///
+/// let file = RoleFile::parse(r#"{"entities": [
+///   {"name": "agent", "permissionPolicies": [
+///     {"domain": "routing", "entityName": "queue", "actionSet": ["join", "view"]}]},
+///   {"name": "broken", "permissionPolicies": [
+///     {"domain": "routing", "entityName": "queue", "actionSet": []}]}
+/// ]}"#)?;
+/// assert_eq!(file.roles.len(), 1);
+/// assert_eq!(file.roles[0].policies[0].keys().collect::<Vec<_>>(), ["routing:queue:join", "routing:queue:view"]);
+/// assert_eq!(
+///     file.errors[0].to_string(),
+///     "role 1 `broken`: `$.entities[1].permissionPolicies[0].actionSet`: empty action set"
+/// );
+/// # Ok::<(), permgate::JsonError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RoleFile {
+    /// The roles that loaded, in document order.
+    pub roles: Vec<RoleSpec>,
+    /// One error per role that did not load.
+    pub errors: Vec<RoleFileError>,
+}
+
+/// Why one role of a [`RoleFile`] did not load.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("role {position}{}: {error}", name.as_ref().map(|n| format!(" `{n}`")).unwrap_or_default())]
+#[non_exhaustive]
+pub struct RoleFileError {
+    /// The role's position in the document, from 0.
+    pub position: usize,
+    /// Its name, when it has a readable one.
+    pub name: Option<String>,
+    /// What is wrong, and where.
+    #[source]
+    pub error: JsonError,
+}
+
+impl RoleFile {
+    /// Reads a role-JSON document.
+    ///
+    /// # Errors
+    ///
+    /// Only for the document as a whole: too large, not JSON, or not a role,
+    /// an array of roles or a listing. Problems inside a role are reported in
+    /// [`errors`](Self::errors).
+    pub fn parse(text: &str) -> Result<Self, JsonError> {
+        let document = json::parse_document(text)?;
+        let root = Path::root();
+        let (items, items_path): (&[Value], Path) = match &document {
+            Value::Array(items) => (items, root),
+            Value::Object(object) if object.contains_key("entities") => {
+                let path = root.field("entities");
+                (json::array(json::required(object, &root, "entities")?, &path)?, path)
+            }
+            Value::Object(_) => (core::slice::from_ref(&document), root),
+            other => {
+                return Err(json::wrong_type(
+                    &root,
+                    "a role, an array of roles, or a listing",
+                    other,
+                ));
+            }
+        };
+        if items.len() > MAX_ROLES_PER_FILE {
+            return Err(JsonError::TooMany {
+                path: items_path.to_string(),
+                max: MAX_ROLES_PER_FILE,
+            });
+        }
+        let single = matches!(document, Value::Object(ref o) if !o.contains_key("entities"));
+        let mut file = RoleFile {
+            roles: Vec::new(),
+            errors: Vec::new(),
+        };
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for (position, item) in items.iter().enumerate() {
+            let path = if single {
+                items_path.clone()
+            } else {
+                items_path.index(position)
+            };
+            let name = item.get("name").and_then(Value::as_str).map(str::to_owned);
+            let role = RoleSpec::from_value(item, &path).and_then(|role| match seen.get(&role.name) {
+                Some(first) => Err(json::invalid(
+                    &path.field("name"),
+                    format!("duplicate role name; first at position {first}"),
+                )),
+                None => Ok(role),
+            });
+            match role {
+                Ok(role) => {
+                    seen.insert(role.name.clone(), position);
+                    file.roles.push(role);
+                }
+                Err(error) => file.errors.push(RoleFileError { position, name, error }),
+            }
+        }
+        Ok(file)
+    }
+
+    /// The role named `name`, if it loaded.
+    pub fn role(&self, name: &str) -> Option<&RoleSpec> {
+        self.roles.iter().find(|role| role.name == name)
+    }
+}
+
+impl RoleSpec {
+    /// Reads one role object (`permissionPolicies`, or `policies` as in a
+    /// subject's grants).
+    pub(crate) fn from_value(value: &Value, path: &Path) -> Result<Self, JsonError> {
+        let object = json::object(value, path)?;
+        let name = json::string(json::required(object, path, "name")?, &path.field("name"))?;
+        if name.trim().is_empty() {
+            return Err(json::invalid(&path.field("name"), "empty role name"));
+        }
+        let (field, policies) = match json::optional(object, "permissionPolicies") {
+            Some(policies) => ("permissionPolicies", Some(policies)),
+            None => ("policies", json::optional(object, "policies")),
+        };
+        let policies_path = path.field(field);
+        let policies = match policies {
+            None => &[][..],
+            Some(policies) => json::array(policies, &policies_path)?,
+        };
+        if policies.len() > MAX_POLICIES_PER_ROLE {
+            return Err(JsonError::TooMany {
+                path: policies_path.to_string(),
+                max: MAX_POLICIES_PER_ROLE,
+            });
+        }
+        let policies = policies
+            .iter()
+            .enumerate()
+            .map(|(n, policy)| PolicySpec::from_value(policy, &policies_path.index(n)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let legacy_path = path.field("permissions");
+        let legacy = match json::optional(object, "permissions") {
+            None => Vec::new(),
+            Some(list) => json::array(list, &legacy_path)?
+                .iter()
+                .enumerate()
+                .map(|(n, p)| json::string(p, &legacy_path.index(n)).map(str::to_owned))
+                .collect::<Result<_, _>>()?,
+        };
+        Ok(RoleSpec {
+            id: json::optional_string(object, path, "id")?.map(str::to_owned),
+            name: name.to_owned(),
+            description: json::optional_string(object, path, "description")?.map(str::to_owned),
+            policies,
+            legacy_permissions: legacy,
+        })
+    }
+}
+
+impl PolicySpec {
+    fn from_value(value: &Value, path: &Path) -> Result<Self, JsonError> {
+        let object = json::object(value, path)?;
+        let text = |field: &'static str| json::string(json::required(object, path, field)?, &path.field(field));
+        let (domain, entity) = (text("domain")?, text("entityName")?);
+        let actions_path = path.field("actionSet");
+        let actions = json::array(json::required(object, path, "actionSet")?, &actions_path)?;
+        if actions.is_empty() {
+            return Err(json::invalid(&actions_path, "empty action set"));
+        }
+        let actions = actions
+            .iter()
+            .enumerate()
+            .map(|(n, action)| {
+                let action_path = actions_path.index(n);
+                let action = json::string(action, &action_path)?;
+                check_key(&format!("{domain}:{entity}:{action}"), &action_path)?;
+                Ok(action.to_owned())
+            })
+            .collect::<Result<Vec<_>, JsonError>>()?;
+        let condition = json::optional(object, "resourceConditionNode")
+            .map(|node| Condition::from_json(node, &path.field("resourceConditionNode")))
+            .transpose()?;
+        Ok(PolicySpec {
+            domain: domain.to_owned(),
+            entity: entity.to_owned(),
+            actions,
+            allow_conditions: json::optional_bool(object, path, "allowConditions")?.unwrap_or(false),
+            condition,
+        })
+    }
+}
+
+/// A policy's grant must be one `domain:entity:action` key, wildcards only
+/// as a whole entity or action.
+fn check_key(key: &str, path: &Path) -> Result<(), JsonError> {
+    let error = |source| JsonError::Permission {
+        path: path.to_string(),
+        source,
+    };
+    match parse(key).map_err(error)? {
+        Spelling::Key { domain: "*", .. } => Err(error(ParseError::DomainWildcard { input: key.to_owned() })),
+        Spelling::Key { .. } => Ok(()),
+        _ => Err(error(ParseError::SegmentCount {
+            input: key.to_owned(),
+            found: key.split(':').count(),
+        })),
+    }
+}

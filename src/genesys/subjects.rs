@@ -1,0 +1,131 @@
+//! Subjects as `GET /api/v2/authorization/subjects/{id}` returns them: the
+//! roles a user holds, each in a division or in all divisions.
+
+use serde_json::Value;
+
+use super::RoleSpec;
+use crate::json::{self, JsonError, Path};
+
+/// Where a subject's grant applies.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Division {
+    /// Every division, current and future (division id `*`).
+    All,
+    /// One division, by id.
+    Id(String),
+}
+
+impl Division {
+    /// The division of a grant: `*` means all divisions.
+    pub fn new(id: &str) -> Self {
+        if id == "*" {
+            Division::All
+        } else {
+            Division::Id(id.to_owned())
+        }
+    }
+
+    /// Whether a grant in this division applies in division `id`.
+    pub fn covers(&self, id: &str) -> bool {
+        match self {
+            Division::All => true,
+            Division::Id(own) => own == id,
+        }
+    }
+}
+
+/// One grant of a subject: a role, in a division.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SubjectGrant {
+    /// The role, with its policies.
+    pub role: RoleSpec,
+    /// Where it applies.
+    pub division: Division,
+}
+
+/// A subject (user or group) and its grants.
+///
+/// ```
+/// use permgate::genesys::{Division, SubjectSpec};
+///
+/// let subject = SubjectSpec::parse(r#"{"id": "u-1", "name": "Ana", "grants": [
+///   {"division": {"id": "d-east", "name": "East"},
+///    "role": {"id": "r-1", "name": "queue viewer", "policies": [
+///      {"domain": "routing", "entityName": "queue", "actionSet": ["view"]}]}},
+///   {"division": {"id": "*"}, "role": {"id": "r-2", "name": "agent", "policies": []}}
+/// ]}"#)?;
+/// assert_eq!(subject.grants.len(), 2);
+/// assert_eq!(subject.grants[0].division, Division::Id("d-east".into()));
+/// assert_eq!(subject.grants[1].division, Division::All);
+/// # Ok::<(), permgate::JsonError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SubjectSpec {
+    /// `id`, when present.
+    pub id: Option<String>,
+    /// `name`, when present.
+    pub name: Option<String>,
+    /// `grants`, in document order.
+    pub grants: Vec<SubjectGrant>,
+}
+
+impl SubjectSpec {
+    /// Reads a subject document.
+    ///
+    /// # Errors
+    ///
+    /// Too large, not JSON, or not of the subject shape (the error names the
+    /// JSON path). A subject is all or nothing: a grant that does not load
+    /// would change what the subject may do in some division.
+    pub fn parse(text: &str) -> Result<Self, JsonError> {
+        let document = json::parse_document(text)?;
+        let root = Path::root();
+        let object = json::object(&document, &root)?;
+        let grants_path = root.field("grants");
+        let grants = json::array(json::required(object, &root, "grants")?, &grants_path)?
+            .iter()
+            .enumerate()
+            .map(|(n, grant)| SubjectGrant::from_value(grant, &grants_path.index(n)))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(SubjectSpec {
+            id: json::optional_string(object, &root, "id")?.map(str::to_owned),
+            name: json::optional_string(object, &root, "name")?.map(str::to_owned),
+            grants,
+        })
+    }
+
+    /// The subject's roles, each once (by name), in document order.
+    pub fn roles(&self) -> impl Iterator<Item = &RoleSpec> {
+        self.grants
+            .iter()
+            .enumerate()
+            .filter(|(n, grant)| {
+                !self
+                    .grants
+                    .iter()
+                    .take(*n)
+                    .any(|earlier| earlier.role.name == grant.role.name)
+            })
+            .map(|(_, grant)| &grant.role)
+    }
+}
+
+impl SubjectGrant {
+    fn from_value(value: &Value, path: &Path) -> Result<Self, JsonError> {
+        let object = json::object(value, path)?;
+        let role = RoleSpec::from_value(json::required(object, path, "role")?, &path.field("role"))?;
+        let division_path = path.field("division");
+        let division = json::object(json::required(object, path, "division")?, &division_path)?;
+        let id = json::string(
+            json::required(division, &division_path, "id")?,
+            &division_path.field("id"),
+        )?;
+        Ok(SubjectGrant {
+            role,
+            division: Division::new(id),
+        })
+    }
+}
