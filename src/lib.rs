@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+mod audit;
 mod caseless;
 mod catalog;
 mod condition;
@@ -17,6 +18,7 @@ mod role;
 mod source;
 mod subject;
 
+pub use audit::RoleAudit;
 pub use catalog::Catalog;
 pub use condition::{Condition, Operand, OperandKind, Operator};
 pub use gate::{Denied, Gate, GateInfo, Granted};

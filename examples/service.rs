@@ -1,0 +1,2 @@
+//! Example service (placeholder).
+fn main() {}

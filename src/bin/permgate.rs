@@ -1,0 +1,2 @@
+//! The permgate admin CLI (placeholder).
+fn main() {}
