@@ -6,6 +6,7 @@ mod caseless;
 mod catalog;
 mod condition;
 mod gate;
+mod handle;
 #[rustfmt::skip]
 mod generated;
 pub mod genesys;
@@ -23,6 +24,7 @@ pub use catalog::Catalog;
 pub use condition::{Condition, Operand, OperandKind, Operator};
 pub use gate::{Denied, Gate, GateInfo, Granted};
 pub use generated::{gates, perm};
+pub use handle::PolicyHandle;
 pub use json::{JsonError, MAX_CONDITION_DEPTH, MAX_JSON_BYTES};
 pub use parse::{MAX_PERMISSION_LEN, ParseError};
 pub use permission::Permission;

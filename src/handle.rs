@@ -1,0 +1,81 @@
+//! [`PolicyHandle`]: swap in a new policy while handlers keep deciding.
+
+use std::sync::Arc;
+
+use arc_swap::{ArcSwap, Guard};
+
+use crate::Policy;
+
+/// A shared, hot-reloadable [`Policy`].
+///
+/// Readers take a snapshot with [`load`](Self::load) and decide against it:
+/// every answer from one snapshot comes from one policy, never a mix. A
+/// reload builds and validates the new policy first, off to the side; only
+/// then is it swapped in, atomically. Readers never wait for a writer (the
+/// swap is lock-free, `arc-swap`), and a failed reload leaves the old policy
+/// in place and returns the error.
+///
+/// ```
+/// use permgate::{BuildError, Catalog, Policy, PolicyHandle, perm};
+///
+/// let build = |grants: &[&str]| Policy::builder(Catalog::builtin()).role("agent", grants).map(|b| b.build());
+/// let handle = PolicyHandle::new(build(&["routing:queue:view"])?);
+///
+/// let snapshot = handle.load();
+/// let agent = snapshot.role("agent").unwrap();
+/// assert!(!snapshot.allows(agent, perm::routing::QUEUE_JOIN));
+///
+/// handle.reload(|_current| build(&["routing:queue:*"]))?;
+/// let fresh = handle.load();
+/// assert!(fresh.allows(fresh.role("agent").unwrap(), perm::routing::QUEUE_JOIN));
+///
+/// // A reload that fails validation keeps the old policy.
+/// assert!(handle.reload(|_| build(&["*:*:*"])).is_err());
+/// let kept = handle.load();
+/// assert!(kept.allows(kept.role("agent").unwrap(), perm::routing::QUEUE_JOIN));
+/// # Ok::<(), BuildError>(())
+/// ```
+#[derive(Debug)]
+pub struct PolicyHandle {
+    current: ArcSwap<Policy>,
+}
+
+impl PolicyHandle {
+    /// A handle serving `policy`.
+    pub fn new(policy: Policy) -> Self {
+        Self {
+            current: ArcSwap::from_pointee(policy),
+        }
+    }
+
+    /// A snapshot of the current policy. Cheap; hold it for one request, not
+    /// for the life of the program (it keeps an old policy alive).
+    pub fn load(&self) -> Guard<Arc<Policy>> {
+        self.current.load()
+    }
+
+    /// The current policy as an `Arc`, for holding longer than a request.
+    pub fn load_full(&self) -> Arc<Policy> {
+        self.current.load_full()
+    }
+
+    /// Replaces the policy with `policy`.
+    pub fn store(&self, policy: Policy) {
+        self.current.store(Arc::new(policy));
+    }
+
+    /// Builds a new policy from the current one with `build`; on success
+    /// swaps it in, on error keeps the current policy and returns the error.
+    /// Reloads are not serialized: of two concurrent reloads, the last to
+    /// finish wins.
+    ///
+    /// # Errors
+    ///
+    /// Whatever `build` returns.
+    pub fn reload<E>(&self, build: impl FnOnce(&Policy) -> Result<Policy, E>) -> Result<(), E> {
+        let current = self.current.load_full();
+        let next = build(&current)?;
+        self.current.store(Arc::new(next));
+        Ok(())
+    }
+}
