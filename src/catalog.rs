@@ -146,10 +146,13 @@ impl Inner {
         let index = match self.names.get(&Caseless(&key)) {
             Some(entry) => entry.index,
             None => {
-                let index = u16::try_from(self.builtin.len() + self.extra.len()).map_err(|_| JsonError::TooMany {
-                    path: path.to_string(),
-                    max: usize::from(u16::MAX),
-                })?;
+                let index = u16::try_from(self.builtin.len() + self.extra.len())
+                    .ok()
+                    .filter(|&index| index < u16::MAX)
+                    .ok_or_else(|| JsonError::TooMany {
+                        path: path.to_string(),
+                        max: usize::from(u16::MAX),
+                    })?;
                 let info = PermissionInfo {
                     key: key.into(),
                     label: None,
