@@ -5,7 +5,7 @@ use std::sync::{Arc, LazyLock};
 use crate::caseless::{Caseless, CaselessKey, CaselessMap, caseless_map};
 use crate::generated;
 use crate::json::{self, JsonError};
-use crate::parse::{ParseError, Spelling, excerpt, parse};
+use crate::parse::{ParseError, Spelling, excerpt, parse, trim_spaces};
 use crate::permission::{Permission, PermissionInfo};
 use crate::source::Document;
 use crate::{CatalogRole, GateInfo};
@@ -198,7 +198,7 @@ impl Inner {
 
 /// `Journey>Action Map >View` becomes `Journey > Action Map > View`.
 fn normalize_label(label: &str) -> String {
-    label.split('>').map(str::trim).collect::<Vec<_>>().join(" > ")
+    label.split('>').map(trim_spaces).collect::<Vec<_>>().join(" > ")
 }
 
 /// What a grant string resolves to against a catalog.

@@ -29,7 +29,7 @@ impl Spelling<'_> {
     /// Whether the string names more than one permission.
     pub(crate) fn is_wildcard(&self) -> bool {
         match *self {
-            Spelling::Key { entity, action, .. } => entity == "*" || action == "*",
+            Spelling::Key { domain, entity, action } => domain == "*" || entity == "*" || action == "*",
             Spelling::Label { action_is_all, .. } => action_is_all,
             Spelling::Flat(_) => false,
         }
@@ -60,14 +60,20 @@ pub(crate) fn parse(input: &str) -> Result<Spelling<'_>, ParseError> {
 const SEGMENT_NAMES: [&str; 3] = ["domain", "entity", "action"];
 
 fn parse_key(input: &str) -> Result<Spelling<'_>, ParseError> {
+    let found = input.split(':').count();
+    if found != 3 {
+        return Err(ParseError::SegmentCount {
+            input: excerpt(input),
+            found,
+        });
+    }
     let mut segments = [""; 3];
-    let mut count = 0;
-    for (offset, segment) in split_with_offsets(input, ':') {
-        if let Some(slot) = segments.get_mut(count) {
-            *slot = segment;
-        }
-        count += 1;
-        let name = SEGMENT_NAMES.get(count - 1).copied().unwrap_or("extra");
+    for ((slot, (offset, segment)), name) in segments
+        .iter_mut()
+        .zip(split_with_offsets(input, ':'))
+        .zip(SEGMENT_NAMES)
+    {
+        *slot = segment;
         if segment.is_empty() {
             return Err(ParseError::EmptySegment {
                 input: excerpt(input),
@@ -92,12 +98,6 @@ fn parse_key(input: &str) -> Result<Spelling<'_>, ParseError> {
             });
         }
     }
-    if count != 3 {
-        return Err(ParseError::SegmentCount {
-            input: excerpt(input),
-            found: count,
-        });
-    }
     let [domain, entity, action] = segments;
     Ok(Spelling::Key { domain, entity, action })
 }
@@ -110,7 +110,7 @@ fn parse_label(input: &str) -> Result<Spelling<'_>, ParseError> {
             offset,
         });
     }
-    let mut parts = input.split('>').map(str::trim);
+    let mut parts = input.split('>').map(trim_spaces);
     let (Some(domain), Some(entity), Some(action), None) = (parts.next(), parts.next(), parts.next(), parts.next())
     else {
         return Err(ParseError::SegmentCount {
@@ -147,6 +147,11 @@ fn parse_flat(input: &str) -> Result<Spelling<'_>, ParseError> {
         }),
         None => Ok(Spelling::Flat(input)),
     }
+}
+
+/// Trims ASCII spaces only: other whitespace is not part of any spelling.
+pub(crate) fn trim_spaces(s: &str) -> &str {
+    s.trim_matches(' ')
 }
 
 /// Splits on `separator`, yielding each piece with its byte offset.
