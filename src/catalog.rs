@@ -176,23 +176,31 @@ impl Inner {
         Ok(())
     }
 
-    /// Gives an organization permission its label, unless it has one or the
-    /// label already names another permission.
+    /// Records the label an organization's catalog gives a permission that
+    /// has none, unless the label already names another permission. The label
+    /// becomes a name lookups and grants accept; an organization permission
+    /// also reports it from [`Permission::label`] (a builtin entry is static).
     fn add_label(&mut self, index: u16, label: &str) {
-        let Some(extra) = usize::from(index).checked_sub(self.builtin.len()) else {
-            return;
-        };
         let normalized = normalize_label(label);
         if self.names.contains_key(&Caseless(&normalized)) {
             return;
         }
-        if let Some(info) = self.extra.get_mut(extra).filter(|info| info.label.is_none()) {
+        let info = match usize::from(index).checked_sub(self.builtin.len()) {
+            None => self.builtin.get(usize::from(index)),
+            Some(extra) => self.extra.get(extra),
+        };
+        let Some(key) = info.filter(|info| info.label.is_none()).map(|info| info.key.clone()) else {
+            return;
+        };
+        if let Some(info) = usize::from(index)
+            .checked_sub(self.builtin.len())
+            .and_then(|i| self.extra.get_mut(i))
+        {
             info.label = Some(normalized.clone().into());
-            let key = info.key.clone();
-            self.names
-                .insert(CaselessKey::new(&normalized), NameEntry { index, wildcard: false });
-            self.index_entity_label(&normalized, &key);
         }
+        self.names
+            .insert(CaselessKey::new(&normalized), NameEntry { index, wildcard: false });
+        self.index_entity_label(&normalized, &key);
     }
 }
 
@@ -310,8 +318,8 @@ impl Catalog {
     ///
     /// Builtin permissions keep their indexes, so typed constants stay valid;
     /// a key the builtin catalog already has only records what the
-    /// organization says of it (`divisionAware`, `allowsConditions`, a label
-    /// where the builtin has none).
+    /// organization says of it (`divisionAware`, `allowsConditions`, and a
+    /// label where the builtin has none, as a name lookups accept).
     ///
     /// ```
     /// use permgate::{Catalog, perm};
