@@ -1,2 +1,381 @@
-//! The permgate admin CLI (placeholder).
-fn main() {}
+//! `permgate`: audit Genesys Cloud role files from the command line.
+//!
+//! Every command reads role JSON as the Genesys Cloud API returns it (one
+//! role, an array of roles, or a listing `{"entities": [...]}`); `-` reads
+//! standard input. Output is an aligned table, or with `--json` one JSON
+//! document whose schema the command's `--help` documents (field names are
+//! snake_case and stable; `format_version` changes only when a field changes
+//! meaning or goes away).
+//!
+//! Exit codes: 0 success (all granted, all allowed, files equal), 1 a
+//! negative answer (a gate denied, a permission not allowed unconditionally,
+//! files differ), 2 bad input. Errors go to standard error as
+//! `permgate: FILE: role `NAME`: `$.json.path`: message`.
+//!
+//! The modules live in `src/bin/permgate/` (a crate root's `mod` looks
+//! beside it, hence the `#[path]` attributes).
+
+#[path = "permgate/audit.rs"]
+mod audit;
+#[path = "permgate/catalog.rs"]
+mod catalog;
+#[path = "permgate/check.rs"]
+mod check;
+#[path = "permgate/input.rs"]
+mod input;
+#[path = "permgate/output.rs"]
+mod output;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
+use permgate::Release;
+
+use crate::input::Failure;
+
+/// Audit Genesys Cloud role files: check gates, ask about permissions, audit, diff, export.
+#[derive(Debug, Parser)]
+#[command(name = "permgate", version, after_long_help = EXIT_HELP)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+const EXIT_HELP: &str = "\
+Role files are read as the Genesys Cloud API returns them: one role, an array
+of roles, or a listing {\"entities\": [...]}. `-` reads standard input.
+
+Exit codes: 0 success, 1 a negative answer (gate denied, permission not
+allowed unconditionally, files differ), 2 bad input. Errors go to standard
+error as `permgate: FILE: role `NAME`: `$.json.path`: message`.
+
+Each command's --help documents its --json schema.";
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Checks a role against gates: granted, or denied with every missing permission.
+    #[command(after_long_help = CHECK_HELP)]
+    Check(CheckArgs),
+    /// Asks whether a role (or a subject in a division) allows permissions: yes, no or conditional.
+    #[command(after_long_help = ALLOWS_HELP)]
+    Allows(AllowsArgs),
+    /// Audits every role of a file: unknown, redundant, conditional and legacy grants, licenses, gates.
+    #[command(after_long_help = AUDIT_HELP)]
+    Audit(AuditArgs),
+    /// Compares the effective permissions of two roles.
+    #[command(after_long_help = DIFF_HELP)]
+    Diff(DiffArgs),
+    /// Writes a gate or a role as the body of `POST /api/v2/authorization/roles`.
+    #[command(after_long_help = EXPORT_HELP)]
+    Export(ExportArgs),
+    /// Lists the builtin gates, roles or permissions.
+    #[command(after_long_help = LIST_HELP)]
+    List(ListArgs),
+}
+
+/// The role file and the options that pick and compile a role.
+#[derive(Debug, Args)]
+struct RoleInput {
+    /// Role JSON file (one role, an array, or a listing); `-` reads standard input.
+    #[arg(value_name = "ROLE_FILE")]
+    file: PathBuf,
+    /// The role to use when the file holds several (exact name).
+    #[arg(long, value_name = "NAME")]
+    role: Option<String>,
+}
+
+/// Options shared by the commands that compile roles.
+#[derive(Debug, Args)]
+struct Common {
+    /// An organization's permission catalog (`GET /api/v2/authorization/permissions`,
+    /// one page or an array of pages) to add to the builtin one.
+    #[arg(long = "catalog", value_name = "ORG_CATALOG")]
+    org_catalog: Option<PathBuf>,
+    /// Print one JSON document (schema below) instead of tables.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    input: RoleInput,
+    /// A gate to check (case-insensitive; see `permgate list gates`). Repeat, or separate with commas.
+    #[arg(long = "gate", value_name = "GATE", required = true, value_delimiter = ',')]
+    gates: Vec<String>,
+    /// Check at this product release (`3.16`, `R3.16`): roadmap permissions from it on are
+    /// required. Default: each gate's own release.
+    #[arg(long, value_name = "R")]
+    release: Option<Release>,
+    #[command(flatten)]
+    common: Common,
+}
+
+const CHECK_HELP: &str = "\
+Exit codes: 0 every gate granted, 1 some gate denied, 2 bad input.
+
+JSON (--json):
+{
+  \"format_version\": 1,
+  \"file\": string,                  the role file as given
+  \"role\": string,                  the role checked
+  \"granted\": bool,                 every gate granted
+  \"gates\": [{
+    \"gate\": string,                the gate's name
+    \"document\": string,            id of the document the gate comes from
+    \"release\": string | null,      the release checked at
+    \"granted\": bool,
+    \"missing\": [{                  every required permission the role lacks
+      \"key\": string, \"label\": string | null,
+      \"roadmap_from\": string | null,   a roadmap permission, required from this release
+      \"conditional\": bool          the role holds it only under a condition
+    }],
+    \"unmet_any_of\": [[{\"key\": string, \"label\": string | null}]]   groups of which the role holds none
+  }]
+}";
+
+#[derive(Debug, Args)]
+struct AllowsArgs {
+    /// Role JSON file, or with --division a subject file
+    /// (`GET /api/v2/authorization/subjects/{id}`); `-` reads standard input.
+    #[arg(value_name = "ROLE_FILE")]
+    file: PathBuf,
+    /// The role to use when the file holds several (exact name).
+    #[arg(long, value_name = "NAME", conflicts_with = "division")]
+    role: Option<String>,
+    /// Answer for the subject in this division id: a division-aware permission needs a grant
+    /// in it (or in all divisions). The file must be a subject file.
+    #[arg(long, value_name = "D")]
+    division: Option<String>,
+    /// Permissions to ask about, in any spelling: `routing:queue:join`,
+    /// `Routing > Queue > Join`, `CONTACTS_READ`.
+    #[arg(value_name = "PERMISSION", required = true)]
+    permissions: Vec<String>,
+    #[command(flatten)]
+    common: Common,
+}
+
+const ALLOWS_HELP: &str = "\
+Answers: yes (allowed unconditionally), conditional (allowed only where a
+condition holds; the conditions are printed), no.
+
+Exit codes: 0 every permission allowed unconditionally, 1 otherwise, 2 bad
+input (including a malformed permission, a wildcard, or an unknown label).
+
+JSON (--json):
+{
+  \"format_version\": 1,
+  \"file\": string,
+  \"role\": string | null,           the role asked about (null with --division)
+  \"subject\": string | null,        with --division: the subject's name or id
+  \"division\": string | null,
+  \"all_allowed\": bool,             every answer is \"yes\"
+  \"answers\": [{
+    \"permission\": string,          as given
+    \"key\": string | null,          the catalog's spelling; null when the catalog does not know it
+    \"label\": string | null,
+    \"answer\": \"yes\" | \"no\" | \"conditional\",
+    \"conditions\": [{               for \"conditional\": any one suffices
+      \"text\": string,              `Queue.id IN [QUEUE q-1]`
+      \"node\": object               the resourceConditionNode, in the API's shape
+    }]
+  }]
+}";
+
+#[derive(Debug, Args)]
+struct AuditArgs {
+    /// Role JSON file (one role, an array, or a listing); `-` reads standard input.
+    #[arg(value_name = "ROLE_FILE")]
+    file: PathBuf,
+    #[command(flatten)]
+    common: Common,
+}
+
+const AUDIT_HELP: &str = "\
+Audits every role of the file, and lists the roles that did not load with the
+JSON path of the problem.
+
+Exit codes: 0 (the audit is informational, even when some roles did not load),
+2 bad input (the file is unreadable, not JSON, not role JSON, or no role loads).
+
+JSON (--json):
+{
+  \"format_version\": 1,
+  \"file\": string,
+  \"roles\": [{
+    \"name\": string, \"id\": string | null, \"description\": string | null,
+    \"permissions\": [string],       catalog permissions allowed unconditionally
+    \"unknown\": [string],           grants no catalog knows (still granted)
+    \"redundant\": [{\"grant\": string, \"wildcard\": string}],   grants a wildcard already covers
+    \"conditional\": [{
+      \"condition\": string,         the condition as text
+      \"node\": object,              the resourceConditionNode
+      \"permissions\": [string]      catalog permissions the grant covers
+    }],
+    \"legacy\": [string],            legacy flat `permissions[]`, never granted
+    \"licenses\": [{\"license\": string, \"permissions\": [string]}],
+    \"deprecated\": [{\"permission\": string, \"note\": string}],   held permissions a source marks removed or legacy
+    \"gates\": [{\"gate\": string, \"document\": string, \"release\": string | null, \"satisfied\": bool}]
+  }],
+  \"errors\": [{                     roles that did not load
+    \"position\": number,            the role's position in the file, from 0
+    \"name\": string | null,
+    \"path\": string | null,         JSON path of the problem
+    \"message\": string
+  }]
+}";
+
+#[derive(Debug, Args)]
+struct DiffArgs {
+    /// The old role file; `-` reads standard input.
+    #[arg(value_name = "OLD")]
+    old: PathBuf,
+    /// The new role file; `-` reads standard input.
+    #[arg(value_name = "NEW")]
+    new: PathBuf,
+    /// The role to compare when a file holds several (exact name, in both files).
+    #[arg(long, value_name = "NAME")]
+    role: Option<String>,
+    #[command(flatten)]
+    common: Common,
+}
+
+const DIFF_HELP: &str = "\
+Effective permissions are the catalog permissions the role allows
+unconditionally, its grants no catalog knows, and its conditional grants as
+`KEY if CONDITION` (omitted where the role allows KEY unconditionally). A role
+in wildcard form and the same role in expanded form are equal. Keys compare
+ignoring ASCII case.
+
+Exit codes: 0 equal, 1 different, 2 bad input (as diff(1)).
+
+JSON (--json):
+{
+  \"format_version\": 1,
+  \"old\": {\"file\": string, \"role\": string},
+  \"new\": {\"file\": string, \"role\": string},
+  \"equal\": bool,
+  \"added\": [entry], \"removed\": [entry]     sorted by key
+}
+entry: {
+  \"key\": string,                   the catalog's spelling, or the grant's for unknown keys
+  \"label\": string | null,
+  \"known\": bool,                   the catalog knows the key
+  \"condition\": string | null       for a conditional grant
+}";
+
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("what").required(true).args(["gate", "role"])))]
+struct ExportArgs {
+    /// Export the role a gate needs (see `permgate list gates`).
+    #[arg(long, value_name = "GATE")]
+    gate: Option<String>,
+    /// Export a role: from --from, else a builtin role (see `permgate list roles`).
+    #[arg(long, value_name = "NAME")]
+    role: Option<String>,
+    /// The role file to take --role from; `-` reads standard input.
+    #[arg(long, value_name = "ROLE_FILE", requires = "role")]
+    from: Option<PathBuf>,
+    /// Spell out every permission a wildcard covers, as Genesys Cloud returns roles.
+    #[arg(long)]
+    expanded: bool,
+    /// An organization's permission catalog to expand roles against (not for --gate).
+    #[arg(long = "catalog", value_name = "ORG_CATALOG", conflicts_with = "gate")]
+    org_catalog: Option<PathBuf>,
+}
+
+const EXPORT_HELP: &str = "\
+Prints role JSON (pretty), ready for `POST /api/v2/authorization/roles`:
+{\"name\", \"description\", \"permissionPolicies\": [{\"domain\", \"entityName\",
+\"actionSet\", \"allowConditions\", \"resourceConditionNode\"?}], \"permissions\"?}.
+Gates include their roadmap permissions, named in the description. Builtin
+add-on roles hold only their own grants; the description names the role they
+extend.
+
+Exit codes: 0 written, 2 bad input (unknown gate or role, CxEngage names).";
+
+#[derive(Debug, Args)]
+struct ListArgs {
+    /// What to list.
+    #[arg(value_enum, value_name = "WHAT")]
+    what: ListKind,
+    /// Only what this builtin document defines: predictive-engagement, digital-user-tracking,
+    /// altocloud, cxengage-skylight, ami-r3.
+    #[arg(long = "catalog", value_name = "DOC")]
+    document: Option<String>,
+    /// Print one JSON document (schema below) instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+/// What `permgate list` lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ListKind {
+    /// Feature gates.
+    Gates,
+    /// Named roles of the source documents.
+    Roles,
+    /// Catalog permissions.
+    Permissions,
+}
+
+const LIST_HELP: &str = "\
+Exit codes: 0 listed, 2 bad input (unknown document).
+
+JSON (--json): {\"format_version\": 1, \"document\": string | null, and one of:
+  \"gates\": [{\"name\": string, \"description\": string, \"document\": string,
+             \"extends\": string | null, \"release\": string | null,
+             \"required\": [string], \"any_of\": [[string]],
+             \"roadmap\": [{\"key\": string, \"from\": string}]}]
+  \"roles\": [{\"name\": string, \"description\": string, \"document\": string,
+             \"extends\": string | null, \"grants\": [string]}]
+  \"permissions\": [{\"key\": string, \"label\": string | null,
+             \"sources\": [{\"document\": string, \"section\": string, \"description\": string,
+                          \"audience\": \"admin\" | \"agent\",
+                          \"evidence\": \"verified\" | \"pattern\" | \"unverified\",
+                          \"license\": string | null, \"release_notes\": [string],
+                          \"available_from\": string | null}]}]
+}";
+
+/// What a command prints and how it exits.
+struct Report {
+    stdout: String,
+    code: u8,
+}
+
+fn run(command: &Command) -> Result<Report, Failure> {
+    match command {
+        Command::Check(args) => check::check(args),
+        Command::Allows(args) => check::allows(args),
+        Command::Audit(args) => audit::audit(args),
+        Command::Diff(args) => audit::diff(args),
+        Command::Export(args) => catalog::export(args),
+        Command::List(args) => catalog::list(args),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(&cli.command) {
+        Ok(report) => {
+            let mut stdout = std::io::stdout().lock();
+            match stdout.write_all(report.stdout.as_bytes()).and_then(|()| stdout.flush()) {
+                Ok(()) => ExitCode::from(report.code),
+                // A closed pipe (`permgate list permissions | head`) is the reader's choice.
+                Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(report.code),
+                Err(error) => {
+                    input::report_problem(&input::Problem::new(format!("cannot write output: {error}")));
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Err(failure) => {
+            for problem in &failure.0 {
+                input::report_problem(problem);
+            }
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,366 @@
+//! `permgate audit` and `permgate diff`.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use permgate::genesys::RoleSpec;
+use permgate::{Permission, Policy, RoleAudit, RoleId};
+use serde_json::{Value, json};
+
+use crate::input::{self, Failure, Problem};
+use crate::output::{self, FORMAT_VERSION, line};
+use crate::{AuditArgs, DiffArgs, Report};
+
+/// A role that did not load, or did not compile.
+struct RoleProblem {
+    position: usize,
+    name: Option<String>,
+    path: Option<String>,
+    /// The message without the path.
+    message: String,
+    /// The whole line: `role `NAME`: `$.path`: message`.
+    text: String,
+}
+
+pub(crate) fn audit(args: &AuditArgs) -> Result<Report, Failure> {
+    let catalog = input::catalog(args.common.org_catalog.as_deref())?;
+    let roles = input::roles(&args.file)?;
+    if roles.file.roles.is_empty() {
+        let mut problems = roles.problems();
+        if problems.is_empty() {
+            problems.push(Problem::in_file(&roles.label, "holds no role"));
+        }
+        return Err(Failure(problems));
+    }
+    let mut errors: Vec<RoleProblem> = roles
+        .file
+        .errors
+        .iter()
+        .map(|e| {
+            let text = e.error.to_string();
+            let path = e.error.path().map(str::to_owned);
+            let message = path
+                .as_deref()
+                .and_then(|p| text.strip_prefix(&format!("`{p}`: ")))
+                .unwrap_or(&text)
+                .to_owned();
+            RoleProblem {
+                position: e.position,
+                name: e.name.clone(),
+                path,
+                message,
+                text: format!("{}: {text}", input::role_label(e.name.as_deref(), e.position)),
+            }
+        })
+        .collect();
+    let mut builder = Policy::builder(&catalog);
+    let mut specs: Vec<&RoleSpec> = Vec::new();
+    for (spec, position) in roles.file.roles.iter().zip(roles.loaded_positions()) {
+        match builder.add_role_spec(spec) {
+            Ok(()) => specs.push(spec),
+            Err(error) => errors.push(RoleProblem {
+                position,
+                name: Some(spec.name.clone()),
+                path: None,
+                message: error.to_string(),
+                text: error.to_string(),
+            }),
+        }
+    }
+    errors.sort_by_key(|e| e.position);
+    let policy = builder.build();
+    let audits: Vec<(&RoleSpec, RoleAudit<'_>)> = specs
+        .into_iter()
+        .filter_map(|spec| Some((spec, policy.audit(policy.role(&spec.name)?)?)))
+        .collect();
+    let stdout = if args.common.json {
+        output::json_document(&json!({
+            "format_version": FORMAT_VERSION,
+            "file": roles.label,
+            "roles": audits.iter().map(|(spec, audit)| audit_json(spec, audit)).collect::<Vec<_>>(),
+            "errors": errors.iter().map(|e| json!({
+                "position": e.position,
+                "name": e.name,
+                "path": e.path,
+                "message": e.message,
+            })).collect::<Vec<_>>(),
+        }))?
+    } else {
+        let mut out = String::new();
+        for (n, (spec, audit)) in audits.iter().enumerate() {
+            if n > 0 {
+                line!(out);
+            }
+            audit_text(&mut out, spec, audit);
+        }
+        if !errors.is_empty() {
+            line!(out);
+            line!(out, "{} that did not load:", output::count(errors.len(), "role"));
+            for error in &errors {
+                line!(out, "  {}", error.text);
+            }
+        }
+        out
+    };
+    Ok(Report { stdout, code: 0 })
+}
+
+fn keys(permissions: &[Permission<'_>]) -> Vec<String> {
+    permissions.iter().map(|p| p.key().to_owned()).collect()
+}
+
+fn audit_json(spec: &RoleSpec, audit: &RoleAudit<'_>) -> Value {
+    json!({
+        "name": audit.role,
+        "id": spec.id,
+        "description": spec.description,
+        "permissions": keys(&audit.permissions),
+        "unknown": audit.unknown,
+        "redundant": audit.redundant.iter().map(|(grant, wildcard)| json!({"grant": grant, "wildcard": wildcard})).collect::<Vec<_>>(),
+        "conditional": audit.conditional.iter().map(|(covered, condition)| json!({
+            "condition": condition.to_string(),
+            "node": condition.to_json(),
+            "permissions": keys(covered),
+        })).collect::<Vec<_>>(),
+        "legacy": audit.legacy,
+        "licenses": audit.licenses.iter().map(|(license, holders)| json!({"license": license, "permissions": keys(holders)})).collect::<Vec<_>>(),
+        "deprecated": audit.deprecated.iter().map(|(p, note)| json!({"permission": p.key(), "note": note})).collect::<Vec<_>>(),
+        "gates": audit.gates.iter().map(|(gate, satisfied)| json!({
+            "gate": gate.name,
+            "document": gate.document.id,
+            "release": output::release_json(gate.release),
+            "satisfied": satisfied,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// A section heading with its count, or `heading: none`.
+fn heading(out: &mut String, title: &str, count: usize, note: &str) -> bool {
+    if count == 0 {
+        line!(out, "{title}: none");
+        false
+    } else {
+        line!(out, "{title} ({count}){note}:");
+        true
+    }
+}
+
+fn audit_text(out: &mut String, spec: &RoleSpec, audit: &RoleAudit<'_>) {
+    let id = spec.id.as_deref().map(|id| format!(" (id {id})")).unwrap_or_default();
+    line!(out, "role `{}`{id}", audit.role);
+    line!(
+        out,
+        "  {}, {} unknown, {}, {}",
+        output::count(audit.permissions.len(), "catalog permission"),
+        audit.unknown.len(),
+        output::count(audit.conditional.len(), "conditional grant"),
+        output::count(audit.legacy.len(), "legacy permission")
+    );
+    line!(out);
+    if heading(
+        out,
+        "unknown permissions",
+        audit.unknown.len(),
+        ", granted but in no catalog",
+    ) {
+        let rows: Vec<Vec<String>> = audit.unknown.iter().map(|key| vec![(*key).to_owned()]).collect();
+        output::table(out, "  ", None, &rows);
+    }
+    if heading(
+        out,
+        "redundant grants",
+        audit.redundant.len(),
+        ", covered by a wildcard",
+    ) {
+        let rows: Vec<Vec<String>> = audit
+            .redundant
+            .iter()
+            .map(|(grant, wildcard)| vec![grant.clone(), format!("covered by {wildcard}")])
+            .collect();
+        output::table(out, "  ", None, &rows);
+    }
+    if heading(
+        out,
+        "conditional grants",
+        audit.conditional.len(),
+        ", allowed only where the condition holds",
+    ) {
+        for (covered, condition) in &audit.conditional {
+            line!(out, "  if {condition}:");
+            if covered.is_empty() {
+                line!(out, "    (no catalog permission)");
+            }
+            let rows: Vec<Vec<String>> = covered
+                .iter()
+                .map(|&p| vec![p.key().to_owned(), output::label(p)])
+                .collect();
+            output::table(out, "    ", None, &rows);
+        }
+    }
+    if heading(out, "legacy permissions", audit.legacy.len(), ", never granted") {
+        let rows: Vec<Vec<String>> = audit.legacy.iter().map(|p| vec![(*p).to_owned()]).collect();
+        output::table(out, "  ", None, &rows);
+    }
+    if heading(out, "license effects", audit.licenses.len(), "") {
+        let mut rows = Vec::new();
+        for (license, holders) in &audit.licenses {
+            for (n, p) in holders.iter().enumerate() {
+                let name = if n == 0 { (*license).to_owned() } else { String::new() };
+                rows.push(vec![name, p.key().to_owned()]);
+            }
+        }
+        output::table(out, "  ", Some(&["license", "assigned by"]), &rows);
+    }
+    if heading(
+        out,
+        "removed or legacy",
+        audit.deprecated.len(),
+        ", per the source documents",
+    ) {
+        let rows: Vec<Vec<String>> = audit
+            .deprecated
+            .iter()
+            .map(|(p, note)| vec![p.key().to_owned(), (*note).to_owned()])
+            .collect();
+        output::table(out, "  ", None, &rows);
+    }
+    let satisfied = audit.gates.iter().filter(|(_, ok)| *ok).count();
+    line!(out, "gates ({satisfied} of {} satisfied):", audit.gates.len());
+    let rows: Vec<Vec<String>> = audit
+        .gates
+        .iter()
+        .map(|(gate, ok)| {
+            vec![
+                gate.name.to_owned(),
+                gate.document.id.to_owned(),
+                output::release_text(gate.release),
+                if *ok { "yes" } else { "no" }.to_owned(),
+            ]
+        })
+        .collect();
+    output::table(out, "  ", Some(&["gate", "document", "release", "satisfied"]), &rows);
+}
+
+/// One effective permission of a role, for `diff`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Effective {
+    key: String,
+    label: Option<String>,
+    known: bool,
+    condition: Option<String>,
+}
+
+impl Effective {
+    fn shown(&self) -> String {
+        match &self.condition {
+            Some(condition) => format!("{} if {condition}", self.key),
+            None => self.key.clone(),
+        }
+    }
+}
+
+/// An effective permission's identity: the key in lowercase, and the
+/// condition of a conditional grant.
+type EffectiveKey = (String, Option<String>);
+
+/// The effective permissions of a role, keyed for a case-insensitive merge.
+fn effective(policy: &Policy, role: RoleId) -> BTreeMap<EffectiveKey, Effective> {
+    let mut set = BTreeMap::new();
+    let known = |p: Permission<'_>, condition: Option<String>| Effective {
+        key: p.key().to_owned(),
+        label: p.label().map(str::to_owned),
+        known: true,
+        condition,
+    };
+    for p in policy.permissions(role) {
+        set.insert((p.key().to_ascii_lowercase(), None), known(p, None));
+    }
+    for key in policy.unknown_grants(role) {
+        set.entry((key.to_ascii_lowercase(), None))
+            .or_insert_with(|| Effective {
+                key: key.to_owned(),
+                label: None,
+                known: false,
+                condition: None,
+            });
+    }
+    for (covered, condition) in policy.conditional_grants(role) {
+        let text = condition.to_string();
+        for p in covered.into_iter().filter(|p| !policy.allows(role, *p)) {
+            set.entry((p.key().to_ascii_lowercase(), Some(text.clone())))
+                .or_insert_with(|| known(p, Some(text.clone())));
+        }
+    }
+    set
+}
+
+fn effective_json(entry: &Effective) -> Value {
+    json!({"key": entry.key, "label": entry.label, "known": entry.known, "condition": entry.condition})
+}
+
+pub(crate) fn diff(args: &DiffArgs) -> Result<Report, Failure> {
+    if input::file_label(&args.old) == "<stdin>" && input::file_label(&args.new) == "<stdin>" {
+        return Err(Problem::new("only one of OLD and NEW can be `-` (standard input)").into());
+    }
+    let catalog = input::catalog(args.common.org_catalog.as_deref())?;
+    let old = input::roles(&args.old)?;
+    let new = input::roles(&args.new)?;
+    let old_spec = old.select(args.role.as_deref())?;
+    let new_spec = new.select(args.role.as_deref())?;
+    let (old_policy, old_role) = input::compile(&catalog, &old.label, old_spec)?;
+    let (new_policy, new_role) = input::compile(&catalog, &new.label, new_spec)?;
+    let before = effective(&old_policy, old_role);
+    let after = effective(&new_policy, new_role);
+    let removed: Vec<&Effective> = before
+        .iter()
+        .filter(|(k, _)| !after.contains_key(*k))
+        .map(|(_, e)| e)
+        .collect();
+    let added: Vec<&Effective> = after
+        .iter()
+        .filter(|(k, _)| !before.contains_key(*k))
+        .map(|(_, e)| e)
+        .collect();
+    let equal = removed.is_empty() && added.is_empty();
+    let stdout = if args.common.json {
+        output::json_document(&json!({
+            "format_version": FORMAT_VERSION,
+            "old": {"file": old.label, "role": old_spec.name},
+            "new": {"file": new.label, "role": new_spec.name},
+            "equal": equal,
+            "added": added.iter().map(|e| effective_json(e)).collect::<Vec<_>>(),
+            "removed": removed.iter().map(|e| effective_json(e)).collect::<Vec<_>>(),
+        }))?
+    } else {
+        let mut out = String::new();
+        if equal {
+            line!(
+                out,
+                "no differences: role `{}` and role `{}` have the same {}",
+                old_spec.name,
+                new_spec.name,
+                output::count(before.len(), "effective permission")
+            );
+        } else {
+            line!(out, "--- {} (role `{}`)", old.label, old_spec.name);
+            line!(out, "+++ {} (role `{}`)", new.label, new_spec.name);
+            let mut rows: Vec<(&EffectiveKey, Vec<String>)> = Vec::new();
+            let row = |sign: &str, e: &Effective| vec![sign.to_owned(), e.shown(), e.label.clone().unwrap_or_default()];
+            for (key, e) in before.iter().filter(|(k, _)| !after.contains_key(*k)) {
+                rows.push((key, row("-", e)));
+            }
+            for (key, e) in after.iter().filter(|(k, _)| !before.contains_key(*k)) {
+                rows.push((key, row("+", e)));
+            }
+            rows.sort_by(|a, b| a.0.cmp(b.0));
+            let rows: Vec<Vec<String>> = rows.into_iter().map(|(_, r)| r).collect();
+            output::table(&mut out, "", None, &rows);
+            line!(out, "{} added, {} removed", added.len(), removed.len());
+        }
+        out
+    };
+    Ok(Report {
+        stdout,
+        code: if equal { 0 } else { 1 },
+    })
+}

@@ -1,0 +1,255 @@
+//! `permgate export` and `permgate list`: the builtin catalog and role JSON out.
+
+use permgate::genesys::{Form, export_gate, export_role};
+use permgate::{Audience, Catalog, CatalogRole, Evidence, Permission, Policy};
+use serde_json::{Value, json};
+
+use crate::check::find_gate;
+use crate::input::{self, Failure, Problem};
+use crate::output::{self, FORMAT_VERSION};
+use crate::{ExportArgs, ListArgs, ListKind, Report};
+
+/// A builtin role by exact name, else by a unique case-insensitive match.
+fn builtin_role(catalog: &Catalog, name: &str) -> Result<&'static CatalogRole, Problem> {
+    if let Some(role) = catalog.role(name) {
+        return Ok(role);
+    }
+    let mut similar = catalog
+        .roles()
+        .iter()
+        .filter(|r| r.name.eq_ignore_ascii_case(name.trim()));
+    match (similar.next(), similar.next()) {
+        (Some(role), None) => Ok(role),
+        _ => {
+            let known: Vec<String> = catalog.roles().iter().map(|r| format!("`{}`", r.name)).collect();
+            Err(Problem::new(format!(
+                "unknown builtin role `{name}` (use --from ROLE_FILE for a role of a file); builtin roles: {}",
+                known.join(", ")
+            )))
+        }
+    }
+}
+
+pub(crate) fn export(args: &ExportArgs) -> Result<Report, Failure> {
+    let form = if args.expanded { Form::Expanded } else { Form::Wildcard };
+    let body = match (&args.gate, &args.role) {
+        (Some(gate), _) => {
+            let gate = find_gate(Catalog::builtin(), gate)?;
+            export_gate(gate, form).map_err(|e| Problem::new(format!("gate `{}`: {e}", gate.name)))?
+        }
+        (None, Some(name)) => {
+            let catalog = input::catalog(args.org_catalog.as_deref())?;
+            match &args.from {
+                Some(path) => {
+                    let roles = input::roles(path)?;
+                    let spec = roles.select(Some(name))?;
+                    let (policy, role) = input::compile(&catalog, &roles.label, spec)?;
+                    export_role(&policy, role, form)
+                        .map_err(|e| Problem::in_file(&roles.label, format!("role `{name}`: {e}")))?
+                }
+                None => {
+                    let builtin = builtin_role(&catalog, name)?;
+                    let mut builder = Policy::builder(&catalog);
+                    builder
+                        .add_role(builtin.name, builtin.grants)
+                        .map_err(|e| Problem::new(e.to_string()))?;
+                    let policy = builder.build();
+                    let role = policy
+                        .role(builtin.name)
+                        .ok_or_else(|| Problem::new(format!("role `{}` did not compile", builtin.name)))?;
+                    let mut body = export_role(&policy, role, form)
+                        .map_err(|e| Problem::new(format!("role `{}`: {e}", builtin.name)))?;
+                    let mut description = builtin.description.to_owned();
+                    if let Some(extends) = builtin.extends {
+                        description.push_str(&format!(" Add-on to `{extends}`: holds only its own grants."));
+                    }
+                    if let Some(object) = body.as_object_mut() {
+                        object.insert("description".to_owned(), Value::String(description));
+                    }
+                    body
+                }
+            }
+        }
+        (None, None) => return Err(Problem::new("export needs --gate GATE or --role NAME").into()),
+    };
+    Ok(Report {
+        stdout: output::json_document(&body)?,
+        code: 0,
+    })
+}
+
+fn audience(audience: Audience) -> &'static str {
+    match audience {
+        Audience::Admin => "admin",
+        Audience::Agent => "agent",
+        _ => "other",
+    }
+}
+
+fn evidence(evidence: Evidence) -> &'static str {
+    match evidence {
+        Evidence::Verified => "verified",
+        Evidence::Pattern => "pattern",
+        Evidence::Unverified => "unverified",
+        _ => "other",
+    }
+}
+
+fn document_ids(permission: Permission<'_>) -> Vec<&'static str> {
+    let mut ids: Vec<&'static str> = Vec::new();
+    for source in permission.sources() {
+        if !ids.contains(&source.document.id) {
+            ids.push(source.document.id);
+        }
+    }
+    ids
+}
+
+pub(crate) fn list(args: &ListArgs) -> Result<Report, Failure> {
+    let catalog = Catalog::builtin();
+    let document = args.document.as_deref().map(str::trim);
+    if let Some(id) = document {
+        if !catalog.documents().iter().any(|d| d.id == id) {
+            let ids: Vec<&str> = catalog.documents().iter().map(|d| d.id).collect();
+            return Err(Problem::new(format!("unknown document `{id}`; documents: {}", ids.join(", "))).into());
+        }
+    }
+    let wanted = |id: &str| document.is_none_or(|wanted| wanted == id);
+    let keys = |permissions: &mut dyn Iterator<Item = Permission<'static>>| -> Vec<String> {
+        permissions.map(|p| p.key().to_owned()).collect()
+    };
+    let mut out = String::new();
+    let json_items: (&str, Vec<Value>) = match args.what {
+        ListKind::Gates => {
+            let gates: Vec<_> = catalog.gates().iter().filter(|g| wanted(g.document.id)).collect();
+            let rows: Vec<Vec<String>> = gates
+                .iter()
+                .map(|g| {
+                    vec![
+                        g.name.to_owned(),
+                        g.document.id.to_owned(),
+                        output::release_text(g.release),
+                        g.required.len().to_string(),
+                        g.description.to_owned(),
+                    ]
+                })
+                .collect();
+            output::table(
+                &mut out,
+                "",
+                Some(&["gate", "document", "release", "required", "description"]),
+                &rows,
+            );
+            let items = gates
+                .iter()
+                .map(|g| {
+                    json!({
+                        "name": g.name,
+                        "description": g.description,
+                        "document": g.document.id,
+                        "extends": g.extends,
+                        "release": output::release_json(g.release),
+                        "required": keys(&mut g.required.iter().copied()),
+                        "any_of": g.any_of.iter().map(|group| keys(&mut group.iter().copied())).collect::<Vec<_>>(),
+                        "roadmap": g.roadmap.iter().map(|(p, from)| json!({"key": p.key(), "from": from.to_string()})).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            ("gates", items)
+        }
+        ListKind::Roles => {
+            let roles: Vec<_> = catalog.roles().iter().filter(|r| wanted(r.document.id)).collect();
+            let rows: Vec<Vec<String>> = roles
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.name.to_owned(),
+                        r.document.id.to_owned(),
+                        r.extends.unwrap_or("-").to_owned(),
+                        r.grants.len().to_string(),
+                        r.description.to_owned(),
+                    ]
+                })
+                .collect();
+            output::table(
+                &mut out,
+                "",
+                Some(&["role", "document", "extends", "grants", "description"]),
+                &rows,
+            );
+            let items = roles
+                .iter()
+                .map(|r| {
+                    json!({
+                        "name": r.name,
+                        "description": r.description,
+                        "document": r.document.id,
+                        "extends": r.extends,
+                        "grants": r.grants,
+                    })
+                })
+                .collect();
+            ("roles", items)
+        }
+        ListKind::Permissions => {
+            let permissions: Vec<Permission<'static>> = catalog
+                .iter()
+                .filter(|p| document.is_none() || p.sources().iter().any(|s| wanted(s.document.id)))
+                .collect();
+            let rows: Vec<Vec<String>> = permissions
+                .iter()
+                .map(|&p| {
+                    let mut licenses: Vec<&str> = Vec::new();
+                    for license in p.sources().iter().filter_map(|s| s.license) {
+                        if !licenses.contains(&license) {
+                            licenses.push(license);
+                        }
+                    }
+                    vec![
+                        p.key().to_owned(),
+                        output::label(p),
+                        document_ids(p).join(", "),
+                        licenses.join(", "),
+                    ]
+                })
+                .collect();
+            output::table(
+                &mut out,
+                "",
+                Some(&["permission", "label", "documents", "license"]),
+                &rows,
+            );
+            let items = permissions
+                .iter()
+                .map(|&p| {
+                    json!({
+                        "key": p.key(),
+                        "label": p.label(),
+                        "sources": p.sources().iter().map(|s| json!({
+                            "document": s.document.id,
+                            "section": s.section,
+                            "description": s.description,
+                            "audience": audience(s.audience),
+                            "evidence": evidence(s.evidence),
+                            "license": s.license,
+                            "release_notes": s.release_notes,
+                            "available_from": output::release_json(s.available_from),
+                        })).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            ("permissions", items)
+        }
+    };
+    let stdout = if args.json {
+        let (kind, items) = json_items;
+        let mut document_json = json!({"format_version": FORMAT_VERSION, "document": document});
+        if let Some(object) = document_json.as_object_mut() {
+            object.insert(kind.to_owned(), Value::Array(items));
+        }
+        output::json_document(&document_json)?
+    } else {
+        out
+    };
+    Ok(Report { stdout, code: 0 })
+}

@@ -1,0 +1,383 @@
+//! `permgate check` and `permgate allows`.
+
+use std::fmt::Write;
+
+use permgate::{Catalog, Condition, Decision, GateInfo, ParseError, Permission, Policy, RoleId, Subject};
+use serde_json::{Value, json};
+
+use crate::input::{self, Failure, Problem};
+use crate::output::{self, FORMAT_VERSION, line};
+use crate::{AllowsArgs, CheckArgs, Report};
+
+/// A gate by name, ignoring ASCII case.
+pub(crate) fn find_gate(catalog: &Catalog, name: &str) -> Result<&'static GateInfo, Problem> {
+    catalog.gate(name.trim()).ok_or_else(|| {
+        let known: Vec<&str> = catalog.gates().iter().map(|gate| gate.name).collect();
+        Problem::new(format!("unknown gate `{name}`; gates: {}", known.join(", ")))
+    })
+}
+
+/// One gate's result.
+struct GateResult {
+    gate: &'static GateInfo,
+    denied: Option<permgate::Denied>,
+    release: Option<permgate::Release>,
+}
+
+pub(crate) fn check(args: &CheckArgs) -> Result<Report, Failure> {
+    let catalog = input::catalog(args.common.org_catalog.as_deref())?;
+    let mut gates: Vec<&'static GateInfo> = Vec::new();
+    let mut unknown = Vec::new();
+    for name in &args.gates {
+        match catalog.gate(name.trim()) {
+            Some(gate) if !gates.iter().any(|g| std::ptr::eq(*g, gate)) => gates.push(gate),
+            Some(_) => {}
+            None => unknown.push(format!("`{name}`")),
+        }
+    }
+    if !unknown.is_empty() {
+        let known: Vec<&str> = catalog.gates().iter().map(|gate| gate.name).collect();
+        let noun = if unknown.len() == 1 { "gate" } else { "gates" };
+        return Err(Problem::new(format!(
+            "unknown {noun} {}; gates: {}",
+            unknown.join(", "),
+            known.join(", ")
+        ))
+        .into());
+    }
+    let roles = input::roles(&args.input.file)?;
+    let spec = roles.select(args.input.role.as_deref())?;
+    let (policy, role) = input::compile(&catalog, &roles.label, spec)?;
+    let results: Vec<GateResult> = gates
+        .into_iter()
+        .map(|gate| {
+            let release = args.release.or(gate.release);
+            GateResult {
+                gate,
+                denied: policy.check_info(role, gate, release).err(),
+                release,
+            }
+        })
+        .collect();
+    let granted = results.iter().all(|r| r.denied.is_none());
+    let stdout = if args.common.json {
+        output::json_document(&json!({
+            "format_version": FORMAT_VERSION,
+            "file": roles.label,
+            "role": spec.name,
+            "granted": granted,
+            "gates": results.iter().map(|r| gate_json(&policy, role, r)).collect::<Vec<_>>(),
+        }))?
+    } else {
+        check_text(&policy, role, &spec.name, &results)
+    };
+    Ok(Report {
+        stdout,
+        code: if granted { 0 } else { 1 },
+    })
+}
+
+/// The release from which `permission` is required by `gate`, if it is a roadmap permission.
+fn roadmap_from(gate: &GateInfo, permission: Permission<'_>) -> Option<permgate::Release> {
+    gate.roadmap
+        .iter()
+        .find(|(p, _)| p.key() == permission.key())
+        .map(|(_, release)| *release)
+}
+
+fn conditional(policy: &Policy, role: RoleId, permission: Permission<'_>) -> bool {
+    matches!(policy.decide(role, permission), Decision::AllowedIf(_))
+}
+
+fn gate_json(policy: &Policy, role: RoleId, result: &GateResult) -> Value {
+    let (missing, unmet): (Vec<Value>, Vec<Value>) = match &result.denied {
+        None => (Vec::new(), Vec::new()),
+        Some(denied) => (
+            denied
+                .missing()
+                .iter()
+                .map(|&p| {
+                    json!({
+                        "key": p.key(),
+                        "label": p.label(),
+                        "roadmap_from": output::release_json(roadmap_from(result.gate, p)),
+                        "conditional": conditional(policy, role, p),
+                    })
+                })
+                .collect(),
+            denied
+                .unmet_any_of()
+                .iter()
+                .map(|group| Value::Array(group.iter().map(|&p| output::permission_json(p)).collect()))
+                .collect(),
+        ),
+    };
+    json!({
+        "gate": result.gate.name,
+        "document": result.gate.document.id,
+        "release": output::release_json(result.release),
+        "granted": result.denied.is_none(),
+        "missing": missing,
+        "unmet_any_of": unmet,
+    })
+}
+
+fn check_text(policy: &Policy, role: RoleId, name: &str, results: &[GateResult]) -> String {
+    let mut out = String::new();
+    let granted = results.iter().filter(|r| r.denied.is_none()).count();
+    line!(
+        out,
+        "role `{name}`: {granted} of {} granted",
+        output::count(results.len(), "gate")
+    );
+    line!(out);
+    let rows: Vec<Vec<String>> = results
+        .iter()
+        .map(|r| {
+            let verdict = match &r.denied {
+                None => "granted".to_owned(),
+                Some(denied) => {
+                    let mut parts = Vec::new();
+                    if !denied.missing().is_empty() {
+                        parts.push(format!(
+                            "missing {}",
+                            output::count(denied.missing().len(), "permission")
+                        ));
+                    }
+                    if !denied.unmet_any_of().is_empty() {
+                        parts.push(format!(
+                            "{} unmet",
+                            output::count(denied.unmet_any_of().len(), "any-of group")
+                        ));
+                    }
+                    format!("denied: {}", parts.join(", "))
+                }
+            };
+            vec![
+                r.gate.name.to_owned(),
+                r.gate.document.id.to_owned(),
+                output::release_text(r.release),
+                verdict,
+            ]
+        })
+        .collect();
+    output::table(&mut out, "", Some(&["gate", "document", "release", "result"]), &rows);
+    for r in results {
+        let Some(denied) = &r.denied else { continue };
+        line!(out);
+        if !denied.missing().is_empty() {
+            line!(out, "{} is missing:", r.gate.name);
+            let rows: Vec<Vec<String>> = denied
+                .missing()
+                .iter()
+                .map(|&p| {
+                    let mut notes = Vec::new();
+                    if let Some(from) = roadmap_from(r.gate, p) {
+                        notes.push(format!("roadmap, required from {from}"));
+                    }
+                    if conditional(policy, role, p) {
+                        notes.push("held only under a condition".to_owned());
+                    }
+                    let notes = if notes.is_empty() {
+                        String::new()
+                    } else {
+                        format!("({})", notes.join("; "))
+                    };
+                    vec![p.key().to_owned(), output::label(p), notes]
+                })
+                .collect();
+            output::table(&mut out, "  ", None, &rows);
+        }
+        for group in denied.unmet_any_of() {
+            line!(out, "{} needs one of:", r.gate.name);
+            let rows: Vec<Vec<String>> = group
+                .iter()
+                .map(|&p| vec![p.key().to_owned(), output::label(p)])
+                .collect();
+            output::table(&mut out, "  ", None, &rows);
+        }
+    }
+    out
+}
+
+/// One answer of `allows`.
+struct Answer<'p> {
+    input: String,
+    known: Option<Permission<'p>>,
+    decision: Decision<'p>,
+}
+
+impl Answer<'_> {
+    fn word(&self) -> &'static str {
+        match self.decision {
+            Decision::Allowed => "yes",
+            Decision::AllowedIf(_) => "conditional",
+            Decision::Denied => "no",
+        }
+    }
+
+    fn conditions(&self) -> &[&Condition] {
+        match &self.decision {
+            Decision::AllowedIf(conditions) => conditions,
+            _ => &[],
+        }
+    }
+}
+
+fn permission_problem(label: &str, input: &str, error: &ParseError) -> Problem {
+    Problem::in_file(label, format!("permission `{input}`: {error}"))
+}
+
+/// The decision for a subject in a division: [`Policy::allows_in_str`], and
+/// where it says no, the conditions of the conditional grants that apply in
+/// the division (the library has no `decide_in`).
+fn decide_in<'p>(
+    policy: &'p Policy,
+    subject: &Subject,
+    permission: &str,
+    division: &str,
+) -> Result<Decision<'p>, ParseError> {
+    if policy.allows_in_str(subject, permission, division)? {
+        return Ok(Decision::Allowed);
+    }
+    let anywhere = policy
+        .catalog()
+        .lookup(permission)
+        .is_some_and(|known| !policy.catalog().is_division_aware(known));
+    let mut conditions: Vec<&Condition> = Vec::new();
+    for (role, scope) in subject.grants() {
+        if !(anywhere || scope.covers(division)) {
+            continue;
+        }
+        if let Decision::AllowedIf(found) = policy.decide_str(*role, permission)? {
+            for condition in found {
+                if !conditions.contains(&condition) {
+                    conditions.push(condition);
+                }
+            }
+        }
+    }
+    Ok(if conditions.is_empty() {
+        Decision::Denied
+    } else {
+        Decision::AllowedIf(conditions)
+    })
+}
+
+pub(crate) fn allows(args: &AllowsArgs) -> Result<Report, Failure> {
+    let catalog = input::catalog(args.common.org_catalog.as_deref())?;
+    let label = input::file_label(&args.file);
+    let (policy, target) = match &args.division {
+        Some(division) => {
+            let spec = input::subject(&args.file)?;
+            let mut builder = Policy::builder(&catalog);
+            for role in spec.roles() {
+                builder
+                    .add_role_spec(role)
+                    .map_err(|e| Problem::in_file(&label, e.to_string()))?;
+            }
+            let policy = builder.build();
+            let subject = policy
+                .subject(&spec)
+                .map_err(|e| Problem::in_file(&label, e.to_string()))?;
+            let name = spec.name.clone().or_else(|| spec.id.clone()).unwrap_or_default();
+            (policy, Target::Subject(subject, name, division.clone()))
+        }
+        None => {
+            let roles = input::roles(&args.file)?;
+            let spec = roles.select(args.role.as_deref())?;
+            let (policy, role) = input::compile(&catalog, &roles.label, spec)?;
+            (policy, Target::Role(role, spec.name.clone()))
+        }
+    };
+    let mut answers = Vec::new();
+    let mut problems = Vec::new();
+    for permission in &args.permissions {
+        let decision = match &target {
+            Target::Role(role, _) => policy.decide_str(*role, permission),
+            Target::Subject(subject, _, division) => decide_in(&policy, subject, permission, division),
+        };
+        match decision {
+            Ok(decision) => answers.push(Answer {
+                input: permission.clone(),
+                known: policy.catalog().lookup(permission),
+                decision,
+            }),
+            Err(error) => problems.push(permission_problem(&label, permission, &error)),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Failure(problems));
+    }
+    let all_allowed = answers.iter().all(|a| a.decision.is_allowed());
+    let stdout = if args.common.json {
+        let (role, subject, division) = match &target {
+            Target::Role(_, name) => (Some(name.as_str()), None, None),
+            Target::Subject(_, name, division) => (None, Some(name.as_str()), Some(division.as_str())),
+        };
+        output::json_document(&json!({
+            "format_version": FORMAT_VERSION,
+            "file": label,
+            "role": role,
+            "subject": subject,
+            "division": division,
+            "all_allowed": all_allowed,
+            "answers": answers.iter().map(|a| json!({
+                "permission": a.input,
+                "key": a.known.map(|p| p.key()),
+                "label": a.known.and_then(|p| p.label()),
+                "answer": a.word(),
+                "conditions": a.conditions().iter().map(|c| output::condition_json(c)).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+        }))?
+    } else {
+        allows_text(&target, &answers)
+    };
+    Ok(Report {
+        stdout,
+        code: if all_allowed { 0 } else { 1 },
+    })
+}
+
+/// Who `allows` answers for.
+enum Target {
+    Role(RoleId, String),
+    /// The subject, its name, the division.
+    Subject(Subject, String, String),
+}
+
+fn allows_text(target: &Target, answers: &[Answer<'_>]) -> String {
+    let mut out = String::new();
+    match target {
+        Target::Role(_, name) => line!(out, "role `{name}`"),
+        Target::Subject(subject, name, division) => {
+            let who = if name.is_empty() {
+                "subject".to_owned()
+            } else {
+                format!("subject `{name}`")
+            };
+            line!(
+                out,
+                "{who} ({}) in division `{division}`",
+                output::count(subject.grants().len(), "grant")
+            );
+        }
+    }
+    line!(out);
+    let mut rows = Vec::new();
+    for answer in answers {
+        let shown = match answer.known {
+            Some(p) if p.key() != answer.input => format!("{} ({})", answer.input, p.key()),
+            Some(_) => answer.input.clone(),
+            None => format!("{} (not in the catalog)", answer.input),
+        };
+        let conditions = answer.conditions();
+        let first = conditions.first().map(|c| format!("if {c}")).unwrap_or_default();
+        rows.push(vec![shown, answer.word().to_owned(), first]);
+        for condition in conditions.iter().skip(1) {
+            rows.push(vec![String::new(), String::new(), format!("or if {condition}")]);
+        }
+    }
+    output::table(&mut out, "", Some(&["permission", "answer", "condition"]), &rows);
+    out
+}

@@ -1,0 +1,306 @@
+//! Reading files, picking roles, compiling them; errors that name the file,
+//! the role and the JSON path.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::io::{self, Read};
+use std::path::Path;
+
+use permgate::genesys::{RoleFile, RoleFileError, RoleSpec, SubjectSpec};
+use permgate::{Catalog, JsonError, MAX_JSON_BYTES, Policy, RoleId};
+
+/// The most role names an error message lists, and the most warnings about
+/// roles that did not load.
+const MAX_NAMES: usize = 20;
+
+/// One problem, printed as `permgate: FILE: ROLE: MESSAGE`.
+#[derive(Debug)]
+pub(crate) struct Problem {
+    file: Option<String>,
+    role: Option<String>,
+    message: String,
+}
+
+impl Problem {
+    pub(crate) fn new(message: impl Into<String>) -> Self {
+        Self {
+            file: None,
+            role: None,
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn in_file(file: &str, message: impl Into<String>) -> Self {
+        Self {
+            file: Some(file.to_owned()),
+            ..Self::new(message)
+        }
+    }
+
+    /// A role that did not load: `FILE: role `NAME`: `$.path`: message`.
+    pub(crate) fn role_error(file: &str, error: &RoleFileError) -> Self {
+        Self {
+            file: Some(file.to_owned()),
+            role: Some(role_label(error.name.as_deref(), error.position)),
+            message: error.error.to_string(),
+        }
+    }
+}
+
+/// `role `NAME``, or `role N` (its position) when it has no readable name.
+pub(crate) fn role_label(name: Option<&str>, position: usize) -> String {
+    match name {
+        Some(name) => format!("role `{name}`"),
+        None => format!("role {position}"),
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for part in [&self.file, &self.role].into_iter().flatten() {
+            write!(f, "{part}: ")?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+/// Why a command failed (exit 2): one or more problems.
+#[derive(Debug)]
+pub(crate) struct Failure(pub(crate) Vec<Problem>);
+
+impl From<Problem> for Failure {
+    fn from(problem: Problem) -> Self {
+        Failure(vec![problem])
+    }
+}
+
+/// Writes `permgate: PROBLEM` to standard error (a failing stderr is ignored).
+pub(crate) fn report_problem(problem: &Problem) {
+    use std::io::Write;
+    let _ = writeln!(io::stderr(), "permgate: {problem}");
+}
+
+/// A warning on standard error: the command goes on.
+pub(crate) fn warn(problem: &Problem) {
+    use std::io::Write;
+    let _ = writeln!(io::stderr(), "permgate: warning: {problem}");
+}
+
+/// How a path is named in messages; `-` is standard input.
+pub(crate) fn file_label(path: &Path) -> String {
+    if is_stdin(path) {
+        "<stdin>".to_owned()
+    } else {
+        path.display().to_string()
+    }
+}
+
+fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+fn too_large(size: u64) -> String {
+    JsonError::TooLarge {
+        size: usize::try_from(size).unwrap_or(usize::MAX),
+        max: MAX_JSON_BYTES,
+    }
+    .to_string()
+}
+
+/// Reads a JSON file, refusing one larger than [`MAX_JSON_BYTES`] before
+/// reading it.
+pub(crate) fn read_text(path: &Path) -> Result<String, Problem> {
+    let label = file_label(path);
+    let limit = u64::try_from(MAX_JSON_BYTES).unwrap_or(u64::MAX);
+    let problem = |message: String| Problem::in_file(&label, message);
+    let mut bytes = Vec::new();
+    if is_stdin(path) {
+        io::stdin()
+            .lock()
+            .take(limit.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(|e| problem(format!("cannot read: {e}")))?;
+    } else {
+        let file = std::fs::File::open(path).map_err(|e| problem(format!("cannot open: {e}")))?;
+        let metadata = file.metadata().map_err(|e| problem(format!("cannot read: {e}")))?;
+        if metadata.is_dir() {
+            return Err(problem("is a directory, not a JSON file".to_owned()));
+        }
+        if metadata.len() > limit {
+            return Err(problem(too_large(metadata.len())));
+        }
+        file.take(limit.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(|e| problem(format!("cannot read: {e}")))?;
+    }
+    let size = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+    if size > limit {
+        return Err(problem(too_large(size)));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        problem(format!(
+            "not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })
+}
+
+/// The builtin catalog, extended with an organization's catalog when given.
+pub(crate) fn catalog(org: Option<&Path>) -> Result<Catalog, Failure> {
+    let Some(path) = org else {
+        return Ok(Catalog::builtin().clone());
+    };
+    let text = read_text(path)?;
+    Catalog::builtin()
+        .with_org_catalog(&text)
+        .map_err(|e| Problem::in_file(&file_label(path), format!("organization catalog: {e}")).into())
+}
+
+/// A role file, read and parsed.
+pub(crate) struct Roles {
+    /// How the file is named in messages.
+    pub(crate) label: String,
+    pub(crate) file: RoleFile,
+}
+
+/// Reads and parses a role file. The document as a whole must be role JSON;
+/// roles that do not load are in `file.errors`.
+pub(crate) fn roles(path: &Path) -> Result<Roles, Failure> {
+    let label = file_label(path);
+    let text = read_text(path)?;
+    let file = RoleFile::parse(&text).map_err(|e| Problem::in_file(&label, e.to_string()))?;
+    // A subject (`{"name", "grants"}`) also reads as one role without policies:
+    // say what it is instead of answering for an empty role.
+    let single = file.roles.len() + file.errors.len() == 1;
+    let looks_like_subject = single
+        && serde_json::from_str::<serde_json::Value>(&text).is_ok_and(|value| {
+            value.get("grants").is_some()
+                && value.get("permissionPolicies").is_none()
+                && value.get("policies").is_none()
+        });
+    if looks_like_subject {
+        return Err(Problem::in_file(
+            &label,
+            "this is a subject file (`grants`), not role JSON; `permgate allows --division D` reads subjects",
+        )
+        .into());
+    }
+    Ok(Roles { label, file })
+}
+
+impl Roles {
+    /// Every role that did not load, as problems.
+    pub(crate) fn problems(&self) -> Vec<Problem> {
+        self.file
+            .errors
+            .iter()
+            .map(|error| Problem::role_error(&self.label, error))
+            .collect()
+    }
+
+    /// The document positions of the roles that loaded, in order.
+    pub(crate) fn loaded_positions(&self) -> impl Iterator<Item = usize> + '_ {
+        let failed: HashSet<usize> = self.file.errors.iter().map(|e| e.position).collect();
+        (0..).filter(move |position| !failed.contains(position))
+    }
+
+    /// The names of the roles in the file, loaded or not, in document order
+    /// (the first [`MAX_NAMES`]).
+    fn names(&self) -> String {
+        let failed = self.file.errors.iter().map(|e| {
+            let name = e.name.as_deref().map_or_else(
+                || format!("role {} (did not load)", e.position),
+                |n| format!("`{n}` (did not load)"),
+            );
+            (e.position, name)
+        });
+        let loaded = self
+            .loaded_positions()
+            .zip(&self.file.roles)
+            .map(|(position, role)| (position, format!("`{}`", role.name)));
+        let mut named: Vec<(usize, String)> = failed.chain(loaded).collect();
+        named.sort_by_key(|(position, _)| *position);
+        let total = named.len();
+        let mut names: Vec<String> = named.into_iter().take(MAX_NAMES).map(|(_, name)| name).collect();
+        if total > MAX_NAMES {
+            names.push(format!("and {} more", total - MAX_NAMES));
+        }
+        names.join(", ")
+    }
+
+    /// The role to work on: `name` when given, else the file's only role.
+    /// Roles of the file that did not load are reported as warnings.
+    pub(crate) fn select(&self, name: Option<&str>) -> Result<&RoleSpec, Failure> {
+        let label = &self.label;
+        let picked = match name {
+            Some(name) => {
+                if let Some(role) = self.file.role(name) {
+                    role
+                } else if let Some(error) = self.file.errors.iter().find(|e| e.name.as_deref() == Some(name)) {
+                    return Err(Problem::role_error(label, error).into());
+                } else {
+                    let similar = self.file.roles.iter().find(|r| r.name.eq_ignore_ascii_case(name));
+                    let hint = similar
+                        .map(|r| format!(" (did you mean `{}`?)", r.name))
+                        .unwrap_or_default();
+                    return Err(Problem::in_file(
+                        label,
+                        format!("no role named `{name}`{hint}; roles in the file: {}", self.names()),
+                    )
+                    .into());
+                }
+            }
+            None => match (self.file.roles.as_slice(), self.file.errors.as_slice()) {
+                ([role], []) => role,
+                ([], []) => return Err(Problem::in_file(label, "holds no role").into()),
+                ([], [error]) => return Err(Problem::role_error(label, error).into()),
+                _ => {
+                    let count = self.file.roles.len() + self.file.errors.len();
+                    return Err(Problem::in_file(
+                        label,
+                        format!("holds {count} roles; pick one with --role: {}", self.names()),
+                    )
+                    .into());
+                }
+            },
+        };
+        for error in self.file.errors.iter().take(MAX_NAMES) {
+            warn(&Problem::role_error(label, error));
+        }
+        if let Some(more) = self.file.errors.len().checked_sub(MAX_NAMES).filter(|more| *more > 0) {
+            warn(&Problem::in_file(
+                label,
+                format!("and {more} more roles that did not load"),
+            ));
+        }
+        Ok(picked)
+    }
+}
+
+/// Compiles one role into a policy of its own.
+pub(crate) fn compile(catalog: &Catalog, label: &str, spec: &RoleSpec) -> Result<(Policy, RoleId), Failure> {
+    let mut builder = Policy::builder(catalog);
+    builder
+        .add_role_spec(spec)
+        .map_err(|e| Problem::in_file(label, e.to_string()))?;
+    let policy = builder.build();
+    let role = policy
+        .role(&spec.name)
+        .ok_or_else(|| Problem::in_file(label, format!("role `{}` did not compile", spec.name)))?;
+    Ok((policy, role))
+}
+
+/// Reads a subject file (`GET /api/v2/authorization/subjects/{id}`).
+pub(crate) fn subject(path: &Path) -> Result<SubjectSpec, Failure> {
+    let label = file_label(path);
+    let text = read_text(path)?;
+    SubjectSpec::parse(&text).map_err(|error| {
+        let hint = match &error {
+            JsonError::MissingField { path, field: "grants" } if path == "$" => {
+                " (--division needs a subject file, `{\"grants\": [...]}`, as GET /api/v2/authorization/subjects/{id} returns it)"
+            }
+            _ => "",
+        };
+        Problem::in_file(&label, format!("{error}{hint}")).into()
+    })
+}

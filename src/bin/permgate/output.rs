@@ -1,0 +1,94 @@
+//! Aligned tables and JSON documents.
+
+use std::fmt::Write;
+
+use permgate::{Condition, Permission, Release};
+use serde_json::{Value, json};
+
+use crate::input::{Failure, Problem};
+
+/// The version of every `--json` schema; bumped only when a field changes
+/// meaning or goes away.
+pub(crate) const FORMAT_VERSION: u32 = 1;
+
+/// Appends a line to a `String` (writing to a `String` cannot fail).
+macro_rules! line {
+    ($out:expr) => {{
+        $out.push('\n');
+    }};
+    ($out:expr, $($arg:tt)*) => {{
+        let _ = writeln!($out, $($arg)*);
+    }};
+}
+pub(crate) use line;
+
+/// Writes `rows` as a table: every column but the last padded to its widest
+/// cell, two spaces apart, each line after `indent`. `header`, when given,
+/// is the first row.
+pub(crate) fn table(out: &mut String, indent: &str, header: Option<&[&str]>, rows: &[Vec<String>]) {
+    let header: Option<Vec<String>> = header.map(|cells| cells.iter().map(|c| (*c).to_owned()).collect());
+    let all: Vec<&Vec<String>> = header.iter().chain(rows).collect();
+    let columns = all.iter().map(|row| row.len()).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..columns)
+        .map(|n| {
+            all.iter()
+                .filter_map(|row| row.get(n))
+                .map(|cell| cell.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    for row in all {
+        let mut text = String::from(indent);
+        for (n, cell) in row.iter().enumerate() {
+            if n + 1 == row.len() {
+                text.push_str(cell);
+            } else {
+                let width = widths.get(n).copied().unwrap_or(0);
+                let _ = write!(text, "{cell:<width$}  ");
+            }
+        }
+        line!(out, "{}", text.trim_end());
+    }
+}
+
+/// `3.15`, or `-` when there is none.
+pub(crate) fn release_text(release: Option<Release>) -> String {
+    release.map_or_else(|| "-".to_owned(), |r| r.to_string())
+}
+
+/// `"3.15"` or `null`.
+pub(crate) fn release_json(release: Option<Release>) -> Value {
+    release.map_or(Value::Null, |r| Value::String(r.to_string()))
+}
+
+/// `{"key", "label"}`.
+pub(crate) fn permission_json(permission: Permission<'_>) -> Value {
+    json!({"key": permission.key(), "label": permission.label()})
+}
+
+/// `{"text", "node"}`.
+pub(crate) fn condition_json(condition: &Condition) -> Value {
+    json!({"text": condition.to_string(), "node": condition.to_json()})
+}
+
+/// The label of a permission, or empty.
+pub(crate) fn label(permission: Permission<'_>) -> String {
+    permission.label().unwrap_or_default().to_owned()
+}
+
+/// A JSON document, pretty, with a final newline.
+pub(crate) fn json_document(value: &Value) -> Result<String, Failure> {
+    let mut text = serde_json::to_string_pretty(value).map_err(|e| Problem::new(format!("cannot write JSON: {e}")))?;
+    text.push('\n');
+    Ok(text)
+}
+
+/// `1 permission`, `2 permissions`.
+pub(crate) fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("{n} {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}

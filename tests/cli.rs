@@ -1,0 +1,918 @@
+//! The `permgate` command-line tool, run as a process: exit codes, key output lines, `--json` schemas.
+//!
+//! The binary needs the `cli` feature, so this file does too: `cargo test --all-features`
+//! (or `--features cli`) runs it, and a plain `cargo test` compiles it to nothing.
+
+#![cfg(feature = "cli")]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde_json::Value;
+
+/// A directory under the system temp dir, removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new() -> Self {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("permgate-cli-test-{}-{n}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        Self(dir)
+    }
+
+    fn file(&self, name: &str, text: &str) -> String {
+        let path = self.0.join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_owned()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", self.stdout))
+    }
+}
+
+fn permgate_with_stdin(args: &[&str], stdin: &str) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_permgate"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    let run = Run {
+        code: output.status.code().expect("exited"),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    };
+    assert!(
+        !run.stderr.contains("panicked"),
+        "permgate {args:?} panicked:\n{}",
+        run.stderr
+    );
+    run
+}
+
+fn permgate(args: &[&str]) -> Run {
+    permgate_with_stdin(args, "")
+}
+
+#[track_caller]
+fn assert_exit(run: &Run, code: i32) {
+    assert_eq!(
+        run.code, code,
+        "exit code\n--- stdout\n{}\n--- stderr\n{}",
+        run.stdout, run.stderr
+    );
+}
+
+/// Wildcards, a grant a wildcard covers, a conditional grant, a legacy permission,
+/// a permission the sources mark as removed, an unknown UI permission.
+const SUPERVISOR: &str = r#"{"name": "supervisor", "id": "r-1", "permissions": ["old_flat_perm"], "permissionPolicies": [
+  {"domain": "routing", "entityName": "queue", "actionSet": ["view", "join"]},
+  {"domain": "journey", "entityName": "*", "actionSet": ["*"]},
+  {"domain": "journey", "entityName": "segment", "actionSet": ["view"]},
+  {"domain": "widgets", "entityName": "deployment", "actionSet": ["view"]},
+  {"domain": "ui", "entityName": "agentQueueActivity", "actionSet": ["view"]},
+  {"domain": "routing", "entityName": "queue", "actionSet": ["edit"], "allowConditions": true,
+   "resourceConditionNode": {"variableName": "Queue.id", "operator": "IN",
+     "operands": [{"type": "QUEUE", "queue": {"id": "q-1"}}]}}]}"#;
+
+/// A listing with a role that does not load between two that do.
+const LISTING: &str = r#"{"entities": [
+  {"name": "designer", "permissionPolicies": [{"domain": "journey", "entityName": "actionmap", "actionSet": ["*"]}]},
+  {"name": "broken", "permissionPolicies": [{"domain": "routing", "entityName": "queue", "actionSet": []}]},
+  {"name": "agent", "permissionPolicies": [{"domain": "routing", "entityName": "queue", "actionSet": ["join"]}]}
+]}"#;
+
+const SUBJECT: &str = r#"{"id": "u-1", "name": "Ana", "grants": [
+  {"division": {"id": "d-east"}, "role": {"name": "viewer", "policies": [
+    {"domain": "routing", "entityName": "queue", "actionSet": ["view"]}]}},
+  {"division": {"id": "*"}, "role": {"name": "agent", "policies": [
+    {"domain": "routing", "entityName": "queue", "actionSet": ["join"]},
+    {"domain": "routing", "entityName": "queue", "actionSet": ["edit"], "resourceConditionNode":
+      {"variableName": "Queue.id", "operator": "EQ", "operands": [{"type": "QUEUE", "queue": {"id": "q-9"}}]}}]}}
+]}"#;
+
+fn real_role() -> Option<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/genesys-cloud/roles/lbp-agent.json");
+    if path.exists() {
+        Some(path.to_str().unwrap().to_owned())
+    } else {
+        eprintln!("skipped: ../shared/data not found");
+        None
+    }
+}
+
+#[test]
+fn check_grants_denies_and_lists_every_missing_permission() {
+    let dir = TempDir::new();
+    let listing = dir.file("listing.json", LISTING);
+    let granted = permgate(&["check", &listing, "--role", "designer", "--gate", "actionmapeditor"]);
+    assert_exit(&granted, 0);
+    assert!(
+        granted.stdout.contains("role `designer`: 1 of 1 gate granted"),
+        "{}",
+        granted.stdout
+    );
+    assert!(
+        granted
+            .stdout
+            .lines()
+            .any(|l| l.starts_with("ActionMapEditor") && l.ends_with("granted"))
+    );
+
+    let denied = permgate(&[
+        "check",
+        &listing,
+        "--role",
+        "designer",
+        "--gate",
+        "ActionMapEditor,ActionMapAnalyticsReport",
+    ]);
+    assert_exit(&denied, 1);
+    assert!(
+        denied.stdout.contains("denied: missing 1 permission"),
+        "{}",
+        denied.stdout
+    );
+    assert!(denied.stdout.contains("ActionMapAnalyticsReport is missing:"));
+    let missing = denied
+        .stdout
+        .lines()
+        .find(|l| l.contains("journey:report:view"))
+        .unwrap();
+    assert!(missing.contains("Journey > Report > View"), "{missing}");
+    // The role that did not load is a warning, not a failure, when another is picked.
+    assert!(denied.stderr.contains("warning:") && denied.stderr.contains("role `broken`"));
+}
+
+#[test]
+fn check_json_has_the_documented_fields() {
+    let dir = TempDir::new();
+    let role = dir.file(
+        "designer.json",
+        r#"{"name": "designer", "permissionPolicies": [
+        {"domain": "journey", "entityName": "actionmap", "actionSet": ["view"]},
+        {"domain": "journey", "entityName": "report", "actionSet": ["view"], "resourceConditionNode":
+          {"variableName": "v", "operator": "EQ", "operands": [{"type": "SCALAR", "value": "1"}]}}]}"#,
+    );
+    let run = permgate(&[
+        "check",
+        &role,
+        "--gate",
+        "ActionMapAnalyticsReport",
+        "--gate",
+        "ActionMapEditor",
+        "--json",
+    ]);
+    assert_exit(&run, 1);
+    let doc = run.json();
+    assert_eq!(doc["format_version"], 1);
+    assert_eq!(doc["role"], "designer");
+    assert_eq!(doc["granted"], false);
+    assert!(doc["file"].as_str().unwrap().ends_with("designer.json"));
+    let gates = doc["gates"].as_array().unwrap();
+    assert_eq!(gates.len(), 2);
+    let report = &gates[0];
+    assert_eq!(report["gate"], "ActionMapAnalyticsReport");
+    assert_eq!(report["document"], "predictive-engagement");
+    assert_eq!(report["release"], Value::Null);
+    assert_eq!(report["granted"], false);
+    assert_eq!(report["unmet_any_of"], serde_json::json!([]));
+    let missing = &report["missing"][0];
+    assert_eq!(missing["key"], "journey:report:view");
+    assert_eq!(missing["label"], "Journey > Report > View");
+    assert_eq!(missing["roadmap_from"], Value::Null);
+    assert_eq!(missing["conditional"], true, "held only under a condition");
+    assert_eq!(gates[1]["missing"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn check_at_a_release_requires_roadmap_permissions() {
+    let dir = TempDir::new();
+    // The AMI standard role without its roadmap Park permission.
+    let exported = permgate(&["export", "--role", "AMI R3|standard user role"]);
+    assert_exit(&exported, 0);
+    let without_park = exported
+        .stdout
+        .replace("\"park\",", "")
+        .replace(",\n        \"park\"", "");
+    assert!(!without_park.contains("park"), "{without_park}");
+    let role = dir.file("ami.json", &without_park);
+    assert_exit(&permgate(&["check", &role, "--gate", "AmiStandardUser"]), 0);
+    let at_316 = permgate(&["check", &role, "--gate", "AmiStandardUser", "--release", "R3.16"]);
+    assert_exit(&at_316, 1);
+    let park = at_316
+        .stdout
+        .lines()
+        .find(|l| l.contains("conversation:email:park"))
+        .unwrap();
+    assert!(park.contains("roadmap, required from 3.16"), "{park}");
+    let json = permgate(&[
+        "check",
+        &role,
+        "--gate",
+        "AmiStandardUser",
+        "--release",
+        "3.16",
+        "--json",
+    ])
+    .json();
+    assert_eq!(json["gates"][0]["release"], "3.16");
+    assert_eq!(json["gates"][0]["missing"][0]["roadmap_from"], "3.16");
+}
+
+#[test]
+fn check_rejects_bad_input_with_exit_2() {
+    let dir = TempDir::new();
+    let listing = dir.file("listing.json", LISTING);
+    let several = permgate(&["check", &listing, "--gate", "ActionMapEditor"]);
+    assert_exit(&several, 2);
+    assert!(
+        several
+            .stderr
+            .contains("holds 3 roles; pick one with --role: `designer`, `broken` (did not load), `agent`"),
+        "{}",
+        several.stderr
+    );
+    let unknown_gate = permgate(&["check", &listing, "--role", "agent", "--gate", "NoSuchGate"]);
+    assert_exit(&unknown_gate, 2);
+    assert!(
+        unknown_gate
+            .stderr
+            .contains("unknown gate `NoSuchGate`; gates: AltocloudAdmin")
+    );
+    let unknown_role = permgate(&["check", &listing, "--role", "Agent", "--gate", "ActionMapEditor"]);
+    assert_exit(&unknown_role, 2);
+    assert!(
+        unknown_role
+            .stderr
+            .contains("no role named `Agent` (did you mean `agent`?)")
+    );
+    let broken = permgate(&["check", &listing, "--role", "broken", "--gate", "ActionMapEditor"]);
+    assert_exit(&broken, 2);
+    assert_eq!(
+        broken.stderr.trim(),
+        format!(
+            "permgate: {listing}: role `broken`: `$.entities[1].permissionPolicies[0].actionSet`: empty action set"
+        )
+    );
+    assert_exit(&permgate(&["check", &listing, "--role", "agent"]), 2); // no --gate
+    assert_exit(
+        &permgate(&[
+            "check",
+            &listing,
+            "--role",
+            "agent",
+            "--gate",
+            "ActionMapEditor",
+            "--release",
+            "3.x",
+        ]),
+        2,
+    );
+    let missing = dir.0.join("missing.json");
+    let run = permgate(&["check", missing.to_str().unwrap(), "--gate", "ActionMapEditor"]);
+    assert_exit(&run, 2);
+    assert!(run.stderr.starts_with("permgate: ") && run.stderr.contains("missing.json: cannot open"));
+}
+
+#[test]
+fn allows_answers_yes_no_and_conditional() {
+    let dir = TempDir::new();
+    let role = dir.file("supervisor.json", SUPERVISOR);
+    let yes = permgate(&[
+        "allows",
+        &role,
+        "routing:queue:join",
+        "Journey > Segment > Edit",
+        "UI:AGENTQUEUEACTIVITY:VIEW",
+    ]);
+    assert_exit(&yes, 0);
+    assert!(
+        yes.stdout
+            .lines()
+            .any(|l| l.starts_with("routing:queue:join") && l.trim_end().ends_with("yes"))
+    );
+    let mixed = permgate(&[
+        "allows",
+        &role,
+        "routing:queue:join",
+        "routing:queue:edit",
+        "routing:queue:delete",
+    ]);
+    assert_exit(&mixed, 1);
+    let edit = mixed
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("routing:queue:edit"))
+        .unwrap();
+    assert!(
+        edit.contains("conditional") && edit.contains("if Queue.id IN [QUEUE q-1]"),
+        "{edit}"
+    );
+    let delete = mixed
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("routing:queue:delete"))
+        .unwrap();
+    assert!(delete.trim_end().ends_with("no"), "{delete}");
+
+    let json = permgate(&[
+        "allows",
+        &role,
+        "--json",
+        "routing:queue:edit",
+        "journey:newthing:view",
+        "ui:x:view",
+    ])
+    .json();
+    assert_eq!(json["format_version"], 1);
+    assert_eq!(json["role"], "supervisor");
+    assert_eq!(json["subject"], Value::Null);
+    assert_eq!(json["division"], Value::Null);
+    assert_eq!(json["all_allowed"], false);
+    let answers = json["answers"].as_array().unwrap();
+    assert_eq!(answers[0]["permission"], "routing:queue:edit");
+    assert_eq!(answers[0]["key"], "routing:queue:edit");
+    assert_eq!(answers[0]["label"], "Routing > Queue > Edit");
+    assert_eq!(answers[0]["answer"], "conditional");
+    assert_eq!(answers[0]["conditions"][0]["text"], "Queue.id IN [QUEUE q-1]");
+    assert_eq!(answers[0]["conditions"][0]["node"]["operator"], "IN");
+    // Unknown to the catalog, but under the kept `journey:*:*` pattern.
+    assert_eq!(answers[1]["key"], Value::Null);
+    assert_eq!(answers[1]["answer"], "yes");
+    assert_eq!(answers[2]["answer"], "no");
+}
+
+#[test]
+fn allows_rejects_malformed_permissions_and_answers_nothing() {
+    let dir = TempDir::new();
+    let role = dir.file("supervisor.json", SUPERVISOR);
+    for bad in [
+        "routing:queue",
+        "routing:queue:*",
+        "Journey > Nothing > View",
+        "",
+        "a:b:c:d",
+        "x y",
+    ] {
+        let run = permgate(&["allows", &role, "routing:queue:join", bad]);
+        assert_exit(&run, 2);
+        assert!(run.stdout.is_empty(), "{bad:?}: {}", run.stdout);
+        assert!(
+            run.stderr.contains(&format!("permission `{bad}`")),
+            "{bad:?}: {}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn allows_in_a_division_reads_a_subject() {
+    let dir = TempDir::new();
+    let subject = dir.file("subject.json", SUBJECT);
+    let east = permgate(&[
+        "allows",
+        &subject,
+        "--division",
+        "d-east",
+        "routing:queue:view",
+        "routing:queue:join",
+    ]);
+    assert_exit(&east, 0);
+    assert!(
+        east.stdout.contains("subject `Ana` (2 grants) in division `d-east`"),
+        "{}",
+        east.stdout
+    );
+    let west = permgate(&[
+        "allows",
+        &subject,
+        "--division",
+        "d-west",
+        "--json",
+        "routing:queue:view",
+        "routing:queue:edit",
+    ]);
+    assert_exit(&west, 1);
+    let json = west.json();
+    assert_eq!(json["subject"], "Ana");
+    assert_eq!(json["division"], "d-west");
+    assert_eq!(json["role"], Value::Null);
+    assert_eq!(json["answers"][0]["answer"], "no");
+    assert_eq!(json["answers"][1]["answer"], "conditional");
+    assert_eq!(json["answers"][1]["conditions"][0]["text"], "Queue.id EQ QUEUE q-9");
+
+    // A subject file is not role JSON, and --division needs a subject file.
+    let as_role = permgate(&["allows", &subject, "routing:queue:view"]);
+    assert_exit(&as_role, 2);
+    assert!(as_role.stderr.contains("this is a subject file"), "{}", as_role.stderr);
+    let role = dir.file("supervisor.json", SUPERVISOR);
+    let not_subject = permgate(&["allows", &role, "--division", "d-east", "routing:queue:view"]);
+    assert_exit(&not_subject, 2);
+    assert!(
+        not_subject.stderr.contains("`$`: missing field `grants`"),
+        "{}",
+        not_subject.stderr
+    );
+    assert_exit(
+        &permgate(&[
+            "allows",
+            &subject,
+            "--division",
+            "d",
+            "--role",
+            "agent",
+            "routing:queue:view",
+        ]),
+        2,
+    );
+}
+
+#[test]
+fn audit_reports_every_finding_and_the_roles_that_did_not_load() {
+    let dir = TempDir::new();
+    let supervisor: Value = serde_json::from_str(SUPERVISOR).unwrap();
+    let listing: Value = serde_json::from_str(LISTING).unwrap();
+    let mut roles = listing["entities"].as_array().unwrap().clone();
+    roles.insert(0, supervisor);
+    let file = dir.file("roles.json", &Value::Array(roles).to_string());
+    let run = permgate(&["audit", &file]);
+    assert_exit(&run, 0);
+    let out = &run.stdout;
+    for expected in [
+        "role `supervisor` (id r-1)",
+        "unknown permissions (1), granted but in no catalog:\n  ui:agentQueueActivity:view",
+        "redundant grants (1), covered by a wildcard:\n  journey:segment:view  covered by journey:*:*",
+        "  if Queue.id IN [QUEUE q-1]:\n    routing:queue:edit  Routing > Queue > Edit",
+        "legacy permissions (1), never granted:\n  old_flat_perm",
+        "Predictive Engagement",
+        "widgets:deployment:view  removed",
+        "role `designer`",
+        "role `agent`",
+        "1 role that did not load:\n  role `broken`: `$[2].permissionPolicies[0].actionSet`: empty action set",
+    ] {
+        assert!(out.contains(expected), "missing {expected:?} in\n{out}");
+    }
+    let gate_line = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("ActionMapEditor"))
+        .unwrap();
+    assert!(gate_line.trim_end().ends_with("yes"), "{gate_line}");
+
+    let json = permgate(&["audit", &file, "--json"]).json();
+    assert_eq!(json["format_version"], 1);
+    let role = &json["roles"][0];
+    assert_eq!(role["name"], "supervisor");
+    assert_eq!(role["id"], "r-1");
+    assert_eq!(role["unknown"], serde_json::json!(["ui:agentQueueActivity:view"]));
+    assert_eq!(
+        role["redundant"][0],
+        serde_json::json!({"grant": "journey:segment:view", "wildcard": "journey:*:*"})
+    );
+    assert_eq!(role["conditional"][0]["condition"], "Queue.id IN [QUEUE q-1]");
+    assert_eq!(
+        role["conditional"][0]["permissions"],
+        serde_json::json!(["routing:queue:edit"])
+    );
+    assert!(role["conditional"][0]["node"].is_object());
+    assert_eq!(role["legacy"], serde_json::json!(["old_flat_perm"]));
+    assert!(
+        role["licenses"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["license"] == "Predictive Engagement")
+    );
+    assert_eq!(role["deprecated"][0]["permission"], "widgets:deployment:view");
+    assert!(
+        role["permissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p == "routing:queue:join")
+    );
+    let gate = role["gates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["gate"] == "ActionMapEditor")
+        .unwrap();
+    assert_eq!(gate["satisfied"], true);
+    assert_eq!(gate["document"], "predictive-engagement");
+    assert!(gate.get("release").is_some());
+    assert_eq!(json["roles"].as_array().unwrap().len(), 3);
+    let error = &json["errors"][0];
+    assert_eq!(error["position"], 2);
+    assert_eq!(error["name"], "broken");
+    assert_eq!(error["path"], "$[2].permissionPolicies[0].actionSet");
+    assert_eq!(error["message"], "empty action set");
+}
+
+#[test]
+fn audit_uses_an_org_catalog_and_rejects_files_with_no_role() {
+    let dir = TempDir::new();
+    let role = dir.file("supervisor.json", SUPERVISOR);
+    let org = dir.file(
+        "org.json",
+        r#"{"entities": [{"domain": "ui", "permissionMap": {"agentQueueActivity": [
+          {"domain": "ui", "entityType": "agentQueueActivity", "action": "view", "label": "UI > Agent Queue Activity > View"}]}}]}"#,
+    );
+    let json = permgate(&["audit", &role, "--catalog", &org, "--json"]).json();
+    assert_eq!(json["roles"][0]["unknown"], serde_json::json!([]));
+    assert!(
+        json["roles"][0]["permissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p == "ui:agentQueueActivity:view")
+    );
+    let bad_org = dir.file(
+        "bad-org.json",
+        r#"{"entities": [{"permissionMap": {"x": [{"domain": 1}]}}]}"#,
+    );
+    let run = permgate(&["audit", &role, "--catalog", &bad_org]);
+    assert_exit(&run, 2);
+    assert!(
+        run.stderr.contains("`$.entities[0].permissionMap.x[0].domain`"),
+        "{}",
+        run.stderr
+    );
+
+    let only_broken = dir.file(
+        "broken.json",
+        r#"[{"name": "b", "permissionPolicies": [{"domain": "*", "entityName": "*", "actionSet": ["*"]}]}]"#,
+    );
+    let run = permgate(&["audit", &only_broken]);
+    assert_exit(&run, 2);
+    assert!(
+        run.stderr
+            .contains("role `b`: `$[0].permissionPolicies[0].actionSet[0]`"),
+        "{}",
+        run.stderr
+    );
+    assert_exit(&permgate(&["audit", &dir.file("empty.json", "[]")]), 2);
+}
+
+#[test]
+fn diff_compares_effective_permissions_like_diff() {
+    let dir = TempDir::new();
+    let wildcard = dir.file(
+        "wildcard.json",
+        r#"{"name": "d", "permissionPolicies": [
+        {"domain": "journey", "entityName": "actionmap", "actionSet": ["*"]},
+        {"domain": "ui", "entityName": "x", "actionSet": ["view"]}]}"#,
+    );
+    let expanded = dir.file(
+        "expanded.json",
+        r#"[{"name": "d", "permissionPolicies": [
+        {"domain": "journey", "entityName": "actionmap", "actionSet": ["view", "add", "edit", "delete"]},
+        {"domain": "UI", "entityName": "X", "actionSet": ["VIEW"]}]}]"#,
+    );
+    let changed = dir.file(
+        "changed.json",
+        r#"{"name": "d", "permissionPolicies": [
+        {"domain": "journey", "entityName": "actionmap", "actionSet": ["view", "add", "edit"]},
+        {"domain": "ui", "entityName": "x", "actionSet": ["view"]},
+        {"domain": "ui", "entityName": "y", "actionSet": ["view"]},
+        {"domain": "routing", "entityName": "queue", "actionSet": ["edit"], "resourceConditionNode":
+          {"variableName": "Queue.id", "operator": "EQ", "operands": [{"type": "QUEUE", "queue": {"id": "q-9"}}]}}]}"#,
+    );
+    let equal = permgate(&["diff", &wildcard, &expanded]);
+    assert_exit(&equal, 0);
+    assert!(equal.stdout.contains("no differences"), "{}", equal.stdout);
+
+    let differ = permgate(&["diff", &wildcard, &changed]);
+    assert_exit(&differ, 1);
+    let lines: Vec<&str> = differ.stdout.lines().collect();
+    assert!(
+        lines[0].starts_with("--- ") && lines[1].starts_with("+++ "),
+        "{}",
+        differ.stdout
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("-  journey:actionmap:delete") && l.contains("Journey > Action Map > Delete"))
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("+  routing:queue:edit if Queue.id EQ QUEUE q-9"))
+    );
+    assert!(lines.iter().any(|l| l.trim_end() == "+  ui:y:view"));
+    assert_eq!(lines.last(), Some(&"2 added, 1 removed"));
+
+    let json = permgate(&["diff", &wildcard, &changed, "--json"]).json();
+    assert_eq!(json["format_version"], 1);
+    assert_eq!(json["equal"], false);
+    assert_eq!(json["old"]["role"], "d");
+    assert!(json["new"]["file"].as_str().unwrap().ends_with("changed.json"));
+    assert_eq!(
+        json["removed"],
+        serde_json::json!([{"key": "journey:actionmap:delete", "label": "Journey > Action Map > Delete", "known": true, "condition": null}])
+    );
+    assert_eq!(json["added"][0]["condition"], "Queue.id EQ QUEUE q-9");
+    assert_eq!(
+        json["added"][1],
+        serde_json::json!({"key": "ui:y:view", "label": null, "known": false, "condition": null})
+    );
+
+    assert_exit(&permgate(&["diff", &wildcard, &dir.file("bad.json", "{")]), 2);
+    let listing = dir.file("listing.json", LISTING);
+    assert_exit(&permgate(&["diff", &listing, &listing]), 2);
+    assert_exit(&permgate(&["diff", &listing, &listing, "--role", "agent"]), 0);
+    assert_exit(&permgate(&["diff", &listing, &wildcard, "--role", "agent"]), 2);
+}
+
+#[test]
+fn export_writes_role_json_that_reads_back_the_same() {
+    let dir = TempDir::new();
+    let gate = permgate(&["export", "--gate", "amistandarduser"]);
+    assert_exit(&gate, 0);
+    let body = gate.json();
+    assert_eq!(body["name"], "AmiStandardUser");
+    assert!(
+        body["description"]
+            .as_str()
+            .unwrap()
+            .contains("conversation:email:park (from release 3.16)")
+    );
+    assert!(!body["permissionPolicies"].as_array().unwrap().is_empty());
+
+    let builtin = permgate(&["export", "--role", "AMI R3|extra user role"]).json();
+    assert_eq!(builtin["name"], "AMI R3|extra user role");
+    assert!(
+        builtin["description"]
+            .as_str()
+            .unwrap()
+            .contains("Add-on to `AMI R3|standard user role`")
+    );
+
+    let role = dir.file("supervisor.json", SUPERVISOR);
+    for form in [&[][..], &["--expanded"][..]] {
+        let mut args = vec!["export", "--role", "supervisor", "--from", &role];
+        args.extend_from_slice(form);
+        let exported = permgate(&args);
+        assert_exit(&exported, 0);
+        let body = exported.json();
+        assert!(
+            body["permissionPolicies"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|p| p.get("resourceConditionNode").is_some())
+        );
+        let back = dir.file("back.json", &exported.stdout);
+        assert_exit(&permgate(&["diff", &role, &back]), 0);
+    }
+    let expanded = permgate(&["export", "--role", "supervisor", "--from", &role, "--expanded"]).json();
+    assert!(!expanded.to_string().contains("\"*\""), "wildcards spelled out");
+
+    assert_exit(&permgate(&["export", "--gate", "NoSuchGate"]), 2);
+    assert_exit(&permgate(&["export", "--role", "no such role"]), 2);
+    assert_exit(&permgate(&["export", "--role", "nobody", "--from", &role]), 2);
+    let flat = permgate(&["export", "--role", "Skylight custom role minimum"]);
+    assert_exit(&flat, 2);
+    assert!(flat.stderr.contains("CxEngage name"), "{}", flat.stderr);
+    assert_exit(&permgate(&["export"]), 2);
+    assert_exit(&permgate(&["export", "--gate", "ActionMapEditor", "--role", "x"]), 2);
+}
+
+#[test]
+fn list_shows_the_builtin_catalog() {
+    let gates = permgate(&["list", "gates"]);
+    assert_exit(&gates, 0);
+    assert!(gates.stdout.starts_with("gate "));
+    assert!(
+        gates
+            .stdout
+            .lines()
+            .any(|l| l.starts_with("AmiStandardUser ") && l.contains("ami-r3"))
+    );
+    let roles = permgate(&["list", "roles", "--catalog", "ami-r3"]);
+    assert_exit(&roles, 0);
+    assert!(roles.stdout.contains("AMI R3|standard user role") && !roles.stdout.contains("Skylight"));
+    let permissions = permgate(&["list", "permissions", "--catalog", "cxengage-skylight"]);
+    assert!(permissions.stdout.contains("CONTACTS_READ") && !permissions.stdout.contains("journey:"));
+
+    let json = permgate(&["list", "gates", "--json", "--catalog", "ami-r3"]).json();
+    assert_eq!(json["format_version"], 1);
+    assert_eq!(json["document"], "ami-r3");
+    let standard = json["gates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["name"] == "AmiStandardUser")
+        .unwrap();
+    assert_eq!(standard["release"], "3.15");
+    assert_eq!(
+        standard["roadmap"][0],
+        serde_json::json!({"key": "conversation:email:park", "from": "3.16"})
+    );
+    for field in ["description", "document", "extends", "required", "any_of"] {
+        assert!(standard.get(field).is_some(), "{field}");
+    }
+    let json = permgate(&["list", "roles", "--json"]).json();
+    assert_eq!(json["document"], Value::Null);
+    assert_eq!(json["roles"].as_array().unwrap().len(), 5);
+    assert!(json["roles"][0]["grants"].is_array());
+    let json = permgate(&["list", "permissions", "--json"]).json();
+    let view = json["permissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["key"] == "journey:actionmap:view")
+        .unwrap();
+    assert_eq!(view["label"], "Journey > Action Map > View");
+    let source = &view["sources"][0];
+    for field in [
+        "document",
+        "section",
+        "description",
+        "audience",
+        "evidence",
+        "license",
+        "release_notes",
+        "available_from",
+    ] {
+        assert!(source.get(field).is_some(), "{field}");
+    }
+    let unknown = permgate(&["list", "gates", "--catalog", "nope"]);
+    assert_exit(&unknown, 2);
+    assert!(
+        unknown.stderr.contains("documents: altocloud, ami-r3"),
+        "{}",
+        unknown.stderr
+    );
+    assert_exit(&permgate(&["list", "everything"]), 2);
+}
+
+#[test]
+fn standard_input_oversized_files_and_hostile_json_never_panic() {
+    let dir = TempDir::new();
+    let piped = permgate_with_stdin(&["allows", "-", "routing:queue:join"], SUPERVISOR);
+    assert_exit(&piped, 0);
+    let big = dir.0.join("big.json");
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(permgate::MAX_JSON_BYTES as u64 + 1)
+        .unwrap();
+    let run = permgate(&["audit", big.to_str().unwrap()]);
+    assert_exit(&run, 2);
+    assert!(
+        run.stderr.contains("larger than the limit of 33554432 bytes"),
+        "{}",
+        run.stderr
+    );
+    let nested = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let deep_condition = {
+        let mut node =
+            r#"{"variableName": "v", "operator": "EQ", "operands": [{"type": "SCALAR", "value": "1"}]}"#.to_owned();
+        for _ in 0..100 {
+            node = format!(r#"{{"conjunction": "AND", "terms": [{node}]}}"#);
+        }
+        format!(
+            r#"{{"name": "r", "permissionPolicies": [{{"domain": "a", "entityName": "b", "actionSet": ["c"], "resourceConditionNode": {node}}}]}}"#
+        )
+    };
+    for (n, text) in [
+        "",
+        "null",
+        "\u{feff}{}",
+        "{\"name\": 3}",
+        "{\"name\": \"\"}",
+        "{\"entities\": 3}",
+        "[{\"name\": \"a\"}, {\"name\": \"a\"}]",
+        "{\"name\": \"r\", \"permissionPolicies\": [{\"domain\": \"*\", \"entityName\": \"x\", \"actionSet\": [\"y\"]}]}",
+        "{\"name\": \"r\", \"permissionPolicies\": [{\"domain\": \"a\", \"entityName\": \"b\", \"actionSet\": [\"c\"], \"resourceConditionNode\": {\"variableName\": \"v\", \"operator\": \"LIKE\", \"operands\": []}}]}",
+        &nested,
+        &deep_condition,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let file = dir.file(&format!("hostile-{n}.json"), text);
+        for args in [
+            vec!["audit", &file],
+            vec!["check", &file, "--gate", "ActionMapEditor"],
+            vec!["allows", &file, "routing:queue:join"],
+            vec!["allows", &file, "--division", "d", "routing:queue:join"],
+            vec!["diff", &file, &file],
+            vec!["export", "--role", "r", "--from", &file],
+            vec!["audit", "-", "--catalog", &file],
+        ] {
+            let run = permgate(&args);
+            assert!([0, 1, 2].contains(&run.code), "{args:?}: {}", run.stderr);
+            if run.code == 2 {
+                assert!(run.stderr.starts_with("permgate: "), "{args:?}: {}", run.stderr);
+            }
+        }
+    }
+}
+
+#[test]
+fn help_documents_the_json_schemas() {
+    for command in ["check", "allows", "audit", "diff", "list"] {
+        let run = permgate(&[command, "--help"]);
+        assert_exit(&run, 0);
+        assert!(
+            run.stdout.contains("\"format_version\": 1"),
+            "{command}: {}",
+            run.stdout
+        );
+        assert!(run.stdout.contains("Exit codes"), "{command}");
+    }
+}
+
+#[test]
+fn real_role_audit_lists_unknown_permissions() {
+    let Some(role) = real_role() else { return };
+    let run = permgate(&["audit", &role]);
+    assert_exit(&run, 0);
+    assert!(run.stdout.starts_with("role `LBP Agent`"), "{}", run.stdout);
+    for unknown in [
+        "ui:agentQueueActivity:view",
+        "ui:agentDashboardStatus:view",
+        "conversation:call:accept",
+    ] {
+        assert!(
+            run.stdout.lines().any(|l| l.trim() == unknown),
+            "{unknown} not listed:\n{}",
+            run.stdout
+        );
+    }
+    let json = permgate(&["audit", &role, "--json"]).json();
+    let unknown = json["roles"][0]["unknown"].as_array().unwrap();
+    assert!(unknown.iter().any(|u| u == "ui:agentQueueActivity:view"));
+    assert_eq!(json["errors"], serde_json::json!([]));
+    // 51 grants: every one is a catalog permission or listed as unknown.
+    assert_eq!(
+        unknown.len() + json["roles"][0]["permissions"].as_array().unwrap().len(),
+        51
+    );
+}
+
+#[test]
+fn real_role_is_denied_ami_standard_user_with_its_missing_list() {
+    let Some(role) = real_role() else { return };
+    let run = permgate(&["check", &role, "--gate", "AmiStandardUser"]);
+    assert_exit(&run, 1);
+    assert!(run.stdout.contains("AmiStandardUser is missing:"), "{}", run.stdout);
+    let missing = run
+        .stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("integration:amiPremiumApps:*"))
+        .unwrap();
+    assert!(
+        missing.contains("Integration > amiPremiumApps > All Permissions"),
+        "{missing}"
+    );
+    let json = permgate(&["check", &role, "--gate", "AmiStandardUser", "--json"]).json();
+    let keys: Vec<&str> = json["gates"][0]["missing"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["key"].as_str().unwrap())
+        .collect();
+    assert!(keys.contains(&"conversation:email:create"), "{keys:?}");
+    assert!(!keys.contains(&"routing:queue:view"), "the role holds it: {keys:?}");
+}
+
+#[test]
+fn real_role_allows_joining_queues() {
+    let Some(role) = real_role() else { return };
+    let run = permgate(&["allows", &role, "routing:queue:join"]);
+    assert_exit(&run, 0);
+    assert!(
+        run.stdout
+            .lines()
+            .any(|l| l.starts_with("routing:queue:join") && l.trim_end().ends_with("yes"))
+    );
+    assert_exit(
+        &permgate(&["allows", &role, "routing:queue:join", "routing:queue:edit"]),
+        1,
+    );
+}
