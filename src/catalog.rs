@@ -170,7 +170,11 @@ impl Inner {
             self.add_label(index, label);
         }
         if let Some(slot) = self.flags.get_mut(usize::from(index)) {
-            slot.division_aware = flags.division_aware.or(slot.division_aware);
+            // Conflicting statements take the safe side: division-aware.
+            slot.division_aware = match (slot.division_aware, flags.division_aware) {
+                (Some(true), _) | (_, Some(true)) => Some(true),
+                (known, said) => said.or(known),
+            };
             slot.allows_conditions = flags.allows_conditions.or(slot.allows_conditions);
         }
         Ok(())

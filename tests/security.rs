@@ -1,0 +1,886 @@
+//! Security review as tests: deny by default, wildcards never escape their domain or entity,
+//! CxEngage `_ALL` is a name and not a wildcard, and a `Granted` proof only comes from `check`.
+//!
+//! That `Granted` cannot be forged at compile time (private fields, no `Default`, no
+//! constructor, not outliving its policy) is shown by the `compile_fail` doctests on `Granted` in
+//! `src/gate.rs` (`cargo test --doc`); here we check at run time that `check` is the only way to a
+//! proof and that it refuses whatever is short of the gate.
+//!
+//! The wildcard tests run over the builtin catalog and, when `../shared/data` is present, over the
+//! real organization catalog `genesys-cloud/permissions-catalog.json` (they say `skipped` otherwise).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use permgate::gates::{
+    ActionMapAnalyticsReport, ActionMapEditor, AltocloudAdmin, AltocloudAgent, AmiAdminUser, AmiDivisionUser,
+    AmiExtraUser, AmiStandardUser, ContactManagementPanel, DigitalUserTrackingAdmin, DigitalUserTrackingAgent,
+    PredictiveEngagementAdmin, PredictiveEngagementAgent,
+};
+use permgate::genesys::{Division, RoleFile, SubjectSpec};
+use permgate::{
+    BuildError, Catalog, Decision, Denied, Gate, GateInfo, ParseError, Permission, Policy, PolicyHandle, RoleId,
+    Subject, perm,
+};
+use serde_json::{Value, json};
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------------------------
+
+const DIVISIONS: [&str; 4] = ["d1", "d2", "*", ""];
+
+fn policy_with(catalog: &Catalog, roles: &[(&str, Vec<String>)]) -> Policy {
+    let mut builder = Policy::builder(catalog);
+    for (name, grants) in roles {
+        builder.add_role(name, grants).unwrap();
+    }
+    builder.build()
+}
+
+fn keys<'a>(permissions: impl IntoIterator<Item = Permission<'a>>) -> Vec<&'a str> {
+    permissions.into_iter().map(Permission::key).collect()
+}
+
+/// The real organization catalog, or `None` (after saying so) when `../shared/data` is absent.
+fn real_org_catalog() -> Option<Catalog> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/genesys-cloud/permissions-catalog.json");
+    if !path.is_file() {
+        eprintln!("skipped: ../shared/data not found");
+        return None;
+    }
+    let text = std::fs::read_to_string(&path).unwrap();
+    Some(Catalog::builtin().with_org_catalog(&text).unwrap())
+}
+
+/// `policy.check::<G>(role)` for the builtin gate named `name`: the proof's role, or the denial.
+/// The proof must point back to the policy that made it.
+fn check_typed(policy: &Policy, role: RoleId, name: &str) -> Result<RoleId, Denied> {
+    fn proof<G: Gate>(policy: &Policy, role: RoleId) -> Result<RoleId, Denied> {
+        let granted = policy.check::<G>(role)?;
+        assert!(
+            std::ptr::eq(granted.policy(), policy),
+            "a proof names the policy that made it"
+        );
+        assert_eq!(granted.role(), role);
+        Ok(granted.role())
+    }
+    macro_rules! by_name {
+        ($($gate:ident),* $(,)?) => {
+            match name {
+                $(stringify!($gate) => {
+                    assert_eq!(<$gate as Gate>::INFO.name, name);
+                    proof::<$gate>(policy, role)
+                })*
+                other => panic!("gate `{other}` is missing from check_typed"),
+            }
+        };
+    }
+    by_name!(
+        AltocloudAdmin,
+        AltocloudAgent,
+        AmiStandardUser,
+        AmiExtraUser,
+        AmiDivisionUser,
+        AmiAdminUser,
+        ContactManagementPanel,
+        DigitalUserTrackingAdmin,
+        DigitalUserTrackingAgent,
+        ActionMapEditor,
+        ActionMapAnalyticsReport,
+        PredictiveEngagementAdmin,
+        PredictiveEngagementAgent,
+    )
+}
+
+fn gates() -> &'static [&'static GateInfo] {
+    Catalog::builtin().gates()
+}
+
+/// Every way of asking about `role` denies: `allows`, `decide`, `allows_str` and `decide_str` on
+/// every catalog permission and on `extra` keys, `allows_in` and `allows_in_str` for a subject holding
+/// the role in all divisions, and every gate (typed `check` and `check_info`).
+fn assert_denied_everything(policy: &Policy, role: RoleId, extra: &[&str], what: &str) {
+    let subject = Subject::new([(role, Division::new("*"))]);
+    for p in policy.catalog().iter() {
+        assert!(!policy.allows(role, p), "{what}: allows `{p}`");
+        assert_eq!(policy.decide(role, p), Decision::Denied, "{what}: decide `{p}`");
+        for division in DIVISIONS {
+            assert!(
+                !policy.allows_in(&subject, p, division),
+                "{what}: allows_in `{p}` in `{division}`"
+            );
+        }
+        if !p.is_wildcard() {
+            let names = [Some(p.key()), p.label()];
+            for name in names.into_iter().flatten() {
+                assert_eq!(policy.allows_str(role, name), Ok(false), "{what}: allows_str `{name}`");
+                assert_eq!(
+                    policy.decide_str(role, name),
+                    Ok(Decision::Denied),
+                    "{what}: decide_str `{name}`"
+                );
+                for division in DIVISIONS {
+                    assert_eq!(
+                        policy.allows_in_str(&subject, name, division),
+                        Ok(false),
+                        "{what}: `{name}`"
+                    );
+                }
+            }
+        }
+    }
+    for name in extra {
+        assert_eq!(policy.allows_str(role, name), Ok(false), "{what}: allows_str `{name}`");
+        assert_eq!(
+            policy.decide_str(role, name),
+            Ok(Decision::Denied),
+            "{what}: decide_str `{name}`"
+        );
+        for division in DIVISIONS {
+            assert_eq!(
+                policy.allows_in_str(&subject, name, division),
+                Ok(false),
+                "{what}: `{name}`"
+            );
+        }
+    }
+    for gate in gates() {
+        for release in [gate.release, None] {
+            assert!(
+                policy.check_info(role, gate, release).is_err(),
+                "{what}: gate {}",
+                gate.name
+            );
+        }
+        assert!(
+            check_typed(policy, role, gate.name).is_err(),
+            "{what}: gate {}",
+            gate.name
+        );
+    }
+}
+
+/// Role JSON with one policy per non-flat builtin permission, each under a condition.
+fn conditional_role_json(name: &str, catalog: &Catalog) -> Value {
+    let policies: Vec<Value> = catalog
+        .iter()
+        .filter(|p| !p.is_flat())
+        .map(|p| {
+            json!({"domain": p.domain(), "entityName": p.entity(), "actionSet": [p.action()], "allowConditions": true,
+                   "resourceConditionNode": {"variableName": "Queue.id", "operator": "IN",
+                       "operands": [{"type": "QUEUE", "queue": {"id": "q-1"}}]}})
+        })
+        .collect();
+    json!({"name": name, "permissionPolicies": policies})
+}
+
+fn add_role_json(builder: &mut permgate::PolicyBuilder, role: &Value) {
+    let file = RoleFile::parse(&role.to_string()).unwrap();
+    assert!(file.errors.is_empty(), "{:?}", file.errors);
+    for spec in &file.roles {
+        builder.add_role_spec(spec).unwrap();
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deny by default
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn unknown_role_names_resolve_to_nothing() {
+    let policy = policy_with(Catalog::builtin(), &[("agent", vec!["journey:*:*".into()])]);
+    for name in ["x", "", " ", "Agent", "AGENT", "agent ", " agent", "agent\0", "*"] {
+        assert_eq!(policy.role(name), None, "`{name}`");
+    }
+    assert!(policy.role("agent").is_some());
+    // A subject naming a role the policy does not hold is refused, not half-loaded.
+    let spec = SubjectSpec::parse(
+        r#"{"grants": [
+            {"division": {"id": "*"}, "role": {"name": "agent", "policies": []}},
+            {"division": {"id": "*"}, "role": {"name": "admin", "policies": [
+                {"domain": "journey", "entityName": "*", "actionSet": ["*"]}]}}]}"#,
+    )
+    .unwrap();
+    let error = policy.subject(&spec).unwrap_err();
+    assert_eq!((error.position, error.role.as_str()), (1, "admin"));
+}
+
+#[test]
+fn an_empty_role_is_denied_everything() {
+    let policy = policy_with(Catalog::builtin(), &[("none", vec![])]);
+    let none = policy.role("none").unwrap();
+    assert_denied_everything(
+        &policy,
+        none,
+        &["journey:newthing:view", "ui:x:view", "NOTES_CREATE"],
+        "empty role",
+    );
+    assert_eq!(policy.permissions(none).count(), 0);
+}
+
+/// Conditional grants never make `allows`, `allows_in` or a gate true, and legacy `permissions[]`
+/// grant nothing at all.
+#[test]
+fn conditional_and_legacy_grants_never_allow_or_satisfy_a_gate() {
+    let catalog = Catalog::builtin();
+    let every_key: Vec<&str> = catalog.iter().map(Permission::key).collect();
+    let mut builder = Policy::builder(catalog);
+    add_role_json(&mut builder, &conditional_role_json("conditional", catalog));
+    add_role_json(
+        &mut builder,
+        &json!({"name": "legacy", "permissionPolicies": [], "permissions": every_key}),
+    );
+    let policy = builder.build();
+    let conditional = policy.role("conditional").unwrap();
+    let legacy = policy.role("legacy").unwrap();
+    assert_denied_everything(&policy, legacy, &[], "legacy-only role");
+    assert_eq!(policy.legacy_permissions(legacy).count(), every_key.len());
+
+    let subject = Subject::new([(conditional, Division::new("*"))]);
+    for p in catalog.iter() {
+        assert!(!policy.allows(conditional, p), "`{p}`");
+        for division in DIVISIONS {
+            assert!(!policy.allows_in(&subject, p, division), "`{p}`");
+        }
+        let decision = policy.decide(conditional, p);
+        if p.is_flat() {
+            assert_eq!(decision, Decision::Denied, "`{p}`");
+        } else {
+            assert!(
+                matches!(decision, Decision::AllowedIf(ref c) if c.len() == 1),
+                "`{p}`: {decision:?}"
+            );
+        }
+        if !p.is_wildcard() {
+            assert_eq!(policy.allows_str(conditional, p.key()), Ok(false), "`{p}`");
+        }
+    }
+    for gate in gates() {
+        assert!(
+            policy.check_info(conditional, gate, gate.release).is_err(),
+            "{}",
+            gate.name
+        );
+        assert!(check_typed(&policy, conditional, gate.name).is_err(), "{}", gate.name);
+    }
+}
+
+/// A `RoleId` is only good in the policy that issued it: another policy (built from the same
+/// roles, with fewer roles, or the next version of a hot-reloaded policy) denies it everything,
+/// through every API.
+#[test]
+fn a_role_id_of_another_policy_is_denied_by_every_api() {
+    let org = json!({"entities": [{"domain": "ui", "permissionMap": {"agentQueueActivity": [
+        {"domain": "ui", "entityType": "agentQueueActivity", "action": "view", "divisionAware": false}]}}]});
+    let catalog = Catalog::builtin().with_org_catalog(&org.to_string()).unwrap();
+    let mut everything: Vec<String> = Vec::new();
+    let domains: BTreeSet<&str> = catalog.iter().filter(|p| !p.is_flat()).map(|p| p.domain()).collect();
+    everything.extend(domains.iter().map(|d| format!("{d}:*:*")));
+    everything.extend(catalog.iter().filter(|p| p.is_flat()).map(|p| p.key().to_owned()));
+    everything.extend(["ui:unknown:view", "UNKNOWN_FLAT"].map(str::to_owned));
+    let build = |roles: &[&str]| {
+        let mut builder = Policy::builder(&catalog);
+        add_role_json(&mut builder, &conditional_role_json("conditional", &catalog));
+        for name in roles {
+            builder.add_role(name, &everything).unwrap();
+        }
+        builder.build()
+    };
+    let issuer = build(&["all", "all again"]);
+    let foreign = [
+        issuer.role("conditional").unwrap(),
+        issuer.role("all").unwrap(),
+        issuer.role("all again").unwrap(),
+    ];
+    let own = issuer.role("all").unwrap();
+    assert!(
+        catalog.iter().all(|p| issuer.allows(own, p)),
+        "the issuer allows everything"
+    );
+    assert!(gates().iter().all(|g| check_typed(&issuer, own, g.name).is_ok()));
+
+    let same_roles = build(&["all", "all again"]);
+    let fewer_roles = build(&[]);
+    let handle = PolicyHandle::new(build(&["all", "all again"]));
+    let before_reload = handle.load_full();
+    let reloaded_id = before_reload.role("all").unwrap();
+    handle.store(build(&["all", "all again"]));
+    let after_reload = handle.load_full();
+    let unknown = ["ui:unknown:view", "UNKNOWN_FLAT", "journey:newthing:view"];
+    for (other, name) in [(&same_roles, "same roles"), (&fewer_roles, "fewer roles")] {
+        for (n, &role) in foreign.iter().enumerate() {
+            let what = format!("{name}, foreign role {n}");
+            assert_denied_everything(other, role, &unknown, &what);
+            assert_eq!(other.role_name(role), None, "{what}");
+            assert_eq!(other.permissions(role).count(), 0, "{what}");
+            assert_eq!(other.unknown_grants(role).count(), 0, "{what}");
+            assert_eq!(other.legacy_permissions(role).count(), 0, "{what}");
+            assert_eq!(other.conditional_grants(role).count(), 0, "{what}");
+            assert!(other.audit(role).is_none(), "{what}");
+            let denied = other.check::<AmiStandardUser>(role).unwrap_err();
+            assert_eq!(denied.role(), None, "{what}");
+        }
+    }
+    assert!(before_reload.allows(reloaded_id, perm::routing::QUEUE_VIEW));
+    assert_denied_everything(&after_reload, reloaded_id, &unknown, "a role id from before a reload");
+    let fresh = after_reload.role("all").unwrap();
+    assert!(after_reload.allows(fresh, perm::routing::QUEUE_VIEW));
+}
+
+/// A `Permission` of another catalog is denied unless it is a builtin one (builtin permissions take
+/// the same indexes in every catalog). The two organization permissions below take the same index
+/// in their catalogs; the policy's role grants everything its own catalog has, and the other
+/// catalog's key as an unknown grant.
+#[test]
+fn a_permission_of_another_catalog_is_denied_unless_builtin() {
+    let org = |domain: &str, entity: &str, actions: &[&str], aware: bool| {
+        let permissions: Vec<Value> = actions
+            .iter()
+            .map(|a| json!({"domain": domain, "entityType": entity, "action": a, "divisionAware": aware}))
+            .collect();
+        json!({"entities": [{"domain": domain, "permissionMap": {entity: permissions}}]}).to_string()
+    };
+    let builtin = Catalog::builtin();
+    let a = builtin
+        .with_org_catalog(&org("alpha", "item", &["view", "edit", "add"], false))
+        .unwrap();
+    let b = builtin
+        .with_org_catalog(&org("beta", "thing", &["view"], true))
+        .unwrap();
+    let a_twin = builtin
+        .with_org_catalog(&org("alpha", "item", &["view", "edit", "add"], false))
+        .unwrap();
+    let a_extended = a.with_org_catalog(&org("gamma", "widget", &["view"], true)).unwrap();
+    let a_clone = a.clone();
+
+    let a_view = a.lookup("alpha:item:view").unwrap();
+    let b_view = b.lookup("beta:thing:view").unwrap();
+    assert_eq!(a_view.index(), b_view.index(), "the same index in both catalogs");
+    assert!(!a.is_division_aware(a_view));
+
+    for (catalog, name) in [
+        (&b, "another catalog"),
+        (&a_twin, "a twin catalog"),
+        (&a_extended, "an extension"),
+    ] {
+        let mut grants: Vec<String> = catalog
+            .iter()
+            .filter(|p| !p.is_flat())
+            .map(|p| format!("{}:*:*", p.domain()))
+            .collect();
+        grants.extend(catalog.iter().filter(|p| p.is_flat()).map(|p| p.key().to_owned()));
+        grants.extend(a.iter().map(|p| p.key().to_owned()).filter(|k| !k.ends_with(":*")));
+        let policy = policy_with(catalog, &[("everything", grants)]);
+        let role = policy.role("everything").unwrap();
+        let subject = Subject::new([(role, Division::new("*"))]);
+        for p in a.iter() {
+            let builtin_one = usize::from(p.index()) < builtin.len();
+            assert_eq!(policy.allows(role, p), builtin_one, "{name}: allows `{p}`");
+            assert_eq!(policy.decide(role, p).is_allowed(), builtin_one, "{name}: decide `{p}`");
+            for division in DIVISIONS {
+                assert_eq!(
+                    policy.allows_in(&subject, p, division),
+                    builtin_one,
+                    "{name}: `{p}` in `{division}`"
+                );
+            }
+            if !builtin_one {
+                assert_eq!(policy.decide(role, p), Decision::Denied, "{name}: `{p}`");
+                assert!(
+                    catalog.is_division_aware(p),
+                    "{name}: another catalog's flags do not count: `{p}`"
+                );
+                assert_eq!(catalog.allows_conditions(p), None, "{name}: `{p}`");
+                assert_ne!(catalog.lookup(p.key()), Some(p), "{name}: `{p}` is not this catalog's");
+            }
+        }
+        // The string API answers from the policy's own catalog and grants.
+        assert_eq!(policy.allows_str(role, "alpha:item:view"), Ok(true), "{name}");
+    }
+    // A clone is the same catalog.
+    let policy = policy_with(&a_clone, &[("viewer", vec!["alpha:item:view".into()])]);
+    assert!(policy.allows(policy.role("viewer").unwrap(), a_view));
+    // A permission of a larger catalog, past the end of this one.
+    let big = builtin
+        .with_org_catalog(&org(
+            "alpha",
+            "item",
+            &["v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8"],
+            true,
+        ))
+        .unwrap();
+    let policy = policy_with(&b, &[("all", vec!["beta:*:*".into(), "alpha:*:*".into()])]);
+    let all = policy.role("all").unwrap();
+    for p in big.iter().filter(|p| usize::from(p.index()) >= builtin.len()) {
+        assert!(!policy.allows(all, p), "`{p}`");
+        assert_eq!(policy.decide(all, p), Decision::Denied, "`{p}`");
+        assert!(!policy.allows_in(&Subject::new([(all, Division::new("*"))]), p, "d1"));
+    }
+}
+
+/// Keys no catalog has are denied unless a grant covers them, however close they are to a
+/// granted key, and grants of near-miss unknown keys never satisfy a gate.
+#[test]
+fn unknown_permissions_without_a_covering_grant_are_denied_everywhere() {
+    let catalog = Catalog::builtin();
+    let grants: Vec<String> = [
+        "journey:segment:*",
+        "journey:*:view",
+        "routing:queue:view",
+        "ui:newThing:view",
+        "ARTIFACTS_READ",
+    ]
+    .map(str::to_owned)
+    .into();
+    let mut builder = Policy::builder(catalog);
+    builder.add_role("near", &grants).unwrap();
+    add_role_json(
+        &mut builder,
+        &json!({"name": "conditional", "permissionPolicies": [{"domain": "ui", "entityName": "secret",
+            "actionSet": ["view"], "allowConditions": true, "resourceConditionNode": {"variableName": "User.id",
+            "operator": "EQ", "operands": [{"type": "USER", "user": {"id": "u-1"}}]}}]}),
+    );
+    let policy = builder.build();
+    let near = policy.role("near").unwrap();
+    let conditional = policy.role("conditional").unwrap();
+    let near_misses = [
+        "journey:segments:add",
+        "journey:segmen:add",
+        "journey:xsegment:add",
+        "journeys:segment:add",
+        "journe:segment:add",
+        "journey:newthing:viewer",
+        "journey:newthing:vie",
+        "journey:newthing:edit",
+        "routing:queue:viewer",
+        "routing:queues:view",
+        "routing:queue:vie",
+        "routingx:queue:view",
+        "ui:newThing:edit",
+        "ui:newThings:view",
+        "ui:newThin:view",
+        "ui:secret:view",
+        "ARTIFACTS_READ_ALL",
+        "ARTIFACTS_READ_SELF",
+        "ARTIFACTS",
+        "ARTIFACTS_READX",
+        "segment:journey:add",
+        "view:journey:segment",
+    ];
+    let subject = Subject::new([(near, Division::new("*")), (conditional, Division::new("*"))]);
+    for key in near_misses {
+        assert_eq!(policy.allows_str(near, key), Ok(false), "`{key}`");
+        assert_eq!(policy.decide_str(near, key), Ok(Decision::Denied), "`{key}`");
+        assert_eq!(policy.allows_str(conditional, key), Ok(false), "`{key}`");
+        for division in DIVISIONS {
+            assert_eq!(
+                policy.allows_in_str(&subject, key, division),
+                Ok(false),
+                "`{key}` in `{division}`"
+            );
+        }
+    }
+    // The conditional grant is a condition to evaluate, never a plain yes.
+    assert!(matches!(policy.decide_str(conditional, "ui:secret:view"), Ok(Decision::AllowedIf(c)) if c.len() == 1));
+    assert_eq!(policy.decide_str(conditional, "ui:secret:edit"), Ok(Decision::Denied));
+    // The grants themselves do answer true: the denials above are not a broken role.
+    for key in [
+        "journey:segment:anything",
+        "journey:newthing:view",
+        "routing:queue:view",
+        "ui:NEWTHING:view",
+    ] {
+        assert_eq!(policy.allows_str(near, key), Ok(true), "`{key}`");
+    }
+
+    // Near misses of every gate's requirements, granted as unknown keys: no gate is satisfied, and
+    // the denial lists every requirement.
+    for gate in gates() {
+        let mut misses: Vec<String> = Vec::new();
+        for p in gate.required_at(None) {
+            if p.is_flat() {
+                misses.extend([format!("{}_X", p.key()), format!("{}X", p.key())]);
+                let stem = p.key().strip_suffix("_ALL").or_else(|| p.key().strip_suffix("_SELF"));
+                if let Some(stem) = stem {
+                    misses.extend([stem.to_owned(), format!("{stem}_ALL"), format!("{stem}_SELF")]);
+                }
+            } else if !p.is_wildcard() {
+                let (d, e, a) = (p.domain(), p.entity(), p.action());
+                misses.extend([
+                    format!("{d}:{e}s:{a}"),
+                    format!("{d}:{e}:{a}x"),
+                    format!("{d}x:{e}:{a}"),
+                ]);
+            } else {
+                misses.push(format!("{}:{}x:*", p.domain(), p.entity()));
+            }
+        }
+        misses.retain(|m| {
+            catalog
+                .lookup(m)
+                .is_none_or(|p| !gate.required_at(None).any(|r| r == p))
+        });
+        let policy = policy_with(catalog, &[("misses", misses.clone())]);
+        let role = policy.role("misses").unwrap();
+        let denied = policy.check_info(role, gate, gate.release).unwrap_err();
+        let required: Vec<&str> = keys(gate.required_at(gate.release));
+        let missing: BTreeSet<&str> = keys(denied.missing().iter().copied()).into_iter().collect();
+        // A near miss may be another catalog permission (`_SELF` of an `_ALL`), never a required one.
+        assert_eq!(
+            missing,
+            required.iter().copied().collect(),
+            "gate {}, grants {misses:?}",
+            gate.name
+        );
+        assert!(check_typed(&policy, role, gate.name).is_err(), "{}", gate.name);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Wildcards stay in their domain and entity
+// ---------------------------------------------------------------------------------------------
+
+/// For every pattern `d:e:*`, `d:*:*` and `d:*:a` built from the catalog's segments (every domain
+/// with every action of the catalog, in any domain), granted alone, the allowed catalog
+/// permissions are exactly those whose segments match (ignoring case). Returns the number of
+/// patterns checked.
+fn wildcards_grant_exactly_their_segments(catalog: &Catalog) -> usize {
+    let lower = |s: &str| s.to_ascii_lowercase();
+    let mut domains: BTreeMap<String, &str> = BTreeMap::new();
+    let mut entities: BTreeMap<(String, String), (&str, &str)> = BTreeMap::new();
+    let mut actions: BTreeMap<String, &str> = BTreeMap::new();
+    let mut by_domain: BTreeMap<String, Vec<Permission<'_>>> = BTreeMap::new();
+    for p in catalog.iter().filter(|p| !p.is_flat()) {
+        domains.entry(lower(p.domain())).or_insert(p.domain());
+        entities
+            .entry((lower(p.domain()), lower(p.entity())))
+            .or_insert((p.domain(), p.entity()));
+        if !p.is_wildcard() {
+            actions.entry(lower(p.action())).or_insert(p.action());
+        }
+        by_domain.entry(lower(p.domain())).or_default().push(p);
+    }
+    // (pattern, expected indexes)
+    let mut patterns: Vec<(String, BTreeSet<u16>)> = Vec::new();
+    let matching = |domain: &str, entity: Option<&str>, action: Option<&str>| -> BTreeSet<u16> {
+        by_domain[domain]
+            .iter()
+            .filter(|p| entity.is_none_or(|e| p.entity().eq_ignore_ascii_case(e)))
+            .filter(|p| action.is_none_or(|a| p.action().eq_ignore_ascii_case(a)))
+            .map(|p| p.index())
+            .collect()
+    };
+    for (key, spelling) in &domains {
+        patterns.push((format!("{spelling}:*:*"), matching(key, None, None)));
+        for (action_key, action) in &actions {
+            patterns.push((format!("{spelling}:*:{action}"), matching(key, None, Some(action_key))));
+        }
+    }
+    for ((d, e), (domain, entity)) in &entities {
+        patterns.push((format!("{domain}:{entity}:*"), matching(d, Some(e), None)));
+    }
+    // Every other pattern in another case: the match ignores case, not the segment boundaries.
+    for (n, (pattern, _)) in patterns.iter_mut().enumerate() {
+        if n % 2 == 1 {
+            *pattern = pattern.to_ascii_uppercase();
+        }
+    }
+    let mut builder = Policy::builder(catalog);
+    for (n, (pattern, _)) in patterns.iter().enumerate() {
+        builder.add_role(&format!("p{n}"), [pattern]).unwrap();
+    }
+    let policy = builder.build();
+    for (n, (pattern, expected)) in patterns.iter().enumerate() {
+        let role = policy.role(&format!("p{n}")).unwrap();
+        let allowed: BTreeSet<u16> = policy.permissions(role).map(Permission::index).collect();
+        if &allowed != expected {
+            let show =
+                |set: &BTreeSet<u16>| -> Vec<&str> { set.iter().map(|&i| catalog.get(i).unwrap().key()).collect() };
+            let extra: BTreeSet<u16> = allowed.difference(expected).copied().collect();
+            let lacking: BTreeSet<u16> = expected.difference(&allowed).copied().collect();
+            panic!(
+                "`{pattern}` also allows {:?} and lacks {:?}",
+                show(&extra),
+                show(&lacking)
+            );
+        }
+        for p in by_domain[&lower(pattern.split(':').next().unwrap())].iter().take(8) {
+            if !p.is_wildcard() {
+                let answer = policy.allows_str(role, p.key()).unwrap();
+                assert_eq!(answer, expected.contains(&p.index()), "`{pattern}` on `{p}`");
+            }
+        }
+    }
+    // Label form: `Domain > Entity > All` and `… > All Permissions` grant what `d:e:*` grants.
+    let mut entity_labels: BTreeMap<String, (String, String)> = BTreeMap::new();
+    for p in catalog.iter().filter(|p| !p.is_flat()) {
+        if let Some((prefix, _)) = p.label().and_then(|l| l.rsplit_once('>')) {
+            entity_labels
+                .entry(prefix.trim().to_owned())
+                .or_insert_with(|| (lower(p.domain()), lower(p.entity())));
+        }
+    }
+    let mut label_roles = Vec::new();
+    for (prefix, (d, e)) in &entity_labels {
+        for all in ["All", "All Permissions"] {
+            label_roles.push((format!("{prefix} > {all}"), matching(d, Some(e), None)));
+        }
+    }
+    let mut builder = Policy::builder(catalog);
+    for (n, (label, _)) in label_roles.iter().enumerate() {
+        builder.add_role(&format!("l{n}"), [label]).unwrap();
+    }
+    let policy = builder.build();
+    for (n, (label, expected)) in label_roles.iter().enumerate() {
+        let role = policy.role(&format!("l{n}")).unwrap();
+        let allowed: BTreeSet<u16> = policy.permissions(role).map(Permission::index).collect();
+        assert_eq!(&allowed, expected, "`{label}`");
+    }
+    patterns.len() + label_roles.len()
+}
+
+#[test]
+fn no_wildcard_grants_outside_its_domain_or_entity_in_the_builtin_catalog() {
+    let checked = wildcards_grant_exactly_their_segments(Catalog::builtin());
+    eprintln!("{checked} patterns checked over the builtin catalog");
+}
+
+#[test]
+fn no_wildcard_grants_outside_its_domain_or_entity_in_the_real_org_catalog() {
+    let Some(catalog) = real_org_catalog() else { return };
+    let checked = wildcards_grant_exactly_their_segments(&catalog);
+    eprintln!("{checked} patterns checked over {} permissions", catalog.len());
+}
+
+#[test]
+fn a_pattern_never_matches_a_prefix() {
+    // Partial wildcards are rejected, in string grants and in role JSON.
+    for grant in [
+        "journey:action*",
+        "journey:action*:*",
+        "journey:actionmap*:view",
+        "journey:*map:*",
+        "journe*:*:*",
+    ] {
+        let result = Policy::builder(Catalog::builtin()).role("r", [grant]);
+        assert!(
+            matches!(
+                result,
+                Err(BuildError::Grant {
+                    source: ParseError::PartialWildcard { .. } | ParseError::SegmentCount { .. },
+                    ..
+                })
+            ),
+            "`{grant}`: {result:?}"
+        );
+    }
+    let file = RoleFile::parse(
+        r#"{"name": "r", "permissionPolicies": [{"domain": "journey", "entityName": "action*", "actionSet": ["view"]}]}"#,
+    )
+    .unwrap();
+    assert!(file.roles.is_empty() && file.errors.len() == 1, "{file:?}");
+    let file = RoleFile::parse(
+        r#"{"name": "r", "permissionPolicies": [{"domain": "journey", "entityName": "actionmap", "actionSet": ["vi*"]}]}"#,
+    )
+    .unwrap();
+    assert!(file.roles.is_empty() && file.errors.len() == 1, "{file:?}");
+
+    // Whole segments only, for keys the catalog knows and keys it does not.
+    let check = |catalog: &Catalog| {
+        let policy = policy_with(
+            catalog,
+            &[
+                ("map", vec!["journey:actionmap:*".into()]),
+                ("view", vec!["journey:*:view".into()]),
+                ("journey", vec!["journey:*:*".into()]),
+            ],
+        );
+        let map = policy.role("map").unwrap();
+        let view = policy.role("view").unwrap();
+        let journey = policy.role("journey").unwrap();
+        for key in [
+            "journey:actionmapEstimate:view",
+            "journey:actionmapEstimateJob:add",
+            "journey:actionma:view",
+        ] {
+            assert_eq!(policy.allows_str(map, key), Ok(false), "`{key}`");
+            if let Some(p) = catalog.lookup(key) {
+                assert!(!policy.allows(map, p), "`{key}`");
+            }
+        }
+        assert_eq!(policy.allows_str(map, "journey:actionmap:view"), Ok(true));
+        for key in [
+            "journey:actionmap:viewer",
+            "journey:actionmap:vie",
+            "journey:actionmap:preview",
+        ] {
+            assert_eq!(policy.allows_str(view, key), Ok(false), "`{key}`");
+        }
+        for key in [
+            "journeys:segment:view",
+            "journe:segment:view",
+            "journeyx:actionmap:view",
+        ] {
+            assert_eq!(policy.allows_str(journey, key), Ok(false), "`{key}`");
+        }
+    };
+    check(Catalog::builtin());
+    if let Some(catalog) = real_org_catalog() {
+        let estimate = catalog.lookup("journey:actionmapEstimate:view");
+        assert!(
+            estimate.is_some(),
+            "the real catalog has journey:actionmapEstimate:view"
+        );
+        check(&catalog);
+        // How many entity names of the real catalog are a proper prefix of another in their domain:
+        // each such pair is covered by the exhaustive test above.
+        let entities: BTreeSet<(String, String)> = catalog
+            .iter()
+            .filter(|p| !p.is_flat())
+            .map(|p| (p.domain().to_ascii_lowercase(), p.entity().to_ascii_lowercase()))
+            .collect();
+        let pairs = entities
+            .iter()
+            .flat_map(|a| entities.iter().map(move |b| (a, b)))
+            .filter(|(a, b)| a.0 == b.0 && a.1 != b.1 && b.1.starts_with(&a.1))
+            .count();
+        eprintln!("{pairs} entity prefix pairs in the real catalog");
+        assert!(pairs > 0);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// CxEngage scopes
+// ---------------------------------------------------------------------------------------------
+
+/// Every flat name of the builtin catalog, granted alone, allows exactly itself: `_ALL` implies
+/// neither `_SELF` nor the unscoped name, and `_SELF` does not imply `_ALL`.
+#[test]
+fn a_flat_name_granted_alone_allows_exactly_itself() {
+    let catalog = Catalog::builtin();
+    let flats: Vec<Permission<'_>> = catalog.iter().filter(|p| p.is_flat()).collect();
+    assert!(flats.iter().any(|p| p.key().ends_with("_ALL")) && flats.iter().any(|p| p.key().ends_with("_SELF")));
+    for &flat in &flats {
+        let name = flat.key();
+        for spelling in [name.to_owned(), name.to_ascii_lowercase()] {
+            let policy = policy_with(catalog, &[("r", vec![spelling.clone()])]);
+            let role = policy.role("r").unwrap();
+            assert_eq!(keys(policy.permissions(role)), [name], "`{spelling}`");
+            assert_eq!(policy.unknown_grants(role).count(), 0);
+            for p in catalog.iter() {
+                let expected = p == flat;
+                assert_eq!(policy.allows(role, p), expected, "`{spelling}` on `{p}`");
+                let decision = if expected { Decision::Allowed } else { Decision::Denied };
+                assert_eq!(policy.decide(role, p), decision, "`{spelling}` on `{p}`");
+            }
+            let stem = name
+                .strip_suffix("_ALL")
+                .or_else(|| name.strip_suffix("_SELF"))
+                .unwrap_or(name);
+            let variants = [
+                stem.to_owned(),
+                format!("{stem}_ALL"),
+                format!("{stem}_SELF"),
+                format!("{name}_ALL"),
+                format!("{name}_SELF"),
+                format!("{name}S"),
+                format!("{stem}_AL"),
+                stem.rsplit_once('_')
+                    .map_or_else(|| stem.to_owned(), |(s, _)| s.to_owned()),
+            ];
+            for variant in variants {
+                let expected = variant.eq_ignore_ascii_case(name);
+                assert_eq!(
+                    policy.allows_str(role, &variant),
+                    Ok(expected),
+                    "`{spelling}` on `{variant}`"
+                );
+            }
+        }
+    }
+    // All the `_ALL` names together imply no `_SELF` name, and the other way round.
+    for (granted, other) in [("_ALL", "_SELF"), ("_SELF", "_ALL")] {
+        let grants: Vec<String> = flats
+            .iter()
+            .filter(|p| p.key().ends_with(granted))
+            .map(|p| p.key().to_owned())
+            .collect();
+        let policy = policy_with(catalog, &[("r", grants)]);
+        let role = policy.role("r").unwrap();
+        for p in &flats {
+            assert_eq!(
+                policy.allows(role, *p),
+                p.key().ends_with(granted),
+                "{granted} grants `{p}`?"
+            );
+            if p.key().ends_with(granted) {
+                let swapped = format!("{}{other}", p.key().strip_suffix(granted).unwrap());
+                assert_eq!(policy.allows_str(role, &swapped), Ok(false), "`{swapped}`");
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Granted only from check
+// ---------------------------------------------------------------------------------------------
+
+/// `check` gives a proof to a role that holds everything a gate requires, and to no role that lacks
+/// any one requirement (checked for each requirement of each gate, typed and by name). See the
+/// `compile_fail` doctests on `Granted` in `src/gate.rs` for the proofs that cannot be forged.
+#[test]
+fn granted_comes_only_from_a_passing_check() {
+    let catalog = Catalog::builtin();
+    for gate in gates() {
+        let mut full: Vec<Permission<'_>> = gate.required_at(None).collect();
+        full.extend(gate.any_of.iter().filter_map(|group| group.first().copied()));
+        let grants = |without: Option<Permission<'_>>| -> Vec<String> {
+            full.iter()
+                .filter(|p| Some(**p) != without)
+                .map(|p| p.key().to_owned())
+                .collect()
+        };
+        let mut roles: Vec<(String, Vec<String>)> = vec![("full".to_owned(), grants(None))];
+        for (n, p) in full.iter().enumerate() {
+            roles.push((format!("without {n}"), grants(Some(*p))));
+        }
+        let named: Vec<(&str, Vec<String>)> = roles.iter().map(|(n, g)| (n.as_str(), g.clone())).collect();
+        let policy = policy_with(catalog, &named);
+        let full_role = policy.role("full").unwrap();
+        assert_eq!(
+            check_typed(&policy, full_role, gate.name).ok(),
+            Some(full_role),
+            "{}",
+            gate.name
+        );
+        assert!(policy.check_info(full_role, gate, None).is_ok(), "{}", gate.name);
+
+        let at_release: Vec<Permission<'_>> = gate.required_at(gate.release).collect();
+        for (n, p) in full.iter().enumerate() {
+            let role = policy.role(&format!("without {n}")).unwrap();
+            let denied = policy.check_info(role, gate, None).unwrap_err();
+            let unmet: Vec<Permission<'_>> = denied.unmet_any_of().iter().flat_map(|g| g.iter().copied()).collect();
+            assert!(
+                denied.missing() == [*p] || unmet.contains(p),
+                "{} without `{p}`: {denied}",
+                gate.name
+            );
+            assert_eq!(denied.role(), Some(format!("without {n}").as_str()));
+            // At the gate's release a roadmap permission is not required yet; anything else is.
+            let typed = check_typed(&policy, role, gate.name);
+            if at_release.contains(p) || gate.any_of.iter().any(|g| g.contains(p)) {
+                let denied = typed.unwrap_err();
+                assert_eq!(denied.gate(), gate.name);
+            } else {
+                assert_eq!(typed.ok(), Some(role), "{}: `{p}` is a roadmap permission", gate.name);
+            }
+        }
+        // The same role in another policy gets no proof.
+        let other = policy_with(catalog, &named);
+        assert!(check_typed(&other, full_role, gate.name).is_err(), "{}", gate.name);
+        assert!(other.check_info(full_role, gate, gate.release).is_err());
+    }
+}
