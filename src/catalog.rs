@@ -99,8 +99,11 @@ impl Inner {
         let (Some((label_prefix, _)), Some((key_prefix, _))) = (label.rsplit_once('>'), key.rsplit_once(':')) else {
             return;
         };
+        // The first to name an entity keeps it: a later (organization) label
+        // cannot redirect `Domain > Entity > All` to another entity.
         self.entity_labels
-            .insert(CaselessKey::new(&normalize_label(label_prefix)), key_prefix.into());
+            .entry(CaselessKey::new(&normalize_label(label_prefix)))
+            .or_insert_with(|| key_prefix.into());
     }
 }
 
