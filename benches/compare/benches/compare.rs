@@ -1,0 +1,101 @@
+//! The same prepared questions asked of every engine, in one criterion group
+//! (`decision/<role>/<question>/<engine>`), then the heap each compiled
+//! permgate role takes, measured with a counting allocator and printed.
+//!
+//! Run with `cargo bench` in `benches/compare`; `cargo run --release --bin
+//! table` prints the same comparison as one table. The scale measurements
+//! that need only permgate are in the main crate's `benches/scale.rs`.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, Criterion, criterion_group, criterion_main};
+use permgate::Catalog;
+use permgate_compare::memory::{CountingAlloc, heap_growth};
+use permgate_compare::scale::{every_entity_grants, policy_with_roles};
+use permgate_compare::{
+    Casbin, Cedar, Engine, HashSetBaseline, PermgateStr, PermgateTyped, Question, RoleDef, Workload,
+};
+
+#[global_allocator]
+static ALLOC: CountingAlloc = CountingAlloc;
+
+/// `permgate allows (typed)` becomes `permgate-allows-typed`.
+fn id(name: &str) -> String {
+    let id: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    id.split('-')
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+fn bench<E: Engine>(group: &mut BenchmarkGroup<'_, WallTime>, engine: &E, question: &Question) {
+    let prepared = engine.prepare(question.role, question.permission).unwrap();
+    let name = format!("{}/{}/{}", question.role, id(question.kind.label()), id(E::NAME));
+    group.bench_function(name, |b| b.iter(|| engine.decide(black_box(&prepared))));
+}
+
+fn decisions(c: &mut Criterion) {
+    let workload = Workload::load().unwrap();
+    let typed = PermgateTyped::build(&workload).unwrap();
+    let string = PermgateStr::build(&workload).unwrap();
+    let cedar = Cedar::build(&workload).unwrap();
+    let casbin = Casbin::build(&workload).unwrap();
+    let baseline = HashSetBaseline::build(&workload).unwrap();
+    let mut group = c.benchmark_group("decision");
+    group
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2));
+    for question in &workload.questions {
+        bench(&mut group, &typed, question);
+        bench(&mut group, &string, question);
+        bench(&mut group, &cedar, question);
+        bench(&mut group, &casbin, question);
+        bench(&mut group, &baseline, question);
+    }
+    group.finish();
+}
+
+/// Prints the heap per compiled role: the policy's heap growth for 1,000
+/// copies of a role, divided by 1,000.
+fn memory(_: &mut Criterion) {
+    const ROLES: usize = 1_000;
+    let workload = Workload::load().unwrap();
+    let lbp = workload.role("lbp-agent").map(|role| role.grants.clone()).unwrap();
+    let every_entity = every_entity_grants(&Workload::org_catalog_json().unwrap()).unwrap();
+    let roles = [
+        RoleDef {
+            name: "lbp-agent.json".into(),
+            grants: lbp,
+        },
+        RoleDef {
+            name: "`*` on every entity".into(),
+            grants: every_entity,
+        },
+    ];
+    for role in &roles {
+        for (catalog, name) in [(Catalog::builtin(), "builtin"), (&workload.catalog, "builtin + org")] {
+            let (policy, growth) = heap_growth(|| policy_with_roles(catalog, &role.grants, ROLES).unwrap());
+            let per_role = growth.unwrap() / ROLES as isize;
+            let bitset = catalog.len().div_ceil(64) * 8;
+            println!(
+                "memory/{}/{name}: {per_role} bytes per role ({bitset} of them bitset)",
+                role.name
+            );
+            drop(policy);
+        }
+    }
+}
+
+criterion_group!(benches, decisions, memory);
+criterion_main!(benches);

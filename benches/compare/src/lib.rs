@@ -1,0 +1,72 @@
+//! permgate side by side with the libraries users would pick instead: Cedar,
+//! casbin, and a naive `HashSet<String>`.
+//!
+//! Every engine implements [`Engine`] and is built from the same [`Workload`]:
+//! three roles (the AMI standard role of the seed documents, the real role
+//! `lbp-agent.json`, a wildcard-heavy role) over the builtin catalog plus an
+//! organization's catalog, and questions that hit, miss, and hit through a
+//! wildcard. The semantics every engine implements are permgate's (see
+//! [`covers`]): a permission is `domain:entity:action`, a grant may put `*`
+//! in place of the entity or the action, and `*` matches one whole segment.
+//!
+//! `tests/agree.rs` proves the engines agree; `benches/compare.rs` (criterion)
+//! and `src/bin/table.rs` (one command, one table) measure them.
+
+mod baseline;
+mod casbin_engine;
+mod cedar_engine;
+pub mod memory;
+mod permgate_engine;
+pub mod scale;
+mod workload;
+
+pub use baseline::{HashSetBaseline, RoleSet};
+pub use casbin_engine::Casbin;
+pub use cedar_engine::{Cedar, CedarQuestion};
+pub use permgate_engine::{PermgateStr, PermgateTyped, TypedQuestion};
+pub use workload::{Kind, Question, RoleDef, Workload, covers};
+
+/// Errors of this crate: building engines and loading data. Benchmark
+/// plumbing, so one boxed type is enough.
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+
+/// An authorization engine answering "does this role allow this permission?".
+///
+/// Questions are prepared once ([`prepare`](Self::prepare)) into the engine's
+/// native form, as an application would hold them: a resolved role handle and
+/// a typed permission for permgate, a built request for Cedar, the strings
+/// for casbin. [`decide`](Self::decide) is what the benchmarks time.
+pub trait Engine: Sized {
+    /// A prepared question; may borrow the engine.
+    type Question<'e>
+    where
+        Self: 'e;
+
+    /// The engine's name in tables.
+    const NAME: &'static str;
+
+    /// Compiles the workload's roles.
+    ///
+    /// # Errors
+    ///
+    /// When the engine rejects a role, a policy or an entity.
+    fn build(workload: &Workload) -> Result<Self, Error>;
+
+    /// Prepares the question "does `role` allow `permission`?"; `permission`
+    /// is a lowercase `domain:entity:action` key without `*`.
+    ///
+    /// # Errors
+    ///
+    /// An unknown role, or a question the engine cannot represent.
+    fn prepare<'e>(&'e self, role: &str, permission: &str) -> Result<Self::Question<'e>, Error>;
+
+    /// Answers a prepared question. Any engine error is a denial.
+    fn decide(&self, question: &Self::Question<'_>) -> bool;
+
+    /// Prepares and answers in one call; a question that cannot be prepared
+    /// (an unknown role) is denied.
+    fn allows(&self, role: &str, permission: &str) -> bool {
+        self.prepare(role, permission)
+            .is_ok_and(|question| self.decide(&question))
+    }
+}

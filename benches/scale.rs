@@ -1,0 +1,162 @@
+//! permgate at scale: `allows` and `allows_str` at 1, 100 and 10,000 roles,
+//! over the builtin catalog and over the builtin plus an organization's
+//! catalog; role compile time for `lbp-agent.json` (with and without parsing
+//! the JSON) and for a role holding `*` on every entity of the organization's
+//! catalog.
+//!
+//! Run with `cargo bench --bench scale`. Measurements that need
+//! `../shared/data/genesys-cloud` are skipped, saying so, when it is absent.
+//! Heap per role needs a counting global allocator, which `unsafe_code =
+//! "forbid"` rules out here: `benches/compare` measures it.
+
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use std::collections::BTreeSet;
+use std::hint::black_box;
+use std::path::Path;
+use std::time::Duration;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use permgate::genesys::RoleFile;
+use permgate::{Catalog, Policy, RoleId, perm};
+
+/// Role ids per *spread* loop: a power of two, more than the largest policy's roles.
+const SPREAD: usize = 16_384;
+
+/// A file of `../shared/data/genesys-cloud`, or `None` (after saying so).
+fn data(file: &str) -> Option<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data/genesys-cloud")
+        .join(file);
+    let text = std::fs::read_to_string(&path).ok();
+    if text.is_none() {
+        eprintln!("skipped: {} not found", path.display());
+    }
+    text
+}
+
+/// A policy of `count` roles named `role-0`, `role-1`, …, each with `grants`.
+fn policy_with_roles(catalog: &Catalog, grants: &[&str], count: usize) -> Policy {
+    let mut builder = Policy::builder(catalog);
+    for n in 0..count {
+        builder.add_role(&format!("role-{n}"), grants).unwrap();
+    }
+    builder.build()
+}
+
+/// [`SPREAD`] role ids of `policy` drawn at random (SplitMix64), so that a
+/// loop over them touches most of the policy's bitset.
+fn spread_roles(policy: &Policy) -> Vec<RoleId> {
+    let roles: Vec<RoleId> = policy.roles().collect();
+    let mut state: u64 = 0x5EED;
+    let mut next = move || {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let z = (state ^ (state >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        let z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    };
+    (0..SPREAD)
+        .filter_map(|_| roles.get((next() % roles.len() as u64) as usize).copied())
+        .collect()
+}
+
+/// `domain:entity:*` for every entity of an organization's catalog.
+fn every_entity_grants(org_catalog: &str) -> Vec<String> {
+    let document: serde_json::Value = serde_json::from_str(org_catalog).unwrap();
+    let mut grants = BTreeSet::new();
+    for entity in document["entities"].as_array().unwrap() {
+        for actions in entity["permissionMap"]
+            .as_object()
+            .into_iter()
+            .flat_map(|map| map.values())
+        {
+            for action in actions.as_array().unwrap() {
+                grants.insert(format!(
+                    "{}:{}:*",
+                    action["domain"].as_str().unwrap(),
+                    action["entityType"].as_str().unwrap()
+                ));
+            }
+        }
+    }
+    grants.into_iter().collect()
+}
+
+fn role_count(c: &mut Criterion) {
+    let builtin = Catalog::builtin();
+    let ami = builtin.role("AMI R3|standard user role").unwrap().grants;
+    let mut catalogs = vec![("builtin", builtin.clone())];
+    if let Some(org) = data("permissions-catalog.json") {
+        catalogs.push(("builtin+org", builtin.with_org_catalog(&org).unwrap()));
+    }
+    let mut group = c.benchmark_group("scale");
+    group
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2));
+    for (name, catalog) in &catalogs {
+        for count in [1, 100, 10_000] {
+            let policy = policy_with_roles(catalog, ami, count);
+            let one = policy.role("role-0").unwrap();
+            let spread = spread_roles(&policy);
+            group.bench_function(format!("allows/{name}/{count} roles/one role"), |b| {
+                b.iter(|| policy.allows(black_box(one), black_box(perm::routing::QUEUE_VIEW)))
+            });
+            let mut n = 0;
+            group.bench_function(format!("allows/{name}/{count} roles/spread"), |b| {
+                b.iter(|| {
+                    n = (n + 1) % SPREAD;
+                    spread
+                        .get(n)
+                        .is_some_and(|&role| policy.allows(black_box(role), black_box(perm::routing::QUEUE_VIEW)))
+                })
+            });
+            group.bench_function(format!("allows_str/{name}/{count} roles/one role"), |b| {
+                b.iter(|| policy.allows_str(black_box(one), black_box("routing:queue:view")))
+            });
+        }
+    }
+    group.finish();
+}
+
+fn compile(c: &mut Criterion) {
+    let (Some(org), Some(lbp_json)) = (data("permissions-catalog.json"), data("roles/lbp-agent.json")) else {
+        return;
+    };
+    let catalog = Catalog::builtin().with_org_catalog(&org).unwrap();
+    let file = RoleFile::parse(&lbp_json).unwrap();
+    let lbp = file.roles.first().unwrap();
+    let every_entity = every_entity_grants(&org);
+    let mut group = c.benchmark_group("compile");
+    group
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(3));
+    group.bench_function("lbp-agent.json", |b| {
+        b.iter(|| {
+            let mut builder = Policy::builder(&catalog);
+            builder.add_role_spec(black_box(lbp)).unwrap();
+            builder.build()
+        })
+    });
+    group.bench_function("parse and compile lbp-agent.json", |b| {
+        b.iter(|| {
+            let file = RoleFile::parse(black_box(&lbp_json)).unwrap();
+            let mut builder = Policy::builder(&catalog);
+            builder.add_role_spec(file.roles.first().unwrap()).unwrap();
+            builder.build()
+        })
+    });
+    group.bench_function(
+        format!("every entity ({} `domain:entity:*`)", every_entity.len()),
+        |b| {
+            b.iter(|| {
+                let mut builder = Policy::builder(&catalog);
+                builder.add_role("all", black_box(&every_entity)).unwrap();
+                builder.build()
+            })
+        },
+    );
+    group.finish();
+}
+
+criterion_group!(benches, role_count, compile);
+criterion_main!(benches);
