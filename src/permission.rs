@@ -89,7 +89,8 @@ impl<'c> Permission<'c> {
         !self.info.key.contains(':')
     }
 
-    fn segments(self) -> (&'c str, &'c str, &'c str) {
+    /// `(domain, entity, action)`, split once.
+    pub(crate) fn segments(self) -> (&'c str, &'c str, &'c str) {
         let key: &'c str = &self.info.key;
         let mut parts = key.splitn(3, ':');
         let domain = parts.next().unwrap_or(key);

@@ -44,7 +44,8 @@ impl Pattern {
     }
 
     fn covers_permission(&self, permission: Permission<'_>) -> bool {
-        !permission.is_flat() && self.covers(permission.domain(), permission.entity(), permission.action())
+        let (domain, entity, action) = permission.segments();
+        !permission.is_flat() && self.covers(domain, entity, action)
     }
 
     /// The pattern as a key: `journey:*:*`.
