@@ -121,27 +121,36 @@ pub(crate) fn parse_document(text: &str) -> Result<Value, JsonError> {
     })
 }
 
-/// A JSON path under construction: `$`, `$.entities[3].name`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Path(String);
+/// A JSON path under construction: `$`, `$.entities[3].name`. Built on the
+/// stack as the walker descends and turned into text only for an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Path<'a> {
+    Root,
+    Field(&'a Path<'a>, &'a str),
+    Index(&'a Path<'a>, usize),
+}
 
-impl Path {
+impl<'a> Path<'a> {
     pub(crate) fn root() -> Self {
-        Self("$".to_owned())
+        Path::Root
     }
 
-    pub(crate) fn field(&self, name: &str) -> Self {
-        Self(format!("{}.{name}", self.0))
+    pub(crate) fn field(&'a self, name: &'a str) -> Path<'a> {
+        Path::Field(self, name)
     }
 
-    pub(crate) fn index(&self, index: usize) -> Self {
-        Self(format!("{}[{index}]", self.0))
+    pub(crate) fn index(&'a self, index: usize) -> Path<'a> {
+        Path::Index(self, index)
     }
 }
 
-impl fmt::Display for Path {
+impl fmt::Display for Path<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        match self {
+            Path::Root => f.write_str("$"),
+            Path::Field(parent, name) => write!(f, "{parent}.{name}"),
+            Path::Index(parent, index) => write!(f, "{parent}[{index}]"),
+        }
     }
 }
 
@@ -266,7 +275,9 @@ mod tests {
     #[test]
     fn paths_and_types_are_named() {
         let value: Value = serde_json::json!({"a": [1]});
-        let path = Path::root().field("a").index(0);
+        let root = Path::root();
+        let field = root.field("a");
+        let path = field.index(0);
         assert_eq!(path.to_string(), "$.a[0]");
         let error = string(&value["a"][0], &path).unwrap_err();
         assert_eq!(error.to_string(), "`$.a[0]`: expected a string, found a number");
