@@ -1052,7 +1052,11 @@ fn an_org_label_names_a_builtin_permission_that_has_none() {
     let view = catalog.lookup("webDeployments:configuration:view").unwrap();
     assert_eq!(view.label(), None);
     assert_eq!(catalog.lookup("web deployments > configurations > view"), Some(view));
-    assert!(Catalog::builtin().lookup("Web Deployments > Configurations > View").is_none());
+    assert!(
+        Catalog::builtin()
+            .lookup("Web Deployments > Configurations > View")
+            .is_none()
+    );
 }
 
 /// The model itself, on cases worked out by hand, so that a wrong model cannot agree with a wrong

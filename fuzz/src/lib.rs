@@ -118,7 +118,6 @@ pub fn oracle_allows(input: &str) -> bool {
     }
 }
 
-
 /// Target `permission`: one string as a lookup, a resolve, a grant and a
 /// question to a fixed role.
 ///
