@@ -45,36 +45,15 @@ fn main() -> Result<(), BuildError> {
         policy.roles().len()
     );
     println!("Typed questions (one bit test each):");
-    show(
-        &policy,
-        designer,
-        "journey:actionmap:edit",
-        policy.allows(designer, perm::journey::ACTIONMAP_EDIT),
-    );
-    show(
-        &policy,
-        designer,
-        "journey:outcome:view",
-        policy.allows(designer, perm::journey::OUTCOME_VIEW),
-    );
-    show(
-        &policy,
-        skylight,
-        "ARTIFACTS_CREATE_ALL",
-        policy.allows(skylight, perm::cxengage::ARTIFACTS_CREATE_ALL),
-    );
-    show(
-        &policy,
-        skylight,
-        "ARTIFACTS_READ_ALL",
-        policy.allows(skylight, perm::cxengage::ARTIFACTS_READ_ALL),
-    );
-    show(
-        &policy,
-        ami_user,
-        "routing:queue:edit",
-        policy.allows(ami_user, perm::routing::QUEUE_EDIT),
-    );
+    for (role, permission) in [
+        (designer, perm::journey::ACTIONMAP_EDIT),
+        (designer, perm::journey::OUTCOME_VIEW),
+        (skylight, perm::cxengage::ARTIFACTS_CREATE_ALL),
+        (skylight, perm::cxengage::ARTIFACTS_READ_ALL),
+        (ami_user, perm::routing::QUEUE_EDIT),
+    ] {
+        show(&policy, role, permission.key(), policy.allows(role, permission));
+    }
 
     println!("\nQuestions as strings, in any spelling and case:");
     for (role, question) in [

@@ -141,11 +141,7 @@ impl RoleFile {
         };
         let mut seen: HashMap<String, usize> = HashMap::new();
         for (position, item) in items.iter().enumerate() {
-            let path = if single {
-                items_path.clone()
-            } else {
-                items_path.index(position)
-            };
+            let path = if single { items_path } else { items_path.index(position) };
             let name = item.get("name").and_then(Value::as_str).map(str::to_owned);
             let role = RoleSpec::from_value(item, &path).and_then(|role| match seen.get(&role.name) {
                 Some(first) => Err(json::invalid(
