@@ -568,8 +568,7 @@ fn audit_uses_an_org_catalog_and_rejects_files_with_no_role() {
     let run = permgate(&["audit", &only_broken]);
     assert_exit(&run, 2);
     assert!(
-        run.stderr
-            .contains("role `b`: `$[0].permissionPolicies[0].actionSet[0]`"),
+        run.stderr.contains("role `b`: `$[0].permissionPolicies[0].domain`"),
         "{}",
         run.stderr
     );

@@ -479,7 +479,7 @@ fn a_wildcard_domain_is_rejected_as_a_permission_error() {
     assert_eq!(
         error,
         permission_error(
-            "$[1].permissionPolicies[0].actionSet[0]",
+            "$[1].permissionPolicies[0].domain",
             ParseError::DomainWildcard { input: "*:*:*".into() }
         )
     );
@@ -845,7 +845,7 @@ fn every_bad_role_is_reported_and_every_good_one_loaded() {
         reported,
         [
             (1, None, Some("$.entities[1].name")),
-            (3, Some("p"), Some("$.entities[3].permissionPolicies[0].actionSet[0]")),
+            (3, Some("p"), Some("$.entities[3].permissionPolicies[0].domain")),
             (4, Some("p"), Some("$.entities[4].permissionPolicies[0].actionSet")),
             (
                 6,

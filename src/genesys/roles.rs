@@ -225,6 +225,15 @@ impl PolicySpec {
         if actions.is_empty() {
             return Err(json::invalid(&actions_path, "empty action set"));
         }
+        if domain == "*" {
+            let first = actions.first().and_then(Value::as_str).unwrap_or("*");
+            let input = format!("{domain}:{entity}:{first}");
+            let source = ParseError::DomainWildcard { input };
+            return Err(JsonError::Permission {
+                path: path.field("domain").to_string(),
+                source,
+            });
+        }
         let actions = actions
             .iter()
             .enumerate()
