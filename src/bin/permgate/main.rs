@@ -11,19 +11,11 @@
 //! negative answer (a gate denied, a permission not allowed unconditionally,
 //! files differ), 2 bad input. Errors go to standard error as
 //! `permgate: FILE: role `NAME`: `$.json.path`: message`.
-//!
-//! The modules live in `src/bin/permgate/` (a crate root's `mod` looks
-//! beside it, hence the `#[path]` attributes).
 
-#[path = "permgate/audit.rs"]
 mod audit;
-#[path = "permgate/catalog.rs"]
 mod catalog;
-#[path = "permgate/check.rs"]
 mod check;
-#[path = "permgate/input.rs"]
 mod input;
-#[path = "permgate/output.rs"]
 mod output;
 
 use std::io::Write;
