@@ -423,7 +423,7 @@ pub enum Decision<'p> {
 }
 
 impl<'p> Decision<'p> {
-    fn from_conditions(conditions: impl Iterator<Item = &'p Condition>) -> Self {
+    pub(crate) fn from_conditions(conditions: impl Iterator<Item = &'p Condition>) -> Self {
         let conditions: Vec<&Condition> = conditions.collect();
         if conditions.is_empty() {
             Decision::Denied

@@ -2,7 +2,7 @@
 
 use crate::genesys::{Division, SubjectSpec};
 use crate::parse::ParseError;
-use crate::{Permission, Policy, RoleId};
+use crate::{Decision, Permission, Policy, RoleId};
 
 /// A subject compiled against a [`Policy`]: its grants as `(role, division)`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,6 +77,43 @@ impl Policy {
             .grants
             .iter()
             .any(|(role, scope)| (anywhere || scope.covers(division)) && self.allows(*role, permission))
+    }
+
+    /// [`allows_in`](Self::allows_in) with conditional grants: `AllowedIf`
+    /// holds the conditions of every grant in reach (in `division`, in all
+    /// divisions, or anywhere for a permission that is not division-aware).
+    ///
+    /// ```
+    /// use permgate::{Catalog, Decision, Policy, Subject, genesys::{Division, RoleFile}, perm};
+    ///
+    /// let file = RoleFile::parse(r#"{"name": "editor", "permissionPolicies": [
+    ///   {"domain": "routing", "entityName": "queue", "actionSet": ["edit"], "allowConditions": true,
+    ///    "resourceConditionNode": {"variableName": "Queue.id", "operator": "EQ",
+    ///      "operands": [{"type": "QUEUE", "queue": {"id": "q-1"}}]}}]}"#)?;
+    /// let mut builder = Policy::builder(Catalog::builtin());
+    /// builder.add_role_spec(&file.roles[0])?;
+    /// let policy = builder.build();
+    /// let ana = Subject::new([(policy.role("editor").unwrap(), Division::new("d-east"))]);
+    /// assert!(matches!(policy.decide_in(&ana, perm::routing::QUEUE_EDIT, "d-east"), Decision::AllowedIf(_)));
+    /// assert_eq!(policy.decide_in(&ana, perm::routing::QUEUE_EDIT, "d-west"), Decision::Denied);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn decide_in(&self, subject: &Subject, permission: Permission<'_>, division: &str) -> Decision<'_> {
+        if self.allows_in(subject, permission, division) {
+            return Decision::Allowed;
+        }
+        let anywhere = !self.catalog().is_division_aware(permission);
+        let mut conditions = Vec::new();
+        let in_reach = subject
+            .grants
+            .iter()
+            .filter(|(_, scope)| anywhere || scope.covers(division));
+        for (role, _) in in_reach {
+            if let Decision::AllowedIf(found) = self.decide(*role, permission) {
+                conditions.extend(found);
+            }
+        }
+        Decision::from_conditions(conditions.into_iter())
     }
 
     /// [`allows_in`](Self::allows_in) for a permission in any spelling. A key
