@@ -145,6 +145,13 @@ fn heading(out: &mut String, title: &str, count: usize, note: &str) -> bool {
     }
 }
 
+/// A heading, then `rows` as an indented table (or `none`).
+fn section(out: &mut String, title: &str, note: &str, rows: Vec<Vec<String>>) {
+    if heading(out, title, rows.len(), note) {
+        output::table(out, "  ", None, &rows);
+    }
+}
+
 fn audit_text(out: &mut String, spec: &RoleSpec, audit: &RoleAudit<'_>) {
     let id = spec.id.as_deref().map(|id| format!(" (id {id})")).unwrap_or_default();
     line!(out, "role `{}`{id}", audit.role);
@@ -157,28 +164,14 @@ fn audit_text(out: &mut String, spec: &RoleSpec, audit: &RoleAudit<'_>) {
         output::count(audit.legacy.len(), "legacy permission")
     );
     line!(out);
-    if heading(
-        out,
-        "unknown permissions",
-        audit.unknown.len(),
-        ", granted but in no catalog",
-    ) {
-        let rows: Vec<Vec<String>> = audit.unknown.iter().map(|key| vec![(*key).to_owned()]).collect();
-        output::table(out, "  ", None, &rows);
-    }
-    if heading(
-        out,
-        "redundant grants",
-        audit.redundant.len(),
-        ", covered by a wildcard",
-    ) {
-        let rows: Vec<Vec<String>> = audit
-            .redundant
-            .iter()
-            .map(|(grant, wildcard)| vec![grant.clone(), format!("covered by {wildcard}")])
-            .collect();
-        output::table(out, "  ", None, &rows);
-    }
+    let unknown = audit.unknown.iter().map(|key| vec![(*key).to_owned()]).collect();
+    section(out, "unknown permissions", ", granted but in no catalog", unknown);
+    let redundant = audit
+        .redundant
+        .iter()
+        .map(|(grant, wildcard)| vec![grant.clone(), format!("covered by {wildcard}")])
+        .collect();
+    section(out, "redundant grants", ", covered by a wildcard", redundant);
     if heading(
         out,
         "conditional grants",
@@ -197,10 +190,8 @@ fn audit_text(out: &mut String, spec: &RoleSpec, audit: &RoleAudit<'_>) {
             output::table(out, "    ", None, &rows);
         }
     }
-    if heading(out, "legacy permissions", audit.legacy.len(), ", never granted") {
-        let rows: Vec<Vec<String>> = audit.legacy.iter().map(|p| vec![(*p).to_owned()]).collect();
-        output::table(out, "  ", None, &rows);
-    }
+    let legacy = audit.legacy.iter().map(|p| vec![(*p).to_owned()]).collect();
+    section(out, "legacy permissions", ", never granted", legacy);
     if heading(out, "license effects", audit.licenses.len(), "") {
         let mut rows = Vec::new();
         for (license, holders) in &audit.licenses {
@@ -211,19 +202,12 @@ fn audit_text(out: &mut String, spec: &RoleSpec, audit: &RoleAudit<'_>) {
         }
         output::table(out, "  ", Some(&["license", "assigned by"]), &rows);
     }
-    if heading(
-        out,
-        "removed or legacy",
-        audit.deprecated.len(),
-        ", per the source documents",
-    ) {
-        let rows: Vec<Vec<String>> = audit
-            .deprecated
-            .iter()
-            .map(|(p, note)| vec![p.key().to_owned(), (*note).to_owned()])
-            .collect();
-        output::table(out, "  ", None, &rows);
-    }
+    let deprecated = audit
+        .deprecated
+        .iter()
+        .map(|(p, note)| vec![p.key().to_owned(), (*note).to_owned()])
+        .collect();
+    section(out, "removed or legacy", ", per the source documents", deprecated);
     let satisfied = audit.gates.iter().filter(|(_, ok)| *ok).count();
     line!(out, "gates ({satisfied} of {} satisfied):", audit.gates.len());
     let rows: Vec<Vec<String>> = audit
