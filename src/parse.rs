@@ -60,43 +60,45 @@ pub(crate) fn parse(input: &str) -> Result<Spelling<'_>, ParseError> {
 const SEGMENT_NAMES: [&str; 3] = ["domain", "entity", "action"];
 
 fn parse_key(input: &str) -> Result<Spelling<'_>, ParseError> {
-    let found = input.split(':').count();
+    let mut segments = [""; 3];
+    let mut found = 0;
+    for segment in input.split(':') {
+        if let Some(slot) = segments.get_mut(found) {
+            *slot = segment;
+        }
+        found += 1;
+    }
     if found != 3 {
         return Err(ParseError::SegmentCount {
             input: excerpt(input),
             found,
         });
     }
-    let mut segments = [""; 3];
-    for ((slot, (offset, segment)), name) in segments
-        .iter_mut()
-        .zip(split_with_offsets(input, ':'))
-        .zip(SEGMENT_NAMES)
-    {
-        *slot = segment;
+    let mut offset = 0;
+    for (segment, name) in segments.into_iter().zip(SEGMENT_NAMES) {
         if segment.is_empty() {
             return Err(ParseError::EmptySegment {
                 input: excerpt(input),
                 segment: name,
             });
         }
-        if segment == "*" {
-            continue;
+        if segment != "*" {
+            if let Some((at, ch)) = segment.char_indices().find(|&(_, c)| !c.is_ascii_alphanumeric()) {
+                return Err(if ch == '*' {
+                    ParseError::PartialWildcard {
+                        input: excerpt(input),
+                        segment: name,
+                    }
+                } else {
+                    ParseError::InvalidChar {
+                        input: excerpt(input),
+                        ch,
+                        offset: offset + at,
+                    }
+                });
+            }
         }
-        if let Some((at, ch)) = segment.char_indices().find(|&(_, c)| !c.is_ascii_alphanumeric()) {
-            return Err(if ch == '*' {
-                ParseError::PartialWildcard {
-                    input: excerpt(input),
-                    segment: name,
-                }
-            } else {
-                ParseError::InvalidChar {
-                    input: excerpt(input),
-                    ch,
-                    offset: offset + at,
-                }
-            });
-        }
+        offset += segment.len() + 1;
     }
     let [domain, entity, action] = segments;
     Ok(Spelling::Key { domain, entity, action })
@@ -152,16 +154,6 @@ fn parse_flat(input: &str) -> Result<Spelling<'_>, ParseError> {
 /// Trims ASCII spaces only: other whitespace is not part of any spelling.
 pub(crate) fn trim_spaces(s: &str) -> &str {
     s.trim_matches(' ')
-}
-
-/// Splits on `separator`, yielding each piece with its byte offset.
-fn split_with_offsets(input: &str, separator: char) -> impl Iterator<Item = (usize, &str)> {
-    let mut offset = 0;
-    input.split(separator).map(move |piece| {
-        let start = offset;
-        offset += piece.len() + separator.len_utf8();
-        (start, piece)
-    })
 }
 
 /// The input as error messages quote it: at most 100 characters.

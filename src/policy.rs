@@ -155,7 +155,7 @@ impl Policy {
         }
         Ok(self
             .role_data(role)
-            .is_some_and(|data| data.granted.allows_unknown(permission)))
+            .is_some_and(|data| data.granted.allows_spelling(spelling, permission)))
     }
 
     /// The full decision for `role` and `permission`: allowed, allowed only

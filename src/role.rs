@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use crate::catalog::{Catalog, Resolved};
 use crate::condition::Condition;
-use crate::parse::ParseError;
+use crate::parse::{ParseError, Spelling};
 use crate::permission::Permission;
 
 /// A wildcard grant, `domain:entity:*` or `domain:*:*` (also `domain:*:action`),
@@ -128,11 +128,13 @@ impl GrantSet {
     /// Whether a well-formed key or flat name that the catalog does not know
     /// is granted by a kept pattern or an unknown grant.
     pub(crate) fn allows_unknown(&self, key: &str) -> bool {
-        let mut parts = key.split(':');
-        let covered = match (parts.next(), parts.next(), parts.next(), parts.next()) {
-            (Some(domain), Some(entity), Some(action), None) => {
-                self.patterns.iter().any(|p| p.covers(domain, entity, action))
-            }
+        crate::parse::parse(key).is_ok_and(|spelling| self.allows_spelling(spelling, key))
+    }
+
+    /// [`allows_unknown`](Self::allows_unknown) for a key already parsed.
+    pub(crate) fn allows_spelling(&self, spelling: Spelling<'_>, key: &str) -> bool {
+        let covered = match spelling {
+            Spelling::Key { domain, entity, action } => self.patterns.iter().any(|p| p.covers(domain, entity, action)),
             _ => false,
         };
         covered || self.unknown.iter().any(|granted| granted.eq_ignore_ascii_case(key))
