@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::{Catalog, Condition, GateInfo, Permission, Policy, RoleId};
+use crate::{Catalog, ConditionalGrantInfo, GateInfo, Permission, Policy, RoleId};
 
 /// The findings of [`Policy::audit`] for one role.
 #[derive(Debug, Clone)]
@@ -19,7 +19,7 @@ pub struct RoleAudit<'p> {
     /// `(grant, wildcard)`.
     pub redundant: Vec<(String, String)>,
     /// Conditional grants: what each covers, and its condition.
-    pub conditional: Vec<(Vec<Permission<'p>>, &'p Condition)>,
+    pub conditional: Vec<ConditionalGrantInfo<'p>>,
     /// Legacy flat `permissions[]` of the role JSON, never granted.
     pub legacy: Vec<&'p str>,
     /// Each license the role's permissions assign, with the permissions that

@@ -28,7 +28,7 @@ pub use handle::PolicyHandle;
 pub use json::{JsonError, MAX_CONDITION_DEPTH, MAX_JSON_BYTES};
 pub use parse::{MAX_PERMISSION_LEN, ParseError};
 pub use permission::Permission;
-pub use policy::{BuildError, Decision, Policy, PolicyBuilder, RoleId};
+pub use policy::{BuildError, ConditionalGrantInfo, Decision, Policy, PolicyBuilder, RoleId};
 pub use release::{Release, ReleaseParseError};
 pub use source::{Audience, CatalogRole, Document, Evidence, SourceEntry, Vocabulary};
 pub use subject::{Subject, UnknownRole};

@@ -227,13 +227,19 @@ impl Policy {
             .flat_map(|data| data.legacy.iter().map(|p| &**p))
     }
 
-    /// The conditional grants of `role`: the catalog permissions each covers
-    /// (wildcards expanded) and the condition.
-    pub fn conditional_grants(&self, role: RoleId) -> impl Iterator<Item = (Vec<Permission<'_>>, &Condition)> {
+    /// The conditional grants of `role`, in document order.
+    pub fn conditional_grants(&self, role: RoleId) -> impl Iterator<Item = ConditionalGrantInfo<'_>> {
         self.role_data(role).into_iter().flat_map(move |data| {
             data.conditional.iter().map(move |grant| {
-                let covered = self.catalog.iter().filter(|p| grant.grants.has(p.index())).collect();
-                (covered, &*grant.condition)
+                let grants = &grant.grants;
+                let patterns = grants.patterns.iter().map(|pattern| pattern.key());
+                ConditionalGrantInfo {
+                    permissions: self.catalog.iter().filter(|p| grants.has(p.index())).collect(),
+                    beyond_catalog: patterns
+                        .chain(grants.unknown.iter().map(|key| key.to_string()))
+                        .collect(),
+                    condition: &grant.condition,
+                }
             })
         })
     }
@@ -436,6 +442,19 @@ impl<'p> Decision<'p> {
     pub fn is_allowed(&self) -> bool {
         matches!(self, Decision::Allowed)
     }
+}
+
+/// One conditional grant of a role, as [`Policy::conditional_grants`] lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ConditionalGrantInfo<'p> {
+    /// The catalog permissions it covers, wildcards expanded, in index order.
+    pub permissions: Vec<Permission<'p>>,
+    /// What it also grants beyond the catalog: its wildcard patterns and the
+    /// keys no catalog knows, as granted.
+    pub beyond_catalog: Vec<String>,
+    /// The condition under which it grants.
+    pub condition: &'p Condition,
 }
 
 /// Why a role could not be added to a policy.

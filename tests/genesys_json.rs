@@ -290,12 +290,26 @@ fn conditional_grants_answer_allowed_if_never_allowed() {
     // What the audit sees: each conditional grant, the permissions it covers.
     let grants: Vec<(Vec<&str>, String)> = policy
         .conditional_grants(role)
-        .map(|(covered, condition)| (covered.iter().map(|p| p.key()).collect(), condition.to_string()))
+        .map(|grant| {
+            (
+                grant.permissions.iter().map(|p| p.key()).collect(),
+                grant.condition.to_string(),
+            )
+        })
         .collect();
     assert_eq!(grants.len(), 2);
     assert_eq!(grants[0].0, ["routing:queue:edit", "routing:queue:join"]);
     assert_eq!(grants[0].1, "Queue.id IN [QUEUE q-1, QUEUE q-2]");
     assert!(grants[1].0.contains(&"journey:segment:view") && grants[1].0.contains(&"journey:segment:add"));
+    let beyond: Vec<Vec<String>> = policy
+        .conditional_grants(role)
+        .map(|grant| grant.beyond_catalog)
+        .collect();
+    assert_eq!(beyond[0], Vec::<String>::new());
+    assert!(
+        beyond[1].iter().any(|key| key.ends_with(":*")),
+        "the kept pattern is listed: {beyond:?}"
+    );
 }
 
 #[test]
@@ -963,7 +977,7 @@ fn division_aware_permissions_need_a_grant_in_that_division_or_all() {
                 .conditional_grants(policy.role("west supervisor").unwrap())
                 .next()
                 .unwrap()
-                .1
+                .condition
         ])
     );
 

@@ -117,10 +117,11 @@ fn audit_json(spec: &RoleSpec, audit: &RoleAudit<'_>) -> Value {
         "permissions": keys(&audit.permissions),
         "unknown": audit.unknown,
         "redundant": audit.redundant.iter().map(|(grant, wildcard)| json!({"grant": grant, "wildcard": wildcard})).collect::<Vec<_>>(),
-        "conditional": audit.conditional.iter().map(|(covered, condition)| json!({
-            "condition": condition.to_string(),
-            "node": condition.to_json(),
-            "permissions": keys(covered),
+        "conditional": audit.conditional.iter().map(|grant| json!({
+            "condition": grant.condition.to_string(),
+            "node": grant.condition.to_json(),
+            "permissions": keys(&grant.permissions),
+            "beyond_catalog": grant.beyond_catalog,
         })).collect::<Vec<_>>(),
         "legacy": audit.legacy,
         "licenses": audit.licenses.iter().map(|(license, holders)| json!({"license": license, "permissions": keys(holders)})).collect::<Vec<_>>(),
@@ -178,15 +179,19 @@ fn audit_text(out: &mut String, spec: &RoleSpec, audit: &RoleAudit<'_>) {
         audit.conditional.len(),
         ", allowed only where the condition holds",
     ) {
-        for (covered, condition) in &audit.conditional {
-            line!(out, "  if {condition}:");
-            if covered.is_empty() {
-                line!(out, "    (no catalog permission)");
-            }
-            let rows: Vec<Vec<String>> = covered
+        for grant in &audit.conditional {
+            line!(out, "  if {}:", grant.condition);
+            let mut rows: Vec<Vec<String>> = grant
+                .permissions
                 .iter()
                 .map(|&p| vec![p.key().to_owned(), output::label(p)])
                 .collect();
+            rows.extend(
+                grant
+                    .beyond_catalog
+                    .iter()
+                    .map(|key| vec![key.clone(), "(in no catalog)".to_owned()]),
+            );
             output::table(out, "    ", None, &rows);
         }
     }
@@ -268,9 +273,18 @@ fn effective(policy: &Policy, role: RoleId) -> BTreeMap<EffectiveKey, Effective>
                 condition: None,
             });
     }
-    for (covered, condition) in policy.conditional_grants(role) {
-        let text = condition.to_string();
-        for p in covered.into_iter().filter(|p| !policy.allows(role, *p)) {
+    for grant in policy.conditional_grants(role) {
+        let text = grant.condition.to_string();
+        for key in &grant.beyond_catalog {
+            set.entry((key.to_ascii_lowercase(), Some(text.clone())))
+                .or_insert_with(|| Effective {
+                    key: key.clone(),
+                    label: None,
+                    known: false,
+                    condition: Some(text.clone()),
+                });
+        }
+        for p in grant.permissions.into_iter().filter(|p| !policy.allows(role, *p)) {
             set.entry((p.key().to_ascii_lowercase(), Some(text.clone())))
                 .or_insert_with(|| known(p, Some(text.clone())));
         }

@@ -204,7 +204,8 @@ JSON (--json):
     \"conditional\": [{
       \"condition\": string,         the condition as text
       \"node\": object,              the resourceConditionNode
-      \"permissions\": [string]      catalog permissions the grant covers
+      \"permissions\": [string],     catalog permissions the grant covers
+      \"beyond_catalog\": [string]   its wildcard patterns and keys no catalog knows
     }],
     \"legacy\": [string],            legacy flat `permissions[]`, never granted
     \"licenses\": [{\"license\": string, \"permissions\": [string]}],
