@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::parse::{Spelling, parse};
 use crate::{Catalog, ConditionalGrantInfo, GateInfo, Permission, Policy, RoleId};
 
 /// The findings of [`Policy::audit`] for one role.
@@ -60,14 +61,14 @@ impl Policy {
         };
         let mut redundant = Vec::new();
         for permission in grants.exact.iter().filter_map(|&i| catalog.get(i)) {
-            if let Some(pattern) = covering(permission.domain(), permission.entity(), permission.action()) {
+            let (domain, entity, action) = permission.segments();
+            if let Some(pattern) = covering(domain, entity, action) {
                 redundant.push((permission.key().to_owned(), pattern));
             }
         }
         for key in &grants.unknown {
-            let mut parts = key.split(':');
-            if let (Some(d), Some(e), Some(a), None) = (parts.next(), parts.next(), parts.next(), parts.next()) {
-                if let Some(pattern) = covering(d, e, a) {
+            if let Ok(Spelling::Key { domain, entity, action }) = parse(key) {
+                if let Some(pattern) = covering(domain, entity, action) {
                     redundant.push((key.to_string(), pattern));
                 }
             }

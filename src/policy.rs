@@ -10,7 +10,7 @@ use crate::condition::Condition;
 use crate::genesys::RoleSpec;
 use crate::parse::{MAX_PERMISSION_LEN, ParseError, Spelling, excerpt, parse};
 use crate::permission::Permission;
-use crate::role::{ConditionalGrant, GrantSet, RoleData};
+use crate::role::{ConditionalGrant, GrantSet, RoleData, has_bit};
 
 /// A role of one [`Policy`]. Asking another policy about it answers `false`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -105,11 +105,10 @@ impl Policy {
     /// catalog (deny by default).
     #[inline]
     pub fn allows(&self, role: RoleId, permission: Permission<'_>) -> bool {
-        let index = usize::from(permission.index());
-        if index >= self.builtin_len && !self.catalog.owns(permission) {
+        if usize::from(permission.index()) >= self.builtin_len && !self.catalog.owns(permission) {
             return false;
         }
-        self.bit(role, index)
+        self.bit(role, permission.index())
     }
 
     /// Whether `role` allows the permission named by `permission`, in any
@@ -135,7 +134,7 @@ impl Policy {
             Some(entry) if entry.wildcard => Err(ParseError::WildcardQuestion {
                 input: excerpt(permission),
             }),
-            Some(entry) => Ok(self.bit(role, usize::from(entry.index))),
+            Some(entry) => Ok(self.bit(role, entry.index)),
             None => self.allows_unknown(role, permission),
         }
     }
@@ -261,14 +260,12 @@ impl Policy {
     /// Every catalog permission `role` allows, in index order.
     pub fn permissions(&self, role: RoleId) -> impl Iterator<Item = Permission<'_>> {
         let words = self.role_words(role).unwrap_or_default();
-        self.catalog
-            .iter()
-            .filter(move |p| words_have(words, usize::from(p.index())))
+        self.catalog.iter().filter(move |p| has_bit(words, p.index()))
     }
 
     #[inline]
-    fn bit(&self, role: RoleId, index: usize) -> bool {
-        self.role_words(role).is_some_and(|words| words_have(words, index))
+    fn bit(&self, role: RoleId, index: u16) -> bool {
+        self.role_words(role).is_some_and(|words| has_bit(words, index))
     }
 
     #[inline]
@@ -279,13 +276,6 @@ impl Policy {
         let start = role.index as usize * self.stride;
         self.bits.get(start..start + self.stride)
     }
-}
-
-#[inline]
-fn words_have(words: &[u64], index: usize) -> bool {
-    words
-        .get(index / 64)
-        .is_some_and(|word| (word >> (index % 64)) & 1 == 1)
 }
 
 /// Adds roles to a [`Policy`]; see [`Policy::builder`].

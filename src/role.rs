@@ -11,9 +11,9 @@ use crate::permission::Permission;
 /// in the spelling it was granted with. `None` stands for `*`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Pattern {
-    pub(crate) domain: Box<str>,
-    pub(crate) entity: Option<Box<str>>,
-    pub(crate) action: Option<Box<str>>,
+    domain: Box<str>,
+    entity: Option<Box<str>>,
+    action: Option<Box<str>>,
 }
 
 impl Pattern {
@@ -120,9 +120,7 @@ impl GrantSet {
     }
 
     pub(crate) fn has(&self, index: u16) -> bool {
-        self.words
-            .get(usize::from(index) / 64)
-            .is_some_and(|word| (word >> (index % 64)) & 1 == 1)
+        has_bit(&self.words, index)
     }
 
     /// Whether a well-formed key or flat name that the catalog does not know
@@ -139,6 +137,14 @@ impl GrantSet {
         };
         covered || self.unknown.iter().any(|granted| granted.eq_ignore_ascii_case(key))
     }
+}
+
+/// Whether bit `index` of the bitset `words` is set (`false` past its end).
+#[inline]
+pub(crate) fn has_bit(words: &[u64], index: u16) -> bool {
+    words
+        .get(usize::from(index) / 64)
+        .is_some_and(|word| (word >> (index % 64)) & 1 == 1)
 }
 
 /// A grant that holds only under a condition.

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Value, json};
 
 use crate::condition::Condition;
-use crate::role::GrantSet;
+use crate::role::{GrantSet, has_bit};
 use crate::{Catalog, GateInfo, Permission, Policy, RoleId, generated};
 
 /// How wildcards appear in exported role JSON.
@@ -71,11 +71,7 @@ impl Policies {
 
 /// The keys a grant set exports.
 fn grant_keys(catalog: &Catalog, grants: &GrantSet, words: &[u64], form: Form) -> Vec<String> {
-    let has = |p: &Permission<'_>| {
-        words
-            .get(usize::from(p.index()) / 64)
-            .is_some_and(|w| (w >> (p.index() % 64)) & 1 == 1)
-    };
+    let has = |p: &Permission<'_>| has_bit(words, p.index());
     let mut keys: Vec<String> = match form {
         Form::Expanded => catalog.iter().filter(has).map(|p| p.key().to_owned()).collect(),
         Form::Wildcard => {
