@@ -187,16 +187,25 @@ impl Inner {
     /// has none, unless the label already names another permission. The label
     /// becomes a name lookups and grants accept; an organization permission
     /// also reports it from [`Permission::label`] (a builtin entry is static).
+    #[inline]
+    fn info(&self, index: u16) -> Option<&PermissionInfo> {
+        let index = usize::from(index);
+        match index.checked_sub(self.builtin.len()) {
+            None => self.builtin.get(index),
+            Some(extra) => self.extra.get(extra),
+        }
+    }
+
     fn add_label(&mut self, index: u16, label: &str) {
         let normalized = normalize_label(label);
         if self.names.contains_key(&Caseless(&normalized)) {
             return;
         }
-        let info = match usize::from(index).checked_sub(self.builtin.len()) {
-            None => self.builtin.get(usize::from(index)),
-            Some(extra) => self.extra.get(extra),
-        };
-        let Some(key) = info.filter(|info| info.label.is_none()).map(|info| info.key.clone()) else {
+        let Some(key) = self
+            .info(index)
+            .filter(|info| info.label.is_none())
+            .map(|info| info.key.clone())
+        else {
             return;
         };
         if let Some(info) = usize::from(index)
@@ -393,12 +402,7 @@ impl Catalog {
     }
 
     pub(crate) fn info(&self, index: u16) -> Option<&PermissionInfo> {
-        let index = usize::from(index);
-        let inner = &*self.inner;
-        match index.checked_sub(inner.builtin.len()) {
-            None => inner.builtin.get(index),
-            Some(extra) => inner.extra.get(extra),
-        }
+        self.inner.info(index)
     }
 
     /// Whether `permission` belongs to this catalog (builtin ones belong to all).
