@@ -2,7 +2,7 @@
 //! over the builtin catalog and over the builtin plus an organization's
 //! catalog; role compile time for `lbp-agent.json` (with and without parsing
 //! the JSON) and for a role holding `*` on every entity of the organization's
-//! catalog.
+//! catalog; and compile time at 10,000 and 100,000 grants in one role.
 //!
 //! Run with `cargo bench --bench scale`. Measurements that need
 //! `../shared/data/genesys-cloud` are skipped, saying so, when it is absent.
@@ -158,5 +158,31 @@ fn compile(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, role_count, compile);
+/// Compile time against the number of grants in one role: distinct keys no
+/// catalog knows, and distinct wildcard patterns. Growth from 10,000 to
+/// 100,000 should be about tenfold (de-duplication is hashed).
+fn growth(c: &mut Criterion) {
+    let catalog = Catalog::builtin();
+    let mut group = c.benchmark_group("growth");
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(3));
+    for count in [10_000, 100_000] {
+        let unknown: Vec<String> = (0..count).map(|n| format!("ui:agentView:a{n}")).collect();
+        let patterns: Vec<String> = (0..count).map(|n| format!("ui:*:a{n}")).collect();
+        for (name, grants) in [("unknown keys", &unknown), ("patterns", &patterns)] {
+            group.bench_function(format!("{count} {name}"), |b| {
+                b.iter(|| {
+                    let mut builder = Policy::builder(catalog);
+                    builder.add_role("big", black_box(grants)).unwrap();
+                    builder.build()
+                })
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, role_count, compile, growth);
 criterion_main!(benches);

@@ -16,6 +16,9 @@ pub struct RoleAudit<'p> {
     /// Grants no catalog knows (UI-only permissions and the like): they stay
     /// granted through the string API.
     pub unknown: Vec<&'p str>,
+    /// Unconditional wildcard grants, as granted, each with the catalog
+    /// permissions it covers today (it also covers keys no catalog knows).
+    pub wildcards: Vec<(String, Vec<Permission<'p>>)>,
     /// Grants that a wildcard grant of the same role already covers:
     /// `(grant, wildcard)`.
     pub redundant: Vec<(String, String)>,
@@ -43,6 +46,8 @@ impl Policy {
     ///     .build();
     /// let audit = policy.audit(policy.role("r").unwrap()).unwrap();
     /// assert_eq!(audit.unknown, ["ui:agentQueueActivity:view"]);
+    /// let (wildcard, covered) = &audit.wildcards[0];
+    /// assert_eq!((wildcard.as_str(), covered.len()), ("journey:*:*", 30));
     /// assert_eq!(audit.redundant, [("journey:segment:view".to_owned(), "journey:*:*".to_owned())]);
     /// assert!(audit.licenses.contains_key("Predictive Engagement"));
     /// # Ok::<(), permgate::BuildError>(())
@@ -73,6 +78,20 @@ impl Policy {
                 }
             }
         }
+        let wildcards = grants
+            .patterns
+            .iter()
+            .map(|pattern| {
+                (
+                    pattern.key(),
+                    permissions
+                        .iter()
+                        .copied()
+                        .filter(|p| pattern.covers_permission(*p))
+                        .collect(),
+                )
+            })
+            .collect();
         let mut licenses: BTreeMap<&'static str, Vec<Permission<'_>>> = BTreeMap::new();
         let mut deprecated = Vec::new();
         for &permission in &permissions {
@@ -97,6 +116,7 @@ impl Policy {
         Some(RoleAudit {
             role: &data.name,
             unknown: grants.unknown.iter().map(|key| &**key).collect(),
+            wildcards,
             redundant,
             conditional: self.conditional_grants(role).collect(),
             legacy: data.legacy.iter().map(|p| &**p).collect(),

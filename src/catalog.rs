@@ -5,7 +5,7 @@ use std::sync::{Arc, LazyLock};
 use crate::caseless::{Caseless, CaselessKey, CaselessMap, caseless_map};
 use crate::generated;
 use crate::json::{self, JsonError};
-use crate::parse::{ParseError, Spelling, excerpt, parse, trim_spaces};
+use crate::parse::{ParseError, Spelling, excerpt, is_all, parse, trim_spaces};
 use crate::permission::{Permission, PermissionInfo};
 use crate::source::Document;
 use crate::{CatalogRole, GateInfo};
@@ -40,9 +40,25 @@ struct Inner {
     domains: CaselessMap<Vec<u16>>,
     /// Keys, labels and flat names, each to its permission.
     names: CaselessMap<NameEntry>,
-    /// Normalized `Domain > Entity` label prefixes to the `domain:entity` key
-    /// prefix, so that `Journey > Segment > All` resolves to `journey:segment:*`.
-    entity_labels: CaselessMap<Box<str>>,
+    /// Normalized `Domain > Entity` label prefixes to the entity they name,
+    /// so that `Journey > Segment > All` resolves to `journey:segment:*`.
+    entity_labels: CaselessMap<EntityLabel>,
+    /// Each catalog row that stands for a whole entity
+    /// (`integration:amiPremiumApps:*`), with the concrete actions the catalog
+    /// lists for that entity.
+    entity_rows: Vec<(u16, Vec<u16>)>,
+}
+
+/// The entity a `Domain > Entity` label prefix names.
+#[derive(Debug, Clone)]
+struct EntityLabel {
+    /// The `domain:entity` key prefix, as first named.
+    prefix: Box<str>,
+    /// Named by the builtin catalog: organization labels cannot change it.
+    builtin: bool,
+    /// Other entities organization labels name with the same prefix: when
+    /// any, a label wildcard over the prefix is ambiguous.
+    others: Vec<Box<str>>,
 }
 
 /// A value of the name map: the index, and whether the entry is a wildcard
@@ -69,18 +85,20 @@ static BUILTIN: LazyLock<Catalog> = LazyLock::new(|| {
         domains: caseless_map(),
         names: caseless_map(),
         entity_labels: caseless_map(),
+        entity_rows: Vec::new(),
     };
     for (index, info) in (0u16..).zip(generated::PERMISSIONS.iter()) {
-        inner.index_names(index, info);
+        inner.index_names(index, info, true);
     }
     for row in &generated::WILDCARD_ROWS {
-        inner.index_entity_label(row.label, row.key);
+        inner.index_entity_label(row.label, row.key, true);
     }
+    inner.index_entity_rows();
     Catalog { inner: Arc::new(inner) }
 });
 
 impl Inner {
-    fn index_names(&mut self, index: u16, info: &PermissionInfo) {
+    fn index_names(&mut self, index: u16, info: &PermissionInfo, builtin: bool) {
         if let Some((domain, _)) = info.key.split_once(':') {
             self.domains.entry(CaselessKey::new(domain)).or_default().push(index);
         }
@@ -91,19 +109,67 @@ impl Inner {
         self.names.insert(CaselessKey::new(&info.key), entry);
         if let Some(label) = &info.label {
             self.names.insert(CaselessKey::new(&normalize_label(label)), entry);
-            self.index_entity_label(label, &info.key);
+            self.index_entity_label(label, &info.key, builtin);
         }
     }
 
-    fn index_entity_label(&mut self, label: &str, key: &str) {
+    /// Records that `label`'s `Domain > Entity` prefix names `key`'s entity.
+    /// A builtin label keeps its entity: an organization label cannot
+    /// redirect `Domain > Entity > All`. Organization labels that name two
+    /// entities with one prefix make it ambiguous, whatever their order.
+    fn index_entity_label(&mut self, label: &str, key: &str, builtin: bool) {
         let (Some((label_prefix, _)), Some((key_prefix, _))) = (label.rsplit_once('>'), key.rsplit_once(':')) else {
             return;
         };
-        // The first to name an entity keeps it: a later (organization) label
-        // cannot redirect `Domain > Entity > All` to another entity.
-        self.entity_labels
+        let entry = self
+            .entity_labels
             .entry(CaselessKey::new(&normalize_label(label_prefix)))
-            .or_insert_with(|| key_prefix.into());
+            .or_insert_with(|| EntityLabel {
+                prefix: key_prefix.into(),
+                builtin,
+                others: Vec::new(),
+            });
+        let same = |known: &str| known.eq_ignore_ascii_case(key_prefix);
+        if !entry.builtin && !same(&entry.prefix) && !entry.others.iter().any(|other| same(other)) {
+            entry.others.push(key_prefix.into());
+        }
+    }
+
+    /// Whether `label` (normalized) is `Domain > Entity > All` over an entity
+    /// that builtin labels name.
+    fn is_builtin_label_wildcard(&self, label: &str) -> bool {
+        let Some((prefix, action)) = label.rsplit_once(" > ") else {
+            return false;
+        };
+        is_all(action)
+            && self
+                .entity_labels
+                .get(&Caseless(prefix))
+                .is_some_and(|named| named.builtin)
+    }
+
+    /// Lists, for each catalog row that stands for a whole entity, the
+    /// concrete actions the catalog knows for that entity.
+    fn index_entity_rows(&mut self) {
+        let mut rows = Vec::new();
+        for (info, row) in self.builtin.iter().chain(&self.extra).zip(0u16..) {
+            let Some(prefix) = info.key.strip_suffix(":*") else {
+                continue;
+            };
+            let domain = prefix.split(':').next().unwrap_or(prefix);
+            let actions = self.domains.get(&Caseless(domain)).map_or(&[][..], Vec::as_slice);
+            let concrete = actions.iter().copied().filter(|&i| {
+                self.info(i).is_some_and(|other| {
+                    !other.key.ends_with(":*")
+                        && other
+                            .key
+                            .rsplit_once(':')
+                            .is_some_and(|(entity, _)| entity.eq_ignore_ascii_case(prefix))
+                })
+            });
+            rows.push((row, concrete.collect()));
+        }
+        self.entity_rows = rows;
     }
 }
 
@@ -161,15 +227,17 @@ impl Inner {
                     label: None,
                     sources: &[],
                 };
-                self.index_names(index, &info);
+                self.index_names(index, &info, false);
                 self.extra.push(info);
                 self.flags.push(OrgFlags::default());
                 index
             }
         };
-        if let Some(label) =
-            label.filter(|label| parse(label).is_ok_and(|s| matches!(s, Spelling::Label { .. }) && !s.is_wildcard()))
-        {
+        // A label ending in `All` is a wildcard, except where the action is
+        // named so (`telephony:plugin:all`): then it names that one permission.
+        let action_is_all = field("action").is_ok_and(is_all);
+        let names_one = |s: Spelling<'_>| matches!(s, Spelling::Label { .. }) && (!s.is_wildcard() || action_is_all);
+        if let Some(label) = label.filter(|label| parse(label).is_ok_and(names_one)) {
             self.add_label(index, label);
         }
         if let Some(slot) = self.flags.get_mut(usize::from(index)) {
@@ -183,10 +251,6 @@ impl Inner {
         Ok(())
     }
 
-    /// Records the label an organization's catalog gives a permission that
-    /// has none, unless the label already names another permission. The label
-    /// becomes a name lookups and grants accept; an organization permission
-    /// also reports it from [`Permission::label`] (a builtin entry is static).
     #[inline]
     fn info(&self, index: u16) -> Option<&PermissionInfo> {
         let index = usize::from(index);
@@ -196,9 +260,15 @@ impl Inner {
         }
     }
 
+    /// Records the label an organization's catalog gives a permission that
+    /// has none, unless the label already names another permission. The label
+    /// becomes a name lookups and grants accept; an organization permission
+    /// also reports it from [`Permission::label`] (a builtin entry is static).
+    /// A builtin label wildcard (`Journey > Segment > All`, or `… > All` over
+    /// any entity a builtin label names) is never taken over.
     fn add_label(&mut self, index: u16, label: &str) {
         let normalized = normalize_label(label);
-        if self.names.contains_key(&Caseless(&normalized)) {
+        if self.names.contains_key(&Caseless(&normalized)) || self.is_builtin_label_wildcard(&normalized) {
             return;
         }
         let Some(key) = self
@@ -216,7 +286,7 @@ impl Inner {
         }
         self.names
             .insert(CaselessKey::new(&normalized), NameEntry { index, wildcard: false });
-        self.index_entity_label(&normalized, &key);
+        self.index_entity_label(&normalized, &key, false);
     }
 }
 
@@ -261,9 +331,9 @@ impl Catalog {
     /// Every permission, in index order.
     pub fn iter(&self) -> impl Iterator<Item = Permission<'_>> + '_ {
         let inner = &*self.inner;
-        (0u16..)
-            .zip(inner.builtin.iter().chain(&inner.extra))
-            .map(|(index, info)| Permission::new(index, info))
+        (inner.builtin.iter().chain(&inner.extra))
+            .zip(0u16..)
+            .map(|(info, index)| Permission::new(index, info))
     }
 
     /// Finds a permission by API key, label or flat name, ignoring ASCII case.
@@ -369,6 +439,7 @@ impl Catalog {
             }
             page => inner.add_org_page(page, &root)?,
         }
+        inner.index_entity_rows();
         Ok(Catalog { inner: Arc::new(inner) })
     }
 
@@ -394,6 +465,15 @@ impl Catalog {
     /// The indexes of the permissions of `domain` (any case), for expansion.
     pub(crate) fn domain_indexes(&self, domain: &str) -> &[u16] {
         self.inner.domains.get(&Caseless(domain)).map_or(&[], Vec::as_slice)
+    }
+
+    /// Each catalog row that stands for a whole entity, with the concrete
+    /// actions the catalog lists for that entity (possibly none).
+    pub(crate) fn entity_rows(&self) -> impl Iterator<Item = (u16, &[u16])> {
+        self.inner
+            .entity_rows
+            .iter()
+            .map(|(row, actions)| (*row, actions.as_slice()))
     }
 
     /// The number of builtin permissions, which take indexes `0..builtin_len()`.
@@ -438,12 +518,26 @@ impl Catalog {
             }
             Spelling::Label { domain, entity, .. } => match self.lookup(input) {
                 Some(permission) => Ok(self.known(permission)),
-                None if spelling.is_wildcard() => self
-                    .inner
-                    .entity_labels
-                    .get(&Caseless(&normalize_label(&format!("{domain}>{entity}"))))
-                    .map(|prefix| Resolved::Pattern(format!("{prefix}:*")))
-                    .ok_or_else(|| ParseError::UnknownLabel { input: excerpt(input) }),
+                None if is_all(domain) => Err(ParseError::DomainWildcard { input: excerpt(input) }),
+                None if is_all(entity) => Err(ParseError::EntityWildcardLabel { input: excerpt(input) }),
+                None if spelling.is_wildcard() => {
+                    let prefix = normalize_label(&format!("{domain}>{entity}"));
+                    match self.inner.entity_labels.get(&Caseless(&prefix)) {
+                        None => Err(ParseError::UnknownLabel { input: excerpt(input) }),
+                        Some(named) if named.others.is_empty() => Ok(Resolved::Pattern(format!("{}:*", named.prefix))),
+                        Some(named) => {
+                            let mut entities: Vec<String> = core::iter::once(&named.prefix)
+                                .chain(&named.others)
+                                .map(|prefix| format!("`{prefix}`"))
+                                .collect();
+                            entities.sort_unstable();
+                            Err(ParseError::AmbiguousLabel {
+                                input: excerpt(input),
+                                entities: entities.join(", "),
+                            })
+                        }
+                    }
+                }
                 None => Err(ParseError::UnknownLabel { input: excerpt(input) }),
             },
             Spelling::Key { .. } | Spelling::Flat(_) => Ok(self

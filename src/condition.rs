@@ -10,7 +10,7 @@ use crate::json::{self, JsonError, MAX_CONDITION_DEPTH, Path};
 /// permission policy's `resourceConditionNode` states it. permgate does not
 /// evaluate conditions: [`Policy::decide`](crate::Policy::decide) hands them to
 /// the caller, who knows the resource.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Condition {
     /// Every condition holds (`conjunction: AND`).
@@ -66,7 +66,7 @@ impl Operator {
 }
 
 /// A value in a [`Condition::Term`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct Operand {
     /// What the value is.

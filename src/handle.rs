@@ -66,16 +66,26 @@ impl PolicyHandle {
 
     /// Builds a new policy from the current one with `build`; on success
     /// swaps it in, on error keeps the current policy and returns the error.
-    /// Reloads are not serialized: of two concurrent reloads, the last to
-    /// finish wins.
+    ///
+    /// The swap is a compare-and-swap: if another reload or
+    /// [`store`](Self::store) replaced the policy while `build` ran, the
+    /// result (computed from a policy that is no longer current) is thrown
+    /// away and `build` runs again on the newer policy. A reload therefore
+    /// never undoes a concurrent change, such as a revoked permission; `build`
+    /// may run more than once.
     ///
     /// # Errors
     ///
     /// Whatever `build` returns.
-    pub fn reload<E>(&self, build: impl FnOnce(&Policy) -> Result<Policy, E>) -> Result<(), E> {
-        let current = self.current.load_full();
-        let next = build(&current)?;
-        self.current.store(Arc::new(next));
-        Ok(())
+    pub fn reload<E>(&self, mut build: impl FnMut(&Policy) -> Result<Policy, E>) -> Result<(), E> {
+        let mut current = self.current.load_full();
+        loop {
+            let next = Arc::new(build(&current)?);
+            let previous = self.current.compare_and_swap(&current, next);
+            if Arc::ptr_eq(&previous, &current) {
+                return Ok(());
+            }
+            current = Guard::into_inner(previous);
+        }
     }
 }

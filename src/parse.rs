@@ -128,7 +128,7 @@ fn parse_label(input: &str) -> Result<Spelling<'_>, ParseError> {
             });
         }
     }
-    let action_is_all = action.eq_ignore_ascii_case("All") || action.eq_ignore_ascii_case("All Permissions");
+    let action_is_all = is_all(action);
     Ok(Spelling::Label {
         domain,
         entity,
@@ -149,6 +149,11 @@ fn parse_flat(input: &str) -> Result<Spelling<'_>, ParseError> {
         }),
         None => Ok(Spelling::Flat(input)),
     }
+}
+
+/// Whether a label segment is `All` or `All Permissions`, the labels' wildcard.
+pub(crate) fn is_all(segment: &str) -> bool {
+    segment.eq_ignore_ascii_case("All") || segment.eq_ignore_ascii_case("All Permissions")
 }
 
 /// Trims ASCII spaces only: other whitespace is not part of any spelling.
@@ -221,6 +226,24 @@ pub enum ParseError {
     DomainWildcard {
         /// The input.
         input: String,
+    },
+    /// A label wildcard over every entity of a domain (`Journey > All > All`):
+    /// labels name one entity; the key form `journey:*:*` grants a domain.
+    #[error(
+        "`{input}` names every entity of a domain; a label wildcard names one entity (`Domain > Entity > All`), grant a whole domain in key form (`domain:*:*`)"
+    )]
+    EntityWildcardLabel {
+        /// The input.
+        input: String,
+    },
+    /// A label wildcard whose `Domain > Entity` prefix the organization's
+    /// catalog gives to more than one entity: which one it covers is unclear.
+    #[error("`{input}` is ambiguous: its labels name the entities {entities}; grant the entity in key form")]
+    AmbiguousLabel {
+        /// The input.
+        input: String,
+        /// The entities the prefix names, as `domain:entity` key prefixes.
+        entities: String,
     },
     /// A question (as opposed to a grant) named a wildcard.
     #[error("`{input}` is a wildcard; ask about one permission, wildcards belong to grants")]

@@ -257,6 +257,16 @@ impl Policy {
             .flat_map(|data| data.granted.unknown.iter().map(|key| &**key))
     }
 
+    /// The unconditional wildcard grants of `role` (`journey:*:*`,
+    /// `routing:queue:*`), as granted, in grant order. Besides the catalog
+    /// permissions they cover, they allow keys the catalog does not know
+    /// through [`allows_str`](Self::allows_str): reviews must show them.
+    pub fn wildcard_grants(&self, role: RoleId) -> impl Iterator<Item = String> + '_ {
+        self.role_data(role)
+            .into_iter()
+            .flat_map(|data| data.granted.patterns.iter().map(|pattern| pattern.key()))
+    }
+
     /// Every catalog permission `role` allows, in index order.
     pub fn permissions(&self, role: RoleId) -> impl Iterator<Item = Permission<'_>> {
         let words = self.role_words(role).unwrap_or_default();
@@ -384,6 +394,10 @@ impl PolicyBuilder {
 
     fn push(&mut self, mut role: RoleData) -> Result<(), BuildError> {
         let index = u32::try_from(self.roles.len()).map_err(|_| BuildError::TooManyRoles)?;
+        role.granted.finish(&self.catalog);
+        for grant in &mut role.conditional {
+            grant.grants.finish(&self.catalog);
+        }
         let words = std::mem::take(&mut role.granted.words);
         self.bits
             .extend(words.iter().copied().chain(core::iter::repeat(0)).take(self.stride));
@@ -412,15 +426,18 @@ pub enum Decision<'p> {
     /// Allowed unconditionally.
     Allowed,
     /// Allowed only where one of these conditions holds for the resource
-    /// (each comes from a conditional grant); the caller evaluates them.
+    /// (each comes from a conditional grant, each listed once, in grant
+    /// order); the caller evaluates them.
     AllowedIf(Vec<&'p Condition>),
     /// Not allowed.
     Denied,
 }
 
 impl<'p> Decision<'p> {
+    /// `AllowedIf` the conditions, each once; `Denied` when there is none.
     pub(crate) fn from_conditions(conditions: impl Iterator<Item = &'p Condition>) -> Self {
-        let conditions: Vec<&Condition> = conditions.collect();
+        let mut seen = std::collections::HashSet::new();
+        let conditions: Vec<&Condition> = conditions.filter(|condition| seen.insert(*condition)).collect();
         if conditions.is_empty() {
             Decision::Denied
         } else {

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::caseless::{Caseless, CaselessKey, CaselessMap, caseless_map};
 use crate::catalog::{Catalog, Resolved};
 use crate::condition::Condition;
 use crate::parse::{ParseError, Spelling};
@@ -9,7 +10,7 @@ use crate::permission::Permission;
 
 /// A wildcard grant, `domain:entity:*` or `domain:*:*` (also `domain:*:action`),
 /// in the spelling it was granted with. `None` stands for `*`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct Pattern {
     domain: Box<str>,
     entity: Option<Box<str>>,
@@ -43,7 +44,7 @@ impl Pattern {
         self.domain.eq_ignore_ascii_case(domain) && segment(&self.entity, entity) && segment(&self.action, action)
     }
 
-    fn covers_permission(&self, permission: Permission<'_>) -> bool {
+    pub(crate) fn covers_permission(&self, permission: Permission<'_>) -> bool {
         let (domain, entity, action) = permission.segments();
         !permission.is_flat() && self.covers(domain, entity, action)
     }
@@ -57,24 +58,36 @@ impl Pattern {
 
 /// Grants compiled against a catalog: a bitset of catalog permissions, and
 /// what the bitset cannot hold.
-#[derive(Debug, Clone, Default)]
+///
+/// Adding a grant costs the same whatever was added before (de-duplication
+/// is hashed), so compiling is linear in the number of grants.
+#[derive(Debug, Clone)]
 pub(crate) struct GrantSet {
     /// One bit per catalog permission; wildcards expanded.
     pub(crate) words: Vec<u64>,
-    /// Catalog permissions granted by name, for export in wildcard form.
+    /// Catalog permissions granted by name, in index order, for export in
+    /// wildcard form and for audits (sorted and de-duplicated by `finish`).
     pub(crate) exact: Vec<u16>,
     /// Wildcard grants, kept so that keys unknown to the catalog but under a
     /// pattern are still allowed by the string API.
     pub(crate) patterns: Vec<Pattern>,
     /// Well-formed grants the catalog does not know, in the granted spelling.
     pub(crate) unknown: Vec<Box<str>>,
+    /// `unknown`, for lookups in any case.
+    unknown_index: CaselessMap<()>,
+    /// While building: the patterns already held (emptied by `finish`).
+    seen_patterns: std::collections::HashSet<Pattern>,
 }
 
 impl GrantSet {
     pub(crate) fn new(catalog: &Catalog) -> Self {
         Self {
             words: vec![0; catalog.len().div_ceil(64)],
-            ..Self::default()
+            exact: Vec::new(),
+            patterns: Vec::new(),
+            unknown: Vec::new(),
+            unknown_index: caseless_map(),
+            seen_patterns: std::collections::HashSet::new(),
         }
     }
 
@@ -83,15 +96,16 @@ impl GrantSet {
         match catalog.resolve_grant(grant)? {
             Resolved::Known(permission) => {
                 self.set(permission.index());
-                if !self.exact.contains(&permission.index()) {
-                    self.exact.push(permission.index());
-                }
+                self.exact.push(permission.index());
             }
             Resolved::Pattern(key) => {
                 let pattern = Pattern::new(&key).ok_or_else(|| ParseError::SegmentCount {
                     input: crate::parse::excerpt(grant),
                     found: key.split(':').count(),
                 })?;
+                if self.seen_patterns.contains(&pattern) {
+                    return Ok(());
+                }
                 let domain = catalog.domain_indexes(&pattern.domain);
                 let covered = domain
                     .iter()
@@ -100,17 +114,32 @@ impl GrantSet {
                 for permission in covered {
                     self.set(permission.index());
                 }
-                if !self.patterns.contains(&pattern) {
-                    self.patterns.push(pattern);
-                }
+                self.seen_patterns.insert(pattern.clone());
+                self.patterns.push(pattern);
             }
             Resolved::Unknown => {
-                if !self.unknown.iter().any(|known| known.eq_ignore_ascii_case(grant)) {
+                if self.unknown_index.insert(CaselessKey::new(grant), ()).is_none() {
                     self.unknown.push(grant.into());
                 }
             }
         }
         Ok(())
+    }
+
+    /// Ends building: sorts and de-duplicates `exact`, drops the
+    /// de-duplication tables, and grants each catalog row that stands for a
+    /// whole entity (`integration:amiPremiumApps:*`) when every action the
+    /// catalog lists for that entity is held. A role in expanded form then
+    /// holds what its wildcard form holds.
+    pub(crate) fn finish(&mut self, catalog: &Catalog) {
+        self.exact.sort_unstable();
+        self.exact.dedup();
+        self.seen_patterns = std::collections::HashSet::new();
+        for (row, actions) in catalog.entity_rows() {
+            if !actions.is_empty() && actions.iter().all(|&action| self.has(action)) {
+                self.set(row);
+            }
+        }
     }
 
     fn set(&mut self, index: u16) {
@@ -135,7 +164,7 @@ impl GrantSet {
             Spelling::Key { domain, entity, action } => self.patterns.iter().any(|p| p.covers(domain, entity, action)),
             _ => false,
         };
-        covered || self.unknown.iter().any(|granted| granted.eq_ignore_ascii_case(key))
+        covered || self.unknown_index.contains_key(&Caseless(key))
     }
 }
 
@@ -200,6 +229,7 @@ mod tests {
         ] {
             set.add(catalog, grant).unwrap();
         }
+        set.finish(catalog);
         assert_eq!(set.exact, [crate::perm::routing::QUEUE_VIEW.index()]);
         assert_eq!(set.patterns.len(), 1);
         assert_eq!(set.unknown, ["ui:x:view".into()] as [Box<str>; 1]);

@@ -599,9 +599,30 @@ fn diff_compares_effective_permissions_like_diff() {
         {"domain": "routing", "entityName": "queue", "actionSet": ["edit"], "resourceConditionNode":
           {"variableName": "Queue.id", "operator": "EQ", "operands": [{"type": "QUEUE", "queue": {"id": "q-9"}}]}}]}"#,
     );
-    let equal = permgate(&["diff", &wildcard, &expanded]);
+    let reordered = dir.file(
+        "reordered.json",
+        r#"{"name": "d", "permissionPolicies": [
+        {"domain": "UI", "entityName": "X", "actionSet": ["VIEW"]},
+        {"domain": "journey", "entityName": "actionmap", "actionSet": ["*"]}]}"#,
+    );
+    let equal = permgate(&["diff", &wildcard, &reordered]);
     assert_exit(&equal, 0);
     assert!(equal.stdout.contains("no differences"), "{}", equal.stdout);
+
+    // The two forms hold the same catalog permissions; the expanded one loses the wildcard's
+    // reach beyond the catalog, and diff says so.
+    let forms = permgate(&["diff", &wildcard, &expanded]);
+    assert_exit(&forms, 1);
+    let lines: Vec<&str> = forms.stdout.lines().skip(2).collect();
+    assert_eq!(
+        lines,
+        [
+            "-  journey:actionmap:*  wildcard: covers 4 catalog permissions and any key under it",
+            "0 added, 1 removed"
+        ],
+        "{}",
+        forms.stdout
+    );
 
     let differ = permgate(&["diff", &wildcard, &changed]);
     assert_exit(&differ, 1);
@@ -622,7 +643,7 @@ fn diff_compares_effective_permissions_like_diff() {
             .any(|l| l.starts_with("+  routing:queue:edit if Queue.id EQ QUEUE q-9"))
     );
     assert!(lines.iter().any(|l| l.trim_end() == "+  ui:y:view"));
-    assert_eq!(lines.last(), Some(&"2 added, 1 removed"));
+    assert_eq!(lines.last(), Some(&"2 added, 2 removed"));
 
     let json = permgate(&["diff", &wildcard, &changed, "--json"]).json();
     assert_eq!(json["format_version"], 1);
@@ -631,12 +652,15 @@ fn diff_compares_effective_permissions_like_diff() {
     assert!(json["new"]["file"].as_str().unwrap().ends_with("changed.json"));
     assert_eq!(
         json["removed"],
-        serde_json::json!([{"key": "journey:actionmap:delete", "label": "Journey > Action Map > Delete", "known": true, "condition": null}])
+        serde_json::json!([
+            {"key": "journey:actionmap:*", "label": null, "known": false, "condition": null, "wildcard": true, "covers": 4},
+            {"key": "journey:actionmap:delete", "label": "Journey > Action Map > Delete", "known": true, "condition": null, "wildcard": false, "covers": null}
+        ])
     );
     assert_eq!(json["added"][0]["condition"], "Queue.id EQ QUEUE q-9");
     assert_eq!(
         json["added"][1],
-        serde_json::json!({"key": "ui:y:view", "label": null, "known": false, "condition": null})
+        serde_json::json!({"key": "ui:y:view", "label": null, "known": false, "condition": null, "wildcard": false, "covers": null})
     );
 
     assert_exit(&permgate(&["diff", &wildcard, &dir.file("bad.json", "{")]), 2);
@@ -644,6 +668,83 @@ fn diff_compares_effective_permissions_like_diff() {
     assert_exit(&permgate(&["diff", &listing, &listing]), 2);
     assert_exit(&permgate(&["diff", &listing, &listing, "--role", "agent"]), 0);
     assert_exit(&permgate(&["diff", &listing, &wildcard, "--role", "agent"]), 2);
+}
+
+#[test]
+fn diff_shows_an_added_unconditional_wildcard() {
+    let dir = TempDir::new();
+    let old = dir.file(
+        "old.json",
+        r#"{"name": "r", "permissionPolicies": [{"domain": "ui", "entityName": "supervisorStatusControl", "actionSet": ["view"]}]}"#,
+    );
+    let new = dir.file(
+        "new.json",
+        r#"{"name": "r", "permissionPolicies": [{"domain": "ui", "entityName": "*", "actionSet": ["*"]}]}"#,
+    );
+    let allows = |file: &str| permgate(&["allows", file, "ui:agentDashboardStatus:view"]).code;
+    assert_eq!((allows(&old), allows(&new)), (1, 0));
+    for catalog in [None, Some(dir.file("org.json", r#"{"entities": []}"#))] {
+        let mut args = vec!["diff", &old, &new];
+        if let Some(catalog) = &catalog {
+            args.extend(["--catalog", catalog]);
+        }
+        let diff = permgate(&args);
+        assert_exit(&diff, 1);
+        assert!(
+            diff.stdout
+                .contains("+  ui:*:*  wildcard: covers 1 catalog permission and any key under it"),
+            "{}",
+            diff.stdout
+        );
+        assert!(diff.stdout.ends_with("1 added, 0 removed\n"), "{}", diff.stdout);
+        args.push("--json");
+        let json = permgate(&args).json();
+        assert_eq!(json["equal"], false);
+        assert_eq!(
+            json["added"],
+            serde_json::json!([{"key": "ui:*:*", "label": null, "known": false, "condition": null, "wildcard": true, "covers": 1}])
+        );
+        // Reversed, the wildcard is removed: a narrowing, also shown.
+        let back = permgate(&["diff", &new, &old]);
+        assert_exit(&back, 1);
+        assert!(back.stdout.contains("-  ui:*:*"), "{}", back.stdout);
+    }
+}
+
+#[test]
+fn audit_lists_every_unconditional_wildcard() {
+    let dir = TempDir::new();
+    let role = dir.file(
+        "manager.json",
+        r#"{"name": "manager", "permissionPolicies": [
+        {"domain": "analytics", "entityName": "tabConfigurations", "actionSet": ["*"]},
+        {"domain": "routing", "entityName": "wrapupCode", "actionSet": ["*"]},
+        {"domain": "ui", "entityName": "*", "actionSet": ["*"]}]}"#,
+    );
+    let text = permgate(&["audit", &role]);
+    assert_exit(&text, 0);
+    assert!(text.stdout.contains("3 wildcard grants"), "{}", text.stdout);
+    assert!(
+        text.stdout.contains("wildcard grants (3), unconditional:"),
+        "{}",
+        text.stdout
+    );
+    for line in [
+        "analytics:tabConfigurations:*  covers 0 catalog permissions and any key under it",
+        "routing:wrapupCode:*           covers 2 catalog permissions and any key under it",
+        "ui:*:*                         covers 1 catalog permission and any key under it",
+    ] {
+        assert!(text.stdout.contains(line), "{line}\n{}", text.stdout);
+    }
+    let json = permgate(&["audit", &role, "--json"]).json();
+    assert_eq!(
+        json["roles"][0]["wildcards"],
+        serde_json::json!([
+            {"wildcard": "analytics:tabConfigurations:*", "permissions": []},
+            {"wildcard": "routing:wrapupCode:*", "permissions": ["routing:wrapupCode:search", "routing:wrapupCode:view"]},
+            {"wildcard": "ui:*:*", "permissions": ["ui:supervisorStatusControl:view"]}
+        ])
+    );
 }
 
 #[test]
@@ -685,7 +786,19 @@ fn export_writes_role_json_that_reads_back_the_same() {
                 .any(|p| p.get("resourceConditionNode").is_some())
         );
         let back = dir.file("back.json", &exported.stdout);
-        assert_exit(&permgate(&["diff", &role, &back]), 0);
+        let diff = permgate(&["diff", &role, &back]);
+        if form.is_empty() {
+            assert_exit(&diff, 0);
+        } else {
+            // Expanded: the same catalog permissions, without `journey:*:*`'s reach beyond them.
+            assert_exit(&diff, 1);
+            assert!(
+                diff.stdout.contains("-  journey:*:*  wildcard: covers"),
+                "{}",
+                diff.stdout
+            );
+            assert!(diff.stdout.ends_with("0 added, 1 removed\n"), "{}", diff.stdout);
+        }
     }
     let expanded = permgate(&["export", "--role", "supervisor", "--from", &role, "--expanded"]).json();
     assert!(!expanded.to_string().contains("\"*\""), "wildcards spelled out");

@@ -81,13 +81,16 @@ fn normalize_label(label: &str) -> String {
         .join(" > ")
 }
 
-/// Whether a label is one concrete permission: three non-empty segments, the last not `All`.
-fn is_concrete_label(label: &str) -> bool {
+/// Whether an organization's label names its one permission: three non-empty segments, the
+/// last not `All` unless the permission's action is itself `all` (`telephony:plugin:all`).
+fn is_concrete_label(label: &str, action: &str) -> bool {
     let segments: Vec<String> = label
         .split('>')
         .map(|s| s.trim_matches(' ').to_ascii_lowercase())
         .collect();
-    segments.len() == 3 && segments.iter().all(|s| !s.is_empty()) && !is_all(&segments[2])
+    segments.len() == 3
+        && segments.iter().all(|s| !s.is_empty())
+        && (!is_all(&segments[2]) || is_all(&action.to_ascii_lowercase()))
 }
 
 fn is_all(action: &str) -> bool {
@@ -115,6 +118,9 @@ struct MCatalog {
     labels: BTreeMap<String, Triple>,
     /// Permissions added by the organization catalog.
     added: usize,
+    /// Normalized lowercase `domain > entity` prefixes of builtin labels: an organization label
+    /// `… > All` over one of them would take over a builtin label wildcard, and is ignored.
+    builtin_entities: BTreeSet<String>,
 }
 
 impl MCatalog {
@@ -124,12 +130,16 @@ impl MCatalog {
             perms: BTreeMap::new(),
             labels: BTreeMap::new(),
             added: 0,
+            builtin_entities: BTreeSet::new(),
         };
         for p in Catalog::builtin().iter() {
             let Some(t) = key_triple(p.key()) else { continue };
             let label = p.label().map(normalize_label);
             if let Some(label) = &label {
                 model.labels.insert(label.clone(), t.clone());
+                if let Some((prefix, _)) = label.rsplit_once(" > ") {
+                    model.builtin_entities.insert(prefix.to_owned());
+                }
             }
             let perm = MPerm {
                 spelling: p.key().to_owned(),
@@ -167,9 +177,12 @@ impl MCatalog {
             (said, says) => says.or(said),
         };
         perm.allows_conditions = perm.allows_conditions.or(entry.allows_conditions);
-        if let Some(label) = entry.label.as_deref().filter(|l| is_concrete_label(l)) {
+        if let Some(label) = entry.label.as_deref().filter(|l| is_concrete_label(l, &entry.action)) {
             let label = normalize_label(label);
-            if !perm.builtin && perm.label.is_none() && !self.labels.contains_key(&label) {
+            let takes_over = label
+                .rsplit_once(" > ")
+                .is_some_and(|(prefix, action)| is_all(action) && self.builtin_entities.contains(prefix));
+            if !takes_over && !perm.builtin && perm.label.is_none() && !self.labels.contains_key(&label) {
                 perm.label = Some(label.clone());
                 self.labels.insert(label, t);
             }
@@ -209,14 +222,13 @@ impl MCatalog {
     fn question(&self, question: &str) -> Result<Question, Refusal> {
         if question.contains('>') {
             let normalized = normalize_label(question);
+            if let Some(t) = self.labels.get(&normalized).filter(|t| !t.iter().any(|s| s == "*")) {
+                return Ok(Question::Key(t.clone()));
+            }
             if normalized.rsplit(" > ").next().is_some_and(is_all) {
                 return Err(Refusal::Wildcard);
             }
-            return self
-                .labels
-                .get(&normalized)
-                .map(|t| Question::Key(t.clone()))
-                .ok_or(Refusal::UnknownLabel);
+            return Err(Refusal::UnknownLabel);
         }
         match key_triple(question) {
             Some(t) if t.iter().any(|s| s == "*") => Err(Refusal::Wildcard),
@@ -913,7 +925,7 @@ proptest! {
             }
             if let Some(label) = &entry.label {
                 let found = catalog.lookup(label).and_then(triple_of);
-                let expected = model.labels.get(&normalize_label(label)).filter(|_| is_concrete_label(label));
+                let expected = model.labels.get(&normalize_label(label));
                 prop_assert_eq!(found.as_ref(), expected, "lookup label `{}`; {}", label, context());
             }
         }

@@ -16,8 +16,16 @@ pub enum Form {
     #[default]
     Wildcard,
     /// Every catalog permission spelled out, as Genesys Cloud has returned
-    /// roles since it began expanding wildcards server-side. Patterns that
-    /// cover no catalog permission are not kept in this form.
+    /// roles since it began expanding wildcards server-side; no `*` anywhere.
+    ///
+    /// This form holds what the catalog knows and nothing more: a kept
+    /// pattern's reach beyond the catalog (`journey:newthing:view` under
+    /// `journey:*:*`, through [`Policy::allows_str`]) is not in it, and
+    /// `permgate diff` of the two forms lists the patterns it drops. A catalog
+    /// row that stands for a whole entity (`integration:amiPremiumApps:*`) is
+    /// written as the actions the catalog lists for that entity; where the
+    /// catalog lists none, the export fails with
+    /// [`ExportError::UnknownActions`] rather than write a `*`.
     Expanded,
 }
 
@@ -28,6 +36,16 @@ pub enum ExportError {
     /// The role is not in the policy.
     #[error("unknown role: not in this policy")]
     UnknownRole,
+    /// [`Form::Expanded`] of a catalog row that stands for a whole entity
+    /// whose actions no catalog lists: it cannot be spelled out. Export in
+    /// wildcard form, or with an organization's catalog that lists them.
+    #[error(
+        "`{entity}:*` cannot be expanded: no catalog lists the actions of `{entity}`; export in wildcard form, or add an organization catalog that lists them"
+    )]
+    UnknownActions {
+        /// The entity, as `domain:entity`.
+        entity: String,
+    },
     /// A CxEngage flat name has no place in Genesys Cloud role JSON.
     #[error("`{name}` is a CxEngage name; Genesys Cloud role JSON holds only `domain:entity:action` permissions")]
     FlatName {
@@ -70,17 +88,14 @@ impl Policies {
 }
 
 /// The keys a grant set exports.
-fn grant_keys(catalog: &Catalog, grants: &GrantSet, words: &[u64], form: Form) -> Vec<String> {
-    let has = |p: &Permission<'_>| has_bit(words, p.index());
+fn grant_keys(catalog: &Catalog, grants: &GrantSet, words: &[u64], form: Form) -> Result<Vec<String>, ExportError> {
     let mut keys: Vec<String> = match form {
-        Form::Expanded => catalog.iter().filter(has).map(|p| p.key().to_owned()).collect(),
+        Form::Expanded => {
+            let held = catalog.iter().filter(|p| has_bit(words, p.index()));
+            expanded(catalog, held.map(Permission::key))?
+        }
         Form::Wildcard => {
-            let covered = |p: &Permission<'_>| {
-                grants
-                    .patterns
-                    .iter()
-                    .any(|pattern| pattern.covers(p.domain(), p.entity(), p.action()))
-            };
+            let covered = |p: &Permission<'_>| grants.patterns.iter().any(|pattern| pattern.covers_permission(*p));
             let exact = grants
                 .exact
                 .iter()
@@ -92,7 +107,36 @@ fn grant_keys(catalog: &Catalog, grants: &GrantSet, words: &[u64], form: Form) -
         }
     };
     keys.extend(grants.unknown.iter().map(|key| key.to_string()));
-    keys
+    Ok(keys)
+}
+
+/// `keys` with each catalog row that stands for a whole entity replaced by
+/// the actions the catalog lists for it (an error where it lists none).
+fn expanded<'k>(catalog: &Catalog, keys: impl Iterator<Item = &'k str>) -> Result<Vec<String>, ExportError> {
+    let mut out = Vec::new();
+    for key in keys {
+        let Some(entity) = key.strip_suffix(":*") else {
+            out.push(key.to_owned());
+            continue;
+        };
+        let row = catalog.lookup(key).map(Permission::index);
+        let actions = catalog
+            .entity_rows()
+            .find(|(index, _)| Some(*index) == row)
+            .map_or(&[][..], |(_, actions)| actions);
+        if actions.is_empty() {
+            return Err(ExportError::UnknownActions {
+                entity: entity.to_owned(),
+            });
+        }
+        out.extend(
+            actions
+                .iter()
+                .filter_map(|&i| catalog.get(i))
+                .map(|p| p.key().to_owned()),
+        );
+    }
+    Ok(out)
 }
 
 /// A role of `policy` as role JSON, ready for `POST /api/v2/authorization/roles`.
@@ -115,19 +159,21 @@ fn grant_keys(catalog: &Catalog, grants: &GrantSet, words: &[u64], form: Form) -
 ///
 /// # Errors
 ///
-/// A role of another policy, or one holding CxEngage flat names.
+/// A role of another policy, or one holding CxEngage flat names; in
+/// [`Form::Expanded`], a row that stands for a whole entity whose actions
+/// the policy's catalog does not list.
 pub fn export_role(policy: &Policy, role: RoleId, form: Form) -> Result<Value, ExportError> {
     let data = policy.role_data(role).ok_or(ExportError::UnknownRole)?;
     let words = policy.role_words(role).ok_or(ExportError::UnknownRole)?;
     let catalog = policy.catalog();
     let mut unconditional = Policies::default();
-    for key in grant_keys(catalog, &data.granted, words, form) {
+    for key in grant_keys(catalog, &data.granted, words, form)? {
         unconditional.add(&key)?;
     }
     let mut policies: Vec<Value> = unconditional.into_json(None).collect();
     for grant in &data.conditional {
         let mut conditional = Policies::default();
-        for key in grant_keys(catalog, &grant.grants, &grant.grants.words, form) {
+        for key in grant_keys(catalog, &grant.grants, &grant.grants.words, form)? {
             conditional.add(&key)?;
         }
         policies.extend(conditional.into_json(Some(&grant.condition)));
@@ -144,40 +190,49 @@ pub fn export_role(policy: &Policy, role: RoleId, form: Form) -> Result<Value, E
 /// included (as the AMI matrix's published files do) and named in the
 /// description; of each any-of group, the first permission is included.
 ///
-/// In [`Form::Wildcard`], an entity whose every action a source document's
-/// `All` row lists is written as `*`.
+/// In [`Form::Wildcard`], an entity whose every action in `catalog` a source
+/// document's `All` row lists is written as `*`; in [`Form::Expanded`], rows
+/// that stand for a whole entity are written as the actions `catalog` lists.
 ///
 /// ```
-/// use permgate::{Catalog, genesys::{Form, export_gate}};
+/// use permgate::{Catalog, genesys::{ExportError, Form, export_gate}};
 ///
-/// let gate = Catalog::builtin().gate("AmiStandardUser").unwrap();
-/// let body = export_gate(gate, Form::Expanded)?;
+/// let catalog = Catalog::builtin();
+/// let gate = catalog.gate("AmiStandardUser").unwrap();
+/// let body = export_gate(gate, catalog, Form::Wildcard)?;
 /// assert!(body["description"].as_str().unwrap().contains("conversation:email:park (from release 3.16)"));
-/// # Ok::<(), permgate::genesys::ExportError>(())
+/// // No builtin document lists the actions of `integration:amiPremiumApps`.
+/// assert!(matches!(export_gate(gate, catalog, Form::Expanded), Err(ExportError::UnknownActions { .. })));
+/// # Ok::<(), ExportError>(())
 /// ```
 ///
 /// # Errors
 ///
-/// A gate of CxEngage flat names.
-pub fn export_gate(gate: &GateInfo, form: Form) -> Result<Value, ExportError> {
+/// A gate of CxEngage flat names; in [`Form::Expanded`], a row that stands
+/// for a whole entity whose actions `catalog` does not list.
+pub fn export_gate(gate: &GateInfo, catalog: &Catalog, form: Form) -> Result<Value, ExportError> {
     let mut keys: BTreeSet<&str> = gate.required_at(None).map(Permission::key).collect();
     keys.extend(gate.any_of.iter().filter_map(|group| group.first()).map(|p| p.key()));
-    if form == Form::Wildcard {
-        for row in &generated::WILDCARD_ROWS {
-            let prefix = row.key.trim_end_matches('*');
-            let under: Vec<&str> = Catalog::builtin()
-                .iter()
-                .map(|p| p.key())
-                .filter(|k| k.starts_with(prefix))
-                .collect();
-            if !under.is_empty() && under.iter().all(|k| keys.contains(k)) {
-                keys.retain(|k| !k.starts_with(prefix));
-                keys.insert(row.key);
+    let keys: BTreeSet<String> = match form {
+        Form::Wildcard => {
+            for row in &generated::WILDCARD_ROWS {
+                let prefix = row.key.trim_end_matches('*');
+                let under: Vec<&str> = catalog
+                    .iter()
+                    .map(|p| p.key())
+                    .filter(|k| k.starts_with(prefix))
+                    .collect();
+                if !under.is_empty() && under.iter().all(|k| keys.contains(k)) {
+                    keys.retain(|k| !k.starts_with(prefix));
+                    keys.insert(row.key);
+                }
             }
+            keys.into_iter().map(str::to_owned).collect()
         }
-    }
+        Form::Expanded => expanded(catalog, keys.into_iter())?.into_iter().collect(),
+    };
     let mut policies = Policies::default();
-    for key in keys {
+    for key in &keys {
         policies.add(key)?;
     }
     let mut description = gate.description.to_owned();

@@ -116,6 +116,7 @@ fn audit_json(spec: &RoleSpec, audit: &RoleAudit<'_>) -> Value {
         "description": spec.description,
         "permissions": keys(&audit.permissions),
         "unknown": audit.unknown,
+        "wildcards": audit.wildcards.iter().map(|(wildcard, covered)| json!({"wildcard": wildcard, "permissions": keys(covered)})).collect::<Vec<_>>(),
         "redundant": audit.redundant.iter().map(|(grant, wildcard)| json!({"grant": grant, "wildcard": wildcard})).collect::<Vec<_>>(),
         "conditional": audit.conditional.iter().map(|grant| json!({
             "condition": grant.condition.to_string(),
@@ -158,15 +159,30 @@ fn audit_text(out: &mut String, spec: &RoleSpec, audit: &RoleAudit<'_>) {
     line!(out, "role `{}`{id}", audit.role);
     line!(
         out,
-        "  {}, {} unknown, {}, {}",
+        "  {}, {} unknown, {}, {}, {}",
         output::count(audit.permissions.len(), "catalog permission"),
         audit.unknown.len(),
+        output::count(audit.wildcards.len(), "wildcard grant"),
         output::count(audit.conditional.len(), "conditional grant"),
         output::count(audit.legacy.len(), "legacy permission")
     );
     line!(out);
     let unknown = audit.unknown.iter().map(|key| vec![(*key).to_owned()]).collect();
     section(out, "unknown permissions", ", granted but in no catalog", unknown);
+    let wildcards = audit
+        .wildcards
+        .iter()
+        .map(|(wildcard, covered)| {
+            vec![
+                wildcard.clone(),
+                format!(
+                    "covers {} and any key under it",
+                    output::count(covered.len(), "catalog permission")
+                ),
+            ]
+        })
+        .collect();
+    section(out, "wildcard grants", ", unconditional", wildcards);
     let redundant = audit
         .redundant
         .iter()
@@ -237,6 +253,8 @@ struct Effective {
     label: Option<String>,
     known: bool,
     condition: Option<String>,
+    /// For an unconditional wildcard grant: how many catalog permissions it covers.
+    covers: Option<usize>,
 }
 
 impl Effective {
@@ -244,6 +262,17 @@ impl Effective {
         match &self.condition {
             Some(condition) => format!("{} if {condition}", self.key),
             None => self.key.clone(),
+        }
+    }
+
+    /// The label, or what a wildcard covers.
+    fn note(&self) -> String {
+        match self.covers {
+            Some(n) => format!(
+                "wildcard: covers {} and any key under it",
+                output::count(n, "catalog permission")
+            ),
+            None => self.label.clone().unwrap_or_default(),
         }
     }
 }
@@ -260,6 +289,7 @@ fn effective(policy: &Policy, role: RoleId) -> BTreeMap<EffectiveKey, Effective>
         label: p.label().map(str::to_owned),
         known: true,
         condition,
+        covers: None,
     };
     for p in policy.permissions(role) {
         set.insert((p.key().to_ascii_lowercase(), None), known(p, None));
@@ -271,7 +301,22 @@ fn effective(policy: &Policy, role: RoleId) -> BTreeMap<EffectiveKey, Effective>
                 label: None,
                 known: false,
                 condition: None,
+                covers: None,
             });
+    }
+    // Unconditional wildcards: they reach keys no catalog knows, so adding or
+    // removing one is a difference even where the catalog permissions agree.
+    if let Some(audit) = policy.audit(role) {
+        for (wildcard, covered) in audit.wildcards {
+            set.entry((wildcard.to_ascii_lowercase(), None))
+                .or_insert_with(|| Effective {
+                    key: wildcard,
+                    label: None,
+                    known: false,
+                    condition: None,
+                    covers: Some(covered.len()),
+                });
+        }
     }
     for grant in policy.conditional_grants(role) {
         let text = grant.condition.to_string();
@@ -282,6 +327,7 @@ fn effective(policy: &Policy, role: RoleId) -> BTreeMap<EffectiveKey, Effective>
                     label: None,
                     known: false,
                     condition: Some(text.clone()),
+                    covers: None,
                 });
         }
         for p in grant.permissions.into_iter().filter(|p| !policy.allows(role, *p)) {
@@ -293,7 +339,14 @@ fn effective(policy: &Policy, role: RoleId) -> BTreeMap<EffectiveKey, Effective>
 }
 
 fn effective_json(entry: &Effective) -> Value {
-    json!({"key": entry.key, "label": entry.label, "known": entry.known, "condition": entry.condition})
+    json!({
+        "key": entry.key,
+        "label": entry.label,
+        "known": entry.known,
+        "condition": entry.condition,
+        "wildcard": entry.covers.is_some(),
+        "covers": entry.covers,
+    })
 }
 
 pub(crate) fn diff(args: &DiffArgs) -> Result<Report, Failure> {
@@ -343,7 +396,7 @@ pub(crate) fn diff(args: &DiffArgs) -> Result<Report, Failure> {
             line!(out, "--- {} (role `{}`)", old.label, old_spec.name);
             line!(out, "+++ {} (role `{}`)", new.label, new_spec.name);
             let mut rows: Vec<(&EffectiveKey, Vec<String>)> = Vec::new();
-            let row = |sign: &str, e: &Effective| vec![sign.to_owned(), e.shown(), e.label.clone().unwrap_or_default()];
+            let row = |sign: &str, e: &Effective| vec![sign.to_owned(), e.shown(), e.note()];
             for (key, e) in before.iter().filter(|(k, _)| !after.contains_key(*k)) {
                 rows.push((key, row("-", e)));
             }

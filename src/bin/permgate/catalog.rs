@@ -34,8 +34,9 @@ pub(crate) fn export(args: &ExportArgs) -> Result<Report, Failure> {
     let form = if args.expanded { Form::Expanded } else { Form::Wildcard };
     let body = match (&args.gate, &args.role) {
         (Some(gate), _) => {
-            let gate = find_gate(Catalog::builtin(), gate)?;
-            export_gate(gate, form).map_err(|e| Problem::new(format!("gate `{}`: {e}", gate.name)))?
+            let catalog = input::catalog(args.org_catalog.as_deref())?;
+            let gate = find_gate(&catalog, gate)?;
+            export_gate(gate, &catalog, form).map_err(|e| Problem::new(format!("gate `{}`: {e}", gate.name)))?
         }
         (None, Some(name)) => {
             let catalog = input::catalog(args.org_catalog.as_deref())?;

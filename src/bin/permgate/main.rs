@@ -200,6 +200,8 @@ JSON (--json):
     \"name\": string, \"id\": string | null, \"description\": string | null,
     \"permissions\": [string],       catalog permissions allowed unconditionally
     \"unknown\": [string],           grants no catalog knows (still granted)
+    \"wildcards\": [{\"wildcard\": string, \"permissions\": [string]}],   unconditional wildcard grants and the
+                                     catalog permissions each covers (each also covers keys no catalog knows)
     \"redundant\": [{\"grant\": string, \"wildcard\": string}],   grants a wildcard already covers
     \"conditional\": [{
       \"condition\": string,         the condition as text
@@ -237,10 +239,12 @@ struct DiffArgs {
 
 const DIFF_HELP: &str = "\
 Effective permissions are the catalog permissions the role allows
-unconditionally, its grants no catalog knows, and its conditional grants as
-`KEY if CONDITION` (omitted where the role allows KEY unconditionally). A role
-in wildcard form and the same role in expanded form are equal. Keys compare
-ignoring ASCII case.
+unconditionally, its grants no catalog knows, its unconditional wildcard
+grants (each also allows keys no catalog knows), and its conditional grants
+as `KEY if CONDITION` (omitted where the role allows KEY unconditionally).
+A role in wildcard form and the same role in expanded form hold the same
+catalog permissions, but differ by the wildcards: the expanded form does not
+allow keys outside the catalog. Keys compare ignoring ASCII case.
 
 Exit codes: 0 equal, 1 different, 2 bad input (as diff(1)).
 
@@ -256,7 +260,9 @@ entry: {
   \"key\": string,                   the catalog's spelling, or the grant's for unknown keys
   \"label\": string | null,
   \"known\": bool,                   the catalog knows the key
-  \"condition\": string | null       for a conditional grant
+  \"condition\": string | null,      for a conditional grant
+  \"wildcard\": bool,              an unconditional wildcard grant
+  \"covers\": number | null         for a wildcard: the catalog permissions it covers
 }";
 
 #[derive(Debug, Args)]
@@ -274,8 +280,8 @@ struct ExportArgs {
     /// Spell out every permission a wildcard covers, as Genesys Cloud returns roles.
     #[arg(long)]
     expanded: bool,
-    /// An organization's permission catalog to expand roles against (not for --gate).
-    #[arg(long = "catalog", value_name = "ORG_CATALOG", conflicts_with = "gate")]
+    /// An organization's permission catalog to expand roles and gates against.
+    #[arg(long = "catalog", value_name = "ORG_CATALOG")]
     org_catalog: Option<PathBuf>,
 }
 
@@ -287,7 +293,15 @@ Gates include their roadmap permissions, named in the description. Builtin
 add-on roles hold only their own grants; the description names the role they
 extend.
 
-Exit codes: 0 written, 2 bad input (unknown gate or role, CxEngage names).";
+With --expanded, a catalog row that stands for a whole entity
+(`integration:amiPremiumApps:*`) is written as the actions the catalog lists
+for it; where none does, the export fails (pass --catalog with an
+organization's catalog that lists them). Patterns are not kept in the
+expanded form: keys outside the catalog that they allowed are not allowed by
+its output.
+
+Exit codes: 0 written, 2 bad input (unknown gate or role, CxEngage names, an
+entity whose actions no catalog lists with --expanded).";
 
 #[derive(Debug, Args)]
 struct ListArgs {

@@ -1,0 +1,433 @@
+//! Regression tests for the decision defects an independent review found: expanded roles and
+//! entity rows, expanded export, wildcards in `diff` and audits, label wildcards and catalog
+//! order, expanded round trips, compile cost, and the smaller fixes (label forms, duplicate
+//! conditions, compare-and-swap reload). Each test is named after what it pins.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use std::sync::{Arc, Barrier};
+
+use permgate::gates::{AmiExtraUser, AmiStandardUser};
+use permgate::genesys::{ExportError, Form, RoleFile, export_gate, export_role};
+use permgate::{Catalog, Decision, ParseError, Policy, PolicyHandle, RoleId, Subject, genesys::Division, perm};
+
+/// An organization's catalog listing the actions of the two AMI entities that the builtin
+/// catalog knows only as whole-entity rows.
+const AMI_ENTITY_ACTIONS: &str = r#"{"entities": [
+  {"domain": "attributes", "permissionMap": {"attribute": [
+    {"domain": "attributes", "entityType": "attribute", "action": "add"},
+    {"domain": "attributes", "entityType": "attribute", "action": "delete"},
+    {"domain": "attributes", "entityType": "attribute", "action": "edit"},
+    {"domain": "attributes", "entityType": "attribute", "action": "view"}]}},
+  {"domain": "integration", "permissionMap": {"amiPremiumApps": [
+    {"domain": "integration", "entityType": "amiPremiumApps", "action": "view"}]}}]}"#;
+
+fn ami_catalog() -> Catalog {
+    Catalog::builtin().with_org_catalog(AMI_ENTITY_ACTIONS).unwrap()
+}
+
+fn standard_grants() -> &'static [&'static str] {
+    Catalog::builtin().role("AMI R3|standard user role").unwrap().grants
+}
+
+/// The AMI standard role with each `d:e:*` replaced by the concrete keys the org catalog lists,
+/// as Genesys Cloud returns it after expanding wildcards server-side.
+fn standard_expanded(catalog: &Catalog) -> Vec<String> {
+    let mut grants = Vec::new();
+    for grant in standard_grants() {
+        match grant.strip_suffix(":*") {
+            Some(entity) => grants.extend(
+                catalog
+                    .iter()
+                    .map(|p| p.key().to_owned())
+                    .filter(|k| k.rsplit_once(':').is_some_and(|(e, a)| e == entity && a != "*")),
+            ),
+            None => grants.push((*grant).to_owned()),
+        }
+    }
+    grants
+}
+
+fn one_role(catalog: &Catalog, grants: &[impl AsRef<str>]) -> (Policy, RoleId) {
+    let policy = Policy::builder(catalog).role("r", grants).unwrap().build();
+    let role = policy.role("r").unwrap();
+    (policy, role)
+}
+
+fn role_json(body: &serde_json::Value) -> (Policy, RoleId, Catalog) {
+    let catalog = Catalog::builtin().clone();
+    let file = RoleFile::parse(&body.to_string()).unwrap();
+    assert!(file.errors.is_empty(), "{:?}", file.errors);
+    let mut builder = Policy::builder(&catalog);
+    builder.add_role_spec(&file.roles[0]).unwrap();
+    let policy = builder.build();
+    let role = policy.role(&file.roles[0].name).unwrap();
+    (policy, role, catalog)
+}
+
+// 1. A role expanded by the server passes the gates its wildcard form passes.
+
+#[test]
+fn expanded_ami_standard_role_passes_the_gates_of_its_wildcard_form() {
+    let catalog = ami_catalog();
+    let expanded = standard_expanded(&catalog);
+    assert!(expanded.iter().all(|g| !g.contains('*')), "{expanded:?}");
+    assert!(expanded.contains(&"integration:amiPremiumApps:view".to_owned()));
+    let (wildcard, w) = one_role(&catalog, standard_grants());
+    let (server, s) = one_role(&catalog, &expanded);
+    assert!(wildcard.check::<AmiStandardUser>(w).is_ok());
+    assert!(
+        server.check::<AmiStandardUser>(s).is_ok(),
+        "{:?}",
+        server.check::<AmiStandardUser>(s).err()
+    );
+    for p in catalog.iter() {
+        assert_eq!(wildcard.allows(w, p), server.allows(s, p), "{p}");
+    }
+    assert!(server.allows(s, perm::integration::AMI_PREMIUM_APPS_ALL));
+    assert!(server.allows(s, perm::attributes::ATTRIBUTE_ALL));
+}
+
+#[test]
+fn an_entity_row_needs_every_action_the_catalog_lists() {
+    let catalog = ami_catalog();
+    let partial: Vec<String> = standard_expanded(&catalog)
+        .into_iter()
+        .filter(|g| g != "attributes:attribute:delete")
+        .collect();
+    let (policy, role) = one_role(&catalog, &partial);
+    assert!(!policy.allows(role, perm::attributes::ATTRIBUTE_ALL));
+    let denied = policy.check::<AmiStandardUser>(role).unwrap_err();
+    assert_eq!(denied.missing(), [perm::attributes::ATTRIBUTE_ALL]);
+    // A conditional grant of the last action does not complete the row unconditionally.
+    let body = serde_json::json!({"name": "c", "permissionPolicies": [
+        {"domain": "attributes", "entityName": "attribute", "actionSet": ["add", "edit", "view"]},
+        {"domain": "attributes", "entityName": "attribute", "actionSet": ["delete"], "allowConditions": true,
+         "resourceConditionNode": {"variableName": "x", "operator": "EQ", "operands": [{"type": "SCALAR", "value": "1"}]}}]});
+    let file = RoleFile::parse(&body.to_string()).unwrap();
+    let mut builder = Policy::builder(&catalog);
+    builder.add_role_spec(&file.roles[0]).unwrap();
+    let conditional = builder.build();
+    let c = conditional.role("c").unwrap();
+    assert!(!conditional.allows(c, perm::attributes::ATTRIBUTE_ALL));
+}
+
+#[test]
+fn an_entity_row_whose_actions_no_catalog_lists_needs_the_wildcard() {
+    // The builtin catalog lists no action of `integration:amiPremiumApps`: a concrete
+    // grant there is an unknown key and gives nothing more.
+    let (policy, role) = one_role(Catalog::builtin(), &["integration:amiPremiumApps:view"]);
+    assert!(!policy.allows(role, perm::integration::AMI_PREMIUM_APPS_ALL));
+    let (policy, role) = one_role(Catalog::builtin(), &["integration:amiPremiumApps:*"]);
+    assert!(policy.allows(role, perm::integration::AMI_PREMIUM_APPS_ALL));
+}
+
+// 2. `Form::Expanded` output contains no `*`.
+
+fn stars(body: &serde_json::Value) -> Vec<String> {
+    let mut found = Vec::new();
+    for policy in body["permissionPolicies"].as_array().unwrap() {
+        for action in policy["actionSet"].as_array().unwrap() {
+            if action == "*" || policy["entityName"] == "*" {
+                found.push(format!("{}:{}:{action}", policy["domain"], policy["entityName"]));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn expanded_export_writes_no_star_and_refuses_entities_without_known_actions() {
+    let catalog = ami_catalog();
+    let (policy, role) = one_role(&catalog, standard_grants());
+    let body = export_role(&policy, role, Form::Expanded).unwrap();
+    assert_eq!(stars(&body), Vec::<String>::new());
+    let attribute = body["permissionPolicies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["entityName"] == "attribute")
+        .unwrap();
+    assert_eq!(
+        attribute["actionSet"],
+        serde_json::json!(["add", "delete", "edit", "view"])
+    );
+    let gate = catalog.gate("AmiStandardUser").unwrap();
+    assert_eq!(
+        stars(&export_gate(gate, &catalog, Form::Expanded).unwrap()),
+        Vec::<String>::new()
+    );
+
+    let builtin = Catalog::builtin();
+    let (policy, role) = one_role(builtin, standard_grants());
+    let refused = |result: Result<serde_json::Value, ExportError>| match result {
+        Err(ExportError::UnknownActions { entity }) => entity,
+        other => panic!("{other:?}"),
+    };
+    let entity = refused(export_role(&policy, role, Form::Expanded));
+    assert!(
+        entity == "attributes:attribute" || entity == "integration:amiPremiumApps",
+        "{entity}"
+    );
+    refused(export_gate(gate, builtin, Form::Expanded));
+    // The wildcard form still writes the rows as granted.
+    assert_eq!(stars(&export_gate(gate, builtin, Form::Wildcard).unwrap()).len(), 2);
+}
+
+// 5. A label wildcard means the same whatever the catalog's order.
+
+fn foo_catalog(reversed: bool) -> Catalog {
+    let first_entity = r#"{"domain": "foo", "entityType": "bar", "action": "view", "label": "Foo > Bar > View"}"#;
+    let second_entity = r#"{"domain": "foo", "entityType": "baz", "action": "edit", "label": "Foo > Bar > Edit"}"#;
+    let (first, second) = if reversed {
+        (second_entity, first_entity)
+    } else {
+        (first_entity, second_entity)
+    };
+    let page = format!(r#"{{"entities": [{{"domain": "foo", "permissionMap": {{"x": [{first}, {second}]}}}}]}}"#);
+    Catalog::builtin().with_org_catalog(&page).unwrap()
+}
+
+#[test]
+fn a_label_wildcard_naming_two_entities_is_refused_in_either_catalog_order() {
+    for reversed in [false, true] {
+        let catalog = foo_catalog(reversed);
+        let error = Policy::builder(&catalog).role("r", ["Foo > Bar > All"]).unwrap_err();
+        let message = error.to_string();
+        assert!(
+            message.contains("ambiguous") && message.contains("`foo:bar`") && message.contains("`foo:baz`"),
+            "{message}"
+        );
+        // Each label alone still names its one permission.
+        let (policy, role) = one_role(&catalog, &["Foo > Bar > View", "Foo > Bar > Edit"]);
+        assert_eq!(policy.allows_str(role, "foo:bar:view"), Ok(true));
+        assert_eq!(policy.allows_str(role, "foo:baz:edit"), Ok(true));
+    }
+    // Resolved through the message, the same for both orders.
+    let messages: Vec<String> = [false, true]
+        .map(|r| {
+            Policy::builder(&foo_catalog(r))
+                .role("r", ["Foo > Bar > All"])
+                .unwrap_err()
+                .to_string()
+        })
+        .into();
+    assert_eq!(messages[0], messages[1]);
+}
+
+#[test]
+fn a_label_wildcard_of_one_entity_is_unaffected_by_other_organization_labels() {
+    let page = r#"{"entities": [{"domain": "foo", "permissionMap": {"x": [
+        {"domain": "foo", "entityType": "bar", "action": "view", "label": "Foo > Bar > View"},
+        {"domain": "foo", "entityType": "bar", "action": "edit", "label": "Foo > Bar > Edit"}]}}]}"#;
+    let catalog = Catalog::builtin().with_org_catalog(page).unwrap();
+    let (policy, role) = one_role(&catalog, &["Foo > Bar > All"]);
+    assert_eq!(policy.allows_str(role, "foo:bar:view"), Ok(true));
+    assert_eq!(policy.allows_str(role, "foo:bar:edit"), Ok(true));
+    assert_eq!(policy.allows_str(role, "foo:bar:new"), Ok(true));
+    assert_eq!(policy.allows_str(role, "foo:baz:edit"), Ok(false));
+}
+
+// 10. An expanded round trip keeps the catalog permissions; what kept patterns allowed beyond
+// the catalog is lost, as documented.
+
+#[test]
+fn expanded_round_trip_keeps_catalog_permissions_and_drops_pattern_reach() {
+    let (policy, role) = one_role(Catalog::builtin(), &["journey:*:*", "routing:queue:view"]);
+    assert_eq!(policy.allows_str(role, "journey:newthing:view"), Ok(true));
+    for (form, beyond) in [(Form::Wildcard, true), (Form::Expanded, false)] {
+        let (back, r, catalog) = role_json(&export_role(&policy, role, form).unwrap());
+        for p in catalog.iter() {
+            assert_eq!(back.allows(r, p), policy.allows(role, p), "{form:?} {p}");
+        }
+        assert_eq!(back.allows_str(r, "journey:newthing:view"), Ok(beyond), "{form:?}");
+        assert_eq!(back.wildcard_grants(r).count(), usize::from(beyond), "{form:?}");
+    }
+}
+
+// 11. Compile time is linear: de-duplication is hashed (the criterion bench `scale` shows the
+// growth); here, de-duplication must still hold at size.
+
+#[test]
+fn many_grants_compile_with_duplicates_removed_in_any_case() {
+    let mut grants: Vec<String> = (0..20_000).map(|n| format!("ui:x{n}:view")).collect();
+    grants.extend((0..20_000).map(|n| format!("UI:X{n}:VIEW")));
+    grants.extend((0..5_000).map(|n| format!("ui:*:a{n}")));
+    grants.extend((0..5_000).map(|n| format!("ui:*:a{n}")));
+    grants.extend(["routing:queue:view", "ROUTING:QUEUE:VIEW"].map(str::to_owned));
+    let (policy, role) = one_role(Catalog::builtin(), &grants);
+    assert_eq!(policy.unknown_grants(role).count(), 20_000);
+    assert_eq!(policy.unknown_grants(role).next(), Some("ui:x0:view"));
+    assert_eq!(policy.wildcard_grants(role).count(), 5_000);
+    assert_eq!(policy.allows_str(role, "Ui:X19999:View"), Ok(true));
+    assert_eq!(policy.allows_str(role, "ui:anything:a4999"), Ok(true));
+    assert_eq!(policy.allows_str(role, "ui:anything:a5000"), Ok(false));
+    let audit = policy.audit(role).unwrap();
+    assert!(
+        audit.redundant.is_empty(),
+        "{:?}",
+        &audit.redundant[..3.min(audit.redundant.len())]
+    );
+}
+
+// 4. Audits list every unconditional wildcard grant.
+
+#[test]
+fn audit_lists_unconditional_wildcards_with_what_they_cover() {
+    let (policy, role) = one_role(
+        Catalog::builtin(),
+        &["ui:*:*", "routing:wrapupCode:*", "journey:segment:view"],
+    );
+    let audit = policy.audit(role).unwrap();
+    let wildcards: Vec<(&str, Vec<&str>)> = audit
+        .wildcards
+        .iter()
+        .map(|(w, covered)| (w.as_str(), covered.iter().map(|p| p.key()).collect()))
+        .collect();
+    assert_eq!(
+        wildcards,
+        [
+            ("ui:*:*", vec!["ui:supervisorStatusControl:view"]),
+            (
+                "routing:wrapupCode:*",
+                vec!["routing:wrapupCode:search", "routing:wrapupCode:view"]
+            ),
+        ]
+    );
+}
+
+// Smaller fixes.
+
+#[test]
+fn label_forms_over_a_whole_domain_say_what_is_unsupported() {
+    let builder = || Policy::builder(Catalog::builtin());
+    let error = builder().role("r", ["Journey > All > All"]).unwrap_err();
+    assert!(
+        matches!(
+            &error,
+            permgate::BuildError::Grant {
+                source: ParseError::EntityWildcardLabel { .. },
+                ..
+            }
+        ),
+        "{error}"
+    );
+    assert!(error.to_string().contains("domain:*:*"), "{error}");
+    let error = builder().role("r", ["All > Segment > View"]).unwrap_err();
+    assert!(
+        matches!(
+            &error,
+            permgate::BuildError::Grant {
+                source: ParseError::DomainWildcard { .. },
+                ..
+            }
+        ),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_concrete_action_named_all_is_granted_by_its_label() {
+    let page = r#"{"entities": [{"domain": "telephony", "permissionMap": {"plugin": [
+        {"domain": "telephony", "entityType": "plugin", "action": "all", "label": "Telephony > Plugin > All"},
+        {"domain": "telephony", "entityType": "plugin", "action": "view", "label": "Telephony > Plugin > View"}]}}]}"#;
+    let catalog = Catalog::builtin().with_org_catalog(page).unwrap();
+    let all = catalog.lookup("Telephony > Plugin > All").unwrap();
+    assert_eq!(all.key(), "telephony:plugin:all");
+    let (policy, role) = one_role(&catalog, &["Telephony > Plugin > All"]);
+    assert!(policy.allows(role, all));
+    // It names that one permission, not the entity.
+    assert_eq!(policy.allows_str(role, "telephony:plugin:view"), Ok(false));
+    assert_eq!(policy.allows_str(role, "Telephony > Plugin > All"), Ok(true));
+}
+
+#[test]
+fn an_organization_label_cannot_take_over_a_builtin_label_wildcard() {
+    let page = r#"{"entities": [{"domain": "o", "permissionMap": {"s": [
+        {"domain": "o", "entityType": "s", "action": "all", "label": "Journey > Segment > All"}]}}]}"#;
+    let catalog = Catalog::builtin().with_org_catalog(page).unwrap();
+    assert_eq!(catalog.lookup("Journey > Segment > All"), None);
+    let (policy, role) = one_role(&catalog, &["Journey > Segment > All"]);
+    assert!(policy.allows(role, perm::journey::SEGMENT_VIEW));
+    assert_eq!(policy.allows_str(role, "o:s:all"), Ok(false));
+}
+
+#[test]
+fn decide_in_lists_each_condition_once() {
+    let policy_json = |name: &str| {
+        serde_json::json!({"name": name, "permissionPolicies": [
+            {"domain": "routing", "entityName": "queue", "actionSet": ["edit"], "allowConditions": true,
+             "resourceConditionNode": {"variableName": "Queue.id", "operator": "EQ",
+               "operands": [{"type": "QUEUE", "queue": {"id": "q-1"}}]}}]})
+    };
+    let file = RoleFile::parse(&serde_json::json!([policy_json("a"), policy_json("b")]).to_string()).unwrap();
+    let mut builder = Policy::builder(Catalog::builtin());
+    for role in &file.roles {
+        builder.add_role_spec(role).unwrap();
+    }
+    let policy = builder.build();
+    let subject = Subject::new([
+        (policy.role("a").unwrap(), Division::new("d1")),
+        (policy.role("b").unwrap(), Division::All),
+    ]);
+    let Decision::AllowedIf(conditions) = policy.decide_in(&subject, perm::routing::QUEUE_EDIT, "d1") else {
+        panic!("not conditional");
+    };
+    assert_eq!(conditions.len(), 1);
+    assert_eq!(conditions[0].to_string(), "Queue.id EQ QUEUE q-1");
+}
+
+#[test]
+fn a_reload_computed_from_a_stale_policy_is_recomputed_not_stored() {
+    let build = |grants: &[&str]| {
+        Policy::builder(Catalog::builtin())
+            .role("agent", grants)
+            .unwrap()
+            .build()
+    };
+    let handle = Arc::new(PolicyHandle::new(build(&["routing:queue:view", "routing:queue:join"])));
+    let started = Arc::new(Barrier::new(2));
+    let revoked = Arc::new(Barrier::new(2));
+    // A slow reload adds a permission to whatever it is given; meanwhile `join` is revoked.
+    let slow = {
+        let (handle, started, revoked) = (handle.clone(), started.clone(), revoked.clone());
+        std::thread::spawn(move || {
+            let mut runs = 0;
+            handle
+                .reload(|current| {
+                    runs += 1;
+                    if runs == 1 {
+                        started.wait();
+                        revoked.wait();
+                    }
+                    let agent = current.role("agent").unwrap();
+                    let mut grants: Vec<&str> = current.permissions(agent).map(|p| p.key()).collect();
+                    grants.push("routing:queue:search");
+                    Ok::<_, permgate::BuildError>(Policy::builder(Catalog::builtin()).role("agent", grants)?.build())
+                })
+                .unwrap();
+            runs
+        })
+    };
+    started.wait();
+    handle.store(build(&["routing:queue:view"]));
+    revoked.wait();
+    assert_eq!(slow.join().unwrap(), 2, "the stale result must be recomputed");
+    let policy = handle.load();
+    let agent = policy.role("agent").unwrap();
+    assert!(
+        !policy.allows(agent, perm::routing::QUEUE_JOIN),
+        "the revocation was undone"
+    );
+    assert!(policy.allows(agent, perm::routing::QUEUE_SEARCH));
+}
+
+#[test]
+fn extra_user_gate_needs_the_standard_rows_in_expanded_form_too() {
+    let catalog = ami_catalog();
+    let extra = catalog.role("AMI R3|extra user role").unwrap().grants;
+    let mut grants = standard_expanded(&catalog);
+    grants.extend(extra.iter().map(|g| (*g).to_owned()));
+    let (policy, role) = one_role(&catalog, &grants);
+    assert!(policy.check::<AmiExtraUser>(role).is_ok());
+}
