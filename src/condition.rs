@@ -4,6 +4,7 @@ use core::fmt;
 
 use serde_json::{Map, Value, json};
 
+use crate::Escaped;
 use crate::json::{self, JsonError, MAX_CONDITION_DEPTH, Path};
 
 /// A condition that restricts a grant to some resources, as a Genesys Cloud
@@ -266,7 +267,7 @@ impl fmt::Display for Condition {
                 operator,
                 operands,
             } => {
-                write!(f, "{variable} {} ", operator.as_str())?;
+                write!(f, "{} {} ", Escaped(variable), operator.as_str())?;
                 let many = operands.len() > 1 || *operator == Operator::In;
                 if many {
                     f.write_str("[")?;
@@ -275,7 +276,7 @@ impl fmt::Display for Condition {
                     if n > 0 {
                         f.write_str(", ")?;
                     }
-                    write!(f, "{} {}", operand.kind.as_str(), operand.value)?;
+                    write!(f, "{} {}", operand.kind.as_str(), Escaped(&operand.value))?;
                 }
                 if many {
                     f.write_str("]")?;

@@ -4,7 +4,7 @@ use core::fmt;
 use core::marker::PhantomData;
 
 use crate::source::Document;
-use crate::{Permission, Policy, Release, RoleId};
+use crate::{Escaped, Permission, Policy, Release, RoleId};
 
 pub(crate) mod sealed {
     /// Only this crate defines gates: a [`Granted`](super::Granted) proof must
@@ -189,7 +189,7 @@ impl Denied {
 
 fn write_permission(f: &mut fmt::Formatter<'_>, permission: Permission<'_>) -> fmt::Result {
     match permission.label() {
-        Some(label) => write!(f, "{permission} ({label})"),
+        Some(label) => write!(f, "{permission} ({})", Escaped(label)),
         None => write!(f, "{permission}"),
     }
 }
@@ -197,7 +197,7 @@ fn write_permission(f: &mut fmt::Formatter<'_>, permission: Permission<'_>) -> f
 impl fmt::Display for Denied {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.role {
-            Some(role) => write!(f, "role `{role}` does not satisfy gate `{}`", self.gate)?,
+            Some(role) => write!(f, "role `{}` does not satisfy gate `{}`", Escaped(role), self.gate)?,
             None => return write!(f, "unknown role: not in this policy, so gate `{}` is denied", self.gate),
         }
         if let Some(release) = self.release {

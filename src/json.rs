@@ -5,6 +5,7 @@ use core::fmt;
 
 use serde_json::{Map, Value};
 
+use crate::Escaped;
 use crate::parse::ParseError;
 
 /// The largest JSON document accepted, in bytes (32 MiB). A listing of every
@@ -30,7 +31,7 @@ pub enum JsonError {
         max: usize,
     },
     /// Not JSON.
-    #[error("invalid JSON at line {line}, column {column}: {message}")]
+    #[error("invalid JSON at line {line}, column {column}: {}", Escaped(message))]
     Syntax {
         /// 1-based line.
         line: usize,
@@ -40,7 +41,7 @@ pub enum JsonError {
         message: String,
     },
     /// A value of the wrong type.
-    #[error("`{path}`: expected {expected}, found {found}")]
+    #[error("`{}`: expected {expected}, found {found}", Escaped(path))]
     WrongType {
         /// Where.
         path: String,
@@ -50,7 +51,7 @@ pub enum JsonError {
         found: &'static str,
     },
     /// A required field is absent.
-    #[error("`{path}`: missing field `{field}`")]
+    #[error("`{}`: missing field `{field}`", Escaped(path))]
     MissingField {
         /// The object.
         path: String,
@@ -58,7 +59,7 @@ pub enum JsonError {
         field: &'static str,
     },
     /// A value the format does not allow.
-    #[error("`{path}`: {problem}")]
+    #[error("`{}`: {}", Escaped(path), Escaped(problem))]
     Invalid {
         /// Where.
         path: String,
@@ -66,7 +67,7 @@ pub enum JsonError {
         problem: String,
     },
     /// A permission string that does not parse.
-    #[error("`{path}`: {source}")]
+    #[error("`{}`: {source}", Escaped(path))]
     Permission {
         /// Where.
         path: String,
@@ -74,7 +75,7 @@ pub enum JsonError {
         source: ParseError,
     },
     /// A condition tree nested deeper than [`MAX_CONDITION_DEPTH`].
-    #[error("`{path}`: condition tree deeper than {max} levels")]
+    #[error("`{}`: condition tree deeper than {max} levels", Escaped(path))]
     TooDeep {
         /// The node at the limit.
         path: String,
@@ -82,7 +83,7 @@ pub enum JsonError {
         max: usize,
     },
     /// More items than the format allows.
-    #[error("`{path}`: more than {max} items")]
+    #[error("`{}`: more than {max} items", Escaped(path))]
     TooMany {
         /// The list.
         path: String,

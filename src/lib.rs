@@ -18,6 +18,7 @@ mod release;
 mod role;
 mod source;
 mod subject;
+mod text;
 
 pub use audit::RoleAudit;
 pub use catalog::Catalog;
@@ -32,3 +33,4 @@ pub use policy::{BuildError, ConditionalGrantInfo, Decision, Policy, PolicyBuild
 pub use release::{Release, ReleaseParseError};
 pub use source::{Audience, CatalogRole, Document, Evidence, SourceEntry, Vocabulary};
 pub use subject::{Subject, UnknownRole};
+pub use text::Escaped;

@@ -1,5 +1,7 @@
 //! Parsing permission strings in their three spellings, and [`ParseError`].
 
+use crate::Escaped;
+
 /// The longest permission string accepted, in bytes. Real keys and labels are
 /// under 100 bytes; anything longer is rejected before it is hashed.
 pub const MAX_PERMISSION_LEN: usize = 256;
@@ -188,7 +190,7 @@ pub enum ParseError {
         max: usize,
     },
     /// A character that no spelling allows.
-    #[error("invalid character {ch:?} at byte {offset} of `{input}`")]
+    #[error("invalid character {ch:?} at byte {offset} of `{}`", Escaped(input))]
     InvalidChar {
         /// The input.
         input: String,
@@ -198,7 +200,10 @@ pub enum ParseError {
         offset: usize,
     },
     /// Not three segments.
-    #[error("`{input}` has {found} segments; expected three: `domain:entity:action` or `Domain > Entity > Action`")]
+    #[error(
+        "`{}` has {found} segments; expected three: `domain:entity:action` or `Domain > Entity > Action`",
+        Escaped(input)
+    )]
     SegmentCount {
         /// The input.
         input: String,
@@ -206,7 +211,7 @@ pub enum ParseError {
         found: usize,
     },
     /// A segment is empty.
-    #[error("empty {segment} in `{input}`")]
+    #[error("empty {segment} in `{}`", Escaped(input))]
     EmptySegment {
         /// The input.
         input: String,
@@ -214,7 +219,7 @@ pub enum ParseError {
         segment: &'static str,
     },
     /// `*` is only allowed as a whole segment.
-    #[error("`*` must be a whole segment, not part of the {segment}, in `{input}`")]
+    #[error("`*` must be a whole segment, not part of the {segment}, in `{}`", Escaped(input))]
     PartialWildcard {
         /// The input.
         input: String,
@@ -222,7 +227,10 @@ pub enum ParseError {
         segment: &'static str,
     },
     /// `*` as a domain: not a Genesys Cloud form.
-    #[error("`{input}` has a wildcard domain; Genesys Cloud grants wildcards only for an entity or an action")]
+    #[error(
+        "`{}` has a wildcard domain; Genesys Cloud grants wildcards only for an entity or an action",
+        Escaped(input)
+    )]
     DomainWildcard {
         /// The input.
         input: String,
@@ -246,20 +254,23 @@ pub enum ParseError {
         entities: String,
     },
     /// A question (as opposed to a grant) named a wildcard.
-    #[error("`{input}` is a wildcard; ask about one permission, wildcards belong to grants")]
+    #[error(
+        "`{}` is a wildcard; ask about one permission, wildcards belong to grants",
+        Escaped(input)
+    )]
     WildcardQuestion {
         /// The input.
         input: String,
     },
     /// A label that no catalog defines.
-    #[error("unknown label `{input}`")]
+    #[error("unknown label `{}`", Escaped(input))]
     UnknownLabel {
         /// The input.
         input: String,
     },
     /// A well-formed key or name that the catalog does not define, where only
     /// catalog permissions can be used.
-    #[error("unknown permission `{input}`")]
+    #[error("unknown permission `{}`", Escaped(input))]
     UnknownPermission {
         /// The input.
         input: String,

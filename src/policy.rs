@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use std::sync::Arc;
 
+use crate::Escaped;
 use crate::catalog::Catalog;
 use crate::condition::Condition;
 use crate::genesys::RoleSpec;
@@ -472,7 +473,7 @@ pub enum BuildError {
     #[error("role name is empty")]
     EmptyRoleName,
     /// Two roles have the same name.
-    #[error("duplicate role `{role}`")]
+    #[error("duplicate role `{}`", Escaped(role))]
     DuplicateRole {
         /// The name.
         role: String,
@@ -481,7 +482,7 @@ pub enum BuildError {
     #[error("too many roles")]
     TooManyRoles,
     /// A grant was rejected.
-    #[error("role `{role}`, grant {position} `{input}`: {source}")]
+    #[error("role `{}`, grant {position} `{}`: {source}", Escaped(role), Escaped(input))]
     Grant {
         /// The role.
         role: String,

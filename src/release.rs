@@ -3,6 +3,8 @@
 use core::fmt;
 use core::str::FromStr;
 
+use crate::Escaped;
+
 /// A product release such as AMI `R3.15` (`major.minor`, optional `.patch`).
 ///
 /// Releases order numerically: `3.9 < 3.15 < 3.16`.
@@ -62,7 +64,10 @@ impl fmt::Display for Release {
 
 /// The error of parsing a [`Release`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid release `{input}`: expected `MAJOR.MINOR` or `MAJOR.MINOR.PATCH`, optionally after `R`")]
+#[error(
+    "invalid release `{}`: expected `MAJOR.MINOR` or `MAJOR.MINOR.PATCH`, optionally after `R`",
+    Escaped(input)
+)]
 pub struct ReleaseParseError {
     input: String,
 }

@@ -2,7 +2,7 @@
 
 use crate::genesys::{Division, SubjectSpec};
 use crate::parse::ParseError;
-use crate::{Decision, Permission, Policy, RoleId};
+use crate::{Decision, Escaped, Permission, Policy, RoleId};
 
 /// A subject compiled against a [`Policy`]: its grants as `(role, division)`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,7 +12,7 @@ pub struct Subject {
 
 /// A subject names a role that the policy does not hold.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("subject grant {position}: role `{role}` is not in the policy")]
+#[error("subject grant {position}: role `{}` is not in the policy", Escaped(role))]
 pub struct UnknownRole {
     /// The grant's position in the subject.
     pub position: usize,

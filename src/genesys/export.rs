@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use crate::condition::Condition;
 use crate::role::{GrantSet, has_bit};
-use crate::{Catalog, GateInfo, Permission, Policy, RoleId, generated};
+use crate::{Catalog, Escaped, GateInfo, Permission, Policy, RoleId, generated};
 
 /// How wildcards appear in exported role JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -47,7 +47,10 @@ pub enum ExportError {
         entity: String,
     },
     /// A CxEngage flat name has no place in Genesys Cloud role JSON.
-    #[error("`{name}` is a CxEngage name; Genesys Cloud role JSON holds only `domain:entity:action` permissions")]
+    #[error(
+        "`{}` is a CxEngage name; Genesys Cloud role JSON holds only `domain:entity:action` permissions",
+        Escaped(name)
+    )]
     FlatName {
         /// The name.
         name: String,

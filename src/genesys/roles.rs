@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
+use crate::Escaped;
 use crate::condition::Condition;
 use crate::json::{self, JsonError, Path};
 use crate::parse::{ParseError, Spelling, parse};
@@ -90,7 +91,7 @@ pub struct RoleFile {
 
 /// Why one role of a [`RoleFile`] did not load.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("role {position}{}: {error}", name.as_ref().map(|n| format!(" `{n}`")).unwrap_or_default())]
+#[error("role {position}{}: {error}", name.as_deref().map(|n| format!(" `{}`", Escaped(n))).unwrap_or_default())]
 #[non_exhaustive]
 pub struct RoleFileError {
     /// The role's position in the document, from 0.

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use permgate::genesys::RoleSpec;
-use permgate::{Permission, Policy, RoleAudit, RoleId};
+use permgate::{Escaped, Permission, Policy, RoleAudit, RoleId};
 use serde_json::{Value, json};
 
 use crate::input::{self, Failure, Problem};
@@ -41,7 +41,7 @@ pub(crate) fn audit(args: &AuditArgs) -> Result<Report, Failure> {
             let path = e.error.path().map(str::to_owned);
             let message = path
                 .as_deref()
-                .and_then(|p| text.strip_prefix(&format!("`{p}`: ")))
+                .and_then(|p| text.strip_prefix(&format!("`{}`: ", Escaped(p))))
                 .unwrap_or(&text)
                 .to_owned();
             RoleProblem {
@@ -155,8 +155,11 @@ fn section(out: &mut String, title: &str, note: &str, rows: Vec<Vec<String>>) {
 }
 
 fn audit_text(out: &mut String, spec: &RoleSpec, audit: &RoleAudit<'_>) {
-    let id = spec.id.as_deref().map(|id| format!(" (id {id})")).unwrap_or_default();
-    line!(out, "role `{}`{id}", audit.role);
+    let id = spec
+        .id
+        .as_deref()
+        .map_or_else(String::new, |id| format!(" (id {})", Escaped(id)));
+    line!(out, "role `{}`{id}", Escaped(audit.role));
     line!(
         out,
         "  {}, {} unknown, {}, {}, {}",
@@ -167,14 +170,14 @@ fn audit_text(out: &mut String, spec: &RoleSpec, audit: &RoleAudit<'_>) {
         output::count(audit.legacy.len(), "legacy permission")
     );
     line!(out);
-    let unknown = audit.unknown.iter().map(|key| vec![(*key).to_owned()]).collect();
+    let unknown = audit.unknown.iter().map(|key| vec![output::escaped(key)]).collect();
     section(out, "unknown permissions", ", granted but in no catalog", unknown);
     let wildcards = audit
         .wildcards
         .iter()
         .map(|(wildcard, covered)| {
             vec![
-                wildcard.clone(),
+                output::escaped(wildcard),
                 format!(
                     "covers {} and any key under it",
                     output::count(covered.len(), "catalog permission")
@@ -186,7 +189,7 @@ fn audit_text(out: &mut String, spec: &RoleSpec, audit: &RoleAudit<'_>) {
     let redundant = audit
         .redundant
         .iter()
-        .map(|(grant, wildcard)| vec![grant.clone(), format!("covered by {wildcard}")])
+        .map(|(grant, wildcard)| vec![output::escaped(grant), format!("covered by {}", Escaped(wildcard))])
         .collect();
     section(out, "redundant grants", ", covered by a wildcard", redundant);
     if heading(
@@ -200,25 +203,25 @@ fn audit_text(out: &mut String, spec: &RoleSpec, audit: &RoleAudit<'_>) {
             let mut rows: Vec<Vec<String>> = grant
                 .permissions
                 .iter()
-                .map(|&p| vec![p.key().to_owned(), output::label(p)])
+                .map(|&p| vec![output::key(p), output::label(p)])
                 .collect();
             rows.extend(
                 grant
                     .beyond_catalog
                     .iter()
-                    .map(|key| vec![key.clone(), "(in no catalog)".to_owned()]),
+                    .map(|key| vec![output::escaped(key), "(in no catalog)".to_owned()]),
             );
             output::table(out, "    ", None, &rows);
         }
     }
-    let legacy = audit.legacy.iter().map(|p| vec![(*p).to_owned()]).collect();
+    let legacy = audit.legacy.iter().map(|p| vec![output::escaped(p)]).collect();
     section(out, "legacy permissions", ", never granted", legacy);
     if heading(out, "license effects", audit.licenses.len(), "") {
         let mut rows = Vec::new();
         for (license, holders) in &audit.licenses {
             for (n, p) in holders.iter().enumerate() {
                 let name = if n == 0 { (*license).to_owned() } else { String::new() };
-                rows.push(vec![name, p.key().to_owned()]);
+                rows.push(vec![name, output::key(*p)]);
             }
         }
         output::table(out, "  ", Some(&["license", "assigned by"]), &rows);
@@ -226,7 +229,7 @@ fn audit_text(out: &mut String, spec: &RoleSpec, audit: &RoleAudit<'_>) {
     let deprecated = audit
         .deprecated
         .iter()
-        .map(|(p, note)| vec![p.key().to_owned(), (*note).to_owned()])
+        .map(|(p, note)| vec![output::key(*p), (*note).to_owned()])
         .collect();
     section(out, "removed or legacy", ", per the source documents", deprecated);
     let satisfied = audit.gates.iter().filter(|(_, ok)| *ok).count();
@@ -260,19 +263,19 @@ struct Effective {
 impl Effective {
     fn shown(&self) -> String {
         match &self.condition {
-            Some(condition) => format!("{} if {condition}", self.key),
-            None => self.key.clone(),
+            Some(condition) => format!("{} if {condition}", Escaped(&self.key)),
+            None => output::escaped(&self.key),
         }
     }
 
-    /// The label, or what a wildcard covers.
+    /// The label (escaped), or what a wildcard covers.
     fn note(&self) -> String {
         match self.covers {
             Some(n) => format!(
                 "wildcard: covers {} and any key under it",
                 output::count(n, "catalog permission")
             ),
-            None => self.label.clone().unwrap_or_default(),
+            None => output::escaped(self.label.as_deref().unwrap_or_default()),
         }
     }
 }
@@ -388,13 +391,13 @@ pub(crate) fn diff(args: &DiffArgs) -> Result<Report, Failure> {
             line!(
                 out,
                 "no differences: role `{}` and role `{}` have the same {}",
-                old_spec.name,
-                new_spec.name,
+                Escaped(&old_spec.name),
+                Escaped(&new_spec.name),
                 output::count(before.len(), "effective permission")
             );
         } else {
-            line!(out, "--- {} (role `{}`)", old.label, old_spec.name);
-            line!(out, "+++ {} (role `{}`)", new.label, new_spec.name);
+            line!(out, "--- {} (role `{}`)", Escaped(&old.label), Escaped(&old_spec.name));
+            line!(out, "+++ {} (role `{}`)", Escaped(&new.label), Escaped(&new_spec.name));
             let mut rows: Vec<(&EffectiveKey, Vec<String>)> = Vec::new();
             let row = |sign: &str, e: &Effective| vec![sign.to_owned(), e.shown(), e.note()];
             for (key, e) in before.iter().filter(|(k, _)| !after.contains_key(*k)) {

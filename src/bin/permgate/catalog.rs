@@ -1,7 +1,7 @@
 //! `permgate export` and `permgate list`: the builtin catalog and role JSON out.
 
 use permgate::genesys::{Form, export_gate, export_role};
-use permgate::{Audience, Catalog, CatalogRole, Evidence, Permission, Policy};
+use permgate::{Audience, Catalog, CatalogRole, Escaped, Evidence, Permission, Policy};
 use serde_json::{Value, json};
 
 use crate::check::find_gate;
@@ -23,7 +23,8 @@ fn builtin_role(catalog: &Catalog, name: &str) -> Result<&'static CatalogRole, P
         _ => {
             let known: Vec<String> = catalog.roles().iter().map(|r| format!("`{}`", r.name)).collect();
             Err(Problem::new(format!(
-                "unknown builtin role `{name}` (use --from ROLE_FILE for a role of a file); builtin roles: {}",
+                "unknown builtin role `{}` (use --from ROLE_FILE for a role of a file); builtin roles: {}",
+                Escaped(name),
                 known.join(", ")
             )))
         }
@@ -46,7 +47,7 @@ pub(crate) fn export(args: &ExportArgs) -> Result<Report, Failure> {
                     let spec = roles.select(Some(name))?;
                     let (policy, role) = input::compile(&catalog, &roles.label, spec)?;
                     export_role(&policy, role, form)
-                        .map_err(|e| Problem::in_file(&roles.label, format!("role `{name}`: {e}")))?
+                        .map_err(|e| Problem::in_file(&roles.label, format!("role `{}`: {e}", Escaped(name))))?
                 }
                 None => {
                     let builtin = builtin_role(&catalog, name)?;
@@ -112,7 +113,12 @@ pub(crate) fn list(args: &ListArgs) -> Result<Report, Failure> {
     if let Some(id) = document {
         if !catalog.documents().iter().any(|d| d.id == id) {
             let ids: Vec<&str> = catalog.documents().iter().map(|d| d.id).collect();
-            return Err(Problem::new(format!("unknown document `{id}`; documents: {}", ids.join(", "))).into());
+            return Err(Problem::new(format!(
+                "unknown document `{}`; documents: {}",
+                Escaped(id),
+                ids.join(", ")
+            ))
+            .into());
         }
     }
     let wanted = |id: &str| document.is_none_or(|wanted| wanted == id);

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use permgate::{Catalog, Condition, Decision, GateInfo, ParseError, Permission, Policy, RoleId, Subject};
+use permgate::{Catalog, Condition, Decision, Escaped, GateInfo, ParseError, Permission, Policy, RoleId, Subject};
 use serde_json::{Value, json};
 
 use crate::input::{self, Failure, Problem};
@@ -13,7 +13,7 @@ use crate::{AllowsArgs, CheckArgs, Report};
 pub(crate) fn find_gate(catalog: &Catalog, name: &str) -> Result<&'static GateInfo, Problem> {
     catalog.gate(name.trim()).ok_or_else(|| {
         let known: Vec<&str> = catalog.gates().iter().map(|gate| gate.name).collect();
-        Problem::new(format!("unknown gate `{name}`; gates: {}", known.join(", ")))
+        Problem::new(format!("unknown gate `{}`; gates: {}", Escaped(name), known.join(", ")))
     })
 }
 
@@ -32,7 +32,7 @@ pub(crate) fn check(args: &CheckArgs) -> Result<Report, Failure> {
         match catalog.gate(name.trim()) {
             Some(gate) if !gates.iter().any(|g| std::ptr::eq(*g, gate)) => gates.push(gate),
             Some(_) => {}
-            None => unknown.push(format!("`{name}`")),
+            None => unknown.push(format!("`{}`", Escaped(name))),
         }
     }
     if !unknown.is_empty() {
@@ -127,7 +127,8 @@ fn check_text(policy: &Policy, role: RoleId, name: &str, results: &[GateResult])
     let granted = results.iter().filter(|r| r.denied.is_none()).count();
     line!(
         out,
-        "role `{name}`: {granted} of {} granted",
+        "role `{}`: {granted} of {} granted",
+        Escaped(name),
         output::count(results.len(), "gate")
     );
     line!(out);
@@ -183,17 +184,14 @@ fn check_text(policy: &Policy, role: RoleId, name: &str, results: &[GateResult])
                     } else {
                         format!("({})", notes.join("; "))
                     };
-                    vec![p.key().to_owned(), output::label(p), notes]
+                    vec![output::key(p), output::label(p), notes]
                 })
                 .collect();
             output::table(&mut out, "  ", None, &rows);
         }
         for group in denied.unmet_any_of() {
             line!(out, "{} needs one of:", r.gate.name);
-            let rows: Vec<Vec<String>> = group
-                .iter()
-                .map(|&p| vec![p.key().to_owned(), output::label(p)])
-                .collect();
+            let rows: Vec<Vec<String>> = group.iter().map(|&p| vec![output::key(p), output::label(p)]).collect();
             output::table(&mut out, "  ", None, &rows);
         }
     }
@@ -225,7 +223,7 @@ impl Answer<'_> {
 }
 
 fn permission_problem(label: &str, input: &str, error: &ParseError) -> Problem {
-    Problem::in_file(label, format!("permission `{input}`: {error}"))
+    Problem::in_file(label, format!("permission `{}`: {error}", Escaped(input)))
 }
 
 /// The decision for a subject in a division: [`Policy::allows_in_str`], and
@@ -349,17 +347,18 @@ enum Target {
 fn allows_text(target: &Target, answers: &[Answer<'_>]) -> String {
     let mut out = String::new();
     match target {
-        Target::Role(_, name) => line!(out, "role `{name}`"),
+        Target::Role(_, name) => line!(out, "role `{}`", Escaped(name)),
         Target::Subject(subject, name, division) => {
             let who = if name.is_empty() {
                 "subject".to_owned()
             } else {
-                format!("subject `{name}`")
+                format!("subject `{}`", Escaped(name))
             };
             line!(
                 out,
-                "{who} ({}) in division `{division}`",
-                output::count(subject.grants().len(), "grant")
+                "{who} ({}) in division `{}`",
+                output::count(subject.grants().len(), "grant"),
+                Escaped(division)
             );
         }
     }
@@ -367,9 +366,9 @@ fn allows_text(target: &Target, answers: &[Answer<'_>]) -> String {
     let mut rows = Vec::new();
     for answer in answers {
         let shown = match answer.known {
-            Some(p) if p.key() != answer.input => format!("{} ({})", answer.input, p.key()),
-            Some(_) => answer.input.clone(),
-            None => format!("{} (not in the catalog)", answer.input),
+            Some(p) if p.key() != answer.input => format!("{} ({})", Escaped(&answer.input), Escaped(p.key())),
+            Some(_) => output::escaped(&answer.input),
+            None => format!("{} (not in the catalog)", Escaped(&answer.input)),
         };
         let conditions = answer.conditions();
         let first = conditions.first().map(|c| format!("if {c}")).unwrap_or_default();

@@ -7,13 +7,17 @@ use std::io::{self, Read};
 use std::path::Path;
 
 use permgate::genesys::{RoleFile, RoleFileError, RoleSpec, SubjectSpec};
-use permgate::{Catalog, JsonError, MAX_JSON_BYTES, Policy, RoleId};
+use permgate::{Catalog, Escaped, JsonError, MAX_JSON_BYTES, Policy, RoleId};
 
 /// The most role names an error message lists, and the most warnings about
 /// roles that did not load.
 const MAX_NAMES: usize = 20;
 
 /// One problem, printed as `permgate: FILE: ROLE: MESSAGE`.
+///
+/// The file is kept as named and escaped when printed; the role label and the
+/// message are built with every name and value in them escaped ([`Escaped`],
+/// and the library's error messages escape theirs).
 #[derive(Debug)]
 pub(crate) struct Problem {
     file: Option<String>,
@@ -47,18 +51,22 @@ impl Problem {
     }
 }
 
-/// `role `NAME``, or `role N` (its position) when it has no readable name.
+/// `role `NAME`` (escaped), or `role N` (its position) when it has no
+/// readable name.
 pub(crate) fn role_label(name: Option<&str>, position: usize) -> String {
     match name {
-        Some(name) => format!("role `{name}`"),
+        Some(name) => format!("role `{}`", Escaped(name)),
         None => format!("role {position}"),
     }
 }
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for part in [&self.file, &self.role].into_iter().flatten() {
-            write!(f, "{part}: ")?;
+        if let Some(file) = &self.file {
+            write!(f, "{}: ", Escaped(file))?;
+        }
+        if let Some(role) = &self.role {
+            write!(f, "{role}: ")?;
         }
         f.write_str(&self.message)
     }
@@ -86,7 +94,8 @@ pub(crate) fn warn(problem: &Problem) {
     let _ = writeln!(io::stderr(), "permgate: warning: {problem}");
 }
 
-/// How a path is named in messages; `-` is standard input.
+/// How a path is named in messages and JSON, as given (escape it for text);
+/// `-` is standard input.
 pub(crate) fn file_label(path: &Path) -> String {
     if is_stdin(path) {
         "<stdin>".to_owned()
@@ -210,14 +219,14 @@ impl Roles {
         let failed = self.file.errors.iter().map(|e| {
             let name = e.name.as_deref().map_or_else(
                 || format!("role {} (did not load)", e.position),
-                |n| format!("`{n}` (did not load)"),
+                |n| format!("`{}` (did not load)", Escaped(n)),
             );
             (e.position, name)
         });
         let loaded = self
             .loaded_positions()
             .zip(&self.file.roles)
-            .map(|(position, role)| (position, format!("`{}`", role.name)));
+            .map(|(position, role)| (position, format!("`{}`", Escaped(&role.name))));
         let mut named: Vec<(usize, String)> = failed.chain(loaded).collect();
         named.sort_by_key(|(position, _)| *position);
         let total = named.len();
@@ -241,11 +250,15 @@ impl Roles {
                 } else {
                     let similar = self.file.roles.iter().find(|r| r.name.eq_ignore_ascii_case(name));
                     let hint = similar
-                        .map(|r| format!(" (did you mean `{}`?)", r.name))
+                        .map(|r| format!(" (did you mean `{}`?)", Escaped(&r.name)))
                         .unwrap_or_default();
                     return Err(Problem::in_file(
                         label,
-                        format!("no role named `{name}`{hint}; roles in the file: {}", self.names()),
+                        format!(
+                            "no role named `{}`{hint}; roles in the file: {}",
+                            Escaped(name),
+                            self.names()
+                        ),
                     )
                     .into());
                 }
@@ -286,7 +299,7 @@ pub(crate) fn compile(catalog: &Catalog, label: &str, spec: &RoleSpec) -> Result
     let policy = builder.build();
     let role = policy
         .role(&spec.name)
-        .ok_or_else(|| Problem::in_file(label, format!("role `{}` did not compile", spec.name)))?;
+        .ok_or_else(|| Problem::in_file(label, format!("role `{}` did not compile", Escaped(&spec.name))))?;
     Ok((policy, role))
 }
 

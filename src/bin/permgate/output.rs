@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use permgate::{Condition, Permission, Release};
+use permgate::{Condition, Escaped, Permission, Release};
 use serde_json::{Value, json};
 
 use crate::input::{Failure, Problem};
@@ -24,7 +24,8 @@ pub(crate) use line;
 
 /// Writes `rows` as a table: every column but the last padded to its widest
 /// cell, two spaces apart, each line after `indent`. `header`, when given,
-/// is the first row.
+/// is the first row. Cells are printed as given: text from a document must
+/// already be escaped ([`escaped`]), so widths are those of the escaped text.
 pub(crate) fn table(out: &mut String, indent: &str, header: Option<&[&str]>, rows: &[Vec<String>]) {
     let header: Option<Vec<String>> = header.map(|cells| cells.iter().map(|c| (*c).to_owned()).collect());
     let all: Vec<&Vec<String>> = header.iter().chain(rows).collect();
@@ -72,9 +73,20 @@ pub(crate) fn condition_json(condition: &Condition) -> Value {
     json!({"text": condition.to_string(), "node": condition.to_json()})
 }
 
-/// The label of a permission, or empty.
+/// Text from a document (a name, a key, a value, a file name), escaped for
+/// printing: it cannot forge lines or alter the terminal.
+pub(crate) fn escaped(text: &str) -> String {
+    Escaped(text).to_string()
+}
+
+/// The key of a permission, escaped (an organization's catalog adds keys).
+pub(crate) fn key(permission: Permission<'_>) -> String {
+    escaped(permission.key())
+}
+
+/// The label of a permission, escaped, or empty.
 pub(crate) fn label(permission: Permission<'_>) -> String {
-    permission.label().unwrap_or_default().to_owned()
+    escaped(permission.label().unwrap_or_default())
 }
 
 /// A JSON document, pretty, with a final newline.

@@ -1,0 +1,126 @@
+//! Printing text taken from untrusted documents: [`Escaped`].
+
+use core::fmt;
+
+/// Writes text from an untrusted document (a role name, a description, a
+/// condition value, a key, a label, a file name) so that it cannot alter a
+/// terminal or forge lines of output.
+///
+/// Every `char::is_control` character (C0, including `\n`, `\r`, `\t` and
+/// ESC; DEL; C1, U+0080 to U+009F), the invisible and bidirectional format
+/// characters (U+061C, U+200B to U+200F, U+202A to U+202E, U+2060 to U+2064,
+/// U+2066 to U+2069, U+FEFF) and the line and paragraph separators (U+2028,
+/// U+2029) are written as escapes: `\n`, `\r`, `\t`, or `\u{1b}` with the
+/// code point in lowercase hexadecimal. A backslash is written `\\`, so an
+/// escaped string is never mistaken for a name that holds a literal `\n`.
+/// Everything else, such as `é` or `名前`, is written as is.
+///
+/// Nothing is allocated: the text between escapes is written in slices.
+/// Width and precision (`{:<20}`) apply to the escaped text.
+///
+/// ```
+/// use permgate::Escaped;
+///
+/// let name = "agent\n\x1b[8mgranted\u{202e}";
+/// assert_eq!(Escaped(name).to_string(), r"agent\n\u{1b}[8mgranted\u{202e}");
+/// assert_eq!(Escaped(r"C:\roles").to_string(), r"C:\\roles");
+/// assert_eq!(Escaped("Équipe 名前").to_string(), "Équipe 名前");
+/// assert_eq!(format!("[{:<6}]", Escaped("a\tb")), r"[a\tb  ]");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Escaped<'a>(pub &'a str);
+
+/// Whether `ch` is written as an escape.
+fn needs_escape(ch: char) -> bool {
+    ch == '\\'
+        || ch.is_control()
+        || matches!(
+            ch,
+            '\u{061C}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{2028}'..='\u{202E}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{FEFF}'
+        )
+}
+
+impl Escaped<'_> {
+    /// Writes the escaped text, without padding.
+    fn write(self, out: &mut impl fmt::Write) -> fmt::Result {
+        let text = self.0;
+        let mut start = 0;
+        for (at, ch) in text.char_indices().filter(|&(_, ch)| needs_escape(ch)) {
+            out.write_str(text.get(start..at).unwrap_or_default())?;
+            match ch {
+                '\n' => out.write_str("\\n")?,
+                '\r' => out.write_str("\\r")?,
+                '\t' => out.write_str("\\t")?,
+                '\\' => out.write_str("\\\\")?,
+                other => write!(out, "\\u{{{:x}}}", u32::from(other))?,
+            }
+            start = at + ch.len_utf8();
+        }
+        out.write_str(text.get(start..).unwrap_or_default())
+    }
+}
+
+impl fmt::Display for Escaped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if f.width().is_none() && f.precision().is_none() {
+            return self.write(f);
+        }
+        if !self.0.chars().any(needs_escape) {
+            return f.pad(self.0);
+        }
+        let mut escaped = String::new();
+        self.write(&mut escaped)?;
+        f.pad(&escaped)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_every_class_and_keeps_the_rest() {
+        let cases = [
+            ("\n", r"\n"),
+            ("\r", r"\r"),
+            ("\t", r"\t"),
+            ("\\", r"\\"),
+            ("\0", r"\u{0}"),
+            ("\x1b", r"\u{1b}"),
+            ("\x7f", r"\u{7f}"),
+            ("\u{80}", r"\u{80}"),
+            ("\u{9f}", r"\u{9f}"),
+            ("\u{61c}", r"\u{61c}"),
+            ("\u{200b}", r"\u{200b}"),
+            ("\u{200f}", r"\u{200f}"),
+            ("\u{2028}", r"\u{2028}"),
+            ("\u{2029}", r"\u{2029}"),
+            ("\u{202a}", r"\u{202a}"),
+            ("\u{202e}", r"\u{202e}"),
+            ("\u{2060}", r"\u{2060}"),
+            ("\u{2064}", r"\u{2064}"),
+            ("\u{2066}", r"\u{2066}"),
+            ("\u{2069}", r"\u{2069}"),
+            ("\u{feff}", r"\u{feff}"),
+        ];
+        for (raw, escaped) in cases {
+            assert_eq!(Escaped(raw).to_string(), escaped, "{raw:?}");
+        }
+        for clean in ["", "agent", "Journey > Action Map > View", "Équipe 名前 ü", "`a`"] {
+            assert_eq!(Escaped(clean).to_string(), clean);
+        }
+        assert_eq!(Escaped("a\u{1b}b\nc").to_string(), r"a\u{1b}b\nc");
+    }
+
+    #[test]
+    fn padding_applies_to_the_escaped_text() {
+        assert_eq!(format!("{:>5}|", Escaped("ab")), "   ab|");
+        assert_eq!(format!("{:<5}|", Escaped("\n")), r"\n   |");
+        assert_eq!(format!("{:.3}|", Escaped("\u{1b}x")), r"\u{|");
+    }
+}
