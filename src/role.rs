@@ -2,15 +2,15 @@
 
 use std::sync::Arc;
 
-use crate::caseless::{Caseless, CaselessKey, CaselessMap, caseless_map};
 use crate::catalog::{Catalog, Resolved};
 use crate::condition::Condition;
 use crate::parse::{ParseError, Spelling};
 use crate::permission::Permission;
+use std::hash::{BuildHasher, Hasher};
 
 /// A wildcard grant, `domain:entity:*` or `domain:*:*` (also `domain:*:action`),
 /// in the spelling it was granted with. `None` stands for `*`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Pattern {
     domain: Box<str>,
     entity: Option<Box<str>>,
@@ -70,13 +70,113 @@ pub(crate) struct GrantSet {
     pub(crate) exact: Vec<u16>,
     /// Wildcard grants, kept so that keys unknown to the catalog but under a
     /// pattern are still allowed by the string API.
-    pub(crate) patterns: Vec<Pattern>,
+    pub(crate) patterns: CaselessList<Pattern>,
     /// Well-formed grants the catalog does not know, in the granted spelling.
-    pub(crate) unknown: Vec<Box<str>>,
-    /// `unknown`, for lookups in any case.
-    unknown_index: CaselessMap<()>,
-    /// While building: the patterns already held (emptied by `finish`).
-    seen_patterns: std::collections::HashSet<Pattern>,
+    pub(crate) unknown: CaselessList<Box<str>>,
+}
+
+/// Segments compared ignoring ASCII case: what [`CaselessList`] keys on.
+pub(crate) trait CaselessParts {
+    /// Up to three segments; unused ones are empty.
+    fn parts(&self) -> [&str; 3];
+}
+
+impl CaselessParts for Box<str> {
+    fn parts(&self) -> [&str; 3] {
+        [self, "", ""]
+    }
+}
+
+impl CaselessParts for Pattern {
+    fn parts(&self) -> [&str; 3] {
+        // `*` cannot be part of a literal segment, so the two never collide.
+        [
+            &self.domain,
+            self.entity.as_deref().unwrap_or("*"),
+            self.action.as_deref().unwrap_or("*"),
+        ]
+    }
+}
+
+/// Items in insertion order, each once (equal ignoring ASCII case), stored
+/// once and found by a hashed index. The hash is randomly seeded: grants come
+/// from documents, and crafted collisions must not make compiling quadratic.
+#[derive(Debug, Clone)]
+pub(crate) struct CaselessList<T> {
+    items: Vec<T>,
+    index: hashbrown::HashTable<u32>,
+    state: std::hash::RandomState,
+}
+
+impl<T> Default for CaselessList<T> {
+    fn default() -> Self {
+        Self {
+            items: Vec::new(),
+            index: hashbrown::HashTable::new(),
+            state: std::hash::RandomState::new(),
+        }
+    }
+}
+
+impl<'a, T> IntoIterator for &'a CaselessList<T> {
+    type Item = &'a T;
+    type IntoIter = core::slice::Iter<'a, T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.iter()
+    }
+}
+
+/// Hashes `parts` ignoring ASCII case, without allocating.
+fn hash_parts(state: &std::hash::RandomState, parts: [&str; 3]) -> u64 {
+    let mut hasher = state.build_hasher();
+    for part in parts {
+        for chunk in part.as_bytes().chunks(16) {
+            let mut lower = [0u8; 16];
+            for (to, from) in lower.iter_mut().zip(chunk) {
+                *to = from.to_ascii_lowercase();
+            }
+            hasher.write(lower.get(..chunk.len()).unwrap_or_default());
+        }
+        hasher.write_u8(0xff);
+    }
+    hasher.finish()
+}
+
+impl<T: CaselessParts> CaselessList<T> {
+    fn same(parts: [&str; 3], item: &T) -> bool {
+        parts.iter().zip(item.parts()).all(|(a, b)| a.eq_ignore_ascii_case(b))
+    }
+
+    /// Adds the item `make` builds, unless one with these parts is held.
+    pub(crate) fn insert_with(&mut self, parts: [&str; 3], make: impl FnOnce() -> T) {
+        let (state, items) = (&self.state, &self.items);
+        let hash = hash_parts(state, parts);
+        let held = |&i: &u32| items.get(i as usize).is_some_and(|held| Self::same(parts, held));
+        let Ok(position) = u32::try_from(items.len()) else {
+            return;
+        };
+        if self.index.find(hash, held).is_some() {
+            return;
+        }
+        let rehash = |&i: &u32| items.get(i as usize).map_or(0, |held| hash_parts(state, held.parts()));
+        self.index.insert_unique(hash, position, rehash);
+        self.items.push(make());
+    }
+
+    /// Whether an item with these parts is held.
+    pub(crate) fn contains(&self, parts: [&str; 3]) -> bool {
+        let hash = hash_parts(&self.state, parts);
+        self.index
+            .find(hash, |&i| {
+                self.items.get(i as usize).is_some_and(|held| Self::same(parts, held))
+            })
+            .is_some()
+    }
+
+    pub(crate) fn iter(&self) -> core::slice::Iter<'_, T> {
+        self.items.iter()
+    }
 }
 
 impl GrantSet {
@@ -84,10 +184,8 @@ impl GrantSet {
         Self {
             words: vec![0; catalog.len().div_ceil(64)],
             exact: Vec::new(),
-            patterns: Vec::new(),
-            unknown: Vec::new(),
-            unknown_index: caseless_map(),
-            seen_patterns: std::collections::HashSet::new(),
+            patterns: CaselessList::default(),
+            unknown: CaselessList::default(),
         }
     }
 
@@ -103,7 +201,7 @@ impl GrantSet {
                     input: crate::parse::excerpt(grant),
                     found: key.split(':').count(),
                 })?;
-                if self.seen_patterns.contains(&pattern) {
+                if self.patterns.contains(pattern.parts()) {
                     return Ok(());
                 }
                 let domain = catalog.domain_indexes(&pattern.domain);
@@ -114,27 +212,22 @@ impl GrantSet {
                 for permission in covered {
                     self.set(permission.index());
                 }
-                self.seen_patterns.insert(pattern.clone());
-                self.patterns.push(pattern);
+                self.patterns.insert_with(pattern.parts(), || pattern.clone());
             }
             Resolved::Unknown => {
-                if self.unknown_index.insert(CaselessKey::new(grant), ()).is_none() {
-                    self.unknown.push(grant.into());
-                }
+                self.unknown.insert_with([grant, "", ""], || grant.into());
             }
         }
         Ok(())
     }
 
-    /// Ends building: sorts and de-duplicates `exact`, drops the
-    /// de-duplication tables, and grants each catalog row that stands for a
+    /// Ends building: sorts and de-duplicates `exact`, and grants each catalog row that stands for a
     /// whole entity (`integration:amiPremiumApps:*`) when every action the
     /// catalog lists for that entity is held. A role in expanded form then
     /// holds what its wildcard form holds.
     pub(crate) fn finish(&mut self, catalog: &Catalog) {
         self.exact.sort_unstable();
         self.exact.dedup();
-        self.seen_patterns = std::collections::HashSet::new();
         for (row, actions) in catalog.entity_rows() {
             if !actions.is_empty() && actions.iter().all(|&action| self.has(action)) {
                 self.set(row);
@@ -164,7 +257,7 @@ impl GrantSet {
             Spelling::Key { domain, entity, action } => self.patterns.iter().any(|p| p.covers(domain, entity, action)),
             _ => false,
         };
-        covered || self.unknown_index.contains_key(&Caseless(key))
+        covered || self.unknown.contains([key, "", ""])
     }
 }
 
@@ -231,8 +324,8 @@ mod tests {
         }
         set.finish(catalog);
         assert_eq!(set.exact, [crate::perm::routing::QUEUE_VIEW.index()]);
-        assert_eq!(set.patterns.len(), 1);
-        assert_eq!(set.unknown, ["ui:x:view".into()] as [Box<str>; 1]);
+        assert_eq!(set.patterns.iter().count(), 1);
+        assert_eq!(set.unknown.iter().collect::<Vec<_>>(), [&Box::<str>::from("ui:x:view")]);
         assert!(set.has(crate::perm::journey::SEGMENT_VIEW.index()));
         assert!(set.allows_unknown("journey:new:thing") && set.allows_unknown("ui:X:view"));
         assert!(!set.allows_unknown("ui:x:edit"));
