@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::condition::Condition;
 use crate::json::{self, JsonError, Path};
-use crate::parse::{ParseError, Spelling, parse};
+use crate::parse::{ParseError, Spelling, check_segment, parse};
 
 /// The most roles one document may hold.
 pub const MAX_ROLES_PER_FILE: usize = 100_000;
@@ -225,14 +225,25 @@ impl PolicySpec {
         if actions.is_empty() {
             return Err(json::invalid(&actions_path, "empty action set"));
         }
+        let domain_path = path.field("domain");
         if domain == "*" {
             let first = actions.first().and_then(Value::as_str).unwrap_or("*");
             let input = format!("{domain}:{entity}:{first}");
             let source = ParseError::DomainWildcard { input };
             return Err(JsonError::Permission {
-                path: path.field("domain").to_string(),
+                path: domain_path.to_string(),
                 source,
             });
+        }
+        // A bad domain or entity is reported at its own field, quoting it.
+        for (value, segment, field_path) in [
+            (domain, "domain", domain_path),
+            (entity, "entity", path.field("entityName")),
+        ] {
+            check_segment(value, segment).map_err(|source| JsonError::Permission {
+                path: field_path.to_string(),
+                source,
+            })?;
         }
         let actions = actions
             .iter()
