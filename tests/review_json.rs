@@ -1,13 +1,31 @@
 //! Genesys JSON defects found by review, each pinned here:
 //!
 //! - a bad `domain` or `entityName` of a permission policy is reported at its
-//!   own JSON path, quoting its value (roles and a subject's roles).
+//!   own JSON path, quoting its value (roles and a subject's roles);
+//! - a role nested deeper than the JSON parser's limit fails alone, at its
+//!   position, and a document deep at the top level is a typed error.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-use permgate::genesys::{RoleFile, SubjectSpec};
+use permgate::genesys::{MAX_ROLES_PER_FILE, RoleFile, SubjectSpec};
 use permgate::{JsonError, ParseError};
-use serde_json::json;
+use serde_json::{Value, json};
+
+fn names(file: &RoleFile) -> Vec<&str> {
+    file.roles.iter().map(|role| role.name.as_str()).collect()
+}
+
+fn good(name: &str) -> Value {
+    json!({"name": name, "permissionPolicies": [
+        {"domain": "routing", "entityName": "queue", "actionSet": ["view"]}]})
+}
+
+fn invalid(path: &str, problem: &str) -> JsonError {
+    JsonError::Invalid {
+        path: path.into(),
+        problem: problem.into(),
+    }
+}
 
 fn permission(path: &str, source: ParseError) -> JsonError {
     JsonError::Permission {
@@ -157,4 +175,195 @@ fn wildcards_and_actions_keep_their_rules_and_paths() {
             }
         )
     );
+}
+
+// ---------------------------------------------------------------------------
+// Nesting deeper than the parser's limit
+// ---------------------------------------------------------------------------
+
+const TOO_DEEP: &str = "nested deeper than the JSON parser's limit of 128 levels";
+
+/// `levels` nested arrays.
+fn nested(levels: usize) -> String {
+    format!("{}{}", "[".repeat(levels), "]".repeat(levels))
+}
+
+/// A valid role named `name` with `levels` nested arrays in an ignored field.
+fn deep_role(name: &str, levels: usize) -> String {
+    format!(
+        r#"{{"name": "{name}", "customAttributes": {}, "permissionPolicies": [
+            {{"domain": "routing", "entityName": "queue", "actionSet": ["view"]}}]}}"#,
+        nested(levels)
+    )
+}
+
+#[test]
+fn a_role_nested_too_deep_is_reported_alone_in_a_listing() {
+    let text = format!(
+        r#"{{"entities": [{}, {}, {}], "pageSize": 25}}"#,
+        good("r0"),
+        deep_role("deep", 200),
+        good("r2")
+    );
+    let file = RoleFile::parse(&text).unwrap();
+    assert_eq!(names(&file), ["r0", "r2"]);
+    assert_eq!(file.errors.len(), 1);
+    let error = &file.errors[0];
+    assert_eq!(error.position, 1);
+    assert_eq!(error.name.as_deref(), Some("deep"));
+    assert_eq!(error.error, invalid("$.entities[1]", TOO_DEEP));
+    assert_eq!(error.to_string(), format!("role 1 `deep`: `$.entities[1]`: {TOO_DEEP}"));
+}
+
+#[test]
+fn a_role_nested_too_deep_is_reported_alone_in_an_array() {
+    let nameless = format!(r#"{{"customAttributes": {}}}"#, nested(200));
+    let text = format!(
+        "[{}, {}, {nameless}, {}]",
+        good("r0"),
+        deep_role("deep", 200),
+        good("r3")
+    );
+    let file = RoleFile::parse(&text).unwrap();
+    assert_eq!(names(&file), ["r0", "r3"]);
+    let reported: Vec<_> = file
+        .errors
+        .iter()
+        .map(|e| (e.position, e.name.as_deref(), e.error.clone()))
+        .collect();
+    assert_eq!(
+        reported,
+        [
+            (1, Some("deep"), invalid("$[1]", TOO_DEEP)),
+            (2, None, invalid("$[2]", TOO_DEEP)),
+        ]
+    );
+    // Just under the limit, the same role loads.
+    let text = format!("[{}, {}]", good("r0"), deep_role("deep", 100));
+    assert_eq!(names(&RoleFile::parse(&text).unwrap()), ["r0", "deep"]);
+}
+
+#[test]
+fn in_a_deep_document_the_other_roles_keep_their_errors() {
+    let text = json!({"entities": [
+        good("r0"),
+        "DEEP",
+        {"name": "empty", "permissionPolicies": [{"domain": "routing", "entityName": "queue", "actionSet": []}]},
+        good("r0"),
+        "BIG",
+    ]})
+    .to_string()
+    .replace(r#""DEEP""#, &deep_role("deep", 200))
+    .replace(r#""BIG""#, r#"{"name": "big", "x": 1e400}"#);
+    let file = RoleFile::parse(&text).unwrap();
+    assert_eq!(names(&file), ["r0"]);
+    let reported: Vec<_> = file
+        .errors
+        .iter()
+        .map(|e| (e.position, e.name.as_deref(), e.error.clone()))
+        .collect();
+    assert_eq!(
+        reported,
+        [
+            (1, Some("deep"), invalid("$.entities[1]", TOO_DEEP)),
+            (
+                2,
+                Some("empty"),
+                invalid("$.entities[2].permissionPolicies[0].actionSet", "empty action set")
+            ),
+            (
+                3,
+                Some("r0"),
+                invalid("$.entities[3].name", "duplicate role name; first at position 0")
+            ),
+            (
+                4,
+                Some("big"),
+                invalid("$.entities[4]", "invalid JSON: number out of range")
+            ),
+        ]
+    );
+    // Without the deep role, a number out of range is still a document error.
+    let shallow = format!(r#"[{}, {{"x": 1e400}}]"#, good("r0"));
+    assert!(matches!(RoleFile::parse(&shallow), Err(JsonError::Syntax { .. })));
+}
+
+#[test]
+fn deep_values_outside_the_roles_hide_nothing() {
+    let text = format!(r#"{{"entities": [{}], "meta": {}}}"#, good("r0"), nested(200));
+    let file = RoleFile::parse(&text).unwrap();
+    assert_eq!(names(&file), ["r0"]);
+    assert!(file.errors.is_empty(), "{:?}", file.errors);
+}
+
+#[test]
+fn a_deep_document_keeps_the_shape_errors_and_limits() {
+    let deep = nested(200);
+    assert_eq!(
+        RoleFile::parse(&format!(r#"{{"entities": {{"a": {deep}}}}}"#)),
+        Err(JsonError::WrongType {
+            path: "$.entities".into(),
+            expected: "an array",
+            found: "an object"
+        })
+    );
+    // A document that is one role is all or nothing, as before: a syntax error.
+    let error = RoleFile::parse(&deep_role("deep", 200)).unwrap_err();
+    assert!(
+        matches!(&error, JsonError::Syntax { message, .. } if message == "recursion limit exceeded"),
+        "{error:?}"
+    );
+    // Trailing text after a deep document is still a syntax error.
+    assert!(matches!(
+        RoleFile::parse(&format!("[{deep}] x")),
+        Err(JsonError::Syntax { .. })
+    ));
+    // More roles than the limit, one of them deep.
+    let roles: Vec<String> = (0..=MAX_ROLES_PER_FILE)
+        .map(|n| {
+            if n == 0 {
+                deep.clone()
+            } else {
+                r#"{"name":"r"}"#.to_owned()
+            }
+        })
+        .collect();
+    assert_eq!(
+        RoleFile::parse(&format!("[{}]", roles.join(","))),
+        Err(JsonError::TooMany {
+            path: "$".into(),
+            max: MAX_ROLES_PER_FILE
+        })
+    );
+}
+
+#[test]
+fn a_document_deep_at_the_top_level_is_a_typed_error() {
+    let levels = 100_000;
+    // Unclosed: a syntax error.
+    assert!(matches!(
+        RoleFile::parse(&"[".repeat(levels)),
+        Err(JsonError::Syntax { .. })
+    ));
+    assert!(matches!(
+        RoleFile::parse(&format!(r#"{{"entities": {}"#, "[".repeat(levels))),
+        Err(JsonError::Syntax { .. })
+    ));
+    // Closed: the one item is too deep, reported as that item.
+    let file = RoleFile::parse(&nested(levels)).unwrap();
+    assert!(file.roles.is_empty());
+    assert_eq!(file.errors.len(), 1);
+    assert_eq!(file.errors[0].error, invalid("$[0]", TOO_DEEP));
+    let file = RoleFile::parse(&format!(r#"{{"entities": {}}}"#, nested(levels))).unwrap();
+    assert_eq!(file.errors[0].error, invalid("$.entities[0]", TOO_DEEP));
+    // Deep objects as well as arrays.
+    let objects = format!("{}1{}", r#"{"a":"#.repeat(levels), "}".repeat(levels));
+    assert!(matches!(RoleFile::parse(&objects), Err(JsonError::Syntax { .. })));
+    let file = RoleFile::parse(&format!("[{objects}]")).unwrap();
+    assert_eq!(file.errors[0].error, invalid("$[0]", TOO_DEEP));
+    // Subjects are all or nothing: a syntax error.
+    assert!(matches!(
+        SubjectSpec::parse(&format!(r#"{{"grants": {}}}"#, nested(levels))),
+        Err(JsonError::Syntax { .. })
+    ));
 }
