@@ -3,12 +3,15 @@
 //! - a bad `domain` or `entityName` of a permission policy is reported at its
 //!   own JSON path, quoting its value (roles and a subject's roles);
 //! - a role nested deeper than the JSON parser's limit fails alone, at its
-//!   position, and a document deep at the top level is a typed error.
+//!   position, and a document deep at the top level is a typed error;
+//! - a subject whose grants give one role name (or one role id) two
+//!   different bodies is rejected, so that grants never merge across
+//!   divisions; the same role repeated in several divisions still works.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-use permgate::genesys::{MAX_ROLES_PER_FILE, RoleFile, SubjectSpec};
-use permgate::{JsonError, ParseError};
+use permgate::genesys::{Division, MAX_ROLES_PER_FILE, RoleFile, SubjectSpec};
+use permgate::{Catalog, JsonError, ParseError, Policy, perm};
 use serde_json::{Value, json};
 
 fn names(file: &RoleFile) -> Vec<&str> {
@@ -366,4 +369,182 @@ fn a_document_deep_at_the_top_level_is_a_typed_error() {
         SubjectSpec::parse(&format!(r#"{{"grants": {}}}"#, nested(levels))),
         Err(JsonError::Syntax { .. })
     ));
+}
+
+// ---------------------------------------------------------------------------
+// Subjects: one role per name and per id
+// ---------------------------------------------------------------------------
+
+fn grant(division: &str, role: Value) -> Value {
+    json!({"division": {"id": division}, "role": role})
+}
+
+fn subject(grants: Vec<Value>) -> String {
+    json!({"id": "u-1", "name": "Ana", "grants": grants}).to_string()
+}
+
+fn role(id: Option<&str>, name: &str, grants: &[(&str, &str, &str)]) -> Value {
+    let policies: Vec<Value> = grants
+        .iter()
+        .map(|(domain, entity, action)| json!({"domain": domain, "entityName": entity, "actionSet": [action]}))
+        .collect();
+    let mut role = json!({"name": name, "policies": policies});
+    if let Some(id) = id {
+        role["id"] = json!(id);
+    }
+    role
+}
+
+#[test]
+fn one_role_name_with_two_bodies_is_rejected() {
+    // The review's case: a wildcard role in one division and a viewer role of
+    // the same name in all; before, the subject could edit queues everywhere.
+    let text = subject(vec![
+        grant("d-east", role(Some("r1"), "Queue Admin", &[("routing", "queue", "*")])),
+        grant("*", role(Some("r2"), "Queue Admin", &[("routing", "queue", "view")])),
+    ]);
+    let error = SubjectSpec::parse(&text).unwrap_err();
+    assert_eq!(
+        error,
+        invalid(
+            "$.grants[1].role",
+            "role name `Queue Admin` is used by a different role at `$.grants[0].role`; a policy knows roles by name"
+        )
+    );
+    // Without ids, and with the same body under two ids, the same.
+    for (first, second) in [
+        (
+            role(None, "Queue Admin", &[("routing", "queue", "*")]),
+            role(None, "Queue Admin", &[("routing", "queue", "view")]),
+        ),
+        (
+            role(Some("r1"), "Queue Admin", &[("routing", "queue", "view")]),
+            role(Some("r2"), "Queue Admin", &[("routing", "queue", "view")]),
+        ),
+        (
+            role(Some("r1"), "Queue Admin", &[("routing", "queue", "view")]),
+            role(None, "Queue Admin", &[("routing", "queue", "view")]),
+        ),
+    ] {
+        let text = subject(vec![
+            grant("d-east", first),
+            grant("d-west", good_role("other")),
+            grant("*", second),
+        ]);
+        assert_eq!(SubjectSpec::parse(&text).unwrap_err().path(), Some("$.grants[2].role"));
+    }
+}
+
+fn good_role(name: &str) -> Value {
+    role(Some(name), name, &[("routing", "queue", "join")])
+}
+
+#[test]
+fn one_role_id_with_two_bodies_is_rejected() {
+    let text = subject(vec![
+        grant("d-east", role(Some("r1"), "Queue Admin", &[("routing", "queue", "*")])),
+        grant("*", role(Some("r1"), "Queue Admin", &[("routing", "queue", "view")])),
+    ]);
+    assert_eq!(
+        SubjectSpec::parse(&text),
+        Err(invalid(
+            "$.grants[1].role",
+            "role id `r1` has a different body than at `$.grants[0].role`"
+        ))
+    );
+    // One id under two names is two bodies too.
+    let text = subject(vec![
+        grant(
+            "d-east",
+            role(Some("r1"), "Queue Admin", &[("routing", "queue", "view")]),
+        ),
+        grant("*", role(Some("r1"), "Queue Viewer", &[("routing", "queue", "view")])),
+    ]);
+    assert_eq!(
+        SubjectSpec::parse(&text),
+        Err(invalid(
+            "$.grants[1].role",
+            "role id `r1` has a different body than at `$.grants[0].role`"
+        ))
+    );
+}
+
+#[test]
+fn the_same_role_in_several_divisions_answers_per_division() {
+    let editor = role(Some("r1"), "Queue Editor", &[("routing", "queue", "edit")]);
+    let viewer = role(Some("r2"), "Queue Viewer", &[("routing", "queue", "view")]);
+    let joiner = role(None, "Queue Joiner", &[("routing", "queue", "join")]);
+    let text = subject(vec![
+        grant("d-east", editor.clone()),
+        grant("d-east", viewer.clone()),
+        grant("d-west", editor),
+        grant("d-north", viewer.clone()),
+        grant("*", joiner.clone()),
+        grant("d-south", joiner),
+        grant("d-west", viewer),
+    ]);
+    let spec = SubjectSpec::parse(&text).unwrap();
+    assert_eq!(spec.grants.len(), 7);
+    let roles: Vec<&str> = spec.roles().map(|role| role.name.as_str()).collect();
+    assert_eq!(roles, ["Queue Editor", "Queue Viewer", "Queue Joiner"]);
+
+    let mut builder = Policy::builder(Catalog::builtin());
+    for role in spec.roles() {
+        builder.add_role_spec(role).unwrap();
+    }
+    let policy = builder.build();
+    let ana = policy.subject(&spec).unwrap();
+    assert_eq!(ana.grants()[4].1, Division::All);
+    let answers = |division: &str| {
+        [
+            perm::routing::QUEUE_EDIT,
+            perm::routing::QUEUE_VIEW,
+            perm::routing::QUEUE_JOIN,
+        ]
+        .map(|permission| policy.allows_in(&ana, permission, division))
+    };
+    assert_eq!(answers("d-east"), [true, true, true]);
+    assert_eq!(answers("d-west"), [true, true, true]);
+    assert_eq!(answers("d-north"), [false, true, true]);
+    assert_eq!(answers("d-south"), [false, false, true]);
+    assert_eq!(answers("d-elsewhere"), [false, false, true]);
+}
+
+#[test]
+fn roles_of_many_grants_are_each_listed_once_in_order() {
+    // Distinct roles, each granted twice: the second half repeats the first.
+    let count = 5_000;
+    let grants: Vec<Value> = (0..2 * count)
+        .map(|n| grant(&format!("d-{}", n / count), good_role(&format!("role-{}", n % count))))
+        .collect();
+    let spec = SubjectSpec::parse(&subject(grants)).unwrap();
+    let roles: Vec<&str> = spec.roles().map(|role| role.name.as_str()).collect();
+    assert_eq!(roles.len(), count);
+    assert!(roles.iter().enumerate().all(|(n, name)| *name == format!("role-{n}")));
+}
+
+#[cfg(feature = "cli")]
+#[test]
+fn the_cli_refuses_a_subject_with_one_role_name_for_two_roles() {
+    let text = subject(vec![
+        grant("d-east", role(Some("r1"), "Queue Admin", &[("routing", "queue", "*")])),
+        grant("*", role(Some("r2"), "Queue Admin", &[("routing", "queue", "view")])),
+    ]);
+    let path = std::env::temp_dir().join(format!("permgate-review-json-{}.json", std::process::id()));
+    std::fs::write(&path, text).unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_permgate"))
+        .args([
+            "allows",
+            path.to_str().unwrap(),
+            "--division",
+            "d-west",
+            "routing:queue:edit",
+        ])
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_file(&path);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(!String::from_utf8_lossy(&output.stdout).contains("yes"));
+    assert!(stderr.contains("$.grants[1].role"), "{stderr}");
 }

@@ -1,6 +1,9 @@
 //! Subjects as `GET /api/v2/authorization/subjects/{id}` returns them: the
 //! roles a user holds, each in a division or in all divisions.
 
+use std::collections::HashSet;
+use std::collections::hash_map::{Entry, HashMap};
+
 use serde_json::Value;
 
 use super::RoleSpec;
@@ -90,6 +93,7 @@ impl SubjectSpec {
             .enumerate()
             .map(|(n, grant)| SubjectGrant::from_value(grant, &grants_path.index(n)))
             .collect::<Result<Vec<_>, _>>()?;
+        check_roles(&grants, &grants_path)?;
         Ok(SubjectSpec {
             id: json::optional_string(object, &root, "id")?.map(str::to_owned),
             name: json::optional_string(object, &root, "name")?.map(str::to_owned),
@@ -98,19 +102,69 @@ impl SubjectSpec {
     }
 
     /// The subject's roles, each once (by name), in document order.
+    ///
+    /// In a parsed subject a name stands for one role: [`parse`](Self::parse)
+    /// rejects a name used by two different roles.
     pub fn roles(&self) -> impl Iterator<Item = &RoleSpec> {
+        let mut seen = HashSet::with_capacity(self.grants.len());
         self.grants
             .iter()
-            .enumerate()
-            .filter(|(n, grant)| {
-                !self
-                    .grants
-                    .iter()
-                    .take(*n)
-                    .any(|earlier| earlier.role.name == grant.role.name)
-            })
-            .map(|(_, grant)| &grant.role)
+            .map(|grant| &grant.role)
+            .filter(move |role| seen.insert(role.name.as_str()))
     }
+}
+
+/// One role for each id (where the role has one) and for each name.
+///
+/// A role is identified by its `id`, or by its name where it has none; the
+/// same role may be granted in several divisions, repeated identically. A
+/// [`Policy`](crate::Policy) keys roles by name, so a name that two
+/// different roles use (different ids or different bodies) would merge their
+/// grants across divisions: rejected, at the second occurrence.
+fn check_roles(grants: &[SubjectGrant], path: &Path) -> Result<(), JsonError> {
+    let mut by_id: HashMap<&str, (usize, &RoleSpec)> = HashMap::new();
+    let mut by_name: HashMap<&str, (usize, &RoleSpec)> = HashMap::with_capacity(grants.len());
+    for (n, grant) in grants.iter().enumerate() {
+        let role = &grant.role;
+        let grant_path = path.index(n);
+        let role_path = grant_path.field("role");
+        let first_path = |first: usize| path.index(first).field("role").to_string();
+        if let Some(id) = role.id.as_deref() {
+            match by_id.entry(id) {
+                Entry::Occupied(entry) => {
+                    let &(first, body) = entry.get();
+                    if body != role {
+                        return Err(json::invalid(
+                            &role_path,
+                            format!("role id `{id}` has a different body than at `{}`", first_path(first)),
+                        ));
+                    }
+                }
+                Entry::Vacant(entry) => {
+                    entry.insert((n, role));
+                }
+            }
+        }
+        match by_name.entry(role.name.as_str()) {
+            Entry::Occupied(entry) => {
+                let &(first, other) = entry.get();
+                if other != role {
+                    return Err(json::invalid(
+                        &role_path,
+                        format!(
+                            "role name `{}` is used by a different role at `{}`; a policy knows roles by name",
+                            role.name,
+                            first_path(first)
+                        ),
+                    ));
+                }
+            }
+            Entry::Vacant(entry) => {
+                entry.insert((n, role));
+            }
+        }
+    }
+    Ok(())
 }
 
 impl SubjectGrant {
