@@ -6,7 +6,8 @@
 //!   position, and a document deep at the top level is a typed error;
 //! - a subject whose grants give one role name (or one role id) two
 //!   different bodies is rejected, so that grants never merge across
-//!   divisions; the same role repeated in several divisions still works.
+//!   divisions; the same role repeated in several divisions still works;
+//! - an empty division id is rejected.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
@@ -547,4 +548,20 @@ fn the_cli_refuses_a_subject_with_one_role_name_for_two_roles() {
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(!String::from_utf8_lossy(&output.stdout).contains("yes"));
     assert!(stderr.contains("$.grants[1].role"), "{stderr}");
+}
+
+// ---------------------------------------------------------------------------
+// Divisions
+// ---------------------------------------------------------------------------
+
+#[test]
+fn an_empty_division_id_is_rejected() {
+    for id in ["", " "] {
+        let text = subject(vec![grant("d-east", good_role("a")), grant(id, good_role("b"))]);
+        assert_eq!(
+            SubjectSpec::parse(&text),
+            Err(invalid("$.grants[1].division.id", "empty division id")),
+            "{id:?}"
+        );
+    }
 }

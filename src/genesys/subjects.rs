@@ -173,10 +173,11 @@ impl SubjectGrant {
         let role = RoleSpec::from_value(json::required(object, path, "role")?, &path.field("role"))?;
         let division_path = path.field("division");
         let division = json::object(json::required(object, path, "division")?, &division_path)?;
-        let id = json::string(
-            json::required(division, &division_path, "id")?,
-            &division_path.field("id"),
-        )?;
+        let id_path = division_path.field("id");
+        let id = json::string(json::required(division, &division_path, "id")?, &id_path)?;
+        if id.trim().is_empty() {
+            return Err(json::invalid(&id_path, "empty division id"));
+        }
         Ok(SubjectGrant {
             role,
             division: Division::new(id),
