@@ -7,11 +7,15 @@
 //! - a subject whose grants give one role name (or one role id) two
 //!   different bodies is rejected, so that grants never merge across
 //!   divisions; the same role repeated in several divisions still works;
-//! - an empty division id is rejected.
+//! - an empty division id is rejected;
+//! - the limits on actions per policy and grants per subject, at the cap and
+//!   one past it.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-use permgate::genesys::{Division, MAX_ROLES_PER_FILE, RoleFile, SubjectSpec};
+use permgate::genesys::{
+    Division, MAX_ACTIONS_PER_POLICY, MAX_GRANTS_PER_SUBJECT, MAX_ROLES_PER_FILE, RoleFile, SubjectSpec,
+};
 use permgate::{Catalog, JsonError, ParseError, Policy, perm};
 use serde_json::{Value, json};
 
@@ -564,4 +568,51 @@ fn an_empty_division_id_is_rejected() {
             "{id:?}"
         );
     }
+}
+
+// ---------------------------------------------------------------------------
+// Limits
+// ---------------------------------------------------------------------------
+
+fn policy_with_actions(count: usize) -> String {
+    let actions: Vec<String> = (0..count).map(|n| format!("a{n}")).collect();
+    json!({"name": "big", "permissionPolicies": [
+        {"domain": "routing", "entityName": "queue", "actionSet": actions}]})
+    .to_string()
+}
+
+#[test]
+fn actions_per_policy() {
+    assert_eq!(MAX_ACTIONS_PER_POLICY, 1_000);
+    let file = RoleFile::parse(&policy_with_actions(MAX_ACTIONS_PER_POLICY)).unwrap();
+    assert_eq!(file.roles[0].policies[0].actions.len(), MAX_ACTIONS_PER_POLICY);
+    let file = RoleFile::parse(&policy_with_actions(MAX_ACTIONS_PER_POLICY + 1)).unwrap();
+    assert!(file.roles.is_empty());
+    assert_eq!(
+        file.errors[0].error,
+        JsonError::TooMany {
+            path: "$.permissionPolicies[0].actionSet".into(),
+            max: MAX_ACTIONS_PER_POLICY
+        }
+    );
+}
+
+fn subject_with_grants(count: usize) -> String {
+    let grants: Vec<Value> = (0..count).map(|n| grant(&format!("d-{n}"), good_role("r"))).collect();
+    subject(grants)
+}
+
+#[test]
+fn grants_per_subject() {
+    assert_eq!(MAX_GRANTS_PER_SUBJECT, 10_000);
+    let spec = SubjectSpec::parse(&subject_with_grants(MAX_GRANTS_PER_SUBJECT)).unwrap();
+    assert_eq!(spec.grants.len(), MAX_GRANTS_PER_SUBJECT);
+    assert_eq!(spec.roles().count(), 1);
+    assert_eq!(
+        SubjectSpec::parse(&subject_with_grants(MAX_GRANTS_PER_SUBJECT + 1)),
+        Err(JsonError::TooMany {
+            path: "$.grants".into(),
+            max: MAX_GRANTS_PER_SUBJECT
+        })
+    );
 }

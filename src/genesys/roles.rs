@@ -14,6 +14,10 @@ pub const MAX_ROLES_PER_FILE: usize = 100_000;
 /// The most permission policies one role may hold.
 pub const MAX_POLICIES_PER_ROLE: usize = 10_000;
 
+/// The most actions one permission policy's `actionSet` may hold. Real
+/// entities have a few dozen actions.
+pub const MAX_ACTIONS_PER_POLICY: usize = 1_000;
+
 /// A role as the Genesys Cloud API returns it. Fields the API returns and
 /// permgate does not use are ignored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -270,6 +274,12 @@ impl PolicySpec {
         let actions = json::array(json::required(object, path, "actionSet")?, &actions_path)?;
         if actions.is_empty() {
             return Err(json::invalid(&actions_path, "empty action set"));
+        }
+        if actions.len() > MAX_ACTIONS_PER_POLICY {
+            return Err(JsonError::TooMany {
+                path: actions_path.to_string(),
+                max: MAX_ACTIONS_PER_POLICY,
+            });
         }
         let domain_path = path.field("domain");
         if domain == "*" {

@@ -9,6 +9,9 @@ use serde_json::Value;
 use super::RoleSpec;
 use crate::json::{self, JsonError, Path};
 
+/// The most grants one subject may hold.
+pub const MAX_GRANTS_PER_SUBJECT: usize = 10_000;
+
 /// Where a subject's grant applies.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -88,7 +91,14 @@ impl SubjectSpec {
         let root = Path::root();
         let object = json::object(&document, &root)?;
         let grants_path = root.field("grants");
-        let grants = json::array(json::required(object, &root, "grants")?, &grants_path)?
+        let grants = json::array(json::required(object, &root, "grants")?, &grants_path)?;
+        if grants.len() > MAX_GRANTS_PER_SUBJECT {
+            return Err(JsonError::TooMany {
+                path: grants_path.to_string(),
+                max: MAX_GRANTS_PER_SUBJECT,
+            });
+        }
+        let grants = grants
             .iter()
             .enumerate()
             .map(|(n, grant)| SubjectGrant::from_value(grant, &grants_path.index(n)))
