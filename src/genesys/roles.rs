@@ -113,7 +113,9 @@ impl RoleFile {
     ///
     /// Only for the document as a whole: too large, not JSON, or not a role,
     /// an array of roles or a listing. Problems inside a role are reported in
-    /// [`errors`](Self::errors).
+    /// [`errors`](Self::errors), among them a role nested deeper than the
+    /// JSON parser's limit (128 levels); a document that is one such role is
+    /// a syntax error.
     pub fn parse(text: &str) -> Result<Self, JsonError> {
         match json::parse_document(text) {
             Ok(document) => Self::from_document(document),
