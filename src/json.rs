@@ -3,6 +3,8 @@
 
 use core::fmt;
 
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use crate::Escaped;
@@ -109,17 +111,198 @@ impl JsonError {
 
 /// Parses `text` after checking its size.
 pub(crate) fn parse_document(text: &str) -> Result<Value, JsonError> {
+    check_size(text)?;
+    serde_json::from_str(text).map_err(|e| syntax(&e))
+}
+
+fn check_size(text: &str) -> Result<(), JsonError> {
     if text.len() > MAX_JSON_BYTES {
         return Err(JsonError::TooLarge {
             size: text.len(),
             max: MAX_JSON_BYTES,
         });
     }
-    serde_json::from_str(text).map_err(|e| JsonError::Syntax {
-        line: e.line(),
-        column: e.column(),
-        message: e.to_string().split(" at line").next().unwrap_or_default().to_owned(),
+    Ok(())
+}
+
+fn syntax(error: &serde_json::Error) -> JsonError {
+    JsonError::Syntax {
+        line: error.line(),
+        column: error.column(),
+        message: message(error),
+    }
+}
+
+/// What the parser said, without its position.
+fn message(error: &serde_json::Error) -> String {
+    error
+        .to_string()
+        .split(" at line")
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// serde_json's recursion limit: arrays and objects nested in one value it
+/// builds.
+const PARSER_DEPTH: usize = 128;
+
+/// What serde_json says when a value is nested deeper than [`PARSER_DEPTH`].
+const TOO_DEEP: &str = "recursion limit exceeded";
+
+/// Whether [`parse_document`] failed because a value is nested deeper than
+/// the parser's limit.
+pub(crate) fn is_too_deep(error: &JsonError) -> bool {
+    matches!(error, JsonError::Syntax { message, .. } if message == TOO_DEEP)
+}
+
+/// The top level of a document whose items are read one at a time. Items
+/// are kept as their text (serde_json skips a raw value without recursing),
+/// so an item nested deeper than the parser's limit fails alone.
+#[derive(Debug)]
+pub(crate) enum Outline<'a> {
+    /// An array: its items.
+    Array(Vec<&'a RawValue>),
+    /// An object holding the listing field: that field's value, outlined
+    /// (as a value without a listing field of its own).
+    Listing(Box<Outline<'a>>),
+    /// An object without the listing field.
+    Object,
+    /// Anything else: what it is, as [`JsonError::WrongType`] names it.
+    Other(&'static str),
+}
+
+impl Outline<'_> {
+    /// What the value is, as [`JsonError::WrongType`] names it.
+    pub(crate) fn kind(&self) -> &'static str {
+        match self {
+            Outline::Array(_) => "an array",
+            Outline::Listing(_) | Outline::Object => "an object",
+            Outline::Other(kind) => kind,
+        }
+    }
+}
+
+/// Reads the top level of `text` after checking its size: an array, an
+/// object with the field `listing` (whose value is outlined in turn), another
+/// object, or something else. Arrays keep at most `max_items + 1` items, so
+/// that a caller can report more than `max_items` without holding them all.
+pub(crate) fn outline<'a>(text: &'a str, listing: &'static str, max_items: usize) -> Result<Outline<'a>, JsonError> {
+    check_size(text)?;
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let seed = OutlineSeed {
+        listing: Some(listing),
+        max_items,
+    };
+    let outline = seed.deserialize(&mut deserializer).map_err(|e| syntax(&e))?;
+    deserializer.end().map_err(|e| syntax(&e))?;
+    Ok(outline)
+}
+
+/// Parses one item of an [`Outline`], at `path`, on its own.
+pub(crate) fn item(raw: &RawValue, path: &Path) -> Result<Value, JsonError> {
+    serde_json::from_str(raw.get()).map_err(|error| {
+        let message = message(&error);
+        if message == TOO_DEEP {
+            invalid(
+                path,
+                format!("nested deeper than the JSON parser's limit of {PARSER_DEPTH} levels"),
+            )
+        } else {
+            // The document is valid JSON, yet not a value serde_json holds,
+            // such as a number out of range.
+            invalid(path, format!("invalid JSON: {message}"))
+        }
     })
+}
+
+/// The string field `field` of the object `raw`, read without parsing the
+/// rest: for naming an item that did not parse.
+pub(crate) fn raw_string_field(raw: &RawValue, field: &str) -> Option<String> {
+    let object: std::collections::HashMap<String, &RawValue> = serde_json::from_str(raw.get()).ok()?;
+    serde_json::from_str(object.get(field)?.get()).ok()
+}
+
+struct OutlineSeed {
+    /// The listing field; `None` inside a listing.
+    listing: Option<&'static str>,
+    max_items: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for OutlineSeed {
+    type Value = Outline<'de>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for OutlineSeed {
+    type Value = Outline<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(Outline::Other("a boolean"))
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(Outline::Other("a number"))
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(Outline::Other("a number"))
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(Outline::Other("a number"))
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(Outline::Other("a string"))
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(Outline::Other("null"))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        raw_items(seq, self.max_items).map(Outline::Array)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut listing = None;
+        while let Some(key) = map.next_key::<String>()? {
+            if self.listing == Some(key.as_str()) {
+                let seed = OutlineSeed {
+                    listing: None,
+                    max_items: self.max_items,
+                };
+                listing = Some(map.next_value_seed(seed)?);
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(match listing {
+            Some(items) => Outline::Listing(Box::new(items)),
+            None => Outline::Object,
+        })
+    }
+}
+
+/// The items of an array as text; past `max_items + 1`, skipped.
+fn raw_items<'de, A: SeqAccess<'de>>(mut seq: A, max_items: usize) -> Result<Vec<&'de RawValue>, A::Error> {
+    let mut items = Vec::new();
+    while items.len() <= max_items {
+        match seq.next_element::<&'de RawValue>()? {
+            Some(item) => items.push(item),
+            None => return Ok(items),
+        }
+    }
+    while seq.next_element::<IgnoredAny>()?.is_some() {}
+    Ok(items)
 }
 
 /// A JSON path under construction: `$`, `$.entities[3].name`. Built on the
@@ -167,10 +350,15 @@ fn type_name(value: &Value) -> &'static str {
 }
 
 pub(crate) fn wrong_type(path: &Path, expected: &'static str, value: &Value) -> JsonError {
+    wrong_kind(path, expected, type_name(value))
+}
+
+/// [`wrong_type`] for a value known by its kind (`a number`).
+pub(crate) fn wrong_kind(path: &Path, expected: &'static str, found: &'static str) -> JsonError {
     JsonError::WrongType {
         path: path.to_string(),
         expected,
-        found: type_name(value),
+        found,
     }
 }
 

@@ -78,32 +78,62 @@ fn parse_key(input: &str) -> Result<Spelling<'_>, ParseError> {
     }
     let mut offset = 0;
     for (segment, name) in segments.into_iter().zip(SEGMENT_NAMES) {
-        if segment.is_empty() {
-            return Err(ParseError::EmptySegment {
-                input: excerpt(input),
-                segment: name,
-            });
-        }
-        if segment != "*" {
-            if let Some((at, ch)) = segment.char_indices().find(|&(_, c)| !c.is_ascii_alphanumeric()) {
-                return Err(if ch == '*' {
-                    ParseError::PartialWildcard {
-                        input: excerpt(input),
-                        segment: name,
-                    }
-                } else {
-                    ParseError::InvalidChar {
-                        input: excerpt(input),
-                        ch,
-                        offset: offset + at,
-                    }
-                });
-            }
+        if let Err(problem) = segment_problem(segment) {
+            return Err(problem.error(input, name, offset));
         }
         offset += segment.len() + 1;
     }
     let [domain, entity, action] = segments;
     Ok(Spelling::Key { domain, entity, action })
+}
+
+/// What is wrong with one segment of a `domain:entity:action` key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SegmentProblem {
+    Empty,
+    PartialWildcard,
+    InvalidChar { ch: char, at: usize },
+}
+
+impl SegmentProblem {
+    /// The error for this problem in the segment `name` of `input`, the
+    /// segment starting at byte `offset` of `input`.
+    fn error(self, input: &str, name: &'static str, offset: usize) -> ParseError {
+        let input = excerpt(input);
+        match self {
+            SegmentProblem::Empty => ParseError::EmptySegment { input, segment: name },
+            SegmentProblem::PartialWildcard => ParseError::PartialWildcard { input, segment: name },
+            SegmentProblem::InvalidChar { ch, at } => ParseError::InvalidChar {
+                input,
+                ch,
+                offset: offset + at,
+            },
+        }
+    }
+}
+
+/// The one rule for a key segment: non-empty, and ASCII alphanumeric or
+/// exactly `*` (a `*` inside a segment is a partial wildcard).
+fn segment_problem(segment: &str) -> Result<(), SegmentProblem> {
+    if segment.is_empty() {
+        return Err(SegmentProblem::Empty);
+    }
+    if segment == "*" {
+        return Ok(());
+    }
+    match segment.char_indices().find(|&(_, c)| !c.is_ascii_alphanumeric()) {
+        None => Ok(()),
+        Some((_, '*')) => Err(SegmentProblem::PartialWildcard),
+        Some((at, ch)) => Err(SegmentProblem::InvalidChar { ch, at }),
+    }
+}
+
+/// Checks one segment on its own, as a role's `domain` or `entityName`
+/// field: the error quotes `segment` and offsets are within it. `name` is
+/// `domain`, `entity` or `action`. Whether `*` is allowed where the segment
+/// is used (never as a domain) is the caller's rule.
+pub(crate) fn check_segment(segment: &str, name: &'static str) -> Result<(), ParseError> {
+    segment_problem(segment).map_err(|problem| problem.error(segment, name, 0))
 }
 
 fn parse_label(input: &str) -> Result<Spelling<'_>, ParseError> {
@@ -210,8 +240,9 @@ pub enum ParseError {
         /// How many segments it has.
         found: usize,
     },
-    /// A segment is empty.
-    #[error("empty {segment} in `{}`", Escaped(input))]
+    /// A segment is empty. (`input` is empty when the segment was checked on
+    /// its own, as a role's `domain` field.)
+    #[error("empty {segment}{}", if input.is_empty() { String::new() } else { format!(" in `{}`", Escaped(input)) })]
     EmptySegment {
         /// The input.
         input: String,
@@ -362,6 +393,59 @@ mod tests {
             Err(ParseError::TooLong { length: 257, max: 256 })
         ));
         assert!(parse(&"a".repeat(MAX_PERMISSION_LEN)).is_ok());
+    }
+
+    #[test]
+    fn a_segment_alone_follows_the_key_rule_and_quotes_itself() {
+        assert_eq!(check_segment("routing", "domain"), Ok(()));
+        assert_eq!(check_segment("*", "entity"), Ok(()));
+        assert_eq!(
+            check_segment("", "domain"),
+            Err(ParseError::EmptySegment {
+                input: String::new(),
+                segment: "domain"
+            })
+        );
+        assert_eq!(
+            check_segment("", "domain").map_err(|e| e.to_string()),
+            Err("empty domain".to_owned())
+        );
+        assert_eq!(
+            check_segment("rout ing", "domain").map_err(|e| e.to_string()),
+            Err("invalid character ' ' at byte 4 of `rout ing`".to_owned())
+        );
+        assert_eq!(
+            check_segment("quıue", "entity"),
+            Err(ParseError::InvalidChar {
+                input: "quıue".into(),
+                ch: 'ı',
+                offset: 2
+            })
+        );
+        assert_eq!(
+            check_segment("a:b", "entity"),
+            Err(ParseError::InvalidChar {
+                input: "a:b".into(),
+                ch: ':',
+                offset: 1
+            })
+        );
+        assert_eq!(
+            check_segment("que*", "entity"),
+            Err(ParseError::PartialWildcard {
+                input: "que*".into(),
+                segment: "entity"
+            })
+        );
+        // The same rule inside a key, offsets counted from the key's start.
+        assert!(matches!(
+            parse("routing:quıue:view"),
+            Err(ParseError::InvalidChar {
+                ch: 'ı',
+                offset: 10,
+                ..
+            })
+        ));
     }
 
     #[test]

@@ -586,7 +586,7 @@ fn malformed_actions_are_permission_errors_at_the_action() {
             }
         )
     );
-    // A malformed entity is caught too (reported at the first action).
+    // A malformed entity is caught too (reported at `entityName`).
     let error = sandwiched_bad(with_policy(
         json!({"domain": "routing", "entityName": "que ue", "actionSet": ["view"]}),
     ));

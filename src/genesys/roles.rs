@@ -6,14 +6,18 @@ use serde_json::Value;
 
 use crate::Escaped;
 use crate::condition::Condition;
-use crate::json::{self, JsonError, Path};
-use crate::parse::{ParseError, Spelling, parse};
+use crate::json::{self, JsonError, Outline, Path};
+use crate::parse::{ParseError, Spelling, check_segment, parse};
 
 /// The most roles one document may hold.
 pub const MAX_ROLES_PER_FILE: usize = 100_000;
 
 /// The most permission policies one role may hold.
 pub const MAX_POLICIES_PER_ROLE: usize = 10_000;
+
+/// The most actions one permission policy's `actionSet` may hold. Real
+/// entities have a few dozen actions.
+pub const MAX_ACTIONS_PER_POLICY: usize = 1_000;
 
 /// A role as the Genesys Cloud API returns it. Fields the API returns and
 /// permgate does not use are ignored.
@@ -110,41 +114,89 @@ impl RoleFile {
     ///
     /// Only for the document as a whole: too large, not JSON, or not a role,
     /// an array of roles or a listing. Problems inside a role are reported in
-    /// [`errors`](Self::errors).
+    /// [`errors`](Self::errors), among them a role nested deeper than the
+    /// JSON parser's limit (128 levels); a document that is one such role is
+    /// a syntax error.
     pub fn parse(text: &str) -> Result<Self, JsonError> {
-        let document = json::parse_document(text)?;
+        match json::parse_document(text) {
+            Ok(document) => Self::from_document(document),
+            // A value nested deeper than the parser's limit: read each role on
+            // its own, so that only the roles it is in fail.
+            Err(error) if json::is_too_deep(&error) => Self::from_outline(text, error),
+            Err(error) => Err(error),
+        }
+    }
+
+    /// The roles of a parsed document.
+    fn from_document(document: Value) -> Result<Self, JsonError> {
         let root = Path::root();
-        let (items, items_path): (&[Value], Path) = match &document {
-            Value::Array(items) => (items, root),
-            Value::Object(object) if object.contains_key("entities") => {
-                let path = root.field("entities");
-                (json::array(json::required(object, &root, "entities")?, &path)?, path)
-            }
-            Value::Object(_) => (core::slice::from_ref(&document), root),
-            other => {
-                return Err(json::wrong_type(
-                    &root,
-                    "a role, an array of roles, or a listing",
-                    other,
-                ));
+        let listing = root.field("entities");
+        match document {
+            Value::Array(items) => Self::from_roles(items.into_iter().map(Ok), Some(&root)),
+            Value::Object(mut object) => match object.remove("entities") {
+                Some(Value::Array(items)) => Self::from_roles(items.into_iter().map(Ok), Some(&listing)),
+                Some(other) => Err(json::wrong_type(&listing, "an array", &other)),
+                None => Self::from_roles(core::iter::once(Ok(Value::Object(object))), None),
+            },
+            other => Err(json::wrong_type(
+                &root,
+                "a role, an array of roles, or a listing",
+                &other,
+            )),
+        }
+    }
+
+    /// The roles of a document too deep to parse whole (`error`), each role
+    /// parsed from its own text. A document that is one role is all or
+    /// nothing: `error`.
+    fn from_outline(text: &str, error: JsonError) -> Result<Self, JsonError> {
+        let root = Path::root();
+        let listing = root.field("entities");
+        let (items, items_path) = match json::outline(text, "entities", MAX_ROLES_PER_FILE)? {
+            Outline::Array(items) => (items, &root),
+            Outline::Listing(items) => match *items {
+                Outline::Array(items) => (items, &listing),
+                other => return Err(json::wrong_kind(&listing, "an array", other.kind())),
+            },
+            Outline::Object => return Err(error),
+            Outline::Other(kind) => {
+                return Err(json::wrong_kind(&root, "a role, an array of roles, or a listing", kind));
             }
         };
-        if items.len() > MAX_ROLES_PER_FILE {
+        let roles = items.iter().enumerate().map(|(position, raw)| {
+            json::item(raw, &items_path.index(position)).map_err(|error| (json::raw_string_field(raw, "name"), error))
+        });
+        Self::from_roles(roles, Some(items_path))
+    }
+
+    /// The file of `roles` (each parsed, or its name and why not) at
+    /// `items_path[n]`, or at `$` for a document that is one role.
+    fn from_roles(
+        roles: impl ExactSizeIterator<Item = Result<Value, (Option<String>, JsonError)>>,
+        items_path: Option<&Path>,
+    ) -> Result<Self, JsonError> {
+        if let Some(items_path) = items_path.filter(|_| roles.len() > MAX_ROLES_PER_FILE) {
             return Err(JsonError::TooMany {
                 path: items_path.to_string(),
                 max: MAX_ROLES_PER_FILE,
             });
         }
-        let single = matches!(document, Value::Object(ref o) if !o.contains_key("entities"));
         let mut file = RoleFile {
             roles: Vec::new(),
             errors: Vec::new(),
         };
         let mut seen: HashMap<String, usize> = HashMap::new();
-        for (position, item) in items.iter().enumerate() {
-            let path = if single { items_path } else { items_path.index(position) };
+        for (position, item) in roles.enumerate() {
+            let item = match item {
+                Ok(item) => item,
+                Err((name, error)) => {
+                    file.errors.push(RoleFileError { position, name, error });
+                    continue;
+                }
+            };
+            let path = items_path.map_or(Path::root(), |items| items.index(position));
             let name = item.get("name").and_then(Value::as_str).map(str::to_owned);
-            let role = RoleSpec::from_value(item, &path).and_then(|role| match seen.get(&role.name) {
+            let role = RoleSpec::from_value(&item, &path).and_then(|role| match seen.get(&role.name) {
                 Some(first) => Err(json::invalid(
                     &path.field("name"),
                     format!("duplicate role name; first at position {first}"),
@@ -226,14 +278,31 @@ impl PolicySpec {
         if actions.is_empty() {
             return Err(json::invalid(&actions_path, "empty action set"));
         }
+        if actions.len() > MAX_ACTIONS_PER_POLICY {
+            return Err(JsonError::TooMany {
+                path: actions_path.to_string(),
+                max: MAX_ACTIONS_PER_POLICY,
+            });
+        }
+        let domain_path = path.field("domain");
         if domain == "*" {
             let first = actions.first().and_then(Value::as_str).unwrap_or("*");
             let input = format!("{domain}:{entity}:{first}");
             let source = ParseError::DomainWildcard { input };
             return Err(JsonError::Permission {
-                path: path.field("domain").to_string(),
+                path: domain_path.to_string(),
                 source,
             });
+        }
+        // A bad domain or entity is reported at its own field, quoting it.
+        for (value, segment, field_path) in [
+            (domain, "domain", domain_path),
+            (entity, "entity", path.field("entityName")),
+        ] {
+            check_segment(value, segment).map_err(|source| JsonError::Permission {
+                path: field_path.to_string(),
+                source,
+            })?;
         }
         let actions = actions
             .iter()

@@ -1,10 +1,16 @@
 //! Subjects as `GET /api/v2/authorization/subjects/{id}` returns them: the
 //! roles a user holds, each in a division or in all divisions.
 
+use std::collections::HashSet;
+use std::collections::hash_map::{Entry, HashMap};
+
 use serde_json::Value;
 
 use super::RoleSpec;
 use crate::json::{self, JsonError, Path};
+
+/// The most grants one subject may hold.
+pub const MAX_GRANTS_PER_SUBJECT: usize = 10_000;
 
 /// Where a subject's grant applies.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -85,11 +91,19 @@ impl SubjectSpec {
         let root = Path::root();
         let object = json::object(&document, &root)?;
         let grants_path = root.field("grants");
-        let grants = json::array(json::required(object, &root, "grants")?, &grants_path)?
+        let grants = json::array(json::required(object, &root, "grants")?, &grants_path)?;
+        if grants.len() > MAX_GRANTS_PER_SUBJECT {
+            return Err(JsonError::TooMany {
+                path: grants_path.to_string(),
+                max: MAX_GRANTS_PER_SUBJECT,
+            });
+        }
+        let grants = grants
             .iter()
             .enumerate()
             .map(|(n, grant)| SubjectGrant::from_value(grant, &grants_path.index(n)))
             .collect::<Result<Vec<_>, _>>()?;
+        check_roles(&grants, &grants_path)?;
         Ok(SubjectSpec {
             id: json::optional_string(object, &root, "id")?.map(str::to_owned),
             name: json::optional_string(object, &root, "name")?.map(str::to_owned),
@@ -98,19 +112,69 @@ impl SubjectSpec {
     }
 
     /// The subject's roles, each once (by name), in document order.
+    ///
+    /// In a parsed subject a name stands for one role: [`parse`](Self::parse)
+    /// rejects a name used by two different roles.
     pub fn roles(&self) -> impl Iterator<Item = &RoleSpec> {
+        let mut seen = HashSet::with_capacity(self.grants.len());
         self.grants
             .iter()
-            .enumerate()
-            .filter(|(n, grant)| {
-                !self
-                    .grants
-                    .iter()
-                    .take(*n)
-                    .any(|earlier| earlier.role.name == grant.role.name)
-            })
-            .map(|(_, grant)| &grant.role)
+            .map(|grant| &grant.role)
+            .filter(move |role| seen.insert(role.name.as_str()))
     }
+}
+
+/// One role for each id (where the role has one) and for each name.
+///
+/// A role is identified by its `id`, or by its name where it has none; the
+/// same role may be granted in several divisions, repeated identically. A
+/// [`Policy`](crate::Policy) keys roles by name, so a name that two
+/// different roles use (different ids or different bodies) would merge their
+/// grants across divisions: rejected, at the second occurrence.
+fn check_roles(grants: &[SubjectGrant], path: &Path) -> Result<(), JsonError> {
+    let mut by_id: HashMap<&str, (usize, &RoleSpec)> = HashMap::new();
+    let mut by_name: HashMap<&str, (usize, &RoleSpec)> = HashMap::with_capacity(grants.len());
+    for (n, grant) in grants.iter().enumerate() {
+        let role = &grant.role;
+        let grant_path = path.index(n);
+        let role_path = grant_path.field("role");
+        let first_path = |first: usize| path.index(first).field("role").to_string();
+        if let Some(id) = role.id.as_deref() {
+            match by_id.entry(id) {
+                Entry::Occupied(entry) => {
+                    let &(first, body) = entry.get();
+                    if body != role {
+                        return Err(json::invalid(
+                            &role_path,
+                            format!("role id `{id}` has a different body than at `{}`", first_path(first)),
+                        ));
+                    }
+                }
+                Entry::Vacant(entry) => {
+                    entry.insert((n, role));
+                }
+            }
+        }
+        match by_name.entry(role.name.as_str()) {
+            Entry::Occupied(entry) => {
+                let &(first, other) = entry.get();
+                if other != role {
+                    return Err(json::invalid(
+                        &role_path,
+                        format!(
+                            "role name `{}` is used by a different role at `{}`; a policy knows roles by name",
+                            role.name,
+                            first_path(first)
+                        ),
+                    ));
+                }
+            }
+            Entry::Vacant(entry) => {
+                entry.insert((n, role));
+            }
+        }
+    }
+    Ok(())
 }
 
 impl SubjectGrant {
@@ -119,10 +183,11 @@ impl SubjectGrant {
         let role = RoleSpec::from_value(json::required(object, path, "role")?, &path.field("role"))?;
         let division_path = path.field("division");
         let division = json::object(json::required(object, path, "division")?, &division_path)?;
-        let id = json::string(
-            json::required(division, &division_path, "id")?,
-            &division_path.field("id"),
-        )?;
+        let id_path = division_path.field("id");
+        let id = json::string(json::required(division, &division_path, "id")?, &id_path)?;
+        if id.trim().is_empty() {
+            return Err(json::invalid(&id_path, "empty division id"));
+        }
         Ok(SubjectGrant {
             role,
             division: Division::new(id),
