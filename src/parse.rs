@@ -118,7 +118,7 @@ fn segment_problem(segment: &str) -> Result<(), SegmentProblem> {
     if segment.is_empty() {
         return Err(SegmentProblem::Empty);
     }
-    if segment == "*" {
+    if segment == "*" || segment.bytes().all(|b| b.is_ascii_alphanumeric()) {
         return Ok(());
     }
     match segment.char_indices().find(|&(_, c)| !c.is_ascii_alphanumeric()) {

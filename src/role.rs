@@ -148,20 +148,19 @@ impl<T: CaselessParts> CaselessList<T> {
         parts.iter().zip(item.parts()).all(|(a, b)| a.eq_ignore_ascii_case(b))
     }
 
-    /// Adds the item `make` builds, unless one with these parts is held.
-    pub(crate) fn insert_with(&mut self, parts: [&str; 3], make: impl FnOnce() -> T) {
+    /// Adds `item` unless an equal one is held; the added item, or `None`.
+    pub(crate) fn insert(&mut self, item: T) -> Option<&T> {
         let (state, items) = (&self.state, &self.items);
-        let hash = hash_parts(state, parts);
-        let held = |&i: &u32| items.get(i as usize).is_some_and(|held| Self::same(parts, held));
-        let Ok(position) = u32::try_from(items.len()) else {
-            return;
-        };
+        let hash = hash_parts(state, item.parts());
+        let held = |&i: &u32| items.get(i as usize).is_some_and(|held| Self::same(item.parts(), held));
+        let position = u32::try_from(items.len()).ok()?;
         if self.index.find(hash, held).is_some() {
-            return;
+            return None;
         }
         let rehash = |&i: &u32| items.get(i as usize).map_or(0, |held| hash_parts(state, held.parts()));
         self.index.insert_unique(hash, position, rehash);
-        self.items.push(make());
+        self.items.push(item);
+        self.items.last()
     }
 
     /// Whether an item with these parts is held.
@@ -201,21 +200,20 @@ impl GrantSet {
                     input: crate::parse::excerpt(grant),
                     found: key.split(':').count(),
                 })?;
-                if self.patterns.contains(pattern.parts()) {
+                let Some(pattern) = self.patterns.insert(pattern) else {
                     return Ok(());
-                }
-                let domain = catalog.domain_indexes(&pattern.domain);
-                let covered = domain
+                };
+                let covered = catalog
+                    .domain_indexes(&pattern.domain)
                     .iter()
                     .filter_map(|&i| catalog.get(i))
                     .filter(|p| pattern.covers_permission(*p));
                 for permission in covered {
-                    self.set(permission.index());
+                    set_bit(&mut self.words, permission.index());
                 }
-                self.patterns.insert_with(pattern.parts(), || pattern.clone());
             }
             Resolved::Unknown => {
-                self.unknown.insert_with([grant, "", ""], || grant.into());
+                self.unknown.insert(grant.into());
             }
         }
         Ok(())
@@ -236,9 +234,7 @@ impl GrantSet {
     }
 
     fn set(&mut self, index: u16) {
-        if let Some(word) = self.words.get_mut(usize::from(index) / 64) {
-            *word |= 1 << (index % 64);
-        }
+        set_bit(&mut self.words, index);
     }
 
     pub(crate) fn has(&self, index: u16) -> bool {
@@ -258,6 +254,13 @@ impl GrantSet {
             _ => false,
         };
         covered || self.unknown.contains([key, "", ""])
+    }
+}
+
+/// Sets bit `index` of the bitset `words` (nothing past its end).
+fn set_bit(words: &mut [u64], index: u16) {
+    if let Some(word) = words.get_mut(usize::from(index) / 64) {
+        *word |= 1 << (index % 64);
     }
 }
 
