@@ -553,14 +553,7 @@ fn lbp_agent_survives_export_and_import_in_both_forms() {
 
 /// An organization's catalog listing the actions of `attributes:attribute`
 /// and `integration:amiPremiumApps`.
-const AMI_ENTITY_ACTIONS: &str = r#"{"entities": [
-  {"domain": "attributes", "permissionMap": {"attribute": [
-    {"domain": "attributes", "entityType": "attribute", "action": "add"},
-    {"domain": "attributes", "entityType": "attribute", "action": "delete"},
-    {"domain": "attributes", "entityType": "attribute", "action": "edit"},
-    {"domain": "attributes", "entityType": "attribute", "action": "view"}]}},
-  {"domain": "integration", "permissionMap": {"amiPremiumApps": [
-    {"domain": "integration", "entityType": "amiPremiumApps", "action": "view"}]}}]}"#;
+const AMI_ENTITY_ACTIONS: &str = include_str!("fixtures/ami-entity-actions.json");
 
 #[test]
 fn every_builtin_gate_survives_export_and_import_in_both_forms() {

@@ -12,15 +12,8 @@ use permgate::genesys::{ExportError, Form, RoleFile, export_gate, export_role};
 use permgate::{Catalog, Decision, ParseError, Policy, PolicyHandle, RoleId, Subject, genesys::Division, perm};
 
 /// An organization's catalog listing the actions of the two AMI entities that the builtin
-/// catalog knows only as whole-entity rows.
-const AMI_ENTITY_ACTIONS: &str = r#"{"entities": [
-  {"domain": "attributes", "permissionMap": {"attribute": [
-    {"domain": "attributes", "entityType": "attribute", "action": "add"},
-    {"domain": "attributes", "entityType": "attribute", "action": "delete"},
-    {"domain": "attributes", "entityType": "attribute", "action": "edit"},
-    {"domain": "attributes", "entityType": "attribute", "action": "view"}]}},
-  {"domain": "integration", "permissionMap": {"amiPremiumApps": [
-    {"domain": "integration", "entityType": "amiPremiumApps", "action": "view"}]}}]}"#;
+/// catalog knows only as whole-entity rows (`attributes:attribute`, `integration:amiPremiumApps`).
+const AMI_ENTITY_ACTIONS: &str = include_str!("fixtures/ami-entity-actions.json");
 
 fn ami_catalog() -> Catalog {
     Catalog::builtin().with_org_catalog(AMI_ENTITY_ACTIONS).unwrap()

@@ -276,71 +276,18 @@ fn clean_messages_are_unchanged() {
     );
 }
 
+#[cfg(feature = "cli")]
+mod support;
+
 /// The CLI, run as a process.
 #[cfg(feature = "cli")]
 mod cli {
-    use std::path::PathBuf;
-    use std::process::Command;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
     use permgate::Catalog;
     use serde_json::{Value, json};
 
+    use crate::support::{TempDir, assert_exit, permgate};
+
     use super::{FORGED, FORGED_ESCAPED, assert_inert, conditional_role};
-
-    /// A directory under the system temp dir, removed when dropped.
-    struct TempDir(PathBuf);
-
-    impl TempDir {
-        fn new() -> Self {
-            static NEXT: AtomicUsize = AtomicUsize::new(0);
-            let n = NEXT.fetch_add(1, Ordering::Relaxed);
-            let dir = std::env::temp_dir().join(format!("permgate-review-output-{}-{n}", std::process::id()));
-            std::fs::create_dir_all(&dir).unwrap();
-            Self(dir)
-        }
-
-        fn file(&self, name: &str, text: &str) -> String {
-            let path = self.0.join(name);
-            std::fs::write(&path, text).unwrap();
-            path.to_str().unwrap().to_owned()
-        }
-    }
-
-    impl Drop for TempDir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
-
-    struct Run {
-        code: i32,
-        stdout: String,
-        stderr: String,
-    }
-
-    fn permgate(args: &[&str]) -> Run {
-        let output = Command::new(env!("CARGO_BIN_EXE_permgate"))
-            .args(args)
-            .output()
-            .unwrap();
-        let run = Run {
-            code: output.status.code().expect("exited"),
-            stdout: String::from_utf8(output.stdout).unwrap(),
-            stderr: String::from_utf8(output.stderr).unwrap(),
-        };
-        assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
-        run
-    }
-
-    #[track_caller]
-    fn assert_exit(run: &Run, code: i32) {
-        assert_eq!(
-            run.code, code,
-            "exit code\n--- stdout\n{}\n--- stderr\n{}",
-            run.stdout, run.stderr
-        );
-    }
 
     /// Role JSON granting every permission AmiStandardUser requires but the first three.
     fn ami_minus_three(name: &str) -> String {
