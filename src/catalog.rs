@@ -476,10 +476,6 @@ impl Catalog {
             .map(|(row, actions)| (*row, actions.as_slice()))
     }
 
-    /// The number of builtin permissions, which take indexes `0..builtin_len()`.
-    pub(crate) fn builtin_len(&self) -> usize {
-        self.inner.builtin.len()
-    }
 
     pub(crate) fn info(&self, index: u16) -> Option<&PermissionInfo> {
         self.inner.info(index)
