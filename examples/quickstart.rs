@@ -63,12 +63,12 @@ fn main() -> Result<(), BuildError> {
         (designer, "journey:segment:delete"),
         (ami_user, "conversation:email:park"),
     ] {
-        match policy.allows_str(role, question) {
+        match policy.allows(role, question) {
             Ok(allowed) => show(&policy, role, question, allowed),
             Err(error) => println!("  {question}: error: {error}"),
         }
     }
-    if let Err(error) = policy.allows_str(pe_agent, "routing:queue:*") {
+    if let Err(error) = policy.allows(pe_agent, "routing:queue:*") {
         println!("  routing:queue:*: error: {error}");
     }
 

@@ -1,7 +1,7 @@
 //! A real web service (axum) whose handlers cannot run without a permgate proof.
 //!
 //! Each handler takes an `Authorized<G>` extractor that wraps a
-//! `Granted<'static, G>`. The extractor reads the caller's role, checks gate `G`
+//! `Granted<G>`. The extractor reads the caller's role, checks gate `G`
 //! and only then lets the handler run. When the check fails, the caller gets
 //! `403 Forbidden` and the body lists every missing permission by API key and
 //! admin label.
@@ -54,7 +54,7 @@ fn policy() -> Result<Policy, Box<dyn Error>> {
 }
 
 /// Proof, made before the handler runs, that the caller's role satisfies gate `G`.
-struct Authorized<G: Gate>(Granted<'static, G>);
+struct Authorized<G: Gate>(Granted<G>);
 
 impl<G: Gate> Authorized<G> {
     fn role_name(&self) -> &'static str {
@@ -114,7 +114,7 @@ fn app(policy: &'static Policy) -> Router {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn Error>> {
-    // Leaked once: the policy lives as long as the process, so proofs are `Granted<'static, _>`.
+    // Leaked once: the policy lives as long as the process, so proofs are `Granted<_>`.
     let policy: &'static Policy = Box::leak(Box::new(policy()?));
     let port: u16 = std::env::var("PORT")
         .ok()

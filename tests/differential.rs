@@ -962,9 +962,9 @@ proptest! {
             }
             for question in &questions {
                 let expected = model.question(question);
-                let allows = policy.allows_str(id, question).map_err(|e| refusal(&e));
+                let allows = policy.allows(id, question).map_err(|e| refusal(&e));
                 prop_assert_eq!(&allows, &expected.clone().map(|q| role.allows(&q)), "allows_str `{}`, role {}; {}", question, r, context());
-                let decision = policy.decide_str(id, question);
+                let decision = policy.decide(id, question);
                 let decision = decision.as_ref().map(observe_decision).map_err(refusal);
                 prop_assert_eq!(decision, expected.map(|q| role.decide(&q)), "decide_str `{}`, role {}; {}", question, r, context());
             }

@@ -173,7 +173,7 @@ fn fields_permgate_does_not_use_are_tolerated() {
     let agent = policy.role("agent").unwrap();
     assert_eq!(keys(&policy, agent), ["routing:queue:join", "routing:queue:view"]);
     assert_eq!(
-        policy.allows_str(agent, "a:b:c"),
+        policy.allows(agent, "a:b:c"),
         Ok(false),
         "unusedPermissions grant nothing"
     );
@@ -210,8 +210,8 @@ fn legacy_permissions_are_kept_and_reported_never_granted() {
     );
     assert!(!policy.allows(old, perm::routing::QUEUE_VIEW));
     assert!(!policy.allows(old, perm::journey::ACTIONMAP_VIEW));
-    assert_eq!(policy.allows_str(old, "routing:queue:view"), Ok(false));
-    assert_eq!(policy.allows_str(old, "admin"), Ok(false));
+    assert_eq!(policy.allows(old, "routing:queue:view"), Ok(false));
+    assert_eq!(policy.allows(old, "admin"), Ok(false));
     assert_eq!(policy.decide(old, perm::routing::QUEUE_VIEW), Decision::Denied);
     assert_eq!(keys(&policy, old), ["routing:queue:join"]);
     assert_eq!(
@@ -247,7 +247,7 @@ fn conditional_grants_answer_allowed_if_never_allowed() {
     let role = policy.role("supervisor").unwrap();
     let edit = perm::routing::QUEUE_EDIT;
     assert!(!policy.allows(role, edit));
-    assert_eq!(policy.allows_str(role, "routing:queue:edit"), Ok(false));
+    assert_eq!(policy.allows(role, "routing:queue:edit"), Ok(false));
     assert!(!keys(&policy, role).contains(&"routing:queue:edit"));
 
     let Decision::AllowedIf(conditions) = policy.decide(role, edit) else {
@@ -258,17 +258,17 @@ fn conditional_grants_answer_allowed_if_never_allowed() {
     assert_eq!(conditions[0].to_json(), queue_term(&["q-1", "q-2"]));
     for spelling in ["routing:queue:edit", "ROUTING:QUEUE:EDIT", "Routing > Queue > Edit"] {
         assert_eq!(
-            policy.decide_str(role, spelling),
+            policy.decide(role, spelling),
             Ok(Decision::AllowedIf(conditions.clone())),
             "{spelling}"
         );
     }
     assert_eq!(policy.decide(role, perm::routing::QUEUE_VIEW), Decision::Allowed);
-    assert_eq!(policy.decide_str(role, "routing:queue:view"), Ok(Decision::Allowed));
+    assert_eq!(policy.decide(role, "routing:queue:view"), Ok(Decision::Allowed));
     assert_eq!(policy.decide(role, perm::routing::QUEUE_SEARCH), Decision::Denied);
-    assert_eq!(policy.decide_str(role, "routing:queue:search"), Ok(Decision::Denied));
+    assert_eq!(policy.decide(role, "routing:queue:search"), Ok(Decision::Denied));
     assert!(
-        policy.decide_str(role, "routing:queue:*").is_err(),
+        policy.decide(role, "routing:queue:*").is_err(),
         "a question is never a wildcard"
     );
 
@@ -282,10 +282,10 @@ fn conditional_grants_answer_allowed_if_never_allowed() {
     );
     assert!(!policy.allows(role, perm::journey::SEGMENT_EDIT));
     assert!(matches!(
-        policy.decide_str(role, "journey:segment:newAction"),
+        policy.decide(role, "journey:segment:newAction"),
         Ok(Decision::AllowedIf(c)) if c.len() == 1
     ));
-    assert_eq!(policy.allows_str(role, "journey:segment:newAction"), Ok(false));
+    assert_eq!(policy.allows(role, "journey:segment:newAction"), Ok(false));
 
     // What the audit sees: each conditional grant, the permissions it covers.
     let grants: Vec<(Vec<&str>, String)> = policy
@@ -326,7 +326,7 @@ fn an_unconditional_grant_of_the_same_permission_wins() {
     let r = policy.role("r").unwrap();
     assert!(policy.allows(r, perm::routing::QUEUE_EDIT));
     assert_eq!(policy.decide(r, perm::routing::QUEUE_EDIT), Decision::Allowed);
-    assert_eq!(policy.decide_str(r, "Routing > Queue > Edit"), Ok(Decision::Allowed));
+    assert_eq!(policy.decide(r, "Routing > Queue > Edit"), Ok(Decision::Allowed));
     assert_eq!(
         policy.conditional_grants(r).count(),
         2,
@@ -389,7 +389,7 @@ fn conditions_legacy_and_unknown_grants_survive_export_and_import() {
             );
         }
         assert_eq!(
-            imported.allows_str(back, "journey:newThing:view"),
+            imported.allows(back, "journey:newThing:view"),
             Ok(form == Form::Wildcard)
         );
     }

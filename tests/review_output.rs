@@ -203,7 +203,7 @@ fn parse_errors_escape_the_input() {
         ),
     ];
     for (input, message) in cases {
-        let error = policy.allows_str(role, input).unwrap_err();
+        let error = policy.allows(role, input).unwrap_err();
         assert_eq!(error.to_string(), message, "{input:?}");
     }
 }

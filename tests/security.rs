@@ -116,9 +116,9 @@ fn assert_denied_everything(policy: &Policy, role: RoleId, extra: &[&str], what:
         if !p.is_wildcard() {
             let names = [Some(p.key()), p.label()];
             for name in names.into_iter().flatten() {
-                assert_eq!(policy.allows_str(role, name), Ok(false), "{what}: allows_str `{name}`");
+                assert_eq!(policy.allows(role, name), Ok(false), "{what}: allows_str `{name}`");
                 assert_eq!(
-                    policy.decide_str(role, name),
+                    policy.decide(role, name),
                     Ok(Decision::Denied),
                     "{what}: decide_str `{name}`"
                 );
@@ -133,9 +133,9 @@ fn assert_denied_everything(policy: &Policy, role: RoleId, extra: &[&str], what:
         }
     }
     for name in extra {
-        assert_eq!(policy.allows_str(role, name), Ok(false), "{what}: allows_str `{name}`");
+        assert_eq!(policy.allows(role, name), Ok(false), "{what}: allows_str `{name}`");
         assert_eq!(
-            policy.decide_str(role, name),
+            policy.decide(role, name),
             Ok(Decision::Denied),
             "{what}: decide_str `{name}`"
         );
@@ -255,7 +255,7 @@ fn conditional_and_legacy_grants_never_allow_or_satisfy_a_gate() {
             );
         }
         if !p.is_wildcard() {
-            assert_eq!(policy.allows_str(conditional, p.key()), Ok(false), "`{p}`");
+            assert_eq!(policy.allows(conditional, p.key()), Ok(false), "`{p}`");
         }
     }
     for gate in gates() {
@@ -305,10 +305,10 @@ fn a_role_id_of_another_policy_is_denied_by_every_api() {
     let same_roles = build(&["all", "all again"]);
     let fewer_roles = build(&[]);
     let handle = PolicyHandle::new(build(&["all", "all again"]));
-    let before_reload = handle.load_full();
+    let before_reload = handle.load();
     let reloaded_id = before_reload.role("all").unwrap();
     handle.store(build(&["all", "all again"]));
-    let after_reload = handle.load_full();
+    let after_reload = handle.load();
     let unknown = ["ui:unknown:view", "UNKNOWN_FLAT", "journey:newthing:view"];
     for (other, name) in [(&same_roles, "same roles"), (&fewer_roles, "fewer roles")] {
         for (n, &role) in foreign.iter().enumerate() {
@@ -398,7 +398,7 @@ fn a_permission_of_another_catalog_is_denied_unless_builtin() {
             }
         }
         // The string API answers from the policy's own catalog and grants.
-        assert_eq!(policy.allows_str(role, "alpha:item:view"), Ok(true), "{name}");
+        assert_eq!(policy.allows(role, "alpha:item:view"), Ok(true), "{name}");
     }
     // A clone is the same catalog.
     let policy = policy_with(&a_clone, &[("viewer", vec!["alpha:item:view".into()])]);
@@ -472,9 +472,9 @@ fn unknown_permissions_without_a_covering_grant_are_denied_everywhere() {
     ];
     let subject = Subject::new([(near, Division::new("*")), (conditional, Division::new("*"))]);
     for key in near_misses {
-        assert_eq!(policy.allows_str(near, key), Ok(false), "`{key}`");
-        assert_eq!(policy.decide_str(near, key), Ok(Decision::Denied), "`{key}`");
-        assert_eq!(policy.allows_str(conditional, key), Ok(false), "`{key}`");
+        assert_eq!(policy.allows(near, key), Ok(false), "`{key}`");
+        assert_eq!(policy.decide(near, key), Ok(Decision::Denied), "`{key}`");
+        assert_eq!(policy.allows(conditional, key), Ok(false), "`{key}`");
         for division in DIVISIONS {
             assert_eq!(
                 policy.allows_in_str(&subject, key, division),
@@ -484,8 +484,8 @@ fn unknown_permissions_without_a_covering_grant_are_denied_everywhere() {
         }
     }
     // The conditional grant is a condition to evaluate, never a plain yes.
-    assert!(matches!(policy.decide_str(conditional, "ui:secret:view"), Ok(Decision::AllowedIf(c)) if c.len() == 1));
-    assert_eq!(policy.decide_str(conditional, "ui:secret:edit"), Ok(Decision::Denied));
+    assert!(matches!(policy.decide(conditional, "ui:secret:view"), Ok(Decision::AllowedIf(c)) if c.len() == 1));
+    assert_eq!(policy.decide(conditional, "ui:secret:edit"), Ok(Decision::Denied));
     // The grants themselves do answer true: the denials above are not a broken role.
     for key in [
         "journey:segment:anything",
@@ -493,7 +493,7 @@ fn unknown_permissions_without_a_covering_grant_are_denied_everywhere() {
         "routing:queue:view",
         "ui:NEWTHING:view",
     ] {
-        assert_eq!(policy.allows_str(near, key), Ok(true), "`{key}`");
+        assert_eq!(policy.allows(near, key), Ok(true), "`{key}`");
     }
 
     // Near misses of every gate's requirements, granted as unknown keys: no gate is satisfied, and
@@ -609,7 +609,7 @@ fn wildcards_grant_exactly_their_segments(catalog: &Catalog) -> usize {
         }
         for p in by_domain[&lower(pattern.split(':').next().unwrap())].iter().take(8) {
             if !p.is_wildcard() {
-                let answer = policy.allows_str(role, p.key()).unwrap();
+                let answer = policy.allows(role, p.key()).unwrap();
                 assert_eq!(answer, expected.contains(&p.index()), "`{pattern}` on `{p}`");
             }
         }
@@ -706,25 +706,25 @@ fn a_pattern_never_matches_a_prefix() {
             "journey:actionmapEstimateJob:add",
             "journey:actionma:view",
         ] {
-            assert_eq!(policy.allows_str(map, key), Ok(false), "`{key}`");
+            assert_eq!(policy.allows(map, key), Ok(false), "`{key}`");
             if let Some(p) = catalog.lookup(key) {
                 assert!(!policy.allows(map, p), "`{key}`");
             }
         }
-        assert_eq!(policy.allows_str(map, "journey:actionmap:view"), Ok(true));
+        assert_eq!(policy.allows(map, "journey:actionmap:view"), Ok(true));
         for key in [
             "journey:actionmap:viewer",
             "journey:actionmap:vie",
             "journey:actionmap:preview",
         ] {
-            assert_eq!(policy.allows_str(view, key), Ok(false), "`{key}`");
+            assert_eq!(policy.allows(view, key), Ok(false), "`{key}`");
         }
         for key in [
             "journeys:segment:view",
             "journe:segment:view",
             "journeyx:actionmap:view",
         ] {
-            assert_eq!(policy.allows_str(journey, key), Ok(false), "`{key}`");
+            assert_eq!(policy.allows(journey, key), Ok(false), "`{key}`");
         }
     };
     check(Catalog::builtin());
@@ -794,7 +794,7 @@ fn a_flat_name_granted_alone_allows_exactly_itself() {
             for variant in variants {
                 let expected = variant.eq_ignore_ascii_case(name);
                 assert_eq!(
-                    policy.allows_str(role, &variant),
+                    policy.allows(role, &variant),
                     Ok(expected),
                     "`{spelling}` on `{variant}`"
                 );
@@ -818,7 +818,7 @@ fn a_flat_name_granted_alone_allows_exactly_itself() {
             );
             if p.key().ends_with(granted) {
                 let swapped = format!("{}{other}", p.key().strip_suffix(granted).unwrap());
-                assert_eq!(policy.allows_str(role, &swapped), Ok(false), "`{swapped}`");
+                assert_eq!(policy.allows(role, &swapped), Ok(false), "`{swapped}`");
             }
         }
     }

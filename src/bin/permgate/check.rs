@@ -247,7 +247,7 @@ fn decide_in<'p>(
         if !(anywhere || scope.covers(division)) {
             continue;
         }
-        if let Decision::AllowedIf(found) = policy.decide_str(*role, permission)? {
+        if let Decision::AllowedIf(found) = policy.decide(*role, permission)? {
             for condition in found {
                 if !conditions.contains(&condition) {
                     conditions.push(condition);
@@ -292,7 +292,7 @@ pub(crate) fn allows(args: &AllowsArgs) -> Result<Report, Failure> {
     let mut problems = Vec::new();
     for permission in &args.permissions {
         let decision = match &target {
-            Target::Role(role, _) => policy.decide_str(*role, permission),
+            Target::Role(role, _) => policy.decide(*role, permission),
             Target::Subject(subject, _, division) => decide_in(&policy, subject, permission, division),
         };
         match decision {
