@@ -491,7 +491,7 @@ impl Catalog {
     }
 
     /// The entry of an exact name, without validation. The hot path of
-    /// [`Policy::allows_str`](crate::Policy::allows_str).
+    /// [`Policy::allows`](crate::Policy::allows) with a string.
     #[inline]
     pub(crate) fn find(&self, name: &str) -> Option<NameEntry> {
         if let Some(&entry) = self.inner.names.get(&Caseless(name)) {

@@ -124,6 +124,13 @@ impl fmt::Display for Named {
 }
 
 impl crate::Policy {
+    /// `who` as messages name it (``role `viewer` ``, ``user `ana` in division
+    /// `d-east` ``), with names escaped for display; `None` for a principal of
+    /// another policy.
+    pub fn describe(&self, who: impl Into<Principal>) -> Option<String> {
+        self.named(who.into()).map(|named| named.to_string())
+    }
+
     /// How messages name `who`; `None` for a principal of another policy.
     pub(crate) fn named(&self, who: Principal) -> Option<Named> {
         if who.policy != self.id() {

@@ -9,7 +9,7 @@ use std::sync::{Arc, Barrier};
 
 use permgate::gates::{AmiExtraUser, AmiStandardUser};
 use permgate::genesys::{ExportError, Form, RoleFile, export_gate, export_role};
-use permgate::{Catalog, Decision, ParseError, Policy, PolicyHandle, RoleId, Subject, genesys::Division, perm};
+use permgate::{Catalog, Decision, Division, ParseError, Policy, PolicyHandle, RoleId, perm};
 
 /// An organization's catalog listing the actions of the two AMI entities that the builtin
 /// catalog knows only as whole-entity rows (`attributes:attribute`, `integration:amiPremiumApps`).
@@ -355,15 +355,13 @@ fn decide_in_lists_each_condition_once() {
     };
     let file = RoleFile::parse(&serde_json::json!([policy_json("a"), policy_json("b")]).to_string()).unwrap();
     let mut builder = Policy::builder(Catalog::builtin());
-    for role in &file.roles {
-        builder.add_role_spec(role).unwrap();
-    }
+    let a = builder.add_role_spec(&file.roles[0]).unwrap();
+    let b = builder.add_role_spec(&file.roles[1]).unwrap();
+    let subject = builder
+        .add_user("u", [(a, Division::new("d1")), (b, Division::All)])
+        .unwrap();
     let policy = builder.build();
-    let subject = Subject::new([
-        (policy.role("a").unwrap(), Division::new("d1")),
-        (policy.role("b").unwrap(), Division::All),
-    ]);
-    let Decision::AllowedIf(conditions) = policy.decide_in(&subject, perm::routing::QUEUE_EDIT, "d1") else {
+    let Decision::AllowedIf(conditions) = policy.decide(policy.user_in(subject, "d1"), perm::routing::QUEUE_EDIT) else {
         panic!("not conditional");
     };
     assert_eq!(conditions.len(), 1);

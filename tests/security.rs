@@ -2,9 +2,10 @@
 //! CxEngage `_ALL` is a name and not a wildcard, and a `Granted` proof only comes from `check`.
 //!
 //! That `Granted` cannot be forged at compile time (private fields, no `Default`, no
-//! constructor, not outliving its policy) is shown by the `compile_fail` doctests on `Granted` in
+//! constructor, not another gate's) is shown by the `compile_fail` doctests on `Granted` in
 //! `src/gate.rs` (`cargo test --doc`); here we check at run time that `check` is the only way to a
-//! proof and that it refuses whatever is short of the gate.
+//! proof, that the proof records the policy that made it, and that it refuses whatever is short of
+//! the gate.
 //!
 //! The wildcard tests run over the builtin catalog and, when `../shared/data` is present, over the
 //! real organization catalog `genesys-cloud/permissions-catalog.json` (they say `skipped` otherwise).
@@ -19,10 +20,10 @@ use permgate::gates::{
     AmiExtraUser, AmiStandardUser, ContactManagementPanel, DigitalUserTrackingAdmin, DigitalUserTrackingAgent,
     PredictiveEngagementAdmin, PredictiveEngagementAgent,
 };
-use permgate::genesys::{Division, RoleFile, SubjectSpec};
+use permgate::genesys::{RoleFile, SubjectSpec};
 use permgate::{
-    BuildError, Catalog, Decision, Denied, Gate, GateInfo, ParseError, Permission, Policy, PolicyHandle, RoleId,
-    Subject, perm,
+    BuildError, Catalog, Decision, Denied, Division, Gate, GateInfo, ParseError, Permission, Policy, PolicyBuilder,
+    PolicyHandle, Principal, RoleId, UserId, perm,
 };
 use serde_json::{Value, json};
 
@@ -40,6 +41,34 @@ fn policy_with(catalog: &Catalog, roles: &[(&str, Vec<String>)]) -> Policy {
     builder.build()
 }
 
+/// [`policy_with`], and for each role a user of the same name holding it in all divisions (`*`).
+fn policy_with_holders(catalog: &Catalog, roles: &[(&str, Vec<String>)]) -> Policy {
+    let mut builder = Policy::builder(catalog);
+    for (name, grants) in roles {
+        let role = builder.add_role(name, grants).unwrap();
+        builder.add_user(name, [(role, Division::All)]).unwrap();
+    }
+    builder.build()
+}
+
+/// Adds a user `holder of {role}` holding `role` in all divisions (`*`).
+fn add_holder(builder: &mut PolicyBuilder, role: &str) -> UserId {
+    let id = builder.role_id(role).unwrap();
+    builder
+        .add_user(&format!("holder of {role}"), [(id, Division::new("*"))])
+        .unwrap()
+}
+
+/// `user` in every division (the user itself) and in each of [`DIVISIONS`], as `issuer` (the
+/// policy that holds the user) makes them.
+fn user_principals(issuer: &Policy, user: UserId) -> Vec<(String, Principal)> {
+    let mut principals = vec![("every division".to_owned(), Principal::from(user))];
+    for division in DIVISIONS {
+        principals.push((format!("division `{division}`"), issuer.user_in(user, division)));
+    }
+    principals
+}
+
 fn keys<'a>(permissions: impl IntoIterator<Item = Permission<'a>>) -> Vec<&'a str> {
     permissions.into_iter().map(Permission::key).collect()
 }
@@ -55,18 +84,16 @@ fn real_org_catalog() -> Option<Catalog> {
     Some(Catalog::builtin().with_org_catalog(&text).unwrap())
 }
 
-/// `policy.check::<G>(role)` for the builtin gate named `name`: the proof's role, or the denial.
-/// The proof must point back to the policy that made it.
-fn check_typed(policy: &Policy, role: RoleId, name: &str) -> Result<RoleId, Denied> {
-    fn proof<G: Gate>(policy: &Policy, role: RoleId) -> Result<RoleId, Denied> {
-        let granted = policy.check::<G>(role)?;
-        assert!(
-            std::ptr::eq(granted.policy(), policy),
-            "a proof names the policy that made it"
-        );
-        assert_eq!(granted.role(), role);
-        Ok(granted.role())
+/// `policy.check::<G>(who)` for the builtin gate named `name`: the proof's principal, or the
+/// denial. The proof must point back to the policy that made it.
+fn check_typed(policy: &Policy, who: impl Into<Principal>, name: &str) -> Result<Principal, Denied> {
+    fn proof<G: Gate>(policy: &Policy, who: Principal) -> Result<Principal, Denied> {
+        let granted = policy.check::<G>(who)?;
+        assert!(granted.is_from(policy), "a proof names the policy that made it");
+        assert_eq!(granted.principal(), who);
+        Ok(granted.principal())
     }
+    let role: Principal = who.into();
     macro_rules! by_name {
         ($($gate:ident),* $(,)?) => {
             match name {
@@ -99,67 +126,67 @@ fn gates() -> &'static [&'static GateInfo] {
     Catalog::builtin().gates()
 }
 
-/// Every way of asking about `role` denies: `allows`, `decide`, `allows_str` and `decide_str` on
-/// every catalog permission and on `extra` keys, `allows_in` and `allows_in_str` for a subject holding
-/// the role in all divisions, and every gate (typed `check` and `check_info`).
-fn assert_denied_everything(policy: &Policy, role: RoleId, extra: &[&str], what: &str) {
-    let subject = Subject::new([(role, Division::new("*"))]);
+/// Every way of asking about `role` denies: `allows` and `decide` on every catalog permission
+/// (typed, and by key and label as strings) and on `extra` keys, for the role and for `users` (a
+/// user holding the role in all divisions, alone and in each division, see [`user_principals`]), and
+/// every gate (typed `check` and `check_info`).
+fn assert_denied_everything(
+    policy: &Policy,
+    role: RoleId,
+    users: &[(String, Principal)],
+    extra: &[&str],
+    what: &str,
+) {
     for p in policy.catalog().iter() {
         assert!(!policy.allows(role, p), "{what}: allows `{p}`");
         assert_eq!(policy.decide(role, p), Decision::Denied, "{what}: decide `{p}`");
-        for division in DIVISIONS {
-            assert!(
-                !policy.allows_in(&subject, p, division),
-                "{what}: allows_in `{p}` in `{division}`"
+        for (user, who) in users {
+            assert!(!policy.allows(*who, p), "{what}: user in {user}: allows `{p}`");
+            assert_eq!(
+                policy.decide(*who, p),
+                Decision::Denied,
+                "{what}: user in {user}: decide `{p}`"
             );
         }
         if !p.is_wildcard() {
             let names = [Some(p.key()), p.label()];
             for name in names.into_iter().flatten() {
-                assert_eq!(policy.allows(role, name), Ok(false), "{what}: allows_str `{name}`");
-                assert_eq!(
-                    policy.decide(role, name),
-                    Ok(Decision::Denied),
-                    "{what}: decide_str `{name}`"
-                );
-                for division in DIVISIONS {
-                    assert_eq!(
-                        policy.allows_in_str(&subject, name, division),
-                        Ok(false),
-                        "{what}: `{name}`"
-                    );
+                assert_eq!(policy.allows(role, name), Ok(false), "{what}: allows `{name}`");
+                assert_eq!(policy.decide(role, name), Ok(Decision::Denied), "{what}: decide `{name}`");
+                for (user, who) in users {
+                    assert_eq!(policy.allows(*who, name), Ok(false), "{what}: user in {user}: `{name}`");
                 }
             }
         }
     }
-    for name in extra {
-        assert_eq!(policy.allows(role, name), Ok(false), "{what}: allows_str `{name}`");
-        assert_eq!(
-            policy.decide(role, name),
-            Ok(Decision::Denied),
-            "{what}: decide_str `{name}`"
-        );
-        for division in DIVISIONS {
+    for &name in extra {
+        assert_eq!(policy.allows(role, name), Ok(false), "{what}: allows `{name}`");
+        assert_eq!(policy.decide(role, name), Ok(Decision::Denied), "{what}: decide `{name}`");
+        for (user, who) in users {
+            assert_eq!(policy.allows(*who, name), Ok(false), "{what}: user in {user}: `{name}`");
             assert_eq!(
-                policy.allows_in_str(&subject, name, division),
-                Ok(false),
-                "{what}: `{name}`"
+                policy.decide(*who, name),
+                Ok(Decision::Denied),
+                "{what}: user in {user}: decide `{name}`"
             );
         }
     }
-    for gate in gates() {
-        for release in [gate.release, None] {
+    let principals = std::iter::once(("the role".to_owned(), Principal::from(role))).chain(users.iter().cloned());
+    for (who_name, who) in principals {
+        for gate in gates() {
+            for release in [gate.release, None] {
+                assert!(
+                    policy.check_info(who, gate, release).is_err(),
+                    "{what}: {who_name}: gate {}",
+                    gate.name
+                );
+            }
             assert!(
-                policy.check_info(role, gate, release).is_err(),
-                "{what}: gate {}",
+                check_typed(policy, who, gate.name).is_err(),
+                "{what}: {who_name}: gate {}",
                 gate.name
             );
         }
-        assert!(
-            check_typed(policy, role, gate.name).is_err(),
-            "{what}: gate {}",
-            gate.name
-        );
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use permgate::{Catalog, Condition, Decision, Escaped, GateInfo, ParseError, Permission, Policy, RoleId, Subject};
+use permgate::{Catalog, Condition, Decision, Escaped, GateInfo, ParseError, Permission, Policy, Principal, RoleId};
 use serde_json::{Value, json};
 
 use crate::input::{self, Failure, Problem};
@@ -226,42 +226,6 @@ fn permission_problem(label: &str, input: &str, error: &ParseError) -> Problem {
     Problem::in_file(label, format!("permission `{}`: {error}", Escaped(input)))
 }
 
-/// The decision for a subject in a division: [`Policy::allows_in_str`], and
-/// where it says no, the conditions of the conditional grants that apply in
-/// the division (the library has no `decide_in`).
-fn decide_in<'p>(
-    policy: &'p Policy,
-    subject: &Subject,
-    permission: &str,
-    division: &str,
-) -> Result<Decision<'p>, ParseError> {
-    if policy.allows_in_str(subject, permission, division)? {
-        return Ok(Decision::Allowed);
-    }
-    let anywhere = policy
-        .catalog()
-        .lookup(permission)
-        .is_some_and(|known| !policy.catalog().is_division_aware(known));
-    let mut conditions: Vec<&Condition> = Vec::new();
-    for (role, scope) in subject.grants() {
-        if !(anywhere || scope.covers(division)) {
-            continue;
-        }
-        if let Decision::AllowedIf(found) = policy.decide(*role, permission)? {
-            for condition in found {
-                if !conditions.contains(&condition) {
-                    conditions.push(condition);
-                }
-            }
-        }
-    }
-    Ok(if conditions.is_empty() {
-        Decision::Denied
-    } else {
-        Decision::AllowedIf(conditions)
-    })
-}
-
 pub(crate) fn allows(args: &AllowsArgs) -> Result<Report, Failure> {
     let catalog = input::catalog(args.common.org_catalog.as_deref())?;
     let label = input::file_label(&args.file);
@@ -269,17 +233,18 @@ pub(crate) fn allows(args: &AllowsArgs) -> Result<Report, Failure> {
         Some(division) => {
             let spec = input::subject(&args.file)?;
             let mut builder = Policy::builder(&catalog);
-            for role in spec.roles() {
-                builder
-                    .add_role_spec(role)
-                    .map_err(|e| Problem::in_file(&label, e.to_string()))?;
-            }
-            let policy = builder.build();
-            let subject = policy
-                .subject(&spec)
+            let user = builder
+                .add_subject(&spec)
                 .map_err(|e| Problem::in_file(&label, e.to_string()))?;
+            let policy = builder.build();
             let name = spec.name.clone().or_else(|| spec.id.clone()).unwrap_or_default();
-            (policy, Target::Subject(subject, name, division.clone()))
+            let subject = Subject {
+                principal: policy.user_in(user, division),
+                name,
+                division: division.clone(),
+                grants: spec.grants.len(),
+            };
+            (policy, Target::Subject(subject))
         }
         None => {
             let roles = input::roles(&args.file)?;
@@ -293,7 +258,7 @@ pub(crate) fn allows(args: &AllowsArgs) -> Result<Report, Failure> {
     for permission in &args.permissions {
         let decision = match &target {
             Target::Role(role, _) => policy.decide(*role, permission),
-            Target::Subject(subject, _, division) => decide_in(&policy, subject, permission, division),
+            Target::Subject(subject) => policy.decide(subject.principal, permission),
         };
         match decision {
             Ok(decision) => answers.push(Answer {
@@ -311,7 +276,7 @@ pub(crate) fn allows(args: &AllowsArgs) -> Result<Report, Failure> {
     let stdout = if args.common.json {
         let (role, subject, division) = match &target {
             Target::Role(_, name) => (Some(name.as_str()), None, None),
-            Target::Subject(_, name, division) => (None, Some(name.as_str()), Some(division.as_str())),
+            Target::Subject(subject) => (None, Some(subject.name.as_str()), Some(subject.division.as_str())),
         };
         output::json_document(&json!({
             "format_version": FORMAT_VERSION,
@@ -340,25 +305,34 @@ pub(crate) fn allows(args: &AllowsArgs) -> Result<Report, Failure> {
 /// Who `allows` answers for.
 enum Target {
     Role(RoleId, String),
-    /// The subject, its name, the division.
-    Subject(Subject, String, String),
+    Subject(Subject),
+}
+
+/// A subject file's user in the division asked about.
+struct Subject {
+    principal: Principal,
+    /// The subject's name, else its id.
+    name: String,
+    division: String,
+    /// How many grants the document holds.
+    grants: usize,
 }
 
 fn allows_text(target: &Target, answers: &[Answer<'_>]) -> String {
     let mut out = String::new();
     match target {
         Target::Role(_, name) => line!(out, "role `{}`", Escaped(name)),
-        Target::Subject(subject, name, division) => {
-            let who = if name.is_empty() {
+        Target::Subject(subject) => {
+            let who = if subject.name.is_empty() {
                 "subject".to_owned()
             } else {
-                format!("subject `{}`", Escaped(name))
+                format!("subject `{}`", Escaped(&subject.name))
             };
             line!(
                 out,
                 "{who} ({}) in division `{}`",
-                output::count(subject.grants().len(), "grant"),
-                Escaped(division)
+                output::count(subject.grants, "grant"),
+                Escaped(&subject.division)
             );
         }
     }
