@@ -121,6 +121,36 @@ fn denied_escapes_the_role_name() {
     );
 }
 
+#[test]
+fn denied_escapes_the_user_name_and_division() {
+    let mut builder = Policy::builder(Catalog::builtin());
+    let viewer = builder.add_role("viewer", ["journey:actionmap:view"]).unwrap();
+    let user = builder
+        .add_user(FORGED, [(viewer, permgate::Division::new("d\n1"))])
+        .unwrap();
+    assert_eq!(
+        builder.add_user(FORGED, []).unwrap_err().to_string(),
+        format!("duplicate user `{FORGED_ESCAPED}`")
+    );
+    let policy = builder.build();
+    let denied = policy
+        .check::<ActionMapAnalyticsReport>(policy.user_in(user, "d\n1"))
+        .unwrap_err();
+    assert_eq!(denied.principal(), Some(FORGED), "the accessor keeps the name as given");
+    assert_eq!(denied.division(), Some("d\n1"));
+    assert_eq!(
+        denied.to_string(),
+        format!(
+            "user `{FORGED_ESCAPED}` in division `d\\n1` does not satisfy gate `ActionMapAnalyticsReport`: \
+             missing 1 permission\n  - journey:report:view (Journey > Report > View)"
+        )
+    );
+    assert_inert(&denied.to_string().replace('\n', ""));
+    let denied = policy.check::<ActionMapAnalyticsReport>(user).unwrap_err();
+    assert_eq!(denied.division(), None);
+    assert!(denied.to_string().starts_with(&format!("user `{FORGED_ESCAPED}` does not satisfy")));
+}
+
 /// A role whose only policy is conditional, with `value` as the queue id.
 fn conditional_role(name: &str, variable: &str, value: &str) -> String {
     serde_json::json!({"name": name, "permissionPolicies": [

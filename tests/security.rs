@@ -223,32 +223,46 @@ fn unknown_role_names_resolve_to_nothing() {
         assert_eq!(policy.role(name), None, "`{name}`");
     }
     assert!(policy.role("agent").is_some());
-    // A subject naming a role the policy does not hold is refused, not half-loaded.
+    // A subject brings its roles; one naming a role the builder already holds is refused (a policy
+    // knows roles by name), and adds neither its other roles nor its user.
     let spec = SubjectSpec::parse(
-        r#"{"grants": [
+        r#"{"id": "u-1", "grants": [
             {"division": {"id": "*"}, "role": {"name": "agent", "policies": []}},
             {"division": {"id": "*"}, "role": {"name": "admin", "policies": [
                 {"domain": "journey", "entityName": "*", "actionSet": ["*"]}]}}]}"#,
     )
     .unwrap();
-    let error = policy.subject(&spec).unwrap_err();
-    assert_eq!((error.position, error.role.as_str()), (1, "admin"));
+    let mut builder = Policy::builder(Catalog::builtin());
+    builder.add_role("agent", ["journey:*:*"]).unwrap();
+    let error = builder.add_subject(&spec).unwrap_err();
+    assert_eq!(error, BuildError::DuplicateRole { role: "agent".into() });
+    assert_eq!(builder.role_id("admin"), None, "half-loaded");
+    let policy = builder.build();
+    assert_eq!((policy.roles().len(), policy.users().len()), (1, 0));
+    assert_eq!(policy.user("u-1"), None);
+    let agent = policy.role("agent").unwrap();
+    assert!(policy.allows(agent, perm::journey::SEGMENT_VIEW), "the held role is unchanged");
 }
 
 #[test]
 fn an_empty_role_is_denied_everything() {
-    let policy = policy_with(Catalog::builtin(), &[("none", vec![])]);
+    let policy = policy_with_holders(Catalog::builtin(), &[("none", vec![])]);
     let none = policy.role("none").unwrap();
+    let holder = policy.user("none").unwrap();
     assert_denied_everything(
         &policy,
         none,
+        &user_principals(&policy, holder),
         &["journey:newthing:view", "ui:x:view", "NOTES_CREATE"],
         "empty role",
     );
     assert_eq!(policy.permissions(none).count(), 0);
+    for (_, who) in user_principals(&policy, holder) {
+        assert_eq!(policy.permissions(who).count(), 0);
+    }
 }
 
-/// Conditional grants never make `allows`, `allows_in` or a gate true, and legacy `permissions[]`
+/// Conditional grants never make `allows` (of a role, or of a user in a division) or a gate true, and legacy `permissions[]`
 /// grant nothing at all.
 #[test]
 fn conditional_and_legacy_grants_never_allow_or_satisfy_a_gate() {
@@ -260,17 +274,25 @@ fn conditional_and_legacy_grants_never_allow_or_satisfy_a_gate() {
         &mut builder,
         &json!({"name": "legacy", "permissionPolicies": [], "permissions": every_key}),
     );
+    let conditional_holder = add_holder(&mut builder, "conditional");
+    let legacy_holder = add_holder(&mut builder, "legacy");
     let policy = builder.build();
     let conditional = policy.role("conditional").unwrap();
     let legacy = policy.role("legacy").unwrap();
-    assert_denied_everything(&policy, legacy, &[], "legacy-only role");
+    assert_denied_everything(
+        &policy,
+        legacy,
+        &user_principals(&policy, legacy_holder),
+        &[],
+        "legacy-only role",
+    );
     assert_eq!(policy.legacy_permissions(legacy).count(), every_key.len());
 
-    let subject = Subject::new([(conditional, Division::new("*"))]);
+    let users = user_principals(&policy, conditional_holder);
     for p in catalog.iter() {
         assert!(!policy.allows(conditional, p), "`{p}`");
-        for division in DIVISIONS {
-            assert!(!policy.allows_in(&subject, p, division), "`{p}`");
+        for (division, who) in &users {
+            assert!(!policy.allows(*who, p), "`{p}` in {division}");
         }
         let decision = policy.decide(conditional, p);
         if p.is_flat() {
@@ -292,12 +314,20 @@ fn conditional_and_legacy_grants_never_allow_or_satisfy_a_gate() {
             gate.name
         );
         assert!(check_typed(&policy, conditional, gate.name).is_err(), "{}", gate.name);
+        for (division, who) in &users {
+            assert!(
+                policy.check_info(*who, gate, gate.release).is_err(),
+                "{} in {division}",
+                gate.name
+            );
+        }
     }
 }
 
-/// A `RoleId` is only good in the policy that issued it: another policy (built from the same
-/// roles, with fewer roles, or the next version of a hot-reloaded policy) denies it everything,
-/// through every API.
+/// A `RoleId` (and a `UserId`, and a user in a division) is only good in the policy that issued
+/// it: another policy (built from the same roles and users, with fewer roles, or the next version
+/// of a hot-reloaded policy) denies it everything, through every API, and no builder lets a user
+/// hold a role of another policy.
 #[test]
 fn a_role_id_of_another_policy_is_denied_by_every_api() {
     let org = json!({"entities": [{"domain": "ui", "permissionMap": {"agentQueueActivity": [
@@ -311,8 +341,10 @@ fn a_role_id_of_another_policy_is_denied_by_every_api() {
     let build = |roles: &[&str]| {
         let mut builder = Policy::builder(&catalog);
         add_role_json(&mut builder, &conditional_role_json("conditional", &catalog));
+        add_holder(&mut builder, "conditional");
         for name in roles {
             builder.add_role(name, &everything).unwrap();
+            add_holder(&mut builder, name);
         }
         builder.build()
     };
@@ -322,25 +354,70 @@ fn a_role_id_of_another_policy_is_denied_by_every_api() {
         issuer.role("all").unwrap(),
         issuer.role("all again").unwrap(),
     ];
+    let foreign_users = [
+        issuer.user("holder of conditional").unwrap(),
+        issuer.user("holder of all").unwrap(),
+        issuer.user("holder of all again").unwrap(),
+    ];
     let own = issuer.role("all").unwrap();
+    let own_users = user_principals(&issuer, foreign_users[1]);
     assert!(
         catalog.iter().all(|p| issuer.allows(own, p)),
         "the issuer allows everything"
     );
     assert!(gates().iter().all(|g| check_typed(&issuer, own, g.name).is_ok()));
+    for (division, who) in &own_users {
+        assert!(
+            catalog.iter().all(|p| issuer.allows(*who, p)),
+            "the issuer allows its user everything in {division}"
+        );
+        assert!(gates().iter().all(|g| check_typed(&issuer, *who, g.name).is_ok()));
+    }
 
     let same_roles = build(&["all", "all again"]);
     let fewer_roles = build(&[]);
     let handle = PolicyHandle::new(build(&["all", "all again"]));
     let before_reload = handle.load();
     let reloaded_id = before_reload.role("all").unwrap();
+    let reloaded_user = before_reload.user("holder of all").unwrap();
+    let proof = before_reload.check::<AmiStandardUser>(reloaded_user).unwrap();
     handle.store(build(&["all", "all again"]));
     let after_reload = handle.load();
+    assert!(proof.is_from(&before_reload) && !proof.is_from(&after_reload));
     let unknown = ["ui:unknown:view", "UNKNOWN_FLAT", "journey:newthing:view"];
     for (other, name) in [(&same_roles, "same roles"), (&fewer_roles, "fewer roles")] {
-        for (n, &role) in foreign.iter().enumerate() {
+        for (n, (&role, &user)) in foreign.iter().zip(&foreign_users).enumerate() {
             let what = format!("{name}, foreign role {n}");
-            assert_denied_everything(other, role, &unknown, &what);
+            // The user's principals as its own policy makes them, and as the other one does.
+            let mut users = user_principals(&issuer, user);
+            users.extend(
+                user_principals(other, user)
+                    .into_iter()
+                    .map(|(division, who)| (format!("{division}, made by the other policy"), who)),
+            );
+            assert_denied_everything(other, role, &users, &unknown, &what);
+            assert_eq!(other.user_name(user), None, "{what}");
+            for (division, who) in &users {
+                assert_eq!(other.permissions(*who).count(), 0, "{what}: user in {division}");
+                let denied = other.check::<AmiStandardUser>(*who).unwrap_err();
+                assert_eq!((denied.principal(), denied.division()), (None, None), "{what}");
+                assert_eq!(
+                    denied.to_string(),
+                    "unknown principal: not in this policy, so gate `AmiStandardUser` is denied",
+                    "{what}"
+                );
+            }
+            let error = Policy::builder(&catalog)
+                .add_user("holder", [(role, Division::All)])
+                .unwrap_err();
+            assert_eq!(
+                error,
+                BuildError::ForeignRole {
+                    user: "holder".into(),
+                    position: 0
+                },
+                "{what}"
+            );
             assert_eq!(other.role_name(role), None, "{what}");
             assert_eq!(other.permissions(role).count(), 0, "{what}");
             assert_eq!(other.unknown_grants(role).count(), 0, "{what}");
@@ -348,13 +425,22 @@ fn a_role_id_of_another_policy_is_denied_by_every_api() {
             assert_eq!(other.conditional_grants(role).count(), 0, "{what}");
             assert!(other.audit(role).is_none(), "{what}");
             let denied = other.check::<AmiStandardUser>(role).unwrap_err();
-            assert_eq!(denied.role(), None, "{what}");
+            assert_eq!(denied.principal(), None, "{what}");
         }
     }
     assert!(before_reload.allows(reloaded_id, perm::routing::QUEUE_VIEW));
-    assert_denied_everything(&after_reload, reloaded_id, &unknown, "a role id from before a reload");
+    assert!(before_reload.allows(reloaded_user, perm::routing::QUEUE_VIEW));
+    assert_denied_everything(
+        &after_reload,
+        reloaded_id,
+        &user_principals(&before_reload, reloaded_user),
+        &unknown,
+        "a role id and a user id from before a reload",
+    );
     let fresh = after_reload.role("all").unwrap();
     assert!(after_reload.allows(fresh, perm::routing::QUEUE_VIEW));
+    let fresh_user = after_reload.user("holder of all").unwrap();
+    assert!(after_reload.allows(after_reload.user_in(fresh_user, "d1"), perm::routing::QUEUE_VIEW));
 }
 
 /// A `Permission` of another catalog is denied unless it is a builtin one (builtin permissions take
@@ -400,16 +486,16 @@ fn a_permission_of_another_catalog_is_denied_unless_builtin() {
             .collect();
         grants.extend(catalog.iter().filter(|p| p.is_flat()).map(|p| p.key().to_owned()));
         grants.extend(a.iter().map(|p| p.key().to_owned()).filter(|k| !k.ends_with(":*")));
-        let policy = policy_with(catalog, &[("everything", grants)]);
+        let policy = policy_with_holders(catalog, &[("everything", grants)]);
         let role = policy.role("everything").unwrap();
-        let subject = Subject::new([(role, Division::new("*"))]);
+        let holder = policy.user("everything").unwrap();
         for p in a.iter() {
             let builtin_one = usize::from(p.index()) < builtin.len();
             assert_eq!(policy.allows(role, p), builtin_one, "{name}: allows `{p}`");
             assert_eq!(policy.decide(role, p).is_allowed(), builtin_one, "{name}: decide `{p}`");
             for division in DIVISIONS {
                 assert_eq!(
-                    policy.allows_in(&subject, p, division),
+                    policy.allows(policy.user_in(holder, division), p),
                     builtin_one,
                     "{name}: `{p}` in `{division}`"
                 );
@@ -439,12 +525,13 @@ fn a_permission_of_another_catalog_is_denied_unless_builtin() {
             true,
         ))
         .unwrap();
-    let policy = policy_with(&b, &[("all", vec!["beta:*:*".into(), "alpha:*:*".into()])]);
+    let policy = policy_with_holders(&b, &[("all", vec!["beta:*:*".into(), "alpha:*:*".into()])]);
     let all = policy.role("all").unwrap();
+    let holder = policy.user("all").unwrap();
     for p in big.iter().filter(|p| usize::from(p.index()) >= builtin.len()) {
         assert!(!policy.allows(all, p), "`{p}`");
         assert_eq!(policy.decide(all, p), Decision::Denied, "`{p}`");
-        assert!(!policy.allows_in(&Subject::new([(all, Division::new("*"))]), p, "d1"));
+        assert!(!policy.allows(policy.user_in(holder, "d1"), p), "`{p}`");
     }
 }
 
@@ -463,16 +550,20 @@ fn unknown_permissions_without_a_covering_grant_are_denied_everywhere() {
     .map(str::to_owned)
     .into();
     let mut builder = Policy::builder(catalog);
-    builder.add_role("near", &grants).unwrap();
+    let near = builder.add_role("near", &grants).unwrap();
     add_role_json(
         &mut builder,
         &json!({"name": "conditional", "permissionPolicies": [{"domain": "ui", "entityName": "secret",
             "actionSet": ["view"], "allowConditions": true, "resourceConditionNode": {"variableName": "User.id",
             "operator": "EQ", "operands": [{"type": "USER", "user": {"id": "u-1"}}]}}]}),
     );
+    let conditional = builder.role_id("conditional").unwrap();
+    let subject = builder
+        .add_user("subject", [(near, Division::new("*")), (conditional, Division::new("*"))])
+        .unwrap();
     let policy = builder.build();
-    let near = policy.role("near").unwrap();
-    let conditional = policy.role("conditional").unwrap();
+    assert_eq!(policy.role("near"), Some(near));
+    assert_eq!(policy.role("conditional"), Some(conditional));
     let near_misses = [
         "journey:segments:add",
         "journey:segmen:add",
@@ -497,14 +588,13 @@ fn unknown_permissions_without_a_covering_grant_are_denied_everywhere() {
         "segment:journey:add",
         "view:journey:segment",
     ];
-    let subject = Subject::new([(near, Division::new("*")), (conditional, Division::new("*"))]);
     for key in near_misses {
         assert_eq!(policy.allows(near, key), Ok(false), "`{key}`");
         assert_eq!(policy.decide(near, key), Ok(Decision::Denied), "`{key}`");
         assert_eq!(policy.allows(conditional, key), Ok(false), "`{key}`");
         for division in DIVISIONS {
             assert_eq!(
-                policy.allows_in_str(&subject, key, division),
+                policy.allows(policy.user_in(subject, division), key),
                 Ok(false),
                 "`{key}` in `{division}`"
             );
@@ -879,7 +969,7 @@ fn granted_comes_only_from_a_passing_check() {
         let full_role = policy.role("full").unwrap();
         assert_eq!(
             check_typed(&policy, full_role, gate.name).ok(),
-            Some(full_role),
+            Some(full_role.into()),
             "{}",
             gate.name
         );
@@ -895,14 +985,19 @@ fn granted_comes_only_from_a_passing_check() {
                 "{} without `{p}`: {denied}",
                 gate.name
             );
-            assert_eq!(denied.role(), Some(format!("without {n}").as_str()));
+            assert_eq!(denied.principal(), Some(format!("without {n}").as_str()));
             // At the gate's release a roadmap permission is not required yet; anything else is.
             let typed = check_typed(&policy, role, gate.name);
             if at_release.contains(p) || gate.any_of.iter().any(|g| g.contains(p)) {
                 let denied = typed.unwrap_err();
                 assert_eq!(denied.gate(), gate.name);
             } else {
-                assert_eq!(typed.ok(), Some(role), "{}: `{p}` is a roadmap permission", gate.name);
+                assert_eq!(
+                    typed.ok(),
+                    Some(role.into()),
+                    "{}: `{p}` is a roadmap permission",
+                    gate.name
+                );
             }
         }
         // The same role in another policy gets no proof.
