@@ -13,7 +13,7 @@ use crate::parse::{ParseError, Spelling, excerpt};
 use crate::permission::Permission;
 use crate::principal::{Asked, Division, Kind, Principal, Question, Resolved, UserId};
 use crate::role::{ConditionalGrant, GrantSet, RoleData, has_bit};
-use crate::user::{UserData, UserGrant};
+use crate::user::{Source, UserData, UserGrant};
 
 
 /// A role of one [`Policy`]. Asking another policy about it answers `false`.
@@ -70,6 +70,8 @@ pub struct Policy {
     bits: Vec<u64>,
     roles: Vec<RoleData>,
     names: HashMap<Box<str>, u32>,
+    /// Grant sets users hold directly, not through a named role.
+    own: Vec<RoleData>,
     users: Vec<UserData>,
     user_names: HashMap<Box<str>, u32>,
 }
@@ -84,6 +86,7 @@ impl Policy {
             bits: Vec::new(),
             roles: Vec::new(),
             names: HashMap::new(),
+            own: Vec::new(),
             users: Vec::new(),
             user_names: HashMap::new(),
         }
@@ -231,7 +234,7 @@ impl Policy {
             .and_then(|user| self.users.get(user as usize))
             .into_iter()
             .flat_map(move |user| user.grants_in_reach(division, division_aware))
-            .filter_map(|role| self.roles.get(role as usize));
+            .filter_map(|source| self.source(source));
         own.into_iter().chain(granted)
     }
 
@@ -262,6 +265,14 @@ impl Policy {
                 }
             })
         })
+    }
+
+    /// The grant set a user's grant draws on.
+    pub(crate) fn source(&self, source: Source) -> Option<&RoleData> {
+        match source {
+            Source::Role(role) => self.roles.get(role as usize),
+            Source::Own(own) => self.own.get(own as usize),
+        }
     }
 
     pub(crate) fn role_data(&self, role: RoleId) -> Option<&RoleData> {
@@ -343,6 +354,7 @@ pub struct PolicyBuilder {
     bits: Vec<u64>,
     roles: Vec<RoleData>,
     names: HashMap<Box<str>, u32>,
+    own: Vec<RoleData>,
     users: Vec<UserData>,
     user_names: HashMap<Box<str>, u32>,
 }
@@ -401,6 +413,12 @@ impl PolicyBuilder {
     /// As [`role`](Self::role); `position` counts the role's grants in
     /// document order (each action of each policy).
     pub fn add_role_spec(&mut self, spec: &RoleSpec) -> Result<RoleId, BuildError> {
+        let role = self.compile_spec(spec)?;
+        self.push(role)
+    }
+
+    /// Compiles role JSON into a role not yet added.
+    fn compile_spec(&self, spec: &RoleSpec) -> Result<RoleData, BuildError> {
         let mut role = self.new_role(&spec.name, spec.description.as_deref())?;
         let mut position = 0;
         for policy in &spec.policies {
@@ -423,7 +441,7 @@ impl PolicyBuilder {
             }
         }
         role.legacy = spec.legacy_permissions.iter().map(|p| p.as_str().into()).collect();
-        self.push(role)
+        Ok(role)
     }
 
     /// The role named `name` among those added so far.
@@ -475,12 +493,6 @@ impl PolicyBuilder {
         name: &str,
         grants: impl IntoIterator<Item = (RoleId, Division)>,
     ) -> Result<UserId, BuildError> {
-        if name.trim().is_empty() {
-            return Err(BuildError::EmptyUserName);
-        }
-        if self.user_names.contains_key(name) {
-            return Err(BuildError::DuplicateUser { user: name.to_owned() });
-        }
         let mut held = Vec::new();
         for (position, (role, division)) in grants.into_iter().enumerate() {
             if role.policy != self.id || role.index as usize >= self.roles.len() {
@@ -490,13 +502,50 @@ impl PolicyBuilder {
                 });
             }
             held.push(UserGrant {
-                role: role.index,
+                source: Source::Role(role.index),
                 division,
             });
         }
+        self.add_user_grants(name, held, Vec::new())
+    }
+
+    /// Adds a user holding `grants` of named roles, and grants of its own:
+    /// each role JSON of `own` (named for messages only) in its division.
+    pub(crate) fn add_user_grants(
+        &mut self,
+        name: &str,
+        mut grants: Vec<UserGrant>,
+        own: Vec<(RoleSpec, Division)>,
+    ) -> Result<UserId, BuildError> {
+        if name.trim().is_empty() {
+            return Err(BuildError::EmptyUserName);
+        }
+        if self.user_names.contains_key(name) {
+            return Err(BuildError::DuplicateUser { user: name.to_owned() });
+        }
+        let mut compiled = Vec::with_capacity(own.len());
+        for (spec, division) in &own {
+            let mut set = self.compile_spec(spec)?;
+            set.granted.finish(&self.catalog);
+            for grant in &mut set.conditional {
+                grant.grants.finish(&self.catalog);
+            }
+            compiled.push((set, division.clone()));
+        }
         let index = u32::try_from(self.users.len()).map_err(|_| BuildError::TooManyUsers)?;
+        for (mut set, division) in compiled {
+            let own_index = u32::try_from(self.own.len()).map_err(|_| BuildError::TooManyUsers)?;
+            set.row = self.reserve_rows(1)?;
+            let words = std::mem::take(&mut set.granted.words);
+            self.write_row(set.row, &words);
+            self.own.push(set);
+            grants.push(UserGrant {
+                source: Source::Own(own_index),
+                division,
+            });
+        }
         let first = u32::try_from(self.bits.len() / self.stride.max(1)).map_err(|_| BuildError::TooManyUsers)?;
-        let (data, rows) = UserData::new(name.into(), held, first);
+        let (data, rows) = UserData::new(name.into(), grants, first);
         self.reserve_rows(rows).map_err(|_| BuildError::TooManyUsers)?;
         self.user_names.insert(name.into(), index);
         self.users.push(data);
@@ -505,6 +554,13 @@ impl PolicyBuilder {
             index,
             row: first,
         })
+    }
+
+    fn write_row(&mut self, row: u32, words: &[u64]) {
+        let start = row as usize * self.stride;
+        for (slot, word) in self.bits.iter_mut().skip(start).zip(words) {
+            *slot = *word;
+        }
     }
 
     fn new_role(&self, name: &str, description: Option<&str>) -> Result<RoleData, BuildError> {
@@ -532,10 +588,7 @@ impl PolicyBuilder {
         }
         let row = self.reserve_rows(1)?;
         let words = std::mem::take(&mut role.granted.words);
-        let start = row as usize * self.stride;
-        for (slot, word) in self.bits.iter_mut().skip(start).zip(words) {
-            *slot = word;
-        }
+        self.write_row(row, &words);
         role.row = row;
         self.names.insert(role.name.clone(), index);
         self.roles.push(role);
@@ -549,9 +602,13 @@ impl PolicyBuilder {
     /// Finishes the policy: compiles every user's grants into its rows.
     pub fn build(mut self) -> Policy {
         let not_division_aware = crate::user::not_division_aware(&self.catalog);
-        let role_rows: Vec<u32> = self.roles.iter().map(|role| role.row).collect();
+        let (roles, own) = (&self.roles, &self.own);
+        let rows = |source| match source {
+            Source::Role(role) => roles.get(role as usize).map(|role| role.row),
+            Source::Own(set) => own.get(set as usize).map(|set| set.row),
+        };
         for user in &self.users {
-            user.fill(&mut self.bits, self.stride, &role_rows, &not_division_aware);
+            user.fill(&mut self.bits, self.stride, rows, &not_division_aware);
         }
         Policy {
             id: self.id,
@@ -560,6 +617,7 @@ impl PolicyBuilder {
             bits: self.bits,
             roles: self.roles,
             names: self.names,
+            own: self.own,
             users: self.users,
             user_names: self.user_names,
         }

@@ -5,11 +5,21 @@ use crate::principal::{Division, Kind, Principal, UserId};
 use crate::role::set_bit;
 use crate::{Catalog, Policy};
 
-/// One grant of a user: a role of the policy, in a division.
+/// One grant of a user: a role of the policy, or grants the user holds
+/// directly (a users/me document's), in a division.
 #[derive(Debug, Clone)]
 pub(crate) struct UserGrant {
-    pub(crate) role: u32,
+    pub(crate) source: Source,
     pub(crate) division: Division,
+}
+
+/// What a [`UserGrant`] grants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Source {
+    /// A named role of the policy, by index.
+    Role(u32),
+    /// Grants the user holds directly, by index among the policy's own grant sets.
+    Own(u32),
 }
 
 /// A compiled user.
@@ -53,7 +63,7 @@ impl UserData {
     /// In every division, the user holds what its grants in all divisions
     /// give, and what any grant gives of the permissions that are not
     /// division-aware; in a division it names, also what its grants there give.
-    pub(crate) fn fill(&self, bits: &mut [u64], stride: usize, role_rows: &[u32], not_division_aware: &[u64]) {
+    pub(crate) fn fill(&self, bits: &mut [u64], stride: usize, rows: impl Fn(Source) -> Option<u32>, not_division_aware: &[u64]) {
         let row = |bits: &[u64], row: u32| -> Vec<u64> {
             let start = row as usize * stride;
             bits.get(start..start + stride).map(<[u64]>::to_vec).unwrap_or_else(|| vec![0; stride])
@@ -61,7 +71,7 @@ impl UserData {
         let mut everywhere = vec![0u64; stride];
         let mut by_division = vec![vec![0u64; stride]; self.divisions.len()];
         for grant in &self.grants {
-            let Some(&role_row) = role_rows.get(grant.role as usize) else {
+            let Some(role_row) = rows(grant.source) else {
                 continue;
             };
             let words = row(bits, role_row);
@@ -86,14 +96,14 @@ impl UserData {
         }
     }
 
-    /// The roles of the grants that reach the user for a permission that is
+    /// The sources of the grants that reach the user for a permission that is
     /// (or is not) division-aware: in every division (`division` `None`), in
     /// a division no grant names (`Some(None)`), or in a named one.
     pub(crate) fn grants_in_reach(
         &self,
         division: Option<Option<u32>>,
         division_aware: bool,
-    ) -> impl Iterator<Item = u32> + '_ {
+    ) -> impl Iterator<Item = Source> + '_ {
         let named = division
             .flatten()
             .and_then(|n| self.divisions.get(n as usize))
@@ -107,7 +117,7 @@ impl UserData {
                         Division::Id(id) => named == Some(id.as_str()),
                     }
             })
-            .map(|grant| grant.role)
+            .map(|grant| grant.source)
     }
 }
 
