@@ -157,7 +157,7 @@ impl<G: Gate> fmt::Debug for Granted<G> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Denied {
     gate: &'static str,
-    who: Option<Named>,
+    who: Option<Box<Named>>,
     release: Option<Release>,
     missing: Vec<Permission<'static>>,
     unmet_any_of: Vec<&'static [Permission<'static>]>,
@@ -334,7 +334,7 @@ impl Policy {
         let holds = |permission: &Permission<'static>| self.allows(who, *permission);
         Denied {
             gate: gate.name,
-            who: self.named(who),
+            who: self.named(who).map(Box::new),
             release,
             missing: gate.required_at(release).filter(|p| !holds(p)).collect(),
             unmet_any_of: gate

@@ -5,6 +5,7 @@ mod audit;
 mod caseless;
 mod catalog;
 mod condition;
+mod explain;
 mod gate;
 mod handle;
 #[rustfmt::skip]
@@ -24,6 +25,7 @@ mod text;
 pub use audit::RoleAudit;
 pub use catalog::Catalog;
 pub use condition::{Condition, Operand, OperandKind, Operator};
+pub use explain::{By, Explanation, Permitted, Reason};
 pub use gate::{Denied, Gate, GateInfo, Granted};
 pub use generated::{gates, perm};
 pub use handle::PolicyHandle;

@@ -144,11 +144,17 @@ impl Policy {
     #[inline]
     pub fn allows<Q: Question>(&self, who: impl Into<Principal>, question: Q) -> Q::Answer<bool> {
         let who = who.into();
-        question.ask(&self.catalog, |Asked(asked)| match asked {
+        question.ask(&self.catalog, |Asked(asked)| self.allowed_resolved(who, asked))
+    }
+
+    /// [`allows`](Self::allows) for a resolved question.
+    #[inline]
+    pub(crate) fn allowed_resolved(&self, who: Principal, asked: Resolved<'_>) -> bool {
+        match asked {
             Resolved::Known(index) => self.bit(who, index),
             Resolved::Foreign => false,
             Resolved::Unknown(spelling, key) => self.allows_unknown(who, spelling, key),
-        })
+        }
     }
 
     /// A key or flat name no catalog knows: the kept patterns and unknown
@@ -191,30 +197,33 @@ impl Policy {
     /// As [`allows`](Self::allows).
     pub fn decide<Q: Question>(&self, who: impl Into<Principal>, question: Q) -> Q::Answer<Decision<'_>> {
         let who = who.into();
-        question.ask(&self.catalog, |Asked(asked)| {
-            let (allowed, division_aware) = match asked {
-                Resolved::Known(index) => (self.bit(who, index), self.is_division_aware(index)),
-                Resolved::Foreign => return Decision::Denied,
-                Resolved::Unknown(spelling, key) => (self.allows_unknown(who, spelling, key), true),
-            };
-            if allowed {
-                return Decision::Allowed;
-            }
-            let applies = |grant: &&ConditionalGrant| match asked {
-                Resolved::Known(index) => grant.grants.has(index),
-                Resolved::Unknown(spelling, key) => grant.grants.allows_spelling(spelling, key),
-                Resolved::Foreign => false,
-            };
-            Decision::from_conditions(
-                self.roles_in_reach(who, division_aware)
-                    .flat_map(|role| role.conditional.iter())
-                    .filter(applies)
-                    .map(|grant| &*grant.condition),
-            )
-        })
+        question.ask(&self.catalog, |Asked(asked)| self.decide_resolved(who, asked))
     }
 
-    fn is_division_aware(&self, index: u16) -> bool {
+    /// [`decide`](Self::decide) for a resolved question.
+    pub(crate) fn decide_resolved(&self, who: Principal, asked: Resolved<'_>) -> Decision<'_> {
+        let division_aware = match asked {
+            Resolved::Known(index) => self.is_division_aware(index),
+            Resolved::Foreign => return Decision::Denied,
+            Resolved::Unknown(..) => true,
+        };
+        if self.allowed_resolved(who, asked) {
+            return Decision::Allowed;
+        }
+        let applies = |grant: &&ConditionalGrant| match asked {
+            Resolved::Known(index) => grant.grants.has(index),
+            Resolved::Unknown(spelling, key) => grant.grants.allows_spelling(spelling, key),
+            Resolved::Foreign => false,
+        };
+        Decision::from_conditions(
+            self.roles_in_reach(who, division_aware)
+                .flat_map(|role| role.conditional.iter())
+                .filter(applies)
+                .map(|grant| &*grant.condition),
+        )
+    }
+
+    pub(crate) fn is_division_aware(&self, index: u16) -> bool {
         self.catalog
             .get(index)
             .is_none_or(|permission| self.catalog.is_division_aware(permission))
@@ -223,18 +232,29 @@ impl Policy {
     /// The roles whose grants reach `who` for a permission that is (or is
     /// not) division-aware.
     fn roles_in_reach(&self, who: Principal, division_aware: bool) -> impl Iterator<Item = &RoleData> {
+        self.grants_in_reach(who, division_aware).map(|(role, _)| role)
+    }
+
+    /// The grant sets that reach `who` for a permission that is (or is not)
+    /// division-aware, each with the division of the user's grant (`None`
+    /// for a role asked about directly).
+    pub(crate) fn grants_in_reach(
+        &self,
+        who: Principal,
+        division_aware: bool,
+    ) -> impl Iterator<Item = (&RoleData, Option<&Division>)> {
         let (role, user, division) = match who.kind {
             _ if who.policy != self.id => (None, None, None),
             Kind::Role(role) => (Some(role), None, None),
             Kind::User(user) => (None, Some(user), None),
             Kind::UserIn { user, division } => (None, Some(user), Some(division)),
         };
-        let own = role.and_then(|role| self.roles.get(role as usize));
+        let own = role.and_then(|role| self.roles.get(role as usize)).map(|role| (role, None));
         let granted = user
             .and_then(|user| self.users.get(user as usize))
             .into_iter()
             .flat_map(move |user| user.grants_in_reach(division, division_aware))
-            .filter_map(|source| self.source(source));
+            .filter_map(|grant| Some((self.source(grant.source)?, Some(&grant.division))));
         own.into_iter().chain(granted)
     }
 
@@ -526,6 +546,7 @@ impl PolicyBuilder {
         let mut compiled = Vec::with_capacity(own.len());
         for (spec, division) in &own {
             let mut set = self.compile_spec(spec)?;
+            set.own = true;
             set.granted.finish(&self.catalog);
             for grant in &mut set.conditional {
                 grant.grants.finish(&self.catalog);
@@ -573,6 +594,7 @@ impl PolicyBuilder {
         Ok(RoleData {
             name: name.into(),
             row: 0,
+            own: false,
             description: description.map(Into::into),
             granted: GrantSet::new(&self.catalog),
             conditional: Vec::new(),

@@ -281,6 +281,8 @@ pub(crate) struct RoleData {
     pub(crate) name: Box<str>,
     /// The role's row of the policy's bitset.
     pub(crate) row: u32,
+    /// Grants a user holds directly (a users/me document's), not a named role.
+    pub(crate) own: bool,
     pub(crate) description: Option<Box<str>>,
     /// Unconditional grants; `words` is moved into the policy at build time.
     pub(crate) granted: GrantSet,

@@ -103,7 +103,7 @@ impl UserData {
         &self,
         division: Option<Option<u32>>,
         division_aware: bool,
-    ) -> impl Iterator<Item = Source> + '_ {
+    ) -> impl Iterator<Item = &UserGrant> + '_ {
         let named = division
             .flatten()
             .and_then(|n| self.divisions.get(n as usize))
@@ -117,7 +117,6 @@ impl UserData {
                         Division::Id(id) => named == Some(id.as_str()),
                     }
             })
-            .map(|grant| grant.source)
     }
 }
 
