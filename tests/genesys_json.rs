@@ -914,9 +914,7 @@ fn subject_policy(catalog: &Catalog) -> (Policy, UserId) {
     let mut builder = Policy::builder(catalog);
     let user = builder.add_subject(&spec).unwrap();
     let searcher = builder.role_id("searcher").unwrap();
-    builder
-        .add_user("searcher only", [(searcher, Division::All)])
-        .unwrap();
+    builder.add_user("searcher only", [(searcher, Division::All)]).unwrap();
     (builder.build(), user)
 }
 
@@ -954,12 +952,8 @@ fn a_subject_document_loads_with_its_divisions() {
     assert!(policy.allows(subject, perm::routing::QUEUE_SEARCH));
     // `Division::new("*")` is `Division::All`: the grant applies everywhere.
     let mut builder = Policy::builder(Catalog::builtin());
-    let searcher = builder
-        .add_role_spec(spec.roles().nth(2).unwrap())
-        .unwrap();
-    let star = builder
-        .add_user("star", [(searcher, Division::new("*"))])
-        .unwrap();
+    let searcher = builder.add_role_spec(spec.roles().nth(2).unwrap()).unwrap();
+    let star = builder.add_user("star", [(searcher, Division::new("*"))]).unwrap();
     let policy = builder.build();
     for who in [policy.user_in(star, "d-east"), policy.user_in(star, "*"), star.into()] {
         assert!(policy.allows(who, perm::routing::QUEUE_SEARCH));
@@ -1004,11 +998,23 @@ fn division_aware_permissions_need_a_grant_in_that_division_or_all() {
     );
 
     // The string form, in any spelling.
-    assert_eq!(policy.allows(policy.user_in(ana, "d-east"), "Routing > Queue > View"), Ok(true));
-    assert_eq!(policy.allows(policy.user_in(ana, "d-west"), "ROUTING:QUEUE:VIEW"), Ok(false));
+    assert_eq!(
+        policy.allows(policy.user_in(ana, "d-east"), "Routing > Queue > View"),
+        Ok(true)
+    );
+    assert_eq!(
+        policy.allows(policy.user_in(ana, "d-west"), "ROUTING:QUEUE:VIEW"),
+        Ok(false)
+    );
     // A key no catalog lists is treated as division-aware.
-    assert_eq!(policy.allows(policy.user_in(ana, "d-east"), "ui:newPanel:view"), Ok(true));
-    assert_eq!(policy.allows(policy.user_in(ana, "d-west"), "ui:newPanel:view"), Ok(false));
+    assert_eq!(
+        policy.allows(policy.user_in(ana, "d-east"), "ui:newPanel:view"),
+        Ok(true)
+    );
+    assert_eq!(
+        policy.allows(policy.user_in(ana, "d-west"), "ui:newPanel:view"),
+        Ok(false)
+    );
     assert!(policy.allows(policy.user_in(ana, "d-east"), "routing:queue:*").is_err());
 }
 
@@ -1077,7 +1083,10 @@ fn a_subject_naming_a_role_not_in_the_policy_is_an_unknown_role() {
     let mut builder = Policy::builder(Catalog::builtin());
     let east = builder.add_role_spec(&spec.grants[0].role).unwrap();
     let error = builder
-        .add_user("u-1", [(east, Division::new("d-east")), (foreign, Division::new("d-west"))])
+        .add_user(
+            "u-1",
+            [(east, Division::new("d-east")), (foreign, Division::new("d-west"))],
+        )
         .unwrap_err();
     assert_eq!(
         error,

@@ -159,11 +159,7 @@ fn assert_same_effect(a: (&Policy, RoleId), b: (&Policy, RoleId), extra: &[Strin
     assert_eq!(unknown(pa, ra), unknown(pb, rb), "{what}: unknown_grants()");
     for permission in pa.catalog().iter() {
         let key = permission.key();
-        assert_eq!(
-            pa.allows(ra, key),
-            pb.allows(rb, key),
-            "{what}: allows({key})"
-        );
+        assert_eq!(pa.allows(ra, key), pb.allows(rb, key), "{what}: allows({key})");
         assert_eq!(
             pa.decide(ra, permission),
             pb.decide(rb, pb.catalog().get(permission.index()).unwrap()),
@@ -171,11 +167,7 @@ fn assert_same_effect(a: (&Policy, RoleId), b: (&Policy, RoleId), extra: &[Strin
         );
     }
     for key in extra {
-        assert_eq!(
-            pa.allows(ra, key),
-            pb.allows(rb, key),
-            "{what}: allows({key})"
-        );
+        assert_eq!(pa.allows(ra, key), pb.allows(rb, key), "{what}: allows({key})");
     }
 }
 
@@ -430,11 +422,7 @@ fn the_17_grants_missing_from_the_sdk_list_stay_granted() {
         let (policy, agent) = lbp_agent_policy(&dir, catalog);
         for grant in &missing {
             assert_eq!(policy.allows(agent, grant), Ok(true), "{grant}");
-            assert_eq!(
-                policy.allows(agent, &grant.to_ascii_uppercase()),
-                Ok(true),
-                "{grant}"
-            );
+            assert_eq!(policy.allows(agent, &grant.to_ascii_uppercase()), Ok(true), "{grant}");
             assert_eq!(policy.decide(agent, grant), Ok(Decision::Allowed), "{grant}");
         }
         // A neighbour of an unknown grant is not granted.

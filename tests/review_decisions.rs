@@ -361,7 +361,8 @@ fn decide_in_lists_each_condition_once() {
         .add_user("u", [(a, Division::new("d1")), (b, Division::All)])
         .unwrap();
     let policy = builder.build();
-    let Decision::AllowedIf(conditions) = policy.decide(policy.user_in(subject, "d1"), perm::routing::QUEUE_EDIT) else {
+    let Decision::AllowedIf(conditions) = policy.decide(policy.user_in(subject, "d1"), perm::routing::QUEUE_EDIT)
+    else {
         panic!("not conditional");
     };
     assert_eq!(conditions.len(), 1);

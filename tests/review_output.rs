@@ -148,7 +148,11 @@ fn denied_escapes_the_user_name_and_division() {
     assert_inert(&denied.to_string().replace('\n', ""));
     let denied = policy.check::<ActionMapAnalyticsReport>(user).unwrap_err();
     assert_eq!(denied.division(), None);
-    assert!(denied.to_string().starts_with(&format!("user `{FORGED_ESCAPED}` does not satisfy")));
+    assert!(
+        denied
+            .to_string()
+            .starts_with(&format!("user `{FORGED_ESCAPED}` does not satisfy"))
+    );
 }
 
 /// A role whose only policy is conditional, with `value` as the queue id.

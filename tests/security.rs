@@ -130,13 +130,7 @@ fn gates() -> &'static [&'static GateInfo] {
 /// (typed, and by key and label as strings) and on `extra` keys, for the role and for `users` (a
 /// user holding the role in all divisions, alone and in each division, see [`user_principals`]), and
 /// every gate (typed `check` and `check_info`).
-fn assert_denied_everything(
-    policy: &Policy,
-    role: RoleId,
-    users: &[(String, Principal)],
-    extra: &[&str],
-    what: &str,
-) {
+fn assert_denied_everything(policy: &Policy, role: RoleId, users: &[(String, Principal)], extra: &[&str], what: &str) {
     for p in policy.catalog().iter() {
         assert!(!policy.allows(role, p), "{what}: allows `{p}`");
         assert_eq!(policy.decide(role, p), Decision::Denied, "{what}: decide `{p}`");
@@ -152,7 +146,11 @@ fn assert_denied_everything(
             let names = [Some(p.key()), p.label()];
             for name in names.into_iter().flatten() {
                 assert_eq!(policy.allows(role, name), Ok(false), "{what}: allows `{name}`");
-                assert_eq!(policy.decide(role, name), Ok(Decision::Denied), "{what}: decide `{name}`");
+                assert_eq!(
+                    policy.decide(role, name),
+                    Ok(Decision::Denied),
+                    "{what}: decide `{name}`"
+                );
                 for (user, who) in users {
                     assert_eq!(policy.allows(*who, name), Ok(false), "{what}: user in {user}: `{name}`");
                 }
@@ -161,7 +159,11 @@ fn assert_denied_everything(
     }
     for &name in extra {
         assert_eq!(policy.allows(role, name), Ok(false), "{what}: allows `{name}`");
-        assert_eq!(policy.decide(role, name), Ok(Decision::Denied), "{what}: decide `{name}`");
+        assert_eq!(
+            policy.decide(role, name),
+            Ok(Decision::Denied),
+            "{what}: decide `{name}`"
+        );
         for (user, who) in users {
             assert_eq!(policy.allows(*who, name), Ok(false), "{what}: user in {user}: `{name}`");
             assert_eq!(
@@ -241,7 +243,10 @@ fn unknown_role_names_resolve_to_nothing() {
     assert_eq!((policy.roles().len(), policy.users().len()), (1, 0));
     assert_eq!(policy.user("u-1"), None);
     let agent = policy.role("agent").unwrap();
-    assert!(policy.allows(agent, perm::journey::SEGMENT_VIEW), "the held role is unchanged");
+    assert!(
+        policy.allows(agent, perm::journey::SEGMENT_VIEW),
+        "the held role is unchanged"
+    );
 }
 
 #[test]
@@ -262,8 +267,8 @@ fn an_empty_role_is_denied_everything() {
     }
 }
 
-/// Conditional grants never make `allows` (of a role, or of a user in a division) or a gate true, and legacy `permissions[]`
-/// grant nothing at all.
+/// Conditional grants never make `allows` (of a role, or of a user holding it in any division) or
+/// a gate true, and legacy `permissions[]` grant nothing at all.
 #[test]
 fn conditional_and_legacy_grants_never_allow_or_satisfy_a_gate() {
     let catalog = Catalog::builtin();
@@ -559,7 +564,10 @@ fn unknown_permissions_without_a_covering_grant_are_denied_everywhere() {
     );
     let conditional = builder.role_id("conditional").unwrap();
     let subject = builder
-        .add_user("subject", [(near, Division::new("*")), (conditional, Division::new("*"))])
+        .add_user(
+            "subject",
+            [(near, Division::new("*")), (conditional, Division::new("*"))],
+        )
         .unwrap();
     let policy = builder.build();
     assert_eq!(policy.role("near"), Some(near));

@@ -88,10 +88,7 @@ fn questions_never_contain_wildcards() {
         "Journey > Segment > All",
     ] {
         assert!(
-            matches!(
-                policy.allows(role, question),
-                Err(ParseError::WildcardQuestion { .. })
-            ),
+            matches!(policy.allows(role, question), Err(ParseError::WildcardQuestion { .. })),
             "{question}"
         );
     }

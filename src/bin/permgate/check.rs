@@ -2,12 +2,12 @@
 
 use std::fmt::Write;
 
-use permgate::{Catalog, Condition, Decision, Escaped, GateInfo, ParseError, Permission, Policy, Principal, RoleId};
+use permgate::{By, Catalog, Condition, Decision, Division, Escaped, GateInfo, ParseError, Permission, Policy, Principal, RoleId};
 use serde_json::{Value, json};
 
 use crate::input::{self, Failure, Problem};
 use crate::output::{self, FORMAT_VERSION, line};
-use crate::{AllowsArgs, CheckArgs, Report};
+use crate::{AllowsArgs, CheckArgs, ExplainArgs, Report};
 
 /// A gate by name, ignoring ASCII case.
 pub(crate) fn find_gate(catalog: &Catalog, name: &str) -> Result<&'static GateInfo, Problem> {
@@ -45,9 +45,14 @@ pub(crate) fn check(args: &CheckArgs) -> Result<Report, Failure> {
         ))
         .into());
     }
-    let roles = input::roles(&args.input.file)?;
-    let spec = roles.select(args.input.role.as_deref())?;
-    let (policy, role) = input::compile(&catalog, &roles.label, spec)?;
+    let label = input::file_label(&args.input.file);
+    let (policy, target) = target(
+        &catalog,
+        &args.input.file,
+        args.input.role.as_deref(),
+        args.division.as_deref(),
+    )?;
+    let role = target.principal();
     let results: Vec<GateResult> = gates
         .into_iter()
         .map(|gate| {
@@ -61,15 +66,18 @@ pub(crate) fn check(args: &CheckArgs) -> Result<Report, Failure> {
         .collect();
     let granted = results.iter().all(|r| r.denied.is_none());
     let stdout = if args.common.json {
+        let (name, subject, division) = target.names();
         output::json_document(&json!({
             "format_version": FORMAT_VERSION,
-            "file": roles.label,
-            "role": spec.name,
+            "file": label,
+            "role": name,
+            "subject": subject,
+            "division": division,
             "granted": granted,
             "gates": results.iter().map(|r| gate_json(&policy, role, r)).collect::<Vec<_>>(),
         }))?
     } else {
-        check_text(&policy, role, &spec.name, &results)
+        check_text(&policy, role, &target.describe(), &results)
     };
     Ok(Report {
         stdout,
@@ -85,11 +93,11 @@ fn roadmap_from(gate: &GateInfo, permission: Permission<'_>) -> Option<permgate:
         .map(|(_, release)| *release)
 }
 
-fn conditional(policy: &Policy, role: RoleId, permission: Permission<'_>) -> bool {
+fn conditional(policy: &Policy, role: Principal, permission: Permission<'_>) -> bool {
     matches!(policy.decide(role, permission), Decision::AllowedIf(_))
 }
 
-fn gate_json(policy: &Policy, role: RoleId, result: &GateResult) -> Value {
+fn gate_json(policy: &Policy, role: Principal, result: &GateResult) -> Value {
     let (missing, unmet): (Vec<Value>, Vec<Value>) = match &result.denied {
         None => (Vec::new(), Vec::new()),
         Some(denied) => (
@@ -122,13 +130,12 @@ fn gate_json(policy: &Policy, role: RoleId, result: &GateResult) -> Value {
     })
 }
 
-fn check_text(policy: &Policy, role: RoleId, name: &str, results: &[GateResult]) -> String {
+fn check_text(policy: &Policy, role: Principal, who: &str, results: &[GateResult]) -> String {
     let mut out = String::new();
     let granted = results.iter().filter(|r| r.denied.is_none()).count();
     line!(
         out,
-        "role `{}`: {granted} of {} granted",
-        Escaped(name),
+        "{who}: {granted} of {} granted",
         output::count(results.len(), "gate")
     );
     line!(out);
@@ -207,11 +214,7 @@ struct Answer<'p> {
 
 impl Answer<'_> {
     fn word(&self) -> &'static str {
-        match self.decision {
-            Decision::Allowed => "yes",
-            Decision::AllowedIf(_) => "conditional",
-            Decision::Denied => "no",
-        }
+        word(&self.decision)
     }
 
     fn conditions(&self) -> &[&Condition] {
@@ -226,13 +229,19 @@ fn permission_problem(label: &str, input: &str, error: &ParseError) -> Problem {
     Problem::in_file(label, format!("permission `{}`: {error}", Escaped(input)))
 }
 
-pub(crate) fn allows(args: &AllowsArgs) -> Result<Report, Failure> {
-    let catalog = input::catalog(args.common.org_catalog.as_deref())?;
-    let label = input::file_label(&args.file);
-    let (policy, target) = match &args.division {
+/// The policy and the principal a file and its options name: a role of a
+/// role file, or with a division the subject of a subject file there.
+fn target(
+    catalog: &Catalog,
+    file: &std::path::Path,
+    role: Option<&str>,
+    division: Option<&str>,
+) -> Result<(Policy, Target), Failure> {
+    let label = input::file_label(file);
+    Ok(match division {
         Some(division) => {
-            let spec = input::subject(&args.file)?;
-            let mut builder = Policy::builder(&catalog);
+            let spec = input::subject(file)?;
+            let mut builder = Policy::builder(catalog);
             let user = builder
                 .add_subject(&spec)
                 .map_err(|e| Problem::in_file(&label, e.to_string()))?;
@@ -241,25 +250,57 @@ pub(crate) fn allows(args: &AllowsArgs) -> Result<Report, Failure> {
             let subject = Subject {
                 principal: policy.user_in(user, division),
                 name,
-                division: division.clone(),
+                division: division.to_owned(),
                 grants: spec.grants.len(),
             };
             (policy, Target::Subject(subject))
         }
         None => {
-            let roles = input::roles(&args.file)?;
-            let spec = roles.select(args.role.as_deref())?;
-            let (policy, role) = input::compile(&catalog, &roles.label, spec)?;
+            let roles = input::roles(file)?;
+            let spec = roles.select(role)?;
+            let (policy, role) = input::compile(catalog, &roles.label, spec)?;
             (policy, Target::Role(role, spec.name.clone()))
         }
-    };
+    })
+}
+
+impl Target {
+    /// `role `NAME`` or `subject `NAME` in division `D``, escaped.
+    fn describe(&self) -> String {
+        match self {
+            Target::Role(_, name) => format!("role `{}`", Escaped(name)),
+            Target::Subject(subject) => format!(
+                "subject `{}` in division `{}`",
+                Escaped(&subject.name),
+                Escaped(&subject.division)
+            ),
+        }
+    }
+
+    /// For `--json`: the role's name, or the subject's name and division.
+    fn names(&self) -> (Option<&str>, Option<&str>, Option<&str>) {
+        match self {
+            Target::Role(_, name) => (Some(name), None, None),
+            Target::Subject(subject) => (None, Some(&subject.name), Some(&subject.division)),
+        }
+    }
+
+    fn principal(&self) -> Principal {
+        match self {
+            Target::Role(role, _) => (*role).into(),
+            Target::Subject(subject) => subject.principal,
+        }
+    }
+}
+
+pub(crate) fn allows(args: &AllowsArgs) -> Result<Report, Failure> {
+    let catalog = input::catalog(args.common.org_catalog.as_deref())?;
+    let label = input::file_label(&args.file);
+    let (policy, target) = target(&catalog, &args.file, args.role.as_deref(), args.division.as_deref())?;
     let mut answers = Vec::new();
     let mut problems = Vec::new();
     for permission in &args.permissions {
-        let decision = match &target {
-            Target::Role(role, _) => policy.decide(*role, permission),
-            Target::Subject(subject) => policy.decide(subject.principal, permission),
-        };
+        let decision = policy.decide(target.principal(), permission);
         match decision {
             Ok(decision) => answers.push(Answer {
                 input: permission.clone(),
@@ -274,10 +315,7 @@ pub(crate) fn allows(args: &AllowsArgs) -> Result<Report, Failure> {
     }
     let all_allowed = answers.iter().all(|a| a.decision.is_allowed());
     let stdout = if args.common.json {
-        let (role, subject, division) = match &target {
-            Target::Role(_, name) => (Some(name.as_str()), None, None),
-            Target::Subject(subject) => (None, Some(subject.name.as_str()), Some(subject.division.as_str())),
-        };
+        let (role, subject, division) = target.names();
         output::json_document(&json!({
             "format_version": FORMAT_VERSION,
             "file": label,
@@ -353,4 +391,63 @@ fn allows_text(target: &Target, answers: &[Answer<'_>]) -> String {
     }
     output::table(&mut out, "", Some(&["permission", "answer", "condition"]), &rows);
     out
+}
+
+/// The word for a decision: `yes`, `conditional`, `no`.
+fn word(decision: &Decision<'_>) -> &'static str {
+    match decision {
+        Decision::Allowed => "yes",
+        Decision::AllowedIf(_) => "conditional",
+        Decision::Denied => "no",
+    }
+}
+
+pub(crate) fn explain(args: &ExplainArgs) -> Result<Report, Failure> {
+    let catalog = input::catalog(args.common.org_catalog.as_deref())?;
+    let label = input::file_label(&args.file);
+    let (policy, target) = target(&catalog, &args.file, args.role.as_deref(), args.division.as_deref())?;
+    let who = target.principal();
+    let explanation = policy
+        .explain(who, &args.permission)
+        .map_err(|error| permission_problem(&label, &args.permission, &error))?;
+    let principal = target.describe();
+    let stdout = if args.common.json {
+        let reasons: Vec<Value> = explanation
+            .reasons
+            .iter()
+            .map(|reason| {
+                let (by, grant) = match &reason.by {
+                    By::Permission(p) => ("permission", Some(p.key().to_owned())),
+                    By::Wildcard(pattern) => ("wildcard", Some(pattern.clone())),
+                    By::EveryAction => ("every action", None),
+                    By::UnknownKey(key) => ("unknown key", Some((*key).to_owned())),
+                    _ => ("other", None),
+                };
+                json!({
+                    "role": reason.role,
+                    "named_role": reason.named_role,
+                    "division": reason.division.map(Division::id),
+                    "by": by,
+                    "grant": grant,
+                    "condition": reason.condition.map(output::condition_json),
+                })
+            })
+            .collect();
+        output::json_document(&json!({
+            "format_version": FORMAT_VERSION,
+            "file": label,
+            "principal": principal,
+            "permission": explanation.permission,
+            "answer": word(&explanation.decision),
+            "reasons": reasons,
+        }))?
+    } else {
+        let mut out = String::new();
+        line!(out, "{principal}: {explanation}");
+        out
+    };
+    Ok(Report {
+        stdout,
+        code: if explanation.decision.is_allowed() { 0 } else { 1 },
+    })
 }
