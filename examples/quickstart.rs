@@ -3,7 +3,9 @@
 //!
 //! Run with `cargo run --example quickstart`.
 
-use permgate::gates::{ActionMapAnalyticsReport, ActionMapEditor, AmiExtraUser, AmiStandardUser, ContactManagementPanel};
+use permgate::gates::{
+    ActionMapAnalyticsReport, ActionMapEditor, AmiExtraUser, AmiStandardUser, ContactManagementPanel,
+};
 use permgate::{BuildError, Catalog, Division, Gate, Policy, Principal, Release, perm};
 
 fn main() -> Result<(), BuildError> {
@@ -103,7 +105,11 @@ fn show(policy: &Policy, who: Principal, question: &str, allowed: bool) {
 
 fn gate<G: Gate>(policy: &Policy, who: Principal) {
     match policy.check::<G>(who) {
-        Ok(_granted) => println!("  {} for {}: granted", G::INFO.name, policy.describe(who).unwrap_or_default()),
+        Ok(_granted) => println!(
+            "  {} for {}: granted",
+            G::INFO.name,
+            policy.describe(who).unwrap_or_default()
+        ),
         Err(denied) => println!("  {denied}"),
     }
 }

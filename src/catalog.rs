@@ -476,7 +476,6 @@ impl Catalog {
             .map(|(row, actions)| (*row, actions.as_slice()))
     }
 
-
     pub(crate) fn info(&self, index: u16) -> Option<&PermissionInfo> {
         self.inner.info(index)
     }

@@ -3,8 +3,8 @@
 use core::fmt;
 use core::marker::PhantomData;
 
-use crate::source::Document;
 use crate::principal::Named;
+use crate::source::Document;
 use crate::{Escaped, Permission, Policy, Principal, Release};
 
 pub(crate) mod sealed {
@@ -175,7 +175,8 @@ impl Denied {
         self.who.as_ref().map(|who| who.name.as_str())
     }
 
-    /// The division the user was checked in, if any.
+    /// The division the user was checked in, when one of the user's grants
+    /// names it (a division none names is answered as every division).
     pub fn division(&self) -> Option<&str> {
         self.who.as_ref().and_then(|who| who.division.as_ref()?.as_deref())
     }
@@ -207,7 +208,13 @@ impl fmt::Display for Denied {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.who {
             Some(who) => write!(f, "{who} does not satisfy gate `{}`", self.gate)?,
-            None => return write!(f, "unknown principal: not in this policy, so gate `{}` is denied", self.gate),
+            None => {
+                return write!(
+                    f,
+                    "unknown principal: not in this policy, so gate `{}` is denied",
+                    self.gate
+                );
+            }
         }
         if let Some(release) = self.release {
             write!(f, " at release {release}")?;

@@ -19,8 +19,8 @@ mod principal;
 mod release;
 mod role;
 mod source;
-mod user;
 mod text;
+mod user;
 
 pub use audit::RoleAudit;
 pub use catalog::Catalog;

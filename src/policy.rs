@@ -15,7 +15,6 @@ use crate::principal::{Asked, Division, Kind, Principal, Question, Resolved, Use
 use crate::role::{ConditionalGrant, GrantSet, RoleData, has_bit};
 use crate::user::{Source, UserData, UserGrant};
 
-
 /// A role of one [`Policy`]. Asking another policy about it answers `false`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct RoleId {
@@ -249,7 +248,9 @@ impl Policy {
             Kind::User(user) => (None, Some(user), None),
             Kind::UserIn { user, division } => (None, Some(user), Some(division)),
         };
-        let own = role.and_then(|role| self.roles.get(role as usize)).map(|role| (role, None));
+        let own = role
+            .and_then(|role| self.roles.get(role as usize))
+            .map(|role| (role, None));
         let granted = user
             .and_then(|user| self.users.get(user as usize))
             .into_iter()
@@ -461,7 +462,70 @@ impl PolicyBuilder {
             }
         }
         role.legacy = spec.legacy_permissions.iter().map(|p| p.as_str().into()).collect();
+        role.spec = Some(Box::new(spec.clone()));
         Ok(role)
+    }
+
+    /// Adds the roles of `roles` (role JSON; a role this builder already
+    /// holds from the same JSON is reused) and a user holding `grants` of
+    /// them by name: all or nothing.
+    pub(crate) fn add_user_with_roles(
+        &mut self,
+        name: &str,
+        roles: &[&RoleSpec],
+        grants: &[(&str, Division)],
+    ) -> Result<UserId, BuildError> {
+        self.check_user_name(name)?;
+        let mut compiled = Vec::new();
+        for spec in roles {
+            match self
+                .names
+                .get(spec.name.as_str())
+                .and_then(|&i| self.roles.get(i as usize))
+            {
+                Some(held) if held.spec.as_deref() == Some(*spec) => {}
+                Some(_) => {
+                    return Err(BuildError::DuplicateRole {
+                        role: spec.name.clone(),
+                    });
+                }
+                None if compiled.iter().any(|role: &RoleData| *role.name == *spec.name) => {}
+                None => compiled.push(self.compile_spec(spec)?),
+            }
+        }
+        let mut held = Vec::with_capacity(grants.len());
+        for (position, (role, division)) in grants.iter().enumerate() {
+            let index = self
+                .names
+                .get(*role)
+                .copied()
+                .or_else(|| {
+                    let at = compiled.iter().position(|r| &*r.name == *role)?;
+                    u32::try_from(self.roles.len() + at).ok()
+                })
+                .ok_or_else(|| BuildError::ForeignRole {
+                    user: name.to_owned(),
+                    position,
+                })?;
+            held.push(UserGrant {
+                source: Source::Role(index),
+                division: check_division(name, position, division)?,
+            });
+        }
+        for role in compiled {
+            self.push(role)?;
+        }
+        self.add_user_grants(name, held, Vec::new())
+    }
+
+    fn check_user_name(&self, name: &str) -> Result<(), BuildError> {
+        if name.trim().is_empty() {
+            return Err(BuildError::EmptyUserName);
+        }
+        if self.user_names.contains_key(name) {
+            return Err(BuildError::DuplicateUser { user: name.to_owned() });
+        }
+        Ok(())
     }
 
     /// The role named `name` among those added so far.
@@ -478,7 +542,10 @@ impl PolicyBuilder {
     /// The next free row, and room for `count` rows.
     fn reserve_rows(&mut self, count: u32) -> Result<u32, BuildError> {
         let row = self.bits.len() / self.stride.max(1);
-        let row = u32::try_from(row).ok().filter(|row| row.checked_add(count).is_some()).ok_or(BuildError::TooManyRoles)?;
+        let row = u32::try_from(row)
+            .ok()
+            .filter(|row| row.checked_add(count).is_some())
+            .ok_or(BuildError::TooManyRoles)?;
         self.bits.resize(self.bits.len() + count as usize * self.stride, 0);
         Ok(row)
     }
@@ -523,7 +590,7 @@ impl PolicyBuilder {
             }
             held.push(UserGrant {
                 source: Source::Role(role.index),
-                division,
+                division: check_division(name, position, &division)?,
             });
         }
         self.add_user_grants(name, held, Vec::new())
@@ -537,12 +604,7 @@ impl PolicyBuilder {
         mut grants: Vec<UserGrant>,
         own: Vec<(RoleSpec, Division)>,
     ) -> Result<UserId, BuildError> {
-        if name.trim().is_empty() {
-            return Err(BuildError::EmptyUserName);
-        }
-        if self.user_names.contains_key(name) {
-            return Err(BuildError::DuplicateUser { user: name.to_owned() });
-        }
+        self.check_user_name(name)?;
         let mut compiled = Vec::with_capacity(own.len());
         for (spec, division) in &own {
             let mut set = self.compile_spec(spec)?;
@@ -595,6 +657,7 @@ impl PolicyBuilder {
             name: name.into(),
             row: 0,
             own: false,
+            spec: None,
             description: description.map(Into::into),
             granted: GrantSet::new(&self.catalog),
             conditional: Vec::new(),
@@ -643,6 +706,19 @@ impl PolicyBuilder {
             users: self.users,
             user_names: self.user_names,
         }
+    }
+}
+
+/// A grant's division: `Division::Id("*")` is every division; a blank id is
+/// an error.
+fn check_division(user: &str, position: usize, division: &Division) -> Result<Division, BuildError> {
+    match division {
+        Division::Id(id) if id == "*" => Ok(Division::All),
+        Division::Id(id) if id.trim().is_empty() => Err(BuildError::EmptyDivision {
+            user: user.to_owned(),
+            position,
+        }),
+        other => Ok(other.clone()),
     }
 }
 
@@ -718,6 +794,14 @@ pub enum BuildError {
     /// A user's grant names a role of another builder.
     #[error("user `{}`, grant {position}: the role is not in this policy", Escaped(user))]
     ForeignRole {
+        /// The user.
+        user: String,
+        /// The grant's position in the list, from 0.
+        position: usize,
+    },
+    /// A user's grant names a blank division id.
+    #[error("user `{}`, grant {position}: empty division id", Escaped(user))]
+    EmptyDivision {
         /// The user.
         user: String,
         /// The grant's position in the list, from 0.

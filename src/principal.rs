@@ -141,7 +141,9 @@ impl crate::Policy {
             Kind::User(user) => ("user", &*self.user_data(user)?.name, None),
             Kind::UserIn { user, division } => {
                 let data = self.user_data(user)?;
-                let id = division.and_then(|n| data.divisions.get(n as usize)).map(|(id, _)| id.to_string());
+                let id = division
+                    .and_then(|n| data.divisions.get(n as usize))
+                    .map(|(id, _)| id.to_string());
                 ("user", &*data.name, Some(id))
             }
         };

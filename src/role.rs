@@ -283,6 +283,9 @@ pub(crate) struct RoleData {
     pub(crate) row: u32,
     /// Grants a user holds directly (a users/me document's), not a named role.
     pub(crate) own: bool,
+    /// The role JSON it was compiled from, if any: a subject that grants the
+    /// same role reuses it only when the JSON is the same.
+    pub(crate) spec: Option<Box<crate::genesys::RoleSpec>>,
     pub(crate) description: Option<Box<str>>,
     /// Unconditional grants; `words` is moved into the policy at build time.
     pub(crate) granted: GrantSet,

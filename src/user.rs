@@ -47,7 +47,11 @@ impl UserData {
             .collect();
         named.sort_unstable();
         named.dedup();
-        let divisions: Vec<(Box<str>, u32)> = named.into_iter().zip(row.saturating_add(1)..).map(|(d, r)| (d.into(), r)).collect();
+        let divisions: Vec<(Box<str>, u32)> = named
+            .into_iter()
+            .zip(row.saturating_add(1)..)
+            .map(|(d, r)| (d.into(), r))
+            .collect();
         let rows = u32::try_from(divisions.len()).map_or(u32::MAX, |n| n.saturating_add(1));
         let data = UserData {
             name,
@@ -63,10 +67,18 @@ impl UserData {
     /// In every division, the user holds what its grants in all divisions
     /// give, and what any grant gives of the permissions that are not
     /// division-aware; in a division it names, also what its grants there give.
-    pub(crate) fn fill(&self, bits: &mut [u64], stride: usize, rows: impl Fn(Source) -> Option<u32>, not_division_aware: &[u64]) {
+    pub(crate) fn fill(
+        &self,
+        bits: &mut [u64],
+        stride: usize,
+        rows: impl Fn(Source) -> Option<u32>,
+        not_division_aware: &[u64],
+    ) {
         let row = |bits: &[u64], row: u32| -> Vec<u64> {
             let start = row as usize * stride;
-            bits.get(start..start + stride).map(<[u64]>::to_vec).unwrap_or_else(|| vec![0; stride])
+            bits.get(start..start + stride)
+                .map(<[u64]>::to_vec)
+                .unwrap_or_else(|| vec![0; stride])
         };
         let mut everywhere = vec![0u64; stride];
         let mut by_division = vec![vec![0u64; stride]; self.divisions.len()];
@@ -108,15 +120,13 @@ impl UserData {
             .flatten()
             .and_then(|n| self.divisions.get(n as usize))
             .map(|(id, _)| &**id);
-        self.grants
-            .iter()
-            .filter(move |grant| {
-                !division_aware
-                    || match &grant.division {
-                        Division::All => true,
-                        Division::Id(id) => named == Some(id.as_str()),
-                    }
-            })
+        self.grants.iter().filter(move |grant| {
+            !division_aware
+                || match &grant.division {
+                    Division::All => true,
+                    Division::Id(id) => named == Some(id.as_str()),
+                }
+        })
     }
 }
 
@@ -192,10 +202,7 @@ impl Policy {
         let Some(data) = self.own_user(user) else {
             return Principal::from(user);
         };
-        let found = data
-            .divisions
-            .binary_search_by(|(d, _)| (**d).cmp(division))
-            .ok();
+        let found = data.divisions.binary_search_by(|(d, _)| (**d).cmp(division)).ok();
         let row = found
             .and_then(|n| data.divisions.get(n))
             .map_or(data.row, |(_, row)| *row);
@@ -210,8 +217,6 @@ impl Policy {
     }
 
     fn own_user(&self, user: UserId) -> Option<&UserData> {
-        (user.policy == self.id())
-            .then(|| self.user_data(user.index))
-            .flatten()
+        (user.policy == self.id()).then(|| self.user_data(user.index)).flatten()
     }
 }

@@ -621,9 +621,21 @@ fn explain_names_the_role_division_and_grant_or_that_nothing_gives_it() {
     );
     let west = permgate(&["explain", &subject, "routing:queue:edit", "--division", "d-west"]);
     assert_exit(&west, 1);
-    assert!(west.stdout.contains("is allowed only under a condition"), "{}", west.stdout);
+    assert!(
+        west.stdout.contains("is allowed only under a condition"),
+        "{}",
+        west.stdout
+    );
     assert!(!west.stdout.contains("queue admin"), "{}", west.stdout);
-    let json = permgate(&["explain", &subject, "routing:queue:join", "--division", "d-west", "--json"]).json();
+    let json = permgate(&[
+        "explain",
+        &subject,
+        "routing:queue:join",
+        "--division",
+        "d-west",
+        "--json",
+    ])
+    .json();
     assert_eq!(json["answer"], "yes");
     assert_eq!(
         json["reasons"],
@@ -643,8 +655,20 @@ fn explain_names_the_role_division_and_grant_or_that_nothing_gives_it() {
     assert_exit(&permgate(&["explain", &role, "routing:queue:*"]), 2);
 
     // `check` reads the subject in a division too: two roles together, or not at all.
-    let check = permgate(&["check", &subject, "--gate", "AmiDivisionUser", "--division", "d-east", "--json"]).json();
-    assert_eq!((check["subject"].as_str(), check["division"].as_str()), (Some("Ana"), Some("d-east")));
+    let check = permgate(&[
+        "check",
+        &subject,
+        "--gate",
+        "AmiDivisionUser",
+        "--division",
+        "d-east",
+        "--json",
+    ])
+    .json();
+    assert_eq!(
+        (check["subject"].as_str(), check["division"].as_str()),
+        (Some("Ana"), Some("d-east"))
+    );
     assert_eq!(check["role"], Value::Null);
 }
 

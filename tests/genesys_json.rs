@@ -1097,8 +1097,15 @@ fn a_subject_naming_a_role_not_in_the_policy_is_an_unknown_role() {
     );
     assert_eq!(error.to_string(), "user `u-1`, grant 1: the role is not in this policy");
 
+    // The same role JSON already added is shared; other JSON under that name is refused,
+    // and the refusal leaves the builder as it was.
     let mut builder = Policy::builder(Catalog::builtin());
-    builder.add_role_spec(&spec.grants[1].role).unwrap();
+    let shared = builder.add_role_spec(&spec.grants[1].role).unwrap();
+    builder.add_subject(&spec).unwrap();
+    assert_eq!(builder.role_id("west supervisor"), Some(shared));
+
+    let mut builder = Policy::builder(Catalog::builtin());
+    builder.add_role("west supervisor", ["routing:queue:view"]).unwrap();
     let error = builder.add_subject(&spec).unwrap_err();
     assert_eq!(
         error,
@@ -1107,6 +1114,43 @@ fn a_subject_naming_a_role_not_in_the_policy_is_an_unknown_role() {
         }
     );
     assert_eq!(error.to_string(), "duplicate role `west supervisor`");
+    assert_eq!(builder.role_id(&spec.grants[0].role.name), None, "nothing added");
+    let policy = builder.build();
+    assert_eq!((policy.roles().len(), policy.users().len()), (1, 0));
+}
+
+#[test]
+fn subjects_share_roles_and_blank_ids_fall_back_to_the_name() {
+    let role = json!({"id": "r-1", "name": "agent", "policies": [
+        {"domain": "routing", "entityName": "queue", "actionSet": ["join"]}]});
+    let subject = |id: &str, name: &str| {
+        SubjectSpec::parse(
+            &json!({"id": id, "name": name, "grants": [{"division": {"id": "*"}, "role": role}]}).to_string(),
+        )
+        .unwrap()
+    };
+    let mut builder = Policy::builder(Catalog::builtin());
+    let ana = builder.add_subject(&subject("u-1", "Ana")).unwrap();
+    let bo = builder.add_subject(&subject(" ", "Bo")).unwrap();
+    let policy = builder.build();
+    assert_eq!(policy.roles().len(), 1, "one shared role");
+    assert_eq!(policy.user_name(bo), Some("Bo"));
+    for user in [ana, bo] {
+        assert_eq!(policy.allows(user, "routing:queue:join"), Ok(true));
+    }
+    // A division written `*` as an id is every division; a blank one is refused.
+    let mut builder = Policy::builder(Catalog::builtin());
+    let agent = builder.add_role("agent", ["routing:queue:join"]).unwrap();
+    let star = builder.add_user("star", [(agent, Division::Id("*".into()))]).unwrap();
+    assert_eq!(
+        builder.add_user("blank", [(agent, Division::Id(" ".into()))]),
+        Err(BuildError::EmptyDivision {
+            user: "blank".into(),
+            position: 0
+        })
+    );
+    let policy = builder.build();
+    assert!(policy.allows(star, perm::routing::QUEUE_JOIN));
 }
 
 #[test]

@@ -100,7 +100,9 @@ impl PolicyBuilder {
     /// Adds a subject read from `GET /api/v2/authorization/subjects/{id}`:
     /// each of its roles (once, under its name) and a user, named by the
     /// subject's `id` (else its `name`), holding each grant's role in the
-    /// grant's division. Returns the user.
+    /// grant's division. Returns the user. A role this builder already holds
+    /// from the same role JSON (another subject granting it) is shared; all
+    /// or nothing: on error the builder is unchanged.
     ///
     /// ```
     /// use permgate::{Catalog, Policy, genesys::SubjectSpec, perm};
@@ -119,21 +121,21 @@ impl PolicyBuilder {
     /// # Errors
     ///
     /// A role the builder already holds under one of the subject's role
-    /// names, a grant of a role that does not compile, or a subject without
-    /// `id` and `name`.
+    /// names from other role JSON, a role that does not compile, or a
+    /// subject without a non-blank `id` or `name`.
     pub fn add_subject(&mut self, spec: &SubjectSpec) -> Result<UserId, BuildError> {
-        for role in spec.roles() {
-            self.add_role_spec(role)?;
-        }
-        let mut grants = Vec::with_capacity(spec.grants.len());
-        for grant in &spec.grants {
-            let role = self
-                .role_id(&grant.role.name)
-                .ok_or_else(|| BuildError::DuplicateRole { role: grant.role.name.clone() })?;
-            grants.push((role, grant.division.clone()));
-        }
-        let name = spec.id.as_deref().or(spec.name.as_deref()).unwrap_or_default();
-        self.add_user(name, grants)
+        let roles: Vec<&RoleSpec> = spec.roles().collect();
+        let grants: Vec<(&str, Division)> = spec
+            .grants
+            .iter()
+            .map(|grant| (grant.role.name.as_str(), grant.division.clone()))
+            .collect();
+        let name = [spec.id.as_deref(), spec.name.as_deref()]
+            .into_iter()
+            .flatten()
+            .find(|name| !name.trim().is_empty())
+            .unwrap_or_default();
+        self.add_user_with_roles(name, &roles, &grants)
     }
 }
 

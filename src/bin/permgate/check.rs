@@ -2,7 +2,9 @@
 
 use std::fmt::Write;
 
-use permgate::{By, Catalog, Condition, Decision, Division, Escaped, GateInfo, ParseError, Permission, Policy, Principal, RoleId};
+use permgate::{
+    By, Catalog, Condition, Decision, Division, Escaped, GateInfo, ParseError, Permission, Policy, Principal, RoleId,
+};
 use serde_json::{Value, json};
 
 use crate::input::{self, Failure, Problem};
