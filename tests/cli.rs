@@ -294,7 +294,7 @@ fn allows_answers_yes_no_and_conditional() {
 }
 
 #[test]
-fn allows_rejects_malformed_permissions_and_answers_nothing() {
+fn allows_reports_malformed_permissions_and_answers_the_rest() {
     let dir = TempDir::new();
     let role = dir.file("supervisor.json", SUPERVISOR);
     for bad in [
@@ -307,7 +307,8 @@ fn allows_rejects_malformed_permissions_and_answers_nothing() {
     ] {
         let run = permgate(&["allows", &role, "routing:queue:join", bad]);
         assert_exit(&run, 2);
-        assert!(run.stdout.is_empty(), "{bad:?}: {}", run.stdout);
+        let answered: Vec<&str> = run.stdout.lines().skip(3).collect();
+        assert_eq!(answered, ["routing:queue:join  yes"], "{bad:?}: {}", run.stdout);
         assert!(
             run.stderr.contains(&format!("permission `{bad}`")),
             "{bad:?}: {}",
@@ -670,6 +671,43 @@ fn explain_names_the_role_division_and_grant_or_that_nothing_gives_it() {
         (Some("Ana"), Some("d-east"))
     );
     assert_eq!(check["role"], Value::Null);
+}
+
+#[test]
+fn one_bad_permission_does_not_hide_the_other_answers() {
+    let dir = TempDir::new();
+    let role = dir.file("role.json", SUPERVISOR);
+    let run = permgate(&[
+        "allows",
+        &role,
+        "routing:queue:join",
+        "routing:queue:*",
+        "routing:queue:delete",
+    ]);
+    assert_exit(&run, 2);
+    let answered: Vec<Vec<&str>> = run
+        .stdout
+        .lines()
+        .skip(3)
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(
+        answered,
+        [
+            vec!["routing:queue:join", "yes"],
+            vec!["routing:queue:delete", "(not", "in", "the", "catalog)", "no"]
+        ],
+        "{}",
+        run.stdout
+    );
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert!(run.stderr.contains("permission `routing:queue:*`"), "{}", run.stderr);
+    let json = permgate(&["allows", &role, "routing:queue:join", "Nope > Nope > Nope", "--json"]);
+    assert_exit(&json, 2);
+    let json = json.json();
+    assert_eq!(json["answers"].as_array().unwrap().len(), 1);
+    assert_eq!(json["errors"][0]["permission"], "Nope > Nope > Nope");
+    assert_eq!(json["errors"][0]["message"], "unknown label `Nope > Nope > Nope`");
 }
 
 #[test]

@@ -309,11 +309,12 @@ pub(crate) fn allows(args: &AllowsArgs) -> Result<Report, Failure> {
                 known: policy.catalog().lookup(permission),
                 decision,
             }),
-            Err(error) => problems.push(permission_problem(&label, permission, &error)),
+            Err(error) => problems.push((permission, permission_problem(&label, permission, &error), error)),
         }
     }
-    if !problems.is_empty() {
-        return Err(Failure(problems));
+    // A bad permission is reported on its own; the answers for the others stand.
+    for (_, problem, _) in &problems {
+        input::report_problem(problem);
     }
     let all_allowed = answers.iter().all(|a| a.decision.is_allowed());
     let stdout = if args.common.json {
@@ -325,6 +326,10 @@ pub(crate) fn allows(args: &AllowsArgs) -> Result<Report, Failure> {
             "subject": subject,
             "division": division,
             "all_allowed": all_allowed,
+            "errors": problems.iter().map(|(permission, _, error)| json!({
+                "permission": permission,
+                "message": error.to_string(),
+            })).collect::<Vec<_>>(),
             "answers": answers.iter().map(|a| json!({
                 "permission": a.input,
                 "key": a.known.map(|p| p.key()),
@@ -336,10 +341,12 @@ pub(crate) fn allows(args: &AllowsArgs) -> Result<Report, Failure> {
     } else {
         allows_text(&target, &answers)
     };
-    Ok(Report {
-        stdout,
-        code: if all_allowed { 0 } else { 1 },
-    })
+    let code = match (problems.is_empty(), all_allowed) {
+        (false, _) => 2,
+        (true, true) => 0,
+        (true, false) => 1,
+    };
+    Ok(Report { stdout, code })
 }
 
 /// Who `allows` answers for.

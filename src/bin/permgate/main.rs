@@ -163,7 +163,9 @@ Answers: yes (allowed unconditionally), conditional (allowed only where a
 condition holds; the conditions are printed), no.
 
 Exit codes: 0 every permission allowed unconditionally, 1 otherwise, 2 bad
-input (including a malformed permission, a wildcard, or an unknown label).
+input (including a malformed permission, a wildcard, or an unknown label: it
+is reported on standard error and in `errors`, and the other permissions are
+still answered).
 
 JSON (--json):
 {
@@ -173,6 +175,7 @@ JSON (--json):
   \"subject\": string | null,        with --division: the subject's name or id
   \"division\": string | null,
   \"all_allowed\": bool,             every answer is \"yes\"
+  \"errors\": [{\"permission\": string, \"message\": string}],   permissions that could not be asked
   \"answers\": [{
     \"permission\": string,          as given
     \"key\": string | null,          the catalog's spelling; null when the catalog does not know it
