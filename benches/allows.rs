@@ -47,16 +47,16 @@ fn decisions(c: &mut Criterion) {
         b.iter(|| policy.allows(black_box(journey), black_box(perm::journey::SEGMENT_DELETE)))
     });
     group.bench_function("allows_str/key hit", |b| {
-        b.iter(|| policy.allows_str(black_box(ami), black_box("conversation:email:accept")))
+        b.iter(|| policy.allows(black_box(ami), black_box("conversation:email:accept")))
     });
     group.bench_function("allows_str/key hit, other case", |b| {
-        b.iter(|| policy.allows_str(black_box(ami), black_box("ROUTING:wrapupcode:SEARCH")))
+        b.iter(|| policy.allows(black_box(ami), black_box("ROUTING:wrapupcode:SEARCH")))
     });
     group.bench_function("allows_str/label hit", |b| {
-        b.iter(|| policy.allows_str(black_box(journey), black_box("Journey > Action Map > View")))
+        b.iter(|| policy.allows(black_box(journey), black_box("Journey > Action Map > View")))
     });
     group.bench_function("allows_str/catalog miss, pattern", |b| {
-        b.iter(|| policy.allows_str(black_box(journey), black_box("journey:newThing:view")))
+        b.iter(|| policy.allows(black_box(journey), black_box("journey:newThing:view")))
     });
     group.bench_function("check/small gate (2)", |b| {
         b.iter(|| policy.check::<ActionMapAnalyticsReport>(black_box(journey)).is_ok())

@@ -2,7 +2,8 @@
 //! over the builtin catalog and over the builtin plus an organization's
 //! catalog; role compile time for `lbp-agent.json` (with and without parsing
 //! the JSON) and for a role holding `*` on every entity of the organization's
-//! catalog; and compile time at 10,000 and 100,000 grants in one role.
+//! catalog; compile time at 10,000 and 100,000 grants in one role; and
+//! `allows` and `check` on users of 10 roles over 3 divisions.
 //!
 //! Run with `cargo bench --bench scale`. Measurements that need
 //! `../shared/data/genesys-cloud` are skipped, saying so, when it is absent.
@@ -17,8 +18,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use permgate::gates::AmiStandardUser;
 use permgate::genesys::RoleFile;
-use permgate::{Catalog, Policy, RoleId, perm};
+use permgate::{Catalog, Division, Policy, Principal, RoleId, perm};
 
 /// Role ids per *spread* loop: a power of two, more than the largest policy's roles.
 const SPREAD: usize = 16_384;
@@ -111,7 +113,7 @@ fn role_count(c: &mut Criterion) {
                 })
             });
             group.bench_function(format!("allows_str/{name}/{count} roles/one role"), |b| {
-                b.iter(|| policy.allows_str(black_box(one), black_box("routing:queue:view")))
+                b.iter(|| policy.allows(black_box(one), black_box("routing:queue:view")))
             });
         }
     }
@@ -184,5 +186,79 @@ fn growth(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, role_count, compile, growth);
+/// `allows` and `check` on a user holding 10 roles over 3 divisions, at 1
+/// and 100,000 users, beside the same on one role: a user is a row of the
+/// bitset like a role, so the costs should match.
+fn users(c: &mut Criterion) {
+    let catalog = Catalog::builtin();
+    let ami = catalog.role("AMI R3|standard user role").unwrap().grants;
+    let mut group = c.benchmark_group("users");
+    group
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2));
+    for count in [1, 100_000] {
+        let mut builder = Policy::builder(catalog);
+        // Ten roles that together hold the AMI standard set.
+        let roles: Vec<_> = ami
+            .chunks(ami.len().div_ceil(10))
+            .enumerate()
+            .map(|(n, grants)| builder.add_role(&format!("part-{n}"), grants).unwrap())
+            .collect();
+        let whole = builder.add_role("whole", ami).unwrap();
+        // Every role in `*` or in d1 (so the user passes the gate in d1), a third also in d2.
+        let grants: Vec<(RoleId, Division)> = roles
+            .iter()
+            .enumerate()
+            .flat_map(|(i, &role)| {
+                let first = if i % 3 == 0 { Division::All } else { Division::new("d1") };
+                let also = (i % 3 == 2).then(|| (role, Division::new("d2")));
+                std::iter::once((role, first)).chain(also)
+            })
+            .collect();
+        for n in 0..count {
+            builder.add_user(&format!("user-{n}"), grants.iter().cloned()).unwrap();
+        }
+        let policy = builder.build();
+        assert!(
+            policy
+                .check::<AmiStandardUser>(policy.user_in(policy.user("user-0").unwrap(), "d1"))
+                .is_ok()
+        );
+        let users: Vec<Principal> = policy.users().map(|user| policy.user_in(user, "d1")).collect();
+        let one = users[0];
+        let mut state: u64 = 0x5EED;
+        let spread: Vec<Principal> = (0..SPREAD)
+            .map(|_| {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                users[(state >> 33) as usize % users.len()]
+            })
+            .collect();
+        group.bench_function(format!("allows/{count} users/one role"), |b| {
+            b.iter(|| policy.allows(black_box(whole), black_box(perm::routing::QUEUE_VIEW)))
+        });
+        group.bench_function(format!("allows/{count} users/one user in a division"), |b| {
+            b.iter(|| policy.allows(black_box(one), black_box(perm::routing::QUEUE_VIEW)))
+        });
+        let mut n = 0;
+        group.bench_function(format!("allows/{count} users/spread"), |b| {
+            b.iter(|| {
+                n = (n + 1) % SPREAD;
+                spread
+                    .get(n)
+                    .is_some_and(|&who| policy.allows(black_box(who), black_box(perm::routing::QUEUE_VIEW)))
+            })
+        });
+        group.bench_function(format!("check/{count} users/one role"), |b| {
+            b.iter(|| policy.check::<AmiStandardUser>(black_box(whole)).is_ok())
+        });
+        group.bench_function(format!("check/{count} users/one user in a division"), |b| {
+            b.iter(|| policy.check::<AmiStandardUser>(black_box(one)).is_ok())
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, role_count, compile, growth, users);
 criterion_main!(benches);

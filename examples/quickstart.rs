@@ -1,15 +1,17 @@
-//! permgate in one screen: roles from the built-in catalogs answering real
-//! requests, and one denial explained in the vendor's own words.
+//! permgate in one screen: roles and a user from the built-in catalogs
+//! answering real requests, and denials explained in the vendor's own words.
 //!
 //! Run with `cargo run --example quickstart`.
 
-use permgate::gates::{ActionMapEditor, AmiExtraUser, AmiStandardUser, ContactManagementPanel};
-use permgate::{BuildError, Catalog, Gate, Policy, Release, RoleId, perm};
+use permgate::gates::{
+    ActionMapAnalyticsReport, ActionMapEditor, AmiExtraUser, AmiStandardUser, ContactManagementPanel,
+};
+use permgate::{BuildError, Catalog, Division, Gate, Policy, Principal, Release, perm};
 
 fn main() -> Result<(), BuildError> {
     let catalog = Catalog::builtin();
     let grants_of = |name| catalog.role(name).map(|role| role.grants).unwrap_or_default();
-    let policy = Policy::builder(catalog)
+    let mut builder = Policy::builder(catalog)
         // Grants in the three spellings, with wildcards as the admin UI shows them.
         .role(
             "journey designer",
@@ -29,8 +31,12 @@ fn main() -> Result<(), BuildError> {
         )?
         // The named roles the source documents define, as published.
         .role("AMI user", grants_of("AMI R3|standard user role"))?
-        .role("Skylight agent", grants_of("Skylight custom role minimum"))?
-        .build();
+        .role("Skylight agent", grants_of("Skylight custom role minimum"))?;
+    // A user holds several roles, each in one division or in all.
+    let maps = builder.add_role("map viewer", ["journey:actionmap:view"])?;
+    let reports = builder.add_role("report viewer", ["journey:report:view"])?;
+    let ana = builder.add_user("ana", [(maps, Division::All), (reports, Division::new("d-east"))])?;
+    let policy = builder.build();
     let role = |name| policy.role(name).ok_or(BuildError::EmptyRoleName);
     let (designer, pe_agent, ami_user, skylight) = (
         role("journey designer")?,
@@ -52,7 +58,7 @@ fn main() -> Result<(), BuildError> {
         (skylight, perm::cxengage::ARTIFACTS_READ_ALL),
         (ami_user, perm::routing::QUEUE_EDIT),
     ] {
-        show(&policy, role, permission.key(), policy.allows(role, permission));
+        show(&policy, role.into(), permission.key(), policy.allows(role, permission));
     }
 
     println!("\nQuestions as strings, in any spelling and case:");
@@ -63,46 +69,47 @@ fn main() -> Result<(), BuildError> {
         (designer, "journey:segment:delete"),
         (ami_user, "conversation:email:park"),
     ] {
-        match policy.allows_str(role, question) {
-            Ok(allowed) => show(&policy, role, question, allowed),
+        match policy.allows(role, question) {
+            Ok(allowed) => show(&policy, role.into(), question, allowed),
             Err(error) => println!("  {question}: error: {error}"),
         }
     }
-    if let Err(error) = policy.allows_str(pe_agent, "routing:queue:*") {
+    if let Err(error) = policy.allows(pe_agent, "routing:queue:*") {
         println!("  routing:queue:*: error: {error}");
     }
 
     println!("\nFeature gates:");
-    gate::<ActionMapEditor>(&policy, designer);
-    gate::<AmiStandardUser>(&policy, ami_user);
-    gate::<ContactManagementPanel>(&policy, skylight);
+    gate::<ActionMapEditor>(&policy, designer.into());
+    gate::<AmiStandardUser>(&policy, ami_user.into());
+    gate::<ContactManagementPanel>(&policy, skylight.into());
     // The add-on role is not granted: the denial lists what is missing.
-    gate::<AmiExtraUser>(&policy, ami_user);
+    gate::<AmiExtraUser>(&policy, ami_user.into());
+    // Ana's two roles pass the report gate together, where both are granted.
+    gate::<ActionMapAnalyticsReport>(&policy, policy.user_in(ana, "d-east"));
+    gate::<ActionMapAnalyticsReport>(&policy, policy.user_in(ana, "d-west"));
     let at_316 = policy.check_at::<AmiStandardUser>(ami_user, Some(Release::new(3, 16)));
     println!(
-        "  AmiStandardUser at AMI 3.16 for `AMI user`: {}",
+        "  AmiStandardUser at AMI 3.16 for role `AMI user`: {}",
         if at_316.is_ok() { "granted" } else { "denied" }
     );
     Ok(())
 }
 
-fn show(policy: &Policy, role: RoleId, question: &str, allowed: bool) {
-    let name = policy.role_name(role).unwrap_or("?");
+fn show(policy: &Policy, who: Principal, question: &str, allowed: bool) {
+    let name = policy.describe(who).unwrap_or_default();
     println!(
-        "  {name:<16} {question:<28} {}",
+        "  {name:<25} {question:<28} {}",
         if allowed { "allowed" } else { "denied" }
     );
 }
 
-fn gate<G: Gate>(policy: &Policy, role: RoleId) {
-    match policy.check::<G>(role) {
-        Ok(granted) => {
-            println!(
-                "  {} for `{}`: granted",
-                G::INFO.name,
-                policy.role_name(granted.role()).unwrap_or("?")
-            );
-        }
+fn gate<G: Gate>(policy: &Policy, who: Principal) {
+    match policy.check::<G>(who) {
+        Ok(_granted) => println!(
+            "  {} for {}: granted",
+            G::INFO.name,
+            policy.describe(who).unwrap_or_default()
+        ),
         Err(denied) => println!("  {denied}"),
     }
 }

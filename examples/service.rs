@@ -1,7 +1,7 @@
 //! A real web service (axum) whose handlers cannot run without a permgate proof.
 //!
 //! Each handler takes an `Authorized<G>` extractor that wraps a
-//! `Granted<'static, G>`. The extractor reads the caller's role, checks gate `G`
+//! `Granted<G>`. The extractor reads the caller's role, checks gate `G`
 //! and only then lets the handler run. When the check fails, the caller gets
 //! `403 Forbidden` and the body lists every missing permission by API key and
 //! admin label.
@@ -26,8 +26,9 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::routing::{get, post};
 use permgate::gates::{ActionMapAnalyticsReport, ActionMapEditor, AmiStandardUser};
-use permgate::{Catalog, Gate, Granted, Policy};
+use permgate::{Catalog, Gate, Granted, Policy, PolicyHandle};
 use std::error::Error;
+use std::sync::Arc;
 
 /// The header that names the caller's role.
 ///
@@ -54,11 +55,15 @@ fn policy() -> Result<Policy, Box<dyn Error>> {
 }
 
 /// Proof, made before the handler runs, that the caller's role satisfies gate `G`.
-struct Authorized<G: Gate>(Granted<'static, G>);
+struct Authorized<G: Gate> {
+    /// The proof itself: `'static`, so it can be held across `.await`.
+    _granted: Granted<G>,
+    role: String,
+}
 
 impl<G: Gate> Authorized<G> {
-    fn role_name(&self) -> &'static str {
-        self.0.policy().role_name(self.0.role()).unwrap_or("?")
+    fn role_name(&self) -> &str {
+        &self.role
     }
 }
 
@@ -66,12 +71,13 @@ impl<S, G> FromRequestParts<S> for Authorized<G>
 where
     G: Gate,
     S: Send + Sync,
-    &'static Policy: FromRef<S>,
+    Arc<PolicyHandle>: FromRef<S>,
 {
     type Rejection = (StatusCode, String);
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let policy = <&'static Policy>::from_ref(state);
+        // One snapshot per request: every answer below comes from one policy.
+        let policy = Arc::<PolicyHandle>::from_ref(state).load();
         let Some(header) = parts.headers.get(ROLE_HEADER) else {
             return Err((StatusCode::UNAUTHORIZED, format!("missing `{ROLE_HEADER}` header\n")));
         };
@@ -85,7 +91,10 @@ where
             return Err((StatusCode::FORBIDDEN, format!("unknown role `{name}`\n")));
         };
         match policy.check::<G>(role) {
-            Ok(granted) => Ok(Self(granted)),
+            Ok(granted) => Ok(Self {
+                _granted: granted,
+                role: name.to_owned(),
+            }),
             Err(denied) => Err((StatusCode::FORBIDDEN, format!("{denied}\n"))),
         }
     }
@@ -104,7 +113,7 @@ async fn reply_to_email(auth: Authorized<AmiStandardUser>, Path(id): Path<u64>) 
 }
 
 /// The routes; each one's gate is in its handler's signature.
-fn app(policy: &'static Policy) -> Router {
+fn app(policy: Arc<PolicyHandle>) -> Router {
     Router::new()
         .route("/action-maps", post(save_action_map))
         .route("/reports/action-maps", get(action_map_report))
@@ -114,8 +123,8 @@ fn app(policy: &'static Policy) -> Router {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn Error>> {
-    // Leaked once: the policy lives as long as the process, so proofs are `Granted<'static, _>`.
-    let policy: &'static Policy = Box::leak(Box::new(policy()?));
+    // Behind a handle: a reload (`PolicyHandle::reload`) swaps it while requests run.
+    let policy = Arc::new(PolicyHandle::new(policy()?));
     let port: u16 = std::env::var("PORT")
         .ok()
         .and_then(|port| port.parse().ok())
@@ -139,7 +148,7 @@ mod tests {
     use tokio::net::{TcpListener, TcpStream};
 
     async fn start() -> SocketAddr {
-        let policy: &'static Policy = Box::leak(Box::new(policy().unwrap()));
+        let policy = Arc::new(PolicyHandle::new(policy().unwrap()));
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         tokio::spawn(async move { axum::serve(listener, app(policy)).await.unwrap() });

@@ -1,6 +1,6 @@
 //! ASCII-case-insensitive string keys for the catalog's name map.
 //!
-//! The string path of [`Policy::allows_str`](crate::Policy::allows_str) looks a
+//! The string path of [`Policy::allows`](crate::Policy::allows) with a string looks a
 //! whole permission string up in one hash map without splitting, lowercasing
 //! into a buffer or allocating. Stored keys are lowercase; a query is folded
 //! to lowercase eight bytes at a time, both when hashing and when comparing,

@@ -476,11 +476,6 @@ impl Catalog {
             .map(|(row, actions)| (*row, actions.as_slice()))
     }
 
-    /// The number of builtin permissions, which take indexes `0..builtin_len()`.
-    pub(crate) fn builtin_len(&self) -> usize {
-        self.inner.builtin.len()
-    }
-
     pub(crate) fn info(&self, index: u16) -> Option<&PermissionInfo> {
         self.inner.info(index)
     }
@@ -488,14 +483,15 @@ impl Catalog {
     /// Whether `permission` belongs to this catalog (builtin ones belong to all).
     #[inline]
     pub(crate) fn owns(&self, permission: Permission<'_>) -> bool {
-        usize::from(permission.index()) < self.inner.builtin.len()
+        // Every catalog's builtin part is the generated table: a constant bound.
+        usize::from(permission.index()) < generated::PERMISSIONS.len()
             || self
                 .info(permission.index())
                 .is_some_and(|info| core::ptr::eq(info, permission.info()))
     }
 
     /// The entry of an exact name, without validation. The hot path of
-    /// [`Policy::allows_str`](crate::Policy::allows_str).
+    /// [`Policy::allows`](crate::Policy::allows) with a string.
     #[inline]
     pub(crate) fn find(&self, name: &str) -> Option<NameEntry> {
         if let Some(&entry) = self.inner.names.get(&Caseless(name)) {

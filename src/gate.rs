@@ -3,8 +3,9 @@
 use core::fmt;
 use core::marker::PhantomData;
 
+use crate::principal::Named;
 use crate::source::Document;
-use crate::{Escaped, Permission, Policy, Release, RoleId};
+use crate::{Escaped, Permission, Policy, Principal, Release};
 
 pub(crate) mod sealed {
     /// Only this crate defines gates: a [`Granted`](super::Granted) proof must
@@ -63,78 +64,80 @@ impl GateInfo {
     }
 }
 
-/// Proof that a role satisfies gate `G` in the policy it borrows.
+/// Proof that a principal satisfied gate `G` in a policy.
 ///
-/// Only [`Policy::check`] and [`Policy::check_at`] make one: the field is
-/// private and there is no constructor, `Default` or deserialization.
+/// Only [`Policy::check`] and [`Policy::check_at`] make one: the fields are
+/// private and there is no constructor, `Default` or deserialization. The
+/// proof is `Copy`, `Send`, `Sync` and `'static`, so it can be held across
+/// `.await` and outlive a hot reload; it records which policy made it
+/// ([`is_from`](Self::is_from)), so a handler can tell a proof of an older
+/// policy.
 ///
 /// ```compile_fail
 /// use permgate::{Granted, gates::AmiStandardUser};
 /// // error: cannot construct `Granted` with private fields
-/// let forged: Granted<'static, AmiStandardUser> = Granted { policy: todo!(), role: todo!(), gate: todo!() };
+/// let forged: Granted<AmiStandardUser> = Granted { policy: 0, principal: todo!(), gate: todo!() };
 /// ```
 ///
 /// ```compile_fail
 /// use permgate::{Granted, gates::AmiStandardUser};
 /// // error: `Granted` does not implement `Default`
-/// let forged: Granted<'static, AmiStandardUser> = Default::default();
+/// let forged: Granted<AmiStandardUser> = Default::default();
 /// ```
 ///
-/// A proof cannot outlive its policy:
+/// A proof of one gate is not a proof of another:
 ///
 /// ```compile_fail
-/// use permgate::{Catalog, Granted, Policy, gates::ActionMapEditor};
-/// let granted: Granted<'_, ActionMapEditor> = {
-///     let policy = Policy::builder(Catalog::builtin()).role("a", ["journey:actionmap:*"]).unwrap().build();
-///     let role = policy.role("a").unwrap();
-///     policy.check::<ActionMapEditor>(role).unwrap()
-/// }; // error: `policy` does not live long enough
-/// # let _ = granted;
+/// use permgate::{Catalog, Granted, Policy, gates::{ActionMapEditor, AmiAdminUser}};
+/// let policy = Policy::builder(Catalog::builtin()).role("a", ["journey:actionmap:*"]).unwrap().build();
+/// let editor: Granted<ActionMapEditor> = policy.check(policy.role("a").unwrap()).unwrap();
+/// let admin: Granted<AmiAdminUser> = editor; // error: mismatched types
 /// ```
-pub struct Granted<'p, G: Gate> {
-    policy: &'p Policy,
-    role: RoleId,
+pub struct Granted<G: Gate> {
+    policy: u64,
+    principal: Principal,
     gate: PhantomData<fn() -> G>,
 }
 
-impl<'p, G: Gate> Granted<'p, G> {
-    pub(crate) fn new(policy: &'p Policy, role: RoleId) -> Self {
+impl<G: Gate> Granted<G> {
+    fn new(policy: &Policy, principal: Principal) -> Self {
         Self {
-            policy,
-            role,
+            policy: policy.id(),
+            principal,
             gate: PhantomData,
         }
     }
 
-    /// The role that satisfied the gate.
-    pub fn role(&self) -> RoleId {
-        self.role
+    /// The principal that satisfied the gate.
+    pub fn principal(&self) -> Principal {
+        self.principal
     }
 
-    /// The policy that granted it.
-    pub fn policy(&self) -> &'p Policy {
-        self.policy
+    /// Whether `policy` made this proof. After a hot reload, a proof of the
+    /// previous policy answers `false` for the new one.
+    pub fn is_from(&self, policy: &Policy) -> bool {
+        self.policy == policy.id()
     }
 }
 
-impl<G: Gate> Clone for Granted<'_, G> {
+impl<G: Gate> Clone for Granted<G> {
     fn clone(&self) -> Self {
         *self
     }
 }
 
-impl<G: Gate> Copy for Granted<'_, G> {}
+impl<G: Gate> Copy for Granted<G> {}
 
-impl<G: Gate> fmt::Debug for Granted<'_, G> {
+impl<G: Gate> fmt::Debug for Granted<G> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Granted")
             .field("gate", &G::INFO.name)
-            .field("role", &self.policy.role_name(self.role))
+            .field("principal", &self.principal)
             .finish()
     }
 }
 
-/// Why a role does not satisfy a gate: every missing permission.
+/// Why a principal does not satisfy a gate: every missing permission.
 ///
 /// ```
 /// use permgate::{Catalog, Policy, gates::ActionMapAnalyticsReport};
@@ -154,7 +157,7 @@ impl<G: Gate> fmt::Debug for Granted<'_, G> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Denied {
     gate: &'static str,
-    role: Option<String>,
+    who: Option<Box<Named>>,
     release: Option<Release>,
     missing: Vec<Permission<'static>>,
     unmet_any_of: Vec<&'static [Permission<'static>]>,
@@ -166,9 +169,16 @@ impl Denied {
         self.gate
     }
 
-    /// The role's name; `None` when the role is not in the policy.
-    pub fn role(&self) -> Option<&str> {
-        self.role.as_deref()
+    /// The name of the role or user; `None` when the principal is not in
+    /// the policy.
+    pub fn principal(&self) -> Option<&str> {
+        self.who.as_ref().map(|who| who.name.as_str())
+    }
+
+    /// The division the user was checked in, when one of the user's grants
+    /// names it (a division none names is answered as every division).
+    pub fn division(&self) -> Option<&str> {
+        self.who.as_ref().and_then(|who| who.division.as_ref()?.as_deref())
     }
 
     /// The release the gate was checked at, if any.
@@ -196,9 +206,15 @@ fn write_permission(f: &mut fmt::Formatter<'_>, permission: Permission<'_>) -> f
 
 impl fmt::Display for Denied {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.role {
-            Some(role) => write!(f, "role `{}` does not satisfy gate `{}`", Escaped(role), self.gate)?,
-            None => return write!(f, "unknown role: not in this policy, so gate `{}` is denied", self.gate),
+        match &self.who {
+            Some(who) => write!(f, "{who} does not satisfy gate `{}`", self.gate)?,
+            None => {
+                return write!(
+                    f,
+                    "unknown principal: not in this policy, so gate `{}` is denied",
+                    self.gate
+                );
+            }
         }
         if let Some(release) = self.release {
             write!(f, " at release {release}")?;
@@ -247,8 +263,8 @@ impl Policy {
     /// # Ok::<(), permgate::BuildError>(())
     /// ```
     #[inline]
-    pub fn check<G: Gate>(&self, role: RoleId) -> Result<Granted<'_, G>, Denied> {
-        self.check_at(role, G::INFO.release)
+    pub fn check<G: Gate>(&self, who: impl Into<Principal>) -> Result<Granted<G>, Denied> {
+        self.check_at(who, G::INFO.release)
     }
 
     /// Checks gate `G` at `release`: roadmap permissions available from that
@@ -269,27 +285,34 @@ impl Policy {
     /// # Ok::<(), permgate::BuildError>(())
     /// ```
     #[inline]
-    pub fn check_at<G: Gate>(&self, role: RoleId, release: Option<Release>) -> Result<Granted<'_, G>, Denied> {
-        if self.satisfies(role, G::INFO, release) {
-            Ok(Granted::new(self, role))
+    pub fn check_at<G: Gate>(&self, who: impl Into<Principal>, release: Option<Release>) -> Result<Granted<G>, Denied> {
+        let who = who.into();
+        if self.satisfies(who, G::INFO, release) {
+            Ok(Granted::new(self, who))
         } else {
-            Err(self.denied(role, G::INFO, release))
+            Err(self.denied(who, G::INFO, release))
         }
     }
 
     /// Checks a gate chosen at run time (from [`Catalog::gate`](crate::Catalog::gate)),
     /// at `release` as in [`check_at`](Self::check_at). No proof is returned.
-    pub fn check_info(&self, role: RoleId, gate: &'static GateInfo, release: Option<Release>) -> Result<(), Denied> {
-        if self.satisfies(role, gate, release) {
+    pub fn check_info(
+        &self,
+        who: impl Into<Principal>,
+        gate: &'static GateInfo,
+        release: Option<Release>,
+    ) -> Result<(), Denied> {
+        let who = who.into();
+        if self.satisfies(who, gate, release) {
             Ok(())
         } else {
-            Err(self.denied(role, gate, release))
+            Err(self.denied(who, gate, release))
         }
     }
 
     #[inline]
-    fn satisfies(&self, role: RoleId, gate: &GateInfo, release: Option<Release>) -> bool {
-        let Some(words) = self.role_words(role) else {
+    fn satisfies(&self, who: Principal, gate: &GateInfo, release: Option<Release>) -> bool {
+        let Some(words) = self.words(who) else {
             return false;
         };
         // A mask longer than the role's words would be cut short by `zip`.
@@ -308,17 +331,17 @@ impl Policy {
         let roadmap = gate
             .roadmap
             .iter()
-            .all(|&(permission, from)| release.is_some_and(|at| at < from) || self.allows(role, permission));
+            .all(|&(permission, from)| release.is_some_and(|at| at < from) || self.allows(who, permission));
         all && any && roadmap
     }
 
     /// Builds the explanation, off the hot path.
     #[cold]
-    fn denied(&self, role: RoleId, gate: &'static GateInfo, release: Option<Release>) -> Denied {
-        let holds = |permission: &Permission<'static>| self.allows(role, *permission);
+    fn denied(&self, who: Principal, gate: &'static GateInfo, release: Option<Release>) -> Denied {
+        let holds = |permission: &Permission<'static>| self.allows(who, *permission);
         Denied {
             gate: gate.name,
-            role: self.role_name(role).map(str::to_owned),
+            who: self.named(who).map(Box::new),
             release,
             missing: gate.required_at(release).filter(|p| !holds(p)).collect(),
             unmet_any_of: gate

@@ -48,14 +48,10 @@ impl PolicyHandle {
         }
     }
 
-    /// A snapshot of the current policy. Cheap; hold it for one request, not
-    /// for the life of the program (it keeps an old policy alive).
-    pub fn load(&self) -> Guard<Arc<Policy>> {
-        self.current.load()
-    }
-
-    /// The current policy as an `Arc`, for holding longer than a request.
-    pub fn load_full(&self) -> Arc<Policy> {
+    /// A snapshot of the current policy: an owned `Arc`, cheap to take, that
+    /// can be held across `.await`. Hold it for one request, not for the life
+    /// of the program (it keeps an old policy alive).
+    pub fn load(&self) -> Arc<Policy> {
         self.current.load_full()
     }
 

@@ -1,23 +1,27 @@
-//! [`Policy`]: roles compiled into bitsets, answering `allows` with one bit test.
+//! [`Policy`]: roles and users compiled into bitsets, answering `allows`
+//! with one bit test.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
-
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::Escaped;
 use crate::catalog::Catalog;
 use crate::condition::Condition;
 use crate::genesys::RoleSpec;
-use crate::parse::{MAX_PERMISSION_LEN, ParseError, Spelling, excerpt, parse};
+use crate::parse::{ParseError, Spelling, excerpt};
 use crate::permission::Permission;
+use crate::principal::{Asked, Division, Kind, Principal, Question, Resolved, UserId};
 use crate::role::{ConditionalGrant, GrantSet, RoleData, has_bit};
+use crate::user::{Source, UserData, UserGrant};
 
 /// A role of one [`Policy`]. Asking another policy about it answers `false`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct RoleId {
-    policy: u64,
-    index: u32,
+    pub(crate) policy: u64,
+    pub(crate) index: u32,
+    /// The role's row of the policy's bitset.
+    pub(crate) row: u32,
 }
 
 impl RoleId {
@@ -30,14 +34,15 @@ impl RoleId {
 /// Every policy gets its own id, so a [`RoleId`] cannot be used with another.
 static NEXT_POLICY_ID: AtomicU64 = AtomicU64::new(1);
 
-/// Roles compiled against a [`Catalog`]: answers "does this role allow this
-/// permission?" with one bit test.
+/// Roles and users compiled against a [`Catalog`]: answers "may this
+/// principal do this?" with one bit test.
 ///
-/// Each role is a bitset over the catalog's permission indexes; all roles
-/// share one flat `Vec<u64>`, so the cost of [`allows`](Self::allows) does not
-/// depend on how many roles there are. Wildcard grants are expanded when the
-/// role is added, and kept, so that [`allows_str`](Self::allows_str) also
-/// answers for keys the catalog does not know.
+/// Each role, each user, and each user in each division it holds a grant in
+/// is one row of a flat bitset over the catalog's permission indexes, so the
+/// cost of [`allows`](Self::allows) depends neither on the kind of principal
+/// nor on how many there are. Wildcard grants are expanded when the role is
+/// added, and kept, so that a string question also gets an answer for keys
+/// the catalog does not know.
 ///
 /// ```
 /// use permgate::{Catalog, Policy, perm};
@@ -48,39 +53,57 @@ static NEXT_POLICY_ID: AtomicU64 = AtomicU64::new(1);
 /// let agent = policy.role("agent").unwrap();
 /// assert!(policy.allows(agent, perm::journey::ACTIONMAP_VIEW));
 /// assert!(!policy.allows(agent, perm::journey::ACTIONMAP_EDIT));
-/// assert_eq!(policy.allows_str(agent, "ROUTING:QUEUE:JOIN"), Ok(true));
-/// assert_eq!(policy.allows_str(agent, "routing:queue:newAction"), Ok(true)); // kept pattern
-/// assert!(policy.allows_str(agent, "routing:queue:*").is_err()); // a question is never a wildcard
+/// assert_eq!(policy.allows(agent, "ROUTING:QUEUE:JOIN"), Ok(true));
+/// assert_eq!(policy.allows(agent, "routing:queue:newAction"), Ok(true)); // kept pattern
+/// assert!(policy.allows(agent, "routing:queue:*").is_err()); // a question is never a wildcard
 /// # Ok::<(), permgate::BuildError>(())
 /// ```
 #[derive(Debug, Clone)]
 pub struct Policy {
     id: u64,
     catalog: Catalog,
-    builtin_len: usize,
-    /// Words per role.
+    /// Words per row.
     stride: usize,
-    /// Role `r` owns `bits[r * stride..(r + 1) * stride]`.
+    /// Row `r` owns `bits[r * stride..(r + 1) * stride]`: one per role and
+    /// one or more per user, in the order they were added.
     bits: Vec<u64>,
     roles: Vec<RoleData>,
     names: HashMap<Box<str>, u32>,
+    /// Grant sets users hold directly, not through a named role.
+    own: Vec<RoleData>,
+    users: Vec<UserData>,
+    user_names: HashMap<Box<str>, u32>,
 }
 
 impl Policy {
     /// Starts a policy over `catalog`.
     pub fn builder(catalog: &Catalog) -> PolicyBuilder {
         PolicyBuilder {
+            id: NEXT_POLICY_ID.fetch_add(1, Ordering::Relaxed),
             catalog: catalog.clone(),
             stride: catalog.len().div_ceil(64),
             bits: Vec::new(),
             roles: Vec::new(),
             names: HashMap::new(),
+            own: Vec::new(),
+            users: Vec::new(),
+            user_names: HashMap::new(),
         }
     }
 
     /// The role named `name` (exact match).
     pub fn role(&self, name: &str) -> Option<RoleId> {
-        self.names.get(name).map(|&index| RoleId { policy: self.id, index })
+        let &index = self.names.get(name)?;
+        self.role_id_at(index)
+    }
+
+    fn role_id_at(&self, index: u32) -> Option<RoleId> {
+        let data = self.roles.get(index as usize)?;
+        Some(RoleId {
+            policy: self.id,
+            index,
+            row: data.row,
+        })
     }
 
     /// The name of `role`, if it belongs to this policy.
@@ -90,9 +113,10 @@ impl Policy {
 
     /// Every role, in the order they were added.
     pub fn roles(&self) -> impl ExactSizeIterator<Item = RoleId> + '_ {
-        (0..self.roles.len()).map(|index| RoleId {
+        self.roles.iter().enumerate().map(|(index, data)| RoleId {
             policy: self.id,
             index: index as u32,
+            row: data.row,
         })
     }
 
@@ -101,67 +125,51 @@ impl Policy {
         &self.catalog
     }
 
-    /// Whether `role` allows `permission`: one bounds-checked word load and a
-    /// mask. `false` for a role of another policy, or a permission of another
-    /// catalog (deny by default).
-    #[inline]
-    pub fn allows(&self, role: RoleId, permission: Permission<'_>) -> bool {
-        if usize::from(permission.index()) >= self.builtin_len && !self.catalog.owns(permission) {
-            return false;
-        }
-        self.bit(role, permission.index())
-    }
-
-    /// Whether `role` allows the permission named by `permission`, in any
-    /// spelling (API key, label, CxEngage flat name) and any ASCII case.
+    /// Whether `who` (a role, a user, or a user in a division) may do what
+    /// `question` names: a typed permission (`perm::…`, answered with a
+    /// `bool`) or a string in any spelling and ASCII case (API key, label,
+    /// CxEngage flat name; answered with a `Result`).
     ///
-    /// A catalog permission is one hash lookup and a bit test. A well-formed
-    /// key the catalog does not know is answered from the role's wildcard
-    /// patterns and its grants of unknown keys.
+    /// A typed permission is one bounds-checked word load and a mask; a
+    /// string naming a catalog permission is one hash lookup more. A
+    /// well-formed key the catalog does not know is answered from the kept
+    /// wildcard patterns and grants of unknown keys in reach. A principal of
+    /// another policy, or a permission of another catalog, is denied.
     ///
     /// # Errors
     ///
-    /// A malformed string, a wildcard (`routing:queue:*`, `… > All`), or a
-    /// label that no catalog defines.
+    /// For a string: a malformed string, a wildcard (`routing:queue:*`,
+    /// `… > All`), or a label that no catalog defines.
     #[inline]
-    pub fn allows_str(&self, role: RoleId, permission: &str) -> Result<bool, ParseError> {
-        if permission.len() > MAX_PERMISSION_LEN {
-            return Err(ParseError::TooLong {
-                length: permission.len(),
-                max: MAX_PERMISSION_LEN,
-            });
-        }
-        match self.catalog.find(permission) {
-            Some(entry) if entry.wildcard => Err(ParseError::WildcardQuestion {
-                input: excerpt(permission),
-            }),
-            Some(entry) => Ok(self.bit(role, entry.index)),
-            None => self.allows_unknown(role, permission),
+    pub fn allows<Q: Question>(&self, who: impl Into<Principal>, question: Q) -> Q::Answer<bool> {
+        let who = who.into();
+        question.ask(&self.catalog, |Asked(asked)| self.allowed_resolved(who, asked))
+    }
+
+    /// [`allows`](Self::allows) for a resolved question.
+    #[inline]
+    pub(crate) fn allowed_resolved(&self, who: Principal, asked: Resolved<'_>) -> bool {
+        match asked {
+            Resolved::Known(index) => self.bit(who, index),
+            Resolved::Foreign => false,
+            Resolved::Unknown(spelling, key) => self.allows_unknown(who, spelling, key),
         }
     }
 
+    /// A key or flat name no catalog knows: the kept patterns and unknown
+    /// grants of the roles in reach. Such a key counts as division-aware.
     #[cold]
-    fn allows_unknown(&self, role: RoleId, permission: &str) -> Result<bool, ParseError> {
-        let spelling = parse(permission)?;
-        if spelling.is_wildcard() {
-            return Err(ParseError::WildcardQuestion {
-                input: excerpt(permission),
-            });
-        }
-        if let Spelling::Label { .. } = spelling {
-            return Err(ParseError::UnknownLabel {
-                input: excerpt(permission),
-            });
-        }
-        Ok(self
-            .role_data(role)
-            .is_some_and(|data| data.granted.allows_spelling(spelling, permission)))
+    fn allows_unknown(&self, who: Principal, spelling: Spelling<'_>, key: &str) -> bool {
+        self.grant_sets(who, true)
+            .any(|grants| grants.allows_spelling(spelling, key))
     }
 
-    /// The full decision for `role` and `permission`: allowed, allowed only
+    /// The full decision for `who` and `question`: allowed, allowed only
     /// under conditions the caller must evaluate (conditional grants of role
     /// JSON), or denied. [`allows`](Self::allows) is `true` only for
-    /// [`Decision::Allowed`].
+    /// [`Decision::Allowed`]. For a user, the conditions are those of every
+    /// conditional grant in reach (in the division, in all divisions, or
+    /// anywhere for a permission that is not division-aware), each once.
     ///
     /// ```
     /// use permgate::{Catalog, Decision, Policy, genesys::RoleFile, perm};
@@ -173,51 +181,87 @@ impl Policy {
     ///      "operands": [{"type": "QUEUE", "queue": {"id": "q-1"}}]}}]}"#;
     /// let file = RoleFile::parse(role)?;
     /// let mut builder = Policy::builder(Catalog::builtin());
-    /// builder.add_role_spec(&file.roles[0])?;
+    /// let supervisor = builder.add_role_spec(&file.roles[0])?;
     /// let policy = builder.build();
-    /// let supervisor = policy.role("queue supervisor").unwrap();
     /// assert_eq!(policy.decide(supervisor, perm::routing::QUEUE_VIEW), Decision::Allowed);
     /// assert!(!policy.allows(supervisor, perm::routing::QUEUE_EDIT));
     /// let Decision::AllowedIf(conditions) = policy.decide(supervisor, perm::routing::QUEUE_EDIT) else { panic!() };
     /// assert_eq!(conditions[0].to_string(), "Queue.id IN [QUEUE q-1]");
-    /// assert_eq!(policy.decide(supervisor, perm::routing::QUEUE_JOIN), Decision::Denied);
+    /// assert_eq!(policy.decide(supervisor, "routing:queue:join")?, Decision::Denied);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn decide(&self, role: RoleId, permission: Permission<'_>) -> Decision<'_> {
-        if self.allows(role, permission) {
-            return Decision::Allowed;
-        }
-        let Some(data) = self.role_data(role).filter(|_| self.catalog.owns(permission)) else {
-            return Decision::Denied;
-        };
-        Decision::from_conditions(
-            data.conditional
-                .iter()
-                .filter(|grant| grant.grants.has(permission.index()))
-                .map(|g| &*g.condition),
-        )
-    }
-
-    /// [`decide`](Self::decide) for a permission in any spelling.
     ///
     /// # Errors
     ///
-    /// As [`allows_str`](Self::allows_str).
-    pub fn decide_str(&self, role: RoleId, permission: &str) -> Result<Decision<'_>, ParseError> {
-        if self.allows_str(role, permission)? {
-            return Ok(Decision::Allowed);
+    /// As [`allows`](Self::allows).
+    pub fn decide<Q: Question>(&self, who: impl Into<Principal>, question: Q) -> Q::Answer<Decision<'_>> {
+        let who = who.into();
+        question.ask(&self.catalog, |Asked(asked)| self.decide_resolved(who, asked))
+    }
+
+    /// [`decide`](Self::decide) for a resolved question.
+    pub(crate) fn decide_resolved(&self, who: Principal, asked: Resolved<'_>) -> Decision<'_> {
+        let division_aware = match asked {
+            Resolved::Known(index) => self.is_division_aware(index),
+            Resolved::Foreign => return Decision::Denied,
+            Resolved::Unknown(..) => true,
+        };
+        if self.allowed_resolved(who, asked) {
+            return Decision::Allowed;
         }
-        let Some(data) = self.role_data(role) else {
-            return Ok(Decision::Denied);
+        let applies = |grant: &&ConditionalGrant| match asked {
+            Resolved::Known(index) => grant.grants.has(index),
+            Resolved::Unknown(spelling, key) => grant.grants.allows_spelling(spelling, key),
+            Resolved::Foreign => false,
         };
-        let index = self.catalog.find(permission).map(|entry| entry.index);
-        let applies = |grant: &&ConditionalGrant| match index {
-            Some(index) => grant.grants.has(index),
-            None => grant.grants.allows_unknown(permission),
+        Decision::from_conditions(
+            self.roles_in_reach(who, division_aware)
+                .flat_map(|role| role.conditional.iter())
+                .filter(applies)
+                .map(|grant| &*grant.condition),
+        )
+    }
+
+    pub(crate) fn is_division_aware(&self, index: u16) -> bool {
+        self.catalog
+            .get(index)
+            .is_none_or(|permission| self.catalog.is_division_aware(permission))
+    }
+
+    /// The roles whose grants reach `who` for a permission that is (or is
+    /// not) division-aware.
+    fn roles_in_reach(&self, who: Principal, division_aware: bool) -> impl Iterator<Item = &RoleData> {
+        self.grants_in_reach(who, division_aware).map(|(role, _)| role)
+    }
+
+    /// The grant sets that reach `who` for a permission that is (or is not)
+    /// division-aware, each with the division of the user's grant (`None`
+    /// for a role asked about directly).
+    pub(crate) fn grants_in_reach(
+        &self,
+        who: Principal,
+        division_aware: bool,
+    ) -> impl Iterator<Item = (&RoleData, Option<&Division>)> {
+        let (role, user, division) = match who.kind {
+            _ if who.policy != self.id => (None, None, None),
+            Kind::Role(role) => (Some(role), None, None),
+            Kind::User(user) => (None, Some(user), None),
+            Kind::UserIn { user, division } => (None, Some(user), Some(division)),
         };
-        Ok(Decision::from_conditions(
-            data.conditional.iter().filter(applies).map(|g| &*g.condition),
-        ))
+        let own = role
+            .and_then(|role| self.roles.get(role as usize))
+            .map(|role| (role, None));
+        let granted = user
+            .and_then(|user| self.users.get(user as usize))
+            .into_iter()
+            .flat_map(move |user| user.grants_in_reach(division, division_aware))
+            .filter_map(|grant| Some((self.source(grant.source)?, Some(&grant.division))));
+        own.into_iter().chain(granted)
+    }
+
+    /// The unconditional grant sets in reach of `who`.
+    fn grant_sets(&self, who: Principal, division_aware: bool) -> impl Iterator<Item = &GrantSet> {
+        self.roles_in_reach(who, division_aware).map(|role| &role.granted)
     }
 
     /// Legacy flat `permissions[]` of the role's JSON: reported, never granted.
@@ -244,6 +288,14 @@ impl Policy {
         })
     }
 
+    /// The grant set a user's grant draws on.
+    pub(crate) fn source(&self, source: Source) -> Option<&RoleData> {
+        match source {
+            Source::Role(role) => self.roles.get(role as usize),
+            Source::Own(own) => self.own.get(own as usize),
+        }
+    }
+
     pub(crate) fn role_data(&self, role: RoleId) -> Option<&RoleData> {
         (role.policy == self.id)
             .then(|| self.roles.get(role.index as usize))
@@ -251,7 +303,7 @@ impl Policy {
     }
 
     /// Grants of `role` that the catalog does not know, as granted. Audits list
-    /// them: they stay granted through [`allows_str`](Self::allows_str).
+    /// them: they stay granted through string questions.
     pub fn unknown_grants(&self, role: RoleId) -> impl Iterator<Item = &str> {
         self.role_data(role)
             .into_iter()
@@ -261,42 +313,71 @@ impl Policy {
     /// The unconditional wildcard grants of `role` (`journey:*:*`,
     /// `routing:queue:*`), as granted, in grant order. Besides the catalog
     /// permissions they cover, they allow keys the catalog does not know
-    /// through [`allows_str`](Self::allows_str): reviews must show them.
+    /// through string questions: reviews must show them.
     pub fn wildcard_grants(&self, role: RoleId) -> impl Iterator<Item = String> + '_ {
         self.role_data(role)
             .into_iter()
             .flat_map(|data| data.granted.patterns.iter().map(|pattern| pattern.key()))
     }
 
-    /// Every catalog permission `role` allows, in index order.
-    pub fn permissions(&self, role: RoleId) -> impl Iterator<Item = Permission<'_>> {
-        let words = self.role_words(role).unwrap_or_default();
+    /// Every catalog permission `who` is allowed unconditionally, in index order.
+    pub fn permissions(&self, who: impl Into<Principal>) -> impl Iterator<Item = Permission<'_>> {
+        let words = self.words(who.into()).unwrap_or_default();
         self.catalog.iter().filter(move |p| has_bit(words, p.index()))
     }
 
     #[inline]
-    fn bit(&self, role: RoleId, index: u16) -> bool {
-        self.role_words(role).is_some_and(|words| has_bit(words, index))
+    fn bit(&self, who: Principal, index: u16) -> bool {
+        self.words(who).is_some_and(|words| has_bit(words, index))
     }
 
+    /// The bitset row of `who`; `None` for a principal of another policy.
     #[inline]
-    pub(crate) fn role_words(&self, role: RoleId) -> Option<&[u64]> {
-        if role.policy != self.id {
+    pub(crate) fn words(&self, who: Principal) -> Option<&[u64]> {
+        if who.policy != self.id {
             return None;
         }
-        let start = role.index as usize * self.stride;
+        let start = who.row as usize * self.stride;
         self.bits.get(start..start + self.stride)
+    }
+
+    pub(crate) fn role_words(&self, role: RoleId) -> Option<&[u64]> {
+        self.words(role.into())
+    }
+
+    pub(crate) fn id(&self) -> u64 {
+        self.id
+    }
+
+    pub(crate) fn user_data(&self, user: u32) -> Option<&UserData> {
+        self.users.get(user as usize)
+    }
+
+    pub(crate) fn user_index(&self, name: &str) -> Option<u32> {
+        self.user_names.get(name).copied()
+    }
+
+    pub(crate) fn user_count(&self) -> usize {
+        self.users.len()
+    }
+
+    pub(crate) fn role_name_at(&self, role: u32) -> Option<&str> {
+        self.roles.get(role as usize).map(|data| &*data.name)
     }
 }
 
-/// Adds roles to a [`Policy`]; see [`Policy::builder`].
+/// Adds roles and users to a [`Policy`]; see [`Policy::builder`].
 #[derive(Debug)]
 pub struct PolicyBuilder {
+    id: u64,
     catalog: Catalog,
     stride: usize,
     bits: Vec<u64>,
     roles: Vec<RoleData>,
     names: HashMap<Box<str>, u32>,
+    own: Vec<RoleData>,
+    users: Vec<UserData>,
+    user_names: HashMap<Box<str>, u32>,
 }
 
 impl PolicyBuilder {
@@ -317,12 +398,13 @@ impl PolicyBuilder {
         Ok(self)
     }
 
-    /// Like [`role`](Self::role), by reference; on error the builder is unchanged.
+    /// Like [`role`](Self::role), by reference, returning the role's id (valid
+    /// in the policy this builder builds); on error the builder is unchanged.
     ///
     /// # Errors
     ///
     /// As [`role`](Self::role).
-    pub fn add_role<I, S>(&mut self, name: &str, grants: I) -> Result<(), BuildError>
+    pub fn add_role<I, S>(&mut self, name: &str, grants: I) -> Result<RoleId, BuildError>
     where
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
@@ -351,7 +433,13 @@ impl PolicyBuilder {
     ///
     /// As [`role`](Self::role); `position` counts the role's grants in
     /// document order (each action of each policy).
-    pub fn add_role_spec(&mut self, spec: &RoleSpec) -> Result<(), BuildError> {
+    pub fn add_role_spec(&mut self, spec: &RoleSpec) -> Result<RoleId, BuildError> {
+        let role = self.compile_spec(spec)?;
+        self.push(role)
+    }
+
+    /// Compiles role JSON into a role not yet added.
+    fn compile_spec(&self, spec: &RoleSpec) -> Result<RoleData, BuildError> {
         let mut role = self.new_role(&spec.name, spec.description.as_deref())?;
         let mut position = 0;
         for policy in &spec.policies {
@@ -374,7 +462,188 @@ impl PolicyBuilder {
             }
         }
         role.legacy = spec.legacy_permissions.iter().map(|p| p.as_str().into()).collect();
-        self.push(role)
+        role.spec = Some(Box::new(spec.clone()));
+        Ok(role)
+    }
+
+    /// Adds the roles of `roles` (role JSON; a role this builder already
+    /// holds from the same JSON is reused) and a user holding `grants` of
+    /// them by name: all or nothing.
+    pub(crate) fn add_user_with_roles(
+        &mut self,
+        name: &str,
+        roles: &[&RoleSpec],
+        grants: &[(&str, Division)],
+    ) -> Result<UserId, BuildError> {
+        self.check_user_name(name)?;
+        let mut compiled = Vec::new();
+        for spec in roles {
+            match self
+                .names
+                .get(spec.name.as_str())
+                .and_then(|&i| self.roles.get(i as usize))
+            {
+                Some(held) if held.spec.as_deref() == Some(*spec) => {}
+                Some(_) => {
+                    return Err(BuildError::DuplicateRole {
+                        role: spec.name.clone(),
+                    });
+                }
+                None if compiled.iter().any(|role: &RoleData| *role.name == *spec.name) => {}
+                None => compiled.push(self.compile_spec(spec)?),
+            }
+        }
+        let mut held = Vec::with_capacity(grants.len());
+        for (position, (role, division)) in grants.iter().enumerate() {
+            let index = self
+                .names
+                .get(*role)
+                .copied()
+                .or_else(|| {
+                    let at = compiled.iter().position(|r| &*r.name == *role)?;
+                    u32::try_from(self.roles.len() + at).ok()
+                })
+                .ok_or_else(|| BuildError::ForeignRole {
+                    user: name.to_owned(),
+                    position,
+                })?;
+            held.push(UserGrant {
+                source: Source::Role(index),
+                division: check_division(name, position, division)?,
+            });
+        }
+        for role in compiled {
+            self.push(role)?;
+        }
+        self.add_user_grants(name, held, Vec::new())
+    }
+
+    fn check_user_name(&self, name: &str) -> Result<(), BuildError> {
+        if name.trim().is_empty() {
+            return Err(BuildError::EmptyUserName);
+        }
+        if self.user_names.contains_key(name) {
+            return Err(BuildError::DuplicateUser { user: name.to_owned() });
+        }
+        Ok(())
+    }
+
+    /// The role named `name` among those added so far.
+    pub fn role_id(&self, name: &str) -> Option<RoleId> {
+        let &index = self.names.get(name)?;
+        let data = self.roles.get(index as usize)?;
+        Some(RoleId {
+            policy: self.id,
+            index,
+            row: data.row,
+        })
+    }
+
+    /// The next free row, and room for `count` rows.
+    fn reserve_rows(&mut self, count: u32) -> Result<u32, BuildError> {
+        let row = self.bits.len() / self.stride.max(1);
+        let row = u32::try_from(row)
+            .ok()
+            .filter(|row| row.checked_add(count).is_some())
+            .ok_or(BuildError::TooManyRoles)?;
+        self.bits.resize(self.bits.len() + count as usize * self.stride, 0);
+        Ok(row)
+    }
+
+    /// Adds the user `name` holding each role in a division or in all
+    /// ([`Division::All`]). What the user may do is the union of the grants;
+    /// it is compiled with the policy, so that a decision on the user costs
+    /// what it costs on a role.
+    ///
+    /// ```
+    /// use permgate::{Catalog, Division, Policy, gates::ActionMapAnalyticsReport, perm};
+    ///
+    /// let mut builder = Policy::builder(Catalog::builtin());
+    /// let maps = builder.add_role("maps", ["journey:actionmap:view"])?;
+    /// let reports = builder.add_role("reports", ["journey:report:view", "routing:queue:view"])?;
+    /// let ana = builder.add_user("ana", [(maps, Division::All), (reports, Division::new("d-east"))])?;
+    /// let policy = builder.build();
+    /// // Division-aware (the default where no catalog says): only in d-east.
+    /// assert!(policy.allows(policy.user_in(ana, "d-east"), perm::routing::QUEUE_VIEW));
+    /// assert!(!policy.allows(policy.user_in(ana, "d-west"), perm::routing::QUEUE_VIEW));
+    /// assert!(!policy.allows(ana, perm::routing::QUEUE_VIEW)); // not in every division
+    /// // Two roles together pass a gate neither passes alone.
+    /// assert!(policy.check::<ActionMapAnalyticsReport>(policy.user_in(ana, "d-east")).is_ok());
+    /// # Ok::<(), permgate::BuildError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// An empty or duplicate user name, or a role of another builder.
+    pub fn add_user(
+        &mut self,
+        name: &str,
+        grants: impl IntoIterator<Item = (RoleId, Division)>,
+    ) -> Result<UserId, BuildError> {
+        let mut held = Vec::new();
+        for (position, (role, division)) in grants.into_iter().enumerate() {
+            if role.policy != self.id || role.index as usize >= self.roles.len() {
+                return Err(BuildError::ForeignRole {
+                    user: name.to_owned(),
+                    position,
+                });
+            }
+            held.push(UserGrant {
+                source: Source::Role(role.index),
+                division: check_division(name, position, &division)?,
+            });
+        }
+        self.add_user_grants(name, held, Vec::new())
+    }
+
+    /// Adds a user holding `grants` of named roles, and grants of its own:
+    /// each role JSON of `own` (named for messages only) in its division.
+    pub(crate) fn add_user_grants(
+        &mut self,
+        name: &str,
+        mut grants: Vec<UserGrant>,
+        own: Vec<(RoleSpec, Division)>,
+    ) -> Result<UserId, BuildError> {
+        self.check_user_name(name)?;
+        let mut compiled = Vec::with_capacity(own.len());
+        for (spec, division) in &own {
+            let mut set = self.compile_spec(spec)?;
+            set.own = true;
+            set.granted.finish(&self.catalog);
+            for grant in &mut set.conditional {
+                grant.grants.finish(&self.catalog);
+            }
+            compiled.push((set, division.clone()));
+        }
+        let index = u32::try_from(self.users.len()).map_err(|_| BuildError::TooManyUsers)?;
+        for (mut set, division) in compiled {
+            let own_index = u32::try_from(self.own.len()).map_err(|_| BuildError::TooManyUsers)?;
+            set.row = self.reserve_rows(1)?;
+            let words = std::mem::take(&mut set.granted.words);
+            self.write_row(set.row, &words);
+            self.own.push(set);
+            grants.push(UserGrant {
+                source: Source::Own(own_index),
+                division,
+            });
+        }
+        let first = u32::try_from(self.bits.len() / self.stride.max(1)).map_err(|_| BuildError::TooManyUsers)?;
+        let (data, rows) = UserData::new(name.into(), grants, first);
+        self.reserve_rows(rows).map_err(|_| BuildError::TooManyUsers)?;
+        self.user_names.insert(name.into(), index);
+        self.users.push(data);
+        Ok(UserId {
+            policy: self.id,
+            index,
+            row: first,
+        })
+    }
+
+    fn write_row(&mut self, row: u32, words: &[u64]) {
+        let start = row as usize * self.stride;
+        for (slot, word) in self.bits.iter_mut().skip(start).zip(words) {
+            *slot = *word;
+        }
     }
 
     fn new_role(&self, name: &str, description: Option<&str>) -> Result<RoleData, BuildError> {
@@ -386,6 +655,9 @@ impl PolicyBuilder {
         }
         Ok(RoleData {
             name: name.into(),
+            row: 0,
+            own: false,
+            spec: None,
             description: description.map(Into::into),
             granted: GrantSet::new(&self.catalog),
             conditional: Vec::new(),
@@ -393,31 +665,60 @@ impl PolicyBuilder {
         })
     }
 
-    fn push(&mut self, mut role: RoleData) -> Result<(), BuildError> {
+    fn push(&mut self, mut role: RoleData) -> Result<RoleId, BuildError> {
         let index = u32::try_from(self.roles.len()).map_err(|_| BuildError::TooManyRoles)?;
         role.granted.finish(&self.catalog);
         for grant in &mut role.conditional {
             grant.grants.finish(&self.catalog);
         }
+        let row = self.reserve_rows(1)?;
         let words = std::mem::take(&mut role.granted.words);
-        self.bits
-            .extend(words.iter().copied().chain(core::iter::repeat(0)).take(self.stride));
+        self.write_row(row, &words);
+        role.row = row;
         self.names.insert(role.name.clone(), index);
         self.roles.push(role);
-        Ok(())
+        Ok(RoleId {
+            policy: self.id,
+            index,
+            row,
+        })
     }
 
-    /// Finishes the policy.
-    pub fn build(self) -> Policy {
+    /// Finishes the policy: compiles every user's grants into its rows.
+    pub fn build(mut self) -> Policy {
+        let not_division_aware = crate::user::not_division_aware(&self.catalog);
+        let (roles, own) = (&self.roles, &self.own);
+        let rows = |source| match source {
+            Source::Role(role) => roles.get(role as usize).map(|role| role.row),
+            Source::Own(set) => own.get(set as usize).map(|set| set.row),
+        };
+        for user in &self.users {
+            user.fill(&mut self.bits, self.stride, rows, &not_division_aware);
+        }
         Policy {
-            id: NEXT_POLICY_ID.fetch_add(1, Ordering::Relaxed),
-            builtin_len: self.catalog.builtin_len(),
+            id: self.id,
             catalog: self.catalog,
             stride: self.stride,
             bits: self.bits,
             roles: self.roles,
             names: self.names,
+            own: self.own,
+            users: self.users,
+            user_names: self.user_names,
         }
+    }
+}
+
+/// A grant's division: `Division::Id("*")` is every division; a blank id is
+/// an error.
+fn check_division(user: &str, position: usize, division: &Division) -> Result<Division, BuildError> {
+    match division {
+        Division::Id(id) if id == "*" => Ok(Division::All),
+        Division::Id(id) if id.trim().is_empty() => Err(BuildError::EmptyDivision {
+            user: user.to_owned(),
+            position,
+        }),
+        other => Ok(other.clone()),
     }
 }
 
@@ -465,7 +766,7 @@ pub struct ConditionalGrantInfo<'p> {
     pub condition: &'p Condition,
 }
 
-/// Why a role could not be added to a policy.
+/// Why a role or user could not be added to a policy.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum BuildError {
@@ -481,6 +782,34 @@ pub enum BuildError {
     /// More roles than a `u32` can index.
     #[error("too many roles")]
     TooManyRoles,
+    /// A user name is empty or blank.
+    #[error("user name is empty")]
+    EmptyUserName,
+    /// Two users have the same name.
+    #[error("duplicate user `{}`", Escaped(user))]
+    DuplicateUser {
+        /// The name.
+        user: String,
+    },
+    /// A user's grant names a role of another builder.
+    #[error("user `{}`, grant {position}: the role is not in this policy", Escaped(user))]
+    ForeignRole {
+        /// The user.
+        user: String,
+        /// The grant's position in the list, from 0.
+        position: usize,
+    },
+    /// A user's grant names a blank division id.
+    #[error("user `{}`, grant {position}: empty division id", Escaped(user))]
+    EmptyDivision {
+        /// The user.
+        user: String,
+        /// The grant's position in the list, from 0.
+        position: usize,
+    },
+    /// More users (or user rows) than a `u32` can index.
+    #[error("too many users")]
+    TooManyUsers,
     /// A grant was rejected.
     #[error("role `{}`, grant {position} `{}`: {source}", Escaped(role), Escaped(input))]
     Grant {

@@ -243,11 +243,6 @@ impl GrantSet {
 
     /// Whether a well-formed key or flat name that the catalog does not know
     /// is granted by a kept pattern or an unknown grant.
-    pub(crate) fn allows_unknown(&self, key: &str) -> bool {
-        crate::parse::parse(key).is_ok_and(|spelling| self.allows_spelling(spelling, key))
-    }
-
-    /// [`allows_unknown`](Self::allows_unknown) for a key already parsed.
     pub(crate) fn allows_spelling(&self, spelling: Spelling<'_>, key: &str) -> bool {
         let covered = match spelling {
             Spelling::Key { domain, entity, action } => self.patterns.iter().any(|p| p.covers(domain, entity, action)),
@@ -258,7 +253,7 @@ impl GrantSet {
 }
 
 /// Sets bit `index` of the bitset `words` (nothing past its end).
-fn set_bit(words: &mut [u64], index: u16) {
+pub(crate) fn set_bit(words: &mut [u64], index: u16) {
     if let Some(word) = words.get_mut(usize::from(index) / 64) {
         *word |= 1 << (index % 64);
     }
@@ -284,6 +279,13 @@ pub(crate) struct ConditionalGrant {
 #[derive(Debug, Clone)]
 pub(crate) struct RoleData {
     pub(crate) name: Box<str>,
+    /// The role's row of the policy's bitset.
+    pub(crate) row: u32,
+    /// Grants a user holds directly (a users/me document's), not a named role.
+    pub(crate) own: bool,
+    /// The role JSON it was compiled from, if any: a subject that grants the
+    /// same role reuses it only when the JSON is the same.
+    pub(crate) spec: Option<Box<crate::genesys::RoleSpec>>,
     pub(crate) description: Option<Box<str>>,
     /// Unconditional grants; `words` is moved into the policy at build time.
     pub(crate) granted: GrantSet,
@@ -330,7 +332,8 @@ mod tests {
         assert_eq!(set.patterns.iter().count(), 1);
         assert_eq!(set.unknown.iter().collect::<Vec<_>>(), [&Box::<str>::from("ui:x:view")]);
         assert!(set.has(crate::perm::journey::SEGMENT_VIEW.index()));
-        assert!(set.allows_unknown("journey:new:thing") && set.allows_unknown("ui:X:view"));
-        assert!(!set.allows_unknown("ui:x:edit"));
+        let allows = |key: &str| crate::parse::parse(key).is_ok_and(|spelling| set.allows_spelling(spelling, key));
+        assert!(allows("journey:new:thing") && allows("ui:X:view"));
+        assert!(!allows("ui:x:edit"));
     }
 }

@@ -33,7 +33,7 @@ fn policy() -> (Policy, RoleId) {
 /// The error of `input` as a question.
 fn question_error(input: &str) -> ParseError {
     let (policy, role) = policy();
-    match policy.allows_str(role, input) {
+    match policy.allows(role, input) {
         Ok(answer) => panic!("question `{input:?}` answered {answer}; expected an error"),
         Err(error) => error,
     }
@@ -304,7 +304,7 @@ fn unknown_labels_are_errors_in_grants_and_questions() {
     }
     // An unknown well-formed key is not an error for the string API, only for `resolve`.
     let (policy, role) = policy();
-    assert_eq!(policy.allows_str(role, "journey:nothing:view"), Ok(false));
+    assert_eq!(policy.allows(role, "journey:nothing:view"), Ok(false));
     assert_eq!(
         Catalog::builtin().resolve("journey:nothing:view"),
         Err(ParseError::UnknownPermission {
@@ -390,8 +390,8 @@ fn max_permission_len_is_accepted_syntactically() {
         assert_eq!(input.len(), MAX_PERMISSION_LEN);
     }
     // Well-formed but unknown: a plain `false`, and an unknown grant that stays listed.
-    assert_eq!(policy.allows_str(role, &flat), Ok(false));
-    assert_eq!(policy.allows_str(role, &key), Ok(false));
+    assert_eq!(policy.allows(role, &flat), Ok(false));
+    assert_eq!(policy.allows(role, &key), Ok(false));
     assert_eq!(
         catalog.resolve(&flat),
         Err(ParseError::UnknownPermission {
@@ -410,8 +410,8 @@ fn max_permission_len_is_accepted_syntactically() {
         policy.unknown_grants(long).collect::<Vec<_>>(),
         [flat.as_str(), key.as_str()]
     );
-    assert_eq!(policy.allows_str(long, &flat.to_ascii_lowercase()), Ok(true));
-    assert_eq!(policy.allows_str(long, &key), Ok(true));
+    assert_eq!(policy.allows(long, &flat.to_ascii_lowercase()), Ok(true));
+    assert_eq!(policy.allows(long, &key), Ok(true));
     // 128 two-byte characters are 256 bytes: not too long, but not ASCII either.
     let accents = "é".repeat(128);
     assert_eq!(
@@ -464,7 +464,7 @@ fn a_ten_megabyte_string_is_rejected_quickly() {
             length: input.len(),
             max: MAX_PERMISSION_LEN,
         };
-        assert_eq!(policy.allows_str(role, input), Err(expected.clone()));
+        assert_eq!(policy.allows(role, input), Err(expected.clone()));
         assert_eq!(catalog.resolve(input), Err(expected.clone()));
         assert_eq!(catalog.lookup(input), None);
         match Policy::builder(catalog).role("huge", ["routing:queue:view", input.as_str()]) {
@@ -537,7 +537,7 @@ fn mixed_spellings() {
         " JOURNEY >SEGMENT>  VIEW ",
         "contacts_read",
     ] {
-        assert_eq!(policy.allows_str(role, input), Ok(true), "{input:?}");
+        assert_eq!(policy.allows(role, input), Ok(true), "{input:?}");
     }
 }
 
@@ -679,20 +679,20 @@ fn a_role_of_another_policy_is_denied() {
     for p in catalog.iter() {
         assert!(!second.allows(foreign, p), "{p}");
         if !p.is_wildcard() {
-            assert_eq!(second.allows_str(foreign, p.key()), Ok(false), "{p}");
+            assert_eq!(second.allows(foreign, p.key()), Ok(false), "{p}");
         }
     }
     for unknown in ["journey:newthing:view", "x:y:z", "X:Y:Z"] {
-        assert_eq!(second.allows_str(own, unknown), Ok(true), "{unknown}");
-        assert_eq!(second.allows_str(foreign, unknown), Ok(false), "{unknown}");
+        assert_eq!(second.allows(own, unknown), Ok(true), "{unknown}");
+        assert_eq!(second.allows(foreign, unknown), Ok(false), "{unknown}");
     }
     assert_eq!(second.permissions(foreign).count(), 0);
     assert_eq!(second.unknown_grants(foreign).count(), 0);
     assert_eq!(second.role_name(foreign), None);
     // Bad strings are still errors, whoever asks.
-    assert_eq!(second.allows_str(foreign, ""), Err(ParseError::Empty));
+    assert_eq!(second.allows(foreign, ""), Err(ParseError::Empty));
     assert!(matches!(
-        second.allows_str(foreign, "journey:segment:*"),
+        second.allows(foreign, "journey:segment:*"),
         Err(ParseError::WildcardQuestion { .. })
     ));
     // And the role still answers in its own policy.
@@ -794,7 +794,7 @@ proptest! {
     fn arbitrary_strings_never_panic_and_true_is_justified(input in any_input()) {
         let catalog = Catalog::builtin();
         let (policy, role) = policy();
-        let answer = policy.allows_str(role, &input);
+        let answer = policy.allows(role, &input);
         if answer == Ok(true) {
             prop_assert!(justified(&policy, role, &input), "`{:?}` allowed but not granted", input);
         }
@@ -812,7 +812,7 @@ proptest! {
             Ok(builder) => {
                 let policy = builder.build();
                 let granted = policy.role("g").unwrap();
-                if let Ok(answer) = policy.allows_str(granted, &input) {
+                if let Ok(answer) = policy.allows(granted, &input) {
                     prop_assert!(answer, "`{:?}` granted but not allowed", input);
                 }
             }

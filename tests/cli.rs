@@ -294,7 +294,7 @@ fn allows_answers_yes_no_and_conditional() {
 }
 
 #[test]
-fn allows_rejects_malformed_permissions_and_answers_nothing() {
+fn allows_reports_malformed_permissions_and_answers_the_rest() {
     let dir = TempDir::new();
     let role = dir.file("supervisor.json", SUPERVISOR);
     for bad in [
@@ -307,7 +307,8 @@ fn allows_rejects_malformed_permissions_and_answers_nothing() {
     ] {
         let run = permgate(&["allows", &role, "routing:queue:join", bad]);
         assert_exit(&run, 2);
-        assert!(run.stdout.is_empty(), "{bad:?}: {}", run.stdout);
+        let answered: Vec<&str> = run.stdout.lines().skip(3).collect();
+        assert_eq!(answered, ["routing:queue:join  yes"], "{bad:?}: {}", run.stdout);
         assert!(
             run.stderr.contains(&format!("permission `{bad}`")),
             "{bad:?}: {}",
@@ -595,6 +596,118 @@ fn diff_compares_effective_permissions_like_diff() {
     assert_exit(&permgate(&["diff", &listing, &listing]), 2);
     assert_exit(&permgate(&["diff", &listing, &listing, "--role", "agent"]), 0);
     assert_exit(&permgate(&["diff", &listing, &wildcard, "--role", "agent"]), 2);
+}
+
+#[test]
+fn explain_names_the_role_division_and_grant_or_that_nothing_gives_it() {
+    let dir = TempDir::new();
+    let subject = dir.file(
+        "subject.json",
+        r#"{"id": "u-1", "name": "Ana", "grants": [
+  {"division": {"id": "d-east"}, "role": {"id": "r1", "name": "queue admin", "policies": [
+    {"domain": "routing", "entityName": "queue", "actionSet": ["*"]}]}},
+  {"division": {"id": "*"}, "role": {"id": "r2", "name": "agent", "policies": [
+    {"domain": "routing", "entityName": "queue", "actionSet": ["join"]},
+    {"domain": "routing", "entityName": "queue", "actionSet": ["edit"], "resourceConditionNode":
+      {"variableName": "Queue.id", "operator": "EQ", "operands": [{"type": "QUEUE", "queue": {"id": "q-9"}}]}}]}}
+]}"#,
+    );
+    let east = permgate(&["explain", &subject, "Routing > Queue > Edit", "--division", "d-east"]);
+    assert_exit(&east, 0);
+    assert_eq!(
+        east.stdout,
+        "subject `Ana` in division `d-east`: `routing:queue:edit` is allowed\n  \
+         - role `queue admin` in division `d-east`: the wildcard `routing:queue:*`\n  \
+         - role `agent` in every division: `routing:queue:edit`, if Queue.id EQ QUEUE q-9\n"
+    );
+    let west = permgate(&["explain", &subject, "routing:queue:edit", "--division", "d-west"]);
+    assert_exit(&west, 1);
+    assert!(
+        west.stdout.contains("is allowed only under a condition"),
+        "{}",
+        west.stdout
+    );
+    assert!(!west.stdout.contains("queue admin"), "{}", west.stdout);
+    let json = permgate(&[
+        "explain",
+        &subject,
+        "routing:queue:join",
+        "--division",
+        "d-west",
+        "--json",
+    ])
+    .json();
+    assert_eq!(json["answer"], "yes");
+    assert_eq!(
+        json["reasons"],
+        serde_json::json!([{"role": "agent", "named_role": true, "division": "*", "by": "permission",
+            "grant": "routing:queue:join", "condition": null}])
+    );
+    let role = dir.file("role.json", SUPERVISOR);
+    let nothing = permgate(&["explain", &role, "routing:queue:delete"]);
+    assert_exit(&nothing, 1);
+    assert_eq!(
+        nothing.stdout,
+        "role `supervisor`: `routing:queue:delete` is denied: no grant in reach gives it\n"
+    );
+    let pattern = permgate(&["explain", &role, "journey:newThing:view", "--json"]).json();
+    assert_eq!(pattern["reasons"][0]["by"], "wildcard");
+    assert_eq!(pattern["reasons"][0]["grant"], "journey:*:*");
+    assert_exit(&permgate(&["explain", &role, "routing:queue:*"]), 2);
+
+    // `check` reads the subject in a division too: two roles together, or not at all.
+    let check = permgate(&[
+        "check",
+        &subject,
+        "--gate",
+        "AmiDivisionUser",
+        "--division",
+        "d-east",
+        "--json",
+    ])
+    .json();
+    assert_eq!(
+        (check["subject"].as_str(), check["division"].as_str()),
+        (Some("Ana"), Some("d-east"))
+    );
+    assert_eq!(check["role"], Value::Null);
+}
+
+#[test]
+fn one_bad_permission_does_not_hide_the_other_answers() {
+    let dir = TempDir::new();
+    let role = dir.file("role.json", SUPERVISOR);
+    let run = permgate(&[
+        "allows",
+        &role,
+        "routing:queue:join",
+        "routing:queue:*",
+        "routing:queue:delete",
+    ]);
+    assert_exit(&run, 2);
+    let answered: Vec<Vec<&str>> = run
+        .stdout
+        .lines()
+        .skip(3)
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(
+        answered,
+        [
+            vec!["routing:queue:join", "yes"],
+            vec!["routing:queue:delete", "(not", "in", "the", "catalog)", "no"]
+        ],
+        "{}",
+        run.stdout
+    );
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert!(run.stderr.contains("permission `routing:queue:*`"), "{}", run.stderr);
+    let json = permgate(&["allows", &role, "routing:queue:join", "Nope > Nope > Nope", "--json"]);
+    assert_exit(&json, 2);
+    let json = json.json();
+    assert_eq!(json["answers"].as_array().unwrap().len(), 1);
+    assert_eq!(json["errors"][0]["permission"], "Nope > Nope > Nope");
+    assert_eq!(json["errors"][0]["message"], "unknown label `Nope > Nope > Nope`");
 }
 
 #[test]

@@ -35,7 +35,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use permgate::genesys::{RoleFile, SubjectSpec};
-use permgate::{Catalog, Decision, ParseError, Permission, Policy, RoleId, Subject};
+use permgate::{Catalog, Decision, Division, ParseError, Permission, Policy, PolicyBuilder, RoleId, UserId};
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::{Index, select};
@@ -841,6 +841,8 @@ struct Built {
     catalog: Catalog,
     policy: Policy,
     ids: Vec<RoleId>,
+    /// The scenario's subject, added by hand from `ids` (see [`build_with_subject`]).
+    by_hand: Option<UserId>,
 }
 
 fn fail(what: &str, error: impl std::fmt::Display, scenario: &Scenario) -> TestCaseError {
@@ -852,9 +854,34 @@ fn fail(what: &str, error: impl std::fmt::Display, scenario: &Scenario) -> TestC
 }
 
 fn build(scenario: &Scenario) -> Result<Built, TestCaseError> {
-    let catalog = Catalog::builtin()
-        .with_org_catalog(&scenario.catalog_json())
-        .map_err(|e| fail("org catalog rejected", e, scenario))?;
+    build_then(scenario, |_| Ok(None))
+}
+
+/// [`build`], with the scenario's subject added as a user by hand, `(role id, division)` for each
+/// of its grants, before the policy is built.
+fn build_with_subject(scenario: &Scenario) -> Result<Built, TestCaseError> {
+    build_then(scenario, |builder| {
+        let mut grants = Vec::new();
+        for (r, d) in &scenario.subject {
+            let name = &scenario.roles[*r].name;
+            let id = builder
+                .role_id(name)
+                .ok_or_else(|| fail("role missing", name, scenario))?;
+            grants.push((id, Division::new(d)));
+        }
+        let user = builder
+            .add_user("by hand", grants)
+            .map_err(|e| fail("user not added", e, scenario))?;
+        Ok(Some(user))
+    })
+}
+
+/// The scenario's catalog and roles in a builder, `then` (which may add users), built.
+fn build_then(
+    scenario: &Scenario,
+    then: impl FnOnce(&mut PolicyBuilder) -> Result<Option<UserId>, TestCaseError>,
+) -> Result<Built, TestCaseError> {
+    let catalog = catalog(scenario)?;
     let file = RoleFile::parse(&scenario.roles_json()).map_err(|e| fail("role file rejected", e, scenario))?;
     if let Some(error) = file.errors.first() {
         return Err(fail("role rejected", error, scenario));
@@ -865,6 +892,7 @@ fn build(scenario: &Scenario) -> Result<Built, TestCaseError> {
             .add_role_spec(role)
             .map_err(|e| fail("role not added", e, scenario))?;
     }
+    let by_hand = then(&mut builder)?;
     let policy = builder.build();
     let ids = scenario
         .roles
@@ -875,7 +903,18 @@ fn build(scenario: &Scenario) -> Result<Built, TestCaseError> {
                 .ok_or_else(|| fail("role missing", &r.name, scenario))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(Built { catalog, policy, ids })
+    Ok(Built {
+        catalog,
+        policy,
+        ids,
+        by_hand,
+    })
+}
+
+fn catalog(scenario: &Scenario) -> Result<Catalog, TestCaseError> {
+    Catalog::builtin()
+        .with_org_catalog(&scenario.catalog_json())
+        .map_err(|e| fail("org catalog rejected", e, scenario))
 }
 
 /// The catalog's permissions that the model can name (all but CxEngage flat names).
@@ -931,15 +970,15 @@ proptest! {
         }
     }
 
-    /// `allows`, `allows_str`, `decide` and `decide_str` agree with the model for every role, on
-    /// every catalog permission (by value, by key in another case, by label) and on extra keys: the
-    /// roles' own grants, keys no catalog has under their wildcards, random keys, flat names.
-    /// Legacy `permissions[]` are kept and grant nothing.
+    /// `allows` and `decide`, of typed permissions and of strings, agree with the model for every
+    /// role, on every catalog permission (by value, by key in another case, by label) and on extra
+    /// keys: the roles' own grants, keys no catalog has under their wildcards, random keys, flat
+    /// names. Legacy `permissions[]` are kept and grant nothing.
     #[test]
     fn decisions_agree_with_the_model(scenario in scenario()) {
         let model = scenario.model_catalog();
         let roles = scenario.model_roles();
-        let Built { catalog, policy, ids } = build(&scenario)?;
+        let Built { catalog, policy, ids, .. } = build(&scenario)?;
         let context = || format!("catalog: {}\nroles: {}", scenario.catalog_json(), scenario.roles_json());
         let mut questions: Vec<String> = Vec::new();
         for (n, p) in catalog.iter().enumerate() {
@@ -962,61 +1001,91 @@ proptest! {
             }
             for question in &questions {
                 let expected = model.question(question);
-                let allows = policy.allows_str(id, question).map_err(|e| refusal(&e));
-                prop_assert_eq!(&allows, &expected.clone().map(|q| role.allows(&q)), "allows_str `{}`, role {}; {}", question, r, context());
-                let decision = policy.decide_str(id, question);
+                let allows = policy.allows(id, question).map_err(|e| refusal(&e));
+                prop_assert_eq!(&allows, &expected.clone().map(|q| role.allows(&q)), "allows string `{}`, role {}; {}", question, r, context());
+                let decision = policy.decide(id, question);
                 let decision = decision.as_ref().map(observe_decision).map_err(refusal);
-                prop_assert_eq!(decision, expected.map(|q| role.decide(&q)), "decide_str `{}`, role {}; {}", question, r, context());
+                prop_assert_eq!(decision, expected.map(|q| role.decide(&q)), "decide string `{}`, role {}; {}", question, r, context());
             }
         }
     }
 
-    /// `allows_in` and `allows_in_str` agree with the model's division rule for a subject read from
-    /// subject JSON, in every division of the subject, another one and `*`.
+    /// A user in a division (`user_in`), asked by typed permission and by string, agrees with the
+    /// model's division rule, in every division of the subject, another one and `*`; the user
+    /// itself (every division) answers as in `*`. The user is the subject read from subject JSON
+    /// (`add_subject`, with the roles as the subject document spells them) and the same subject
+    /// added by hand (`add_user` with the role ids of the role file's roles): both must agree with
+    /// the model, and the subject's roles are the role file's roles it grants.
     #[test]
     fn divisions_agree_with_the_model(scenario in scenario()) {
         let model = scenario.model_catalog();
         let roles = scenario.model_roles();
-        let Built { catalog, policy, ids } = build(&scenario)?;
+        let Built { catalog, policy, ids, by_hand } = build_with_subject(&scenario)?;
+        let by_hand = by_hand.ok_or_else(|| fail("no user", "by hand", &scenario))?;
         let context = || format!(
             "catalog: {}\nroles: {}\nsubject: {}",
             scenario.catalog_json(), scenario.roles_json(), scenario.subject_json()
         );
         let spec = SubjectSpec::parse(&scenario.subject_json()).map_err(|e| fail("subject rejected", e, &scenario))?;
         prop_assert_eq!(spec.roles().count(), scenario.subject.iter().map(|(r, _)| r).collect::<BTreeSet<_>>().len());
-        let subject = policy.subject(&spec).map_err(|e| fail("subject not resolved", e, &scenario))?;
-        let expected_grants: Vec<(RoleId, String)> = scenario.subject.iter().map(|(r, d)| (ids[*r], d.clone())).collect();
-        let by_hand = Subject::new(expected_grants.iter().map(|(id, d)| (*id, permgate::genesys::Division::new(d))));
-        prop_assert_eq!(&subject, &by_hand);
-        for (n, p) in catalog.iter().enumerate() {
-            let (question, aware) = match triple_of(p) {
-                Some(t) => {
-                    let aware = model.division_aware(&t);
-                    (Question::Key(t), aware)
-                }
-                None => (Question::Flat, true),
-            };
-            for division in DIVISIONS.iter().chain(&["d4"]) {
-                let expected = model_allows_in(&roles, &scenario.subject, &question, aware, division);
-                prop_assert_eq!(policy.allows_in(&subject, p, division), expected, "allows_in `{}` in `{}`; {}", p, division, context());
-                if !p.is_wildcard() {
-                    let key = scenario.recase(p.key(), n);
-                    prop_assert_eq!(policy.allows_in_str(&subject, &key, division), Ok(expected), "allows_in_str `{}` in `{}`; {}", key, division, context());
-                }
+        let mut builder = Policy::builder(&catalog);
+        let from_json = builder.add_subject(&spec).map_err(|e| fail("subject not added", e, &scenario))?;
+        let subject_policy = builder.build();
+        prop_assert_eq!(subject_policy.user("u-1"), Some(from_json));
+        prop_assert_eq!(policy.user("by hand"), Some(by_hand));
+        // The subject's roles: those it grants, once each, in the order of their first grant, each
+        // allowing what the role file's role of that name allows.
+        let mut granted: Vec<(&str, RoleId)> = Vec::new();
+        for (r, _) in &scenario.subject {
+            let name = scenario.roles[*r].name.as_str();
+            if granted.iter().all(|(n, _)| *n != name) {
+                granted.push((name, ids[*r]));
             }
         }
-        for question in &scenario.questions {
-            let expected = model.question(question).map(|q| {
-                let aware = match &q {
-                    Question::Key(t) => model.division_aware(t),
-                    Question::Flat => true,
+        let names: Vec<&str> = subject_policy.roles().filter_map(|r| subject_policy.role_name(r)).collect();
+        prop_assert_eq!(&names, &granted.iter().map(|(n, _)| *n).collect::<Vec<_>>(), "{}", context());
+        for (name, id) in &granted {
+            let own = subject_policy.role(name).unwrap();
+            let keys = |p: &Policy, r: RoleId| p.permissions(r).map(|p| p.key().to_owned()).collect::<Vec<_>>();
+            prop_assert_eq!(keys(&subject_policy, own), keys(&policy, *id), "role `{}`; {}", name, context());
+        }
+        for (policy, user, how) in [(&policy, by_hand, "by hand"), (&subject_policy, from_json, "subject JSON")] {
+            for (n, p) in catalog.iter().enumerate() {
+                let (question, aware) = match triple_of(p) {
+                    Some(t) => {
+                        let aware = model.division_aware(&t);
+                        (Question::Key(t), aware)
+                    }
+                    None => (Question::Flat, true),
                 };
-                (q, aware)
-            });
-            for division in DIVISIONS.iter().chain(&["d4"]) {
-                let actual = policy.allows_in_str(&subject, question, division).map_err(|e| refusal(&e));
-                let expected = expected.clone().map(|(q, aware)| model_allows_in(&roles, &scenario.subject, &q, aware, division));
-                prop_assert_eq!(actual, expected, "allows_in_str `{}` in `{}`; {}", question, division, context());
+                let everywhere = model_allows_in(&roles, &scenario.subject, &question, aware, "*");
+                prop_assert_eq!(policy.allows(user, p), everywhere, "{}: allows `{}` in every division; {}", how, p, context());
+                for division in DIVISIONS.iter().chain(&["d4"]) {
+                    let expected = model_allows_in(&roles, &scenario.subject, &question, aware, division);
+                    let who = policy.user_in(user, division);
+                    prop_assert_eq!(policy.allows(who, p), expected, "{}: allows `{}` in `{}`; {}", how, p, division, context());
+                    if !p.is_wildcard() {
+                        let key = scenario.recase(p.key(), n);
+                        prop_assert_eq!(policy.allows(who, &key), Ok(expected), "{}: allows `{}` in `{}`; {}", how, key, division, context());
+                    }
+                }
+            }
+            for question in &scenario.questions {
+                let expected = model.question(question).map(|q| {
+                    let aware = match &q {
+                        Question::Key(t) => model.division_aware(t),
+                        Question::Flat => true,
+                    };
+                    (q, aware)
+                });
+                let actual = policy.allows(user, question).map_err(|e| refusal(&e));
+                let everywhere = expected.clone().map(|(q, aware)| model_allows_in(&roles, &scenario.subject, &q, aware, "*"));
+                prop_assert_eq!(actual, everywhere, "{}: allows `{}` in every division; {}", how, question, context());
+                for division in DIVISIONS.iter().chain(&["d4"]) {
+                    let actual = policy.allows(policy.user_in(user, division), question).map_err(|e| refusal(&e));
+                    let expected = expected.clone().map(|(q, aware)| model_allows_in(&roles, &scenario.subject, &q, aware, division));
+                    prop_assert_eq!(actual, expected, "{}: allows `{}` in `{}`; {}", how, question, division, context());
+                }
             }
         }
     }
@@ -1042,14 +1111,15 @@ fn conflicting_division_aware_statements_take_the_safe_side() {
         let view = catalog.lookup("alpha:item:view").unwrap();
         assert_eq!(view.key(), "alpha:item:view");
         assert!(catalog.is_division_aware(view), "{first} then {second}");
-        let policy = Policy::builder(&catalog)
-            .role("viewer", ["alpha:item:view"])
-            .unwrap()
-            .build();
-        let viewer = policy.role("viewer").unwrap();
-        let subject = Subject::new([(viewer, permgate::genesys::Division::new("d1"))]);
-        assert!(policy.allows_in(&subject, view, "d1"));
-        assert!(!policy.allows_in(&subject, view, "d2"), "{first} then {second}");
+        let mut builder = Policy::builder(&catalog);
+        let viewer = builder.add_role("viewer", ["alpha:item:view"]).unwrap();
+        let user = builder.add_user("ana", [(viewer, Division::new("d1"))]).unwrap();
+        let policy = builder.build();
+        assert!(policy.allows(policy.user_in(user, "d1"), view));
+        assert!(
+            !policy.allows(policy.user_in(user, "d2"), view),
+            "{first} then {second}"
+        );
     }
 }
 

@@ -114,7 +114,7 @@ fn org_catalog_label_cannot_redirect_a_builtin_label_wildcard() {
         .build();
     let r = policy.role("r").unwrap();
     assert!(policy.allows(r, perm::journey::SEGMENT_VIEW));
-    assert_eq!(policy.allows_str(r, "o:s:v"), Ok(false));
+    assert_eq!(policy.allows(r, "o:s:v"), Ok(false));
     checks::catalog_label_wildcards(ORG_LABEL_REDIRECTS_WILDCARD);
 }
 

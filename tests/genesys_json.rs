@@ -9,10 +9,10 @@
 
 use std::time::{Duration, Instant};
 
-use permgate::genesys::{Division, Form, MAX_POLICIES_PER_ROLE, RoleFile, RoleFileError, SubjectSpec, export_role};
+use permgate::genesys::{Form, MAX_POLICIES_PER_ROLE, RoleFile, RoleFileError, SubjectSpec, export_role};
 use permgate::{
-    Catalog, Decision, JsonError, MAX_CONDITION_DEPTH, MAX_JSON_BYTES, ParseError, Permission, Policy, RoleId, Subject,
-    UnknownRole, perm,
+    BuildError, Catalog, Decision, Division, JsonError, MAX_CONDITION_DEPTH, MAX_JSON_BYTES, ParseError, Permission,
+    Policy, RoleId, UserId, perm,
 };
 use serde_json::{Value, json};
 
@@ -173,7 +173,7 @@ fn fields_permgate_does_not_use_are_tolerated() {
     let agent = policy.role("agent").unwrap();
     assert_eq!(keys(&policy, agent), ["routing:queue:join", "routing:queue:view"]);
     assert_eq!(
-        policy.allows_str(agent, "a:b:c"),
+        policy.allows(agent, "a:b:c"),
         Ok(false),
         "unusedPermissions grant nothing"
     );
@@ -210,8 +210,8 @@ fn legacy_permissions_are_kept_and_reported_never_granted() {
     );
     assert!(!policy.allows(old, perm::routing::QUEUE_VIEW));
     assert!(!policy.allows(old, perm::journey::ACTIONMAP_VIEW));
-    assert_eq!(policy.allows_str(old, "routing:queue:view"), Ok(false));
-    assert_eq!(policy.allows_str(old, "admin"), Ok(false));
+    assert_eq!(policy.allows(old, "routing:queue:view"), Ok(false));
+    assert_eq!(policy.allows(old, "admin"), Ok(false));
     assert_eq!(policy.decide(old, perm::routing::QUEUE_VIEW), Decision::Denied);
     assert_eq!(keys(&policy, old), ["routing:queue:join"]);
     assert_eq!(
@@ -247,7 +247,7 @@ fn conditional_grants_answer_allowed_if_never_allowed() {
     let role = policy.role("supervisor").unwrap();
     let edit = perm::routing::QUEUE_EDIT;
     assert!(!policy.allows(role, edit));
-    assert_eq!(policy.allows_str(role, "routing:queue:edit"), Ok(false));
+    assert_eq!(policy.allows(role, "routing:queue:edit"), Ok(false));
     assert!(!keys(&policy, role).contains(&"routing:queue:edit"));
 
     let Decision::AllowedIf(conditions) = policy.decide(role, edit) else {
@@ -258,17 +258,17 @@ fn conditional_grants_answer_allowed_if_never_allowed() {
     assert_eq!(conditions[0].to_json(), queue_term(&["q-1", "q-2"]));
     for spelling in ["routing:queue:edit", "ROUTING:QUEUE:EDIT", "Routing > Queue > Edit"] {
         assert_eq!(
-            policy.decide_str(role, spelling),
+            policy.decide(role, spelling),
             Ok(Decision::AllowedIf(conditions.clone())),
             "{spelling}"
         );
     }
     assert_eq!(policy.decide(role, perm::routing::QUEUE_VIEW), Decision::Allowed);
-    assert_eq!(policy.decide_str(role, "routing:queue:view"), Ok(Decision::Allowed));
+    assert_eq!(policy.decide(role, "routing:queue:view"), Ok(Decision::Allowed));
     assert_eq!(policy.decide(role, perm::routing::QUEUE_SEARCH), Decision::Denied);
-    assert_eq!(policy.decide_str(role, "routing:queue:search"), Ok(Decision::Denied));
+    assert_eq!(policy.decide(role, "routing:queue:search"), Ok(Decision::Denied));
     assert!(
-        policy.decide_str(role, "routing:queue:*").is_err(),
+        policy.decide(role, "routing:queue:*").is_err(),
         "a question is never a wildcard"
     );
 
@@ -282,10 +282,10 @@ fn conditional_grants_answer_allowed_if_never_allowed() {
     );
     assert!(!policy.allows(role, perm::journey::SEGMENT_EDIT));
     assert!(matches!(
-        policy.decide_str(role, "journey:segment:newAction"),
+        policy.decide(role, "journey:segment:newAction"),
         Ok(Decision::AllowedIf(c)) if c.len() == 1
     ));
-    assert_eq!(policy.allows_str(role, "journey:segment:newAction"), Ok(false));
+    assert_eq!(policy.allows(role, "journey:segment:newAction"), Ok(false));
 
     // What the audit sees: each conditional grant, the permissions it covers.
     let grants: Vec<(Vec<&str>, String)> = policy
@@ -326,7 +326,7 @@ fn an_unconditional_grant_of_the_same_permission_wins() {
     let r = policy.role("r").unwrap();
     assert!(policy.allows(r, perm::routing::QUEUE_EDIT));
     assert_eq!(policy.decide(r, perm::routing::QUEUE_EDIT), Decision::Allowed);
-    assert_eq!(policy.decide_str(r, "Routing > Queue > Edit"), Ok(Decision::Allowed));
+    assert_eq!(policy.decide(r, "Routing > Queue > Edit"), Ok(Decision::Allowed));
     assert_eq!(
         policy.conditional_grants(r).count(),
         2,
@@ -389,7 +389,7 @@ fn conditions_legacy_and_unknown_grants_survive_export_and_import() {
             );
         }
         assert_eq!(
-            imported.allows_str(back, "journey:newThing:view"),
+            imported.allows(back, "journey:newThing:view"),
             Ok(form == Form::Wildcard)
         );
     }
@@ -907,15 +907,15 @@ const SUBJECT: &str = r#"{"id": "u-1", "name": "Ana", "selfUri": "/api/v2/author
      {"domain": "routing", "entityName": "queue", "actionSet": ["search"]}]}}
 ]}"#;
 
-fn subject_policy(catalog: &Catalog) -> (Policy, Subject) {
+/// The policy of [`SUBJECT`] and its user; the policy also holds the user
+/// `searcher only`, holding `searcher` in all divisions.
+fn subject_policy(catalog: &Catalog) -> (Policy, UserId) {
     let spec = SubjectSpec::parse(SUBJECT).unwrap();
     let mut builder = Policy::builder(catalog);
-    for role in spec.roles() {
-        builder.add_role_spec(role).unwrap();
-    }
-    let policy = builder.build();
-    let subject = policy.subject(&spec).unwrap();
-    (policy, subject)
+    let user = builder.add_subject(&spec).unwrap();
+    let searcher = builder.role_id("searcher").unwrap();
+    builder.add_user("searcher only", [(searcher, Division::All)]).unwrap();
+    (builder.build(), user)
 }
 
 #[test]
@@ -935,20 +935,36 @@ fn a_subject_document_loads_with_its_divisions() {
     assert!(Division::All.covers("anything") && !Division::new("d-east").covers("d-west"));
     let roles: Vec<&str> = spec.roles().map(|r| r.name.as_str()).collect();
     assert_eq!(roles, ["east agent", "west supervisor", "searcher"]);
+    // The user is named by the subject's id and holds its three grants: each
+    // role in its division (a policy does not list a user's grants, so the
+    // grants are asserted through what they allow).
     let (policy, subject) = subject_policy(Catalog::builtin());
-    assert_eq!(subject.grants().len(), 3);
-    assert_eq!(subject.grants()[2], (policy.role("searcher").unwrap(), Division::All));
-    assert_eq!(
-        Subject::new([(policy.role("searcher").unwrap(), Division::new("*"))]).grants(),
-        [(policy.role("searcher").unwrap(), Division::All)]
-    );
+    assert_eq!(policy.user("u-1"), Some(subject));
+    assert_eq!(policy.user_name(subject), Some("u-1"));
+    assert_eq!(policy.user("Ana"), None);
+    let roles: Vec<&str> = policy.roles().map(|r| policy.role_name(r).unwrap()).collect();
+    assert_eq!(roles, ["east agent", "west supervisor", "searcher"]);
+    let east = policy.user_in(subject, "d-east");
+    let west = policy.user_in(subject, "d-west");
+    assert!(policy.allows(east, perm::routing::QUEUE_VIEW) && !policy.allows(west, perm::routing::QUEUE_VIEW));
+    assert!(policy.allows(west, perm::routing::QUEUE_EDIT) && !policy.allows(east, perm::routing::QUEUE_EDIT));
+    // Grant 2: `searcher` in all divisions, so in every division.
+    assert!(policy.allows(subject, perm::routing::QUEUE_SEARCH));
+    // `Division::new("*")` is `Division::All`: the grant applies everywhere.
+    let mut builder = Policy::builder(Catalog::builtin());
+    let searcher = builder.add_role_spec(spec.roles().nth(2).unwrap()).unwrap();
+    let star = builder.add_user("star", [(searcher, Division::new("*"))]).unwrap();
+    let policy = builder.build();
+    for who in [policy.user_in(star, "d-east"), policy.user_in(star, "*"), star.into()] {
+        assert!(policy.allows(who, perm::routing::QUEUE_SEARCH));
+    }
 }
 
 #[test]
 fn division_aware_permissions_need_a_grant_in_that_division_or_all() {
     let catalog = Catalog::builtin().with_org_catalog(ORG_PAGE).unwrap();
     let (policy, ana) = subject_policy(&catalog);
-    let allows = |p, d| policy.allows_in(&ana, p, d);
+    let allows = |p, d| policy.allows(policy.user_in(ana, d), p);
     assert!(catalog.is_division_aware(perm::routing::QUEUE_VIEW));
     assert!(
         catalog.is_division_aware(perm::routing::QUEUE_EDIT),
@@ -982,12 +998,24 @@ fn division_aware_permissions_need_a_grant_in_that_division_or_all() {
     );
 
     // The string form, in any spelling.
-    assert_eq!(policy.allows_in_str(&ana, "Routing > Queue > View", "d-east"), Ok(true));
-    assert_eq!(policy.allows_in_str(&ana, "ROUTING:QUEUE:VIEW", "d-west"), Ok(false));
+    assert_eq!(
+        policy.allows(policy.user_in(ana, "d-east"), "Routing > Queue > View"),
+        Ok(true)
+    );
+    assert_eq!(
+        policy.allows(policy.user_in(ana, "d-west"), "ROUTING:QUEUE:VIEW"),
+        Ok(false)
+    );
     // A key no catalog lists is treated as division-aware.
-    assert_eq!(policy.allows_in_str(&ana, "ui:newPanel:view", "d-east"), Ok(true));
-    assert_eq!(policy.allows_in_str(&ana, "ui:newPanel:view", "d-west"), Ok(false));
-    assert!(policy.allows_in_str(&ana, "routing:queue:*", "d-east").is_err());
+    assert_eq!(
+        policy.allows(policy.user_in(ana, "d-east"), "ui:newPanel:view"),
+        Ok(true)
+    );
+    assert_eq!(
+        policy.allows(policy.user_in(ana, "d-west"), "ui:newPanel:view"),
+        Ok(false)
+    );
+    assert!(policy.allows(policy.user_in(ana, "d-east"), "routing:queue:*").is_err());
 }
 
 #[test]
@@ -1010,56 +1038,119 @@ fn permissions_that_are_not_division_aware_are_allowed_by_a_grant_in_any_divisio
     let (policy, ana) = subject_policy(&catalog);
     // Granted in d-east; applies in every division.
     for division in ["d-east", "d-west", "d-north"] {
-        assert!(policy.allows_in(&ana, onqueue, division), "{division}");
-        assert!(policy.allows_in(&ana, activity, division), "{division}");
+        assert!(policy.allows(policy.user_in(ana, division), onqueue), "{division}");
+        assert!(policy.allows(policy.user_in(ana, division), activity), "{division}");
         assert_eq!(
-            policy.allows_in_str(&ana, "ui:agentQueueActivity:view", division),
+            policy.allows(policy.user_in(ana, division), "ui:agentQueueActivity:view"),
             Ok(true)
         );
         assert_eq!(
-            policy.allows_in_str(&ana, "Routing > Agent > On Queue", division),
+            policy.allows(policy.user_in(ana, division), "Routing > Agent > On Queue"),
             Ok(true)
         );
     }
     // Still only for a subject that holds it.
-    let searcher = Subject::new([(policy.role("searcher").unwrap(), Division::All)]);
-    assert!(!policy.allows_in(&searcher, onqueue, "d-east"));
+    let searcher = policy.user("searcher only").unwrap();
+    assert!(!policy.allows(policy.user_in(searcher, "d-east"), onqueue));
 
     // Without the org catalog nothing says so: division-aware, the safe side.
     let (policy, ana) = subject_policy(Catalog::builtin());
     assert!(Catalog::builtin().is_division_aware(onqueue));
-    assert!(policy.allows_in(&ana, onqueue, "d-east"));
-    assert!(!policy.allows_in(&ana, onqueue, "d-west"));
+    assert!(policy.allows(policy.user_in(ana, "d-east"), onqueue));
+    assert!(!policy.allows(policy.user_in(ana, "d-west"), onqueue));
     assert_eq!(
-        policy.allows_in_str(&ana, "ui:agentQueueActivity:view", "d-east"),
+        policy.allows(policy.user_in(ana, "d-east"), "ui:agentQueueActivity:view"),
         Ok(false)
     );
     assert_eq!(
-        policy.allows_in_str(&ana, "ui:agentQueueActivity:view", "d-west"),
+        policy.allows(policy.user_in(ana, "d-west"), "ui:agentQueueActivity:view"),
         Ok(true)
     );
 }
 
+/// Formerly `Policy::subject` failed with `UnknownRole { position: 1, role:
+/// "west supervisor" }` for a subject granting a role the policy lacked. Now
+/// `add_subject` adds the subject's roles itself, so no grant can name a
+/// missing role; what is left of the check: a grant of a role that is not in
+/// the builder (here one of another builder, at position 1) is rejected with
+/// its position, and a subject role whose name the builder already holds is a
+/// duplicate role.
 #[test]
 fn a_subject_naming_a_role_not_in_the_policy_is_an_unknown_role() {
     let spec = SubjectSpec::parse(SUBJECT).unwrap();
+    let mut other = Policy::builder(Catalog::builtin());
+    let foreign = other.add_role_spec(&spec.grants[1].role).unwrap();
     let mut builder = Policy::builder(Catalog::builtin());
-    for role in spec.roles().filter(|r| r.name != "west supervisor") {
-        builder.add_role_spec(role).unwrap();
-    }
-    let policy = builder.build();
-    let error = policy.subject(&spec).unwrap_err();
+    let east = builder.add_role_spec(&spec.grants[0].role).unwrap();
+    let error = builder
+        .add_user(
+            "u-1",
+            [(east, Division::new("d-east")), (foreign, Division::new("d-west"))],
+        )
+        .unwrap_err();
     assert_eq!(
         error,
-        UnknownRole {
-            position: 1,
+        BuildError::ForeignRole {
+            user: "u-1".into(),
+            position: 1
+        }
+    );
+    assert_eq!(error.to_string(), "user `u-1`, grant 1: the role is not in this policy");
+
+    // The same role JSON already added is shared; other JSON under that name is refused,
+    // and the refusal leaves the builder as it was.
+    let mut builder = Policy::builder(Catalog::builtin());
+    let shared = builder.add_role_spec(&spec.grants[1].role).unwrap();
+    builder.add_subject(&spec).unwrap();
+    assert_eq!(builder.role_id("west supervisor"), Some(shared));
+
+    let mut builder = Policy::builder(Catalog::builtin());
+    builder.add_role("west supervisor", ["routing:queue:view"]).unwrap();
+    let error = builder.add_subject(&spec).unwrap_err();
+    assert_eq!(
+        error,
+        BuildError::DuplicateRole {
             role: "west supervisor".into()
         }
     );
+    assert_eq!(error.to_string(), "duplicate role `west supervisor`");
+    assert_eq!(builder.role_id(&spec.grants[0].role.name), None, "nothing added");
+    let policy = builder.build();
+    assert_eq!((policy.roles().len(), policy.users().len()), (1, 0));
+}
+
+#[test]
+fn subjects_share_roles_and_blank_ids_fall_back_to_the_name() {
+    let role = json!({"id": "r-1", "name": "agent", "policies": [
+        {"domain": "routing", "entityName": "queue", "actionSet": ["join"]}]});
+    let subject = |id: &str, name: &str| {
+        SubjectSpec::parse(
+            &json!({"id": id, "name": name, "grants": [{"division": {"id": "*"}, "role": role}]}).to_string(),
+        )
+        .unwrap()
+    };
+    let mut builder = Policy::builder(Catalog::builtin());
+    let ana = builder.add_subject(&subject("u-1", "Ana")).unwrap();
+    let bo = builder.add_subject(&subject(" ", "Bo")).unwrap();
+    let policy = builder.build();
+    assert_eq!(policy.roles().len(), 1, "one shared role");
+    assert_eq!(policy.user_name(bo), Some("Bo"));
+    for user in [ana, bo] {
+        assert_eq!(policy.allows(user, "routing:queue:join"), Ok(true));
+    }
+    // A division written `*` as an id is every division; a blank one is refused.
+    let mut builder = Policy::builder(Catalog::builtin());
+    let agent = builder.add_role("agent", ["routing:queue:join"]).unwrap();
+    let star = builder.add_user("star", [(agent, Division::Id("*".into()))]).unwrap();
     assert_eq!(
-        error.to_string(),
-        "subject grant 1: role `west supervisor` is not in the policy"
+        builder.add_user("blank", [(agent, Division::Id(" ".into()))]),
+        Err(BuildError::EmptyDivision {
+            user: "blank".into(),
+            position: 0
+        })
     );
+    let policy = builder.build();
+    assert!(policy.allows(star, perm::routing::QUEUE_JOIN));
 }
 
 #[test]

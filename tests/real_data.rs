@@ -159,11 +159,7 @@ fn assert_same_effect(a: (&Policy, RoleId), b: (&Policy, RoleId), extra: &[Strin
     assert_eq!(unknown(pa, ra), unknown(pb, rb), "{what}: unknown_grants()");
     for permission in pa.catalog().iter() {
         let key = permission.key();
-        assert_eq!(
-            pa.allows_str(ra, key),
-            pb.allows_str(rb, key),
-            "{what}: allows_str({key})"
-        );
+        assert_eq!(pa.allows(ra, key), pb.allows(rb, key), "{what}: allows({key})");
         assert_eq!(
             pa.decide(ra, permission),
             pb.decide(rb, pb.catalog().get(permission.index()).unwrap()),
@@ -171,11 +167,7 @@ fn assert_same_effect(a: (&Policy, RoleId), b: (&Policy, RoleId), extra: &[Strin
         );
     }
     for key in extra {
-        assert_eq!(
-            pa.allows_str(ra, key),
-            pb.allows_str(rb, key),
-            "{what}: allows_str({key})"
-        );
+        assert_eq!(pa.allows(ra, key), pb.allows(rb, key), "{what}: allows({key})");
     }
 }
 
@@ -365,8 +357,8 @@ fn lbp_agent_loads_as_one_role_with_31_policies_and_51_grants() {
     assert_eq!(policy.conditional_grants(agent).count(), 0);
     assert_eq!(policy.legacy_permissions(agent).count(), 0);
     for grant in &grants {
-        assert_eq!(policy.allows_str(agent, grant), Ok(true), "{grant}");
-        assert_eq!(policy.decide_str(agent, grant), Ok(Decision::Allowed), "{grant}");
+        assert_eq!(policy.allows(agent, grant), Ok(true), "{grant}");
+        assert_eq!(policy.decide(agent, grant), Ok(Decision::Allowed), "{grant}");
     }
     let known = policy.permissions(agent).count();
     let unknown = policy.unknown_grants(agent).count();
@@ -429,16 +421,12 @@ fn the_17_grants_missing_from_the_sdk_list_stay_granted() {
     for catalog in [&catalog, Catalog::builtin()] {
         let (policy, agent) = lbp_agent_policy(&dir, catalog);
         for grant in &missing {
-            assert_eq!(policy.allows_str(agent, grant), Ok(true), "{grant}");
-            assert_eq!(
-                policy.allows_str(agent, &grant.to_ascii_uppercase()),
-                Ok(true),
-                "{grant}"
-            );
-            assert_eq!(policy.decide_str(agent, grant), Ok(Decision::Allowed), "{grant}");
+            assert_eq!(policy.allows(agent, grant), Ok(true), "{grant}");
+            assert_eq!(policy.allows(agent, &grant.to_ascii_uppercase()), Ok(true), "{grant}");
+            assert_eq!(policy.decide(agent, grant), Ok(Decision::Allowed), "{grant}");
         }
         // A neighbour of an unknown grant is not granted.
-        assert_eq!(policy.allows_str(agent, "ui:agentQueueActivity:edit"), Ok(false));
+        assert_eq!(policy.allows(agent, "ui:agentQueueActivity:edit"), Ok(false));
     }
 }
 
@@ -517,10 +505,10 @@ fn wildcard_and_expanded_forms_have_the_same_effect_on_the_org_catalog() {
 
     // The kept pattern still answers for keys no catalog lists; the expanded
     // form has no pattern to answer with.
-    assert_eq!(policy.allows_str(wild, "routing:newThing:view"), Ok(true));
-    assert_eq!(policy.allows_str(full, "routing:newThing:view"), Ok(false));
-    assert_eq!(policy.allows_str(wild, "journey:segment:newAction"), Ok(true));
-    assert_eq!(policy.allows_str(wild, "journey:outcome:view"), Ok(false));
+    assert_eq!(policy.allows(wild, "routing:newThing:view"), Ok(true));
+    assert_eq!(policy.allows(full, "routing:newThing:view"), Ok(false));
+    assert_eq!(policy.allows(wild, "journey:segment:newAction"), Ok(true));
+    assert_eq!(policy.allows(wild, "journey:outcome:view"), Ok(false));
 }
 
 // ---------------------------------------------------------------------------

@@ -9,7 +9,7 @@ use std::sync::{Arc, Barrier};
 
 use permgate::gates::{AmiExtraUser, AmiStandardUser};
 use permgate::genesys::{ExportError, Form, RoleFile, export_gate, export_role};
-use permgate::{Catalog, Decision, ParseError, Policy, PolicyHandle, RoleId, Subject, genesys::Division, perm};
+use permgate::{Catalog, Decision, Division, ParseError, Policy, PolicyHandle, RoleId, perm};
 
 /// An organization's catalog listing the actions of the two AMI entities that the builtin
 /// catalog knows only as whole-entity rows (`attributes:attribute`, `integration:amiPremiumApps`).
@@ -193,8 +193,8 @@ fn a_label_wildcard_naming_two_entities_is_refused_in_either_catalog_order() {
         );
         // Each label alone still names its one permission.
         let (policy, role) = one_role(&catalog, &["Foo > Bar > View", "Foo > Bar > Edit"]);
-        assert_eq!(policy.allows_str(role, "foo:bar:view"), Ok(true));
-        assert_eq!(policy.allows_str(role, "foo:baz:edit"), Ok(true));
+        assert_eq!(policy.allows(role, "foo:bar:view"), Ok(true));
+        assert_eq!(policy.allows(role, "foo:baz:edit"), Ok(true));
     }
     // Resolved through the message, the same for both orders.
     let messages: Vec<String> = [false, true]
@@ -215,10 +215,10 @@ fn a_label_wildcard_of_one_entity_is_unaffected_by_other_organization_labels() {
         {"domain": "foo", "entityType": "bar", "action": "edit", "label": "Foo > Bar > Edit"}]}}]}"#;
     let catalog = Catalog::builtin().with_org_catalog(page).unwrap();
     let (policy, role) = one_role(&catalog, &["Foo > Bar > All"]);
-    assert_eq!(policy.allows_str(role, "foo:bar:view"), Ok(true));
-    assert_eq!(policy.allows_str(role, "foo:bar:edit"), Ok(true));
-    assert_eq!(policy.allows_str(role, "foo:bar:new"), Ok(true));
-    assert_eq!(policy.allows_str(role, "foo:baz:edit"), Ok(false));
+    assert_eq!(policy.allows(role, "foo:bar:view"), Ok(true));
+    assert_eq!(policy.allows(role, "foo:bar:edit"), Ok(true));
+    assert_eq!(policy.allows(role, "foo:bar:new"), Ok(true));
+    assert_eq!(policy.allows(role, "foo:baz:edit"), Ok(false));
 }
 
 // 10. An expanded round trip keeps the catalog permissions; what kept patterns allowed beyond
@@ -227,13 +227,13 @@ fn a_label_wildcard_of_one_entity_is_unaffected_by_other_organization_labels() {
 #[test]
 fn expanded_round_trip_keeps_catalog_permissions_and_drops_pattern_reach() {
     let (policy, role) = one_role(Catalog::builtin(), &["journey:*:*", "routing:queue:view"]);
-    assert_eq!(policy.allows_str(role, "journey:newthing:view"), Ok(true));
+    assert_eq!(policy.allows(role, "journey:newthing:view"), Ok(true));
     for (form, beyond) in [(Form::Wildcard, true), (Form::Expanded, false)] {
         let (back, r, catalog) = role_json(&export_role(&policy, role, form).unwrap());
         for p in catalog.iter() {
             assert_eq!(back.allows(r, p), policy.allows(role, p), "{form:?} {p}");
         }
-        assert_eq!(back.allows_str(r, "journey:newthing:view"), Ok(beyond), "{form:?}");
+        assert_eq!(back.allows(r, "journey:newthing:view"), Ok(beyond), "{form:?}");
         assert_eq!(back.wildcard_grants(r).count(), usize::from(beyond), "{form:?}");
     }
 }
@@ -252,9 +252,9 @@ fn many_grants_compile_with_duplicates_removed_in_any_case() {
     assert_eq!(policy.unknown_grants(role).count(), 20_000);
     assert_eq!(policy.unknown_grants(role).next(), Some("ui:x0:view"));
     assert_eq!(policy.wildcard_grants(role).count(), 5_000);
-    assert_eq!(policy.allows_str(role, "Ui:X19999:View"), Ok(true));
-    assert_eq!(policy.allows_str(role, "ui:anything:a4999"), Ok(true));
-    assert_eq!(policy.allows_str(role, "ui:anything:a5000"), Ok(false));
+    assert_eq!(policy.allows(role, "Ui:X19999:View"), Ok(true));
+    assert_eq!(policy.allows(role, "ui:anything:a4999"), Ok(true));
+    assert_eq!(policy.allows(role, "ui:anything:a5000"), Ok(false));
     let audit = policy.audit(role).unwrap();
     assert!(
         audit.redundant.is_empty(),
@@ -330,8 +330,8 @@ fn a_concrete_action_named_all_is_granted_by_its_label() {
     let (policy, role) = one_role(&catalog, &["Telephony > Plugin > All"]);
     assert!(policy.allows(role, all));
     // It names that one permission, not the entity.
-    assert_eq!(policy.allows_str(role, "telephony:plugin:view"), Ok(false));
-    assert_eq!(policy.allows_str(role, "Telephony > Plugin > All"), Ok(true));
+    assert_eq!(policy.allows(role, "telephony:plugin:view"), Ok(false));
+    assert_eq!(policy.allows(role, "Telephony > Plugin > All"), Ok(true));
 }
 
 #[test]
@@ -342,7 +342,7 @@ fn an_organization_label_cannot_take_over_a_builtin_label_wildcard() {
     assert_eq!(catalog.lookup("Journey > Segment > All"), None);
     let (policy, role) = one_role(&catalog, &["Journey > Segment > All"]);
     assert!(policy.allows(role, perm::journey::SEGMENT_VIEW));
-    assert_eq!(policy.allows_str(role, "o:s:all"), Ok(false));
+    assert_eq!(policy.allows(role, "o:s:all"), Ok(false));
 }
 
 #[test]
@@ -355,15 +355,14 @@ fn decide_in_lists_each_condition_once() {
     };
     let file = RoleFile::parse(&serde_json::json!([policy_json("a"), policy_json("b")]).to_string()).unwrap();
     let mut builder = Policy::builder(Catalog::builtin());
-    for role in &file.roles {
-        builder.add_role_spec(role).unwrap();
-    }
+    let a = builder.add_role_spec(&file.roles[0]).unwrap();
+    let b = builder.add_role_spec(&file.roles[1]).unwrap();
+    let subject = builder
+        .add_user("u", [(a, Division::new("d1")), (b, Division::All)])
+        .unwrap();
     let policy = builder.build();
-    let subject = Subject::new([
-        (policy.role("a").unwrap(), Division::new("d1")),
-        (policy.role("b").unwrap(), Division::All),
-    ]);
-    let Decision::AllowedIf(conditions) = policy.decide_in(&subject, perm::routing::QUEUE_EDIT, "d1") else {
+    let Decision::AllowedIf(conditions) = policy.decide(policy.user_in(subject, "d1"), perm::routing::QUEUE_EDIT)
+    else {
         panic!("not conditional");
     };
     assert_eq!(conditions.len(), 1);

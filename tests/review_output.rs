@@ -110,13 +110,48 @@ fn denied_escapes_the_role_name() {
     let denied = policy
         .check::<ActionMapAnalyticsReport>(policy.role(FORGED).unwrap())
         .unwrap_err();
-    assert_eq!(denied.role(), Some(FORGED), "the accessor keeps the name as given");
+    assert_eq!(denied.principal(), Some(FORGED), "the accessor keeps the name as given");
+    assert_eq!(denied.division(), None);
     assert_eq!(
         denied.to_string(),
         format!(
             "role `{FORGED_ESCAPED}` does not satisfy gate `ActionMapAnalyticsReport`: missing 1 permission\n  \
              - journey:report:view (Journey > Report > View)"
         )
+    );
+}
+
+#[test]
+fn denied_escapes_the_user_name_and_division() {
+    let mut builder = Policy::builder(Catalog::builtin());
+    let viewer = builder.add_role("viewer", ["journey:actionmap:view"]).unwrap();
+    let user = builder
+        .add_user(FORGED, [(viewer, permgate::Division::new("d\n1"))])
+        .unwrap();
+    assert_eq!(
+        builder.add_user(FORGED, []).unwrap_err().to_string(),
+        format!("duplicate user `{FORGED_ESCAPED}`")
+    );
+    let policy = builder.build();
+    let denied = policy
+        .check::<ActionMapAnalyticsReport>(policy.user_in(user, "d\n1"))
+        .unwrap_err();
+    assert_eq!(denied.principal(), Some(FORGED), "the accessor keeps the name as given");
+    assert_eq!(denied.division(), Some("d\n1"));
+    assert_eq!(
+        denied.to_string(),
+        format!(
+            "user `{FORGED_ESCAPED}` in division `d\\n1` does not satisfy gate `ActionMapAnalyticsReport`: \
+             missing 1 permission\n  - journey:report:view (Journey > Report > View)"
+        )
+    );
+    assert_inert(&denied.to_string().replace('\n', ""));
+    let denied = policy.check::<ActionMapAnalyticsReport>(user).unwrap_err();
+    assert_eq!(denied.division(), None);
+    assert!(
+        denied
+            .to_string()
+            .starts_with(&format!("user `{FORGED_ESCAPED}` does not satisfy"))
     );
 }
 
@@ -203,7 +238,7 @@ fn parse_errors_escape_the_input() {
         ),
     ];
     for (input, message) in cases {
-        let error = policy.allows_str(role, input).unwrap_err();
+        let error = policy.allows(role, input).unwrap_err();
         assert_eq!(error.to_string(), message, "{input:?}");
     }
 }
@@ -246,13 +281,19 @@ fn unknown_role_and_release_errors_escape_their_input() {
         r#"{"id": "u-1", "grants": [{"division": {"id": "*"}, "role": {"name": "gone\u202e", "policies": []}}]}"#,
     )
     .unwrap();
-    let policy = Policy::builder(Catalog::builtin()).build();
-    let error = policy.subject(&subject).unwrap_err();
-    assert_eq!(error.role, "gone\u{202e}");
+    // A subject can no longer name a role the policy lacks (`add_subject`
+    // adds its roles); the role name the builder already holds is the error
+    // that names it now.
+    let mut builder = Policy::builder(Catalog::builtin());
+    builder.add_role("gone\u{202e}", ["routing:queue:view"]).unwrap();
+    let error = builder.add_subject(&subject).unwrap_err();
     assert_eq!(
-        error.to_string(),
-        r"subject grant 0: role `gone\u{202e}` is not in the policy"
+        error,
+        BuildError::DuplicateRole {
+            role: "gone\u{202e}".into()
+        }
     );
+    assert_eq!(error.to_string(), r"duplicate role `gone\u{202e}`");
 
     let error = "3.\n16".parse::<Release>().unwrap_err();
     assert!(error.to_string().starts_with(r"invalid release `3.\n16`: "), "{error}");

@@ -2,9 +2,10 @@
 //! CxEngage `_ALL` is a name and not a wildcard, and a `Granted` proof only comes from `check`.
 //!
 //! That `Granted` cannot be forged at compile time (private fields, no `Default`, no
-//! constructor, not outliving its policy) is shown by the `compile_fail` doctests on `Granted` in
+//! constructor, not another gate's) is shown by the `compile_fail` doctests on `Granted` in
 //! `src/gate.rs` (`cargo test --doc`); here we check at run time that `check` is the only way to a
-//! proof and that it refuses whatever is short of the gate.
+//! proof, that the proof records the policy that made it, and that it refuses whatever is short of
+//! the gate.
 //!
 //! The wildcard tests run over the builtin catalog and, when `../shared/data` is present, over the
 //! real organization catalog `genesys-cloud/permissions-catalog.json` (they say `skipped` otherwise).
@@ -19,10 +20,10 @@ use permgate::gates::{
     AmiExtraUser, AmiStandardUser, ContactManagementPanel, DigitalUserTrackingAdmin, DigitalUserTrackingAgent,
     PredictiveEngagementAdmin, PredictiveEngagementAgent,
 };
-use permgate::genesys::{Division, RoleFile, SubjectSpec};
+use permgate::genesys::{RoleFile, SubjectSpec};
 use permgate::{
-    BuildError, Catalog, Decision, Denied, Gate, GateInfo, ParseError, Permission, Policy, PolicyHandle, RoleId,
-    Subject, perm,
+    BuildError, Catalog, Decision, Denied, Division, Gate, GateInfo, ParseError, Permission, Policy, PolicyBuilder,
+    PolicyHandle, Principal, RoleId, UserId, perm,
 };
 use serde_json::{Value, json};
 
@@ -40,6 +41,34 @@ fn policy_with(catalog: &Catalog, roles: &[(&str, Vec<String>)]) -> Policy {
     builder.build()
 }
 
+/// [`policy_with`], and for each role a user of the same name holding it in all divisions (`*`).
+fn policy_with_holders(catalog: &Catalog, roles: &[(&str, Vec<String>)]) -> Policy {
+    let mut builder = Policy::builder(catalog);
+    for (name, grants) in roles {
+        let role = builder.add_role(name, grants).unwrap();
+        builder.add_user(name, [(role, Division::All)]).unwrap();
+    }
+    builder.build()
+}
+
+/// Adds a user `holder of {role}` holding `role` in all divisions (`*`).
+fn add_holder(builder: &mut PolicyBuilder, role: &str) -> UserId {
+    let id = builder.role_id(role).unwrap();
+    builder
+        .add_user(&format!("holder of {role}"), [(id, Division::new("*"))])
+        .unwrap()
+}
+
+/// `user` in every division (the user itself) and in each of [`DIVISIONS`], as `issuer` (the
+/// policy that holds the user) makes them.
+fn user_principals(issuer: &Policy, user: UserId) -> Vec<(String, Principal)> {
+    let mut principals = vec![("every division".to_owned(), Principal::from(user))];
+    for division in DIVISIONS {
+        principals.push((format!("division `{division}`"), issuer.user_in(user, division)));
+    }
+    principals
+}
+
 fn keys<'a>(permissions: impl IntoIterator<Item = Permission<'a>>) -> Vec<&'a str> {
     permissions.into_iter().map(Permission::key).collect()
 }
@@ -55,18 +84,16 @@ fn real_org_catalog() -> Option<Catalog> {
     Some(Catalog::builtin().with_org_catalog(&text).unwrap())
 }
 
-/// `policy.check::<G>(role)` for the builtin gate named `name`: the proof's role, or the denial.
-/// The proof must point back to the policy that made it.
-fn check_typed(policy: &Policy, role: RoleId, name: &str) -> Result<RoleId, Denied> {
-    fn proof<G: Gate>(policy: &Policy, role: RoleId) -> Result<RoleId, Denied> {
-        let granted = policy.check::<G>(role)?;
-        assert!(
-            std::ptr::eq(granted.policy(), policy),
-            "a proof names the policy that made it"
-        );
-        assert_eq!(granted.role(), role);
-        Ok(granted.role())
+/// `policy.check::<G>(who)` for the builtin gate named `name`: the proof's principal, or the
+/// denial. The proof must point back to the policy that made it.
+fn check_typed(policy: &Policy, who: impl Into<Principal>, name: &str) -> Result<Principal, Denied> {
+    fn proof<G: Gate>(policy: &Policy, who: Principal) -> Result<Principal, Denied> {
+        let granted = policy.check::<G>(who)?;
+        assert!(granted.is_from(policy), "a proof names the policy that made it");
+        assert_eq!(granted.principal(), who);
+        Ok(granted.principal())
     }
+    let role: Principal = who.into();
     macro_rules! by_name {
         ($($gate:ident),* $(,)?) => {
             match name {
@@ -99,67 +126,69 @@ fn gates() -> &'static [&'static GateInfo] {
     Catalog::builtin().gates()
 }
 
-/// Every way of asking about `role` denies: `allows`, `decide`, `allows_str` and `decide_str` on
-/// every catalog permission and on `extra` keys, `allows_in` and `allows_in_str` for a subject holding
-/// the role in all divisions, and every gate (typed `check` and `check_info`).
-fn assert_denied_everything(policy: &Policy, role: RoleId, extra: &[&str], what: &str) {
-    let subject = Subject::new([(role, Division::new("*"))]);
+/// Every way of asking about `role` denies: `allows` and `decide` on every catalog permission
+/// (typed, and by key and label as strings) and on `extra` keys, for the role and for `users` (a
+/// user holding the role in all divisions, alone and in each division, see [`user_principals`]), and
+/// every gate (typed `check` and `check_info`).
+fn assert_denied_everything(policy: &Policy, role: RoleId, users: &[(String, Principal)], extra: &[&str], what: &str) {
     for p in policy.catalog().iter() {
         assert!(!policy.allows(role, p), "{what}: allows `{p}`");
         assert_eq!(policy.decide(role, p), Decision::Denied, "{what}: decide `{p}`");
-        for division in DIVISIONS {
-            assert!(
-                !policy.allows_in(&subject, p, division),
-                "{what}: allows_in `{p}` in `{division}`"
+        for (user, who) in users {
+            assert!(!policy.allows(*who, p), "{what}: user in {user}: allows `{p}`");
+            assert_eq!(
+                policy.decide(*who, p),
+                Decision::Denied,
+                "{what}: user in {user}: decide `{p}`"
             );
         }
         if !p.is_wildcard() {
             let names = [Some(p.key()), p.label()];
             for name in names.into_iter().flatten() {
-                assert_eq!(policy.allows_str(role, name), Ok(false), "{what}: allows_str `{name}`");
+                assert_eq!(policy.allows(role, name), Ok(false), "{what}: allows `{name}`");
                 assert_eq!(
-                    policy.decide_str(role, name),
+                    policy.decide(role, name),
                     Ok(Decision::Denied),
-                    "{what}: decide_str `{name}`"
+                    "{what}: decide `{name}`"
                 );
-                for division in DIVISIONS {
-                    assert_eq!(
-                        policy.allows_in_str(&subject, name, division),
-                        Ok(false),
-                        "{what}: `{name}`"
-                    );
+                for (user, who) in users {
+                    assert_eq!(policy.allows(*who, name), Ok(false), "{what}: user in {user}: `{name}`");
                 }
             }
         }
     }
-    for name in extra {
-        assert_eq!(policy.allows_str(role, name), Ok(false), "{what}: allows_str `{name}`");
+    for &name in extra {
+        assert_eq!(policy.allows(role, name), Ok(false), "{what}: allows `{name}`");
         assert_eq!(
-            policy.decide_str(role, name),
+            policy.decide(role, name),
             Ok(Decision::Denied),
-            "{what}: decide_str `{name}`"
+            "{what}: decide `{name}`"
         );
-        for division in DIVISIONS {
+        for (user, who) in users {
+            assert_eq!(policy.allows(*who, name), Ok(false), "{what}: user in {user}: `{name}`");
             assert_eq!(
-                policy.allows_in_str(&subject, name, division),
-                Ok(false),
-                "{what}: `{name}`"
+                policy.decide(*who, name),
+                Ok(Decision::Denied),
+                "{what}: user in {user}: decide `{name}`"
             );
         }
     }
-    for gate in gates() {
-        for release in [gate.release, None] {
+    let principals = std::iter::once(("the role".to_owned(), Principal::from(role))).chain(users.iter().cloned());
+    for (who_name, who) in principals {
+        for gate in gates() {
+            for release in [gate.release, None] {
+                assert!(
+                    policy.check_info(who, gate, release).is_err(),
+                    "{what}: {who_name}: gate {}",
+                    gate.name
+                );
+            }
             assert!(
-                policy.check_info(role, gate, release).is_err(),
-                "{what}: gate {}",
+                check_typed(policy, who, gate.name).is_err(),
+                "{what}: {who_name}: gate {}",
                 gate.name
             );
         }
-        assert!(
-            check_typed(policy, role, gate.name).is_err(),
-            "{what}: gate {}",
-            gate.name
-        );
     }
 }
 
@@ -196,33 +225,50 @@ fn unknown_role_names_resolve_to_nothing() {
         assert_eq!(policy.role(name), None, "`{name}`");
     }
     assert!(policy.role("agent").is_some());
-    // A subject naming a role the policy does not hold is refused, not half-loaded.
+    // A subject brings its roles; one naming a role the builder already holds is refused (a policy
+    // knows roles by name), and adds neither its other roles nor its user.
     let spec = SubjectSpec::parse(
-        r#"{"grants": [
+        r#"{"id": "u-1", "grants": [
             {"division": {"id": "*"}, "role": {"name": "agent", "policies": []}},
             {"division": {"id": "*"}, "role": {"name": "admin", "policies": [
                 {"domain": "journey", "entityName": "*", "actionSet": ["*"]}]}}]}"#,
     )
     .unwrap();
-    let error = policy.subject(&spec).unwrap_err();
-    assert_eq!((error.position, error.role.as_str()), (1, "admin"));
+    let mut builder = Policy::builder(Catalog::builtin());
+    builder.add_role("agent", ["journey:*:*"]).unwrap();
+    let error = builder.add_subject(&spec).unwrap_err();
+    assert_eq!(error, BuildError::DuplicateRole { role: "agent".into() });
+    assert_eq!(builder.role_id("admin"), None, "half-loaded");
+    let policy = builder.build();
+    assert_eq!((policy.roles().len(), policy.users().len()), (1, 0));
+    assert_eq!(policy.user("u-1"), None);
+    let agent = policy.role("agent").unwrap();
+    assert!(
+        policy.allows(agent, perm::journey::SEGMENT_VIEW),
+        "the held role is unchanged"
+    );
 }
 
 #[test]
 fn an_empty_role_is_denied_everything() {
-    let policy = policy_with(Catalog::builtin(), &[("none", vec![])]);
+    let policy = policy_with_holders(Catalog::builtin(), &[("none", vec![])]);
     let none = policy.role("none").unwrap();
+    let holder = policy.user("none").unwrap();
     assert_denied_everything(
         &policy,
         none,
+        &user_principals(&policy, holder),
         &["journey:newthing:view", "ui:x:view", "NOTES_CREATE"],
         "empty role",
     );
     assert_eq!(policy.permissions(none).count(), 0);
+    for (_, who) in user_principals(&policy, holder) {
+        assert_eq!(policy.permissions(who).count(), 0);
+    }
 }
 
-/// Conditional grants never make `allows`, `allows_in` or a gate true, and legacy `permissions[]`
-/// grant nothing at all.
+/// Conditional grants never make `allows` (of a role, or of a user holding it in any division) or
+/// a gate true, and legacy `permissions[]` grant nothing at all.
 #[test]
 fn conditional_and_legacy_grants_never_allow_or_satisfy_a_gate() {
     let catalog = Catalog::builtin();
@@ -233,17 +279,25 @@ fn conditional_and_legacy_grants_never_allow_or_satisfy_a_gate() {
         &mut builder,
         &json!({"name": "legacy", "permissionPolicies": [], "permissions": every_key}),
     );
+    let conditional_holder = add_holder(&mut builder, "conditional");
+    let legacy_holder = add_holder(&mut builder, "legacy");
     let policy = builder.build();
     let conditional = policy.role("conditional").unwrap();
     let legacy = policy.role("legacy").unwrap();
-    assert_denied_everything(&policy, legacy, &[], "legacy-only role");
+    assert_denied_everything(
+        &policy,
+        legacy,
+        &user_principals(&policy, legacy_holder),
+        &[],
+        "legacy-only role",
+    );
     assert_eq!(policy.legacy_permissions(legacy).count(), every_key.len());
 
-    let subject = Subject::new([(conditional, Division::new("*"))]);
+    let users = user_principals(&policy, conditional_holder);
     for p in catalog.iter() {
         assert!(!policy.allows(conditional, p), "`{p}`");
-        for division in DIVISIONS {
-            assert!(!policy.allows_in(&subject, p, division), "`{p}`");
+        for (division, who) in &users {
+            assert!(!policy.allows(*who, p), "`{p}` in {division}");
         }
         let decision = policy.decide(conditional, p);
         if p.is_flat() {
@@ -255,7 +309,7 @@ fn conditional_and_legacy_grants_never_allow_or_satisfy_a_gate() {
             );
         }
         if !p.is_wildcard() {
-            assert_eq!(policy.allows_str(conditional, p.key()), Ok(false), "`{p}`");
+            assert_eq!(policy.allows(conditional, p.key()), Ok(false), "`{p}`");
         }
     }
     for gate in gates() {
@@ -265,12 +319,20 @@ fn conditional_and_legacy_grants_never_allow_or_satisfy_a_gate() {
             gate.name
         );
         assert!(check_typed(&policy, conditional, gate.name).is_err(), "{}", gate.name);
+        for (division, who) in &users {
+            assert!(
+                policy.check_info(*who, gate, gate.release).is_err(),
+                "{} in {division}",
+                gate.name
+            );
+        }
     }
 }
 
-/// A `RoleId` is only good in the policy that issued it: another policy (built from the same
-/// roles, with fewer roles, or the next version of a hot-reloaded policy) denies it everything,
-/// through every API.
+/// A `RoleId` (and a `UserId`, and a user in a division) is only good in the policy that issued
+/// it: another policy (built from the same roles and users, with fewer roles, or the next version
+/// of a hot-reloaded policy) denies it everything, through every API, and no builder lets a user
+/// hold a role of another policy.
 #[test]
 fn a_role_id_of_another_policy_is_denied_by_every_api() {
     let org = json!({"entities": [{"domain": "ui", "permissionMap": {"agentQueueActivity": [
@@ -284,8 +346,10 @@ fn a_role_id_of_another_policy_is_denied_by_every_api() {
     let build = |roles: &[&str]| {
         let mut builder = Policy::builder(&catalog);
         add_role_json(&mut builder, &conditional_role_json("conditional", &catalog));
+        add_holder(&mut builder, "conditional");
         for name in roles {
             builder.add_role(name, &everything).unwrap();
+            add_holder(&mut builder, name);
         }
         builder.build()
     };
@@ -295,25 +359,70 @@ fn a_role_id_of_another_policy_is_denied_by_every_api() {
         issuer.role("all").unwrap(),
         issuer.role("all again").unwrap(),
     ];
+    let foreign_users = [
+        issuer.user("holder of conditional").unwrap(),
+        issuer.user("holder of all").unwrap(),
+        issuer.user("holder of all again").unwrap(),
+    ];
     let own = issuer.role("all").unwrap();
+    let own_users = user_principals(&issuer, foreign_users[1]);
     assert!(
         catalog.iter().all(|p| issuer.allows(own, p)),
         "the issuer allows everything"
     );
     assert!(gates().iter().all(|g| check_typed(&issuer, own, g.name).is_ok()));
+    for (division, who) in &own_users {
+        assert!(
+            catalog.iter().all(|p| issuer.allows(*who, p)),
+            "the issuer allows its user everything in {division}"
+        );
+        assert!(gates().iter().all(|g| check_typed(&issuer, *who, g.name).is_ok()));
+    }
 
     let same_roles = build(&["all", "all again"]);
     let fewer_roles = build(&[]);
     let handle = PolicyHandle::new(build(&["all", "all again"]));
-    let before_reload = handle.load_full();
+    let before_reload = handle.load();
     let reloaded_id = before_reload.role("all").unwrap();
+    let reloaded_user = before_reload.user("holder of all").unwrap();
+    let proof = before_reload.check::<AmiStandardUser>(reloaded_user).unwrap();
     handle.store(build(&["all", "all again"]));
-    let after_reload = handle.load_full();
+    let after_reload = handle.load();
+    assert!(proof.is_from(&before_reload) && !proof.is_from(&after_reload));
     let unknown = ["ui:unknown:view", "UNKNOWN_FLAT", "journey:newthing:view"];
     for (other, name) in [(&same_roles, "same roles"), (&fewer_roles, "fewer roles")] {
-        for (n, &role) in foreign.iter().enumerate() {
+        for (n, (&role, &user)) in foreign.iter().zip(&foreign_users).enumerate() {
             let what = format!("{name}, foreign role {n}");
-            assert_denied_everything(other, role, &unknown, &what);
+            // The user's principals as its own policy makes them, and as the other one does.
+            let mut users = user_principals(&issuer, user);
+            users.extend(
+                user_principals(other, user)
+                    .into_iter()
+                    .map(|(division, who)| (format!("{division}, made by the other policy"), who)),
+            );
+            assert_denied_everything(other, role, &users, &unknown, &what);
+            assert_eq!(other.user_name(user), None, "{what}");
+            for (division, who) in &users {
+                assert_eq!(other.permissions(*who).count(), 0, "{what}: user in {division}");
+                let denied = other.check::<AmiStandardUser>(*who).unwrap_err();
+                assert_eq!((denied.principal(), denied.division()), (None, None), "{what}");
+                assert_eq!(
+                    denied.to_string(),
+                    "unknown principal: not in this policy, so gate `AmiStandardUser` is denied",
+                    "{what}"
+                );
+            }
+            let error = Policy::builder(&catalog)
+                .add_user("holder", [(role, Division::All)])
+                .unwrap_err();
+            assert_eq!(
+                error,
+                BuildError::ForeignRole {
+                    user: "holder".into(),
+                    position: 0
+                },
+                "{what}"
+            );
             assert_eq!(other.role_name(role), None, "{what}");
             assert_eq!(other.permissions(role).count(), 0, "{what}");
             assert_eq!(other.unknown_grants(role).count(), 0, "{what}");
@@ -321,13 +430,22 @@ fn a_role_id_of_another_policy_is_denied_by_every_api() {
             assert_eq!(other.conditional_grants(role).count(), 0, "{what}");
             assert!(other.audit(role).is_none(), "{what}");
             let denied = other.check::<AmiStandardUser>(role).unwrap_err();
-            assert_eq!(denied.role(), None, "{what}");
+            assert_eq!(denied.principal(), None, "{what}");
         }
     }
     assert!(before_reload.allows(reloaded_id, perm::routing::QUEUE_VIEW));
-    assert_denied_everything(&after_reload, reloaded_id, &unknown, "a role id from before a reload");
+    assert!(before_reload.allows(reloaded_user, perm::routing::QUEUE_VIEW));
+    assert_denied_everything(
+        &after_reload,
+        reloaded_id,
+        &user_principals(&before_reload, reloaded_user),
+        &unknown,
+        "a role id and a user id from before a reload",
+    );
     let fresh = after_reload.role("all").unwrap();
     assert!(after_reload.allows(fresh, perm::routing::QUEUE_VIEW));
+    let fresh_user = after_reload.user("holder of all").unwrap();
+    assert!(after_reload.allows(after_reload.user_in(fresh_user, "d1"), perm::routing::QUEUE_VIEW));
 }
 
 /// A `Permission` of another catalog is denied unless it is a builtin one (builtin permissions take
@@ -373,16 +491,16 @@ fn a_permission_of_another_catalog_is_denied_unless_builtin() {
             .collect();
         grants.extend(catalog.iter().filter(|p| p.is_flat()).map(|p| p.key().to_owned()));
         grants.extend(a.iter().map(|p| p.key().to_owned()).filter(|k| !k.ends_with(":*")));
-        let policy = policy_with(catalog, &[("everything", grants)]);
+        let policy = policy_with_holders(catalog, &[("everything", grants)]);
         let role = policy.role("everything").unwrap();
-        let subject = Subject::new([(role, Division::new("*"))]);
+        let holder = policy.user("everything").unwrap();
         for p in a.iter() {
             let builtin_one = usize::from(p.index()) < builtin.len();
             assert_eq!(policy.allows(role, p), builtin_one, "{name}: allows `{p}`");
             assert_eq!(policy.decide(role, p).is_allowed(), builtin_one, "{name}: decide `{p}`");
             for division in DIVISIONS {
                 assert_eq!(
-                    policy.allows_in(&subject, p, division),
+                    policy.allows(policy.user_in(holder, division), p),
                     builtin_one,
                     "{name}: `{p}` in `{division}`"
                 );
@@ -398,7 +516,7 @@ fn a_permission_of_another_catalog_is_denied_unless_builtin() {
             }
         }
         // The string API answers from the policy's own catalog and grants.
-        assert_eq!(policy.allows_str(role, "alpha:item:view"), Ok(true), "{name}");
+        assert_eq!(policy.allows(role, "alpha:item:view"), Ok(true), "{name}");
     }
     // A clone is the same catalog.
     let policy = policy_with(&a_clone, &[("viewer", vec!["alpha:item:view".into()])]);
@@ -412,12 +530,13 @@ fn a_permission_of_another_catalog_is_denied_unless_builtin() {
             true,
         ))
         .unwrap();
-    let policy = policy_with(&b, &[("all", vec!["beta:*:*".into(), "alpha:*:*".into()])]);
+    let policy = policy_with_holders(&b, &[("all", vec!["beta:*:*".into(), "alpha:*:*".into()])]);
     let all = policy.role("all").unwrap();
+    let holder = policy.user("all").unwrap();
     for p in big.iter().filter(|p| usize::from(p.index()) >= builtin.len()) {
         assert!(!policy.allows(all, p), "`{p}`");
         assert_eq!(policy.decide(all, p), Decision::Denied, "`{p}`");
-        assert!(!policy.allows_in(&Subject::new([(all, Division::new("*"))]), p, "d1"));
+        assert!(!policy.allows(policy.user_in(holder, "d1"), p), "`{p}`");
     }
 }
 
@@ -436,16 +555,23 @@ fn unknown_permissions_without_a_covering_grant_are_denied_everywhere() {
     .map(str::to_owned)
     .into();
     let mut builder = Policy::builder(catalog);
-    builder.add_role("near", &grants).unwrap();
+    let near = builder.add_role("near", &grants).unwrap();
     add_role_json(
         &mut builder,
         &json!({"name": "conditional", "permissionPolicies": [{"domain": "ui", "entityName": "secret",
             "actionSet": ["view"], "allowConditions": true, "resourceConditionNode": {"variableName": "User.id",
             "operator": "EQ", "operands": [{"type": "USER", "user": {"id": "u-1"}}]}}]}),
     );
+    let conditional = builder.role_id("conditional").unwrap();
+    let subject = builder
+        .add_user(
+            "subject",
+            [(near, Division::new("*")), (conditional, Division::new("*"))],
+        )
+        .unwrap();
     let policy = builder.build();
-    let near = policy.role("near").unwrap();
-    let conditional = policy.role("conditional").unwrap();
+    assert_eq!(policy.role("near"), Some(near));
+    assert_eq!(policy.role("conditional"), Some(conditional));
     let near_misses = [
         "journey:segments:add",
         "journey:segmen:add",
@@ -470,22 +596,21 @@ fn unknown_permissions_without_a_covering_grant_are_denied_everywhere() {
         "segment:journey:add",
         "view:journey:segment",
     ];
-    let subject = Subject::new([(near, Division::new("*")), (conditional, Division::new("*"))]);
     for key in near_misses {
-        assert_eq!(policy.allows_str(near, key), Ok(false), "`{key}`");
-        assert_eq!(policy.decide_str(near, key), Ok(Decision::Denied), "`{key}`");
-        assert_eq!(policy.allows_str(conditional, key), Ok(false), "`{key}`");
+        assert_eq!(policy.allows(near, key), Ok(false), "`{key}`");
+        assert_eq!(policy.decide(near, key), Ok(Decision::Denied), "`{key}`");
+        assert_eq!(policy.allows(conditional, key), Ok(false), "`{key}`");
         for division in DIVISIONS {
             assert_eq!(
-                policy.allows_in_str(&subject, key, division),
+                policy.allows(policy.user_in(subject, division), key),
                 Ok(false),
                 "`{key}` in `{division}`"
             );
         }
     }
     // The conditional grant is a condition to evaluate, never a plain yes.
-    assert!(matches!(policy.decide_str(conditional, "ui:secret:view"), Ok(Decision::AllowedIf(c)) if c.len() == 1));
-    assert_eq!(policy.decide_str(conditional, "ui:secret:edit"), Ok(Decision::Denied));
+    assert!(matches!(policy.decide(conditional, "ui:secret:view"), Ok(Decision::AllowedIf(c)) if c.len() == 1));
+    assert_eq!(policy.decide(conditional, "ui:secret:edit"), Ok(Decision::Denied));
     // The grants themselves do answer true: the denials above are not a broken role.
     for key in [
         "journey:segment:anything",
@@ -493,7 +618,7 @@ fn unknown_permissions_without_a_covering_grant_are_denied_everywhere() {
         "routing:queue:view",
         "ui:NEWTHING:view",
     ] {
-        assert_eq!(policy.allows_str(near, key), Ok(true), "`{key}`");
+        assert_eq!(policy.allows(near, key), Ok(true), "`{key}`");
     }
 
     // Near misses of every gate's requirements, granted as unknown keys: no gate is satisfied, and
@@ -609,7 +734,7 @@ fn wildcards_grant_exactly_their_segments(catalog: &Catalog) -> usize {
         }
         for p in by_domain[&lower(pattern.split(':').next().unwrap())].iter().take(8) {
             if !p.is_wildcard() {
-                let answer = policy.allows_str(role, p.key()).unwrap();
+                let answer = policy.allows(role, p.key()).unwrap();
                 assert_eq!(answer, expected.contains(&p.index()), "`{pattern}` on `{p}`");
             }
         }
@@ -706,25 +831,25 @@ fn a_pattern_never_matches_a_prefix() {
             "journey:actionmapEstimateJob:add",
             "journey:actionma:view",
         ] {
-            assert_eq!(policy.allows_str(map, key), Ok(false), "`{key}`");
+            assert_eq!(policy.allows(map, key), Ok(false), "`{key}`");
             if let Some(p) = catalog.lookup(key) {
                 assert!(!policy.allows(map, p), "`{key}`");
             }
         }
-        assert_eq!(policy.allows_str(map, "journey:actionmap:view"), Ok(true));
+        assert_eq!(policy.allows(map, "journey:actionmap:view"), Ok(true));
         for key in [
             "journey:actionmap:viewer",
             "journey:actionmap:vie",
             "journey:actionmap:preview",
         ] {
-            assert_eq!(policy.allows_str(view, key), Ok(false), "`{key}`");
+            assert_eq!(policy.allows(view, key), Ok(false), "`{key}`");
         }
         for key in [
             "journeys:segment:view",
             "journe:segment:view",
             "journeyx:actionmap:view",
         ] {
-            assert_eq!(policy.allows_str(journey, key), Ok(false), "`{key}`");
+            assert_eq!(policy.allows(journey, key), Ok(false), "`{key}`");
         }
     };
     check(Catalog::builtin());
@@ -794,7 +919,7 @@ fn a_flat_name_granted_alone_allows_exactly_itself() {
             for variant in variants {
                 let expected = variant.eq_ignore_ascii_case(name);
                 assert_eq!(
-                    policy.allows_str(role, &variant),
+                    policy.allows(role, &variant),
                     Ok(expected),
                     "`{spelling}` on `{variant}`"
                 );
@@ -818,7 +943,7 @@ fn a_flat_name_granted_alone_allows_exactly_itself() {
             );
             if p.key().ends_with(granted) {
                 let swapped = format!("{}{other}", p.key().strip_suffix(granted).unwrap());
-                assert_eq!(policy.allows_str(role, &swapped), Ok(false), "`{swapped}`");
+                assert_eq!(policy.allows(role, &swapped), Ok(false), "`{swapped}`");
             }
         }
     }
@@ -852,7 +977,7 @@ fn granted_comes_only_from_a_passing_check() {
         let full_role = policy.role("full").unwrap();
         assert_eq!(
             check_typed(&policy, full_role, gate.name).ok(),
-            Some(full_role),
+            Some(full_role.into()),
             "{}",
             gate.name
         );
@@ -868,14 +993,19 @@ fn granted_comes_only_from_a_passing_check() {
                 "{} without `{p}`: {denied}",
                 gate.name
             );
-            assert_eq!(denied.role(), Some(format!("without {n}").as_str()));
+            assert_eq!(denied.principal(), Some(format!("without {n}").as_str()));
             // At the gate's release a roadmap permission is not required yet; anything else is.
             let typed = check_typed(&policy, role, gate.name);
             if at_release.contains(p) || gate.any_of.iter().any(|g| g.contains(p)) {
                 let denied = typed.unwrap_err();
                 assert_eq!(denied.gate(), gate.name);
             } else {
-                assert_eq!(typed.ok(), Some(role), "{}: `{p}` is a roadmap permission", gate.name);
+                assert_eq!(
+                    typed.ok(),
+                    Some(role.into()),
+                    "{}: `{p}` is a roadmap permission",
+                    gate.name
+                );
             }
         }
         // The same role in another policy gets no proof.

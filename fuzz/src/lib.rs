@@ -10,7 +10,9 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::LazyLock;
 
 use permgate::genesys::{ExportError, Form, RoleFile, RoleSpec, SubjectSpec, export_role};
-use permgate::{Catalog, Decision, MAX_PERMISSION_LEN, ParseError, Policy, PolicyBuilder, RoleId, perm};
+use permgate::{
+    BuildError, Catalog, Decision, Division, MAX_PERMISSION_LEN, ParseError, Policy, PolicyBuilder, RoleId, perm,
+};
 
 /// The grants of the fixed role that target `permission` asks about: exact
 /// grants in the three spellings, wildcards at entity and action, a label
@@ -124,9 +126,9 @@ pub fn oracle_allows(input: &str) -> bool {
 /// - nothing panics;
 /// - `lookup` finds only a permission whose key or label the input spells;
 ///   `resolve` agrees with `lookup` and never returns a wildcard row;
-/// - `allows_str` answers `Ok(true)` exactly when the oracle allows the input,
-///   and never for an input containing `*`; `decide_str` allows only what
-///   `allows_str` allows;
+/// - `allows` of the string answers `Ok(true)` exactly when the oracle allows
+///   the input, and never for an input containing `*`; `decide` of the string
+///   allows only what `allows` allows;
 /// - a grant that loads is allowed when asked back (or is a wildcard, which a
 ///   question may not name), and every permission it gives is allowed by key
 ///   and by label.
@@ -165,22 +167,22 @@ pub fn permission(input: &str) {
     }
 
     let (policy, role) = &*FIXED;
-    let answer = policy.allows_str(*role, input);
+    let answer = policy.allows(*role, input);
     let expected = oracle_allows(input);
     if answer == Ok(true) {
-        assert!(expected, "allows_str({input:?}) = Ok(true) but the oracle denies it");
-        assert!(!input.contains('*'), "allows_str({input:?}) = Ok(true) for a wildcard");
+        assert!(expected, "allows({input:?}) = Ok(true) but the oracle denies it");
+        assert!(!input.contains('*'), "allows({input:?}) = Ok(true) for a wildcard");
     } else if expected {
-        panic!("allows_str({input:?}) = {answer:?} but the oracle allows it");
+        panic!("allows({input:?}) = {answer:?} but the oracle allows it");
     }
-    if let Ok(true) = policy.decide_str(*role, input).map(|d| d.is_allowed()) {
-        assert_eq!(answer, Ok(true), "decide_str({input:?}) allowed but allows_str did not");
+    if let Ok(true) = policy.decide(*role, input).map(|d| d.is_allowed()) {
+        assert_eq!(answer, Ok(true), "decide({input:?}) allowed but allows did not");
     }
 
     if let Ok(builder) = Policy::builder(catalog).role("g", [input]) {
         let granted = builder.build();
         let g = granted.role("g").unwrap_or_else(|| panic!("role g"));
-        match granted.allows_str(g, input) {
+        match granted.allows(g, input) {
             Ok(true) | Err(ParseError::WildcardQuestion { .. }) => {}
             other => panic!("granted {input:?}, asked it back: {other:?}"),
         }
@@ -188,17 +190,13 @@ pub fn permission(input: &str) {
         // permission it holds answers true.
         for p in granted.permissions(g).filter(|p| !p.is_wildcard()).take(64) {
             assert_eq!(
-                granted.allows_str(g, p.key()),
+                granted.allows(g, p.key()),
                 Ok(true),
                 "granted {input:?}, holds {}",
                 p.key()
             );
             if let Some(label) = p.label() {
-                assert_eq!(
-                    granted.allows_str(g, label),
-                    Ok(true),
-                    "granted {input:?}, holds {label}"
-                );
+                assert_eq!(granted.allows(g, label), Ok(true), "granted {input:?}, holds {label}");
             }
         }
     }
@@ -463,26 +461,55 @@ const SUBJECT_KEYS: [&str; 6] = [
 /// Target `subject_json`: a subject document, its roles, its decisions.
 ///
 /// - `SubjectSpec::parse` returns an error, never panics;
-/// - on success each of its roles (`roles()`) compiles, and
-///   `policy.subject(&spec)` succeeds;
-/// - `allows_in_str` never panics, and answers `Ok(true)` in a division
-///   exactly when some grant of the subject in that division (or in all)
-///   allows the permission (builtin permissions are all division-aware).
+/// - on success `add_subject` adds its roles (`roles()`, each compiles,
+///   under its name) and a user named by its id, else its name; it fails
+///   only for a subject without a usable id or name (then the same subject
+///   with an id is added);
+/// - asking the user in a division (`user_in`) never panics, and answers
+///   `Ok(true)` exactly when some grant of the subject in that division (or
+///   in all) allows the permission (builtin permissions are all
+///   division-aware); the user itself answers as in division `*`.
 pub fn subject_json(text: &str) {
     let Ok(spec) = SubjectSpec::parse(text) else {
         return;
     };
     let mut builder: PolicyBuilder = Policy::builder(Catalog::builtin());
-    for role in spec.roles() {
-        builder
-            .add_role_spec(role)
-            .unwrap_or_else(|e| panic!("role {:?} of a parsed subject does not compile: {e}", role.name));
-    }
+    let user = match builder.add_subject(&spec) {
+        Ok(user) => user,
+        Err(BuildError::EmptyUserName) => {
+            let name = spec.id.as_deref().or(spec.name.as_deref());
+            assert!(
+                name.is_none_or(|name| name.trim().is_empty()),
+                "subject named {name:?} refused as unnamed"
+            );
+            let mut named = spec.clone();
+            named.id = Some("fuzz-subject".to_owned());
+            let mut fresh: PolicyBuilder = Policy::builder(Catalog::builtin());
+            let user = fresh
+                .add_subject(&named)
+                .unwrap_or_else(|e| panic!("subject given an id: {e}"));
+            builder = fresh;
+            user
+        }
+        Err(e) => panic!("a parsed subject does not load: {e}"),
+    };
     let policy = builder.build();
-    let subject = policy
-        .subject(&spec)
-        .unwrap_or_else(|e| panic!("subject of a policy holding its roles: {e}"));
-    assert_eq!(subject.grants().len(), spec.grants.len(), "subject grants");
+    let roles: Vec<RoleId> = spec
+        .roles()
+        .map(|role| {
+            policy
+                .role(&role.name)
+                .unwrap_or_else(|| panic!("role {:?} of the subject is not in its policy", role.name))
+        })
+        .collect();
+    assert_eq!(policy.roles().len(), roles.len(), "subject roles");
+    assert_eq!(policy.users().len(), 1, "subject users");
+    // The subject's grants, as `(role, division)`: what the user must hold.
+    let grants: Vec<(RoleId, &Division)> = spec
+        .grants
+        .iter()
+        .map(|g| (policy.role(&g.role.name).unwrap_or_else(|| panic!("role")), &g.division))
+        .collect();
 
     let mut keys: Vec<String> = SUBJECT_KEYS.iter().map(|k| (*k).to_owned()).collect();
     keys.extend(
@@ -494,20 +521,24 @@ pub fn subject_json(text: &str) {
     );
     let mut divisions = vec!["*".to_owned(), "nowhere".to_owned(), String::new()];
     divisions.extend(spec.grants.iter().filter_map(|g| match &g.division {
-        permgate::genesys::Division::Id(id) => Some(id.clone()),
+        Division::Id(id) => Some(id.clone()),
         _ => None,
     }));
     divisions.truncate(6);
+    let expected = |key: &str, division: &str| {
+        grants
+            .iter()
+            .any(|(role, scope)| scope.covers(division) && policy.allows(*role, key) == Ok(true))
+    };
     for key in &keys {
+        if let Ok(answer) = policy.allows(user, key) {
+            assert_eq!(answer, expected(key, "*"), "allows(user, {key:?})");
+        }
         for division in &divisions {
-            let Ok(answer) = policy.allows_in_str(&subject, key, division) else {
+            let Ok(answer) = policy.allows(policy.user_in(user, division), key) else {
                 continue;
             };
-            let expected = subject
-                .grants()
-                .iter()
-                .any(|(role, scope)| scope.covers(division) && policy.allows_str(*role, key) == Ok(true));
-            assert_eq!(answer, expected, "allows_in_str({key:?}, {division:?})");
+            assert_eq!(answer, expected(key, division), "allows(user in {division:?}, {key:?})");
         }
     }
 }

@@ -20,7 +20,7 @@ pub enum Form {
     ///
     /// This form holds what the catalog knows and nothing more: a kept
     /// pattern's reach beyond the catalog (`journey:newthing:view` under
-    /// `journey:*:*`, through [`Policy::allows_str`]) is not in it, and
+    /// `journey:*:*`, through a string question to [`Policy::allows`]) is not in it, and
     /// `permgate diff` of the two forms lists the patterns it drops. A catalog
     /// row that stands for a whole entity (`integration:amiPremiumApps:*`) is
     /// written as the actions the catalog lists for that entity; where the

@@ -14,4 +14,4 @@ pub use export::{ExportError, Form, export_gate, export_role};
 pub use roles::{
     MAX_ACTIONS_PER_POLICY, MAX_POLICIES_PER_ROLE, MAX_ROLES_PER_FILE, PolicySpec, RoleFile, RoleFileError, RoleSpec,
 };
-pub use subjects::{Division, MAX_GRANTS_PER_SUBJECT, SubjectGrant, SubjectSpec};
+pub use subjects::{MAX_GRANTS_PER_SUBJECT, SubjectGrant, SubjectSpec};

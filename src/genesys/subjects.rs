@@ -8,38 +8,10 @@ use serde_json::Value;
 
 use super::RoleSpec;
 use crate::json::{self, JsonError, Path};
+use crate::{BuildError, Division, PolicyBuilder, UserId};
 
 /// The most grants one subject may hold.
 pub const MAX_GRANTS_PER_SUBJECT: usize = 10_000;
-
-/// Where a subject's grant applies.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Division {
-    /// Every division, current and future (division id `*`).
-    All,
-    /// One division, by id.
-    Id(String),
-}
-
-impl Division {
-    /// The division of a grant: `*` means all divisions.
-    pub fn new(id: &str) -> Self {
-        if id == "*" {
-            Division::All
-        } else {
-            Division::Id(id.to_owned())
-        }
-    }
-
-    /// Whether a grant in this division applies in division `id`.
-    pub fn covers(&self, id: &str) -> bool {
-        match self {
-            Division::All => true,
-            Division::Id(own) => own == id,
-        }
-    }
-}
 
 /// One grant of a subject: a role, in a division.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,7 +26,7 @@ pub struct SubjectGrant {
 /// A subject (user or group) and its grants.
 ///
 /// ```
-/// use permgate::genesys::{Division, SubjectSpec};
+/// use permgate::{Division, genesys::SubjectSpec};
 ///
 /// let subject = SubjectSpec::parse(r#"{"id": "u-1", "name": "Ana", "grants": [
 ///   {"division": {"id": "d-east", "name": "East"},
@@ -121,6 +93,49 @@ impl SubjectSpec {
             .iter()
             .map(|grant| &grant.role)
             .filter(move |role| seen.insert(role.name.as_str()))
+    }
+}
+
+impl PolicyBuilder {
+    /// Adds a subject read from `GET /api/v2/authorization/subjects/{id}`:
+    /// each of its roles (once, under its name) and a user, named by the
+    /// subject's `id` (else its `name`), holding each grant's role in the
+    /// grant's division. Returns the user. A role this builder already holds
+    /// from the same role JSON (another subject granting it) is shared; all
+    /// or nothing: on error the builder is unchanged.
+    ///
+    /// ```
+    /// use permgate::{Catalog, Policy, genesys::SubjectSpec, perm};
+    ///
+    /// let subject = SubjectSpec::parse(r#"{"id": "u-1", "grants": [
+    ///   {"division": {"id": "d-east"}, "role": {"name": "queue viewer", "policies": [
+    ///     {"domain": "routing", "entityName": "queue", "actionSet": ["view"]}]}}]}"#)?;
+    /// let mut builder = Policy::builder(Catalog::builtin());
+    /// let user = builder.add_subject(&subject)?;
+    /// let policy = builder.build();
+    /// assert!(policy.allows(policy.user_in(user, "d-east"), perm::routing::QUEUE_VIEW));
+    /// assert!(!policy.allows(policy.user_in(user, "d-west"), perm::routing::QUEUE_VIEW));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// A role the builder already holds under one of the subject's role
+    /// names from other role JSON, a role that does not compile, or a
+    /// subject without a non-blank `id` or `name`.
+    pub fn add_subject(&mut self, spec: &SubjectSpec) -> Result<UserId, BuildError> {
+        let roles: Vec<&RoleSpec> = spec.roles().collect();
+        let grants: Vec<(&str, Division)> = spec
+            .grants
+            .iter()
+            .map(|grant| (grant.role.name.as_str(), grant.division.clone()))
+            .collect();
+        let name = [spec.id.as_deref(), spec.name.as_deref()]
+            .into_iter()
+            .flatten()
+            .find(|name| !name.trim().is_empty())
+            .unwrap_or_default();
+        self.add_user_with_roles(name, &roles, &grants)
     }
 }
 

@@ -65,12 +65,12 @@ impl Engine for PermgateTyped {
     fn decide(&self, question: &TypedQuestion<'_>) -> bool {
         match question {
             TypedQuestion::Typed(role, permission) => self.policy.allows(*role, *permission),
-            TypedQuestion::Untyped(role, key) => self.policy.allows_str(*role, key).unwrap_or(false),
+            TypedQuestion::Untyped(role, key) => self.policy.allows(*role, key).unwrap_or(false),
         }
     }
 }
 
-/// `Policy::allows_str(role, "domain:entity:action")`: the string path.
+/// `Policy::allows(role, "domain:entity:action")`: the string path.
 #[derive(Debug)]
 pub struct PermgateStr {
     policy: Policy,
@@ -93,6 +93,6 @@ impl Engine for PermgateStr {
 
     #[inline]
     fn decide(&self, (role, key): &(RoleId, String)) -> bool {
-        self.policy.allows_str(*role, key).unwrap_or(false)
+        self.policy.allows(*role, key).unwrap_or(false)
     }
 }

@@ -57,7 +57,7 @@ pub(crate) fn audit(args: &AuditArgs) -> Result<Report, Failure> {
     let mut specs: Vec<&RoleSpec> = Vec::new();
     for (spec, position) in roles.file.roles.iter().zip(roles.loaded_positions()) {
         match builder.add_role_spec(spec) {
-            Ok(()) => specs.push(spec),
+            Ok(_) => specs.push(spec),
             Err(error) => errors.push(RoleProblem {
                 position,
                 name: Some(spec.name.clone()),

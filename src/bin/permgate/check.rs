@@ -2,12 +2,14 @@
 
 use std::fmt::Write;
 
-use permgate::{Catalog, Condition, Decision, Escaped, GateInfo, ParseError, Permission, Policy, RoleId, Subject};
+use permgate::{
+    By, Catalog, Condition, Decision, Division, Escaped, GateInfo, ParseError, Permission, Policy, Principal, RoleId,
+};
 use serde_json::{Value, json};
 
 use crate::input::{self, Failure, Problem};
 use crate::output::{self, FORMAT_VERSION, line};
-use crate::{AllowsArgs, CheckArgs, Report};
+use crate::{AllowsArgs, CheckArgs, ExplainArgs, Report};
 
 /// A gate by name, ignoring ASCII case.
 pub(crate) fn find_gate(catalog: &Catalog, name: &str) -> Result<&'static GateInfo, Problem> {
@@ -45,9 +47,14 @@ pub(crate) fn check(args: &CheckArgs) -> Result<Report, Failure> {
         ))
         .into());
     }
-    let roles = input::roles(&args.input.file)?;
-    let spec = roles.select(args.input.role.as_deref())?;
-    let (policy, role) = input::compile(&catalog, &roles.label, spec)?;
+    let label = input::file_label(&args.input.file);
+    let (policy, target) = target(
+        &catalog,
+        &args.input.file,
+        args.input.role.as_deref(),
+        args.division.as_deref(),
+    )?;
+    let role = target.principal();
     let results: Vec<GateResult> = gates
         .into_iter()
         .map(|gate| {
@@ -61,15 +68,18 @@ pub(crate) fn check(args: &CheckArgs) -> Result<Report, Failure> {
         .collect();
     let granted = results.iter().all(|r| r.denied.is_none());
     let stdout = if args.common.json {
+        let (name, subject, division) = target.names();
         output::json_document(&json!({
             "format_version": FORMAT_VERSION,
-            "file": roles.label,
-            "role": spec.name,
+            "file": label,
+            "role": name,
+            "subject": subject,
+            "division": division,
             "granted": granted,
             "gates": results.iter().map(|r| gate_json(&policy, role, r)).collect::<Vec<_>>(),
         }))?
     } else {
-        check_text(&policy, role, &spec.name, &results)
+        check_text(&policy, role, &target.describe(), &results)
     };
     Ok(Report {
         stdout,
@@ -85,11 +95,11 @@ fn roadmap_from(gate: &GateInfo, permission: Permission<'_>) -> Option<permgate:
         .map(|(_, release)| *release)
 }
 
-fn conditional(policy: &Policy, role: RoleId, permission: Permission<'_>) -> bool {
+fn conditional(policy: &Policy, role: Principal, permission: Permission<'_>) -> bool {
     matches!(policy.decide(role, permission), Decision::AllowedIf(_))
 }
 
-fn gate_json(policy: &Policy, role: RoleId, result: &GateResult) -> Value {
+fn gate_json(policy: &Policy, role: Principal, result: &GateResult) -> Value {
     let (missing, unmet): (Vec<Value>, Vec<Value>) = match &result.denied {
         None => (Vec::new(), Vec::new()),
         Some(denied) => (
@@ -122,13 +132,12 @@ fn gate_json(policy: &Policy, role: RoleId, result: &GateResult) -> Value {
     })
 }
 
-fn check_text(policy: &Policy, role: RoleId, name: &str, results: &[GateResult]) -> String {
+fn check_text(policy: &Policy, role: Principal, who: &str, results: &[GateResult]) -> String {
     let mut out = String::new();
     let granted = results.iter().filter(|r| r.denied.is_none()).count();
     line!(
         out,
-        "role `{}`: {granted} of {} granted",
-        Escaped(name),
+        "{who}: {granted} of {} granted",
         output::count(results.len(), "gate")
     );
     line!(out);
@@ -207,11 +216,7 @@ struct Answer<'p> {
 
 impl Answer<'_> {
     fn word(&self) -> &'static str {
-        match self.decision {
-            Decision::Allowed => "yes",
-            Decision::AllowedIf(_) => "conditional",
-            Decision::Denied => "no",
-        }
+        word(&self.decision)
     }
 
     fn conditions(&self) -> &[&Condition] {
@@ -226,93 +231,94 @@ fn permission_problem(label: &str, input: &str, error: &ParseError) -> Problem {
     Problem::in_file(label, format!("permission `{}`: {error}", Escaped(input)))
 }
 
-/// The decision for a subject in a division: [`Policy::allows_in_str`], and
-/// where it says no, the conditions of the conditional grants that apply in
-/// the division (the library has no `decide_in`).
-fn decide_in<'p>(
-    policy: &'p Policy,
-    subject: &Subject,
-    permission: &str,
-    division: &str,
-) -> Result<Decision<'p>, ParseError> {
-    if policy.allows_in_str(subject, permission, division)? {
-        return Ok(Decision::Allowed);
-    }
-    let anywhere = policy
-        .catalog()
-        .lookup(permission)
-        .is_some_and(|known| !policy.catalog().is_division_aware(known));
-    let mut conditions: Vec<&Condition> = Vec::new();
-    for (role, scope) in subject.grants() {
-        if !(anywhere || scope.covers(division)) {
-            continue;
+/// The policy and the principal a file and its options name: a role of a
+/// role file, or with a division the subject of a subject file there.
+fn target(
+    catalog: &Catalog,
+    file: &std::path::Path,
+    role: Option<&str>,
+    division: Option<&str>,
+) -> Result<(Policy, Target), Failure> {
+    let label = input::file_label(file);
+    Ok(match division {
+        Some(division) => {
+            let spec = input::subject(file)?;
+            let mut builder = Policy::builder(catalog);
+            let user = builder
+                .add_subject(&spec)
+                .map_err(|e| Problem::in_file(&label, e.to_string()))?;
+            let policy = builder.build();
+            let name = spec.name.clone().or_else(|| spec.id.clone()).unwrap_or_default();
+            let subject = Subject {
+                principal: policy.user_in(user, division),
+                name,
+                division: division.to_owned(),
+                grants: spec.grants.len(),
+            };
+            (policy, Target::Subject(subject))
         }
-        if let Decision::AllowedIf(found) = policy.decide_str(*role, permission)? {
-            for condition in found {
-                if !conditions.contains(&condition) {
-                    conditions.push(condition);
-                }
-            }
+        None => {
+            let roles = input::roles(file)?;
+            let spec = roles.select(role)?;
+            let (policy, role) = input::compile(catalog, &roles.label, spec)?;
+            (policy, Target::Role(role, spec.name.clone()))
         }
-    }
-    Ok(if conditions.is_empty() {
-        Decision::Denied
-    } else {
-        Decision::AllowedIf(conditions)
     })
+}
+
+impl Target {
+    /// `role `NAME`` or `subject `NAME` in division `D``, escaped.
+    fn describe(&self) -> String {
+        match self {
+            Target::Role(_, name) => format!("role `{}`", Escaped(name)),
+            Target::Subject(subject) => format!(
+                "subject `{}` in division `{}`",
+                Escaped(&subject.name),
+                Escaped(&subject.division)
+            ),
+        }
+    }
+
+    /// For `--json`: the role's name, or the subject's name and division.
+    fn names(&self) -> (Option<&str>, Option<&str>, Option<&str>) {
+        match self {
+            Target::Role(_, name) => (Some(name), None, None),
+            Target::Subject(subject) => (None, Some(&subject.name), Some(&subject.division)),
+        }
+    }
+
+    fn principal(&self) -> Principal {
+        match self {
+            Target::Role(role, _) => (*role).into(),
+            Target::Subject(subject) => subject.principal,
+        }
+    }
 }
 
 pub(crate) fn allows(args: &AllowsArgs) -> Result<Report, Failure> {
     let catalog = input::catalog(args.common.org_catalog.as_deref())?;
     let label = input::file_label(&args.file);
-    let (policy, target) = match &args.division {
-        Some(division) => {
-            let spec = input::subject(&args.file)?;
-            let mut builder = Policy::builder(&catalog);
-            for role in spec.roles() {
-                builder
-                    .add_role_spec(role)
-                    .map_err(|e| Problem::in_file(&label, e.to_string()))?;
-            }
-            let policy = builder.build();
-            let subject = policy
-                .subject(&spec)
-                .map_err(|e| Problem::in_file(&label, e.to_string()))?;
-            let name = spec.name.clone().or_else(|| spec.id.clone()).unwrap_or_default();
-            (policy, Target::Subject(subject, name, division.clone()))
-        }
-        None => {
-            let roles = input::roles(&args.file)?;
-            let spec = roles.select(args.role.as_deref())?;
-            let (policy, role) = input::compile(&catalog, &roles.label, spec)?;
-            (policy, Target::Role(role, spec.name.clone()))
-        }
-    };
+    let (policy, target) = target(&catalog, &args.file, args.role.as_deref(), args.division.as_deref())?;
     let mut answers = Vec::new();
     let mut problems = Vec::new();
     for permission in &args.permissions {
-        let decision = match &target {
-            Target::Role(role, _) => policy.decide_str(*role, permission),
-            Target::Subject(subject, _, division) => decide_in(&policy, subject, permission, division),
-        };
+        let decision = policy.decide(target.principal(), permission);
         match decision {
             Ok(decision) => answers.push(Answer {
                 input: permission.clone(),
                 known: policy.catalog().lookup(permission),
                 decision,
             }),
-            Err(error) => problems.push(permission_problem(&label, permission, &error)),
+            Err(error) => problems.push((permission, permission_problem(&label, permission, &error), error)),
         }
     }
-    if !problems.is_empty() {
-        return Err(Failure(problems));
+    // A bad permission is reported on its own; the answers for the others stand.
+    for (_, problem, _) in &problems {
+        input::report_problem(problem);
     }
     let all_allowed = answers.iter().all(|a| a.decision.is_allowed());
     let stdout = if args.common.json {
-        let (role, subject, division) = match &target {
-            Target::Role(_, name) => (Some(name.as_str()), None, None),
-            Target::Subject(_, name, division) => (None, Some(name.as_str()), Some(division.as_str())),
-        };
+        let (role, subject, division) = target.names();
         output::json_document(&json!({
             "format_version": FORMAT_VERSION,
             "file": label,
@@ -320,6 +326,10 @@ pub(crate) fn allows(args: &AllowsArgs) -> Result<Report, Failure> {
             "subject": subject,
             "division": division,
             "all_allowed": all_allowed,
+            "errors": problems.iter().map(|(permission, _, error)| json!({
+                "permission": permission,
+                "message": error.to_string(),
+            })).collect::<Vec<_>>(),
             "answers": answers.iter().map(|a| json!({
                 "permission": a.input,
                 "key": a.known.map(|p| p.key()),
@@ -331,34 +341,45 @@ pub(crate) fn allows(args: &AllowsArgs) -> Result<Report, Failure> {
     } else {
         allows_text(&target, &answers)
     };
-    Ok(Report {
-        stdout,
-        code: if all_allowed { 0 } else { 1 },
-    })
+    let code = match (problems.is_empty(), all_allowed) {
+        (false, _) => 2,
+        (true, true) => 0,
+        (true, false) => 1,
+    };
+    Ok(Report { stdout, code })
 }
 
 /// Who `allows` answers for.
 enum Target {
     Role(RoleId, String),
-    /// The subject, its name, the division.
-    Subject(Subject, String, String),
+    Subject(Subject),
+}
+
+/// A subject file's user in the division asked about.
+struct Subject {
+    principal: Principal,
+    /// The subject's name, else its id.
+    name: String,
+    division: String,
+    /// How many grants the document holds.
+    grants: usize,
 }
 
 fn allows_text(target: &Target, answers: &[Answer<'_>]) -> String {
     let mut out = String::new();
     match target {
         Target::Role(_, name) => line!(out, "role `{}`", Escaped(name)),
-        Target::Subject(subject, name, division) => {
-            let who = if name.is_empty() {
+        Target::Subject(subject) => {
+            let who = if subject.name.is_empty() {
                 "subject".to_owned()
             } else {
-                format!("subject `{}`", Escaped(name))
+                format!("subject `{}`", Escaped(&subject.name))
             };
             line!(
                 out,
                 "{who} ({}) in division `{}`",
-                output::count(subject.grants().len(), "grant"),
-                Escaped(division)
+                output::count(subject.grants, "grant"),
+                Escaped(&subject.division)
             );
         }
     }
@@ -379,4 +400,63 @@ fn allows_text(target: &Target, answers: &[Answer<'_>]) -> String {
     }
     output::table(&mut out, "", Some(&["permission", "answer", "condition"]), &rows);
     out
+}
+
+/// The word for a decision: `yes`, `conditional`, `no`.
+fn word(decision: &Decision<'_>) -> &'static str {
+    match decision {
+        Decision::Allowed => "yes",
+        Decision::AllowedIf(_) => "conditional",
+        Decision::Denied => "no",
+    }
+}
+
+pub(crate) fn explain(args: &ExplainArgs) -> Result<Report, Failure> {
+    let catalog = input::catalog(args.common.org_catalog.as_deref())?;
+    let label = input::file_label(&args.file);
+    let (policy, target) = target(&catalog, &args.file, args.role.as_deref(), args.division.as_deref())?;
+    let who = target.principal();
+    let explanation = policy
+        .explain(who, &args.permission)
+        .map_err(|error| permission_problem(&label, &args.permission, &error))?;
+    let principal = target.describe();
+    let stdout = if args.common.json {
+        let reasons: Vec<Value> = explanation
+            .reasons
+            .iter()
+            .map(|reason| {
+                let (by, grant) = match &reason.by {
+                    By::Permission(p) => ("permission", Some(p.key().to_owned())),
+                    By::Wildcard(pattern) => ("wildcard", Some(pattern.clone())),
+                    By::EveryAction => ("every action", None),
+                    By::UnknownKey(key) => ("unknown key", Some((*key).to_owned())),
+                    _ => ("other", None),
+                };
+                json!({
+                    "role": reason.role,
+                    "named_role": reason.named_role,
+                    "division": reason.division.map(Division::id),
+                    "by": by,
+                    "grant": grant,
+                    "condition": reason.condition.map(output::condition_json),
+                })
+            })
+            .collect();
+        output::json_document(&json!({
+            "format_version": FORMAT_VERSION,
+            "file": label,
+            "principal": principal,
+            "permission": explanation.permission,
+            "answer": word(&explanation.decision),
+            "reasons": reasons,
+        }))?
+    } else {
+        let mut out = String::new();
+        line!(out, "{principal}: {explanation}");
+        out
+    };
+    Ok(Report {
+        stdout,
+        code: if explanation.decision.is_allowed() { 0 } else { 1 },
+    })
 }

@@ -53,6 +53,9 @@ enum Command {
     /// Asks whether a role (or a subject in a division) allows permissions: yes, no or conditional.
     #[command(after_long_help = ALLOWS_HELP)]
     Allows(AllowsArgs),
+    /// Explains a decision: which role, in which division, by which grant, or that nothing gives it.
+    #[command(after_long_help = EXPLAIN_HELP)]
+    Explain(ExplainArgs),
     /// Audits every role of a file: unknown, redundant, conditional and legacy grants, licenses, gates.
     #[command(after_long_help = AUDIT_HELP)]
     Audit(AuditArgs),
@@ -94,6 +97,10 @@ struct Common {
 struct CheckArgs {
     #[command(flatten)]
     input: RoleInput,
+    /// Check the subject of a subject file (`GET /api/v2/authorization/subjects/{id}`)
+    /// in this division id.
+    #[arg(long, value_name = "D", conflicts_with = "role")]
+    division: Option<String>,
     /// A gate to check (case-insensitive; see `permgate list gates`). Repeat, or separate with commas.
     #[arg(long = "gate", value_name = "GATE", required = true, value_delimiter = ',')]
     gates: Vec<String>,
@@ -112,7 +119,9 @@ JSON (--json):
 {
   \"format_version\": 1,
   \"file\": string,                  the role file as given
-  \"role\": string,                  the role checked
+  \"role\": string | null,           the role checked (null with --division)
+  \"subject\": string | null,        with --division: the subject's name or id
+  \"division\": string | null,
   \"granted\": bool,                 every gate granted
   \"gates\": [{
     \"gate\": string,                the gate's name
@@ -154,7 +163,9 @@ Answers: yes (allowed unconditionally), conditional (allowed only where a
 condition holds; the conditions are printed), no.
 
 Exit codes: 0 every permission allowed unconditionally, 1 otherwise, 2 bad
-input (including a malformed permission, a wildcard, or an unknown label).
+input (including a malformed permission, a wildcard, or an unknown label: it
+is reported on standard error and in `errors`, and the other permissions are
+still answered).
 
 JSON (--json):
 {
@@ -164,6 +175,7 @@ JSON (--json):
   \"subject\": string | null,        with --division: the subject's name or id
   \"division\": string | null,
   \"all_allowed\": bool,             every answer is \"yes\"
+  \"errors\": [{\"permission\": string, \"message\": string}],   permissions that could not be asked
   \"answers\": [{
     \"permission\": string,          as given
     \"key\": string | null,          the catalog's spelling; null when the catalog does not know it
@@ -173,6 +185,46 @@ JSON (--json):
       \"text\": string,              `Queue.id IN [QUEUE q-1]`
       \"node\": object               the resourceConditionNode, in the API's shape
     }]
+  }]
+}";
+
+#[derive(Debug, Args)]
+struct ExplainArgs {
+    /// Role JSON file, or with --division a subject file
+    /// (`GET /api/v2/authorization/subjects/{id}`); `-` reads standard input.
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
+    /// The permission, in any spelling: `routing:queue:join`, `Routing > Queue > Join`.
+    #[arg(value_name = "PERMISSION")]
+    permission: String,
+    /// The role to use when the file holds several (exact name).
+    #[arg(long, value_name = "NAME", conflicts_with = "division")]
+    role: Option<String>,
+    /// Explain for the subject in this division id. The file must be a subject file.
+    #[arg(long, value_name = "D")]
+    division: Option<String>,
+    #[command(flatten)]
+    common: Common,
+}
+
+const EXPLAIN_HELP: &str = "\
+Exit codes: 0 allowed unconditionally, 1 otherwise (allowed only under a
+condition, or denied), 2 bad input.
+
+JSON (--json):
+{
+  \"format_version\": 1,
+  \"file\": string,
+  \"principal\": string,           `role `NAME`` or `subject `NAME` in division `D``
+  \"permission\": string,          the catalog's spelling, or as given for a key no catalog knows
+  \"answer\": \"yes\" | \"no\" | \"conditional\",
+  \"reasons\": [{                  every grant in reach that gives it
+    \"role\": string,              the role (or the set of grants a user holds directly)
+    \"named_role\": bool,
+    \"division\": string | null,   the user's grant's division (`*`: every division)
+    \"by\": \"permission\" | \"wildcard\" | \"every action\" | \"unknown key\",
+    \"grant\": string | null,      the permission or wildcard as granted
+    \"condition\": {\"text\": string, \"node\": object} | null
   }]
 }";
 
@@ -356,6 +408,7 @@ fn run(command: &Command) -> Result<Report, Failure> {
     match command {
         Command::Check(args) => check::check(args),
         Command::Allows(args) => check::allows(args),
+        Command::Explain(args) => check::explain(args),
         Command::Audit(args) => audit::audit(args),
         Command::Diff(args) => audit::diff(args),
         Command::Export(args) => catalog::export(args),

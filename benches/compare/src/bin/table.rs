@@ -379,10 +379,10 @@ fn role_count(inputs: &Inputs<'_>) -> Result<[(f64, f64); 2], Error> {
                 black_box(policy.allows(black_box(next()), black_box(permission)));
             }),
             sampler(move || {
-                black_box(policy.allows_str(black_box(one), black_box(key)).is_ok());
+                black_box(policy.allows(black_box(one), black_box(key)).is_ok());
             }),
             sampler(move || {
-                black_box(policy.allows_str(black_box(next_str()), black_box(key)).is_ok());
+                black_box(policy.allows(black_box(next_str()), black_box(key)).is_ok());
             }),
         ]);
     }

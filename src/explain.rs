@@ -1,0 +1,270 @@
+//! Why a principal may do something: [`Explanation`], and in which divisions
+//! ([`Permitted`]).
+
+use core::fmt;
+
+use crate::condition::Condition;
+use crate::principal::{Asked, Division, Kind, Principal, Question, Resolved};
+use crate::role::{GrantSet, RoleData};
+use crate::{Decision, Escaped, Permission, Policy, UserId};
+
+/// The answer of [`Policy::explain`]: the decision, and every grant in reach
+/// that gives the permission.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Explanation<'p> {
+    /// The permission as the catalog spells it, or as asked for a key no
+    /// catalog knows.
+    pub permission: String,
+    /// The decision, as [`Policy::decide`] gives it.
+    pub decision: Decision<'p>,
+    /// Every grant in reach that gives the permission, unconditional ones
+    /// first; empty when nothing does.
+    pub reasons: Vec<Reason<'p>>,
+}
+
+/// One grant that gives a permission.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Reason<'p> {
+    /// The role's name, or for grants a user holds directly (a users/me
+    /// document's) the name of that set of grants.
+    pub role: &'p str,
+    /// Whether `role` is a role of the policy (`false`: grants the user
+    /// holds directly).
+    pub named_role: bool,
+    /// The division of the user's grant; `None` for a role asked about
+    /// directly.
+    pub division: Option<&'p Division>,
+    /// What in the role gives it.
+    pub by: By<'p>,
+    /// For a conditional grant, its condition.
+    pub condition: Option<&'p Condition>,
+}
+
+/// What in a role gives a permission.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum By<'p> {
+    /// The permission itself, granted by name.
+    Permission(Permission<'p>),
+    /// A wildcard grant (`routing:queue:*`) covering it.
+    Wildcard(String),
+    /// Every action the catalog lists for the entity of a row that stands
+    /// for the whole entity (`integration:amiPremiumApps:*`).
+    EveryAction,
+    /// A grant of the same key, which no catalog knows, as granted.
+    UnknownKey(&'p str),
+}
+
+impl fmt::Display for By<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            By::Permission(permission) => write!(f, "`{permission}`"),
+            By::Wildcard(pattern) => write!(f, "the wildcard `{}`", Escaped(pattern)),
+            By::EveryAction => f.write_str("every action the catalog lists for the entity"),
+            By::UnknownKey(key) => write!(f, "`{}` (in no catalog)", Escaped(key)),
+        }
+    }
+}
+
+impl fmt::Display for Explanation<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let permission = Escaped(&self.permission);
+        match &self.decision {
+            Decision::Allowed => write!(f, "`{permission}` is allowed")?,
+            Decision::AllowedIf(_) => write!(f, "`{permission}` is allowed only under a condition")?,
+            Decision::Denied if self.reasons.is_empty() => {
+                return write!(f, "`{permission}` is denied: no grant in reach gives it");
+            }
+            Decision::Denied => write!(f, "`{permission}` is denied")?,
+        }
+        for reason in &self.reasons {
+            let kind = if reason.named_role { "role" } else { "grants" };
+            write!(f, "\n  - {kind} `{}`", Escaped(reason.role))?;
+            if let Some(division) = reason.division {
+                match division {
+                    Division::All => f.write_str(" in every division")?,
+                    Division::Id(id) => write!(f, " in division `{}`", Escaped(id))?,
+                }
+            }
+            write!(f, ": {}", reason.by)?;
+            if let Some(condition) = reason.condition {
+                write!(f, ", if {condition}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Where a user may do something: the answer of [`Policy::divisions_permitted`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Permitted<'p> {
+    /// In every division, current and future (through a `*` grant, or a
+    /// permission that is not division-aware).
+    Everywhere,
+    /// Only in these divisions, sorted; empty when nowhere.
+    In(Vec<&'p str>),
+}
+
+impl Policy {
+    /// Why `who` may (or may not) do what `question` names: the decision,
+    /// and which role, in which division, by which grant (the permission
+    /// itself, a wildcard, every action of the entity, a key no catalog
+    /// knows), under which condition. Off the hot path.
+    ///
+    /// ```
+    /// use permgate::{By, Catalog, Decision, Division, Policy};
+    ///
+    /// let mut builder = Policy::builder(Catalog::builtin());
+    /// let queues = builder.add_role("queue admin", ["routing:queue:*"])?;
+    /// let ana = builder.add_user("ana", [(queues, Division::new("d-east"))])?;
+    /// let policy = builder.build();
+    /// let why = policy.explain(policy.user_in(ana, "d-east"), "routing:queue:edit")?;
+    /// assert_eq!(why.decision, Decision::Allowed);
+    /// assert_eq!(why.reasons[0].role, "queue admin");
+    /// assert_eq!(why.reasons[0].by, By::Wildcard("routing:queue:*".into()));
+    /// assert_eq!(
+    ///     why.to_string(),
+    ///     "`routing:queue:edit` is allowed\n  - role `queue admin` in division `d-east`: the wildcard `routing:queue:*`"
+    /// );
+    /// let why = policy.explain(policy.user_in(ana, "d-west"), "routing:queue:edit")?;
+    /// assert_eq!(why.decision, Decision::Denied);
+    /// assert!(why.reasons.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`allows`](Self::allows).
+    pub fn explain<Q: Question>(&self, who: impl Into<Principal>, question: Q) -> Q::Answer<Explanation<'_>> {
+        let who = who.into();
+        question.ask(self.catalog(), |Asked(asked)| {
+            let decision = self.decide_resolved(who, asked);
+            let permission = match asked {
+                Resolved::Known(index) => self.catalog().get(index).map(|p| p.key().to_owned()),
+                Resolved::Unknown(_, key) => Some(key.to_owned()),
+                Resolved::Foreign => None,
+            };
+            let division_aware = match asked {
+                Resolved::Known(index) => self.is_division_aware(index),
+                _ => true,
+            };
+            let mut reasons = Vec::new();
+            let mut conditional = Vec::new();
+            if !matches!(asked, Resolved::Foreign) {
+                for (role, division) in self.grants_in_reach(who, division_aware) {
+                    self.reasons(role, division, &role.granted, None, asked, &mut reasons);
+                    for grant in &role.conditional {
+                        let condition = Some(&*grant.condition);
+                        self.reasons(role, division, &grant.grants, condition, asked, &mut conditional);
+                    }
+                }
+            }
+            reasons.append(&mut conditional);
+            Explanation {
+                permission: permission.unwrap_or_default(),
+                decision,
+                reasons,
+            }
+        })
+    }
+
+    /// What in `grants` (of `role`) gives the permission `asked`.
+    fn reasons<'p>(
+        &'p self,
+        role: &'p RoleData,
+        division: Option<&'p Division>,
+        grants: &'p GrantSet,
+        condition: Option<&'p Condition>,
+        asked: Resolved<'_>,
+        out: &mut Vec<Reason<'p>>,
+    ) {
+        let reason = |by| Reason {
+            role: &role.name,
+            named_role: !role.own,
+            division,
+            by,
+            condition,
+        };
+        match asked {
+            Resolved::Known(index) => {
+                let Some(permission) = self.catalog().get(index) else {
+                    return;
+                };
+                if grants.exact.binary_search(&index).is_ok() {
+                    out.push(reason(By::Permission(permission)));
+                }
+                let wildcards = grants.patterns.iter().filter(|p| p.covers_permission(permission));
+                let before = out.len();
+                out.extend(wildcards.map(|pattern| reason(By::Wildcard(pattern.key()))));
+                let named = grants.exact.binary_search(&index).is_ok() || out.len() > before;
+                if !named && grants.has(index) {
+                    out.push(reason(By::EveryAction));
+                }
+            }
+            Resolved::Unknown(spelling, key) => {
+                if let crate::parse::Spelling::Key { domain, entity, action } = spelling {
+                    let wildcards = grants.patterns.iter().filter(|p| p.covers(domain, entity, action));
+                    out.extend(wildcards.map(|pattern| reason(By::Wildcard(pattern.key()))));
+                }
+                if let Some(granted) = grants.unknown.iter().find(|granted| granted.eq_ignore_ascii_case(key)) {
+                    out.push(reason(By::UnknownKey(granted)));
+                }
+            }
+            Resolved::Foreign => {}
+        }
+    }
+
+    /// In which divisions `user` may do what `question` names, unconditionally:
+    /// everywhere (a `*` grant, or a permission that is not division-aware
+    /// held through any grant), or only in the divisions listed.
+    ///
+    /// ```
+    /// use permgate::{Catalog, Division, Permitted, Policy, perm};
+    ///
+    /// let mut builder = Policy::builder(Catalog::builtin());
+    /// let viewer = builder.add_role("viewer", ["routing:queue:view"])?;
+    /// let joiner = builder.add_role("joiner", ["routing:queue:join"])?;
+    /// let ana = builder.add_user("ana", [
+    ///     (viewer, Division::new("d-west")),
+    ///     (viewer, Division::new("d-east")),
+    ///     (joiner, Division::All),
+    /// ])?;
+    /// let policy = builder.build();
+    /// assert_eq!(policy.divisions_permitted(ana, perm::routing::QUEUE_VIEW), Permitted::In(vec!["d-east", "d-west"]));
+    /// assert_eq!(policy.divisions_permitted(ana, perm::routing::QUEUE_JOIN), Permitted::Everywhere);
+    /// assert_eq!(policy.divisions_permitted(ana, "routing:queue:edit")?, Permitted::In(vec![]));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`allows`](Self::allows).
+    pub fn divisions_permitted<Q: Question>(&self, user: UserId, question: Q) -> Q::Answer<Permitted<'_>> {
+        let everywhere = Principal::from(user);
+        question.ask(self.catalog(), |Asked(asked)| {
+            if matches!(asked, Resolved::Foreign) {
+                return Permitted::In(Vec::new());
+            }
+            if self.allowed_resolved(everywhere, asked) {
+                return Permitted::Everywhere;
+            }
+            let Kind::User(index) = everywhere.kind else {
+                return Permitted::In(Vec::new());
+            };
+            let divisions = self
+                .user_data(index)
+                .filter(|_| user.policy == self.id())
+                .map(|data| data.divisions.as_slice())
+                .unwrap_or_default();
+            Permitted::In(
+                divisions
+                    .iter()
+                    .filter(|(id, _)| self.allowed_resolved(self.user_in(user, id), asked))
+                    .map(|(id, _)| &**id)
+                    .collect(),
+            )
+        })
+    }
+}

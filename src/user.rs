@@ -1,0 +1,222 @@
+//! Users: several roles, each granted in one division or in all, compiled
+//! into bitset rows of their policy.
+
+use crate::principal::{Division, Kind, Principal, UserId};
+use crate::role::set_bit;
+use crate::{Catalog, Policy};
+
+/// One grant of a user: a role of the policy, or grants the user holds
+/// directly (a users/me document's), in a division.
+#[derive(Debug, Clone)]
+pub(crate) struct UserGrant {
+    pub(crate) source: Source,
+    pub(crate) division: Division,
+}
+
+/// What a [`UserGrant`] grants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Source {
+    /// A named role of the policy, by index.
+    Role(u32),
+    /// Grants the user holds directly, by index among the policy's own grant sets.
+    Own(u32),
+}
+
+/// A compiled user.
+#[derive(Debug, Clone)]
+pub(crate) struct UserData {
+    pub(crate) name: Box<str>,
+    pub(crate) grants: Vec<UserGrant>,
+    /// The row of what the user may do in every division.
+    pub(crate) row: u32,
+    /// Each division a grant names, sorted, with the row of what the user
+    /// may do there.
+    pub(crate) divisions: Vec<(Box<str>, u32)>,
+}
+
+impl UserData {
+    /// A user whose rows start at `row`: one for every division, then one
+    /// per division its grants name. Returns how many rows it takes.
+    pub(crate) fn new(name: Box<str>, grants: Vec<UserGrant>, row: u32) -> (Self, u32) {
+        let mut named: Vec<&str> = grants
+            .iter()
+            .filter_map(|grant| match &grant.division {
+                Division::Id(id) => Some(id.as_str()),
+                Division::All => None,
+            })
+            .collect();
+        named.sort_unstable();
+        named.dedup();
+        let divisions: Vec<(Box<str>, u32)> = named
+            .into_iter()
+            .zip(row.saturating_add(1)..)
+            .map(|(d, r)| (d.into(), r))
+            .collect();
+        let rows = u32::try_from(divisions.len()).map_or(u32::MAX, |n| n.saturating_add(1));
+        let data = UserData {
+            name,
+            grants,
+            row,
+            divisions,
+        };
+        (data, rows)
+    }
+
+    /// Fills the user's rows of `bits` from its roles' rows (`role_rows`).
+    ///
+    /// In every division, the user holds what its grants in all divisions
+    /// give, and what any grant gives of the permissions that are not
+    /// division-aware; in a division it names, also what its grants there give.
+    pub(crate) fn fill(
+        &self,
+        bits: &mut [u64],
+        stride: usize,
+        rows: impl Fn(Source) -> Option<u32>,
+        not_division_aware: &[u64],
+    ) {
+        let row = |bits: &[u64], row: u32| -> Vec<u64> {
+            let start = row as usize * stride;
+            bits.get(start..start + stride)
+                .map(<[u64]>::to_vec)
+                .unwrap_or_else(|| vec![0; stride])
+        };
+        let mut everywhere = vec![0u64; stride];
+        let mut by_division = vec![vec![0u64; stride]; self.divisions.len()];
+        for grant in &self.grants {
+            let Some(role_row) = rows(grant.source) else {
+                continue;
+            };
+            let words = row(bits, role_row);
+            let target = match &grant.division {
+                Division::All => Some(&mut everywhere),
+                Division::Id(id) => self
+                    .divisions
+                    .binary_search_by(|(d, _)| (**d).cmp(id.as_str()))
+                    .ok()
+                    .and_then(|n| by_division.get_mut(n)),
+            };
+            if let Some(target) = target {
+                or_into(target, &words);
+            }
+            let anywhere: Vec<u64> = words.iter().zip(not_division_aware).map(|(w, m)| w & m).collect();
+            or_into(&mut everywhere, &anywhere);
+        }
+        write_row(bits, stride, self.row, &everywhere);
+        for ((_, division_row), mut words) in self.divisions.iter().zip(by_division) {
+            or_into(&mut words, &everywhere);
+            write_row(bits, stride, *division_row, &words);
+        }
+    }
+
+    /// The sources of the grants that reach the user for a permission that is
+    /// (or is not) division-aware: in every division (`division` `None`), in
+    /// a division no grant names (`Some(None)`), or in a named one.
+    pub(crate) fn grants_in_reach(
+        &self,
+        division: Option<Option<u32>>,
+        division_aware: bool,
+    ) -> impl Iterator<Item = &UserGrant> + '_ {
+        let named = division
+            .flatten()
+            .and_then(|n| self.divisions.get(n as usize))
+            .map(|(id, _)| &**id);
+        self.grants.iter().filter(move |grant| {
+            !division_aware
+                || match &grant.division {
+                    Division::All => true,
+                    Division::Id(id) => named == Some(id.as_str()),
+                }
+        })
+    }
+}
+
+fn or_into(target: &mut [u64], words: &[u64]) {
+    for (t, w) in target.iter_mut().zip(words) {
+        *t |= w;
+    }
+}
+
+fn write_row(bits: &mut [u64], stride: usize, row: u32, words: &[u64]) {
+    let start = row as usize * stride;
+    if let Some(slot) = bits.get_mut(start..start + stride) {
+        slot.copy_from_slice(words);
+    }
+}
+
+/// The mask of the catalog's permissions that are not division-aware.
+pub(crate) fn not_division_aware(catalog: &Catalog) -> Vec<u64> {
+    let mut mask = vec![0u64; catalog.len().div_ceil(64)];
+    for permission in catalog.iter().filter(|p| !catalog.is_division_aware(*p)) {
+        set_bit(&mut mask, permission.index());
+    }
+    mask
+}
+
+impl From<UserId> for Principal {
+    #[inline]
+    fn from(user: UserId) -> Self {
+        Principal {
+            policy: user.policy,
+            row: user.row,
+            kind: Kind::User(user.index),
+        }
+    }
+}
+
+impl Policy {
+    /// The user named `name` (exact match).
+    pub fn user(&self, name: &str) -> Option<UserId> {
+        let index = self.user_index(name)?;
+        let data = self.user_data(index)?;
+        Some(UserId {
+            policy: self.id(),
+            index,
+            row: data.row,
+        })
+    }
+
+    /// The name of `user`, if it belongs to this policy.
+    pub fn user_name(&self, user: UserId) -> Option<&str> {
+        self.own_user(user).map(|data| &*data.name)
+    }
+
+    /// Every user, in the order they were added.
+    pub fn users(&self) -> impl ExactSizeIterator<Item = UserId> + '_ {
+        (0..self.user_count()).map(|index| UserId {
+            policy: self.id(),
+            index: index as u32,
+            row: self.user_data(index as u32).map_or(u32::MAX, |data| data.row),
+        })
+    }
+
+    /// `user` in division `division` (a division id; `*` is every division):
+    /// a division-aware permission is allowed there only through a grant in
+    /// that division or in all divisions, one that is not division-aware
+    /// through any grant. Where no catalog says, a permission counts as
+    /// division-aware.
+    ///
+    /// A division none of the user's grants names gets what the user may do
+    /// in every division. The division is looked up once, here; questions on
+    /// the principal cost one bit test.
+    pub fn user_in(&self, user: UserId, division: &str) -> Principal {
+        let Some(data) = self.own_user(user) else {
+            return Principal::from(user);
+        };
+        let found = data.divisions.binary_search_by(|(d, _)| (**d).cmp(division)).ok();
+        let row = found
+            .and_then(|n| data.divisions.get(n))
+            .map_or(data.row, |(_, row)| *row);
+        Principal {
+            policy: self.id(),
+            row,
+            kind: Kind::UserIn {
+                user: user.index,
+                division: found.and_then(|n| u32::try_from(n).ok()),
+            },
+        }
+    }
+
+    fn own_user(&self, user: UserId) -> Option<&UserData> {
+        (user.policy == self.id()).then(|| self.user_data(user.index)).flatten()
+    }
+}
