@@ -3,23 +3,72 @@
 use core::fmt;
 use core::marker::PhantomData;
 
+use crate::generated::MASK_WORDS;
 use crate::principal::Named;
 use crate::source::Document;
 use crate::{Escaped, Permission, Policy, Principal, Release};
 
-pub(crate) mod sealed {
-    /// Only this crate defines gates: a [`Granted`](super::Granted) proof must
-    /// mean what the source documents say.
-    pub trait Sealed {}
-}
-
-/// A feature gate: a type naming the permissions a feature needs.
+/// A feature gate: a type naming the permissions a feature needs. Use it
+/// with [`Policy::check`].
 ///
-/// The trait is sealed; the gates are generated from `catalogs/` into
-/// [`gates`](crate::gates). Use them with [`Policy::check`].
-pub trait Gate: sealed::Sealed + 'static {
+/// The vendor documents' gates are generated from `catalogs/` into
+/// [`gates`](crate::gates); a service declares the gates of its own features
+/// the same way, with [`gate!`](crate::gate!). Declaring a gate cannot forge
+/// a proof: only [`Policy::check`] makes a [`Granted`].
+pub trait Gate: 'static {
     /// The gate's requirements, as data.
     const INFO: &'static GateInfo;
+}
+
+/// Declares a typed gate for a feature of your own: the permissions it
+/// needs, and optionally groups of which any one suffices. Permissions are
+/// typed constants of [`perm`](crate::perm).
+///
+/// ```
+/// use permgate::{Catalog, Policy, gate, perm};
+///
+/// gate! {
+///     /// The queue panel: see queues, and join or search them.
+///     pub QueuePanel {
+///         description: "See queues, and join or search them.",
+///         required: [perm::routing::QUEUE_VIEW],
+///         any_of: [[perm::routing::QUEUE_JOIN, perm::routing::QUEUE_SEARCH]],
+///     }
+/// }
+///
+/// let policy = Policy::builder(Catalog::builtin())
+///     .role("agent", ["routing:queue:view", "routing:queue:join"])?
+///     .role("viewer", ["routing:queue:view"])?
+///     .build();
+/// assert!(policy.check::<QueuePanel>(policy.role("agent").unwrap()).is_ok());
+/// let denied = policy.check::<QueuePanel>(policy.role("viewer").unwrap()).unwrap_err();
+/// assert_eq!(denied.unmet_any_of().len(), 1);
+/// # Ok::<(), permgate::BuildError>(())
+/// ```
+#[macro_export]
+macro_rules! gate {
+    (
+        $(#[$meta:meta])*
+        $vis:vis $name:ident {
+            description: $description:expr,
+            required: [$($required:expr),* $(,)?]
+            $(, any_of: [$([$($any:expr),* $(,)?]),* $(,)?])?
+            $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug)]
+        $vis enum $name {}
+
+        impl $crate::Gate for $name {
+            const INFO: &'static $crate::GateInfo = &$crate::GateInfo::new(
+                ::core::stringify!($name),
+                $description,
+                &[$($required),*],
+                &[$($(&[$($any),*]),*)?],
+            );
+        }
+    };
 }
 
 /// A gate's requirements, as data: for listing, exporting, and checking a gate
@@ -31,8 +80,9 @@ pub struct GateInfo {
     pub name: &'static str,
     /// What the gate protects and where its set comes from.
     pub description: &'static str,
-    /// The document the requirements come from.
-    pub document: &'static Document,
+    /// The document the requirements come from; `None` for a gate a service
+    /// declares ([`gate!`](crate::gate!)).
+    pub document: Option<&'static Document>,
     /// The gate this one adds to (its requirements are included below).
     pub extends: Option<&'static str>,
     /// The release [`Policy::check`] checks at: the document's release.
@@ -44,12 +94,50 @@ pub struct GateInfo {
     /// Roadmap permissions: required from the given release on.
     pub roadmap: &'static [(Permission<'static>, Release)],
     /// `required` as bitset words over the builtin indexes.
-    pub(crate) required_mask: &'static [u64],
-    /// `any_of` as bitset words.
-    pub(crate) any_masks: &'static [&'static [u64]],
+    pub(crate) required_mask: [u64; MASK_WORDS],
+    /// Whether `required` holds a permission past the builtin indexes, which
+    /// the mask cannot hold (checked one by one).
+    pub(crate) beyond_mask: bool,
 }
 
 impl GateInfo {
+    /// A gate needing every permission of `required`, and one of each group
+    /// of `any_of`. [`gate!`](crate::gate!) is the usual way to call it.
+    pub const fn new(
+        name: &'static str,
+        description: &'static str,
+        required: &'static [Permission<'static>],
+        any_of: &'static [&'static [Permission<'static>]],
+    ) -> Self {
+        let mut required_mask = [0u64; MASK_WORDS];
+        let mut beyond_mask = false;
+        let mut rest = required;
+        while let Some((permission, tail)) = rest.split_first() {
+            let index = permission.index() as usize;
+            if index / 64 < MASK_WORDS {
+                #[allow(clippy::indexing_slicing)] // bounds checked just above
+                {
+                    required_mask[index / 64] |= 1 << (index % 64);
+                }
+            } else {
+                beyond_mask = true;
+            }
+            rest = tail;
+        }
+        GateInfo {
+            name,
+            description,
+            document: None,
+            extends: None,
+            release: None,
+            required,
+            any_of,
+            roadmap: &[],
+            required_mask,
+            beyond_mask,
+        }
+    }
+
     /// Every permission required at `release` (`None`: every roadmap
     /// permission too), in catalog order.
     pub fn required_at(&self, release: Option<Release>) -> impl Iterator<Item = Permission<'static>> + '_ {
@@ -186,7 +274,8 @@ impl Denied {
         self.release
     }
 
-    /// Every required permission the role lacks, in catalog order.
+    /// Every required permission the principal lacks, in the gate's order
+    /// (catalog order for the builtin gates).
     pub fn missing(&self) -> &[Permission<'static>] {
         &self.missing
     }
@@ -315,7 +404,7 @@ impl Policy {
         let Some(words) = self.words(who) else {
             return false;
         };
-        // A mask longer than the role's words would be cut short by `zip`.
+        // A mask longer than the principal's words would be cut short by `zip`.
         if gate.required_mask.len() > words.len() {
             return false;
         }
@@ -324,15 +413,16 @@ impl Policy {
             .iter()
             .zip(words)
             .all(|(mask, word)| mask & !word == 0);
+        let beyond = !gate.beyond_mask || gate.required.iter().all(|&permission| self.allows(who, permission));
         let any = gate
-            .any_masks
+            .any_of
             .iter()
-            .all(|group| group.iter().zip(words).any(|(mask, word)| mask & word != 0));
+            .all(|group| group.iter().any(|&permission| self.allows(who, permission)));
         let roadmap = gate
             .roadmap
             .iter()
             .all(|&(permission, from)| release.is_some_and(|at| at < from) || self.allows(who, permission));
-        all && any && roadmap
+        all && beyond && any && roadmap
     }
 
     /// Builds the explanation, off the hot path.
@@ -359,30 +449,16 @@ mod tests {
     use super::*;
     use crate::{Catalog, perm};
 
-    fn leak_words(permissions: &[Permission<'static>]) -> &'static [u64] {
-        let mut words = vec![0u64; Catalog::builtin().len().div_ceil(64)];
-        for p in permissions {
-            words[usize::from(p.index()) / 64] |= 1 << (p.index() % 64);
-        }
-        Vec::leak(words)
-    }
-
     /// No builtin gate has an any-of group yet; this one pins the semantics.
+    static EITHER: GateInfo = GateInfo::new(
+        "Either",
+        "queue view, and join or search",
+        &[perm::routing::QUEUE_VIEW],
+        &[&[perm::routing::QUEUE_JOIN, perm::routing::QUEUE_SEARCH]],
+    );
+
     fn either_gate() -> &'static GateInfo {
-        let required = &[perm::routing::QUEUE_VIEW];
-        let group: &'static [Permission<'static>] = &[perm::routing::QUEUE_JOIN, perm::routing::QUEUE_SEARCH];
-        Box::leak(Box::new(GateInfo {
-            name: "Either",
-            description: "queue view, and join or search",
-            document: &crate::generated::DOCUMENTS[0],
-            extends: None,
-            release: None,
-            required,
-            any_of: Vec::leak(vec![group]),
-            roadmap: &[],
-            required_mask: leak_words(required),
-            any_masks: Vec::leak(vec![leak_words(group)]),
-        }))
+        &EITHER
     }
 
     #[test]

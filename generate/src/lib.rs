@@ -536,7 +536,7 @@ fn words(indexes: &[usize], count: usize) -> String {
         }
     }
     let items: Vec<String> = words.iter().map(|w| format!("{w:#018x}")).collect();
-    format!("&[{}]", items.join(", "))
+    format!("[{}]", items.join(", "))
 }
 
 impl Model {
@@ -562,7 +562,7 @@ impl Model {
             out,
             "// change the catalogs, then run `PERMGATE_REGENERATE=1 cargo test --test generated`.\n"
         );
-        let _ = writeln!(out, "use crate::gate::{{GateInfo, sealed::Sealed}};");
+        let _ = writeln!(out, "use crate::gate::GateInfo;");
         let _ = writeln!(out, "use crate::permission::{{Permission, PermissionInfo}};");
         let _ = writeln!(
             out,
@@ -604,6 +604,11 @@ impl Model {
     }
 
     fn emit_permissions(&self, out: &mut String, files: &[(String, CatalogFile)]) {
+        let _ = writeln!(
+            out,
+            "/// Words of a bitset over the builtin permissions (a gate's mask).\npub(crate) const MASK_WORDS: usize = {};\n",
+            self.entries.len().div_ceil(64)
+        );
         let _ = writeln!(
             out,
             "pub(crate) static PERMISSIONS: [PermissionInfo; {}] = [",
@@ -772,7 +777,6 @@ impl Model {
                     })
                     .collect();
                 let any_of: Vec<String> = groups.iter().map(|g| self.permission_list(g)).collect();
-                let any_masks: Vec<String> = groups.iter().map(|g| words(g, self.entries.len())).collect();
                 let roadmap_items: Vec<String> = roadmap
                     .iter()
                     .map(|(&i, from)| format!("({}, {})", self.constant_path(i), release_literal(from)))
@@ -784,7 +788,7 @@ impl Model {
                 let static_name = format!("GATE_{}", snake(&gate.name).to_ascii_uppercase());
                 let _ = writeln!(
                     gate_code,
-                    "static {static_name}: GateInfo = GateInfo {{\n    name: {:?},\n    description: {:?},\n    document: &DOCUMENTS[{doc}],\n    extends: {},\n    release: {release},\n    required: {},\n    any_of: &[{}],\n    roadmap: &[{}],\n    required_mask: {},\n    any_masks: &[{}],\n}};\n",
+                    "static {static_name}: GateInfo = GateInfo {{\n    name: {:?},\n    description: {:?},\n    document: Some(&DOCUMENTS[{doc}]),\n    extends: {},\n    release: {release},\n    required: {},\n    any_of: &[{}],\n    roadmap: &[{}],\n    required_mask: {},\n    beyond_mask: false,\n}};\n",
                     gate.name,
                     gate.description,
                     option_str(gate.extends.as_deref()),
@@ -792,9 +796,28 @@ impl Model {
                     any_of.join(", "),
                     roadmap_items.join(", "),
                     words(&required, self.entries.len()),
-                    any_masks.join(", "),
                 );
-                names.push((gate.name.clone(), static_name, gate.description.clone(), f.id.clone()));
+                let key = |i: usize| self.entries.get(i).map(|e| format!("`{}`", e.key)).unwrap_or_default();
+                let mut needs = vec![format!(
+                    "Requires: {}.",
+                    required.iter().map(|&i| key(i)).collect::<Vec<_>>().join(", ")
+                )];
+                for group in &groups {
+                    needs.push(format!(
+                        "One of: {}.",
+                        group.iter().map(|&i| key(i)).collect::<Vec<_>>().join(", ")
+                    ));
+                }
+                for (&i, from) in &roadmap {
+                    needs.push(format!("From release {from}: {}.", key(i)));
+                }
+                names.push((
+                    gate.name.clone(),
+                    static_name,
+                    gate.description.clone(),
+                    f.id.clone(),
+                    needs,
+                ));
             }
         }
         out.push_str(&gate_code);
@@ -804,7 +827,7 @@ impl Model {
             names.len(),
             names
                 .iter()
-                .map(|(_, s, _, _)| format!("&{s}"))
+                .map(|(_, s, _, _, _)| format!("&{s}"))
                 .collect::<Vec<_>>()
                 .join(", ")
         );
@@ -813,13 +836,13 @@ impl Model {
             "/// Typed feature gates, one marker type per feature; use them with [`Policy::check`](crate::Policy::check)."
         );
         let _ = writeln!(out, "pub mod gates {{\n    use super::*;\n");
-        for (name, static_name, description, doc) in &names {
+        for (name, static_name, description, doc, needs) in &names {
             let description = description.replace('\n', " ");
+            let needs: String = needs.iter().map(|line| format!("    ///\n    /// {line}\n")).collect();
             let _ = writeln!(
                 out,
-                "    /// {description}\n    ///\n    /// From the `{doc}` catalog. A marker type: it has no values.\n    #[derive(Debug)]\n    pub enum {name} {{}}\n"
+                "    /// {description}\n{needs}    ///\n    /// From the `{doc}` catalog. A marker type: it has no values.\n    #[derive(Debug)]\n    pub enum {name} {{}}\n"
             );
-            let _ = writeln!(out, "    impl Sealed for {name} {{}}\n");
             let _ = writeln!(
                 out,
                 "    impl Gate for {name} {{\n        const INFO: &'static GateInfo = &{static_name};\n    }}\n"

@@ -129,7 +129,7 @@ fn audit_json(spec: &RoleSpec, audit: &RoleAudit<'_>) -> Value {
         "deprecated": audit.deprecated.iter().map(|(p, note)| json!({"permission": p.key(), "note": note})).collect::<Vec<_>>(),
         "gates": audit.gates.iter().map(|(gate, satisfied)| json!({
             "gate": gate.name,
-            "document": gate.document.id,
+            "document": gate.document.map(|d| d.id),
             "release": output::release_json(gate.release),
             "satisfied": satisfied,
         })).collect::<Vec<_>>(),
@@ -240,7 +240,7 @@ fn audit_text(out: &mut String, spec: &RoleSpec, audit: &RoleAudit<'_>) {
         .map(|(gate, ok)| {
             vec![
                 gate.name.to_owned(),
-                gate.document.id.to_owned(),
+                gate.document.map_or("-", |d| d.id).to_owned(),
                 output::release_text(gate.release),
                 if *ok { "yes" } else { "no" }.to_owned(),
             ]

@@ -128,13 +128,17 @@ pub(crate) fn list(args: &ListArgs) -> Result<Report, Failure> {
     let mut out = String::new();
     let json_items: (&str, Vec<Value>) = match args.what {
         ListKind::Gates => {
-            let gates: Vec<_> = catalog.gates().iter().filter(|g| wanted(g.document.id)).collect();
+            let gates: Vec<_> = catalog
+                .gates()
+                .iter()
+                .filter(|g| g.document.is_some_and(|d| wanted(d.id)))
+                .collect();
             let rows: Vec<Vec<String>> = gates
                 .iter()
                 .map(|g| {
                     vec![
                         g.name.to_owned(),
-                        g.document.id.to_owned(),
+                        g.document.map_or("-", |d| d.id).to_owned(),
                         output::release_text(g.release),
                         g.required.len().to_string(),
                         g.description.to_owned(),
@@ -153,7 +157,7 @@ pub(crate) fn list(args: &ListArgs) -> Result<Report, Failure> {
                     json!({
                         "name": g.name,
                         "description": g.description,
-                        "document": g.document.id,
+                        "document": g.document.map(|d| d.id),
                         "extends": g.extends,
                         "release": output::release_json(g.release),
                         "required": keys(&mut g.required.iter().copied()),

@@ -124,7 +124,7 @@ fn gate_json(policy: &Policy, role: Principal, result: &GateResult) -> Value {
     };
     json!({
         "gate": result.gate.name,
-        "document": result.gate.document.id,
+        "document": result.gate.document.map(|d| d.id),
         "release": output::release_json(result.release),
         "granted": result.denied.is_none(),
         "missing": missing,
@@ -165,7 +165,7 @@ fn check_text(policy: &Policy, role: Principal, who: &str, results: &[GateResult
             };
             vec![
                 r.gate.name.to_owned(),
-                r.gate.document.id.to_owned(),
+                r.gate.document.map_or("-", |d| d.id).to_owned(),
                 output::release_text(r.release),
                 verdict,
             ]
