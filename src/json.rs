@@ -92,6 +92,17 @@ pub enum JsonError {
         /// The limit.
         max: usize,
     },
+    /// A document (or an item of one) of another kind than the reader
+    /// reads: a user or a subject given as a role, a role given as a subject.
+    #[error("`{}`: expected {expected}, found {found}", Escaped(path))]
+    WrongKind {
+        /// Where.
+        path: String,
+        /// What the reader reads.
+        expected: &'static str,
+        /// What the document is, and how that shows.
+        found: &'static str,
+    },
 }
 
 impl JsonError {
@@ -104,7 +115,8 @@ impl JsonError {
             | JsonError::Invalid { path, .. }
             | JsonError::Permission { path, .. }
             | JsonError::TooDeep { path, .. }
-            | JsonError::TooMany { path, .. } => Some(path),
+            | JsonError::TooMany { path, .. }
+            | JsonError::WrongKind { path, .. } => Some(path),
         }
     }
 }

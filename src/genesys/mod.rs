@@ -4,9 +4,12 @@
 //! (one role, an array, or a listing `{"entities": [...]}`),
 //! `GET /api/v2/authorization/subjects/{id}`, and the body of
 //! `POST /api/v2/authorization/roles`. Fields permgate does not use are
-//! ignored; every error names the JSON path of the problem.
+//! ignored; every error names the JSON path of the problem. Each reader
+//! refuses the others' documents ([`JsonError::WrongKind`](crate::JsonError::WrongKind)):
+//! a user given as a role would otherwise load as a role that grants nothing.
 
 mod export;
+mod kind;
 mod roles;
 mod subjects;
 

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
+use super::kind;
 use crate::Escaped;
 use crate::condition::Condition;
 use crate::json::{self, JsonError, Outline, Path};
@@ -69,7 +70,11 @@ impl PolicySpec {
 /// each that did not. One bad role never hides the others.
 ///
 /// Accepts one role object, an array of roles, or a listing
-/// (`{"entities": [...]}`).
+/// (`{"entities": [...]}`). A role object carries at least one of
+/// `permissionPolicies`, `policies` and `permissions` (an empty list will
+/// do): a document of another kind, such as a user, a subject or an
+/// unrelated object, is refused with [`JsonError::WrongKind`] (the whole
+/// document when it is one object, that item in an array or a listing).
 ///
 /// ```
 /// use permgate::genesys::RoleFile;
@@ -117,7 +122,9 @@ impl RoleFile {
     /// # Errors
     ///
     /// Only for the document as a whole: too large, not JSON, or not a role,
-    /// an array of roles or a listing. Problems inside a role are reported in
+    /// an array of roles or a listing; one object that is not a role (a
+    /// user, a subject, an object without any role field) is
+    /// [`JsonError::WrongKind`]. Problems inside a role are reported in
     /// [`errors`](Self::errors), among them a role nested deeper than the
     /// JSON parser's limit (128 levels); a document that is one such role is
     /// a syntax error.
@@ -140,7 +147,11 @@ impl RoleFile {
             Value::Object(mut object) => match object.remove("entities") {
                 Some(Value::Array(items)) => Self::from_roles(items.into_iter().map(Ok), Some(&listing)),
                 Some(other) => Err(json::wrong_type(&listing, "an array", &other)),
-                None => Self::from_roles(core::iter::once(Ok(Value::Object(object))), None),
+                None => {
+                    let role = Value::Object(object);
+                    kind::check_role(&role, &root)?;
+                    Self::from_roles(core::iter::once(Ok(role)), None)
+                }
             },
             other => Err(json::wrong_type(
                 &root,
@@ -200,14 +211,19 @@ impl RoleFile {
             };
             let path = items_path.map_or(Path::root(), |items| items.index(position));
             let name = item.get("name").and_then(Value::as_str).map(str::to_owned);
-            let role =
-                RoleSpec::from_value(&item, &path, Shape::Resource).and_then(|role| match seen.get(&role.name) {
-                    Some(first) => Err(json::invalid(
-                        &path.field("name"),
-                        format!("duplicate role name; first at position {first}"),
-                    )),
-                    None => Ok(role),
-                });
+            // One object was checked as the document; an item, here.
+            let kind = match items_path {
+                Some(_) => kind::check_role(&item, &path),
+                None => Ok(()),
+            };
+            let role = kind.and_then(|()| RoleSpec::from_value(&item, &path, Shape::Resource));
+            let role = role.and_then(|role| match seen.get(&role.name) {
+                Some(first) => Err(json::invalid(
+                    &path.field("name"),
+                    format!("duplicate role name; first at position {first}"),
+                )),
+                None => Ok(role),
+            });
             match role {
                 Ok(role) => {
                     seen.insert(role.name.clone(), position);

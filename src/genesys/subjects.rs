@@ -7,6 +7,7 @@ use std::collections::hash_map::{Entry, HashMap};
 use serde_json::Value;
 
 use super::RoleSpec;
+use super::kind;
 use super::roles::Shape;
 use crate::json::{self, JsonError, Path};
 use crate::{BuildError, Division, PolicyBuilder, UserId};
@@ -78,12 +79,17 @@ impl SubjectSpec {
     /// # Errors
     ///
     /// Too large, not JSON, or not of the subject shape (the error names the
-    /// JSON path). A subject is all or nothing: a grant that does not load
-    /// would change what the subject may do in some division.
+    /// JSON path). A document of another kind (a role, a user, a user's
+    /// `authorization`) is [`JsonError::WrongKind`]. A subject is all or
+    /// nothing: a grant that does not load would change what the subject
+    /// may do in some division.
     pub fn parse(text: &str) -> Result<Self, JsonError> {
         let document = json::parse_document(text)?;
         let root = Path::root();
         let object = json::object(&document, &root)?;
+        if !object.contains_key("grants") {
+            kind::check_subject(object, &root)?;
+        }
         let grants_path = root.field("grants");
         let grants = json::array(json::required(object, &root, "grants")?, &grants_path)?;
         if grants.len() > MAX_GRANTS_PER_SUBJECT {
