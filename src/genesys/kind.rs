@@ -82,6 +82,10 @@ pub(crate) const EXPECTED_ROLE: &str = "a role (an object with `permissionPolici
 /// What the subject reader reads.
 pub(crate) const EXPECTED_SUBJECT: &str = "a subject (an object with `grants`)";
 
+/// What the users reader reads.
+pub(crate) const EXPECTED_USER: &str =
+    "a user with `authorization` (`GET /api/v2/users/{id}?expand=authorization`) or that `authorization` object";
+
 /// The error for an object of kind `found` where `expected` was to be read.
 pub(crate) fn wrong_kind(path: &Path, expected: &'static str, found: Kind) -> JsonError {
     JsonError::WrongKind {
