@@ -17,7 +17,7 @@ pub const MAX_JSON_BYTES: usize = 32 * 1024 * 1024;
 /// The deepest condition tree accepted (`resourceConditionNode` nesting).
 pub const MAX_CONDITION_DEPTH: usize = 32;
 
-/// Why vendor JSON (roles, subjects, an organization's catalog) was rejected.
+/// Why vendor JSON (roles, subjects, users, an organization's catalog) was rejected.
 ///
 /// Every variant after `TooLarge` and `Syntax` names the JSON path of the
 /// problem, such as `$.entities[2].permissionPolicies[0].actionSet`.
@@ -92,6 +92,30 @@ pub enum JsonError {
         /// The limit.
         max: usize,
     },
+    /// A document (or an item of one) of another kind than the reader
+    /// reads: a user or a subject given as a role, a role given as a subject.
+    #[error("`{}`: expected {expected}, found {found}", Escaped(path))]
+    WrongKind {
+        /// Where.
+        path: String,
+        /// What the reader reads.
+        expected: &'static str,
+        /// What the document is, and how that shows.
+        found: &'static str,
+    },
+    /// A user without the expansion that says what it may do: the API's
+    /// `expand` is best effort, so the field may be absent. What the user
+    /// may do is then unknown: neither nothing nor everything.
+    #[error(
+        "`{}`: no `{field}`: the API did not expand it (expand is best effort), so what the user may do is unknown; request `?expand={field}` again",
+        Escaped(path)
+    )]
+    NotExpanded {
+        /// The user object.
+        path: String,
+        /// The missing expansion.
+        field: &'static str,
+    },
 }
 
 impl JsonError {
@@ -104,7 +128,9 @@ impl JsonError {
             | JsonError::Invalid { path, .. }
             | JsonError::Permission { path, .. }
             | JsonError::TooDeep { path, .. }
-            | JsonError::TooMany { path, .. } => Some(path),
+            | JsonError::TooMany { path, .. }
+            | JsonError::WrongKind { path, .. }
+            | JsonError::NotExpanded { path, .. } => Some(path),
         }
     }
 }

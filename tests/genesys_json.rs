@@ -181,12 +181,21 @@ fn fields_permgate_does_not_use_are_tolerated() {
 
 #[test]
 fn a_role_with_no_policies_loads_and_allows_nothing() {
-    for text in [r#"{"name": "empty"}"#, r#"{"name": "empty", "permissionPolicies": []}"#] {
+    for text in [
+        r#"{"name": "empty", "permissionPolicies": []}"#,
+        r#"{"name": "empty", "permissions": []}"#,
+    ] {
         let policy = load(text);
         let role = policy.role("empty").unwrap();
         assert_eq!(policy.permissions(role).count(), 0);
         assert_eq!(policy.decide(role, perm::routing::QUEUE_VIEW), Decision::Denied);
     }
+    // An object with a name and no role field is no role (`package.json`, say), never an
+    // empty one.
+    assert!(matches!(
+        RoleFile::parse(r#"{"name": "empty"}"#),
+        Err(JsonError::WrongKind { .. })
+    ));
 }
 
 // ---------------------------------------------------------------------------
@@ -448,7 +457,7 @@ fn wrong_json_types_name_the_path() {
     let error = sandwiched_bad(json!({"name": "bad", "permissionPolicies": ["routing:queue:view"]}));
     assert_eq!(error, wrong_type("$[1].permissionPolicies[0]", "an object", "a string"));
 
-    let error = sandwiched_bad(json!({"name": "bad", "description": 5}));
+    let error = sandwiched_bad(json!({"name": "bad", "description": 5, "permissionPolicies": []}));
     assert_eq!(error, wrong_type("$[1].description", "a string", "a number"));
 
     let error = sandwiched(json!(42));
@@ -475,7 +484,7 @@ fn missing_fields_name_the_object_and_the_field() {
     }
 
     // A blank name is no name.
-    let text = json!([good("before"), {"name": "  "}, good("after")]).to_string();
+    let text = json!([good("before"), {"name": "  ", "permissionPolicies": []}, good("after")]).to_string();
     let file = RoleFile::parse(&text).unwrap();
     assert_eq!(names(&file), ["before", "after"]);
     assert_eq!(file.errors[0].error, invalid("$[1].name", "empty role name"));
@@ -787,8 +796,13 @@ fn a_document_that_is_no_role_shape_is_a_typed_error() {
         RoleFile::parse(r#"{"entities": {"name": "a"}}"#),
         Err(wrong_type("$.entities", "an array", "an object"))
     );
-    // An object without `entities` is one role; without a name, it is a bad one.
-    let file = RoleFile::parse(r#"{"pageSize": 25}"#).unwrap();
+    // An object without `entities` is one role: without any role field it is no role at all,
+    // and with them but no name, a bad one.
+    assert!(matches!(
+        RoleFile::parse(r#"{"pageSize": 25}"#),
+        Err(JsonError::WrongKind { path, .. }) if path == "$"
+    ));
+    let file = RoleFile::parse(r#"{"permissionPolicies": []}"#).unwrap();
     assert!(file.roles.is_empty());
     assert_eq!(file.errors[0].error, missing("$", "name"));
 }
@@ -837,7 +851,7 @@ fn every_bad_role_is_reported_and_every_good_one_loaded() {
     let bad_policy = |policy: Value| json!({"name": "p", "permissionPolicies": [policy]});
     let text = json!({"entities": [
         good("r0"),
-        {"name": 1},
+        {"name": 1, "permissionPolicies": []},
         good("r2"),
         bad_policy(json!({"domain": "*", "entityName": "*", "actionSet": ["*"]})),
         bad_policy(json!({"domain": "routing", "entityName": "queue", "actionSet": []})),

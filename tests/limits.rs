@@ -6,7 +6,9 @@ use permgate::genesys::{MAX_POLICIES_PER_ROLE, MAX_ROLES_PER_FILE, RoleFile};
 use permgate::{Catalog, JsonError, MAX_CONDITION_DEPTH, MAX_JSON_BYTES, MAX_PERMISSION_LEN, ParseError, Policy};
 
 fn roles(count: usize) -> String {
-    let items: Vec<String> = (0..count).map(|n| format!(r#"{{"name":"r{n}"}}"#)).collect();
+    let items: Vec<String> = (0..count)
+        .map(|n| format!(r#"{{"name":"r{n}","permissionPolicies":[]}}"#))
+        .collect();
     format!("[{}]", items.join(","))
 }
 
@@ -80,7 +82,7 @@ fn condition_depth() {
 
 #[test]
 fn document_size() {
-    let role = r#"{"name":"padded"}"#;
+    let role = r#"{"name":"padded","permissionPolicies":[]}"#;
     let at_cap = format!("{role}{}", " ".repeat(MAX_JSON_BYTES - role.len()));
     assert_eq!(at_cap.len(), MAX_JSON_BYTES);
     assert_eq!(RoleFile::parse(&at_cap).unwrap().roles[0].name, "padded");

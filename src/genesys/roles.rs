@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
+use super::kind;
 use crate::Escaped;
 use crate::condition::Condition;
 use crate::json::{self, JsonError, Outline, Path};
@@ -36,7 +37,10 @@ pub struct RoleSpec {
     pub legacy_permissions: Vec<String>,
 }
 
-/// One entry of a role's `permissionPolicies`.
+/// One entry of a role's `permissionPolicies` (the SDK's
+/// `ResourcePermissionPolicy`), of a user's `authorization.permissionPolicies`
+/// (the same model), or of a subject grant's role `policies`
+/// (`AuthzGrantPolicy`, which spells the action list `actions`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct PolicySpec {
@@ -44,7 +48,8 @@ pub struct PolicySpec {
     pub domain: String,
     /// `entityName`; `*` for every entity of the domain.
     pub entity: String,
-    /// `actionSet`; `*` for every action of the entity.
+    /// `actionSet` (`actions` in a subject's grants); `*` for every action
+    /// of the entity.
     pub actions: Vec<String>,
     /// `allowConditions` as the API reports it.
     pub allow_conditions: bool,
@@ -65,7 +70,11 @@ impl PolicySpec {
 /// each that did not. One bad role never hides the others.
 ///
 /// Accepts one role object, an array of roles, or a listing
-/// (`{"entities": [...]}`).
+/// (`{"entities": [...]}`). A role object carries at least one of
+/// `permissionPolicies`, `policies` and `permissions` (an empty list will
+/// do): a document of another kind, such as a user, a subject or an
+/// unrelated object, is refused with [`JsonError::WrongKind`] (the whole
+/// document when it is one object, that item in an array or a listing).
 ///
 /// ```
 /// use permgate::genesys::RoleFile;
@@ -113,7 +122,9 @@ impl RoleFile {
     /// # Errors
     ///
     /// Only for the document as a whole: too large, not JSON, or not a role,
-    /// an array of roles or a listing. Problems inside a role are reported in
+    /// an array of roles or a listing; one object that is not a role (a
+    /// user, a subject, an object without any role field) is
+    /// [`JsonError::WrongKind`]. Problems inside a role are reported in
     /// [`errors`](Self::errors), among them a role nested deeper than the
     /// JSON parser's limit (128 levels); a document that is one such role is
     /// a syntax error.
@@ -136,7 +147,11 @@ impl RoleFile {
             Value::Object(mut object) => match object.remove("entities") {
                 Some(Value::Array(items)) => Self::from_roles(items.into_iter().map(Ok), Some(&listing)),
                 Some(other) => Err(json::wrong_type(&listing, "an array", &other)),
-                None => Self::from_roles(core::iter::once(Ok(Value::Object(object))), None),
+                None => {
+                    let role = Value::Object(object);
+                    kind::check_role(&role, &root)?;
+                    Self::from_roles(core::iter::once(Ok(role)), None)
+                }
             },
             other => Err(json::wrong_type(
                 &root,
@@ -196,7 +211,13 @@ impl RoleFile {
             };
             let path = items_path.map_or(Path::root(), |items| items.index(position));
             let name = item.get("name").and_then(Value::as_str).map(str::to_owned);
-            let role = RoleSpec::from_value(&item, &path).and_then(|role| match seen.get(&role.name) {
+            // One object was checked as the document; an item, here.
+            let kind = match items_path {
+                Some(_) => kind::check_role(&item, &path),
+                None => Ok(()),
+            };
+            let role = kind.and_then(|()| RoleSpec::from_value(&item, &path, Shape::Resource));
+            let role = role.and_then(|role| match seen.get(&role.name) {
                 Some(first) => Err(json::invalid(
                     &path.field("name"),
                     format!("duplicate role name; first at position {first}"),
@@ -220,10 +241,24 @@ impl RoleFile {
     }
 }
 
+/// Which published shape a policy has: it decides how the action list is
+/// spelled and which condition fields there are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Shape {
+    /// `ResourcePermissionPolicy`, as in role JSON and in a user's
+    /// `authorization.permissionPolicies`: the actions are `actionSet`, a
+    /// condition is a `resourceConditionNode`.
+    Resource,
+    /// `AuthzGrantPolicy`, as in a subject's grants: the actions are
+    /// `actions`, or `actionSet` as earlier permgate versions read it (not
+    /// both); a `condition` string permgate cannot evaluate is refused.
+    Grant,
+}
+
 impl RoleSpec {
     /// Reads one role object (`permissionPolicies`, or `policies` as in a
-    /// subject's grants).
-    pub(crate) fn from_value(value: &Value, path: &Path) -> Result<Self, JsonError> {
+    /// subject's grants), its policies of `shape`.
+    pub(crate) fn from_value(value: &Value, path: &Path, shape: Shape) -> Result<Self, JsonError> {
         let object = json::object(value, path)?;
         let name = json::string(json::required(object, path, "name")?, &path.field("name"))?;
         if name.trim().is_empty() {
@@ -247,7 +282,7 @@ impl RoleSpec {
         let policies = policies
             .iter()
             .enumerate()
-            .map(|(n, policy)| PolicySpec::from_value(policy, &policies_path.index(n)))
+            .map(|(n, policy)| PolicySpec::from_value(policy, &policies_path.index(n), shape))
             .collect::<Result<Vec<_>, _>>()?;
         let legacy_path = path.field("permissions");
         let legacy = match json::optional(object, "permissions") {
@@ -269,12 +304,18 @@ impl RoleSpec {
 }
 
 impl PolicySpec {
-    fn from_value(value: &Value, path: &Path) -> Result<Self, JsonError> {
+    /// Reads one policy of `shape`: the one reader of roles', users' and
+    /// subjects' policies.
+    pub(crate) fn from_value(value: &Value, path: &Path, shape: Shape) -> Result<Self, JsonError> {
         let object = json::object(value, path)?;
         let text = |field: &'static str| json::string(json::required(object, path, field)?, &path.field(field));
         let (domain, entity) = (text("domain")?, text("entityName")?);
-        let actions_path = path.field("actionSet");
-        let actions = json::array(json::required(object, path, "actionSet")?, &actions_path)?;
+        let (field, actions) = match shape {
+            Shape::Resource => ("actionSet", json::required(object, path, "actionSet")?),
+            Shape::Grant => grant_actions(object, path)?,
+        };
+        let actions_path = path.field(field);
+        let actions = json::array(actions, &actions_path)?;
         if actions.is_empty() {
             return Err(json::invalid(&actions_path, "empty action set"));
         }
@@ -322,6 +363,9 @@ impl PolicySpec {
         let condition = json::optional(object, "resourceConditionNode")
             .map(|node| Condition::from_json(node, &path.field("resourceConditionNode")))
             .transpose()?;
+        if shape == Shape::Grant {
+            check_grant_condition(object, path)?;
+        }
         Ok(PolicySpec {
             domain: domain.to_owned(),
             entity: entity.to_owned(),
@@ -332,9 +376,45 @@ impl PolicySpec {
     }
 }
 
+/// The action list of a subject grant's policy: `actions` (the published
+/// `AuthzGrantPolicy`) or `actionSet`; both is an error, since they could
+/// disagree, and neither is `actions` missing.
+fn grant_actions<'v>(
+    object: &'v serde_json::Map<String, Value>,
+    path: &Path,
+) -> Result<(&'static str, &'v Value), JsonError> {
+    match (json::optional(object, "actions"), json::optional(object, "actionSet")) {
+        (Some(actions), None) => Ok(("actions", actions)),
+        (None, Some(actions)) => Ok(("actionSet", actions)),
+        (Some(_), Some(_)) => Err(json::invalid(
+            path,
+            "both `actions` and `actionSet`; a policy has one action list",
+        )),
+        (None, None) => Err(JsonError::MissingField {
+            path: path.to_string(),
+            field: "actions",
+        }),
+    }
+}
+
+/// A subject grant's policy may carry a `condition` string
+/// (`AuthzGrantPolicy`). permgate cannot evaluate it, and reading the policy
+/// without it would grant unconditionally what the platform grants only
+/// under it: a non-blank one is refused.
+fn check_grant_condition(object: &serde_json::Map<String, Value>, path: &Path) -> Result<(), JsonError> {
+    let condition = json::optional_string(object, path, "condition")?;
+    match condition.filter(|condition| !condition.trim().is_empty()) {
+        None => Ok(()),
+        Some(_) => Err(json::invalid(
+            &path.field("condition"),
+            "a condition string permgate cannot evaluate; read the role (`GET /api/v2/authorization/roles/{id}`), whose `resourceConditionNode` it can",
+        )),
+    }
+}
+
 /// A policy's grant must be one `domain:entity:action` key, wildcards only
 /// as a whole entity or action.
-fn check_key(key: &str, path: &Path) -> Result<(), JsonError> {
+pub(crate) fn check_key(key: &str, path: &Path) -> Result<(), JsonError> {
     let error = |source| JsonError::Permission {
         path: path.to_string(),
         source,

@@ -7,6 +7,8 @@ use std::collections::hash_map::{Entry, HashMap};
 use serde_json::Value;
 
 use super::RoleSpec;
+use super::kind;
+use super::roles::Shape;
 use crate::json::{self, JsonError, Path};
 use crate::{BuildError, Division, PolicyBuilder, UserId};
 
@@ -23,7 +25,24 @@ pub struct SubjectGrant {
     pub division: Division,
 }
 
-/// A subject (user or group) and its grants.
+/// A subject (user or group) and its grants, as the SDK's `AuthzSubject`:
+/// `grants[]` of `AuthzGrant` (`division`, `role` an `AuthzGrantRole` whose
+/// `policies` are `AuthzGrantPolicy`). Fields permgate does not use
+/// (`subjectId`, `grantMadeAt`, `version`, a division's `name`) are ignored.
+///
+/// A policy's action list is `actions`, as the published `AuthzGrantPolicy`
+/// spells it; `actionSet`, the role JSON spelling that earlier versions
+/// required here, is still accepted. A policy with both is an error (they
+/// could disagree), and so is a non-blank `condition` string, which permgate
+/// cannot evaluate (reading the policy without it would grant
+/// unconditionally what the platform grants only under it).
+///
+/// A grant whose role carries no policies (absent or empty) is legal API
+/// output and loads, but grants nothing: such a role may hold permissions
+/// the document does not show. [`grants_without_policies`](Self::grants_without_policies)
+/// lists them, so that a caller can fetch those roles
+/// (`GET /api/v2/authorization/roles/{id}`) or refuse the subject instead
+/// of answering "no" for everything they would allow.
 ///
 /// ```
 /// use permgate::{Division, genesys::SubjectSpec};
@@ -31,12 +50,16 @@ pub struct SubjectGrant {
 /// let subject = SubjectSpec::parse(r#"{"id": "u-1", "name": "Ana", "grants": [
 ///   {"division": {"id": "d-east", "name": "East"},
 ///    "role": {"id": "r-1", "name": "queue viewer", "policies": [
-///      {"domain": "routing", "entityName": "queue", "actionSet": ["view"]}]}},
+///      {"domain": "routing", "entityName": "queue", "actions": ["view"]}]}},
 ///   {"division": {"id": "*"}, "role": {"id": "r-2", "name": "agent", "policies": []}}
 /// ]}"#)?;
 /// assert_eq!(subject.grants.len(), 2);
 /// assert_eq!(subject.grants[0].division, Division::Id("d-east".into()));
+/// assert_eq!(subject.grants[0].role.policies[0].actions, ["view"]);
 /// assert_eq!(subject.grants[1].division, Division::All);
+/// // The second grant's role shows no policies: it grants nothing here.
+/// let empty: Vec<_> = subject.grants_without_policies().map(|(n, grant)| (n, grant.role.name.as_str())).collect();
+/// assert_eq!(empty, [(1, "agent")]);
 /// # Ok::<(), permgate::JsonError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,12 +79,17 @@ impl SubjectSpec {
     /// # Errors
     ///
     /// Too large, not JSON, or not of the subject shape (the error names the
-    /// JSON path). A subject is all or nothing: a grant that does not load
-    /// would change what the subject may do in some division.
+    /// JSON path). A document of another kind (a role, a user, a user's
+    /// `authorization`) is [`JsonError::WrongKind`]. A subject is all or
+    /// nothing: a grant that does not load would change what the subject
+    /// may do in some division.
     pub fn parse(text: &str) -> Result<Self, JsonError> {
         let document = json::parse_document(text)?;
         let root = Path::root();
         let object = json::object(&document, &root)?;
+        if !object.contains_key("grants") {
+            kind::check_subject(object, &root)?;
+        }
         let grants_path = root.field("grants");
         let grants = json::array(json::required(object, &root, "grants")?, &grants_path)?;
         if grants.len() > MAX_GRANTS_PER_SUBJECT {
@@ -81,6 +109,21 @@ impl SubjectSpec {
             name: json::optional_string(object, &root, "name")?.map(str::to_owned),
             grants,
         })
+    }
+
+    /// The grants whose role carries no policies (`policies` absent, `null`
+    /// or empty), with their positions in `grants`, in document order.
+    ///
+    /// Such a grant loads and grants nothing. The subjects API may show a
+    /// role without the policies it holds, so a caller that needs complete
+    /// answers should fetch these roles (`GET /api/v2/authorization/roles/{id}`)
+    /// or refuse the subject. A role's legacy `permissions` do not count as
+    /// policies: they are never granted.
+    pub fn grants_without_policies(&self) -> impl Iterator<Item = (usize, &SubjectGrant)> {
+        self.grants
+            .iter()
+            .enumerate()
+            .filter(|(_, grant)| grant.role.policies.is_empty())
     }
 
     /// The subject's roles, each once (by name), in document order.
@@ -103,6 +146,10 @@ impl PolicyBuilder {
     /// grant's division. Returns the user. A role this builder already holds
     /// from the same role JSON (another subject granting it) is shared; all
     /// or nothing: on error the builder is unchanged.
+    ///
+    /// A grant whose role carries no policies adds a role that grants
+    /// nothing; see [`SubjectSpec::grants_without_policies`] to find them
+    /// first.
     ///
     /// ```
     /// use permgate::{Catalog, Policy, genesys::SubjectSpec, perm};
@@ -195,7 +242,7 @@ fn check_roles(grants: &[SubjectGrant], path: &Path) -> Result<(), JsonError> {
 impl SubjectGrant {
     fn from_value(value: &Value, path: &Path) -> Result<Self, JsonError> {
         let object = json::object(value, path)?;
-        let role = RoleSpec::from_value(json::required(object, path, "role")?, &path.field("role"))?;
+        let role = RoleSpec::from_value(json::required(object, path, "role")?, &path.field("role"), Shape::Grant)?;
         let division_path = path.field("division");
         let division = json::object(json::required(object, path, "division")?, &division_path)?;
         let id_path = division_path.field("id");

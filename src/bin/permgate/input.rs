@@ -177,23 +177,21 @@ pub(crate) struct Roles {
 pub(crate) fn roles(path: &Path) -> Result<Roles, Failure> {
     let label = file_label(path);
     let text = read_text(path)?;
-    let file = RoleFile::parse(&text).map_err(|e| Problem::in_file(&label, e.to_string()))?;
-    // A subject (`{"name", "grants"}`) also reads as one role without policies:
-    // say what it is instead of answering for an empty role.
-    let single = file.roles.len() + file.errors.len() == 1;
-    let looks_like_subject = single
-        && serde_json::from_str::<serde_json::Value>(&text).is_ok_and(|value| {
-            value.get("grants").is_some()
-                && value.get("permissionPolicies").is_none()
-                && value.get("policies").is_none()
-        });
-    if looks_like_subject {
-        return Err(Problem::in_file(
-            &label,
-            "this is a subject file (`grants`), not role JSON; `permgate allows --division D` reads subjects",
-        )
-        .into());
-    }
+    // A subject (`{"name", "grants"}`) is refused as not role JSON: say
+    // which command reads it.
+    let looks_like_subject =
+        || serde_json::from_str::<serde_json::Value>(&text).is_ok_and(|value| value.get("grants").is_some());
+    let file = match RoleFile::parse(&text) {
+        Ok(file) => file,
+        Err(JsonError::WrongKind { path, .. }) if path == "$" && looks_like_subject() => {
+            return Err(Problem::in_file(
+                &label,
+                "this is a subject file (`grants`), not role JSON; `permgate allows --division D` reads subjects",
+            )
+            .into());
+        }
+        Err(e) => return Err(Problem::in_file(&label, e.to_string()).into()),
+    };
     Ok(Roles { label, file })
 }
 
@@ -309,7 +307,7 @@ pub(crate) fn subject(path: &Path) -> Result<SubjectSpec, Failure> {
     let text = read_text(path)?;
     SubjectSpec::parse(&text).map_err(|error| {
         let hint = match &error {
-            JsonError::MissingField { path, field: "grants" } if path == "$" => {
+            JsonError::MissingField { path, field: "grants" } | JsonError::WrongKind { path, .. } if path == "$" => {
                 " (--division needs a subject file, `{\"grants\": [...]}`, as GET /api/v2/authorization/subjects/{id} returns it)"
             }
             _ => "",

@@ -1,0 +1,142 @@
+//! What kind of Genesys Cloud document an object is, from the fields that
+//! set the kinds apart, so that each reader refuses the others' documents
+//! with [`JsonError::WrongKind`] instead of misreading them.
+//!
+//! A role read as a subject, or a user read as a role, would otherwise load
+//! as something that grants nothing (or, worse, something else): the
+//! readers say what they expected and what they found.
+
+use serde_json::{Map, Value};
+
+use crate::json::{JsonError, Path};
+
+/// The fields that make an object a role (`permissions` is the legacy
+/// flat list, `policies` the spelling of a subject's grants).
+const ROLE_FIELDS: [&str; 3] = ["permissionPolicies", "policies", "permissions"];
+
+/// What an object looks like, tested in this order: the first that matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// It has `grants`: a subject (`AuthzSubject`).
+    Subject,
+    /// It has `authorization` (perhaps `null`): a user (`User`) with its
+    /// expansion.
+    User,
+    /// It has `roles` or `unusedRoles`: a user's `authorization` object
+    /// (`UserAuthorization`).
+    Authorization,
+    /// It has a role field and a `name` or `id`: a role.
+    Role,
+    /// It has a role field and neither `name` nor `id`: a role without its
+    /// name, or an `authorization` object without `roles`.
+    Nameless,
+    /// It has `username` or `email` and no role field: a user without its
+    /// `authorization` expansion.
+    Account,
+    /// It has `entities`: a listing.
+    Listing,
+    /// None of the above.
+    Other,
+}
+
+impl Kind {
+    /// The kind of `object`.
+    pub(crate) fn of(object: &Map<String, Value>) -> Kind {
+        let has = |field: &str| object.contains_key(field);
+        let named = has("name") || has("id");
+        if has("grants") {
+            Kind::Subject
+        } else if has("authorization") {
+            Kind::User
+        } else if has("roles") || has("unusedRoles") {
+            Kind::Authorization
+        } else if ROLE_FIELDS.iter().any(|field| has(field)) {
+            if named { Kind::Role } else { Kind::Nameless }
+        } else if has("username") || has("email") {
+            Kind::Account
+        } else if has("entities") {
+            Kind::Listing
+        } else {
+            Kind::Other
+        }
+    }
+
+    /// How an error names the kind it found.
+    pub(crate) fn found(self) -> &'static str {
+        match self {
+            Kind::Subject => "a subject (it has `grants`)",
+            Kind::User => "a user (it has `authorization`)",
+            Kind::Authorization => "a user's `authorization` object (it has `roles` or `unusedRoles`)",
+            Kind::Role => "a role (it has `permissionPolicies`, `policies` or `permissions`)",
+            Kind::Nameless => "an object with role fields and no `name` or `id`",
+            Kind::Account => "a user without `authorization` (it has `username` or `email`)",
+            Kind::Listing => "a listing (it has `entities`)",
+            Kind::Other => "an object with none of the fields that say what it is",
+        }
+    }
+}
+
+/// What the role reader reads.
+pub(crate) const EXPECTED_ROLE: &str = "a role (an object with `permissionPolicies`, `policies` or `permissions`)";
+
+/// What the subject reader reads.
+pub(crate) const EXPECTED_SUBJECT: &str = "a subject (an object with `grants`)";
+
+/// What the users reader reads.
+pub(crate) const EXPECTED_USER: &str =
+    "a user with `authorization` (`GET /api/v2/users/{id}?expand=authorization`) or that `authorization` object";
+
+/// The error for an object of kind `found` where `expected` was to be read.
+pub(crate) fn wrong_kind(path: &Path, expected: &'static str, found: Kind) -> JsonError {
+    JsonError::WrongKind {
+        path: path.to_string(),
+        expected,
+        found: found.found(),
+    }
+}
+
+/// `Err` when `value`, an object, is not a role: a subject, a user (with or
+/// without its expansion), a user's `authorization`, a listing, or an
+/// object without any role field. Not an object: `Ok`, for the role reader
+/// to report its type.
+pub(crate) fn check_role(value: &Value, path: &Path) -> Result<(), JsonError> {
+    match value.as_object().map(Kind::of) {
+        None | Some(Kind::Role | Kind::Nameless) => Ok(()),
+        Some(kind) => Err(wrong_kind(path, EXPECTED_ROLE, kind)),
+    }
+}
+
+/// `Err` when `object`, which has no `grants`, is a document of another
+/// kind the subject reader can name: a user, a user's `authorization`, a
+/// role. Others get the reader's missing-field error.
+pub(crate) fn check_subject(object: &Map<String, Value>, path: &Path) -> Result<(), JsonError> {
+    match Kind::of(object) {
+        kind @ (Kind::User | Kind::Account | Kind::Authorization | Kind::Role | Kind::Nameless) => {
+            Err(wrong_kind(path, EXPECTED_SUBJECT, kind))
+        }
+        Kind::Subject | Kind::Listing | Kind::Other => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind(text: &str) -> Kind {
+        let value: Value = serde_json::from_str(text).unwrap();
+        Kind::of(value.as_object().unwrap())
+    }
+
+    #[test]
+    fn the_fields_that_set_kinds_apart_decide() {
+        assert_eq!(kind(r#"{"name": "r", "permissionPolicies": []}"#), Kind::Role);
+        assert_eq!(kind(r#"{"id": "r", "permissions": null}"#), Kind::Role);
+        assert_eq!(kind(r#"{"permissions": []}"#), Kind::Nameless);
+        assert_eq!(kind(r#"{"name": "s", "grants": []}"#), Kind::Subject);
+        assert_eq!(kind(r#"{"id": "u", "authorization": null}"#), Kind::User);
+        assert_eq!(kind(r#"{"roles": [], "permissions": []}"#), Kind::Authorization);
+        assert_eq!(kind(r#"{"id": "u", "username": "ana@example.com"}"#), Kind::Account);
+        assert_eq!(kind(r#"{"entities": []}"#), Kind::Listing);
+        assert_eq!(kind(r#"{"name": "my-frontend", "version": "1.0.0"}"#), Kind::Other);
+    }
+}

@@ -1,0 +1,430 @@
+//! Users as `GET /api/v2/users/me?expand=authorization` and
+//! `GET /api/v2/users/{id}?expand=authorization` return them: what the user
+//! may do, flattened over its roles.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
+
+use super::kind::{self, Kind};
+use super::roles::{PolicySpec, RoleSpec, Shape, check_key};
+use crate::json::{self, JsonError, Path};
+use crate::parse::{MAX_PERMISSION_LEN, ParseError, excerpt};
+use crate::{BuildError, Division, PolicyBuilder, UserId};
+
+/// The most items each list of a user's `authorization` may hold
+/// (`roles`, `unusedRoles`, `permissions`, `permissionPolicies`). A user's
+/// permissions, one string per division for the division-scoped ones, run
+/// to a few thousand.
+pub const MAX_USER_PERMISSIONS: usize = 100_000;
+
+/// A role a user holds, as a user's `authorization` lists it (the SDK's
+/// `DomainRole`): informational, since it carries no policies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DomainRole {
+    /// `id`, when present.
+    pub id: Option<String>,
+    /// `name`, when present.
+    pub name: Option<String>,
+}
+
+/// One entry of a user's `authorization.permissions` that grants: a
+/// `domain:entity:action` key (wildcards as in role JSON: `*` as a whole
+/// entity or action), held in one division or in all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct UserPermission {
+    /// The domain.
+    pub domain: String,
+    /// The entity; `*` for every entity of the domain.
+    pub entity: String,
+    /// The action; `*` for every action of the entity.
+    pub action: String,
+    /// The division of a four-segment string (`domain:entity:action:divisionId`);
+    /// [`Division::All`] for a three-segment one (see [`UserAuthorization`]).
+    pub division: Division,
+}
+
+impl UserPermission {
+    /// The permission as a key: `domain:entity:action`.
+    pub fn key(&self) -> String {
+        format!("{}:{}:{}", self.domain, self.entity, self.action)
+    }
+}
+
+/// What a user may do, as `GET /api/v2/users/{id}?expand=authorization`
+/// (or `users/me`) says: read from the whole user object (the SDK's `User`:
+/// `id`, `name`, …, `authorization`) or from its `authorization` object alone
+/// (`UserAuthorization`: `roles`, `unusedRoles`, `permissions`,
+/// `permissionPolicies`). Fields permgate does not use are ignored.
+///
+/// How the document is read:
+///
+/// - **Both lists.** Some organizations fill only `permissions`, some only
+///   `permissionPolicies` (each a `ResourcePermissionPolicy`, read as in role
+///   JSON): the user holds the union. An `authorization` with neither list
+///   is an error, since what the user may do is then unknown.
+/// - **Divisions.** A four-segment permission `domain:entity:action:divisionId`
+///   is held in that division only. A three-segment permission, and every
+///   policy, is held in every division: the document does not say where,
+///   and the division where it truly applies cannot be known from it. This
+///   is the wide reading, so for decisions per division the subject
+///   (`GET /api/v2/authorization/subjects/{id}`, [`SubjectSpec`](super::SubjectSpec))
+///   is authoritative; use this document where the division does not matter
+///   or where the subject cannot be read.
+/// - **Conditions.** A policy with a `resourceConditionNode` grants only
+///   under it: [`Policy::allows`](crate::Policy::allows) is `false` for what
+///   only it gives, [`Policy::decide`](crate::Policy::decide) answers
+///   `AllowedIf`.
+/// - **Legacy names.** A permission without `:` (`admin`, `employee`) is a
+///   legacy flat name: kept in [`legacy_permissions`](Self::legacy_permissions)
+///   (and in the compiled grants' legacy list), never granted.
+/// - **Roles.** `roles` and `unusedRoles` are kept for reference; they carry
+///   no policies and grant nothing.
+/// - **Errors.** A user object without `authorization` (the API's expand is
+///   best effort) is [`JsonError::NotExpanded`], never a user with no
+///   permissions nor one with all. A malformed permission, an empty
+///   `actionSet`, a missing `entityName`, a wildcard domain are errors at
+///   their JSON path (`$.authorization.permissions[3]`), never `*`. A role
+///   or a subject is [`JsonError::WrongKind`].
+///
+/// ```
+/// use permgate::{Catalog, Decision, Policy, genesys::UserAuthorization, perm};
+///
+/// let user = UserAuthorization::parse(r#"{"id": "u-1", "name": "Ana", "username": "ana@example.com",
+///   "authorization": {
+///     "roles": [{"id": "r-1", "name": "agent"}],
+///     "permissions": ["routing:queue:view", "routing:queue:join:d-east", "admin"],
+///     "permissionPolicies": [
+///       {"domain": "routing", "entityName": "queue", "actionSet": ["edit"], "allowConditions": true,
+///        "resourceConditionNode": {"variableName": "Queue.id", "operator": "IN",
+///          "operands": [{"type": "QUEUE", "queue": {"id": "q-1"}}]}}]}}"#)?;
+/// assert_eq!(user.legacy_permissions, ["admin"]);
+/// let mut builder = Policy::builder(Catalog::builtin());
+/// let ana = builder.add_user_authorization(None, &user)?; // named by its `id`
+/// let policy = builder.build();
+/// assert_eq!(policy.user_name(ana), Some("u-1"));
+/// let (east, west) = (policy.user_in(ana, "d-east"), policy.user_in(ana, "d-west"));
+/// assert!(policy.allows(east, perm::routing::QUEUE_VIEW) && policy.allows(west, perm::routing::QUEUE_VIEW));
+/// assert!(policy.allows(east, perm::routing::QUEUE_JOIN) && !policy.allows(west, perm::routing::QUEUE_JOIN));
+/// assert!(matches!(policy.decide(east, perm::routing::QUEUE_EDIT), Decision::AllowedIf(_)));
+/// assert_eq!(policy.allows(east, "admin"), Ok(false)); // legacy: never granted
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct UserAuthorization {
+    /// The user's `id`, when the document is the whole user.
+    pub id: Option<String>,
+    /// The user's `name`, when the document is the whole user.
+    pub name: Option<String>,
+    /// `roles`.
+    pub roles: Vec<DomainRole>,
+    /// `unusedRoles`.
+    pub unused_roles: Vec<DomainRole>,
+    /// The entries of `permissions` that grant, in document order.
+    pub permissions: Vec<UserPermission>,
+    /// `permissionPolicies`, in document order.
+    pub policies: Vec<PolicySpec>,
+    /// The entries of `permissions` without `:`: legacy flat names, kept
+    /// and reported, never granted.
+    pub legacy_permissions: Vec<String>,
+}
+
+impl UserAuthorization {
+    /// Reads a user with its `authorization`, or that `authorization` object.
+    ///
+    /// # Errors
+    ///
+    /// Too large, not JSON, a user without `authorization`
+    /// ([`JsonError::NotExpanded`]), a document of another kind such as a
+    /// role or a subject ([`JsonError::WrongKind`]), or a problem inside the
+    /// authorization, at its JSON path. The document is all or nothing: a
+    /// permission that does not load would change what the user may do.
+    pub fn parse(text: &str) -> Result<Self, JsonError> {
+        let document = json::parse_document(text)?;
+        let root = Path::root();
+        let object = json::object(&document, &root)?;
+        let not_expanded = || JsonError::NotExpanded {
+            path: root.to_string(),
+            field: "authorization",
+        };
+        match Kind::of(object) {
+            Kind::User => {
+                let authorization = json::optional(object, "authorization").ok_or_else(not_expanded)?;
+                let mut read = Self::from_authorization(authorization, &root.field("authorization"))?;
+                read.id = json::optional_string(object, &root, "id")?.map(str::to_owned);
+                read.name = json::optional_string(object, &root, "name")?.map(str::to_owned);
+                Ok(read)
+            }
+            Kind::Authorization | Kind::Nameless => Self::from_authorization(&document, &root),
+            Kind::Account => Err(not_expanded()),
+            kind @ (Kind::Subject | Kind::Role | Kind::Listing | Kind::Other) => {
+                Err(kind::wrong_kind(&root, kind::EXPECTED_USER, kind))
+            }
+        }
+    }
+
+    /// Reads the `authorization` object at `path`.
+    fn from_authorization(value: &Value, path: &Path) -> Result<Self, JsonError> {
+        let object = json::object(value, path)?;
+        if json::optional(object, "permissions").is_none() && json::optional(object, "permissionPolicies").is_none() {
+            return Err(json::invalid(
+                path,
+                "neither `permissions` nor `permissionPolicies`: what the user may do is unknown",
+            ));
+        }
+        let mut read = UserAuthorization {
+            id: None,
+            name: None,
+            roles: roles(object, path, "roles")?,
+            unused_roles: roles(object, path, "unusedRoles")?,
+            permissions: Vec::new(),
+            policies: Vec::new(),
+            legacy_permissions: Vec::new(),
+        };
+        let permissions_path = path.field("permissions");
+        for (n, permission) in list(object, path, "permissions")?.iter().enumerate() {
+            let item_path = permissions_path.index(n);
+            let text = json::string(permission, &item_path)?;
+            match read_permission(text, &item_path)? {
+                Some(permission) => read.permissions.push(permission),
+                None => read.legacy_permissions.push(text.to_owned()),
+            }
+        }
+        let policies_path = path.field("permissionPolicies");
+        read.policies = list(object, path, "permissionPolicies")?
+            .iter()
+            .enumerate()
+            .map(|(n, policy)| PolicySpec::from_value(policy, &policies_path.index(n), Shape::Resource))
+            .collect::<Result<_, _>>()?;
+        Ok(read)
+    }
+
+    /// The division ids that four-segment permissions name, sorted, each once.
+    pub fn divisions(&self) -> impl Iterator<Item = &str> {
+        let mut ids: Vec<&str> = self
+            .permissions
+            .iter()
+            .filter_map(|permission| match &permission.division {
+                Division::Id(id) => Some(id.as_str()),
+                Division::All => None,
+            })
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids.into_iter()
+    }
+
+    /// The grant sets of the user `user`, as role JSON named for messages:
+    /// one for every division (the policies, the three-segment permissions
+    /// and the legacy names), then one per division four-segment
+    /// permissions name, in division order.
+    fn grant_sets(&self, user: &str) -> Vec<(RoleSpec, Division)> {
+        let mut by_division: BTreeMap<Division, Vec<PolicySpec>> = BTreeMap::new();
+        by_division.insert(Division::All, self.policies.clone());
+        for permission in &self.permissions {
+            by_division
+                .entry(permission.division.clone())
+                .or_default()
+                .push(PolicySpec {
+                    domain: permission.domain.clone(),
+                    entity: permission.entity.clone(),
+                    actions: vec![permission.action.clone()],
+                    allow_conditions: false,
+                    condition: None,
+                });
+        }
+        by_division
+            .into_iter()
+            .map(|(division, policies)| {
+                let (name, legacy) = match &division {
+                    Division::All => (format!("users/{user} permissions"), self.legacy_permissions.clone()),
+                    Division::Id(id) => (format!("users/{user} permissions in division {id}"), Vec::new()),
+                };
+                let spec = RoleSpec {
+                    id: None,
+                    name,
+                    description: None,
+                    policies,
+                    legacy_permissions: legacy,
+                };
+                (spec, division)
+            })
+            .collect()
+    }
+}
+
+impl PolicyBuilder {
+    /// Adds a user read from `GET /api/v2/users/{id}?expand=authorization`
+    /// (see [`UserAuthorization`] for how it is read), named `name`, else by
+    /// the document's user `id`, else by its `name`. The user holds its
+    /// grants directly, not through named roles: one grant set for every
+    /// division, and one per division its four-segment permissions name.
+    /// Returns the user.
+    ///
+    /// For decisions per division, prefer the subject
+    /// ([`add_subject`](Self::add_subject)): this document holds its
+    /// three-segment permissions and its policies in every division.
+    ///
+    /// # Errors
+    ///
+    /// No name (none given, and the document is the `authorization` object
+    /// alone, or its user has neither `id` nor `name`), a blank or duplicate
+    /// user name, or a grant the catalog rejects. A grant set's name in a
+    /// message (`users/u-1 permissions`, `users/u-1 permissions in division
+    /// d-east`) says which grants it was.
+    pub fn add_user_authorization(
+        &mut self,
+        name: Option<&str>,
+        doc: &UserAuthorization,
+    ) -> Result<UserId, BuildError> {
+        let name = name.or(doc.id.as_deref()).or(doc.name.as_deref()).unwrap_or_default();
+        if name.trim().is_empty() {
+            return Err(BuildError::EmptyUserName);
+        }
+        let own = doc.grant_sets(name);
+        self.add_user_grants(name, Vec::new(), own)
+    }
+}
+
+/// The array `field` of `object` at `path` (absent or `null`: empty), at
+/// most [`MAX_USER_PERMISSIONS`] items.
+fn list<'v>(object: &'v Map<String, Value>, path: &Path, field: &'static str) -> Result<&'v [Value], JsonError> {
+    let list_path = path.field(field);
+    let items = match json::optional(object, field) {
+        None => &[][..],
+        Some(items) => json::array(items, &list_path)?,
+    };
+    if items.len() > MAX_USER_PERMISSIONS {
+        return Err(JsonError::TooMany {
+            path: list_path.to_string(),
+            max: MAX_USER_PERMISSIONS,
+        });
+    }
+    Ok(items)
+}
+
+/// The `DomainRole` list `field` of `object` at `path`.
+fn roles(object: &Map<String, Value>, path: &Path, field: &'static str) -> Result<Vec<DomainRole>, JsonError> {
+    let list_path = path.field(field);
+    list(object, path, field)?
+        .iter()
+        .enumerate()
+        .map(|(n, role)| {
+            let role_path = list_path.index(n);
+            let role = json::object(role, &role_path)?;
+            Ok(DomainRole {
+                id: json::optional_string(role, &role_path, "id")?.map(str::to_owned),
+                name: json::optional_string(role, &role_path, "name")?.map(str::to_owned),
+            })
+        })
+        .collect()
+}
+
+/// One entry of `permissions`, at `path`: a grant, or `None` for a legacy
+/// flat name (no `:`).
+fn read_permission(text: &str, path: &Path) -> Result<Option<UserPermission>, JsonError> {
+    let error = |source| JsonError::Permission {
+        path: path.to_string(),
+        source,
+    };
+    if text.is_empty() {
+        return Err(error(ParseError::Empty));
+    }
+    if text.len() > MAX_PERMISSION_LEN {
+        return Err(error(ParseError::TooLong {
+            length: text.len(),
+            max: MAX_PERMISSION_LEN,
+        }));
+    }
+    if !text.contains(':') {
+        return Ok(None);
+    }
+    let (key, division) = match (text.split(':').count(), text.rsplit_once(':')) {
+        (3, _) => (text, Division::All),
+        (4, Some((key, division))) => {
+            check_division(division, text, path)?;
+            (key, Division::new(division))
+        }
+        (found, _) => {
+            return Err(json::invalid(
+                path,
+                format!(
+                    "`{}` has {found} segments; expected `domain:entity:action` or `domain:entity:action:divisionId`",
+                    excerpt(text)
+                ),
+            ));
+        }
+    };
+    check_key(key, path)?;
+    let mut segments = key.split(':').map(str::to_owned);
+    match (segments.next(), segments.next(), segments.next()) {
+        (Some(domain), Some(entity), Some(action)) => Ok(Some(UserPermission {
+            domain,
+            entity,
+            action,
+            division,
+        })),
+        _ => Err(json::invalid(
+            path,
+            format!("`{}` is not `domain:entity:action`", excerpt(text)),
+        )),
+    }
+}
+
+/// The fourth segment of a permission: a division id (ASCII letters, digits,
+/// `-` and `_`, as in the platform's UUIDs), or `*` for every division.
+fn check_division(id: &str, text: &str, path: &Path) -> Result<(), JsonError> {
+    if id.is_empty() {
+        return Err(json::invalid(path, format!("empty division id in `{}`", excerpt(text))));
+    }
+    let valid = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
+    if id != "*" && !id.bytes().all(valid) {
+        return Err(json::invalid(
+            path,
+            format!("invalid division id `{}` in `{}`", excerpt(id), excerpt(text)),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> Result<Option<UserPermission>, JsonError> {
+        read_permission(text, &Path::root())
+    }
+
+    #[test]
+    fn permission_strings_are_keys_scoped_keys_or_legacy_names() {
+        let key = read("routing:queue:view").unwrap().unwrap();
+        assert_eq!(
+            (key.key(), key.division),
+            ("routing:queue:view".to_owned(), Division::All)
+        );
+        let scoped = read("routing:queue:join:0b4a-11ef").unwrap().unwrap();
+        assert_eq!(scoped.key(), "routing:queue:join");
+        assert_eq!(scoped.division, Division::Id("0b4a-11ef".into()));
+        assert_eq!(read("routing:queue:join:*").unwrap().unwrap().division, Division::All);
+        assert_eq!(read("journey:*:*").unwrap().unwrap().entity, "*");
+        assert_eq!(read("admin"), Ok(None));
+        assert_eq!(read("Journey > Action Map > View"), Ok(None));
+    }
+
+    #[test]
+    fn malformed_permission_strings_say_why() {
+        let problem = |text: &str| read(text).unwrap_err().to_string();
+        assert_eq!(problem(""), "`$`: empty permission string");
+        assert!(problem("a:b").contains("has 2 segments"), "{}", problem("a:b"));
+        assert!(problem("a:b:c:d:e").contains("has 5 segments"));
+        assert!(problem("*:*:*").contains("wildcard domain"));
+        assert!(problem("*:*:*:d1").contains("wildcard domain"));
+        assert!(problem("a:b*:c").contains("must be a whole segment"));
+        assert_eq!(problem("a:b:c:"), "`$`: empty division id in `a:b:c:`");
+        assert_eq!(problem("a:b:c:d 1"), "`$`: invalid division id `d 1` in `a:b:c:d 1`");
+        assert!(problem(&"a".repeat(MAX_PERMISSION_LEN + 1)).contains("longer than the limit"));
+    }
+}
