@@ -331,7 +331,7 @@ fn allows_in_a_division_reads_a_subject() {
     ]);
     assert_exit(&east, 0);
     assert!(
-        east.stdout.contains("subject `Ana` (2 grants) in division `d-east`"),
+        east.stdout.contains("subject `Ana` in division `d-east` (2 grants)"),
         "{}",
         east.stdout
     );
@@ -353,19 +353,41 @@ fn allows_in_a_division_reads_a_subject() {
     assert_eq!(json["answers"][1]["answer"], "conditional");
     assert_eq!(json["answers"][1]["conditions"][0]["text"], "Queue.id EQ QUEUE q-9");
 
-    // A subject file is not role JSON, and --division needs a subject file.
-    let as_role = permgate(&["allows", &subject, "routing:queue:view"]);
-    assert_exit(&as_role, 2);
-    assert!(as_role.stderr.contains("this is a subject file"), "{}", as_role.stderr);
+    // Without --division, the subject is answered for every division: d-east's grant is not.
+    let everywhere = permgate(&["allows", &subject, "routing:queue:view", "routing:queue:join"]);
+    assert_exit(&everywhere, 1);
+    assert!(
+        everywhere.stdout.contains("subject `Ana` in every division"),
+        "{}",
+        everywhere.stdout
+    );
+    let answers: Vec<Vec<&str>> = everywhere
+        .stdout
+        .lines()
+        .skip(3)
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(
+        answers,
+        [vec!["routing:queue:view", "no"], vec!["routing:queue:join", "yes"]]
+    );
+    // A role file has no divisions; `--as` forces the reading, and a role file read as a
+    // subject is refused as the wrong kind.
     let role = dir.file("supervisor.json", SUPERVISOR);
     let not_subject = permgate(&["allows", &role, "--division", "d-east", "routing:queue:view"]);
     assert_exit(&not_subject, 2);
     assert!(
-        not_subject.stderr.contains("expected a subject")
-            && not_subject.stderr.contains("--division needs a subject file"),
+        not_subject.stderr.contains("a role file has no divisions"),
         "{}",
         not_subject.stderr
     );
+    let forced = permgate(&["allows", &role, "--as", "subject", "routing:queue:view"]);
+    assert_exit(&forced, 2);
+    assert!(forced.stderr.contains("expected a subject"), "{}", forced.stderr);
+    // The audit reads role files only and says which commands read subjects.
+    let audit = permgate(&["audit", &subject]);
+    assert_exit(&audit, 2);
+    assert!(audit.stderr.contains("this is a subject file"), "{}", audit.stderr);
     assert_exit(
         &permgate(&[
             "allows",
@@ -672,6 +694,76 @@ fn explain_names_the_role_division_and_grant_or_that_nothing_gives_it() {
         (Some("Ana"), Some("d-east"))
     );
     assert_eq!(check["role"], Value::Null);
+}
+
+#[test]
+fn check_allows_and_explain_read_a_users_me_file() {
+    let users_me = "tests/fixtures/genesys/users-me.json";
+    let check = permgate(&[
+        "check",
+        users_me,
+        "--gate",
+        "AmiDivisionUser",
+        "--division",
+        "d1",
+        "--json",
+    ])
+    .json();
+    assert_eq!(
+        (check["subject"].as_str(), check["division"].as_str()),
+        (Some("Ana Lima"), Some("d1"))
+    );
+    let allows = permgate(&[
+        "allows",
+        users_me,
+        "--division",
+        "d1",
+        "routing:queue:join",
+        "routing:queue:search",
+    ]);
+    assert_exit(&allows, 1);
+    let answers: Vec<Vec<&str>> = allows
+        .stdout
+        .lines()
+        .skip(3)
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(
+        answers,
+        [
+            vec!["routing:queue:join", "yes"],
+            vec![
+                "routing:queue:search",
+                "conditional",
+                "if",
+                "Queue.id",
+                "IN",
+                "[QUEUE",
+                "q-1]"
+            ]
+        ],
+        "{}",
+        allows.stdout
+    );
+    // The four-segment `routing:queue:join:d1` holds in d1 only.
+    assert_exit(
+        &permgate(&["allows", users_me, "--division", "d2", "routing:queue:join"]),
+        1,
+    );
+    let explain = permgate(&["explain", users_me, "routing:queue:edit", "--division", "d2"]);
+    assert_exit(&explain, 0);
+    assert!(
+        explain
+            .stdout
+            .starts_with("user `Ana Lima` in division `d2`: `routing:queue:edit` is allowed"),
+        "{}",
+        explain.stdout
+    );
+    let authorization = "tests/fixtures/genesys/users-me-authorization.json";
+    assert_exit(
+        &permgate(&["allows", authorization, "--division", "d1", "routing:queue:join"]),
+        0,
+    );
 }
 
 #[test]

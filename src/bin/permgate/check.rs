@@ -7,9 +7,10 @@ use permgate::{
 };
 use serde_json::{Value, json};
 
+use crate::input::Document;
 use crate::input::{self, Failure, Problem};
 use crate::output::{self, FORMAT_VERSION, line};
-use crate::{AllowsArgs, CheckArgs, ExplainArgs, Report};
+use crate::{AllowsArgs, CheckArgs, ExplainArgs, Report, Who};
 
 /// A gate by name, ignoring ASCII case.
 pub(crate) fn find_gate(catalog: &Catalog, name: &str) -> Result<&'static GateInfo, Problem> {
@@ -47,13 +48,8 @@ pub(crate) fn check(args: &CheckArgs) -> Result<Report, Failure> {
         ))
         .into());
     }
-    let label = input::file_label(&args.input.file);
-    let (policy, target) = target(
-        &catalog,
-        &args.input.file,
-        args.input.role.as_deref(),
-        args.division.as_deref(),
-    )?;
+    let label = input::file_label(&args.who.file);
+    let (policy, target) = target(&catalog, &args.who)?;
     let role = target.principal();
     let results: Vec<GateResult> = gates
         .into_iter()
@@ -232,38 +228,61 @@ fn permission_problem(label: &str, input: &str, error: &ParseError) -> Problem {
 }
 
 /// The policy and the principal a file and its options name: a role of a
-/// role file, or with a division the subject of a subject file there.
-fn target(
-    catalog: &Catalog,
-    file: &std::path::Path,
-    role: Option<&str>,
-    division: Option<&str>,
-) -> Result<(Policy, Target), Failure> {
-    let label = input::file_label(file);
-    Ok(match division {
-        Some(division) => {
-            let spec = input::subject(file)?;
-            let mut builder = Policy::builder(catalog);
-            let user = builder
-                .add_subject(&spec)
-                .map_err(|e| Problem::in_file(&label, e.to_string()))?;
-            let policy = builder.build();
-            let name = spec.name.clone().or_else(|| spec.id.clone()).unwrap_or_default();
-            let subject = Subject {
-                principal: policy.user_in(user, division),
-                name,
-                division: division.to_owned(),
-                grants: spec.grants.len(),
-            };
-            (policy, Target::Subject(subject))
-        }
-        None => {
-            let roles = input::roles(file)?;
-            let spec = roles.select(role)?;
+/// role file, or the user of a subject or user file (in a division, or in
+/// every division).
+fn target(catalog: &Catalog, who: &Who) -> Result<(Policy, Target), Failure> {
+    let label = input::file_label(&who.file);
+    let compile_error = |e: permgate::BuildError| Failure::from(Problem::in_file(&label, e.to_string()));
+    let (policy, user, kind, name, grants) = match input::document(&who.file, who.kind)? {
+        Document::Roles(roles) => {
+            if who.division.is_some() {
+                return Err(Problem::in_file(
+                    &label,
+                    "a role file has no divisions; --division needs a subject or a user file",
+                )
+                .into());
+            }
+            let spec = roles.select(who.role.as_deref())?;
             let (policy, role) = input::compile(catalog, &roles.label, spec)?;
-            (policy, Target::Role(role, spec.name.clone()))
+            return Ok((policy, Target::Role(role, spec.name.clone())));
         }
-    })
+        Document::Subject(spec) => {
+            let mut builder = Policy::builder(catalog);
+            let user = builder.add_subject(&spec).map_err(compile_error)?;
+            let name = spec.name.clone().or_else(|| spec.id.clone()).unwrap_or_default();
+            (builder.build(), user, "subject", name, spec.grants.len())
+        }
+        Document::User(doc) => {
+            let mut builder = Policy::builder(catalog);
+            // An `authorization` object alone names nobody: call the user `user`.
+            let unnamed = doc.id.is_none() && doc.name.is_none();
+            let user = builder
+                .add_user_authorization(unnamed.then_some("user"), &doc)
+                .map_err(compile_error)?;
+            let name = doc.name.clone().or_else(|| doc.id.clone()).unwrap_or_default();
+            let grants = doc.permissions.len() + doc.policies.len();
+            (builder.build(), user, "user", name, grants)
+        }
+    };
+    if who.role.is_some() {
+        return Err(Problem::in_file(
+            &label,
+            format!("--role picks a role of a role file; this is a {kind} file"),
+        )
+        .into());
+    }
+    let principal = match &who.division {
+        Some(division) => policy.user_in(user, division),
+        None => user.into(),
+    };
+    let subject = Subject {
+        principal,
+        kind,
+        name,
+        division: who.division.clone(),
+        grants,
+    };
+    Ok((policy, Target::Subject(subject)))
 }
 
 impl Target {
@@ -271,11 +290,7 @@ impl Target {
     fn describe(&self) -> String {
         match self {
             Target::Role(_, name) => format!("role `{}`", Escaped(name)),
-            Target::Subject(subject) => format!(
-                "subject `{}` in division `{}`",
-                Escaped(&subject.name),
-                Escaped(&subject.division)
-            ),
+            Target::Subject(subject) => subject.describe(),
         }
     }
 
@@ -283,7 +298,7 @@ impl Target {
     fn names(&self) -> (Option<&str>, Option<&str>, Option<&str>) {
         match self {
             Target::Role(_, name) => (Some(name), None, None),
-            Target::Subject(subject) => (None, Some(&subject.name), Some(&subject.division)),
+            Target::Subject(subject) => (None, Some(&subject.name), subject.division.as_deref()),
         }
     }
 
@@ -297,8 +312,8 @@ impl Target {
 
 pub(crate) fn allows(args: &AllowsArgs) -> Result<Report, Failure> {
     let catalog = input::catalog(args.common.org_catalog.as_deref())?;
-    let label = input::file_label(&args.file);
-    let (policy, target) = target(&catalog, &args.file, args.role.as_deref(), args.division.as_deref())?;
+    let label = input::file_label(&args.who.file);
+    let (policy, target) = target(&catalog, &args.who)?;
     let mut answers = Vec::new();
     let mut problems = Vec::new();
     for permission in &args.permissions {
@@ -355,33 +370,44 @@ enum Target {
     Subject(Subject),
 }
 
-/// A subject file's user in the division asked about.
+/// The user of a subject or user file, in the division asked about.
 struct Subject {
     principal: Principal,
-    /// The subject's name, else its id.
+    /// `subject` or `user`: what the file is.
+    kind: &'static str,
+    /// The name, else the id.
     name: String,
-    division: String,
-    /// How many grants the document holds.
+    /// `None`: every division.
+    division: Option<String>,
+    /// How many grants (or permissions and policies) the document holds.
     grants: usize,
+}
+
+impl Subject {
+    /// `subject `Ana` in division `d-east``, `user `u-1` in every division`.
+    fn describe(&self) -> String {
+        let who = if self.name.is_empty() {
+            self.kind.to_owned()
+        } else {
+            format!("{} `{}`", self.kind, Escaped(&self.name))
+        };
+        match &self.division {
+            Some(division) => format!("{who} in division `{}`", Escaped(division)),
+            None => format!("{who} in every division"),
+        }
+    }
 }
 
 fn allows_text(target: &Target, answers: &[Answer<'_>]) -> String {
     let mut out = String::new();
     match target {
         Target::Role(_, name) => line!(out, "role `{}`", Escaped(name)),
-        Target::Subject(subject) => {
-            let who = if subject.name.is_empty() {
-                "subject".to_owned()
-            } else {
-                format!("subject `{}`", Escaped(&subject.name))
-            };
-            line!(
-                out,
-                "{who} ({}) in division `{}`",
-                output::count(subject.grants, "grant"),
-                Escaped(&subject.division)
-            );
-        }
+        Target::Subject(subject) => line!(
+            out,
+            "{} ({})",
+            subject.describe(),
+            output::count(subject.grants, "grant")
+        ),
     }
     line!(out);
     let mut rows = Vec::new();
@@ -413,8 +439,8 @@ fn word(decision: &Decision<'_>) -> &'static str {
 
 pub(crate) fn explain(args: &ExplainArgs) -> Result<Report, Failure> {
     let catalog = input::catalog(args.common.org_catalog.as_deref())?;
-    let label = input::file_label(&args.file);
-    let (policy, target) = target(&catalog, &args.file, args.role.as_deref(), args.division.as_deref())?;
+    let label = input::file_label(&args.who.file);
+    let (policy, target) = target(&catalog, &args.who)?;
     let who = target.principal();
     let explanation = policy
         .explain(who, &args.permission)

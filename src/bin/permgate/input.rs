@@ -6,7 +6,9 @@ use std::fmt;
 use std::io::{self, Read};
 use std::path::Path;
 
-use permgate::genesys::{RoleFile, RoleFileError, RoleSpec, SubjectSpec};
+use permgate::genesys::{RoleFile, RoleFileError, RoleSpec, SubjectSpec, UserAuthorization};
+
+use crate::FileKind;
 use permgate::{Catalog, Escaped, JsonError, MAX_JSON_BYTES, Policy, RoleId};
 
 /// The most role names an error message lists, and the most warnings about
@@ -165,6 +167,38 @@ pub(crate) fn catalog(org: Option<&Path>) -> Result<Catalog, Failure> {
         .map_err(|e| Problem::in_file(&file_label(path), format!("organization catalog: {e}")).into())
 }
 
+/// A document a command answers for.
+pub(crate) enum Document {
+    Roles(Roles),
+    Subject(SubjectSpec),
+    User(UserAuthorization),
+}
+
+/// Reads a role, subject or user file: `kind` when given, else what its
+/// fields say (`grants`: a subject; `authorization`, `roles` or
+/// `unusedRoles`: a user; anything else: role JSON).
+pub(crate) fn document(path: &Path, kind: Option<FileKind>) -> Result<Document, Failure> {
+    let label = file_label(path);
+    let text = read_text(path)?;
+    let kind = kind.unwrap_or_else(|| {
+        let value = serde_json::from_str::<serde_json::Value>(&text).ok();
+        let has = |field: &str| value.as_ref().is_some_and(|v| v.get(field).is_some());
+        if has("grants") {
+            FileKind::Subject
+        } else if has("authorization") || has("roles") || has("unusedRoles") {
+            FileKind::User
+        } else {
+            FileKind::Role
+        }
+    });
+    let problem = |e: JsonError| Failure::from(Problem::in_file(&label, e.to_string()));
+    Ok(match kind {
+        FileKind::Role => Document::Roles(roles_from(label.clone(), &text)?),
+        FileKind::Subject => Document::Subject(SubjectSpec::parse(&text).map_err(problem)?),
+        FileKind::User => Document::User(UserAuthorization::parse(&text).map_err(problem)?),
+    })
+}
+
 /// A role file, read and parsed.
 pub(crate) struct Roles {
     /// How the file is named in messages.
@@ -175,18 +209,21 @@ pub(crate) struct Roles {
 /// Reads and parses a role file. The document as a whole must be role JSON;
 /// roles that do not load are in `file.errors`.
 pub(crate) fn roles(path: &Path) -> Result<Roles, Failure> {
-    let label = file_label(path);
-    let text = read_text(path)?;
+    roles_from(file_label(path), &read_text(path)?)
+}
+
+/// [`roles`] for text already read.
+fn roles_from(label: String, text: &str) -> Result<Roles, Failure> {
     // A subject (`{"name", "grants"}`) is refused as not role JSON: say
     // which command reads it.
     let looks_like_subject =
-        || serde_json::from_str::<serde_json::Value>(&text).is_ok_and(|value| value.get("grants").is_some());
-    let file = match RoleFile::parse(&text) {
+        || serde_json::from_str::<serde_json::Value>(text).is_ok_and(|value| value.get("grants").is_some());
+    let file = match RoleFile::parse(text) {
         Ok(file) => file,
         Err(JsonError::WrongKind { path, .. }) if path == "$" && looks_like_subject() => {
             return Err(Problem::in_file(
                 &label,
-                "this is a subject file (`grants`), not role JSON; `permgate allows --division D` reads subjects",
+                "this is a subject file (`grants`), not role JSON; `permgate check`, `allows` and `explain` read subjects",
             )
             .into());
         }
@@ -299,19 +336,4 @@ pub(crate) fn compile(catalog: &Catalog, label: &str, spec: &RoleSpec) -> Result
         .role(&spec.name)
         .ok_or_else(|| Problem::in_file(label, format!("role `{}` did not compile", Escaped(&spec.name))))?;
     Ok((policy, role))
-}
-
-/// Reads a subject file (`GET /api/v2/authorization/subjects/{id}`).
-pub(crate) fn subject(path: &Path) -> Result<SubjectSpec, Failure> {
-    let label = file_label(path);
-    let text = read_text(path)?;
-    SubjectSpec::parse(&text).map_err(|error| {
-        let hint = match &error {
-            JsonError::MissingField { path, field: "grants" } | JsonError::WrongKind { path, .. } if path == "$" => {
-                " (--division needs a subject file, `{\"grants\": [...]}`, as GET /api/v2/authorization/subjects/{id} returns it)"
-            }
-            _ => "",
-        };
-        Problem::in_file(&label, format!("{error}{hint}")).into()
-    })
 }

@@ -81,6 +81,38 @@ struct RoleInput {
     role: Option<String>,
 }
 
+/// Who a command answers for: a role of a role file, or the user of a
+/// subject or users/me file, in a division or in all.
+#[derive(Debug, Args)]
+struct Who {
+    /// A role file (one role, an array, or a listing), a subject file
+    /// (`GET /api/v2/authorization/subjects/{id}`) or a user file
+    /// (`GET /api/v2/users/me?expand=authorization`); `-` reads standard input.
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
+    /// The role to use when a role file holds several (exact name).
+    #[arg(long, value_name = "NAME", conflicts_with = "division")]
+    role: Option<String>,
+    /// For a subject or user file: answer in this division id (a division-aware permission
+    /// needs a grant in it or in all divisions). Without it, answer for every division.
+    #[arg(long, value_name = "D")]
+    division: Option<String>,
+    /// What FILE is, when detection (by its fields) should not decide.
+    #[arg(long = "as", value_enum, value_name = "KIND")]
+    kind: Option<FileKind>,
+}
+
+/// What a file holds, for `--as`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FileKind {
+    /// Role JSON: one role, an array, or a listing.
+    Role,
+    /// A user with `expand=authorization`, or its `authorization` object.
+    User,
+    /// A subject: `GET /api/v2/authorization/subjects/{id}`.
+    Subject,
+}
+
 /// Options shared by the commands that compile roles.
 #[derive(Debug, Args)]
 struct Common {
@@ -96,11 +128,7 @@ struct Common {
 #[derive(Debug, Args)]
 struct CheckArgs {
     #[command(flatten)]
-    input: RoleInput,
-    /// Check the subject of a subject file (`GET /api/v2/authorization/subjects/{id}`)
-    /// in this division id.
-    #[arg(long, value_name = "D", conflicts_with = "role")]
-    division: Option<String>,
+    who: Who,
     /// A gate to check (case-insensitive; see `permgate list gates`). Repeat, or separate with commas.
     #[arg(long = "gate", value_name = "GATE", required = true, value_delimiter = ',')]
     gates: Vec<String>,
@@ -119,9 +147,9 @@ JSON (--json):
 {
   \"format_version\": 1,
   \"file\": string,                  the role file as given
-  \"role\": string | null,           the role checked (null with --division)
-  \"subject\": string | null,        with --division: the subject's name or id
-  \"division\": string | null,
+  \"role\": string | null,           the role checked (null for a subject or user file)
+  \"subject\": string | null,        a subject or user file's name or id
+  \"division\": string | null,      null: every division
   \"granted\": bool,                 every gate granted
   \"gates\": [{
     \"gate\": string,                the gate's name
@@ -139,17 +167,8 @@ JSON (--json):
 
 #[derive(Debug, Args)]
 struct AllowsArgs {
-    /// Role JSON file, or with --division a subject file
-    /// (`GET /api/v2/authorization/subjects/{id}`); `-` reads standard input.
-    #[arg(value_name = "ROLE_FILE")]
-    file: PathBuf,
-    /// The role to use when the file holds several (exact name).
-    #[arg(long, value_name = "NAME", conflicts_with = "division")]
-    role: Option<String>,
-    /// Answer for the subject in this division id: a division-aware permission needs a grant
-    /// in it (or in all divisions). The file must be a subject file.
-    #[arg(long, value_name = "D")]
-    division: Option<String>,
+    #[command(flatten)]
+    who: Who,
     /// Permissions to ask about, in any spelling: `routing:queue:join`,
     /// `Routing > Queue > Join`, `CONTACTS_READ`.
     #[arg(value_name = "PERMISSION", required = true)]
@@ -171,9 +190,9 @@ JSON (--json):
 {
   \"format_version\": 1,
   \"file\": string,
-  \"role\": string | null,           the role asked about (null with --division)
-  \"subject\": string | null,        with --division: the subject's name or id
-  \"division\": string | null,
+  \"role\": string | null,           the role asked about (null for a subject or user file)
+  \"subject\": string | null,        a subject or user file's name or id
+  \"division\": string | null,      null: every division
   \"all_allowed\": bool,             every answer is \"yes\"
   \"errors\": [{\"permission\": string, \"message\": string}],   permissions that could not be asked
   \"answers\": [{
@@ -190,19 +209,11 @@ JSON (--json):
 
 #[derive(Debug, Args)]
 struct ExplainArgs {
-    /// Role JSON file, or with --division a subject file
-    /// (`GET /api/v2/authorization/subjects/{id}`); `-` reads standard input.
-    #[arg(value_name = "FILE")]
-    file: PathBuf,
+    #[command(flatten)]
+    who: Who,
     /// The permission, in any spelling: `routing:queue:join`, `Routing > Queue > Join`.
     #[arg(value_name = "PERMISSION")]
     permission: String,
-    /// The role to use when the file holds several (exact name).
-    #[arg(long, value_name = "NAME", conflicts_with = "division")]
-    role: Option<String>,
-    /// Explain for the subject in this division id. The file must be a subject file.
-    #[arg(long, value_name = "D")]
-    division: Option<String>,
     #[command(flatten)]
     common: Common,
 }
