@@ -2,7 +2,8 @@
 //! over the builtin catalog and over the builtin plus an organization's
 //! catalog; role compile time for `lbp-agent.json` (with and without parsing
 //! the JSON) and for a role holding `*` on every entity of the organization's
-//! catalog; compile time at 10,000 and 100,000 grants in one role; and
+//! catalog; parsing and compiling a users/me document; compile time at
+//! 10,000 and 100,000 grants in one role; and
 //! `allows` and `check` on users of 10 roles over 3 divisions.
 //!
 //! Run with `cargo bench --bench scale`. Measurements that need
@@ -19,7 +20,7 @@ use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use permgate::gates::AmiStandardUser;
-use permgate::genesys::RoleFile;
+use permgate::genesys::{RoleFile, UserAuthorization};
 use permgate::{Catalog, Division, Policy, Principal, RoleId, perm};
 
 /// Role ids per *spread* loop: a power of two, more than the largest policy's roles.
@@ -147,6 +148,45 @@ fn compile(c: &mut Criterion) {
             builder.build()
         })
     });
+    // A users/me document holding the same 51 grants as permission strings,
+    // a few scoped to a division, and three permission policies.
+    let keys: Vec<String> = lbp.policies.iter().flat_map(|policy| policy.keys()).collect();
+    let permissions: Vec<String> = keys
+        .iter()
+        .enumerate()
+        .map(|(n, key)| {
+            if n % 10 == 0 {
+                format!("{key}:d-east")
+            } else {
+                key.clone()
+            }
+        })
+        .collect();
+    let policy = |domain: &str, entity: &str, action: &str| serde_json::json!({"domain": domain, "entityName": entity, "actionSet": [action], "allowConditions": false});
+    let users_me = serde_json::json!({"id": "u-1", "name": "Ana", "authorization": {
+        "roles": [{"id": "r-1", "name": "LBP Agent"}],
+        "permissions": permissions,
+        "permissionPolicies": [
+            policy("routing", "queue", "view"),
+            policy("journey", "actionmap", "view"),
+            policy("routing", "wrapupCode", "view"),
+        ],
+    }})
+    .to_string();
+    group.bench_function(
+        format!(
+            "parse and compile a users/me document ({} permissions, 3 policies)",
+            keys.len()
+        ),
+        |b| {
+            b.iter(|| {
+                let doc = UserAuthorization::parse(black_box(&users_me)).unwrap();
+                let mut builder = Policy::builder(&catalog);
+                builder.add_user_authorization(None, &doc).unwrap();
+                builder.build()
+            })
+        },
+    );
     group.bench_function(
         format!("every entity ({} `domain:entity:*`)", every_entity.len()),
         |b| {

@@ -409,6 +409,7 @@ impl PolicyBuilder {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
+        self.check_role_name(name)?;
         let mut role = self.new_role(name, None)?;
         for (position, grant) in grants.into_iter().enumerate() {
             let grant = grant.as_ref();
@@ -434,6 +435,7 @@ impl PolicyBuilder {
     /// As [`role`](Self::role); `position` counts the role's grants in
     /// document order (each action of each policy).
     pub fn add_role_spec(&mut self, spec: &RoleSpec) -> Result<RoleId, BuildError> {
+        self.check_role_name(&spec.name)?;
         let role = self.compile_spec(spec)?;
         self.push(role)
     }
@@ -462,12 +464,11 @@ impl PolicyBuilder {
             }
         }
         role.legacy = spec.legacy_permissions.iter().map(|p| p.as_str().into()).collect();
-        role.spec = Some(Box::new(spec.clone()));
         Ok(role)
     }
 
     /// Adds the roles of `roles` (role JSON; a role this builder already
-    /// holds from the same JSON is reused) and a user holding `grants` of
+    /// holds under that name is shared when it grants exactly the same) and a user holding `grants` of
     /// them by name: all or nothing.
     pub(crate) fn add_user_with_roles(
         &mut self,
@@ -478,19 +479,27 @@ impl PolicyBuilder {
         self.check_user_name(name)?;
         let mut compiled = Vec::new();
         for spec in roles {
-            match self
+            if compiled.iter().any(|role: &RoleData| *role.name == *spec.name) {
+                continue;
+            }
+            let mut role = self.compile_spec(spec)?;
+            role.granted.finish(&self.catalog);
+            for grant in &mut role.conditional {
+                grant.grants.finish(&self.catalog);
+            }
+            let held = self
                 .names
                 .get(spec.name.as_str())
-                .and_then(|&i| self.roles.get(i as usize))
-            {
-                Some(held) if held.spec.as_deref() == Some(*spec) => {}
+                .and_then(|&i| self.roles.get(i as usize));
+            match held {
+                // Held already and granting the same: shared.
+                Some(held) if held.is_same_role(self.row_words(held.row), &role) => {}
                 Some(_) => {
                     return Err(BuildError::DuplicateRole {
                         role: spec.name.clone(),
                     });
                 }
-                None if compiled.iter().any(|role: &RoleData| *role.name == *spec.name) => {}
-                None => compiled.push(self.compile_spec(spec)?),
+                None => compiled.push(role),
             }
         }
         let mut held = Vec::with_capacity(grants.len());
@@ -516,6 +525,13 @@ impl PolicyBuilder {
             self.push(role)?;
         }
         self.add_user_grants(name, held, Vec::new())
+    }
+
+    fn check_role_name(&self, name: &str) -> Result<(), BuildError> {
+        if self.names.contains_key(name) {
+            return Err(BuildError::DuplicateRole { role: name.to_owned() });
+        }
+        Ok(())
     }
 
     fn check_user_name(&self, name: &str) -> Result<(), BuildError> {
@@ -639,6 +655,11 @@ impl PolicyBuilder {
         })
     }
 
+    fn row_words(&self, row: u32) -> &[u64] {
+        let start = row as usize * self.stride;
+        self.bits.get(start..start + self.stride).unwrap_or_default()
+    }
+
     fn write_row(&mut self, row: u32, words: &[u64]) {
         let start = row as usize * self.stride;
         for (slot, word) in self.bits.iter_mut().skip(start).zip(words) {
@@ -646,18 +667,15 @@ impl PolicyBuilder {
         }
     }
 
+    /// A role not yet added: its name must be new ([`check_role_name`](Self::check_role_name)).
     fn new_role(&self, name: &str, description: Option<&str>) -> Result<RoleData, BuildError> {
         if name.trim().is_empty() {
             return Err(BuildError::EmptyRoleName);
-        }
-        if self.names.contains_key(name) {
-            return Err(BuildError::DuplicateRole { role: name.to_owned() });
         }
         Ok(RoleData {
             name: name.into(),
             row: 0,
             own: false,
-            spec: None,
             description: description.map(Into::into),
             granted: GrantSet::new(&self.catalog),
             conditional: Vec::new(),
@@ -686,14 +704,16 @@ impl PolicyBuilder {
 
     /// Finishes the policy: compiles every user's grants into its rows.
     pub fn build(mut self) -> Policy {
-        let not_division_aware = crate::user::not_division_aware(&self.catalog);
-        let (roles, own) = (&self.roles, &self.own);
-        let rows = |source| match source {
-            Source::Role(role) => roles.get(role as usize).map(|role| role.row),
-            Source::Own(set) => own.get(set as usize).map(|set| set.row),
-        };
-        for user in &self.users {
-            user.fill(&mut self.bits, self.stride, rows, &not_division_aware);
+        if !self.users.is_empty() {
+            let not_division_aware = crate::user::not_division_aware(&self.catalog);
+            let (roles, own) = (&self.roles, &self.own);
+            let rows = |source| match source {
+                Source::Role(role) => roles.get(role as usize).map(|role| role.row),
+                Source::Own(set) => own.get(set as usize).map(|set| set.row),
+            };
+            for user in &self.users {
+                user.fill(&mut self.bits, self.stride, rows, &not_division_aware);
+            }
         }
         Policy {
             id: self.id,

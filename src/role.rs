@@ -283,15 +283,42 @@ pub(crate) struct RoleData {
     pub(crate) row: u32,
     /// Grants a user holds directly (a users/me document's), not a named role.
     pub(crate) own: bool,
-    /// The role JSON it was compiled from, if any: a subject that grants the
-    /// same role reuses it only when the JSON is the same.
-    pub(crate) spec: Option<Box<crate::genesys::RoleSpec>>,
     pub(crate) description: Option<Box<str>>,
     /// Unconditional grants; `words` is moved into the policy at build time.
     pub(crate) granted: GrantSet,
     pub(crate) conditional: Vec<ConditionalGrant>,
     /// Legacy flat `permissions[]` of role JSON: kept and reported, never granted.
     pub(crate) legacy: Vec<Box<str>>,
+}
+
+impl GrantSet {
+    /// Whether two grant sets grant the same: the same bits (`words`, or the
+    /// row `self_words` where this one's bits moved into a policy), and the
+    /// same names, patterns and unknown keys as granted.
+    fn same_as(&self, self_words: &[u64], other: &GrantSet, other_words: &[u64]) -> bool {
+        let same_list = |a: &CaselessList<Pattern>, b: &CaselessList<Pattern>| a.items == b.items;
+        self_words == other_words
+            && self.exact == other.exact
+            && same_list(&self.patterns, &other.patterns)
+            && self.unknown.items == other.unknown.items
+    }
+}
+
+impl RoleData {
+    /// Whether `other`, compiled but not yet added, is this role again: the
+    /// same name, description, grants, conditional grants and legacy
+    /// permissions. `words` is this role's row; `other` still holds its own.
+    pub(crate) fn is_same_role(&self, words: &[u64], other: &RoleData) -> bool {
+        let conditional = self.conditional.len() == other.conditional.len()
+            && self.conditional.iter().zip(&other.conditional).all(|(a, b)| {
+                a.condition == b.condition && a.grants.same_as(&a.grants.words, &b.grants, &b.grants.words)
+            });
+        self.name == other.name
+            && self.description == other.description
+            && self.legacy == other.legacy
+            && self.granted.same_as(words, &other.granted, &other.granted.words)
+            && conditional
+    }
 }
 
 #[cfg(test)]

@@ -144,8 +144,9 @@ impl PolicyBuilder {
     /// each of its roles (once, under its name) and a user, named by the
     /// subject's `id` (else its `name`), holding each grant's role in the
     /// grant's division. Returns the user. A role this builder already holds
-    /// from the same role JSON (another subject granting it) is shared; all
-    /// or nothing: on error the builder is unchanged.
+    /// under the same name is shared when it grants exactly the same (another
+    /// subject granting it, say); all or nothing: on error the builder is
+    /// unchanged.
     ///
     /// A grant whose role carries no policies adds a role that grants
     /// nothing; see [`SubjectSpec::grants_without_policies`] to find them
@@ -168,7 +169,7 @@ impl PolicyBuilder {
     /// # Errors
     ///
     /// A role the builder already holds under one of the subject's role
-    /// names from other role JSON, a role that does not compile, or a
+    /// names that grants something else, a role that does not compile, or a
     /// subject without a non-blank `id` or `name`.
     pub fn add_subject(&mut self, spec: &SubjectSpec) -> Result<UserId, BuildError> {
         let roles: Vec<&RoleSpec> = spec.roles().collect();
