@@ -1,70 +1,251 @@
-//! A real web service (axum) whose handlers cannot run without a permgate proof.
+//! A web service (axum) whose handlers cannot run without a permgate proof,
+//! deciding for Genesys Cloud users read from their users/me documents and
+//! reloading them while it serves.
 //!
-//! Each handler takes an `Authorized<G>` extractor that wraps a
-//! `Granted<G>`. The extractor reads the caller's role, checks gate `G`
-//! and only then lets the handler run. When the check fails, the caller gets
-//! `403 Forbidden` and the body lists every missing permission by API key and
-//! admin label.
+//! - **Users.** Each `*.json` file of a directory is one user as
+//!   `GET /api/v2/users/me?expand=authorization` returns it, named by the
+//!   document's `id`. They are compiled into one [`Policy`] kept behind a
+//!   [`PolicyHandle`] in the axum state; each request decides against one
+//!   snapshot of it. (A users/me document holds its three-segment
+//!   permissions and its policies in every division; where decisions per
+//!   division matter, the subject, `GET /api/v2/authorization/subjects/{id}`
+//!   read with `PolicyBuilder::add_subject`, is authoritative.)
+//! - **The caller** is named by the `x-user-id` header. A real service never
+//!   trusts a user the client names: it derives the user from its own session
+//!   or from a verified token (a JWT claim, say), then decides exactly as here.
+//! - **Divisions.** A `division` query parameter asks about the user in that
+//!   division; without it the user is answered for every division at once.
+//! - **Gates.** A handler takes an `Authorized<G>` extractor that wraps a
+//!   [`Granted<G>`]: it runs only once the caller passed gate `G`. A denied
+//!   caller gets `403` and the explanation (every missing permission), an
+//!   unknown user `403`, a request without the header `401`.
+//! - **Conditions.** `GET /permissions/{permission}` answers one permission
+//!   with [`Policy::decide`]: allowed, allowed where conditions hold (`200`
+//!   and the conditions, which the service evaluates against the resource),
+//!   or denied (`403`).
+//! - **Reload.** `POST /admin/reload` reads the directory again and swaps the
+//!   new policy in with [`PolicyHandle::reload`]. A file that does not load
+//!   refuses the whole reload: `422` with the reason, and the old policy keeps
+//!   serving. (This endpoint is open here; a real service keeps it behind its
+//!   own admin authentication or on an internal port.)
 //!
-//! Run it with `cargo run --example service` (it listens on `127.0.0.1:3000`,
-//! or on the port in `PORT`), then:
+//! Run it with `cargo run --example service` (on `127.0.0.1:3000`, or the
+//! port in `PORT`; users from `examples/service/users/`, or from the
+//! directory given as argument), then:
 //!
 //! ```sh
-//! curl -i -X POST -H 'x-permgate-role: journey designer' localhost:3000/action-maps   # 200
-//! curl -i -X POST -H 'x-permgate-role: viewer' localhost:3000/action-maps             # 403, 3 missing
-//! curl -i -H 'x-permgate-role: viewer' localhost:3000/reports/action-maps             # 403, 1 missing
-//! curl -i -X POST -H 'x-permgate-role: AMI user' localhost:3000/emails/42/reply       # 200
-//! curl -i -X POST -H 'x-permgate-role: nobody' localhost:3000/action-maps             # 403, unknown role
-//! curl -i -X POST localhost:3000/action-maps                                          # 401, no role
+//! curl -i -H 'x-user-id: u-analyst' localhost:3000/reports/action-maps             # 200: two policies together
+//! curl -i -H 'x-user-id: u-east' 'localhost:3000/queues?division=d-east'           # 200
+//! curl -i -H 'x-user-id: u-east' 'localhost:3000/queues?division=d-west'           # 403: no join or search there
+//! curl -i -H 'x-user-id: u-east' localhost:3000/queues                             # 403: not in every division
+//! curl -i -H 'x-user-id: u-lead' localhost:3000/permissions/routing:queue:edit     # 200: only where Queue.id IN [...]
+//! curl -i -H 'x-user-id: u-lead' localhost:3000/permissions/routing:queue:delete   # 403
+//! curl -i -H 'x-user-id: nobody' localhost:3000/queues                             # 403: unknown user
+//! curl -i localhost:3000/queues                                                    # 401: no user
+//! curl -i -X POST localhost:3000/admin/reload                                      # 200, or 422 and the old policy kept
 //! ```
 //!
-//! `cargo test --example service` starts the service and sends it real HTTP requests.
+//! To try a reload, serve a copy of the users and edit it:
+//! `cp -r examples/service/users /tmp/users && cargo run --example service -- /tmp/users`.
+//!
+//! `cargo test --example service` starts the service and sends it real HTTP
+//! requests, a reload from edited files included.
+
+use std::error::Error;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{FromRef, FromRequestParts, Path};
+use axum::extract::{self, FromRef, FromRequestParts, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::routing::{get, post};
-use permgate::gates::{ActionMapAnalyticsReport, ActionMapEditor, AmiStandardUser};
-use permgate::{Catalog, Gate, Granted, Policy, PolicyHandle};
-use std::error::Error;
-use std::sync::Arc;
+use permgate::gates::ActionMapAnalyticsReport;
+use permgate::genesys::UserAuthorization;
+use permgate::{Catalog, Decision, Escaped, Gate, Granted, Policy, PolicyHandle, Principal, gate, perm};
 
-/// The header that names the caller's role.
-///
-/// A real service never trusts a role the client names: it derives the role
-/// from its own session or from a verified token (a JWT claim, say), then
-/// checks it exactly as below.
-const ROLE_HEADER: &str = "x-permgate-role";
+/// The header that names the caller (see the module docs: a real service
+/// takes the user from its session or a verified token instead).
+const USER_HEADER: &str = "x-user-id";
 
-/// The roles this service knows, compiled once at startup.
-fn policy() -> Result<Policy, Box<dyn Error>> {
-    let catalog = Catalog::builtin();
-    let ami_standard = catalog
-        .role("AMI R3|standard user role")
-        .ok_or("the builtin catalog has no `AMI R3|standard user role`")?
-        .grants;
-    Ok(Policy::builder(catalog)
-        .role(
-            "journey designer",
-            ["Journey > Action Map > All", "Journey > Report > View"],
-        )?
-        .role("viewer", ["journey:actionmap:view"])?
-        .role("AMI user", ami_standard)?
-        .build())
-}
+/// The users this example serves when no directory is given.
+const EXAMPLE_USERS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/service/users");
 
-/// Proof, made before the handler runs, that the caller's role satisfies gate `G`.
-struct Authorized<G: Gate> {
-    /// The proof itself: `'static`, so it can be held across `.await`.
-    _granted: Granted<G>,
-    role: String,
-}
-
-impl<G: Gate> Authorized<G> {
-    fn role_name(&self) -> &str {
-        &self.role
+gate! {
+    /// The service's own queue panel: see queues, and join or search them.
+    pub QueuePanel {
+        description: "See queues, and join or search them.",
+        required: [perm::routing::QUEUE_VIEW],
+        any_of: [[perm::routing::QUEUE_JOIN, perm::routing::QUEUE_SEARCH]],
     }
+}
+
+// ---------------------------------------------------------------------------
+// Loading users
+
+/// Why the users could not be loaded: the file (or directory) and the reason.
+#[derive(Debug)]
+struct LoadError {
+    file: String,
+    reason: Box<dyn Error + Send + Sync>,
+}
+
+impl LoadError {
+    fn new(file: &Path, reason: impl Into<Box<dyn Error + Send + Sync>>) -> Self {
+        // The file's name is enough for whoever edits the directory.
+        let file = file
+            .file_name()
+            .unwrap_or(file.as_os_str())
+            .to_string_lossy()
+            .into_owned();
+        Self {
+            file,
+            reason: reason.into(),
+        }
+    }
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.file, self.reason)
+    }
+}
+
+impl Error for LoadError {
+    fn source(&self) -> Option<&(dyn Error + 'static)> {
+        Some(&*self.reason)
+    }
+}
+
+/// Compiles every users/me document (`*.json`) of `dir` into one policy, all
+/// or nothing: a file that does not read, parse or compile fails the whole
+/// load, so that a typo can never drop a user's grants or widen them.
+fn load_users(dir: &Path) -> Result<Policy, LoadError> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(|e| LoadError::new(dir, e))? {
+        let path = entry.map_err(|e| LoadError::new(dir, e))?.path();
+        if path.extension().is_some_and(|ext| ext == "json") {
+            files.push(path);
+        }
+    }
+    // An empty directory is more likely a mistake (a missing mount, a wrong
+    // path) than an organization without users.
+    if files.is_empty() {
+        return Err(LoadError::new(dir, "no users/me documents (`*.json`)"));
+    }
+    files.sort(); // the same files always build the same policy
+    let mut builder = Policy::builder(Catalog::builtin());
+    for file in &files {
+        let text = std::fs::read_to_string(file).map_err(|e| LoadError::new(file, e))?;
+        let user = UserAuthorization::parse(&text).map_err(|e| LoadError::new(file, e))?;
+        // Named by the document's `id`; a duplicate id is an error.
+        builder
+            .add_user_authorization(None, &user)
+            .map_err(|e| LoadError::new(file, e))?;
+    }
+    Ok(builder.build())
+}
+
+// ---------------------------------------------------------------------------
+// State and extractors
+
+/// What every handler can reach.
+#[derive(Clone)]
+struct AppState {
+    /// The current policy; handlers take a snapshot, reloads swap it.
+    policy: Arc<PolicyHandle>,
+    /// Where the users/me documents are read from, at startup and on reload.
+    users: Arc<Path>,
+}
+
+impl FromRef<AppState> for Arc<PolicyHandle> {
+    fn from_ref(state: &AppState) -> Self {
+        state.policy.clone()
+    }
+}
+
+/// An answer, or a rejection: a status and a plain-text body.
+type Reply = (StatusCode, String);
+
+/// The caller: a user of the current policy, in the request's division.
+struct Caller {
+    /// The snapshot every answer of this request comes from: an owned `Arc`,
+    /// so it can be held across `.await`, and a reload meanwhile changes
+    /// nothing for this request.
+    policy: Arc<Policy>,
+    /// The user's id, as the header gave it.
+    user: String,
+    /// The user in the requested division, or in every division. Valid only
+    /// with `policy`.
+    who: Principal,
+}
+
+impl<S> FromRequestParts<S> for Caller
+where
+    S: Send + Sync,
+    Arc<PolicyHandle>: FromRef<S>,
+{
+    type Rejection = Reply;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Reply> {
+        let Some(header) = parts.headers.get(USER_HEADER) else {
+            return Err((StatusCode::UNAUTHORIZED, format!("missing `{USER_HEADER}` header\n")));
+        };
+        let Ok(user) = header.to_str() else {
+            return Err((
+                StatusCode::BAD_REQUEST,
+                format!("`{USER_HEADER}` is not visible ASCII\n"),
+            ));
+        };
+        let division = division(parts)?;
+        let policy = Arc::<PolicyHandle>::from_ref(state).load();
+        let Some(id) = policy.user(user) else {
+            return Err((StatusCode::FORBIDDEN, format!("unknown user `{}`\n", Escaped(user))));
+        };
+        let who = match division {
+            Some(division) if division != "*" => policy.user_in(id, division),
+            _ => id.into(), // every division
+        };
+        Ok(Self {
+            user: user.to_owned(),
+            policy,
+            who,
+        })
+    }
+}
+
+/// The `division` query parameter, if any: a division id (ASCII letters,
+/// digits, `-`, `_`, as in the platform's UUIDs) or `*`, every division.
+fn division(parts: &Parts) -> Result<Option<&str>, Reply> {
+    let Some(division) = parts
+        .uri
+        .query()
+        .and_then(|query| query.split('&').find_map(|pair| pair.strip_prefix("division=")))
+    else {
+        return Ok(None);
+    };
+    let is_id = !division.is_empty()
+        && division
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if is_id || division == "*" {
+        Ok(Some(division))
+    } else {
+        Err((
+            StatusCode::BAD_REQUEST,
+            format!("`division` is not a division id: `{}`\n", Escaped(division)),
+        ))
+    }
+}
+
+/// Proof, made before the handler runs, that the caller passes gate `G`.
+struct Authorized<G: Gate> {
+    /// The proof: `Copy` and `'static`, so it can be held across `.await` or
+    /// passed on to code that requires it.
+    granted: Granted<G>,
+    /// The user's id.
+    user: String,
 }
 
 impl<S, G> FromRequestParts<S> for Authorized<G>
@@ -73,70 +254,126 @@ where
     S: Send + Sync,
     Arc<PolicyHandle>: FromRef<S>,
 {
-    type Rejection = (StatusCode, String);
+    type Rejection = Reply;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        // One snapshot per request: every answer below comes from one policy.
-        let policy = Arc::<PolicyHandle>::from_ref(state).load();
-        let Some(header) = parts.headers.get(ROLE_HEADER) else {
-            return Err((StatusCode::UNAUTHORIZED, format!("missing `{ROLE_HEADER}` header\n")));
-        };
-        let Ok(name) = header.to_str() else {
-            return Err((
-                StatusCode::BAD_REQUEST,
-                format!("`{ROLE_HEADER}` is not visible ASCII\n"),
-            ));
-        };
-        let Some(role) = policy.role(name) else {
-            return Err((StatusCode::FORBIDDEN, format!("unknown role `{name}`\n")));
-        };
-        match policy.check::<G>(role) {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Reply> {
+        let caller = Caller::from_request_parts(parts, state).await?;
+        match caller.policy.check::<G>(caller.who) {
             Ok(granted) => Ok(Self {
-                _granted: granted,
-                role: name.to_owned(),
+                granted,
+                user: caller.user,
             }),
+            // A denial is an answer, not a failure: 403 and every missing permission.
             Err(denied) => Err((StatusCode::FORBIDDEN, format!("{denied}\n"))),
         }
     }
 }
 
-async fn save_action_map(auth: Authorized<ActionMapEditor>) -> String {
-    format!("action map saved by `{}`\n", auth.role_name())
-}
+// ---------------------------------------------------------------------------
+// Handlers
 
+/// Gate from the vendor documents: action map view and journey report view.
 async fn action_map_report(auth: Authorized<ActionMapAnalyticsReport>) -> String {
-    format!("action map report for `{}`: 0 maps, 0 outcomes\n", auth.role_name())
+    build_report(auth.granted, &auth.user)
 }
 
-async fn reply_to_email(auth: Authorized<AmiStandardUser>, Path(id): Path<u64>) -> String {
-    format!("reply to email {id} sent by `{}`\n", auth.role_name())
+/// Code deeper in the service can require the proof too: it cannot be called
+/// without a check of the gate.
+fn build_report(_proof: Granted<ActionMapAnalyticsReport>, user: &str) -> String {
+    format!("action map report for `{user}`: 0 maps, 0 outcomes\n")
 }
 
-/// The routes; each one's gate is in its handler's signature.
-fn app(policy: Arc<PolicyHandle>) -> Router {
+/// The service's own gate, declared with `gate!`.
+async fn queue_panel(auth: Authorized<QueuePanel>) -> String {
+    format!("queue panel for `{}`\n", auth.user)
+}
+
+/// One permission, in any spelling, with its full decision: allowed (200),
+/// allowed only where conditions hold (200 and the conditions; a handler
+/// that acts on a resource evaluates them), or denied (403).
+async fn decide(caller: Caller, extract::Path(permission): extract::Path<String>) -> Reply {
+    let policy = &caller.policy;
+    match policy.decide(caller.who, &permission) {
+        Ok(Decision::Allowed) => (StatusCode::OK, "allowed\n".to_owned()),
+        Ok(Decision::AllowedIf(conditions)) => {
+            let mut body = String::from("allowed where one of these holds for the resource:\n");
+            for condition in conditions {
+                body.push_str(&format!("  {condition}\n"));
+            }
+            (StatusCode::OK, body)
+        }
+        Ok(Decision::Denied) => {
+            let who = policy.describe(caller.who).unwrap_or_else(|| caller.user.clone());
+            (
+                StatusCode::FORBIDDEN,
+                format!("{who} may not `{}`\n", Escaped(&permission)),
+            )
+        }
+        // Not a permission (malformed, a wildcard, an unknown label): the request is wrong.
+        Err(error) => (StatusCode::BAD_REQUEST, format!("{error}\n")),
+    }
+}
+
+/// Reads the users again and swaps the new policy in; on any error keeps the
+/// current policy and answers 422 with the reason.
+async fn reload(State(state): State<AppState>) -> Reply {
+    // Reading files blocks: off the async workers.
+    let reloaded = tokio::task::spawn_blocking(move || {
+        let mut users = 0;
+        // `reload` may run the closure again if another reload won the race.
+        state.policy.reload(|_current| {
+            let policy = load_users(&state.users)?;
+            users = policy.users().len();
+            Ok::<_, LoadError>(policy)
+        })?;
+        Ok::<_, LoadError>(users)
+    })
+    .await;
+    match reloaded {
+        Ok(Ok(users)) => (StatusCode::OK, format!("reloaded {users} users\n")),
+        Ok(Err(error)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("reload refused, the current policy stays: {error}\n"),
+        ),
+        Err(error) => (StatusCode::INTERNAL_SERVER_ERROR, format!("reload failed: {error}\n")),
+    }
+}
+
+/// The routes; each gate is in its handler's signature.
+fn app(state: AppState) -> Router {
     Router::new()
-        .route("/action-maps", post(save_action_map))
         .route("/reports/action-maps", get(action_map_report))
-        .route("/emails/{id}/reply", post(reply_to_email))
-        .with_state(policy)
+        .route("/queues", get(queue_panel))
+        .route("/permissions/{permission}", get(decide))
+        .route("/admin/reload", post(reload))
+        .with_state(state)
 }
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn Error>> {
-    // Behind a handle: a reload (`PolicyHandle::reload`) swaps it while requests run.
-    let policy = Arc::new(PolicyHandle::new(policy()?));
-    let port: u16 = std::env::var("PORT")
-        .ok()
-        .and_then(|port| port.parse().ok())
-        .unwrap_or(3000);
+    let users: PathBuf = std::env::args_os()
+        .nth(1)
+        .map_or_else(|| EXAMPLE_USERS.into(), PathBuf::from);
+    let policy = load_users(&users)?;
+    let names: Vec<&str> = policy.users().filter_map(|user| policy.user_name(user)).collect();
+    println!("users from {}: {}", users.display(), names.join(", "));
+    let state = AppState {
+        policy: Arc::new(PolicyHandle::new(policy)),
+        users: users.into(),
+    };
+
+    let port: u16 = match std::env::var("PORT") {
+        Ok(port) => port.parse().map_err(|e| format!("PORT `{port}`: {e}"))?,
+        Err(_) => 3000,
+    };
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
     let addr = listener.local_addr()?;
-    println!("permgate example service on http://{addr}; roles: journey designer, viewer, AMI user");
-    println!("  curl -i -X POST -H '{ROLE_HEADER}: journey designer' http://{addr}/action-maps");
-    println!("  curl -i -X POST -H '{ROLE_HEADER}: viewer' http://{addr}/action-maps");
-    println!("  curl -i -H '{ROLE_HEADER}: viewer' http://{addr}/reports/action-maps");
-    println!("  curl -i -X POST -H '{ROLE_HEADER}: AMI user' http://{addr}/emails/42/reply");
-    axum::serve(listener, app(policy)).await?;
+    println!("permgate example service on http://{addr}");
+    println!("  curl -i -H '{USER_HEADER}: u-analyst' http://{addr}/reports/action-maps");
+    println!("  curl -i -H '{USER_HEADER}: u-east' 'http://{addr}/queues?division=d-west'");
+    println!("  curl -i -H '{USER_HEADER}: u-lead' http://{addr}/permissions/routing:queue:edit");
+    println!("  curl -i -X POST http://{addr}/admin/reload");
+    axum::serve(listener, app(state)).await?;
     Ok(())
 }
 
@@ -145,24 +382,33 @@ mod tests {
     use super::*;
     use std::io::ErrorKind::WouldBlock;
     use std::net::SocketAddr;
+    use std::sync::atomic::{AtomicU32, Ordering};
     use tokio::net::{TcpListener, TcpStream};
 
-    async fn start() -> SocketAddr {
-        let policy = Arc::new(PolicyHandle::new(policy().unwrap()));
+    /// Starts the service on an ephemeral port, serving the users of `dir`.
+    async fn start(dir: &Path) -> SocketAddr {
+        let state = AppState {
+            policy: Arc::new(PolicyHandle::new(load_users(dir).unwrap())),
+            users: dir.into(),
+        };
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        tokio::spawn(async move { axum::serve(listener, app(policy)).await.unwrap() });
+        tokio::spawn(async move { axum::serve(listener, app(state)).await.unwrap() });
         addr
+    }
+
+    fn example_users() -> &'static Path {
+        Path::new(EXAMPLE_USERS)
     }
 
     /// Sends one HTTP/1.1 request and reads the response until the server
     /// closes the connection; returns the status code and the body.
-    async fn send(addr: SocketAddr, method: &str, path: &str, role: Option<&str>) -> (u16, String) {
-        let role = role
-            .map(|role| format!("{ROLE_HEADER}: {role}\r\n"))
+    async fn send(addr: SocketAddr, method: &str, path: &str, user: Option<&str>) -> (u16, String) {
+        let user = user
+            .map(|user| format!("{USER_HEADER}: {user}\r\n"))
             .unwrap_or_default();
         let request =
-            format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\n{role}Content-Length: 0\r\nConnection: close\r\n\r\n");
+            format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\n{user}Content-Length: 0\r\nConnection: close\r\n\r\n");
         let stream = TcpStream::connect(addr).await.unwrap();
         let mut unsent = request.as_bytes();
         while !unsent.is_empty() {
@@ -190,67 +436,175 @@ mod tests {
         (status, body.to_owned())
     }
 
+    /// A fresh copy of the example users, for a test that edits them.
+    fn copy_of_example_users() -> PathBuf {
+        static COPIES: AtomicU32 = AtomicU32::new(0);
+        let n = COPIES.fetch_add(1, Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("permgate-service-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        for entry in std::fs::read_dir(example_users()).unwrap() {
+            let path = entry.unwrap().path();
+            std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+        }
+        dir
+    }
+
     #[tokio::test]
-    async fn allowed_roles_reach_the_handlers() {
-        let addr = start().await;
-        let (status, body) = send(addr, "POST", "/action-maps", Some("journey designer")).await;
+    async fn two_policies_together_pass_a_gate_neither_passes_alone() {
+        let addr = start(example_users()).await;
+        let (status, body) = send(addr, "GET", "/reports/action-maps", Some("u-analyst")).await;
         assert_eq!(
             (status, body.as_str()),
-            (200, "action map saved by `journey designer`\n")
+            (200, "action map report for `u-analyst`: 0 maps, 0 outcomes\n")
         );
-        let (status, body) = send(addr, "GET", "/reports/action-maps", Some("journey designer")).await;
+        // Policies hold in every division: the same in any division.
+        let (status, body) = send(addr, "GET", "/reports/action-maps?division=d-east", Some("u-analyst")).await;
         assert_eq!(status, 200, "{body}");
-        assert!(body.starts_with("action map report for `journey designer`"), "{body}");
-        let (status, body) = send(addr, "POST", "/emails/42/reply", Some("AMI user")).await;
-        assert_eq!((status, body.as_str()), (200, "reply to email 42 sent by `AMI user`\n"));
-    }
 
-    #[tokio::test]
-    async fn denied_roles_get_403_with_every_missing_permission() {
-        let addr = start().await;
-        let (status, body) = send(addr, "POST", "/action-maps", Some("viewer")).await;
-        assert_eq!(status, 403, "{body}");
-        assert!(body.starts_with("role `viewer` does not satisfy gate `ActionMapEditor`: missing 3 permissions"));
-        for missing in [
-            "journey:actionmap:add (Journey > Action Map > Add)",
-            "journey:actionmap:delete (Journey > Action Map > Delete)",
-            "journey:actionmap:edit (Journey > Action Map > Edit)",
-        ] {
-            assert!(body.contains(missing), "{missing} not in {body}");
-        }
-        assert!(!body.contains("journey:actionmap:view"), "{body}");
-
-        let (status, body) = send(addr, "GET", "/reports/action-maps", Some("viewer")).await;
-        assert_eq!(status, 403, "{body}");
-        assert!(
-            body.contains("does not satisfy gate `ActionMapAnalyticsReport`"),
-            "{body}"
-        );
-        assert!(body.contains("journey:report:view (Journey > Report > View)"), "{body}");
-
-        // The body lists exactly what the library's own check says is missing.
-        let (status, body) = send(addr, "POST", "/emails/7/reply", Some("journey designer")).await;
-        assert_eq!(status, 403, "{body}");
-        let policy = policy().unwrap();
-        let denied = policy
-            .check::<AmiStandardUser>(policy.role("journey designer").unwrap())
-            .unwrap_err();
-        assert!(!denied.missing().is_empty());
-        for permission in denied.missing() {
+        // Neither of the two policies alone would do.
+        let text = std::fs::read_to_string(example_users().join("analyst.json")).unwrap();
+        let analyst = UserAuthorization::parse(&text).unwrap();
+        assert_eq!(analyst.policies.len(), 2);
+        assert!(analyst.permissions.is_empty());
+        for kept in &analyst.policies {
+            let mut alone = analyst.clone();
+            alone.policies.retain(|policy| policy == kept);
+            let mut builder = Policy::builder(Catalog::builtin());
+            let user = builder.add_user_authorization(None, &alone).unwrap();
+            let policy = builder.build();
             assert!(
-                body.contains(&format!("\n  - {}", permission.key())),
-                "{permission} not in {body}"
+                policy.check::<ActionMapAnalyticsReport>(user).is_err(),
+                "{kept:?} alone"
             );
         }
-        assert_eq!(body, format!("{denied}\n"));
     }
 
     #[tokio::test]
-    async fn unknown_role_is_403_and_missing_role_is_401() {
-        let addr = start().await;
-        let (status, body) = send(addr, "POST", "/action-maps", Some("nobody")).await;
-        assert_eq!((status, body.as_str()), (403, "unknown role `nobody`\n"));
-        let (status, body) = send(addr, "POST", "/action-maps", None).await;
-        assert_eq!((status, body.as_str()), (401, "missing `x-permgate-role` header\n"));
+    async fn division_scoped_permissions_hold_only_in_their_division() {
+        let addr = start(example_users()).await;
+        let (status, body) = send(addr, "GET", "/queues?division=d-east", Some("u-east")).await;
+        assert_eq!((status, body.as_str()), (200, "queue panel for `u-east`\n"));
+
+        // In d-west the user may view queues but neither join nor search them:
+        // 403 with exactly the library's explanation.
+        let (status, body) = send(addr, "GET", "/queues?division=d-west", Some("u-east")).await;
+        assert_eq!(status, 403, "{body}");
+        let policy = load_users(example_users()).unwrap();
+        let east = policy.user("u-east").unwrap();
+        let denied = policy.check::<QueuePanel>(policy.user_in(east, "d-west")).unwrap_err();
+        assert_eq!(body, format!("{denied}\n"));
+        assert!(
+            body.starts_with("user `u-east` in division `d-west` does not satisfy gate `QueuePanel`: needs one of:"),
+            "{body}"
+        );
+        assert!(body.contains("routing:queue:join (Routing > Queue > Join)"), "{body}");
+
+        // Without a division, the user is asked about every division: its
+        // grants name only d-east and d-west, so even viewing is denied.
+        let (status, body) = send(addr, "GET", "/queues", Some("u-east")).await;
+        assert_eq!(status, 403, "{body}");
+        assert!(body.contains("missing 1 permission\n  - routing:queue:view"), "{body}");
+        // `*` asks about every division too; a division none of its grants
+        // names is answered like every division.
+        let (status, every) = send(addr, "GET", "/queues?division=*", Some("u-east")).await;
+        assert_eq!((status, every.as_str()), (403, body.as_str()));
+        let (status, _) = send(addr, "GET", "/queues?division=d-north", Some("u-east")).await;
+        assert_eq!(status, 403);
+        // A malformed division is the request's fault.
+        let (status, body) = send(addr, "GET", "/queues?division=d%20east", Some("u-east")).await;
+        assert_eq!(
+            (status, body.as_str()),
+            (400, "`division` is not a division id: `d%20east`\n")
+        );
+    }
+
+    #[tokio::test]
+    async fn a_conditional_grant_is_answered_with_its_conditions() {
+        let addr = start(example_users()).await;
+        let (status, body) = send(addr, "GET", "/permissions/routing:queue:edit", Some("u-lead")).await;
+        assert_eq!(
+            (status, body.as_str()),
+            (
+                200,
+                "allowed where one of these holds for the resource:\n  Queue.id IN [QUEUE q-1, QUEUE q-2]\n"
+            )
+        );
+        // Unconditional, in any spelling.
+        let (status, body) = send(addr, "GET", "/permissions/ROUTING:QUEUE:VIEW", Some("u-lead")).await;
+        assert_eq!((status, body.as_str()), (200, "allowed\n"));
+        let (status, body) = send(addr, "GET", "/permissions/routing:queue:delete", Some("u-lead")).await;
+        assert_eq!(
+            (status, body.as_str()),
+            (403, "user `u-lead` in every division may not `routing:queue:delete`\n")
+        );
+        // Its three-segment permissions hold in every division: the queue panel opens anywhere.
+        let (status, body) = send(addr, "GET", "/queues", Some("u-lead")).await;
+        assert_eq!((status, body.as_str()), (200, "queue panel for `u-lead`\n"));
+        // A wildcard is not a question.
+        let (status, body) = send(addr, "GET", "/permissions/routing:queue:*", Some("u-lead")).await;
+        assert_eq!(status, 400, "{body}");
+    }
+
+    #[tokio::test]
+    async fn missing_user_is_401_and_unknown_user_is_403() {
+        let addr = start(example_users()).await;
+        let (status, body) = send(addr, "GET", "/queues", None).await;
+        assert_eq!((status, body.as_str()), (401, "missing `x-user-id` header\n"));
+        let (status, body) = send(addr, "GET", "/permissions/routing:queue:view", None).await;
+        assert_eq!(status, 401, "{body}");
+        let (status, body) = send(addr, "GET", "/queues", Some("nobody")).await;
+        assert_eq!((status, body.as_str()), (403, "unknown user `nobody`\n"));
+    }
+
+    #[tokio::test]
+    async fn a_reload_swaps_in_edited_files_and_a_bad_file_keeps_the_old_policy() {
+        let dir = copy_of_example_users();
+        let addr = start(&dir).await;
+        let (status, _) = send(addr, "GET", "/reports/action-maps", Some("u-analyst")).await;
+        assert_eq!(status, 200);
+
+        // Revoke: the analyst loses the journey report policy.
+        let file = dir.join("analyst.json");
+        let mut user: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+        let policies = user["authorization"]["permissionPolicies"].as_array_mut().unwrap();
+        policies.retain(|policy| policy["entityName"] != "report");
+        assert_eq!(policies.len(), 1);
+        std::fs::write(&file, serde_json::to_string_pretty(&user).unwrap()).unwrap();
+        // Nothing changes until the reload.
+        let (status, _) = send(addr, "GET", "/reports/action-maps", Some("u-analyst")).await;
+        assert_eq!(status, 200);
+        let (status, body) = send(addr, "POST", "/admin/reload", None).await;
+        assert_eq!((status, body.as_str()), (200, "reloaded 3 users\n"));
+        let (status, body) = send(addr, "GET", "/reports/action-maps", Some("u-analyst")).await;
+        assert_eq!(status, 403, "{body}");
+        assert!(body.contains("missing 1 permission\n  - journey:report:view"), "{body}");
+
+        // A broken file: the reload is refused with the reason, the policy stays.
+        std::fs::write(
+            dir.join("queue-lead.json"),
+            r#"{"id": "u-lead", "authorization": {"permissions": ["routing:queue"]}}"#,
+        )
+        .unwrap();
+        let (status, body) = send(addr, "POST", "/admin/reload", None).await;
+        assert_eq!(status, 422, "{body}");
+        assert!(
+            body.starts_with("reload refused, the current policy stays: queue-lead.json: "),
+            "{body}"
+        );
+        assert!(body.contains("`$.authorization.permissions[0]`"), "{body}");
+        let (status, _) = send(addr, "GET", "/reports/action-maps", Some("u-analyst")).await;
+        assert_eq!(status, 403, "the reloaded policy still serves");
+        let (status, body) = send(addr, "GET", "/permissions/routing:queue:edit", Some("u-lead")).await;
+        assert_eq!(status, 200, "{body}");
+        assert!(body.contains("Queue.id IN [QUEUE q-1, QUEUE q-2]"), "{body}");
+
+        // Two files with the same user id: refused too.
+        std::fs::copy(dir.join("analyst.json"), dir.join("queue-lead.json")).unwrap();
+        let (status, body) = send(addr, "POST", "/admin/reload", None).await;
+        assert_eq!(status, 422, "{body}");
+        assert!(body.contains("duplicate user `u-analyst`"), "{body}");
+
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

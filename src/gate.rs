@@ -4,7 +4,7 @@ use core::fmt;
 use core::marker::PhantomData;
 
 use crate::generated::MASK_WORDS;
-use crate::principal::Named;
+use crate::principal::{Named, Scope};
 use crate::source::Document;
 use crate::{Escaped, Permission, Policy, Principal, Release};
 
@@ -266,7 +266,10 @@ impl Denied {
     /// The division the user was checked in, when one of the user's grants
     /// names it (a division none names is answered as every division).
     pub fn division(&self) -> Option<&str> {
-        self.who.as_ref().and_then(|who| who.division.as_ref()?.as_deref())
+        match &self.who.as_deref()?.scope {
+            Scope::In(division) => Some(division),
+            _ => None,
+        }
     }
 
     /// The release the gate was checked at, if any.

@@ -61,7 +61,8 @@ impl PolicyHandle {
     }
 
     /// Builds a new policy from the current one with `build`; on success
-    /// swaps it in, on error keeps the current policy and returns the error.
+    /// swaps it in and returns it, on error keeps the current policy and
+    /// returns the error.
     ///
     /// The swap is a compare-and-swap: if another reload or
     /// [`store`](Self::store) replaced the policy while `build` ran, the
@@ -73,13 +74,13 @@ impl PolicyHandle {
     /// # Errors
     ///
     /// Whatever `build` returns.
-    pub fn reload<E>(&self, mut build: impl FnMut(&Policy) -> Result<Policy, E>) -> Result<(), E> {
+    pub fn reload<E>(&self, mut build: impl FnMut(&Policy) -> Result<Policy, E>) -> Result<Arc<Policy>, E> {
         let mut current = self.current.load_full();
         loop {
             let next = Arc::new(build(&current)?);
-            let previous = self.current.compare_and_swap(&current, next);
+            let previous = self.current.compare_and_swap(&current, Arc::clone(&next));
             if Arc::ptr_eq(&previous, &current) {
-                return Ok(());
+                return Ok(next);
             }
             current = Guard::into_inner(previous);
         }

@@ -108,17 +108,30 @@ impl From<crate::RoleId> for Principal {
 pub(crate) struct Named {
     pub(crate) kind: &'static str,
     pub(crate) name: String,
-    /// For a user in a division: the division, or `None` for one no grant names.
-    pub(crate) division: Option<Option<String>>,
+    pub(crate) scope: Scope,
+}
+
+/// Where a [`Named`] principal is asked about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Scope {
+    /// A role: no division.
+    Role,
+    /// A user, in every division.
+    Everywhere,
+    /// A user in a division one of its grants names.
+    In(String),
+    /// A user in a division none of its grants names.
+    Unnamed,
 }
 
 impl fmt::Display for Named {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} `{}`", self.kind, Escaped(&self.name))?;
-        match &self.division {
-            None => Ok(()),
-            Some(Some(division)) => write!(f, " in division `{}`", Escaped(division)),
-            Some(None) => f.write_str(" in a division none of its grants names"),
+        match &self.scope {
+            Scope::Role => Ok(()),
+            Scope::Everywhere => f.write_str(" in every division"),
+            Scope::In(division) => write!(f, " in division `{}`", Escaped(division)),
+            Scope::Unnamed => f.write_str(" in a division none of its grants names"),
         }
     }
 }
@@ -136,21 +149,21 @@ impl crate::Policy {
         if who.policy != self.id() {
             return None;
         }
-        let (kind, name, division) = match who.kind {
-            Kind::Role(role) => ("role", self.role_name_at(role)?, None),
-            Kind::User(user) => ("user", &*self.user_data(user)?.name, None),
+        let (kind, name, scope) = match who.kind {
+            Kind::Role(role) => ("role", self.role_name_at(role)?, Scope::Role),
+            Kind::User(user) => ("user", &*self.user_data(user)?.name, Scope::Everywhere),
             Kind::UserIn { user, division } => {
                 let data = self.user_data(user)?;
                 let id = division
                     .and_then(|n| data.divisions.get(n as usize))
                     .map(|(id, _)| id.to_string());
-                ("user", &*data.name, Some(id))
+                ("user", &*data.name, id.map_or(Scope::Unnamed, Scope::In))
             }
         };
         Some(Named {
             kind,
             name: name.to_owned(),
-            division,
+            scope,
         })
     }
 }

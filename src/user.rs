@@ -199,7 +199,7 @@ impl Policy {
     /// in every division. The division is looked up once, here; questions on
     /// the principal cost one bit test.
     pub fn user_in(&self, user: UserId, division: &str) -> Principal {
-        let Some(data) = self.own_user(user) else {
+        let Some(data) = self.own_user(user).filter(|_| division != "*") else {
             return Principal::from(user);
         };
         let found = data.divisions.binary_search_by(|(d, _)| (**d).cmp(division)).ok();

@@ -151,7 +151,7 @@ fn denied_escapes_the_user_name_and_division() {
     assert!(
         denied
             .to_string()
-            .starts_with(&format!("user `{FORGED_ESCAPED}` does not satisfy"))
+            .starts_with(&format!("user `{FORGED_ESCAPED}` in every division does not satisfy"))
     );
 }
 

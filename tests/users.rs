@@ -81,7 +81,7 @@ fn two_roles_of_a_user_pass_a_gate_only_together() {
     assert_eq!(denied.division(), None);
     assert_eq!(
         denied.to_string(),
-        "user `bo` does not satisfy gate `ActionMapAnalyticsReport`: missing 1 permission\n  \
+        "user `bo` in every division does not satisfy gate `ActionMapAnalyticsReport`: missing 1 permission\n  \
          - journey:report:view (Journey > Report > View)"
     );
 
