@@ -3,7 +3,37 @@
 use std::collections::BTreeMap;
 
 use crate::parse::{Spelling, parse};
-use crate::{Catalog, ConditionalGrantInfo, GateInfo, Permission, Policy, RoleId};
+use crate::principal::{Kind, Principal};
+use crate::role::RoleData;
+use crate::{Catalog, ConditionalGrantInfo, Division, GateInfo, Permission, Permitted, Policy, RoleId, UserId};
+
+/// The findings of [`Policy::audit_user`] for one user.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct UserAudit<'p> {
+    /// The user's name.
+    pub user: &'p str,
+    /// Each grant, in order.
+    pub grants: Vec<GrantAudit<'p>>,
+    /// Every builtin gate, and where the user satisfies it at the gate's
+    /// release: in every division, or in the divisions listed (none: nowhere).
+    pub gates: Vec<(&'static GateInfo, Permitted<'p>)>,
+}
+
+/// One grant of a user, as [`UserAudit`] lists it.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct GrantAudit<'p> {
+    /// The role's name, or the name of the grants the user holds directly.
+    pub role: &'p str,
+    /// Whether `role` is a role of the policy.
+    pub named_role: bool,
+    /// Where the grant applies.
+    pub division: &'p Division,
+    /// What an admin should know of the role (its `gates` as if it were
+    /// granted alone, in every division).
+    pub audit: RoleAudit<'p>,
+}
 
 /// The findings of [`Policy::audit`] for one role.
 #[derive(Debug, Clone)]
@@ -54,8 +84,82 @@ impl Policy {
     /// ```
     pub fn audit(&self, role: RoleId) -> Option<RoleAudit<'_>> {
         let data = self.role_data(role)?;
+        Some(self.audit_set(data, role.into(), self.conditional_grants(role).collect()))
+    }
+
+    /// Audits a user: each of its grants (the role, or the grants it holds
+    /// directly, and the division) with its role's audit, and every builtin
+    /// gate with where the user satisfies it. `None` when the user is not in
+    /// this policy.
+    ///
+    /// ```
+    /// use permgate::{Catalog, Division, Permitted, Policy};
+    ///
+    /// let mut builder = Policy::builder(Catalog::builtin());
+    /// let maps = builder.add_role("maps", ["journey:actionmap:view"])?;
+    /// let reports = builder.add_role("reports", ["journey:report:view", "ui:newPanel:view"])?;
+    /// let ana = builder.add_user("ana", [(maps, Division::All), (reports, Division::new("d-east"))])?;
+    /// let policy = builder.build();
+    /// let audit = policy.audit_user(ana).unwrap();
+    /// assert_eq!(audit.grants[1].role, "reports");
+    /// assert_eq!(audit.grants[1].audit.unknown, ["ui:newPanel:view"]);
+    /// let (_, report) = audit.gates.iter().find(|(gate, _)| gate.name == "ActionMapAnalyticsReport").unwrap();
+    /// assert_eq!(*report, Permitted::In(vec!["d-east"]));
+    /// # Ok::<(), permgate::BuildError>(())
+    /// ```
+    pub fn audit_user(&self, user: UserId) -> Option<UserAudit<'_>> {
+        let name = self.user_name(user)?;
+        let data = self.user_data(user.index)?;
+        let grants = data
+            .grants
+            .iter()
+            .filter_map(|grant| {
+                let set = self.source(grant.source)?;
+                let principal = Principal {
+                    policy: self.id(),
+                    row: set.row,
+                    kind: Kind::Set,
+                };
+                let conditional = self.conditional_infos(set);
+                Some(GrantAudit {
+                    role: &set.name,
+                    named_role: !set.own,
+                    division: &grant.division,
+                    audit: self.audit_set(set, principal, conditional),
+                })
+            })
+            .collect();
+        let gates = self
+            .catalog()
+            .gates()
+            .iter()
+            .map(|&gate| {
+                let holds = |who: Principal| self.check_info(who, gate, gate.release).is_ok();
+                let permitted = if holds(user.into()) {
+                    Permitted::Everywhere
+                } else {
+                    let divisions = data.divisions.iter().map(|(id, _)| &**id);
+                    Permitted::In(divisions.filter(|id| holds(self.user_in(user, id))).collect())
+                };
+                (gate, permitted)
+            })
+            .collect();
+        Some(UserAudit {
+            user: name,
+            grants,
+            gates,
+        })
+    }
+
+    /// The audit of one grant set, answering gates for `who` (its row).
+    fn audit_set<'p>(
+        &'p self,
+        data: &'p RoleData,
+        who: Principal,
+        conditional: Vec<ConditionalGrantInfo<'p>>,
+    ) -> RoleAudit<'p> {
         let catalog: &Catalog = self.catalog();
-        let permissions: Vec<Permission<'_>> = self.permissions(role).collect();
+        let permissions: Vec<Permission<'_>> = self.permissions(who).collect();
         let grants = &data.granted;
         let covering = |domain: &str, entity: &str, action: &str| {
             grants
@@ -113,21 +217,21 @@ impl Policy {
                 }
             }
         }
-        Some(RoleAudit {
+        RoleAudit {
             role: &data.name,
             unknown: grants.unknown.iter().map(|key| &**key).collect(),
             wildcards,
             redundant,
-            conditional: self.conditional_grants(role).collect(),
+            conditional,
             legacy: data.legacy.iter().map(|p| &**p).collect(),
             licenses,
             deprecated,
             gates: catalog
                 .gates()
                 .iter()
-                .map(|&gate| (gate, self.check_info(role, gate, gate.release).is_ok()))
+                .map(|&gate| (gate, self.check_info(who, gate, gate.release).is_ok()))
                 .collect(),
             permissions,
-        })
+        }
     }
 }

@@ -244,6 +244,7 @@ impl Policy {
     ) -> impl Iterator<Item = (&RoleData, Option<&Division>)> {
         let (role, user, division) = match who.kind {
             _ if who.policy != self.id => (None, None, None),
+            Kind::Set => (None, None, None),
             Kind::Role(role) => (Some(role), None, None),
             Kind::User(user) => (None, Some(user), None),
             Kind::UserIn { user, division } => (None, Some(user), Some(division)),
@@ -273,8 +274,16 @@ impl Policy {
 
     /// The conditional grants of `role`, in document order.
     pub fn conditional_grants(&self, role: RoleId) -> impl Iterator<Item = ConditionalGrantInfo<'_>> {
-        self.role_data(role).into_iter().flat_map(move |data| {
-            data.conditional.iter().map(move |grant| {
+        self.role_data(role)
+            .into_iter()
+            .flat_map(move |data| self.conditional_infos(data))
+    }
+
+    /// The conditional grants of a grant set, as listed.
+    pub(crate) fn conditional_infos<'p>(&'p self, data: &'p RoleData) -> Vec<ConditionalGrantInfo<'p>> {
+        data.conditional
+            .iter()
+            .map(|grant| {
                 let grants = &grant.grants;
                 let patterns = grants.patterns.iter().map(|pattern| pattern.key());
                 ConditionalGrantInfo {
@@ -285,7 +294,7 @@ impl Policy {
                     condition: &grant.condition,
                 }
             })
-        })
+            .collect()
     }
 
     /// The grant set a user's grant draws on.

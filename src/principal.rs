@@ -89,6 +89,9 @@ pub(crate) enum Kind {
         user: u32,
         division: Option<u32>,
     },
+    /// One grant set alone (a role's or a user's own), for audits: its row
+    /// answers bit tests; it has no name and nothing in reach.
+    Set,
 }
 
 impl From<crate::RoleId> for Principal {
@@ -150,6 +153,7 @@ impl crate::Policy {
             return None;
         }
         let (kind, name, scope) = match who.kind {
+            Kind::Set => return None,
             Kind::Role(role) => ("role", self.role_name_at(role)?, Scope::Role),
             Kind::User(user) => ("user", &*self.user_data(user)?.name, Scope::Everywhere),
             Kind::UserIn { user, division } => {

@@ -384,10 +384,21 @@ fn allows_in_a_division_reads_a_subject() {
     let forced = permgate(&["allows", &role, "--as", "subject", "routing:queue:view"]);
     assert_exit(&forced, 2);
     assert!(forced.stderr.contains("expected a subject"), "{}", forced.stderr);
-    // The audit reads role files only and says which commands read subjects.
-    let audit = permgate(&["audit", &subject]);
-    assert_exit(&audit, 2);
-    assert!(audit.stderr.contains("this is a subject file"), "{}", audit.stderr);
+    // The audit reads the subject too: each grant's role, and where each gate holds.
+    let audit = permgate(&["audit", &subject, "--json"]);
+    assert_exit(&audit, 0);
+    let audit = audit.json();
+    assert_eq!(
+        (audit["kind"].as_str(), audit["user"].as_str()),
+        (Some("subject"), Some("Ana"))
+    );
+    let grants: Vec<(&str, &str)> = audit["grants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| (g["role"].as_str().unwrap(), g["division"].as_str().unwrap()))
+        .collect();
+    assert_eq!(grants, [("viewer", "d-east"), ("agent", "*")]);
     assert_exit(
         &permgate(&[
             "allows",
@@ -758,6 +769,27 @@ fn check_allows_and_explain_read_a_users_me_file() {
             .starts_with("user `Ana Lima` in division `d2`: `routing:queue:edit` is allowed"),
         "{}",
         explain.stdout
+    );
+    let audit = permgate(&["audit", users_me]);
+    assert_exit(&audit, 0);
+    assert!(audit.stdout.starts_with("user `Ana Lima`: "), "{}", audit.stdout);
+    assert!(
+        audit.stdout.contains("legacy permissions (2), never granted:"),
+        "{}",
+        audit.stdout
+    );
+    let json = permgate(&["audit", users_me, "--json"]).json();
+    let report = json["gates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["gate"] == "ActionMapAnalyticsReport")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        report["divisions"],
+        serde_json::json!([]),
+        "journey:report:view is missing everywhere"
     );
     let authorization = "tests/fixtures/genesys/users-me-authorization.json";
     assert_exit(

@@ -4,10 +4,10 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use permgate::genesys::RoleSpec;
-use permgate::{Escaped, Permission, Policy, RoleAudit, RoleId};
+use permgate::{Catalog, Division, Escaped, Permission, Permitted, Policy, RoleAudit, RoleId};
 use serde_json::{Value, json};
 
-use crate::input::{self, Failure, Problem};
+use crate::input::{self, Document, Failure, Problem};
 use crate::output::{self, FORMAT_VERSION, line};
 use crate::{AuditArgs, DiffArgs, Report};
 
@@ -24,7 +24,10 @@ struct RoleProblem {
 
 pub(crate) fn audit(args: &AuditArgs) -> Result<Report, Failure> {
     let catalog = input::catalog(args.common.org_catalog.as_deref())?;
-    let roles = input::roles(&args.file)?;
+    let roles = match input::document(&args.file, args.kind)? {
+        Document::Roles(roles) => roles,
+        document => return audit_user(args, &catalog, document),
+    };
     if roles.file.roles.is_empty() {
         let mut problems = roles.problems();
         if problems.is_empty() {
@@ -77,7 +80,7 @@ pub(crate) fn audit(args: &AuditArgs) -> Result<Report, Failure> {
         output::json_document(&json!({
             "format_version": FORMAT_VERSION,
             "file": roles.label,
-            "roles": audits.iter().map(|(spec, audit)| audit_json(spec, audit)).collect::<Vec<_>>(),
+            "roles": audits.iter().map(|(spec, audit)| audit_json(Some(spec), audit)).collect::<Vec<_>>(),
             "errors": errors.iter().map(|e| json!({
                 "position": e.position,
                 "name": e.name,
@@ -105,15 +108,104 @@ pub(crate) fn audit(args: &AuditArgs) -> Result<Report, Failure> {
     Ok(Report { stdout, code: 0 })
 }
 
+/// `permgate audit` of a subject or user file: each grant's role, and where
+/// the user satisfies each gate.
+fn audit_user(args: &AuditArgs, catalog: &Catalog, document: Document) -> Result<Report, Failure> {
+    let label = input::file_label(&args.file);
+    let (policy, user, kind, name, _) = crate::check::user_policy(catalog, &label, document)?;
+    let audit = policy
+        .audit_user(user)
+        .ok_or_else(|| Problem::in_file(&label, "the user did not compile"))?;
+    let divisions = |permitted: &Permitted<'_>| match permitted {
+        Permitted::Everywhere => json!("*"),
+        Permitted::In(divisions) => json!(divisions),
+    };
+    let stdout = if args.common.json {
+        output::json_document(&json!({
+            "format_version": FORMAT_VERSION,
+            "file": label,
+            "kind": kind,
+            "user": name,
+            "grants": audit.grants.iter().map(|grant| json!({
+                "role": grant.role,
+                "named_role": grant.named_role,
+                "division": grant.division.id(),
+                "audit": audit_json(None, &grant.audit),
+            })).collect::<Vec<_>>(),
+            "gates": audit.gates.iter().map(|(gate, permitted)| json!({
+                "gate": gate.name,
+                "document": gate.document.map(|d| d.id),
+                "release": output::release_json(gate.release),
+                "divisions": divisions(permitted),
+            })).collect::<Vec<_>>(),
+        }))?
+    } else {
+        let mut out = String::new();
+        line!(
+            out,
+            "{kind} `{}`: {}",
+            Escaped(&name),
+            output::count(audit.grants.len(), "grant")
+        );
+        for grant in &audit.grants {
+            line!(out);
+            let what = if grant.named_role { "role" } else { "grants" };
+            let place = match grant.division {
+                Division::All => "in every division".to_owned(),
+                Division::Id(id) => format!("in division `{}`", Escaped(id)),
+                _ => String::new(),
+            };
+            line!(out, "{what} `{}` {place}", Escaped(grant.role));
+            findings_text(&mut out, &grant.audit);
+        }
+        line!(out);
+        let granted = audit
+            .gates
+            .iter()
+            .filter(|(_, permitted)| *permitted != Permitted::In(Vec::new()))
+            .count();
+        line!(out, "gates ({granted} of {} satisfied somewhere):", audit.gates.len());
+        let rows: Vec<Vec<String>> = audit
+            .gates
+            .iter()
+            .map(|(gate, permitted)| {
+                let place = match permitted {
+                    Permitted::Everywhere => "every division".to_owned(),
+                    Permitted::In(divisions) if divisions.is_empty() => "nowhere".to_owned(),
+                    Permitted::In(divisions) => divisions
+                        .iter()
+                        .map(|d| output::escaped(d))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                };
+                vec![
+                    gate.name.to_owned(),
+                    gate.document.map_or("-", |d| d.id).to_owned(),
+                    output::release_text(gate.release),
+                    place,
+                ]
+            })
+            .collect();
+        output::table(
+            &mut out,
+            "  ",
+            Some(&["gate", "document", "release", "satisfied in"]),
+            &rows,
+        );
+        out
+    };
+    Ok(Report { stdout, code: 0 })
+}
+
 fn keys(permissions: &[Permission<'_>]) -> Vec<String> {
     permissions.iter().map(|p| p.key().to_owned()).collect()
 }
 
-fn audit_json(spec: &RoleSpec, audit: &RoleAudit<'_>) -> Value {
+fn audit_json(spec: Option<&RoleSpec>, audit: &RoleAudit<'_>) -> Value {
     json!({
         "name": audit.role,
-        "id": spec.id,
-        "description": spec.description,
+        "id": spec.and_then(|spec| spec.id.as_deref()),
+        "description": spec.and_then(|spec| spec.description.as_deref()),
         "permissions": keys(&audit.permissions),
         "unknown": audit.unknown,
         "wildcards": audit.wildcards.iter().map(|(wildcard, covered)| json!({"wildcard": wildcard, "permissions": keys(covered)})).collect::<Vec<_>>(),
@@ -160,6 +252,12 @@ fn audit_text(out: &mut String, spec: &RoleSpec, audit: &RoleAudit<'_>) {
         .as_deref()
         .map_or_else(String::new, |id| format!(" (id {})", Escaped(id)));
     line!(out, "role `{}`{id}", Escaped(audit.role));
+    findings_text(out, audit);
+    gates_text(out, audit);
+}
+
+/// What an audit found, after its heading line; gates apart.
+fn findings_text(out: &mut String, audit: &RoleAudit<'_>) {
     line!(
         out,
         "  {}, {} unknown, {}, {}, {}",
@@ -232,6 +330,10 @@ fn audit_text(out: &mut String, spec: &RoleSpec, audit: &RoleAudit<'_>) {
         .map(|(p, note)| vec![output::key(*p), (*note).to_owned()])
         .collect();
     section(out, "removed or legacy", ", per the source documents", deprecated);
+}
+
+/// The gates table of a role's audit.
+fn gates_text(out: &mut String, audit: &RoleAudit<'_>) {
     let satisfied = audit.gates.iter().filter(|(_, ok)| *ok).count();
     line!(out, "gates ({satisfied} of {} satisfied):", audit.gates.len());
     let rows: Vec<Vec<String>> = audit

@@ -4,6 +4,7 @@ use std::fmt::Write;
 
 use permgate::{
     By, Catalog, Condition, Decision, Division, Escaped, GateInfo, ParseError, Permission, Policy, Principal, RoleId,
+    UserId,
 };
 use serde_json::{Value, json};
 
@@ -227,12 +228,43 @@ fn permission_problem(label: &str, input: &str, error: &ParseError) -> Problem {
     Problem::in_file(label, format!("permission `{}`: {error}", Escaped(input)))
 }
 
+/// The policy of a subject or user file's user: the policy, the user, what
+/// the file is (`subject` or `user`), the user's name (else id), and how many
+/// grants the document holds.
+pub(crate) fn user_policy(
+    catalog: &Catalog,
+    label: &str,
+    document: Document,
+) -> Result<(Policy, UserId, &'static str, String, usize), Failure> {
+    let compile_error = |e: permgate::BuildError| Failure::from(Problem::in_file(label, e.to_string()));
+    let mut builder = Policy::builder(catalog);
+    Ok(match document {
+        Document::Subject(spec) => {
+            let user = builder.add_subject(&spec).map_err(compile_error)?;
+            let name = spec.name.clone().or_else(|| spec.id.clone()).unwrap_or_default();
+            (builder.build(), user, "subject", name, spec.grants.len())
+        }
+        Document::User(doc) => {
+            // An `authorization` object alone names nobody: call the user `user`.
+            let unnamed = doc.id.is_none() && doc.name.is_none();
+            let user = builder
+                .add_user_authorization(unnamed.then_some("user"), &doc)
+                .map_err(compile_error)?;
+            let name = doc.name.clone().or_else(|| doc.id.clone()).unwrap_or_default();
+            let grants = doc.permissions.len() + doc.policies.len();
+            (builder.build(), user, "user", name, grants)
+        }
+        Document::Roles(_) => {
+            return Err(Problem::in_file(label, "a role file holds no user").into());
+        }
+    })
+}
+
 /// The policy and the principal a file and its options name: a role of a
 /// role file, or the user of a subject or user file (in a division, or in
 /// every division).
 fn target(catalog: &Catalog, who: &Who) -> Result<(Policy, Target), Failure> {
     let label = input::file_label(&who.file);
-    let compile_error = |e: permgate::BuildError| Failure::from(Problem::in_file(&label, e.to_string()));
     let (policy, user, kind, name, grants) = match input::document(&who.file, who.kind)? {
         Document::Roles(roles) => {
             if who.division.is_some() {
@@ -246,23 +278,7 @@ fn target(catalog: &Catalog, who: &Who) -> Result<(Policy, Target), Failure> {
             let (policy, role) = input::compile(catalog, &roles.label, spec)?;
             return Ok((policy, Target::Role(role, spec.name.clone())));
         }
-        Document::Subject(spec) => {
-            let mut builder = Policy::builder(catalog);
-            let user = builder.add_subject(&spec).map_err(compile_error)?;
-            let name = spec.name.clone().or_else(|| spec.id.clone()).unwrap_or_default();
-            (builder.build(), user, "subject", name, spec.grants.len())
-        }
-        Document::User(doc) => {
-            let mut builder = Policy::builder(catalog);
-            // An `authorization` object alone names nobody: call the user `user`.
-            let unnamed = doc.id.is_none() && doc.name.is_none();
-            let user = builder
-                .add_user_authorization(unnamed.then_some("user"), &doc)
-                .map_err(compile_error)?;
-            let name = doc.name.clone().or_else(|| doc.id.clone()).unwrap_or_default();
-            let grants = doc.permissions.len() + doc.policies.len();
-            (builder.build(), user, "user", name, grants)
-        }
+        document => user_policy(catalog, &label, document)?,
     };
     if who.role.is_some() {
         return Err(Problem::in_file(

@@ -241,9 +241,13 @@ JSON (--json):
 
 #[derive(Debug, Args)]
 struct AuditArgs {
-    /// Role JSON file (one role, an array, or a listing); `-` reads standard input.
-    #[arg(value_name = "ROLE_FILE")]
+    /// A role file (one role, an array, or a listing), or a subject or user file; `-` reads
+    /// standard input.
+    #[arg(value_name = "FILE")]
     file: PathBuf,
+    /// What FILE is, when detection (by its fields) should not decide.
+    #[arg(long = "as", value_enum, value_name = "KIND")]
+    kind: Option<FileKind>,
     #[command(flatten)]
     common: Common,
 }
@@ -283,6 +287,16 @@ JSON (--json):
     \"path\": string | null,         JSON path of the problem
     \"message\": string
   }]
+}
+
+For a subject or user file (JSON with --json):
+{
+  \"format_version\": 1, \"file\": string,
+  \"kind\": \"subject\" | \"user\", \"user\": string,
+  \"grants\": [{\"role\": string, \"named_role\": bool, \"division\": string (`*`: every division),
+              \"audit\": role}],         each grant's role, audited as above
+  \"gates\": [{\"gate\": string, \"document\": string | null, \"release\": string | null,
+             \"divisions\": \"*\" | [string]}]   where the user satisfies it; [] nowhere
 }";
 
 #[derive(Debug, Args)]
