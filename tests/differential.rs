@@ -1,41 +1,63 @@
-//! Differential tests: organization catalogs, role JSON and subjects against a small reference model.
+//! Differential tests: organization catalogs, role JSON, subjects and users against a small
+//! reference model.
 //!
 //! `tests/reference_model.rs` checks the builtin catalog and string grants. This file goes further,
 //! through the Genesys Cloud JSON path: it generates random organization catalogs
 //! (`GET /api/v2/authorization/permissions`, mixed case, keys that differ only by case, labels,
 //! `divisionAware` and `allowsConditions` flags, one page or several), random role JSON (exact grants in
 //! random case, `*` entity and action wildcards, unknown keys, conditional policies, legacy
-//! `permissions[]`) and random subjects (role grants in divisions and in `*`), and checks every
+//! `permissions[]`), random subjects (role grants in divisions and in `*`) and random users: built
+//! in code (`add_user`: several roles, conditional ones among them, each in a division or in
+//! `Division::All`, the same role in two divisions) and read from users/me JSON
+//! (`add_user_authorization`: `permissions` with three and four segments, `*` divisions, `*`
+//! entities and actions, legacy flat names; `permissionPolicies` with and without conditions;
+//! `roles` that grant nothing; the whole user or its `authorization` alone). It checks every
 //! answer of the compiled policy against a model written here over plain lowercase strings:
 //!
 //! - catalog: lowercase `(domain, entity, action)` → first spelling, flags, label;
 //! - role: a list of `(grant triple, optional condition id)`;
-//! - subject: a list of `(role, division or "*")`.
+//! - subject: a list of `(role, division or "*")`;
+//! - user: a list of `(grant triple, optional condition id, division or "*")`, flattened over its
+//!   roles or read from its users/me strings by the reader's documented rules (three segments and
+//!   every policy in `*`, a fourth segment as the division), and the divisions it names.
 //!
 //! The model compares segments: equal ignoring ASCII case, or `*` in the grant. Conditional grants
-//! do not count for `allows`; `decide` collects their condition ids. Division rule of DESIGN.md: a
-//! division-aware permission (the default where no catalog says) needs a grant in the division or in
-//! `*`; one that is not needs any grant.
+//! do not count for `allows`; `decide` collects their condition ids. Division rule (README,
+//! "Users and divisions"): in division D a division-aware permission (the default where no catalog
+//! says, and any key no catalog knows) needs a grant in D or in `*`; one that is not needs any
+//! grant. Asked without a division, a user is answered for every division at once (a
+//! division-aware permission needs a `*` grant). A user's `decide` lists the conditions of every
+//! conditional grant in reach, each once; `divisions_permitted` is `Everywhere` when allowed without
+//! a division, else the sorted named divisions where allowed. Each user is asked every catalog
+//! permission typed and every string question (key in another case, label, extra keys) in every
+//! division at once, in each of `d1`, `d2`, `d3`, `*` and `d4` (never named), and for
+//! `divisions_permitted`. The model reads the catalog's data but never asks the library for a
+//! decision.
 //!
-//! The default run is short (`PERMGATE_PROPTEST_CASES`, 64 cases per property by default). The long
-//! run:
+//! The default run is short: 64 cases per property (5 properties; about 5 s in debug on a 2-core
+//! x86_64 machine). `PROPTEST_CASES` sets the cases per property (`PERMGATE_PROPTEST_CASES`, if
+//! set, wins). The long run, at least 10,000 cases per property:
 //!
 //! ```text
-//! PERMGATE_PROPTEST_CASES=10000 cargo test --release --test differential
+//! PROPTEST_CASES=10000 cargo test --release --all-features --test differential
 //! ```
 //!
-//! (30,000 cases in all, about 21 s on a 2-core x86_64 machine; the default run takes under a second
-//! in debug.)
+//! (50,000 generated cases in all, 10,000 per property, besides the saved regressions: passed in
+//! about 68 s of test time on a 2-core x86_64 machine shared with other builds, after about 40 s of
+//! release compilation.)
 //!
 //! proptest saves failing cases to `tests/differential.proptest-regressions` and replays them first
-//! on every later run: keep that file.
+//! on every later run: keep that file. (Its warning that it found no `lib.rs` or `main.rs` beside
+//! the test is harmless: it falls back to that file.)
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use permgate::genesys::{RoleFile, SubjectSpec};
-use permgate::{Catalog, Decision, Division, ParseError, Permission, Policy, PolicyBuilder, RoleId, UserId};
+use permgate::genesys::{RoleFile, SubjectSpec, UserAuthorization};
+use permgate::{
+    Catalog, Decision, Division, ParseError, Permission, Permitted, Policy, PolicyBuilder, Principal, RoleId, UserId,
+};
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::{Index, select};
@@ -250,6 +272,8 @@ enum MDecision {
     Allowed,
     AllowedIf(BTreeSet<String>),
     Denied,
+    /// The library listed a condition more than once (the model never answers this).
+    Repeated(Vec<String>),
 }
 
 fn condition_text(id: u8) -> String {
@@ -288,7 +312,15 @@ impl MRole {
 fn observe_decision(decision: &Decision<'_>) -> MDecision {
     match decision {
         Decision::Allowed => MDecision::Allowed,
-        Decision::AllowedIf(conditions) => MDecision::AllowedIf(conditions.iter().map(|c| c.to_string()).collect()),
+        Decision::AllowedIf(conditions) => {
+            let listed: Vec<String> = conditions.iter().map(|c| c.to_string()).collect();
+            let once: BTreeSet<String> = listed.iter().cloned().collect();
+            if once.len() == listed.len() {
+                MDecision::AllowedIf(once)
+            } else {
+                MDecision::Repeated(listed)
+            }
+        }
         Decision::Denied => MDecision::Denied,
     }
 }
@@ -304,6 +336,232 @@ fn model_allows_in(
     subject
         .iter()
         .any(|(r, d)| (!aware || d == "*" || d == division) && roles[*r].allows(question))
+}
+
+/// One grant a user holds, as the model sees it: a grant triple, unconditional or under a
+/// condition id, in one division or in every division (`*`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct MUserGrant {
+    grant: Triple,
+    condition: Option<u8>,
+    division: String,
+}
+
+/// A user as the model sees it: the grants it holds, flattened over its roles (or over its
+/// users/me document), and the divisions they name (never `*`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct MUser {
+    grants: Vec<MUserGrant>,
+    divisions: BTreeSet<String>,
+}
+
+/// The model's answer of `divisions_permitted`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum MPermitted {
+    Everywhere,
+    In(Vec<String>),
+}
+
+impl MUser {
+    fn hold(&mut self, grant: Triple, condition: Option<u8>, division: &str) {
+        if division != "*" {
+            self.divisions.insert(division.to_owned());
+        }
+        self.grants.push(MUserGrant {
+            grant,
+            condition,
+            division: division.to_owned(),
+        });
+    }
+
+    /// A user built in code: `roles[r]` in `d` for each `(r, d)` (`d` a division id or `*`).
+    fn from_roles(roles: &[MRole], held: &[(usize, String)]) -> Self {
+        let mut user = MUser::default();
+        for (r, d) in held {
+            if d != "*" {
+                user.divisions.insert(d.clone());
+            }
+            for (grant, condition) in &roles[*r].grants {
+                user.hold(grant.clone(), *condition, d);
+            }
+        }
+        user
+    }
+
+    /// A user read from users/me, by the rules of the reader's documentation, over the strings
+    /// of the document: `domain:entity:action` and every policy (conditional or not) in every
+    /// division, `domain:entity:action:divisionId` in that division (`*`: every division), a
+    /// name without `:` nothing. `roles` grant nothing.
+    fn from_doc(doc: &DocJson) -> Self {
+        let mut user = MUser::default();
+        for permission in doc.permissions.iter().flatten() {
+            let parts: Vec<&str> = permission.split(':').collect();
+            match parts.as_slice() {
+                [d, e, a] => user.hold(triple(d, e, a), None, "*"),
+                [d, e, a, division] => user.hold(triple(d, e, a), None, division),
+                _ => {}
+            }
+        }
+        for policy in doc.policies.iter().flatten() {
+            for action in &policy.actions {
+                user.hold(triple(&policy.domain, &policy.entity, action), policy.condition, "*");
+            }
+        }
+        user
+    }
+
+    /// The grants that reach a permission that is (or is not) division-aware, in `division`
+    /// (`None`: every division at once). A division-aware permission is reached by the grants in
+    /// the division and in `*` (only those in `*` without a division); one that is not, by every
+    /// grant.
+    fn in_reach<'a>(&'a self, division: Option<&'a str>, aware: bool) -> impl Iterator<Item = &'a MUserGrant> + 'a {
+        self.grants
+            .iter()
+            .filter(move |g| !aware || g.division == "*" || Some(g.division.as_str()) == division)
+    }
+
+    fn allows(&self, question: &Question, aware: bool, division: Option<&str>) -> bool {
+        let Question::Key(q) = question else { return false };
+        self.in_reach(division, aware)
+            .any(|g| g.condition.is_none() && covers(&g.grant, q))
+    }
+
+    /// `Allowed`, else the conditions of every conditional grant in reach that covers the
+    /// question, each once, else `Denied`.
+    fn decide(&self, question: &Question, aware: bool, division: Option<&str>) -> MDecision {
+        if self.allows(question, aware, division) {
+            return MDecision::Allowed;
+        }
+        let Question::Key(q) = question else {
+            return MDecision::Denied;
+        };
+        let conditions: BTreeSet<String> = self
+            .in_reach(division, aware)
+            .filter(|g| covers(&g.grant, q))
+            .filter_map(|g| g.condition.map(condition_text))
+            .collect();
+        if conditions.is_empty() {
+            MDecision::Denied
+        } else {
+            MDecision::AllowedIf(conditions)
+        }
+    }
+
+    /// Everywhere when allowed without a division; else the named divisions where allowed.
+    fn permitted(&self, question: &Question, aware: bool) -> MPermitted {
+        if self.allows(question, aware, None) {
+            return MPermitted::Everywhere;
+        }
+        MPermitted::In(
+            self.divisions
+                .iter()
+                .filter(|d| self.allows(question, aware, Some(d)))
+                .cloned()
+                .collect(),
+        )
+    }
+
+    /// Every answer the suite compares, for a question as the model reads it (with whether it is
+    /// division-aware), or the refusal of every one.
+    fn answers(&self, question: &Result<(Question, bool), Refusal>) -> Answers {
+        let each = |f: &dyn Fn(&Question, bool) -> MAnswer| match question {
+            Ok((q, aware)) => Ok(f(q, *aware)),
+            Err(refusal) => Err(refusal.clone()),
+        };
+        Answers {
+            allows: each(&|q, aware| MAnswer::Bool(self.allows(q, aware, None))),
+            decide: each(&|q, aware| MAnswer::Decision(self.decide(q, aware, None))),
+            in_division: ASKED
+                .iter()
+                .map(|d| {
+                    let d = *d;
+                    (
+                        d,
+                        each(&|q, aware| MAnswer::Bool(self.allows(q, aware, Some(d)))),
+                        each(&|q, aware| MAnswer::Decision(self.decide(q, aware, Some(d)))),
+                    )
+                })
+                .collect(),
+            permitted: each(&|q, aware| MAnswer::Permitted(self.permitted(q, aware))),
+        }
+    }
+}
+
+/// The divisions a user is asked in: each a grant may name, `*`, and one no grant names.
+const ASKED: [&str; 5] = ["d1", "d2", "d3", "*", "d4"];
+
+/// One answer, of the model or of the library.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum MAnswer {
+    Bool(bool),
+    Decision(MDecision),
+    Permitted(MPermitted),
+}
+
+/// One answer, or the refusal of the question.
+type Answer = Result<MAnswer, Refusal>;
+
+/// Every answer about one user and one question: `allows` and `decide` in every division at
+/// once, in each division of [`ASKED`] (`user_in`), and `divisions_permitted`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Answers {
+    allows: Result<MAnswer, Refusal>,
+    decide: Result<MAnswer, Refusal>,
+    /// Per division: `allows` and `decide`.
+    in_division: Vec<(&'static str, Answer, Answer)>,
+    permitted: Result<MAnswer, Refusal>,
+}
+
+fn observe_permitted(permitted: &Permitted<'_>) -> MPermitted {
+    match permitted {
+        Permitted::Everywhere => MPermitted::Everywhere,
+        Permitted::In(divisions) => MPermitted::In(divisions.iter().map(|d| (*d).to_owned()).collect()),
+    }
+}
+
+/// The library's answers for a typed permission.
+fn typed_answers(policy: &Policy, user: UserId, p: Permission<'_>) -> Answers {
+    let decide = |who: Principal| Ok(MAnswer::Decision(observe_decision(&policy.decide(who, p))));
+    Answers {
+        allows: Ok(MAnswer::Bool(policy.allows(user, p))),
+        decide: decide(user.into()),
+        in_division: ASKED
+            .iter()
+            .map(|d| {
+                let who = policy.user_in(user, d);
+                (*d, Ok(MAnswer::Bool(policy.allows(who, p))), decide(who))
+            })
+            .collect(),
+        permitted: Ok(MAnswer::Permitted(observe_permitted(
+            &policy.divisions_permitted(user, p),
+        ))),
+    }
+}
+
+/// The library's answers for a string.
+fn string_answers(policy: &Policy, user: UserId, q: &str) -> Answers {
+    let allows = |who: Principal| policy.allows(who, q).map(MAnswer::Bool).map_err(|e| refusal(&e));
+    let decide = |who: Principal| {
+        policy
+            .decide(who, q)
+            .map(|d| MAnswer::Decision(observe_decision(&d)))
+            .map_err(|e| refusal(&e))
+    };
+    Answers {
+        allows: allows(user.into()),
+        decide: decide(user.into()),
+        in_division: ASKED
+            .iter()
+            .map(|d| {
+                let who = policy.user_in(user, d);
+                (*d, allows(who), decide(who))
+            })
+            .collect(),
+        permitted: policy
+            .divisions_permitted(user, q)
+            .map(|p| MAnswer::Permitted(observe_permitted(&p)))
+            .map_err(|e| refusal(&e)),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -353,6 +611,172 @@ struct Scenario {
     case_seed: u64,
 }
 
+/// A user as `GET /api/v2/users/{id}?expand=authorization` (or `users/me`) returns it.
+#[derive(Debug, Clone)]
+struct DocJson {
+    id: String,
+    /// The whole user object, or its `authorization` object alone.
+    whole: bool,
+    /// Whether the test names the user; else it is named by its `id` (whole documents only).
+    named: bool,
+    /// `permissions`: keys (`*` entities and actions), with a division id or `*` as a fourth
+    /// segment or without, and legacy flat names; `None` when the field is absent.
+    permissions: Option<Vec<String>>,
+    /// `permissionPolicies`, conditional or not; `None` when the field is absent.
+    policies: Option<Vec<PolicyJson>>,
+    /// `roles` (and the first as `unusedRoles`): names of the role file's roles, which must
+    /// grant nothing here.
+    roles: Vec<String>,
+}
+
+impl DocJson {
+    fn json(&self) -> String {
+        let refs = |names: &[String]| {
+            Value::Array(
+                names
+                    .iter()
+                    .map(|r| json!({"id": format!("id-{r}"), "name": r}))
+                    .collect(),
+            )
+        };
+        let mut authorization = serde_json::Map::new();
+        if !self.roles.is_empty() {
+            authorization.insert("roles".into(), refs(&self.roles));
+            authorization.insert("unusedRoles".into(), refs(&self.roles[..1]));
+        }
+        if let Some(permissions) = &self.permissions {
+            authorization.insert("permissions".into(), json!(permissions));
+        }
+        if let Some(policies) = &self.policies {
+            authorization.insert(
+                "permissionPolicies".into(),
+                Value::Array(policies.iter().map(policy_value).collect()),
+            );
+        }
+        let authorization = Value::Object(authorization);
+        if !self.whole {
+            return authorization.to_string();
+        }
+        json!({
+            "id": self.id,
+            "name": format!("User {}", self.id),
+            "username": format!("{}@example.com", self.id),
+            "authorization": authorization,
+        })
+        .to_string()
+    }
+
+    /// The entries of `permissions` without `:`, in order.
+    fn legacy(&self) -> Vec<&str> {
+        self.permissions
+            .iter()
+            .flatten()
+            .filter(|p| !p.contains(':'))
+            .map(String::as_str)
+            .collect()
+    }
+
+    /// Each grant as a question (`*` filled with a key no catalog has), and each legacy name.
+    fn questions(&self) -> Vec<String> {
+        let mut questions: Vec<String> = self
+            .permissions
+            .iter()
+            .flatten()
+            .map(|p| {
+                let parts: Vec<&str> = p.split(':').take(3).collect();
+                if parts.len() == 3 {
+                    parts.iter().map(|s| fill_star(s)).collect::<Vec<_>>().join(":")
+                } else {
+                    p.clone()
+                }
+            })
+            .collect();
+        for policy in self.policies.iter().flatten() {
+            questions.extend(policy_questions(policy));
+        }
+        questions
+    }
+}
+
+/// A user of a [`UserScenario`].
+#[derive(Debug, Clone)]
+enum UserCase {
+    /// Built in code (`add_user`): `(role index, division id or "*")` for each grant.
+    ByHand(Vec<(usize, String)>),
+    /// Read from users/me (`add_user_authorization`).
+    Doc(DocJson),
+}
+
+/// A scenario's catalog and roles, and users of both kinds in one policy.
+#[derive(Debug, Clone)]
+struct UserScenario {
+    scenario: Scenario,
+    users: Vec<UserCase>,
+}
+
+impl UserScenario {
+    /// The name each user has in the policy.
+    fn names(&self) -> Vec<String> {
+        self.users
+            .iter()
+            .enumerate()
+            .map(|(n, user)| match user {
+                UserCase::ByHand(_) => format!("hand {n}"),
+                UserCase::Doc(doc) if doc.whole && !doc.named => doc.id.clone(),
+                UserCase::Doc(_) => format!("me {n}"),
+            })
+            .collect()
+    }
+
+    fn describe(&self, n: usize) -> String {
+        match &self.users[n] {
+            UserCase::ByHand(grants) => {
+                let grants: Vec<String> = grants
+                    .iter()
+                    .map(|(r, d)| format!("({}, {d})", self.scenario.roles[*r].name))
+                    .collect();
+                format!("add_user(\"hand {n}\", [{}])", grants.join(", "))
+            }
+            UserCase::Doc(doc) => format!("users/me (named: {}): {}", doc.named, doc.json()),
+        }
+    }
+}
+
+/// A policy as role JSON and a user's `permissionPolicies` write it (`ResourcePermissionPolicy`).
+fn policy_value(p: &PolicyJson) -> Value {
+    let mut policy = json!({
+        "domain": p.domain,
+        "entityName": p.entity,
+        "actionSet": p.actions,
+        "allowConditions": p.allow_conditions,
+    });
+    if let Some(id) = p.condition {
+        policy.as_object_mut().unwrap().insert(
+            "resourceConditionNode".into(),
+            json!({"variableName": "Queue.id", "operator": "EQ",
+                   "operands": [{"type": "SCALAR", "value": format!("c{id}")}]}),
+        );
+    }
+    policy
+}
+
+/// Each action of a policy as a question, `*` filled with a key no catalog has.
+fn policy_questions(policy: &PolicyJson) -> impl Iterator<Item = String> + '_ {
+    policy
+        .actions
+        .iter()
+        .map(|action| format!("{}:{}:{}", policy.domain, fill_star(&policy.entity), fill_star(action)))
+}
+
+/// `*` → `newThing`, a segment no catalog has; any other segment as is.
+fn fill_star(segment: &str) -> String {
+    if segment == "*" {
+        "newThing".to_owned()
+    } else {
+        segment.to_owned()
+    }
+}
+
 impl Scenario {
     fn catalog_json(&self) -> String {
         let entity = |e: &OrgEntry| {
@@ -384,26 +808,7 @@ impl Scenario {
     }
 
     fn role_value(role: &RoleJson, policies_field: &str) -> Value {
-        let policies: Vec<Value> = role
-            .policies
-            .iter()
-            .map(|p| {
-                let mut policy = json!({
-                    "domain": p.domain,
-                    "entityName": p.entity,
-                    "actionSet": p.actions,
-                    "allowConditions": p.allow_conditions,
-                });
-                if let Some(id) = p.condition {
-                    policy.as_object_mut().unwrap().insert(
-                        "resourceConditionNode".into(),
-                        json!({"variableName": "Queue.id", "operator": "EQ",
-                               "operands": [{"type": "SCALAR", "value": format!("c{id}")}]}),
-                    );
-                }
-                policy
-            })
-            .collect();
+        let policies: Vec<Value> = role.policies.iter().map(policy_value).collect();
         let mut value = json!({"name": role.name, "id": format!("id-{}", role.name)});
         let object = value.as_object_mut().unwrap();
         object.insert(policies_field.into(), Value::Array(policies));
@@ -507,13 +912,17 @@ fn respace(label: &str, bits: u64) -> String {
 // Generators
 // ---------------------------------------------------------------------------------------------
 
-/// Cases per property: `PERMGATE_PROPTEST_CASES`, 64 by default.
+/// Cases per property: `PROPTEST_CASES` (or `PERMGATE_PROPTEST_CASES`, which wins), 64 by
+/// default. Other `PROPTEST_*` variables apply as proptest reads them.
 fn config() -> ProptestConfig {
-    let cases = std::env::var("PERMGATE_PROPTEST_CASES")
-        .ok()
-        .and_then(|value| value.parse().ok())
+    let cases = ["PERMGATE_PROPTEST_CASES", "PROPTEST_CASES"]
+        .iter()
+        .find_map(|name| std::env::var(name).ok()?.parse().ok())
         .unwrap_or(64);
-    ProptestConfig::with_cases(cases)
+    ProptestConfig {
+        cases,
+        ..ProptestConfig::default()
+    }
 }
 
 /// Domains: new ones, and builtin ones so that organization keys overlap builtin keys and
@@ -686,6 +1095,90 @@ fn raw_scenario() -> impl Strategy<Value = RawScenario> {
 
 const DIVISIONS: [&str; 4] = ["d1", "d2", "d3", "*"];
 
+/// A user to generate: grants of the scenario's roles, or a users/me document.
+#[derive(Debug, Clone)]
+enum RawUser {
+    /// `(role, index in DIVISIONS)`; `twin` adds the first grant's role again in another division.
+    ByHand {
+        grants: Vec<(Index, u8)>,
+        twin: bool,
+    },
+    Doc(RawDoc),
+}
+
+#[derive(Debug, Clone)]
+struct RawDoc {
+    permissions: Vec<RawUserPermission>,
+    policies: Vec<RawPolicy>,
+    /// 0: both lists; 1: `permissions` only; 2: `permissionPolicies` only.
+    lists: u8,
+    whole: bool,
+    named: bool,
+    roles: Vec<Index>,
+}
+
+/// One entry of a users/me `permissions`: a legacy flat name, or a key (as a question, but with
+/// `*` entities and actions) with no division (0) or `DIVISIONS[n - 1]` as a fourth segment.
+#[derive(Debug, Clone)]
+struct RawUserPermission {
+    legacy: Option<Index>,
+    key: RawQuestion,
+    division: u8,
+}
+
+/// Legacy flat names of a user's `permissions`: never granted.
+const USER_LEGACY: [&str; 4] = ["admin", "employee", "CONTACTS_READ", "NOTES_CREATE_ALL"];
+
+fn raw_hand_user() -> impl Strategy<Value = RawUser> {
+    (vec((any::<Index>(), 0u8..4), 1..6), any::<bool>()).prop_map(|(grants, twin)| RawUser::ByHand { grants, twin })
+}
+
+fn raw_doc() -> impl Strategy<Value = RawUser> {
+    let permission = (
+        prop::option::weighted(0.15, any::<Index>()),
+        (
+            any::<Index>(),
+            (0u8..8, any::<Index>()),
+            (0u8..8, any::<Index>()),
+            any::<u64>(),
+        ),
+        0u8..5,
+    )
+        .prop_map(|(legacy, key, division)| RawUserPermission { legacy, key, division });
+    (
+        vec(permission, 0..10),
+        vec(raw_policy(), 0..5),
+        0u8..3,
+        any::<bool>(),
+        any::<bool>(),
+        vec(any::<Index>(), 0..3),
+    )
+        .prop_map(|(permissions, policies, lists, whole, named, roles)| {
+            RawUser::Doc(RawDoc {
+                permissions,
+                policies,
+                lists,
+                whole,
+                named,
+                roles,
+            })
+        })
+}
+
+/// A scenario and one to three users, built in code (weight `hand`) or read from users/me
+/// (weight `docs`), in one policy.
+fn user_scenario(hand: u32, docs: u32) -> impl Strategy<Value = UserScenario> {
+    (
+        raw_scenario(),
+        vec(prop_oneof![hand => raw_hand_user(), docs => raw_doc()], 1..=3),
+    )
+        .prop_map(|(raw, users)| {
+            let scenario = raw.scenario();
+            let users = raw.users(&users, &scenario);
+            UserScenario { scenario, users }
+        })
+}
+
 impl RawScenario {
     fn pick<'a>(pool: &'a [String], at: &Index) -> &'a str {
         &pool[at.index(pool.len())]
@@ -698,6 +1191,86 @@ impl RawScenario {
             0 | 1 => unknown.to_owned(),
             _ => Self::pick(pool, at).to_owned(),
         }
+    }
+
+    /// The domains of grants and questions: the scenario's, and one no catalog has.
+    fn grant_domains(&self) -> Vec<String> {
+        let mut domains = self.domains.clone();
+        domains.push("zeta".to_owned());
+        domains
+    }
+
+    /// A policy of role JSON or of a user's `permissionPolicies`.
+    fn policy(&self, p: &RawPolicy) -> PolicyJson {
+        PolicyJson {
+            domain: recase_with(Self::pick(&self.grant_domains(), &p.domain), p.case),
+            entity: recase_with(&Self::segment(&self.entities, &p.entity, true, "ghost"), p.case >> 7),
+            actions: p
+                .actions
+                .iter()
+                .enumerate()
+                .map(|(i, a)| recase_with(&Self::segment(&self.actions, a, true, "fly"), p.case >> (13 + i)))
+                .collect(),
+            allow_conditions: p.allow_conditions || (p.condition.is_some() && p.case & 1 == 1),
+            condition: p.condition,
+        }
+    }
+
+    fn users(&self, raw: &[RawUser], scenario: &Scenario) -> Vec<UserCase> {
+        let roles = scenario.roles.len();
+        raw.iter()
+            .enumerate()
+            .map(|(n, user)| match user {
+                RawUser::ByHand { grants, twin } => {
+                    let mut held: Vec<(usize, String)> = grants
+                        .iter()
+                        .map(|(r, d)| (r.index(roles), DIVISIONS[usize::from(*d)].to_owned()))
+                        .collect();
+                    if let (true, Some((r, d))) = (*twin, grants.first()) {
+                        let other = if *d >= 3 { 0 } else { usize::from(*d + 1) % 3 };
+                        held.push((r.index(roles), DIVISIONS[other].to_owned()));
+                    }
+                    UserCase::ByHand(held)
+                }
+                RawUser::Doc(doc) => {
+                    let domains = self.grant_domains();
+                    let permissions = doc
+                        .permissions
+                        .iter()
+                        .map(|p| {
+                            if let Some(at) = p.legacy {
+                                return USER_LEGACY[at.index(USER_LEGACY.len())].to_owned();
+                            }
+                            let (d, e, a, case) = &p.key;
+                            let key = format!(
+                                "{}:{}:{}",
+                                Self::pick(&domains, d),
+                                Self::segment(&self.entities, e, true, "ghost"),
+                                Self::segment(&self.actions, a, true, "fly"),
+                            );
+                            let key = recase_with(&key, *case);
+                            match p.division {
+                                0 => key,
+                                n => format!("{key}:{}", DIVISIONS[usize::from(n - 1)]),
+                            }
+                        })
+                        .collect();
+                    let policies = doc.policies.iter().map(|p| self.policy(p)).collect();
+                    UserCase::Doc(DocJson {
+                        id: format!("me-{n}"),
+                        whole: doc.whole,
+                        named: doc.named || !doc.whole,
+                        permissions: (doc.lists != 2).then_some(permissions),
+                        policies: (doc.lists != 1).then_some(policies),
+                        roles: doc
+                            .roles
+                            .iter()
+                            .map(|r| scenario.roles[r.index(roles)].name.clone())
+                            .collect(),
+                    })
+                }
+            })
+            .collect()
     }
 
     fn scenario(&self) -> Scenario {
@@ -758,31 +1331,14 @@ impl RawScenario {
             }
             entries.push(entry);
         }
-        let mut domains = self.domains.clone();
-        domains.push("zeta".to_owned());
+        let domains = self.grant_domains();
         let roles: Vec<RoleJson> = self
             .roles
             .iter()
             .enumerate()
             .map(|(n, (policies, legacy))| RoleJson {
                 name: format!("role {n}"),
-                policies: policies
-                    .iter()
-                    .map(|p| PolicyJson {
-                        domain: recase_with(Self::pick(&domains, &p.domain), p.case),
-                        entity: recase_with(&Self::segment(&self.entities, &p.entity, true, "ghost"), p.case >> 7),
-                        actions: p
-                            .actions
-                            .iter()
-                            .enumerate()
-                            .map(|(i, a)| {
-                                recase_with(&Self::segment(&self.actions, a, true, "fly"), p.case >> (13 + i))
-                            })
-                            .collect(),
-                        allow_conditions: p.allow_conditions || (p.condition.is_some() && p.case & 1 == 1),
-                        condition: p.condition,
-                    })
-                    .collect(),
+                policies: policies.iter().map(|p| self.policy(p)).collect(),
                 legacy: legacy
                     .iter()
                     .map(|at| LEGACY[at.index(LEGACY.len())].to_owned())
@@ -810,10 +1366,7 @@ impl RawScenario {
         // Every grant as a question, and under each wildcard a key no catalog has.
         for role in &roles {
             for policy in &role.policies {
-                for action in &policy.actions {
-                    let fill = |s: &str| if s == "*" { "newThing".to_owned() } else { s.to_owned() };
-                    questions.push(format!("{}:{}:{}", policy.domain, fill(&policy.entity), fill(action)));
-                }
+                questions.extend(policy_questions(policy));
             }
             questions.extend(role.legacy.iter().filter(|l| !l.contains('*')).cloned());
         }
@@ -841,8 +1394,8 @@ struct Built {
     catalog: Catalog,
     policy: Policy,
     ids: Vec<RoleId>,
-    /// The scenario's subject, added by hand from `ids` (see [`build_with_subject`]).
-    by_hand: Option<UserId>,
+    /// The users added (see [`build_with_subject`] and [`build_users`]).
+    users: Vec<UserId>,
 }
 
 fn fail(what: &str, error: impl std::fmt::Display, scenario: &Scenario) -> TestCaseError {
@@ -854,7 +1407,7 @@ fn fail(what: &str, error: impl std::fmt::Display, scenario: &Scenario) -> TestC
 }
 
 fn build(scenario: &Scenario) -> Result<Built, TestCaseError> {
-    build_then(scenario, |_| Ok(None))
+    build_then(scenario, |_| Ok(Vec::new()))
 }
 
 /// [`build`], with the scenario's subject added as a user by hand, `(role id, division)` for each
@@ -872,14 +1425,54 @@ fn build_with_subject(scenario: &Scenario) -> Result<Built, TestCaseError> {
         let user = builder
             .add_user("by hand", grants)
             .map_err(|e| fail("user not added", e, scenario))?;
-        Ok(Some(user))
+        Ok(vec![user])
+    })
+}
+
+/// [`build`], with the users of `case` added in order: built in code from the role ids the
+/// builder gives the role file's roles (`Division::All` for `*`), or read from users/me JSON
+/// (whose legacy names must be reported as such).
+fn build_users(case: &UserScenario) -> Result<Built, TestCaseError> {
+    let scenario = &case.scenario;
+    build_then(scenario, |builder| {
+        let mut users = Vec::new();
+        for (user, name) in case.users.iter().zip(case.names()) {
+            let id = match user {
+                UserCase::ByHand(held) => {
+                    let mut grants = Vec::new();
+                    for (r, d) in held {
+                        let role = &scenario.roles[*r].name;
+                        let id = builder
+                            .role_id(role)
+                            .ok_or_else(|| fail("role missing", role, scenario))?;
+                        let division = if d == "*" { Division::All } else { Division::new(d) };
+                        grants.push((id, division));
+                    }
+                    builder.add_user(&name, grants)
+                }
+                UserCase::Doc(doc) => {
+                    let read =
+                        UserAuthorization::parse(&doc.json()).map_err(|e| fail("users/me rejected", e, scenario))?;
+                    prop_assert_eq!(
+                        &read.legacy_permissions,
+                        &doc.legacy(),
+                        "legacy names of {}",
+                        doc.json()
+                    );
+                    prop_assert_eq!(read.id.as_deref(), doc.whole.then_some(doc.id.as_str()));
+                    builder.add_user_authorization(doc.named.then_some(name.as_str()), &read)
+                }
+            };
+            users.push(id.map_err(|e| fail("user not added", e, scenario))?);
+        }
+        Ok(users)
     })
 }
 
 /// The scenario's catalog and roles in a builder, `then` (which may add users), built.
 fn build_then(
     scenario: &Scenario,
-    then: impl FnOnce(&mut PolicyBuilder) -> Result<Option<UserId>, TestCaseError>,
+    then: impl FnOnce(&mut PolicyBuilder) -> Result<Vec<UserId>, TestCaseError>,
 ) -> Result<Built, TestCaseError> {
     let catalog = catalog(scenario)?;
     let file = RoleFile::parse(&scenario.roles_json()).map_err(|e| fail("role file rejected", e, scenario))?;
@@ -892,7 +1485,7 @@ fn build_then(
             .add_role_spec(role)
             .map_err(|e| fail("role not added", e, scenario))?;
     }
-    let by_hand = then(&mut builder)?;
+    let users = then(&mut builder)?;
     let policy = builder.build();
     let ids = scenario
         .roles
@@ -907,7 +1500,7 @@ fn build_then(
         catalog,
         policy,
         ids,
-        by_hand,
+        users,
     })
 }
 
@@ -915,6 +1508,91 @@ fn catalog(scenario: &Scenario) -> Result<Catalog, TestCaseError> {
     Catalog::builtin()
         .with_org_catalog(&scenario.catalog_json())
         .map_err(|e| fail("org catalog rejected", e, scenario))
+}
+
+/// The strings every principal is asked: each catalog permission's key in another case and its
+/// label re-spaced in another case, the organization's three-segment labels as written (valid or
+/// not), and the scenario's extra questions (its roles' grants, keys no catalog has under their
+/// wildcards, random keys, flat names).
+fn string_questions(scenario: &Scenario, catalog: &Catalog) -> Vec<String> {
+    let mut questions: Vec<String> = Vec::new();
+    for (n, p) in catalog.iter().enumerate() {
+        questions.push(scenario.recase(p.key(), n));
+        if let Some(label) = p.label() {
+            questions.push(respace(&scenario.recase(label, n + 7), mix(scenario.case_seed, n)));
+        }
+    }
+    for entry in &scenario.entries {
+        questions.extend(entry.label.iter().filter(|l| l.split('>').count() == 3).cloned());
+    }
+    questions.extend(scenario.questions.iter().cloned());
+    questions
+}
+
+/// Every user of `case` agrees with the model on every question: each catalog permission typed,
+/// and every string of [`string_questions`] and of the users/me documents' own grants.
+fn users_agree_with_the_model(case: &UserScenario) -> Result<(), TestCaseError> {
+    let scenario = &case.scenario;
+    let model = scenario.model_catalog();
+    let roles = scenario.model_roles();
+    let Built {
+        catalog, policy, users, ..
+    } = build_users(case)?;
+    let context = |n: usize| {
+        format!(
+            "user {n}: {}\ncatalog: {}\nroles: {}",
+            case.describe(n),
+            scenario.catalog_json(),
+            scenario.roles_json()
+        )
+    };
+    // users/me documents add users, never roles: `roles` in them grant nothing.
+    prop_assert_eq!(policy.roles().count(), scenario.roles.len(), "{}", context(0));
+    let names: Vec<String> = policy
+        .users()
+        .filter_map(|u| policy.user_name(u).map(str::to_owned))
+        .collect();
+    prop_assert_eq!(&names, &case.names());
+    let mut questions = string_questions(scenario, &catalog);
+    for user in &case.users {
+        if let UserCase::Doc(doc) = user {
+            questions.extend(doc.questions());
+        }
+    }
+    let aware_of = |question: Question| {
+        let aware = match &question {
+            Question::Key(t) => model.division_aware(t),
+            Question::Flat => true,
+        };
+        (question, aware)
+    };
+    for (n, (&user, spec)) in users.iter().zip(&case.users).enumerate() {
+        let expected = match spec {
+            UserCase::ByHand(held) => MUser::from_roles(&roles, held),
+            UserCase::Doc(doc) => MUser::from_doc(doc),
+        };
+        for p in catalog.iter() {
+            let question = Ok(aware_of(triple_of(p).map_or(Question::Flat, Question::Key)));
+            prop_assert_eq!(
+                typed_answers(&policy, user, p),
+                expected.answers(&question),
+                "`{}` (typed); {}",
+                p,
+                context(n)
+            );
+        }
+        for question in &questions {
+            let read = model.question(question).map(aware_of);
+            prop_assert_eq!(
+                string_answers(&policy, user, question),
+                expected.answers(&read),
+                "`{}`; {}",
+                question,
+                context(n)
+            );
+        }
+    }
+    Ok(())
 }
 
 /// The catalog's permissions that the model can name (all but CxEngage flat names).
@@ -980,17 +1658,7 @@ proptest! {
         let roles = scenario.model_roles();
         let Built { catalog, policy, ids, .. } = build(&scenario)?;
         let context = || format!("catalog: {}\nroles: {}", scenario.catalog_json(), scenario.roles_json());
-        let mut questions: Vec<String> = Vec::new();
-        for (n, p) in catalog.iter().enumerate() {
-            questions.push(scenario.recase(p.key(), n));
-            if let Some(label) = p.label() {
-                questions.push(respace(&scenario.recase(label, n + 7), mix(scenario.case_seed, n)));
-            }
-        }
-        for entry in &scenario.entries {
-            questions.extend(entry.label.iter().filter(|l| l.split('>').count() == 3).cloned());
-        }
-        questions.extend(scenario.questions.iter().cloned());
+        let questions = string_questions(&scenario, &catalog);
         for (r, (&id, role)) in ids.iter().zip(&roles).enumerate() {
             let spec = &scenario.roles[r];
             prop_assert_eq!(policy.legacy_permissions(id).collect::<Vec<_>>(), spec.legacy.iter().map(String::as_str).collect::<Vec<_>>());
@@ -1020,8 +1688,8 @@ proptest! {
     fn divisions_agree_with_the_model(scenario in scenario()) {
         let model = scenario.model_catalog();
         let roles = scenario.model_roles();
-        let Built { catalog, policy, ids, by_hand } = build_with_subject(&scenario)?;
-        let by_hand = by_hand.ok_or_else(|| fail("no user", "by hand", &scenario))?;
+        let Built { catalog, policy, ids, users } = build_with_subject(&scenario)?;
+        let by_hand = users.first().copied().ok_or_else(|| fail("no user", "by hand", &scenario))?;
         let context = || format!(
             "catalog: {}\nroles: {}\nsubject: {}",
             scenario.catalog_json(), scenario.roles_json(), scenario.subject_json()
@@ -1088,6 +1756,25 @@ proptest! {
                 }
             }
         }
+    }
+
+    /// Users built in code (`add_user`): several of the scenario's roles (conditional grants
+    /// among them), each in a division or in `Division::All`, the same role in two divisions, now
+    /// and then a users/me user beside them in the policy. Every catalog permission (typed, by key
+    /// in another case, by label) and every extra key: `allows` and `decide` in every division at
+    /// once and in each division named or not (`user_in`), and `divisions_permitted`.
+    #[test]
+    fn users_built_in_code_agree_with_the_model(case in user_scenario(3, 1)) {
+        users_agree_with_the_model(&case)?;
+    }
+
+    /// Users read from users/me JSON (`add_user_authorization`): three- and four-segment
+    /// permissions (`*` divisions, `*` entities and actions), legacy flat names, policies with
+    /// and without conditions, `roles` that grant nothing, the whole user or its `authorization`
+    /// alone; now and then a user built in code beside them. The same questions as above.
+    #[test]
+    fn users_from_users_me_agree_with_the_model(case in user_scenario(1, 3)) {
+        users_agree_with_the_model(&case)?;
     }
 }
 
@@ -1251,4 +1938,106 @@ fn the_model_answers_hand_worked_cases() {
     assert!(model_allows_in(&roles, &scenario.subject, &item_q, false, "d2"));
     assert!(!model_allows_in(&roles, &scenario.subject, &item_q, true, "d2"));
     assert!(model_allows_in(&roles, &scenario.subject, &item_q, true, "d1"));
+}
+
+/// The user model on cases worked out by hand: divisions, `*`, permissions that are not
+/// division-aware, conditions in reach each once, and a users/me document read by its rules.
+#[test]
+fn the_user_model_answers_hand_worked_cases() {
+    let key = |s: &str| Question::Key(key_triple(s).unwrap());
+    let c = |ids: &[u8]| MDecision::AllowedIf(ids.iter().copied().map(condition_text).collect());
+    let roles = vec![
+        MRole {
+            grants: vec![
+                (triple("alpha", "item", "view"), None),
+                (triple("alpha", "*", "edit"), Some(1)),
+            ],
+        },
+        MRole {
+            grants: vec![(triple("alpha", "item", "*"), Some(2))],
+        },
+    ];
+    // role 0 in d1 and in d2, role 1 in every division.
+    let user = MUser::from_roles(&roles, &[(0, "d1".into()), (0, "d2".into()), (1, "*".into())]);
+    assert_eq!(user.divisions, ["d1".to_owned(), "d2".to_owned()].into());
+    let view = key("alpha:item:view");
+    assert!(user.allows(&view, true, Some("d1")) && user.allows(&view, true, Some("d2")));
+    assert!(!user.allows(&view, true, Some("d3")) && !user.allows(&view, true, Some("*")));
+    assert!(
+        !user.allows(&view, true, None),
+        "division-aware without a division needs `*`"
+    );
+    assert_eq!(
+        user.permitted(&view, true),
+        MPermitted::In(vec!["d1".into(), "d2".into()])
+    );
+    assert!(user.allows(&view, false, None) && user.allows(&view, false, Some("d4")));
+    assert_eq!(user.permitted(&view, false), MPermitted::Everywhere);
+    let edit = key("alpha:item:edit");
+    assert_eq!(user.decide(&edit, true, Some("d1")), c(&[1, 2]));
+    assert_eq!(user.decide(&edit, true, Some("d3")), c(&[2]));
+    assert_eq!(user.decide(&edit, true, None), c(&[2]));
+    assert_eq!(
+        user.decide(&edit, false, Some("d3")),
+        c(&[1, 2]),
+        "c1 from d1 and d2, once"
+    );
+    assert_eq!(
+        user.permitted(&edit, false),
+        MPermitted::In(vec![]),
+        "conditional grants do not count"
+    );
+    let items = key("alpha:items:edit");
+    assert_eq!(user.decide(&items, true, Some("d2")), c(&[1]));
+    assert_eq!(user.decide(&items, true, Some("d4")), MDecision::Denied);
+    assert_eq!(user.decide(&Question::Flat, false, None), MDecision::Denied);
+    let refused = user.answers(&Err(Refusal::Wildcard));
+    assert_eq!(refused.permitted, Err(Refusal::Wildcard));
+    assert!(refused.in_division.iter().all(|(_, a, d)| a.is_err() && d.is_err()));
+
+    let doc = DocJson {
+        id: "me-0".into(),
+        whole: true,
+        named: false,
+        permissions: Some(
+            [
+                "alpha:item:view:d1",
+                "Alpha:Item:Edit",
+                "alpha:*:add:*",
+                "admin",
+                "alpha:item:delete:d2",
+            ]
+            .map(str::to_owned)
+            .to_vec(),
+        ),
+        policies: Some(vec![PolicyJson {
+            domain: "alpha".into(),
+            entity: "item".into(),
+            actions: vec!["search".into()],
+            allow_conditions: true,
+            condition: Some(3),
+        }]),
+        roles: vec!["role 0".into()],
+    };
+    assert_eq!(doc.legacy(), ["admin"]);
+    let me = MUser::from_doc(&doc);
+    assert_eq!(me.divisions, ["d1".to_owned(), "d2".to_owned()].into());
+    assert_eq!(me.permitted(&view, true), MPermitted::In(vec!["d1".into()]));
+    assert_eq!(
+        me.permitted(&edit, true),
+        MPermitted::Everywhere,
+        "three segments: every division"
+    );
+    assert_eq!(
+        me.permitted(&key("alpha:items:add"), true),
+        MPermitted::Everywhere,
+        "`*` division"
+    );
+    let search = key("alpha:item:search");
+    assert!(!me.allows(&search, true, None));
+    assert_eq!(me.decide(&search, true, Some("d4")), c(&[3]));
+    let delete = key("alpha:item:delete");
+    assert!(!me.allows(&delete, true, Some("d1")) && me.allows(&delete, true, Some("d2")));
+    assert_eq!(me.permitted(&delete, false), MPermitted::Everywhere);
+    assert!(doc.questions().contains(&"alpha:newThing:add".to_owned()));
 }
