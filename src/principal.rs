@@ -45,6 +45,19 @@ impl Division {
     }
 }
 
+/// The division ids among `divisions` (not `*`), sorted, each once.
+pub(crate) fn named_divisions<'a>(divisions: impl Iterator<Item = &'a Division>) -> Vec<&'a str> {
+    let mut ids: Vec<&str> = divisions
+        .filter_map(|division| match division {
+            Division::Id(id) => Some(id.as_str()),
+            Division::All => None,
+        })
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
 /// A user of one [`Policy`](crate::Policy): several roles, each granted in a
 /// division or in all. Asking another policy about it answers `false`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

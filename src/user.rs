@@ -1,7 +1,7 @@
 //! Users: several roles, each granted in one division or in all, compiled
 //! into bitset rows of their policy.
 
-use crate::principal::{Division, Kind, Principal, UserId};
+use crate::principal::{Division, Kind, Principal, UserId, named_divisions};
 use crate::role::set_bit;
 use crate::{Catalog, Policy};
 
@@ -38,15 +38,7 @@ impl UserData {
     /// A user whose rows start at `row`: one for every division, then one
     /// per division its grants name. Returns how many rows it takes.
     pub(crate) fn new(name: Box<str>, grants: Vec<UserGrant>, row: u32) -> (Self, u32) {
-        let mut named: Vec<&str> = grants
-            .iter()
-            .filter_map(|grant| match &grant.division {
-                Division::Id(id) => Some(id.as_str()),
-                Division::All => None,
-            })
-            .collect();
-        named.sort_unstable();
-        named.dedup();
+        let named = named_divisions(grants.iter().map(|grant| &grant.division));
         let divisions: Vec<(Box<str>, u32)> = named
             .into_iter()
             .zip(row.saturating_add(1)..)

@@ -204,17 +204,7 @@ impl UserAuthorization {
 
     /// The division ids that four-segment permissions name, sorted, each once.
     pub fn divisions(&self) -> impl Iterator<Item = &str> {
-        let mut ids: Vec<&str> = self
-            .permissions
-            .iter()
-            .filter_map(|permission| match &permission.division {
-                Division::Id(id) => Some(id.as_str()),
-                Division::All => None,
-            })
-            .collect();
-        ids.sort_unstable();
-        ids.dedup();
-        ids.into_iter()
+        crate::principal::named_divisions(self.permissions.iter().map(|permission| &permission.division)).into_iter()
     }
 
     /// The grant sets of the user `user`, as role JSON named for messages:
