@@ -13,6 +13,11 @@ use std::path::Path;
 use serde_json::Value;
 use support::{TempDir, assert_exit, permgate, permgate_with_stdin};
 
+/// The rows of an `allows` table, each split into words (after the heading and the header).
+fn answer_rows(stdout: &str) -> Vec<Vec<&str>> {
+    stdout.lines().skip(3).map(|l| l.split_whitespace().collect()).collect()
+}
+
 /// Wildcards, a grant a wildcard covers, a conditional grant, a legacy permission,
 /// a permission the sources mark as removed, an unknown UI permission.
 const SUPERVISOR: &str = r#"{"name": "supervisor", "id": "r-1", "permissions": ["old_flat_perm"], "permissionPolicies": [
@@ -361,12 +366,7 @@ fn allows_in_a_division_reads_a_subject() {
         "{}",
         everywhere.stdout
     );
-    let answers: Vec<Vec<&str>> = everywhere
-        .stdout
-        .lines()
-        .skip(3)
-        .map(|l| l.split_whitespace().collect())
-        .collect();
+    let answers = answer_rows(&everywhere.stdout);
     assert_eq!(
         answers,
         [vec!["routing:queue:view", "no"], vec!["routing:queue:join", "yes"]]
@@ -733,12 +733,7 @@ fn check_allows_and_explain_read_a_users_me_file() {
         "routing:queue:search",
     ]);
     assert_exit(&allows, 1);
-    let answers: Vec<Vec<&str>> = allows
-        .stdout
-        .lines()
-        .skip(3)
-        .map(|l| l.split_whitespace().collect())
-        .collect();
+    let answers = answer_rows(&allows.stdout);
     assert_eq!(
         answers,
         [
@@ -810,12 +805,7 @@ fn one_bad_permission_does_not_hide_the_other_answers() {
         "routing:queue:delete",
     ]);
     assert_exit(&run, 2);
-    let answered: Vec<Vec<&str>> = run
-        .stdout
-        .lines()
-        .skip(3)
-        .map(|l| l.split_whitespace().collect())
-        .collect();
+    let answered = answer_rows(&run.stdout);
     assert_eq!(
         answered,
         [
