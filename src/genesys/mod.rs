@@ -4,18 +4,21 @@
 //! The shapes are those of the Platform API: `GET /api/v2/authorization/roles`
 //! (one role, an array, or a listing `{"entities": [...]}`),
 //! `GET /api/v2/authorization/subjects/{id}`,
-//! `GET /api/v2/users/{id}?expand=authorization` (and `users/me`), and the
-//! body of `POST /api/v2/authorization/roles`. Fields permgate does not use are
+//! `GET /api/v2/users/{id}?expand=authorization` (and `users/me`), the
+//! body of `POST /api/v2/authorization/roles`, and the `403` error body for a
+//! missing permission (both ways: [`forbidden_body`], [`ForbiddenBody`]). Fields permgate does not use are
 //! ignored; every error names the JSON path of the problem. Each reader
 //! refuses the others' documents ([`JsonError::WrongKind`](crate::JsonError::WrongKind)):
 //! a user given as a role would otherwise load as a role that grants nothing.
 
+mod errors;
 mod export;
 mod kind;
 mod roles;
 mod subjects;
 mod users;
 
+pub use errors::{ForbiddenBody, MISSING_ANY_PERMISSIONS, MISSING_PERMISSIONS, MissingPermission, forbidden_body};
 pub use export::{ExportError, Form, export_gate, export_role};
 pub use roles::{
     MAX_ACTIONS_PER_POLICY, MAX_POLICIES_PER_ROLE, MAX_ROLES_PER_FILE, PolicySpec, RoleFile, RoleFileError, RoleSpec,

@@ -1,0 +1,250 @@
+//! Genesys Cloud error bodies for a missing permission, both ways: a
+//! [`Denied`] written as the body Genesys itself returns, and a Genesys 403
+//! body read back as what is missing.
+//!
+//! The shape is the Platform API's `ErrorBody` model (SDK model docs:
+//! `message`, `code`, `status`, `messageWithParams`, `messageParams`,
+//! `contextId`, `details`, `errors`). For a missing permission the platform
+//! answers `403` with code `missing.permissions` and the message "Unable to
+//! perform the requested action. You are missing the following
+//! permission(s): [...]", and for a set of which any one would do, code
+//! `missing.any.permissions` and "Unable to perform the requested action.
+//! You must have at least one of the following permissions assigned:
+//! [...]". A permission may carry a fourth segment, the division it is
+//! needed in (`domain:entity:action:divisionId`), and a division-scoped
+//! message goes on "in at least one of the following division(s): [...]".
+//! Reading is lenient about the rest of the sentence: the bracketed lists
+//! after the codes' own wording are what is read.
+
+use serde_json::{Map, Value, json};
+
+use crate::json::{self, JsonError, Path};
+use crate::{Catalog, Denied, Permission};
+
+/// The code of a body for missing required permissions.
+pub const MISSING_PERMISSIONS: &str = "missing.permissions";
+
+/// The code of a body for a set of permissions of which none is held.
+pub const MISSING_ANY_PERMISSIONS: &str = "missing.any.permissions";
+
+const MISSING_TEXT: &str = "Unable to perform the requested action. You are missing the following permission(s): ";
+const ANY_TEXT: &str =
+    "Unable to perform the requested action. You must have at least one of the following permissions assigned: ";
+const DIVISIONS_TEXT: &str = "in at least one of the following division(s): ";
+
+/// `[a, b]`, as the platform's messages list permissions.
+fn bracketed<'a>(items: impl Iterator<Item = &'a str>) -> String {
+    format!("[{}]", items.collect::<Vec<_>>().join(", "))
+}
+
+/// One `ErrorBody` for `code` over `permissions`: the platform's message,
+/// followed, for the people reading it, by the admin labels in parentheses.
+fn body(code: &str, text: &str, permissions: &[Permission<'_>], context_id: Option<&str>) -> Value {
+    let keys = bracketed(permissions.iter().map(|p| p.key()));
+    let labels: Vec<&str> = permissions.iter().filter_map(|p| p.label()).collect();
+    let labels = if labels.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", labels.join("; "))
+    };
+    let mut body = json!({
+        "message": format!("{text}{keys}{labels}"),
+        "code": code,
+        "status": 403,
+        "messageWithParams": format!("{text}{{permissions}}{labels}"),
+        "messageParams": {"permissions": keys},
+        "details": [],
+        "errors": [],
+    });
+    if let (Some(context_id), Some(object)) = (context_id, body.as_object_mut()) {
+        object.insert("contextId".to_owned(), Value::String(context_id.to_owned()));
+    }
+    body
+}
+
+/// The body Genesys Cloud returns for the permissions `denied` lists: code
+/// `missing.permissions` for the missing required permissions, with one
+/// `missing.any.permissions` body in `errors` per unmet group (or, when
+/// only groups are unmet, the first group's body on top and the others in
+/// `errors`). Each message names the keys in the platform's words, then the
+/// admin labels in parentheses; `contextId` is the request's id when the
+/// service has one.
+///
+/// ```
+/// use permgate::{Catalog, Policy, gates::ActionMapAnalyticsReport, genesys::{ForbiddenBody, forbidden_body}};
+///
+/// let policy = Policy::builder(Catalog::builtin()).role("viewer", ["journey:actionmap:view"])?.build();
+/// let denied = policy.check::<ActionMapAnalyticsReport>(policy.role("viewer").unwrap()).unwrap_err();
+/// let body = forbidden_body(&denied, Some("ctx-1"));
+/// assert_eq!(body["code"], "missing.permissions");
+/// assert_eq!(body["status"], 403);
+/// assert_eq!(
+///     body["message"],
+///     "Unable to perform the requested action. You are missing the following permission(s): \
+///      [journey:report:view] (Journey > Report > View)"
+/// );
+/// // And back: what a client makes of it.
+/// let read = ForbiddenBody::parse(&body.to_string())?;
+/// assert_eq!(read.missing[0].key, "journey:report:view");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn forbidden_body(denied: &Denied, context_id: Option<&str>) -> Value {
+    let mut bodies: Vec<Value> = Vec::new();
+    if !denied.missing().is_empty() {
+        bodies.push(body(MISSING_PERMISSIONS, MISSING_TEXT, denied.missing(), context_id));
+    }
+    for group in denied.unmet_any_of() {
+        bodies.push(body(MISSING_ANY_PERMISSIONS, ANY_TEXT, group, context_id));
+    }
+    let mut bodies = bodies.into_iter();
+    let Some(mut first) = bodies.next() else {
+        return body(MISSING_PERMISSIONS, MISSING_TEXT, &[], context_id);
+    };
+    let rest: Vec<Value> = bodies.collect();
+    if let Some(object) = first.as_object_mut() {
+        object.insert("errors".to_owned(), Value::Array(rest));
+    }
+    first
+}
+
+/// One permission a 403 body names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct MissingPermission {
+    /// The key, without a division segment, as the body spells it.
+    pub key: String,
+    /// The division of a four-segment permission (`domain:entity:action:divisionId`).
+    pub division: Option<String>,
+}
+
+impl MissingPermission {
+    /// The permission in `catalog` (`None` where the catalog does not know
+    /// the key), for its label.
+    pub fn resolve<'c>(&self, catalog: &'c Catalog) -> Option<Permission<'c>> {
+        catalog.lookup(&self.key)
+    }
+}
+
+/// What a Genesys Cloud 403 body says is missing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ForbiddenBody {
+    /// The body's `code`.
+    pub code: String,
+    /// The permissions of a `missing.permissions` body (and its nested
+    /// `errors` of that code): each is needed.
+    pub missing: Vec<MissingPermission>,
+    /// The sets of `missing.any.permissions` bodies: one of each set is needed.
+    pub any_of: Vec<Vec<MissingPermission>>,
+    /// The divisions a division-scoped message names.
+    pub divisions: Vec<String>,
+    /// `contextId`, when present.
+    pub context_id: Option<String>,
+}
+
+impl ForbiddenBody {
+    /// Reads a Genesys Cloud error body (`ErrorBody`) answering a missing
+    /// permission: the message of each body and of its nested `errors` is
+    /// read for the permissions it lists.
+    ///
+    /// # Errors
+    ///
+    /// Not JSON, not an object, a `message` or `code` of the wrong type, a
+    /// body whose code is neither `missing.permissions` nor
+    /// `missing.any.permissions`, or a permission in a message that is not
+    /// `domain:entity:action` with an optional division. The error names the
+    /// JSON path.
+    pub fn parse(text: &str) -> Result<Self, JsonError> {
+        let document = json::parse_document(text)?;
+        let root = Path::root();
+        let object = json::object(&document, &root)?;
+        let mut read = ForbiddenBody {
+            code: json::optional_string(object, &root, "code")?
+                .unwrap_or_default()
+                .to_owned(),
+            missing: Vec::new(),
+            any_of: Vec::new(),
+            divisions: Vec::new(),
+            context_id: json::optional_string(object, &root, "contextId")?.map(str::to_owned),
+        };
+        read.add(object, &root)?;
+        Ok(read)
+    }
+
+    fn add(&mut self, object: &Map<String, Value>, path: &Path) -> Result<(), JsonError> {
+        let code = json::optional_string(object, path, "code")?.unwrap_or_default();
+        let message = json::optional_string(object, path, "message")?.unwrap_or_default();
+        let message_path = path.field("message");
+        let (text, any) = match code {
+            MISSING_PERMISSIONS => (MISSING_TEXT, false),
+            MISSING_ANY_PERMISSIONS => (ANY_TEXT, true),
+            other => {
+                return Err(json::invalid(
+                    &path.field("code"),
+                    format!(
+                        "`{other}` is not a missing-permission code (`{MISSING_PERMISSIONS}`, `{MISSING_ANY_PERMISSIONS}`)"
+                    ),
+                ));
+            }
+        };
+        let listed = message
+            .find(text.trim_start_matches("Unable to perform the requested action. "))
+            .and_then(|at| message.get(at..))
+            .and_then(|rest| rest.split_once(':').map(|(_, list)| list))
+            .ok_or_else(|| json::invalid(&message_path, "the message lists no permissions"))?;
+        let (permissions, divisions) = match listed.split_once(DIVISIONS_TEXT) {
+            Some((permissions, divisions)) => (permissions, Some(divisions)),
+            None => (listed, None),
+        };
+        let permissions = list(permissions)
+            .into_iter()
+            .map(|item| missing_permission(item, &message_path))
+            .collect::<Result<Vec<_>, _>>()?;
+        if any {
+            self.any_of.push(permissions);
+        } else {
+            self.missing.extend(permissions);
+        }
+        if let Some(divisions) = divisions {
+            self.divisions.extend(list(divisions).into_iter().map(str::to_owned));
+        }
+        let errors_path = path.field("errors");
+        if let Some(errors) = json::optional(object, "errors") {
+            for (n, nested) in json::array(errors, &errors_path)?.iter().enumerate() {
+                let nested_path = errors_path.index(n);
+                self.add(json::object(nested, &nested_path)?, &nested_path)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The items of `[a, b]` (or `a, b`), trimmed, without a trailing period.
+fn list(text: &str) -> Vec<&str> {
+    let text = text.trim().trim_end_matches('.');
+    let text = text.trim().strip_prefix('[').unwrap_or(text);
+    let text = text.split(']').next().unwrap_or(text);
+    text.split(',').map(str::trim).filter(|item| !item.is_empty()).collect()
+}
+
+/// `domain:entity:action`, or with a fourth segment, its division.
+fn missing_permission(item: &str, path: &Path) -> Result<MissingPermission, JsonError> {
+    let error = |source| JsonError::Permission {
+        path: path.to_string(),
+        source,
+    };
+    let (key, division) = match item.rsplit_once(':') {
+        Some((key, division)) if item.split(':').count() == 4 => (key, Some(division)),
+        _ => (item, None),
+    };
+    if let Some(division) = division {
+        if division.is_empty() {
+            return Err(json::invalid(path, format!("empty division in `{item}`")));
+        }
+    }
+    crate::parse::parse(key).map_err(error)?;
+    Ok(MissingPermission {
+        key: key.to_owned(),
+        division: division.map(str::to_owned),
+    })
+}
