@@ -2,6 +2,8 @@
 #![forbid(unsafe_code)]
 
 mod audit;
+#[cfg(feature = "axum")]
+pub mod axum;
 mod caseless;
 mod catalog;
 mod condition;

@@ -62,6 +62,11 @@ fn body(code: &str, text: &str, permissions: &[Permission<'_>], context_id: Opti
     body
 }
 
+/// The `missing.permissions` body for `permissions`.
+pub(crate) fn missing_body(permissions: &[Permission<'_>]) -> Value {
+    body(MISSING_PERMISSIONS, MISSING_TEXT, permissions, None)
+}
+
 /// The body Genesys Cloud returns for the permissions `denied` lists: code
 /// `missing.permissions` for the missing required permissions, with one
 /// `missing.any.permissions` body in `errors` per unmet group (or, when
