@@ -15,10 +15,12 @@
 //!   or from a verified token (a JWT claim, say), then decides exactly as here.
 //! - **Divisions.** A `division` query parameter asks about the user in that
 //!   division; without it the user is answered for every division at once.
-//! - **Gates.** A handler takes an `Authorized<G>` extractor that wraps a
-//!   [`Granted<G>`]: it runs only once the caller passed gate `G`. A denied
-//!   caller gets `403` and the explanation (every missing permission), an
-//!   unknown user `403`, a request without the header `401`.
+//! - **Gates.** A handler takes `permgate::axum`'s `Authorized<G>` extractor
+//!   (feature `axum`), which wraps a [`Granted<G>`]: it runs only once the
+//!   caller passed gate `G`. The service says who the caller is by
+//!   implementing `Resolve`. A denied caller gets `403` and the body Genesys
+//!   Cloud itself returns (`missing.permissions`, every missing permission
+//!   with its label), an unknown user `403`, a request without the header `401`.
 //! - **Conditions.** `GET /permissions/{permission}` answers one permission
 //!   with [`Policy::decide`]: allowed, allowed where conditions hold (`200`
 //!   and the conditions, which the service evaluates against the resource),
@@ -29,7 +31,7 @@
 //!   serving. (This endpoint is open here; a real service keeps it behind its
 //!   own admin authentication or on an internal port.)
 //!
-//! Run it with `cargo run --example service` (on `127.0.0.1:3000`, or the
+//! Run it with `cargo run --example service --features axum` (on `127.0.0.1:3000`, or the
 //! port in `PORT`; users from `examples/service/users/`, or from the
 //! directory given as argument), then:
 //!
@@ -46,9 +48,9 @@
 //! ```
 //!
 //! To try a reload, serve a copy of the users and edit it:
-//! `cp -r examples/service/users /tmp/users && cargo run --example service -- /tmp/users`.
+//! `cp -r examples/service/users /tmp/users && cargo run --example service --features axum -- /tmp/users`.
 //!
-//! `cargo test --example service` starts the service and sends it real HTTP
+//! `cargo test --example service --features axum` starts the service and sends it real HTTP
 //! requests, a reload from edited files included.
 
 use std::error::Error;
@@ -57,13 +59,14 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{self, FromRef, FromRequestParts, State};
+use axum::extract::{self, FromRef, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::routing::{get, post};
+use permgate::axum::{Authorized, Authz, Caller, Rejection, Resolve};
 use permgate::gates::ActionMapAnalyticsReport;
 use permgate::genesys::UserAuthorization;
-use permgate::{Catalog, Decision, Escaped, Gate, Granted, Policy, PolicyHandle, Principal, gate, perm};
+use permgate::{Catalog, Decision, Escaped, Granted, Policy, PolicyHandle, Principal, gate, perm};
 
 /// The header that names the caller (see the module docs: a real service
 /// takes the user from its session or a verified token instead).
@@ -148,76 +151,51 @@ fn load_users(dir: &Path) -> Result<Policy, LoadError> {
 }
 
 // ---------------------------------------------------------------------------
-// State and extractors
+// State and the caller
 
 /// What every handler can reach.
 #[derive(Clone)]
 struct AppState {
-    /// The current policy; handlers take a snapshot, reloads swap it.
-    policy: Arc<PolicyHandle>,
+    /// The current policy behind its handle, and how a request names its
+    /// caller: what `permgate::axum`'s extractors need.
+    authz: Authz,
     /// Where the users/me documents are read from, at startup and on reload.
     users: Arc<Path>,
 }
 
-impl FromRef<AppState> for Arc<PolicyHandle> {
+impl FromRef<AppState> for Authz {
     fn from_ref(state: &AppState) -> Self {
-        state.policy.clone()
+        state.authz.clone()
     }
 }
 
-/// An answer, or a rejection: a status and a plain-text body.
+/// An answer: a status and a plain-text body.
 type Reply = (StatusCode, String);
 
-/// The caller: a user of the current policy, in the request's division.
-struct Caller {
-    /// The snapshot every answer of this request comes from: an owned `Arc`,
-    /// so it can be held across `.await`, and a reload meanwhile changes
-    /// nothing for this request.
-    policy: Arc<Policy>,
-    /// The user's id, as the header gave it.
-    user: String,
-    /// The user in the requested division, or in every division. Valid only
-    /// with `policy`.
-    who: Principal,
-}
+/// The caller of a request: the user the `x-user-id` header names, in the
+/// division of the `division` query parameter (every division without it).
+struct FromHeader;
 
-impl<S> FromRequestParts<S> for Caller
-where
-    S: Send + Sync,
-    Arc<PolicyHandle>: FromRef<S>,
-{
-    type Rejection = Reply;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Reply> {
+impl Resolve for FromHeader {
+    fn resolve(&self, parts: &Parts, policy: &Policy) -> Result<Principal, Rejection> {
         let Some(header) = parts.headers.get(USER_HEADER) else {
-            return Err((StatusCode::UNAUTHORIZED, format!("missing `{USER_HEADER}` header\n")));
+            return Err(Rejection::unauthenticated(&format!("missing `{USER_HEADER}` header")));
         };
-        let Ok(user) = header.to_str() else {
-            return Err((
-                StatusCode::BAD_REQUEST,
-                format!("`{USER_HEADER}` is not visible ASCII\n"),
-            ));
-        };
+        let user = header
+            .to_str()
+            .map_err(|_| Rejection::bad_request(&format!("`{USER_HEADER}` is not visible ASCII")))?;
         let division = division(parts)?;
-        let policy = Arc::<PolicyHandle>::from_ref(state).load();
-        let Some(id) = policy.user(user) else {
-            return Err((StatusCode::FORBIDDEN, format!("unknown user `{}`\n", Escaped(user))));
-        };
-        let who = match division {
-            Some(division) if division != "*" => policy.user_in(id, division),
-            _ => id.into(), // every division
-        };
-        Ok(Self {
-            user: user.to_owned(),
-            policy,
-            who,
+        let id = policy.user(user).ok_or_else(|| Rejection::unknown(user))?;
+        Ok(match division {
+            Some(division) => policy.user_in(id, division),
+            None => id.into(), // every division
         })
     }
 }
 
 /// The `division` query parameter, if any: a division id (ASCII letters,
 /// digits, `-`, `_`, as in the platform's UUIDs) or `*`, every division.
-fn division(parts: &Parts) -> Result<Option<&str>, Reply> {
+fn division(parts: &Parts) -> Result<Option<&str>, Rejection> {
     let Some(division) = parts
         .uri
         .query()
@@ -232,41 +210,16 @@ fn division(parts: &Parts) -> Result<Option<&str>, Reply> {
     if is_id || division == "*" {
         Ok(Some(division))
     } else {
-        Err((
-            StatusCode::BAD_REQUEST,
-            format!("`division` is not a division id: `{}`\n", Escaped(division)),
-        ))
+        Err(Rejection::bad_request(&format!(
+            "`division` is not a division id: `{}`",
+            Escaped(division)
+        )))
     }
 }
 
-/// Proof, made before the handler runs, that the caller passes gate `G`.
-struct Authorized<G: Gate> {
-    /// The proof: `Copy` and `'static`, so it can be held across `.await` or
-    /// passed on to code that requires it.
-    granted: Granted<G>,
-    /// The user's id.
-    user: String,
-}
-
-impl<S, G> FromRequestParts<S> for Authorized<G>
-where
-    G: Gate,
-    S: Send + Sync,
-    Arc<PolicyHandle>: FromRef<S>,
-{
-    type Rejection = Reply;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Reply> {
-        let caller = Caller::from_request_parts(parts, state).await?;
-        match caller.policy.check::<G>(caller.who) {
-            Ok(granted) => Ok(Self {
-                granted,
-                user: caller.user,
-            }),
-            // A denial is an answer, not a failure: 403 and every missing permission.
-            Err(denied) => Err((StatusCode::FORBIDDEN, format!("{denied}\n"))),
-        }
-    }
+/// The user's id, for the answers.
+fn user_of(caller: &Caller) -> &str {
+    caller.policy.name(caller.principal).unwrap_or("?")
 }
 
 // ---------------------------------------------------------------------------
@@ -274,7 +227,7 @@ where
 
 /// Gate from the vendor documents: action map view and journey report view.
 async fn action_map_report(auth: Authorized<ActionMapAnalyticsReport>) -> String {
-    build_report(auth.granted, &auth.user)
+    build_report(auth.granted, user_of(&auth.caller))
 }
 
 /// Code deeper in the service can require the proof too: it cannot be called
@@ -285,7 +238,7 @@ fn build_report(_proof: Granted<ActionMapAnalyticsReport>, user: &str) -> String
 
 /// The service's own gate, declared with `gate!`.
 async fn queue_panel(auth: Authorized<QueuePanel>) -> String {
-    format!("queue panel for `{}`\n", auth.user)
+    format!("queue panel for `{}`\n", user_of(&auth.caller))
 }
 
 /// One permission, in any spelling, with its full decision: allowed (200),
@@ -293,7 +246,7 @@ async fn queue_panel(auth: Authorized<QueuePanel>) -> String {
 /// that acts on a resource evaluates them), or denied (403).
 async fn decide(caller: Caller, extract::Path(permission): extract::Path<String>) -> Reply {
     let policy = &caller.policy;
-    match policy.decide(caller.who, &permission) {
+    match policy.decide(caller.principal, &permission) {
         Ok(Decision::Allowed) => (StatusCode::OK, "allowed\n".to_owned()),
         Ok(Decision::AllowedIf(conditions)) => {
             let mut body = String::from("allowed where one of these holds for the resource:\n");
@@ -303,7 +256,7 @@ async fn decide(caller: Caller, extract::Path(permission): extract::Path<String>
             (StatusCode::OK, body)
         }
         Ok(Decision::Denied) => {
-            let who = policy.describe(caller.who).unwrap_or_else(|| caller.user.clone());
+            let who = policy.describe(caller.principal).unwrap_or_default();
             (
                 StatusCode::FORBIDDEN,
                 format!("{who} may not `{}`\n", Escaped(&permission)),
@@ -321,7 +274,7 @@ async fn reload(State(state): State<AppState>) -> Reply {
     let reloaded = tokio::task::spawn_blocking(move || {
         let mut users = 0;
         // `reload` may run the closure again if another reload won the race.
-        state.policy.reload(|_current| {
+        state.authz.policy().reload(|_current| {
             let policy = load_users(&state.users)?;
             users = policy.users().len();
             Ok::<_, LoadError>(policy)
@@ -358,7 +311,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let names: Vec<&str> = policy.users().filter_map(|user| policy.user_name(user)).collect();
     println!("users from {}: {}", users.display(), names.join(", "));
     let state = AppState {
-        policy: Arc::new(PolicyHandle::new(policy)),
+        authz: Authz::new(Arc::new(PolicyHandle::new(policy)), FromHeader),
         users: users.into(),
     };
 
@@ -380,6 +333,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use permgate::genesys::{ForbiddenBody, forbidden_body};
     use std::io::ErrorKind::WouldBlock;
     use std::net::SocketAddr;
     use std::sync::atomic::{AtomicU32, Ordering};
@@ -388,7 +342,7 @@ mod tests {
     /// Starts the service on an ephemeral port, serving the users of `dir`.
     async fn start(dir: &Path) -> SocketAddr {
         let state = AppState {
-            policy: Arc::new(PolicyHandle::new(load_users(dir).unwrap())),
+            authz: Authz::new(Arc::new(PolicyHandle::new(load_users(dir).unwrap())), FromHeader),
             users: dir.into(),
         };
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -434,6 +388,12 @@ mod tests {
         let (head, body) = response.split_once("\r\n\r\n").unwrap();
         let status = head.split(' ').nth(1).unwrap().parse().unwrap();
         (status, body.to_owned())
+    }
+
+    /// The required permissions a 403 body lists.
+    fn missing_keys(body: &str) -> Vec<String> {
+        let read = ForbiddenBody::parse(body).unwrap();
+        read.missing.into_iter().map(|m| m.key).collect()
     }
 
     /// A fresh copy of the example users, for a test that edits them.
@@ -487,24 +447,23 @@ mod tests {
         assert_eq!((status, body.as_str()), (200, "queue panel for `u-east`\n"));
 
         // In d-west the user may view queues but neither join nor search them:
-        // 403 with exactly the library's explanation.
+        // 403 with the body Genesys Cloud itself returns for the library's denial.
         let (status, body) = send(addr, "GET", "/queues?division=d-west", Some("u-east")).await;
         assert_eq!(status, 403, "{body}");
         let policy = load_users(example_users()).unwrap();
         let east = policy.user("u-east").unwrap();
         let denied = policy.check::<QueuePanel>(policy.user_in(east, "d-west")).unwrap_err();
-        assert_eq!(body, format!("{denied}\n"));
-        assert!(
-            body.starts_with("user `u-east` in division `d-west` does not satisfy gate `QueuePanel`: needs one of:"),
-            "{body}"
-        );
-        assert!(body.contains("routing:queue:join (Routing > Queue > Join)"), "{body}");
+        assert_eq!(body, forbidden_body(&denied, None).to_string());
+        let read = ForbiddenBody::parse(&body).unwrap();
+        assert_eq!(read.code, "missing.any.permissions");
+        let group: Vec<&str> = read.any_of[0].iter().map(|m| m.key.as_str()).collect();
+        assert_eq!(group, ["routing:queue:join", "routing:queue:search"]);
 
         // Without a division, the user is asked about every division: its
         // grants name only d-east and d-west, so even viewing is denied.
         let (status, body) = send(addr, "GET", "/queues", Some("u-east")).await;
         assert_eq!(status, 403, "{body}");
-        assert!(body.contains("missing 1 permission\n  - routing:queue:view"), "{body}");
+        assert_eq!(missing_keys(&body), ["routing:queue:view"], "{body}");
         // `*` asks about every division too; a division none of its grants
         // names is answered like every division.
         let (status, every) = send(addr, "GET", "/queues?division=*", Some("u-east")).await;
@@ -554,7 +513,7 @@ mod tests {
         let (status, body) = send(addr, "GET", "/permissions/routing:queue:view", None).await;
         assert_eq!(status, 401, "{body}");
         let (status, body) = send(addr, "GET", "/queues", Some("nobody")).await;
-        assert_eq!((status, body.as_str()), (403, "unknown user `nobody`\n"));
+        assert_eq!((status, body.as_str()), (403, "unknown principal `nobody`\n"));
     }
 
     #[tokio::test]
@@ -578,7 +537,7 @@ mod tests {
         assert_eq!((status, body.as_str()), (200, "reloaded 3 users\n"));
         let (status, body) = send(addr, "GET", "/reports/action-maps", Some("u-analyst")).await;
         assert_eq!(status, 403, "{body}");
-        assert!(body.contains("missing 1 permission\n  - journey:report:view"), "{body}");
+        assert_eq!(missing_keys(&body), ["journey:report:view"], "{body}");
 
         // A broken file: the reload is refused with the reason, the policy stays.
         std::fs::write(

@@ -153,6 +153,20 @@ impl fmt::Display for Named {
 }
 
 impl crate::Policy {
+    /// The name of the role or user `who` is; `None` for a principal of
+    /// another policy.
+    pub fn name(&self, who: impl Into<Principal>) -> Option<&str> {
+        let who = who.into();
+        if who.policy != self.id() {
+            return None;
+        }
+        match who.kind {
+            Kind::Role(role) => self.role_name_at(role),
+            Kind::User(user) | Kind::UserIn { user, .. } => self.user_data(user).map(|data| &*data.name),
+            Kind::Set => None,
+        }
+    }
+
     /// `who` as messages name it (``role `viewer` ``, ``user `ana` in division
     /// `d-east` ``), with names escaped for display; `None` for a principal of
     /// another policy.
