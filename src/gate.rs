@@ -432,7 +432,7 @@ impl Policy {
     #[cold]
     fn denied(&self, who: Principal, gate: &'static GateInfo, release: Option<Release>) -> Denied {
         let holds = |permission: &Permission<'static>| self.allows(who, *permission);
-        Denied {
+        let denied = Denied {
             gate: gate.name,
             who: self.named(who).map(Box::new),
             release,
@@ -443,7 +443,17 @@ impl Policy {
                 .copied()
                 .filter(|group| !group.iter().any(holds))
                 .collect(),
-        }
+        };
+        // Names and keys only: never a token, never the principal's whole authorization.
+        #[cfg(feature = "tracing")]
+        tracing::debug!(
+            gate = gate.name,
+            principal = %denied.who.as_deref().map(ToString::to_string).unwrap_or_default(),
+            missing = ?denied.missing.iter().map(|p| p.key()).collect::<Vec<_>>(),
+            unmet_any_of = denied.unmet_any_of.len(),
+            "permgate: gate denied"
+        );
+        denied
     }
 }
 

@@ -71,15 +71,34 @@ impl PolicyHandle {
     /// never undoes a concurrent change, such as a revoked permission; `build`
     /// may run more than once.
     ///
+    /// With the `tracing` feature, a stored policy is an `info` event (its
+    /// roles and users counted) and a refusal a `warn` event with the reason.
+    ///
     /// # Errors
     ///
     /// Whatever `build` returns.
-    pub fn reload<E>(&self, mut build: impl FnMut(&Policy) -> Result<Policy, E>) -> Result<Arc<Policy>, E> {
+    pub fn reload<E: core::fmt::Display>(
+        &self,
+        mut build: impl FnMut(&Policy) -> Result<Policy, E>,
+    ) -> Result<Arc<Policy>, E> {
         let mut current = self.current.load_full();
         loop {
-            let next = Arc::new(build(&current)?);
+            let next = match build(&current) {
+                Ok(next) => Arc::new(next),
+                Err(error) => {
+                    #[cfg(feature = "tracing")]
+                    tracing::warn!(reason = %error, "permgate: policy reload refused, the current policy stays");
+                    return Err(error);
+                }
+            };
             let previous = self.current.compare_and_swap(&current, Arc::clone(&next));
             if Arc::ptr_eq(&previous, &current) {
+                #[cfg(feature = "tracing")]
+                tracing::info!(
+                    roles = next.roles().len(),
+                    users = next.users().len(),
+                    "permgate: policy reloaded"
+                );
                 return Ok(next);
             }
             current = Guard::into_inner(previous);

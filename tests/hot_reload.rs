@@ -72,7 +72,7 @@ fn readers_see_one_policy_or_the_other_never_a_mix() {
         .collect();
     for swap in 0..SWAPS {
         let grants: &[&str] = if swap % 2 == 0 { &new } else { &old };
-        handle.reload(|_| Ok::<_, ()>(policy(grants))).unwrap();
+        handle.reload(|_| Ok::<_, String>(policy(grants))).unwrap();
         if swap % 100 == 0 {
             // A failed reload keeps the current policy.
             assert!(

@@ -63,6 +63,7 @@ fn body(code: &str, text: &str, permissions: &[Permission<'_>], context_id: Opti
 }
 
 /// The `missing.permissions` body for `permissions`.
+#[cfg(feature = "axum")]
 pub(crate) fn missing_body(permissions: &[Permission<'_>]) -> Value {
     body(MISSING_PERMISSIONS, MISSING_TEXT, permissions, None)
 }

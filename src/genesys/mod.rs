@@ -18,6 +18,7 @@ mod roles;
 mod subjects;
 mod users;
 
+#[cfg(feature = "axum")]
 pub(crate) use errors::missing_body;
 pub use errors::{ForbiddenBody, MISSING_ANY_PERMISSIONS, MISSING_PERMISSIONS, MissingPermission, forbidden_body};
 pub use export::{ExportError, Form, export_gate, export_role};

@@ -1,0 +1,88 @@
+//! The `tracing` feature: a reload is an `info` event (or a `warn` with the reason when it is
+//! refused), a gate denial a `debug` event naming the gate, the principal and the missing keys;
+//! an allowed question logs nothing.
+
+#![cfg(feature = "tracing")]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use std::fmt::Write;
+use std::sync::{Arc, Mutex};
+
+use permgate::{BuildError, Catalog, Policy, PolicyHandle, gates::ActionMapAnalyticsReport, perm};
+use tracing::field::{Field, Visit};
+use tracing::span::{Attributes, Id, Record};
+use tracing::{Event, Level, Metadata, Subscriber};
+
+/// Every event as `LEVEL field=value ...`.
+#[derive(Clone, Default)]
+struct Capture(Arc<Mutex<Vec<String>>>);
+
+struct Fields(String);
+
+impl Visit for Fields {
+    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+        let _ = write!(self.0, " {}={value:?}", field.name());
+    }
+}
+
+impl Subscriber for Capture {
+    fn enabled(&self, _: &Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, _: &Attributes<'_>) -> Id {
+        Id::from_u64(1)
+    }
+    fn record(&self, _: &Id, _: &Record<'_>) {}
+    fn record_follows_from(&self, _: &Id, _: &Id) {}
+    fn event(&self, event: &Event<'_>) {
+        let mut fields = Fields(event.metadata().level().to_string());
+        event.record(&mut fields);
+        self.0.lock().unwrap().push(fields.0);
+    }
+    fn enter(&self, _: &Id) {}
+    fn exit(&self, _: &Id) {}
+}
+
+fn build(grants: &[&str]) -> Result<Policy, BuildError> {
+    Ok(Policy::builder(Catalog::builtin()).role("viewer", grants)?.build())
+}
+
+#[test]
+fn reloads_and_denials_are_events_and_allowed_questions_are_silent() {
+    let capture = Capture::default();
+    let events = capture.0.clone();
+    tracing::subscriber::with_default(capture, || {
+        let handle = PolicyHandle::new(build(&["journey:actionmap:view"]).unwrap());
+        let policy = handle.load();
+        let viewer = policy.role("viewer").unwrap();
+        assert!(policy.allows(viewer, perm::journey::ACTIONMAP_VIEW));
+        assert!(events.lock().unwrap().is_empty(), "an allowed question logs nothing");
+
+        assert!(policy.check::<ActionMapAnalyticsReport>(viewer).is_err());
+        handle.reload(|_| build(&["journey:*:*"])).unwrap();
+        assert!(handle.reload(|_| build(&["*:*:*"])).is_err());
+    });
+    let events = events.lock().unwrap();
+    assert_eq!(events.len(), 3, "{events:#?}");
+    assert_eq!(
+        events[0],
+        format!(
+            "{} message=permgate: gate denied gate=\"ActionMapAnalyticsReport\" principal=role `viewer` \
+             missing=[\"journey:report:view\"] unmet_any_of=0",
+            Level::DEBUG
+        )
+    );
+    assert_eq!(
+        events[1],
+        format!("{} message=permgate: policy reloaded roles=1 users=0", Level::INFO)
+    );
+    assert!(
+        events[2].starts_with(&format!(
+            "{} message=permgate: policy reload refused, the current policy stays reason=",
+            Level::WARN
+        )),
+        "{}",
+        events[2]
+    );
+    assert!(events[2].contains("wildcard domain"), "{}", events[2]);
+}
