@@ -1,5 +1,5 @@
 //! permgate behind [`Engine`]: `allows` with a looked-up [`Permission`], and
-//! `allows_str` with the key as given.
+//! `allows` with the key as a string.
 
 use permgate::{Permission, Policy, RoleId};
 
@@ -37,7 +37,7 @@ impl PermgateTyped {
 pub enum TypedQuestion<'p> {
     /// A catalog permission: `allows`, one bit test.
     Typed(RoleId, Permission<'p>),
-    /// A key no catalog knows has no typed form; answered by `allows_str`,
+    /// A key no catalog knows has no typed form; answered by `allows` with a string,
     /// as a caller would.
     Untyped(RoleId, String),
 }
@@ -79,7 +79,7 @@ pub struct PermgateStr {
 impl Engine for PermgateStr {
     type Question<'e> = (RoleId, String);
 
-    const NAME: &'static str = "permgate allows_str";
+    const NAME: &'static str = "permgate allows (string)";
 
     fn build(workload: &Workload) -> Result<Self, Error> {
         Ok(Self {

@@ -186,7 +186,7 @@ impl Comparison {
             );
         }
         println!(
-            "\n† in no catalog, so it has no typed form: the typed column falls back to `allows_str`, \
+            "\n† in no catalog, so it has no typed form: the typed column falls back to a string question, \
              whose patterns answer it.\n"
         );
         println!("### How many times slower than permgate (engine ns ÷ permgate ns)\n");
@@ -334,11 +334,11 @@ fn check_and_compile(workload: &Workload, inputs: &Inputs<'_>) -> Result<(f64, f
     Ok((check, compile_org))
 }
 
-/// `allows` and `allows_str` at 1, 100 and 10,000 roles, over both catalogs;
+/// `allows`, typed and with a string, at 1, 100 and 10,000 roles, over both catalogs;
 /// returns the org catalog's `allows` figures at 1 and 10,000 roles.
 fn role_count(inputs: &Inputs<'_>) -> Result<[(f64, f64); 2], Error> {
     eprintln!("timing allows at 1, 100 and 10,000 roles");
-    println!("### permgate: `allows` and `allows_str` by role count and catalog (median ns)\n");
+    println!("### permgate: `allows`, typed and with a string, by role count and catalog (median ns)\n");
     println!(
         "Every role holds the grants of `lbp-agent.json`; the question is `routing:queue:view`. \
          *One role* asks the same role every time; *spread* cycles through {SPREAD} role ids drawn \
@@ -348,7 +348,7 @@ fn role_count(inputs: &Inputs<'_>) -> Result<[(f64, f64); 2], Error> {
         inputs.org.len()
     );
     println!(
-        "| catalog | roles | `allows`, one role | `allows`, spread | `allows_str`, one role | `allows_str`, spread |"
+        "| catalog | roles | `allows`, one role | `allows`, spread | string, one role | string, spread |"
     );
     println!("|---|---:|---:|---:|---:|---:|");
     let mut policies = Vec::new();
@@ -490,7 +490,7 @@ fn targets(workload: &Workload, comparison: &Comparison, scale: &Scale) {
         verdict(cedar_ratio_min >= 1000.0)
     );
     println!(
-        "| `allows_str` < 15 ns | at most {} ns on catalog keys; {} ns with the pattern fallback († key) | {} |",
+        "| `allows` with a string < 15 ns | at most {} ns on catalog keys; {} ns with the pattern fallback († key) | {} |",
         ns(str_max_catalog),
         ns(str_max),
         verdict(str_max_catalog < 15.0)
