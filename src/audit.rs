@@ -77,7 +77,7 @@ impl Policy {
     /// let audit = policy.audit(policy.role("r").unwrap()).unwrap();
     /// assert_eq!(audit.unknown, ["ui:agentQueueActivity:view"]);
     /// let (wildcard, covered) = &audit.wildcards[0];
-    /// assert_eq!((wildcard.as_str(), covered.len()), ("journey:*:*", 30));
+    /// assert_eq!((wildcard.as_str(), covered.len()), ("journey:*:*", 85));
     /// assert_eq!(audit.redundant, [("journey:segment:view".to_owned(), "journey:*:*".to_owned())]);
     /// assert!(audit.licenses.contains_key("Predictive Engagement"));
     /// # Ok::<(), permgate::BuildError>(())

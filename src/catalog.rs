@@ -12,8 +12,9 @@ use crate::{CatalogRole, GateInfo};
 
 /// Every permission a policy can name, each interned to a dense `u16` index.
 ///
-/// [`Catalog::builtin`] holds the five source documents' permissions (see
-/// `catalogs/`). Lookups accept the three spellings in any ASCII case: the API
+/// [`Catalog::builtin`] holds the five source documents' permissions and every
+/// permission the Genesys Cloud Platform API documents, current or removed
+/// (see `catalogs/`). Lookups accept the three spellings in any ASCII case: the API
 /// key, the admin label, and CxEngage flat names. Cloning is cheap (shared).
 ///
 /// ```
@@ -226,6 +227,7 @@ impl Inner {
                     key: key.into(),
                     label: None,
                     sources: &[],
+                    history: None,
                 };
                 self.index_names(index, &info, false);
                 self.extra.push(info);
@@ -412,13 +414,13 @@ impl Catalog {
     ///
     /// let org = r#"{"entities": [{"domain": "routing", "permissionMap": {"queue": [
     ///     {"domain": "routing", "entityType": "queue", "action": "view", "divisionAware": true},
-    ///     {"domain": "routing", "entityType": "queue", "action": "readonly", "divisionAware": false}
+    ///     {"domain": "routing", "entityType": "queue", "action": "pause", "divisionAware": false}
     /// ]}}]}"#;
     /// let catalog = Catalog::builtin().with_org_catalog(org)?;
     /// assert_eq!(catalog.len(), Catalog::builtin().len() + 1);
     /// assert_eq!(catalog.lookup("routing:queue:view"), Some(perm::routing::QUEUE_VIEW));
-    /// let readonly = catalog.lookup("routing:queue:readonly").unwrap();
-    /// assert!(!catalog.is_division_aware(readonly));
+    /// let pause = catalog.lookup("routing:queue:pause").unwrap();
+    /// assert!(!catalog.is_division_aware(pause));
     /// # Ok::<(), permgate::JsonError>(())
     /// ```
     ///

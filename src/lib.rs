@@ -37,5 +37,5 @@ pub use permission::Permission;
 pub use policy::{BuildError, ConditionalGrantInfo, Decision, Policy, PolicyBuilder, RoleId};
 pub use principal::{Division, Principal, Question, UserId};
 pub use release::{Release, ReleaseParseError};
-pub use source::{Audience, CatalogRole, Document, Evidence, SourceEntry, Vocabulary};
+pub use source::{Audience, CatalogRole, Document, Evidence, History, SdkRelease, SourceEntry, Vocabulary};
 pub use text::Escaped;

@@ -6,7 +6,7 @@ use core::hash::{Hash, Hasher};
 use core::str::FromStr;
 use std::borrow::Cow;
 
-use crate::source::SourceEntry;
+use crate::source::{Evidence, History, Seen, SourceEntry};
 use crate::{Catalog, ParseError};
 
 /// A permission known to a [`Catalog`]: a dense index and the catalog's entry.
@@ -77,6 +77,40 @@ impl<'c> Permission<'c> {
         self.info.sources
     }
 
+    /// When the Genesys Cloud Platform API documents this permission: the first
+    /// and last SDK release that listed it, and whether it was removed since.
+    /// `None` for permissions that only a document or an organization's
+    /// catalog names.
+    pub fn history(self) -> Option<History> {
+        self.info.history.and_then(Seen::history)
+    }
+
+    /// Where the key was seen: [`Evidence::Sdk`] when the Platform API's SDK
+    /// docs list it (in the releases of [`history`](Self::history)); else
+    /// the strongest evidence of the documents that list it (for Genesys
+    /// keys, their label mapping); `None` for a permission that only an
+    /// organization's catalog names.
+    ///
+    /// ```
+    /// use permgate::{Evidence, perm};
+    ///
+    /// assert!(matches!(perm::journey::ACTIONMAP_VIEW.evidence(), Some(Evidence::Sdk(_))));
+    /// // Named by the Predictive Engagement label mapping; not in the SDK docs.
+    /// assert_eq!(perm::journey::REPORT_VIEW.evidence(), Some(Evidence::Pattern));
+    /// ```
+    pub fn evidence(self) -> Option<Evidence> {
+        if let Some(history) = self.history() {
+            return Some(Evidence::Sdk(history));
+        }
+        let rank = |e: &Evidence| match e {
+            Evidence::Sdk(_) => 3,
+            Evidence::Verified => 2,
+            Evidence::Pattern => 1,
+            Evidence::Unverified => 0,
+        };
+        self.info.sources.iter().map(|s| s.evidence).max_by_key(rank)
+    }
+
     /// Whether this entry stands for a whole entity (`integration:amiPremiumApps:*`):
     /// a catalog row whose concrete actions no source names. Only a grant covering
     /// the pattern gives it, and a question may not name it.
@@ -145,6 +179,7 @@ pub(crate) struct PermissionInfo {
     pub(crate) key: Cow<'static, str>,
     pub(crate) label: Option<Cow<'static, str>>,
     pub(crate) sources: &'static [SourceEntry],
+    pub(crate) history: Option<Seen>,
 }
 
 impl PermissionInfo {
@@ -152,6 +187,7 @@ impl PermissionInfo {
         key: &'static str,
         label: Option<&'static str>,
         sources: &'static [SourceEntry],
+        history: Option<Seen>,
     ) -> Self {
         let label = match label {
             Some(label) => Some(Cow::Borrowed(label)),
@@ -161,6 +197,18 @@ impl PermissionInfo {
             key: Cow::Borrowed(key),
             label,
             sources,
+            history,
+        }
+    }
+
+    /// A permission only the platform catalog names: no label, no document;
+    /// `first` and `last` index `SDK_RELEASES`.
+    pub(crate) const fn platform(key: &'static str, first: u16, last: u16, current: bool) -> Self {
+        Self {
+            key: Cow::Borrowed(key),
+            label: None,
+            sources: &[],
+            history: Some(Seen::new(first, last, current)),
         }
     }
 }

@@ -85,6 +85,94 @@ pub enum Evidence {
     Pattern,
     /// No source found: kept so requirements can be named, but unconfirmed.
     Unverified,
+    /// The Genesys Cloud Platform API documents the key: its SDK docs list it
+    /// in these releases. Only [`Permission::evidence`](crate::Permission::evidence)
+    /// gives it; a document's [`SourceEntry`] keeps the document's own evidence.
+    Sdk(History),
+}
+
+/// A release of the Genesys Cloud Platform API SDK (JavaScript SDK docs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SdkRelease {
+    version: Release,
+    date: &'static str,
+}
+
+impl SdkRelease {
+    pub(crate) const fn new(version: Release, date: &'static str) -> Self {
+        Self { version, date }
+    }
+
+    /// The SDK version: `259.0.0`.
+    pub const fn version(self) -> Release {
+        self.version
+    }
+
+    /// The release date, `YYYY-MM-DD`.
+    pub const fn date(self) -> &'static str {
+        self.date
+    }
+}
+
+/// The SDK releases in which the Platform API documented a permission.
+///
+/// ```
+/// use permgate::perm;
+///
+/// let history = perm::analytics::CONVERSATION_DETAIL_VIEW.history().unwrap();
+/// assert!(!history.is_removed());
+/// assert_eq!(history.last().version(), permgate::Release::new(259, 0));
+///
+/// // Removed from the SDK, kept in the catalog with the release it was last seen in.
+/// let removed = perm::widgets::DEPLOYMENT_VIEW.history().unwrap();
+/// assert!(removed.is_removed());
+/// assert!(removed.last() < history.last());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct History {
+    first: SdkRelease,
+    last: SdkRelease,
+    removed: bool,
+}
+
+impl History {
+    /// The first SDK release that listed the key (in any ASCII case).
+    pub const fn first(self) -> SdkRelease {
+        self.first
+    }
+
+    /// The last SDK release that listed it: the current SDK unless removed.
+    pub const fn last(self) -> SdkRelease {
+        self.last
+    }
+
+    /// Whether the current SDK no longer lists it (removed or renamed).
+    pub const fn is_removed(self) -> bool {
+        self.removed
+    }
+}
+
+/// A builtin permission's history as generated: indexes into `SDK_RELEASES`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Seen {
+    first: u16,
+    last: u16,
+    current: bool,
+}
+
+impl Seen {
+    pub(crate) const fn new(first: u16, last: u16, current: bool) -> Self {
+        Self { first, last, current }
+    }
+
+    pub(crate) fn history(self) -> Option<History> {
+        let release = |i: u16| crate::generated::SDK_RELEASES.get(usize::from(i)).copied();
+        Some(History {
+            first: release(self.first)?,
+            last: release(self.last)?,
+            removed: !self.current,
+        })
+    }
 }
 
 /// A named role that a source document defines (`AMI R3|standard user role`).

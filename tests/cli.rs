@@ -802,7 +802,7 @@ fn one_bad_permission_does_not_hide_the_other_answers() {
         &role,
         "routing:queue:join",
         "routing:queue:*",
-        "routing:queue:delete",
+        "routing:queue:frobnicate",
     ]);
     assert_exit(&run, 2);
     let answered = answer_rows(&run.stdout);
@@ -810,7 +810,7 @@ fn one_bad_permission_does_not_hide_the_other_answers() {
         answered,
         [
             vec!["routing:queue:join", "yes"],
-            vec!["routing:queue:delete", "(not", "in", "the", "catalog)", "no"]
+            vec!["routing:queue:frobnicate", "(not", "in", "the", "catalog)", "no"]
         ],
         "{}",
         run.stdout
@@ -872,7 +872,7 @@ fn audit_lists_every_unconditional_wildcard() {
     let role = dir.file(
         "manager.json",
         r#"{"name": "manager", "permissionPolicies": [
-        {"domain": "analytics", "entityName": "tabConfigurations", "actionSet": ["*"]},
+        {"domain": "analytics", "entityName": "newConfigurations", "actionSet": ["*"]},
         {"domain": "routing", "entityName": "wrapupCode", "actionSet": ["*"]},
         {"domain": "ui", "entityName": "*", "actionSet": ["*"]}]}"#,
     );
@@ -885,8 +885,8 @@ fn audit_lists_every_unconditional_wildcard() {
         text.stdout
     );
     for line in [
-        "analytics:tabConfigurations:*  covers 0 catalog permissions and any key under it",
-        "routing:wrapupCode:*           covers 2 catalog permissions and any key under it",
+        "analytics:newConfigurations:*  covers 0 catalog permissions and any key under it",
+        "routing:wrapupCode:*           covers 5 catalog permissions and any key under it",
         "ui:*:*                         covers 1 catalog permission and any key under it",
     ] {
         assert!(text.stdout.contains(line), "{line}\n{}", text.stdout);
@@ -895,8 +895,8 @@ fn audit_lists_every_unconditional_wildcard() {
     assert_eq!(
         json["roles"][0]["wildcards"],
         serde_json::json!([
-            {"wildcard": "analytics:tabConfigurations:*", "permissions": []},
-            {"wildcard": "routing:wrapupCode:*", "permissions": ["routing:wrapupCode:search", "routing:wrapupCode:view"]},
+            {"wildcard": "analytics:newConfigurations:*", "permissions": []},
+            {"wildcard": "routing:wrapupCode:*", "permissions": ["routing:wrapupCode:add", "routing:wrapupCode:delete", "routing:wrapupCode:edit", "routing:wrapupCode:search", "routing:wrapupCode:view"]},
             {"wildcard": "ui:*:*", "permissions": ["ui:supervisorStatusControl:view"]}
         ])
     );

@@ -179,8 +179,8 @@ impl MCatalog {
     /// division-aware unless the catalog says `false` and never `true` (the safe side);
     /// `allowsConditions` is what the catalog says (the generator never makes two entries of one
     /// permission contradict each other, see `conflicting_division_aware_statements_take_the_safe_side`).
-    /// A concrete label names a permission added by the organization that has none yet, unless it
-    /// already names another.
+    /// A concrete label names a permission that has none yet (added by the organization, or a
+    /// builtin one without a label), unless it already names another.
     fn apply(&mut self, entry: &OrgEntry) {
         let t = triple(&entry.domain, &entry.entity, &entry.action);
         let added = &mut self.added;
@@ -204,8 +204,12 @@ impl MCatalog {
             let takes_over = label
                 .rsplit_once(" > ")
                 .is_some_and(|(prefix, action)| is_all(action) && self.builtin_entities.contains(prefix));
-            if !takes_over && !perm.builtin && perm.label.is_none() && !self.labels.contains_key(&label) {
-                perm.label = Some(label.clone());
+            // A builtin permission without a label (a platform one) gains a name that lookups
+            // accept, but its static entry keeps `label()` at `None`.
+            if !takes_over && perm.label.is_none() && !self.labels.contains_key(&label) {
+                if !perm.builtin {
+                    perm.label = Some(label.clone());
+                }
                 self.labels.insert(label, t);
             }
         }

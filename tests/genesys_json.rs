@@ -1226,22 +1226,22 @@ fn org_catalogs_load_as_one_page_or_many() {
         json!({"entities": [{"domain": "routing", "permissionMap": {"queue": [
             {"domain": "routing", "entityType": "queue", "action": action}]}}]})
     };
-    let catalog = org(&json!([page("readonly"), page("archive"), {"entities": []}]).to_string()).unwrap();
+    let catalog = org(&json!([page("pause"), page("archive"), {"entities": []}]).to_string()).unwrap();
     assert_eq!(catalog.len(), Catalog::builtin().len() + 2);
-    let readonly = catalog.lookup("routing:queue:readonly").unwrap();
-    assert_eq!(readonly.index() as usize, Catalog::builtin().len());
+    let pause = catalog.lookup("routing:queue:pause").unwrap();
+    assert_eq!(pause.index() as usize, Catalog::builtin().len());
     assert_eq!(
         catalog.lookup("ROUTING:QUEUE:ARCHIVE").unwrap().key(),
         "routing:queue:archive"
     );
     // Twice the same key, or a builtin key, adds nothing.
-    let catalog = org(&json!([page("view"), page("readonly"), page("READONLY")]).to_string()).unwrap();
+    let catalog = org(&json!([page("view"), page("pause"), page("PAUSE")]).to_string()).unwrap();
     assert_eq!(catalog.len(), Catalog::builtin().len() + 1);
     // An entity without a permission map is tolerated.
     let catalog = org(r#"{"entities": [{"id": "routing", "domain": "routing"}]}"#).unwrap();
     assert_eq!(catalog.len(), Catalog::builtin().len());
     // A new permission is expanded under a wildcard of a role over the catalog.
-    let catalog = org(&page("readonly").to_string()).unwrap();
+    let catalog = org(&page("pause").to_string()).unwrap();
     let policy = Policy::builder(&catalog)
         .role("r", ["routing:queue:*"])
         .unwrap()

@@ -44,6 +44,12 @@ fn read(dir: &Path, name: &str) -> String {
 }
 
 /// The 1,450 lines of `permissions-sdk-v259.txt`, as spelled there.
+/// Every key of the history file (current and removed), lowercase.
+fn history_keys(dir: &Path) -> BTreeSet<String> {
+    let history: BTreeMap<String, Value> = serde_json::from_str(&read(dir, "permissions-history.json")).unwrap();
+    history.keys().map(|k| k.to_ascii_lowercase()).collect()
+}
+
 fn sdk_lines(dir: &Path) -> Vec<String> {
     read(dir, "permissions-sdk-v259.txt")
         .lines()
@@ -65,7 +71,8 @@ fn builtin_keys_from_json() -> BTreeSet<String> {
     let mut keys = BTreeSet::new();
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
-        if path.extension().is_none_or(|ext| ext != "json") {
+        // The documents' catalogs only: the platform catalog is the SDK list itself.
+        if path.extension().is_none_or(|ext| ext != "json") || path.ends_with("genesys-cloud-platform.json") {
             continue;
         }
         let document: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
@@ -217,18 +224,21 @@ fn the_org_catalog_loads_and_adds_every_permission_the_builtin_lacks() {
     let catalog = org_catalog(&dir);
     let sdk = sdk_lines(&dir);
     let builtin_keys = builtin_keys_from_json();
-    let new = sdk
+    let in_documents = sdk
         .iter()
-        .filter(|k| !builtin_keys.contains(&k.to_ascii_lowercase()))
+        .filter(|k| builtin_keys.contains(&k.to_ascii_lowercase()))
         .count();
-    assert_eq!(sdk.len() - new, 50, "SDK strings the builtin catalog already has");
+    assert_eq!(in_documents, 50, "SDK strings the document catalogs already have");
+    // The builtin platform catalog holds every SDK string: the org catalog adds none.
+    let new = sdk.iter().filter(|k| builtin.lookup(k).is_none()).count();
+    assert_eq!(new, 0);
     assert_eq!(catalog.len(), builtin.len() + new);
     // Added permissions follow the builtin ones, in document order.
     let added: Vec<&str> = catalog.iter().skip(builtin.len()).map(Permission::key).collect();
     let expected: Vec<&str> = sdk
         .iter()
         .map(String::as_str)
-        .filter(|k| !builtin_keys.contains(&k.to_ascii_lowercase()))
+        .filter(|k| builtin.lookup(k).is_none())
         .collect();
     assert_eq!(added, expected);
     // The file says nothing about divisions or conditions: the safe defaults.
@@ -237,9 +247,10 @@ fn the_org_catalog_loads_and_adds_every_permission_the_builtin_lacks() {
         assert!(catalog.is_division_aware(permission), "{line}");
         assert_eq!(catalog.allows_conditions(permission), None, "{line}");
     }
-    // Loading is not cumulative on the builtin catalog.
-    assert_eq!(builtin.lookup("agentUI:agents:delete"), None);
-    assert!(catalog.lookup("agentUI:agents:delete").is_some());
+    // The SDK strings are builtin, with their history.
+    let delete = builtin.lookup("agentUI:agents:delete").unwrap();
+    assert!(delete.history().is_some_and(|h| !h.is_removed()));
+    assert_eq!(catalog.lookup("agentUI:agents:delete"), Some(delete));
 }
 
 #[test]
@@ -316,7 +327,7 @@ fn builtin_typed_constants_keep_their_index_in_the_extended_catalog() {
     let role = policy.role("r").unwrap();
     assert!(policy.allows(role, view));
     assert!(!policy.allows(role, perm::journey::ACTIONMAP_EDIT));
-    assert_eq!(keys(&policy, role), ["journey:actionmap:view", "agentUI:agents:view"]);
+    assert_eq!(keys(&policy, role), ["agentUI:agents:view", "journey:actionmap:view"]);
     assert_eq!(policy.unknown_grants(role).count(), 0);
 }
 
@@ -370,32 +381,34 @@ fn unknown_grants_are_exactly_those_no_catalog_lists() {
     let dir = data_or_skip!();
     let sdk = lowercase_set(sdk_lines(&dir).iter().map(String::as_str));
     let builtin = builtin_keys_from_json();
+    let history = history_keys(&dir);
     let grants = lbp_agent_grants(&dir);
 
-    // Over the extended catalog: neither in the SDK list nor builtin.
+    // Over the extended catalog: neither in the SDK list, nor in its history
+    // (removed keys are builtin, marked removed), nor in a document catalog.
+    // Of the 17 grants missing from the SDK list, 5 were removed from it.
     let expected: BTreeSet<&str> = grants
         .iter()
         .map(String::as_str)
-        .filter(|g| !sdk.contains(&g.to_ascii_lowercase()) && !builtin.contains(&g.to_ascii_lowercase()))
+        .filter(|g| {
+            let g = g.to_ascii_lowercase();
+            !sdk.contains(&g) && !history.contains(&g) && !builtin.contains(&g)
+        })
         .collect();
-    assert_eq!(expected.len(), 14, "{expected:?}");
+    assert_eq!(expected.len(), 9, "{expected:?}");
     let catalog = org_catalog(&dir);
     let (policy, agent) = lbp_agent_policy(&dir, &catalog);
     let reported: BTreeSet<&str> = policy.unknown_grants(agent).collect();
     assert_eq!(reported, expected);
-    assert_eq!(policy.unknown_grants(agent).count(), 14, "each reported once");
+    assert_eq!(policy.unknown_grants(agent).count(), 9, "each reported once");
     // The known ones are exactly the rest, in the catalog's spelling.
     let known = lowercase_set(keys(&policy, agent));
     let rest = lowercase_set(grants.iter().map(String::as_str).filter(|g| !expected.contains(g)));
     assert_eq!(known, rest);
 
-    // Over the builtin catalog alone: every grant the builtin lacks.
+    // Over the builtin catalog alone: the same, since it holds every SDK and
+    // history key.
     let (policy, agent) = lbp_agent_policy(&dir, Catalog::builtin());
-    let expected: BTreeSet<&str> = grants
-        .iter()
-        .map(String::as_str)
-        .filter(|g| !builtin.contains(&g.to_ascii_lowercase()))
-        .collect();
     let reported: BTreeSet<&str> = policy.unknown_grants(agent).collect();
     assert_eq!(reported, expected);
     assert_eq!(policy.permissions(agent).count() + reported.len(), 51);
@@ -493,6 +506,7 @@ fn wildcard_and_expanded_forms_have_the_same_effect_on_the_org_catalog() {
             .filter(|k| under_wildcards(k)),
     );
     expected.extend(builtin_keys_from_json().into_iter().filter(|k| under_wildcards(k)));
+    expected.extend(history_keys(&dir).into_iter().filter(|k| under_wildcards(k)));
     assert_eq!(lowercase_set(keys(&policy, wild)), expected);
     assert!(expected.len() > 82 + 4, "routing alone has 82 SDK permissions");
     assert!(
@@ -635,9 +649,16 @@ fn removed_permissions_of_the_builtin_catalog_are_marked_in_its_release_notes() 
     assert_eq!(removed.len(), 1691 - 17 - 1450);
 
     let builtin = Catalog::builtin();
+    // Every removed key is a builtin permission marked removed, in the history's spelling.
+    for key in &removed {
+        let permission = builtin.lookup(key).unwrap();
+        assert!(permission.history().is_some_and(|h| h.is_removed()), "{key}");
+    }
+    // The documents' permissions among them.
     let removed_builtin: BTreeSet<&str> = removed
         .iter()
         .filter_map(|k| builtin.lookup(k))
+        .filter(|p| !p.sources().is_empty())
         .map(|p| p.key())
         .collect();
     let notes = |p: Permission<'static>| p.sources().iter().flat_map(|s| s.release_notes.iter().copied());

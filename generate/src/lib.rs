@@ -12,6 +12,10 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+pub mod platform;
+
+use platform::{PlatformFile, PlatformRow};
+
 /// Why the catalogs could not be turned into code.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -126,12 +130,17 @@ struct GateRow {
 ///
 /// The first problem found, naming the file and the entry.
 pub fn generate(dir: &Path) -> Result<String, Error> {
-    let files = read_catalogs(dir)?;
-    let model = Model::build(&files)?;
-    Ok(model.emit(&files))
+    let (files, platform) = read_catalogs(dir)?;
+    let mut model = Model::build(&files)?;
+    if let Some(platform) = &platform {
+        model.add_platform(platform)?;
+    }
+    Ok(model.emit(&files, platform.as_ref()))
 }
 
-fn read_catalogs(dir: &Path) -> Result<Vec<(String, CatalogFile)>, Error> {
+type Catalogs = (Vec<(String, CatalogFile)>, Option<PlatformFile>);
+
+fn read_catalogs(dir: &Path) -> Result<Catalogs, Error> {
     fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
         move |source| Error::Io {
             path: path.to_owned(),
@@ -147,8 +156,13 @@ fn read_catalogs(dir: &Path) -> Result<Vec<(String, CatalogFile)>, Error> {
     }
     paths.sort();
     let mut files = Vec::new();
+    let mut platform = None;
     for path in paths {
         let text = std::fs::read_to_string(&path).map_err(io(&path))?;
+        if path.file_name().is_some_and(|n| n == platform::FILE) {
+            platform = Some(platform::read(&text, &path)?);
+            continue;
+        }
         let file: CatalogFile = serde_json::from_str(&text).map_err(|source| Error::Json {
             path: path.clone(),
             source,
@@ -159,7 +173,7 @@ fn read_catalogs(dir: &Path) -> Result<Vec<(String, CatalogFile)>, Error> {
             .unwrap_or_default();
         files.push((name, file));
     }
-    Ok(files)
+    Ok((files, platform))
 }
 
 /// One permission of the generated catalog, with one source per document.
@@ -169,6 +183,8 @@ struct Entry {
     vocabulary: Vocabulary,
     /// (document index, row, key of the wildcard row that implies it).
     sources: Vec<(usize, Row, Option<String>)>,
+    /// The platform catalog's row, when the SDK documents the key.
+    history: Option<PlatformRow>,
 }
 
 struct Model {
@@ -179,7 +195,7 @@ struct Model {
     wildcard_rows: BTreeMap<String, String>,
 }
 
-fn invalid(file: &str, entry: impl Into<String>, problem: impl Into<String>) -> Error {
+pub(crate) fn invalid(file: &str, entry: impl Into<String>, problem: impl Into<String>) -> Error {
     Error::Invalid {
         file: file.to_owned(),
         entry: entry.into(),
@@ -187,7 +203,7 @@ fn invalid(file: &str, entry: impl Into<String>, problem: impl Into<String>) -> 
     }
 }
 
-fn is_segment(s: &str) -> bool {
+pub(crate) fn is_segment(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
@@ -312,20 +328,59 @@ impl Model {
         for (_, file) in files {
             model.check_references(file)?;
         }
-        model
-            .entries
-            .sort_by_key(|e| (e.vocabulary, e.key.to_ascii_lowercase()));
-        model.index = model
+        model.finish()?;
+        Ok(model)
+    }
+
+    /// Sorts the entries, indexes them and checks the constant names.
+    fn finish(&mut self) -> Result<(), Error> {
+        self.entries.sort_by_key(|e| (e.vocabulary, e.key.to_ascii_lowercase()));
+        self.index = self
             .entries
             .iter()
             .enumerate()
             .map(|(i, e)| (e.key.to_ascii_lowercase(), i))
             .collect();
-        if model.entries.len() > usize::from(u16::MAX) {
+        if self.entries.len() > usize::from(u16::MAX) {
             return Err(invalid("catalogs", "permissions", "more than 65535 permissions"));
         }
-        model.check_constant_names()?;
-        Ok(model)
+        self.check_constant_names()
+    }
+
+    /// Adds the platform catalog: a key a document lists (in any ASCII case)
+    /// is that one permission, which gains the platform's history; the
+    /// spelling must be the same, as between documents.
+    fn add_platform(&mut self, platform: &PlatformFile) -> Result<(), Error> {
+        for row in &platform.permissions {
+            let entry = format!("permission `{}`", row.key);
+            match self.index.get(&row.key.to_ascii_lowercase()).copied() {
+                Some(at) => {
+                    let existing = self
+                        .entries
+                        .get_mut(at)
+                        .ok_or_else(|| invalid(platform::FILE, entry.as_str(), "internal index"))?;
+                    if existing.key != row.key {
+                        return Err(invalid(
+                            platform::FILE,
+                            entry,
+                            format!("spelled `{}` in a document catalog", existing.key),
+                        ));
+                    }
+                    existing.history = Some(row.clone());
+                }
+                None => {
+                    self.index.insert(row.key.to_ascii_lowercase(), self.entries.len());
+                    self.entries.push(Entry {
+                        key: row.key.clone(),
+                        label: None,
+                        vocabulary: Vocabulary::Genesys,
+                        sources: Vec::new(),
+                        history: Some(row.clone()),
+                    });
+                }
+            }
+        }
+        self.finish()
     }
 
     /// Adds one document's row for `key`, merging with other documents' rows.
@@ -349,6 +404,7 @@ impl Model {
                 label: label.map(str::to_owned),
                 vocabulary,
                 sources: vec![(doc, row.clone(), via)],
+                history: None,
             });
             return Ok(());
         };
@@ -465,7 +521,7 @@ impl Model {
     }
 }
 
-fn parse_release(s: &str) -> Option<(u16, u16, u16)> {
+pub(crate) fn parse_release(s: &str) -> Option<(u16, u16, u16)> {
     let mut parts = s.split('.').map(|p| p.parse::<u16>().ok());
     let major = parts.next()??;
     let minor = parts.next()??;
@@ -476,11 +532,19 @@ fn parse_release(s: &str) -> Option<(u16, u16, u16)> {
     parts.next().is_none().then_some((major, minor, patch))
 }
 
-/// `webDeployments` becomes `web_deployments`.
+/// `webDeployments` becomes `web_deployments`. A run of capitals is one
+/// word, its last capital starting the next word when a lowercase letter
+/// follows: `agentUI` becomes `agent_ui`, `XIntegration` `x_integration`,
+/// `addAIPhrases` `add_ai_phrases`.
 fn snake(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
     let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if c.is_ascii_uppercase() && i > 0 {
+    for (i, &c) in chars.iter().enumerate() {
+        let previous = i.checked_sub(1).and_then(|p| chars.get(p));
+        let next = chars.get(i + 1);
+        let starts_word = c.is_ascii_uppercase()
+            && previous.is_some_and(|p| !p.is_ascii_uppercase() || next.is_some_and(|n| n.is_ascii_lowercase()));
+        if starts_word {
             out.push('_');
         }
         out.push(c.to_ascii_lowercase());
@@ -552,7 +616,7 @@ impl Model {
         format!("&[{}]", items.join(", "))
     }
 
-    fn emit(&self, files: &[(String, CatalogFile)]) -> String {
+    fn emit(&self, files: &[(String, CatalogFile)], platform: Option<&PlatformFile>) -> String {
         let mut out = String::new();
         let _ = writeln!(
             out,
@@ -562,15 +626,26 @@ impl Model {
             out,
             "// change the catalogs, then run `PERMGATE_REGENERATE=1 cargo test --test generated`.\n"
         );
+        if let Some(platform) = platform {
+            let _ = writeln!(
+                out,
+                "// Platform permissions: {} ({}, SDK {}), from {}.\n",
+                platform.title,
+                platform::FILE,
+                platform.sdk_version,
+                platform.source_files.join(" and ")
+            );
+        }
         let _ = writeln!(out, "use crate::gate::GateInfo;");
         let _ = writeln!(out, "use crate::permission::{{Permission, PermissionInfo}};");
         let _ = writeln!(
             out,
-            "use crate::source::{{Audience, CatalogRole, Document, Evidence, SourceEntry, Vocabulary, WildcardRow}};"
+            "use crate::source::{{Audience, CatalogRole, Document, Evidence, SdkRelease, Seen, SourceEntry, Vocabulary, WildcardRow}};"
         );
         let _ = writeln!(out, "use crate::{{Gate, Release}};\n");
         self.emit_documents(&mut out, files);
-        self.emit_permissions(&mut out, files);
+        let releases = self.emit_releases(&mut out);
+        self.emit_permissions(&mut out, files, &releases);
         self.emit_roles(&mut out, files);
         self.emit_gates(&mut out, files);
         out
@@ -603,7 +678,45 @@ impl Model {
         let _ = writeln!(out, "];\n");
     }
 
-    fn emit_permissions(&self, out: &mut String, files: &[(String, CatalogFile)]) {
+    /// The SDK releases the platform rows name, oldest first; returns each
+    /// `[date, version]`'s index in the table.
+    fn emit_releases(&self, out: &mut String) -> BTreeMap<(String, String), usize> {
+        let mut releases: BTreeMap<(u16, u16, u16), &(String, String)> = BTreeMap::new();
+        for history in self.entries.iter().filter_map(|e| e.history.as_ref()) {
+            for release in [&history.first, &history.last] {
+                if let Some(version) = parse_release(&release.1) {
+                    releases.insert(version, release);
+                }
+            }
+        }
+        let _ = writeln!(
+            out,
+            "/// The Platform API SDK releases in which platform permissions were first or last seen, oldest first.\npub(crate) static SDK_RELEASES: [SdkRelease; {}] = [",
+            releases.len()
+        );
+        for (date, version) in releases.values() {
+            let _ = writeln!(out, "    SdkRelease::new({}, {date:?}),", release_literal(version));
+        }
+        let _ = writeln!(out, "];\n");
+        releases
+            .into_values()
+            .enumerate()
+            .map(|(i, r)| (r.clone(), i))
+            .collect()
+    }
+
+    fn emit_permissions(
+        &self,
+        out: &mut String,
+        files: &[(String, CatalogFile)],
+        releases: &BTreeMap<(String, String), usize>,
+    ) {
+        let seen = |entry: &Entry| {
+            entry.history.as_ref().map(|h| {
+                let at = |r: &(String, String)| releases.get(r).copied().unwrap_or_default();
+                format!("{}, {}, {}", at(&h.first), at(&h.last), h.current)
+            })
+        };
         let _ = writeln!(
             out,
             "/// Words of a bitset over the builtin permissions (a gate's mask).\npub(crate) const MASK_WORDS: usize = {};\n",
@@ -615,6 +728,16 @@ impl Model {
             self.entries.len()
         );
         for entry in &self.entries {
+            if entry.sources.is_empty() {
+                // A platform-only permission: one line.
+                let _ = writeln!(
+                    out,
+                    "    PermissionInfo::platform({:?}, {}),",
+                    entry.key,
+                    seen(entry).unwrap_or_default()
+                );
+                continue;
+            }
             let _ = writeln!(
                 out,
                 "    PermissionInfo::builtin(\n        {:?},\n        {},\n        &[",
@@ -646,7 +769,8 @@ impl Model {
                     option_str(via.as_deref()),
                 );
             }
-            let _ = writeln!(out, "        ],\n    ),");
+            let history = seen(entry).map_or_else(|| "None".to_owned(), |s| format!("Some(Seen::new({s}))"));
+            let _ = writeln!(out, "        ],\n        {history},\n    ),");
         }
         let _ = writeln!(out, "];\n");
         let _ = writeln!(
@@ -701,10 +825,18 @@ impl Model {
                     .filter_map(|(d, _, _)| files.get(*d).map(|(_, f)| f.id.clone()))
                     .collect();
                 let label = entry.label.as_deref().map(|l| format!(" ({l})")).unwrap_or_default();
-                let _ = writeln!(out, "        /// `{}`{label}; from {}.", entry.key, docs.join(", "));
+                let mut from = docs;
+                if let Some(h) = &entry.history {
+                    from.push(if h.current {
+                        format!("the Platform API since SDK {}", h.first.1)
+                    } else {
+                        format!("the Platform API, SDK {} to {} (removed)", h.first.1, h.last.1)
+                    });
+                }
+                let doc = format!("`{}`{label}; from {}.", entry.key, from.join(", "));
                 let _ = writeln!(
                     out,
-                    "        pub const {}: Permission<'static> = Permission::new({i}, &PERMISSIONS[{i}]);",
+                    "        #[doc = {doc:?}] pub const {}: Permission<'static> = Permission::new({i}, &PERMISSIONS[{i}]);",
                     constant_name(entry)
                 );
             }

@@ -1,24 +1,48 @@
-//! `src/generated.rs` must be what the generator makes of `catalogs/`.
-//! Set `PERMGATE_REGENERATE=1` to rewrite it instead of failing.
+//! `catalogs/genesys-cloud-platform.json` must be what the generator makes of
+//! `../shared/data` (checked when that folder is present), and
+//! `src/generated.rs` what it makes of `catalogs/`. Set
+//! `PERMGATE_REGENERATE=1` to rewrite both instead of failing.
+
+#![allow(clippy::unwrap_used, clippy::panic)]
 
 use std::path::Path;
 
-#[test]
-fn generated_code_is_fresh() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let fresh = permgate_generate::generate(&root.join("catalogs")).unwrap_or_else(|e| panic!("{e}"));
-    let path = root.join("src/generated.rs");
-    let current = std::fs::read_to_string(&path).unwrap_or_default();
+/// Compares `fresh` with the file at `path`; rewrites it when asked.
+fn sync(path: &Path, fresh: &str, what: &str) {
+    let current = std::fs::read_to_string(path).unwrap_or_default();
     if current == fresh {
         return;
     }
     if std::env::var_os("PERMGATE_REGENERATE").is_some() {
-        std::fs::write(&path, fresh).unwrap();
+        std::fs::write(path, fresh).unwrap();
         eprintln!("rewrote {}", path.display());
     } else {
         panic!(
-            "src/generated.rs is stale: the catalogs changed. Run `PERMGATE_REGENERATE=1 cargo test --test generated` \
-             and review the diff"
+            "{} is stale: {what} changed. Run `PERMGATE_REGENERATE=1 cargo test --test generated` and review the diff",
+            path.display()
         );
     }
+}
+
+/// One test, so that the platform catalog is rewritten before the code is
+/// generated from it.
+#[test]
+fn platform_catalog_and_generated_code_are_fresh() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let data = root.join("../shared/data");
+    let sdk = std::fs::read_to_string(data.join(permgate_generate::platform::SDK_FILE));
+    let history = std::fs::read_to_string(data.join(permgate_generate::platform::HISTORY_FILE));
+    match (sdk, history) {
+        (Ok(sdk), Ok(history)) => {
+            let fresh = permgate_generate::platform::platform_catalog(&sdk, &history).unwrap_or_else(|e| panic!("{e}"));
+            let path = root.join("catalogs").join(permgate_generate::platform::FILE);
+            sync(&path, &fresh, "../shared/data/genesys-cloud");
+        }
+        _ => eprintln!(
+            "skipped: ../shared/data not found; catalogs/{} is not compared with its sources",
+            permgate_generate::platform::FILE
+        ),
+    }
+    let fresh = permgate_generate::generate(&root.join("catalogs")).unwrap_or_else(|e| panic!("{e}"));
+    sync(&root.join("src/generated.rs"), &fresh, "the catalogs");
 }
