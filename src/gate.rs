@@ -95,6 +95,9 @@ pub struct GateInfo {
     pub roadmap: &'static [(Permission<'static>, Release)],
     /// `required` as bitset words over the builtin indexes.
     pub(crate) required_mask: [u64; MASK_WORDS],
+    /// The words of `required_mask` that are not zero: `(first, end)`. A
+    /// check compares only those.
+    pub(crate) mask_range: (usize, usize),
     /// Whether `required` holds a permission past the builtin indexes, which
     /// the mask cannot hold (checked one by one).
     pub(crate) beyond_mask: bool,
@@ -110,19 +113,30 @@ impl GateInfo {
         any_of: &'static [&'static [Permission<'static>]],
     ) -> Self {
         let mut required_mask = [0u64; MASK_WORDS];
+        let mut mask_range = (usize::MAX, 0);
         let mut beyond_mask = false;
         let mut rest = required;
         while let Some((permission, tail)) = rest.split_first() {
             let index = permission.index() as usize;
-            if index / 64 < MASK_WORDS {
+            let word = index / 64;
+            if word < MASK_WORDS {
                 #[allow(clippy::indexing_slicing)] // bounds checked just above
                 {
-                    required_mask[index / 64] |= 1 << (index % 64);
+                    required_mask[word] |= 1 << (index % 64);
+                }
+                if word < mask_range.0 {
+                    mask_range.0 = word;
+                }
+                if word + 1 > mask_range.1 {
+                    mask_range.1 = word + 1;
                 }
             } else {
                 beyond_mask = true;
             }
             rest = tail;
+        }
+        if mask_range.0 > mask_range.1 {
+            mask_range = (0, 0);
         }
         GateInfo {
             name,
@@ -134,6 +148,7 @@ impl GateInfo {
             any_of,
             roadmap: &[],
             required_mask,
+            mask_range,
             beyond_mask,
         }
     }
@@ -407,15 +422,11 @@ impl Policy {
         let Some(words) = self.words(who) else {
             return false;
         };
-        // A mask longer than the principal's words would be cut short by `zip`.
-        if gate.required_mask.len() > words.len() {
+        let (from, to) = gate.mask_range;
+        let (Some(mask), Some(words)) = (gate.required_mask.get(from..to), words.get(from..to)) else {
             return false;
-        }
-        let all = gate
-            .required_mask
-            .iter()
-            .zip(words)
-            .all(|(mask, word)| mask & !word == 0);
+        };
+        let all = mask.iter().zip(words).all(|(mask, word)| mask & !word == 0);
         let beyond = !gate.beyond_mask || gate.required.iter().all(|&permission| self.allows(who, permission));
         let any = gate
             .any_of

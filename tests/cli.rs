@@ -896,7 +896,7 @@ fn audit_lists_every_unconditional_wildcard() {
         json["roles"][0]["wildcards"],
         serde_json::json!([
             {"wildcard": "analytics:newConfigurations:*", "permissions": []},
-            {"wildcard": "routing:wrapupCode:*", "permissions": ["routing:wrapupCode:add", "routing:wrapupCode:delete", "routing:wrapupCode:edit", "routing:wrapupCode:search", "routing:wrapupCode:view"]},
+            {"wildcard": "routing:wrapupCode:*", "permissions": ["routing:wrapupCode:search", "routing:wrapupCode:view", "routing:wrapupCode:add", "routing:wrapupCode:delete", "routing:wrapupCode:edit"]},
             {"wildcard": "ui:*:*", "permissions": ["ui:supervisorStatusControl:view"]}
         ])
     );

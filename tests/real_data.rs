@@ -327,7 +327,8 @@ fn builtin_typed_constants_keep_their_index_in_the_extended_catalog() {
     let role = policy.role("r").unwrap();
     assert!(policy.allows(role, view));
     assert!(!policy.allows(role, perm::journey::ACTIONMAP_EDIT));
-    assert_eq!(keys(&policy, role), ["agentUI:agents:view", "journey:actionmap:view"]);
+    // Catalog order: a document's permissions first, then the platform's.
+    assert_eq!(keys(&policy, role), ["journey:actionmap:view", "agentUI:agents:view"]);
     assert_eq!(policy.unknown_grants(role).count(), 0);
 }
 

@@ -283,12 +283,13 @@ fn audit_lists_unconditional_wildcards_with_what_they_cover() {
             ("ui:*:*", vec!["ui:supervisorStatusControl:view"]),
             (
                 "routing:wrapupCode:*",
+                // Catalog order: the documents' permissions first, then the platform's.
                 vec![
+                    "routing:wrapupCode:search",
+                    "routing:wrapupCode:view",
                     "routing:wrapupCode:add",
                     "routing:wrapupCode:delete",
-                    "routing:wrapupCode:edit",
-                    "routing:wrapupCode:search",
-                    "routing:wrapupCode:view"
+                    "routing:wrapupCode:edit"
                 ]
             ),
         ]

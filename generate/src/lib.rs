@@ -3,7 +3,8 @@
 //! The generator validates everything first (schema, key syntax, duplicates,
 //! one key under two labels or spellings, one label for two keys, unknown
 //! references) and fails with an error that names the file and the entry.
-//! Output is deterministic: documents sorted by id, permissions by
+//! Output is deterministic: documents sorted by id, permissions (those a
+//! document lists first) by
 //! vocabulary then lowercase key.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -332,9 +333,12 @@ impl Model {
         Ok(model)
     }
 
-    /// Sorts the entries, indexes them and checks the constant names.
+    /// Sorts the entries, indexes them and checks the constant names. The
+    /// permissions a document lists come first, so that the gates' masks
+    /// (the documents' permissions) take the first words of every bitset.
     fn finish(&mut self) -> Result<(), Error> {
-        self.entries.sort_by_key(|e| (e.vocabulary, e.key.to_ascii_lowercase()));
+        self.entries
+            .sort_by_key(|e| (e.sources.is_empty(), e.vocabulary, e.key.to_ascii_lowercase()));
         self.index = self
             .entries
             .iter()
@@ -590,6 +594,15 @@ fn option_str(value: Option<&str>) -> String {
 fn str_slice(values: &[String]) -> String {
     let items: Vec<String> = values.iter().map(|v| format!("{v:?}")).collect();
     format!("&[{}]", items.join(", "))
+}
+
+/// The words of `indexes` that are not zero: `(first, one past the last)`,
+/// `(0, 0)` for none.
+fn mask_range(indexes: &[usize]) -> (usize, usize) {
+    match (indexes.iter().min(), indexes.iter().max()) {
+        (Some(first), Some(last)) => (first / 64, last / 64 + 1),
+        _ => (0, 0),
+    }
 }
 
 fn words(indexes: &[usize], count: usize) -> String {
@@ -920,7 +933,7 @@ impl Model {
                 let static_name = format!("GATE_{}", snake(&gate.name).to_ascii_uppercase());
                 let _ = writeln!(
                     gate_code,
-                    "static {static_name}: GateInfo = GateInfo {{\n    name: {:?},\n    description: {:?},\n    document: Some(&DOCUMENTS[{doc}]),\n    extends: {},\n    release: {release},\n    required: {},\n    any_of: &[{}],\n    roadmap: &[{}],\n    required_mask: {},\n    beyond_mask: false,\n}};\n",
+                    "static {static_name}: GateInfo = GateInfo {{\n    name: {:?},\n    description: {:?},\n    document: Some(&DOCUMENTS[{doc}]),\n    extends: {},\n    release: {release},\n    required: {},\n    any_of: &[{}],\n    roadmap: &[{}],\n    required_mask: {},\n    mask_range: {:?},\n    beyond_mask: false,\n}};\n",
                     gate.name,
                     gate.description,
                     option_str(gate.extends.as_deref()),
@@ -928,6 +941,7 @@ impl Model {
                     any_of.join(", "),
                     roadmap_items.join(", "),
                     words(&required, self.entries.len()),
+                    mask_range(&required),
                 );
                 let key = |i: usize| self.entries.get(i).map(|e| format!("`{}`", e.key)).unwrap_or_default();
                 let mut needs = vec![format!(
