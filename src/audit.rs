@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 use crate::parse::{Spelling, parse};
 use crate::principal::{Kind, Principal};
 use crate::role::RoleData;
-use crate::{Catalog, ConditionalGrantInfo, Division, GateInfo, Permission, Permitted, Policy, RoleId, UserId};
+use crate::{
+    Catalog, ConditionalGrantInfo, Division, GateInfo, Permission, Permitted, Policy, RoleId, SdkRelease, UserId,
+};
 
 /// The findings of [`Policy::audit_user`] for one user.
 #[derive(Debug, Clone)]
@@ -61,6 +63,9 @@ pub struct RoleAudit<'p> {
     pub licenses: BTreeMap<&'static str, Vec<Permission<'p>>>,
     /// Held permissions a source marks as removed or legacy, with the note.
     pub deprecated: Vec<(Permission<'p>, &'static str)>,
+    /// Held permissions the Platform API no longer documents, with the last
+    /// SDK release that listed them.
+    pub removed: Vec<(Permission<'p>, SdkRelease)>,
     /// Every builtin gate, and whether the role satisfies it at the gate's release.
     pub gates: Vec<(&'static GateInfo, bool)>,
 }
@@ -217,7 +222,12 @@ impl Policy {
                 }
             }
         }
+        let removed = permissions
+            .iter()
+            .filter_map(|&p| p.history().filter(|h| h.is_removed()).map(|h| (p, h.last())))
+            .collect();
         RoleAudit {
+            removed,
             role: &data.name,
             unknown: grants.unknown.iter().map(|key| &**key).collect(),
             wildcards,

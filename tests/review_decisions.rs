@@ -430,3 +430,15 @@ fn extra_user_gate_needs_the_standard_rows_in_expanded_form_too() {
     let (policy, role) = one_role(&catalog, &grants);
     assert!(policy.check::<AmiExtraUser>(role).is_ok());
 }
+
+#[test]
+fn audit_lists_permissions_the_platform_removed_with_their_last_release() {
+    let (policy, role) = one_role(Catalog::builtin(), &["widgets:deployment:view", "routing:queue:view"]);
+    let audit = policy.audit(role).unwrap();
+    let removed: Vec<&str> = audit.removed.iter().map(|(p, _)| p.key()).collect();
+    assert_eq!(removed, ["widgets:deployment:view"]);
+    let history = perm::widgets::DEPLOYMENT_VIEW.history().unwrap();
+    assert!(history.is_removed());
+    assert_eq!(audit.removed[0].1, history.last());
+    assert!(!perm::routing::QUEUE_VIEW.history().unwrap().is_removed());
+}

@@ -219,6 +219,11 @@ fn audit_json(spec: Option<&RoleSpec>, audit: &RoleAudit<'_>) -> Value {
         "legacy": audit.legacy,
         "licenses": audit.licenses.iter().map(|(license, holders)| json!({"license": license, "permissions": keys(holders)})).collect::<Vec<_>>(),
         "deprecated": audit.deprecated.iter().map(|(p, note)| json!({"permission": p.key(), "note": note})).collect::<Vec<_>>(),
+        "removed": audit.removed.iter().map(|(p, last)| json!({
+            "permission": p.key(),
+            "last_release": last.version().to_string(),
+            "last_date": last.date(),
+        })).collect::<Vec<_>>(),
         "gates": audit.gates.iter().map(|(gate, satisfied)| json!({
             "gate": gate.name,
             "document": gate.document.map(|d| d.id),
@@ -330,6 +335,22 @@ fn findings_text(out: &mut String, audit: &RoleAudit<'_>) {
         .map(|(p, note)| vec![output::key(*p), (*note).to_owned()])
         .collect();
     section(out, "removed or legacy", ", per the source documents", deprecated);
+    let removed = audit
+        .removed
+        .iter()
+        .map(|(p, last)| {
+            vec![
+                output::key(*p),
+                format!("last in SDK {} ({})", last.version(), last.date()),
+            ]
+        })
+        .collect();
+    section(
+        out,
+        "removed from the platform",
+        ", no longer in the Platform API",
+        removed,
+    );
 }
 
 /// The gates table of a role's audit.

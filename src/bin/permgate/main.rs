@@ -279,6 +279,8 @@ JSON (--json):
     \"legacy\": [string],            legacy flat `permissions[]`, never granted
     \"licenses\": [{\"license\": string, \"permissions\": [string]}],
     \"deprecated\": [{\"permission\": string, \"note\": string}],   held permissions a source marks removed or legacy
+    \"removed\": [{\"permission\": string, \"last_release\": string, \"last_date\": string}],   held permissions
+                                     the Platform API no longer documents, with the last SDK release that listed them
     \"gates\": [{\"gate\": string, \"document\": string, \"release\": string | null, \"satisfied\": bool}]
   }],
   \"errors\": [{                     roles that did not load
