@@ -262,6 +262,9 @@ pub struct Denied {
     gate: &'static str,
     who: Option<Box<Named>>,
     release: Option<Release>,
+    /// Set when the release checked at is older than the gate's document
+    /// applies to: the release the document applies from.
+    applies_from: Option<Release>,
     missing: Vec<Permission<'static>>,
     unmet_any_of: Vec<&'static [Permission<'static>]>,
 }
@@ -290,6 +293,14 @@ impl Denied {
     /// The release the gate was checked at, if any.
     pub fn release(&self) -> Option<Release> {
         self.release
+    }
+
+    /// When the gate was checked at a release older than the one its
+    /// document applies from (the AMI matrix "is applicable for AMI R3.15.x
+    /// and above"), that release: the gate's requirements there are not
+    /// known, so the check is refused and nothing is listed as missing.
+    pub fn applies_from(&self) -> Option<Release> {
+        self.applies_from
     }
 
     /// Every required permission the principal lacks, in the gate's order
@@ -325,6 +336,9 @@ impl fmt::Display for Denied {
         }
         if let Some(release) = self.release {
             write!(f, " at release {release}")?;
+        }
+        if let Some(from) = self.applies_from {
+            return write!(f, ": the gate's document applies from release {from} only");
         }
         let count = self.missing.len();
         if count > 0 {
@@ -422,6 +436,9 @@ impl Policy {
         let Some(words) = self.words(who) else {
             return false;
         };
+        if covers_release(gate, release).is_some() {
+            return false;
+        }
         let (from, to) = gate.mask_range;
         let (Some(mask), Some(words)) = (gate.required_mask.get(from..to), words.get(from..to)) else {
             return false;
@@ -443,16 +460,19 @@ impl Policy {
     #[cold]
     fn denied(&self, who: Principal, gate: &'static GateInfo, release: Option<Release>) -> Denied {
         let holds = |permission: &Permission<'static>| self.allows(who, *permission);
+        let applies_from = covers_release(gate, release);
+        let known = applies_from.is_none();
         let denied = Denied {
             gate: gate.name,
             who: self.named(who).map(Box::new),
             release,
-            missing: gate.required_at(release).filter(|p| !holds(p)).collect(),
+            applies_from,
+            missing: gate.required_at(release).filter(|p| known && !holds(p)).collect(),
             unmet_any_of: gate
                 .any_of
                 .iter()
                 .copied()
-                .filter(|group| !group.iter().any(holds))
+                .filter(|group| known && !group.iter().any(holds))
                 .collect(),
         };
         // Names and keys only: never a token, never the principal's whole authorization.
@@ -465,6 +485,16 @@ impl Policy {
             "permgate: gate denied"
         );
         denied
+    }
+}
+
+/// `Some(from)` when `release` is older than the release `gate`'s document
+/// applies from: a check there is refused.
+#[inline]
+fn covers_release(gate: &GateInfo, release: Option<Release>) -> Option<Release> {
+    match (release, gate.release) {
+        (Some(at), Some(from)) if at < from => Some(from),
+        _ => None,
     }
 }
 

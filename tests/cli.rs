@@ -794,6 +794,26 @@ fn check_allows_and_explain_read_a_users_me_file() {
 }
 
 #[test]
+fn check_refuses_a_release_older_than_the_gates_document() {
+    let dir = TempDir::new();
+    let role = dir.file("role.json", SUPERVISOR);
+    let run = permgate(&["check", &role, "--gate", "AmiStandardUser", "--release", "3.14"]);
+    assert_exit(&run, 2);
+    assert!(
+        run.stderr
+            .contains("--release 3.14 is older than its gates' documents: `AmiStandardUser` applies from release 3.15"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.is_empty());
+    // A gate whose document names no release is checked at any.
+    assert_exit(
+        &permgate(&["check", &role, "--gate", "ActionMapEditor", "--release", "1.0"]),
+        0,
+    );
+}
+
+#[test]
 fn one_bad_permission_does_not_hide_the_other_answers() {
     let dir = TempDir::new();
     let role = dir.file("role.json", SUPERVISOR);

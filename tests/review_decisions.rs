@@ -442,3 +442,35 @@ fn audit_lists_permissions_the_platform_removed_with_their_last_release() {
     assert_eq!(audit.removed[0].1, history.last());
     assert!(!perm::routing::QUEUE_VIEW.history().unwrap().is_removed());
 }
+
+#[test]
+fn a_release_older_than_the_gates_document_is_refused() {
+    let (policy, role) = one_role(Catalog::builtin(), standard_grants());
+    assert!(policy.check::<AmiStandardUser>(role).is_ok());
+    for old in [permgate::Release::new(3, 14), permgate::Release::new(2, 0)] {
+        let denied = policy.check_at::<AmiStandardUser>(role, Some(old)).unwrap_err();
+        assert_eq!(denied.applies_from(), Some(permgate::Release::new(3, 15)));
+        assert!(denied.missing().is_empty() && denied.unmet_any_of().is_empty());
+        assert_eq!(
+            denied.to_string(),
+            format!(
+                "role `r` does not satisfy gate `AmiStandardUser` at release {old}: the gate's document applies from release 3.15 only"
+            )
+        );
+    }
+    // At the document's release and later, the requirements apply as published.
+    assert!(
+        policy
+            .check_at::<AmiStandardUser>(role, Some(permgate::Release::new(3, 15)))
+            .is_ok()
+    );
+    let later = policy.check_at::<AmiStandardUser>(role, Some(permgate::Release::new(3, 16)));
+    assert!(later.is_ok(), "the standard role holds Park: {:?}", later.err());
+    // A gate whose document names no release takes any.
+    let (designer, d) = one_role(Catalog::builtin(), &["journey:actionmap:*"]);
+    assert!(
+        designer
+            .check_at::<permgate::gates::ActionMapEditor>(d, Some(permgate::Release::new(0, 1)))
+            .is_ok()
+    );
+}

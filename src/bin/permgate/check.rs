@@ -49,6 +49,21 @@ pub(crate) fn check(args: &CheckArgs) -> Result<Report, Failure> {
         ))
         .into());
     }
+    // A release older than a gate's document applies to has no known requirements.
+    let too_old: Vec<String> = gates
+        .iter()
+        .filter_map(|gate| match (args.release, gate.release) {
+            (Some(at), Some(from)) if at < from => Some(format!("`{}` applies from release {from}", gate.name)),
+            _ => None,
+        })
+        .collect();
+    if let Some(release) = args.release.filter(|_| !too_old.is_empty()) {
+        return Err(Problem::new(format!(
+            "--release {release} is older than its gates' documents: {}",
+            too_old.join(", ")
+        ))
+        .into());
+    }
     let label = input::file_label(&args.who.file);
     let (policy, target) = target(&catalog, &args.who)?;
     let role = target.principal();
