@@ -317,9 +317,18 @@ impl Denied {
 
 fn write_permission(f: &mut fmt::Formatter<'_>, permission: Permission<'_>) -> fmt::Result {
     match permission.label() {
-        Some(label) => write!(f, "{permission} ({})", Escaped(label)),
-        None => write!(f, "{permission}"),
+        Some(label) => write!(f, "{permission} ({})", Escaped(label))?,
+        None => write!(f, "{permission}")?,
     }
+    // A row that stands for a whole entity: say both ways to hold it.
+    if permission.is_wildcard() {
+        let entity = permission.key().trim_end_matches(":*");
+        write!(
+            f,
+            ": the wildcard, or every action of `{entity}` that the loaded catalogs list"
+        )?;
+    }
+    Ok(())
 }
 
 impl fmt::Display for Denied {

@@ -92,6 +92,14 @@ fn an_entity_row_needs_every_action_the_catalog_lists() {
     assert!(!policy.allows(role, perm::attributes::ATTRIBUTE_ALL));
     let denied = policy.check::<AmiStandardUser>(role).unwrap_err();
     assert_eq!(denied.missing(), [perm::attributes::ATTRIBUTE_ALL]);
+    // The explanation says both ways to hold the row.
+    assert!(
+        denied.to_string().ends_with(
+            "  - attributes:attribute:* (Attributes > Attribute > All Permissions): the wildcard, \
+             or every action of `attributes:attribute` that the loaded catalogs list"
+        ),
+        "{denied}"
+    );
     // A conditional grant of the last action does not complete the row unconditionally.
     let body = serde_json::json!({"name": "c", "permissionPolicies": [
         {"domain": "attributes", "entityName": "attribute", "actionSet": ["add", "edit", "view"]},
