@@ -153,6 +153,22 @@ impl GateInfo {
         }
     }
 
+    /// The required permissions (roadmap ones included) that the Platform
+    /// API no longer documents: a role made today cannot hold them, so the
+    /// gate cannot be passed on a current organization.
+    ///
+    /// ```
+    /// use permgate::Catalog;
+    ///
+    /// let gate = Catalog::builtin().gate("AltocloudAdmin").unwrap();
+    /// let removed: Vec<&str> = gate.removed_from_platform().map(|p| p.key()).collect();
+    /// assert!(removed.contains(&"widgets:deployment:view"));
+    /// ```
+    pub fn removed_from_platform(&self) -> impl Iterator<Item = Permission<'static>> + '_ {
+        self.required_at(None)
+            .filter(|p| p.history().is_some_and(|h| h.is_removed()))
+    }
+
     /// Every permission required at `release` (`None`: every roadmap
     /// permission too), in catalog order.
     pub fn required_at(&self, release: Option<Release>) -> impl Iterator<Item = Permission<'static>> + '_ {
@@ -319,6 +335,9 @@ fn write_permission(f: &mut fmt::Formatter<'_>, permission: Permission<'_>) -> f
     match permission.label() {
         Some(label) => write!(f, "{permission} ({})", Escaped(label))?,
         None => write!(f, "{permission}")?,
+    }
+    if let Some(last) = permission.history().filter(|h| h.is_removed()).map(|h| h.last()) {
+        write!(f, " [removed from the Platform API after SDK {}]", last.version())?;
     }
     // A row that stands for a whole entity: say both ways to hold it.
     if permission.is_wildcard() {

@@ -794,6 +794,38 @@ fn check_allows_and_explain_read_a_users_me_file() {
 }
 
 #[test]
+fn list_gates_flags_requirements_the_platform_removed() {
+    let text = permgate(&["list", "gates"]);
+    assert_exit(&text, 0);
+    let altocloud = text.stdout.lines().find(|l| l.starts_with("AltocloudAdmin ")).unwrap();
+    assert!(altocloud.contains("28 (6 removed from the platform)"), "{altocloud}");
+    let json = permgate(&["list", "gates", "--json"]).json();
+    let gate = json["gates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["name"] == "AltocloudAdmin")
+        .unwrap();
+    let removed: Vec<&str> = gate["removed_from_platform"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k.as_str().unwrap())
+        .collect();
+    assert!(
+        removed.contains(&"widgets:deployment:view") && removed.contains(&"journey:settings:view"),
+        "{removed:?}"
+    );
+    let ami = json["gates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["name"] == "AmiStandardUser")
+        .unwrap();
+    assert_eq!(ami["removed_from_platform"], serde_json::json!([]));
+}
+
+#[test]
 fn check_refuses_a_release_older_than_the_gates_document() {
     let dir = TempDir::new();
     let role = dir.file("role.json", SUPERVISOR);

@@ -482,3 +482,19 @@ fn a_release_older_than_the_gates_document_is_refused() {
             .is_ok()
     );
 }
+
+#[test]
+fn denied_says_when_a_missing_permission_was_removed_from_the_platform() {
+    let (policy, role) = one_role(Catalog::builtin(), &["journey:*:*"]);
+    let denied = policy.check::<permgate::gates::AltocloudAdmin>(role).unwrap_err();
+    let text = denied.to_string();
+    let line = text.lines().find(|l| l.contains("widgets:deployment:view")).unwrap();
+    let last = perm::widgets::DEPLOYMENT_VIEW.history().unwrap().last().version();
+    assert!(
+        line.ends_with(&format!("[removed from the Platform API after SDK {last}]")),
+        "{line}"
+    );
+    let gate = Catalog::builtin().gate("AltocloudAdmin").unwrap();
+    assert!(gate.removed_from_platform().all(|p| p.history().unwrap().is_removed()));
+    assert_eq!(gate.removed_from_platform().count(), 6);
+}

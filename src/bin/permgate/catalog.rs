@@ -136,11 +136,17 @@ pub(crate) fn list(args: &ListArgs) -> Result<Report, Failure> {
             let rows: Vec<Vec<String>> = gates
                 .iter()
                 .map(|g| {
+                    let removed = g.removed_from_platform().count();
+                    let required = if removed == 0 {
+                        g.required.len().to_string()
+                    } else {
+                        format!("{} ({removed} removed from the platform)", g.required.len())
+                    };
                     vec![
                         g.name.to_owned(),
                         g.document.map_or("-", |d| d.id).to_owned(),
                         output::release_text(g.release),
-                        g.required.len().to_string(),
+                        required,
                         g.description.to_owned(),
                     ]
                 })
@@ -163,6 +169,7 @@ pub(crate) fn list(args: &ListArgs) -> Result<Report, Failure> {
                         "required": keys(&mut g.required.iter().copied()),
                         "any_of": g.any_of.iter().map(|group| keys(&mut group.iter().copied())).collect::<Vec<_>>(),
                         "roadmap": g.roadmap.iter().map(|(p, from)| json!({"key": p.key(), "from": from.to_string()})).collect::<Vec<_>>(),
+                        "removed_from_platform": keys(&mut g.removed_from_platform()),
                     })
                 })
                 .collect();

@@ -414,7 +414,8 @@ JSON (--json): {\"format_version\": 1, \"document\": string | null, and one of:
   \"gates\": [{\"name\": string, \"description\": string, \"document\": string,
              \"extends\": string | null, \"release\": string | null,
              \"required\": [string], \"any_of\": [[string]],
-             \"roadmap\": [{\"key\": string, \"from\": string}]}]
+             \"roadmap\": [{\"key\": string, \"from\": string}],
+             \"removed_from_platform\": [string]}]   required keys the Platform API no longer documents
   \"roles\": [{\"name\": string, \"description\": string, \"document\": string,
              \"extends\": string | null, \"grants\": [string]}]
   \"permissions\": [{\"key\": string, \"label\": string | null,
