@@ -200,6 +200,12 @@ fn check_text(policy: &Policy, role: Principal, who: &str, results: &[GateResult
                     if conditional(policy, role, p) {
                         notes.push("held only under a condition".to_owned());
                     }
+                    if let Some(history) = p.history().filter(|h| h.is_removed()) {
+                        notes.push(format!(
+                            "removed from the Platform API after SDK {}",
+                            history.last().version()
+                        ));
+                    }
                     let notes = if notes.is_empty() {
                         String::new()
                     } else {
