@@ -224,7 +224,7 @@ impl Policy {
         }
         let removed = permissions
             .iter()
-            .filter_map(|&p| p.history().filter(|h| h.is_removed()).map(|h| (p, h.last())))
+            .filter_map(|&p| p.removed_after().map(|last| (p, last)))
             .collect();
         RoleAudit {
             removed,

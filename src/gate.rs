@@ -165,8 +165,7 @@ impl GateInfo {
     /// assert!(removed.contains(&"widgets:deployment:view"));
     /// ```
     pub fn removed_from_platform(&self) -> impl Iterator<Item = Permission<'static>> + '_ {
-        self.required_at(None)
-            .filter(|p| p.history().is_some_and(|h| h.is_removed()))
+        self.required_at(None).filter(|p| p.removed_after().is_some())
     }
 
     /// Every permission required at `release` (`None`: every roadmap
@@ -336,7 +335,7 @@ fn write_permission(f: &mut fmt::Formatter<'_>, permission: Permission<'_>) -> f
         Some(label) => write!(f, "{permission} ({})", Escaped(label))?,
         None => write!(f, "{permission}")?,
     }
-    if let Some(last) = permission.history().filter(|h| h.is_removed()).map(|h| h.last()) {
+    if let Some(last) = permission.removed_after() {
         write!(f, " [removed from the Platform API after SDK {}]", last.version())?;
     }
     // A row that stands for a whole entity: say both ways to hold it.

@@ -85,6 +85,12 @@ impl<'c> Permission<'c> {
         self.info.history.and_then(Seen::history)
     }
 
+    /// When the Platform API no longer documents this permission: the last
+    /// SDK release that did (`None` for a current or undocumented key).
+    pub fn removed_after(self) -> Option<crate::SdkRelease> {
+        self.history().filter(|h| h.is_removed()).map(|h| h.last())
+    }
+
     /// Where the key was seen: [`Evidence::Sdk`] when the Platform API's SDK
     /// docs list it (in the releases of [`history`](Self::history)); else
     /// the strongest evidence of the documents that list it (for Genesys

@@ -200,11 +200,8 @@ fn check_text(policy: &Policy, role: Principal, who: &str, results: &[GateResult
                     if conditional(policy, role, p) {
                         notes.push("held only under a condition".to_owned());
                     }
-                    if let Some(history) = p.history().filter(|h| h.is_removed()) {
-                        notes.push(format!(
-                            "removed from the Platform API after SDK {}",
-                            history.last().version()
-                        ));
+                    if let Some(last) = p.removed_after() {
+                        notes.push(format!("removed from the Platform API after SDK {}", last.version()));
                     }
                     let notes = if notes.is_empty() {
                         String::new()
