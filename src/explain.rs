@@ -192,14 +192,14 @@ impl Policy {
                 let Some(permission) = self.catalog().get(index) else {
                     return;
                 };
+                let before = out.len();
                 if grants.exact.binary_search(&index).is_ok() {
                     out.push(reason(By::Permission(permission)));
                 }
                 let wildcards = grants.patterns.iter().filter(|p| p.covers_permission(permission));
-                let before = out.len();
                 out.extend(wildcards.map(|pattern| reason(By::Wildcard(pattern.key()))));
-                let named = grants.exact.binary_search(&index).is_ok() || out.len() > before;
-                if !named && grants.has(index) {
+                // Held, but neither by name nor by a wildcard: every listed action.
+                if out.len() == before && grants.has(index) {
                     out.push(reason(By::EveryAction));
                 }
             }

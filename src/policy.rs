@@ -431,6 +431,7 @@ impl PolicyBuilder {
                     source,
                 })?;
         }
+        role.finish(&self.catalog);
         self.push(role)
     }
 
@@ -473,6 +474,7 @@ impl PolicyBuilder {
             }
         }
         role.legacy = spec.legacy_permissions.iter().map(|p| p.as_str().into()).collect();
+        role.finish(&self.catalog);
         Ok(role)
     }
 
@@ -491,11 +493,7 @@ impl PolicyBuilder {
             if compiled.iter().any(|role: &RoleData| *role.name == *spec.name) {
                 continue;
             }
-            let mut role = self.compile_spec(spec)?;
-            role.granted.finish(&self.catalog);
-            for grant in &mut role.conditional {
-                grant.grants.finish(&self.catalog);
-            }
+            let role = self.compile_spec(spec)?;
             let held = self
                 .names
                 .get(spec.name.as_str())
@@ -634,18 +632,12 @@ impl PolicyBuilder {
         for (spec, division) in &own {
             let mut set = self.compile_spec(spec)?;
             set.own = true;
-            set.granted.finish(&self.catalog);
-            for grant in &mut set.conditional {
-                grant.grants.finish(&self.catalog);
-            }
             compiled.push((set, division.clone()));
         }
         let index = u32::try_from(self.users.len()).map_err(|_| BuildError::TooManyUsers)?;
         for (mut set, division) in compiled {
             let own_index = u32::try_from(self.own.len()).map_err(|_| BuildError::TooManyUsers)?;
-            set.row = self.reserve_rows(1)?;
-            let words = std::mem::take(&mut set.granted.words);
-            self.write_row(set.row, &words);
+            self.place(&mut set)?;
             self.own.push(set);
             grants.push(UserGrant {
                 source: Source::Own(own_index),
@@ -692,16 +684,19 @@ impl PolicyBuilder {
         })
     }
 
+    /// Moves a finished grant set's bits into a row of its own.
+    fn place(&mut self, set: &mut RoleData) -> Result<u32, BuildError> {
+        let row = self.reserve_rows(1)?;
+        let words = std::mem::take(&mut set.granted.words);
+        self.write_row(row, &words);
+        set.row = row;
+        Ok(row)
+    }
+
+    /// Adds a finished role.
     fn push(&mut self, mut role: RoleData) -> Result<RoleId, BuildError> {
         let index = u32::try_from(self.roles.len()).map_err(|_| BuildError::TooManyRoles)?;
-        role.granted.finish(&self.catalog);
-        for grant in &mut role.conditional {
-            grant.grants.finish(&self.catalog);
-        }
-        let row = self.reserve_rows(1)?;
-        let words = std::mem::take(&mut role.granted.words);
-        self.write_row(row, &words);
-        role.row = row;
+        let row = self.place(&mut role)?;
         self.names.insert(role.name.clone(), index);
         self.roles.push(role);
         Ok(RoleId {

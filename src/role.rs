@@ -305,6 +305,14 @@ impl GrantSet {
 }
 
 impl RoleData {
+    /// Ends building its grant sets (see [`GrantSet::finish`]).
+    pub(crate) fn finish(&mut self, catalog: &Catalog) {
+        self.granted.finish(catalog);
+        for grant in &mut self.conditional {
+            grant.grants.finish(catalog);
+        }
+    }
+
     /// Whether `other`, compiled but not yet added, is this role again: the
     /// same name, description, grants, conditional grants and legacy
     /// permissions. `words` is this role's row; `other` still holds its own.
