@@ -1,5 +1,5 @@
 //! The decision path: `allows` with a typed constant, `allows_str` hit and
-//! miss, and `check` on a small and a large gate.
+//! miss (document and platform keys), and `check` on a small and a large gate.
 //!
 //! Run with `cargo bench --bench allows`.
 
@@ -28,6 +28,15 @@ fn policy() -> Policy {
             ],
         )
         .unwrap()
+        .role(
+            "platform",
+            [
+                "analytics:conversationDetail:view",
+                "directory:user:view",
+                "routing:queue:view",
+            ],
+        )
+        .unwrap()
         .build()
 }
 
@@ -51,6 +60,18 @@ fn decisions(c: &mut Criterion) {
     });
     group.bench_function("allows_str/key hit, other case", |b| {
         b.iter(|| policy.allows(black_box(ami), black_box("ROUTING:wrapupcode:SEARCH")))
+    });
+    let platform = policy.role("platform").unwrap();
+    group.bench_function("allows_str/platform key hit", |b| {
+        b.iter(|| policy.allows(black_box(platform), black_box("analytics:conversationDetail:view")))
+    });
+    group.bench_function("allows_str/platform key miss", |b| {
+        b.iter(|| {
+            policy.allows(
+                black_box(platform),
+                black_box("conversation:communication:consultTransferQueue"),
+            )
+        })
     });
     group.bench_function("allows_str/label hit", |b| {
         b.iter(|| policy.allows(black_box(journey), black_box("Journey > Action Map > View")))

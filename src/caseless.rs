@@ -2,9 +2,11 @@
 //!
 //! The string path of [`Policy::allows`](crate::Policy::allows) with a string looks a
 //! whole permission string up in one hash map without splitting, lowercasing
-//! into a buffer or allocating. Stored keys are lowercase; a query is folded
-//! to lowercase eight bytes at a time, both when hashing and when comparing,
-//! so the two agree by construction.
+//! into a buffer or allocating. Stored keys are lowercase. The hash reads
+//! eight bytes at a time with bit 5 of every byte set, which maps each ASCII
+//! capital to its lowercase letter (and a few punctuation pairs onto each
+//! other, which only costs an equality test); the comparison folds exactly,
+//! and only the words that differ from the stored key.
 
 use core::hash::{BuildHasher, Hash, Hasher};
 
@@ -74,10 +76,18 @@ fn load(bytes: &[u8], at: usize, len: usize) -> u64 {
     u64::from_le_bytes(word)
 }
 
-/// The ASCII-lowercased word of up to eight bytes at `at`.
+/// The word of up to eight bytes at `at` with bit 5 of every byte set: equal
+/// for any two ASCII cases of the same bytes. For hashing only.
 #[inline]
-fn folded(bytes: &[u8], at: usize, len: usize) -> u64 {
-    fold_ascii_word(load(bytes, at, len))
+fn blurred(bytes: &[u8], at: usize, len: usize) -> u64 {
+    load(bytes, at, len) | 0x2020_2020_2020_2020
+}
+
+/// Whether `query`, in any ASCII case, is the lowercase word `lower`; the
+/// fold runs only for a word that differs as it stands.
+#[inline]
+fn word_eq(query: u64, lower: u64) -> bool {
+    query == lower || fold_ascii_word(query) == lower
 }
 
 /// Whether `query`, in any ASCII case, equals `lower`, which is lowercase.
@@ -88,17 +98,17 @@ fn eq_folded(query: &[u8], lower: &[u8]) -> bool {
         return false;
     }
     if len < 8 {
-        return folded(query, 0, len) == load(lower, 0, len);
+        return word_eq(load(query, 0, len), load(lower, 0, len));
     }
     // Whole words, then the last eight bytes (overlapping): no variable-length copy.
     let mut at = 0;
     while at + 8 <= len {
-        if folded(query, at, 8) != load(lower, at, 8) {
+        if !word_eq(load(query, at, 8), load(lower, at, 8)) {
             return false;
         }
         at += 8;
     }
-    folded(query, len - 8, 8) == load(lower, len - 8, 8)
+    word_eq(load(query, len - 8, 8), load(lower, len - 8, 8))
 }
 
 const SEED: u64 = 0x243f_6a88_85a3_08d3;
@@ -111,7 +121,7 @@ fn fold_multiply(a: u64, b: u64) -> u64 {
     (full as u64) ^ ((full >> 64) as u64)
 }
 
-/// Hashes the ASCII-lowercased bytes, sixteen at a time, in two independent
+/// Hashes the bytes with bit 5 set ([`blurred`]), sixteen at a time, in two independent
 /// lanes where the string is longer than sixteen bytes (keys are 15 to 60).
 #[inline]
 fn caseless_hash(bytes: &[u8]) -> u64 {
@@ -119,9 +129,9 @@ fn caseless_hash(bytes: &[u8]) -> u64 {
     let seed = SEED ^ (len as u64).wrapping_mul(K2);
     if len <= 16 {
         let (a, b) = if len <= 8 {
-            (folded(bytes, 0, len), 0)
+            (blurred(bytes, 0, len), 0)
         } else {
-            (folded(bytes, 0, 8), folded(bytes, len - 8, 8))
+            (blurred(bytes, 0, 8), blurred(bytes, len - 8, 8))
         };
         return fold_multiply(a ^ seed, b ^ K1);
     }
@@ -129,10 +139,10 @@ fn caseless_hash(bytes: &[u8]) -> u64 {
     let mut front = seed;
     let mut at = 0;
     while at + 16 < len {
-        front = fold_multiply(folded(bytes, at, 8) ^ front, folded(bytes, at + 8, 8) ^ K1);
+        front = fold_multiply(blurred(bytes, at, 8) ^ front, blurred(bytes, at + 8, 8) ^ K1);
         at += 16;
     }
-    let back = fold_multiply(folded(bytes, len - 16, 8) ^ seed, folded(bytes, len - 8, 8) ^ K2);
+    let back = fold_multiply(blurred(bytes, len - 16, 8) ^ seed, blurred(bytes, len - 8, 8) ^ K2);
     fold_multiply(front ^ K2, back ^ K1)
 }
 
@@ -211,6 +221,25 @@ mod tests {
             }
         }
         assert_ne!(hash_of(""), hash_of("\0"));
+    }
+
+    #[test]
+    fn bytes_the_hash_blurs_still_compare_unequal() {
+        // Bit 5 set maps `[` onto `{`, `@` onto `` ` `` and NUL onto space:
+        // the hash may collide, the comparison must not.
+        for (a, b) in [
+            ("a[b", "a{b"),
+            ("x@y:z:w", "x`y:z:w"),
+            ("a\0b", "a b"),
+            ("q_q", "q\x7fq"),
+        ] {
+            assert_eq!(hash_of(a), hash_of(b));
+            assert!(!eq_folded(a.as_bytes(), b.as_bytes()), "{a:?} {b:?}");
+        }
+        let mut map = caseless_map();
+        map.insert(CaselessKey::new("routing:queue:{view}"), 1u8);
+        assert_eq!(map.get(&Caseless("ROUTING:QUEUE:[VIEW]")), None);
+        assert_eq!(map.get(&Caseless("ROUTING:QUEUE:{VIEW}")), Some(&1));
     }
 
     #[test]
