@@ -76,6 +76,16 @@ pub struct Operand {
     pub value: String,
 }
 
+impl Operand {
+    /// An operand of `kind` with `value`.
+    pub fn new(kind: OperandKind, value: impl Into<String>) -> Self {
+        Self {
+            kind,
+            value: value.into(),
+        }
+    }
+}
+
 /// The `type` of an [`Operand`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]

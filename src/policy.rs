@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use crate::Escaped;
 use crate::catalog::Catalog;
 use crate::condition::Condition;
-use crate::genesys::RoleSpec;
+use crate::definition::RoleDefinition;
 use crate::parse::{ParseError, Spelling, excerpt};
 use crate::permission::Permission;
 use crate::principal::{Asked, Division, Kind, Principal, Question, Resolved, UserId};
@@ -435,56 +435,57 @@ impl PolicyBuilder {
         self.push(role)
     }
 
-    /// Adds a role read from Genesys Cloud role JSON (see
-    /// [`RoleFile`](crate::genesys::RoleFile)): unconditional policies become
-    /// grants, policies with a `resourceConditionNode` become conditional
-    /// grants, legacy `permissions[]` are kept and reported, never granted.
+    /// Adds a role given as data: grants, conditional grants (each group
+    /// under its condition) and legacy names, which are kept and reported,
+    /// never granted. [`role`](Self::role) is the short form for a role
+    /// without conditions; [`genesys`](crate::genesys) reads role JSON into
+    /// a [`RoleDefinition`] (`add_role_spec`).
     ///
     /// # Errors
     ///
     /// As [`role`](Self::role); `position` counts the role's grants in
-    /// document order (each action of each policy).
-    pub fn add_role_spec(&mut self, spec: &RoleSpec) -> Result<RoleId, BuildError> {
-        self.check_role_name(&spec.name)?;
-        let role = self.compile_spec(spec)?;
+    /// order (each permission of each group).
+    pub fn add_role_definition(&mut self, role: &RoleDefinition) -> Result<RoleId, BuildError> {
+        self.check_role_name(&role.name)?;
+        let role = self.compile(role)?;
         self.push(role)
     }
 
-    /// Compiles role JSON into a role not yet added.
-    fn compile_spec(&self, spec: &RoleSpec) -> Result<RoleData, BuildError> {
-        let mut role = self.new_role(&spec.name, spec.description.as_deref())?;
+    /// Compiles a role definition into a role not yet added.
+    fn compile(&self, definition: &RoleDefinition) -> Result<RoleData, BuildError> {
+        let mut role = self.new_role(&definition.name, definition.description.as_deref())?;
         let mut position = 0;
-        for policy in &spec.policies {
-            let mut conditional = policy.condition.as_ref().map(|_| GrantSet::new(&self.catalog));
-            for key in policy.keys() {
+        for group in &definition.grants {
+            let mut conditional = group.condition.as_ref().map(|_| GrantSet::new(&self.catalog));
+            for key in &group.permissions {
                 let grants = conditional.as_mut().unwrap_or(&mut role.granted);
-                grants.add(&self.catalog, &key).map_err(|source| BuildError::Grant {
-                    role: spec.name.clone(),
+                grants.add(&self.catalog, key).map_err(|source| BuildError::Grant {
+                    role: definition.name.clone(),
                     position,
-                    input: excerpt(&key),
+                    input: excerpt(key),
                     source,
                 })?;
                 position += 1;
             }
-            if let (Some(grants), Some(condition)) = (conditional, &policy.condition) {
+            if let (Some(grants), Some(condition)) = (conditional, &group.condition) {
                 role.conditional.push(ConditionalGrant {
                     grants,
                     condition: Arc::new(condition.clone()),
                 });
             }
         }
-        role.legacy = spec.legacy_permissions.iter().map(|p| p.as_str().into()).collect();
+        role.legacy = definition.legacy.iter().map(|p| p.as_str().into()).collect();
         role.finish(&self.catalog);
         Ok(role)
     }
 
-    /// Adds the roles of `roles` (role JSON; a role this builder already
+    /// Adds the roles of `roles` (a role this builder already
     /// holds under that name is shared when it grants exactly the same) and a user holding `grants` of
     /// them by name: all or nothing.
     pub(crate) fn add_user_with_roles(
         &mut self,
         name: &str,
-        roles: &[&RoleSpec],
+        roles: &[RoleDefinition],
         grants: &[(&str, Division)],
     ) -> Result<UserId, BuildError> {
         self.check_user_name(name)?;
@@ -493,7 +494,7 @@ impl PolicyBuilder {
             if compiled.iter().any(|role: &RoleData| *role.name == *spec.name) {
                 continue;
             }
-            let role = self.compile_spec(spec)?;
+            let role = self.compile(spec)?;
             let held = self
                 .names
                 .get(spec.name.as_str())
@@ -620,17 +621,17 @@ impl PolicyBuilder {
     }
 
     /// Adds a user holding `grants` of named roles, and grants of its own:
-    /// each role JSON of `own` (named for messages only) in its division.
+    /// each role of `own` (named for messages only) in its division.
     pub(crate) fn add_user_grants(
         &mut self,
         name: &str,
         mut grants: Vec<UserGrant>,
-        own: Vec<(RoleSpec, Division)>,
+        own: Vec<(RoleDefinition, Division)>,
     ) -> Result<UserId, BuildError> {
         self.check_user_name(name)?;
         let mut compiled = Vec::with_capacity(own.len());
         for (spec, division) in &own {
-            let mut set = self.compile_spec(spec)?;
+            let mut set = self.compile(spec)?;
             set.own = true;
             compiled.push((set, division.clone()));
         }

@@ -5,10 +5,10 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use super::kind;
-use crate::Escaped;
 use crate::condition::Condition;
 use crate::json::{self, JsonError, Outline, Path};
 use crate::parse::{MAX_PERMISSION_LEN, ParseError, Spelling, check_segment, parse};
+use crate::{BuildError, Escaped, GrantGroup, PolicyBuilder, RoleDefinition, RoleId};
 
 /// The most roles one document may hold.
 pub const MAX_ROLES_PER_FILE: usize = 100_000;
@@ -63,6 +63,44 @@ impl PolicySpec {
         self.actions
             .iter()
             .map(|action| format!("{}:{}:{action}", self.domain, self.entity))
+    }
+}
+
+impl RoleSpec {
+    /// The role as core data: each policy one [`GrantGroup`] of its keys
+    /// (under its `resourceConditionNode`, when it has one), the legacy
+    /// `permissions[]` as legacy names.
+    pub fn definition(&self) -> RoleDefinition {
+        RoleDefinition {
+            name: self.name.clone(),
+            description: self.description.clone(),
+            grants: self
+                .policies
+                .iter()
+                .map(|policy| GrantGroup {
+                    permissions: policy.keys().collect(),
+                    condition: policy.condition.clone(),
+                })
+                .collect(),
+            legacy: self.legacy_permissions.clone(),
+        }
+    }
+}
+
+impl PolicyBuilder {
+    /// Adds a role read from Genesys Cloud role JSON (see [`RoleFile`]):
+    /// unconditional policies become grants, policies with a
+    /// `resourceConditionNode` become conditional grants, legacy
+    /// `permissions[]` are kept and reported, never granted
+    /// ([`RoleSpec::definition`], then
+    /// [`add_role_definition`](PolicyBuilder::add_role_definition)).
+    ///
+    /// # Errors
+    ///
+    /// As [`PolicyBuilder::role`]; `position` counts the role's grants in
+    /// document order (each action of each policy).
+    pub fn add_role_spec(&mut self, spec: &RoleSpec) -> Result<RoleId, BuildError> {
+        self.add_role_definition(&spec.definition())
     }
 }
 

@@ -10,7 +10,7 @@ use super::RoleSpec;
 use super::kind;
 use super::roles::Shape;
 use crate::json::{self, JsonError, Path};
-use crate::{BuildError, Division, PolicyBuilder, UserId};
+use crate::{BuildError, Division, PolicyBuilder, RoleDefinition, UserId};
 
 /// The most grants one subject may hold.
 pub const MAX_GRANTS_PER_SUBJECT: usize = 10_000;
@@ -172,7 +172,7 @@ impl PolicyBuilder {
     /// names that grants something else, a role that does not compile, or a
     /// subject without a non-blank `id` or `name`.
     pub fn add_subject(&mut self, spec: &SubjectSpec) -> Result<UserId, BuildError> {
-        let roles: Vec<&RoleSpec> = spec.roles().collect();
+        let roles: Vec<RoleDefinition> = spec.roles().map(RoleSpec::definition).collect();
         let grants: Vec<(&str, Division)> = spec
             .grants
             .iter()

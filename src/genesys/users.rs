@@ -10,7 +10,7 @@ use super::kind::{self, Kind};
 use super::roles::{PolicySpec, RoleSpec, Shape, check_key};
 use crate::json::{self, JsonError, Path};
 use crate::parse::{MAX_PERMISSION_LEN, ParseError, excerpt};
-use crate::{BuildError, Division, PolicyBuilder, UserId};
+use crate::{BuildError, Division, PolicyBuilder, RoleDefinition, UserId};
 
 /// The most items each list of a user's `authorization` may hold
 /// (`roles`, `unusedRoles`, `permissions`, `permissionPolicies`). A user's
@@ -207,11 +207,11 @@ impl UserAuthorization {
         crate::principal::named_divisions(self.permissions.iter().map(|permission| &permission.division)).into_iter()
     }
 
-    /// The grant sets of the user `user`, as role JSON named for messages:
+    /// The grant sets of the user `user`, as roles named for messages:
     /// one for every division (the policies, the three-segment permissions
     /// and the legacy names), then one per division four-segment
     /// permissions name, in division order.
-    fn grant_sets(&self, user: &str) -> Vec<(RoleSpec, Division)> {
+    fn grant_sets(&self, user: &str) -> Vec<(RoleDefinition, Division)> {
         let mut by_division: BTreeMap<Division, Vec<PolicySpec>> = BTreeMap::new();
         by_division.insert(Division::All, self.policies.clone());
         for permission in &self.permissions {
@@ -240,7 +240,7 @@ impl UserAuthorization {
                     policies,
                     legacy_permissions: legacy,
                 };
-                (spec, division)
+                (spec.definition(), division)
             })
             .collect()
     }
