@@ -1,0 +1,220 @@
+//! Why an input was refused: the file, the place in it, and the problem.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// Why the catalogs (or the SDK data) could not be turned into output. The
+/// generator stops at the first problem it finds.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A file or folder could not be listed or read.
+    #[error("cannot read `{path}`")]
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A catalog's file name is not UTF-8, so no `id` can match it.
+    #[error("`{path}`: the file name is not UTF-8")]
+    FileName {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A file is not JSON of its schema: a field missing, unknown or given
+    /// twice, or a value of the wrong type or outside its list.
+    #[error("`{path}`: {source}")]
+    Json {
+        /// The file.
+        path: PathBuf,
+        /// The cause, with line and column.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// An entry is invalid or conflicts with another.
+    #[error("`{file}`, {at}: {problem}")]
+    Invalid {
+        /// The file name (`ami-r3.json`), or the data file under
+        /// `../shared/data/` for the platform's sources.
+        file: String,
+        /// Where in the file.
+        at: Place,
+        /// What is wrong.
+        problem: Problem,
+    },
+}
+
+impl Error {
+    pub(crate) fn invalid(file: &str, at: Place, problem: Problem) -> Self {
+        Error::Invalid {
+            file: file.to_owned(),
+            at,
+            problem,
+        }
+    }
+}
+
+/// The place in a file that an [`Error::Invalid`] names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Place {
+    /// A field of the file's top level: `` `release` ``.
+    Field(&'static str),
+    /// A permission row, or a key of the SDK data: ``permission `journey:segment:*` ``.
+    Permission(String),
+    /// One field of a permission row: ``permission `conversation:email:park`, `available_from` ``.
+    PermissionField(String, &'static str),
+    /// A role: ``role `AMI R3|standard user role` ``.
+    Role(String),
+    /// A gate: ``gate `AmiStandardUser` ``.
+    Gate(String),
+}
+
+impl fmt::Display for Place {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Place::Field(field) => write!(f, "`{field}`"),
+            Place::Permission(key) => write!(f, "permission `{key}`"),
+            Place::PermissionField(key, field) => write!(f, "permission `{key}`, `{field}`"),
+            Place::Role(name) => write!(f, "role `{name}`"),
+            Place::Gate(name) => write!(f, "gate `{name}`"),
+        }
+    }
+}
+
+/// What is wrong with the entry an [`Error::Invalid`] names.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Problem {
+    /// The file's `id` is not its name without `.json`.
+    #[error("`{id}` does not match the file name")]
+    IdMismatch {
+        /// The `id` the file gives.
+        id: String,
+    },
+    /// A release is not `major.minor` or `major.minor.patch`.
+    #[error("`{value}` is not a release (`major.minor` or `major.minor.patch`)")]
+    Release {
+        /// The value as written.
+        value: String,
+    },
+    /// One key (in any ASCII case) is listed twice in one file.
+    #[error("listed twice in this file")]
+    ListedTwice,
+    /// A CxEngage name that is not `[A-Z][A-Z0-9_]*`.
+    #[error("a CxEngage name must match `[A-Z][A-Z0-9_]*`")]
+    FlatName,
+    /// A CxEngage row with a label or actions.
+    #[error("a CxEngage name has no label and no actions")]
+    FlatNameWithLabel,
+    /// A Genesys Cloud key that does not have three segments.
+    #[error("a key must be `domain:entity:action`")]
+    KeyShape,
+    /// A segment that is not ASCII letters and digits.
+    #[error("segments must be ASCII letters and digits (or `*` as the whole action)")]
+    Segment,
+    /// A wildcard row without `actions`.
+    #[error("a wildcard row must list its `actions` (`[]` when unknown)")]
+    WildcardWithoutActions,
+    /// A concrete row with `actions`.
+    #[error("only a wildcard row has `actions`")]
+    ActionsOnConcreteKey,
+    /// An entry of `actions` that is not ASCII letters and digits.
+    #[error("actions must be ASCII letters and digits")]
+    Action,
+    /// A Genesys Cloud row without a label.
+    #[error("a Genesys Cloud row needs its label")]
+    MissingLabel,
+    /// A label that is not `Domain > Entity > Action`.
+    #[error("a label must be `Domain > Entity > Action`")]
+    LabelShape,
+    /// A label ending in `All` for a concrete key, or a wildcard key's
+    /// label not ending in `All`.
+    #[error("a label ends in `All` or `All Permissions` exactly when the key is a wildcard")]
+    LabelWildcard,
+    /// One label (in any ASCII case) for two keys.
+    #[error("label `{label}` already names `{key}` in `{file}`")]
+    LabelNamesTwoKeys {
+        /// The label.
+        label: String,
+        /// The key it named first.
+        key: String,
+        /// The file that key is in.
+        file: String,
+    },
+    /// One key spelled two ways (ASCII case) across files.
+    #[error("spelled `{other}` elsewhere")]
+    Respelled {
+        /// The other spelling.
+        other: String,
+    },
+    /// One key under two labels across files.
+    #[error("labelled `{here}` here but `{elsewhere}` elsewhere")]
+    Relabelled {
+        /// This file's label.
+        here: String,
+        /// The label another file gives.
+        elsewhere: String,
+    },
+    /// A role or gate naming a key its file does not define.
+    #[error("names `{key}`, which this file does not define")]
+    UndefinedKey {
+        /// The key.
+        key: String,
+    },
+    /// A role extending a role its file does not define, or itself.
+    #[error("extends unknown role `{parent}`")]
+    UnknownRole {
+        /// The role named in `extends`.
+        parent: String,
+    },
+    /// A gate extending a gate its file does not define, or itself.
+    #[error("extends unknown gate `{parent}`")]
+    UnknownGate {
+        /// The gate named in `extends`.
+        parent: String,
+    },
+    /// A gate name that is not an UpperCamelCase identifier.
+    #[error("a gate name must be an UpperCamelCase identifier")]
+    GateName,
+    /// Two keys whose typed constants would have one name.
+    #[error("constant `{constant}` also names `{other}`")]
+    ConstantClash {
+        /// The constant's path: `perm::journey::SEGMENT_VIEW`.
+        constant: String,
+        /// The other key.
+        other: String,
+    },
+    /// More permissions than a `u16` index holds.
+    #[error("{count} permissions, more than 65535")]
+    TooManyPermissions {
+        /// How many the catalogs define.
+        count: usize,
+    },
+    /// A platform key that is not three segments of ASCII letters and digits.
+    #[error("a key must be `domain:entity:action` of ASCII letters and digits")]
+    PlatformKey,
+    /// An SDK release that is not `["YYYY-MM-DD", "major.minor.patch"]`.
+    #[error("`[{date:?}, {version:?}]` is not `[\"YYYY-MM-DD\", \"major.minor.patch\"]`")]
+    SdkRelease {
+        /// The date as written.
+        date: String,
+        /// The version as written.
+        version: String,
+    },
+    /// A key first seen after it was last seen.
+    #[error("`first` is after `last`")]
+    FirstAfterLast,
+    /// `also_spelled` holding something other than another ASCII-case
+    /// spelling of the key.
+    #[error("`also_spelled` holds only other ASCII-case spellings of the key")]
+    AlsoSpelled,
+    /// A history key marked current that the SDK list does not have.
+    #[error("marked current but not in the SDK list")]
+    CurrentNotInSdk,
+    /// An SDK key the history does not have.
+    #[error("missing from the history")]
+    MissingFromHistory,
+}
