@@ -23,6 +23,12 @@ pub enum Error {
         /// The file.
         path: PathBuf,
     },
+    /// The catalog folder holds no document catalog.
+    #[error("`{path}` holds no document catalog (`*.json` besides the platform's)")]
+    NoCatalogs {
+        /// The folder.
+        path: PathBuf,
+    },
     /// A file is not JSON of its schema: a field missing, unknown or given
     /// twice, or a value of the wrong type or outside its list.
     #[error("`{path}`: {source}")]
@@ -41,8 +47,8 @@ pub enum Error {
         file: String,
         /// Where in the file.
         at: Place,
-        /// What is wrong.
-        problem: Problem,
+        /// What is wrong (boxed, so that a `Result` with this error stays small).
+        problem: Box<Problem>,
     },
 }
 
@@ -51,7 +57,7 @@ impl Error {
         Error::Invalid {
             file: file.to_owned(),
             at,
-            problem,
+            problem: Box::new(problem),
         }
     }
 }
@@ -94,11 +100,24 @@ pub enum Problem {
         /// The `id` the file gives.
         id: String,
     },
-    /// A release is not `major.minor` or `major.minor.patch`.
+    /// A release is not `major.minor` or `major.minor.patch` in decimal
+    /// without leading zeros.
     #[error("`{value}` is not a release (`major.minor` or `major.minor.patch`)")]
     Release {
         /// The value as written.
         value: String,
+    },
+    /// `published` is not `YYYY-MM`.
+    #[error("`{value}` is not a month (`YYYY-MM`)")]
+    Published {
+        /// The value as written.
+        value: String,
+    },
+    /// A text field (or an entry of a list of texts) that is empty or only spaces.
+    #[error("`{field}` is empty")]
+    EmptyText {
+        /// The field.
+        field: &'static str,
     },
     /// One key (in any ASCII case) is listed twice in one file.
     #[error("listed twice in this file")]
@@ -124,6 +143,12 @@ pub enum Problem {
     /// An entry of `actions` that is not ASCII letters and digits.
     #[error("actions must be ASCII letters and digits")]
     Action,
+    /// A wildcard row listing one action twice.
+    #[error("`actions` lists `{action}` twice")]
+    RepeatedAction {
+        /// The action.
+        action: String,
+    },
     /// A Genesys Cloud row without a label.
     #[error("a Genesys Cloud row needs its label")]
     MissingLabel,
@@ -164,6 +189,28 @@ pub enum Problem {
         /// The key.
         key: String,
     },
+    /// A role or gate listing one key twice (in `permissions`, in `all`, or
+    /// in one `any` group).
+    #[error("lists `{key}` twice")]
+    RepeatedKey {
+        /// The key.
+        key: String,
+    },
+    /// A gate with an empty `any` group, which no role could satisfy.
+    #[error("an `any` group is empty")]
+    EmptyGroup,
+    /// A gate with no `all`, no `any` and no `extends`, which every role would pass.
+    #[error("requires nothing (no `all`, no `any`, no `extends`)")]
+    EmptyGate,
+    /// A gate's `any` group naming a roadmap permission (`available_from`
+    /// after the document's release), which only `all` can defer.
+    #[error("an `any` group names `{key}`, which is required only from release {from}; only `all` defers a permission")]
+    RoadmapInGroup {
+        /// The key.
+        key: String,
+        /// Its `available_from`.
+        from: String,
+    },
     /// A role extending a role its file does not define, or itself.
     #[error("extends unknown role `{parent}`")]
     UnknownRole {
@@ -176,9 +223,38 @@ pub enum Problem {
         /// The gate named in `extends`.
         parent: String,
     },
+    /// A role or gate whose `extends` chain comes back to it.
+    #[error("extends itself through `{through}`")]
+    ExtendsCycle {
+        /// The role or gate its `extends` names.
+        through: String,
+    },
+    /// Two roles with one name.
+    #[error("defined twice (also in `{file}`)")]
+    DuplicateRole {
+        /// The file of the first definition.
+        file: String,
+    },
+    /// Two gates with one name.
+    #[error("defined twice (also in `{file}`)")]
+    DuplicateGate {
+        /// The file of the first definition.
+        file: String,
+    },
+    /// Two gate names whose statics would have one name.
+    #[error("static `{static_name}` also names gate `{other}`")]
+    GateStaticClash {
+        /// The static: `GATE_AMI_UI`.
+        static_name: String,
+        /// The other gate.
+        other: String,
+    },
     /// A gate name that is not an UpperCamelCase identifier.
     #[error("a gate name must be an UpperCamelCase identifier")]
     GateName,
+    /// A gate name the generated `gates` module cannot declare.
+    #[error("a gate cannot be called `Self`, `Gate` or `GateInfo`")]
+    ReservedGateName,
     /// Two keys whose typed constants would have one name.
     #[error("constant `{constant}` also names `{other}`")]
     ConstantClash {
@@ -187,6 +263,16 @@ pub enum Problem {
         /// The other key.
         other: String,
     },
+    /// A key whose module or constant name is not a Rust identifier: a
+    /// domain or entity starting with a digit, or a domain that is a keyword.
+    #[error("`{name}` is not a Rust identifier")]
+    NotAnIdentifier {
+        /// The module or constant name.
+        name: String,
+    },
+    /// A Genesys Cloud domain whose module would be the CxEngage names'.
+    #[error("module `cxengage` holds the CxEngage flat names")]
+    ReservedModule,
     /// More permissions than a `u16` index holds.
     #[error("{count} permissions, more than 65535")]
     TooManyPermissions {

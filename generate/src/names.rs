@@ -42,3 +42,24 @@ pub(crate) fn genesys_constant(entity: &str, action: &str) -> String {
 pub(crate) fn gate_static(gate: &str) -> String {
     format!("GATE_{}", snake(gate).to_ascii_uppercase())
 }
+
+/// Whether a module name from [`domain_module`] can be declared:
+/// it starts with a lowercase letter and is not a keyword.
+pub(crate) fn is_module_name(s: &str) -> bool {
+    s.bytes().next().is_some_and(|b| b.is_ascii_lowercase()) && !KEYWORDS.contains(&s)
+}
+
+/// Whether a constant name from [`genesys_constant`] can be declared: it
+/// starts with a letter (the rest are letters, digits and `_`).
+pub(crate) fn is_constant_name(s: &str) -> bool {
+    s.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
+}
+
+/// The Rust keywords (strict and reserved, edition 2024) a snake_case
+/// domain could spell.
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn", "else",
+    "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod",
+    "move", "mut", "override", "priv", "pub", "ref", "return", "self", "static", "struct", "super", "trait", "true",
+    "try", "type", "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use crate::error::{Error, Place, Problem};
 use crate::model::Version;
 use crate::read::{self, HistoryRow, SeenIn};
-use crate::syntax;
+use crate::{sdk, syntax};
 
 /// The platform catalog's file name under `catalogs/`.
 pub const FILE: &str = "genesys-cloud-platform.json";
@@ -77,8 +77,8 @@ fn groups<'a>(
         if syntax::platform_segments(key).is_none() {
             return Err(Error::invalid(HISTORY_FILE, at(), Problem::PlatformKey));
         }
-        let first = sdk_release(key, &row.first)?;
-        let last = sdk_release(key, &row.last)?;
+        let first = sdk::release(HISTORY_FILE, key, &row.first)?;
+        let last = sdk::release(HISTORY_FILE, key, &row.last)?;
         let lower = key.to_ascii_lowercase();
         let listed = current.get(&lower);
         if row.current && listed.is_none() {
@@ -121,21 +121,6 @@ fn groups<'a>(
         ));
     }
     Ok(groups)
-}
-
-fn sdk_release(key: &str, release: &SeenIn) -> Result<Version, Error> {
-    let (date, version) = release;
-    match syntax::release(version) {
-        Some(v) if syntax::is_date(date) => Ok(v),
-        _ => Err(Error::invalid(
-            HISTORY_FILE,
-            Place::Permission(key.to_owned()),
-            Problem::SdkRelease {
-                date: date.clone(),
-                version: version.clone(),
-            },
-        )),
-    }
 }
 
 /// The catalog's text: one entry a line, sorted by lowercase key.

@@ -3,9 +3,9 @@
 //! the validator's job.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 
 use crate::error::Error;
 use crate::model::{Audience, Evidence, Vocabulary};
@@ -22,6 +22,8 @@ pub(crate) struct Named<T> {
 /// Everything under `catalogs/`.
 #[derive(Debug)]
 pub(crate) struct Catalogs {
+    /// The folder.
+    pub(crate) dir: PathBuf,
     /// The document catalogs, sorted by file name.
     pub(crate) documents: Vec<Named<DocumentFile>>,
     /// [`platform::FILE`], when the folder has it.
@@ -37,7 +39,9 @@ pub(crate) struct DocumentFile {
     pub(crate) product: String,
     pub(crate) vendor: String,
     pub(crate) platform: String,
+    #[serde(deserialize_with = "nullable")]
     pub(crate) published: Option<String>,
+    #[serde(deserialize_with = "nullable")]
     pub(crate) release: Option<String>,
     pub(crate) source_file: String,
     pub(crate) vocabulary: Vocabulary,
@@ -52,15 +56,19 @@ pub(crate) struct DocumentFile {
 #[serde(deny_unknown_fields)]
 pub(crate) struct PermissionRow {
     pub(crate) key: String,
+    #[serde(deserialize_with = "nullable")]
     pub(crate) label: Option<String>,
     pub(crate) evidence: Evidence,
+    #[serde(default, deserialize_with = "present")]
     pub(crate) actions: Option<Vec<String>>,
     pub(crate) description: String,
     pub(crate) section: String,
     pub(crate) also_in_sections: Vec<String>,
     pub(crate) audience: Audience,
+    #[serde(deserialize_with = "nullable")]
     pub(crate) license: Option<String>,
     pub(crate) release_notes: Vec<String>,
+    #[serde(deserialize_with = "nullable")]
     pub(crate) available_from: Option<String>,
 }
 
@@ -70,6 +78,7 @@ pub(crate) struct PermissionRow {
 pub(crate) struct RoleRow {
     pub(crate) name: String,
     pub(crate) description: String,
+    #[serde(deserialize_with = "nullable")]
     pub(crate) extends: Option<String>,
     pub(crate) permissions: Vec<String>,
 }
@@ -80,6 +89,7 @@ pub(crate) struct RoleRow {
 pub(crate) struct GateRow {
     pub(crate) name: String,
     pub(crate) description: String,
+    #[serde(deserialize_with = "nullable")]
     pub(crate) extends: Option<String>,
     pub(crate) all: Vec<String>,
     pub(crate) any: Vec<Vec<String>>,
@@ -151,12 +161,28 @@ pub(crate) fn catalogs(dir: &Path) -> Result<Catalogs, Error> {
             documents.push(Named { file, content });
         }
     }
-    Ok(Catalogs { documents, platform })
+    Ok(Catalogs {
+        dir: dir.to_owned(),
+        documents,
+        platform,
+    })
 }
 
 /// Reads the SDK history: `{key: {current, first, last}}`.
 pub(crate) fn history(text: &str) -> Result<BTreeMap<String, HistoryRow>, Error> {
     json(text, Path::new(platform::HISTORY_FILE))
+}
+
+/// For a field that must be present and may be `null`. Without it serde
+/// reads a missing `Option` field as `None`.
+fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<Option<T>, D::Error> {
+    Option::deserialize(deserializer)
+}
+
+/// For a field that may be absent (with `#[serde(default)]`) but is not
+/// `null` when present.
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(deserializer).map(Some)
 }
 
 fn json<'a, T: Deserialize<'a>>(text: &'a str, path: &Path) -> Result<T, Error> {

@@ -39,9 +39,10 @@ pub(crate) fn label_parts(label: &str) -> Option<[&str; 3]> {
     (fine(domain) && fine(entity) && fine(action)).then_some([domain, entity, action])
 }
 
-/// `major.minor` or `major.minor.patch`.
+/// `major.minor` or `major.minor.patch`, each a decimal number without
+/// leading zeros.
 pub(crate) fn release(s: &str) -> Option<Version> {
-    let mut parts = s.split('.').map(|p| p.parse::<u16>().ok());
+    let mut parts = s.split('.').map(number);
     let major = parts.next()??;
     let minor = parts.next()??;
     let patch = match parts.next() {
@@ -49,6 +50,29 @@ pub(crate) fn release(s: &str) -> Option<Version> {
         Some(patch) => patch?,
     };
     parts.next().is_none().then_some(Version { major, minor, patch })
+}
+
+/// A decimal `u16` without sign or leading zeros.
+fn number(s: &str) -> Option<u16> {
+    let digits = !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let leading_zero = s.len() > 1 && s.starts_with('0');
+    if digits && !leading_zero { s.parse().ok() } else { None }
+}
+
+/// `YYYY-MM`: a month.
+pub(crate) fn is_month(s: &str) -> bool {
+    let Some((year, month)) = s.split_once('-') else {
+        return false;
+    };
+    year.len() == 4
+        && year.bytes().all(|b| b.is_ascii_digit())
+        && two_digits(month).is_some_and(|m| (1..=12).contains(&m))
+}
+
+fn two_digits(s: &str) -> Option<u8> {
+    (s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| s.parse().ok())
+        .flatten()
 }
 
 /// `YYYY-MM-DD`.
