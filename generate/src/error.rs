@@ -76,6 +76,10 @@ pub enum Place {
     Role(String),
     /// A gate: ``gate `AmiStandardUser` ``.
     Gate(String),
+    /// A line of the SDK permission list, from 1.
+    Line(usize),
+    /// The file as a whole.
+    File,
 }
 
 impl fmt::Display for Place {
@@ -86,6 +90,8 @@ impl fmt::Display for Place {
             Place::PermissionField(key, field) => write!(f, "permission `{key}`, `{field}`"),
             Place::Role(name) => write!(f, "role `{name}`"),
             Place::Gate(name) => write!(f, "gate `{name}`"),
+            Place::Line(line) => write!(f, "line {line}"),
+            Place::File => write!(f, "the file"),
         }
     }
 }
@@ -282,7 +288,14 @@ pub enum Problem {
     /// A platform key that is not three segments of ASCII letters and digits.
     #[error("a key must be `domain:entity:action` of ASCII letters and digits")]
     PlatformKey,
-    /// An SDK release that is not `["YYYY-MM-DD", "major.minor.patch"]`.
+    /// An SDK version that is not `major.minor.patch`.
+    #[error("`{value}` is not an SDK version (`major.minor.patch`)")]
+    SdkVersion {
+        /// The value as written.
+        value: String,
+    },
+    /// An SDK release that is not `["YYYY-MM-DD", "major.minor.patch"]`
+    /// with a date of the calendar.
     #[error("`[{date:?}, {version:?}]` is not `[\"YYYY-MM-DD\", \"major.minor.patch\"]`")]
     SdkRelease {
         /// The date as written.
@@ -290,17 +303,55 @@ pub enum Problem {
         /// The version as written.
         version: String,
     },
-    /// A key first seen after it was last seen.
+    /// One SDK release given two dates.
+    #[error("SDK {version} is dated {date} here but {other} elsewhere")]
+    ReleaseDatedTwice {
+        /// The version.
+        version: String,
+        /// The date given here.
+        date: String,
+        /// The date given first.
+        other: String,
+    },
+    /// A key first seen after it was last seen (by version or by date).
     #[error("`first` is after `last`")]
     FirstAfterLast,
-    /// `also_spelled` holding something other than another ASCII-case
-    /// spelling of the key.
-    #[error("`also_spelled` holds only other ASCII-case spellings of the key")]
+    /// `also_spelled` holding something other than other ASCII-case
+    /// spellings of the key, each once, or an empty list.
+    #[error(
+        "`also_spelled` holds only other ASCII-case spellings of the key, each once (and is left out when there are none)"
+    )]
     AlsoSpelled,
-    /// A history key marked current that the SDK list does not have.
-    #[error("marked current but not in the SDK list")]
+    /// A key marked current whose last release is not the latest.
+    #[error("marked current, but last seen in SDK {last} and the latest is SDK {latest}")]
+    CurrentNotInLatest {
+        /// The key's last release.
+        last: String,
+        /// The latest release.
+        latest: String,
+    },
+    /// A key marked removed that was last seen in the latest release (or later).
+    #[error("marked removed, but last seen in SDK {last}, not before the latest (SDK {latest})")]
+    RemovedInLatest {
+        /// The key's last release.
+        last: String,
+        /// The latest release.
+        latest: String,
+    },
+    /// A line of the SDK list that is blank or has spaces around its key.
+    #[error("a line holds one key and nothing else")]
+    SdkLine,
+    /// An SDK list without keys.
+    #[error("lists no permission")]
+    EmptySdkList,
+    /// A history key marked current that the SDK list does not have in
+    /// this spelling.
+    #[error("marked current but not in the SDK list (in this spelling)")]
     CurrentNotInSdk,
-    /// An SDK key the history does not have.
-    #[error("missing from the history")]
+    /// A history key marked removed that the SDK list has.
+    #[error("marked removed but in the SDK list")]
+    RemovedButInSdk,
+    /// An SDK key the history does not have in this spelling.
+    #[error("missing from the history (in this spelling)")]
     MissingFromHistory,
 }

@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 use crate::error::{Error, Place, Problem};
 use crate::model::Version;
 use crate::read::{self, HistoryRow, SeenIn};
-use crate::{sdk, syntax};
+use crate::sdk::{self, Releases};
+use crate::syntax;
 
 /// The platform catalog's file name under `catalogs/`.
 pub const FILE: &str = "genesys-cloud-platform.json";
@@ -30,26 +31,36 @@ pub const HISTORY_FILE: &str = "genesys-cloud/permissions-history.json";
 ///
 /// # Errors
 ///
-/// A malformed key or release, an SDK key listed twice or missing from the
-/// history, or a history key marked current that the SDK does not list.
+/// Any line of the SDK list that is not one key, a key listed twice, a
+/// malformed key or release, a key first seen after it was last seen, one
+/// release with two dates, a history key marked current that the SDK does
+/// not list in that spelling (or marked removed that it does), a current
+/// key not last seen in the latest release (or a removed one that was), an
+/// SDK key missing from the history.
 pub fn platform_catalog(sdk: &str, history: &str) -> Result<String, Error> {
     let history = read::history(history)?;
-    let current = sdk_keys(sdk)?;
-    let groups = groups(&history, &current)?;
-    Ok(catalog_json(&groups, current.len()))
+    let current = sdk_keys(&read::sdk_list(sdk))?;
+    let (groups, sdk_version) = groups(&history, &current)?;
+    Ok(catalog_json(&groups, current.len(), sdk_version))
 }
 
-/// The SDK list's keys by lowercase key.
-fn sdk_keys(sdk: &str) -> Result<BTreeMap<String, String>, Error> {
+/// The SDK list's keys by lowercase key: one key a line, each once.
+fn sdk_keys<'a>(lines: &[(usize, &'a str)]) -> Result<BTreeMap<String, &'a str>, Error> {
     let mut current = BTreeMap::new();
-    for key in sdk.lines().map(str::trim).filter(|l| !l.is_empty()) {
+    for &(line, key) in lines {
+        if key.is_empty() || key.trim() != key {
+            return Err(Error::invalid(SDK_FILE, Place::Line(line), Problem::SdkLine));
+        }
         let at = || Place::Permission(key.to_owned());
         if syntax::platform_segments(key).is_none() {
             return Err(Error::invalid(SDK_FILE, at(), Problem::PlatformKey));
         }
-        if current.insert(key.to_ascii_lowercase(), key.to_owned()).is_some() {
+        if current.insert(key.to_ascii_lowercase(), key).is_some() {
             return Err(Error::invalid(SDK_FILE, at(), Problem::ListedTwice));
         }
+    }
+    if current.is_empty() {
+        return Err(Error::invalid(SDK_FILE, Place::File, Problem::EmptySdkList));
     }
     Ok(current)
 }
@@ -66,24 +77,52 @@ struct Group<'a> {
 }
 
 /// Checks the history against the SDK list and groups its keys by
-/// lowercase key.
+/// lowercase key; returns the groups and the latest SDK release.
+///
+/// Each history key is given once, with releases in order and one date per
+/// release; it is marked current exactly when the SDK lists it in this
+/// spelling, and then it was last seen in the latest release (a removed key
+/// before it). Every SDK key is in the history.
 fn groups<'a>(
-    history: &'a BTreeMap<String, HistoryRow>,
-    current: &'a BTreeMap<String, String>,
-) -> Result<BTreeMap<String, Group<'a>>, Error> {
-    let mut groups: BTreeMap<String, Group<'a>> = BTreeMap::new();
+    history: &'a [(String, HistoryRow)],
+    current: &BTreeMap<String, &'a str>,
+) -> Result<(BTreeMap<String, Group<'a>>, Version), Error> {
+    let mut rows: BTreeMap<&str, &HistoryRow> = BTreeMap::new();
     for (key, row) in history {
-        let at = || Place::Permission(key.clone());
+        if rows.insert(key, row).is_some() {
+            return Err(Error::invalid(
+                HISTORY_FILE,
+                Place::Permission(key.clone()),
+                Problem::ListedTwice,
+            ));
+        }
+    }
+    if let Some(key) = current.values().find(|key| !rows.contains_key(*key)) {
+        return Err(Error::invalid(
+            SDK_FILE,
+            Place::Permission((*key).to_owned()),
+            Problem::MissingFromHistory,
+        ));
+    }
+    let mut releases = Releases::default();
+    let mut lasts = Vec::new();
+    let mut groups: BTreeMap<String, Group<'a>> = BTreeMap::new();
+    for (&key, &row) in &rows {
+        let fail = |problem| Err(Error::invalid(HISTORY_FILE, Place::Permission(key.to_owned()), problem));
         if syntax::platform_segments(key).is_none() {
-            return Err(Error::invalid(HISTORY_FILE, at(), Problem::PlatformKey));
+            return fail(Problem::PlatformKey);
         }
-        let first = sdk::release(HISTORY_FILE, key, &row.first)?;
-        let last = sdk::release(HISTORY_FILE, key, &row.last)?;
+        let (first, last) = sdk::first_and_last(HISTORY_FILE, key, &row.first, &row.last)?;
+        releases.add(HISTORY_FILE, key, first, &row.first)?;
+        releases.add(HISTORY_FILE, key, last, &row.last)?;
         let lower = key.to_ascii_lowercase();
-        let listed = current.get(&lower);
-        if row.current && listed.is_none() {
-            return Err(Error::invalid(HISTORY_FILE, at(), Problem::CurrentNotInSdk));
+        let listed = current.get(&lower).copied();
+        match (row.current, listed == Some(key)) {
+            (true, false) => return fail(Problem::CurrentNotInSdk),
+            (false, true) => return fail(Problem::RemovedButInSdk),
+            (true, true) | (false, false) => {}
         }
+        lasts.push((key, row, last));
         match groups.get_mut(&lower) {
             Some(group) => {
                 group.spellings.push(key);
@@ -99,7 +138,7 @@ fn groups<'a>(
             }
             None => {
                 let group = Group {
-                    key: listed.map_or(key.as_str(), String::as_str),
+                    key: listed.unwrap_or(key),
                     spellings: vec![key],
                     first: (first, &row.first),
                     last: (last, &row.last),
@@ -109,32 +148,29 @@ fn groups<'a>(
             }
         }
     }
-    if let Some(key) = current
-        .iter()
-        .find(|(lower, _)| !groups.contains_key(*lower))
-        .map(|(_, k)| k)
-    {
-        return Err(Error::invalid(
-            SDK_FILE,
-            Place::Permission(key.clone()),
-            Problem::MissingFromHistory,
-        ));
+    // Not `None`: the SDK list is not empty and the history has its keys.
+    let (latest, latest_text) = releases
+        .latest()
+        .ok_or_else(|| Error::invalid(SDK_FILE, Place::File, Problem::EmptySdkList))?;
+    for (key, row, last) in lasts {
+        let fail = |problem| Err(Error::invalid(HISTORY_FILE, Place::Permission(key.to_owned()), problem));
+        let versions = || (row.last.1.clone(), latest_text.to_owned());
+        if row.current && last != latest {
+            let (last, latest) = versions();
+            return fail(Problem::CurrentNotInLatest { last, latest });
+        }
+        if !row.current && last == latest {
+            let (last, latest) = versions();
+            return fail(Problem::RemovedInLatest { last, latest });
+        }
     }
-    Ok(groups)
+    Ok((groups, latest))
 }
 
 /// The catalog's text: one entry a line, sorted by lowercase key.
-fn catalog_json(groups: &BTreeMap<String, Group<'_>>, current: usize) -> String {
-    let mut sdk_version = Version {
-        major: 0,
-        minor: 0,
-        patch: 0,
-    };
+fn catalog_json(groups: &BTreeMap<String, Group<'_>>, current: usize, sdk_version: Version) -> String {
     let mut entries = Vec::new();
     for group in groups.values() {
-        if group.current {
-            sdk_version = sdk_version.max(group.last.0);
-        }
         let also: Vec<String> = group
             .spellings
             .iter()

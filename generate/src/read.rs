@@ -2,9 +2,11 @@
 //! written. Only the JSON schema is checked here; what the values mean is
 //! the validator's job.
 
-use std::collections::BTreeMap;
+use std::fmt;
+use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
 
+use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
 use crate::error::Error;
@@ -124,8 +126,9 @@ pub(crate) struct PlatformRow {
     pub(crate) first: SeenIn,
     pub(crate) last: SeenIn,
     pub(crate) current: bool,
-    #[serde(default)]
-    pub(crate) also_spelled: Vec<String>,
+    /// Absent when the history has no other spelling.
+    #[serde(default, deserialize_with = "present")]
+    pub(crate) also_spelled: Option<Vec<String>>,
 }
 
 /// One key of the SDK history, [`platform::HISTORY_FILE`].
@@ -168,9 +171,41 @@ pub(crate) fn catalogs(dir: &Path) -> Result<Catalogs, Error> {
     })
 }
 
-/// Reads the SDK history: `{key: {current, first, last}}`.
-pub(crate) fn history(text: &str) -> Result<BTreeMap<String, HistoryRow>, Error> {
-    json(text, Path::new(platform::HISTORY_FILE))
+/// Reads the SDK permission list: its lines, numbered from 1, as written.
+pub(crate) fn sdk_list(text: &str) -> Vec<(usize, &str)> {
+    text.lines().enumerate().map(|(i, line)| (i + 1, line)).collect()
+}
+
+/// Reads the SDK history, `{key: {current, first, last}}`: its entries in
+/// file order, a key given twice kept twice.
+pub(crate) fn history(text: &str) -> Result<Vec<(String, HistoryRow)>, Error> {
+    json(text, Path::new(platform::HISTORY_FILE)).map(|Entries(entries)| entries)
+}
+
+/// A JSON object as its entries in order. Reading it into a map would keep
+/// only the last value of a key given twice.
+struct Entries<V>(Vec<(String, V)>);
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for Entries<V> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit<V>(PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for Visit<V> {
+            type Value = Entries<V>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry()? {
+                    entries.push(entry);
+                }
+                Ok(Entries(entries))
+            }
+        }
+        deserializer.deserialize_map(Visit(PhantomData))
+    }
 }
 
 /// For a field that must be present and may be `null`. Without it serde

@@ -61,28 +61,43 @@ fn number(s: &str) -> Option<u16> {
 
 /// `YYYY-MM`: a month.
 pub(crate) fn is_month(s: &str) -> bool {
-    let Some((year, month)) = s.split_once('-') else {
-        return false;
-    };
-    year.len() == 4
-        && year.bytes().all(|b| b.is_ascii_digit())
-        && two_digits(month).is_some_and(|m| (1..=12).contains(&m))
+    let mut parts = s.split('-');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(year), Some(month), None) => {
+            digits::<4>(year).is_some() && digits::<2>(month).is_some_and(|m| (1..=12).contains(&m))
+        }
+        _ => false,
+    }
 }
 
-fn two_digits(s: &str) -> Option<u8> {
-    (s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit()))
+/// Exactly `N` ASCII digits, as a number.
+fn digits<const N: usize>(s: &str) -> Option<u32> {
+    (s.len() == N && s.bytes().all(|b| b.is_ascii_digit()))
         .then(|| s.parse().ok())
         .flatten()
 }
 
-/// `YYYY-MM-DD`.
+/// `major.minor.patch`, as the SDK numbers its releases.
+pub(crate) fn sdk_version(s: &str) -> Option<Version> {
+    (s.split('.').count() == 3).then(|| release(s)).flatten()
+}
+
+/// `YYYY-MM-DD`: a day of the calendar.
 pub(crate) fn is_date(s: &str) -> bool {
-    s.len() == 10
-        && s.bytes().enumerate().all(|(i, b)| {
-            if i == 4 || i == 7 {
-                b == b'-'
-            } else {
-                b.is_ascii_digit()
-            }
-        })
+    let mut parts = s.split('-');
+    let (Some(year), Some(month), Some(day), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    let (Some(year), Some(month), Some(day)) = (digits::<4>(year), digits::<2>(month), digits::<2>(day)) else {
+        return false;
+    };
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&day)
 }

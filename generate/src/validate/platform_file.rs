@@ -1,14 +1,15 @@
 //! The platform catalog file, `catalogs/genesys-cloud-platform.json`: its
 //! fields and rows checked, and its SDK releases made into one table.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use super::check_id;
 use super::rows::KeyName;
 use crate::error::{Error, Place, Problem};
-use crate::model::{History, SdkRelease, Seen, Version};
-use crate::read::{Named, PlatformFile, SeenIn};
-use crate::{sdk, syntax};
+use crate::model::{History, SdkRelease, Seen};
+use crate::read::{Named, PlatformFile};
+use crate::sdk::{self, Releases};
+use crate::syntax;
 
 /// The platform catalog, checked.
 pub(super) struct Checked {
@@ -23,51 +24,58 @@ pub(super) struct PlatformEntry {
     pub(super) history: History,
 }
 
-/// Checks the platform catalog: id, SDK version, and each row's key,
-/// releases and other spellings.
+/// Checks the platform catalog: its id and SDK version, and each row's
+/// key, releases (a current key last seen in the SDK version, a removed
+/// one before it) and other spellings.
 pub(super) fn check(named: &Named<PlatformFile>) -> Result<Checked, Error> {
     let name = named.file.as_str();
     let file = &named.content;
     check_id(name, &file.id)?;
-    if syntax::release(&file.sdk_version).is_none() {
+    let Some(sdk_version) = syntax::sdk_version(&file.sdk_version) else {
         return Err(Error::invalid(
             name,
             Place::Field("sdk_version"),
-            Problem::Release {
+            Problem::SdkVersion {
                 value: file.sdk_version.clone(),
             },
         ));
-    }
+    };
     let mut seen = BTreeSet::new();
-    let mut releases: BTreeMap<Version, &SeenIn> = BTreeMap::new();
+    let mut releases = Releases::default();
     let mut rows = Vec::new();
     for row in &file.permissions {
         let fail = |problem| Err(Error::invalid(name, Place::Permission(row.key.clone()), problem));
         let Some((domain, entity, action)) = syntax::platform_segments(&row.key) else {
             return fail(Problem::PlatformKey);
         };
-        let first = sdk::release(name, &row.key, &row.first)?;
-        let last = sdk::release(name, &row.key, &row.last)?;
-        if first > last {
-            return fail(Problem::FirstAfterLast);
-        }
         if !seen.insert(row.key.to_ascii_lowercase()) {
             return fail(Problem::ListedTwice);
         }
-        if row
-            .also_spelled
-            .iter()
-            .any(|k| !k.eq_ignore_ascii_case(&row.key) || *k == row.key)
-        {
-            return fail(Problem::AlsoSpelled);
+        let (first, last) = sdk::first_and_last(name, &row.key, &row.first, &row.last)?;
+        releases.add(name, &row.key, first, &row.first)?;
+        releases.add(name, &row.key, last, &row.last)?;
+        let lasts = || (row.last.1.clone(), file.sdk_version.clone());
+        if row.current && last != sdk_version {
+            let (last, latest) = lasts();
+            return fail(Problem::CurrentNotInLatest { last, latest });
         }
-        releases.insert(first, &row.first);
-        releases.insert(last, &row.last);
+        if !row.current && last >= sdk_version {
+            let (last, latest) = lasts();
+            return fail(Problem::RemovedInLatest { last, latest });
+        }
+        if let Some(also) = &row.also_spelled {
+            let mut spellings = BTreeSet::new();
+            let others = also
+                .iter()
+                .all(|k| k.eq_ignore_ascii_case(&row.key) && *k != row.key && spellings.insert(k));
+            if also.is_empty() || !others {
+                return fail(Problem::AlsoSpelled);
+            }
+        }
         rows.push((row, KeyName::genesys(domain, entity, action), first, last));
     }
-    // A release's index in the table is the number of older releases.
-    let seen = |version: Version, text: &str| Seen {
-        release: releases.range(..version).count(),
+    let seen = |version, text: &str| Seen {
+        release: releases.index(version),
         version_text: text.to_owned(),
     };
     let entries = rows
@@ -81,12 +89,8 @@ pub(super) fn check(named: &Named<PlatformFile>) -> Result<Checked, Error> {
             },
         })
         .collect();
-    let releases = releases
-        .into_iter()
-        .map(|(version, (date, _))| SdkRelease {
-            version,
-            date: date.clone(),
-        })
-        .collect();
-    Ok(Checked { entries, releases })
+    Ok(Checked {
+        entries,
+        releases: releases.table(),
+    })
 }
