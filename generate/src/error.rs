@@ -229,6 +229,14 @@ pub enum Problem {
         /// The gate named in `extends`.
         parent: String,
     },
+    /// A gate reaching one permission through two keys (a wildcard row
+    /// and a concrete one, or its own `all` and a parent's) with different
+    /// releases: required now and from a later release, or from two.
+    #[error("requires `{key}` through two keys with different releases")]
+    TwoReleases {
+        /// The permission.
+        key: String,
+    },
     /// A role or gate whose `extends` chain comes back to it.
     #[error("extends itself through `{through}`")]
     ExtendsCycle {

@@ -715,3 +715,62 @@ fn two_keys_with_one_constant() {
         }
     );
 }
+
+#[test]
+fn a_gate_requires_the_whole_set_of_every_gate_it_extends() {
+    let edit = row("routing:queue:edit", Some("Routing > Queue > Edit"));
+    let files = one(catalog(
+        "a",
+        vec![view(), join(), edit],
+        vec![
+            gate(
+                "Base",
+                None,
+                &["routing:queue:view"],
+                &[&["routing:queue:join", "routing:queue:edit"]],
+            ),
+            gate("Middle", Some("Base"), &["routing:queue:join"], &[]),
+            gate(
+                "Top",
+                Some("Middle"),
+                &["routing:queue:edit"],
+                &[&["routing:queue:edit", "routing:queue:join"]],
+            ),
+        ],
+    ));
+    let code = generate(&files).unwrap();
+    let top = code.split("static GATE_TOP: GateInfo").nth(1).unwrap();
+    assert!(
+        top.contains("required: &[perm::routing::QUEUE_EDIT, perm::routing::QUEUE_JOIN, perm::routing::QUEUE_VIEW],"),
+        "{top}"
+    );
+    // Base's group, which Top repeats, once.
+    assert!(
+        top.contains("any_of: &[&[perm::routing::QUEUE_EDIT, perm::routing::QUEUE_JOIN]],"),
+        "{top}"
+    );
+    let middle = code.split("static GATE_MIDDLE: GateInfo").nth(1).unwrap();
+    assert!(
+        middle.contains("any_of: &[&[perm::routing::QUEUE_EDIT, perm::routing::QUEUE_JOIN]],"),
+        "{middle}"
+    );
+}
+
+#[test]
+fn a_permission_required_now_and_from_a_later_release() {
+    let mut later = view();
+    later["available_from"] = json!("3.16");
+    let all = wildcard("routing:queue:*", "Routing > Queue > All", &["view"]);
+    let mut broken = catalog(
+        "a",
+        vec![all, later],
+        vec![gate("Viewer", None, &["routing:queue:*", "routing:queue:view"], &[])],
+    );
+    broken["release"] = json!("3.15");
+    assert_eq!(
+        refused(&one(broken), "a.json", gate_at("Viewer")),
+        Problem::TwoReleases {
+            key: "routing:queue:view".into()
+        }
+    );
+}

@@ -28,9 +28,10 @@ pub(super) fn members(permissions: &[Permission]) -> Members {
         .collect()
 }
 
-/// Resolves one gate of document `doc`: its parent's `all` and its own
-/// (required, or roadmap when the row is available from a later release
-/// than the document's), and its `any` groups.
+/// Resolves one gate of document `doc`: the `all` of the gate and of every
+/// gate up its `extends` chain (required, or roadmap when the row is
+/// available from a later release than the document's), and their `any`
+/// groups (the farthest gate's first, a group given twice once).
 pub(super) fn resolve(
     doc: usize,
     named: &Named<DocumentFile>,
@@ -45,20 +46,21 @@ pub(super) fn resolve(
         keys,
         members,
     };
-    let mut all: Vec<&String> = Vec::new();
-    if let Some(parent) = gate
-        .extends
-        .as_ref()
-        .and_then(|p| named.content.gates.iter().find(|g| &g.name == p))
-    {
-        all.extend(&parent.all);
-    }
-    all.extend(&gate.all);
+    let chain = resolver.chain(&named.content.gates, gate)?;
     let mut required = BTreeMap::new();
     let mut roadmap = BTreeMap::new();
-    for key in all {
+    for key in chain.iter().flat_map(|g| &g.all) {
         let row = resolver.row(key)?;
         for member in resolver.members(row)? {
+            let conflict = match &row.roadmap {
+                Some(from) => {
+                    required.contains_key(&member.index) || roadmap.get(&member.index).is_some_and(|(_, f)| f != from)
+                }
+                None => roadmap.contains_key(&member.index),
+            };
+            if conflict {
+                return Err(resolver.error(Problem::TwoReleases { key: member.key }));
+            }
             match &row.roadmap {
                 Some(from) => {
                     roadmap.insert(member.index, (member, from.clone()));
@@ -69,15 +71,19 @@ pub(super) fn resolve(
             }
         }
     }
-    let mut any_of = Vec::new();
-    for group in &gate.any {
+    let mut any_of: Vec<Vec<Member>> = Vec::new();
+    for group in chain.iter().flat_map(|g| &g.any) {
         let mut set = BTreeMap::new();
         for key in group {
             for member in resolver.members(resolver.row(key)?)? {
                 set.insert(member.index, member);
             }
         }
-        any_of.push(set.into_values().collect());
+        let group: Vec<Member> = set.into_values().collect();
+        let same = |other: &Vec<Member>| other.iter().map(|m| m.index).eq(group.iter().map(|m| m.index));
+        if !any_of.iter().any(same) {
+            any_of.push(group);
+        }
     }
     Ok(Gate {
         name: gate.name.clone(),
@@ -101,7 +107,33 @@ struct Resolver<'a> {
     members: &'a Members,
 }
 
-impl Resolver<'_> {
+impl<'a> Resolver<'a> {
+    /// The gates whose sets `gate` requires: the farthest up its `extends`
+    /// chain first, `gate` last.
+    fn chain<'g>(&self, gates: &'g [GateRow], gate: &'g GateRow) -> Result<Vec<&'g GateRow>, Error> {
+        let mut chain = vec![gate];
+        let Some(parent) = gate.extends.as_deref() else {
+            return Ok(chain);
+        };
+        let mut next = Some(parent);
+        while let Some(name) = next {
+            let Some(ancestor) = gates.iter().find(|g| g.name == name) else {
+                return Err(self.error(Problem::UnknownGate {
+                    parent: name.to_owned(),
+                }));
+            };
+            if chain.iter().any(|g| g.name == ancestor.name) {
+                return Err(self.error(Problem::ExtendsCycle {
+                    through: parent.to_owned(),
+                }));
+            }
+            chain.push(ancestor);
+            next = ancestor.extends.as_deref();
+        }
+        chain.reverse();
+        Ok(chain)
+    }
+
     /// The document's row for a key the gate names.
     fn row(&self, key: &str) -> Result<&RowUse, Error> {
         self.keys.get(key).ok_or_else(|| self.undefined(key))
@@ -116,10 +148,10 @@ impl Resolver<'_> {
     }
 
     fn undefined(&self, key: &str) -> Error {
-        Error::invalid(
-            self.file,
-            Place::Gate(self.gate.to_owned()),
-            Problem::UndefinedKey { key: key.to_owned() },
-        )
+        self.error(Problem::UndefinedKey { key: key.to_owned() })
+    }
+
+    fn error(&self, problem: Problem) -> Error {
+        Error::invalid(self.file, Place::Gate(self.gate.to_owned()), problem)
     }
 }
