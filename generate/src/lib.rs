@@ -1,14 +1,20 @@
-//! Turns permgate's `catalogs/*.json` into `src/generated.rs`, and the
-//! SDK's permission data into `catalogs/genesys-cloud-platform.json`
+//! Turns permgate's `catalogs/*.json` into `src/generated.rs` ([`generate`]),
+//! and the SDK's permission data into `catalogs/genesys-cloud-platform.json`
 //! ([`platform::platform_catalog`]).
 //!
-//! Three steps, one module each: `read` parses every file
-//! into typed structs (the JSON schema only), `validate` checks every value
-//! and reference and builds the model, and `write` emits Rust source from
-//! that model alone. Every invalid input is an [`Error`] naming the file,
-//! the entry and the [`Problem`]. Output is deterministic: documents sorted
-//! by id, permissions (those a document lists first) by vocabulary then
-//! lowercase key.
+//! Three steps, one module each. `read` parses every file into typed
+//! structs, checking only the JSON schema (closed, every field present).
+//! `validate` checks every value and every reference, within a file and
+//! across the catalogs, and builds the `model`, in which nothing is left
+//! to check. `write` emits Rust source from that model alone. `syntax`
+//! (how keys, labels, releases and dates are spelled), `sdk` (SDK
+//! releases) and `names` (the Rust names of permissions and gates) serve
+//! the validator.
+//!
+//! Every invalid input is an [`Error`]: [`Error::Invalid`] names the file,
+//! the [`Place`] in it and the [`Problem`]; nothing is skipped or given a
+//! default. Output is deterministic: documents sorted by id, permissions
+//! (those a document lists first) by vocabulary then lowercase key.
 
 use std::path::Path;
 
