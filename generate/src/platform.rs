@@ -1,13 +1,15 @@
 //! The builtin platform catalog, `catalogs/genesys-cloud-platform.json`:
 //! made from the SDK permission list and its release history
-//! ([`platform_catalog`]), and read back by the code generator.
+//! ([`platform_catalog`]); the generator reads it back with the document
+//! catalogs.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
-use serde::Deserialize;
-
-use crate::{Error, invalid, is_segment, parse_release};
+use crate::error::{Error, Place, Problem};
+use crate::model::Version;
+use crate::read::{self, HistoryRow, SeenIn};
+use crate::sdk::{self, Releases};
+use crate::syntax;
 
 /// The platform catalog's file name under `catalogs/`.
 pub const FILE: &str = "genesys-cloud-platform.json";
@@ -16,80 +18,6 @@ pub const FILE: &str = "genesys-cloud-platform.json";
 pub const SDK_FILE: &str = "genesys-cloud/permissions-sdk-v259.txt";
 /// See [`SDK_FILE`].
 pub const HISTORY_FILE: &str = "genesys-cloud/permissions-history.json";
-
-/// The platform catalog as checked in.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct PlatformFile {
-    pub(crate) id: String,
-    pub(crate) title: String,
-    // Read for the schema's sake (`deny_unknown_fields`); the code does not need them.
-    #[allow(dead_code)]
-    vendor: String,
-    #[allow(dead_code)]
-    platform: String,
-    pub(crate) sdk_version: String,
-    #[allow(dead_code)]
-    source: String,
-    pub(crate) source_files: Vec<String>,
-    pub(crate) permissions: Vec<PlatformRow>,
-}
-
-/// One key: `first` and `last` are `[date, version]` as in the history file.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct PlatformRow {
-    pub(crate) key: String,
-    pub(crate) first: (String, String),
-    pub(crate) last: (String, String),
-    pub(crate) current: bool,
-    #[serde(default)]
-    pub(crate) also_spelled: Vec<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct HistoryRow {
-    current: bool,
-    first: (String, String),
-    last: (String, String),
-}
-
-/// A release's version and its `[date, version]` as the history spells it.
-type Seen<'a> = ((u16, u16, u16), &'a (String, String));
-
-fn check_key(file: &str, key: &str) -> Result<(), Error> {
-    let parts: Vec<&str> = key.split(':').collect();
-    if parts.len() == 3 && parts.iter().all(|p| is_segment(p)) {
-        Ok(())
-    } else {
-        Err(invalid(
-            file,
-            format!("permission `{key}`"),
-            "a key must be `domain:entity:action` of ASCII letters and digits",
-        ))
-    }
-}
-
-fn version(file: &str, key: &str, release: &(String, String)) -> Result<(u16, u16, u16), Error> {
-    let (date, version) = release;
-    let date_ok = date.len() == 10
-        && date.bytes().enumerate().all(|(i, b)| {
-            if i == 4 || i == 7 {
-                b == b'-'
-            } else {
-                b.is_ascii_digit()
-            }
-        });
-    match parse_release(version) {
-        Some(v) if date_ok => Ok(v),
-        _ => Err(invalid(
-            file,
-            format!("permission `{key}`"),
-            format!("`[{date:?}, {version:?}]` is not `[\"YYYY-MM-DD\", \"major.minor.patch\"]`"),
-        )),
-    }
-}
 
 /// Makes the text of `catalogs/genesys-cloud-platform.json` from the SDK
 /// permission list (one key a line) and the history
@@ -103,82 +31,150 @@ fn version(file: &str, key: &str, release: &(String, String)) -> Result<(u16, u1
 ///
 /// # Errors
 ///
-/// A malformed key or release, an SDK key listed twice or missing from the
-/// history, or a history key marked current that the SDK does not list.
+/// Any line of the SDK list that is not one key, a key listed twice, a
+/// malformed key or release, a key first seen after it was last seen, one
+/// release with two dates, a history key marked current that the SDK does
+/// not list in that spelling (or marked removed that it does), a current
+/// key not last seen in the latest release (or a removed one that was), an
+/// SDK key missing from the history.
 pub fn platform_catalog(sdk: &str, history: &str) -> Result<String, Error> {
-    let history: BTreeMap<String, HistoryRow> = serde_json::from_str(history).map_err(|source| Error::Json {
-        path: HISTORY_FILE.into(),
-        source,
-    })?;
-    let mut current: BTreeMap<String, String> = BTreeMap::new();
-    for key in sdk.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        check_key(SDK_FILE, key)?;
-        if current.insert(key.to_ascii_lowercase(), key.to_owned()).is_some() {
-            return Err(invalid(SDK_FILE, format!("permission `{key}`"), "listed twice"));
+    let history = read::history(history)?;
+    let current = sdk_keys(&read::sdk_list(sdk))?;
+    let (groups, sdk_version) = groups(&history, &current)?;
+    Ok(catalog_json(&groups, current.len(), sdk_version))
+}
+
+/// The SDK list's keys by lowercase key: one key a line, each once.
+fn sdk_keys<'a>(lines: &[(usize, &'a str)]) -> Result<BTreeMap<String, &'a str>, Error> {
+    let mut current = BTreeMap::new();
+    for &(line, key) in lines {
+        if key.is_empty() || key.trim() != key {
+            return Err(Error::invalid(SDK_FILE, Place::Line(line), Problem::SdkLine));
+        }
+        let at = || Place::Permission(key.to_owned());
+        if syntax::platform_segments(key).is_none() {
+            return Err(Error::invalid(SDK_FILE, at(), Problem::PlatformKey));
+        }
+        if current.insert(key.to_ascii_lowercase(), key).is_some() {
+            return Err(Error::invalid(SDK_FILE, at(), Problem::ListedTwice));
         }
     }
-    let mut groups: BTreeMap<String, Vec<(&String, &HistoryRow)>> = BTreeMap::new();
-    for (key, row) in &history {
-        check_key(HISTORY_FILE, key)?;
-        version(HISTORY_FILE, key, &row.first)?;
-        version(HISTORY_FILE, key, &row.last)?;
-        if row.current && !current.contains_key(&key.to_ascii_lowercase()) {
-            return Err(invalid(
+    if current.is_empty() {
+        return Err(Error::invalid(SDK_FILE, Place::File, Problem::EmptySdkList));
+    }
+    Ok(current)
+}
+
+/// The spellings of one key across the history.
+struct Group<'a> {
+    /// The spelling the catalog gives.
+    key: &'a str,
+    /// Every spelling, sorted.
+    spellings: Vec<&'a str>,
+    first: (Version, &'a SeenIn),
+    last: (Version, &'a SeenIn),
+    current: bool,
+}
+
+/// Checks the history against the SDK list and groups its keys by
+/// lowercase key; returns the groups and the latest SDK release.
+///
+/// Each history key is given once, with releases in order and one date per
+/// release; it is marked current exactly when the SDK lists it in this
+/// spelling, and then it was last seen in the latest release (a removed key
+/// before it). Every SDK key is in the history.
+fn groups<'a>(
+    history: &'a [(String, HistoryRow)],
+    current: &BTreeMap<String, &'a str>,
+) -> Result<(BTreeMap<String, Group<'a>>, Version), Error> {
+    let mut rows: BTreeMap<&str, &HistoryRow> = BTreeMap::new();
+    for (key, row) in history {
+        if rows.insert(key, row).is_some() {
+            return Err(Error::invalid(
                 HISTORY_FILE,
-                format!("permission `{key}`"),
-                "marked current but not in the SDK list",
+                Place::Permission(key.clone()),
+                Problem::ListedTwice,
             ));
         }
-        groups.entry(key.to_ascii_lowercase()).or_default().push((key, row));
     }
-    if let Some(key) = current
-        .iter()
-        .find(|(lower, _)| !groups.contains_key(*lower))
-        .map(|(_, k)| k)
-    {
-        return Err(invalid(
+    if let Some(key) = current.values().find(|key| !rows.contains_key(*key)) {
+        return Err(Error::invalid(
             SDK_FILE,
-            format!("permission `{key}`"),
-            "missing from the history",
+            Place::Permission((*key).to_owned()),
+            Problem::MissingFromHistory,
         ));
     }
-    let mut sdk_version = (0, 0, 0);
-    let mut entries = String::new();
-    for (lower, rows) in &groups {
-        let mut first: Option<Seen<'_>> = None;
-        let mut last: Option<Seen<'_>> = None;
-        for (key, row) in rows {
-            let f = version(HISTORY_FILE, key, &row.first)?;
-            let l = version(HISTORY_FILE, key, &row.last)?;
-            if first.is_none_or(|(v, _)| f < v) {
-                first = Some((f, &row.first));
+    let mut releases = Releases::default();
+    let mut lasts = Vec::new();
+    let mut groups: BTreeMap<String, Group<'a>> = BTreeMap::new();
+    for (&key, &row) in &rows {
+        let fail = |problem| Err(Error::invalid(HISTORY_FILE, Place::Permission(key.to_owned()), problem));
+        if syntax::platform_segments(key).is_none() {
+            return fail(Problem::PlatformKey);
+        }
+        let (first, last) = sdk::first_and_last(HISTORY_FILE, key, &row.first, &row.last)?;
+        releases.add(HISTORY_FILE, key, first, &row.first)?;
+        releases.add(HISTORY_FILE, key, last, &row.last)?;
+        let lower = key.to_ascii_lowercase();
+        let listed = current.get(&lower).copied();
+        match (row.current, listed == Some(key)) {
+            (true, false) => return fail(Problem::CurrentNotInSdk),
+            (false, true) => return fail(Problem::RemovedButInSdk),
+            (true, true) | (false, false) => {}
+        }
+        lasts.push((key, row, last));
+        match groups.get_mut(&lower) {
+            Some(group) => {
+                group.spellings.push(key);
+                if first < group.first.0 {
+                    group.first = (first, &row.first);
+                }
+                if last > group.last.0 {
+                    group.last = (last, &row.last);
+                    if listed.is_none() {
+                        group.key = key;
+                    }
+                }
             }
-            if last.is_none_or(|(v, _)| l > v) {
-                last = Some((l, &row.last));
+            None => {
+                let group = Group {
+                    key: listed.unwrap_or(key),
+                    spellings: vec![key],
+                    first: (first, &row.first),
+                    last: (last, &row.last),
+                    current: listed.is_some(),
+                };
+                groups.insert(lower, group);
             }
         }
-        let (Some((_, first)), Some((last_version, last))) = (first, last) else {
-            continue;
-        };
-        let key = match current.get(lower) {
-            Some(key) => {
-                sdk_version = sdk_version.max(last_version);
-                key.clone()
-            }
-            None => rows
-                .iter()
-                .max_by(|a, b| {
-                    let va = parse_release(&a.1.last.1);
-                    let vb = parse_release(&b.1.last.1);
-                    va.cmp(&vb).then_with(|| b.0.cmp(a.0))
-                })
-                .map(|(k, _)| (*k).clone())
-                .unwrap_or_default(),
-        };
-        let also: Vec<String> = rows
+    }
+    // Not `None`: the SDK list is not empty and the history has its keys.
+    let (latest, latest_text) = releases
+        .latest()
+        .ok_or_else(|| Error::invalid(SDK_FILE, Place::File, Problem::EmptySdkList))?;
+    for (key, row, last) in lasts {
+        let fail = |problem| Err(Error::invalid(HISTORY_FILE, Place::Permission(key.to_owned()), problem));
+        let versions = || (row.last.1.clone(), latest_text.to_owned());
+        if row.current && last != latest {
+            let (last, latest) = versions();
+            return fail(Problem::CurrentNotInLatest { last, latest });
+        }
+        if !row.current && last == latest {
+            let (last, latest) = versions();
+            return fail(Problem::RemovedInLatest { last, latest });
+        }
+    }
+    Ok((groups, latest))
+}
+
+/// The catalog's text: one entry a line, sorted by lowercase key.
+fn catalog_json(groups: &BTreeMap<String, Group<'_>>, current: usize, sdk_version: Version) -> String {
+    let mut entries = Vec::new();
+    for group in groups.values() {
+        let also: Vec<String> = group
+            .spellings
             .iter()
-            .map(|(k, _)| *k)
-            .filter(|k| **k != key)
+            .filter(|k| **k != group.key)
             .map(|k| format!("{k:?}"))
             .collect();
         let also = if also.is_empty() {
@@ -186,71 +182,26 @@ pub fn platform_catalog(sdk: &str, history: &str) -> Result<String, Error> {
         } else {
             format!(", \"also_spelled\": [{}]", also.join(", "))
         };
-        let _ = writeln!(
-            entries,
-            "    {{\"key\": {key:?}, \"first\": [{:?}, {:?}], \"last\": [{:?}, {:?}], \"current\": {}{also}}},",
-            first.0,
-            first.1,
-            last.0,
-            last.1,
-            current.contains_key(lower),
-        );
-    }
-    let entries = entries.trim_end().trim_end_matches(',');
-    let (major, minor, patch) = sdk_version;
-    let removed = groups.len() - current.len();
-    let source = format!(
-        "Generated by permgate-generate from ../shared/data/{SDK_FILE} (every permission string the Genesys Cloud Platform API documents as required by an endpoint, JavaScript SDK docs v{major}.{minor}.{patch}) and ../shared/data/{HISTORY_FILE} (the strings seen in the SDK docs across releases; public facts). {} keys are current and {removed} were removed or renamed: a removed key keeps the history's spelling. History spellings that differ only in ASCII case are one key, listed in also_spelled; first and last are [date, version] of the earliest and latest SDK release any spelling was seen in.",
-        current.len()
-    );
-    Ok(format!(
-        "{{\n  \"id\": \"genesys-cloud-platform\",\n  \"title\": \"Genesys Cloud Platform API permissions\",\n  \"vendor\": \"Genesys\",\n  \"platform\": \"Genesys Cloud\",\n  \"sdk_version\": \"{major}.{minor}.{patch}\",\n  \"source\": {source:?},\n  \"source_files\": [{:?}, {:?}],\n  \"permissions\": [\n{entries}\n  ]\n}}\n",
-        SDK_FILE.rsplit('/').next().unwrap_or(SDK_FILE),
-        HISTORY_FILE.rsplit('/').next().unwrap_or(HISTORY_FILE),
-    ))
-}
-
-/// Reads the checked-in platform catalog and checks every entry.
-pub(crate) fn read(text: &str, path: &std::path::Path) -> Result<PlatformFile, Error> {
-    let file: PlatformFile = serde_json::from_str(text).map_err(|source| Error::Json {
-        path: path.to_owned(),
-        source,
-    })?;
-    if file.id != FILE.trim_end_matches(".json") {
-        return Err(invalid(
-            FILE,
-            "`id`",
-            format!("`{}` does not match the file name", file.id),
+        let (first, last) = (group.first.1, group.last.1);
+        entries.push(format!(
+            "    {{\"key\": {:?}, \"first\": [{:?}, {:?}], \"last\": [{:?}, {:?}], \"current\": {}{also}}}",
+            group.key, first.0, first.1, last.0, last.1, group.current,
         ));
     }
-    parse_release(&file.sdk_version)
-        .ok_or_else(|| invalid(FILE, "`sdk_version`", format!("invalid release `{}`", file.sdk_version)))?;
-    let mut seen = std::collections::BTreeSet::new();
-    for row in &file.permissions {
-        check_key(FILE, &row.key)?;
-        let first = version(FILE, &row.key, &row.first)?;
-        let last = version(FILE, &row.key, &row.last)?;
-        if first > last {
-            return Err(invalid(
-                FILE,
-                format!("permission `{}`", row.key),
-                "`first` is after `last`",
-            ));
-        }
-        if !seen.insert(row.key.to_ascii_lowercase()) {
-            return Err(invalid(FILE, format!("permission `{}`", row.key), "listed twice"));
-        }
-        if row
-            .also_spelled
-            .iter()
-            .any(|k| !k.eq_ignore_ascii_case(&row.key) || *k == row.key)
-        {
-            return Err(invalid(
-                FILE,
-                format!("permission `{}`", row.key),
-                "`also_spelled` holds only other ASCII-case spellings of the key",
-            ));
-        }
-    }
-    Ok(file)
+    let Version { major, minor, patch } = sdk_version;
+    let removed = groups.len() - current;
+    let source = format!(
+        "Generated by permgate-generate from ../shared/data/{SDK_FILE} (every permission string the Genesys Cloud Platform API documents as required by an endpoint, JavaScript SDK docs v{major}.{minor}.{patch}) and ../shared/data/{HISTORY_FILE} (the strings seen in the SDK docs across releases; public facts). {current} keys are current and {removed} were removed or renamed: a removed key keeps the history's spelling. History spellings that differ only in ASCII case are one key, listed in also_spelled; first and last are [date, version] of the earliest and latest SDK release any spelling was seen in."
+    );
+    format!(
+        "{{\n  \"id\": \"genesys-cloud-platform\",\n  \"title\": \"Genesys Cloud Platform API permissions\",\n  \"vendor\": \"Genesys\",\n  \"platform\": \"Genesys Cloud\",\n  \"sdk_version\": \"{major}.{minor}.{patch}\",\n  \"source\": {source:?},\n  \"source_files\": [{:?}, {:?}],\n  \"permissions\": [\n{}\n  ]\n}}\n",
+        file_name(SDK_FILE),
+        file_name(HISTORY_FILE),
+        entries.join(",\n"),
+    )
+}
+
+/// `genesys-cloud/permissions-sdk-v259.txt` is `permissions-sdk-v259.txt`.
+fn file_name(path: &str) -> &str {
+    path.rsplit_once('/').map_or(path, |(_, name)| name)
 }
