@@ -31,7 +31,7 @@ use core::fmt;
 pub struct Escaped<'a>(pub &'a str);
 
 /// Whether `ch` is written as an escape.
-fn needs_escape(ch: char) -> bool {
+pub(crate) fn needs_escape(ch: char) -> bool {
     ch == '\\'
         || ch.is_control()
         || matches!(

@@ -1021,6 +1021,203 @@ fn export_writes_role_json_that_reads_back_the_same() {
 }
 
 #[test]
+fn export_writes_terraform_that_check_and_diff_read_back() {
+    let hcl = permgate(&["export", "--gate", "AmiStandardUser", "--format", "terraform"]);
+    assert_exit(&hcl, 0);
+    let head = r#"resource "genesyscloud_auth_role" "ami_standard_user" {
+  name        = "AmiStandardUser"
+  description = "Basic AMI use; the set is the standard user role of the R3.15 matrix, with the Park permission only required from 3.16. Includes roadmap permissions: conversation:email:park (from release 3.16)."
+  permission_policies {
+    domain      = "analytics"
+    entity_name = "agentConversationDetail"
+    action_set  = ["view"]
+  }
+"#;
+    assert!(hcl.stdout.starts_with(head), "{}", hcl.stdout);
+    assert!(
+        hcl.stdout.contains(
+            r#"
+  permission_policies {
+    domain      = "integration"
+    entity_name = "amiPremiumApps"
+    action_set  = ["*"]
+  }
+"#
+        ),
+        "{}",
+        hcl.stdout
+    );
+    let tail = r#"
+  permission_policies {
+    domain      = "routing"
+    entity_name = "wrapupCode"
+    action_set  = ["search", "view"]
+  }
+}
+"#;
+    assert!(hcl.stdout.ends_with(tail), "{}", hcl.stdout);
+    assert_eq!(hcl.stdout.matches("permission_policies {").count(), 12);
+
+    // Terraform JSON, and the role JSON of the same gate: no differences.
+    let dir = TempDir::new();
+    let role_json = permgate(&["export", "--gate", "AmiStandardUser"]);
+    let tf_json = permgate(&["export", "--gate", "AmiStandardUser", "--format", "terraform-json"]);
+    assert_exit(&tf_json, 0);
+    let value = tf_json.json();
+    let body = &value["resource"]["genesyscloud_auth_role"]["ami_standard_user"];
+    assert_eq!(body["name"], "AmiStandardUser");
+    assert_eq!(
+        body["permission_policies"][0],
+        serde_json::json!({"domain": "analytics", "entity_name": "agentConversationDetail", "action_set": ["view"]})
+    );
+    let role_file = dir.file("ami.json", &role_json.stdout);
+    let tf_file = dir.file("ami.tf.json", &tf_json.stdout);
+    let same = permgate(&["diff", &role_file, &tf_file]);
+    assert_exit(&same, 0);
+    assert!(same.stdout.starts_with("no differences"), "{}", same.stdout);
+    let check = permgate(&["check", &tf_file, "--gate", "AmiStandardUser"]);
+    assert_exit(&check, 0);
+    assert!(check.stdout.contains("1 of 1 gate granted"), "{}", check.stdout);
+
+    // What is in git drifts from what the org returns: diff says how.
+    let changed = tf_json.stdout.replacen(
+        r#""search",
+              "view""#,
+        r#""view""#,
+        1,
+    );
+    assert_ne!(changed, tf_json.stdout);
+    let changed = dir.file("changed.tf.json", &changed);
+    let drift = permgate(&["diff", &role_file, &changed]);
+    assert_exit(&drift, 1);
+    let lines: Vec<&str> = drift.stdout.lines().collect();
+    assert_eq!(
+        lines[2..],
+        [
+            "-  routing:wrapupCode:search  Routing > Wrap-up Code > Search",
+            "0 added, 1 removed"
+        ],
+        "{}",
+        drift.stdout
+    );
+    let check = permgate(&["check", &changed, "--gate", "AmiStandardUser"]);
+    assert_exit(&check, 1);
+    assert!(check.stdout.contains("routing:wrapupCode:search"), "{}", check.stdout);
+
+    // A role of a file, with a condition: the HCL holds it, the JSON reads back.
+    let role = dir.file("supervisor.json", SUPERVISOR);
+    let hcl = permgate(&[
+        "export",
+        "--role",
+        "supervisor",
+        "--from",
+        &role,
+        "--format",
+        "terraform",
+    ]);
+    assert_exit(&hcl, 0);
+    assert!(hcl.stdout.starts_with("resource \"genesyscloud_auth_role\" \"supervisor\" {\n  name        = \"supervisor\"\n  permissions = [\"old_flat_perm\"]\n"), "{}", hcl.stdout);
+    assert!(hcl.stdout.contains("      conjunction = \"AND\"\n      terms {\n        variable_name = \"Queue.id\"\n        operator      = \"IN\"\n"), "{}", hcl.stdout);
+    let json = permgate(&[
+        "export",
+        "--role",
+        "supervisor",
+        "--from",
+        &role,
+        "--format",
+        "terraform-json",
+    ]);
+    let back = dir.file("supervisor.tf.json", &json.stdout);
+    let explained = permgate(&["allows", &back, "routing:queue:edit", "routing:queue:join"]);
+    assert_exit(&explained, 1);
+    assert!(
+        explained.stdout.contains("(Queue.id IN [QUEUE q-1])"),
+        "{}",
+        explained.stdout
+    );
+
+    // A condition Terraform cannot hold is refused, naming the policy.
+    let nested = dir.file(
+        "nested.json",
+        r#"{"name": "n", "permissionPolicies": [{"domain": "routing", "entityName": "queue", "actionSet": ["edit"],
+        "resourceConditionNode": {"conjunction": "AND", "terms": [{"conjunction": "OR", "terms": [
+          {"variableName": "b", "operator": "EQ", "operands": [{"type": "SCALAR", "value": "2"}]}]}]}}]}"#,
+    );
+    let refused = permgate(&["export", "--role", "n", "--from", &nested, "--format", "terraform"]);
+    assert_exit(&refused, 2);
+    assert!(refused.stdout.is_empty());
+    assert!(
+        refused
+            .stderr
+            .contains("role `n`: policy `routing:queue`: the condition"),
+        "{}",
+        refused.stderr
+    );
+    assert_exit(
+        &permgate(&["export", "--gate", "AmiStandardUser", "--format", "hcl"]),
+        2,
+    );
+}
+
+#[test]
+fn check_and_diff_read_a_tf_export_file_with_a_bad_role() {
+    let dir = TempDir::new();
+    let file = dir.file(
+        "roles.tf.json",
+        r#"{
+  "resource": {
+    "genesyscloud_auth_role": {
+      "agent": {"name": "agent", "description": null, "permissions": null,
+        "permission_policies": [{"domain": "routing", "entity_name": "queue", "action_set": ["join", "view"], "conditions": null}]},
+      "broken": {"name": "broken", "permission_policies": [{"entity_name": "queue", "action_set": ["view"]}]}
+    },
+    "genesyscloud_routing_queue": {"support": {"name": "Support"}}
+  },
+  "terraform": {"required_providers": {"genesyscloud": {"source": "mypurecloud/genesyscloud"}}}
+}"#,
+    );
+    let allows = permgate(&["allows", &file, "--role", "agent", "routing:queue:join"]);
+    assert_exit(&allows, 0);
+    assert!(
+        allows.stderr.contains(
+            "warning: "
+        ) && allows.stderr.contains(
+            "roles.tf.json: role `broken`: `$.resource.genesyscloud_auth_role.broken.permission_policies[0]`: missing field `domain`"
+        ),
+        "{}",
+        allows.stderr
+    );
+    let role = dir.file(
+        "agent.json",
+        r#"{"name": "agent", "permissionPolicies": [{"domain": "routing", "entityName": "queue", "actionSet": ["view", "join"]}]}"#,
+    );
+    assert_exit(&permgate(&["diff", &role, &file, "--role", "agent"]), 0);
+    let picked = permgate(&["diff", &role, &file]);
+    assert_exit(&picked, 2);
+    assert!(
+        picked.stderr.contains("holds 2 roles; pick one with --role"),
+        "{}",
+        picked.stderr
+    );
+    let broken = permgate(&["check", &file, "--role", "broken", "--gate", "AmiStandardUser"]);
+    assert_exit(&broken, 2);
+    assert!(broken.stderr.contains("missing field `domain`"), "{}", broken.stderr);
+    let reference = dir.file(
+        "reference.tf.json",
+        r#"{"resource": {"genesyscloud_auth_role": {"a": {"name": "a", "permission_policies": [
+          {"domain": "routing", "entity_name": "queue", "action_set": ["edit"], "conditions": [{"conjunction": "AND", "terms": [
+            {"variable_name": "Queue.id", "operator": "EQ", "operands": [{"type": "QUEUE", "queue_id": "${genesyscloud_routing_queue.support.id}"}]}]}]}]}}}}"#,
+    );
+    let refused = permgate(&["audit", &reference]);
+    assert_exit(&refused, 2);
+    assert!(
+        refused.stderr.contains("operands[0].queue_id`: an interpolation"),
+        "{}",
+        refused.stderr
+    );
+}
+
+#[test]
 fn list_shows_the_builtin_catalog() {
     let gates = permgate(&["list", "gates"]);
     assert_exit(&gates, 0);

@@ -9,9 +9,11 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::LazyLock;
 
+use permgate::genesys::terraform::{TerraformError, to_hcl, to_json};
 use permgate::genesys::{ExportError, Form, RoleFile, RoleSpec, SubjectSpec, export_role};
 use permgate::{
-    BuildError, Catalog, Decision, Division, MAX_PERMISSION_LEN, ParseError, Policy, PolicyBuilder, RoleId, perm,
+    BuildError, Catalog, Condition, Decision, Division, MAX_PERMISSION_LEN, ParseError, Policy, PolicyBuilder, RoleId,
+    perm,
 };
 
 /// The grants of the fixed role that target `permission` asks about: exact
@@ -240,7 +242,10 @@ fn compile(spec: &RoleSpec) -> Option<(Policy, RoleId)> {
 /// - for each role that compiles, `export_role` (both forms) succeeds, its
 ///   output parses as exactly one role of the same name, and that role
 ///   compiles to the same decisions (`permissions`, and conditions) for every
-///   catalog permission; the wildcard form also keeps the unknown grants.
+///   catalog permission; the wildcard form also keeps the unknown grants;
+/// - every loaded role is written as Terraform (HCL and JSON) unless a
+///   condition nests a conjunction, and its Terraform JSON reads back as the
+///   role Terraform holds ([`terraform_round_trip`]).
 pub fn role_json(text: &str) {
     let Ok(file) = RoleFile::parse(text) else {
         return;
@@ -255,6 +260,7 @@ pub fn role_json(text: &str) {
             spec.name
         );
         let _ = shared.add_role_spec(spec);
+        terraform_round_trip(spec);
         let Some((policy, role)) = compile(spec) else {
             continue;
         };
@@ -313,6 +319,66 @@ pub fn role_json(text: &str) {
     let shared = shared.build();
     for role in shared.roles() {
         let _ = shared.audit(role);
+    }
+}
+
+/// Whether the provider's `conditions` block can hold `condition`: one
+/// conjunction of terms, or a single term.
+fn terraform_holds(condition: &Condition) -> bool {
+    match condition {
+        Condition::All(terms) | Condition::Any(terms) => {
+            !terms.is_empty() && terms.iter().all(|term| matches!(term, Condition::Term { .. }))
+        }
+        _ => true,
+    }
+}
+
+/// `spec` as Terraform holds it: no `id`, no empty description, a single
+/// term as the AND of that term, `allow_conditions` where there is a
+/// condition.
+fn as_terraform_holds_it(spec: &RoleSpec) -> RoleSpec {
+    let mut role = spec.clone();
+    role.id = None;
+    role.description = role.description.filter(|d| !d.is_empty());
+    for policy in &mut role.policies {
+        if let Some(term @ Condition::Term { .. }) = &policy.condition {
+            policy.condition = Some(Condition::All(vec![term.clone()]));
+        }
+        policy.allow_conditions = policy.condition.is_some();
+    }
+    role
+}
+
+/// A loaded role as Terraform: HCL and Terraform JSON are written alike (or
+/// refused alike, only for a condition the provider cannot hold), and the
+/// JSON reads back as exactly the role Terraform holds.
+fn terraform_round_trip(spec: &RoleSpec) {
+    let hcl = to_hcl(spec, "r");
+    match to_json(spec, "r") {
+        Ok(text) => {
+            assert!(hcl.is_ok(), "HCL refused what JSON wrote: {hcl:?}");
+            let again = RoleFile::parse(&text).unwrap_or_else(|e| panic!("Terraform JSON does not parse: {e}\n{text}"));
+            assert!(
+                again.errors.is_empty(),
+                "Terraform JSON has errors: {:?}\n{text}",
+                again.errors
+            );
+            let [back] = again.roles.as_slice() else {
+                panic!("Terraform JSON holds {} roles\n{text}", again.roles.len());
+            };
+            assert_eq!(*back, as_terraform_holds_it(spec), "Terraform JSON round trip\n{text}");
+        }
+        Err(error @ TerraformError::Condition { .. }) => {
+            assert_eq!(hcl, Err(error.clone()), "HCL and JSON disagree");
+            assert!(
+                spec.policies
+                    .iter()
+                    .filter_map(|p| p.condition.as_ref())
+                    .any(|c| !terraform_holds(c)),
+                "Terraform refused a condition it can hold: {error}"
+            );
+        }
+        Err(error) => panic!("Terraform export of {:?} failed: {error}", spec.name),
     }
 }
 

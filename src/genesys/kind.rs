@@ -30,6 +30,10 @@ pub(crate) enum Kind {
     /// It has a role field and neither `name` nor `id`: a role without its
     /// name, or an `authorization` object without `roles`.
     Nameless,
+    /// It has `resource` and no role field: a Terraform JSON configuration
+    /// (a `.tf.json` file), whose `genesyscloud_auth_role` resources are
+    /// roles.
+    Terraform,
     /// It has `username` or `email` and no role field: a user without its
     /// `authorization` expansion.
     Account,
@@ -52,6 +56,8 @@ impl Kind {
             Kind::Authorization
         } else if ROLE_FIELDS.iter().any(|field| has(field)) {
             if named { Kind::Role } else { Kind::Nameless }
+        } else if has("resource") {
+            Kind::Terraform
         } else if has("username") || has("email") {
             Kind::Account
         } else if has("entities") {
@@ -69,6 +75,7 @@ impl Kind {
             Kind::Authorization => "a user's `authorization` object (it has `roles` or `unusedRoles`)",
             Kind::Role => "a role (it has `permissionPolicies`, `policies` or `permissions`)",
             Kind::Nameless => "an object with role fields and no `name` or `id`",
+            Kind::Terraform => "a Terraform JSON configuration (it has `resource`)",
             Kind::Account => "a user without `authorization` (it has `username` or `email`)",
             Kind::Listing => "a listing (it has `entities`)",
             Kind::Other => "an object with none of the fields that say what it is",
@@ -95,8 +102,15 @@ pub(crate) fn wrong_kind(path: &Path, expected: &'static str, found: Kind) -> Js
     }
 }
 
+/// Whether `document` is a Terraform JSON configuration, which the role
+/// reader reads as its `genesyscloud_auth_role` resources.
+pub(crate) fn is_terraform(document: &Value) -> bool {
+    document.as_object().map(Kind::of) == Some(Kind::Terraform)
+}
+
 /// `Err` when `value`, an object, is not a role: a subject, a user (with or
-/// without its expansion), a user's `authorization`, a listing, or an
+/// without its expansion), a user's `authorization`, a listing, a
+/// Terraform configuration (read as a document, never as an item), or an
 /// object without any role field. Not an object: `Ok`, for the role reader
 /// to report its type.
 pub(crate) fn check_role(value: &Value, path: &Path) -> Result<(), JsonError> {
@@ -108,10 +122,11 @@ pub(crate) fn check_role(value: &Value, path: &Path) -> Result<(), JsonError> {
 
 /// `Err` when `object`, which has no `grants`, is a document of another
 /// kind the subject reader can name: a user, a user's `authorization`, a
-/// role. Others get the reader's missing-field error.
+/// role, a Terraform configuration. Others get the reader's missing-field
+/// error.
 pub(crate) fn check_subject(object: &Map<String, Value>, path: &Path) -> Result<(), JsonError> {
     match Kind::of(object) {
-        kind @ (Kind::User | Kind::Account | Kind::Authorization | Kind::Role | Kind::Nameless) => {
+        kind @ (Kind::User | Kind::Account | Kind::Authorization | Kind::Role | Kind::Nameless | Kind::Terraform) => {
             Err(wrong_kind(path, EXPECTED_SUBJECT, kind))
         }
         Kind::Subject | Kind::Listing | Kind::Other => Ok(()),
@@ -137,6 +152,8 @@ mod tests {
         assert_eq!(kind(r#"{"roles": [], "permissions": []}"#), Kind::Authorization);
         assert_eq!(kind(r#"{"id": "u", "username": "ana@example.com"}"#), Kind::Account);
         assert_eq!(kind(r#"{"entities": []}"#), Kind::Listing);
+        assert_eq!(kind(r#"{"resource": {}, "terraform": {}}"#), Kind::Terraform);
+        assert_eq!(kind(r#"{"name": "r", "resource": 1, "permissions": []}"#), Kind::Role);
         assert_eq!(kind(r#"{"name": "my-frontend", "version": "1.0.0"}"#), Kind::Other);
     }
 }

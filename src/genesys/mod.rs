@@ -5,7 +5,9 @@
 //! (one role, an array, or a listing `{"entities": [...]}`),
 //! `GET /api/v2/authorization/subjects/{id}`,
 //! `GET /api/v2/users/{id}?expand=authorization` (and `users/me`), the
-//! body of `POST /api/v2/authorization/roles`, and the `403` error body for a
+//! body of `POST /api/v2/authorization/roles`, the `genesyscloud_auth_role`
+//! resource of the Genesys Cloud Terraform provider (written in HCL and
+//! Terraform JSON, read from Terraform JSON: [`terraform`]), and the `403` error body for a
 //! missing permission (both ways: [`forbidden_body`], [`ForbiddenBody`]). Fields permgate does not use are
 //! ignored; every error names the JSON path of the problem. Each reader
 //! refuses the others' documents ([`JsonError::WrongKind`](crate::JsonError::WrongKind)):
@@ -16,6 +18,7 @@ mod export;
 mod kind;
 mod roles;
 mod subjects;
+pub mod terraform;
 mod users;
 
 #[cfg(feature = "axum")]

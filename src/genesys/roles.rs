@@ -168,6 +168,7 @@ impl RoleFile {
     /// a syntax error.
     pub fn parse(text: &str) -> Result<Self, JsonError> {
         match json::parse_document(text) {
+            Ok(document) if kind::is_terraform(&document) => super::terraform::read(text, &document),
             Ok(document) => Self::from_document(document),
             // A value nested deeper than the parser's limit: read each role on
             // its own, so that only the roles it is in fail.

@@ -160,7 +160,7 @@ impl UserAuthorization {
             }
             Kind::Authorization | Kind::Nameless => Self::from_authorization(&document, &root),
             Kind::Account => Err(not_expanded()),
-            kind @ (Kind::Subject | Kind::Role | Kind::Listing | Kind::Other) => {
+            kind @ (Kind::Subject | Kind::Role | Kind::Terraform | Kind::Listing | Kind::Other) => {
                 Err(kind::wrong_kind(&root, kind::EXPECTED_USER, kind))
             }
         }

@@ -7,7 +7,8 @@ use serde_json::{Value, json};
 use crate::check::find_gate;
 use crate::input::{self, Failure, Problem};
 use crate::output::{self, FORMAT_VERSION};
-use crate::{ExportArgs, ListArgs, ListKind, Report};
+use crate::terraform;
+use crate::{ExportArgs, ExportFormat, ListArgs, ListKind, Report};
 
 /// A builtin role by exact name, else by a unique case-insensitive match.
 fn builtin_role(catalog: &Catalog, name: &str) -> Result<&'static CatalogRole, Problem> {
@@ -74,10 +75,12 @@ pub(crate) fn export(args: &ExportArgs) -> Result<Report, Failure> {
         }
         (None, None) => return Err(Problem::new("export needs --gate GATE or --role NAME").into()),
     };
-    Ok(Report {
-        stdout: output::json_document(&body)?,
-        code: 0,
-    })
+    let stdout = output::json_document(&body)?;
+    let stdout = match args.format {
+        ExportFormat::RoleJson => stdout,
+        format => terraform::from_role_json(&stdout, format)?,
+    };
+    Ok(Report { stdout, code: 0 })
 }
 
 fn audience(audience: Audience) -> &'static str {

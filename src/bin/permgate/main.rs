@@ -1,8 +1,9 @@
 //! `permgate`: audit Genesys Cloud role files from the command line.
 //!
 //! Every command reads role JSON as the Genesys Cloud API returns it (one
-//! role, an array of roles, or a listing `{"entities": [...]}`); `-` reads
-//! standard input. Output is an aligned table, or with `--json` one JSON
+//! role, an array of roles, or a listing `{"entities": [...]}`), or the
+//! `genesyscloud_auth_role` resources of a Terraform JSON configuration;
+//! `-` reads standard input. Output is an aligned table, or with `--json` one JSON
 //! document whose schema the command's `--help` documents (field names are
 //! snake_case and stable; `format_version` changes only when a field changes
 //! meaning or goes away).
@@ -17,6 +18,7 @@ mod catalog;
 mod check;
 mod input;
 mod output;
+mod terraform;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -37,7 +39,9 @@ struct Cli {
 
 const EXIT_HELP: &str = "\
 Role files are read as the Genesys Cloud API returns them: one role, an array
-of roles, or a listing {\"entities\": [...]}. `-` reads standard input.
+of roles, or a listing {\"entities\": [...]}; or as Terraform JSON (a .tf.json
+file, as genesyscloud_tf_export writes it with export_format = \"json\"), each
+genesyscloud_auth_role resource a role. `-` reads standard input.
 
 Exit codes: 0 success, 1 a negative answer (gate denied, permission not
 allowed unconditionally, files differ), 2 bad input. Errors go to standard
@@ -62,7 +66,7 @@ enum Command {
     /// Compares the effective permissions of two roles.
     #[command(after_long_help = DIFF_HELP)]
     Diff(DiffArgs),
-    /// Writes a gate or a role as the body of `POST /api/v2/authorization/roles`.
+    /// Writes a gate or a role as the body of `POST /api/v2/authorization/roles`, or as Terraform.
     #[command(after_long_help = EXPORT_HELP)]
     Export(ExportArgs),
     /// Lists the builtin gates, roles or permissions.
@@ -362,6 +366,21 @@ struct ExportArgs {
     /// An organization's permission catalog to expand roles and gates against.
     #[arg(long = "catalog", value_name = "ORG_CATALOG")]
     org_catalog: Option<PathBuf>,
+    /// What to write: role JSON, or a Terraform `genesyscloud_auth_role` resource in HCL or
+    /// in Terraform JSON.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = ExportFormat::RoleJson)]
+    format: ExportFormat,
+}
+
+/// What `permgate export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ExportFormat {
+    /// Role JSON, the body of `POST /api/v2/authorization/roles`.
+    RoleJson,
+    /// A `genesyscloud_auth_role` resource in HCL (a `.tf` file).
+    Terraform,
+    /// The same resource in Terraform JSON (a `.tf.json` file).
+    TerraformJson,
 }
 
 const EXPORT_HELP: &str = "\
@@ -379,8 +398,23 @@ organization's catalog that lists them). Patterns are not kept in the
 expanded form: keys outside the catalog that they allowed are not allowed by
 its output.
 
+With --format terraform, the same role as a `genesyscloud_auth_role` resource
+of the Genesys Cloud Terraform provider, in HCL: `name`, `description`,
+`permissions` (legacy flat permissions), `permission_policies { domain,
+entity_name, action_set, conditions { conjunction, terms { variable_name,
+operator, operands { type, queue_id | user_id | value } } } }`. With
+--format terraform-json, the same resource in Terraform JSON:
+{\"resource\": {\"genesyscloud_auth_role\": {LABEL: {...}}}}, blocks as arrays of
+objects. LABEL comes from the role's name: its words (ASCII letters and
+digits, split at camelCase) in lowercase, joined with `_` (`AmiStandardUser`:
+`ami_standard_user`). The provider's conditions are one AND or OR of terms: a
+single term is written as an AND of that term, and a condition that nests
+conjunctions cannot be written (exit 2). `permgate diff` and `check` read the
+Terraform JSON back.
+
 Exit codes: 0 written, 2 bad input (unknown gate or role, CxEngage names, an
-entity whose actions no catalog lists with --expanded).";
+entity whose actions no catalog lists with --expanded, a condition Terraform
+cannot hold).";
 
 #[derive(Debug, Args)]
 struct ListArgs {

@@ -1,0 +1,1231 @@
+//! Terraform: a role as a `genesyscloud_auth_role` resource of the Genesys
+//! Cloud Terraform provider, written in HCL or in Terraform JSON, and such
+//! resources read back from Terraform JSON as `genesyscloud_tf_export`
+//! writes it (`export_format = "json"`, a `.tf.json` file).
+//!
+//! # The schema
+//!
+//! Field names and shapes follow the provider's published schema for
+//! `genesyscloud_auth_role`: `docs/resources/auth_role.md` and
+//! `genesyscloud/auth_role/resource_genesyscloud_auth_role_schema.go` in the
+//! `MyPureCloud/terraform-provider-genesyscloud` repository. How the provider
+//! turns the resource into a role body (and back) is in
+//! `resource_genesyscloud_auth_role_utils.go` there; what
+//! `genesyscloud_tf_export` writes is in `genesyscloud/tfexporter/`.
+//!
+//! ```text
+//! name                 string, required         role JSON `name`
+//! description          string                   `description`
+//! default_role_id      string                   (not read into a role: see below)
+//! permissions          set of strings           legacy flat `permissions`
+//! permission_policies  block set                `permissionPolicies`
+//!   domain             string, required         `domain`
+//!   entity_name        string, required         `entityName` (`*`: every entity)
+//!   action_set         set of strings, min 1    `actionSet` (`*`: every action)
+//!   conditions         block list, max 1        `resourceConditionNode`
+//!     conjunction      "AND" | "OR", required
+//!     terms            block set, min 1
+//!       variable_name  string, required         `variableName`
+//!       operator       EQ | IN | GE | GT | LE | LT, required
+//!       operands       block set, min 1
+//!         type         USER | QUEUE | SCALAR | VARIABLE, required
+//!         queue_id     string                   for QUEUE: `queue.id`
+//!         user_id      string                   for USER: `user.id`
+//!         value        string                   for SCALAR and VARIABLE: `value`
+//! ```
+//!
+//! A condition in the provider is one conjunction of terms: it builds the
+//! `resourceConditionNode` as `{conjunction, terms}` and has no way to nest
+//! a conjunction in a term. So a [`Condition::All`] or [`Condition::Any`] of
+//! terms is written as it is; a single [`Condition::Term`] is written as an
+//! `AND` of that one term (the same grant; read back, it is
+//! `Condition::All` of the term, which is what the platform then returns);
+//! a conjunction nested in another cannot be written
+//! ([`TerraformError::Condition`]).
+//!
+//! # Resource labels
+//!
+//! [`resource_label`] derives the label from the role's name: words are
+//! runs of ASCII letters and digits, split where a lowercase letter or a
+//! digit meets an uppercase one and before the last capital of a run of
+//! capitals followed by a lowercase letter; they are lowercased and joined
+//! with `_`. Every other character only separates words. A label that
+//! would start with a digit gets the prefix `role_`; a name with no ASCII
+//! letter or digit gets the label `role`. So `AmiStandardUser` is
+//! `ami_standard_user`, `LBP Agent` is `lbp_agent`, `AMI R3|standard user
+//! role` is `ami_r3_standard_user_role`. Two names can give one label: a
+//! caller writing several roles into one configuration passes labels of
+//! its own.
+//!
+//! # Strings
+//!
+//! A string is a template in both syntaxes: `${` and `%{` are written
+//! `$${` and `%%{` so that they stay text. In HCL, `"` and `\` are escaped,
+//! `\n`, `\r` and `\t` are written as such, and every other control
+//! character and the invisible and bidirectional format characters that
+//! [`Escaped`] escapes are written `\uNNNN`.
+//!
+//! # Reading Terraform JSON
+//!
+//! [`RoleFile::parse`](super::RoleFile::parse) reads a Terraform JSON
+//! configuration (an object with `resource`) as a role file: each
+//! `genesyscloud_auth_role` resource is one role, in document order (its
+//! `position`), and every error names the JSON path of the problem, such as
+//! `$.resource.genesyscloud_auth_role.agent.permission_policies[0].domain`.
+//! One bad resource never hides the others. What it accepts:
+//!
+//! - The forms of the HCL JSON syntax: at the root, the top-level block types
+//!   of Terraform (`resource`, `data`, `terraform`, `variable`, …) and `//`
+//!   comments; at the `resource`, type and label levels, an object or an
+//!   array of objects; a nested block as one object, an array of objects,
+//!   or `null` (no block, as `genesyscloud_tf_export` writes an emptied
+//!   one). `null` is an unset attribute.
+//! - Resources of other types, data sources and the other top-level blocks
+//!   are not roles and are skipped.
+//! - Strings as literal templates: `$${` reads as `${` and `%%{` as `%{`.
+//! - `depends_on`, `lifecycle`, `provider`, `provisioner` and `connection`
+//!   are ignored; so are attributes the schema does not have (as fields the
+//!   API adds are ignored in role JSON). `default_role_id` must be a string
+//!   and is not kept: it says which default role the resource manages, not
+//!   what the role grants.
+//!
+//! What it refuses, each with its path:
+//!
+//! - A Terraform expression anywhere permgate reads a value: a `${…}`
+//!   interpolation (such as `${genesyscloud_routing_queue.support.id}`, the
+//!   reference `genesyscloud_tf_export` writes for a queue it also exports)
+//!   or a `%{…}` directive. permgate does not evaluate expressions, and a
+//!   reference in place of a queue id would be a condition that no queue
+//!   meets: the resource is refused rather than read as something else.
+//! - `count`, `for_each` and `dynamic` blocks: the number of roles or
+//!   policies would depend on evaluation.
+//! - A number or a boolean where the schema has a string (Terraform would
+//!   convert it; permgate does not guess the spelling).
+//! - A property defined twice in one object (the HCL JSON syntax keeps both,
+//!   a JSON object reader keeps one): the whole document, with the path.
+//! - Two resources with one label, two with one `name`, more than one
+//!   `conditions` block, and everything role JSON refuses (an empty
+//!   `action_set`, a domain wildcard, malformed segments, the limits).
+//!
+//! Terraform state (`terraform.tfstate`) is another shape and is not read.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Serialize, Serializer};
+use serde_json::{Map, Value};
+
+use super::roles::{MAX_ACTIONS_PER_POLICY, MAX_POLICIES_PER_ROLE, MAX_ROLES_PER_FILE, check_key};
+use super::{PolicySpec, RoleFile, RoleFileError, RoleSpec};
+use crate::Escaped;
+use crate::condition::{Condition, Operand, OperandKind, Operator};
+use crate::json::{self, JsonError, Path};
+use crate::parse::{MAX_PERMISSION_LEN, ParseError, check_segment};
+use crate::text::needs_escape;
+
+/// The provider's resource type for a role.
+pub const RESOURCE_TYPE: &str = "genesyscloud_auth_role";
+
+/// Why a role cannot be written as a `genesyscloud_auth_role` resource.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TerraformError {
+    /// The label is not a Terraform identifier (an ASCII letter or `_`, then
+    /// ASCII letters, digits, `_` and `-`).
+    #[error(
+        "`{}` is not a Terraform resource label: it needs an ASCII letter or `_` first, then letters, digits, `_` or `-`",
+        Escaped(label)
+    )]
+    Label {
+        /// The label.
+        label: String,
+    },
+    /// A condition the provider's schema cannot hold.
+    #[error(
+        "policy `{}:{}`: the condition `{condition}` cannot be a `conditions` block: {reason}",
+        Escaped(domain),
+        Escaped(entity)
+    )]
+    Condition {
+        /// The policy's domain.
+        domain: String,
+        /// The policy's entity.
+        entity: String,
+        /// The condition, as text.
+        condition: String,
+        /// Why not.
+        reason: &'static str,
+    },
+}
+
+/// The resource label [`resource_label`] derives from a role name; the
+/// rule is in the [module docs](self#resource-labels).
+///
+/// ```
+/// use permgate::genesys::terraform::resource_label;
+///
+/// assert_eq!(resource_label("AmiStandardUser"), "ami_standard_user");
+/// assert_eq!(resource_label("LBP Agent"), "lbp_agent");
+/// assert_eq!(resource_label("AMI R3|standard user role"), "ami_r3_standard_user_role");
+/// assert_eq!(resource_label("2nd line"), "role_2nd_line");
+/// assert_eq!(resource_label("名前"), "role");
+/// ```
+pub fn resource_label(name: &str) -> String {
+    let mut words: Vec<String> = Vec::new();
+    for run in name
+        .split(|ch: char| !ch.is_ascii_alphanumeric())
+        .filter(|run| !run.is_empty())
+    {
+        let chars: Vec<char> = run.chars().collect();
+        let mut word = String::new();
+        for (n, &ch) in chars.iter().enumerate() {
+            let previous = n.checked_sub(1).and_then(|p| chars.get(p)).copied();
+            let next = chars.get(n + 1).copied();
+            let boundary = ch.is_ascii_uppercase()
+                && previous.is_some_and(|p| {
+                    p.is_ascii_lowercase()
+                        || p.is_ascii_digit()
+                        || (p.is_ascii_uppercase() && next.is_some_and(|c| c.is_ascii_lowercase()))
+                });
+            if boundary && !word.is_empty() {
+                words.push(core::mem::take(&mut word));
+            }
+            word.push(ch.to_ascii_lowercase());
+        }
+        words.push(word);
+    }
+    let label = words.join("_");
+    match label.chars().next() {
+        None => "role".to_owned(),
+        Some(first) if first.is_ascii_digit() => format!("role_{label}"),
+        Some(_) => label,
+    }
+}
+
+/// `Err` unless `label` is a Terraform identifier, ASCII only.
+fn check_label(label: &str) -> Result<(), TerraformError> {
+    let mut chars = label.chars();
+    let first = chars.next().is_some_and(|ch| ch.is_ascii_alphabetic() || ch == '_');
+    if first && chars.all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-') {
+        Ok(())
+    } else {
+        Err(TerraformError::Label {
+            label: label.to_owned(),
+        })
+    }
+}
+
+/// `role` as a `genesyscloud_auth_role` resource labelled `label`, in HCL
+/// (the Terraform language's native syntax), ending with a newline.
+///
+/// Attributes come before blocks, their `=` aligned as `terraform fmt`
+/// aligns them; policies, terms and operands keep the role's order, and
+/// actions and legacy permissions the policy's. An empty description is
+/// left out (it is the provider's default); so is the role's `id`, which
+/// the provider reads from the platform.
+///
+/// ```
+/// use permgate::genesys::{RoleFile, terraform::to_hcl};
+///
+/// let file = RoleFile::parse(r#"{"name": "Queue \"A\" ${team}", "permissionPolicies": [
+///   {"domain": "routing", "entityName": "queue", "actionSet": ["join"],
+///    "resourceConditionNode": {"conjunction": "OR", "terms": [
+///      {"variableName": "Queue.id", "operator": "EQ", "operands": [{"type": "QUEUE", "queue": {"id": "q-1"}}]}]}}]}"#)?;
+/// let hcl = to_hcl(&file.roles[0], "queue_a")?;
+/// assert_eq!(hcl, r#"resource "genesyscloud_auth_role" "queue_a" {
+///   name = "Queue \"A\" $${team}"
+///   permission_policies {
+///     domain      = "routing"
+///     entity_name = "queue"
+///     action_set  = ["join"]
+///     conditions {
+///       conjunction = "OR"
+///       terms {
+///         variable_name = "Queue.id"
+///         operator      = "EQ"
+///         operands {
+///           type     = "QUEUE"
+///           queue_id = "q-1"
+///         }
+///       }
+///     }
+///   }
+/// }
+/// "#);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+///
+/// A label that is not a Terraform identifier; a condition the provider's
+/// schema cannot hold (a conjunction nested in another, or one without
+/// terms or operands).
+pub fn to_hcl(role: &RoleSpec, label: &str) -> Result<String, TerraformError> {
+    check_label(label)?;
+    let resource = Resource::of(role)?;
+    let mut out = format!("resource {} {} {{\n", hcl_string(RESOURCE_TYPE), hcl_string(label));
+    resource.hcl().write(&mut out, 1);
+    out.push_str("}\n");
+    Ok(out)
+}
+
+/// `role` as a `genesyscloud_auth_role` resource labelled `label`, in
+/// Terraform JSON (a `.tf.json` file): `{"resource":
+/// {"genesyscloud_auth_role": {"<label>": {...}}}}`, pretty, ending with a
+/// newline. Blocks are arrays of objects, as `genesyscloud_tf_export`
+/// writes them; unset attributes are left out. What is kept and in which
+/// order is as in [`to_hcl`].
+///
+/// ```
+/// use permgate::genesys::{RoleFile, terraform::to_json};
+///
+/// let file = RoleFile::parse(r#"{"name": "agent", "permissionPolicies": [
+///   {"domain": "routing", "entityName": "queue", "actionSet": ["join", "view"]}]}"#)?;
+/// let text = to_json(&file.roles[0], "agent")?;
+/// let value: serde_json::Value = serde_json::from_str(&text)?;
+/// assert_eq!(value, serde_json::json!({"resource": {"genesyscloud_auth_role": {"agent": {
+///     "name": "agent",
+///     "permission_policies": [{"domain": "routing", "entity_name": "queue", "action_set": ["join", "view"]}]
+/// }}}}));
+/// // It reads back as the same role.
+/// assert_eq!(RoleFile::parse(&text)?.roles, file.roles);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+///
+/// As [`to_hcl`].
+pub fn to_json(role: &RoleSpec, label: &str) -> Result<String, TerraformError> {
+    check_label(label)?;
+    let resource = Resource::of(role)?;
+    let document = Document {
+        resource: Types {
+            auth_role: BTreeMap::from([(label, resource)]),
+        },
+    };
+    // Serializing structs of strings and lists into a `String` cannot fail.
+    let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
+    text.push('\n');
+    Ok(text)
+}
+
+// ---------------------------------------------------------------------------
+// Writing: the resource, then HCL or JSON.
+// ---------------------------------------------------------------------------
+
+/// A string written as a Terraform template: `${` and `%{` doubled.
+#[derive(Debug, Clone, Copy)]
+struct Template<'a>(&'a str);
+
+impl Serialize for Template<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&escape_template(self.0))
+    }
+}
+
+/// `text` with every `${` and `%{` written `$${` and `%%{`.
+fn escape_template(text: &str) -> Cow<'_, str> {
+    if !text.contains("${") && !text.contains("%{") {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(text.replace("${", "$${").replace("%{", "%%{"))
+}
+
+#[derive(Serialize)]
+struct Document<'a> {
+    resource: Types<'a>,
+}
+
+#[derive(Serialize)]
+struct Types<'a> {
+    #[serde(rename = "genesyscloud_auth_role")]
+    auth_role: BTreeMap<&'a str, Resource<'a>>,
+}
+
+#[derive(Serialize)]
+struct Resource<'a> {
+    name: Template<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<Template<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    permissions: Vec<Template<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    permission_policies: Vec<TfPolicy<'a>>,
+}
+
+#[derive(Serialize)]
+struct TfPolicy<'a> {
+    domain: Template<'a>,
+    entity_name: Template<'a>,
+    action_set: Vec<Template<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    conditions: Vec<Conditions<'a>>,
+}
+
+#[derive(Serialize)]
+struct Conditions<'a> {
+    conjunction: &'static str,
+    terms: Vec<Term<'a>>,
+}
+
+#[derive(Serialize)]
+struct Term<'a> {
+    variable_name: Template<'a>,
+    operator: &'static str,
+    operands: Vec<TfOperand<'a>>,
+}
+
+#[derive(Serialize)]
+struct TfOperand<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    queue_id: Option<Template<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user_id: Option<Template<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value: Option<Template<'a>>,
+}
+
+impl<'a> Resource<'a> {
+    fn of(role: &'a RoleSpec) -> Result<Self, TerraformError> {
+        let policies = role.policies.iter().map(TfPolicy::of).collect::<Result<_, _>>()?;
+        Ok(Resource {
+            name: Template(&role.name),
+            description: role.description.as_deref().filter(|d| !d.is_empty()).map(Template),
+            permissions: role.legacy_permissions.iter().map(|p| Template(p)).collect(),
+            permission_policies: policies,
+        })
+    }
+
+    fn hcl(&self) -> HclBody<'a> {
+        let mut body = HclBody::default();
+        body.attr("name", HclValue::Str(self.name));
+        if let Some(description) = self.description {
+            body.attr("description", HclValue::Str(description));
+        }
+        if !self.permissions.is_empty() {
+            body.attr("permissions", HclValue::List(self.permissions.clone()));
+        }
+        for policy in &self.permission_policies {
+            let mut block = HclBody::default();
+            block.attr("domain", HclValue::Str(policy.domain));
+            block.attr("entity_name", HclValue::Str(policy.entity_name));
+            block.attr("action_set", HclValue::List(policy.action_set.clone()));
+            for conditions in &policy.conditions {
+                let mut node = HclBody::default();
+                node.attr("conjunction", HclValue::Str(Template(conditions.conjunction)));
+                for term in &conditions.terms {
+                    let mut leaf = HclBody::default();
+                    leaf.attr("variable_name", HclValue::Str(term.variable_name));
+                    leaf.attr("operator", HclValue::Str(Template(term.operator)));
+                    for operand in &term.operands {
+                        let mut value = HclBody::default();
+                        value.attr("type", HclValue::Str(Template(operand.kind)));
+                        for (name, field) in [
+                            ("queue_id", operand.queue_id),
+                            ("user_id", operand.user_id),
+                            ("value", operand.value),
+                        ] {
+                            if let Some(field) = field {
+                                value.attr(name, HclValue::Str(field));
+                            }
+                        }
+                        leaf.block("operands", value);
+                    }
+                    node.block("terms", leaf);
+                }
+                block.block("conditions", node);
+            }
+            body.block("permission_policies", block);
+        }
+        body
+    }
+}
+
+impl<'a> TfPolicy<'a> {
+    fn of(policy: &'a PolicySpec) -> Result<Self, TerraformError> {
+        let conditions = match &policy.condition {
+            None => Vec::new(),
+            Some(condition) => vec![Conditions::of(condition, policy)?],
+        };
+        Ok(TfPolicy {
+            domain: Template(&policy.domain),
+            entity_name: Template(&policy.entity),
+            action_set: policy.actions.iter().map(|a| Template(a)).collect(),
+            conditions,
+        })
+    }
+}
+
+impl<'a> Conditions<'a> {
+    fn of(condition: &'a Condition, policy: &PolicySpec) -> Result<Self, TerraformError> {
+        let error = |reason| TerraformError::Condition {
+            domain: policy.domain.clone(),
+            entity: policy.entity.clone(),
+            condition: condition.to_string(),
+            reason,
+        };
+        let (conjunction, children) = match condition {
+            Condition::All(children) => ("AND", children.as_slice()),
+            Condition::Any(children) => ("OR", children.as_slice()),
+            Condition::Term { .. } => ("AND", core::slice::from_ref(condition)),
+        };
+        if children.is_empty() {
+            return Err(error("a conjunction needs at least one term"));
+        }
+        let terms = children
+            .iter()
+            .map(|child| match child {
+                Condition::Term {
+                    variable,
+                    operator,
+                    operands,
+                } if !operands.is_empty() => Ok(Term {
+                    variable_name: Template(variable),
+                    operator: operator.as_str(),
+                    operands: operands.iter().map(TfOperand::of).collect(),
+                }),
+                Condition::Term { .. } => Err(error("a term needs at least one operand")),
+                Condition::All(_) | Condition::Any(_) => Err(error(
+                    "the provider's conditions are one conjunction of terms, and this one nests a conjunction in another",
+                )),
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Conditions { conjunction, terms })
+    }
+}
+
+impl<'a> TfOperand<'a> {
+    fn of(operand: &'a Operand) -> Self {
+        let value = Some(Template(operand.value.as_str()));
+        let (queue_id, user_id, value) = match operand.kind {
+            OperandKind::Queue => (value, None, None),
+            OperandKind::User => (None, value, None),
+            OperandKind::Scalar | OperandKind::Variable => (None, None, value),
+        };
+        TfOperand {
+            kind: operand.kind.as_str(),
+            queue_id,
+            user_id,
+            value,
+        }
+    }
+}
+
+/// An HCL attribute's value.
+enum HclValue<'a> {
+    Str(Template<'a>),
+    List(Vec<Template<'a>>),
+}
+
+/// An HCL body: attributes, then blocks.
+#[derive(Default)]
+struct HclBody<'a> {
+    attrs: Vec<(&'static str, HclValue<'a>)>,
+    blocks: Vec<(&'static str, HclBody<'a>)>,
+}
+
+impl<'a> HclBody<'a> {
+    fn attr(&mut self, name: &'static str, value: HclValue<'a>) {
+        self.attrs.push((name, value));
+    }
+
+    fn block(&mut self, name: &'static str, body: HclBody<'a>) {
+        self.blocks.push((name, body));
+    }
+
+    /// Writes the body at `depth` levels of two-space indentation.
+    fn write(&self, out: &mut String, depth: usize) {
+        let indent = "  ".repeat(depth);
+        let width = self.attrs.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
+        for (name, value) in &self.attrs {
+            let value = match value {
+                HclValue::Str(text) => hcl_string(text.0),
+                HclValue::List(items) => {
+                    let items: Vec<String> = items.iter().map(|item| hcl_string(item.0)).collect();
+                    format!("[{}]", items.join(", "))
+                }
+            };
+            out.push_str(&format!("{indent}{name:<width$} = {value}\n"));
+        }
+        for (name, body) in &self.blocks {
+            out.push_str(&format!("{indent}{name} {{\n"));
+            body.write(out, depth + 1);
+            out.push_str(&format!("{indent}}}\n"));
+        }
+    }
+}
+
+/// `text` as an HCL quoted template that evaluates to `text`.
+fn hcl_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    let mut chars = text.chars().peekable();
+    while let Some(ch) = chars.next() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '$' | '%' if chars.peek() == Some(&'{') => {
+                out.push(ch);
+                out.push(ch);
+            }
+            // Every character `needs_escape` names is in the BMP.
+            ch if needs_escape(ch) => out.push_str(&format!("\\u{:04X}", u32::from(ch))),
+            ch => out.push(ch),
+        }
+    }
+    out.push('"');
+    out
+}
+
+// ---------------------------------------------------------------------------
+// Reading Terraform JSON.
+// ---------------------------------------------------------------------------
+
+/// The top-level block types of the Terraform language.
+const TOP_LEVEL: [&str; 12] = [
+    "check",
+    "data",
+    "import",
+    "locals",
+    "module",
+    "moved",
+    "output",
+    "provider",
+    "removed",
+    "resource",
+    "terraform",
+    "variable",
+];
+
+/// The property the HCL JSON syntax reads as a comment in a body.
+const COMMENT: &str = "//";
+
+/// The roles of a Terraform JSON configuration, `document` parsed from
+/// `text`.
+pub(crate) fn read(text: &str, document: &Value) -> Result<RoleFile, JsonError> {
+    let root = Path::root();
+    let object = json::object(document, &root)?;
+    if let Some(path) = duplicate_property(text)? {
+        return Err(JsonError::Invalid {
+            path,
+            problem: "a property defined twice in one object: Terraform reads both definitions, a JSON object keeps one; define it once, or use an array of objects".to_owned(),
+        });
+    }
+    if let Some(key) = object
+        .keys()
+        .find(|key| *key != COMMENT && !TOP_LEVEL.contains(&key.as_str()))
+    {
+        return Err(json::invalid(
+            &root.field(key),
+            format!(
+                "not a top-level block type of Terraform JSON (expected one of {})",
+                TOP_LEVEL.join(", ")
+            ),
+        ));
+    }
+    let mut reader = Reader::default();
+    if let Some(resource) = json::optional(object, "resource") {
+        let resource_path = root.field("resource");
+        each_object(resource, &resource_path, &mut |types, types_path| {
+            let Some(roles) = json::optional(types, RESOURCE_TYPE) else {
+                return Ok(());
+            };
+            let roles_path = types_path.field(RESOURCE_TYPE);
+            each_object(roles, &roles_path, &mut |labels, labels_path| {
+                for (label, body) in labels {
+                    reader.resource(label, body, &labels_path.field(label));
+                }
+                Ok(())
+            })
+        })?;
+        if reader.count > MAX_ROLES_PER_FILE {
+            return Err(JsonError::TooMany {
+                path: resource_path.field(RESOURCE_TYPE).to_string(),
+                max: MAX_ROLES_PER_FILE,
+            });
+        }
+    }
+    Ok(reader.file)
+}
+
+/// The roles read so far.
+struct Reader {
+    file: RoleFile,
+    /// Resources seen, loaded or not: the next one's position.
+    count: usize,
+    labels: HashMap<String, usize>,
+    names: HashMap<String, usize>,
+}
+
+impl Default for Reader {
+    fn default() -> Self {
+        Reader {
+            file: RoleFile {
+                roles: Vec::new(),
+                errors: Vec::new(),
+            },
+            count: 0,
+            labels: HashMap::new(),
+            names: HashMap::new(),
+        }
+    }
+}
+
+impl Reader {
+    /// Reads the resource `label` (its body `value`, at `path`): a role, or
+    /// an error for it.
+    fn resource(&mut self, label: &str, value: &Value, path: &Path) {
+        let position = self.count;
+        self.count += 1;
+        if self.count > MAX_ROLES_PER_FILE {
+            return;
+        }
+        let name = value
+            .get("name")
+            .and_then(Value::as_str)
+            .map(|name| literal(name, path).map_or_else(|_| name.to_owned(), Cow::into_owned));
+        let role = match self.labels.get(label) {
+            Some(first) => Err(json::invalid(
+                path,
+                format!("a second resource with this label; the first is at position {first}"),
+            )),
+            None => role(value, path),
+        };
+        self.labels.entry(label.to_owned()).or_insert(position);
+        let role = role.and_then(|role| match self.names.get(&role.name) {
+            Some(first) => Err(json::invalid(
+                &path.field("name"),
+                format!("duplicate role name; first at position {first}"),
+            )),
+            None => Ok(role),
+        });
+        match role {
+            Ok(role) => {
+                self.names.insert(role.name.clone(), position);
+                self.file.roles.push(role);
+            }
+            Err(error) => self.file.errors.push(RoleFileError { position, name, error }),
+        }
+    }
+}
+
+/// What [`each_object`] and [`each_block`] call with each object and its path.
+type Visit<'v, 'f> = dyn FnMut(&'v Map<String, Value>, &Path) -> Result<(), JsonError> + 'f;
+
+/// Calls `f` with `value` when it is an object, with each item when it is
+/// an array of objects; nothing for `null`.
+fn each_object<'v>(value: &'v Value, path: &Path, f: &mut Visit<'v, '_>) -> Result<(), JsonError> {
+    match value {
+        Value::Null => Ok(()),
+        Value::Object(object) => f(object, path),
+        Value::Array(items) => items.iter().enumerate().try_for_each(|(n, item)| {
+            let item_path = path.index(n);
+            f(json::object(item, &item_path)?, &item_path)
+        }),
+        other => Err(json::wrong_type(path, "an object or an array of objects", other)),
+    }
+}
+
+/// Calls `f` with each block `field` of `body`: absent or `null`, none; an
+/// object, one; an array of objects, each.
+fn each_block<'v>(
+    body: &'v Map<String, Value>,
+    path: &Path,
+    field: &str,
+    f: &mut Visit<'v, '_>,
+) -> Result<(), JsonError> {
+    match body.get(field) {
+        None => Ok(()),
+        Some(value) => each_object(value, &path.field(field), f),
+    }
+}
+
+/// `text`, a template, as the literal it stands for; `Err` for an
+/// interpolation or a directive.
+fn literal<'t>(text: &'t str, path: &Path) -> Result<Cow<'t, str>, JsonError> {
+    if !text.contains('{') {
+        return Ok(Cow::Borrowed(text));
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(ch) = rest.chars().next() {
+        let after = rest.get(ch.len_utf8()..).unwrap_or_default();
+        if ch == '$' || ch == '%' {
+            let doubled = after.starts_with(ch) && after.get(1..).is_some_and(|a| a.starts_with('{'));
+            if doubled {
+                out.push(ch);
+                out.push('{');
+                rest = after.get(2..).unwrap_or_default();
+                continue;
+            }
+            if after.starts_with('{') {
+                let what = if ch == '$' {
+                    "an interpolation (`${`)"
+                } else {
+                    "a directive (`%{`)"
+                };
+                return Err(json::invalid(
+                    path,
+                    format!(
+                        "{what}: a Terraform expression, which permgate does not evaluate; write the value itself (`$${{` for a literal `${{`)"
+                    ),
+                ));
+            }
+        }
+        out.push(ch);
+        rest = after;
+    }
+    Ok(Cow::Owned(out))
+}
+
+/// A string attribute, as its literal; `None` when absent or `null`.
+fn optional_literal<'v>(
+    body: &'v Map<String, Value>,
+    path: &Path,
+    field: &str,
+) -> Result<Option<Cow<'v, str>>, JsonError> {
+    let Some(value) = json::optional(body, field) else {
+        return Ok(None);
+    };
+    let field_path = path.field(field);
+    literal(json::string(value, &field_path)?, &field_path).map(Some)
+}
+
+/// A required string attribute (`null` is unset), as its literal.
+fn required_literal<'v>(
+    body: &'v Map<String, Value>,
+    path: &Path,
+    field: &'static str,
+) -> Result<Cow<'v, str>, JsonError> {
+    optional_literal(body, path, field)?.ok_or_else(|| JsonError::MissingField {
+        path: path.to_string(),
+        field,
+    })
+}
+
+/// A list of strings attribute, as literals, each with its path.
+fn literal_list<'v>(value: &'v Value, path: &Path) -> Result<Vec<Cow<'v, str>>, JsonError> {
+    json::array(value, path)?
+        .iter()
+        .enumerate()
+        .map(|(n, item)| {
+            let item_path = path.index(n);
+            literal(json::string(item, &item_path)?, &item_path)
+        })
+        .collect()
+}
+
+/// `Err` when a body holds what makes its content depend on evaluation.
+fn check_static(body: &Map<String, Value>, path: &Path, resource: bool) -> Result<(), JsonError> {
+    let meta: &[(&str, &str)] = if resource {
+        &[
+            ("count", "`count` makes this resource zero or more roles"),
+            ("for_each", "`for_each` makes this resource zero or more roles"),
+            ("dynamic", "a `dynamic` block makes the blocks depend on evaluation"),
+        ]
+    } else {
+        &[("dynamic", "a `dynamic` block makes the blocks depend on evaluation")]
+    };
+    match meta.iter().find(|(field, _)| json::optional(body, field).is_some()) {
+        Some((field, why)) => Err(json::invalid(
+            &path.field(field),
+            format!("{why}, which permgate does not evaluate; write the blocks themselves"),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// One `genesyscloud_auth_role` resource body.
+fn role(value: &Value, path: &Path) -> Result<RoleSpec, JsonError> {
+    let body = match value {
+        Value::Array(_) => {
+            return Err(json::invalid(
+                path,
+                "several resources with one label (an array of bodies); Terraform refuses a label used twice",
+            ));
+        }
+        other => json::object(other, path)?,
+    };
+    check_static(body, path, true)?;
+    let name = required_literal(body, path, "name")?;
+    if name.trim().is_empty() {
+        return Err(json::invalid(&path.field("name"), "empty role name"));
+    }
+    let description = optional_literal(body, path, "description")?;
+    optional_literal(body, path, "default_role_id")?;
+    let legacy = match json::optional(body, "permissions") {
+        None => Vec::new(),
+        Some(list) => literal_list(list, &path.field("permissions"))?
+            .into_iter()
+            .map(Cow::into_owned)
+            .collect(),
+    };
+    let mut policies = Vec::new();
+    each_block(body, path, "permission_policies", &mut |policy, policy_path| {
+        if policies.len() == MAX_POLICIES_PER_ROLE {
+            return Err(JsonError::TooMany {
+                path: path.field("permission_policies").to_string(),
+                max: MAX_POLICIES_PER_ROLE,
+            });
+        }
+        policies.push(read_policy(policy, policy_path)?);
+        Ok(())
+    })?;
+    Ok(RoleSpec {
+        id: None,
+        name: name.into_owned(),
+        description: description.map(Cow::into_owned),
+        policies,
+        legacy_permissions: legacy,
+    })
+}
+
+/// One `permission_policies` block, checked as role JSON checks a policy.
+fn read_policy(body: &Map<String, Value>, path: &Path) -> Result<PolicySpec, JsonError> {
+    check_static(body, path, false)?;
+    let domain = required_literal(body, path, "domain")?;
+    let entity = required_literal(body, path, "entity_name")?;
+    let actions_path = path.field("action_set");
+    let actions = json::optional(body, "action_set").ok_or_else(|| JsonError::MissingField {
+        path: path.to_string(),
+        field: "action_set",
+    })?;
+    let actions = literal_list(actions, &actions_path)?;
+    if actions.is_empty() {
+        return Err(json::invalid(&actions_path, "empty action set"));
+    }
+    if actions.len() > MAX_ACTIONS_PER_POLICY {
+        return Err(JsonError::TooMany {
+            path: actions_path.to_string(),
+            max: MAX_ACTIONS_PER_POLICY,
+        });
+    }
+    let domain_path = path.field("domain");
+    if domain == "*" {
+        let first = actions.first().map_or("*", |a| a.as_ref());
+        return Err(JsonError::Permission {
+            path: domain_path.to_string(),
+            source: ParseError::DomainWildcard {
+                input: format!("{domain}:{entity}:{first}"),
+            },
+        });
+    }
+    for (value, segment, field_path) in [
+        (&*domain, "domain", domain_path),
+        (&*entity, "entity", path.field("entity_name")),
+    ] {
+        check_segment(value, segment).map_err(|source| JsonError::Permission {
+            path: field_path.to_string(),
+            source,
+        })?;
+    }
+    let actions = actions
+        .into_iter()
+        .enumerate()
+        .map(|(n, action)| {
+            let short = domain.len() + entity.len() + action.len() + 2 <= MAX_PERMISSION_LEN;
+            if !(short && check_segment(&action, "action").is_ok()) {
+                check_key(&format!("{domain}:{entity}:{action}"), &actions_path.index(n))?;
+            }
+            Ok(action.into_owned())
+        })
+        .collect::<Result<Vec<_>, JsonError>>()?;
+    let mut conditions = Vec::new();
+    each_block(body, path, "conditions", &mut |node, node_path| {
+        if !conditions.is_empty() {
+            return Err(json::invalid(
+                node_path,
+                "a second `conditions` block; the provider's schema allows one",
+            ));
+        }
+        conditions.push(read_conditions(node, node_path)?);
+        Ok(())
+    })?;
+    let condition = conditions.pop();
+    Ok(PolicySpec {
+        domain: domain.into_owned(),
+        entity: entity.into_owned(),
+        actions,
+        allow_conditions: condition.is_some(),
+        condition,
+    })
+}
+
+/// At least one block `field` of `body`, each read by `read`.
+fn blocks_min_one<T>(
+    body: &Map<String, Value>,
+    path: &Path,
+    field: &'static str,
+    read: fn(&Map<String, Value>, &Path) -> Result<T, JsonError>,
+) -> Result<Vec<T>, JsonError> {
+    let mut items = Vec::new();
+    each_block(body, path, field, &mut |block, block_path| {
+        items.push(read(block, block_path)?);
+        Ok(())
+    })?;
+    if items.is_empty() {
+        return Err(JsonError::MissingField {
+            path: path.to_string(),
+            field,
+        });
+    }
+    Ok(items)
+}
+
+/// A `conditions` block: one conjunction of terms.
+fn read_conditions(body: &Map<String, Value>, path: &Path) -> Result<Condition, JsonError> {
+    check_static(body, path, false)?;
+    let conjunction = required_literal(body, path, "conjunction")?;
+    let terms = blocks_min_one(body, path, "terms", read_term)?;
+    match &*conjunction {
+        "AND" => Ok(Condition::All(terms)),
+        "OR" => Ok(Condition::Any(terms)),
+        other => Err(json::invalid(
+            &path.field("conjunction"),
+            format!("unknown conjunction `{other}`; expected AND or OR"),
+        )),
+    }
+}
+
+/// A `terms` block.
+fn read_term(body: &Map<String, Value>, path: &Path) -> Result<Condition, JsonError> {
+    check_static(body, path, false)?;
+    let variable = required_literal(body, path, "variable_name")?;
+    let operator = required_literal(body, path, "operator")?;
+    let operator = match &*operator {
+        "EQ" => Operator::Eq,
+        "IN" => Operator::In,
+        "GE" => Operator::Ge,
+        "GT" => Operator::Gt,
+        "LE" => Operator::Le,
+        "LT" => Operator::Lt,
+        other => {
+            return Err(json::invalid(
+                &path.field("operator"),
+                format!("unknown operator `{other}`; expected EQ, IN, GE, GT, LE or LT"),
+            ));
+        }
+    };
+    let operands = blocks_min_one(body, path, "operands", read_operand)?;
+    Ok(Condition::Term {
+        variable: variable.into_owned(),
+        operator,
+        operands,
+    })
+}
+
+/// An `operands` block: the field the provider sends for its type.
+fn read_operand(body: &Map<String, Value>, path: &Path) -> Result<Operand, JsonError> {
+    let kind = required_literal(body, path, "type")?;
+    let (kind, field) = match &*kind {
+        "USER" => (OperandKind::User, "user_id"),
+        "QUEUE" => (OperandKind::Queue, "queue_id"),
+        "SCALAR" => (OperandKind::Scalar, "value"),
+        "VARIABLE" => (OperandKind::Variable, "value"),
+        other => {
+            return Err(json::invalid(
+                &path.field("type"),
+                format!("unknown operand type `{other}`; expected USER, QUEUE, SCALAR or VARIABLE"),
+            ));
+        }
+    };
+    let value = required_literal(body, path, field)?;
+    Ok(Operand {
+        kind,
+        value: value.into_owned(),
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Properties defined twice.
+// ---------------------------------------------------------------------------
+
+/// The path of the first property defined twice in one object of `text`, if
+/// any (`text` is known to be valid JSON).
+fn duplicate_property(text: &str) -> Result<Option<String>, JsonError> {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let mut stack = Vec::new();
+    let found = DuplicateSeed { stack: &mut stack }
+        .deserialize(&mut deserializer)
+        .map_err(|e| json::invalid(&Path::root(), format!("invalid JSON: {e}")))?;
+    Ok(found)
+}
+
+/// One step of a path: a property or an index.
+enum Step {
+    Field(String),
+    Index(usize),
+}
+
+fn path_text(stack: &[Step]) -> String {
+    let mut out = String::from("$");
+    for step in stack {
+        match step {
+            Step::Field(name) => {
+                out.push('.');
+                out.push_str(name);
+            }
+            Step::Index(n) => out.push_str(&format!("[{n}]")),
+        }
+    }
+    out
+}
+
+/// Finds the first duplicate property of a value, the path to which is
+/// `stack`.
+struct DuplicateSeed<'s> {
+    stack: &'s mut Vec<Step>,
+}
+
+impl<'de> DeserializeSeed<'de> for DuplicateSeed<'_> {
+    type Value = Option<String>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for DuplicateSeed<'_> {
+    type Value = Option<String>;
+
+    fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut found = None;
+        let mut n = 0;
+        loop {
+            if found.is_some() {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                return Ok(found);
+            }
+            self.stack.push(Step::Index(n));
+            let item = seq.next_element_seed(DuplicateSeed {
+                stack: &mut *self.stack,
+            })?;
+            self.stack.pop();
+            match item {
+                Some(item) => found = item,
+                None => return Ok(None),
+            }
+            n += 1;
+        }
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut keys = HashSet::new();
+        let mut found = None;
+        while let Some(key) = map.next_key::<String>()? {
+            if found.is_some() {
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            }
+            self.stack.push(Step::Field(key.clone()));
+            if keys.contains(&key) {
+                found = Some(path_text(self.stack));
+                map.next_value::<IgnoredAny>()?;
+            } else {
+                found = map.next_value_seed(DuplicateSeed {
+                    stack: &mut *self.stack,
+                })?;
+                keys.insert(key);
+            }
+            self.stack.pop();
+        }
+        Ok(found)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_follow_the_documented_rule() {
+        for (name, label) in [
+            ("AmiStandardUser", "ami_standard_user"),
+            ("LBP Agent", "lbp_agent"),
+            ("LBPAgent", "lbp_agent"),
+            ("AMI R3|standard user role", "ami_r3_standard_user_role"),
+            ("agentV2Beta", "agent_v2_beta"),
+            ("queue-manager", "queue_manager"),
+            ("  Équipe Nord ", "quipe_nord"),
+            ("Queue \"A\" ${team}", "queue_a_team"),
+            ("123", "role_123"),
+            ("", "role"),
+            ("!!!", "role"),
+        ] {
+            assert_eq!(resource_label(name), label, "{name:?}");
+            assert!(check_label(&resource_label(name)).is_ok());
+        }
+        assert!(check_label("ok_label-2").is_ok());
+        for bad in ["", "2x", "a b", "a.b", "é"] {
+            assert_eq!(check_label(bad), Err(TerraformError::Label { label: bad.to_owned() }));
+        }
+    }
+
+    #[test]
+    fn hcl_strings_escape_quotes_templates_and_controls() {
+        assert_eq!(hcl_string(r#"a "b" \c"#), r#""a \"b\" \\c""#);
+        assert_eq!(hcl_string("${x} %{if} $$ % $"), r#""$${x} %%{if} $$ % $""#);
+        assert_eq!(hcl_string("$${x}"), r#""$$${x}""#);
+        assert_eq!(hcl_string("l1\nl2\r\t\u{1b}\u{202e}é"), r#""l1\nl2\r\t\u001B\u202Eé""#);
+    }
+
+    fn read_literal(text: &str) -> Result<String, JsonError> {
+        literal(text, &Path::root()).map(Cow::into_owned)
+    }
+
+    #[test]
+    fn templates_read_back_to_what_was_written() {
+        for text in [
+            "plain", "${x}", "%{x}", "$${x}", "$$${x}", "a$", "$", "%", "{}", "$$", "%%{",
+        ] {
+            assert_eq!(read_literal(&escape_template(text)).as_deref(), Ok(text), "{text:?}");
+        }
+        assert!(read_literal("${var.x}").is_err());
+        assert!(read_literal("a %{ if x }").is_err());
+    }
+
+    #[test]
+    fn duplicate_properties_are_found_with_their_path() {
+        let found = |text: &str| duplicate_property(text).unwrap();
+        assert_eq!(
+            found(r#"{"a": [{"b": 1}, {"c": 1, "c": 2}]}"#).as_deref(),
+            Some("$.a[1].c")
+        );
+        assert_eq!(found(r#"{"a": 1, "b": {"a": 1}}"#), None);
+        assert_eq!(found(r#"{"a": {"x": 1}, "a": 2}"#).as_deref(), Some("$.a"));
+    }
+}
