@@ -7,7 +7,9 @@
 #
 # Needs cargo-fuzz (installed if missing) and nightly features, which the
 # stable toolchain gives with RUSTC_BOOTSTRAP=1 (set here unless already set).
-# Seeds are read from seeds/<target>/; the corpus the fuzzer grows goes to
+# Seeds are read from seeds/<target>/ and, for role_json, from the real roles
+# of ../shared/data/genesys-cloud/roles/ when that folder is there (test data
+# the project reads in place, never copies); the corpus the fuzzer grows goes to
 # corpus/<target>/ and crash inputs to artifacts/<target>/, both gitignored.
 # Logs are in logs/<target>.log. Exits 1 if any target crashed, 2 if a target
 # could not be built or run.
@@ -39,7 +41,11 @@ for target in $TARGETS; do
     # One process, one job: the machine is shared. -timeout flags a single
     # input slower than 10 s as a hang.
     started=$SECONDS
-    cargo fuzz run "$target" "corpus/$target" "seeds/$target" -- \
+    extra=()
+    if [ "$target" = role_json ] && [ -d ../../shared/data/genesys-cloud/roles ]; then
+        extra=(../../shared/data/genesys-cloud/roles)
+    fi
+    cargo fuzz run "$target" "corpus/$target" "seeds/$target" "${extra[@]}" -- \
         -max_total_time="$SECONDS_PER_TARGET" -timeout=10 -print_final_stats=1 \
         >"logs/$target.log" 2>&1
     status=$?

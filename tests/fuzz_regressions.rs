@@ -13,16 +13,25 @@ use permgate::{Catalog, Policy, perm};
 #[path = "../fuzz/src/lib.rs"]
 mod checks;
 
-/// The seed files of one target, sorted, as text. Inputs that are not UTF-8 are skipped, as the
-/// targets skip them.
+/// The seed files of one target, sorted, as text, and for `role_json` the real roles of
+/// `../shared/data` when present (read in place, as `fuzz/run.sh` does). Inputs that are not
+/// UTF-8 are skipped, as the targets skip them.
 fn seeds(target: &str) -> Vec<(PathBuf, String)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds").join(target);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = root.join("fuzz/seeds").join(target);
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|entry| entry.unwrap().path())
         .collect();
-    files.sort();
     assert!(!files.is_empty(), "no seeds in {}", dir.display());
+    let shared_roles = root.join("../shared/data/genesys-cloud/roles");
+    if target == "role_json" {
+        match std::fs::read_dir(&shared_roles) {
+            Ok(entries) => files.extend(entries.map(|entry| entry.unwrap().path())),
+            Err(_) => println!("skipped: ../shared/data not found (real roles as seeds)"),
+        }
+    }
+    files.sort();
     files
         .into_iter()
         .filter_map(|path| {
