@@ -530,7 +530,7 @@ mod tests {
     use super::*;
     use crate::{Catalog, perm};
 
-    /// No builtin gate has an any-of group yet; this one pins the semantics.
+    /// An any-of group of its own, to pin the semantics apart from the catalogs.
     static EITHER: GateInfo = GateInfo::new(
         "Either",
         "queue view, and join or search",

@@ -31,7 +31,7 @@ pub(crate) static DOCUMENTS: [Document; 5] = [
         release: Some(Release::new(3, 15)),
         source_file: "ami-r3-role-matrix.txt",
         vocabulary: Vocabulary::Genesys,
-        notes: &["AMI is a third-party email application by CloudOE that relies on Genesys Cloud permissions, roles, groups and divisions for its access control.", "The matrix is dated November 2024 and applies to AMI R3.15.x and later.", "The prepopulated role JSON files published by CloudOE also contain roadmap permissions: Conversation > Email > Park is expected with AMI 3.16, so it is in the standard role but has available_from \"3.16\".", "Three add-on roles (extra, division, admin) each come on top of the standard user role; they list only their own rows and extend the standard role.", "Integration > amiPremiumApps > All Permissions is the AMI user license requirement (license \"AMI user license\"); which actions it covers is not documented (actions empty). Attributes > Attribute > All Permissions has no confirmed key and no documented actions either.", "Note 1: Email Pull can be narrowed so that users only reply to conversations in queues where they are an active member (shown with a green icon) by enabling ALLOW_REPLY_ONLY_ON_JOINED_QUEUES on the AMI settings page; this is an AMI setting and is not modelled.", "Note 2: when other users must still be able to pull and reply, Email Pull stays in their role and the extra permission \"Routing Conversation Accept Off-Queue\" is needed; its key was not found, so it is catalogued as routing:conversation:acceptOffQueue with evidence unverified and kept out of every role and gate because it depends on that configuration choice.", "The Transfer row says it need not be added to this role when divisions are limited and the user already holds the Genesys Cloud Supervisor role; that dependency on another role is not modelled.", "Conversation > Email > Accept is in the standard and division roles, and Conversation > Participant > Attributes edit in the extra and admin roles: each is one entry listed in both roles (the latter with audience admin because the admin role holds it)."],
+        notes: &["AMI is a third-party email application by CloudOE that relies on Genesys Cloud permissions, roles, groups and divisions for its access control.", "The matrix is dated November 2024 and applies to AMI R3.15.x and later.", "The prepopulated role JSON files published by CloudOE also contain roadmap permissions: Conversation > Email > Park is expected with AMI 3.16, so it is in the standard role but has available_from \"3.16\".", "Three add-on roles (extra, division, admin) each come on top of the standard user role; they list only their own rows and extend the standard role.", "Integration > amiPremiumApps > All Permissions is the AMI user license requirement (license \"AMI user license\"); which actions it covers is not documented (actions empty). Attributes > Attribute > All Permissions has no confirmed key and no documented actions either.", "Note 1: Email Pull can be narrowed so that users only reply to conversations in queues where they are an active member (shown with a green icon) by enabling ALLOW_REPLY_ONLY_ON_JOINED_QUEUES on the AMI settings page; this is an AMI setting and is not modelled.", "Note 2: when other users must still be able to pull and reply, Email Pull stays in their role and the extra permission \"Routing Conversation Accept Off-Queue\" is needed; its key was not found, so it is catalogued as routing:conversation:acceptOffQueue with evidence unverified and kept out of every role and gate because it depends on that configuration choice.", "The Transfer row says it need not be added to this role when divisions are limited and the user already holds the Genesys Cloud Supervisor role; that dependency on another role is not modelled.", "Conversation > Communication > Transfer maps to conversation:communication:transfer, which none of the SDK releases in permissions-history.json lists (28.0.0 of 2018-06-11 to 259.0.0) and the organization catalog permissions-catalog.json does not hold; current roles hold the blind and consult transfer actions instead. AMI is an email application, and moving an email to another queue is a blind transfer: POST /api/v2/conversations/{id}/participants/{participantId}/replace, which public code maps to conversation:communication:blindTransferQueue (current since SDK 170.0.0, 2023-06-22). So AmiStandardUser, and every gate that extends it, takes either key (an any-of group) instead of requiring transfer. conversation:communication:consultTransferQueue is a consult (voice) transfer and is not accepted. The standard role keeps the published key.", "Conversation > Email > Accept is in the standard and division roles, and Conversation > Participant > Attributes edit in the extra and admin roles: each is one entry listed in both roles (the latter with audience admin because the admin role holds it)."],
     },
     Document {
         id: "cxengage-skylight",
@@ -396,13 +396,13 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
         &[
             SourceEntry {
                 document: &DOCUMENTS[1],
-                description: "Moves a conversation to another (division) queue and shows the queue name on it.",
+                description: "Moves a conversation to another (division) queue and shows the queue name on it; gates accept conversation:communication:blindTransferQueue in its place.",
                 section: "AMI R3|standard user role",
                 also_in_sections: &[],
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
-                release_notes: &["legacy: Genesys split transfer into blind and consult variants"],
+                release_notes: &["legacy: Genesys split transfer into blind and consult variants", "evidence: the key table's label mapping only; in no SDK release of permissions-history.json and not in the organization catalog", "gates take it or conversation:communication:blindTransferQueue, the current permission for a blind transfer to a queue (an email transfer)"],
                 available_from: None,
                 via_wildcard: None,
             },
@@ -6722,14 +6722,14 @@ static GATE_ALTOCLOUD_AGENT: GateInfo = GateInfo {
 
 static GATE_AMI_STANDARD_USER: GateInfo = GateInfo {
     name: "AmiStandardUser",
-    description: "Basic AMI use; the set is the standard user role of the R3.15 matrix, with the Park permission only required from 3.16.",
+    description: "Basic AMI use; the set is the standard user role of the R3.15 matrix, with the Park permission only required from 3.16 and Transfer held as the published key or as conversation:communication:blindTransferQueue.",
     document: Some(&DOCUMENTS[1]),
     extends: None,
     release: Some(Release::new(3, 15)),
-    required: &[perm::analytics::AGENT_CONVERSATION_DETAIL_VIEW, perm::analytics::INTERACTION_EVALUATION_DETAILS_VIEW, perm::analytics::INTERACTION_SURVEY_DETAILS_VIEW, perm::attributes::ATTRIBUTE_ALL, perm::conversation::COMMUNICATION_TRANSFER, perm::conversation::COMMUNICATION_VIEW, perm::conversation::EMAIL_ACCEPT, perm::conversation::EMAIL_CREATE, perm::conversation::EMAIL_PULL, perm::conversation::PARTICIPANT_ATTRIBUTESVIEW, perm::conversation::PARTICIPANT_WRAPUP, perm::integration::AMI_PREMIUM_APPS_ALL, perm::responses::LIBRARY_VIEW, perm::responses::RESPONSE_VIEW, perm::routing::QUEUE_VIEW, perm::routing::WRAPUP_CODE_SEARCH, perm::routing::WRAPUP_CODE_VIEW],
-    any_of: &[],
+    required: &[perm::analytics::AGENT_CONVERSATION_DETAIL_VIEW, perm::analytics::INTERACTION_EVALUATION_DETAILS_VIEW, perm::analytics::INTERACTION_SURVEY_DETAILS_VIEW, perm::attributes::ATTRIBUTE_ALL, perm::conversation::COMMUNICATION_VIEW, perm::conversation::EMAIL_ACCEPT, perm::conversation::EMAIL_CREATE, perm::conversation::EMAIL_PULL, perm::conversation::PARTICIPANT_ATTRIBUTESVIEW, perm::conversation::PARTICIPANT_WRAPUP, perm::integration::AMI_PREMIUM_APPS_ALL, perm::responses::LIBRARY_VIEW, perm::responses::RESPONSE_VIEW, perm::routing::QUEUE_VIEW, perm::routing::WRAPUP_CODE_SEARCH, perm::routing::WRAPUP_CODE_VIEW],
+    any_of: &[&[perm::conversation::COMMUNICATION_TRANSFER, perm::conversation::COMMUNICATION_BLIND_TRANSFER_QUEUE]],
     roadmap: &[(perm::conversation::EMAIL_PARK, Release::new(3, 16))],
-    required_mask: [0x1c18000000134b8f, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
+    required_mask: [0x1c18000000134b0f, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
     mask_range: (0, 1),
     beyond_mask: false,
 };
@@ -6740,10 +6740,10 @@ static GATE_AMI_EXTRA_USER: GateInfo = GateInfo {
     document: Some(&DOCUMENTS[1]),
     extends: Some("AmiStandardUser"),
     release: Some(Release::new(3, 15)),
-    required: &[perm::analytics::AGENT_CONVERSATION_DETAIL_VIEW, perm::analytics::INTERACTION_EVALUATION_DETAILS_VIEW, perm::analytics::INTERACTION_SURVEY_DETAILS_VIEW, perm::attributes::ATTRIBUTE_ALL, perm::audits::AUDIT_VIEW, perm::conversation::COMMUNICATION_DISCONNECT, perm::conversation::COMMUNICATION_TRANSFER, perm::conversation::COMMUNICATION_VIEW, perm::conversation::EMAIL_ACCEPT, perm::conversation::EMAIL_ASSIGN, perm::conversation::EMAIL_CREATE, perm::conversation::EMAIL_FORWARD, perm::conversation::EMAIL_PULL, perm::conversation::PARTICIPANT_ATTRIBUTESEDIT, perm::conversation::PARTICIPANT_ATTRIBUTESVIEW, perm::conversation::PARTICIPANT_WRAPUP, perm::integration::AMI_PREMIUM_APPS_ALL, perm::responses::LIBRARY_VIEW, perm::responses::RESPONSE_VIEW, perm::routing::QUEUE_VIEW, perm::routing::WRAPUP_CODE_SEARCH, perm::routing::WRAPUP_CODE_VIEW, perm::ui::SUPERVISOR_STATUS_CONTROL_VIEW],
-    any_of: &[],
+    required: &[perm::analytics::AGENT_CONVERSATION_DETAIL_VIEW, perm::analytics::INTERACTION_EVALUATION_DETAILS_VIEW, perm::analytics::INTERACTION_SURVEY_DETAILS_VIEW, perm::attributes::ATTRIBUTE_ALL, perm::audits::AUDIT_VIEW, perm::conversation::COMMUNICATION_DISCONNECT, perm::conversation::COMMUNICATION_VIEW, perm::conversation::EMAIL_ACCEPT, perm::conversation::EMAIL_ASSIGN, perm::conversation::EMAIL_CREATE, perm::conversation::EMAIL_FORWARD, perm::conversation::EMAIL_PULL, perm::conversation::PARTICIPANT_ATTRIBUTESEDIT, perm::conversation::PARTICIPANT_ATTRIBUTESVIEW, perm::conversation::PARTICIPANT_WRAPUP, perm::integration::AMI_PREMIUM_APPS_ALL, perm::responses::LIBRARY_VIEW, perm::responses::RESPONSE_VIEW, perm::routing::QUEUE_VIEW, perm::routing::WRAPUP_CODE_SEARCH, perm::routing::WRAPUP_CODE_VIEW, perm::ui::SUPERVISOR_STATUS_CONTROL_VIEW],
+    any_of: &[&[perm::conversation::COMMUNICATION_TRANSFER, perm::conversation::COMMUNICATION_BLIND_TRANSFER_QUEUE]],
     roadmap: &[(perm::conversation::EMAIL_PARK, Release::new(3, 16))],
-    required_mask: [0x3c1800000013dfdf, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
+    required_mask: [0x3c1800000013df5f, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
     mask_range: (0, 1),
     beyond_mask: false,
 };
@@ -6754,10 +6754,10 @@ static GATE_AMI_DIVISION_USER: GateInfo = GateInfo {
     document: Some(&DOCUMENTS[1]),
     extends: Some("AmiStandardUser"),
     release: Some(Release::new(3, 15)),
-    required: &[perm::analytics::AGENT_CONVERSATION_DETAIL_VIEW, perm::analytics::INTERACTION_EVALUATION_DETAILS_VIEW, perm::analytics::INTERACTION_SURVEY_DETAILS_VIEW, perm::attributes::ATTRIBUTE_ALL, perm::conversation::COMMUNICATION_TRANSFER, perm::conversation::COMMUNICATION_VIEW, perm::conversation::EMAIL_ACCEPT, perm::conversation::EMAIL_CREATE, perm::conversation::EMAIL_PULL, perm::conversation::PARTICIPANT_ATTRIBUTESVIEW, perm::conversation::PARTICIPANT_WRAPUP, perm::integration::AMI_PREMIUM_APPS_ALL, perm::responses::LIBRARY_VIEW, perm::responses::RESPONSE_VIEW, perm::routing::QUEUE_EDIT, perm::routing::QUEUE_VIEW, perm::routing::WRAPUP_CODE_SEARCH, perm::routing::WRAPUP_CODE_VIEW],
-    any_of: &[],
+    required: &[perm::analytics::AGENT_CONVERSATION_DETAIL_VIEW, perm::analytics::INTERACTION_EVALUATION_DETAILS_VIEW, perm::analytics::INTERACTION_SURVEY_DETAILS_VIEW, perm::attributes::ATTRIBUTE_ALL, perm::conversation::COMMUNICATION_VIEW, perm::conversation::EMAIL_ACCEPT, perm::conversation::EMAIL_CREATE, perm::conversation::EMAIL_PULL, perm::conversation::PARTICIPANT_ATTRIBUTESVIEW, perm::conversation::PARTICIPANT_WRAPUP, perm::integration::AMI_PREMIUM_APPS_ALL, perm::responses::LIBRARY_VIEW, perm::responses::RESPONSE_VIEW, perm::routing::QUEUE_EDIT, perm::routing::QUEUE_VIEW, perm::routing::WRAPUP_CODE_SEARCH, perm::routing::WRAPUP_CODE_VIEW],
+    any_of: &[&[perm::conversation::COMMUNICATION_TRANSFER, perm::conversation::COMMUNICATION_BLIND_TRANSFER_QUEUE]],
     roadmap: &[(perm::conversation::EMAIL_PARK, Release::new(3, 16))],
-    required_mask: [0x1c98000000134b8f, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
+    required_mask: [0x1c98000000134b0f, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
     mask_range: (0, 1),
     beyond_mask: false,
 };
@@ -6768,10 +6768,10 @@ static GATE_AMI_ADMIN_USER: GateInfo = GateInfo {
     document: Some(&DOCUMENTS[1]),
     extends: Some("AmiStandardUser"),
     release: Some(Release::new(3, 15)),
-    required: &[perm::analytics::AGENT_CONVERSATION_DETAIL_VIEW, perm::analytics::INTERACTION_EVALUATION_DETAILS_VIEW, perm::analytics::INTERACTION_SURVEY_DETAILS_VIEW, perm::attributes::ATTRIBUTE_ALL, perm::audits::INTERACTION_DETAILS_VIEW, perm::conversation::COMMUNICATION_TRANSFER, perm::conversation::COMMUNICATION_VIEW, perm::conversation::EMAIL_ACCEPT, perm::conversation::EMAIL_CREATE, perm::conversation::EMAIL_PULL, perm::conversation::PARTICIPANT_ATTRIBUTESEDIT, perm::conversation::PARTICIPANT_ATTRIBUTESVIEW, perm::conversation::PARTICIPANT_WRAPUP, perm::integration::AMI_PREMIUM_APPS_ALL, perm::responses::LIBRARY_VIEW, perm::responses::RESPONSE_VIEW, perm::routing::QUEUE_VIEW, perm::routing::WRAPUP_CODE_SEARCH, perm::routing::WRAPUP_CODE_VIEW],
-    any_of: &[],
+    required: &[perm::analytics::AGENT_CONVERSATION_DETAIL_VIEW, perm::analytics::INTERACTION_EVALUATION_DETAILS_VIEW, perm::analytics::INTERACTION_SURVEY_DETAILS_VIEW, perm::attributes::ATTRIBUTE_ALL, perm::audits::INTERACTION_DETAILS_VIEW, perm::conversation::COMMUNICATION_VIEW, perm::conversation::EMAIL_ACCEPT, perm::conversation::EMAIL_CREATE, perm::conversation::EMAIL_PULL, perm::conversation::PARTICIPANT_ATTRIBUTESEDIT, perm::conversation::PARTICIPANT_ATTRIBUTESVIEW, perm::conversation::PARTICIPANT_WRAPUP, perm::integration::AMI_PREMIUM_APPS_ALL, perm::responses::LIBRARY_VIEW, perm::responses::RESPONSE_VIEW, perm::routing::QUEUE_VIEW, perm::routing::WRAPUP_CODE_SEARCH, perm::routing::WRAPUP_CODE_VIEW],
+    any_of: &[&[perm::conversation::COMMUNICATION_TRANSFER, perm::conversation::COMMUNICATION_BLIND_TRANSFER_QUEUE]],
     roadmap: &[(perm::conversation::EMAIL_PARK, Release::new(3, 16))],
-    required_mask: [0x1c1800000013cbaf, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
+    required_mask: [0x1c1800000013cb2f, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
     mask_range: (0, 1),
     beyond_mask: false,
 };
@@ -6904,9 +6904,11 @@ pub mod gates {
         const INFO: &'static GateInfo = &GATE_ALTOCLOUD_AGENT;
     }
 
-    /// Basic AMI use; the set is the standard user role of the R3.15 matrix, with the Park permission only required from 3.16.
+    /// Basic AMI use; the set is the standard user role of the R3.15 matrix, with the Park permission only required from 3.16 and Transfer held as the published key or as conversation:communication:blindTransferQueue.
     ///
-    /// Requires: `analytics:agentConversationDetail:view`, `analytics:interactionEvaluationDetails:view`, `analytics:interactionSurveyDetails:view`, `attributes:attribute:*`, `conversation:communication:transfer`, `conversation:communication:view`, `conversation:email:accept`, `conversation:email:create`, `conversation:email:pull`, `conversation:participant:attributesview`, `conversation:participant:wrapup`, `integration:amiPremiumApps:*`, `responses:library:view`, `responses:response:view`, `routing:queue:view`, `routing:wrapupCode:search`, `routing:wrapupCode:view`.
+    /// Requires: `analytics:agentConversationDetail:view`, `analytics:interactionEvaluationDetails:view`, `analytics:interactionSurveyDetails:view`, `attributes:attribute:*`, `conversation:communication:view`, `conversation:email:accept`, `conversation:email:create`, `conversation:email:pull`, `conversation:participant:attributesview`, `conversation:participant:wrapup`, `integration:amiPremiumApps:*`, `responses:library:view`, `responses:response:view`, `routing:queue:view`, `routing:wrapupCode:search`, `routing:wrapupCode:view`.
+    ///
+    /// One of: `conversation:communication:transfer`, `conversation:communication:blindTransferQueue`.
     ///
     /// From release 3.16: `conversation:email:park`.
     ///
@@ -6920,7 +6922,9 @@ pub mod gates {
 
     /// The extended AMI features of the extra user role, on top of the standard set.
     ///
-    /// Requires: `analytics:agentConversationDetail:view`, `analytics:interactionEvaluationDetails:view`, `analytics:interactionSurveyDetails:view`, `attributes:attribute:*`, `audits:audit:view`, `conversation:communication:disconnect`, `conversation:communication:transfer`, `conversation:communication:view`, `conversation:email:accept`, `conversation:email:assign`, `conversation:email:create`, `conversation:email:forward`, `conversation:email:pull`, `conversation:participant:attributesedit`, `conversation:participant:attributesview`, `conversation:participant:wrapup`, `integration:amiPremiumApps:*`, `responses:library:view`, `responses:response:view`, `routing:queue:view`, `routing:wrapupCode:search`, `routing:wrapupCode:view`, `ui:supervisorStatusControl:view`.
+    /// Requires: `analytics:agentConversationDetail:view`, `analytics:interactionEvaluationDetails:view`, `analytics:interactionSurveyDetails:view`, `attributes:attribute:*`, `audits:audit:view`, `conversation:communication:disconnect`, `conversation:communication:view`, `conversation:email:accept`, `conversation:email:assign`, `conversation:email:create`, `conversation:email:forward`, `conversation:email:pull`, `conversation:participant:attributesedit`, `conversation:participant:attributesview`, `conversation:participant:wrapup`, `integration:amiPremiumApps:*`, `responses:library:view`, `responses:response:view`, `routing:queue:view`, `routing:wrapupCode:search`, `routing:wrapupCode:view`, `ui:supervisorStatusControl:view`.
+    ///
+    /// One of: `conversation:communication:transfer`, `conversation:communication:blindTransferQueue`.
     ///
     /// From release 3.16: `conversation:email:park`.
     ///
@@ -6934,7 +6938,9 @@ pub mod gates {
 
     /// Division-wide queue access from the division user role, on top of the standard set.
     ///
-    /// Requires: `analytics:agentConversationDetail:view`, `analytics:interactionEvaluationDetails:view`, `analytics:interactionSurveyDetails:view`, `attributes:attribute:*`, `conversation:communication:transfer`, `conversation:communication:view`, `conversation:email:accept`, `conversation:email:create`, `conversation:email:pull`, `conversation:participant:attributesview`, `conversation:participant:wrapup`, `integration:amiPremiumApps:*`, `responses:library:view`, `responses:response:view`, `routing:queue:edit`, `routing:queue:view`, `routing:wrapupCode:search`, `routing:wrapupCode:view`.
+    /// Requires: `analytics:agentConversationDetail:view`, `analytics:interactionEvaluationDetails:view`, `analytics:interactionSurveyDetails:view`, `attributes:attribute:*`, `conversation:communication:view`, `conversation:email:accept`, `conversation:email:create`, `conversation:email:pull`, `conversation:participant:attributesview`, `conversation:participant:wrapup`, `integration:amiPremiumApps:*`, `responses:library:view`, `responses:response:view`, `routing:queue:edit`, `routing:queue:view`, `routing:wrapupCode:search`, `routing:wrapupCode:view`.
+    ///
+    /// One of: `conversation:communication:transfer`, `conversation:communication:blindTransferQueue`.
     ///
     /// From release 3.16: `conversation:email:park`.
     ///
@@ -6948,7 +6954,9 @@ pub mod gates {
 
     /// AMI administration from the admin user role, on top of the standard set.
     ///
-    /// Requires: `analytics:agentConversationDetail:view`, `analytics:interactionEvaluationDetails:view`, `analytics:interactionSurveyDetails:view`, `attributes:attribute:*`, `audits:interactionDetails:view`, `conversation:communication:transfer`, `conversation:communication:view`, `conversation:email:accept`, `conversation:email:create`, `conversation:email:pull`, `conversation:participant:attributesedit`, `conversation:participant:attributesview`, `conversation:participant:wrapup`, `integration:amiPremiumApps:*`, `responses:library:view`, `responses:response:view`, `routing:queue:view`, `routing:wrapupCode:search`, `routing:wrapupCode:view`.
+    /// Requires: `analytics:agentConversationDetail:view`, `analytics:interactionEvaluationDetails:view`, `analytics:interactionSurveyDetails:view`, `attributes:attribute:*`, `audits:interactionDetails:view`, `conversation:communication:view`, `conversation:email:accept`, `conversation:email:create`, `conversation:email:pull`, `conversation:participant:attributesedit`, `conversation:participant:attributesview`, `conversation:participant:wrapup`, `integration:amiPremiumApps:*`, `responses:library:view`, `responses:response:view`, `routing:queue:view`, `routing:wrapupCode:search`, `routing:wrapupCode:view`.
+    ///
+    /// One of: `conversation:communication:transfer`, `conversation:communication:blindTransferQueue`.
     ///
     /// From release 3.16: `conversation:email:park`.
     ///

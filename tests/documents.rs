@@ -755,6 +755,8 @@ struct GateSpec {
     extends: Option<&'static str>,
     release: Option<Release>,
     required: BTreeSet<String>,
+    /// Groups of which one key suffices, each in catalog order.
+    any_of: Vec<Vec<&'static str>>,
     roadmap: Vec<(&'static str, Release)>,
 }
 
@@ -765,14 +767,21 @@ impl GateSpec {
             extends: None,
             release: None,
             required,
+            any_of: Vec::new(),
             roadmap: Vec::new(),
         }
     }
 
-    /// Everything the document lists for the feature: required and roadmap keys.
+    /// Everything the document lists for the feature: required and roadmap
+    /// keys, and the first key of each any-of group (the document's row).
     fn document_set(&self) -> BTreeSet<String> {
         let roadmap = self.roadmap.iter().map(|&(key, _)| key.to_owned());
-        self.required.iter().cloned().chain(roadmap).collect()
+        let any = self
+            .any_of
+            .iter()
+            .filter_map(|group| group.first())
+            .map(|&key| key.to_owned());
+        self.required.iter().cloned().chain(roadmap).chain(any).collect()
     }
 }
 
@@ -798,7 +807,12 @@ fn assert_gate<G: Gate>(spec: &GateSpec, count: usize) {
     assert_eq!(required.len(), count, "{}: count", info.name);
     let roadmap: Vec<(&str, Release)> = info.roadmap.iter().map(|&(p, release)| (p.key(), release)).collect();
     assert_eq!(roadmap, spec.roadmap, "{}: roadmap", info.name);
-    assert!(info.any_of.is_empty(), "{}: no document says \"any of\"", info.name);
+    let any_of: Vec<Vec<&str>> = info
+        .any_of
+        .iter()
+        .map(|group| group.iter().map(|p| p.key()).collect())
+        .collect();
+    assert_eq!(any_of, spec.any_of, "{}: any-of groups", info.name);
     assert!(
         info.document.is_some_and(|d| spec.documents.contains(&d.id)),
         "{}: document {:?}",
@@ -832,6 +846,18 @@ fn assert_gate_decisions<G: Gate>(spec: &GateSpec) {
         let denied = policy.check::<G>(role).map(|_| ()).unwrap_err();
         let missing: Vec<&str> = denied.missing().iter().map(|p| p.key()).collect();
         assert_eq!(missing, [key.as_str()], "{name} without {key}");
+    }
+    for group in &spec.any_of {
+        let without: Vec<&String> = full.iter().filter(|k| !group.contains(&k.as_str())).collect();
+        let policy = Policy::builder(catalog()).role("r", without).unwrap().build();
+        let denied = policy.check::<G>(policy.role("r").unwrap()).map(|_| ()).unwrap_err();
+        assert!(denied.missing().is_empty(), "{name} without {group:?}");
+        let unmet: Vec<Vec<&str>> = denied
+            .unmet_any_of()
+            .iter()
+            .map(|g| g.iter().map(|p| p.key()).collect())
+            .collect();
+        assert_eq!(unmet, std::slice::from_ref(group), "{name} without {group:?}");
     }
     for &(key, from) in &spec.roadmap {
         let role = policy.role(key).unwrap();
@@ -967,11 +993,20 @@ fn cxengage_contact_management_panel_requires_the_custom_role_minimum() {
     check_gate::<ContactManagementPanel>(&spec, 10);
 }
 
-/// An AMI gate: the standard role without Park (roadmap from 3.16), plus an
-/// add-on role's rows.
+/// "Conversation > Communication > Transfer | transfer conversation between
+/// (division) queues": the published key, or the current permission for a
+/// blind transfer to a queue (the catalog's notes give the evidence).
+const AMI_TRANSFER: [&str; 2] = [
+    "conversation:communication:transfer",
+    "conversation:communication:blindTransferQueue",
+];
+
+/// An AMI gate: the standard role without Park (roadmap from 3.16) and with
+/// Transfer as an any-of group, plus an add-on role's rows.
 fn ami_spec(add_on: Option<&str>) -> GateSpec {
     let mut required = expanded_keys(&AMI.rows_in(AMI_STANDARD));
     required.remove(AMI_PARK.0);
+    assert!(required.remove(AMI_TRANSFER[0]));
     if let Some(add_on) = add_on {
         required.extend(expanded_keys(&AMI.rows_in(add_on)));
     }
@@ -980,15 +1015,16 @@ fn ami_spec(add_on: Option<&str>) -> GateSpec {
         extends: add_on.map(|_| "AmiStandardUser"),
         release: Some(Release::new(3, 15)),
         required,
+        any_of: vec![AMI_TRANSFER.to_vec()],
         // The add-on roles come "additional to AMI R3|standard user role", so
-        // they need Park from 3.16 too.
+        // they need Park from 3.16 and Transfer too.
         roadmap: vec![AMI_PARK],
     }
 }
 
 #[test]
-fn ami_standard_user_requires_seventeen_now_and_park_from_3_16() {
-    check_gate::<AmiStandardUser>(&ami_spec(None), 17);
+fn ami_standard_user_requires_sixteen_and_a_transfer_now_and_park_from_3_16() {
+    check_gate::<AmiStandardUser>(&ami_spec(None), 16);
     assert_eq!(
         AmiStandardUser::INFO
             .roadmap
@@ -1001,10 +1037,10 @@ fn ami_standard_user_requires_seventeen_now_and_park_from_3_16() {
 
 #[test]
 fn ami_add_on_gates_require_the_standard_set_plus_their_rows() {
-    check_gate::<AmiExtraUser>(&ami_spec(Some(AMI_EXTRA)), 17 + 6);
+    check_gate::<AmiExtraUser>(&ami_spec(Some(AMI_EXTRA)), 16 + 6);
     // Accept is in both the standard and the division role.
-    check_gate::<AmiDivisionUser>(&ami_spec(Some(AMI_DIVISION)), 17 + 1);
-    check_gate::<AmiAdminUser>(&ami_spec(Some(AMI_ADMIN)), 17 + 2);
+    check_gate::<AmiDivisionUser>(&ami_spec(Some(AMI_DIVISION)), 16 + 1);
+    check_gate::<AmiAdminUser>(&ami_spec(Some(AMI_ADMIN)), 16 + 2);
 }
 
 #[test]

@@ -132,7 +132,7 @@ struct GateRow {
 /// The first problem found, naming the file and the entry.
 pub fn generate(dir: &Path) -> Result<String, Error> {
     let (files, platform) = read_catalogs(dir)?;
-    let mut model = Model::build(&files)?;
+    let mut model = Model::build(&files, platform.as_ref())?;
     if let Some(platform) = &platform {
         model.add_platform(platform)?;
     }
@@ -264,7 +264,7 @@ fn check_row(file: &str, vocabulary: Vocabulary, row: &Row) -> Result<bool, Erro
 }
 
 impl Model {
-    fn build(files: &[(String, CatalogFile)]) -> Result<Self, Error> {
+    fn build(files: &[(String, CatalogFile)], platform: Option<&PlatformFile>) -> Result<Self, Error> {
         let mut model = Model {
             entries: Vec::new(),
             index: BTreeMap::new(),
@@ -327,7 +327,7 @@ impl Model {
             return Err(invalid("catalogs", "`id`", "two files share an id"));
         }
         for (_, file) in files {
-            model.check_references(file)?;
+            model.check_references(file, platform)?;
         }
         model.finish()?;
         Ok(model)
@@ -436,8 +436,11 @@ impl Model {
         Ok(())
     }
 
-    fn check_references(&self, file: &CatalogFile) -> Result<(), Error> {
+    /// Roles and gates name keys of their own file; an any-of group may also
+    /// offer a platform permission as the current form of a row it holds.
+    fn check_references(&self, file: &CatalogFile, platform: Option<&PlatformFile>) -> Result<(), Error> {
         let name = format!("{}.json", file.id);
+        let on_platform = |key: &str| platform.is_some_and(|p| p.permissions.iter().any(|r| r.key == key));
         let defined: BTreeSet<&str> = file.permissions.iter().map(|row| row.key.as_str()).collect();
         let check_key = |entry: &str, key: &str| {
             if defined.contains(key) {
@@ -473,8 +476,23 @@ impl Model {
                     "a gate name must be an UpperCamelCase identifier",
                 ));
             }
-            for key in gate.all.iter().chain(gate.any.iter().flatten()) {
+            for key in &gate.all {
                 check_key(&entry, key)?;
+            }
+            for group in &gate.any {
+                if !group.iter().any(|key| defined.contains(key.as_str())) {
+                    return Err(invalid(&name, entry, "an any-of group needs a key this file defines"));
+                }
+                if let Some(key) = group
+                    .iter()
+                    .find(|key| !defined.contains(key.as_str()) && !on_platform(key))
+                {
+                    return Err(invalid(
+                        &name,
+                        entry,
+                        format!("names `{key}`, which neither this file nor the platform catalog defines"),
+                    ));
+                }
             }
             if let Some(parent) = &gate.extends {
                 if !gate_names.contains(parent.as_str()) || parent == &gate.name {
@@ -894,14 +912,17 @@ impl Model {
             };
             for gate in &f.gates {
                 let mut keys: Vec<&String> = Vec::new();
+                let mut any: Vec<&Vec<String>> = Vec::new();
                 if let Some(parent) = gate
                     .extends
                     .as_ref()
                     .and_then(|p| f.gates.iter().find(|g| &g.name == p))
                 {
                     keys.extend(&parent.all);
+                    any.extend(&parent.any);
                 }
                 keys.extend(&gate.all);
+                any.extend(&gate.any);
                 let mut required = BTreeSet::new();
                 let mut roadmap = BTreeMap::new();
                 for key in keys {
@@ -913,8 +934,7 @@ impl Model {
                     }
                 }
                 let required: Vec<usize> = required.into_iter().collect();
-                let groups: Vec<Vec<usize>> = gate
-                    .any
+                let groups: Vec<Vec<usize>> = any
                     .iter()
                     .map(|g| {
                         let set: BTreeSet<usize> = g.iter().flat_map(|k| self.expand(f, k)).collect();

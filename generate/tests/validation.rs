@@ -160,3 +160,88 @@ fn schema_errors_name_the_file() {
     let error = generate(&[("b.json", catalog("a", vec![view()], vec![]))]).unwrap_err();
     assert!(error.contains("does not match the file name"), "{error}");
 }
+
+/// A platform catalog holding one current key.
+fn platform(key: &str) -> Value {
+    json!({
+        "id": "genesys-cloud-platform", "title": "t", "vendor": "v", "platform": "p", "sdk_version": "259.0.0",
+        "source": "s", "source_files": ["a", "b"],
+        "permissions": [{"key": key, "first": ["2023-06-22", "170.0.0"], "last": ["2026-08-15", "259.0.0"], "current": true}]
+    })
+}
+
+#[test]
+fn an_any_of_group_may_offer_a_platform_permission_for_a_row_it_holds() {
+    let gate = |any: Value| json!({"name": "Viewer", "description": "d", "extends": null, "all": [], "any": any});
+    let ok = [
+        (
+            "a.json",
+            catalog(
+                "a",
+                vec![view()],
+                vec![gate(json!([["routing:queue:view", "routing:queue:join"]]))],
+            ),
+        ),
+        ("genesys-cloud-platform.json", platform("routing:queue:join")),
+    ];
+    let code = generate(&ok).unwrap();
+    assert!(
+        code.contains("any_of: &[&[perm::routing::QUEUE_VIEW, perm::routing::QUEUE_JOIN]]"),
+        "{code}"
+    );
+
+    let unknown = [(
+        "a.json",
+        catalog(
+            "a",
+            vec![view()],
+            vec![gate(json!([["routing:queue:view", "routing:queue:join"]]))],
+        ),
+    )];
+    rejected(
+        &unknown,
+        "a.json",
+        "gate `Viewer`",
+        "names `routing:queue:join`, which neither this file nor the platform catalog defines",
+    );
+    let no_row = [
+        (
+            "a.json",
+            catalog("a", vec![view()], vec![gate(json!([["routing:queue:join"]]))]),
+        ),
+        ("genesys-cloud-platform.json", platform("routing:queue:join")),
+    ];
+    rejected(
+        &no_row,
+        "a.json",
+        "gate `Viewer`",
+        "an any-of group needs a key this file defines",
+    );
+    // `all` names only the file's own keys.
+    let all = json!({"name": "Viewer", "description": "d", "extends": null, "all": ["routing:queue:join"], "any": []});
+    let platform_in_all = [
+        ("a.json", catalog("a", vec![view()], vec![all])),
+        ("genesys-cloud-platform.json", platform("routing:queue:join")),
+    ];
+    rejected(
+        &platform_in_all,
+        "a.json",
+        "gate `Viewer`",
+        "which this file does not define",
+    );
+}
+
+#[test]
+fn a_gate_inherits_the_any_of_groups_of_the_gate_it_extends() {
+    let join = row("routing:queue:join", Some("Routing > Queue > Join"));
+    let search = row("routing:queue:search", Some("Routing > Queue > Search"));
+    let base = json!({"name": "Base", "description": "d", "extends": null, "all": ["routing:queue:view"],
+        "any": [["routing:queue:join", "routing:queue:search"]]});
+    let more = json!({"name": "More", "description": "d", "extends": "Base", "all": [], "any": []});
+    let code = generate(&[("a.json", catalog("a", vec![view(), join, search], vec![base, more]))]).unwrap();
+    let more = code.split("static GATE_MORE").nth(1).unwrap();
+    assert!(
+        more.contains("any_of: &[&[perm::routing::QUEUE_JOIN, perm::routing::QUEUE_SEARCH]]"),
+        "{more}"
+    );
+}
