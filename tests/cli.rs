@@ -430,7 +430,7 @@ fn audit_reports_every_finding_and_the_roles_that_did_not_load() {
         "redundant grants (1), covered by a wildcard:\n  journey:segment:view  covered by journey:*:*",
         "  if Queue.id IN [QUEUE q-1]:\n    routing:queue:edit  Routing > Queue > Edit",
         "legacy permissions (1), never granted:\n  old_flat_perm",
-        "Predictive Engagement",
+        "Predictive Engagement  altocloud (as Altocloud), predictive-engagement  journey:",
         "widgets:deployment:view  removed",
         "role `designer`",
         "role `agent`",
@@ -461,12 +461,16 @@ fn audit_reports_every_finding_and_the_roles_that_did_not_load() {
     );
     assert!(role["conditional"][0]["node"].is_object());
     assert_eq!(role["legacy"], serde_json::json!(["old_flat_perm"]));
-    assert!(
-        role["licenses"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|l| l["license"] == "Predictive Engagement")
+    // One product, one license: Altocloud is the earlier name of Predictive Engagement.
+    let licenses = role["licenses"].as_array().unwrap();
+    assert_eq!(licenses.len(), 1, "{licenses:?}");
+    assert_eq!(licenses[0]["license"], "Predictive Engagement");
+    assert_eq!(
+        licenses[0]["documents"],
+        serde_json::json!([
+            {"document": "altocloud", "license": "Altocloud"},
+            {"document": "predictive-engagement", "license": "Predictive Engagement"}
+        ])
     );
     assert_eq!(role["deprecated"][0]["permission"], "widgets:deployment:view");
     assert!(

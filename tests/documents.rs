@@ -1215,6 +1215,53 @@ fn license_facts() {
     assert_eq!(license("routing:queue:view", &PE), None);
 }
 
+/// "When you add Altocloud permissions to a user's role, the user
+/// automatically receives the Altocloud license": Altocloud is the earlier
+/// name of Predictive Engagement, so both pages state one product license.
+#[test]
+fn each_license_is_one_product_license() {
+    for doc in DOCS {
+        for key in expected_sources(doc).keys() {
+            let source = source_from(permission(key), doc);
+            let product = match source.license {
+                Some("Altocloud") => Some("Predictive Engagement"),
+                other => other,
+            };
+            assert_eq!(source.product_license, product, "{}: {key}", doc.id);
+        }
+    }
+}
+
+#[test]
+fn a_journey_permission_assigns_one_license_stated_by_both_pages() {
+    // Journey > Action Map > View is in the Predictive Engagement, digital
+    // user tracking and Altocloud pages; the first and the last state a license.
+    let policy = Policy::builder(catalog())
+        .role("r", ["journey:actionmap:view", "routing:queue:view"])
+        .unwrap()
+        .build();
+    let audit = policy.audit(policy.role("r").unwrap()).unwrap();
+    let licenses: Vec<&str> = audit.licenses.keys().copied().collect();
+    assert_eq!(licenses, ["Predictive Engagement"]);
+    let effect = &audit.licenses["Predictive Engagement"];
+    let documents: Vec<(&str, &str)> = effect.documents.iter().map(|(d, name)| (d.id, *name)).collect();
+    assert_eq!(
+        documents,
+        [(ALTOCLOUD.id, "Altocloud"), (PE.id, "Predictive Engagement")]
+    );
+    assert_eq!(effect.permissions, [permission("journey:actionmap:view")]);
+
+    // A permission only the Predictive Engagement page licenses names that page alone.
+    let policy = Policy::builder(catalog())
+        .role("r", ["journey:outcomescores:view"])
+        .unwrap()
+        .build();
+    let audit = policy.audit(policy.role("r").unwrap()).unwrap();
+    let effect = &audit.licenses["Predictive Engagement"];
+    assert_eq!(effect.documents.len(), 1);
+    assert_eq!(effect.documents[0].0.id, PE.id);
+}
+
 #[test]
 fn evidence_follows_the_key_table() {
     let evidence_of = |key: &str, doc: &Doc| source_from(permission(key), doc).evidence;

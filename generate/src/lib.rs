@@ -63,6 +63,9 @@ struct CatalogFile {
     source_file: String,
     vocabulary: Vocabulary,
     notes: Vec<String>,
+    /// Each license wording the rows use, and the product license it is
+    /// today (Altocloud's license is the Predictive Engagement license).
+    licenses: BTreeMap<String, String>,
     permissions: Vec<Row>,
     roles: Vec<RoleRow>,
     gates: Vec<GateRow>,
@@ -438,8 +441,27 @@ impl Model {
 
     /// Roles and gates name keys of their own file; an any-of group may also
     /// offer a platform permission as the current form of a row it holds.
+    /// Every license a row names is one of the file's `licenses`.
     fn check_references(&self, file: &CatalogFile, platform: Option<&PlatformFile>) -> Result<(), Error> {
         let name = format!("{}.json", file.id);
+        for row in &file.permissions {
+            if let Some(license) = row.license.as_ref().filter(|l| !file.licenses.contains_key(*l)) {
+                return Err(invalid(
+                    &name,
+                    format!("permission `{}`", row.key),
+                    format!("license `{license}` is not in the file's `licenses`"),
+                ));
+            }
+        }
+        for (license, product) in &file.licenses {
+            if product.trim().is_empty() || !file.permissions.iter().any(|r| r.license.as_ref() == Some(license)) {
+                return Err(invalid(
+                    &name,
+                    format!("license `{license}`"),
+                    "a license needs a product license and a row that names it",
+                ));
+            }
+        }
         let on_platform = |key: &str| platform.is_some_and(|p| p.permissions.iter().any(|r| r.key == key));
         let defined: BTreeSet<&str> = file.permissions.iter().map(|row| row.key.as_str()).collect();
         let check_key = |entry: &str, key: &str| {
@@ -775,6 +797,14 @@ impl Model {
                 entry.key,
                 option_str(entry.label.as_deref())
             );
+            // The product license a row's license wording is today (validated).
+            let product_license = |doc: usize, row: &Row| {
+                let license = row.license.as_ref()?;
+                files
+                    .get(doc)
+                    .and_then(|(_, f)| f.licenses.get(license))
+                    .map(String::as_str)
+            };
             for (doc, row, via) in &entry.sources {
                 let evidence = match row.evidence {
                     Evidence::Verified => "Verified",
@@ -791,11 +821,12 @@ impl Model {
                     .map_or_else(|| "None".to_owned(), |r| format!("Some({})", release_literal(r)));
                 let _ = writeln!(
                     out,
-                    "            SourceEntry {{\n                document: &DOCUMENTS[{doc}],\n                description: {:?},\n                section: {:?},\n                also_in_sections: {},\n                audience: Audience::{audience},\n                evidence: Evidence::{evidence},\n                license: {},\n                release_notes: {},\n                available_from: {available},\n                via_wildcard: {},\n            }},",
+                    "            SourceEntry {{\n                document: &DOCUMENTS[{doc}],\n                description: {:?},\n                section: {:?},\n                also_in_sections: {},\n                audience: Audience::{audience},\n                evidence: Evidence::{evidence},\n                license: {},\n                product_license: {},\n                release_notes: {},\n                available_from: {available},\n                via_wildcard: {},\n            }},",
                     row.description,
                     row.section,
                     str_slice(&row.also_in_sections),
                     option_str(row.license.as_deref()),
+                    option_str(product_license(*doc, row)),
                     str_slice(&row.release_notes),
                     option_str(via.as_deref()),
                 );

@@ -17,7 +17,7 @@ fn row(key: &str, label: Option<&str>) -> Value {
 fn catalog(id: &str, permissions: Vec<Value>, gates: Vec<Value>) -> Value {
     json!({
         "id": id, "title": "t", "product": "p", "vendor": "v", "platform": "p", "published": null,
-        "release": null, "source_file": "f.txt", "vocabulary": "genesys", "notes": [],
+        "release": null, "source_file": "f.txt", "vocabulary": "genesys", "notes": [], "licenses": {},
         "permissions": permissions, "roles": [], "gates": gates
     })
 }
@@ -243,5 +243,35 @@ fn a_gate_inherits_the_any_of_groups_of_the_gate_it_extends() {
     assert!(
         more.contains("any_of: &[&[perm::routing::QUEUE_JOIN, perm::routing::QUEUE_SEARCH]]"),
         "{more}"
+    );
+}
+
+#[test]
+fn every_license_a_row_names_maps_to_a_product_license() {
+    let mut licensed = view();
+    licensed["license"] = json!("Altocloud");
+    let files = [("a.json", catalog("a", vec![licensed.clone()], vec![]))];
+    rejected(
+        &files,
+        "a.json",
+        "permission `routing:queue:view`",
+        "license `Altocloud` is not in the file's `licenses`",
+    );
+    let mut mapped = catalog("a", vec![licensed], vec![]);
+    mapped["licenses"] = json!({"Altocloud": "Predictive Engagement"});
+    let code = generate(&[("a.json", mapped.clone())]).unwrap();
+    assert!(
+        code.contains(
+            "license: Some(\"Altocloud\"),\n                product_license: Some(\"Predictive Engagement\"),"
+        ),
+        "{code}"
+    );
+    let mut unused = mapped;
+    unused["licenses"]["Other"] = json!("Other");
+    rejected(
+        &[("a.json", unused)],
+        "a.json",
+        "license `Other`",
+        "a row that names it",
     );
 }

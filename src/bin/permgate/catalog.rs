@@ -218,7 +218,7 @@ pub(crate) fn list(args: &ListArgs) -> Result<Report, Failure> {
                 .iter()
                 .map(|&p| {
                     let mut licenses: Vec<&str> = Vec::new();
-                    for license in p.sources().iter().filter_map(|s| s.license) {
+                    for license in p.sources().iter().filter_map(|s| s.product_license) {
                         if !licenses.contains(&license) {
                             licenses.push(license);
                         }
@@ -250,6 +250,7 @@ pub(crate) fn list(args: &ListArgs) -> Result<Report, Failure> {
                             "audience": audience(s.audience),
                             "evidence": evidence(s.evidence),
                             "license": s.license,
+                            "product_license": s.product_license,
                             "release_notes": s.release_notes,
                             "available_from": output::release_json(s.available_from),
                         })).collect::<Vec<_>>(),

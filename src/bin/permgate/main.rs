@@ -277,7 +277,9 @@ JSON (--json):
       \"beyond_catalog\": [string]   its wildcard patterns and keys no catalog knows
     }],
     \"legacy\": [string],            legacy flat `permissions[]`, never granted
-    \"licenses\": [{\"license\": string, \"permissions\": [string]}],
+    \"licenses\": [{\"license\": string,        the product license (Altocloud's is Predictive Engagement)
+                   \"documents\": [{\"document\": string, \"license\": string}],   each page's own name for it
+                   \"permissions\": [string]}],
     \"deprecated\": [{\"permission\": string, \"note\": string}],   held permissions a source marks removed or legacy
     \"removed\": [{\"permission\": string, \"last_release\": string, \"last_date\": string}],   held permissions
                                      the Platform API no longer documents, with the last SDK release that listed them
@@ -422,7 +424,9 @@ JSON (--json): {\"format_version\": 1, \"document\": string | null, and one of:
              \"sources\": [{\"document\": string, \"section\": string, \"description\": string,
                           \"audience\": \"admin\" | \"agent\",
                           \"evidence\": \"verified\" | \"pattern\" | \"unverified\",
-                          \"license\": string | null, \"release_notes\": [string],
+                          \"license\": string | null,           the document's own name for it
+                          \"product_license\": string | null,   the product license it is today
+                          \"release_notes\": [string],
                           \"available_from\": string | null}]}]
 }";
 
