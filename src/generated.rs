@@ -43,7 +43,7 @@ pub(crate) static DOCUMENTS: [Document; 5] = [
         release: None,
         source_file: "cxengage-skylight-permissions.txt",
         vocabulary: Vocabulary::CxEngage,
-        notes: &["CxEngage is not a Genesys product: its permissions are flat names such as CONTACTS_READ with no label, so label is null on every row.", "The _ALL and _SELF endings are ownership scopes (everything owned by the tenant versus only interactions the user took part in), not wildcards: NOTES_CREATE_ALL grants only itself.", "The default roles Administrator, Supervisor and Agent are said to be sufficient, but the page does not list what they contain (it points to a separate Role Permissions page), so no role is modelled for them.", "A custom role used to log in needs ten named permissions on top of whatever the default Agent role holds; these form the role \"Skylight custom role minimum\" and the gate ContactManagementPanel.", "The page advises checking for all Contact Management permissions when the Contact Management panel does not show; the gate uses the stated ten-name minimum.", "Contact Management, Notes, Artifacts and Reporting are used at the desktop (audience agent); Contact Layouts and Contact Attributes are configuration-interface permissions (audience admin).", "The product name is blank in the source text; \"Skylight desktop\" comes from the sources README. The page states no license effect, date or release."],
+        notes: &["CxEngage is not a Genesys product: its permissions are flat names such as CONTACTS_READ with no label, so label is null on every row.", "The _ALL and _SELF endings are ownership scopes (everything owned by the tenant versus only interactions the user took part in), not wildcards: NOTES_CREATE_ALL grants only itself.", "The default roles Administrator, Supervisor and Agent are said to be sufficient, but the page does not list what they contain (it points to a separate Role Permissions page), so no role is modelled for them.", "A custom role used to log in needs ten named permissions on top of whatever the default Agent role holds; these form the role \"Skylight custom role minimum\" and the gate SkylightCustomRoleLogin. The page does not list the default Agent role's permissions (it points to a separate Role Permissions page), so the gate is marked incomplete: holding the ten is necessary, not known to be sufficient.", "The page advises checking that a role includes all Contact Management permissions when the Contact Management panel does not display; the gate ContactManagementPanel requires the seven names of the Contact Management table. The login minimum is a different condition: it holds the seven and three names of other tables.", "Contact Management, Notes, Artifacts and Reporting are used at the desktop (audience agent); Contact Layouts and Contact Attributes are configuration-interface permissions (audience admin).", "The product name is blank in the source text; \"Skylight desktop\" comes from the sources README. The page states no license effect, date or release."],
     },
     Document {
         id: "digital-user-tracking",
@@ -6852,6 +6852,7 @@ static GATE_ALTOCLOUD_ADMIN: GateInfo = GateInfo {
     required: &[perm::journey::ACTIONMAP_ADD, perm::journey::ACTIONMAP_DELETE, perm::journey::ACTIONMAP_EDIT, perm::journey::ACTIONMAP_VIEW, perm::journey::ACTIONTARGET_VIEW, perm::journey::CUSTOMER_ADD, perm::journey::CUSTOMER_VIEW, perm::journey::EVENT_VIEW, perm::journey::OUTCOME_ADD, perm::journey::OUTCOME_DELETE, perm::journey::OUTCOME_EDIT, perm::journey::OUTCOME_VIEW, perm::journey::REPORT_VIEW, perm::journey::SEGMENT_ADD, perm::journey::SEGMENT_DELETE, perm::journey::SEGMENT_EDIT, perm::journey::SEGMENT_VIEW, perm::journey::SETTINGS_EDIT, perm::journey::SETTINGS_VIEW, perm::journey::SNIPPET_ADD, perm::journey::SNIPPET_DELETE, perm::journey::SNIPPET_EDIT, perm::journey::SNIPPET_VIEW, perm::journey::VISIT_VIEW, perm::widgets::DEPLOYMENT_ADD, perm::widgets::DEPLOYMENT_DELETE, perm::widgets::DEPLOYMENT_EDIT, perm::widgets::DEPLOYMENT_VIEW],
     any_of: &[],
     roadmap: &[],
+    incomplete: None,
     required_mask: [0x0007f7c3dfe00000, 0x0000000000000780, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
     mask_range: (0, 2),
     beyond_mask: false,
@@ -6866,6 +6867,7 @@ static GATE_ALTOCLOUD_AGENT: GateInfo = GateInfo {
     required: &[perm::journey::ACTIONMAP_VIEW, perm::journey::CUSTOMER_VIEW, perm::journey::EVENT_VIEW, perm::journey::OUTCOME_VIEW, perm::journey::SEGMENT_VIEW, perm::journey::SETTINGS_VIEW, perm::journey::VISIT_VIEW, perm::routing::AGENT_ONQUEUE, perm::routing::QUEUE_JOIN, perm::routing::QUEUE_SEARCH, perm::routing::QUEUE_VIEW],
     any_of: &[],
     roadmap: &[],
+    incomplete: None,
     required_mask: [0x0724240219000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
     mask_range: (0, 1),
     beyond_mask: false,
@@ -6880,6 +6882,7 @@ static GATE_AMI_STANDARD_USER: GateInfo = GateInfo {
     required: &[perm::analytics::AGENT_CONVERSATION_DETAIL_VIEW, perm::analytics::INTERACTION_EVALUATION_DETAILS_VIEW, perm::analytics::INTERACTION_SURVEY_DETAILS_VIEW, perm::attributes::ATTRIBUTE_ALL, perm::conversation::COMMUNICATION_VIEW, perm::conversation::EMAIL_ACCEPT, perm::conversation::EMAIL_CREATE, perm::conversation::EMAIL_PULL, perm::conversation::PARTICIPANT_ATTRIBUTESVIEW, perm::conversation::PARTICIPANT_WRAPUP, perm::integration::AMI_PREMIUM_APPS_ALL, perm::responses::LIBRARY_VIEW, perm::responses::RESPONSE_VIEW, perm::routing::QUEUE_VIEW, perm::routing::WRAPUP_CODE_SEARCH, perm::routing::WRAPUP_CODE_VIEW],
     any_of: &[&[perm::conversation::COMMUNICATION_TRANSFER, perm::conversation::COMMUNICATION_BLIND_TRANSFER_QUEUE]],
     roadmap: &[(perm::conversation::EMAIL_PARK, Release::new(3, 16))],
+    incomplete: None,
     required_mask: [0x1c18000000134b0f, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
     mask_range: (0, 1),
     beyond_mask: false,
@@ -6894,6 +6897,7 @@ static GATE_AMI_EXTRA_USER: GateInfo = GateInfo {
     required: &[perm::analytics::AGENT_CONVERSATION_DETAIL_VIEW, perm::analytics::INTERACTION_EVALUATION_DETAILS_VIEW, perm::analytics::INTERACTION_SURVEY_DETAILS_VIEW, perm::attributes::ATTRIBUTE_ALL, perm::audits::AUDIT_VIEW, perm::conversation::COMMUNICATION_DISCONNECT, perm::conversation::COMMUNICATION_VIEW, perm::conversation::EMAIL_ACCEPT, perm::conversation::EMAIL_ASSIGN, perm::conversation::EMAIL_CREATE, perm::conversation::EMAIL_FORWARD, perm::conversation::EMAIL_PULL, perm::conversation::PARTICIPANT_ATTRIBUTESEDIT, perm::conversation::PARTICIPANT_ATTRIBUTESVIEW, perm::conversation::PARTICIPANT_WRAPUP, perm::integration::AMI_PREMIUM_APPS_ALL, perm::responses::LIBRARY_VIEW, perm::responses::RESPONSE_VIEW, perm::routing::QUEUE_VIEW, perm::routing::WRAPUP_CODE_SEARCH, perm::routing::WRAPUP_CODE_VIEW, perm::ui::SUPERVISOR_STATUS_CONTROL_VIEW],
     any_of: &[&[perm::conversation::COMMUNICATION_TRANSFER, perm::conversation::COMMUNICATION_BLIND_TRANSFER_QUEUE]],
     roadmap: &[(perm::conversation::EMAIL_PARK, Release::new(3, 16))],
+    incomplete: None,
     required_mask: [0x3c1800000013df5f, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
     mask_range: (0, 1),
     beyond_mask: false,
@@ -6908,6 +6912,7 @@ static GATE_AMI_DIVISION_USER: GateInfo = GateInfo {
     required: &[perm::analytics::AGENT_CONVERSATION_DETAIL_VIEW, perm::analytics::INTERACTION_EVALUATION_DETAILS_VIEW, perm::analytics::INTERACTION_SURVEY_DETAILS_VIEW, perm::attributes::ATTRIBUTE_ALL, perm::conversation::COMMUNICATION_VIEW, perm::conversation::EMAIL_ACCEPT, perm::conversation::EMAIL_CREATE, perm::conversation::EMAIL_PULL, perm::conversation::PARTICIPANT_ATTRIBUTESVIEW, perm::conversation::PARTICIPANT_WRAPUP, perm::integration::AMI_PREMIUM_APPS_ALL, perm::responses::LIBRARY_VIEW, perm::responses::RESPONSE_VIEW, perm::routing::QUEUE_EDIT, perm::routing::QUEUE_VIEW, perm::routing::WRAPUP_CODE_SEARCH, perm::routing::WRAPUP_CODE_VIEW],
     any_of: &[&[perm::conversation::COMMUNICATION_TRANSFER, perm::conversation::COMMUNICATION_BLIND_TRANSFER_QUEUE]],
     roadmap: &[(perm::conversation::EMAIL_PARK, Release::new(3, 16))],
+    incomplete: None,
     required_mask: [0x1c98000000134b0f, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
     mask_range: (0, 1),
     beyond_mask: false,
@@ -6922,6 +6927,7 @@ static GATE_AMI_ADMIN_USER: GateInfo = GateInfo {
     required: &[perm::analytics::AGENT_CONVERSATION_DETAIL_VIEW, perm::analytics::INTERACTION_EVALUATION_DETAILS_VIEW, perm::analytics::INTERACTION_SURVEY_DETAILS_VIEW, perm::attributes::ATTRIBUTE_ALL, perm::audits::INTERACTION_DETAILS_VIEW, perm::conversation::COMMUNICATION_VIEW, perm::conversation::EMAIL_ACCEPT, perm::conversation::EMAIL_CREATE, perm::conversation::EMAIL_PULL, perm::conversation::PARTICIPANT_ATTRIBUTESEDIT, perm::conversation::PARTICIPANT_ATTRIBUTESVIEW, perm::conversation::PARTICIPANT_WRAPUP, perm::integration::AMI_PREMIUM_APPS_ALL, perm::responses::LIBRARY_VIEW, perm::responses::RESPONSE_VIEW, perm::routing::QUEUE_VIEW, perm::routing::WRAPUP_CODE_SEARCH, perm::routing::WRAPUP_CODE_VIEW],
     any_of: &[&[perm::conversation::COMMUNICATION_TRANSFER, perm::conversation::COMMUNICATION_BLIND_TRANSFER_QUEUE]],
     roadmap: &[(perm::conversation::EMAIL_PARK, Release::new(3, 16))],
+    incomplete: None,
     required_mask: [0x1c1800000013cb2f, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
     mask_range: (0, 1),
     beyond_mask: false,
@@ -6929,13 +6935,29 @@ static GATE_AMI_ADMIN_USER: GateInfo = GateInfo {
 
 static GATE_CONTACT_MANAGEMENT_PANEL: GateInfo = GateInfo {
     name: "ContactManagementPanel",
-    description: "Showing the Contact Management panel in the desktop for a custom role; the set is the page's ten-name minimum.",
+    description: "The Contact Management panel in the desktop: \"all Contact Management permissions\", the seven names of the Contact Management table.",
+    document: Some(&DOCUMENTS[2]),
+    extends: None,
+    release: None,
+    required: &[perm::cxengage::CONTACTS_ASSIGN_INTERACTION, perm::cxengage::CONTACTS_CREATE, perm::cxengage::CONTACTS_DELETE, perm::cxengage::CONTACTS_INTERACTION_HISTORY_READ, perm::cxengage::CONTACTS_MERGE_UNMERGE, perm::cxengage::CONTACTS_READ, perm::cxengage::CONTACTS_UPDATE],
+    any_of: &[],
+    roadmap: &[],
+    incomplete: None,
+    required_mask: [0x0000000000000000, 0x000000001c388000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
+    mask_range: (1, 2),
+    beyond_mask: false,
+};
+
+static GATE_SKYLIGHT_CUSTOM_ROLE_LOGIN: GateInfo = GateInfo {
+    name: "SkylightCustomRoleLogin",
+    description: "Logging in to the desktop with a custom role: the page's ten-name minimum, which comes on top of the default Agent role; that role's contents are not published, so the gate is incomplete.",
     document: Some(&DOCUMENTS[2]),
     extends: None,
     release: None,
     required: &[perm::cxengage::ARTIFACTS_CREATE_ALL, perm::cxengage::CONTACTS_ASSIGN_INTERACTION, perm::cxengage::CONTACTS_ATTRIBUTES_READ, perm::cxengage::CONTACTS_CREATE, perm::cxengage::CONTACTS_DELETE, perm::cxengage::CONTACTS_INTERACTION_HISTORY_READ, perm::cxengage::CONTACTS_LAYOUTS_READ, perm::cxengage::CONTACTS_MERGE_UNMERGE, perm::cxengage::CONTACTS_READ, perm::cxengage::CONTACTS_UPDATE],
     any_of: &[],
     roadmap: &[],
+    incomplete: Some("the page asks for these names \"in addition to the permissions included in the default Agent role\" and does not publish that role's contents, so holding them is necessary but not known to be sufficient"),
     required_mask: [0x0000000000000000, 0x000000001d3a9000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
     mask_range: (1, 2),
     beyond_mask: false,
@@ -6950,6 +6972,7 @@ static GATE_DIGITAL_USER_TRACKING_ADMIN: GateInfo = GateInfo {
     required: &[perm::journey::CUSTOMER_ADD, perm::journey::CUSTOMER_VIEW, perm::journey::EVENT_VIEW, perm::journey::OUTCOME_ADD, perm::journey::OUTCOME_DELETE, perm::journey::OUTCOME_EDIT, perm::journey::OUTCOME_VIEW, perm::journey::OUTCOMEPREDICTOR_ADD, perm::journey::OUTCOMEPREDICTOR_DELETE, perm::journey::OUTCOMEPREDICTOR_VIEW, perm::journey::REPORT_VIEW, perm::journey::SEGMENT_ADD, perm::journey::SEGMENT_DELETE, perm::journey::SEGMENT_EDIT, perm::journey::SEGMENT_VIEW, perm::journey::SETTINGS_EDIT, perm::journey::VISIT_VIEW, perm::web_deployments::CONFIGURATION_ADD, perm::web_deployments::CONFIGURATION_DELETE, perm::web_deployments::CONFIGURATION_EDIT, perm::web_deployments::CONFIGURATION_VIEW, perm::web_deployments::DEPLOYMENT_ADD, perm::web_deployments::DEPLOYMENT_DELETE, perm::web_deployments::DEPLOYMENT_EDIT, perm::web_deployments::DEPLOYMENT_VIEW],
     any_of: &[],
     roadmap: &[],
+    incomplete: None,
     required_mask: [0x800417dfdc000000, 0x000000000000007f, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
     mask_range: (0, 2),
     beyond_mask: false,
@@ -6964,6 +6987,7 @@ static GATE_DIGITAL_USER_TRACKING_AGENT: GateInfo = GateInfo {
     required: &[perm::external_contacts::CONTACT_VIEW, perm::external_contacts::SESSION_VIEW, perm::journey::ACTIONMAP_VIEW, perm::journey::EVENT_VIEW, perm::journey::EVENTTYPE_VIEW, perm::journey::OUTCOME_VIEW, perm::journey::OUTCOMESCORES_VIEW, perm::journey::SEGMENT_VIEW, perm::journey::SESSION_VIEW, perm::routing::AGENT_ONQUEUE, perm::routing::QUEUE_JOIN, perm::routing::QUEUE_SEARCH, perm::routing::QUEUE_VIEW],
     any_of: &[],
     roadmap: &[],
+    incomplete: None,
     required_mask: [0x07200c22310c0000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
     mask_range: (0, 1),
     beyond_mask: false,
@@ -6978,6 +7002,7 @@ static GATE_ACTION_MAP_EDITOR: GateInfo = GateInfo {
     required: &[perm::journey::ACTIONMAP_ADD, perm::journey::ACTIONMAP_DELETE, perm::journey::ACTIONMAP_EDIT, perm::journey::ACTIONMAP_VIEW],
     any_of: &[],
     roadmap: &[],
+    incomplete: None,
     required_mask: [0x0000000001e00000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
     mask_range: (0, 1),
     beyond_mask: false,
@@ -6992,6 +7017,7 @@ static GATE_ACTION_MAP_ANALYTICS_REPORT: GateInfo = GateInfo {
     required: &[perm::journey::ACTIONMAP_VIEW, perm::journey::REPORT_VIEW],
     any_of: &[],
     roadmap: &[],
+    incomplete: None,
     required_mask: [0x0000004001000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
     mask_range: (0, 1),
     beyond_mask: false,
@@ -7006,6 +7032,7 @@ static GATE_PREDICTIVE_ENGAGEMENT_ADMIN: GateInfo = GateInfo {
     required: &[perm::journey::ACTIONMAP_ADD, perm::journey::ACTIONMAP_DELETE, perm::journey::ACTIONMAP_EDIT, perm::journey::ACTIONMAP_VIEW, perm::journey::ACTIONTARGET_VIEW, perm::journey::CUSTOMER_ADD, perm::journey::CUSTOMER_VIEW, perm::journey::EVENT_VIEW, perm::journey::OUTCOME_ADD, perm::journey::OUTCOME_DELETE, perm::journey::OUTCOME_EDIT, perm::journey::OUTCOME_VIEW, perm::journey::OUTCOMEPREDICTOR_ADD, perm::journey::OUTCOMEPREDICTOR_DELETE, perm::journey::OUTCOMEPREDICTOR_VIEW, perm::journey::REPORT_VIEW, perm::journey::SEGMENT_ADD, perm::journey::SEGMENT_DELETE, perm::journey::SEGMENT_EDIT, perm::journey::SEGMENT_VIEW, perm::journey::SETTINGS_EDIT, perm::journey::VISIT_VIEW, perm::uploads::PUBLICASSET_UPLOAD, perm::widgets::DEPLOYMENT_ADD, perm::widgets::DEPLOYMENT_DELETE, perm::widgets::DEPLOYMENT_EDIT, perm::widgets::DEPLOYMENT_VIEW],
     any_of: &[],
     roadmap: &[],
+    incomplete: None,
     required_mask: [0x400417dfdfe00000, 0x0000000000000780, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
     mask_range: (0, 2),
     beyond_mask: false,
@@ -7020,12 +7047,13 @@ static GATE_PREDICTIVE_ENGAGEMENT_AGENT: GateInfo = GateInfo {
     required: &[perm::external_contacts::CONTACT_VIEW, perm::external_contacts::SESSION_VIEW, perm::journey::ACTIONMAP_VIEW, perm::journey::EVENT_VIEW, perm::journey::EVENTTYPE_VIEW, perm::journey::OUTCOME_VIEW, perm::journey::OUTCOMESCORES_VIEW, perm::journey::SEGMENT_VIEW, perm::journey::SESSION_VIEW, perm::routing::AGENT_ONQUEUE, perm::routing::QUEUE_JOIN, perm::routing::QUEUE_SEARCH, perm::routing::QUEUE_VIEW],
     any_of: &[],
     roadmap: &[],
+    incomplete: None,
     required_mask: [0x07200c22310c0000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
     mask_range: (0, 1),
     beyond_mask: false,
 };
 
-pub(crate) static GATES: [&GateInfo; 13] = [&GATE_ALTOCLOUD_ADMIN, &GATE_ALTOCLOUD_AGENT, &GATE_AMI_STANDARD_USER, &GATE_AMI_EXTRA_USER, &GATE_AMI_DIVISION_USER, &GATE_AMI_ADMIN_USER, &GATE_CONTACT_MANAGEMENT_PANEL, &GATE_DIGITAL_USER_TRACKING_ADMIN, &GATE_DIGITAL_USER_TRACKING_AGENT, &GATE_ACTION_MAP_EDITOR, &GATE_ACTION_MAP_ANALYTICS_REPORT, &GATE_PREDICTIVE_ENGAGEMENT_ADMIN, &GATE_PREDICTIVE_ENGAGEMENT_AGENT];
+pub(crate) static GATES: [&GateInfo; 14] = [&GATE_ALTOCLOUD_ADMIN, &GATE_ALTOCLOUD_AGENT, &GATE_AMI_STANDARD_USER, &GATE_AMI_EXTRA_USER, &GATE_AMI_DIVISION_USER, &GATE_AMI_ADMIN_USER, &GATE_CONTACT_MANAGEMENT_PANEL, &GATE_SKYLIGHT_CUSTOM_ROLE_LOGIN, &GATE_DIGITAL_USER_TRACKING_ADMIN, &GATE_DIGITAL_USER_TRACKING_AGENT, &GATE_ACTION_MAP_EDITOR, &GATE_ACTION_MAP_ANALYTICS_REPORT, &GATE_PREDICTIVE_ENGAGEMENT_ADMIN, &GATE_PREDICTIVE_ENGAGEMENT_AGENT];
 
 /// Typed feature gates, one marker type per feature; use them with [`Policy::check`](crate::Policy::check).
 pub mod gates {
@@ -7119,9 +7147,9 @@ pub mod gates {
         const INFO: &'static GateInfo = &GATE_AMI_ADMIN_USER;
     }
 
-    /// Showing the Contact Management panel in the desktop for a custom role; the set is the page's ten-name minimum.
+    /// The Contact Management panel in the desktop: "all Contact Management permissions", the seven names of the Contact Management table.
     ///
-    /// Requires: `ARTIFACTS_CREATE_ALL`, `CONTACTS_ASSIGN_INTERACTION`, `CONTACTS_ATTRIBUTES_READ`, `CONTACTS_CREATE`, `CONTACTS_DELETE`, `CONTACTS_INTERACTION_HISTORY_READ`, `CONTACTS_LAYOUTS_READ`, `CONTACTS_MERGE_UNMERGE`, `CONTACTS_READ`, `CONTACTS_UPDATE`.
+    /// Requires: `CONTACTS_ASSIGN_INTERACTION`, `CONTACTS_CREATE`, `CONTACTS_DELETE`, `CONTACTS_INTERACTION_HISTORY_READ`, `CONTACTS_MERGE_UNMERGE`, `CONTACTS_READ`, `CONTACTS_UPDATE`.
     ///
     /// From the `cxengage-skylight` catalog. A marker type: it has no values.
     #[derive(Debug)]
@@ -7129,6 +7157,20 @@ pub mod gates {
 
     impl Gate for ContactManagementPanel {
         const INFO: &'static GateInfo = &GATE_CONTACT_MANAGEMENT_PANEL;
+    }
+
+    /// Logging in to the desktop with a custom role: the page's ten-name minimum, which comes on top of the default Agent role; that role's contents are not published, so the gate is incomplete.
+    ///
+    /// Requires: `ARTIFACTS_CREATE_ALL`, `CONTACTS_ASSIGN_INTERACTION`, `CONTACTS_ATTRIBUTES_READ`, `CONTACTS_CREATE`, `CONTACTS_DELETE`, `CONTACTS_INTERACTION_HISTORY_READ`, `CONTACTS_LAYOUTS_READ`, `CONTACTS_MERGE_UNMERGE`, `CONTACTS_READ`, `CONTACTS_UPDATE`.
+    ///
+    /// Incomplete: the page asks for these names "in addition to the permissions included in the default Agent role" and does not publish that role's contents, so holding them is necessary but not known to be sufficient.
+    ///
+    /// From the `cxengage-skylight` catalog. A marker type: it has no values.
+    #[derive(Debug)]
+    pub enum SkylightCustomRoleLogin {}
+
+    impl Gate for SkylightCustomRoleLogin {
+        const INFO: &'static GateInfo = &GATE_SKYLIGHT_CUSTOM_ROLE_LOGIN;
     }
 
     /// A full digital user tracking administrator: every key of the page's administrator tables.

@@ -829,6 +829,61 @@ fn list_gates_flags_requirements_the_platform_removed() {
     assert_eq!(ami["removed_from_platform"], serde_json::json!([]));
 }
 
+/// The CxEngage login minimum comes "in addition to the permissions included
+/// in the default Agent role", which the page does not publish.
+#[test]
+fn check_and_list_say_the_login_minimum_gate_is_incomplete() {
+    // Role JSON holds Genesys policies only, so a role file never holds the
+    // CxEngage names: the gate is denied, and the output says it is incomplete too.
+    let dir = TempDir::new();
+    let role = dir.file("role.json", r#"{"name": "custom", "permissionPolicies": []}"#);
+    let run = permgate(&["check", &role, "--gate", "SkylightCustomRoleLogin"]);
+    assert_exit(&run, 1);
+    assert!(
+        run.stdout.contains(
+            "SkylightCustomRoleLogin is incomplete: the page asks for these names \"in addition to the \
+             permissions included in the default Agent role\""
+        ),
+        "{}",
+        run.stdout
+    );
+    let json = permgate(&[
+        "check",
+        &role,
+        "--gate",
+        "SkylightCustomRoleLogin,ContactManagementPanel",
+        "--json",
+    ])
+    .json();
+    assert!(
+        json["gates"][0]["incomplete"]
+            .as_str()
+            .unwrap()
+            .contains("default Agent role")
+    );
+    assert_eq!(json["gates"][1]["incomplete"], Value::Null);
+
+    let list = permgate(&["list", "gates"]);
+    let row = list
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("SkylightCustomRoleLogin "))
+        .unwrap();
+    assert!(row.contains("10 (incomplete)"), "{row}");
+    let json = permgate(&["list", "gates", "--json", "--catalog", "cxengage-skylight"]).json();
+    let gates = json["gates"].as_array().unwrap();
+    let login = gates.iter().find(|g| g["name"] == "SkylightCustomRoleLogin").unwrap();
+    assert!(
+        login["incomplete"]
+            .as_str()
+            .unwrap()
+            .contains("in addition to the permissions included in the default Agent role")
+    );
+    let panel = gates.iter().find(|g| g["name"] == "ContactManagementPanel").unwrap();
+    assert_eq!(panel["incomplete"], Value::Null);
+    assert_eq!(panel["required"].as_array().unwrap().len(), 7);
+}
+
 #[test]
 fn check_refuses_a_release_older_than_the_gates_document() {
     let dir = TempDir::new();

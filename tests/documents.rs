@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use permgate::Audience::{Admin, Agent};
 use permgate::gates::{
     ActionMapAnalyticsReport, ActionMapEditor, AltocloudAdmin, AltocloudAgent, AmiAdminUser, AmiDivisionUser,
-    AmiExtraUser, AmiStandardUser, ContactManagementPanel, DigitalUserTrackingAdmin, DigitalUserTrackingAgent,
-    PredictiveEngagementAdmin, PredictiveEngagementAgent,
+    AmiExtraUser, AmiStandardUser, DigitalUserTrackingAdmin, DigitalUserTrackingAgent, PredictiveEngagementAdmin,
+    PredictiveEngagementAgent,
 };
 use permgate::{Audience, Catalog, Evidence, Gate, Permission, Policy, Release, SourceEntry, Vocabulary};
 
@@ -987,12 +987,6 @@ fn altocloud_gates_require_the_document_sets() {
     check_gate::<AltocloudAgent>(&GateSpec::plain(alto, audience_keys(&ALTOCLOUD, Agent)), 11);
 }
 
-#[test]
-fn cxengage_contact_management_panel_requires_the_custom_role_minimum() {
-    let spec = GateSpec::plain(&[CXENGAGE.id], keys_of(CXENGAGE_CUSTOM_ROLE_MINIMUM));
-    check_gate::<ContactManagementPanel>(&spec, 10);
-}
-
 /// "Conversation > Communication > Transfer | transfer conversation between
 /// (division) queues": the published key, or the current permission for a
 /// blind transfer to a queue (the catalog's notes give the evidence).
@@ -1072,8 +1066,10 @@ fn only_the_ami_gates_have_a_roadmap() {
     }
 }
 
+/// The gates of a whole table or role; `tests/feature_gates.rs` pins the
+/// gates of single features, and checks that every builtin gate is pinned.
 #[test]
-fn every_gate_comes_from_a_document_and_is_pinned_here() {
+fn the_table_and_role_gates_are_builtin_gates() {
     let names: BTreeSet<&str> = catalog().gates().iter().map(|gate| gate.name).collect();
     let pinned: BTreeSet<&str> = [
         PredictiveEngagementAdmin::INFO,
@@ -1084,7 +1080,6 @@ fn every_gate_comes_from_a_document_and_is_pinned_here() {
         DigitalUserTrackingAgent::INFO,
         AltocloudAdmin::INFO,
         AltocloudAgent::INFO,
-        ContactManagementPanel::INFO,
         AmiStandardUser::INFO,
         AmiExtraUser::INFO,
         AmiDivisionUser::INFO,
@@ -1093,7 +1088,7 @@ fn every_gate_comes_from_a_document_and_is_pinned_here() {
     .iter()
     .map(|info| info.name)
     .collect();
-    assert_eq!(names, pinned);
+    assert!(pinned.is_subset(&names), "{:?}", pinned.difference(&names));
 }
 
 // ---------------------------------------------------------------------------

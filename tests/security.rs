@@ -18,7 +18,7 @@ use std::path::Path;
 use permgate::gates::{
     ActionMapAnalyticsReport, ActionMapEditor, AltocloudAdmin, AltocloudAgent, AmiAdminUser, AmiDivisionUser,
     AmiExtraUser, AmiStandardUser, ContactManagementPanel, DigitalUserTrackingAdmin, DigitalUserTrackingAgent,
-    PredictiveEngagementAdmin, PredictiveEngagementAgent,
+    PredictiveEngagementAdmin, PredictiveEngagementAgent, SkylightCustomRoleLogin,
 };
 use permgate::genesys::{RoleFile, SubjectSpec};
 use permgate::{
@@ -113,6 +113,7 @@ fn check_typed(policy: &Policy, who: impl Into<Principal>, name: &str) -> Result
         AmiDivisionUser,
         AmiAdminUser,
         ContactManagementPanel,
+        SkylightCustomRoleLogin,
         DigitalUserTrackingAdmin,
         DigitalUserTrackingAgent,
         ActionMapEditor,

@@ -126,6 +126,8 @@ struct GateRow {
     extends: Option<String>,
     all: Vec<String>,
     any: Vec<Vec<String>>,
+    /// Why holding the set may not be enough (what the document leaves out).
+    incomplete: Option<String>,
 }
 
 /// Reads every `*.json` in `dir` and returns the text of `generated.rs`.
@@ -497,6 +499,9 @@ impl Model {
                     entry,
                     "a gate name must be an UpperCamelCase identifier",
                 ));
+            }
+            if gate.incomplete.as_deref().is_some_and(|why| why.trim().is_empty()) {
+                return Err(invalid(&name, entry, "`incomplete` says why, or is null"));
             }
             for key in &gate.all {
                 check_key(&entry, key)?;
@@ -984,13 +989,14 @@ impl Model {
                 let static_name = format!("GATE_{}", snake(&gate.name).to_ascii_uppercase());
                 let _ = writeln!(
                     gate_code,
-                    "static {static_name}: GateInfo = GateInfo {{\n    name: {:?},\n    description: {:?},\n    document: Some(&DOCUMENTS[{doc}]),\n    extends: {},\n    release: {release},\n    required: {},\n    any_of: &[{}],\n    roadmap: &[{}],\n    required_mask: {},\n    mask_range: {:?},\n    beyond_mask: false,\n}};\n",
+                    "static {static_name}: GateInfo = GateInfo {{\n    name: {:?},\n    description: {:?},\n    document: Some(&DOCUMENTS[{doc}]),\n    extends: {},\n    release: {release},\n    required: {},\n    any_of: &[{}],\n    roadmap: &[{}],\n    incomplete: {},\n    required_mask: {},\n    mask_range: {:?},\n    beyond_mask: false,\n}};\n",
                     gate.name,
                     gate.description,
                     option_str(gate.extends.as_deref()),
                     self.permission_list(&required),
                     any_of.join(", "),
                     roadmap_items.join(", "),
+                    option_str(gate.incomplete.as_deref()),
                     words(&required, self.entries.len()),
                     mask_range(&required),
                 );
@@ -1007,6 +1013,9 @@ impl Model {
                 }
                 for (&i, from) in &roadmap {
                     needs.push(format!("From release {from}: {}.", key(i)));
+                }
+                if let Some(incomplete) = &gate.incomplete {
+                    needs.push(format!("Incomplete: {}.", incomplete.replace('\n', " ")));
                 }
                 names.push((
                     gate.name.clone(),

@@ -137,10 +137,17 @@ pub(crate) fn list(args: &ListArgs) -> Result<Report, Failure> {
                 .iter()
                 .map(|g| {
                     let removed = g.removed_from_platform().count();
-                    let required = if removed == 0 {
+                    let mut notes = Vec::new();
+                    if removed > 0 {
+                        notes.push(format!("{removed} removed from the platform"));
+                    }
+                    if g.incomplete.is_some() {
+                        notes.push("incomplete".to_owned());
+                    }
+                    let required = if notes.is_empty() {
                         g.required.len().to_string()
                     } else {
-                        format!("{} ({removed} removed from the platform)", g.required.len())
+                        format!("{} ({})", g.required.len(), notes.join("; "))
                     };
                     vec![
                         g.name.to_owned(),
@@ -170,6 +177,7 @@ pub(crate) fn list(args: &ListArgs) -> Result<Report, Failure> {
                         "any_of": g.any_of.iter().map(|group| keys(&mut group.iter().copied())).collect::<Vec<_>>(),
                         "roadmap": g.roadmap.iter().map(|(p, from)| json!({"key": p.key(), "from": from.to_string()})).collect::<Vec<_>>(),
                         "removed_from_platform": keys(&mut g.removed_from_platform()),
+                        "incomplete": g.incomplete,
                     })
                 })
                 .collect();

@@ -161,7 +161,8 @@ JSON (--json):
       \"roadmap_from\": string | null,   a roadmap permission, required from this release
       \"conditional\": bool          the role holds it only under a condition
     }],
-    \"unmet_any_of\": [[{\"key\": string, \"label\": string | null}]]   groups of which the role holds none
+    \"unmet_any_of\": [[{\"key\": string, \"label\": string | null}]],   groups of which the role holds none
+    \"incomplete\": string | null    why holding the gate's set may not be enough
   }]
 }";
 
@@ -417,7 +418,8 @@ JSON (--json): {\"format_version\": 1, \"document\": string | null, and one of:
              \"extends\": string | null, \"release\": string | null,
              \"required\": [string], \"any_of\": [[string]],
              \"roadmap\": [{\"key\": string, \"from\": string}],
-             \"removed_from_platform\": [string]}]   required keys the Platform API no longer documents
+             \"removed_from_platform\": [string],   required keys the Platform API no longer documents
+             \"incomplete\": string | null}]   why holding the set may not be enough
   \"roles\": [{\"name\": string, \"description\": string, \"document\": string,
              \"extends\": string | null, \"grants\": [string]}]
   \"permissions\": [{\"key\": string, \"label\": string | null,
