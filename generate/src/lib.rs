@@ -1001,10 +1001,13 @@ impl Model {
                     mask_range(&required),
                 );
                 let key = |i: usize| self.entries.get(i).map(|e| format!("`{}`", e.key)).unwrap_or_default();
-                let mut needs = vec![format!(
-                    "Requires: {}.",
-                    required.iter().map(|&i| key(i)).collect::<Vec<_>>().join(", ")
-                )];
+                let mut needs = Vec::new();
+                if !required.is_empty() {
+                    needs.push(format!(
+                        "Requires: {}.",
+                        required.iter().map(|&i| key(i)).collect::<Vec<_>>().join(", ")
+                    ));
+                }
                 for group in &groups {
                     needs.push(format!(
                         "One of: {}.",
