@@ -1148,6 +1148,106 @@ fn list_shows_the_builtin_catalog() {
     assert_exit(&permgate(&["list", "everything"]), 2);
 }
 
+/// The keys of a `list permissions` table.
+fn listed_keys(stdout: &str) -> Vec<&str> {
+    stdout
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_whitespace().next())
+        .collect()
+}
+
+#[test]
+fn list_permissions_filters_by_domain_and_by_document() {
+    // A domain, in any ASCII case: the documents' permissions and the platform's.
+    let journey = permgate(&["list", "permissions", "--domain", "Journey"]);
+    assert_exit(&journey, 0);
+    let keys = listed_keys(&journey.stdout);
+    assert!(keys.iter().all(|k| k.starts_with("journey:")), "{keys:?}");
+    assert!(keys.contains(&"journey:actionmap:view"), "a document's");
+    assert!(
+        keys.iter()
+            .any(|k| permgate::Catalog::builtin().lookup(k).unwrap().sources().is_empty()),
+        "and the platform's"
+    );
+    let all = permgate(&["list", "permissions"]);
+    let every: Vec<&str> = listed_keys(&all.stdout);
+    let in_journey: Vec<&str> = every
+        .iter()
+        .copied()
+        .filter(|k| k.to_ascii_lowercase().starts_with("journey:"))
+        .collect();
+    assert_eq!(keys, in_journey);
+
+    // A document: only what it lists; a platform-only permission has no document.
+    let ami = permgate(&["list", "permissions", "--document", "ami-r3"]);
+    assert_exit(&ami, 0);
+    let keys = listed_keys(&ami.stdout);
+    assert!(keys.contains(&"conversation:communication:transfer"));
+    assert!(!keys.contains(&"conversation:communication:blindTransferQueue"));
+    assert!(!keys.iter().any(|k| k.starts_with("journey:")));
+    // `--catalog` is the same option.
+    assert_eq!(
+        permgate(&["list", "permissions", "--catalog", "ami-r3"]).stdout,
+        ami.stdout
+    );
+
+    // Both.
+    let both = permgate(&["list", "permissions", "--document", "ami-r3", "--domain", "audits"]);
+    assert_exit(&both, 0);
+    assert_eq!(
+        listed_keys(&both.stdout),
+        ["audits:audit:view", "audits:interactionDetails:view"]
+    );
+    let json = permgate(&[
+        "list",
+        "permissions",
+        "--document",
+        "cxengage-skylight",
+        "--domain",
+        "routing",
+        "--json",
+    ])
+    .json();
+    assert_eq!(json["document"], "cxengage-skylight");
+    assert_eq!(json["domain"], "routing");
+    assert_eq!(json["permissions"], serde_json::json!([]));
+    let json = permgate(&["list", "permissions", "--domain", "ROUTING", "--json"]).json();
+    let routing = json["permissions"].as_array().unwrap();
+    assert!(
+        routing
+            .iter()
+            .all(|p| p["key"].as_str().unwrap().starts_with("routing:"))
+    );
+    assert!(routing.iter().any(|p| p["key"] == "routing:queue:join"));
+
+    // Bad input.
+    for document in ["nope", "genesys-cloud-platform"] {
+        let unknown = permgate(&["list", "permissions", "--document", document]);
+        assert_exit(&unknown, 2);
+        assert!(
+            unknown.stderr.contains(&format!(
+                "unknown document `{document}`; documents: altocloud, ami-r3, cxengage-skylight, \
+                 digital-user-tracking, predictive-engagement (platform-only permissions have no document)"
+            )),
+            "{}",
+            unknown.stderr
+        );
+    }
+    let unknown = permgate(&["list", "permissions", "--domain", "nope"]);
+    assert_exit(&unknown, 2);
+    assert!(unknown.stderr.contains("unknown domain `nope`"), "{}", unknown.stderr);
+    // CxEngage flat names have no domain.
+    assert_exit(&permgate(&["list", "permissions", "--domain", "CONTACTS_READ"]), 2);
+    let gates = permgate(&["list", "gates", "--domain", "journey"]);
+    assert_exit(&gates, 2);
+    assert!(
+        gates.stderr.contains("--domain filters `list permissions` only"),
+        "{}",
+        gates.stderr
+    );
+}
+
 #[test]
 fn standard_input_oversized_files_and_hostile_json_never_panic() {
     let dir = TempDir::new();

@@ -107,16 +107,39 @@ fn document_ids(permission: Permission<'_>) -> Vec<&'static str> {
     ids
 }
 
+/// Whether `permission` is a Genesys key of `domain`, ignoring ASCII case.
+fn in_domain(permission: Permission<'_>, domain: &str) -> bool {
+    !permission.is_flat() && permission.domain().eq_ignore_ascii_case(domain)
+}
+
 pub(crate) fn list(args: &ListArgs) -> Result<Report, Failure> {
     let catalog = Catalog::builtin();
     let document = args.document.as_deref().map(str::trim);
     if let Some(id) = document {
         if !catalog.documents().iter().any(|d| d.id == id) {
             let ids: Vec<&str> = catalog.documents().iter().map(|d| d.id).collect();
+            let platform = if args.what == ListKind::Permissions {
+                " (platform-only permissions have no document)"
+            } else {
+                ""
+            };
             return Err(Problem::new(format!(
-                "unknown document `{}`; documents: {}",
+                "unknown document `{}`; documents: {}{platform}",
                 Escaped(id),
                 ids.join(", ")
+            ))
+            .into());
+        }
+    }
+    let domain = args.domain.as_deref().map(str::trim);
+    if let Some(domain) = domain {
+        if args.what != ListKind::Permissions {
+            return Err(Problem::new("--domain filters `list permissions` only").into());
+        }
+        if !catalog.iter().any(|p| in_domain(p, domain)) {
+            return Err(Problem::new(format!(
+                "unknown domain `{}`: no builtin permission is in it",
+                Escaped(domain)
             ))
             .into());
         }
@@ -221,6 +244,7 @@ pub(crate) fn list(args: &ListArgs) -> Result<Report, Failure> {
             let permissions: Vec<Permission<'static>> = catalog
                 .iter()
                 .filter(|p| document.is_none() || p.sources().iter().any(|s| wanted(s.document.id)))
+                .filter(|&p| domain.is_none_or(|domain| in_domain(p, domain)))
                 .collect();
             let rows: Vec<Vec<String>> = permissions
                 .iter()
@@ -270,7 +294,7 @@ pub(crate) fn list(args: &ListArgs) -> Result<Report, Failure> {
     };
     let stdout = if args.json {
         let (kind, items) = json_items;
-        let mut document_json = json!({"format_version": FORMAT_VERSION, "document": document});
+        let mut document_json = json!({"format_version": FORMAT_VERSION, "document": document, "domain": domain});
         if let Some(object) = document_json.as_object_mut() {
             object.insert(kind.to_owned(), Value::Array(items));
         }

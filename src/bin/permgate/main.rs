@@ -391,9 +391,13 @@ struct ListArgs {
     #[arg(value_enum, value_name = "WHAT")]
     what: ListKind,
     /// Only what this builtin document defines: predictive-engagement, digital-user-tracking,
-    /// altocloud, cxengage-skylight, ami-r3.
-    #[arg(long = "catalog", value_name = "DOC")]
+    /// altocloud, cxengage-skylight, ami-r3 (platform-only permissions have no document).
+    #[arg(long = "document", visible_alias = "catalog", value_name = "ID")]
     document: Option<String>,
+    /// `list permissions` only: the permissions of this domain (`journey`, `Routing`; ASCII case
+    /// ignored). CxEngage flat names have no domain.
+    #[arg(long, value_name = "DOMAIN")]
+    domain: Option<String>,
     /// Print one JSON document (schema below) instead of a table.
     #[arg(long)]
     json: bool,
@@ -411,9 +415,13 @@ enum ListKind {
 }
 
 const LIST_HELP: &str = "\
-Exit codes: 0 listed, 2 bad input (unknown document).
+`list permissions` lists the whole builtin catalog: the documents' permissions
+and the platform's. --document and --domain narrow it, together or alone.
 
-JSON (--json): {\"format_version\": 1, \"document\": string | null, and one of:
+Exit codes: 0 listed, 2 bad input (unknown document, a domain no builtin
+permission has, --domain with gates or roles).
+
+JSON (--json): {\"format_version\": 1, \"document\": string | null, \"domain\": string | null, and one of:
   \"gates\": [{\"name\": string, \"description\": string, \"document\": string,
              \"extends\": string | null, \"release\": string | null,
              \"required\": [string], \"any_of\": [[string]],
