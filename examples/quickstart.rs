@@ -5,6 +5,7 @@
 
 use permgate::gates::{
     ActionMapAnalyticsReport, ActionMapEditor, AmiExtraUser, AmiStandardUser, ContactManagementPanel,
+    SkylightCustomRoleLogin,
 };
 use permgate::{BuildError, Catalog, Division, Gate, Policy, Principal, Release, perm};
 
@@ -82,6 +83,8 @@ fn main() -> Result<(), BuildError> {
     gate::<ActionMapEditor>(&policy, designer.into());
     gate::<AmiStandardUser>(&policy, ami_user.into());
     gate::<ContactManagementPanel>(&policy, skylight.into());
+    // Passing the login minimum is necessary, not known to be sufficient.
+    gate::<SkylightCustomRoleLogin>(&policy, skylight.into());
     // The add-on role is not granted: the denial lists what is missing.
     gate::<AmiExtraUser>(&policy, ami_user.into());
     // Ana's two roles pass the report gate together, where both are granted.
@@ -105,11 +108,16 @@ fn show(policy: &Policy, who: Principal, question: &str, allowed: bool) {
 
 fn gate<G: Gate>(policy: &Policy, who: Principal) {
     match policy.check::<G>(who) {
-        Ok(_granted) => println!(
-            "  {} for {}: granted",
-            G::INFO.name,
-            policy.describe(who).unwrap_or_default()
-        ),
+        Ok(_granted) => {
+            println!(
+                "  {} for {}: granted",
+                G::INFO.name,
+                policy.describe(who).unwrap_or_default()
+            );
+            if let Some(why) = G::INFO.incomplete {
+                println!("    (the gate is incomplete: {why})");
+            }
+        }
         Err(denied) => println!("  {denied}"),
     }
 }

@@ -6,7 +6,8 @@ use crate::parse::{Spelling, parse};
 use crate::principal::{Kind, Principal};
 use crate::role::RoleData;
 use crate::{
-    Catalog, ConditionalGrantInfo, Division, GateInfo, Permission, Permitted, Policy, RoleId, SdkRelease, UserId,
+    Catalog, ConditionalGrantInfo, Division, Document, GateInfo, Permission, Permitted, Policy, RoleId, SdkRelease,
+    UserId,
 };
 
 /// The findings of [`Policy::audit_user`] for one user.
@@ -58,9 +59,10 @@ pub struct RoleAudit<'p> {
     pub conditional: Vec<ConditionalGrantInfo<'p>>,
     /// Legacy flat `permissions[]` of the role JSON, never granted.
     pub legacy: Vec<&'p str>,
-    /// Each license the role's permissions assign, with the permissions that
-    /// assign it (per the source documents).
-    pub licenses: BTreeMap<&'static str, Vec<Permission<'p>>>,
+    /// Each product license the role's permissions assign (per the source
+    /// documents), once, with the documents that state it and the
+    /// permissions that assign it.
+    pub licenses: BTreeMap<&'static str, LicenseEffect<'p>>,
     /// Held permissions a source marks as removed or legacy, with the note.
     pub deprecated: Vec<(Permission<'p>, &'static str)>,
     /// Held permissions the Platform API no longer documents, with the last
@@ -68,6 +70,22 @@ pub struct RoleAudit<'p> {
     pub removed: Vec<(Permission<'p>, SdkRelease)>,
     /// Every builtin gate, and whether the role satisfies it at the gate's release.
     pub gates: Vec<(&'static GateInfo, bool)>,
+}
+
+/// One product license that a role's permissions assign, as
+/// [`RoleAudit::licenses`] reports it.
+///
+/// A product renamed since a document was written is one license: the
+/// Altocloud page's "Altocloud" license is the Predictive Engagement license
+/// ([`SourceEntry::product_license`](crate::SourceEntry::product_license)).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct LicenseEffect<'p> {
+    /// The documents that state it, by id, each with its own name for the
+    /// license.
+    pub documents: Vec<(&'static Document, &'static str)>,
+    /// The held permissions that assign it, in index order.
+    pub permissions: Vec<Permission<'p>>,
 }
 
 impl Policy {
@@ -84,7 +102,11 @@ impl Policy {
     /// let (wildcard, covered) = &audit.wildcards[0];
     /// assert_eq!((wildcard.as_str(), covered.len()), ("journey:*:*", 85));
     /// assert_eq!(audit.redundant, [("journey:segment:view".to_owned(), "journey:*:*".to_owned())]);
-    /// assert!(audit.licenses.contains_key("Predictive Engagement"));
+    /// // Altocloud's license is Predictive Engagement's: one license, both pages.
+    /// let license = &audit.licenses["Predictive Engagement"];
+    /// let documents: Vec<(&str, &str)> = license.documents.iter().map(|(d, name)| (d.id, *name)).collect();
+    /// assert_eq!(documents, [("altocloud", "Altocloud"), ("predictive-engagement", "Predictive Engagement")]);
+    /// assert_eq!(audit.licenses.len(), 1);
     /// # Ok::<(), permgate::BuildError>(())
     /// ```
     pub fn audit(&self, role: RoleId) -> Option<RoleAudit<'_>> {
@@ -201,14 +223,21 @@ impl Policy {
                 )
             })
             .collect();
-        let mut licenses: BTreeMap<&'static str, Vec<Permission<'_>>> = BTreeMap::new();
+        let mut licenses: BTreeMap<&'static str, LicenseEffect<'_>> = BTreeMap::new();
         let mut deprecated = Vec::new();
         for &permission in &permissions {
             for source in permission.sources() {
-                if let Some(license) = source.license {
-                    let holders = licenses.entry(license).or_default();
-                    if !holders.contains(&permission) {
-                        holders.push(permission);
+                if let (Some(wording), Some(product)) = (source.license, source.product_license) {
+                    let effect = licenses.entry(product).or_insert_with(|| LicenseEffect {
+                        documents: Vec::new(),
+                        permissions: Vec::new(),
+                    });
+                    if !effect.permissions.contains(&permission) {
+                        effect.permissions.push(permission);
+                    }
+                    let stated = (source.document, wording);
+                    if !effect.documents.iter().any(|(d, _)| d.id == stated.0.id) {
+                        effect.documents.push(stated);
                     }
                 }
                 let flagged = source.release_notes.iter().find(|note| {
@@ -221,6 +250,9 @@ impl Policy {
                     }
                 }
             }
+        }
+        for effect in licenses.values_mut() {
+            effect.documents.sort_by_key(|(document, _)| document.id);
         }
         let removed = permissions
             .iter()

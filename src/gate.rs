@@ -93,6 +93,11 @@ pub struct GateInfo {
     pub any_of: &'static [&'static [Permission<'static>]],
     /// Roadmap permissions: required from the given release on.
     pub roadmap: &'static [(Permission<'static>, Release)],
+    /// Why holding the gate's set may not be enough, when its document
+    /// leaves part of the requirement out: the CxEngage login minimum comes
+    /// "in addition to the permissions included in the default Agent role",
+    /// whose contents are not published. [`Denied`] says so.
+    pub incomplete: Option<&'static str>,
     /// `required` as bitset words over the builtin indexes.
     pub(crate) required_mask: [u64; MASK_WORDS],
     /// The words of `required_mask` that are not zero: `(first, end)`. A
@@ -147,6 +152,7 @@ impl GateInfo {
             required,
             any_of,
             roadmap: &[],
+            incomplete: None,
             required_mask,
             mask_range,
             beyond_mask,
@@ -282,6 +288,7 @@ pub struct Denied {
     applies_from: Option<Release>,
     missing: Vec<Permission<'static>>,
     unmet_any_of: Vec<&'static [Permission<'static>]>,
+    incomplete: Option<&'static str>,
 }
 
 impl Denied {
@@ -327,6 +334,12 @@ impl Denied {
     /// Groups of which the role holds none.
     pub fn unmet_any_of(&self) -> &[&'static [Permission<'static>]] {
         &self.unmet_any_of
+    }
+
+    /// Why the gate's set may not be enough even once held
+    /// ([`GateInfo::incomplete`]).
+    pub fn incomplete(&self) -> Option<&'static str> {
+        self.incomplete
     }
 }
 
@@ -387,6 +400,9 @@ impl fmt::Display for Denied {
                 }
                 write_permission(f, permission)?;
             }
+        }
+        if let Some(why) = self.incomplete {
+            write!(f, "\n  the gate is incomplete: {why}")?;
         }
         Ok(())
     }
@@ -501,6 +517,7 @@ impl Policy {
                 .copied()
                 .filter(|group| known && !group.iter().any(holds))
                 .collect(),
+            incomplete: gate.incomplete,
         };
         // Names and keys only: never a token, never the principal's whole authorization.
         #[cfg(feature = "tracing")]
@@ -530,7 +547,7 @@ mod tests {
     use super::*;
     use crate::{Catalog, perm};
 
-    /// No builtin gate has an any-of group yet; this one pins the semantics.
+    /// An any-of group of its own, to pin the semantics apart from the catalogs.
     static EITHER: GateInfo = GateInfo::new(
         "Either",
         "queue view, and join or search",

@@ -19,7 +19,7 @@ pub(crate) static DOCUMENTS: [Document; 5] = [
         release: None,
         source_file: "genesys-cloud-altocloud-permissions.txt",
         vocabulary: Vocabulary::Genesys,
-        notes: &["Altocloud is the PureCloud-era predecessor of Predictive Engagement; the page speaks of PureCloud throughout.", "The page lists Add, Delete, Edit and View rows separately instead of \"All\" rows, so this catalog has no wildcard keys.", "Giving a role Altocloud permissions automatically assigns the Altocloud license to its users and the organization is billed for it; the journey: rows carry license \"Altocloud\".", "Routing and widget deployment rows are shared platform permissions, so no license is recorded on them (license null).", "Smart tags are granted with the Journey > Snippet permissions (key evidence: pattern).", "In the agent table Journey > Settings > View is explained as viewing smart tags (snippets); it is the same permission as in the Settings table.", "Seven rows of the agent table repeat administrator rows (Action Map, Customer, Event, Outcome, Segment and Settings View, and Visit View); each is one entry with audience admin and the extra tables in also_in_sections (Action Map > View is also in Reports).", "Not modelled: the page gives no prerequisites, no date, no delay for permission changes and no named roles."],
+        notes: &["Altocloud is the PureCloud-era predecessor of Predictive Engagement; the page speaks of PureCloud throughout.", "The page lists Add, Delete, Edit and View rows separately instead of \"All\" rows, so this catalog has no wildcard keys.", "Giving a role Altocloud permissions automatically assigns the Altocloud license to its users and the organization is billed for it; the journey: rows carry license \"Altocloud\", the page's own word. Altocloud is the earlier name of Predictive Engagement, so `licenses` maps it to the product license \"Predictive Engagement\", and audits report one license for both pages.", "Routing and widget deployment rows are shared platform permissions, so no license is recorded on them (license null).", "Smart tags are granted with the Journey > Snippet permissions (key evidence: pattern).", "In the agent table Journey > Settings > View is explained as viewing smart tags (snippets); it is the same permission as in the Settings table.", "Seven rows of the agent table repeat administrator rows (Action Map, Customer, Event, Outcome, Segment and Settings View, and Visit View); each is one entry with audience admin and the extra tables in also_in_sections (Action Map > View is also in Reports).", "Not modelled: the page gives no prerequisites, no date, no delay for permission changes and no named roles.", "SmartTagEditor takes the four Journey > Snippet rows of the Smart tags table. The agent table also describes Journey > Settings > View as \"View smart tags (snippets)\"; the gate does not accept it for the Snippet rows. The page's other features have the same rows as on the Predictive Engagement page (Outcome there adds Outcome Predictor) and are gated there."],
     },
     Document {
         id: "ami-r3",
@@ -31,7 +31,7 @@ pub(crate) static DOCUMENTS: [Document; 5] = [
         release: Some(Release::new(3, 15)),
         source_file: "ami-r3-role-matrix.txt",
         vocabulary: Vocabulary::Genesys,
-        notes: &["AMI is a third-party email application by CloudOE that relies on Genesys Cloud permissions, roles, groups and divisions for its access control.", "The matrix is dated November 2024 and applies to AMI R3.15.x and later.", "The prepopulated role JSON files published by CloudOE also contain roadmap permissions: Conversation > Email > Park is expected with AMI 3.16, so it is in the standard role but has available_from \"3.16\".", "Three add-on roles (extra, division, admin) each come on top of the standard user role; they list only their own rows and extend the standard role.", "Integration > amiPremiumApps > All Permissions is the AMI user license requirement (license \"AMI user license\"); which actions it covers is not documented (actions empty). Attributes > Attribute > All Permissions has no confirmed key and no documented actions either.", "Note 1: Email Pull can be narrowed so that users only reply to conversations in queues where they are an active member (shown with a green icon) by enabling ALLOW_REPLY_ONLY_ON_JOINED_QUEUES on the AMI settings page; this is an AMI setting and is not modelled.", "Note 2: when other users must still be able to pull and reply, Email Pull stays in their role and the extra permission \"Routing Conversation Accept Off-Queue\" is needed; its key was not found, so it is catalogued as routing:conversation:acceptOffQueue with evidence unverified and kept out of every role and gate because it depends on that configuration choice.", "The Transfer row says it need not be added to this role when divisions are limited and the user already holds the Genesys Cloud Supervisor role; that dependency on another role is not modelled.", "Conversation > Email > Accept is in the standard and division roles, and Conversation > Participant > Attributes edit in the extra and admin roles: each is one entry listed in both roles (the latter with audience admin because the admin role holds it)."],
+        notes: &["AMI is a third-party email application by CloudOE that relies on Genesys Cloud permissions, roles, groups and divisions for its access control.", "The matrix is dated November 2024 and applies to AMI R3.15.x and later.", "The prepopulated role JSON files published by CloudOE also contain roadmap permissions: Conversation > Email > Park is expected with AMI 3.16, so it is in the standard role but has available_from \"3.16\".", "Three add-on roles (extra, division, admin) each come on top of the standard user role; they list only their own rows and extend the standard role.", "Integration > amiPremiumApps > All Permissions is the AMI user license requirement (license \"AMI user license\"); which actions it covers is not documented (actions empty). Attributes > Attribute > All Permissions has no confirmed key and no documented actions either.", "Note 1: Email Pull can be narrowed so that users only reply to conversations in queues where they are an active member (shown with a green icon) by enabling ALLOW_REPLY_ONLY_ON_JOINED_QUEUES on the AMI settings page; this is an AMI setting and is not modelled.", "Note 2: when other users must still be able to pull and reply, Email Pull stays in their role and the extra permission \"Routing Conversation Accept Off-Queue\" is needed; its key was not found, so it is catalogued as routing:conversation:acceptOffQueue with evidence unverified. It is in no role and in no role gate, because it depends on that configuration choice; AmiOffQueueReply, the gate of that choice, requires it with Email Pull, so that gate passes only for a role that holds this unconfirmed key.", "The Transfer row says it need not be added to this role when divisions are limited and the user already holds the Genesys Cloud Supervisor role; that dependency on another role is not modelled.", "Conversation > Communication > Transfer maps to conversation:communication:transfer, which none of the SDK releases in permissions-history.json lists (28.0.0 of 2018-06-11 to 259.0.0) and the organization catalog permissions-catalog.json does not hold; current roles hold the blind and consult transfer actions instead. AMI is an email application, and moving an email to another queue is a blind transfer: POST /api/v2/conversations/{id}/participants/{participantId}/replace, which public code maps to conversation:communication:blindTransferQueue (current since SDK 170.0.0, 2023-06-22). So AmiStandardUser, and every gate that extends it, takes either key (an any-of group) instead of requiring transfer. conversation:communication:consultTransferQueue is a consult (voice) transfer and is not accepted. The standard role keeps the published key.", "Conversation > Email > Accept is in the standard and division roles, and Conversation > Participant > Attributes edit in the extra and admin roles: each is one entry listed in both roles (the latter with audience admin because the admin role holds it).", "Feature gates take the license row (Integration > amiPremiumApps > All Permissions, \"AMI user license requirement\", which every AMI user needs) and the rows the matrix names for the feature: AmiPark (the two analytics rows described as AMI Park, and Conversation > Email > Park from 3.16), AmiTagLabelSelect, AmiTagLabelCreate, AmiNotes, AmiQuickActionBar, AmiAuditLogOneInteraction, AmiAuditLogAllInteractions, AmiCannedResponses, AmiDisconnectAnyQueue and AmiOffQueueReply (note 2). They do not extend AmiStandardUser: each answers whether a role allows one feature."],
     },
     Document {
         id: "cxengage-skylight",
@@ -43,7 +43,7 @@ pub(crate) static DOCUMENTS: [Document; 5] = [
         release: None,
         source_file: "cxengage-skylight-permissions.txt",
         vocabulary: Vocabulary::CxEngage,
-        notes: &["CxEngage is not a Genesys product: its permissions are flat names such as CONTACTS_READ with no label, so label is null on every row.", "The _ALL and _SELF endings are ownership scopes (everything owned by the tenant versus only interactions the user took part in), not wildcards: NOTES_CREATE_ALL grants only itself.", "The default roles Administrator, Supervisor and Agent are said to be sufficient, but the page does not list what they contain (it points to a separate Role Permissions page), so no role is modelled for them.", "A custom role used to log in needs ten named permissions on top of whatever the default Agent role holds; these form the role \"Skylight custom role minimum\" and the gate ContactManagementPanel.", "The page advises checking for all Contact Management permissions when the Contact Management panel does not show; the gate uses the stated ten-name minimum.", "Contact Management, Notes, Artifacts and Reporting are used at the desktop (audience agent); Contact Layouts and Contact Attributes are configuration-interface permissions (audience admin).", "The product name is blank in the source text; \"Skylight desktop\" comes from the sources README. The page states no license effect, date or release."],
+        notes: &["CxEngage is not a Genesys product: its permissions are flat names such as CONTACTS_READ with no label, so label is null on every row.", "The _ALL and _SELF endings are ownership scopes (everything owned by the tenant versus only interactions the user took part in), not wildcards: NOTES_CREATE_ALL grants only itself.", "The default roles Administrator, Supervisor and Agent are said to be sufficient, but the page does not list what they contain (it points to a separate Role Permissions page), so no role is modelled for them.", "A custom role used to log in needs ten named permissions on top of whatever the default Agent role holds; these form the role \"Skylight custom role minimum\" and the gate SkylightCustomRoleLogin. The page does not list the default Agent role's permissions (it points to a separate Role Permissions page), so the gate is marked incomplete: holding the ten is necessary, not known to be sufficient.", "The page advises checking that a role includes all Contact Management permissions when the Contact Management panel does not display; the gate ContactManagementPanel requires the seven names of the Contact Management table. The login minimum is a different condition: it holds the seven and three names of other tables.", "Contact Management, Notes, Artifacts and Reporting are used at the desktop (audience agent); Contact Layouts and Contact Attributes are configuration-interface permissions (audience admin).", "The product name is blank in the source text; \"Skylight desktop\" comes from the sources README. The page states no license effect, date or release.", "Where the page gives an _ALL and a _SELF row for one use (reading notes, reading artifacts), the gate takes either (an any-of group): each is a reading scope the page lists for that use. Creating has only the _ALL row."],
     },
     Document {
         id: "digital-user-tracking",
@@ -55,7 +55,7 @@ pub(crate) static DOCUMENTS: [Document; 5] = [
         release: None,
         source_file: "genesys-cloud-digital-user-tracking-permissions.txt",
         vocabulary: Vocabulary::Genesys,
-        notes: &["Digital user tracking succeeds Predictive Engagement; the page's own steps still tell the administrator to select the Predictive Engagement permissions.", "The page has a Prerequisites heading but lists nothing under it, so no prerequisite is recorded.", "Tracking configuration and deployment now live in Web Deployments (Messenger configurations and deployments); Journey > Settings > Edit only covers the legacy tracking settings kept in Predictive Engagement.", "Permission changes can take a few minutes before they apply.", "The page states no license effect, so license is null on every row (the Predictive Engagement page documents its own license effect).", "Unlike the Predictive Engagement page, Journey > Action Map > View appears only in the agent table here; Journey > Event > View is in both the Event table and the agent table (one entry, also_in_sections).", "The actions covered by the \"All\" rows come from the Label to API key table, not from this page.", "Not modelled: the page defines no named roles."],
+        notes: &["Digital user tracking succeeds Predictive Engagement; the page's own steps still tell the administrator to select the Predictive Engagement permissions.", "The page has a Prerequisites heading but lists nothing under it, so no prerequisite is recorded.", "Tracking configuration and deployment now live in Web Deployments (Messenger configurations and deployments); Journey > Settings > Edit only covers the legacy tracking settings kept in Predictive Engagement.", "Permission changes can take a few minutes before they apply.", "The page states no license effect, so license is null on every row (the Predictive Engagement page documents its own license effect).", "Unlike the Predictive Engagement page, Journey > Action Map > View appears only in the agent table here; Journey > Event > View is in both the Event table and the agent table (one entry, also_in_sections).", "The actions covered by the \"All\" rows come from the Label to API key table, not from this page.", "Not modelled: the page defines no named roles.", "MessengerTrackingDeployment takes both Web Deployments rows of Configuration and deployment: the deployment row deploys digital user tracking, and the tracking settings it deploys are saved in the Messenger configuration (the configuration row). Journey > Settings > Edit covers only the legacy tracking settings and is not part of it. The page's other features (Visitor Activity report, Live Now, outcomes, segments, customers, the journey view) have the same rows as on the Predictive Engagement page and are gated there."],
     },
     Document {
         id: "predictive-engagement",
@@ -67,7 +67,7 @@ pub(crate) static DOCUMENTS: [Document; 5] = [
         release: None,
         source_file: "genesys-cloud-predictive-engagement-permissions.txt",
         vocabulary: Vocabulary::Genesys,
-        notes: &["The organization must have the Predictive Engagement feature switched on; the page sends customers to their Customer Success Manager for that.", "A Genesys Cloud CX 1, CX 2 or CX 3 license is a prerequisite; proactive web messaging or web chat with Predictive Engagement needs CX 2, CX 3, or CX 1 together with the Digital Add-on II.", "Giving a role Predictive Engagement permissions automatically assigns the Predictive Engagement license to its users and the organization is billed for it; the journey: rows carry license \"Predictive Engagement\".", "Routing, external contacts, uploads and widget deployment rows are shared Genesys Cloud platform permissions, so no license is recorded on them (license null).", "Administrator permissions are meant for an administrator role and agent permissions for an agent role; this is recorded as audience.", "Journey > Action Map > View (Reports and agent table) and Journey > Event > View (Event and agent table) are listed twice by the page; each is one entry with the second table in also_in_sections.", "The actions covered by the \"All\" rows come from the Label to API key table, not from this page.", "This page does not say how long permission changes take; Genesys Cloud help elsewhere says up to about five minutes.", "Not modelled: the feature switch and the CX / Digital Add-on II licenses are prerequisites, not permissions, so they are neither permissions nor gates; the page defines no named roles."],
+        notes: &["The organization must have the Predictive Engagement feature switched on; the page sends customers to their Customer Success Manager for that.", "A Genesys Cloud CX 1, CX 2 or CX 3 license is a prerequisite; proactive web messaging or web chat with Predictive Engagement needs CX 2, CX 3, or CX 1 together with the Digital Add-on II.", "Giving a role Predictive Engagement permissions automatically assigns the Predictive Engagement license to its users and the organization is billed for it; the journey: rows carry license \"Predictive Engagement\".", "Routing, external contacts, uploads and widget deployment rows are shared Genesys Cloud platform permissions, so no license is recorded on them (license null).", "Administrator permissions are meant for an administrator role and agent permissions for an agent role; this is recorded as audience.", "Journey > Action Map > View (Reports and agent table) and Journey > Event > View (Event and agent table) are listed twice by the page; each is one entry with the second table in also_in_sections.", "The actions covered by the \"All\" rows come from the Label to API key table, not from this page.", "This page does not say how long permission changes take; Genesys Cloud help elsewhere says up to about five minutes.", "Not modelled: the feature switch and the CX / Digital Add-on II licenses are prerequisites, not permissions, so they are neither permissions nor gates; the page defines no named roles.", "Feature gates take the rows the page gives for one feature: VisitorActivityReport (Reports: \"The Visitor Activity report helps you to track how visitors use your website\", Journey > Report > View), LiveNow (Visit), ContentOffers (Content offers), WebChatDeployment (Web chat deployment; its key was removed from the Platform API in 2026), OutcomeEditor (both rows of Outcome), SegmentEditor (Segments), CustomerRecords (Customers) and AgentJourneyView (the agent rows that name the journey: External Contacts > Session > View, \"View a contact's journey\", and Journey > Event > View, \"See events on the customer journey map\"). The digital user tracking and Altocloud pages give the same rows for these features (Altocloud's Outcome table has no Outcome Predictor row), so each is one gate, from this page."],
     },
 ];
 
@@ -269,6 +269,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -288,6 +289,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -307,6 +309,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -326,6 +329,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Unverified,
                 license: None,
+                product_license: None,
                 release_notes: &["changed with R3.15"],
                 available_from: None,
                 via_wildcard: None,
@@ -345,6 +349,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -364,6 +369,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &["changed with R3.15"],
                 available_from: None,
                 via_wildcard: None,
@@ -383,6 +389,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &["changed with R3.14"],
                 available_from: None,
                 via_wildcard: None,
@@ -396,13 +403,14 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
         &[
             SourceEntry {
                 document: &DOCUMENTS[1],
-                description: "Moves a conversation to another (division) queue and shows the queue name on it.",
+                description: "Moves a conversation to another (division) queue and shows the queue name on it; gates accept conversation:communication:blindTransferQueue in its place.",
                 section: "AMI R3|standard user role",
                 also_in_sections: &[],
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
-                release_notes: &["legacy: Genesys split transfer into blind and consult variants"],
+                product_license: None,
+                release_notes: &["legacy: Genesys split transfer into blind and consult variants", "evidence: the key table's label mapping only; in no SDK release of permissions-history.json and not in the organization catalog", "gates take it or conversation:communication:blindTransferQueue, the current permission for a blind transfer to a queue (an email transfer)"],
                 available_from: None,
                 via_wildcard: None,
             },
@@ -421,6 +429,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -440,6 +449,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -459,6 +469,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -478,6 +489,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -497,6 +509,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -516,6 +529,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &["roadmap: expected with the next AMI release, 3.16"],
                 available_from: Some(Release::new(3, 16)),
                 via_wildcard: None,
@@ -535,6 +549,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &["see AMI note 1 and note 2"],
                 available_from: None,
                 via_wildcard: None,
@@ -554,6 +569,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -573,6 +589,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -592,6 +609,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -611,6 +629,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -623,6 +642,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -642,6 +662,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -654,6 +675,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -673,6 +695,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Pattern,
                 license: Some("AMI user license"),
+                product_license: Some("AMI user license"),
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -692,6 +715,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: Some("Altocloud"),
+                product_license: Some("Predictive Engagement"),
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -704,6 +728,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: Some("Predictive Engagement"),
+                product_license: Some("Predictive Engagement"),
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: Some("journey:actionmap:*"),
@@ -723,6 +748,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: Some("Altocloud"),
+                product_license: Some("Predictive Engagement"),
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -735,6 +761,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: Some("Predictive Engagement"),
+                product_license: Some("Predictive Engagement"),
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: Some("journey:actionmap:*"),
@@ -754,6 +781,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: Some("Altocloud"),
+                product_license: Some("Predictive Engagement"),
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -766,6 +794,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: Some("Predictive Engagement"),
+                product_license: Some("Predictive Engagement"),
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: Some("journey:actionmap:*"),
@@ -785,6 +814,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: Some("Altocloud"),
+                product_license: Some("Predictive Engagement"),
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -797,6 +827,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -809,6 +840,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: Some("Predictive Engagement"),
+                product_license: Some("Predictive Engagement"),
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -828,6 +860,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: Some("Altocloud"),
+                product_license: Some("Predictive Engagement"),
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -840,6 +873,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: Some("Predictive Engagement"),
+                product_license: Some("Predictive Engagement"),
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -859,6 +893,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Pattern,
                 license: Some("Altocloud"),
+                product_license: Some("Predictive Engagement"),
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -871,6 +906,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Pattern,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: Some("journey:customer:*"),
@@ -883,6 +919,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Pattern,
                 license: Some("Predictive Engagement"),
+                product_license: Some("Predictive Engagement"),
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: Some("journey:customer:*"),
@@ -902,6 +939,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Pattern,
                 license: Some("Altocloud"),
+                product_license: Some("Predictive Engagement"),
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -914,6 +952,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Pattern,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: Some("journey:customer:*"),
@@ -926,6 +965,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Pattern,
                 license: Some("Predictive Engagement"),
+                product_license: Some("Predictive Engagement"),
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: Some("journey:customer:*"),
@@ -945,6 +985,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: Some("Altocloud"),
+                product_license: Some("Predictive Engagement"),
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -957,6 +998,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -969,6 +1011,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: Some("Predictive Engagement"),
+                product_license: Some("Predictive Engagement"),
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -988,6 +1031,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &["verified in older API versions only"],
                 available_from: None,
                 via_wildcard: None,
@@ -1000,6 +1044,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: Some("Predictive Engagement"),
+                product_license: Some("Predictive Engagement"),
                 release_notes: &["verified in older API versions only"],
                 available_from: None,
                 via_wildcard: None,
@@ -1019,6 +1064,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: Some("Altocloud"),
+                product_license: Some("Predictive Engagement"),
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -1031,6 +1077,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: Some("journey:outcome:*"),
@@ -1043,6 +1090,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: Some("Predictive Engagement"),
+                product_license: Some("Predictive Engagement"),
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: Some("journey:outcome:*"),
@@ -1062,6 +1110,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: Some("Altocloud"),
+                product_license: Some("Predictive Engagement"),
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -1074,6 +1123,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: Some("journey:outcome:*"),
@@ -1086,6 +1136,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: Some("Predictive Engagement"),
+                product_license: Some("Predictive Engagement"),
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: Some("journey:outcome:*"),
@@ -1105,6 +1156,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: Some("Altocloud"),
+                product_license: Some("Predictive Engagement"),
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -1117,6 +1169,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: Some("journey:outcome:*"),
@@ -1129,6 +1182,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: Some("Predictive Engagement"),
+                product_license: Some("Predictive Engagement"),
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: Some("journey:outcome:*"),
@@ -1148,6 +1202,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: Some("Altocloud"),
+                product_license: Some("Predictive Engagement"),
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -1160,6 +1215,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -1172,6 +1228,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: Some("Predictive Engagement"),
+                product_license: Some("Predictive Engagement"),
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -1191,6 +1248,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: Some("journey:outcomepredictor:*"),
@@ -1203,6 +1261,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: Some("Predictive Engagement"),
+                product_license: Some("Predictive Engagement"),
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: Some("journey:outcomepredictor:*"),
@@ -1222,6 +1281,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: Some("journey:outcomepredictor:*"),
@@ -1234,6 +1294,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: Some("Predictive Engagement"),
+                product_license: Some("Predictive Engagement"),
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: Some("journey:outcomepredictor:*"),
@@ -1253,6 +1314,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: Some("journey:outcomepredictor:*"),
@@ -1265,6 +1327,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: Some("Predictive Engagement"),
+                product_license: Some("Predictive Engagement"),
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: Some("journey:outcomepredictor:*"),
@@ -1284,6 +1347,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -1296,6 +1360,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: Some("Predictive Engagement"),
+                product_license: Some("Predictive Engagement"),
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -1315,6 +1380,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Pattern,
                 license: Some("Altocloud"),
+                product_license: Some("Predictive Engagement"),
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -1327,6 +1393,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Pattern,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -1339,6 +1406,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Pattern,
                 license: Some("Predictive Engagement"),
+                product_license: Some("Predictive Engagement"),
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -1358,6 +1426,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: Some("Altocloud"),
+                product_license: Some("Predictive Engagement"),
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -1370,6 +1439,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: Some("journey:segment:*"),
@@ -1382,6 +1452,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: Some("Predictive Engagement"),
+                product_license: Some("Predictive Engagement"),
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: Some("journey:segment:*"),
@@ -1401,6 +1472,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: Some("Altocloud"),
+                product_license: Some("Predictive Engagement"),
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -1413,6 +1485,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: Some("journey:segment:*"),
@@ -1425,6 +1498,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: Some("Predictive Engagement"),
+                product_license: Some("Predictive Engagement"),
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: Some("journey:segment:*"),
@@ -1444,6 +1518,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: Some("Altocloud"),
+                product_license: Some("Predictive Engagement"),
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -1456,6 +1531,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: Some("journey:segment:*"),
@@ -1468,6 +1544,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: Some("Predictive Engagement"),
+                product_license: Some("Predictive Engagement"),
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: Some("journey:segment:*"),
@@ -1487,6 +1564,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: Some("Altocloud"),
+                product_license: Some("Predictive Engagement"),
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -1499,6 +1577,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -1511,6 +1590,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: Some("Predictive Engagement"),
+                product_license: Some("Predictive Engagement"),
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -1530,6 +1610,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -1542,6 +1623,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: Some("Predictive Engagement"),
+                product_license: Some("Predictive Engagement"),
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -1561,6 +1643,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: Some("Altocloud"),
+                product_license: Some("Predictive Engagement"),
                 release_notes: &["verified in older API versions only"],
                 available_from: None,
                 via_wildcard: None,
@@ -1573,6 +1656,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &["verified in older API versions only"],
                 available_from: None,
                 via_wildcard: None,
@@ -1585,6 +1669,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: Some("Predictive Engagement"),
+                product_license: Some("Predictive Engagement"),
                 release_notes: &["verified in older API versions only"],
                 available_from: None,
                 via_wildcard: None,
@@ -1604,6 +1689,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: Some("Altocloud"),
+                product_license: Some("Predictive Engagement"),
                 release_notes: &["verified in older API versions only"],
                 available_from: None,
                 via_wildcard: None,
@@ -1623,6 +1709,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Pattern,
                 license: Some("Altocloud"),
+                product_license: Some("Predictive Engagement"),
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -1642,6 +1729,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Pattern,
                 license: Some("Altocloud"),
+                product_license: Some("Predictive Engagement"),
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -1661,6 +1749,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Pattern,
                 license: Some("Altocloud"),
+                product_license: Some("Predictive Engagement"),
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -1680,6 +1769,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Pattern,
                 license: Some("Altocloud"),
+                product_license: Some("Predictive Engagement"),
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -1699,6 +1789,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Pattern,
                 license: Some("Altocloud"),
+                product_license: Some("Predictive Engagement"),
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -1711,6 +1802,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Pattern,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -1723,6 +1815,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Pattern,
                 license: Some("Predictive Engagement"),
+                product_license: Some("Predictive Engagement"),
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -1742,6 +1835,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -1761,6 +1855,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -1780,6 +1875,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -1792,6 +1888,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -1804,6 +1901,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -1823,6 +1921,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Unverified,
                 license: None,
+                product_license: None,
                 release_notes: &["named only in prose by AMI note 2; key not found in any public source"],
                 available_from: None,
                 via_wildcard: None,
@@ -1842,6 +1941,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -1861,6 +1961,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -1873,6 +1974,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -1885,6 +1987,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -1904,6 +2007,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -1916,6 +2020,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -1928,6 +2033,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -1947,6 +2053,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -1959,6 +2066,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -1971,6 +2079,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -1983,6 +2092,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -2002,6 +2112,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -2021,6 +2132,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -2040,6 +2152,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -2059,6 +2172,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -2078,6 +2192,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: Some("webDeployments:configuration:*"),
@@ -2097,6 +2212,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: Some("webDeployments:configuration:*"),
@@ -2116,6 +2232,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: Some("webDeployments:configuration:*"),
@@ -2135,6 +2252,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: Some("webDeployments:configuration:*"),
@@ -2154,6 +2272,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: Some("webDeployments:deployment:*"),
@@ -2173,6 +2292,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: Some("webDeployments:deployment:*"),
@@ -2192,6 +2312,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: Some("webDeployments:deployment:*"),
@@ -2211,6 +2332,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: Some("webDeployments:deployment:*"),
@@ -2230,6 +2352,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &["removed from the API in 2026 with web chat v2"],
                 available_from: None,
                 via_wildcard: None,
@@ -2242,6 +2365,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &["removed from the API in 2026 with web chat v2"],
                 available_from: None,
                 via_wildcard: Some("widgets:deployment:*"),
@@ -2261,6 +2385,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &["removed from the API in 2026 with web chat v2"],
                 available_from: None,
                 via_wildcard: None,
@@ -2273,6 +2398,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &["removed from the API in 2026 with web chat v2"],
                 available_from: None,
                 via_wildcard: Some("widgets:deployment:*"),
@@ -2292,6 +2418,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &["removed from the API in 2026 with web chat v2"],
                 available_from: None,
                 via_wildcard: None,
@@ -2304,6 +2431,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &["removed from the API in 2026 with web chat v2"],
                 available_from: None,
                 via_wildcard: Some("widgets:deployment:*"),
@@ -2323,6 +2451,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &["removed from the API in 2026 with web chat v2"],
                 available_from: None,
                 via_wildcard: None,
@@ -2335,6 +2464,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &["removed from the API in 2026 with web chat v2"],
                 available_from: None,
                 via_wildcard: Some("widgets:deployment:*"),
@@ -2354,6 +2484,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -2373,6 +2504,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -2392,6 +2524,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -2411,6 +2544,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -2430,6 +2564,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -2449,6 +2584,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -2468,6 +2604,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -2487,6 +2624,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -2506,6 +2644,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -2525,6 +2664,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -2544,6 +2684,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -2563,6 +2704,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -2582,6 +2724,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -2601,6 +2744,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -2620,6 +2764,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Admin,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -2639,6 +2784,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &["unmerging is not available yet according to the page; only merging works"],
                 available_from: None,
                 via_wildcard: None,
@@ -2658,6 +2804,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -2677,6 +2824,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -2696,6 +2844,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -2715,6 +2864,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -2734,6 +2884,7 @@ pub(crate) static PERMISSIONS: [PermissionInfo; 1713] = [
                 audience: Audience::Agent,
                 evidence: Evidence::Verified,
                 license: None,
+                product_license: None,
                 release_notes: &[],
                 available_from: None,
                 via_wildcard: None,
@@ -6701,6 +6852,7 @@ static GATE_ALTOCLOUD_ADMIN: GateInfo = GateInfo {
     required: &[perm::journey::ACTIONMAP_ADD, perm::journey::ACTIONMAP_DELETE, perm::journey::ACTIONMAP_EDIT, perm::journey::ACTIONMAP_VIEW, perm::journey::ACTIONTARGET_VIEW, perm::journey::CUSTOMER_ADD, perm::journey::CUSTOMER_VIEW, perm::journey::EVENT_VIEW, perm::journey::OUTCOME_ADD, perm::journey::OUTCOME_DELETE, perm::journey::OUTCOME_EDIT, perm::journey::OUTCOME_VIEW, perm::journey::REPORT_VIEW, perm::journey::SEGMENT_ADD, perm::journey::SEGMENT_DELETE, perm::journey::SEGMENT_EDIT, perm::journey::SEGMENT_VIEW, perm::journey::SETTINGS_EDIT, perm::journey::SETTINGS_VIEW, perm::journey::SNIPPET_ADD, perm::journey::SNIPPET_DELETE, perm::journey::SNIPPET_EDIT, perm::journey::SNIPPET_VIEW, perm::journey::VISIT_VIEW, perm::widgets::DEPLOYMENT_ADD, perm::widgets::DEPLOYMENT_DELETE, perm::widgets::DEPLOYMENT_EDIT, perm::widgets::DEPLOYMENT_VIEW],
     any_of: &[],
     roadmap: &[],
+    incomplete: None,
     required_mask: [0x0007f7c3dfe00000, 0x0000000000000780, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
     mask_range: (0, 2),
     beyond_mask: false,
@@ -6715,21 +6867,38 @@ static GATE_ALTOCLOUD_AGENT: GateInfo = GateInfo {
     required: &[perm::journey::ACTIONMAP_VIEW, perm::journey::CUSTOMER_VIEW, perm::journey::EVENT_VIEW, perm::journey::OUTCOME_VIEW, perm::journey::SEGMENT_VIEW, perm::journey::SETTINGS_VIEW, perm::journey::VISIT_VIEW, perm::routing::AGENT_ONQUEUE, perm::routing::QUEUE_JOIN, perm::routing::QUEUE_SEARCH, perm::routing::QUEUE_VIEW],
     any_of: &[],
     roadmap: &[],
+    incomplete: None,
     required_mask: [0x0724240219000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
+    mask_range: (0, 1),
+    beyond_mask: false,
+};
+
+static GATE_SMART_TAG_EDITOR: GateInfo = GateInfo {
+    name: "SmartTagEditor",
+    description: "Creating, editing, deleting and viewing smart tags, the four rows of the Smart tags table.",
+    document: Some(&DOCUMENTS[0]),
+    extends: None,
+    release: None,
+    required: &[perm::journey::SNIPPET_ADD, perm::journey::SNIPPET_DELETE, perm::journey::SNIPPET_EDIT, perm::journey::SNIPPET_VIEW],
+    any_of: &[],
+    roadmap: &[],
+    incomplete: None,
+    required_mask: [0x0003c00000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
     mask_range: (0, 1),
     beyond_mask: false,
 };
 
 static GATE_AMI_STANDARD_USER: GateInfo = GateInfo {
     name: "AmiStandardUser",
-    description: "Basic AMI use; the set is the standard user role of the R3.15 matrix, with the Park permission only required from 3.16.",
+    description: "Basic AMI use; the set is the standard user role of the R3.15 matrix, with the Park permission only required from 3.16 and Transfer held as the published key or as conversation:communication:blindTransferQueue.",
     document: Some(&DOCUMENTS[1]),
     extends: None,
     release: Some(Release::new(3, 15)),
-    required: &[perm::analytics::AGENT_CONVERSATION_DETAIL_VIEW, perm::analytics::INTERACTION_EVALUATION_DETAILS_VIEW, perm::analytics::INTERACTION_SURVEY_DETAILS_VIEW, perm::attributes::ATTRIBUTE_ALL, perm::conversation::COMMUNICATION_TRANSFER, perm::conversation::COMMUNICATION_VIEW, perm::conversation::EMAIL_ACCEPT, perm::conversation::EMAIL_CREATE, perm::conversation::EMAIL_PULL, perm::conversation::PARTICIPANT_ATTRIBUTESVIEW, perm::conversation::PARTICIPANT_WRAPUP, perm::integration::AMI_PREMIUM_APPS_ALL, perm::responses::LIBRARY_VIEW, perm::responses::RESPONSE_VIEW, perm::routing::QUEUE_VIEW, perm::routing::WRAPUP_CODE_SEARCH, perm::routing::WRAPUP_CODE_VIEW],
-    any_of: &[],
+    required: &[perm::analytics::AGENT_CONVERSATION_DETAIL_VIEW, perm::analytics::INTERACTION_EVALUATION_DETAILS_VIEW, perm::analytics::INTERACTION_SURVEY_DETAILS_VIEW, perm::attributes::ATTRIBUTE_ALL, perm::conversation::COMMUNICATION_VIEW, perm::conversation::EMAIL_ACCEPT, perm::conversation::EMAIL_CREATE, perm::conversation::EMAIL_PULL, perm::conversation::PARTICIPANT_ATTRIBUTESVIEW, perm::conversation::PARTICIPANT_WRAPUP, perm::integration::AMI_PREMIUM_APPS_ALL, perm::responses::LIBRARY_VIEW, perm::responses::RESPONSE_VIEW, perm::routing::QUEUE_VIEW, perm::routing::WRAPUP_CODE_SEARCH, perm::routing::WRAPUP_CODE_VIEW],
+    any_of: &[&[perm::conversation::COMMUNICATION_TRANSFER, perm::conversation::COMMUNICATION_BLIND_TRANSFER_QUEUE]],
     roadmap: &[(perm::conversation::EMAIL_PARK, Release::new(3, 16))],
-    required_mask: [0x1c18000000134b8f, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
+    incomplete: None,
+    required_mask: [0x1c18000000134b0f, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
     mask_range: (0, 1),
     beyond_mask: false,
 };
@@ -6740,10 +6909,11 @@ static GATE_AMI_EXTRA_USER: GateInfo = GateInfo {
     document: Some(&DOCUMENTS[1]),
     extends: Some("AmiStandardUser"),
     release: Some(Release::new(3, 15)),
-    required: &[perm::analytics::AGENT_CONVERSATION_DETAIL_VIEW, perm::analytics::INTERACTION_EVALUATION_DETAILS_VIEW, perm::analytics::INTERACTION_SURVEY_DETAILS_VIEW, perm::attributes::ATTRIBUTE_ALL, perm::audits::AUDIT_VIEW, perm::conversation::COMMUNICATION_DISCONNECT, perm::conversation::COMMUNICATION_TRANSFER, perm::conversation::COMMUNICATION_VIEW, perm::conversation::EMAIL_ACCEPT, perm::conversation::EMAIL_ASSIGN, perm::conversation::EMAIL_CREATE, perm::conversation::EMAIL_FORWARD, perm::conversation::EMAIL_PULL, perm::conversation::PARTICIPANT_ATTRIBUTESEDIT, perm::conversation::PARTICIPANT_ATTRIBUTESVIEW, perm::conversation::PARTICIPANT_WRAPUP, perm::integration::AMI_PREMIUM_APPS_ALL, perm::responses::LIBRARY_VIEW, perm::responses::RESPONSE_VIEW, perm::routing::QUEUE_VIEW, perm::routing::WRAPUP_CODE_SEARCH, perm::routing::WRAPUP_CODE_VIEW, perm::ui::SUPERVISOR_STATUS_CONTROL_VIEW],
-    any_of: &[],
+    required: &[perm::analytics::AGENT_CONVERSATION_DETAIL_VIEW, perm::analytics::INTERACTION_EVALUATION_DETAILS_VIEW, perm::analytics::INTERACTION_SURVEY_DETAILS_VIEW, perm::attributes::ATTRIBUTE_ALL, perm::audits::AUDIT_VIEW, perm::conversation::COMMUNICATION_DISCONNECT, perm::conversation::COMMUNICATION_VIEW, perm::conversation::EMAIL_ACCEPT, perm::conversation::EMAIL_ASSIGN, perm::conversation::EMAIL_CREATE, perm::conversation::EMAIL_FORWARD, perm::conversation::EMAIL_PULL, perm::conversation::PARTICIPANT_ATTRIBUTESEDIT, perm::conversation::PARTICIPANT_ATTRIBUTESVIEW, perm::conversation::PARTICIPANT_WRAPUP, perm::integration::AMI_PREMIUM_APPS_ALL, perm::responses::LIBRARY_VIEW, perm::responses::RESPONSE_VIEW, perm::routing::QUEUE_VIEW, perm::routing::WRAPUP_CODE_SEARCH, perm::routing::WRAPUP_CODE_VIEW, perm::ui::SUPERVISOR_STATUS_CONTROL_VIEW],
+    any_of: &[&[perm::conversation::COMMUNICATION_TRANSFER, perm::conversation::COMMUNICATION_BLIND_TRANSFER_QUEUE]],
     roadmap: &[(perm::conversation::EMAIL_PARK, Release::new(3, 16))],
-    required_mask: [0x3c1800000013dfdf, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
+    incomplete: None,
+    required_mask: [0x3c1800000013df5f, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
     mask_range: (0, 1),
     beyond_mask: false,
 };
@@ -6754,10 +6924,11 @@ static GATE_AMI_DIVISION_USER: GateInfo = GateInfo {
     document: Some(&DOCUMENTS[1]),
     extends: Some("AmiStandardUser"),
     release: Some(Release::new(3, 15)),
-    required: &[perm::analytics::AGENT_CONVERSATION_DETAIL_VIEW, perm::analytics::INTERACTION_EVALUATION_DETAILS_VIEW, perm::analytics::INTERACTION_SURVEY_DETAILS_VIEW, perm::attributes::ATTRIBUTE_ALL, perm::conversation::COMMUNICATION_TRANSFER, perm::conversation::COMMUNICATION_VIEW, perm::conversation::EMAIL_ACCEPT, perm::conversation::EMAIL_CREATE, perm::conversation::EMAIL_PULL, perm::conversation::PARTICIPANT_ATTRIBUTESVIEW, perm::conversation::PARTICIPANT_WRAPUP, perm::integration::AMI_PREMIUM_APPS_ALL, perm::responses::LIBRARY_VIEW, perm::responses::RESPONSE_VIEW, perm::routing::QUEUE_EDIT, perm::routing::QUEUE_VIEW, perm::routing::WRAPUP_CODE_SEARCH, perm::routing::WRAPUP_CODE_VIEW],
-    any_of: &[],
+    required: &[perm::analytics::AGENT_CONVERSATION_DETAIL_VIEW, perm::analytics::INTERACTION_EVALUATION_DETAILS_VIEW, perm::analytics::INTERACTION_SURVEY_DETAILS_VIEW, perm::attributes::ATTRIBUTE_ALL, perm::conversation::COMMUNICATION_VIEW, perm::conversation::EMAIL_ACCEPT, perm::conversation::EMAIL_CREATE, perm::conversation::EMAIL_PULL, perm::conversation::PARTICIPANT_ATTRIBUTESVIEW, perm::conversation::PARTICIPANT_WRAPUP, perm::integration::AMI_PREMIUM_APPS_ALL, perm::responses::LIBRARY_VIEW, perm::responses::RESPONSE_VIEW, perm::routing::QUEUE_EDIT, perm::routing::QUEUE_VIEW, perm::routing::WRAPUP_CODE_SEARCH, perm::routing::WRAPUP_CODE_VIEW],
+    any_of: &[&[perm::conversation::COMMUNICATION_TRANSFER, perm::conversation::COMMUNICATION_BLIND_TRANSFER_QUEUE]],
     roadmap: &[(perm::conversation::EMAIL_PARK, Release::new(3, 16))],
-    required_mask: [0x1c98000000134b8f, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
+    incomplete: None,
+    required_mask: [0x1c98000000134b0f, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
     mask_range: (0, 1),
     beyond_mask: false,
 };
@@ -6768,24 +6939,281 @@ static GATE_AMI_ADMIN_USER: GateInfo = GateInfo {
     document: Some(&DOCUMENTS[1]),
     extends: Some("AmiStandardUser"),
     release: Some(Release::new(3, 15)),
-    required: &[perm::analytics::AGENT_CONVERSATION_DETAIL_VIEW, perm::analytics::INTERACTION_EVALUATION_DETAILS_VIEW, perm::analytics::INTERACTION_SURVEY_DETAILS_VIEW, perm::attributes::ATTRIBUTE_ALL, perm::audits::INTERACTION_DETAILS_VIEW, perm::conversation::COMMUNICATION_TRANSFER, perm::conversation::COMMUNICATION_VIEW, perm::conversation::EMAIL_ACCEPT, perm::conversation::EMAIL_CREATE, perm::conversation::EMAIL_PULL, perm::conversation::PARTICIPANT_ATTRIBUTESEDIT, perm::conversation::PARTICIPANT_ATTRIBUTESVIEW, perm::conversation::PARTICIPANT_WRAPUP, perm::integration::AMI_PREMIUM_APPS_ALL, perm::responses::LIBRARY_VIEW, perm::responses::RESPONSE_VIEW, perm::routing::QUEUE_VIEW, perm::routing::WRAPUP_CODE_SEARCH, perm::routing::WRAPUP_CODE_VIEW],
+    required: &[perm::analytics::AGENT_CONVERSATION_DETAIL_VIEW, perm::analytics::INTERACTION_EVALUATION_DETAILS_VIEW, perm::analytics::INTERACTION_SURVEY_DETAILS_VIEW, perm::attributes::ATTRIBUTE_ALL, perm::audits::INTERACTION_DETAILS_VIEW, perm::conversation::COMMUNICATION_VIEW, perm::conversation::EMAIL_ACCEPT, perm::conversation::EMAIL_CREATE, perm::conversation::EMAIL_PULL, perm::conversation::PARTICIPANT_ATTRIBUTESEDIT, perm::conversation::PARTICIPANT_ATTRIBUTESVIEW, perm::conversation::PARTICIPANT_WRAPUP, perm::integration::AMI_PREMIUM_APPS_ALL, perm::responses::LIBRARY_VIEW, perm::responses::RESPONSE_VIEW, perm::routing::QUEUE_VIEW, perm::routing::WRAPUP_CODE_SEARCH, perm::routing::WRAPUP_CODE_VIEW],
+    any_of: &[&[perm::conversation::COMMUNICATION_TRANSFER, perm::conversation::COMMUNICATION_BLIND_TRANSFER_QUEUE]],
+    roadmap: &[(perm::conversation::EMAIL_PARK, Release::new(3, 16))],
+    incomplete: None,
+    required_mask: [0x1c1800000013cb2f, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
+    mask_range: (0, 1),
+    beyond_mask: false,
+};
+
+static GATE_AMI_PARK: GateInfo = GateInfo {
+    name: "AmiPark",
+    description: "AMI Park: the license and the two analytics rows described as AMI Park (conversation status; park and unpark with the utilization change); Conversation > Email > Park is required from 3.16.",
+    document: Some(&DOCUMENTS[1]),
+    extends: None,
+    release: Some(Release::new(3, 15)),
+    required: &[perm::analytics::INTERACTION_EVALUATION_DETAILS_VIEW, perm::analytics::INTERACTION_SURVEY_DETAILS_VIEW, perm::integration::AMI_PREMIUM_APPS_ALL],
     any_of: &[],
     roadmap: &[(perm::conversation::EMAIL_PARK, Release::new(3, 16))],
-    required_mask: [0x1c1800000013cbaf, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
+    incomplete: None,
+    required_mask: [0x0000000000100006, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
+    mask_range: (0, 1),
+    beyond_mask: false,
+};
+
+static GATE_AMI_TAG_LABEL_SELECT: GateInfo = GateInfo {
+    name: "AmiTagLabelSelect",
+    description: "Selecting an AMI tag label from the predefined AMI tags: the license and Conversation > Participant > Attributes view.",
+    document: Some(&DOCUMENTS[1]),
+    extends: None,
+    release: Some(Release::new(3, 15)),
+    required: &[perm::conversation::PARTICIPANT_ATTRIBUTESVIEW, perm::integration::AMI_PREMIUM_APPS_ALL],
+    any_of: &[],
+    roadmap: &[],
+    incomplete: None,
+    required_mask: [0x0000000000110000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
+    mask_range: (0, 1),
+    beyond_mask: false,
+};
+
+static GATE_AMI_TAG_LABEL_CREATE: GateInfo = GateInfo {
+    name: "AmiTagLabelCreate",
+    description: "Creating AMI tag labels that become predefined tags: the license and Conversation > Participant > Attributes edit (extra and admin roles).",
+    document: Some(&DOCUMENTS[1]),
+    extends: None,
+    release: Some(Release::new(3, 15)),
+    required: &[perm::conversation::PARTICIPANT_ATTRIBUTESEDIT, perm::integration::AMI_PREMIUM_APPS_ALL],
+    any_of: &[],
+    roadmap: &[],
+    incomplete: None,
+    required_mask: [0x0000000000108000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
+    mask_range: (0, 1),
+    beyond_mask: false,
+};
+
+static GATE_AMI_NOTES: GateInfo = GateInfo {
+    name: "AmiNotes",
+    description: "AMI notes (create, edit, delete): the license and Attributes > Attribute > All Permissions.",
+    document: Some(&DOCUMENTS[1]),
+    extends: None,
+    release: Some(Release::new(3, 15)),
+    required: &[perm::attributes::ATTRIBUTE_ALL, perm::integration::AMI_PREMIUM_APPS_ALL],
+    any_of: &[],
+    roadmap: &[],
+    incomplete: None,
+    required_mask: [0x0000000000100008, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
+    mask_range: (0, 1),
+    beyond_mask: false,
+};
+
+static GATE_AMI_QUICK_ACTION_BAR: GateInfo = GateInfo {
+    name: "AmiQuickActionBar",
+    description: "The AMI quick action bar and the conversation resync button: the license and UI > Supervisor Status Control > View.",
+    document: Some(&DOCUMENTS[1]),
+    extends: None,
+    release: Some(Release::new(3, 15)),
+    required: &[perm::integration::AMI_PREMIUM_APPS_ALL, perm::ui::SUPERVISOR_STATUS_CONTROL_VIEW],
+    any_of: &[],
+    roadmap: &[],
+    incomplete: None,
+    required_mask: [0x2000000000100000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
+    mask_range: (0, 1),
+    beyond_mask: false,
+};
+
+static GATE_AMI_AUDIT_LOG_ONE_INTERACTION: GateInfo = GateInfo {
+    name: "AmiAuditLogOneInteraction",
+    description: "The AMI audit log of one interaction: the license and Audits > Audit > View.",
+    document: Some(&DOCUMENTS[1]),
+    extends: None,
+    release: Some(Release::new(3, 15)),
+    required: &[perm::audits::AUDIT_VIEW, perm::integration::AMI_PREMIUM_APPS_ALL],
+    any_of: &[],
+    roadmap: &[],
+    incomplete: None,
+    required_mask: [0x0000000000100010, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
+    mask_range: (0, 1),
+    beyond_mask: false,
+};
+
+static GATE_AMI_AUDIT_LOG_ALL_INTERACTIONS: GateInfo = GateInfo {
+    name: "AmiAuditLogAllInteractions",
+    description: "The AMI audit log of all interactions: the license and Audits > Interaction Details > View (admin role).",
+    document: Some(&DOCUMENTS[1]),
+    extends: None,
+    release: Some(Release::new(3, 15)),
+    required: &[perm::audits::INTERACTION_DETAILS_VIEW, perm::integration::AMI_PREMIUM_APPS_ALL],
+    any_of: &[],
+    roadmap: &[],
+    incomplete: None,
+    required_mask: [0x0000000000100020, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
+    mask_range: (0, 1),
+    beyond_mask: false,
+};
+
+static GATE_AMI_CANNED_RESPONSES: GateInfo = GateInfo {
+    name: "AmiCannedResponses",
+    description: "Canned responses: the license and the two Responses rows (libraries and responses).",
+    document: Some(&DOCUMENTS[1]),
+    extends: None,
+    release: Some(Release::new(3, 15)),
+    required: &[perm::integration::AMI_PREMIUM_APPS_ALL, perm::responses::LIBRARY_VIEW, perm::responses::RESPONSE_VIEW],
+    any_of: &[],
+    roadmap: &[],
+    incomplete: None,
+    required_mask: [0x0018000000100000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
+    mask_range: (0, 1),
+    beyond_mask: false,
+};
+
+static GATE_AMI_DISCONNECT_ANY_QUEUE: GateInfo = GateInfo {
+    name: "AmiDisconnectAnyQueue",
+    description: "Disconnecting conversations on every queue, not only on membership queues: the license and Conversation > Communication > Disconnect.",
+    document: Some(&DOCUMENTS[1]),
+    extends: None,
+    release: Some(Release::new(3, 15)),
+    required: &[perm::conversation::COMMUNICATION_DISCONNECT, perm::integration::AMI_PREMIUM_APPS_ALL],
+    any_of: &[],
+    roadmap: &[],
+    incomplete: None,
+    required_mask: [0x0000000000100040, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
+    mask_range: (0, 1),
+    beyond_mask: false,
+};
+
+static GATE_AMI_OFF_QUEUE_REPLY: GateInfo = GateInfo {
+    name: "AmiOffQueueReply",
+    description: "Note 2: pulling and replying to conversations outside the user's queues: the license, Email Pull and Routing Conversation Accept Off-Queue, whose key is unverified.",
+    document: Some(&DOCUMENTS[1]),
+    extends: None,
+    release: Some(Release::new(3, 15)),
+    required: &[perm::conversation::EMAIL_PULL, perm::integration::AMI_PREMIUM_APPS_ALL, perm::routing::CONVERSATION_ACCEPT_OFF_QUEUE],
+    any_of: &[],
+    roadmap: &[],
+    incomplete: None,
+    required_mask: [0x0040000000104000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
     mask_range: (0, 1),
     beyond_mask: false,
 };
 
 static GATE_CONTACT_MANAGEMENT_PANEL: GateInfo = GateInfo {
     name: "ContactManagementPanel",
-    description: "Showing the Contact Management panel in the desktop for a custom role; the set is the page's ten-name minimum.",
+    description: "The Contact Management panel in the desktop: \"all Contact Management permissions\", the seven names of the Contact Management table.",
+    document: Some(&DOCUMENTS[2]),
+    extends: None,
+    release: None,
+    required: &[perm::cxengage::CONTACTS_ASSIGN_INTERACTION, perm::cxengage::CONTACTS_CREATE, perm::cxengage::CONTACTS_DELETE, perm::cxengage::CONTACTS_INTERACTION_HISTORY_READ, perm::cxengage::CONTACTS_MERGE_UNMERGE, perm::cxengage::CONTACTS_READ, perm::cxengage::CONTACTS_UPDATE],
+    any_of: &[],
+    roadmap: &[],
+    incomplete: None,
+    required_mask: [0x0000000000000000, 0x000000001c388000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
+    mask_range: (1, 2),
+    beyond_mask: false,
+};
+
+static GATE_SKYLIGHT_CUSTOM_ROLE_LOGIN: GateInfo = GateInfo {
+    name: "SkylightCustomRoleLogin",
+    description: "Logging in to the desktop with a custom role: the page's ten-name minimum, which comes on top of the default Agent role; that role's contents are not published, so the gate is incomplete.",
     document: Some(&DOCUMENTS[2]),
     extends: None,
     release: None,
     required: &[perm::cxengage::ARTIFACTS_CREATE_ALL, perm::cxengage::CONTACTS_ASSIGN_INTERACTION, perm::cxengage::CONTACTS_ATTRIBUTES_READ, perm::cxengage::CONTACTS_CREATE, perm::cxengage::CONTACTS_DELETE, perm::cxengage::CONTACTS_INTERACTION_HISTORY_READ, perm::cxengage::CONTACTS_LAYOUTS_READ, perm::cxengage::CONTACTS_MERGE_UNMERGE, perm::cxengage::CONTACTS_READ, perm::cxengage::CONTACTS_UPDATE],
     any_of: &[],
     roadmap: &[],
+    incomplete: Some("the page asks for these names \"in addition to the permissions included in the default Agent role\" and does not publish that role's contents, so holding them is necessary but not known to be sufficient"),
     required_mask: [0x0000000000000000, 0x000000001d3a9000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
+    mask_range: (1, 2),
+    beyond_mask: false,
+};
+
+static GATE_SKYLIGHT_NOTES_READ: GateInfo = GateInfo {
+    name: "SkylightNotesRead",
+    description: "Reading notes: NOTES_READ_ALL (every tenant-owned note) or NOTES_READ_SELF (notes of interactions the user took part in), from the Notes table.",
+    document: Some(&DOCUMENTS[2]),
+    extends: None,
+    release: None,
+    required: &[],
+    any_of: &[&[perm::cxengage::NOTES_READ_ALL, perm::cxengage::NOTES_READ_SELF]],
+    roadmap: &[],
+    incomplete: None,
+    required_mask: [0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
+    mask_range: (0, 0),
+    beyond_mask: false,
+};
+
+static GATE_SKYLIGHT_NOTES_CREATE: GateInfo = GateInfo {
+    name: "SkylightNotesCreate",
+    description: "Creating notes: NOTES_CREATE_ALL, from the Notes table.",
+    document: Some(&DOCUMENTS[2]),
+    extends: None,
+    release: None,
+    required: &[perm::cxengage::NOTES_CREATE_ALL],
+    any_of: &[],
+    roadmap: &[],
+    incomplete: None,
+    required_mask: [0x0000000000000000, 0x0000000020000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
+    mask_range: (1, 2),
+    beyond_mask: false,
+};
+
+static GATE_CONTACT_HISTORY_ARTIFACTS: GateInfo = GateInfo {
+    name: "ContactHistoryArtifacts",
+    description: "Reviewing a contact's artifacts (emails, recordings, transcripts) in the History tab: ARTIFACTS_READ_ALL or ARTIFACTS_READ_SELF, from the Artifacts table.",
+    document: Some(&DOCUMENTS[2]),
+    extends: None,
+    release: None,
+    required: &[],
+    any_of: &[&[perm::cxengage::ARTIFACTS_READ_ALL, perm::cxengage::ARTIFACTS_READ_SELF]],
+    roadmap: &[],
+    incomplete: None,
+    required_mask: [0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
+    mask_range: (0, 0),
+    beyond_mask: false,
+};
+
+static GATE_CONTACT_LAYOUTS_ADMIN: GateInfo = GateInfo {
+    name: "ContactLayoutsAdmin",
+    description: "Managing custom contact layouts in the configuration interface: the four rows of the Contact Layouts table.",
+    document: Some(&DOCUMENTS[2]),
+    extends: None,
+    release: None,
+    required: &[perm::cxengage::CONTACTS_LAYOUTS_CREATE, perm::cxengage::CONTACTS_LAYOUTS_DELETE, perm::cxengage::CONTACTS_LAYOUTS_READ, perm::cxengage::CONTACTS_LAYOUTS_UPDATE],
+    any_of: &[],
+    roadmap: &[],
+    incomplete: None,
+    required_mask: [0x0000000000000000, 0x0000000003c00000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
+    mask_range: (1, 2),
+    beyond_mask: false,
+};
+
+static GATE_CONTACT_ATTRIBUTES_ADMIN: GateInfo = GateInfo {
+    name: "ContactAttributesAdmin",
+    description: "Managing custom contact attributes in the configuration interface: the three rows of the Contact Attributes table.",
+    document: Some(&DOCUMENTS[2]),
+    extends: None,
+    release: None,
+    required: &[perm::cxengage::CONTACTS_ATTRIBUTES_CREATE, perm::cxengage::CONTACTS_ATTRIBUTES_READ, perm::cxengage::CONTACTS_ATTRIBUTES_UPDATE],
+    any_of: &[],
+    roadmap: &[],
+    incomplete: None,
+    required_mask: [0x0000000000000000, 0x0000000000070000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
+    mask_range: (1, 2),
+    beyond_mask: false,
+};
+
+static GATE_AGENT_EXPERIENCE_METRICS: GateInfo = GateInfo {
+    name: "AgentExperienceMetrics",
+    description: "The welcome screen statistics and the statistics picked for the global footer: the row of the Reporting table.",
+    document: Some(&DOCUMENTS[2]),
+    extends: None,
+    release: None,
+    required: &[perm::cxengage::AGENT_EXPERIENCE_METRICS_VIEW],
+    any_of: &[],
+    roadmap: &[],
+    incomplete: None,
+    required_mask: [0x0000000000000000, 0x0000000000000800, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
     mask_range: (1, 2),
     beyond_mask: false,
 };
@@ -6799,6 +7227,7 @@ static GATE_DIGITAL_USER_TRACKING_ADMIN: GateInfo = GateInfo {
     required: &[perm::journey::CUSTOMER_ADD, perm::journey::CUSTOMER_VIEW, perm::journey::EVENT_VIEW, perm::journey::OUTCOME_ADD, perm::journey::OUTCOME_DELETE, perm::journey::OUTCOME_EDIT, perm::journey::OUTCOME_VIEW, perm::journey::OUTCOMEPREDICTOR_ADD, perm::journey::OUTCOMEPREDICTOR_DELETE, perm::journey::OUTCOMEPREDICTOR_VIEW, perm::journey::REPORT_VIEW, perm::journey::SEGMENT_ADD, perm::journey::SEGMENT_DELETE, perm::journey::SEGMENT_EDIT, perm::journey::SEGMENT_VIEW, perm::journey::SETTINGS_EDIT, perm::journey::VISIT_VIEW, perm::web_deployments::CONFIGURATION_ADD, perm::web_deployments::CONFIGURATION_DELETE, perm::web_deployments::CONFIGURATION_EDIT, perm::web_deployments::CONFIGURATION_VIEW, perm::web_deployments::DEPLOYMENT_ADD, perm::web_deployments::DEPLOYMENT_DELETE, perm::web_deployments::DEPLOYMENT_EDIT, perm::web_deployments::DEPLOYMENT_VIEW],
     any_of: &[],
     roadmap: &[],
+    incomplete: None,
     required_mask: [0x800417dfdc000000, 0x000000000000007f, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
     mask_range: (0, 2),
     beyond_mask: false,
@@ -6813,8 +7242,24 @@ static GATE_DIGITAL_USER_TRACKING_AGENT: GateInfo = GateInfo {
     required: &[perm::external_contacts::CONTACT_VIEW, perm::external_contacts::SESSION_VIEW, perm::journey::ACTIONMAP_VIEW, perm::journey::EVENT_VIEW, perm::journey::EVENTTYPE_VIEW, perm::journey::OUTCOME_VIEW, perm::journey::OUTCOMESCORES_VIEW, perm::journey::SEGMENT_VIEW, perm::journey::SESSION_VIEW, perm::routing::AGENT_ONQUEUE, perm::routing::QUEUE_JOIN, perm::routing::QUEUE_SEARCH, perm::routing::QUEUE_VIEW],
     any_of: &[],
     roadmap: &[],
+    incomplete: None,
     required_mask: [0x07200c22310c0000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
     mask_range: (0, 1),
+    beyond_mask: false,
+};
+
+static GATE_MESSENGER_TRACKING_DEPLOYMENT: GateInfo = GateInfo {
+    name: "MessengerTrackingDeployment",
+    description: "Deploying digital user tracking through Messenger: the Web Deployments configuration (tracking settings) and deployment rows of Configuration and deployment.",
+    document: Some(&DOCUMENTS[3]),
+    extends: None,
+    release: None,
+    required: &[perm::web_deployments::CONFIGURATION_ADD, perm::web_deployments::CONFIGURATION_DELETE, perm::web_deployments::CONFIGURATION_EDIT, perm::web_deployments::CONFIGURATION_VIEW, perm::web_deployments::DEPLOYMENT_ADD, perm::web_deployments::DEPLOYMENT_DELETE, perm::web_deployments::DEPLOYMENT_EDIT, perm::web_deployments::DEPLOYMENT_VIEW],
+    any_of: &[],
+    roadmap: &[],
+    incomplete: None,
+    required_mask: [0x8000000000000000, 0x000000000000007f, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
+    mask_range: (0, 2),
     beyond_mask: false,
 };
 
@@ -6827,6 +7272,7 @@ static GATE_ACTION_MAP_EDITOR: GateInfo = GateInfo {
     required: &[perm::journey::ACTIONMAP_ADD, perm::journey::ACTIONMAP_DELETE, perm::journey::ACTIONMAP_EDIT, perm::journey::ACTIONMAP_VIEW],
     any_of: &[],
     roadmap: &[],
+    incomplete: None,
     required_mask: [0x0000000001e00000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
     mask_range: (0, 1),
     beyond_mask: false,
@@ -6841,6 +7287,7 @@ static GATE_ACTION_MAP_ANALYTICS_REPORT: GateInfo = GateInfo {
     required: &[perm::journey::ACTIONMAP_VIEW, perm::journey::REPORT_VIEW],
     any_of: &[],
     roadmap: &[],
+    incomplete: None,
     required_mask: [0x0000004001000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
     mask_range: (0, 1),
     beyond_mask: false,
@@ -6855,6 +7302,7 @@ static GATE_PREDICTIVE_ENGAGEMENT_ADMIN: GateInfo = GateInfo {
     required: &[perm::journey::ACTIONMAP_ADD, perm::journey::ACTIONMAP_DELETE, perm::journey::ACTIONMAP_EDIT, perm::journey::ACTIONMAP_VIEW, perm::journey::ACTIONTARGET_VIEW, perm::journey::CUSTOMER_ADD, perm::journey::CUSTOMER_VIEW, perm::journey::EVENT_VIEW, perm::journey::OUTCOME_ADD, perm::journey::OUTCOME_DELETE, perm::journey::OUTCOME_EDIT, perm::journey::OUTCOME_VIEW, perm::journey::OUTCOMEPREDICTOR_ADD, perm::journey::OUTCOMEPREDICTOR_DELETE, perm::journey::OUTCOMEPREDICTOR_VIEW, perm::journey::REPORT_VIEW, perm::journey::SEGMENT_ADD, perm::journey::SEGMENT_DELETE, perm::journey::SEGMENT_EDIT, perm::journey::SEGMENT_VIEW, perm::journey::SETTINGS_EDIT, perm::journey::VISIT_VIEW, perm::uploads::PUBLICASSET_UPLOAD, perm::widgets::DEPLOYMENT_ADD, perm::widgets::DEPLOYMENT_DELETE, perm::widgets::DEPLOYMENT_EDIT, perm::widgets::DEPLOYMENT_VIEW],
     any_of: &[],
     roadmap: &[],
+    incomplete: None,
     required_mask: [0x400417dfdfe00000, 0x0000000000000780, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
     mask_range: (0, 2),
     beyond_mask: false,
@@ -6869,12 +7317,133 @@ static GATE_PREDICTIVE_ENGAGEMENT_AGENT: GateInfo = GateInfo {
     required: &[perm::external_contacts::CONTACT_VIEW, perm::external_contacts::SESSION_VIEW, perm::journey::ACTIONMAP_VIEW, perm::journey::EVENT_VIEW, perm::journey::EVENTTYPE_VIEW, perm::journey::OUTCOME_VIEW, perm::journey::OUTCOMESCORES_VIEW, perm::journey::SEGMENT_VIEW, perm::journey::SESSION_VIEW, perm::routing::AGENT_ONQUEUE, perm::routing::QUEUE_JOIN, perm::routing::QUEUE_SEARCH, perm::routing::QUEUE_VIEW],
     any_of: &[],
     roadmap: &[],
+    incomplete: None,
     required_mask: [0x07200c22310c0000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
     mask_range: (0, 1),
     beyond_mask: false,
 };
 
-pub(crate) static GATES: [&GateInfo; 13] = [&GATE_ALTOCLOUD_ADMIN, &GATE_ALTOCLOUD_AGENT, &GATE_AMI_STANDARD_USER, &GATE_AMI_EXTRA_USER, &GATE_AMI_DIVISION_USER, &GATE_AMI_ADMIN_USER, &GATE_CONTACT_MANAGEMENT_PANEL, &GATE_DIGITAL_USER_TRACKING_ADMIN, &GATE_DIGITAL_USER_TRACKING_AGENT, &GATE_ACTION_MAP_EDITOR, &GATE_ACTION_MAP_ANALYTICS_REPORT, &GATE_PREDICTIVE_ENGAGEMENT_ADMIN, &GATE_PREDICTIVE_ENGAGEMENT_AGENT];
+static GATE_VISITOR_ACTIVITY_REPORT: GateInfo = GateInfo {
+    name: "VisitorActivityReport",
+    description: "The Visitor Activity report, which tracks how visitors use the website: the report row of the Reports section (the Action Map View row is for the Action Map Analytics report).",
+    document: Some(&DOCUMENTS[4]),
+    extends: None,
+    release: None,
+    required: &[perm::journey::REPORT_VIEW],
+    any_of: &[],
+    roadmap: &[],
+    incomplete: None,
+    required_mask: [0x0000004000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
+    mask_range: (0, 1),
+    beyond_mask: false,
+};
+
+static GATE_LIVE_NOW: GateInfo = GateInfo {
+    name: "LiveNow",
+    description: "Live Now: live tracking of the visitors currently on the website, from the Visit section.",
+    document: Some(&DOCUMENTS[4]),
+    extends: None,
+    release: None,
+    required: &[perm::journey::VISIT_VIEW],
+    any_of: &[],
+    roadmap: &[],
+    incomplete: None,
+    required_mask: [0x0004000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
+    mask_range: (0, 1),
+    beyond_mask: false,
+};
+
+static GATE_CONTENT_OFFERS: GateInfo = GateInfo {
+    name: "ContentOffers",
+    description: "Content offers: uploading the images they show, the one row of the Content offers section.",
+    document: Some(&DOCUMENTS[4]),
+    extends: None,
+    release: None,
+    required: &[perm::uploads::PUBLICASSET_UPLOAD],
+    any_of: &[],
+    roadmap: &[],
+    incomplete: None,
+    required_mask: [0x4000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
+    mask_range: (0, 1),
+    beyond_mask: false,
+};
+
+static GATE_WEB_CHAT_DEPLOYMENT: GateInfo = GateInfo {
+    name: "WebChatDeployment",
+    description: "Web chat deployment: the widget deployments for web chat with Predictive Engagement, from the Web chat deployment section (removed from the Platform API with web chat v2).",
+    document: Some(&DOCUMENTS[4]),
+    extends: None,
+    release: None,
+    required: &[perm::widgets::DEPLOYMENT_ADD, perm::widgets::DEPLOYMENT_DELETE, perm::widgets::DEPLOYMENT_EDIT, perm::widgets::DEPLOYMENT_VIEW],
+    any_of: &[],
+    roadmap: &[],
+    incomplete: None,
+    required_mask: [0x0000000000000000, 0x0000000000000780, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
+    mask_range: (1, 2),
+    beyond_mask: false,
+};
+
+static GATE_OUTCOME_EDITOR: GateInfo = GateInfo {
+    name: "OutcomeEditor",
+    description: "Creating and managing outcomes and outcome predictions: both rows of the Outcome section.",
+    document: Some(&DOCUMENTS[4]),
+    extends: None,
+    release: None,
+    required: &[perm::journey::OUTCOME_ADD, perm::journey::OUTCOME_DELETE, perm::journey::OUTCOME_EDIT, perm::journey::OUTCOME_VIEW, perm::journey::OUTCOMEPREDICTOR_ADD, perm::journey::OUTCOMEPREDICTOR_DELETE, perm::journey::OUTCOMEPREDICTOR_VIEW],
+    any_of: &[],
+    roadmap: &[],
+    incomplete: None,
+    required_mask: [0x0000001fc0000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
+    mask_range: (0, 1),
+    beyond_mask: false,
+};
+
+static GATE_SEGMENT_EDITOR: GateInfo = GateInfo {
+    name: "SegmentEditor",
+    description: "Creating, viewing, editing and deleting segments, from the Segments section.",
+    document: Some(&DOCUMENTS[4]),
+    extends: None,
+    release: None,
+    required: &[perm::journey::SEGMENT_ADD, perm::journey::SEGMENT_DELETE, perm::journey::SEGMENT_EDIT, perm::journey::SEGMENT_VIEW],
+    any_of: &[],
+    roadmap: &[],
+    incomplete: None,
+    required_mask: [0x0000078000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
+    mask_range: (0, 1),
+    beyond_mask: false,
+};
+
+static GATE_CUSTOMER_RECORDS: GateInfo = GateInfo {
+    name: "CustomerRecords",
+    description: "Creating customer records and seeing their details and visit history, from the Customers section.",
+    document: Some(&DOCUMENTS[4]),
+    extends: None,
+    release: None,
+    required: &[perm::journey::CUSTOMER_ADD, perm::journey::CUSTOMER_VIEW],
+    any_of: &[],
+    roadmap: &[],
+    incomplete: None,
+    required_mask: [0x000000000c000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
+    mask_range: (0, 1),
+    beyond_mask: false,
+};
+
+static GATE_AGENT_JOURNEY_VIEW: GateInfo = GateInfo {
+    name: "AgentJourneyView",
+    description: "The agent's view of a contact's journey: the agent rows \"View a contact's journey\" and \"See events on the customer journey map\".",
+    document: Some(&DOCUMENTS[4]),
+    extends: None,
+    release: None,
+    required: &[perm::external_contacts::SESSION_VIEW, perm::journey::EVENT_VIEW],
+    any_of: &[],
+    roadmap: &[],
+    incomplete: None,
+    required_mask: [0x0000000010080000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
+    mask_range: (0, 1),
+    beyond_mask: false,
+};
+
+pub(crate) static GATES: [&GateInfo; 40] = [&GATE_ALTOCLOUD_ADMIN, &GATE_ALTOCLOUD_AGENT, &GATE_SMART_TAG_EDITOR, &GATE_AMI_STANDARD_USER, &GATE_AMI_EXTRA_USER, &GATE_AMI_DIVISION_USER, &GATE_AMI_ADMIN_USER, &GATE_AMI_PARK, &GATE_AMI_TAG_LABEL_SELECT, &GATE_AMI_TAG_LABEL_CREATE, &GATE_AMI_NOTES, &GATE_AMI_QUICK_ACTION_BAR, &GATE_AMI_AUDIT_LOG_ONE_INTERACTION, &GATE_AMI_AUDIT_LOG_ALL_INTERACTIONS, &GATE_AMI_CANNED_RESPONSES, &GATE_AMI_DISCONNECT_ANY_QUEUE, &GATE_AMI_OFF_QUEUE_REPLY, &GATE_CONTACT_MANAGEMENT_PANEL, &GATE_SKYLIGHT_CUSTOM_ROLE_LOGIN, &GATE_SKYLIGHT_NOTES_READ, &GATE_SKYLIGHT_NOTES_CREATE, &GATE_CONTACT_HISTORY_ARTIFACTS, &GATE_CONTACT_LAYOUTS_ADMIN, &GATE_CONTACT_ATTRIBUTES_ADMIN, &GATE_AGENT_EXPERIENCE_METRICS, &GATE_DIGITAL_USER_TRACKING_ADMIN, &GATE_DIGITAL_USER_TRACKING_AGENT, &GATE_MESSENGER_TRACKING_DEPLOYMENT, &GATE_ACTION_MAP_EDITOR, &GATE_ACTION_MAP_ANALYTICS_REPORT, &GATE_PREDICTIVE_ENGAGEMENT_ADMIN, &GATE_PREDICTIVE_ENGAGEMENT_AGENT, &GATE_VISITOR_ACTIVITY_REPORT, &GATE_LIVE_NOW, &GATE_CONTENT_OFFERS, &GATE_WEB_CHAT_DEPLOYMENT, &GATE_OUTCOME_EDITOR, &GATE_SEGMENT_EDITOR, &GATE_CUSTOMER_RECORDS, &GATE_AGENT_JOURNEY_VIEW];
 
 /// Typed feature gates, one marker type per feature; use them with [`Policy::check`](crate::Policy::check).
 pub mod gates {
@@ -6904,9 +7473,23 @@ pub mod gates {
         const INFO: &'static GateInfo = &GATE_ALTOCLOUD_AGENT;
     }
 
-    /// Basic AMI use; the set is the standard user role of the R3.15 matrix, with the Park permission only required from 3.16.
+    /// Creating, editing, deleting and viewing smart tags, the four rows of the Smart tags table.
     ///
-    /// Requires: `analytics:agentConversationDetail:view`, `analytics:interactionEvaluationDetails:view`, `analytics:interactionSurveyDetails:view`, `attributes:attribute:*`, `conversation:communication:transfer`, `conversation:communication:view`, `conversation:email:accept`, `conversation:email:create`, `conversation:email:pull`, `conversation:participant:attributesview`, `conversation:participant:wrapup`, `integration:amiPremiumApps:*`, `responses:library:view`, `responses:response:view`, `routing:queue:view`, `routing:wrapupCode:search`, `routing:wrapupCode:view`.
+    /// Requires: `journey:snippet:add`, `journey:snippet:delete`, `journey:snippet:edit`, `journey:snippet:view`.
+    ///
+    /// From the `altocloud` catalog. A marker type: it has no values.
+    #[derive(Debug)]
+    pub enum SmartTagEditor {}
+
+    impl Gate for SmartTagEditor {
+        const INFO: &'static GateInfo = &GATE_SMART_TAG_EDITOR;
+    }
+
+    /// Basic AMI use; the set is the standard user role of the R3.15 matrix, with the Park permission only required from 3.16 and Transfer held as the published key or as conversation:communication:blindTransferQueue.
+    ///
+    /// Requires: `analytics:agentConversationDetail:view`, `analytics:interactionEvaluationDetails:view`, `analytics:interactionSurveyDetails:view`, `attributes:attribute:*`, `conversation:communication:view`, `conversation:email:accept`, `conversation:email:create`, `conversation:email:pull`, `conversation:participant:attributesview`, `conversation:participant:wrapup`, `integration:amiPremiumApps:*`, `responses:library:view`, `responses:response:view`, `routing:queue:view`, `routing:wrapupCode:search`, `routing:wrapupCode:view`.
+    ///
+    /// One of: `conversation:communication:transfer`, `conversation:communication:blindTransferQueue`.
     ///
     /// From release 3.16: `conversation:email:park`.
     ///
@@ -6920,7 +7503,9 @@ pub mod gates {
 
     /// The extended AMI features of the extra user role, on top of the standard set.
     ///
-    /// Requires: `analytics:agentConversationDetail:view`, `analytics:interactionEvaluationDetails:view`, `analytics:interactionSurveyDetails:view`, `attributes:attribute:*`, `audits:audit:view`, `conversation:communication:disconnect`, `conversation:communication:transfer`, `conversation:communication:view`, `conversation:email:accept`, `conversation:email:assign`, `conversation:email:create`, `conversation:email:forward`, `conversation:email:pull`, `conversation:participant:attributesedit`, `conversation:participant:attributesview`, `conversation:participant:wrapup`, `integration:amiPremiumApps:*`, `responses:library:view`, `responses:response:view`, `routing:queue:view`, `routing:wrapupCode:search`, `routing:wrapupCode:view`, `ui:supervisorStatusControl:view`.
+    /// Requires: `analytics:agentConversationDetail:view`, `analytics:interactionEvaluationDetails:view`, `analytics:interactionSurveyDetails:view`, `attributes:attribute:*`, `audits:audit:view`, `conversation:communication:disconnect`, `conversation:communication:view`, `conversation:email:accept`, `conversation:email:assign`, `conversation:email:create`, `conversation:email:forward`, `conversation:email:pull`, `conversation:participant:attributesedit`, `conversation:participant:attributesview`, `conversation:participant:wrapup`, `integration:amiPremiumApps:*`, `responses:library:view`, `responses:response:view`, `routing:queue:view`, `routing:wrapupCode:search`, `routing:wrapupCode:view`, `ui:supervisorStatusControl:view`.
+    ///
+    /// One of: `conversation:communication:transfer`, `conversation:communication:blindTransferQueue`.
     ///
     /// From release 3.16: `conversation:email:park`.
     ///
@@ -6934,7 +7519,9 @@ pub mod gates {
 
     /// Division-wide queue access from the division user role, on top of the standard set.
     ///
-    /// Requires: `analytics:agentConversationDetail:view`, `analytics:interactionEvaluationDetails:view`, `analytics:interactionSurveyDetails:view`, `attributes:attribute:*`, `conversation:communication:transfer`, `conversation:communication:view`, `conversation:email:accept`, `conversation:email:create`, `conversation:email:pull`, `conversation:participant:attributesview`, `conversation:participant:wrapup`, `integration:amiPremiumApps:*`, `responses:library:view`, `responses:response:view`, `routing:queue:edit`, `routing:queue:view`, `routing:wrapupCode:search`, `routing:wrapupCode:view`.
+    /// Requires: `analytics:agentConversationDetail:view`, `analytics:interactionEvaluationDetails:view`, `analytics:interactionSurveyDetails:view`, `attributes:attribute:*`, `conversation:communication:view`, `conversation:email:accept`, `conversation:email:create`, `conversation:email:pull`, `conversation:participant:attributesview`, `conversation:participant:wrapup`, `integration:amiPremiumApps:*`, `responses:library:view`, `responses:response:view`, `routing:queue:edit`, `routing:queue:view`, `routing:wrapupCode:search`, `routing:wrapupCode:view`.
+    ///
+    /// One of: `conversation:communication:transfer`, `conversation:communication:blindTransferQueue`.
     ///
     /// From release 3.16: `conversation:email:park`.
     ///
@@ -6948,7 +7535,9 @@ pub mod gates {
 
     /// AMI administration from the admin user role, on top of the standard set.
     ///
-    /// Requires: `analytics:agentConversationDetail:view`, `analytics:interactionEvaluationDetails:view`, `analytics:interactionSurveyDetails:view`, `attributes:attribute:*`, `audits:interactionDetails:view`, `conversation:communication:transfer`, `conversation:communication:view`, `conversation:email:accept`, `conversation:email:create`, `conversation:email:pull`, `conversation:participant:attributesedit`, `conversation:participant:attributesview`, `conversation:participant:wrapup`, `integration:amiPremiumApps:*`, `responses:library:view`, `responses:response:view`, `routing:queue:view`, `routing:wrapupCode:search`, `routing:wrapupCode:view`.
+    /// Requires: `analytics:agentConversationDetail:view`, `analytics:interactionEvaluationDetails:view`, `analytics:interactionSurveyDetails:view`, `attributes:attribute:*`, `audits:interactionDetails:view`, `conversation:communication:view`, `conversation:email:accept`, `conversation:email:create`, `conversation:email:pull`, `conversation:participant:attributesedit`, `conversation:participant:attributesview`, `conversation:participant:wrapup`, `integration:amiPremiumApps:*`, `responses:library:view`, `responses:response:view`, `routing:queue:view`, `routing:wrapupCode:search`, `routing:wrapupCode:view`.
+    ///
+    /// One of: `conversation:communication:transfer`, `conversation:communication:blindTransferQueue`.
     ///
     /// From release 3.16: `conversation:email:park`.
     ///
@@ -6960,9 +7549,131 @@ pub mod gates {
         const INFO: &'static GateInfo = &GATE_AMI_ADMIN_USER;
     }
 
-    /// Showing the Contact Management panel in the desktop for a custom role; the set is the page's ten-name minimum.
+    /// AMI Park: the license and the two analytics rows described as AMI Park (conversation status; park and unpark with the utilization change); Conversation > Email > Park is required from 3.16.
     ///
-    /// Requires: `ARTIFACTS_CREATE_ALL`, `CONTACTS_ASSIGN_INTERACTION`, `CONTACTS_ATTRIBUTES_READ`, `CONTACTS_CREATE`, `CONTACTS_DELETE`, `CONTACTS_INTERACTION_HISTORY_READ`, `CONTACTS_LAYOUTS_READ`, `CONTACTS_MERGE_UNMERGE`, `CONTACTS_READ`, `CONTACTS_UPDATE`.
+    /// Requires: `analytics:interactionEvaluationDetails:view`, `analytics:interactionSurveyDetails:view`, `integration:amiPremiumApps:*`.
+    ///
+    /// From release 3.16: `conversation:email:park`.
+    ///
+    /// From the `ami-r3` catalog. A marker type: it has no values.
+    #[derive(Debug)]
+    pub enum AmiPark {}
+
+    impl Gate for AmiPark {
+        const INFO: &'static GateInfo = &GATE_AMI_PARK;
+    }
+
+    /// Selecting an AMI tag label from the predefined AMI tags: the license and Conversation > Participant > Attributes view.
+    ///
+    /// Requires: `conversation:participant:attributesview`, `integration:amiPremiumApps:*`.
+    ///
+    /// From the `ami-r3` catalog. A marker type: it has no values.
+    #[derive(Debug)]
+    pub enum AmiTagLabelSelect {}
+
+    impl Gate for AmiTagLabelSelect {
+        const INFO: &'static GateInfo = &GATE_AMI_TAG_LABEL_SELECT;
+    }
+
+    /// Creating AMI tag labels that become predefined tags: the license and Conversation > Participant > Attributes edit (extra and admin roles).
+    ///
+    /// Requires: `conversation:participant:attributesedit`, `integration:amiPremiumApps:*`.
+    ///
+    /// From the `ami-r3` catalog. A marker type: it has no values.
+    #[derive(Debug)]
+    pub enum AmiTagLabelCreate {}
+
+    impl Gate for AmiTagLabelCreate {
+        const INFO: &'static GateInfo = &GATE_AMI_TAG_LABEL_CREATE;
+    }
+
+    /// AMI notes (create, edit, delete): the license and Attributes > Attribute > All Permissions.
+    ///
+    /// Requires: `attributes:attribute:*`, `integration:amiPremiumApps:*`.
+    ///
+    /// From the `ami-r3` catalog. A marker type: it has no values.
+    #[derive(Debug)]
+    pub enum AmiNotes {}
+
+    impl Gate for AmiNotes {
+        const INFO: &'static GateInfo = &GATE_AMI_NOTES;
+    }
+
+    /// The AMI quick action bar and the conversation resync button: the license and UI > Supervisor Status Control > View.
+    ///
+    /// Requires: `integration:amiPremiumApps:*`, `ui:supervisorStatusControl:view`.
+    ///
+    /// From the `ami-r3` catalog. A marker type: it has no values.
+    #[derive(Debug)]
+    pub enum AmiQuickActionBar {}
+
+    impl Gate for AmiQuickActionBar {
+        const INFO: &'static GateInfo = &GATE_AMI_QUICK_ACTION_BAR;
+    }
+
+    /// The AMI audit log of one interaction: the license and Audits > Audit > View.
+    ///
+    /// Requires: `audits:audit:view`, `integration:amiPremiumApps:*`.
+    ///
+    /// From the `ami-r3` catalog. A marker type: it has no values.
+    #[derive(Debug)]
+    pub enum AmiAuditLogOneInteraction {}
+
+    impl Gate for AmiAuditLogOneInteraction {
+        const INFO: &'static GateInfo = &GATE_AMI_AUDIT_LOG_ONE_INTERACTION;
+    }
+
+    /// The AMI audit log of all interactions: the license and Audits > Interaction Details > View (admin role).
+    ///
+    /// Requires: `audits:interactionDetails:view`, `integration:amiPremiumApps:*`.
+    ///
+    /// From the `ami-r3` catalog. A marker type: it has no values.
+    #[derive(Debug)]
+    pub enum AmiAuditLogAllInteractions {}
+
+    impl Gate for AmiAuditLogAllInteractions {
+        const INFO: &'static GateInfo = &GATE_AMI_AUDIT_LOG_ALL_INTERACTIONS;
+    }
+
+    /// Canned responses: the license and the two Responses rows (libraries and responses).
+    ///
+    /// Requires: `integration:amiPremiumApps:*`, `responses:library:view`, `responses:response:view`.
+    ///
+    /// From the `ami-r3` catalog. A marker type: it has no values.
+    #[derive(Debug)]
+    pub enum AmiCannedResponses {}
+
+    impl Gate for AmiCannedResponses {
+        const INFO: &'static GateInfo = &GATE_AMI_CANNED_RESPONSES;
+    }
+
+    /// Disconnecting conversations on every queue, not only on membership queues: the license and Conversation > Communication > Disconnect.
+    ///
+    /// Requires: `conversation:communication:disconnect`, `integration:amiPremiumApps:*`.
+    ///
+    /// From the `ami-r3` catalog. A marker type: it has no values.
+    #[derive(Debug)]
+    pub enum AmiDisconnectAnyQueue {}
+
+    impl Gate for AmiDisconnectAnyQueue {
+        const INFO: &'static GateInfo = &GATE_AMI_DISCONNECT_ANY_QUEUE;
+    }
+
+    /// Note 2: pulling and replying to conversations outside the user's queues: the license, Email Pull and Routing Conversation Accept Off-Queue, whose key is unverified.
+    ///
+    /// Requires: `conversation:email:pull`, `integration:amiPremiumApps:*`, `routing:conversation:acceptOffQueue`.
+    ///
+    /// From the `ami-r3` catalog. A marker type: it has no values.
+    #[derive(Debug)]
+    pub enum AmiOffQueueReply {}
+
+    impl Gate for AmiOffQueueReply {
+        const INFO: &'static GateInfo = &GATE_AMI_OFF_QUEUE_REPLY;
+    }
+
+    /// The Contact Management panel in the desktop: "all Contact Management permissions", the seven names of the Contact Management table.
+    ///
+    /// Requires: `CONTACTS_ASSIGN_INTERACTION`, `CONTACTS_CREATE`, `CONTACTS_DELETE`, `CONTACTS_INTERACTION_HISTORY_READ`, `CONTACTS_MERGE_UNMERGE`, `CONTACTS_READ`, `CONTACTS_UPDATE`.
     ///
     /// From the `cxengage-skylight` catalog. A marker type: it has no values.
     #[derive(Debug)]
@@ -6970,6 +7681,92 @@ pub mod gates {
 
     impl Gate for ContactManagementPanel {
         const INFO: &'static GateInfo = &GATE_CONTACT_MANAGEMENT_PANEL;
+    }
+
+    /// Logging in to the desktop with a custom role: the page's ten-name minimum, which comes on top of the default Agent role; that role's contents are not published, so the gate is incomplete.
+    ///
+    /// Requires: `ARTIFACTS_CREATE_ALL`, `CONTACTS_ASSIGN_INTERACTION`, `CONTACTS_ATTRIBUTES_READ`, `CONTACTS_CREATE`, `CONTACTS_DELETE`, `CONTACTS_INTERACTION_HISTORY_READ`, `CONTACTS_LAYOUTS_READ`, `CONTACTS_MERGE_UNMERGE`, `CONTACTS_READ`, `CONTACTS_UPDATE`.
+    ///
+    /// Incomplete: the page asks for these names "in addition to the permissions included in the default Agent role" and does not publish that role's contents, so holding them is necessary but not known to be sufficient.
+    ///
+    /// From the `cxengage-skylight` catalog. A marker type: it has no values.
+    #[derive(Debug)]
+    pub enum SkylightCustomRoleLogin {}
+
+    impl Gate for SkylightCustomRoleLogin {
+        const INFO: &'static GateInfo = &GATE_SKYLIGHT_CUSTOM_ROLE_LOGIN;
+    }
+
+    /// Reading notes: NOTES_READ_ALL (every tenant-owned note) or NOTES_READ_SELF (notes of interactions the user took part in), from the Notes table.
+    ///
+    /// One of: `NOTES_READ_ALL`, `NOTES_READ_SELF`.
+    ///
+    /// From the `cxengage-skylight` catalog. A marker type: it has no values.
+    #[derive(Debug)]
+    pub enum SkylightNotesRead {}
+
+    impl Gate for SkylightNotesRead {
+        const INFO: &'static GateInfo = &GATE_SKYLIGHT_NOTES_READ;
+    }
+
+    /// Creating notes: NOTES_CREATE_ALL, from the Notes table.
+    ///
+    /// Requires: `NOTES_CREATE_ALL`.
+    ///
+    /// From the `cxengage-skylight` catalog. A marker type: it has no values.
+    #[derive(Debug)]
+    pub enum SkylightNotesCreate {}
+
+    impl Gate for SkylightNotesCreate {
+        const INFO: &'static GateInfo = &GATE_SKYLIGHT_NOTES_CREATE;
+    }
+
+    /// Reviewing a contact's artifacts (emails, recordings, transcripts) in the History tab: ARTIFACTS_READ_ALL or ARTIFACTS_READ_SELF, from the Artifacts table.
+    ///
+    /// One of: `ARTIFACTS_READ_ALL`, `ARTIFACTS_READ_SELF`.
+    ///
+    /// From the `cxengage-skylight` catalog. A marker type: it has no values.
+    #[derive(Debug)]
+    pub enum ContactHistoryArtifacts {}
+
+    impl Gate for ContactHistoryArtifacts {
+        const INFO: &'static GateInfo = &GATE_CONTACT_HISTORY_ARTIFACTS;
+    }
+
+    /// Managing custom contact layouts in the configuration interface: the four rows of the Contact Layouts table.
+    ///
+    /// Requires: `CONTACTS_LAYOUTS_CREATE`, `CONTACTS_LAYOUTS_DELETE`, `CONTACTS_LAYOUTS_READ`, `CONTACTS_LAYOUTS_UPDATE`.
+    ///
+    /// From the `cxengage-skylight` catalog. A marker type: it has no values.
+    #[derive(Debug)]
+    pub enum ContactLayoutsAdmin {}
+
+    impl Gate for ContactLayoutsAdmin {
+        const INFO: &'static GateInfo = &GATE_CONTACT_LAYOUTS_ADMIN;
+    }
+
+    /// Managing custom contact attributes in the configuration interface: the three rows of the Contact Attributes table.
+    ///
+    /// Requires: `CONTACTS_ATTRIBUTES_CREATE`, `CONTACTS_ATTRIBUTES_READ`, `CONTACTS_ATTRIBUTES_UPDATE`.
+    ///
+    /// From the `cxengage-skylight` catalog. A marker type: it has no values.
+    #[derive(Debug)]
+    pub enum ContactAttributesAdmin {}
+
+    impl Gate for ContactAttributesAdmin {
+        const INFO: &'static GateInfo = &GATE_CONTACT_ATTRIBUTES_ADMIN;
+    }
+
+    /// The welcome screen statistics and the statistics picked for the global footer: the row of the Reporting table.
+    ///
+    /// Requires: `AGENT_EXPERIENCE_METRICS_VIEW`.
+    ///
+    /// From the `cxengage-skylight` catalog. A marker type: it has no values.
+    #[derive(Debug)]
+    pub enum AgentExperienceMetrics {}
+
+    impl Gate for AgentExperienceMetrics {
+        const INFO: &'static GateInfo = &GATE_AGENT_EXPERIENCE_METRICS;
     }
 
     /// A full digital user tracking administrator: every key of the page's administrator tables.
@@ -6994,6 +7791,18 @@ pub mod gates {
 
     impl Gate for DigitalUserTrackingAgent {
         const INFO: &'static GateInfo = &GATE_DIGITAL_USER_TRACKING_AGENT;
+    }
+
+    /// Deploying digital user tracking through Messenger: the Web Deployments configuration (tracking settings) and deployment rows of Configuration and deployment.
+    ///
+    /// Requires: `webDeployments:configuration:add`, `webDeployments:configuration:delete`, `webDeployments:configuration:edit`, `webDeployments:configuration:view`, `webDeployments:deployment:add`, `webDeployments:deployment:delete`, `webDeployments:deployment:edit`, `webDeployments:deployment:view`.
+    ///
+    /// From the `digital-user-tracking` catalog. A marker type: it has no values.
+    #[derive(Debug)]
+    pub enum MessengerTrackingDeployment {}
+
+    impl Gate for MessengerTrackingDeployment {
+        const INFO: &'static GateInfo = &GATE_MESSENGER_TRACKING_DEPLOYMENT;
     }
 
     /// Building and editing action maps; from the Action maps table.
@@ -7042,6 +7851,102 @@ pub mod gates {
 
     impl Gate for PredictiveEngagementAgent {
         const INFO: &'static GateInfo = &GATE_PREDICTIVE_ENGAGEMENT_AGENT;
+    }
+
+    /// The Visitor Activity report, which tracks how visitors use the website: the report row of the Reports section (the Action Map View row is for the Action Map Analytics report).
+    ///
+    /// Requires: `journey:report:view`.
+    ///
+    /// From the `predictive-engagement` catalog. A marker type: it has no values.
+    #[derive(Debug)]
+    pub enum VisitorActivityReport {}
+
+    impl Gate for VisitorActivityReport {
+        const INFO: &'static GateInfo = &GATE_VISITOR_ACTIVITY_REPORT;
+    }
+
+    /// Live Now: live tracking of the visitors currently on the website, from the Visit section.
+    ///
+    /// Requires: `journey:visit:view`.
+    ///
+    /// From the `predictive-engagement` catalog. A marker type: it has no values.
+    #[derive(Debug)]
+    pub enum LiveNow {}
+
+    impl Gate for LiveNow {
+        const INFO: &'static GateInfo = &GATE_LIVE_NOW;
+    }
+
+    /// Content offers: uploading the images they show, the one row of the Content offers section.
+    ///
+    /// Requires: `uploads:publicasset:upload`.
+    ///
+    /// From the `predictive-engagement` catalog. A marker type: it has no values.
+    #[derive(Debug)]
+    pub enum ContentOffers {}
+
+    impl Gate for ContentOffers {
+        const INFO: &'static GateInfo = &GATE_CONTENT_OFFERS;
+    }
+
+    /// Web chat deployment: the widget deployments for web chat with Predictive Engagement, from the Web chat deployment section (removed from the Platform API with web chat v2).
+    ///
+    /// Requires: `widgets:deployment:add`, `widgets:deployment:delete`, `widgets:deployment:edit`, `widgets:deployment:view`.
+    ///
+    /// From the `predictive-engagement` catalog. A marker type: it has no values.
+    #[derive(Debug)]
+    pub enum WebChatDeployment {}
+
+    impl Gate for WebChatDeployment {
+        const INFO: &'static GateInfo = &GATE_WEB_CHAT_DEPLOYMENT;
+    }
+
+    /// Creating and managing outcomes and outcome predictions: both rows of the Outcome section.
+    ///
+    /// Requires: `journey:outcome:add`, `journey:outcome:delete`, `journey:outcome:edit`, `journey:outcome:view`, `journey:outcomepredictor:add`, `journey:outcomepredictor:delete`, `journey:outcomepredictor:view`.
+    ///
+    /// From the `predictive-engagement` catalog. A marker type: it has no values.
+    #[derive(Debug)]
+    pub enum OutcomeEditor {}
+
+    impl Gate for OutcomeEditor {
+        const INFO: &'static GateInfo = &GATE_OUTCOME_EDITOR;
+    }
+
+    /// Creating, viewing, editing and deleting segments, from the Segments section.
+    ///
+    /// Requires: `journey:segment:add`, `journey:segment:delete`, `journey:segment:edit`, `journey:segment:view`.
+    ///
+    /// From the `predictive-engagement` catalog. A marker type: it has no values.
+    #[derive(Debug)]
+    pub enum SegmentEditor {}
+
+    impl Gate for SegmentEditor {
+        const INFO: &'static GateInfo = &GATE_SEGMENT_EDITOR;
+    }
+
+    /// Creating customer records and seeing their details and visit history, from the Customers section.
+    ///
+    /// Requires: `journey:customer:add`, `journey:customer:view`.
+    ///
+    /// From the `predictive-engagement` catalog. A marker type: it has no values.
+    #[derive(Debug)]
+    pub enum CustomerRecords {}
+
+    impl Gate for CustomerRecords {
+        const INFO: &'static GateInfo = &GATE_CUSTOMER_RECORDS;
+    }
+
+    /// The agent's view of a contact's journey: the agent rows "View a contact's journey" and "See events on the customer journey map".
+    ///
+    /// Requires: `externalContacts:session:view`, `journey:event:view`.
+    ///
+    /// From the `predictive-engagement` catalog. A marker type: it has no values.
+    #[derive(Debug)]
+    pub enum AgentJourneyView {}
+
+    impl Gate for AgentJourneyView {
+        const INFO: &'static GateInfo = &GATE_AGENT_JOURNEY_VIEW;
     }
 
 }

@@ -27,7 +27,7 @@ mod source;
 mod text;
 mod user;
 
-pub use audit::{GrantAudit, RoleAudit, UserAudit};
+pub use audit::{GrantAudit, LicenseEffect, RoleAudit, UserAudit};
 pub use catalog::Catalog;
 pub use condition::{Condition, Operand, OperandKind, Operator};
 pub use definition::{GrantGroup, RoleDefinition};

@@ -54,8 +54,13 @@ pub struct SourceEntry {
     pub audience: Audience,
     /// How well the API key is attested.
     pub evidence: Evidence,
-    /// The license that holding the permission assigns (and bills), if any.
+    /// The license that holding the permission assigns (and bills), if any,
+    /// in the document's own words (the Altocloud page says `Altocloud`).
     pub license: Option<&'static str>,
+    /// The product license `license` is today, one name for every document
+    /// that states it: the Altocloud page's license is `Predictive
+    /// Engagement`. Audits report this name.
+    pub product_license: Option<&'static str>,
     /// Release notes and caveats (`changed with R3.15`).
     pub release_notes: &'static [&'static str],
     /// A roadmap permission: required by gates only from this release on.

@@ -430,7 +430,7 @@ fn audit_reports_every_finding_and_the_roles_that_did_not_load() {
         "redundant grants (1), covered by a wildcard:\n  journey:segment:view  covered by journey:*:*",
         "  if Queue.id IN [QUEUE q-1]:\n    routing:queue:edit  Routing > Queue > Edit",
         "legacy permissions (1), never granted:\n  old_flat_perm",
-        "Predictive Engagement",
+        "Predictive Engagement  altocloud (as Altocloud), predictive-engagement  journey:",
         "widgets:deployment:view  removed",
         "role `designer`",
         "role `agent`",
@@ -461,12 +461,16 @@ fn audit_reports_every_finding_and_the_roles_that_did_not_load() {
     );
     assert!(role["conditional"][0]["node"].is_object());
     assert_eq!(role["legacy"], serde_json::json!(["old_flat_perm"]));
-    assert!(
-        role["licenses"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|l| l["license"] == "Predictive Engagement")
+    // One product, one license: Altocloud is the earlier name of Predictive Engagement.
+    let licenses = role["licenses"].as_array().unwrap();
+    assert_eq!(licenses.len(), 1, "{licenses:?}");
+    assert_eq!(licenses[0]["license"], "Predictive Engagement");
+    assert_eq!(
+        licenses[0]["documents"],
+        serde_json::json!([
+            {"document": "altocloud", "license": "Altocloud"},
+            {"document": "predictive-engagement", "license": "Predictive Engagement"}
+        ])
     );
     assert_eq!(role["deprecated"][0]["permission"], "widgets:deployment:view");
     assert!(
@@ -825,6 +829,61 @@ fn list_gates_flags_requirements_the_platform_removed() {
     assert_eq!(ami["removed_from_platform"], serde_json::json!([]));
 }
 
+/// The CxEngage login minimum comes "in addition to the permissions included
+/// in the default Agent role", which the page does not publish.
+#[test]
+fn check_and_list_say_the_login_minimum_gate_is_incomplete() {
+    // Role JSON holds Genesys policies only, so a role file never holds the
+    // CxEngage names: the gate is denied, and the output says it is incomplete too.
+    let dir = TempDir::new();
+    let role = dir.file("role.json", r#"{"name": "custom", "permissionPolicies": []}"#);
+    let run = permgate(&["check", &role, "--gate", "SkylightCustomRoleLogin"]);
+    assert_exit(&run, 1);
+    assert!(
+        run.stdout.contains(
+            "SkylightCustomRoleLogin is incomplete: the page asks for these names \"in addition to the \
+             permissions included in the default Agent role\""
+        ),
+        "{}",
+        run.stdout
+    );
+    let json = permgate(&[
+        "check",
+        &role,
+        "--gate",
+        "SkylightCustomRoleLogin,ContactManagementPanel",
+        "--json",
+    ])
+    .json();
+    assert!(
+        json["gates"][0]["incomplete"]
+            .as_str()
+            .unwrap()
+            .contains("default Agent role")
+    );
+    assert_eq!(json["gates"][1]["incomplete"], Value::Null);
+
+    let list = permgate(&["list", "gates"]);
+    let row = list
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("SkylightCustomRoleLogin "))
+        .unwrap();
+    assert!(row.contains("10 (incomplete)"), "{row}");
+    let json = permgate(&["list", "gates", "--json", "--catalog", "cxengage-skylight"]).json();
+    let gates = json["gates"].as_array().unwrap();
+    let login = gates.iter().find(|g| g["name"] == "SkylightCustomRoleLogin").unwrap();
+    assert!(
+        login["incomplete"]
+            .as_str()
+            .unwrap()
+            .contains("in addition to the permissions included in the default Agent role")
+    );
+    let panel = gates.iter().find(|g| g["name"] == "ContactManagementPanel").unwrap();
+    assert_eq!(panel["incomplete"], Value::Null);
+    assert_eq!(panel["required"].as_array().unwrap().len(), 7);
+}
+
 #[test]
 fn check_refuses_a_release_older_than_the_gates_document() {
     let dir = TempDir::new();
@@ -1026,7 +1085,7 @@ fn export_writes_terraform_that_check_and_diff_read_back() {
     assert_exit(&hcl, 0);
     let head = r#"resource "genesyscloud_auth_role" "ami_standard_user" {
   name        = "AmiStandardUser"
-  description = "Basic AMI use; the set is the standard user role of the R3.15 matrix, with the Park permission only required from 3.16. Includes roadmap permissions: conversation:email:park (from release 3.16)."
+  description = "Basic AMI use; the set is the standard user role of the R3.15 matrix, with the Park permission only required from 3.16 and Transfer held as the published key or as conversation:communication:blindTransferQueue. Includes roadmap permissions: conversation:email:park (from release 3.16)."
   permission_policies {
     domain      = "analytics"
     entity_name = "agentConversationDetail"
@@ -1284,6 +1343,106 @@ fn list_shows_the_builtin_catalog() {
         unknown.stderr
     );
     assert_exit(&permgate(&["list", "everything"]), 2);
+}
+
+/// The keys of a `list permissions` table.
+fn listed_keys(stdout: &str) -> Vec<&str> {
+    stdout
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_whitespace().next())
+        .collect()
+}
+
+#[test]
+fn list_permissions_filters_by_domain_and_by_document() {
+    // A domain, in any ASCII case: the documents' permissions and the platform's.
+    let journey = permgate(&["list", "permissions", "--domain", "Journey"]);
+    assert_exit(&journey, 0);
+    let keys = listed_keys(&journey.stdout);
+    assert!(keys.iter().all(|k| k.starts_with("journey:")), "{keys:?}");
+    assert!(keys.contains(&"journey:actionmap:view"), "a document's");
+    assert!(
+        keys.iter()
+            .any(|k| permgate::Catalog::builtin().lookup(k).unwrap().sources().is_empty()),
+        "and the platform's"
+    );
+    let all = permgate(&["list", "permissions"]);
+    let every: Vec<&str> = listed_keys(&all.stdout);
+    let in_journey: Vec<&str> = every
+        .iter()
+        .copied()
+        .filter(|k| k.to_ascii_lowercase().starts_with("journey:"))
+        .collect();
+    assert_eq!(keys, in_journey);
+
+    // A document: only what it lists; a platform-only permission has no document.
+    let ami = permgate(&["list", "permissions", "--document", "ami-r3"]);
+    assert_exit(&ami, 0);
+    let keys = listed_keys(&ami.stdout);
+    assert!(keys.contains(&"conversation:communication:transfer"));
+    assert!(!keys.contains(&"conversation:communication:blindTransferQueue"));
+    assert!(!keys.iter().any(|k| k.starts_with("journey:")));
+    // `--catalog` is the same option.
+    assert_eq!(
+        permgate(&["list", "permissions", "--catalog", "ami-r3"]).stdout,
+        ami.stdout
+    );
+
+    // Both.
+    let both = permgate(&["list", "permissions", "--document", "ami-r3", "--domain", "audits"]);
+    assert_exit(&both, 0);
+    assert_eq!(
+        listed_keys(&both.stdout),
+        ["audits:audit:view", "audits:interactionDetails:view"]
+    );
+    let json = permgate(&[
+        "list",
+        "permissions",
+        "--document",
+        "cxengage-skylight",
+        "--domain",
+        "routing",
+        "--json",
+    ])
+    .json();
+    assert_eq!(json["document"], "cxengage-skylight");
+    assert_eq!(json["domain"], "routing");
+    assert_eq!(json["permissions"], serde_json::json!([]));
+    let json = permgate(&["list", "permissions", "--domain", "ROUTING", "--json"]).json();
+    let routing = json["permissions"].as_array().unwrap();
+    assert!(
+        routing
+            .iter()
+            .all(|p| p["key"].as_str().unwrap().starts_with("routing:"))
+    );
+    assert!(routing.iter().any(|p| p["key"] == "routing:queue:join"));
+
+    // Bad input.
+    for document in ["nope", "genesys-cloud-platform"] {
+        let unknown = permgate(&["list", "permissions", "--document", document]);
+        assert_exit(&unknown, 2);
+        assert!(
+            unknown.stderr.contains(&format!(
+                "unknown document `{document}`; documents: altocloud, ami-r3, cxengage-skylight, \
+                 digital-user-tracking, predictive-engagement (platform-only permissions have no document)"
+            )),
+            "{}",
+            unknown.stderr
+        );
+    }
+    let unknown = permgate(&["list", "permissions", "--domain", "nope"]);
+    assert_exit(&unknown, 2);
+    assert!(unknown.stderr.contains("unknown domain `nope`"), "{}", unknown.stderr);
+    // CxEngage flat names have no domain.
+    assert_exit(&permgate(&["list", "permissions", "--domain", "CONTACTS_READ"]), 2);
+    let gates = permgate(&["list", "gates", "--domain", "journey"]);
+    assert_exit(&gates, 2);
+    assert!(
+        gates.stderr.contains("--domain filters `list permissions` only"),
+        "{}",
+        gates.stderr
+    );
 }
 
 #[test]

@@ -16,9 +16,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use permgate::gates::{
-    ActionMapAnalyticsReport, ActionMapEditor, AltocloudAdmin, AltocloudAgent, AmiAdminUser, AmiDivisionUser,
-    AmiExtraUser, AmiStandardUser, ContactManagementPanel, DigitalUserTrackingAdmin, DigitalUserTrackingAgent,
-    PredictiveEngagementAdmin, PredictiveEngagementAgent,
+    ActionMapAnalyticsReport, ActionMapEditor, AgentExperienceMetrics, AgentJourneyView, AltocloudAdmin,
+    AltocloudAgent, AmiAdminUser, AmiAuditLogAllInteractions, AmiAuditLogOneInteraction, AmiCannedResponses,
+    AmiDisconnectAnyQueue, AmiDivisionUser, AmiExtraUser, AmiNotes, AmiOffQueueReply, AmiPark, AmiQuickActionBar,
+    AmiStandardUser, AmiTagLabelCreate, AmiTagLabelSelect, ContactAttributesAdmin, ContactHistoryArtifacts,
+    ContactLayoutsAdmin, ContactManagementPanel, ContentOffers, CustomerRecords, DigitalUserTrackingAdmin,
+    DigitalUserTrackingAgent, LiveNow, MessengerTrackingDeployment, OutcomeEditor, PredictiveEngagementAdmin,
+    PredictiveEngagementAgent, SegmentEditor, SkylightCustomRoleLogin, SkylightNotesCreate, SkylightNotesRead,
+    SmartTagEditor, VisitorActivityReport, WebChatDeployment,
 };
 use permgate::genesys::{RoleFile, SubjectSpec};
 use permgate::{
@@ -113,12 +118,39 @@ fn check_typed(policy: &Policy, who: impl Into<Principal>, name: &str) -> Result
         AmiDivisionUser,
         AmiAdminUser,
         ContactManagementPanel,
+        SkylightCustomRoleLogin,
         DigitalUserTrackingAdmin,
         DigitalUserTrackingAgent,
         ActionMapEditor,
         ActionMapAnalyticsReport,
         PredictiveEngagementAdmin,
         PredictiveEngagementAgent,
+        VisitorActivityReport,
+        LiveNow,
+        ContentOffers,
+        WebChatDeployment,
+        OutcomeEditor,
+        SegmentEditor,
+        CustomerRecords,
+        AgentJourneyView,
+        MessengerTrackingDeployment,
+        SmartTagEditor,
+        SkylightNotesRead,
+        SkylightNotesCreate,
+        ContactHistoryArtifacts,
+        ContactLayoutsAdmin,
+        ContactAttributesAdmin,
+        AgentExperienceMetrics,
+        AmiPark,
+        AmiTagLabelSelect,
+        AmiTagLabelCreate,
+        AmiNotes,
+        AmiQuickActionBar,
+        AmiAuditLogOneInteraction,
+        AmiAuditLogAllInteractions,
+        AmiCannedResponses,
+        AmiDisconnectAnyQueue,
+        AmiOffQueueReply,
     )
 }
 

@@ -298,13 +298,16 @@ fn gates_chosen_at_run_time_check_the_same_way() {
     let (policy, role) = policy_with(&["journey:actionmap:*"]);
     let gate = catalog.gate("actionmapeditor").unwrap();
     assert!(policy.check_info(role, gate, gate.release).is_ok());
-    assert_eq!(catalog.gates().len(), 13);
+    assert_eq!(catalog.gates().len(), 40);
     for gate in catalog.gates() {
-        let holds_all: Vec<&str> = gate.required_at(None).map(|p| p.key()).collect();
+        let required: Vec<&str> = gate.required_at(None).map(|p| p.key()).collect();
+        let one_of_each = gate.any_of.iter().filter_map(|group| group.first()).map(|p| p.key());
+        let holds_all: Vec<&str> = required.iter().copied().chain(one_of_each).collect();
         let (full, full_role) = policy_with(&holds_all);
         assert!(full.check_info(full_role, gate, None).is_ok(), "{}", gate.name);
         let (empty, empty_role) = policy_with(&[]);
         let denied = empty.check_info(empty_role, gate, None).unwrap_err();
-        assert_eq!(denied.missing().len(), holds_all.len(), "{}", gate.name);
+        assert_eq!(denied.missing().len(), required.len(), "{}", gate.name);
+        assert_eq!(denied.unmet_any_of(), gate.any_of, "{}", gate.name);
     }
 }

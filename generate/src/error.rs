@@ -195,6 +195,29 @@ pub enum Problem {
         /// The key.
         key: String,
     },
+    /// A gate's `any` group naming a key that neither its file nor the
+    /// platform catalog defines.
+    #[error("names `{key}`, which neither this file nor the platform catalog defines")]
+    UndefinedGroupKey {
+        /// The key.
+        key: String,
+    },
+    /// A gate's `any` group holding no key of its own file: a group offers
+    /// platform permissions only as the current form of a row the document has.
+    #[error("an `any` group needs a key this file defines")]
+    GroupWithoutOwnKey,
+    /// A row naming a license wording the file's `licenses` does not map.
+    #[error("license `{license}` is not in the file's `licenses`")]
+    UnknownLicense {
+        /// The wording.
+        license: String,
+    },
+    /// A `licenses` entry that no row names.
+    #[error("license `{license}` is in `licenses` but no row names it")]
+    UnusedLicense {
+        /// The wording.
+        license: String,
+    },
     /// A role or gate listing one key twice (in `permissions`, in `all`, or
     /// in one `any` group).
     #[error("lists `{key}` twice")]

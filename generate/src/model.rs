@@ -161,6 +161,8 @@ pub(crate) struct Source {
     pub(crate) audience: Audience,
     pub(crate) evidence: Evidence,
     pub(crate) license: Option<String>,
+    /// The product license `license` is today (from the file's `licenses`).
+    pub(crate) product_license: Option<String>,
     pub(crate) release_notes: Vec<String>,
     pub(crate) available_from: Option<Release>,
     /// The wildcard row that implies this key, when no row lists it directly.
@@ -224,6 +226,9 @@ pub(crate) struct Gate {
     pub(crate) any_of: Vec<Vec<Member>>,
     /// Required from a later release than the document's, sorted by index.
     pub(crate) roadmap: Vec<(Member, Release)>,
+    /// Why holding the set may not be enough, when the document leaves
+    /// something out.
+    pub(crate) incomplete: Option<String>,
 }
 
 /// A permission as a gate names it.

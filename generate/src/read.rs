@@ -2,6 +2,7 @@
 //! written. Only the JSON schema is checked here; what the values mean is
 //! the validator's job.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
@@ -48,6 +49,9 @@ pub(crate) struct DocumentFile {
     pub(crate) source_file: String,
     pub(crate) vocabulary: Vocabulary,
     pub(crate) notes: Vec<String>,
+    /// Each license wording the rows use, and the product license it is
+    /// today (Altocloud's license is the Predictive Engagement license).
+    pub(crate) licenses: BTreeMap<String, String>,
     pub(crate) permissions: Vec<PermissionRow>,
     pub(crate) roles: Vec<RoleRow>,
     pub(crate) gates: Vec<GateRow>,
@@ -95,6 +99,9 @@ pub(crate) struct GateRow {
     pub(crate) extends: Option<String>,
     pub(crate) all: Vec<String>,
     pub(crate) any: Vec<Vec<String>>,
+    /// Why holding the set may not be enough (what the document leaves out).
+    #[serde(deserialize_with = "nullable")]
+    pub(crate) incomplete: Option<String>,
 }
 
 /// `[date, version]`, as the history and the platform catalog write an SDK release.

@@ -33,7 +33,6 @@ pub(crate) fn catalogs(input: &Catalogs) -> Result<Model, Error> {
         keys.push(merge.add_document(doc, named, &document)?);
         documents.push(document);
     }
-    references::check(&input.documents, &keys)?;
     let (platform, sdk_releases) = match &input.platform {
         Some(named) => {
             let checked = platform_file::check(named)?;
@@ -47,6 +46,13 @@ pub(crate) fn catalogs(input: &Catalogs) -> Result<Model, Error> {
         }
         None => (None, Vec::new()),
     };
+    let platform_keys = input
+        .platform
+        .iter()
+        .flat_map(|named| &named.content.permissions)
+        .map(|row| row.key.as_str())
+        .collect();
+    references::check(&input.documents, &keys, &platform_keys)?;
     let (permissions, wildcard_rows) = merge.finish()?;
     let members = gates::members(&permissions);
     let mut roles = Vec::new();

@@ -149,12 +149,13 @@ fn source_entry(f: &mut Formatter<'_>, source: &Source) -> fmt::Result {
     };
     writeln!(
         f,
-        "            SourceEntry {{\n                document: &DOCUMENTS[{}],\n                description: {:?},\n                section: {:?},\n                also_in_sections: {},\n                audience: Audience::{audience},\n                evidence: Evidence::{evidence},\n                license: {},\n                release_notes: {},\n                available_from: {},\n                via_wildcard: {},\n            }},",
+        "            SourceEntry {{\n                document: &DOCUMENTS[{}],\n                description: {:?},\n                section: {:?},\n                also_in_sections: {},\n                audience: Audience::{audience},\n                evidence: Evidence::{evidence},\n                license: {},\n                product_license: {},\n                release_notes: {},\n                available_from: {},\n                via_wildcard: {},\n            }},",
         source.document,
         source.description,
         source.section,
         StrSlice(&source.also_in_sections),
         OptionStr(source.license.as_deref()),
+        OptionStr(source.product_license.as_deref()),
         StrSlice(&source.release_notes),
         OptionRelease(source.available_from.as_ref()),
         OptionStr(source.via_wildcard.as_deref()),
@@ -279,7 +280,7 @@ fn gates(f: &mut Formatter<'_>, gates: &[Gate], permission_count: usize) -> fmt:
             .collect();
         writeln!(
             f,
-            "static {}: GateInfo = GateInfo {{\n    name: {:?},\n    description: {:?},\n    document: Some(&DOCUMENTS[{}]),\n    extends: {},\n    release: {},\n    required: {},\n    any_of: &[{}],\n    roadmap: &[{}],\n    required_mask: {},\n    mask_range: {:?},\n    beyond_mask: false,\n}};\n",
+            "static {}: GateInfo = GateInfo {{\n    name: {:?},\n    description: {:?},\n    document: Some(&DOCUMENTS[{}]),\n    extends: {},\n    release: {},\n    required: {},\n    any_of: &[{}],\n    roadmap: &[{}],\n    incomplete: {},\n    required_mask: {},\n    mask_range: {:?},\n    beyond_mask: false,\n}};\n",
             gate.static_name,
             gate.name,
             gate.description,
@@ -289,6 +290,7 @@ fn gates(f: &mut Formatter<'_>, gates: &[Gate], permission_count: usize) -> fmt:
             MemberList(&gate.required),
             any_of.join(", "),
             roadmap.join(", "),
+            OptionStr(gate.incomplete.as_deref()),
             MaskWords(&gate.required, permission_count),
             mask_range(&gate.required),
         )?;
@@ -311,12 +313,18 @@ fn gates(f: &mut Formatter<'_>, gates: &[Gate], permission_count: usize) -> fmt:
             let keys: Vec<String> = members.iter().map(|m| format!("`{}`", m.key)).collect();
             keys.join(", ")
         };
-        let mut needs = vec![format!("Requires: {}.", keys(&gate.required))];
+        let mut needs = Vec::new();
+        if !gate.required.is_empty() {
+            needs.push(format!("Requires: {}.", keys(&gate.required)));
+        }
         for group in &gate.any_of {
             needs.push(format!("One of: {}.", keys(group)));
         }
         for (member, from) in &gate.roadmap {
             needs.push(format!("From release {}: `{}`.", from.text, member.key));
+        }
+        if let Some(incomplete) = &gate.incomplete {
+            needs.push(format!("Incomplete: {}.", incomplete.replace('\n', " ")));
         }
         let needs: String = needs.iter().map(|line| format!("    ///\n    /// {line}\n")).collect();
         writeln!(

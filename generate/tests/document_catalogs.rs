@@ -455,9 +455,11 @@ fn a_role_or_gate_naming_an_undefined_key() {
             &[&["routing:queue:view", "routing:Queue:view"]],
         )],
     ));
+    // In an `any` group the key may also be a platform key; a spelling
+    // neither defines is not one.
     assert_eq!(
         refused(&files, "a.json", gate_at("Viewer")),
-        Problem::UndefinedKey {
+        Problem::UndefinedGroupKey {
             key: "routing:Queue:view".into()
         }
     );
@@ -772,5 +774,124 @@ fn a_permission_required_now_and_from_a_later_release() {
         Problem::TwoReleases {
             key: "routing:queue:view".into()
         }
+    );
+}
+
+#[test]
+fn an_any_group_may_offer_a_platform_permission_beside_a_row_of_its_own() {
+    let viewer = |any: &[&[&str]]| gate("Viewer", None, &[], any);
+    let with_platform = |catalog| {
+        vec![
+            ("a.json", catalog),
+            (
+                "genesys-cloud-platform.json",
+                platform(vec![current("routing:queue:join")]),
+            ),
+        ]
+    };
+    let code = generate(&with_platform(catalog(
+        "a",
+        vec![view()],
+        vec![viewer(&[&["routing:queue:view", "routing:queue:join"]])],
+    )))
+    .unwrap();
+    let gate_code = code.split("static GATE_VIEWER").nth(1).unwrap();
+    assert!(
+        gate_code.contains("any_of: &[&[perm::routing::QUEUE_VIEW, perm::routing::QUEUE_JOIN]]"),
+        "{gate_code}"
+    );
+
+    // Without the platform catalog the key is defined nowhere.
+    let alone = one(catalog(
+        "a",
+        vec![view()],
+        vec![viewer(&[&["routing:queue:view", "routing:queue:join"]])],
+    ));
+    assert_eq!(
+        refused(&alone, "a.json", gate_at("Viewer")),
+        Problem::UndefinedGroupKey {
+            key: "routing:queue:join".into()
+        }
+    );
+    // A group of platform permissions only is not a row of the document.
+    let foreign = with_platform(catalog("a", vec![view()], vec![viewer(&[&["routing:queue:join"]])]));
+    assert_eq!(
+        refused(&foreign, "a.json", gate_at("Viewer")),
+        Problem::GroupWithoutOwnKey
+    );
+    // `all` names only the file's own keys.
+    let in_all = with_platform(catalog(
+        "a",
+        vec![view()],
+        vec![gate("Viewer", None, &["routing:queue:join"], &[])],
+    ));
+    assert_eq!(
+        refused(&in_all, "a.json", gate_at("Viewer")),
+        Problem::UndefinedKey {
+            key: "routing:queue:join".into()
+        }
+    );
+}
+
+#[test]
+fn every_license_a_row_names_maps_to_a_product_license_that_a_row_uses() {
+    let mut licensed = view();
+    licensed["license"] = json!("Altocloud");
+    assert_eq!(
+        refused(
+            &one(catalog("a", vec![licensed.clone()], vec![])),
+            "a.json",
+            Place::PermissionField("routing:queue:view".into(), "license")
+        ),
+        Problem::UnknownLicense {
+            license: "Altocloud".into()
+        }
+    );
+    let mut mapped = catalog("a", vec![licensed], vec![]);
+    mapped["licenses"] = json!({"Altocloud": "Predictive Engagement"});
+    let code = generate(&one(mapped.clone())).unwrap();
+    assert!(
+        code.contains(
+            "license: Some(\"Altocloud\"),\n                product_license: Some(\"Predictive Engagement\"),"
+        ),
+        "{code}"
+    );
+    let mut unused = mapped.clone();
+    unused["licenses"]["Other"] = json!("Other");
+    assert_eq!(
+        refused(&one(unused), "a.json", Place::Field("licenses")),
+        Problem::UnusedLicense {
+            license: "Other".into()
+        }
+    );
+    let mut blank = mapped;
+    blank["licenses"]["Altocloud"] = json!(" ");
+    assert_eq!(
+        refused(&one(blank), "a.json", Place::Field("licenses")),
+        Problem::EmptyText { field: "licenses" }
+    );
+}
+
+#[test]
+fn an_incomplete_gate_says_why_in_its_info_and_its_docs() {
+    let mut login = gate("Login", None, &["routing:queue:view"], &[]);
+    login["incomplete"] = json!("the default role's contents are not published");
+    let code = generate(&one(catalog("a", vec![view()], vec![login.clone()]))).unwrap();
+    assert!(
+        code.contains("incomplete: Some(\"the default role's contents are not published\"),"),
+        "{code}"
+    );
+    assert!(
+        code.contains("/// Incomplete: the default role's contents are not published."),
+        "{code}"
+    );
+    login["incomplete"] = json!("");
+    assert_eq!(
+        refused(
+            &one(catalog("a", vec![view()], vec![login])),
+            "a.json",
+            gate_at("Login")
+        ),
+        Problem::EmptyText { field: "incomplete" }
     );
 }

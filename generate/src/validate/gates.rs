@@ -75,7 +75,17 @@ pub(super) fn resolve(
     for group in chain.iter().flat_map(|g| &g.any) {
         let mut set = BTreeMap::new();
         for key in group {
-            for member in resolver.members(resolver.row(key)?)? {
+            // A key the document lacks is a platform permission (checked).
+            let found = match keys.get(key) {
+                Some(row) => resolver.members(row)?,
+                None => vec![
+                    members
+                        .get(&key.to_ascii_lowercase())
+                        .cloned()
+                        .ok_or_else(|| resolver.undefined(key))?,
+                ],
+            };
+            for member in found {
                 set.insert(member.index, member);
             }
         }
@@ -96,6 +106,7 @@ pub(super) fn resolve(
         required: required.into_values().collect(),
         any_of,
         roadmap: roadmap.into_values().collect(),
+        incomplete: gate.incomplete.clone(),
     })
 }
 

@@ -92,6 +92,11 @@ impl Merge {
                 audience: row.audience,
                 evidence: row.evidence,
                 license: row.license.clone(),
+                product_license: row
+                    .license
+                    .as_ref()
+                    .and_then(|license| named.content.licenses.get(license))
+                    .cloned(),
                 release_notes: row.release_notes.clone(),
                 available_from: checked.available_from.clone(),
                 via_wildcard,

@@ -1,6 +1,7 @@
 //! The documents' roles and gates: unique names, keys their file defines
-//! (each listed once), `any` groups that can be satisfied, and `extends`
-//! chains that end.
+//! (each listed once; an `any` group may also offer platform permissions
+//! beside a row of its own), `any` groups that can be satisfied, `extends`
+//! chains that end; and licenses the file maps to a product.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -10,13 +11,53 @@ use crate::error::{Error, Place, Problem};
 use crate::names;
 use crate::read::{DocumentFile, Named};
 
-/// Checks every document's roles and gates; `keys` holds each document's
-/// rows.
-pub(super) fn check(documents: &[Named<DocumentFile>], keys: &[DocumentKeys]) -> Result<(), Error> {
+/// Checks every document's roles, gates and licenses; `keys` holds each
+/// document's rows, `platform` the platform catalog's keys.
+pub(super) fn check(
+    documents: &[Named<DocumentFile>],
+    keys: &[DocumentKeys],
+    platform: &BTreeSet<&str>,
+) -> Result<(), Error> {
     unique_names(documents)?;
     for (named, keys) in documents.iter().zip(keys) {
+        licenses(named)?;
         roles(named, keys)?;
-        gates(named, keys)?;
+        gates(named, keys, platform)?;
+    }
+    Ok(())
+}
+
+/// Every license a row names is one of the file's `licenses`, each of
+/// which maps to a product license and is named by a row.
+fn licenses(named: &Named<DocumentFile>) -> Result<(), Error> {
+    let file = named.file.as_str();
+    let content = &named.content;
+    for row in &content.permissions {
+        if let Some(license) = row.license.as_ref().filter(|l| !content.licenses.contains_key(*l)) {
+            return Err(Error::invalid(
+                file,
+                Place::PermissionField(row.key.clone(), "license"),
+                Problem::UnknownLicense {
+                    license: license.clone(),
+                },
+            ));
+        }
+    }
+    for (license, product) in &content.licenses {
+        text(file, || Place::Field("licenses"), "licenses", product)?;
+        if !content
+            .permissions
+            .iter()
+            .any(|row| row.license.as_ref() == Some(license))
+        {
+            return Err(Error::invalid(
+                file,
+                Place::Field("licenses"),
+                Problem::UnusedLicense {
+                    license: license.clone(),
+                },
+            ));
+        }
     }
     Ok(())
 }
@@ -91,7 +132,7 @@ fn roles(named: &Named<DocumentFile>, keys: &DocumentKeys) -> Result<(), Error> 
     Ok(())
 }
 
-fn gates(named: &Named<DocumentFile>, keys: &DocumentKeys) -> Result<(), Error> {
+fn gates(named: &Named<DocumentFile>, keys: &DocumentKeys, platform: &BTreeSet<&str>) -> Result<(), Error> {
     let file = named.file.as_str();
     let parents: BTreeMap<&str, Option<&str>> = named
         .content
@@ -110,12 +151,26 @@ fn gates(named: &Named<DocumentFile>, keys: &DocumentKeys) -> Result<(), Error> 
             return fail(Problem::ReservedGateName);
         }
         text(file, at, "description", &gate.description)?;
+        if let Some(incomplete) = &gate.incomplete {
+            text(file, at, "incomplete", incomplete)?;
+        }
         listed_once(file, at, keys, &gate.all)?;
         for group in &gate.any {
             if group.is_empty() {
                 return fail(Problem::EmptyGroup);
             }
-            listed_once(file, at, keys, group)?;
+            if !group.iter().any(|key| keys.contains_key(key)) {
+                return fail(Problem::GroupWithoutOwnKey);
+            }
+            let mut seen = BTreeSet::new();
+            for key in group {
+                if !keys.contains_key(key) && !platform.contains(key.as_str()) {
+                    return fail(Problem::UndefinedGroupKey { key: key.clone() });
+                }
+                if !seen.insert(key) {
+                    return fail(Problem::RepeatedKey { key: key.clone() });
+                }
+            }
             let roadmap = group.iter().find_map(|key| {
                 keys.get(key)
                     .and_then(|row| row.roadmap.as_ref())

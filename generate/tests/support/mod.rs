@@ -44,13 +44,13 @@ pub fn catalog(id: &str, permissions: Vec<Value>, gates: Vec<Value>) -> Value {
     json!({
         "id": id, "title": "t", "product": "p", "vendor": "v", "platform": "p", "published": null,
         "release": null, "source_file": "f.txt", "vocabulary": "genesys", "notes": [],
-        "permissions": permissions, "roles": [], "gates": gates
+        "licenses": {}, "permissions": permissions, "roles": [], "gates": gates
     })
 }
 
 /// A gate.
 pub fn gate(name: &str, extends: Option<&str>, all: &[&str], any: &[&[&str]]) -> Value {
-    json!({"name": name, "description": "d", "extends": extends, "all": all, "any": any})
+    json!({"name": name, "description": "d", "extends": extends, "all": all, "any": any, "incomplete": null})
 }
 
 /// A role.

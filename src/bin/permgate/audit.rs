@@ -217,7 +217,11 @@ fn audit_json(spec: Option<&RoleSpec>, audit: &RoleAudit<'_>) -> Value {
             "beyond_catalog": grant.beyond_catalog,
         })).collect::<Vec<_>>(),
         "legacy": audit.legacy,
-        "licenses": audit.licenses.iter().map(|(license, holders)| json!({"license": license, "permissions": keys(holders)})).collect::<Vec<_>>(),
+        "licenses": audit.licenses.iter().map(|(license, effect)| json!({
+            "license": license,
+            "documents": effect.documents.iter().map(|(d, wording)| json!({"document": d.id, "license": wording})).collect::<Vec<_>>(),
+            "permissions": keys(&effect.permissions),
+        })).collect::<Vec<_>>(),
         "deprecated": audit.deprecated.iter().map(|(p, note)| json!({"permission": p.key(), "note": note})).collect::<Vec<_>>(),
         "removed": audit.removed.iter().map(|(p, last)| json!({
             "permission": p.key(),
@@ -321,13 +325,28 @@ fn findings_text(out: &mut String, audit: &RoleAudit<'_>) {
     section(out, "legacy permissions", ", never granted", legacy);
     if heading(out, "license effects", audit.licenses.len(), "") {
         let mut rows = Vec::new();
-        for (license, holders) in &audit.licenses {
-            for (n, p) in holders.iter().enumerate() {
-                let name = if n == 0 { (*license).to_owned() } else { String::new() };
-                rows.push(vec![name, output::key(*p)]);
+        for (license, effect) in &audit.licenses {
+            let stated: Vec<String> = effect
+                .documents
+                .iter()
+                .map(|(d, wording)| {
+                    if wording == license {
+                        d.id.to_owned()
+                    } else {
+                        format!("{} (as {wording})", d.id)
+                    }
+                })
+                .collect();
+            for (n, p) in effect.permissions.iter().enumerate() {
+                let (name, documents) = if n == 0 {
+                    ((*license).to_owned(), stated.join(", "))
+                } else {
+                    (String::new(), String::new())
+                };
+                rows.push(vec![name, documents, output::key(*p)]);
             }
         }
-        output::table(out, "  ", Some(&["license", "assigned by"]), &rows);
+        output::table(out, "  ", Some(&["license", "stated by", "assigned by"]), &rows);
     }
     let deprecated = audit
         .deprecated

@@ -110,16 +110,39 @@ fn document_ids(permission: Permission<'_>) -> Vec<&'static str> {
     ids
 }
 
+/// Whether `permission` is a Genesys key of `domain`, ignoring ASCII case.
+fn in_domain(permission: Permission<'_>, domain: &str) -> bool {
+    !permission.is_flat() && permission.domain().eq_ignore_ascii_case(domain)
+}
+
 pub(crate) fn list(args: &ListArgs) -> Result<Report, Failure> {
     let catalog = Catalog::builtin();
     let document = args.document.as_deref().map(str::trim);
     if let Some(id) = document {
         if !catalog.documents().iter().any(|d| d.id == id) {
             let ids: Vec<&str> = catalog.documents().iter().map(|d| d.id).collect();
+            let platform = if args.what == ListKind::Permissions {
+                " (platform-only permissions have no document)"
+            } else {
+                ""
+            };
             return Err(Problem::new(format!(
-                "unknown document `{}`; documents: {}",
+                "unknown document `{}`; documents: {}{platform}",
                 Escaped(id),
                 ids.join(", ")
+            ))
+            .into());
+        }
+    }
+    let domain = args.domain.as_deref().map(str::trim);
+    if let Some(domain) = domain {
+        if args.what != ListKind::Permissions {
+            return Err(Problem::new("--domain filters `list permissions` only").into());
+        }
+        if !catalog.iter().any(|p| in_domain(p, domain)) {
+            return Err(Problem::new(format!(
+                "unknown domain `{}`: no builtin permission is in it",
+                Escaped(domain)
             ))
             .into());
         }
@@ -140,10 +163,17 @@ pub(crate) fn list(args: &ListArgs) -> Result<Report, Failure> {
                 .iter()
                 .map(|g| {
                     let removed = g.removed_from_platform().count();
-                    let required = if removed == 0 {
+                    let mut notes = Vec::new();
+                    if removed > 0 {
+                        notes.push(format!("{removed} removed from the platform"));
+                    }
+                    if g.incomplete.is_some() {
+                        notes.push("incomplete".to_owned());
+                    }
+                    let required = if notes.is_empty() {
                         g.required.len().to_string()
                     } else {
-                        format!("{} ({removed} removed from the platform)", g.required.len())
+                        format!("{} ({})", g.required.len(), notes.join("; "))
                     };
                     vec![
                         g.name.to_owned(),
@@ -173,6 +203,7 @@ pub(crate) fn list(args: &ListArgs) -> Result<Report, Failure> {
                         "any_of": g.any_of.iter().map(|group| keys(&mut group.iter().copied())).collect::<Vec<_>>(),
                         "roadmap": g.roadmap.iter().map(|(p, from)| json!({"key": p.key(), "from": from.to_string()})).collect::<Vec<_>>(),
                         "removed_from_platform": keys(&mut g.removed_from_platform()),
+                        "incomplete": g.incomplete,
                     })
                 })
                 .collect();
@@ -216,12 +247,13 @@ pub(crate) fn list(args: &ListArgs) -> Result<Report, Failure> {
             let permissions: Vec<Permission<'static>> = catalog
                 .iter()
                 .filter(|p| document.is_none() || p.sources().iter().any(|s| wanted(s.document.id)))
+                .filter(|&p| domain.is_none_or(|domain| in_domain(p, domain)))
                 .collect();
             let rows: Vec<Vec<String>> = permissions
                 .iter()
                 .map(|&p| {
                     let mut licenses: Vec<&str> = Vec::new();
-                    for license in p.sources().iter().filter_map(|s| s.license) {
+                    for license in p.sources().iter().filter_map(|s| s.product_license) {
                         if !licenses.contains(&license) {
                             licenses.push(license);
                         }
@@ -253,6 +285,7 @@ pub(crate) fn list(args: &ListArgs) -> Result<Report, Failure> {
                             "audience": audience(s.audience),
                             "evidence": evidence(s.evidence),
                             "license": s.license,
+                            "product_license": s.product_license,
                             "release_notes": s.release_notes,
                             "available_from": output::release_json(s.available_from),
                         })).collect::<Vec<_>>(),
@@ -264,7 +297,7 @@ pub(crate) fn list(args: &ListArgs) -> Result<Report, Failure> {
     };
     let stdout = if args.json {
         let (kind, items) = json_items;
-        let mut document_json = json!({"format_version": FORMAT_VERSION, "document": document});
+        let mut document_json = json!({"format_version": FORMAT_VERSION, "document": document, "domain": domain});
         if let Some(object) = document_json.as_object_mut() {
             object.insert(kind.to_owned(), Value::Array(items));
         }

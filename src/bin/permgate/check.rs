@@ -141,6 +141,7 @@ fn gate_json(policy: &Policy, role: Principal, result: &GateResult) -> Value {
         "granted": result.denied.is_none(),
         "missing": missing,
         "unmet_any_of": unmet,
+        "incomplete": result.gate.incomplete,
     })
 }
 
@@ -157,6 +158,7 @@ fn check_text(policy: &Policy, role: Principal, who: &str, results: &[GateResult
         .iter()
         .map(|r| {
             let verdict = match &r.denied {
+                None if r.gate.incomplete.is_some() => "granted (the gate is incomplete)".to_owned(),
                 None => "granted".to_owned(),
                 Some(denied) => {
                     let mut parts = Vec::new();
@@ -185,6 +187,10 @@ fn check_text(policy: &Policy, role: Principal, who: &str, results: &[GateResult
         .collect();
     output::table(&mut out, "", Some(&["gate", "document", "release", "result"]), &rows);
     for r in results {
+        if let (None, Some(why)) = (&r.denied, r.gate.incomplete) {
+            line!(out);
+            line!(out, "{} is incomplete: {why}", r.gate.name);
+        }
         let Some(denied) = &r.denied else { continue };
         line!(out);
         if !denied.missing().is_empty() {
@@ -217,6 +223,9 @@ fn check_text(policy: &Policy, role: Principal, who: &str, results: &[GateResult
             line!(out, "{} needs one of:", r.gate.name);
             let rows: Vec<Vec<String>> = group.iter().map(|&p| vec![output::key(p), output::label(p)]).collect();
             output::table(&mut out, "  ", None, &rows);
+        }
+        if let Some(why) = denied.incomplete() {
+            line!(out, "{} is incomplete: {why}", r.gate.name);
         }
     }
     out

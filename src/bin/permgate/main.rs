@@ -165,7 +165,8 @@ JSON (--json):
       \"roadmap_from\": string | null,   a roadmap permission, required from this release
       \"conditional\": bool          the role holds it only under a condition
     }],
-    \"unmet_any_of\": [[{\"key\": string, \"label\": string | null}]]   groups of which the role holds none
+    \"unmet_any_of\": [[{\"key\": string, \"label\": string | null}]],   groups of which the role holds none
+    \"incomplete\": string | null    why holding the gate's set may not be enough
   }]
 }";
 
@@ -281,7 +282,9 @@ JSON (--json):
       \"beyond_catalog\": [string]   its wildcard patterns and keys no catalog knows
     }],
     \"legacy\": [string],            legacy flat `permissions[]`, never granted
-    \"licenses\": [{\"license\": string, \"permissions\": [string]}],
+    \"licenses\": [{\"license\": string,        the product license (Altocloud's is Predictive Engagement)
+                   \"documents\": [{\"document\": string, \"license\": string}],   each page's own name for it
+                   \"permissions\": [string]}],
     \"deprecated\": [{\"permission\": string, \"note\": string}],   held permissions a source marks removed or legacy
     \"removed\": [{\"permission\": string, \"last_release\": string, \"last_date\": string}],   held permissions
                                      the Platform API no longer documents, with the last SDK release that listed them
@@ -422,9 +425,13 @@ struct ListArgs {
     #[arg(value_enum, value_name = "WHAT")]
     what: ListKind,
     /// Only what this builtin document defines: predictive-engagement, digital-user-tracking,
-    /// altocloud, cxengage-skylight, ami-r3.
-    #[arg(long = "catalog", value_name = "DOC")]
+    /// altocloud, cxengage-skylight, ami-r3 (platform-only permissions have no document).
+    #[arg(long = "document", visible_alias = "catalog", value_name = "ID")]
     document: Option<String>,
+    /// `list permissions` only: the permissions of this domain (`journey`, `Routing`; ASCII case
+    /// ignored). CxEngage flat names have no domain.
+    #[arg(long, value_name = "DOMAIN")]
+    domain: Option<String>,
     /// Print one JSON document (schema below) instead of a table.
     #[arg(long)]
     json: bool,
@@ -442,21 +449,28 @@ enum ListKind {
 }
 
 const LIST_HELP: &str = "\
-Exit codes: 0 listed, 2 bad input (unknown document).
+`list permissions` lists the whole builtin catalog: the documents' permissions
+and the platform's. --document and --domain narrow it, together or alone.
 
-JSON (--json): {\"format_version\": 1, \"document\": string | null, and one of:
+Exit codes: 0 listed, 2 bad input (unknown document, a domain no builtin
+permission has, --domain with gates or roles).
+
+JSON (--json): {\"format_version\": 1, \"document\": string | null, \"domain\": string | null, and one of:
   \"gates\": [{\"name\": string, \"description\": string, \"document\": string,
              \"extends\": string | null, \"release\": string | null,
              \"required\": [string], \"any_of\": [[string]],
              \"roadmap\": [{\"key\": string, \"from\": string}],
-             \"removed_from_platform\": [string]}]   required keys the Platform API no longer documents
+             \"removed_from_platform\": [string],   required keys the Platform API no longer documents
+             \"incomplete\": string | null}]   why holding the set may not be enough
   \"roles\": [{\"name\": string, \"description\": string, \"document\": string,
              \"extends\": string | null, \"grants\": [string]}]
   \"permissions\": [{\"key\": string, \"label\": string | null,
              \"sources\": [{\"document\": string, \"section\": string, \"description\": string,
                           \"audience\": \"admin\" | \"agent\",
                           \"evidence\": \"verified\" | \"pattern\" | \"unverified\",
-                          \"license\": string | null, \"release_notes\": [string],
+                          \"license\": string | null,           the document's own name for it
+                          \"product_license\": string | null,   the product license it is today
+                          \"release_notes\": [string],
                           \"available_from\": string | null}]}]
 }";
 
