@@ -2,8 +2,13 @@
 
 use std::sync::{Arc, LazyLock};
 
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+
 use crate::caseless::{Caseless, CaselessKey, CaselessMap, caseless_map};
 use crate::generated;
+use crate::genesys::wire::{DomainPermission, PermissionCollectionEntityListing};
 use crate::json::{self, JsonError};
 use crate::parse::{ParseError, Spelling, excerpt, is_all, parse, trim_spaces};
 use crate::permission::{Permission, PermissionInfo};
@@ -174,21 +179,57 @@ impl Inner {
     }
 }
 
+/// An organization's catalog as [`Catalog::with_org_catalog`] reads it: one
+/// page (an object), or an array of pages (`many`).
+struct OrgPages {
+    pages: Vec<PermissionCollectionEntityListing>,
+    many: bool,
+}
+
+impl<'de> Deserialize<'de> for OrgPages {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(OrgPagesVisitor)
+    }
+}
+
+struct OrgPagesVisitor;
+
+impl<'de> Visitor<'de> for OrgPagesVisitor {
+    type Value = OrgPages;
+
+    fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<OrgPages, A::Error> {
+        let mut pages = Vec::new();
+        while let Some(page) = seq.next_element_seed(json::de::Obj::default())? {
+            pages.push(page);
+        }
+        Ok(OrgPages { pages, many: true })
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<OrgPages, A::Error> {
+        let page = PermissionCollectionEntityListing::deserialize(MapAccessDeserializer::new(map))?;
+        Ok(OrgPages {
+            pages: vec![page],
+            many: false,
+        })
+    }
+}
+
 impl Inner {
-    fn add_org_page(&mut self, page: &serde_json::Value, path: &json::Path) -> Result<(), JsonError> {
-        let page_object = json::object(page, path)?;
+    fn add_org_page(&mut self, page: &PermissionCollectionEntityListing, path: &json::Path) -> Result<(), JsonError> {
         let entities_path = path.field("entities");
-        let entities = json::array(json::required(page_object, path, "entities")?, &entities_path)?;
-        for (n, entity) in entities.iter().enumerate() {
+        for (n, entity) in page.entities.iter().enumerate() {
             let entity_path = entities_path.index(n);
-            let entity_object = json::object(entity, &entity_path)?;
             let map_path = entity_path.field("permissionMap");
-            let Some(map) = json::optional(entity_object, "permissionMap") else {
+            let Some(map) = &entity.permission_map else {
                 continue;
             };
-            for (entity_type, actions) in json::object(map, &map_path)? {
+            for (entity_type, actions) in map {
                 let actions_path = map_path.field(entity_type);
-                for (m, action) in json::array(actions, &actions_path)?.iter().enumerate() {
+                for (m, action) in actions.iter().enumerate() {
                     self.add_org_permission(action, &actions_path.index(m))?;
                 }
             }
@@ -196,10 +237,8 @@ impl Inner {
         Ok(())
     }
 
-    fn add_org_permission(&mut self, action: &serde_json::Value, path: &json::Path) -> Result<(), JsonError> {
-        let object = json::object(action, path)?;
-        let field = |name| json::required(object, path, name).and_then(|v| json::string(v, &path.field(name)));
-        let key = format!("{}:{}:{}", field("domain")?, field("entityType")?, field("action")?);
+    fn add_org_permission(&mut self, action: &DomainPermission, path: &json::Path) -> Result<(), JsonError> {
+        let key = format!("{}:{}:{}", action.domain, action.entity_type, action.action);
         let permission_error = |source| JsonError::Permission {
             path: path.to_string(),
             source,
@@ -208,10 +247,10 @@ impl Inner {
             Spelling::Key { .. } if !key.contains('*') => {}
             _ => return Err(json::invalid(path, format!("`{key}` is not one concrete permission"))),
         }
-        let label = json::optional_string(object, path, "label")?;
+        let label = action.label.as_deref();
         let flags = OrgFlags {
-            division_aware: json::optional_bool(object, path, "divisionAware")?,
-            allows_conditions: json::optional_bool(object, path, "allowsConditions")?,
+            division_aware: action.division_aware,
+            allows_conditions: action.allows_conditions,
         };
         let index = match self.names.get(&Caseless(&key)) {
             Some(entry) => entry.index,
@@ -237,7 +276,7 @@ impl Inner {
         };
         // A label ending in `All` is a wildcard, except where the action is
         // named so (`telephony:plugin:all`): then it names that one permission.
-        let action_is_all = field("action").is_ok_and(is_all);
+        let action_is_all = is_all(&action.action);
         let names_one = |s: Spelling<'_>| matches!(s, Spelling::Label { .. }) && (!s.is_wildcard() || action_is_all);
         if let Some(label) = label.filter(|label| parse(label).is_ok_and(names_one)) {
             self.add_label(index, label);
@@ -430,16 +469,15 @@ impl Catalog {
     /// whose key does not parse; more than 65,535 permissions in all. The
     /// error names the JSON path.
     pub fn with_org_catalog(&self, json: &str) -> Result<Catalog, JsonError> {
-        let document = json::parse_document(json)?;
+        let OrgPages { pages, many } = json::typed(json)?;
         let mut inner = (*self.inner).clone();
         let root = json::Path::root();
-        match &document {
-            serde_json::Value::Array(pages) => {
-                for (n, page) in pages.iter().enumerate() {
-                    inner.add_org_page(page, &root.index(n))?;
-                }
+        for (n, page) in pages.iter().enumerate() {
+            if many {
+                inner.add_org_page(page, &root.index(n))?;
+            } else {
+                inner.add_org_page(page, &root)?;
             }
-            page => inner.add_org_page(page, &root)?,
         }
         inner.index_entity_rows();
         Ok(Catalog { inner: Arc::new(inner) })

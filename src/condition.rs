@@ -2,9 +2,12 @@
 
 use core::fmt;
 
-use serde_json::{Map, Value, json};
+use serde_json::Value;
 
 use crate::Escaped;
+use crate::genesys::wire::{
+    ConditionOperator, Conjunction, EntityRef, OperandType, ResourceConditionNode, ResourceConditionValue,
+};
 use crate::json::{self, JsonError, MAX_CONDITION_DEPTH, Path};
 
 /// A condition that restricts a grant to some resources, as a Genesys Cloud
@@ -77,53 +80,82 @@ pub struct Operand {
 }
 
 /// The `type` of an [`Operand`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+///
+/// Genesys adds operand types over time (`TEAM` came after the first four):
+/// one this version does not know loads as [`Other`](Self::Other), with its
+/// `value`. A condition is handed to the caller, never evaluated here, so an
+/// operand type changes no decision of permgate's; a caller that meets one it
+/// cannot evaluate should treat the condition as unmet.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OperandKind {
     /// `USER`: a user id.
     User,
     /// `QUEUE`: a queue id.
     Queue,
+    /// `TEAM`: a team id.
+    Team,
     /// `SCALAR`: a literal.
     Scalar,
     /// `VARIABLE`: another variable.
     Variable,
+    /// A type this version does not know, as the API spells it.
+    Other(String),
 }
 
 impl OperandKind {
-    const ALL: [(OperandKind, &'static str); 4] = [
-        (OperandKind::User, "USER"),
-        (OperandKind::Queue, "QUEUE"),
-        (OperandKind::Scalar, "SCALAR"),
-        (OperandKind::Variable, "VARIABLE"),
-    ];
+    /// The API's spelling: `USER`, `QUEUE`, `TEAM`, `SCALAR`, `VARIABLE`, or
+    /// the unknown type as read.
+    pub fn as_str(&self) -> &str {
+        match self {
+            OperandKind::User => "USER",
+            OperandKind::Queue => "QUEUE",
+            OperandKind::Team => "TEAM",
+            OperandKind::Scalar => "SCALAR",
+            OperandKind::Variable => "VARIABLE",
+            OperandKind::Other(kind) => kind,
+        }
+    }
 
-    /// The API's spelling: `USER`, `QUEUE`, `SCALAR`, `VARIABLE`.
-    pub fn as_str(self) -> &'static str {
-        Self::ALL
-            .iter()
-            .find(|(kind, _)| *kind == self)
-            .map_or("SCALAR", |(_, name)| name)
+    fn from_wire(kind: &OperandType) -> Self {
+        match kind {
+            OperandType::User => OperandKind::User,
+            OperandType::Queue => OperandKind::Queue,
+            OperandType::Team => OperandKind::Team,
+            OperandType::Scalar => OperandKind::Scalar,
+            OperandType::Variable => OperandKind::Variable,
+            other => OperandKind::Other(other.as_str().to_owned()),
+        }
+    }
+
+    fn to_wire(&self) -> OperandType {
+        match self {
+            OperandKind::User => OperandType::User,
+            OperandKind::Queue => OperandType::Queue,
+            OperandKind::Team => OperandType::Team,
+            OperandKind::Scalar => OperandType::Scalar,
+            OperandKind::Variable => OperandType::Variable,
+            OperandKind::Other(kind) => OperandType::from_api(kind),
+        }
     }
 }
 
 impl Condition {
-    /// Reads a `resourceConditionNode`.
-    pub(crate) fn from_json(value: &Value, path: &Path) -> Result<Self, JsonError> {
-        Self::node(value, path, 0)
+    /// Reads a `resourceConditionNode` at `path`: the one reader of
+    /// conditions, for roles, users and subjects.
+    pub(crate) fn from_node(node: &ResourceConditionNode, path: &Path) -> Result<Self, JsonError> {
+        Self::node(node, path, 0)
     }
 
-    fn node(value: &Value, path: &Path, depth: usize) -> Result<Self, JsonError> {
+    fn node(node: &ResourceConditionNode, path: &Path, depth: usize) -> Result<Self, JsonError> {
         if depth >= MAX_CONDITION_DEPTH {
             return Err(JsonError::TooDeep {
                 path: path.to_string(),
                 max: MAX_CONDITION_DEPTH,
             });
         }
-        let object = json::object(value, path)?;
-        if let Some(terms) = json::optional(object, "terms") {
+        if let Some(terms) = &node.terms {
             let terms_path = path.field("terms");
-            let terms = json::array(terms, &terms_path)?;
             if terms.is_empty() {
                 return Err(json::invalid(&terms_path, "a conjunction needs at least one term"));
             }
@@ -132,38 +164,45 @@ impl Condition {
                 .enumerate()
                 .map(|(n, term)| Self::node(term, &terms_path.index(n), depth + 1))
                 .collect::<Result<Vec<_>, _>>()?;
-            let conjunction_path = path.field("conjunction");
-            let conjunction = json::string(json::required(object, path, "conjunction")?, &conjunction_path)?;
-            return match conjunction {
-                "AND" => Ok(Condition::All(children)),
-                "OR" => Ok(Condition::Any(children)),
+            return match node
+                .conjunction
+                .as_ref()
+                .ok_or_else(|| json::missing(path, "conjunction"))?
+            {
+                Conjunction::And => Ok(Condition::All(children)),
+                Conjunction::Or => Ok(Condition::Any(children)),
                 other => Err(json::invalid(
-                    &conjunction_path,
+                    &path.field("conjunction"),
                     format!("unknown conjunction `{other}`; expected AND or OR"),
                 )),
             };
         }
-        let variable = json::string(
-            json::required(object, path, "variableName")?,
-            &path.field("variableName"),
-        )?;
-        let operator_path = path.field("operator");
-        let operator = json::string(json::required(object, path, "operator")?, &operator_path)?;
-        let operator = Operator::ALL
-            .iter()
-            .find(|(_, name)| *name == operator)
-            .map(|(op, _)| *op)
-            .ok_or_else(|| {
-                json::invalid(
-                    &operator_path,
-                    format!("unknown operator `{operator}`; expected EQ, IN, GE, GT, LE or LT"),
-                )
-            })?;
+        let variable = node
+            .variable_name
+            .as_deref()
+            .ok_or_else(|| json::missing(path, "variableName"))?;
+        let operator = match node.operator.as_ref().ok_or_else(|| json::missing(path, "operator"))? {
+            ConditionOperator::Eq => Operator::Eq,
+            ConditionOperator::In => Operator::In,
+            ConditionOperator::Ge => Operator::Ge,
+            ConditionOperator::Gt => Operator::Gt,
+            ConditionOperator::Le => Operator::Le,
+            ConditionOperator::Lt => Operator::Lt,
+            other => {
+                return Err(json::invalid(
+                    &path.field("operator"),
+                    format!("unknown operator `{other}`; expected EQ, IN, GE, GT, LE or LT"),
+                ));
+            }
+        };
         let operands_path = path.field("operands");
-        let operands = json::array(json::required(object, path, "operands")?, &operands_path)?
+        let operands = node
+            .operands
+            .as_ref()
+            .ok_or_else(|| json::missing(path, "operands"))?
             .iter()
             .enumerate()
-            .map(|(n, operand)| Operand::from_json(operand, &operands_path.index(n)))
+            .map(|(n, operand)| Operand::from_wire(operand, &operands_path.index(n)))
             .collect::<Result<Vec<_>, _>>()?;
         if operands.is_empty() {
             return Err(json::invalid(&operands_path, "a term needs at least one operand"));
@@ -176,72 +215,130 @@ impl Condition {
     }
 
     /// The condition as a `resourceConditionNode`.
-    pub fn to_json(&self) -> Value {
+    ///
+    /// ```
+    /// use permgate::{Condition, Operand, OperandKind, Operator};
+    ///
+    /// let condition = Condition::Term {
+    ///     variable: "Queue.id".into(),
+    ///     operator: Operator::In,
+    ///     operands: vec![Operand::new(OperandKind::Queue, "q-1")],
+    /// };
+    /// let node = condition.to_node();
+    /// assert_eq!(
+    ///     serde_json::to_string(&node)?,
+    ///     r#"{"variableName":"Queue.id","operator":"IN","operands":[{"type":"QUEUE","queue":{"id":"q-1"}}]}"#
+    /// );
+    /// assert_eq!(Condition::try_from(&node), Ok(condition));
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub fn to_node(&self) -> ResourceConditionNode {
         match self {
-            Condition::All(terms) | Condition::Any(terms) => {
-                let conjunction = if matches!(self, Condition::All(_)) { "AND" } else { "OR" };
-                json!({"conjunction": conjunction, "terms": terms.iter().map(Condition::to_json).collect::<Vec<_>>()})
-            }
+            Condition::All(terms) | Condition::Any(terms) => ResourceConditionNode {
+                conjunction: Some(if matches!(self, Condition::All(_)) {
+                    Conjunction::And
+                } else {
+                    Conjunction::Or
+                }),
+                terms: Some(terms.iter().map(Condition::to_node).collect()),
+                ..ResourceConditionNode::default()
+            },
             Condition::Term {
                 variable,
                 operator,
                 operands,
-            } => json!({
-                "variableName": variable,
-                "operator": operator.as_str(),
-                "operands": operands.iter().map(Operand::to_json).collect::<Vec<_>>(),
-            }),
+            } => ResourceConditionNode {
+                variable_name: Some(variable.clone()),
+                operator: Some(operator.to_wire()),
+                operands: Some(operands.iter().map(Operand::to_wire).collect()),
+                ..ResourceConditionNode::default()
+            },
+        }
+    }
+
+    /// The condition as a `resourceConditionNode`, in JSON: [`to_node`](Self::to_node)
+    /// as a [`serde_json::Value`].
+    pub fn to_json(&self) -> Value {
+        // A node is strings, lists and objects with string keys: it always
+        // has a JSON value.
+        serde_json::to_value(self.to_node()).unwrap_or(Value::Null)
+    }
+}
+
+/// Reads a `resourceConditionNode` the way the role readers do: an unknown
+/// `conjunction` or `operator`, an empty `terms` or `operands`, a missing
+/// field or a tree deeper than [`MAX_CONDITION_DEPTH`] is an error, named at
+/// its JSON path from `$` (the node).
+impl TryFrom<&ResourceConditionNode> for Condition {
+    type Error = JsonError;
+
+    fn try_from(node: &ResourceConditionNode) -> Result<Self, JsonError> {
+        Condition::from_node(node, &Path::root())
+    }
+}
+
+impl From<&Condition> for ResourceConditionNode {
+    fn from(condition: &Condition) -> Self {
+        condition.to_node()
+    }
+}
+
+impl Operator {
+    fn to_wire(self) -> ConditionOperator {
+        match self {
+            Operator::Eq => ConditionOperator::Eq,
+            Operator::In => ConditionOperator::In,
+            Operator::Ge => ConditionOperator::Ge,
+            Operator::Gt => ConditionOperator::Gt,
+            Operator::Le => ConditionOperator::Le,
+            Operator::Lt => ConditionOperator::Lt,
         }
     }
 }
 
 impl Operand {
-    fn from_json(value: &Value, path: &Path) -> Result<Self, JsonError> {
-        let object = json::object(value, path)?;
-        let type_path = path.field("type");
-        let kind = json::string(json::required(object, path, "type")?, &type_path)?;
-        let kind = OperandKind::ALL
-            .iter()
-            .find(|(_, name)| *name == kind)
-            .map(|(k, _)| *k)
-            .ok_or_else(|| {
-                json::invalid(
-                    &type_path,
-                    format!("unknown operand type `{kind}`; expected USER, QUEUE, SCALAR or VARIABLE"),
-                )
-            })?;
-        let value = match kind {
-            OperandKind::User => nested_id(object, path, "user")?,
-            OperandKind::Queue => nested_id(object, path, "queue")?,
-            OperandKind::Scalar | OperandKind::Variable => None,
+    /// An operand of `kind` holding `value`: the user, queue or team id, the
+    /// scalar, or the variable name.
+    pub fn new(kind: OperandKind, value: impl Into<String>) -> Self {
+        Operand {
+            kind,
+            value: value.into(),
+        }
+    }
+
+    fn from_wire(operand: &ResourceConditionValue, path: &Path) -> Result<Self, JsonError> {
+        let kind = OperandKind::from_wire(operand.kind.as_ref().ok_or_else(|| json::missing(path, "type"))?);
+        let entity = match kind {
+            OperandKind::User => operand.user.as_ref(),
+            OperandKind::Queue => operand.queue.as_ref(),
+            OperandKind::Team => operand.team.as_ref(),
+            _ => None,
         };
-        let value = match value {
-            Some(value) => value,
-            None => json::string(json::required(object, path, "value")?, &path.field("value"))?,
+        let value = match (entity, &operand.value) {
+            (Some(entity), _) => &entity.id,
+            (None, Some(value)) => value,
+            (None, None) => return Err(json::missing(path, "value")),
         };
         Ok(Operand {
             kind,
-            value: value.to_owned(),
+            value: value.clone(),
         })
     }
 
-    fn to_json(&self) -> Value {
+    fn to_wire(&self) -> ResourceConditionValue {
+        let entity = || Some(EntityRef::new(self.value.clone()));
+        let mut operand = ResourceConditionValue {
+            kind: Some(self.kind.to_wire()),
+            ..ResourceConditionValue::default()
+        };
         match self.kind {
-            OperandKind::User => json!({"type": "USER", "user": {"id": self.value}}),
-            OperandKind::Queue => json!({"type": "QUEUE", "queue": {"id": self.value}}),
-            kind => json!({"type": kind.as_str(), "value": self.value}),
+            OperandKind::User => operand.user = entity(),
+            OperandKind::Queue => operand.queue = entity(),
+            OperandKind::Team => operand.team = entity(),
+            _ => operand.value = Some(self.value.clone()),
         }
+        operand
     }
-}
-
-/// `{"user": {"id": "…"}}`: the id, when the nested object is present.
-fn nested_id<'v>(object: &'v Map<String, Value>, path: &Path, field: &str) -> Result<Option<&'v str>, JsonError> {
-    let Some(nested) = json::optional(object, field) else {
-        return Ok(None);
-    };
-    let nested_path = path.field(field);
-    let id = json::required(json::object(nested, &nested_path)?, &nested_path, "id")?;
-    json::string(id, &nested_path.field("id")).map(Some)
 }
 
 impl fmt::Display for Condition {
@@ -289,10 +386,13 @@ impl fmt::Display for Condition {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
 
     fn parse(value: Value) -> Result<Condition, JsonError> {
-        Condition::from_json(&value, &Path::root())
+        let node: ResourceConditionNode = json::typed(&value.to_string())?;
+        Condition::from_node(&node, &Path::root())
     }
 
     #[test]
@@ -339,8 +439,21 @@ mod tests {
             parse(json!({"variableName": "v", "operator": "EQ", "operands": []})),
             Err(JsonError::Invalid { .. })
         ));
-        let bad_type = json!({"variableName": "v", "operator": "EQ", "operands": [{"type": "GROUP", "value": "g"}]});
-        assert_eq!(parse(bad_type).unwrap_err().path(), Some("$.operands[0].type"));
+        // An operand type this version does not know is kept, with its value.
+        let group = json!({"variableName": "v", "operator": "EQ", "operands": [{"type": "GROUP", "value": "g"}]});
+        let condition = parse(group.clone()).unwrap();
+        assert_eq!(condition.to_string(), "v EQ GROUP g");
+        assert_eq!(condition.to_json(), group);
+        let team = json!({"variableName": "Queue.team", "operator": "EQ", "operands": [{"type": "TEAM", "team": {"id": "t-1"}}]});
+        let condition = parse(team.clone()).unwrap();
+        assert_eq!(condition.to_string(), "Queue.team EQ TEAM t-1");
+        assert_eq!(condition.to_json(), team);
+        let no_value =
+            json!({"variableName": "v", "operator": "EQ", "operands": [{"type": "GROUP", "group": {"id": "g"}}]});
+        assert_eq!(
+            parse(no_value),
+            Err(json::missing(&Path::root().field("operands").index(0), "value"))
+        );
         assert!(matches!(
             parse(json!({"variableName": 3})),
             Err(JsonError::WrongType { .. })
