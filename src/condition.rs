@@ -67,6 +67,12 @@ impl Operator {
             .find(|(op, _)| *op == self)
             .map_or("EQ", |(_, name)| name)
     }
+
+    /// The operator the API spells `text` (upper case), if any.
+    #[cfg_attr(not(feature = "serde"), allow(dead_code))]
+    pub(crate) fn from_api(text: &str) -> Option<Self> {
+        Self::ALL.iter().find(|(_, name)| *name == text).map(|(op, _)| *op)
+    }
 }
 
 /// A value in a [`Condition::Term`].
@@ -117,7 +123,7 @@ impl OperandKind {
         }
     }
 
-    fn from_wire(kind: &OperandType) -> Self {
+    pub(crate) fn from_wire(kind: &OperandType) -> Self {
         match kind {
             OperandType::User => OperandKind::User,
             OperandType::Queue => OperandKind::Queue,
@@ -306,7 +312,7 @@ impl Operand {
         }
     }
 
-    fn from_wire(operand: &ResourceConditionValue, path: &Path) -> Result<Self, JsonError> {
+    pub(crate) fn from_wire(operand: &ResourceConditionValue, path: &Path) -> Result<Self, JsonError> {
         let kind = OperandKind::from_wire(operand.kind.as_ref().ok_or_else(|| json::missing(path, "type"))?);
         let entity = match kind {
             OperandKind::User => operand.user.as_ref(),
@@ -325,7 +331,7 @@ impl Operand {
         })
     }
 
-    fn to_wire(&self) -> ResourceConditionValue {
+    pub(crate) fn to_wire(&self) -> ResourceConditionValue {
         let entity = || Some(EntityRef::new(self.value.clone()));
         let mut operand = ResourceConditionValue {
             kind: Some(self.kind.to_wire()),
