@@ -1,7 +1,9 @@
-//! Reading vendor JSON with errors that say where: [`JsonError`], typed
-//! reading of the Genesys wire types ([`typed`], [`typed_item`]) with the
-//! JSON path of the first problem, and the serde helpers those types use
-//! ([`de`]).
+//! Reading vendor JSON with errors that say where: [`JsonError`]; a check
+//! of the whole text ([`check_document`], [`check_item`]) for what a reader
+//! that builds every value refuses; typed reading of the Genesys wire types
+//! ([`typed`], [`read_document`], [`read_item`]) with the JSON path of the
+//! first problem; the outline of a document read item by item
+//! ([`outline`]); and the serde helpers the wire types use ([`de`]).
 
 use core::fmt;
 
@@ -547,14 +549,13 @@ impl Fields {
 /// object with the field `listing` (whose value is outlined in turn), another
 /// object, or something else. Arrays keep at most `max_items + 1` items, so
 /// that a caller can report more than `max_items` without holding them all.
-pub(crate) fn outline<'a>(
-    text: &'a str,
-    listing: Option<&'static str>,
-    max_items: usize,
-) -> Result<Outline<'a>, JsonError> {
+pub(crate) fn outline<'a>(text: &'a str, listing: &'static str, max_items: usize) -> Result<Outline<'a>, JsonError> {
     check_size(text)?;
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    let seed = OutlineSeed { listing, max_items };
+    let seed = OutlineSeed {
+        listing: Some(listing),
+        max_items,
+    };
     let outline = seed.deserialize(&mut deserializer).map_err(|e| syntax(&e))?;
     deserializer.end().map_err(|e| syntax(&e))?;
     Ok(outline)

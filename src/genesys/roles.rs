@@ -166,7 +166,7 @@ impl RoleFile {
     fn from_outline(text: &str, deep: Option<JsonError>) -> Result<Self, JsonError> {
         let root = Path::root();
         let listing = root.field("entities");
-        match json::outline(text, Some("entities"), MAX_ROLES_PER_FILE)? {
+        match json::outline(text, "entities", MAX_ROLES_PER_FILE)? {
             Outline::Array(items) => Self::from_items(&items, &root),
             Outline::Listing(items) => match *items {
                 Outline::Array(items) => Self::from_items(&items, &listing),
