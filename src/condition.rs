@@ -305,6 +305,13 @@ impl Operator {
 impl Operand {
     /// An operand of `kind` holding `value`: the user, queue or team id, the
     /// scalar, or the variable name.
+    ///
+    /// ```
+    /// use permgate::{Operand, OperandKind};
+    ///
+    /// let owner = Operand::new(OperandKind::User, "u-1");
+    /// assert_eq!((owner.kind.as_str(), owner.value.as_str()), ("USER", "u-1"));
+    /// ```
     pub fn new(kind: OperandKind, value: impl Into<String>) -> Self {
         Operand {
             kind,

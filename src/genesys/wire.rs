@@ -190,6 +190,19 @@ impl ResourcePermissionPolicy {
 /// (`variableName operator operands`).
 ///
 /// The model has no other nesting: sub-conditions are `terms`.
+///
+/// ```
+/// use permgate::Condition;
+/// use permgate::genesys::wire::{self, Conjunction, ResourceConditionNode};
+///
+/// let node: ResourceConditionNode = wire::from_str(r#"{"conjunction": "OR", "terms": [
+///   {"variableName": "Queue.id", "operator": "EQ", "operands": [{"type": "QUEUE", "queue": {"id": "q-1"}}]},
+///   {"variableName": "Queue.id", "operator": "EQ", "operands": [{"type": "QUEUE", "queue": {"id": "q-2"}}]}]}"#)?;
+/// assert_eq!(node.conjunction, Some(Conjunction::Or));
+/// // What it means, checked: a `Condition`.
+/// assert_eq!(Condition::try_from(&node)?.to_string(), "(Queue.id EQ QUEUE q-1 OR Queue.id EQ QUEUE q-2)");
+/// # Ok::<(), permgate::JsonError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", expecting = "an object")]
 #[non_exhaustive]
@@ -393,6 +406,16 @@ wire_enum! {
 
 /// A subject (a user or a group) and its grants: the SDK's `AuthzSubject`,
 /// as `GET /api/v2/authorization/subjects/{id}` returns it.
+///
+/// ```
+/// use permgate::genesys::wire::{self, AuthzSubject};
+///
+/// let subject: AuthzSubject = wire::from_str(r#"{"id": "u-1", "grants": [{"division": {"id": "d-east", "name": "East"},
+///   "role": {"id": "r-1", "name": "viewer", "policies": [{"domain": "routing", "entityName": "queue", "actions": ["view"]}]}}]}"#)?;
+/// let grant = &subject.grants[0];
+/// assert_eq!((grant.division.id.as_str(), grant.role.name.as_str()), ("d-east", "viewer"));
+/// # Ok::<(), permgate::JsonError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", expecting = "an object")]
 #[non_exhaustive]
@@ -501,6 +524,18 @@ pub struct AuthzGrantPolicy {
 
 /// A user with its `authorization` expansion: the SDK's `User`, as
 /// `GET /api/v2/users/{id}?expand=authorization` (and `users/me`) return it.
+///
+/// ```
+/// use permgate::genesys::wire::{self, User};
+///
+/// let user: User = wire::from_str(r#"{"id": "u-1", "username": "ana@example.com",
+///   "authorization": {"permissions": ["routing:queue:view", "routing:queue:join:d-east"]}}"#)?;
+/// let permissions = user.authorization.and_then(|a| a.permissions).unwrap_or_default();
+/// assert_eq!(permissions, ["routing:queue:view", "routing:queue:join:d-east"]);
+/// // Without the expansion, `authorization` is absent: what the user may do is unknown.
+/// assert_eq!(wire::from_str::<User>(r#"{"id": "u-1"}"#)?.authorization, None);
+/// # Ok::<(), permgate::JsonError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", expecting = "an object")]
 #[non_exhaustive]
@@ -570,6 +605,17 @@ pub struct DomainRole {
 /// One page of an organization's permission catalog: the SDK's
 /// `PermissionCollectionEntityListing`, as `GET /api/v2/authorization/permissions`
 /// returns it.
+///
+/// ```
+/// use permgate::genesys::wire::{self, PermissionCollectionEntityListing};
+///
+/// let page: PermissionCollectionEntityListing = wire::from_str(r#"{"entities": [{"domain": "routing",
+///   "permissionMap": {"queue": [{"domain": "routing", "entityType": "queue", "action": "view", "divisionAware": true}]}}],
+///   "pageSize": 25}"#)?;
+/// let map = page.entities[0].permission_map.as_ref().unwrap();
+/// assert_eq!(map["queue"][0].division_aware, Some(true));
+/// # Ok::<(), permgate::JsonError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", expecting = "an object")]
 #[non_exhaustive]
@@ -624,6 +670,15 @@ pub struct DomainPermission {
 /// A Platform API error: the SDK's `ErrorBody`, as the API answers a
 /// missing permission with `403` (see [`forbidden_body`](super::forbidden_body)
 /// and [`ForbiddenBody`](super::ForbiddenBody)).
+///
+/// ```
+/// use permgate::genesys::wire::{self, ErrorBody};
+///
+/// let body: ErrorBody = wire::from_str(r#"{"message": "Unable to perform the requested action. You are missing the following permission(s): [routing:queue:view]",
+///   "code": "missing.permissions", "status": 403, "contextId": "c-1", "errors": []}"#)?;
+/// assert_eq!((body.code.as_deref(), body.status), (Some("missing.permissions"), Some(403)));
+/// # Ok::<(), permgate::JsonError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", expecting = "an object")]
 #[non_exhaustive]
