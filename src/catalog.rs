@@ -4,7 +4,6 @@ use std::sync::{Arc, LazyLock};
 
 use crate::caseless::{Caseless, CaselessKey, CaselessMap, caseless_map};
 use crate::generated;
-use crate::json::{self, JsonError};
 use crate::parse::{ParseError, Spelling, excerpt, is_all, parse, trim_spaces};
 use crate::permission::{Permission, PermissionInfo};
 use crate::source::Document;
@@ -76,6 +75,48 @@ pub(crate) struct NameEntry {
 pub(crate) struct OrgFlags {
     pub(crate) division_aware: Option<bool>,
     pub(crate) allows_conditions: Option<bool>,
+}
+
+/// One permission an organization's catalog documents, as the adapter read it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct OrgPermission<'a> {
+    /// `domain:entity:action`.
+    pub(crate) key: &'a str,
+    /// The label the organization gives it.
+    pub(crate) label: Option<&'a str>,
+    pub(crate) flags: OrgFlags,
+}
+
+/// Why an organization's permission was not added (the adapter says where).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum OrgPermissionError {
+    /// The key does not parse.
+    Malformed(ParseError),
+    /// A wildcard, a label or a flat name: not one concrete permission.
+    NotConcrete,
+    /// More permissions than a `u16` index holds.
+    TooMany,
+}
+
+/// A catalog being extended with an organization's permissions.
+pub(crate) struct CatalogExtension {
+    inner: Inner,
+}
+
+impl CatalogExtension {
+    /// Adds one permission, or records what the organization says of one
+    /// the catalog has.
+    pub(crate) fn add(&mut self, permission: &OrgPermission<'_>) -> Result<(), OrgPermissionError> {
+        self.inner.add_org_permission(permission)
+    }
+
+    /// The extended catalog.
+    pub(crate) fn finish(mut self) -> Catalog {
+        self.inner.index_entity_rows();
+        Catalog {
+            inner: Arc::new(self.inner),
+        }
+    }
 }
 
 static BUILTIN: LazyLock<Catalog> = LazyLock::new(|| {
@@ -175,56 +216,21 @@ impl Inner {
 }
 
 impl Inner {
-    fn add_org_page(&mut self, page: &serde_json::Value, path: &json::Path) -> Result<(), JsonError> {
-        let page_object = json::object(page, path)?;
-        let entities_path = path.field("entities");
-        let entities = json::array(json::required(page_object, path, "entities")?, &entities_path)?;
-        for (n, entity) in entities.iter().enumerate() {
-            let entity_path = entities_path.index(n);
-            let entity_object = json::object(entity, &entity_path)?;
-            let map_path = entity_path.field("permissionMap");
-            let Some(map) = json::optional(entity_object, "permissionMap") else {
-                continue;
-            };
-            for (entity_type, actions) in json::object(map, &map_path)? {
-                let actions_path = map_path.field(entity_type);
-                for (m, action) in json::array(actions, &actions_path)?.iter().enumerate() {
-                    self.add_org_permission(action, &actions_path.index(m))?;
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn add_org_permission(&mut self, action: &serde_json::Value, path: &json::Path) -> Result<(), JsonError> {
-        let object = json::object(action, path)?;
-        let field = |name| json::required(object, path, name).and_then(|v| json::string(v, &path.field(name)));
-        let key = format!("{}:{}:{}", field("domain")?, field("entityType")?, field("action")?);
-        let permission_error = |source| JsonError::Permission {
-            path: path.to_string(),
-            source,
+    fn add_org_permission(&mut self, permission: &OrgPermission<'_>) -> Result<(), OrgPermissionError> {
+        let OrgPermission { key, label, flags } = *permission;
+        let action = match parse(key).map_err(OrgPermissionError::Malformed)? {
+            Spelling::Key { action, .. } if !key.contains('*') => action,
+            _ => return Err(OrgPermissionError::NotConcrete),
         };
-        match parse(&key).map_err(permission_error)? {
-            Spelling::Key { .. } if !key.contains('*') => {}
-            _ => return Err(json::invalid(path, format!("`{key}` is not one concrete permission"))),
-        }
-        let label = json::optional_string(object, path, "label")?;
-        let flags = OrgFlags {
-            division_aware: json::optional_bool(object, path, "divisionAware")?,
-            allows_conditions: json::optional_bool(object, path, "allowsConditions")?,
-        };
-        let index = match self.names.get(&Caseless(&key)) {
+        let index = match self.names.get(&Caseless(key)) {
             Some(entry) => entry.index,
             None => {
                 let index = u16::try_from(self.builtin.len() + self.extra.len())
                     .ok()
                     .filter(|&index| index < u16::MAX)
-                    .ok_or_else(|| JsonError::TooMany {
-                        path: path.to_string(),
-                        max: usize::from(u16::MAX),
-                    })?;
+                    .ok_or(OrgPermissionError::TooMany)?;
                 let info = PermissionInfo {
-                    key: key.into(),
+                    key: key.to_owned().into(),
                     label: None,
                     sources: &[],
                     history: None,
@@ -237,7 +243,7 @@ impl Inner {
         };
         // A label ending in `All` is a wildcard, except where the action is
         // named so (`telephony:plugin:all`): then it names that one permission.
-        let action_is_all = field("action").is_ok_and(is_all);
+        let action_is_all = is_all(action);
         let names_one = |s: Spelling<'_>| matches!(s, Spelling::Label { .. }) && (!s.is_wildcard() || action_is_all);
         if let Some(label) = label.filter(|label| parse(label).is_ok_and(names_one)) {
             self.add_label(index, label);
@@ -400,49 +406,13 @@ impl Catalog {
             .find(|gate| gate.name.eq_ignore_ascii_case(name))
     }
 
-    /// Adds the permissions of an organization's catalog: the response of
-    /// `GET /api/v2/authorization/permissions`, one page (an object with
-    /// `entities`) or several (an array of such objects).
-    ///
-    /// Builtin permissions keep their indexes, so typed constants stay valid;
-    /// a key the builtin catalog already has only records what the
-    /// organization says of it (`divisionAware`, `allowsConditions`, and a
-    /// label where the builtin has none, as a name lookups accept).
-    ///
-    /// ```
-    /// use permgate::{Catalog, perm};
-    ///
-    /// let org = r#"{"entities": [{"domain": "routing", "permissionMap": {"queue": [
-    ///     {"domain": "routing", "entityType": "queue", "action": "view", "divisionAware": true},
-    ///     {"domain": "routing", "entityType": "queue", "action": "pause", "divisionAware": false}
-    /// ]}}]}"#;
-    /// let catalog = Catalog::builtin().with_org_catalog(org)?;
-    /// assert_eq!(catalog.len(), Catalog::builtin().len() + 1);
-    /// assert_eq!(catalog.lookup("routing:queue:view"), Some(perm::routing::QUEUE_VIEW));
-    /// let pause = catalog.lookup("routing:queue:pause").unwrap();
-    /// assert!(!catalog.is_division_aware(pause));
-    /// # Ok::<(), permgate::JsonError>(())
-    /// ```
-    ///
-    /// # Errors
-    ///
-    /// A document that is too large, not JSON, or not of this shape; an entry
-    /// whose key does not parse; more than 65,535 permissions in all. The
-    /// error names the JSON path.
-    pub fn with_org_catalog(&self, json: &str) -> Result<Catalog, JsonError> {
-        let document = json::parse_document(json)?;
-        let mut inner = (*self.inner).clone();
-        let root = json::Path::root();
-        match &document {
-            serde_json::Value::Array(pages) => {
-                for (n, page) in pages.iter().enumerate() {
-                    inner.add_org_page(page, &root.index(n))?;
-                }
-            }
-            page => inner.add_org_page(page, &root)?,
+    /// A copy of this catalog to add an organization's permissions to
+    /// ([`with_org_catalog`](Self::with_org_catalog) reads them from Genesys
+    /// Cloud's JSON).
+    pub(crate) fn extension(&self) -> CatalogExtension {
+        CatalogExtension {
+            inner: (*self.inner).clone(),
         }
-        inner.index_entity_rows();
-        Ok(Catalog { inner: Arc::new(inner) })
     }
 
     /// Whether `permission` is division-aware. Where no catalog says, it is

@@ -1,11 +1,16 @@
-//! Reading vendor JSON with errors that say where: [`JsonError`] and a small
-//! walker over `serde_json::Value` that tracks the JSON path.
+//! Reading vendor JSON with errors that say where: [`JsonError`]; a check
+//! of the whole text ([`check_document`], [`check_item`]) for what a reader
+//! that builds every value refuses; typed reading of the Genesys wire types
+//! ([`typed`], [`read_document`], [`read_item`]) with the JSON path of the
+//! first problem; the outline of a document read item by item
+//! ([`outline`]); and the serde helpers the wire types use ([`de`]).
 
 use core::fmt;
 
-use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+use serde::de::{DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::error::Category;
 use serde_json::value::RawValue;
-use serde_json::{Map, Value};
 
 use crate::Escaped;
 use crate::parse::ParseError;
@@ -135,13 +140,8 @@ impl JsonError {
     }
 }
 
-/// Parses `text` after checking its size.
-pub(crate) fn parse_document(text: &str) -> Result<Value, JsonError> {
-    check_size(text)?;
-    serde_json::from_str(text).map_err(|e| syntax(&e))
-}
-
-fn check_size(text: &str) -> Result<(), JsonError> {
+/// `Err` when `text` is larger than [`MAX_JSON_BYTES`].
+pub(crate) fn check_size(text: &str) -> Result<(), JsonError> {
     if text.len() > MAX_JSON_BYTES {
         return Err(JsonError::TooLarge {
             size: text.len(),
@@ -161,12 +161,11 @@ fn syntax(error: &serde_json::Error) -> JsonError {
 
 /// What the parser said, without its position.
 fn message(error: &serde_json::Error) -> String {
-    error
-        .to_string()
-        .split(" at line")
-        .next()
-        .unwrap_or_default()
-        .to_owned()
+    let text = error.to_string();
+    match text.rfind(" at line ") {
+        Some(at) if error.line() > 0 => text.get(..at).unwrap_or_default().to_owned(),
+        _ => text,
+    }
 }
 
 /// serde_json's recursion limit: arrays and objects nested in one value it
@@ -176,10 +175,307 @@ const PARSER_DEPTH: usize = 128;
 /// What serde_json says when a value is nested deeper than [`PARSER_DEPTH`].
 const TOO_DEEP: &str = "recursion limit exceeded";
 
-/// Whether [`parse_document`] failed because a value is nested deeper than
+/// Whether `error` (of [`check_document`]) is a value nested deeper than
 /// the parser's limit.
 pub(crate) fn is_too_deep(error: &JsonError) -> bool {
     matches!(error, JsonError::Syntax { message, .. } if message == TOO_DEEP)
+}
+
+/// The top level of a checked value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Top {
+    /// An array.
+    Array,
+    /// An object, with the fields that say what kind of document it is.
+    Object(Fields),
+    /// Anything else: what it is, as [`JsonError::WrongType`] names it.
+    Other(&'static str),
+}
+
+/// Checks `text` for what a reader that builds every value would refuse:
+/// its size, its syntax, a value nested deeper than the parser's limit (128
+/// levels), a number out of range, anywhere, read or not. Returns its top
+/// level.
+pub(crate) fn check_document(text: &str) -> Result<Top, JsonError> {
+    check_size(text)?;
+    check(text).map_err(|error| syntax(&error))
+}
+
+/// [`check_document`] for one item of an [`Outline`], at `path`: the item
+/// is valid JSON (the outline read it); what the check still refuses, such
+/// as a value nested deeper than the parser's limit or a number out of
+/// range, is [`JsonError::Invalid`] at `path`.
+pub(crate) fn check_item(raw: &RawValue, path: &Path) -> Result<Top, JsonError> {
+    check(raw.get()).map_err(|error| {
+        let message = message(&error);
+        if message == TOO_DEEP {
+            invalid(
+                path,
+                format!("nested deeper than the JSON parser's limit of {PARSER_DEPTH} levels"),
+            )
+        } else {
+            invalid(path, format!("invalid JSON: {message}"))
+        }
+    })
+}
+
+fn check(text: &str) -> Result<Top, serde_json::Error> {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let top = deserializer.deserialize_any(TopVisitor)?;
+    deserializer.end()?;
+    Ok(top)
+}
+
+/// Checks a value the way serde_json builds one: every nested value is
+/// visited (serde_json counts the nesting), every number parsed; nothing is
+/// kept.
+struct Check;
+
+impl<'de> DeserializeSeed<'de> for Check {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(CheckVisitor)
+    }
+}
+
+struct CheckVisitor;
+
+/// The visits of a scalar of [`Check`]: accepted, and what it is.
+macro_rules! accept_scalars {
+    ($value:ty; $($name:ident($($arg:ty)?) => $result:expr,)*) => {$(
+        fn $name<E>(self $(, _: $arg)?) -> Result<$value, E> {
+            Ok($result)
+        }
+    )*};
+}
+
+impl<'de> Visitor<'de> for CheckVisitor {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    accept_scalars! { ();
+        visit_bool(bool) => (),
+        visit_i64(i64) => (),
+        visit_u64(u64) => (),
+        visit_f64(f64) => (),
+        visit_str(&str) => (),
+        visit_unit() => (),
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element_seed(Check)?.is_some() {}
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while map.next_key::<IgnoredAny>()?.is_some() {
+            map.next_value_seed(Check)?;
+        }
+        Ok(())
+    }
+}
+
+/// [`CheckVisitor`] at the top level: what the value is, and the fields of
+/// an object.
+struct TopVisitor;
+
+impl<'de> Visitor<'de> for TopVisitor {
+    type Value = Top;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    accept_scalars! { Top;
+        visit_bool(bool) => Top::Other("a boolean"),
+        visit_i64(i64) => Top::Other("a number"),
+        visit_u64(u64) => Top::Other("a number"),
+        visit_f64(f64) => Top::Other("a number"),
+        visit_str(&str) => Top::Other("a string"),
+        visit_unit() => Top::Other("null"),
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Top, A::Error> {
+        CheckVisitor.visit_seq(seq).map(|()| Top::Array)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Top, A::Error> {
+        let mut fields = Fields::default();
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            fields.note(&key.0);
+            map.next_value_seed(Check)?;
+        }
+        Ok(Top::Object(fields))
+    }
+}
+
+/// An object's key, borrowed where the input allows.
+struct Key<'de>(std::borrow::Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(KeyVisitor).map(Key)
+    }
+}
+
+struct KeyVisitor;
+
+impl<'de> Visitor<'de> for KeyVisitor {
+    type Value = std::borrow::Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Self::Value, E> {
+        Ok(std::borrow::Cow::Borrowed(text))
+    }
+
+    fn visit_str<E>(self, text: &str) -> Result<Self::Value, E> {
+        Ok(std::borrow::Cow::Owned(text.to_owned()))
+    }
+}
+
+/// Checks `text` ([`check_document`]) and reads it as the wire type `T` (an
+/// object). Every problem after the check is named at its JSON path.
+pub(crate) fn typed<T: DeserializeOwned>(text: &str) -> Result<T, JsonError> {
+    check_document(text)?;
+    read_document(text)
+}
+
+/// Reads a checked document ([`check_document`]) as the wire type `T`.
+pub(crate) fn read_document<T: DeserializeOwned>(text: &str) -> Result<T, JsonError> {
+    read(text, &Path::root(), Whole::Document)
+}
+
+/// Reads a checked item ([`check_item`]) as the wire type `T`, at `path`.
+pub(crate) fn read_item<T: DeserializeOwned>(raw: &RawValue, path: &Path) -> Result<T, JsonError> {
+    read(raw.get(), path, Whole::Item)
+}
+
+/// What a text read by [`read`] is: how a syntax error (which a checked
+/// text no longer has) would be reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Whole {
+    /// A document: with line and column.
+    Document,
+    /// An item of a document: at the item's path.
+    Item,
+}
+
+/// Reads `text` at `base` as `T`. Valid input is read once, without
+/// tracking where the reader is; input with a problem is read a second time
+/// through `serde_path_to_error`, for the path of the problem.
+fn read<T: DeserializeOwned>(text: &str, base: &Path, whole: Whole) -> Result<T, JsonError> {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let fast = de::Obj::<T>::default()
+        .deserialize(&mut deserializer)
+        .and_then(|value| deserializer.end().map(|()| value));
+    let fast_error = match fast {
+        Ok(value) => return Ok(value),
+        Err(error) => error,
+    };
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let mut track = serde_path_to_error::Track::new();
+    let tracked = de::Obj::<T>::default()
+        .deserialize(serde_path_to_error::Deserializer::new(&mut deserializer, &mut track))
+        .and_then(|_| deserializer.end());
+    // The same input fails the same way; should it not, the first error
+    // stands, at `base`.
+    let error = tracked.err().unwrap_or(fast_error);
+    let path = track.path();
+    Err(problem(&error, base, &path, whole))
+}
+
+/// The [`JsonError`] of `error`, raised at `relative` under `base`.
+fn problem(error: &serde_json::Error, base: &Path, relative: &serde_path_to_error::Path, whole: Whole) -> JsonError {
+    match (error.classify(), whole) {
+        (Category::Data, _) => data_problem(joined(base, relative), &message(error)),
+        (_, Whole::Document) => syntax(error),
+        (_, Whole::Item) => invalid(base, format!("invalid JSON: {}", message(error))),
+    }
+}
+
+/// `base` followed by the segments of `relative`, as [`Path`] prints.
+fn joined(base: &Path, relative: &serde_path_to_error::Path) -> String {
+    use core::fmt::Write as _;
+    use serde_path_to_error::Segment;
+
+    let mut text = base.to_string();
+    for segment in relative {
+        let _ = match segment {
+            Segment::Seq { index } => write!(text, "[{index}]"),
+            Segment::Map { key } | Segment::Enum { variant: key } => write!(text, ".{key}"),
+            Segment::Unknown => write!(text, ".?"),
+        };
+    }
+    text
+}
+
+/// The expectations the wire types state, as [`JsonError::WrongType`]
+/// names them.
+const EXPECTED: [&str; 4] = ["a string", "a boolean", "an array", "an object"];
+
+/// The fields the wire types require, as [`JsonError::MissingField`] names
+/// them.
+const REQUIRED: [&str; 11] = [
+    "name",
+    "domain",
+    "entityName",
+    "actionSet",
+    "entityType",
+    "action",
+    "role",
+    "division",
+    "id",
+    "grants",
+    "entities",
+];
+
+/// The [`JsonError`] of a data error serde reported at `path`: a wrong type
+/// and a missing field as their variants (serde states them as
+/// `invalid type: {found}, expected {expected}` and `missing field
+/// `{field}``), anything else as [`JsonError::Invalid`] with serde's words.
+fn data_problem(path: String, message: &str) -> JsonError {
+    if let Some((found, expected)) = message
+        .strip_prefix("invalid type: ")
+        .and_then(|rest| rest.rsplit_once(", expected "))
+    {
+        let expected = EXPECTED.into_iter().find(|known| *known == expected);
+        if let (Some(found), Some(expected)) = (found_kind(found), expected) {
+            return JsonError::WrongType { path, expected, found };
+        }
+    }
+    let missing = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.strip_suffix('`'))
+        .and_then(|field| REQUIRED.into_iter().find(|known| *known == field));
+    if let Some(field) = missing {
+        return JsonError::MissingField { path, field };
+    }
+    JsonError::Invalid {
+        path,
+        problem: message.to_owned(),
+    }
+}
+
+/// What serde_json found (`integer `3``, `string "x"`, `null`, `sequence`,
+/// `map`, `boolean `true``), as [`JsonError::WrongType`] names it.
+fn found_kind(found: &str) -> Option<&'static str> {
+    let word = found.split([' ', '`']).next().unwrap_or_default();
+    Some(match word {
+        "null" => "null",
+        "boolean" => "a boolean",
+        "integer" | "floating" => "a number",
+        "string" => "a string",
+        "sequence" => "an array",
+        "map" => "an object",
+        _ => return None,
+    })
 }
 
 /// The top level of a document whose items are read one at a time. Items
@@ -209,6 +505,48 @@ impl Outline<'_> {
     }
 }
 
+/// Which of the fields that set Genesys documents apart an object has
+/// (`null` counts: the field is there).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Fields {
+    pub(crate) grants: bool,
+    pub(crate) authorization: bool,
+    pub(crate) roles: bool,
+    pub(crate) unused_roles: bool,
+    pub(crate) permission_policies: bool,
+    pub(crate) policies: bool,
+    pub(crate) permissions: bool,
+    pub(crate) name: bool,
+    pub(crate) id: bool,
+    pub(crate) username: bool,
+    pub(crate) email: bool,
+    pub(crate) entities: bool,
+    pub(crate) resource: bool,
+}
+
+impl Fields {
+    /// Records the field `key`.
+    fn note(&mut self, key: &str) {
+        let field = match key {
+            "grants" => &mut self.grants,
+            "authorization" => &mut self.authorization,
+            "roles" => &mut self.roles,
+            "unusedRoles" => &mut self.unused_roles,
+            "permissionPolicies" => &mut self.permission_policies,
+            "policies" => &mut self.policies,
+            "permissions" => &mut self.permissions,
+            "name" => &mut self.name,
+            "id" => &mut self.id,
+            "username" => &mut self.username,
+            "email" => &mut self.email,
+            "entities" => &mut self.entities,
+            "resource" => &mut self.resource,
+            _ => return,
+        };
+        *field = true;
+    }
+}
+
 /// Reads the top level of `text` after checking its size: an array, an
 /// object with the field `listing` (whose value is outlined in turn), another
 /// object, or something else. Arrays keep at most `max_items + 1` items, so
@@ -225,27 +563,10 @@ pub(crate) fn outline<'a>(text: &'a str, listing: &'static str, max_items: usize
     Ok(outline)
 }
 
-/// Parses one item of an [`Outline`], at `path`, on its own.
-pub(crate) fn item(raw: &RawValue, path: &Path) -> Result<Value, JsonError> {
-    serde_json::from_str(raw.get()).map_err(|error| {
-        let message = message(&error);
-        if message == TOO_DEEP {
-            invalid(
-                path,
-                format!("nested deeper than the JSON parser's limit of {PARSER_DEPTH} levels"),
-            )
-        } else {
-            // The document is valid JSON, yet not a value serde_json holds,
-            // such as a number out of range.
-            invalid(path, format!("invalid JSON: {message}"))
-        }
-    })
-}
-
-/// The string field `field` of the object `raw`, read without parsing the
-/// rest: for naming an item that did not parse.
-pub(crate) fn raw_string_field(raw: &RawValue, field: &str) -> Option<String> {
-    let object: std::collections::HashMap<String, &RawValue> = serde_json::from_str(raw.get()).ok()?;
+/// The string field `field` of the object `text`, read without reading the
+/// rest: for naming an item that did not read.
+pub(crate) fn string_field(text: &str, field: &str) -> Option<String> {
+    let object: std::collections::HashMap<String, &RawValue> = serde_json::from_str(text).ok()?;
     serde_json::from_str(object.get(field)?.get()).ok()
 }
 
@@ -300,8 +621,8 @@ impl<'de> Visitor<'de> for OutlineSeed {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut listing = None;
-        while let Some(key) = map.next_key::<String>()? {
-            if self.listing == Some(key.as_str()) {
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            if self.listing == Some(&*key.0) {
                 let seed = OutlineSeed {
                     listing: None,
                     max_items: self.max_items,
@@ -331,8 +652,218 @@ fn raw_items<'de, A: SeqAccess<'de>>(mut seq: A, max_items: usize) -> Result<Vec
     Ok(items)
 }
 
+/// Serde helpers for the wire types: objects only from JSON objects, arrays
+/// and objects named as [`JsonError::WrongType`] names them, `null` as absent.
+///
+/// A derived struct also reads a JSON array, field by field in order; the
+/// wire types read structs only from objects, so that `["r", "d"]` is never
+/// a role. Every struct is read through [`Obj`], and every field holding a
+/// struct or a list through one of the functions here.
+pub(crate) mod de {
+    use core::fmt;
+    use core::marker::PhantomData;
+    use std::collections::BTreeMap;
+
+    use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+
+    /// A deserializer that reads a struct as a map: only from an object.
+    struct MapOnly<D>(D);
+
+    impl<'de, D: Deserializer<'de>> Deserializer<'de> for MapOnly<D> {
+        type Error = D::Error;
+
+        fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+            self.0.deserialize_any(visitor)
+        }
+
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _name: &'static str,
+            _fields: &'static [&'static str],
+            visitor: V,
+        ) -> Result<V::Value, D::Error> {
+            self.0.deserialize_map(visitor)
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+            bytes byte_buf option unit unit_struct newtype_struct seq tuple
+            tuple_struct map enum identifier ignored_any
+        }
+    }
+
+    /// Reads a `T` as such.
+    pub(crate) struct Plain<T>(PhantomData<T>);
+
+    /// Reads a struct `T` from an object only.
+    pub(crate) struct Obj<T>(PhantomData<T>);
+
+    /// Reads an array of what `S` reads.
+    pub(crate) struct Array<S>(PhantomData<S>);
+
+    /// Reads an object of what `S` reads, by key.
+    pub(crate) struct Map<S>(PhantomData<S>);
+
+    /// Reads what `S` reads, or `None` for `null`.
+    pub(crate) struct Opt<S>(PhantomData<S>);
+
+    macro_rules! seed_default {
+        ($($name:ident),*) => {$(
+            impl<T> Default for $name<T> {
+                fn default() -> Self {
+                    Self(PhantomData)
+                }
+            }
+        )*};
+    }
+    seed_default!(Plain, Obj, Array, Map, Opt);
+
+    impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Plain<T> {
+        type Value = T;
+
+        fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
+            T::deserialize(deserializer)
+        }
+    }
+
+    impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Obj<T> {
+        type Value = T;
+
+        fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
+            T::deserialize(MapOnly(deserializer))
+        }
+    }
+
+    impl<'de, S: DeserializeSeed<'de> + Default> DeserializeSeed<'de> for Array<S> {
+        type Value = Vec<S::Value>;
+
+        fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+            deserializer.deserialize_seq(self)
+        }
+    }
+
+    impl<'de, S: DeserializeSeed<'de> + Default> Visitor<'de> for Array<S> {
+        type Value = Vec<S::Value>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an array")
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+            while let Some(item) = seq.next_element_seed(S::default())? {
+                items.push(item);
+            }
+            Ok(items)
+        }
+    }
+
+    impl<'de, S: DeserializeSeed<'de> + Default> DeserializeSeed<'de> for Map<S> {
+        type Value = BTreeMap<String, S::Value>;
+
+        fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+            deserializer.deserialize_map(self)
+        }
+    }
+
+    impl<'de, S: DeserializeSeed<'de> + Default> Visitor<'de> for Map<S> {
+        type Value = BTreeMap<String, S::Value>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an object")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut entries = BTreeMap::new();
+            while let Some(key) = map.next_key::<String>()? {
+                let value = map.next_value_seed(S::default())?;
+                entries.insert(key, value);
+            }
+            Ok(entries)
+        }
+    }
+
+    impl<'de, S: DeserializeSeed<'de> + Default> DeserializeSeed<'de> for Opt<S> {
+        type Value = Option<S::Value>;
+
+        fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+            deserializer.deserialize_option(self)
+        }
+    }
+
+    impl<'de, S: DeserializeSeed<'de> + Default> Visitor<'de> for Opt<S> {
+        type Value = Option<S::Value>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a value or null")
+        }
+
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+            S::default().deserialize(deserializer).map(Some)
+        }
+    }
+
+    /// A struct, from an object only.
+    pub(crate) fn object<'de, D: Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<T, D::Error> {
+        Obj::default().deserialize(deserializer)
+    }
+
+    /// A struct from an object, or `None` for `null`.
+    pub(crate) fn opt_object<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+        deserializer: D,
+    ) -> Result<Option<T>, D::Error> {
+        Opt::<Obj<T>>::default().deserialize(deserializer)
+    }
+
+    /// An array of values.
+    pub(crate) fn array<'de, D: Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<Vec<T>, D::Error> {
+        Array::<Plain<T>>::default().deserialize(deserializer)
+    }
+
+    /// An array of values, or `None` for `null`.
+    pub(crate) fn opt_array<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Vec<T>>, D::Error> {
+        Opt::<Array<Plain<T>>>::default().deserialize(deserializer)
+    }
+
+    /// An array of structs, each from an object.
+    pub(crate) fn objects<'de, D: Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<Vec<T>, D::Error> {
+        Array::<Obj<T>>::default().deserialize(deserializer)
+    }
+
+    /// An array of structs, each from an object, or `None` for `null`.
+    pub(crate) fn opt_objects<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Vec<T>>, D::Error> {
+        Opt::<Array<Obj<T>>>::default().deserialize(deserializer)
+    }
+
+    /// An object of strings, or `None` for `null`.
+    pub(crate) fn opt_strings<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<BTreeMap<String, String>>, D::Error> {
+        Opt::<Map<Plain<String>>>::default().deserialize(deserializer)
+    }
+
+    /// An object whose values are arrays of structs, or `None` for `null`.
+    pub(crate) fn opt_object_lists<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+        deserializer: D,
+    ) -> Result<Option<BTreeMap<String, Vec<T>>>, D::Error> {
+        Opt::<Map<Array<Obj<T>>>>::default().deserialize(deserializer)
+    }
+}
+
 /// A JSON path under construction: `$`, `$.entities[3].name`. Built on the
-/// stack as the walker descends and turned into text only for an error.
+/// stack as a reader descends and turned into text only for an error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Path<'a> {
     Root,
@@ -364,22 +895,7 @@ impl fmt::Display for Path<'_> {
     }
 }
 
-fn type_name(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
-pub(crate) fn wrong_type(path: &Path, expected: &'static str, value: &Value) -> JsonError {
-    wrong_kind(path, expected, type_name(value))
-}
-
-/// [`wrong_type`] for a value known by its kind (`a number`).
+/// [`JsonError::WrongType`] for a value known by its kind (`a number`).
 pub(crate) fn wrong_kind(path: &Path, expected: &'static str, found: &'static str) -> JsonError {
     JsonError::WrongType {
         path: path.to_string(),
@@ -395,67 +911,50 @@ pub(crate) fn invalid(path: &Path, problem: impl Into<String>) -> JsonError {
     }
 }
 
-pub(crate) fn object<'v>(value: &'v Value, path: &Path) -> Result<&'v Map<String, Value>, JsonError> {
-    value.as_object().ok_or_else(|| wrong_type(path, "an object", value))
-}
-
-pub(crate) fn array<'v>(value: &'v Value, path: &Path) -> Result<&'v [Value], JsonError> {
-    value
-        .as_array()
-        .map(Vec::as_slice)
-        .ok_or_else(|| wrong_type(path, "an array", value))
-}
-
-pub(crate) fn string<'v>(value: &'v Value, path: &Path) -> Result<&'v str, JsonError> {
-    value.as_str().ok_or_else(|| wrong_type(path, "a string", value))
-}
-
-/// A required field.
-pub(crate) fn required<'v>(
-    object: &'v Map<String, Value>,
-    path: &Path,
-    field: &'static str,
-) -> Result<&'v Value, JsonError> {
-    object.get(field).ok_or_else(|| JsonError::MissingField {
+/// [`JsonError::MissingField`] of `field` in the object at `path`.
+pub(crate) fn missing(path: &Path, field: &'static str) -> JsonError {
+    JsonError::MissingField {
         path: path.to_string(),
         field,
-    })
+    }
 }
 
-/// An optional field; `null` counts as absent.
-pub(crate) fn optional<'v>(object: &'v Map<String, Value>, field: &str) -> Option<&'v Value> {
-    object.get(field).filter(|value| !value.is_null())
-}
-
-/// An optional string field.
-pub(crate) fn optional_string<'v>(
-    object: &'v Map<String, Value>,
-    path: &Path,
-    field: &str,
-) -> Result<Option<&'v str>, JsonError> {
-    optional(object, field)
-        .map(|value| string(value, &path.field(field)))
-        .transpose()
-}
-
-/// An optional boolean field.
-pub(crate) fn optional_bool(object: &Map<String, Value>, path: &Path, field: &str) -> Result<Option<bool>, JsonError> {
-    optional(object, field)
-        .map(|value| {
-            value
-                .as_bool()
-                .ok_or_else(|| wrong_type(&path.field(field), "a boolean", value))
-        })
-        .transpose()
+/// [`JsonError::TooMany`] when `items` holds more than `max`.
+pub(crate) fn at_most(items: usize, max: usize, path: &Path) -> Result<(), JsonError> {
+    if items > max {
+        return Err(JsonError::TooMany {
+            path: path.to_string(),
+            max,
+        });
+    }
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
+    use serde::Deserialize;
+
     use super::*;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(expecting = "an object")]
+    struct Item {
+        name: String,
+        #[serde(default, deserialize_with = "de::opt_array")]
+        tags: Option<Vec<String>>,
+        #[serde(default, deserialize_with = "de::opt_objects")]
+        parts: Option<Vec<Item>>,
+        #[serde(default)]
+        on: Option<bool>,
+    }
+
+    fn item(text: &str) -> Result<Item, JsonError> {
+        typed(text)
+    }
 
     #[test]
     fn syntax_errors_give_line_and_column() {
-        let error = parse_document("{\n  \"name\": }").unwrap_err();
+        let error = item("{\n  \"name\": }").unwrap_err();
         assert!(
             matches!(
                 error,
@@ -479,7 +978,7 @@ mod tests {
     fn oversized_documents_are_rejected_before_parsing() {
         let text = " ".repeat(MAX_JSON_BYTES + 1);
         assert_eq!(
-            parse_document(&text),
+            item(&text).map(|_| ()),
             Err(JsonError::TooLarge {
                 size: MAX_JSON_BYTES + 1,
                 max: MAX_JSON_BYTES
@@ -489,13 +988,85 @@ mod tests {
 
     #[test]
     fn paths_and_types_are_named() {
-        let value: Value = serde_json::json!({"a": [1]});
         let root = Path::root();
         let field = root.field("a");
         let path = field.index(0);
         assert_eq!(path.to_string(), "$.a[0]");
-        let error = string(&value["a"][0], &path).unwrap_err();
-        assert_eq!(error.to_string(), "`$.a[0]`: expected a string, found a number");
-        assert_eq!(error.path(), Some("$.a[0]"));
+        let error = item(r#"{"name": "x", "tags": [1]}"#).unwrap_err();
+        assert_eq!(error.to_string(), "`$.tags[0]`: expected a string, found a number");
+        assert_eq!(error.path(), Some("$.tags[0]"));
+        let wrong = |text: &str| match item(text) {
+            Err(JsonError::WrongType { path, expected, found }) => (path, expected, found),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(wrong("[]"), ("$".into(), "an object", "an array"));
+        assert_eq!(
+            wrong(r#"{"name": "x", "parts": [{"name": "y"}, ["z"]]}"#),
+            ("$.parts[1]".into(), "an object", "an array")
+        );
+        assert_eq!(
+            wrong(r#"{"name": "x", "tags": {"a": 1}}"#),
+            ("$.tags".into(), "an array", "an object")
+        );
+        assert_eq!(wrong(r#"{"name": null}"#), ("$.name".into(), "a string", "null"));
+        assert_eq!(wrong(r#"{"name": 1.5}"#), ("$.name".into(), "a string", "a number"));
+        assert_eq!(
+            wrong(r#"{"name": "x", "on": "yes"}"#),
+            ("$.on".into(), "a boolean", "a string")
+        );
+        // A string that holds serde's own words is still only a string.
+        assert_eq!(
+            wrong(r#"{"name": "x", "on": "a, expected a string"}"#),
+            ("$.on".into(), "a boolean", "a string")
+        );
+        assert_eq!(
+            item(r#"{"parts": []}"#).unwrap_err(),
+            JsonError::MissingField {
+                path: "$".into(),
+                field: "name"
+            }
+        );
+        assert_eq!(
+            item(r#"{"name": "x", "parts": [{"tags": null}]}"#).unwrap_err(),
+            JsonError::MissingField {
+                path: "$.parts[0]".into(),
+                field: "name"
+            }
+        );
+        let twice = item(r#"{"name": "x", "name": "y"}"#).unwrap_err();
+        assert_eq!(twice.path(), Some("$"));
+        assert!(matches!(twice, JsonError::Invalid { .. }), "{twice:?}");
+    }
+
+    #[test]
+    fn null_is_absent_and_valid_input_reads() {
+        let read = item(r#"{"name": "x", "tags": null, "parts": [{"name": "y", "tags": ["a"]}], "on": null}"#).unwrap();
+        assert_eq!(read.name, "x");
+        assert_eq!(read.tags, None);
+        assert_eq!(read.on, None);
+        let parts = read.parts.unwrap();
+        assert_eq!(
+            (parts[0].name.as_str(), parts[0].tags.as_deref()),
+            ("y", Some(&["a".to_owned()][..]))
+        );
+    }
+
+    #[test]
+    fn fields_say_what_an_object_has() {
+        let Ok(Top::Object(fields)) =
+            check_document(r#"{"authorization": null, "id": "u", "id": 2, "other": [1, {"grants": 1}]}"#)
+        else {
+            panic!("an object")
+        };
+        assert!(fields.authorization && fields.id && !fields.grants && !fields.name);
+        assert_eq!(check_document("[]"), Ok(Top::Array));
+        assert_eq!(check_document("7"), Ok(Top::Other("a number")));
+        assert!(is_too_deep(
+            &check_document(&format!("{{\"x\": {}{}}}", "[".repeat(200), "]".repeat(200))).unwrap_err()
+        ));
+        assert!(matches!(
+            check_document(r#"{"x": 1e400}"#),
+            Err(JsonError::Syntax { .. })
+        ));
     }
 }

@@ -23,6 +23,8 @@ mod policy;
 mod principal;
 mod release;
 mod role;
+#[cfg(feature = "serde")]
+mod serde_impls;
 mod source;
 mod text;
 mod user;

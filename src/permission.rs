@@ -29,6 +29,22 @@ use crate::{Catalog, ParseError};
 /// assert_eq!("JOURNEY:ACTIONMAP:VIEW".parse::<Permission>()?, view);
 /// # Ok::<(), permgate::ParseError>(())
 /// ```
+///
+/// With the `serde` feature, a permission serializes as its key, and a
+/// builtin one (`Permission<'static>`) deserializes from any spelling the
+/// builtin catalog resolves; a wildcard or an unknown key is an error:
+///
+/// ```
+/// # #[cfg(feature = "serde")] {
+/// use permgate::{Permission, perm};
+///
+/// assert_eq!(serde_json::to_string(&perm::journey::ACTIONMAP_VIEW)?, r#""journey:actionmap:view""#);
+/// let read: Permission = serde_json::from_str(r#""Journey > Action Map > View""#)?;
+/// assert_eq!(read, perm::journey::ACTIONMAP_VIEW);
+/// assert!(serde_json::from_str::<Permission>(r#""journey:*:*""#).is_err());
+/// # }
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Clone, Copy)]
 pub struct Permission<'c> {
     index: u16,

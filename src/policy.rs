@@ -748,6 +748,22 @@ fn check_division(user: &str, position: usize, division: &Division) -> Result<Di
 }
 
 /// The full answer of [`Policy::decide`].
+///
+/// With the `serde` feature, a decision serializes as `{"decision":
+/// "allowed"}`, `{"decision": "denied"}` or `{"decision": "allowed_if",
+/// "conditions": [...]}`, each condition a `resourceConditionNode`:
+///
+/// ```
+/// # #[cfg(feature = "serde")] {
+/// use permgate::{Catalog, Policy, perm};
+///
+/// let policy = Policy::builder(Catalog::builtin()).role("viewer", ["routing:queue:view"])?.build();
+/// let viewer = policy.role("viewer").unwrap();
+/// let decision = policy.decide(viewer, perm::routing::QUEUE_VIEW);
+/// assert_eq!(serde_json::to_string(&decision)?, r#"{"decision":"allowed"}"#);
+/// # }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Decision<'p> {
     /// Allowed unconditionally.

@@ -1591,3 +1591,68 @@ fn real_role_allows_joining_queues() {
         1,
     );
 }
+
+/// The Genesys bodies the CLI writes (`export`) and the condition nodes its `--json`
+/// documents hold (`node`, in `allows`, `explain` and `audit`) read back through the typed
+/// wire types, and say what the library says.
+#[test]
+fn json_bodies_read_back_through_the_wire_types() {
+    use permgate::genesys::wire::{self, DomainOrganizationRole, ResourceConditionNode};
+    use permgate::genesys::{Form, RoleFile, export_gate, export_role};
+    use permgate::{Catalog, Condition, Policy};
+
+    let dir = TempDir::new();
+    let role = dir.file("supervisor.json", SUPERVISOR);
+    let file = RoleFile::parse(SUPERVISOR).unwrap();
+    let mut builder = Policy::builder(Catalog::builtin());
+    let supervisor = builder.add_role_spec(&file.roles[0]).unwrap();
+    let policy = builder.build();
+    for (args, form) in [(&[][..], Form::Wildcard), (&["--expanded"][..], Form::Expanded)] {
+        let mut command = vec!["export", "--role", "supervisor", "--from", &role];
+        command.extend_from_slice(args);
+        let exported = permgate(&command);
+        assert_exit(&exported, 0);
+        let body: DomainOrganizationRole = wire::from_str(&exported.stdout).unwrap();
+        assert_eq!(body, export_role(&policy, supervisor, form).unwrap(), "{form:?}");
+        let node = body
+            .permission_policies
+            .iter()
+            .flatten()
+            .find_map(|p| p.resource_condition_node.as_ref())
+            .unwrap();
+        assert_eq!(
+            Condition::try_from(node).unwrap().to_string(),
+            "Queue.id IN [QUEUE q-1]"
+        );
+    }
+    let gate = permgate(&["export", "--gate", "AmiStandardUser"]);
+    assert_exit(&gate, 0);
+    let body: DomainOrganizationRole = wire::from_str(&gate.stdout).unwrap();
+    let info = Catalog::builtin().gate("AmiStandardUser").unwrap();
+    assert_eq!(body, export_gate(info, Catalog::builtin(), Form::Wildcard).unwrap());
+
+    // Every `node` of a `--json` document is a `resourceConditionNode` that reads as its `text`.
+    let node = |value: &Value| {
+        let node: ResourceConditionNode = wire::from_str(&value["node"].to_string()).unwrap();
+        let condition = Condition::try_from(&node).unwrap();
+        assert_eq!(
+            condition.to_string(),
+            value["text"]
+                .as_str()
+                .unwrap_or_else(|| value["condition"].as_str().unwrap())
+        );
+        condition
+    };
+    let allows = permgate(&["allows", &role, "routing:queue:edit", "--json"]).json();
+    let from_allows = node(&allows["answers"][0]["conditions"][0]);
+    let explain = permgate(&["explain", &role, "routing:queue:edit", "--json"]).json();
+    let from_explain = node(&explain["reasons"][0]["condition"]);
+    let audit = permgate(&["audit", &role, "--json"]).json();
+    let from_audit = node(&audit["roles"][0]["conditional"][0]);
+    assert_eq!(from_allows, from_explain);
+    assert_eq!(from_allows, from_audit);
+    assert_eq!(
+        &from_allows,
+        policy.conditional_grants(supervisor).next().unwrap().condition
+    );
+}

@@ -661,12 +661,28 @@ fn unknown_condition_operators_and_conjunctions_are_invalid() {
         sandwiched_bad(conditional(json!({"terms": [term("EQ")]}))),
         missing(node, "conjunction")
     );
+    // An operand type Genesys added after this version (as it added `TEAM`) loads: the
+    // condition is handed to the caller, never evaluated, so it changes no decision. An
+    // operand without a type, or without the value it names, is refused.
+    let group = conditional(
+        json!({"variableName": "Queue.id", "operator": "EQ", "operands": [{"type": "GROUP", "value": "g"}]}),
+    );
+    let policy = load(&json!([group]).to_string());
+    let Decision::AllowedIf(conditions) = policy.decide(policy.role("bad").unwrap(), perm::routing::QUEUE_EDIT) else {
+        panic!("a conditional grant")
+    };
+    assert_eq!(conditions[0].to_string(), "Queue.id EQ GROUP g");
     assert_eq!(
         sandwiched_bad(conditional(
-            json!({"variableName": "Queue.id", "operator": "EQ", "operands": [{"type": "GROUP", "value": "g"}]})
-        ))
-        .path(),
-        Some(&*format!("{node}.operands[0].type"))
+            json!({"variableName": "Queue.id", "operator": "EQ", "operands": [{"value": "g"}]})
+        )),
+        missing(&format!("{node}.operands[0]"), "type")
+    );
+    assert_eq!(
+        sandwiched_bad(conditional(
+            json!({"variableName": "Queue.id", "operator": "EQ", "operands": [{"type": "GROUP", "group": {"id": "g"}}]})
+        )),
+        missing(&format!("{node}.operands[0]"), "value")
     );
     assert_eq!(
         sandwiched_bad(conditional(json!("Queue.id == q"))),

@@ -140,7 +140,7 @@ fn keys(policy: &Policy, role: RoleId) -> Vec<&str> {
 /// Exports `role` in `form`, serializes it, reads it back and adds it to a
 /// fresh policy over the same catalog.
 fn round_trip(policy: &Policy, role: RoleId, form: Form) -> (Policy, RoleId, Value) {
-    let body = export_role(policy, role, form).unwrap();
+    let body = serde_json::to_value(export_role(policy, role, form).unwrap()).unwrap();
     let text = serde_json::to_string_pretty(&body).unwrap();
     let file = RoleFile::parse(&text).unwrap();
     assert!(file.errors.is_empty(), "{form:?}: {:?}", file.errors);

@@ -8,6 +8,7 @@
 use std::sync::{Arc, Barrier};
 
 use permgate::gates::{AmiExtraUser, AmiStandardUser};
+use permgate::genesys::wire::DomainOrganizationRole;
 use permgate::genesys::{ExportError, Form, RoleFile, export_gate, export_role};
 use permgate::{Catalog, Decision, Division, ParseError, Policy, PolicyHandle, RoleId, perm};
 
@@ -47,9 +48,9 @@ fn one_role(catalog: &Catalog, grants: &[impl AsRef<str>]) -> (Policy, RoleId) {
     (policy, role)
 }
 
-fn role_json(body: &serde_json::Value) -> (Policy, RoleId, Catalog) {
+fn role_json(body: &DomainOrganizationRole) -> (Policy, RoleId, Catalog) {
     let catalog = Catalog::builtin().clone();
-    let file = RoleFile::parse(&body.to_string()).unwrap();
+    let file = RoleFile::parse(&serde_json::to_string(body).unwrap()).unwrap();
     assert!(file.errors.is_empty(), "{:?}", file.errors);
     let mut builder = Policy::builder(&catalog);
     builder.add_role_spec(&file.roles[0]).unwrap();
@@ -125,7 +126,8 @@ fn an_entity_row_whose_actions_no_catalog_lists_needs_the_wildcard() {
 
 // 2. `Form::Expanded` output contains no `*`.
 
-fn stars(body: &serde_json::Value) -> Vec<String> {
+fn stars(body: &DomainOrganizationRole) -> Vec<String> {
+    let body = serde_json::to_value(body).unwrap();
     let mut found = Vec::new();
     for policy in body["permissionPolicies"].as_array().unwrap() {
         for action in policy["actionSet"].as_array().unwrap() {
@@ -143,6 +145,7 @@ fn expanded_export_writes_no_star_and_refuses_entities_without_known_actions() {
     let (policy, role) = one_role(&catalog, standard_grants());
     let body = export_role(&policy, role, Form::Expanded).unwrap();
     assert_eq!(stars(&body), Vec::<String>::new());
+    let body = serde_json::to_value(body).unwrap();
     let attribute = body["permissionPolicies"]
         .as_array()
         .unwrap()
@@ -161,7 +164,7 @@ fn expanded_export_writes_no_star_and_refuses_entities_without_known_actions() {
 
     let builtin = Catalog::builtin();
     let (policy, role) = one_role(builtin, standard_grants());
-    let refused = |result: Result<serde_json::Value, ExportError>| match result {
+    let refused = |result: Result<DomainOrganizationRole, ExportError>| match result {
         Err(ExportError::UnknownActions { entity }) => entity,
         other => panic!("{other:?}"),
     };

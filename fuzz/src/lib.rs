@@ -281,7 +281,7 @@ pub fn role_json(text: &str) {
                 }
                 Err(e) => panic!("export_role({:?}, {form:?}) failed: {e}", spec.name),
             };
-            let json = body.to_string();
+            let json = serde_json::to_string(&body).unwrap_or_else(|e| panic!("exported role does not serialize: {e}"));
             let again = RoleFile::parse(&json).unwrap_or_else(|e| panic!("exported JSON does not parse: {e}\n{json}"));
             assert!(
                 again.errors.is_empty(),

@@ -16,8 +16,11 @@
 //! Reading is lenient about the rest of the sentence: the bracketed lists
 //! after the codes' own wording are what is read.
 
-use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
 
+use serde_json::Value;
+
+use super::wire::ErrorBody;
 use crate::json::{self, JsonError, Path};
 use crate::{Catalog, Denied, Permission};
 
@@ -39,7 +42,7 @@ fn bracketed<'a>(items: impl Iterator<Item = &'a str>) -> String {
 
 /// One `ErrorBody` for `code` over `permissions`: the platform's message,
 /// followed, for the people reading it, by the admin labels in parentheses.
-fn body(code: &str, text: &str, permissions: &[Permission<'_>], context_id: Option<&str>) -> Value {
+fn body(code: &str, text: &str, permissions: &[Permission<'_>], context_id: Option<&str>) -> ErrorBody {
     let keys = bracketed(permissions.iter().map(|p| p.key()));
     let labels: Vec<&str> = permissions.iter().filter_map(|p| p.label()).collect();
     let labels = if labels.is_empty() {
@@ -47,25 +50,28 @@ fn body(code: &str, text: &str, permissions: &[Permission<'_>], context_id: Opti
     } else {
         format!(" ({})", labels.join("; "))
     };
-    let mut body = json!({
-        "message": format!("{text}{keys}{labels}"),
-        "code": code,
-        "status": 403,
-        "messageWithParams": format!("{text}{{permissions}}{labels}"),
-        "messageParams": {"permissions": keys},
-        "details": [],
-        "errors": [],
-    });
-    if let (Some(context_id), Some(object)) = (context_id, body.as_object_mut()) {
-        object.insert("contextId".to_owned(), Value::String(context_id.to_owned()));
+    ErrorBody {
+        message: Some(format!("{text}{keys}{labels}")),
+        code: Some(code.to_owned()),
+        status: Some(403),
+        message_with_params: Some(format!("{text}{{permissions}}{labels}")),
+        message_params: Some(BTreeMap::from([("permissions".to_owned(), keys)])),
+        context_id: context_id.map(str::to_owned),
+        details: Some(Vec::new()),
+        errors: Some(Vec::new()),
     }
-    body
+}
+
+/// `body` as JSON.
+fn to_json(body: &ErrorBody) -> Value {
+    // Strings, a number, lists and string-keyed maps: always a JSON value.
+    serde_json::to_value(body).unwrap_or(Value::Null)
 }
 
 /// The `missing.permissions` body for `permissions`.
 #[cfg(feature = "axum")]
 pub(crate) fn missing_body(permissions: &[Permission<'_>]) -> Value {
-    body(MISSING_PERMISSIONS, MISSING_TEXT, permissions, None)
+    to_json(&body(MISSING_PERMISSIONS, MISSING_TEXT, permissions, None))
 }
 
 /// The body Genesys Cloud returns for the permissions `denied` lists: code
@@ -74,7 +80,8 @@ pub(crate) fn missing_body(permissions: &[Permission<'_>]) -> Value {
 /// only groups are unmet, the first group's body on top and the others in
 /// `errors`). Each message names the keys in the platform's words, then the
 /// admin labels in parentheses; `contextId` is the request's id when the
-/// service has one.
+/// service has one. [`forbidden_error_body`] is the same body as the typed
+/// [`ErrorBody`].
 ///
 /// ```
 /// use permgate::{Catalog, Policy, gates::ActionMapAnalyticsReport, genesys::{ForbiddenBody, forbidden_body}};
@@ -95,7 +102,22 @@ pub(crate) fn missing_body(permissions: &[Permission<'_>]) -> Value {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn forbidden_body(denied: &Denied, context_id: Option<&str>) -> Value {
-    let mut bodies: Vec<Value> = Vec::new();
+    to_json(&forbidden_error_body(denied, context_id))
+}
+
+/// [`forbidden_body`] as the typed [`ErrorBody`].
+///
+/// ```
+/// use permgate::{Catalog, Policy, gates::ActionMapAnalyticsReport, genesys::forbidden_error_body};
+///
+/// let policy = Policy::builder(Catalog::builtin()).role("viewer", ["journey:actionmap:view"])?.build();
+/// let denied = policy.check::<ActionMapAnalyticsReport>(policy.role("viewer").unwrap()).unwrap_err();
+/// let body = forbidden_error_body(&denied, None);
+/// assert_eq!((body.code.as_deref(), body.status), (Some("missing.permissions"), Some(403)));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn forbidden_error_body(denied: &Denied, context_id: Option<&str>) -> ErrorBody {
+    let mut bodies: Vec<ErrorBody> = Vec::new();
     if !denied.missing().is_empty() {
         bodies.push(body(MISSING_PERMISSIONS, MISSING_TEXT, denied.missing(), context_id));
     }
@@ -106,10 +128,7 @@ pub fn forbidden_body(denied: &Denied, context_id: Option<&str>) -> Value {
     let Some(mut first) = bodies.next() else {
         return body(MISSING_PERMISSIONS, MISSING_TEXT, &[], context_id);
     };
-    let rest: Vec<Value> = bodies.collect();
-    if let Some(object) = first.as_object_mut() {
-        object.insert("errors".to_owned(), Value::Array(rest));
-    }
+    first.errors = Some(bodies.collect());
     first
 }
 
@@ -161,25 +180,22 @@ impl ForbiddenBody {
     /// `domain:entity:action` with an optional division. The error names the
     /// JSON path.
     pub fn parse(text: &str) -> Result<Self, JsonError> {
-        let document = json::parse_document(text)?;
+        let body: ErrorBody = json::typed(text)?;
         let root = Path::root();
-        let object = json::object(&document, &root)?;
         let mut read = ForbiddenBody {
-            code: json::optional_string(object, &root, "code")?
-                .unwrap_or_default()
-                .to_owned(),
+            code: body.code.clone().unwrap_or_default(),
             missing: Vec::new(),
             any_of: Vec::new(),
             divisions: Vec::new(),
-            context_id: json::optional_string(object, &root, "contextId")?.map(str::to_owned),
+            context_id: body.context_id.clone(),
         };
-        read.add(object, &root)?;
+        read.add(&body, &root)?;
         Ok(read)
     }
 
-    fn add(&mut self, object: &Map<String, Value>, path: &Path) -> Result<(), JsonError> {
-        let code = json::optional_string(object, path, "code")?.unwrap_or_default();
-        let message = json::optional_string(object, path, "message")?.unwrap_or_default();
+    fn add(&mut self, body: &ErrorBody, path: &Path) -> Result<(), JsonError> {
+        let code = body.code.as_deref().unwrap_or_default();
+        let message = body.message.as_deref().unwrap_or_default();
         let message_path = path.field("message");
         let (text, any) = match code {
             MISSING_PERMISSIONS => (MISSING_TEXT, false),
@@ -215,11 +231,8 @@ impl ForbiddenBody {
             self.divisions.extend(list(divisions).into_iter().map(str::to_owned));
         }
         let errors_path = path.field("errors");
-        if let Some(errors) = json::optional(object, "errors") {
-            for (n, nested) in json::array(errors, &errors_path)?.iter().enumerate() {
-                let nested_path = errors_path.index(n);
-                self.add(json::object(nested, &nested_path)?, &nested_path)?;
-            }
+        for (n, nested) in body.errors.iter().flatten().enumerate() {
+            self.add(nested, &errors_path.index(n))?;
         }
         Ok(())
     }

@@ -2,8 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde_json::{Value, json};
-
+use super::wire::{DomainOrganizationRole, ResourcePermissionPolicy};
 use crate::condition::Condition;
 use crate::role::{GrantSet, has_bit};
 use crate::{Catalog, Escaped, GateInfo, Permission, Policy, RoleId, generated};
@@ -74,17 +73,11 @@ impl Policies {
         Ok(())
     }
 
-    fn into_json(self, condition: Option<&Condition>) -> impl Iterator<Item = Value> {
+    fn into_wire(self, condition: Option<&Condition>) -> impl Iterator<Item = ResourcePermissionPolicy> {
         self.0.into_iter().map(move |((domain, entity), actions)| {
-            let mut policy = json!({
-                "domain": domain,
-                "entityName": entity,
-                "actionSet": actions.into_iter().collect::<Vec<_>>(),
-                "allowConditions": condition.is_some(),
-            });
-            if let (Some(condition), Some(object)) = (condition, policy.as_object_mut()) {
-                object.insert("resourceConditionNode".to_owned(), condition.to_json());
-            }
+            let mut policy = ResourcePermissionPolicy::new(domain, entity, actions);
+            policy.allow_conditions = Some(condition.is_some());
+            policy.resource_condition_node = condition.map(Condition::to_node);
             policy
         })
     }
@@ -142,7 +135,10 @@ fn expanded<'k>(catalog: &Catalog, keys: impl Iterator<Item = &'k str>) -> Resul
     Ok(out)
 }
 
-/// A role of `policy` as role JSON, ready for `POST /api/v2/authorization/roles`.
+/// A role of `policy` as role JSON, ready for `POST /api/v2/authorization/roles`:
+/// a [`DomainOrganizationRole`] with `name`, `description` (empty when the
+/// role has none), `permissionPolicies` (one per `domain` and `entityName`,
+/// actions sorted, `allowConditions` always written) and `permissions`.
 ///
 /// Conditional grants keep their `resourceConditionNode`; legacy flat
 /// permissions go back to `permissions`. Importing the output gives the same
@@ -154,9 +150,15 @@ fn expanded<'k>(catalog: &Catalog, keys: impl Iterator<Item = &'k str>) -> Resul
 /// let policy = Policy::builder(Catalog::builtin()).role("designer", ["Journey > Action Map > All"])?.build();
 /// let designer = policy.role("designer").unwrap();
 /// let body = export_role(&policy, designer, Form::Wildcard)?;
-/// assert_eq!(body["permissionPolicies"][0]["actionSet"], serde_json::json!(["*"]));
+/// let policies = body.permission_policies.as_deref().unwrap_or_default();
+/// assert_eq!(policies[0].action_set, ["*"]);
 /// let body = export_role(&policy, designer, Form::Expanded)?;
-/// assert_eq!(body["permissionPolicies"][0]["actionSet"], serde_json::json!(["add", "delete", "edit", "view"]));
+/// let policies = body.permission_policies.as_deref().unwrap_or_default();
+/// assert_eq!(policies[0].action_set, ["add", "delete", "edit", "view"]);
+/// assert_eq!(
+///     serde_json::to_string(&body)?,
+///     r#"{"name":"designer","description":"","permissionPolicies":[{"domain":"journey","entityName":"actionmap","actionSet":["add","delete","edit","view"],"allowConditions":false}],"permissions":[]}"#
+/// );
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
@@ -165,7 +167,7 @@ fn expanded<'k>(catalog: &Catalog, keys: impl Iterator<Item = &'k str>) -> Resul
 /// A role of another policy, or one holding CxEngage flat names; in
 /// [`Form::Expanded`], a row that stands for a whole entity whose actions
 /// the policy's catalog does not list.
-pub fn export_role(policy: &Policy, role: RoleId, form: Form) -> Result<Value, ExportError> {
+pub fn export_role(policy: &Policy, role: RoleId, form: Form) -> Result<DomainOrganizationRole, ExportError> {
     let data = policy.role_data(role).ok_or(ExportError::UnknownRole)?;
     let words = policy.role_words(role).ok_or(ExportError::UnknownRole)?;
     let catalog = policy.catalog();
@@ -173,25 +175,26 @@ pub fn export_role(policy: &Policy, role: RoleId, form: Form) -> Result<Value, E
     for key in grant_keys(catalog, &data.granted, words, form)? {
         unconditional.add(&key)?;
     }
-    let mut policies: Vec<Value> = unconditional.into_json(None).collect();
+    let mut policies: Vec<ResourcePermissionPolicy> = unconditional.into_wire(None).collect();
     for grant in &data.conditional {
         let mut conditional = Policies::default();
         for key in grant_keys(catalog, &grant.grants, &grant.grants.words, form)? {
             conditional.add(&key)?;
         }
-        policies.extend(conditional.into_json(Some(&grant.condition)));
+        policies.extend(conditional.into_wire(Some(&grant.condition)));
     }
-    Ok(json!({
-        "name": &*data.name,
-        "description": data.description.as_deref().unwrap_or_default(),
-        "permissionPolicies": policies,
-        "permissions": data.legacy.iter().map(|p| &**p).collect::<Vec<_>>(),
-    }))
+    let mut body = DomainOrganizationRole::new(&*data.name);
+    body.description = Some(data.description.as_deref().unwrap_or_default().to_owned());
+    body.permission_policies = Some(policies);
+    body.permissions = Some(data.legacy.iter().map(|p| p.to_string()).collect());
+    Ok(body)
 }
 
-/// A gate as role JSON: the role a feature needs. Roadmap permissions are
-/// included (as the AMI matrix's published files do) and named in the
-/// description; of each any-of group, the first permission is included.
+/// A gate as role JSON: the role a feature needs, as a
+/// [`DomainOrganizationRole`] with `name`, `description` and
+/// `permissionPolicies`. Roadmap permissions are included (as the AMI
+/// matrix's published files do) and named in the description; of each
+/// any-of group, the first permission is included.
 ///
 /// In [`Form::Wildcard`], an entity whose every action in `catalog` a source
 /// document's `All` row lists is written as `*`; in [`Form::Expanded`], rows
@@ -203,7 +206,7 @@ pub fn export_role(policy: &Policy, role: RoleId, form: Form) -> Result<Value, E
 /// let catalog = Catalog::builtin();
 /// let gate = catalog.gate("AmiStandardUser").unwrap();
 /// let body = export_gate(gate, catalog, Form::Wildcard)?;
-/// assert!(body["description"].as_str().unwrap().contains("conversation:email:park (from release 3.16)"));
+/// assert!(body.description.unwrap_or_default().contains("conversation:email:park (from release 3.16)"));
 /// // No builtin document lists the actions of `integration:amiPremiumApps`.
 /// assert!(matches!(export_gate(gate, catalog, Form::Expanded), Err(ExportError::UnknownActions { .. })));
 /// # Ok::<(), ExportError>(())
@@ -213,7 +216,7 @@ pub fn export_role(policy: &Policy, role: RoleId, form: Form) -> Result<Value, E
 ///
 /// A gate of CxEngage flat names; in [`Form::Expanded`], a row that stands
 /// for a whole entity whose actions `catalog` does not list.
-pub fn export_gate(gate: &GateInfo, catalog: &Catalog, form: Form) -> Result<Value, ExportError> {
+pub fn export_gate(gate: &GateInfo, catalog: &Catalog, form: Form) -> Result<DomainOrganizationRole, ExportError> {
     let mut keys: BTreeSet<&str> = gate.required_at(None).map(Permission::key).collect();
     keys.extend(gate.any_of.iter().filter_map(|group| group.first()).map(|p| p.key()));
     let keys: BTreeSet<String> = match form {
@@ -247,9 +250,8 @@ pub fn export_gate(gate: &GateInfo, catalog: &Catalog, form: Form) -> Result<Val
             .collect();
         description.push_str(&format!(" Includes roadmap permissions: {}.", roadmap.join(", ")));
     }
-    Ok(json!({
-        "name": gate.name,
-        "description": description,
-        "permissionPolicies": policies.into_json(None).collect::<Vec<_>>(),
-    }))
+    let mut body = DomainOrganizationRole::new(gate.name);
+    body.description = Some(description);
+    body.permission_policies = Some(policies.into_wire(None).collect());
+    Ok(body)
 }

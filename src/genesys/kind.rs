@@ -6,13 +6,9 @@
 //! as something that grants nothing (or, worse, something else): the
 //! readers say what they expected and what they found.
 
-use serde_json::{Map, Value};
-
-use crate::json::{JsonError, Path};
-
-/// The fields that make an object a role (`permissions` is the legacy
-/// flat list, `policies` the spelling of a subject's grants).
-const ROLE_FIELDS: [&str; 3] = ["permissionPolicies", "policies", "permissions"];
+use crate::json::{Fields, JsonError, Path};
+#[cfg(test)]
+use crate::json::{Top, check_document};
 
 /// What an object looks like, tested in this order: the first that matches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,7 +21,9 @@ pub(crate) enum Kind {
     /// It has `roles` or `unusedRoles`: a user's `authorization` object
     /// (`UserAuthorization`).
     Authorization,
-    /// It has a role field and a `name` or `id`: a role.
+    /// It has a role field (`permissionPolicies`, `policies` as a subject's
+    /// grants spell it, or the legacy flat `permissions`) and a `name` or
+    /// `id`: a role.
     Role,
     /// It has a role field and neither `name` nor `id`: a role without its
     /// name, or an `authorization` object without `roles`.
@@ -44,23 +42,22 @@ pub(crate) enum Kind {
 }
 
 impl Kind {
-    /// The kind of `object`.
-    pub(crate) fn of(object: &Map<String, Value>) -> Kind {
-        let has = |field: &str| object.contains_key(field);
-        let named = has("name") || has("id");
-        if has("grants") {
+    /// The kind of an object with `fields`.
+    pub(crate) fn of(fields: &Fields) -> Kind {
+        let named = fields.name || fields.id;
+        if fields.grants {
             Kind::Subject
-        } else if has("authorization") {
+        } else if fields.authorization {
             Kind::User
-        } else if has("roles") || has("unusedRoles") {
+        } else if fields.roles || fields.unused_roles {
             Kind::Authorization
-        } else if ROLE_FIELDS.iter().any(|field| has(field)) {
+        } else if fields.permission_policies || fields.policies || fields.permissions {
             if named { Kind::Role } else { Kind::Nameless }
-        } else if has("resource") {
+        } else if fields.resource {
             Kind::Terraform
-        } else if has("username") || has("email") {
+        } else if fields.username || fields.email {
             Kind::Account
-        } else if has("entities") {
+        } else if fields.entities {
             Kind::Listing
         } else {
             Kind::Other
@@ -102,30 +99,24 @@ pub(crate) fn wrong_kind(path: &Path, expected: &'static str, found: Kind) -> Js
     }
 }
 
-/// Whether `document` is a Terraform JSON configuration, which the role
-/// reader reads as its `genesyscloud_auth_role` resources.
-pub(crate) fn is_terraform(document: &Value) -> bool {
-    document.as_object().map(Kind::of) == Some(Kind::Terraform)
-}
-
-/// `Err` when `value`, an object, is not a role: a subject, a user (with or
-/// without its expansion), a user's `authorization`, a listing, a
+/// `Err` when an object with `fields` is not a role: a subject, a user (with
+/// or without its expansion), a user's `authorization`, a listing, a
 /// Terraform configuration (read as a document, never as an item), or an
-/// object without any role field. Not an object: `Ok`, for the role reader
-/// to report its type.
-pub(crate) fn check_role(value: &Value, path: &Path) -> Result<(), JsonError> {
-    match value.as_object().map(Kind::of) {
-        None | Some(Kind::Role | Kind::Nameless) => Ok(()),
-        Some(kind) => Err(wrong_kind(path, EXPECTED_ROLE, kind)),
+/// object without any role field. (What is not an object is the role
+/// reader's to report.)
+pub(crate) fn check_role(fields: &Fields, path: &Path) -> Result<(), JsonError> {
+    match Kind::of(fields) {
+        Kind::Role | Kind::Nameless => Ok(()),
+        kind => Err(wrong_kind(path, EXPECTED_ROLE, kind)),
     }
 }
 
-/// `Err` when `object`, which has no `grants`, is a document of another
-/// kind the subject reader can name: a user, a user's `authorization`, a
-/// role, a Terraform configuration. Others get the reader's missing-field
-/// error.
-pub(crate) fn check_subject(object: &Map<String, Value>, path: &Path) -> Result<(), JsonError> {
-    match Kind::of(object) {
+/// `Err` when an object with `fields`, which has no `grants`, is a document
+/// of another kind the subject reader can name: a user, a user's
+/// `authorization`, a role, a Terraform configuration. Others get the
+/// reader's missing-field error.
+pub(crate) fn check_subject(fields: &Fields, path: &Path) -> Result<(), JsonError> {
+    match Kind::of(fields) {
         kind @ (Kind::User | Kind::Account | Kind::Authorization | Kind::Role | Kind::Nameless | Kind::Terraform) => {
             Err(wrong_kind(path, EXPECTED_SUBJECT, kind))
         }
@@ -138,8 +129,10 @@ mod tests {
     use super::*;
 
     fn kind(text: &str) -> Kind {
-        let value: Value = serde_json::from_str(text).unwrap();
-        Kind::of(value.as_object().unwrap())
+        match check_document(text) {
+            Ok(Top::Object(fields)) => Kind::of(&fields),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
@@ -152,8 +145,8 @@ mod tests {
         assert_eq!(kind(r#"{"roles": [], "permissions": []}"#), Kind::Authorization);
         assert_eq!(kind(r#"{"id": "u", "username": "ana@example.com"}"#), Kind::Account);
         assert_eq!(kind(r#"{"entities": []}"#), Kind::Listing);
+        assert_eq!(kind(r#"{"name": "my-frontend", "version": "1.0.0"}"#), Kind::Other);
         assert_eq!(kind(r#"{"resource": {}, "terraform": {}}"#), Kind::Terraform);
         assert_eq!(kind(r#"{"name": "r", "resource": 1, "permissions": []}"#), Kind::Role);
-        assert_eq!(kind(r#"{"name": "my-frontend", "version": "1.0.0"}"#), Kind::Other);
     }
 }

@@ -7,26 +7,35 @@
 //! `GET /api/v2/users/{id}?expand=authorization` (and `users/me`), the
 //! body of `POST /api/v2/authorization/roles`, the `genesyscloud_auth_role`
 //! resource of the Genesys Cloud Terraform provider (written in HCL and
-//! Terraform JSON, read from Terraform JSON: [`terraform`]), and the `403` error body for a
-//! missing permission (both ways: [`forbidden_body`], [`ForbiddenBody`]). Fields permgate does not use are
-//! ignored; every error names the JSON path of the problem. Each reader
+//! Terraform JSON, read from Terraform JSON: [`terraform`]), and the `403`
+//! error body for a missing permission (both ways: [`forbidden_body`],
+//! [`ForbiddenBody`]). The bodies themselves are typed serde models in
+//! [`wire`], read first and then checked for meaning. Fields permgate does
+//! not use are ignored; every error names the JSON path of the problem. Each reader
 //! refuses the others' documents ([`JsonError::WrongKind`](crate::JsonError::WrongKind)):
 //! a user given as a role would otherwise load as a role that grants nothing.
 
+mod conditions;
 mod errors;
 mod export;
 mod kind;
+mod org_catalog;
 mod roles;
 mod subjects;
 pub mod terraform;
 mod users;
+pub mod wire;
 
 #[cfg(feature = "axum")]
 pub(crate) use errors::missing_body;
-pub use errors::{ForbiddenBody, MISSING_ANY_PERMISSIONS, MISSING_PERMISSIONS, MissingPermission, forbidden_body};
+pub use errors::{
+    ForbiddenBody, MISSING_ANY_PERMISSIONS, MISSING_PERMISSIONS, MissingPermission, forbidden_body,
+    forbidden_error_body,
+};
 pub use export::{ExportError, Form, export_gate, export_role};
 pub use roles::{
     MAX_ACTIONS_PER_POLICY, MAX_POLICIES_PER_ROLE, MAX_ROLES_PER_FILE, PolicySpec, RoleFile, RoleFileError, RoleSpec,
 };
 pub use subjects::{MAX_GRANTS_PER_SUBJECT, SubjectGrant, SubjectSpec};
-pub use users::{DomainRole, MAX_USER_PERMISSIONS, UserAuthorization, UserPermission};
+pub use users::{MAX_USER_PERMISSIONS, UserAuthorization, UserPermission};
+pub use wire::DomainRole;

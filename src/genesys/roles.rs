@@ -2,11 +2,12 @@
 
 use std::collections::HashMap;
 
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::kind;
+use super::wire::{AuthzGrantPolicy, AuthzGrantRole, DomainOrganizationRole, ResourcePermissionPolicy};
 use crate::condition::Condition;
-use crate::json::{self, JsonError, Outline, Path};
+use crate::json::{self, Fields, JsonError, Outline, Path, Top};
 use crate::parse::{MAX_PERMISSION_LEN, ParseError, Spelling, check_segment, parse};
 use crate::{BuildError, Escaped, GrantGroup, PolicyBuilder, RoleDefinition, RoleId};
 
@@ -167,100 +168,85 @@ impl RoleFile {
     /// JSON parser's limit (128 levels); a document that is one such role is
     /// a syntax error.
     pub fn parse(text: &str) -> Result<Self, JsonError> {
-        match json::parse_document(text) {
-            Ok(document) if kind::is_terraform(&document) => super::terraform::read(text, &document),
-            Ok(document) => Self::from_document(document),
+        match json::check_document(text) {
+            Ok(Top::Object(fields)) if kind::Kind::of(&fields) == kind::Kind::Terraform => super::terraform::read(text),
+            Ok(Top::Object(fields)) if !fields.entities => Self::from_role(text, &fields),
+            Ok(_) => Self::from_outline(text, None),
             // A value nested deeper than the parser's limit: read each role on
             // its own, so that only the roles it is in fail.
-            Err(error) if json::is_too_deep(&error) => Self::from_outline(text, error),
+            Err(error) if json::is_too_deep(&error) => Self::from_outline(text, Some(error)),
             Err(error) => Err(error),
         }
     }
 
-    /// The roles of a parsed document.
-    fn from_document(document: Value) -> Result<Self, JsonError> {
+    /// The file of a checked document that is one role, with `fields`.
+    fn from_role(text: &str, fields: &Fields) -> Result<Self, JsonError> {
         let root = Path::root();
-        let listing = root.field("entities");
-        match document {
-            Value::Array(items) => Self::from_roles(items.into_iter().map(Ok), Some(&root)),
-            Value::Object(mut object) => match object.remove("entities") {
-                Some(Value::Array(items)) => Self::from_roles(items.into_iter().map(Ok), Some(&listing)),
-                Some(other) => Err(json::wrong_type(&listing, "an array", &other)),
-                None => {
-                    let role = Value::Object(object);
-                    kind::check_role(&role, &root)?;
-                    Self::from_roles(core::iter::once(Ok(role)), None)
-                }
-            },
-            other => Err(json::wrong_type(
-                &root,
-                "a role, an array of roles, or a listing",
-                &other,
-            )),
+        kind::check_role(fields, &root)?;
+        let role = json::read_document::<DomainOrganizationRole>(text)
+            .map_err(|error| (json::string_field(text, "name"), error))
+            .and_then(|role| RoleSpec::from_wire(role, &root).map_err(|(name, error)| (Some(name), error)));
+        let mut file = RoleFile::empty();
+        match role {
+            Ok(role) => file.roles.push(role),
+            Err((name, error)) => file.errors.push(RoleFileError {
+                position: 0,
+                name,
+                error,
+            }),
         }
+        Ok(file)
     }
 
-    /// The roles of a document too deep to parse whole (`error`), each role
-    /// parsed from its own text. A document that is one role is all or
-    /// nothing: `error`.
-    fn from_outline(text: &str, error: JsonError) -> Result<Self, JsonError> {
+    /// The file of an array of roles or a listing, each role kept as its
+    /// text and read on its own. `deep` is the check's error of a document
+    /// with a value nested deeper than the parser's limit: a document that
+    /// is one role is then all or nothing, that error.
+    fn from_outline(text: &str, deep: Option<JsonError>) -> Result<Self, JsonError> {
         let root = Path::root();
         let listing = root.field("entities");
-        let (items, items_path) = match json::outline(text, "entities", MAX_ROLES_PER_FILE)? {
-            Outline::Array(items) => (items, &root),
+        match json::outline(text, "entities", MAX_ROLES_PER_FILE)? {
+            Outline::Array(items) => Self::from_items(&items, &root),
             Outline::Listing(items) => match *items {
-                Outline::Array(items) => (items, &listing),
-                other => return Err(json::wrong_kind(&listing, "an array", other.kind())),
+                Outline::Array(items) => Self::from_items(&items, &listing),
+                other => Err(json::wrong_kind(&listing, "an array", other.kind())),
             },
-            Outline::Object => return Err(error),
-            Outline::Other(kind) => {
-                return Err(json::wrong_kind(&root, "a role, an array of roles, or a listing", kind));
-            }
-        };
-        let roles = items.iter().enumerate().map(|(position, raw)| {
-            json::item(raw, &items_path.index(position)).map_err(|error| (json::raw_string_field(raw, "name"), error))
-        });
-        Self::from_roles(roles, Some(items_path))
+            Outline::Object => Err(deep.unwrap_or_else(|| json::invalid(&root, "not a role"))),
+            Outline::Other(kind) => Err(json::wrong_kind(&root, "a role, an array of roles, or a listing", kind)),
+        }
     }
 
-    /// The file of `roles` (each parsed, or its name and why not) at
-    /// `items_path[n]`, or at `$` for a document that is one role.
-    fn from_roles(
-        roles: impl ExactSizeIterator<Item = Result<Value, (Option<String>, JsonError)>>,
-        items_path: Option<&Path>,
-    ) -> Result<Self, JsonError> {
-        if let Some(items_path) = items_path.filter(|_| roles.len() > MAX_ROLES_PER_FILE) {
-            return Err(JsonError::TooMany {
-                path: items_path.to_string(),
-                max: MAX_ROLES_PER_FILE,
-            });
-        }
-        let mut file = RoleFile {
-            roles: Vec::new(),
-            errors: Vec::new(),
-        };
+    /// The file of the roles `items`, each read from its own text, at
+    /// `items_path[n]`.
+    fn from_items(items: &[&RawValue], items_path: &Path) -> Result<Self, JsonError> {
+        json::at_most(items.len(), MAX_ROLES_PER_FILE, items_path)?;
+        let mut file = RoleFile::empty();
         let mut seen: HashMap<String, usize> = HashMap::new();
-        for (position, item) in roles.enumerate() {
-            let item = match item {
-                Ok(item) => item,
-                Err((name, error)) => {
+        for (position, raw) in items.iter().enumerate() {
+            let path = items_path.index(position);
+            let role = json::check_item(raw, &path)
+                .and_then(|top| match top {
+                    Top::Object(fields) => kind::check_role(&fields, &path),
+                    // Not an object: the reader says so.
+                    Top::Array | Top::Other(_) => Ok(()),
+                })
+                .and_then(|()| json::read_item::<DomainOrganizationRole>(raw, &path));
+            let role = match role {
+                Ok(role) => role,
+                Err(error) => {
+                    let name = json::string_field(raw.get(), "name");
                     file.errors.push(RoleFileError { position, name, error });
                     continue;
                 }
             };
-            let path = items_path.map_or(Path::root(), |items| items.index(position));
-            let name = item.get("name").and_then(Value::as_str).map(str::to_owned);
-            // One object was checked as the document; an item, here.
-            let kind = match items_path {
-                Some(_) => kind::check_role(&item, &path),
-                None => Ok(()),
-            };
-            let role = kind.and_then(|()| RoleSpec::from_value(&item, &path, Shape::Resource));
-            let role = role.and_then(|role| match seen.get(&role.name) {
-                Some(first) => Err(json::invalid(
-                    &path.field("name"),
-                    format!("duplicate role name; first at position {first}"),
-                )),
+            let role = RoleSpec::from_wire(role, &path).and_then(|role| match seen.get(&role.name) {
+                Some(first) => {
+                    let error = json::invalid(
+                        &path.field("name"),
+                        format!("duplicate role name; first at position {first}"),
+                    );
+                    Err((role.name, error))
+                }
                 None => Ok(role),
             });
             match role {
@@ -268,10 +254,21 @@ impl RoleFile {
                     seen.insert(role.name.clone(), position);
                     file.roles.push(role);
                 }
-                Err(error) => file.errors.push(RoleFileError { position, name, error }),
+                Err((name, error)) => file.errors.push(RoleFileError {
+                    position,
+                    name: Some(name),
+                    error,
+                }),
             }
         }
         Ok(file)
+    }
+
+    fn empty() -> Self {
+        RoleFile {
+            roles: Vec::new(),
+            errors: Vec::new(),
+        }
     }
 
     /// The role named `name`, if it loaded.
@@ -280,175 +277,223 @@ impl RoleFile {
     }
 }
 
-/// Which published shape a policy has: it decides how the action list is
-/// spelled and which condition fields there are.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Shape {
-    /// `ResourcePermissionPolicy`, as in role JSON and in a user's
-    /// `authorization.permissionPolicies`: the actions are `actionSet`, a
-    /// condition is a `resourceConditionNode`.
-    Resource,
-    /// `AuthzGrantPolicy`, as in a subject's grants: the actions are
-    /// `actions`, or `actionSet` as earlier permgate versions read it (not
-    /// both); a `condition` string permgate cannot evaluate is refused.
-    Grant,
+impl RoleSpec {
+    /// Checks the role `role` read at `path`: on error, its name and why.
+    pub(crate) fn from_wire(role: DomainOrganizationRole, path: &Path) -> Result<Self, (String, JsonError)> {
+        let DomainOrganizationRole {
+            id,
+            name,
+            description,
+            permission_policies,
+            policies,
+            permissions,
+            ..
+        } = role;
+        let policies = match permission_policies {
+            Some(policies) => ("permissionPolicies", policies),
+            None => ("policies", policies.unwrap_or_default()),
+        };
+        let parts = Parts {
+            id,
+            name,
+            description,
+            permissions,
+        };
+        parts.read(policies, path, PolicySpec::from_resource)
+    }
+
+    /// Checks the role of a subject's grant, read at `path`.
+    pub(crate) fn from_grant_role(role: AuthzGrantRole, path: &Path) -> Result<Self, JsonError> {
+        let AuthzGrantRole {
+            id,
+            name,
+            description,
+            permission_policies,
+            policies,
+            permissions,
+            ..
+        } = role;
+        let policies = match permission_policies {
+            Some(policies) => ("permissionPolicies", policies),
+            None => ("policies", policies.unwrap_or_default()),
+        };
+        let parts = Parts {
+            id,
+            name,
+            description,
+            permissions,
+        };
+        parts
+            .read(policies, path, PolicySpec::from_grant)
+            .map_err(|(_, error)| error)
+    }
 }
 
-impl RoleSpec {
-    /// Reads one role object (`permissionPolicies`, or `policies` as in a
-    /// subject's grants), its policies of `shape`.
-    pub(crate) fn from_value(value: &Value, path: &Path, shape: Shape) -> Result<Self, JsonError> {
-        let object = json::object(value, path)?;
-        let name = json::string(json::required(object, path, "name")?, &path.field("name"))?;
+/// What a role has besides its policies.
+struct Parts {
+    id: Option<String>,
+    name: String,
+    description: Option<String>,
+    permissions: Option<Vec<String>>,
+}
+
+impl Parts {
+    /// The role of these parts and of `policies` (the field they were read
+    /// from, and them), each checked by `read`: on error, its name and why.
+    fn read<P>(
+        self,
+        (field, policies): (&'static str, Vec<P>),
+        path: &Path,
+        read: impl Fn(P, &Path) -> Result<PolicySpec, JsonError>,
+    ) -> Result<RoleSpec, (String, JsonError)> {
+        let Parts {
+            id,
+            name,
+            description,
+            permissions,
+        } = self;
         if name.trim().is_empty() {
-            return Err(json::invalid(&path.field("name"), "empty role name"));
+            return Err((name, json::invalid(&path.field("name"), "empty role name")));
         }
-        let (field, policies) = match json::optional(object, "permissionPolicies") {
-            Some(policies) => ("permissionPolicies", Some(policies)),
-            None => ("policies", json::optional(object, "policies")),
-        };
         let policies_path = path.field(field);
-        let policies = match policies {
-            None => &[][..],
-            Some(policies) => json::array(policies, &policies_path)?,
-        };
-        if policies.len() > MAX_POLICIES_PER_ROLE {
-            return Err(JsonError::TooMany {
-                path: policies_path.to_string(),
-                max: MAX_POLICIES_PER_ROLE,
-            });
-        }
-        let policies = policies
-            .iter()
-            .enumerate()
-            .map(|(n, policy)| PolicySpec::from_value(policy, &policies_path.index(n), shape))
-            .collect::<Result<Vec<_>, _>>()?;
-        let legacy_path = path.field("permissions");
-        let legacy = match json::optional(object, "permissions") {
-            None => Vec::new(),
-            Some(list) => json::array(list, &legacy_path)?
-                .iter()
+        let policies = json::at_most(policies.len(), MAX_POLICIES_PER_ROLE, &policies_path).and_then(|()| {
+            policies
+                .into_iter()
                 .enumerate()
-                .map(|(n, p)| json::string(p, &legacy_path.index(n)).map(str::to_owned))
-                .collect::<Result<_, _>>()?,
-        };
-        Ok(RoleSpec {
-            id: json::optional_string(object, path, "id")?.map(str::to_owned),
-            name: name.to_owned(),
-            description: json::optional_string(object, path, "description")?.map(str::to_owned),
-            policies,
-            legacy_permissions: legacy,
-        })
+                .map(|(n, policy)| read(policy, &policies_path.index(n)))
+                .collect::<Result<Vec<_>, _>>()
+        });
+        match policies {
+            Ok(policies) => Ok(RoleSpec {
+                id,
+                name,
+                description,
+                policies,
+                legacy_permissions: permissions.unwrap_or_default(),
+            }),
+            Err(error) => Err((name, error)),
+        }
     }
 }
 
 impl PolicySpec {
-    /// Reads one policy of `shape`: the one reader of roles', users' and
-    /// subjects' policies.
-    pub(crate) fn from_value(value: &Value, path: &Path, shape: Shape) -> Result<Self, JsonError> {
-        let object = json::object(value, path)?;
-        let text = |field: &'static str| json::string(json::required(object, path, field)?, &path.field(field));
-        let (domain, entity) = (text("domain")?, text("entityName")?);
-        let (field, actions) = match shape {
-            Shape::Resource => ("actionSet", json::required(object, path, "actionSet")?),
-            Shape::Grant => grant_actions(object, path)?,
-        };
-        let actions_path = path.field(field);
-        let actions = json::array(actions, &actions_path)?;
-        if actions.is_empty() {
-            return Err(json::invalid(&actions_path, "empty action set"));
-        }
-        if actions.len() > MAX_ACTIONS_PER_POLICY {
-            return Err(JsonError::TooMany {
-                path: actions_path.to_string(),
-                max: MAX_ACTIONS_PER_POLICY,
-            });
-        }
-        let domain_path = path.field("domain");
-        if domain == "*" {
-            let first = actions.first().and_then(Value::as_str).unwrap_or("*");
-            let input = format!("{domain}:{entity}:{first}");
-            let source = ParseError::DomainWildcard { input };
-            return Err(JsonError::Permission {
-                path: domain_path.to_string(),
-                source,
-            });
-        }
-        // A bad domain or entity is reported at its own field, quoting it.
-        for (value, segment, field_path) in [
-            (domain, "domain", domain_path),
-            (entity, "entity", path.field("entityName")),
-        ] {
-            check_segment(value, segment).map_err(|source| JsonError::Permission {
-                path: field_path.to_string(),
-                source,
-            })?;
-        }
-        let actions = actions
-            .iter()
-            .enumerate()
-            .map(|(n, action)| {
-                let action_path = actions_path.index(n);
-                let action = json::string(action, &action_path)?;
-                // Domain and entity are checked above: a short, clean action
-                // makes a valid key. Anything else gets the full key's error.
-                let short = domain.len() + entity.len() + action.len() + 2 <= MAX_PERMISSION_LEN;
-                if !(short && check_segment(action, "action").is_ok()) {
-                    check_key(&format!("{domain}:{entity}:{action}"), &action_path)?;
-                }
-                Ok(action.to_owned())
-            })
-            .collect::<Result<Vec<_>, JsonError>>()?;
-        let condition = json::optional(object, "resourceConditionNode")
-            .map(|node| Condition::from_json(node, &path.field("resourceConditionNode")))
+    /// Checks a `ResourcePermissionPolicy`, as in role JSON and in a user's
+    /// `authorization.permissionPolicies`, read at `path`.
+    pub(crate) fn from_resource(policy: ResourcePermissionPolicy, path: &Path) -> Result<Self, JsonError> {
+        let ResourcePermissionPolicy {
+            domain,
+            entity_name,
+            action_set,
+            allow_conditions,
+            resource_condition_node,
+            ..
+        } = policy;
+        let actions = check_actions(&domain, &entity_name, action_set, &path.field("actionSet"), path)?;
+        let condition = resource_condition_node
+            .map(|node| Condition::from_node(&node, &path.field("resourceConditionNode")))
             .transpose()?;
-        if shape == Shape::Grant {
-            check_grant_condition(object, path)?;
+        Ok(PolicySpec {
+            domain,
+            entity: entity_name,
+            actions,
+            allow_conditions: allow_conditions.unwrap_or(false),
+            condition,
+        })
+    }
+
+    /// Checks an `AuthzGrantPolicy`, as in a subject's grants, read at
+    /// `path`: the actions are `actions`, or `actionSet` as earlier permgate
+    /// versions read it (not both, since they could disagree); a `condition`
+    /// string permgate cannot evaluate is refused.
+    pub(crate) fn from_grant(policy: AuthzGrantPolicy, path: &Path) -> Result<Self, JsonError> {
+        let AuthzGrantPolicy {
+            domain,
+            entity_name,
+            actions,
+            action_set,
+            condition,
+            allow_conditions,
+            resource_condition_node,
+            ..
+        } = policy;
+        let (field, actions) = match (actions, action_set) {
+            (Some(actions), None) => ("actions", actions),
+            (None, Some(actions)) => ("actionSet", actions),
+            (Some(_), Some(_)) => {
+                return Err(json::invalid(
+                    path,
+                    "both `actions` and `actionSet`; a policy has one action list",
+                ));
+            }
+            (None, None) => return Err(json::missing(path, "actions")),
+        };
+        let actions = check_actions(&domain, &entity_name, actions, &path.field(field), path)?;
+        let node = resource_condition_node
+            .map(|node| Condition::from_node(&node, &path.field("resourceConditionNode")))
+            .transpose()?;
+        // permgate cannot evaluate a condition string, and reading the policy
+        // without it would grant unconditionally what the platform grants
+        // only under it: a non-blank one is refused.
+        if condition.is_some_and(|condition| !condition.trim().is_empty()) {
+            return Err(json::invalid(
+                &path.field("condition"),
+                "a condition string permgate cannot evaluate; read the role (`GET /api/v2/authorization/roles/{id}`), whose `resourceConditionNode` it can",
+            ));
         }
         Ok(PolicySpec {
-            domain: domain.to_owned(),
-            entity: entity.to_owned(),
+            domain,
+            entity: entity_name,
             actions,
-            allow_conditions: json::optional_bool(object, path, "allowConditions")?.unwrap_or(false),
-            condition,
+            allow_conditions: allow_conditions.unwrap_or(false),
+            condition: node,
         })
     }
 }
 
-/// The action list of a subject grant's policy: `actions` (the published
-/// `AuthzGrantPolicy`) or `actionSet`; both is an error, since they could
-/// disagree, and neither is `actions` missing.
-fn grant_actions<'v>(
-    object: &'v serde_json::Map<String, Value>,
+/// The action list `actions` (at `actions_path`) of a policy at `path` over
+/// `domain` and `entity`, checked: not empty, at most
+/// [`MAX_ACTIONS_PER_POLICY`], no wildcard domain, and every
+/// `domain:entity:action` a valid key.
+fn check_actions(
+    domain: &str,
+    entity: &str,
+    actions: Vec<String>,
+    actions_path: &Path,
     path: &Path,
-) -> Result<(&'static str, &'v Value), JsonError> {
-    match (json::optional(object, "actions"), json::optional(object, "actionSet")) {
-        (Some(actions), None) => Ok(("actions", actions)),
-        (None, Some(actions)) => Ok(("actionSet", actions)),
-        (Some(_), Some(_)) => Err(json::invalid(
-            path,
-            "both `actions` and `actionSet`; a policy has one action list",
-        )),
-        (None, None) => Err(JsonError::MissingField {
-            path: path.to_string(),
-            field: "actions",
-        }),
+) -> Result<Vec<String>, JsonError> {
+    if actions.is_empty() {
+        return Err(json::invalid(actions_path, "empty action set"));
     }
-}
-
-/// A subject grant's policy may carry a `condition` string
-/// (`AuthzGrantPolicy`). permgate cannot evaluate it, and reading the policy
-/// without it would grant unconditionally what the platform grants only
-/// under it: a non-blank one is refused.
-fn check_grant_condition(object: &serde_json::Map<String, Value>, path: &Path) -> Result<(), JsonError> {
-    let condition = json::optional_string(object, path, "condition")?;
-    match condition.filter(|condition| !condition.trim().is_empty()) {
-        None => Ok(()),
-        Some(_) => Err(json::invalid(
-            &path.field("condition"),
-            "a condition string permgate cannot evaluate; read the role (`GET /api/v2/authorization/roles/{id}`), whose `resourceConditionNode` it can",
-        )),
+    json::at_most(actions.len(), MAX_ACTIONS_PER_POLICY, actions_path)?;
+    let domain_path = path.field("domain");
+    if domain == "*" {
+        let first = actions.first().map_or("*", String::as_str);
+        let input = format!("{domain}:{entity}:{first}");
+        let source = ParseError::DomainWildcard { input };
+        return Err(JsonError::Permission {
+            path: domain_path.to_string(),
+            source,
+        });
     }
+    // A bad domain or entity is reported at its own field, quoting it.
+    for (value, segment, field_path) in [
+        (domain, "domain", domain_path),
+        (entity, "entity", path.field("entityName")),
+    ] {
+        check_segment(value, segment).map_err(|source| JsonError::Permission {
+            path: field_path.to_string(),
+            source,
+        })?;
+    }
+    for (n, action) in actions.iter().enumerate() {
+        // Domain and entity are checked above: a short, clean action makes a
+        // valid key. Anything else gets the full key's error.
+        let short = domain.len() + entity.len() + action.len() + 2 <= MAX_PERMISSION_LEN;
+        if !(short && check_segment(action, "action").is_ok()) {
+            check_key(&format!("{domain}:{entity}:{action}"), &actions_path.index(n))?;
+        }
+    }
+    Ok(actions)
 }
 
 /// A policy's grant must be one `domain:entity:action` key, wildcards only

@@ -4,12 +4,10 @@
 use std::collections::HashSet;
 use std::collections::hash_map::{Entry, HashMap};
 
-use serde_json::Value;
-
 use super::RoleSpec;
 use super::kind;
-use super::roles::Shape;
-use crate::json::{self, JsonError, Path};
+use super::wire::{AuthzGrant, AuthzSubject};
+use crate::json::{self, JsonError, Path, Top};
 use crate::{BuildError, Division, PolicyBuilder, RoleDefinition, UserId};
 
 /// The most grants one subject may hold.
@@ -84,31 +82,24 @@ impl SubjectSpec {
     /// nothing: a grant that does not load would change what the subject
     /// may do in some division.
     pub fn parse(text: &str) -> Result<Self, JsonError> {
-        let document = json::parse_document(text)?;
         let root = Path::root();
-        let object = json::object(&document, &root)?;
-        if !object.contains_key("grants") {
-            kind::check_subject(object, &root)?;
+        if let Top::Object(fields) = json::check_document(text)? {
+            // Without `grants`, a document of another kind is named as such.
+            if !fields.grants {
+                kind::check_subject(&fields, &root)?;
+            }
         }
+        let subject: AuthzSubject = json::read_document(text)?;
+        let AuthzSubject { id, name, grants, .. } = subject;
         let grants_path = root.field("grants");
-        let grants = json::array(json::required(object, &root, "grants")?, &grants_path)?;
-        if grants.len() > MAX_GRANTS_PER_SUBJECT {
-            return Err(JsonError::TooMany {
-                path: grants_path.to_string(),
-                max: MAX_GRANTS_PER_SUBJECT,
-            });
-        }
+        json::at_most(grants.len(), MAX_GRANTS_PER_SUBJECT, &grants_path)?;
         let grants = grants
-            .iter()
+            .into_iter()
             .enumerate()
-            .map(|(n, grant)| SubjectGrant::from_value(grant, &grants_path.index(n)))
+            .map(|(n, grant)| SubjectGrant::from_wire(grant, &grants_path.index(n)))
             .collect::<Result<Vec<_>, _>>()?;
         check_roles(&grants, &grants_path)?;
-        Ok(SubjectSpec {
-            id: json::optional_string(object, &root, "id")?.map(str::to_owned),
-            name: json::optional_string(object, &root, "name")?.map(str::to_owned),
-            grants,
-        })
+        Ok(SubjectSpec { id, name, grants })
     }
 
     /// The grants whose role carries no policies (`policies` absent, `null`
@@ -241,19 +232,16 @@ fn check_roles(grants: &[SubjectGrant], path: &Path) -> Result<(), JsonError> {
 }
 
 impl SubjectGrant {
-    fn from_value(value: &Value, path: &Path) -> Result<Self, JsonError> {
-        let object = json::object(value, path)?;
-        let role = RoleSpec::from_value(json::required(object, path, "role")?, &path.field("role"), Shape::Grant)?;
-        let division_path = path.field("division");
-        let division = json::object(json::required(object, path, "division")?, &division_path)?;
-        let id_path = division_path.field("id");
-        let id = json::string(json::required(division, &division_path, "id")?, &id_path)?;
-        if id.trim().is_empty() {
-            return Err(json::invalid(&id_path, "empty division id"));
+    fn from_wire(grant: AuthzGrant, path: &Path) -> Result<Self, JsonError> {
+        let AuthzGrant { role, division, .. } = grant;
+        let role = RoleSpec::from_grant_role(role, &path.field("role"))?;
+        if division.id.trim().is_empty() {
+            let division_path = path.field("division");
+            return Err(json::invalid(&division_path.field("id"), "empty division id"));
         }
         Ok(SubjectGrant {
             role,
-            division: Division::new(id),
+            division: Division::new(&division.id),
         })
     }
 }

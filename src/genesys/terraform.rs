@@ -379,7 +379,7 @@ struct Term<'a> {
 #[derive(Serialize)]
 struct TfOperand<'a> {
     #[serde(rename = "type")]
-    kind: &'static str,
+    kind: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     queue_id: Option<Template<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -485,7 +485,11 @@ impl<'a> Conditions<'a> {
                 } if !operands.is_empty() => Ok(Term {
                     variable_name: Template(variable),
                     operator: operator.as_str(),
-                    operands: operands.iter().map(TfOperand::of).collect(),
+                    operands: operands
+                        .iter()
+                        .map(TfOperand::of)
+                        .collect::<Option<_>>()
+                        .ok_or_else(|| error("the provider's operands are USER, QUEUE, SCALAR or VARIABLE values"))?,
                 }),
                 Condition::Term { .. } => Err(error("a term needs at least one operand")),
                 Condition::All(_) | Condition::Any(_) => Err(error(
@@ -498,19 +502,22 @@ impl<'a> Conditions<'a> {
 }
 
 impl<'a> TfOperand<'a> {
-    fn of(operand: &'a Operand) -> Self {
+    /// The operand in the provider's fields; `None` for a type those fields
+    /// cannot hold (`TEAM`, or one permgate does not know).
+    fn of(operand: &'a Operand) -> Option<Self> {
         let value = Some(Template(operand.value.as_str()));
-        let (queue_id, user_id, value) = match operand.kind {
+        let (queue_id, user_id, value) = match &operand.kind {
             OperandKind::Queue => (value, None, None),
             OperandKind::User => (None, value, None),
             OperandKind::Scalar | OperandKind::Variable => (None, None, value),
+            _ => return None,
         };
-        TfOperand {
+        Some(TfOperand {
             kind: operand.kind.as_str(),
             queue_id,
             user_id,
             value,
-        }
+        })
     }
 }
 
@@ -606,11 +613,12 @@ const TOP_LEVEL: [&str; 12] = [
 /// The property the HCL JSON syntax reads as a comment in a body.
 const COMMENT: &str = "//";
 
-/// The roles of a Terraform JSON configuration, `document` parsed from
-/// `text`.
-pub(crate) fn read(text: &str, document: &Value) -> Result<RoleFile, JsonError> {
+/// The roles of the Terraform JSON configuration `text` (known to be one
+/// JSON object of at most [`MAX_JSON_BYTES`](crate::MAX_JSON_BYTES)).
+pub(crate) fn read(text: &str) -> Result<RoleFile, JsonError> {
     let root = Path::root();
-    let object = json::object(document, &root)?;
+    let document: Value = serde_json::from_str(text).map_err(|e| json::invalid(&root, format!("invalid JSON: {e}")))?;
+    let object = value::object(&document, &root)?;
     if let Some(path) = duplicate_property(text)? {
         return Err(JsonError::Invalid {
             path,
@@ -630,10 +638,10 @@ pub(crate) fn read(text: &str, document: &Value) -> Result<RoleFile, JsonError> 
         ));
     }
     let mut reader = Reader::default();
-    if let Some(resource) = json::optional(object, "resource") {
+    if let Some(resource) = value::optional(object, "resource") {
         let resource_path = root.field("resource");
         each_object(resource, &resource_path, &mut |types, types_path| {
-            let Some(roles) = json::optional(types, RESOURCE_TYPE) else {
+            let Some(roles) = value::optional(types, RESOURCE_TYPE) else {
                 return Ok(());
             };
             let roles_path = types_path.field(RESOURCE_TYPE);
@@ -726,9 +734,9 @@ fn each_object<'v>(value: &'v Value, path: &Path, f: &mut Visit<'v, '_>) -> Resu
         Value::Object(object) => f(object, path),
         Value::Array(items) => items.iter().enumerate().try_for_each(|(n, item)| {
             let item_path = path.index(n);
-            f(json::object(item, &item_path)?, &item_path)
+            f(value::object(item, &item_path)?, &item_path)
         }),
-        other => Err(json::wrong_type(path, "an object or an array of objects", other)),
+        other => Err(value::wrong_type(path, "an object or an array of objects", other)),
     }
 }
 
@@ -790,11 +798,11 @@ fn optional_literal<'v>(
     path: &Path,
     field: &str,
 ) -> Result<Option<Cow<'v, str>>, JsonError> {
-    let Some(value) = json::optional(body, field) else {
+    let Some(value) = value::optional(body, field) else {
         return Ok(None);
     };
     let field_path = path.field(field);
-    literal(json::string(value, &field_path)?, &field_path).map(Some)
+    literal(value::string(value, &field_path)?, &field_path).map(Some)
 }
 
 /// A required string attribute (`null` is unset), as its literal.
@@ -811,12 +819,12 @@ fn required_literal<'v>(
 
 /// A list of strings attribute, as literals, each with its path.
 fn literal_list<'v>(value: &'v Value, path: &Path) -> Result<Vec<Cow<'v, str>>, JsonError> {
-    json::array(value, path)?
+    value::array(value, path)?
         .iter()
         .enumerate()
         .map(|(n, item)| {
             let item_path = path.index(n);
-            literal(json::string(item, &item_path)?, &item_path)
+            literal(value::string(item, &item_path)?, &item_path)
         })
         .collect()
 }
@@ -832,7 +840,7 @@ fn check_static(body: &Map<String, Value>, path: &Path, resource: bool) -> Resul
     } else {
         &[("dynamic", "a `dynamic` block makes the blocks depend on evaluation")]
     };
-    match meta.iter().find(|(field, _)| json::optional(body, field).is_some()) {
+    match meta.iter().find(|(field, _)| value::optional(body, field).is_some()) {
         Some((field, why)) => Err(json::invalid(
             &path.field(field),
             format!("{why}, which permgate does not evaluate; write the blocks themselves"),
@@ -850,7 +858,7 @@ fn role(value: &Value, path: &Path) -> Result<RoleSpec, JsonError> {
                 "several resources with one label (an array of bodies); Terraform refuses a label used twice",
             ));
         }
-        other => json::object(other, path)?,
+        other => value::object(other, path)?,
     };
     check_static(body, path, true)?;
     let name = required_literal(body, path, "name")?;
@@ -859,7 +867,7 @@ fn role(value: &Value, path: &Path) -> Result<RoleSpec, JsonError> {
     }
     let description = optional_literal(body, path, "description")?;
     optional_literal(body, path, "default_role_id")?;
-    let legacy = match json::optional(body, "permissions") {
+    let legacy = match value::optional(body, "permissions") {
         None => Vec::new(),
         Some(list) => literal_list(list, &path.field("permissions"))?
             .into_iter()
@@ -892,7 +900,7 @@ fn read_policy(body: &Map<String, Value>, path: &Path) -> Result<PolicySpec, Jso
     let domain = required_literal(body, path, "domain")?;
     let entity = required_literal(body, path, "entity_name")?;
     let actions_path = path.field("action_set");
-    let actions = json::optional(body, "action_set").ok_or_else(|| JsonError::MissingField {
+    let actions = value::optional(body, "action_set").ok_or_else(|| JsonError::MissingField {
         path: path.to_string(),
         field: "action_set",
     })?;
@@ -1227,5 +1235,56 @@ mod tests {
         );
         assert_eq!(found(r#"{"a": 1, "b": {"a": 1}}"#), None);
         assert_eq!(found(r#"{"a": {"x": 1}, "a": 2}"#).as_deref(), Some("$.a"));
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Terraform JSON over `serde_json::Value`: the HCL JSON syntax lets most
+// levels be one object or an array of objects, and any attribute `null`, so
+// this reader walks the value instead of deriving a fixed shape.
+// ---------------------------------------------------------------------------
+
+mod value {
+    use serde_json::{Map, Value};
+
+    use crate::json::{JsonError, Path};
+
+    fn type_name(value: &Value) -> &'static str {
+        match value {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Number(_) => "a number",
+            Value::String(_) => "a string",
+            Value::Array(_) => "an array",
+            Value::Object(_) => "an object",
+        }
+    }
+
+    pub(super) fn wrong_type(path: &Path, expected: &'static str, value: &Value) -> JsonError {
+        JsonError::WrongType {
+            path: path.to_string(),
+            expected,
+            found: type_name(value),
+        }
+    }
+
+    pub(super) fn object<'v>(value: &'v Value, path: &Path) -> Result<&'v Map<String, Value>, JsonError> {
+        value.as_object().ok_or_else(|| wrong_type(path, "an object", value))
+    }
+
+    pub(super) fn array<'v>(value: &'v Value, path: &Path) -> Result<&'v [Value], JsonError> {
+        value
+            .as_array()
+            .map(Vec::as_slice)
+            .ok_or_else(|| wrong_type(path, "an array", value))
+    }
+
+    pub(super) fn string<'v>(value: &'v Value, path: &Path) -> Result<&'v str, JsonError> {
+        value.as_str().ok_or_else(|| wrong_type(path, "a string", value))
+    }
+
+    /// An optional field; `null` counts as absent.
+    pub(super) fn optional<'v>(object: &'v Map<String, Value>, field: &str) -> Option<&'v Value> {
+        object.get(field).filter(|value| !value.is_null())
     }
 }

@@ -4,11 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Map, Value};
-
 use super::kind::{self, Kind};
-use super::roles::{PolicySpec, RoleSpec, Shape, check_key};
-use crate::json::{self, JsonError, Path};
+use super::roles::{PolicySpec, RoleSpec, check_key};
+use super::wire::{self, DomainRole};
+use crate::json::{self, JsonError, Path, Top};
 use crate::parse::{MAX_PERMISSION_LEN, ParseError, excerpt};
 use crate::{BuildError, Division, PolicyBuilder, RoleDefinition, UserId};
 
@@ -17,17 +16,6 @@ use crate::{BuildError, Division, PolicyBuilder, RoleDefinition, UserId};
 /// permissions, one string per division for the division-scoped ones, run
 /// to a few thousand.
 pub const MAX_USER_PERMISSIONS: usize = 100_000;
-
-/// A role a user holds, as a user's `authorization` lists it (the SDK's
-/// `DomainRole`): informational, since it carries no policies.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct DomainRole {
-    /// `id`, when present.
-    pub id: Option<String>,
-    /// `name`, when present.
-    pub name: Option<String>,
-}
 
 /// One entry of a user's `authorization.permissions` that grants: a
 /// `domain:entity:action` key (wildcards as in role JSON: `*` as a whole
@@ -143,22 +131,26 @@ impl UserAuthorization {
     /// authorization, at its JSON path. The document is all or nothing: a
     /// permission that does not load would change what the user may do.
     pub fn parse(text: &str) -> Result<Self, JsonError> {
-        let document = json::parse_document(text)?;
         let root = Path::root();
-        let object = json::object(&document, &root)?;
         let not_expanded = || JsonError::NotExpanded {
             path: root.to_string(),
             field: "authorization",
         };
-        match Kind::of(object) {
+        let fields = match json::check_document(text)? {
+            Top::Object(fields) => fields,
+            Top::Array => return Err(json::wrong_kind(&root, "an object", "an array")),
+            Top::Other(found) => return Err(json::wrong_kind(&root, "an object", found)),
+        };
+        match Kind::of(&fields) {
             Kind::User => {
-                let authorization = json::optional(object, "authorization").ok_or_else(not_expanded)?;
-                let mut read = Self::from_authorization(authorization, &root.field("authorization"))?;
-                read.id = json::optional_string(object, &root, "id")?.map(str::to_owned);
-                read.name = json::optional_string(object, &root, "name")?.map(str::to_owned);
+                let user: wire::User = json::read_document(text)?;
+                let authorization = user.authorization.ok_or_else(not_expanded)?;
+                let mut read = Self::from_wire(authorization, &root.field("authorization"))?;
+                read.id = user.id;
+                read.name = user.name;
                 Ok(read)
             }
-            Kind::Authorization | Kind::Nameless => Self::from_authorization(&document, &root),
+            Kind::Authorization | Kind::Nameless => Self::from_wire(json::read_document(text)?, &root),
             Kind::Account => Err(not_expanded()),
             kind @ (Kind::Subject | Kind::Role | Kind::Terraform | Kind::Listing | Kind::Other) => {
                 Err(kind::wrong_kind(&root, kind::EXPECTED_USER, kind))
@@ -166,38 +158,44 @@ impl UserAuthorization {
         }
     }
 
-    /// Reads the `authorization` object at `path`.
-    fn from_authorization(value: &Value, path: &Path) -> Result<Self, JsonError> {
-        let object = json::object(value, path)?;
-        if json::optional(object, "permissions").is_none() && json::optional(object, "permissionPolicies").is_none() {
+    /// Checks the `authorization` object read at `path`.
+    fn from_wire(authorization: wire::UserAuthorization, path: &Path) -> Result<Self, JsonError> {
+        let wire::UserAuthorization {
+            roles,
+            unused_roles,
+            permissions,
+            permission_policies,
+            ..
+        } = authorization;
+        if permissions.is_none() && permission_policies.is_none() {
             return Err(json::invalid(
                 path,
                 "neither `permissions` nor `permissionPolicies`: what the user may do is unknown",
             ));
         }
+        let roles = list(roles, path, "roles")?;
+        let unused_roles = list(unused_roles, path, "unusedRoles")?;
         let mut read = UserAuthorization {
             id: None,
             name: None,
-            roles: roles(object, path, "roles")?,
-            unused_roles: roles(object, path, "unusedRoles")?,
+            roles,
+            unused_roles,
             permissions: Vec::new(),
             policies: Vec::new(),
             legacy_permissions: Vec::new(),
         };
         let permissions_path = path.field("permissions");
-        for (n, permission) in list(object, path, "permissions")?.iter().enumerate() {
-            let item_path = permissions_path.index(n);
-            let text = json::string(permission, &item_path)?;
-            match read_permission(text, &item_path)? {
+        for (n, text) in list(permissions, path, "permissions")?.into_iter().enumerate() {
+            match read_permission(&text, &permissions_path.index(n))? {
                 Some(permission) => read.permissions.push(permission),
-                None => read.legacy_permissions.push(text.to_owned()),
+                None => read.legacy_permissions.push(text),
             }
         }
         let policies_path = path.field("permissionPolicies");
-        read.policies = list(object, path, "permissionPolicies")?
-            .iter()
+        read.policies = list(permission_policies, path, "permissionPolicies")?
+            .into_iter()
             .enumerate()
-            .map(|(n, policy)| PolicySpec::from_value(policy, &policies_path.index(n), Shape::Resource))
+            .map(|(n, policy)| PolicySpec::from_resource(policy, &policies_path.index(n)))
             .collect::<Result<_, _>>()?;
         Ok(read)
     }
@@ -279,38 +277,12 @@ impl PolicyBuilder {
     }
 }
 
-/// The array `field` of `object` at `path` (absent or `null`: empty), at
+/// The list `field` of the object at `path` (absent or `null`: empty), at
 /// most [`MAX_USER_PERMISSIONS`] items.
-fn list<'v>(object: &'v Map<String, Value>, path: &Path, field: &'static str) -> Result<&'v [Value], JsonError> {
-    let list_path = path.field(field);
-    let items = match json::optional(object, field) {
-        None => &[][..],
-        Some(items) => json::array(items, &list_path)?,
-    };
-    if items.len() > MAX_USER_PERMISSIONS {
-        return Err(JsonError::TooMany {
-            path: list_path.to_string(),
-            max: MAX_USER_PERMISSIONS,
-        });
-    }
+fn list<T>(items: Option<Vec<T>>, path: &Path, field: &'static str) -> Result<Vec<T>, JsonError> {
+    let items = items.unwrap_or_default();
+    json::at_most(items.len(), MAX_USER_PERMISSIONS, &path.field(field))?;
     Ok(items)
-}
-
-/// The `DomainRole` list `field` of `object` at `path`.
-fn roles(object: &Map<String, Value>, path: &Path, field: &'static str) -> Result<Vec<DomainRole>, JsonError> {
-    let list_path = path.field(field);
-    list(object, path, field)?
-        .iter()
-        .enumerate()
-        .map(|(n, role)| {
-            let role_path = list_path.index(n);
-            let role = json::object(role, &role_path)?;
-            Ok(DomainRole {
-                id: json::optional_string(role, &role_path, "id")?.map(str::to_owned),
-                name: json::optional_string(role, &role_path, "name")?.map(str::to_owned),
-            })
-        })
-        .collect()
 }
 
 /// One entry of `permissions`, at `path`: a grant, or `None` for a legacy

@@ -66,9 +66,7 @@ pub(crate) fn export(args: &ExportArgs) -> Result<Report, Failure> {
                     if let Some(extends) = builtin.extends {
                         description.push_str(&format!(" Add-on to `{extends}`: holds only its own grants."));
                     }
-                    if let Some(object) = body.as_object_mut() {
-                        object.insert("description".to_owned(), Value::String(description));
-                    }
+                    body.description = Some(description);
                     body
                 }
             }

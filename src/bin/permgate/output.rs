@@ -3,6 +3,7 @@
 use std::fmt::Write;
 
 use permgate::{Condition, Escaped, Permission, Release};
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::input::{Failure, Problem};
@@ -90,7 +91,7 @@ pub(crate) fn label(permission: Permission<'_>) -> String {
 }
 
 /// A JSON document, pretty, with a final newline.
-pub(crate) fn json_document(value: &Value) -> Result<String, Failure> {
+pub(crate) fn json_document<T: Serialize + ?Sized>(value: &T) -> Result<String, Failure> {
     let mut text = serde_json::to_string_pretty(value).map_err(|e| Problem::new(format!("cannot write JSON: {e}")))?;
     text.push('\n');
     Ok(text)

@@ -1,0 +1,367 @@
+//! Conditions as Genesys Cloud writes them: [`Condition`] to and from a
+//! `resourceConditionNode` ([`ResourceConditionNode`]), with the checks
+//! every reader of conditions (roles, users, subjects) applies.
+
+use serde_json::Value;
+
+use super::wire::{
+    ConditionOperator, Conjunction, EntityRef, OperandType, ResourceConditionNode, ResourceConditionValue,
+};
+use crate::json::{self, JsonError, MAX_CONDITION_DEPTH, Path};
+use crate::{Condition, Operand, OperandKind, Operator};
+
+impl OperandKind {
+    pub(crate) fn from_wire(kind: &OperandType) -> Self {
+        match kind {
+            OperandType::User => OperandKind::User,
+            OperandType::Queue => OperandKind::Queue,
+            OperandType::Team => OperandKind::Team,
+            OperandType::Scalar => OperandKind::Scalar,
+            OperandType::Variable => OperandKind::Variable,
+            other => OperandKind::Other(other.as_str().to_owned()),
+        }
+    }
+
+    pub(crate) fn to_wire(&self) -> OperandType {
+        match self {
+            OperandKind::User => OperandType::User,
+            OperandKind::Queue => OperandType::Queue,
+            OperandKind::Team => OperandType::Team,
+            OperandKind::Scalar => OperandType::Scalar,
+            OperandKind::Variable => OperandType::Variable,
+            OperandKind::Other(kind) => OperandType::from_api(kind),
+        }
+    }
+}
+
+impl Condition {
+    /// Reads a `resourceConditionNode` at `path`: the one reader of
+    /// conditions, for roles, users and subjects.
+    pub(crate) fn from_node(node: &ResourceConditionNode, path: &Path) -> Result<Self, JsonError> {
+        Self::node(node, path, 0)
+    }
+
+    fn node(node: &ResourceConditionNode, path: &Path, depth: usize) -> Result<Self, JsonError> {
+        if depth >= MAX_CONDITION_DEPTH {
+            return Err(JsonError::TooDeep {
+                path: path.to_string(),
+                max: MAX_CONDITION_DEPTH,
+            });
+        }
+        if let Some(terms) = &node.terms {
+            let terms_path = path.field("terms");
+            if terms.is_empty() {
+                return Err(json::invalid(&terms_path, "a conjunction needs at least one term"));
+            }
+            let children = terms
+                .iter()
+                .enumerate()
+                .map(|(n, term)| Self::node(term, &terms_path.index(n), depth + 1))
+                .collect::<Result<Vec<_>, _>>()?;
+            return match node
+                .conjunction
+                .as_ref()
+                .ok_or_else(|| json::missing(path, "conjunction"))?
+            {
+                Conjunction::And => Ok(Condition::All(children)),
+                Conjunction::Or => Ok(Condition::Any(children)),
+                other => Err(json::invalid(
+                    &path.field("conjunction"),
+                    format!("unknown conjunction `{other}`; expected AND or OR"),
+                )),
+            };
+        }
+        let variable = node
+            .variable_name
+            .as_deref()
+            .ok_or_else(|| json::missing(path, "variableName"))?;
+        let operator = match node.operator.as_ref().ok_or_else(|| json::missing(path, "operator"))? {
+            ConditionOperator::Eq => Operator::Eq,
+            ConditionOperator::In => Operator::In,
+            ConditionOperator::Ge => Operator::Ge,
+            ConditionOperator::Gt => Operator::Gt,
+            ConditionOperator::Le => Operator::Le,
+            ConditionOperator::Lt => Operator::Lt,
+            other => {
+                return Err(json::invalid(
+                    &path.field("operator"),
+                    format!("unknown operator `{other}`; expected EQ, IN, GE, GT, LE or LT"),
+                ));
+            }
+        };
+        let operands_path = path.field("operands");
+        let operands = node
+            .operands
+            .as_ref()
+            .ok_or_else(|| json::missing(path, "operands"))?
+            .iter()
+            .enumerate()
+            .map(|(n, operand)| Operand::from_wire(operand, &operands_path.index(n)))
+            .collect::<Result<Vec<_>, _>>()?;
+        if operands.is_empty() {
+            return Err(json::invalid(&operands_path, "a term needs at least one operand"));
+        }
+        Ok(Condition::Term {
+            variable: variable.to_owned(),
+            operator,
+            operands,
+        })
+    }
+
+    /// The condition as a `resourceConditionNode`.
+    ///
+    /// ```
+    /// use permgate::{Condition, Operand, OperandKind, Operator};
+    ///
+    /// let condition = Condition::Term {
+    ///     variable: "Queue.id".into(),
+    ///     operator: Operator::In,
+    ///     operands: vec![Operand::new(OperandKind::Queue, "q-1")],
+    /// };
+    /// let node = condition.to_node();
+    /// assert_eq!(
+    ///     serde_json::to_string(&node)?,
+    ///     r#"{"variableName":"Queue.id","operator":"IN","operands":[{"type":"QUEUE","queue":{"id":"q-1"}}]}"#
+    /// );
+    /// assert_eq!(Condition::try_from(&node), Ok(condition));
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub fn to_node(&self) -> ResourceConditionNode {
+        match self {
+            Condition::All(terms) | Condition::Any(terms) => ResourceConditionNode {
+                conjunction: Some(if matches!(self, Condition::All(_)) {
+                    Conjunction::And
+                } else {
+                    Conjunction::Or
+                }),
+                terms: Some(terms.iter().map(Condition::to_node).collect()),
+                ..ResourceConditionNode::default()
+            },
+            Condition::Term {
+                variable,
+                operator,
+                operands,
+            } => ResourceConditionNode {
+                variable_name: Some(variable.clone()),
+                operator: Some(operator.to_wire()),
+                operands: Some(operands.iter().map(Operand::to_wire).collect()),
+                ..ResourceConditionNode::default()
+            },
+        }
+    }
+
+    /// The condition as a `resourceConditionNode`, in JSON: [`to_node`](Self::to_node)
+    /// as a [`serde_json::Value`].
+    pub fn to_json(&self) -> Value {
+        // A node is strings, lists and objects with string keys: it always
+        // has a JSON value.
+        serde_json::to_value(self.to_node()).unwrap_or(Value::Null)
+    }
+}
+
+/// Reads a `resourceConditionNode` the way the role readers do: an unknown
+/// `conjunction` or `operator`, an empty `terms` or `operands`, a missing
+/// field or a tree deeper than [`MAX_CONDITION_DEPTH`] is an error, named at
+/// its JSON path from `$` (the node).
+impl TryFrom<&ResourceConditionNode> for Condition {
+    type Error = JsonError;
+
+    fn try_from(node: &ResourceConditionNode) -> Result<Self, JsonError> {
+        Condition::from_node(node, &Path::root())
+    }
+}
+
+impl From<&Condition> for ResourceConditionNode {
+    fn from(condition: &Condition) -> Self {
+        condition.to_node()
+    }
+}
+
+impl Operator {
+    pub(crate) fn to_wire(self) -> ConditionOperator {
+        match self {
+            Operator::Eq => ConditionOperator::Eq,
+            Operator::In => ConditionOperator::In,
+            Operator::Ge => ConditionOperator::Ge,
+            Operator::Gt => ConditionOperator::Gt,
+            Operator::Le => ConditionOperator::Le,
+            Operator::Lt => ConditionOperator::Lt,
+        }
+    }
+}
+
+impl Operand {
+    pub(crate) fn from_wire(operand: &ResourceConditionValue, path: &Path) -> Result<Self, JsonError> {
+        let kind = OperandKind::from_wire(operand.kind.as_ref().ok_or_else(|| json::missing(path, "type"))?);
+        let entity = match kind {
+            OperandKind::User => operand.user.as_ref(),
+            OperandKind::Queue => operand.queue.as_ref(),
+            OperandKind::Team => operand.team.as_ref(),
+            _ => None,
+        };
+        let value = match (entity, &operand.value) {
+            (Some(entity), _) => &entity.id,
+            (None, Some(value)) => value,
+            (None, None) => return Err(json::missing(path, "value")),
+        };
+        Ok(Operand {
+            kind,
+            value: value.clone(),
+        })
+    }
+
+    pub(crate) fn to_wire(&self) -> ResourceConditionValue {
+        let entity = || Some(EntityRef::new(self.value.clone()));
+        let mut operand = ResourceConditionValue {
+            kind: Some(self.kind.to_wire()),
+            ..ResourceConditionValue::default()
+        };
+        match self.kind {
+            OperandKind::User => operand.user = entity(),
+            OperandKind::Queue => operand.queue = entity(),
+            OperandKind::Team => operand.team = entity(),
+            _ => operand.value = Some(self.value.clone()),
+        }
+        operand
+    }
+}
+
+/// Feature `serde`: a condition, an operand and an operand type in the
+/// shapes of the API (see the crate's `serde` notes).
+#[cfg(feature = "serde")]
+mod serde_shapes {
+    use serde::de::{self, DeserializeSeed, Deserializer};
+    use serde::ser::Serializer;
+    use serde::{Deserialize, Serialize};
+
+    use super::super::wire::{OperandType, ResourceConditionNode, ResourceConditionValue};
+    use crate::json::{Path, de::Obj};
+    use crate::serde_impls::text;
+    use crate::{Condition, Operand, OperandKind};
+
+    impl Serialize for Condition {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            self.to_node().serialize(serializer)
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Condition {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            let node: ResourceConditionNode = Obj::default().deserialize(deserializer)?;
+            Condition::try_from(&node).map_err(de::Error::custom)
+        }
+    }
+
+    impl<'de> Deserialize<'de> for OperandKind {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            Ok(OperandKind::from_wire(&OperandType::from_api(&text(deserializer)?)))
+        }
+    }
+
+    impl Serialize for Operand {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            self.to_wire().serialize(serializer)
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Operand {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            let value: ResourceConditionValue = Obj::default().deserialize(deserializer)?;
+            Operand::from_wire(&value, &Path::root()).map_err(de::Error::custom)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn parse(value: Value) -> Result<Condition, JsonError> {
+        let node: ResourceConditionNode = json::typed(&value.to_string())?;
+        Condition::from_node(&node, &Path::root())
+    }
+
+    #[test]
+    fn reads_and_writes_the_api_shape() {
+        let node = json!({
+            "conjunction": "AND",
+            "terms": [
+                {"variableName": "Queue.id", "operator": "IN", "operands": [
+                    {"type": "QUEUE", "queue": {"id": "q1"}}, {"type": "QUEUE", "queue": {"id": "q2"}}]},
+                {"variableName": "Conversation.owner", "operator": "EQ", "operands": [{"type": "USER", "user": {"id": "u1"}}]},
+                {"variableName": "Score", "operator": "GE", "operands": [{"type": "SCALAR", "value": "3"}]}
+            ]
+        });
+        let condition = parse(node.clone()).unwrap();
+        assert_eq!(
+            condition.to_string(),
+            "(Queue.id IN [QUEUE q1, QUEUE q2] AND Conversation.owner EQ USER u1 AND Score GE SCALAR 3)"
+        );
+        assert_eq!(condition.to_json(), node);
+    }
+
+    #[test]
+    fn rejects_what_the_format_does_not_allow_and_says_where() {
+        let term = |operator: &str| json!({"variableName": "v", "operator": operator, "operands": [{"type": "SCALAR", "value": "1"}]});
+        let error = parse(json!({"conjunction": "OR", "terms": [term("EQ"), term("LIKE")]})).unwrap_err();
+        assert_eq!(error.path(), Some("$.terms[1].operator"));
+        assert!(error.to_string().contains("unknown operator `LIKE`"), "{error}");
+        assert!(matches!(
+            parse(json!({"conjunction": "XOR", "terms": [term("EQ")]})),
+            Err(JsonError::Invalid { .. })
+        ));
+        assert!(matches!(
+            parse(json!({"terms": [term("EQ")]})),
+            Err(JsonError::MissingField {
+                field: "conjunction",
+                ..
+            })
+        ));
+        assert!(matches!(
+            parse(json!({"conjunction": "AND", "terms": []})),
+            Err(JsonError::Invalid { .. })
+        ));
+        assert!(matches!(
+            parse(json!({"variableName": "v", "operator": "EQ", "operands": []})),
+            Err(JsonError::Invalid { .. })
+        ));
+        // An operand type this version does not know is kept, with its value.
+        let group = json!({"variableName": "v", "operator": "EQ", "operands": [{"type": "GROUP", "value": "g"}]});
+        let condition = parse(group.clone()).unwrap();
+        assert_eq!(condition.to_string(), "v EQ GROUP g");
+        assert_eq!(condition.to_json(), group);
+        let team = json!({"variableName": "Queue.team", "operator": "EQ", "operands": [{"type": "TEAM", "team": {"id": "t-1"}}]});
+        let condition = parse(team.clone()).unwrap();
+        assert_eq!(condition.to_string(), "Queue.team EQ TEAM t-1");
+        assert_eq!(condition.to_json(), team);
+        let no_value =
+            json!({"variableName": "v", "operator": "EQ", "operands": [{"type": "GROUP", "group": {"id": "g"}}]});
+        assert_eq!(
+            parse(no_value),
+            Err(json::missing(&Path::root().field("operands").index(0), "value"))
+        );
+        assert!(matches!(
+            parse(json!({"variableName": 3})),
+            Err(JsonError::WrongType { .. })
+        ));
+    }
+
+    #[test]
+    fn deep_trees_stop_at_the_limit() {
+        let mut node = json!({"variableName": "v", "operator": "EQ", "operands": [{"type": "SCALAR", "value": "1"}]});
+        for _ in 0..MAX_CONDITION_DEPTH - 1 {
+            node = json!({"conjunction": "AND", "terms": [node]});
+        }
+        assert!(parse(node.clone()).is_ok(), "exactly at the limit");
+        let deeper = json!({"conjunction": "AND", "terms": [node]});
+        assert!(matches!(
+            parse(deeper),
+            Err(JsonError::TooDeep {
+                max: MAX_CONDITION_DEPTH,
+                ..
+            })
+        ));
+    }
+}

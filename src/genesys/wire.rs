@@ -1,0 +1,778 @@
+//! The Genesys Cloud bodies permgate reads and writes, as typed serde
+//! models: what the Platform API sends and accepts, field for field, before
+//! permgate checks what they mean.
+//!
+//! Each type carries the name of the published SDK model it follows
+//! (`DomainOrganizationRole`, `ResourcePermissionPolicy`,
+//! `ResourceConditionNode`, `ResourceConditionValue`, `AuthzSubject`,
+//! `AuthzGrant`, `AuthzGrantRole`, `AuthzGrantPolicy`, `AuthzDivision`,
+//! `User`, `UserAuthorization`, `DomainRole`,
+//! `PermissionCollectionEntityListing`, `DomainPermissionCollection`,
+//! `DomainPermission`) and the fields of that model permgate uses; the
+//! others are ignored when read and absent when written. A few fields
+//! earlier permgate versions read where the models do not have them (a
+//! role's `policies`, a grant policy's `actionSet`) are kept, each said so.
+//!
+//! These types are what the readers ([`RoleFile`](super::RoleFile),
+//! [`SubjectSpec`](super::SubjectSpec), [`UserAuthorization`](super::UserAuthorization),
+//! [`Catalog::with_org_catalog`](crate::Catalog::with_org_catalog)) read
+//! first, and what the exporters ([`export_role`](super::export_role),
+//! [`export_gate`](super::export_gate)) write. They only hold the JSON:
+//! reading one yourself checks types, not meaning (an empty `actionSet`, a
+//! wildcard domain, an unknown condition operator). The readers check
+//! meaning and name the JSON path of every problem.
+//!
+//! Enumerations hold values a newer API may add as `Other`: a body with
+//! them reads and writes back unchanged. Where such a value would change a
+//! decision (a condition's `conjunction` or `operator`), the readers refuse
+//! it; an operand `type` permgate does not know is kept
+//! ([`OperandKind::Other`](crate::OperandKind::Other)), since a condition is
+//! handed to the caller, never evaluated.
+//!
+//! A struct nested in another reads only from a JSON object (never from an
+//! array of its fields, as a derived serde struct otherwise would), and
+//! `null` reads as absent. [`from_str`] reads any of these types the same
+//! way at the top level too, with the JSON path of a problem in its error.
+//!
+//! ```
+//! use permgate::genesys::wire::{ConditionOperator, DomainOrganizationRole};
+//!
+//! let role: DomainOrganizationRole = serde_json::from_str(r#"{"id": "r-1", "name": "agent", "userCount": 3,
+//!   "permissionPolicies": [{"domain": "routing", "entityName": "queue", "actionSet": ["edit"],
+//!     "allowConditions": true, "resourceConditionNode": {"variableName": "Queue.id", "operator": "IN",
+//!       "operands": [{"type": "QUEUE", "queue": {"id": "q-1"}}]}}]}"#)?;
+//! let policies = role.permission_policies.as_deref().unwrap_or_default();
+//! let node = policies[0].resource_condition_node.as_ref().unwrap();
+//! assert_eq!(node.operator, Some(ConditionOperator::In));
+//! // Written back: the fields permgate knows (`userCount` is not one).
+//! assert_eq!(
+//!     serde_json::to_string(&role)?,
+//!     r#"{"id":"r-1","name":"agent","permissionPolicies":[{"domain":"routing","entityName":"queue","actionSet":["edit"],"allowConditions":true,"resourceConditionNode":{"variableName":"Queue.id","operator":"IN","operands":[{"type":"QUEUE","queue":{"id":"q-1"}}]}}]}"#
+//! );
+//! # Ok::<(), serde_json::Error>(())
+//! ```
+
+use core::fmt;
+use std::collections::BTreeMap;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::JsonError;
+use crate::json::{self, de};
+
+/// Reads `text` as the wire type `T`: an object only, with the size limit
+/// of every reader ([`MAX_JSON_BYTES`](crate::MAX_JSON_BYTES)), and an error
+/// that names the JSON path of a wrong type, a missing field or a syntax
+/// error's line and column. Types only: what the values mean is for the
+/// readers to check.
+///
+/// ```
+/// use permgate::JsonError;
+/// use permgate::genesys::wire::{self, AuthzSubject};
+///
+/// let error = wire::from_str::<AuthzSubject>(r#"{"grants": [{"role": {"name": "r"}, "division": {"id": 7}}]}"#);
+/// assert_eq!(
+///     error,
+///     Err(JsonError::WrongType { path: "$.grants[0].division.id".into(), expected: "a string", found: "a number" })
+/// );
+/// # Ok::<(), JsonError>(())
+/// ```
+///
+/// # Errors
+///
+/// Too large, not JSON, or not of the type's shape.
+pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, JsonError> {
+    json::typed(text)
+}
+
+/// A role: the SDK's `DomainOrganizationRole`, as
+/// `GET /api/v2/authorization/roles/{id}` returns it, each entry of a role
+/// listing, and the body of `POST /api/v2/authorization/roles`.
+///
+/// ```
+/// use permgate::genesys::wire::{DomainOrganizationRole, ResourcePermissionPolicy};
+///
+/// let mut role = DomainOrganizationRole::new("queue viewer");
+/// role.permission_policies = Some(vec![ResourcePermissionPolicy::new("routing", "queue", ["view"])]);
+/// assert_eq!(
+///     serde_json::to_string(&role)?,
+///     r#"{"name":"queue viewer","permissionPolicies":[{"domain":"routing","entityName":"queue","actionSet":["view"]}]}"#
+/// );
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", expecting = "an object")]
+#[non_exhaustive]
+pub struct DomainOrganizationRole {
+    /// `id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `name`: required.
+    pub name: String,
+    /// `description`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `permissionPolicies`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de::opt_objects"
+    )]
+    pub permission_policies: Option<Vec<ResourcePermissionPolicy>>,
+    /// `policies`: not a field of the model, but how a subject's grants
+    /// spell a role's policies; read where `permissionPolicies` is absent.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de::opt_objects"
+    )]
+    pub policies: Option<Vec<ResourcePermissionPolicy>>,
+    /// `permissions`: the legacy flat list, never granted.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "de::opt_array")]
+    pub permissions: Option<Vec<String>>,
+}
+
+impl DomainOrganizationRole {
+    /// A role named `name`, with no other field.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            ..Self::default()
+        }
+    }
+}
+
+/// One permission policy of a role or of a user's authorization: the SDK's
+/// `ResourcePermissionPolicy` (`DomainPermissionPolicy` in a role listing,
+/// with the same fields here).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", expecting = "an object")]
+#[non_exhaustive]
+pub struct ResourcePermissionPolicy {
+    /// `domain`: required.
+    pub domain: String,
+    /// `entityName`: required; `*` for every entity of the domain.
+    pub entity_name: String,
+    /// `actionSet`: required; `*` for every action of the entity.
+    #[serde(deserialize_with = "de::array")]
+    pub action_set: Vec<String>,
+    /// `allowConditions`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_conditions: Option<bool>,
+    /// `resourceConditionNode`: when present, the policy grants only under it.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de::opt_object"
+    )]
+    pub resource_condition_node: Option<ResourceConditionNode>,
+}
+
+impl ResourcePermissionPolicy {
+    /// A policy granting `actions` on `domain:entity`, without conditions.
+    pub fn new<A: Into<String>>(
+        domain: impl Into<String>,
+        entity: impl Into<String>,
+        actions: impl IntoIterator<Item = A>,
+    ) -> Self {
+        Self {
+            domain: domain.into(),
+            entity_name: entity.into(),
+            action_set: actions.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
+    }
+}
+
+/// A condition tree: the SDK's `ResourceConditionNode`. A node is either a
+/// conjunction (`conjunction` over `terms`, themselves nodes) or a term
+/// (`variableName operator operands`).
+///
+/// The model has no other nesting: sub-conditions are `terms`.
+///
+/// ```
+/// use permgate::Condition;
+/// use permgate::genesys::wire::{self, Conjunction, ResourceConditionNode};
+///
+/// let node: ResourceConditionNode = wire::from_str(r#"{"conjunction": "OR", "terms": [
+///   {"variableName": "Queue.id", "operator": "EQ", "operands": [{"type": "QUEUE", "queue": {"id": "q-1"}}]},
+///   {"variableName": "Queue.id", "operator": "EQ", "operands": [{"type": "QUEUE", "queue": {"id": "q-2"}}]}]}"#)?;
+/// assert_eq!(node.conjunction, Some(Conjunction::Or));
+/// // What it means, checked: a `Condition`.
+/// assert_eq!(Condition::try_from(&node)?.to_string(), "(Queue.id EQ QUEUE q-1 OR Queue.id EQ QUEUE q-2)");
+/// # Ok::<(), permgate::JsonError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", expecting = "an object")]
+#[non_exhaustive]
+pub struct ResourceConditionNode {
+    /// `variableName`, of a term: `Queue.id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variable_name: Option<String>,
+    /// `conjunction`, of a conjunction: `AND` or `OR`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conjunction: Option<Conjunction>,
+    /// `operator`, of a term: `EQ`, `IN`, …
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator: Option<ConditionOperator>,
+    /// `operands`, of a term.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de::opt_objects"
+    )]
+    pub operands: Option<Vec<ResourceConditionValue>>,
+    /// `terms`, of a conjunction.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de::opt_objects"
+    )]
+    pub terms: Option<Vec<ResourceConditionNode>>,
+}
+
+/// One operand of a condition term: the SDK's `ResourceConditionValue`.
+/// A user, queue or team operand names its entity in `user`, `queue` or
+/// `team`; the others carry `value`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", expecting = "an object")]
+#[non_exhaustive]
+pub struct ResourceConditionValue {
+    /// `type`.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<OperandType>,
+    /// `value`: a scalar, or a variable name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// `user`, of a `USER` operand.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de::opt_object"
+    )]
+    pub user: Option<EntityRef>,
+    /// `queue`, of a `QUEUE` operand.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de::opt_object"
+    )]
+    pub queue: Option<EntityRef>,
+    /// `team`, of a `TEAM` operand.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de::opt_object"
+    )]
+    pub team: Option<EntityRef>,
+}
+
+/// The `user`, `queue` or `team` of an operand (the SDK's `User`, `Queue`,
+/// `Team`): only `id` is read.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(expecting = "an object")]
+#[non_exhaustive]
+pub struct EntityRef {
+    /// `id`: required.
+    pub id: String,
+}
+
+impl EntityRef {
+    /// The entity `id`.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
+    }
+}
+
+/// Enumerations the API spells as strings, with `Other` for values a newer
+/// API may add: each reads any string and writes it back as read.
+macro_rules! wire_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal,)* }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)*
+            /// A value this version of permgate does not know, as the API spelled it.
+            Other(String),
+        }
+
+        impl $name {
+            /// The API's spelling.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $($name::$variant => $text,)*
+                    $name::Other(text) => text,
+                }
+            }
+
+            /// The value the API spells `text` (case-sensitive, as the API is);
+            /// [`Other`](Self::Other) for any other text.
+            pub fn from_api(text: &str) -> Self {
+                match text {
+                    $($text => $name::$variant,)*
+                    other => $name::Other(other.to_owned()),
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                deserializer.deserialize_str(ApiString).map(|text| $name::from_api(&text))
+            }
+        }
+    };
+}
+
+/// Reads a string, borrowed where the input allows.
+struct ApiString;
+
+impl<'de> serde::de::Visitor<'de> for ApiString {
+    type Value = std::borrow::Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_borrowed_str<E: serde::de::Error>(self, text: &'de str) -> Result<Self::Value, E> {
+        Ok(std::borrow::Cow::Borrowed(text))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Self::Value, E> {
+        Ok(std::borrow::Cow::Owned(text.to_owned()))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, text: String) -> Result<Self::Value, E> {
+        Ok(std::borrow::Cow::Owned(text))
+    }
+}
+
+wire_enum! {
+    /// The `conjunction` of a [`ResourceConditionNode`].
+    Conjunction {
+        /// `AND`: every term holds.
+        And = "AND",
+        /// `OR`: at least one term holds.
+        Or = "OR",
+    }
+}
+
+wire_enum! {
+    /// The `operator` of a [`ResourceConditionNode`] term.
+    ConditionOperator {
+        /// `EQ`
+        Eq = "EQ",
+        /// `IN`
+        In = "IN",
+        /// `GE`
+        Ge = "GE",
+        /// `GT`
+        Gt = "GT",
+        /// `LE`
+        Le = "LE",
+        /// `LT`
+        Lt = "LT",
+    }
+}
+
+wire_enum! {
+    /// The `type` of a [`ResourceConditionValue`].
+    OperandType {
+        /// `SCALAR`: a literal in `value`.
+        Scalar = "SCALAR",
+        /// `VARIABLE`: another variable, named in `value`.
+        Variable = "VARIABLE",
+        /// `USER`: the user in `user`.
+        User = "USER",
+        /// `QUEUE`: the queue in `queue`.
+        Queue = "QUEUE",
+        /// `TEAM`: the team in `team`.
+        Team = "TEAM",
+    }
+}
+
+/// A subject (a user or a group) and its grants: the SDK's `AuthzSubject`,
+/// as `GET /api/v2/authorization/subjects/{id}` returns it.
+///
+/// ```
+/// use permgate::genesys::wire::{self, AuthzSubject};
+///
+/// let subject: AuthzSubject = wire::from_str(r#"{"id": "u-1", "grants": [{"division": {"id": "d-east", "name": "East"},
+///   "role": {"id": "r-1", "name": "viewer", "policies": [{"domain": "routing", "entityName": "queue", "actions": ["view"]}]}}]}"#)?;
+/// let grant = &subject.grants[0];
+/// assert_eq!((grant.division.id.as_str(), grant.role.name.as_str()), ("d-east", "viewer"));
+/// # Ok::<(), permgate::JsonError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", expecting = "an object")]
+#[non_exhaustive]
+pub struct AuthzSubject {
+    /// `id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `grants`: required.
+    #[serde(deserialize_with = "de::objects")]
+    pub grants: Vec<AuthzGrant>,
+}
+
+/// One grant of a subject: the SDK's `AuthzGrant`, a role in a division.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", expecting = "an object")]
+#[non_exhaustive]
+pub struct AuthzGrant {
+    /// `role`: required.
+    #[serde(deserialize_with = "de::object")]
+    pub role: AuthzGrantRole,
+    /// `division`: required.
+    #[serde(deserialize_with = "de::object")]
+    pub division: AuthzDivision,
+}
+
+/// The division of a grant: the SDK's `AuthzDivision`. An `id` of `*`
+/// stands for every division.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", expecting = "an object")]
+#[non_exhaustive]
+pub struct AuthzDivision {
+    /// `id`: required.
+    pub id: String,
+    /// `name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// The role of a grant: the SDK's `AuthzGrantRole`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", expecting = "an object")]
+#[non_exhaustive]
+pub struct AuthzGrantRole {
+    /// `id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `name`: required.
+    pub name: String,
+    /// `description`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `permissionPolicies`: not a field of the model, but how role JSON
+    /// spells a role's policies; read in place of `policies` when present.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de::opt_objects"
+    )]
+    pub permission_policies: Option<Vec<AuthzGrantPolicy>>,
+    /// `policies`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de::opt_objects"
+    )]
+    pub policies: Option<Vec<AuthzGrantPolicy>>,
+    /// `permissions`: not a field of the model; the legacy flat list of role
+    /// JSON, never granted.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "de::opt_array")]
+    pub permissions: Option<Vec<String>>,
+}
+
+/// One policy of a grant's role: the SDK's `AuthzGrantPolicy`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", expecting = "an object")]
+#[non_exhaustive]
+pub struct AuthzGrantPolicy {
+    /// `domain`: required.
+    pub domain: String,
+    /// `entityName`: required.
+    pub entity_name: String,
+    /// `actions`.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "de::opt_array")]
+    pub actions: Option<Vec<String>>,
+    /// `actionSet`: not a field of the model; the role JSON spelling of
+    /// `actions`, which earlier permgate versions required here.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "de::opt_array")]
+    pub action_set: Option<Vec<String>>,
+    /// `condition`: a condition as text, which permgate cannot evaluate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<String>,
+    /// `allowConditions`: not a field of the model, read as in role JSON.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_conditions: Option<bool>,
+    /// `resourceConditionNode`: not a field of the model, read as in role JSON.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de::opt_object"
+    )]
+    pub resource_condition_node: Option<ResourceConditionNode>,
+}
+
+/// A user with its `authorization` expansion: the SDK's `User`, as
+/// `GET /api/v2/users/{id}?expand=authorization` (and `users/me`) return it.
+///
+/// ```
+/// use permgate::genesys::wire::{self, User};
+///
+/// let user: User = wire::from_str(r#"{"id": "u-1", "username": "ana@example.com",
+///   "authorization": {"permissions": ["routing:queue:view", "routing:queue:join:d-east"]}}"#)?;
+/// let permissions = user.authorization.and_then(|a| a.permissions).unwrap_or_default();
+/// assert_eq!(permissions, ["routing:queue:view", "routing:queue:join:d-east"]);
+/// // Without the expansion, `authorization` is absent: what the user may do is unknown.
+/// assert_eq!(wire::from_str::<User>(r#"{"id": "u-1"}"#)?.authorization, None);
+/// # Ok::<(), permgate::JsonError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", expecting = "an object")]
+#[non_exhaustive]
+pub struct User {
+    /// `id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `authorization`: absent when the API did not expand it (the expand
+    /// is best effort).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de::opt_object"
+    )]
+    pub authorization: Option<UserAuthorization>,
+}
+
+/// What a user may do, flattened over its roles: the SDK's `UserAuthorization`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", expecting = "an object")]
+#[non_exhaustive]
+pub struct UserAuthorization {
+    /// `roles`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de::opt_objects"
+    )]
+    pub roles: Option<Vec<DomainRole>>,
+    /// `unusedRoles`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de::opt_objects"
+    )]
+    pub unused_roles: Option<Vec<DomainRole>>,
+    /// `permissions`: `domain:entity:action` strings, some with a fourth
+    /// segment naming a division.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "de::opt_array")]
+    pub permissions: Option<Vec<String>>,
+    /// `permissionPolicies`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de::opt_objects"
+    )]
+    pub permission_policies: Option<Vec<ResourcePermissionPolicy>>,
+}
+
+/// A role a user holds, as a user's authorization lists it (the SDK's
+/// `DomainRole`): informational, since it carries no policies.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", expecting = "an object")]
+#[non_exhaustive]
+pub struct DomainRole {
+    /// `id`, when present.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `name`, when present.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// One page of an organization's permission catalog: the SDK's
+/// `PermissionCollectionEntityListing`, as `GET /api/v2/authorization/permissions`
+/// returns it.
+///
+/// ```
+/// use permgate::genesys::wire::{self, PermissionCollectionEntityListing};
+///
+/// let page: PermissionCollectionEntityListing = wire::from_str(r#"{"entities": [{"domain": "routing",
+///   "permissionMap": {"queue": [{"domain": "routing", "entityType": "queue", "action": "view", "divisionAware": true}]}}],
+///   "pageSize": 25}"#)?;
+/// let map = page.entities[0].permission_map.as_ref().unwrap();
+/// assert_eq!(map["queue"][0].division_aware, Some(true));
+/// # Ok::<(), permgate::JsonError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", expecting = "an object")]
+#[non_exhaustive]
+pub struct PermissionCollectionEntityListing {
+    /// `entities`: required; one per domain.
+    #[serde(deserialize_with = "de::objects")]
+    pub entities: Vec<DomainPermissionCollection>,
+}
+
+/// The permissions of one domain: the SDK's `DomainPermissionCollection`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", expecting = "an object")]
+#[non_exhaustive]
+pub struct DomainPermissionCollection {
+    /// `id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `domain`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+    /// `permissionMap`: entity type to its actions, in key order.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de::opt_object_lists"
+    )]
+    pub permission_map: Option<BTreeMap<String, Vec<DomainPermission>>>,
+}
+
+/// One permission of an organization's catalog: the SDK's `DomainPermission`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", expecting = "an object")]
+#[non_exhaustive]
+pub struct DomainPermission {
+    /// `domain`: required.
+    pub domain: String,
+    /// `entityType`: required.
+    pub entity_type: String,
+    /// `action`: required.
+    pub action: String,
+    /// `label`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// `divisionAware`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub division_aware: Option<bool>,
+    /// `allowsConditions`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allows_conditions: Option<bool>,
+}
+
+/// A Platform API error: the SDK's `ErrorBody`, as the API answers a
+/// missing permission with `403` (see [`forbidden_body`](super::forbidden_body)
+/// and [`ForbiddenBody`](super::ForbiddenBody)).
+///
+/// ```
+/// use permgate::genesys::wire::{self, ErrorBody};
+///
+/// let body: ErrorBody = wire::from_str(r#"{"message": "Unable to perform the requested action. You are missing the following permission(s): [routing:queue:view]",
+///   "code": "missing.permissions", "status": 403, "contextId": "c-1", "errors": []}"#)?;
+/// assert_eq!((body.code.as_deref(), body.status), (Some("missing.permissions"), Some(403)));
+/// # Ok::<(), permgate::JsonError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", expecting = "an object")]
+#[non_exhaustive]
+pub struct ErrorBody {
+    /// `message`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// `code`: `missing.permissions`, `missing.any.permissions`, …
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// `status`: the HTTP status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// `messageWithParams`: `message` with `{name}` where a parameter goes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_with_params: Option<String>,
+    /// `messageParams`: the parameters of `messageWithParams`, by name.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de::opt_strings"
+    )]
+    pub message_params: Option<BTreeMap<String, String>>,
+    /// `contextId`: the request's id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context_id: Option<String>,
+    /// `details`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de::opt_objects"
+    )]
+    pub details: Option<Vec<ErrorDetail>>,
+    /// `errors`: nested bodies.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de::opt_objects"
+    )]
+    pub errors: Option<Vec<ErrorBody>>,
+}
+
+/// One entry of an [`ErrorBody`]'s `details`: the SDK's `Detail`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", expecting = "an object")]
+#[non_exhaustive]
+pub struct ErrorDetail {
+    /// `errorCode`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<String>,
+    /// `fieldName`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field_name: Option<String>,
+    /// `entityId`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_id: Option<String>,
+    /// `entityName`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_name: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enumerations_keep_values_they_do_not_know() {
+        let node: ResourceConditionNode = serde_json::from_str(
+            r#"{"conjunction": "XOR", "terms": [{"variableName": "v", "operator": "LIKE",
+                "operands": [{"type": "GROUP", "value": "g"}]}]}"#,
+        )
+        .unwrap();
+        assert_eq!(node.conjunction, Some(Conjunction::Other("XOR".into())));
+        let term = &node.terms.as_ref().unwrap()[0];
+        assert_eq!(term.operator, Some(ConditionOperator::Other("LIKE".into())));
+        assert_eq!(
+            term.operands.as_ref().unwrap()[0].kind,
+            Some(OperandType::Other("GROUP".into()))
+        );
+        assert_eq!(
+            serde_json::to_value(&node).unwrap(),
+            serde_json::json!({"conjunction": "XOR", "terms": [{"variableName": "v", "operator": "LIKE",
+                "operands": [{"type": "GROUP", "value": "g"}]}]})
+        );
+        assert_eq!(OperandType::from_api("TEAM"), OperandType::Team);
+        assert_eq!(OperandType::from_api("team"), OperandType::Other("team".into()));
+    }
+
+    #[test]
+    fn structs_read_from_objects_only() {
+        assert!(from_str::<DomainOrganizationRole>(r#"["r-1", "agent"]"#).is_err());
+        let nested = r#"{"name": "r", "permissionPolicies": [["routing", "queue", ["view"]]]}"#;
+        assert!(serde_json::from_str::<DomainOrganizationRole>(nested).is_err());
+        let role: DomainOrganizationRole = serde_json::from_str(r#"{"name": "agent", "permissions": null}"#).unwrap();
+        assert_eq!(role, DomainOrganizationRole::new("agent"));
+    }
+}

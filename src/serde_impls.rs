@@ -1,0 +1,408 @@
+//! Feature `serde`: `Serialize` for the crate's public data, `Deserialize`
+//! where a value can be checked again as it is read.
+//!
+//! Shapes (every one is pinned by `tests/serde.rs`):
+//!
+//! - [`Permission`]: its key, `"journey:actionmap:view"`. Read back as a
+//!   builtin permission, in any spelling the builtin catalog accepts
+//!   (`Permission<'static>`); a wildcard or an unknown permission is an error.
+//! - [`Release`]: `"3.15"` (`"3.15.2"` with a patch). Read in any form
+//!   [`Release`]'s `FromStr` accepts (`"R3.15"`).
+//! - [`Division`]: its id, `"*"` for every division. Read back from a
+//!   non-blank id.
+//! - [`Condition`]: the `resourceConditionNode` it came from. Read back as
+//!   the role readers read it: an unknown `conjunction` or `operator`, an
+//!   empty list or a tree deeper than [`MAX_CONDITION_DEPTH`](crate::MAX_CONDITION_DEPTH)
+//!   is an error. [`Operand`] is a `ResourceConditionValue`, [`Operator`]
+//!   and [`OperandKind`] their API spellings. (The Genesys adapter,
+//!   `genesys::conditions`, implements the node shapes.)
+//! - [`Decision`]: `{"decision": "allowed"}`, `{"decision": "denied"}`, or
+//!   `{"decision": "allowed_if", "conditions": [node, …]}`.
+//! - [`Denied`]: `{"gate", "principal", "division", "release",
+//!   "applies_from", "missing": [key, …], "unmet_any_of": [[key, …], …]}`.
+//! - [`GateInfo`]: `{"name", "description", "document" (its id), "extends",
+//!   "release", "required", "any_of", "roadmap": [{"permission",
+//!   "release"}]}`.
+//! - [`RoleAudit`], [`GrantAudit`], [`UserAudit`] and what they hold
+//!   ([`ConditionalGrantInfo`], [`Permitted`]: `"*"` or the division ids,
+//!   [`SdkRelease`]: `{"version", "date"}`): their fields, pairs as objects
+//!   with named fields.
+//!
+//! Decisions, denials, gates and audits borrow from a policy or the builtin
+//! catalog: they are written, never read back.
+
+use std::borrow::Cow;
+
+use serde::de::{self, Deserializer};
+use serde::ser::Serializer;
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    Condition, ConditionalGrantInfo, Decision, Denied, Division, GateInfo, GrantAudit, OperandKind, Operator,
+    Permission, Permitted, Release, RoleAudit, SdkRelease, UserAudit,
+};
+
+/// A string, borrowed where the input allows.
+pub(crate) fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Cow<'de, str>, D::Error> {
+    struct Text;
+
+    impl<'de> de::Visitor<'de> for Text {
+        type Value = Cow<'de, str>;
+
+        fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+            f.write_str("a string")
+        }
+
+        fn visit_borrowed_str<E: de::Error>(self, text: &'de str) -> Result<Self::Value, E> {
+            Ok(Cow::Borrowed(text))
+        }
+
+        fn visit_str<E: de::Error>(self, text: &str) -> Result<Self::Value, E> {
+            Ok(Cow::Owned(text.to_owned()))
+        }
+    }
+
+    deserializer.deserialize_str(Text)
+}
+
+impl Serialize for Permission<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.key())
+    }
+}
+
+impl<'de> Deserialize<'de> for Permission<'static> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        text(deserializer)?.parse().map_err(de::Error::custom)
+    }
+}
+
+impl Serialize for Release {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Release {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        text(deserializer)?.parse().map_err(de::Error::custom)
+    }
+}
+
+impl Serialize for SdkRelease {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Shape {
+            version: Release,
+            date: &'static str,
+        }
+        Shape {
+            version: self.version(),
+            date: self.date(),
+        }
+        .serialize(serializer)
+    }
+}
+
+impl Serialize for Division {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.id())
+    }
+}
+
+impl<'de> Deserialize<'de> for Division {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let id = text(deserializer)?;
+        if id.trim().is_empty() {
+            return Err(de::Error::custom("empty division id"));
+        }
+        Ok(Division::new(&id))
+    }
+}
+
+impl Serialize for Operator {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Operator {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = text(deserializer)?;
+        Operator::from_api(&text).ok_or_else(|| {
+            de::Error::custom(format_args!(
+                "unknown operator `{}`; expected EQ, IN, GE, GT, LE or LT",
+                crate::Escaped(&text)
+            ))
+        })
+    }
+}
+
+impl Serialize for OperandKind {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl Serialize for Decision<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        #[serde(tag = "decision", rename_all = "snake_case")]
+        enum Shape<'a> {
+            Allowed,
+            AllowedIf { conditions: &'a [&'a Condition] },
+            Denied,
+        }
+        match self {
+            Decision::Allowed => Shape::Allowed,
+            Decision::AllowedIf(conditions) => Shape::AllowedIf { conditions },
+            Decision::Denied => Shape::Denied,
+        }
+        .serialize(serializer)
+    }
+}
+
+impl Serialize for Denied {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Shape<'a> {
+            gate: &'a str,
+            principal: Option<&'a str>,
+            division: Option<&'a str>,
+            release: Option<Release>,
+            applies_from: Option<Release>,
+            missing: &'a [Permission<'static>],
+            unmet_any_of: &'a [&'static [Permission<'static>]],
+        }
+        Shape {
+            gate: self.gate(),
+            principal: self.principal(),
+            division: self.division(),
+            release: self.release(),
+            applies_from: self.applies_from(),
+            missing: self.missing(),
+            unmet_any_of: self.unmet_any_of(),
+        }
+        .serialize(serializer)
+    }
+}
+
+impl Serialize for GateInfo {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Roadmap {
+            permission: Permission<'static>,
+            release: Release,
+        }
+        #[derive(Serialize)]
+        struct Shape<'a> {
+            name: &'a str,
+            description: &'a str,
+            document: Option<&'a str>,
+            extends: Option<&'a str>,
+            release: Option<Release>,
+            required: &'a [Permission<'static>],
+            any_of: &'a [&'static [Permission<'static>]],
+            roadmap: Vec<Roadmap>,
+        }
+        Shape {
+            name: self.name,
+            description: self.description,
+            document: self.document.map(|document| document.id),
+            extends: self.extends,
+            release: self.release,
+            required: self.required,
+            any_of: self.any_of,
+            roadmap: self
+                .roadmap
+                .iter()
+                .map(|&(permission, release)| Roadmap { permission, release })
+                .collect(),
+        }
+        .serialize(serializer)
+    }
+}
+
+impl Serialize for ConditionalGrantInfo<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Shape<'a> {
+            permissions: &'a [Permission<'a>],
+            beyond_catalog: &'a [String],
+            condition: &'a Condition,
+        }
+        Shape {
+            permissions: &self.permissions,
+            beyond_catalog: &self.beyond_catalog,
+            condition: self.condition,
+        }
+        .serialize(serializer)
+    }
+}
+
+impl Serialize for Permitted<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Permitted::Everywhere => serializer.serialize_str("*"),
+            Permitted::In(divisions) => divisions.serialize(serializer),
+        }
+    }
+}
+
+impl Serialize for RoleAudit<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Wildcard<'a> {
+            wildcard: &'a str,
+            permissions: &'a [Permission<'a>],
+        }
+        #[derive(Serialize)]
+        struct Redundant<'a> {
+            grant: &'a str,
+            wildcard: &'a str,
+        }
+        #[derive(Serialize)]
+        struct Deprecated<'a> {
+            permission: Permission<'a>,
+            note: &'a str,
+        }
+        #[derive(Serialize)]
+        struct Removed<'a> {
+            permission: Permission<'a>,
+            last_release: SdkRelease,
+        }
+        #[derive(Serialize)]
+        struct Gate<'a> {
+            gate: &'a str,
+            satisfied: bool,
+        }
+        #[derive(Serialize)]
+        struct Stated<'a> {
+            document: &'a str,
+            license: &'a str,
+        }
+        #[derive(Serialize)]
+        struct License<'a> {
+            license: &'a str,
+            documents: Vec<Stated<'a>>,
+            permissions: &'a [Permission<'a>],
+        }
+        #[derive(Serialize)]
+        struct Shape<'a> {
+            role: &'a str,
+            permissions: &'a [Permission<'a>],
+            unknown: &'a [&'a str],
+            wildcards: Vec<Wildcard<'a>>,
+            redundant: Vec<Redundant<'a>>,
+            conditional: &'a [ConditionalGrantInfo<'a>],
+            legacy: &'a [&'a str],
+            licenses: Vec<License<'a>>,
+            deprecated: Vec<Deprecated<'a>>,
+            removed: Vec<Removed<'a>>,
+            gates: Vec<Gate<'a>>,
+        }
+        Shape {
+            role: self.role,
+            permissions: &self.permissions,
+            unknown: &self.unknown,
+            wildcards: self
+                .wildcards
+                .iter()
+                .map(|(wildcard, permissions)| Wildcard { wildcard, permissions })
+                .collect(),
+            redundant: self
+                .redundant
+                .iter()
+                .map(|(grant, wildcard)| Redundant { grant, wildcard })
+                .collect(),
+            conditional: &self.conditional,
+            legacy: &self.legacy,
+            licenses: self
+                .licenses
+                .iter()
+                .map(|(license, effect)| License {
+                    license,
+                    documents: effect
+                        .documents
+                        .iter()
+                        .map(|(document, license)| Stated {
+                            document: document.id,
+                            license,
+                        })
+                        .collect(),
+                    permissions: &effect.permissions,
+                })
+                .collect(),
+            deprecated: self
+                .deprecated
+                .iter()
+                .map(|&(permission, note)| Deprecated { permission, note })
+                .collect(),
+            removed: self
+                .removed
+                .iter()
+                .map(|&(permission, last_release)| Removed {
+                    permission,
+                    last_release,
+                })
+                .collect(),
+            gates: self
+                .gates
+                .iter()
+                .map(|&(gate, satisfied)| Gate {
+                    gate: gate.name,
+                    satisfied,
+                })
+                .collect(),
+        }
+        .serialize(serializer)
+    }
+}
+
+impl Serialize for GrantAudit<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Shape<'a> {
+            role: &'a str,
+            named_role: bool,
+            division: &'a Division,
+            audit: &'a RoleAudit<'a>,
+        }
+        Shape {
+            role: self.role,
+            named_role: self.named_role,
+            division: self.division,
+            audit: &self.audit,
+        }
+        .serialize(serializer)
+    }
+}
+
+impl Serialize for UserAudit<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Gate<'a> {
+            gate: &'a str,
+            permitted: &'a Permitted<'a>,
+        }
+        #[derive(Serialize)]
+        struct Shape<'a> {
+            user: &'a str,
+            grants: &'a [GrantAudit<'a>],
+            gates: Vec<Gate<'a>>,
+        }
+        Shape {
+            user: self.user,
+            grants: &self.grants,
+            gates: self
+                .gates
+                .iter()
+                .map(|(gate, permitted)| Gate {
+                    gate: gate.name,
+                    permitted,
+                })
+                .collect(),
+        }
+        .serialize(serializer)
+    }
+}
