@@ -501,3 +501,30 @@ fn denied_says_when_a_missing_permission_was_removed_from_the_platform() {
     assert!(gate.removed_from_platform().all(|p| p.history().unwrap().is_removed()));
     assert_eq!(gate.removed_from_platform().count(), 6);
 }
+
+/// A gate exported as a role writes, of each any-of group, the member the
+/// Platform API documents now: AMI's Transfer as `blindTransferQueue`, not
+/// the published key that no SDK release lists. The role passes the gate.
+#[test]
+fn an_exported_gate_takes_the_current_member_of_each_any_of_group() {
+    let catalog = Catalog::builtin();
+    let gate = catalog.gate("AmiStandardUser").unwrap();
+    let body = export_gate(gate, catalog, Form::Wildcard).unwrap();
+    let text = serde_json::to_string(&body).unwrap();
+    let file = RoleFile::parse(&text).unwrap();
+    let keys: Vec<String> = file.roles[0].policies.iter().flat_map(|p| p.keys()).collect();
+    assert!(
+        keys.iter()
+            .any(|k| k == "conversation:communication:blindTransferQueue"),
+        "{keys:?}"
+    );
+    assert!(
+        !keys.iter().any(|k| k == "conversation:communication:transfer"),
+        "{keys:?}"
+    );
+    let mut builder = Policy::builder(catalog);
+    let role = builder.add_role_spec(&file.roles[0]).unwrap();
+    let policy = builder.build();
+    assert!(policy.check::<AmiStandardUser>(role).is_ok());
+    assert!(policy.check_info(role, gate, None).is_ok());
+}

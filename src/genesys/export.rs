@@ -190,11 +190,19 @@ pub fn export_role(policy: &Policy, role: RoleId, form: Form) -> Result<DomainOr
     Ok(body)
 }
 
+/// The member of an any-of group a role is written with.
+fn pick<'p>(group: &[Permission<'p>]) -> Option<Permission<'p>> {
+    let current = |p: &&Permission<'p>| p.history().is_some_and(|h| !h.is_removed());
+    group.iter().find(current).or_else(|| group.first()).copied()
+}
+
 /// A gate as role JSON: the role a feature needs, as a
 /// [`DomainOrganizationRole`] with `name`, `description` and
 /// `permissionPolicies`. Roadmap permissions are included (as the AMI
 /// matrix's published files do) and named in the description; of each
-/// any-of group, the first permission is included.
+/// any-of group, the first permission the Platform API documents now
+/// (AMI's Transfer: `conversation:communication:blindTransferQueue`, not
+/// the published key no SDK release lists), else the first.
 ///
 /// In [`Form::Wildcard`], an entity whose every action in `catalog` a source
 /// document's `All` row lists is written as `*`; in [`Form::Expanded`], rows
@@ -218,7 +226,7 @@ pub fn export_role(policy: &Policy, role: RoleId, form: Form) -> Result<DomainOr
 /// for a whole entity whose actions `catalog` does not list.
 pub fn export_gate(gate: &GateInfo, catalog: &Catalog, form: Form) -> Result<DomainOrganizationRole, ExportError> {
     let mut keys: BTreeSet<&str> = gate.required_at(None).map(Permission::key).collect();
-    keys.extend(gate.any_of.iter().filter_map(|group| group.first()).map(|p| p.key()));
+    keys.extend(gate.any_of.iter().filter_map(|group| pick(group)).map(|p| p.key()));
     let keys: BTreeSet<String> = match form {
         Form::Wildcard => {
             for row in &generated::WILDCARD_ROWS {
