@@ -74,12 +74,12 @@ pub enum JsonError {
         problem: String,
     },
     /// A permission string that does not parse.
-    #[error("`{}`: {source}", Escaped(path))]
+    #[error("`{}`: {error}", Escaped(path))]
     Permission {
         /// Where.
         path: String,
-        /// Why.
-        source: ParseError,
+        /// Why (in the message too: not a [`source`](std::error::Error::source)).
+        error: ParseError,
     },
     /// A condition tree nested deeper than [`MAX_CONDITION_DEPTH`].
     #[error("`{}`: condition tree deeper than {max} levels", Escaped(path))]

@@ -424,11 +424,11 @@ impl PolicyBuilder {
             let grant = grant.as_ref();
             role.granted
                 .add(&self.catalog, grant)
-                .map_err(|source| BuildError::Grant {
+                .map_err(|error| BuildError::Grant {
                     role: name.to_owned(),
                     position,
                     input: excerpt(grant),
-                    source,
+                    error,
                 })?;
         }
         role.finish(&self.catalog);
@@ -459,11 +459,11 @@ impl PolicyBuilder {
             let mut conditional = group.condition.as_ref().map(|_| GrantSet::new(&self.catalog));
             for key in &group.permissions {
                 let grants = conditional.as_mut().unwrap_or(&mut role.granted);
-                grants.add(&self.catalog, key).map_err(|source| BuildError::Grant {
+                grants.add(&self.catalog, key).map_err(|error| BuildError::Grant {
                     role: definition.name.clone(),
                     position,
                     input: excerpt(key),
-                    source,
+                    error,
                 })?;
                 position += 1;
             }
@@ -851,8 +851,9 @@ pub enum BuildError {
     /// More users (or user rows) than a `u32` can index.
     #[error("too many users")]
     TooManyUsers,
-    /// A grant was rejected.
-    #[error("role `{}`, grant {position} `{}`: {source}", Escaped(role), Escaped(input))]
+    /// A grant was rejected. The message includes why, so the error has no
+    /// [`source`](std::error::Error::source): a chain prints the cause once.
+    #[error("role `{}`, grant {position} `{}`: {error}", Escaped(role), Escaped(input))]
     Grant {
         /// The role.
         role: String,
@@ -861,6 +862,6 @@ pub enum BuildError {
         /// The grant as given (at most 100 characters).
         input: String,
         /// Why.
-        source: ParseError,
+        error: ParseError,
     },
 }

@@ -48,7 +48,7 @@ fn grant_error(input: &str) -> ParseError {
             role,
             position,
             input: quoted,
-            source,
+            error: source,
         }) => {
             assert_eq!(role, "bad");
             assert_eq!(position, 1);
@@ -472,7 +472,7 @@ fn a_ten_megabyte_string_is_rejected_quickly() {
                 role,
                 position,
                 input: quoted,
-                source,
+                error: source,
             }) => {
                 assert_eq!((role.as_str(), position, source), ("huge", 1, expected));
                 assert!(quoted.chars().count() <= 101, "the error quotes an excerpt, not 10 MB");
@@ -596,7 +596,7 @@ fn a_grant_error_names_the_role_the_position_and_the_input() {
             role: "supervisor".into(),
             position: 2,
             input: "journey:seg*:view".into(),
-            source: source.clone(),
+            error: source.clone(),
         }
     );
     let message = error.to_string();
@@ -604,8 +604,10 @@ fn a_grant_error_names_the_role_the_position_and_the_input() {
         message.contains("`supervisor`") && message.contains("grant 2") && message.contains("`journey:seg*:view`"),
         "{message}"
     );
-    let cause = std::error::Error::source(&error).map(ToString::to_string);
-    assert_eq!(cause, Some(source.to_string()));
+    // The cause is in the message, once, and not chained again as a source
+    // (a `{:#}` chain would print it twice).
+    assert_eq!(message.matches(&source.to_string()).count(), 1, "{message}");
+    assert!(std::error::Error::source(&error).is_none());
     // Positions count from 0 and any IntoIterator of strings works.
     let error = Policy::builder(Catalog::builtin())
         .role("r", vec![String::from("journey:segment:view"), String::new()])
@@ -614,7 +616,7 @@ fn a_grant_error_names_the_role_the_position_and_the_input() {
         error,
         BuildError::Grant {
             position: 1,
-            source: ParseError::Empty,
+            error: ParseError::Empty,
             ..
         }
     ));
@@ -823,4 +825,39 @@ proptest! {
             Err(other) => prop_assert!(false, "unexpected {:?}", other),
         }
     }
+}
+
+/// Every public error prints each cause once: its message, then its
+/// sources (none of which repeats a message above it).
+#[test]
+fn error_chains_print_each_cause_once() {
+    fn chain(error: &dyn std::error::Error) -> Vec<String> {
+        let mut out = vec![error.to_string()];
+        let mut source = error.source();
+        while let Some(next) = source {
+            out.push(next.to_string());
+            source = next.source();
+        }
+        out
+    }
+    let grant = Policy::builder(Catalog::builtin())
+        .role("r", ["routing:queue"])
+        .unwrap_err();
+    let file = permgate::genesys::RoleFile::parse(
+        r#"[{"name": "a", "permissionPolicies": [{"domain": "", "entityName": "q", "actionSet": ["v"]}]}]"#,
+    )
+    .unwrap();
+    let role = &file.errors[0];
+    let json = permgate::genesys::RoleFile::parse("{").unwrap_err();
+    let errors: [&dyn std::error::Error; 4] = [&grant, role, &role.error, &json];
+    for error in errors {
+        let links = chain(error);
+        for (n, link) in links.iter().enumerate().skip(1) {
+            assert!(
+                !links[..n].iter().any(|above| above.contains(link.as_str())),
+                "{links:?}"
+            );
+        }
+    }
+    assert!(role.to_string().contains("empty domain"), "{role}");
 }

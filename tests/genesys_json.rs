@@ -103,7 +103,7 @@ fn invalid(path: &str, problem: &str) -> JsonError {
 fn permission_error(path: &str, source: ParseError) -> JsonError {
     JsonError::Permission {
         path: path.to_owned(),
-        source,
+        error: source,
     }
 }
 
@@ -512,7 +512,7 @@ fn a_wildcard_domain_is_rejected_as_a_permission_error() {
     assert!(
         matches!(
             &error,
-            JsonError::Permission { source: ParseError::DomainWildcard { input }, .. } if input == "*:queue:view"
+            JsonError::Permission { error: ParseError::DomainWildcard { input }, .. } if input == "*:queue:view"
         ),
         "{error:?}"
     );
@@ -603,7 +603,7 @@ fn malformed_actions_are_permission_errors_at_the_action() {
         matches!(
             &error,
             JsonError::Permission {
-                source: ParseError::InvalidChar { ch: ' ', .. },
+                error: ParseError::InvalidChar { ch: ' ', .. },
                 ..
             }
         ),
@@ -1383,7 +1383,7 @@ fn org_catalog_wildcards_and_empty_actions_are_rejected() {
             json!({"domain": "routing", "entityType": "queue", "action": "a:b"})
         )),
         Err(JsonError::Permission {
-            source: ParseError::SegmentCount { found: 4, .. },
+            error: ParseError::SegmentCount { found: 4, .. },
             ..
         })
     ));

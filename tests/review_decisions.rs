@@ -317,7 +317,7 @@ fn label_forms_over_a_whole_domain_say_what_is_unsupported() {
         matches!(
             &error,
             permgate::BuildError::Grant {
-                source: ParseError::EntityWildcardLabel { .. },
+                error: ParseError::EntityWildcardLabel { .. },
                 ..
             }
         ),
@@ -329,7 +329,7 @@ fn label_forms_over_a_whole_domain_say_what_is_unsupported() {
         matches!(
             &error,
             permgate::BuildError::Grant {
-                source: ParseError::DomainWildcard { .. },
+                error: ParseError::DomainWildcard { .. },
                 ..
             }
         ),

@@ -36,7 +36,7 @@ fn invalid(path: &str, problem: &str) -> JsonError {
 fn permission(path: &str, source: ParseError) -> JsonError {
     JsonError::Permission {
         path: path.into(),
-        source,
+        error: source,
     }
 }
 

@@ -827,7 +827,7 @@ fn a_pattern_never_matches_a_prefix() {
             matches!(
                 result,
                 Err(BuildError::Grant {
-                    source: ParseError::PartialWildcard { .. } | ParseError::SegmentCount { .. },
+                    error: ParseError::PartialWildcard { .. } | ParseError::SegmentCount { .. },
                     ..
                 })
             ),

@@ -250,7 +250,7 @@ fn list(text: &str) -> Vec<&str> {
 fn missing_permission(item: &str, path: &Path) -> Result<MissingPermission, JsonError> {
     let error = |source| JsonError::Permission {
         path: path.to_string(),
-        source,
+        error: source,
     };
     let (key, division) = match item.rsplit_once(':') {
         Some((key, division)) if item.split(':').count() == 4 => (key, Some(division)),

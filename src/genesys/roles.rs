@@ -150,8 +150,8 @@ pub struct RoleFileError {
     pub position: usize,
     /// Its name, when it has a readable one.
     pub name: Option<String>,
-    /// What is wrong, and where.
-    #[source]
+    /// What is wrong, and where (in the message too, so not a
+    /// [`source`](std::error::Error::source): a chain prints it once).
     pub error: JsonError,
 }
 
@@ -472,7 +472,7 @@ fn check_actions(
         let source = ParseError::DomainWildcard { input };
         return Err(JsonError::Permission {
             path: domain_path.to_string(),
-            source,
+            error: source,
         });
     }
     // A bad domain or entity is reported at its own field, quoting it.
@@ -482,7 +482,7 @@ fn check_actions(
     ] {
         check_segment(value, segment).map_err(|source| JsonError::Permission {
             path: field_path.to_string(),
-            source,
+            error: source,
         })?;
     }
     for (n, action) in actions.iter().enumerate() {
@@ -501,7 +501,7 @@ fn check_actions(
 pub(crate) fn check_key(key: &str, path: &Path) -> Result<(), JsonError> {
     let error = |source| JsonError::Permission {
         path: path.to_string(),
-        source,
+        error: source,
     };
     match parse(key).map_err(error)? {
         Spelling::Key { domain: "*", .. } => Err(error(ParseError::DomainWildcard { input: key.to_owned() })),

@@ -919,7 +919,7 @@ fn read_policy(body: &Map<String, Value>, path: &Path) -> Result<PolicySpec, Jso
         let first = actions.first().map_or("*", |a| a.as_ref());
         return Err(JsonError::Permission {
             path: domain_path.to_string(),
-            source: ParseError::DomainWildcard {
+            error: ParseError::DomainWildcard {
                 input: format!("{domain}:{entity}:{first}"),
             },
         });
@@ -930,7 +930,7 @@ fn read_policy(body: &Map<String, Value>, path: &Path) -> Result<PolicySpec, Jso
     ] {
         check_segment(value, segment).map_err(|source| JsonError::Permission {
             path: field_path.to_string(),
-            source,
+            error: source,
         })?;
     }
     let actions = actions

@@ -290,7 +290,7 @@ fn list<T>(items: Option<Vec<T>>, path: &Path, field: &'static str) -> Result<Ve
 fn read_permission(text: &str, path: &Path) -> Result<Option<UserPermission>, JsonError> {
     let error = |source| JsonError::Permission {
         path: path.to_string(),
-        source,
+        error: source,
     };
     if text.is_empty() {
         return Err(error(ParseError::Empty));
