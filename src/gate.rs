@@ -349,7 +349,7 @@ fn write_permission(f: &mut fmt::Formatter<'_>, permission: Permission<'_>) -> f
         None => write!(f, "{permission}")?,
     }
     if let Some(last) = permission.removed_after() {
-        write!(f, " [removed from the Platform API after SDK {}]", last.version())?;
+        write!(f, " [removed from the Platform API after SDK {}]", last)?;
     }
     // A row that stands for a whole entity: say both ways to hold it.
     if permission.is_wildcard() {

@@ -25,7 +25,7 @@
 //!   "release"}]}`.
 //! - [`RoleAudit`], [`GrantAudit`], [`UserAudit`] and what they hold
 //!   ([`ConditionalGrantInfo`], [`Permitted`]: `"*"` or the division ids,
-//!   [`SdkRelease`]: `{"version", "date"}`): their fields, pairs as objects
+//!   [`SdkRelease`]: `{"version": "179.0.0", "date"}`): their fields, pairs as objects
 //!   with named fields.
 //!
 //! Decisions, denials, gates and audits borrow from a policy or the builtin
@@ -93,11 +93,11 @@ impl Serialize for SdkRelease {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         #[derive(Serialize)]
         struct Shape {
-            version: Release,
+            version: String,
             date: &'static str,
         }
         Shape {
-            version: self.version(),
+            version: self.to_string(),
             date: self.date(),
         }
         .serialize(serializer)

@@ -103,6 +103,14 @@ pub struct SdkRelease {
     date: &'static str,
 }
 
+/// The SDK version in full, `major.minor.patch`: `179.0.0`.
+impl core::fmt::Display for SdkRelease {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let version = self.version;
+        write!(f, "{}.{}.{}", version.major(), version.minor(), version.patch())
+    }
+}
+
 impl SdkRelease {
     pub(crate) const fn new(version: Release, date: &'static str) -> Self {
         Self { version, date }

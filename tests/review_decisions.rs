@@ -492,10 +492,14 @@ fn denied_says_when_a_missing_permission_was_removed_from_the_platform() {
     let denied = policy.check::<permgate::gates::AltocloudAdmin>(role).unwrap_err();
     let text = denied.to_string();
     let line = text.lines().find(|l| l.contains("widgets:deployment:view")).unwrap();
-    let last = perm::widgets::DEPLOYMENT_VIEW.history().unwrap().last().version();
+    // The SDK version in full, as the platform history spells it.
     assert!(
-        line.ends_with(&format!("[removed from the Platform API after SDK {last}]")),
+        line.ends_with("[removed from the Platform API after SDK 258.2.0]"),
         "{line}"
+    );
+    assert_eq!(
+        perm::widgets::DEPLOYMENT_VIEW.history().unwrap().last().to_string(),
+        "258.2.0"
     );
     let gate = Catalog::builtin().gate("AltocloudAdmin").unwrap();
     assert!(gate.removed_from_platform().all(|p| p.history().unwrap().is_removed()));

@@ -297,6 +297,6 @@ fn removed_permissions_carry_their_last_sdk_release() {
     assert_eq!(
         audit["removed"],
         json!([{"permission": "widgets:deployment:view",
-                "last_release": {"version": last.version().to_string(), "date": last.date()}}])
+                "last_release": {"version": last.to_string(), "date": last.date()}}])
     );
 }

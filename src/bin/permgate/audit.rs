@@ -225,7 +225,7 @@ fn audit_json(spec: Option<&RoleSpec>, audit: &RoleAudit<'_>) -> Value {
         "deprecated": audit.deprecated.iter().map(|(p, note)| json!({"permission": p.key(), "note": note})).collect::<Vec<_>>(),
         "removed": audit.removed.iter().map(|(p, last)| json!({
             "permission": p.key(),
-            "last_release": last.version().to_string(),
+            "last_release": last.to_string(),
             "last_date": last.date(),
         })).collect::<Vec<_>>(),
         "gates": audit.gates.iter().map(|(gate, satisfied)| json!({
@@ -357,12 +357,7 @@ fn findings_text(out: &mut String, audit: &RoleAudit<'_>) {
     let removed = audit
         .removed
         .iter()
-        .map(|(p, last)| {
-            vec![
-                output::key(*p),
-                format!("last in SDK {} ({})", last.version(), last.date()),
-            ]
-        })
+        .map(|(p, last)| vec![output::key(*p), format!("last in SDK {last} ({})", last.date())])
         .collect();
     section(
         out,

@@ -207,7 +207,7 @@ fn check_text(policy: &Policy, role: Principal, who: &str, results: &[GateResult
                         notes.push("held only under a condition".to_owned());
                     }
                     if let Some(last) = p.removed_after() {
-                        notes.push(format!("removed from the Platform API after SDK {}", last.version()));
+                        notes.push(format!("removed from the Platform API after SDK {last}"));
                     }
                     let notes = if notes.is_empty() {
                         String::new()
