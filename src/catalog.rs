@@ -4,7 +4,7 @@ use std::sync::{Arc, LazyLock};
 
 use crate::caseless::{Caseless, CaselessKey, CaselessMap, caseless_map};
 use crate::generated;
-use crate::parse::{ParseError, Spelling, excerpt, is_all, parse, trim_spaces};
+use crate::parse::{GrantError, ParseError, QuestionError, Spelling, excerpt, is_all, parse, trim_spaces};
 use crate::permission::{Permission, PermissionInfo};
 use crate::source::Document;
 use crate::{CatalogRole, GateInfo};
@@ -357,23 +357,23 @@ impl Catalog {
     /// Like [`lookup`](Self::lookup), but says why a string is not a permission.
     ///
     /// ```
-    /// use permgate::{Catalog, ParseError};
+    /// use permgate::{Catalog, ParseError, QuestionError};
     ///
     /// let catalog = Catalog::builtin();
     /// assert!(catalog.resolve("routing:queue:join").is_ok());
-    /// assert!(matches!(catalog.resolve("routing:queue"), Err(ParseError::SegmentCount { found: 2, .. })));
-    /// assert!(matches!(catalog.resolve("routing:queue:*"), Err(ParseError::WildcardQuestion { .. })));
-    /// assert!(matches!(catalog.resolve("routing:queue:fly"), Err(ParseError::UnknownPermission { .. })));
+    /// assert!(matches!(catalog.resolve("routing:queue"), Err(QuestionError::Malformed(ParseError::SegmentCount { found: 2, .. }))));
+    /// assert!(matches!(catalog.resolve("routing:queue:*"), Err(QuestionError::Wildcard { .. })));
+    /// assert!(matches!(catalog.resolve("routing:queue:fly"), Err(QuestionError::UnknownPermission { .. })));
     /// ```
-    pub fn resolve(&self, name: &str) -> Result<Permission<'_>, ParseError> {
+    pub fn resolve(&self, name: &str) -> Result<Permission<'_>, QuestionError> {
         let spelling = parse(name)?;
         if spelling.is_wildcard() {
-            return Err(ParseError::WildcardQuestion { input: excerpt(name) });
+            return Err(QuestionError::Wildcard { input: excerpt(name) });
         }
         match (self.lookup(name), spelling) {
             (Some(permission), _) => Ok(permission),
-            (None, Spelling::Label { .. }) => Err(ParseError::UnknownLabel { input: excerpt(name) }),
-            (None, _) => Err(ParseError::UnknownPermission { input: excerpt(name) }),
+            (None, Spelling::Label { .. }) => Err(QuestionError::UnknownLabel { input: excerpt(name) }),
+            (None, _) => Err(QuestionError::UnknownPermission { input: excerpt(name) }),
         }
     }
 
@@ -477,21 +477,21 @@ impl Catalog {
 
     /// Resolves a grant string: one permission, a wildcard pattern, or a
     /// well-formed name the catalog does not know.
-    pub(crate) fn resolve_grant(&self, input: &str) -> Result<Resolved<'_>, ParseError> {
+    pub(crate) fn resolve_grant(&self, input: &str) -> Result<Resolved<'_>, GrantError> {
         let spelling = parse(input)?;
         match spelling {
-            Spelling::Key { domain: "*", .. } => Err(ParseError::DomainWildcard { input: excerpt(input) }),
+            Spelling::Key { domain: "*", .. } => Err(GrantError::DomainWildcard { input: excerpt(input) }),
             Spelling::Key { domain, entity, action } if spelling.is_wildcard() => {
                 Ok(Resolved::Pattern(format!("{domain}:{entity}:{action}")))
             }
             Spelling::Label { domain, entity, .. } => match self.lookup(input) {
                 Some(permission) => Ok(self.known(permission)),
-                None if is_all(domain) => Err(ParseError::DomainWildcard { input: excerpt(input) }),
-                None if is_all(entity) => Err(ParseError::EntityWildcardLabel { input: excerpt(input) }),
+                None if is_all(domain) => Err(GrantError::DomainWildcard { input: excerpt(input) }),
+                None if is_all(entity) => Err(GrantError::EntityWildcardLabel { input: excerpt(input) }),
                 None if spelling.is_wildcard() => {
                     let prefix = normalize_label(&format!("{domain}>{entity}"));
                     match self.inner.entity_labels.get(&Caseless(&prefix)) {
-                        None => Err(ParseError::UnknownLabel { input: excerpt(input) }),
+                        None => Err(GrantError::UnknownLabel { input: excerpt(input) }),
                         Some(named) if named.others.is_empty() => Ok(Resolved::Pattern(format!("{}:*", named.prefix))),
                         Some(named) => {
                             let mut entities: Vec<String> = core::iter::once(&named.prefix)
@@ -499,14 +499,14 @@ impl Catalog {
                                 .map(|prefix| format!("`{prefix}`"))
                                 .collect();
                             entities.sort_unstable();
-                            Err(ParseError::AmbiguousLabel {
+                            Err(GrantError::AmbiguousLabel {
                                 input: excerpt(input),
                                 entities: entities.join(", "),
                             })
                         }
                     }
                 }
-                None => Err(ParseError::UnknownLabel { input: excerpt(input) }),
+                None => Err(GrantError::UnknownLabel { input: excerpt(input) }),
             },
             Spelling::Key { .. } | Spelling::Flat(_) => Ok(self
                 .lookup(input)
@@ -575,14 +575,14 @@ mod tests {
                 .map(|r| matches!(r, Resolved::Known(_))),
             Some(true)
         );
-        assert!(matches!(resolve("*:*:*"), Err(ParseError::DomainWildcard { .. })));
+        assert!(matches!(resolve("*:*:*"), Err(GrantError::DomainWildcard { .. })));
         assert!(matches!(
             resolve("Journey > Nothing > View"),
-            Err(ParseError::UnknownLabel { .. })
+            Err(GrantError::UnknownLabel { .. })
         ));
         assert!(matches!(
             resolve("Journey > Nothing > All"),
-            Err(ParseError::UnknownLabel { .. })
+            Err(GrantError::UnknownLabel { .. })
         ));
     }
 }

@@ -13,7 +13,7 @@ use serde_json::error::Category;
 use serde_json::value::RawValue;
 
 use crate::Escaped;
-use crate::parse::ParseError;
+use crate::parse::GrantError;
 
 /// The largest JSON document accepted, in bytes (32 MiB). A listing of every
 /// role of a large organization is a few megabytes.
@@ -79,7 +79,7 @@ pub enum JsonError {
         /// Where.
         path: String,
         /// Why (in the message too: not a [`source`](std::error::Error::source)).
-        error: ParseError,
+        error: GrantError,
     },
     /// A condition tree nested deeper than [`MAX_CONDITION_DEPTH`].
     #[error("`{}`: condition tree deeper than {max} levels", Escaped(path))]

@@ -38,7 +38,7 @@ pub use gate::{Denied, Gate, GateInfo, Granted};
 pub use generated::{gates, perm};
 pub use handle::PolicyHandle;
 pub use json::{JsonError, MAX_CONDITION_DEPTH, MAX_JSON_BYTES};
-pub use parse::{MAX_PERMISSION_LEN, ParseError};
+pub use parse::{GrantError, MAX_PERMISSION_LEN, ParseError, QuestionError};
 pub use permission::Permission;
 pub use policy::{BuildError, ConditionalGrantInfo, Decision, Policy, PolicyBuilder, RoleId};
 pub use principal::{Division, Principal, Question, UserId};

@@ -202,7 +202,9 @@ pub(crate) fn excerpt(input: &str) -> String {
     }
 }
 
-/// Why a permission string was rejected.
+/// Why a string is not a permission or a wildcard in any spelling: its form.
+/// Each operation's error wraps it ([`QuestionError`], [`GrantError`]) with
+/// what only that operation can refuse.
 ///
 /// Inputs are quoted in the message (at most 100 characters).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -257,6 +259,50 @@ pub enum ParseError {
         /// `domain`, `entity` or `action`.
         segment: &'static str,
     },
+}
+
+/// Why a string question ([`Policy::allows`](crate::Policy::allows) and
+/// friends with a string, [`Catalog::resolve`](crate::Catalog::resolve),
+/// `str::parse::<Permission>`) has no answer.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum QuestionError {
+    /// The string is not a permission in any spelling.
+    #[error(transparent)]
+    Malformed(#[from] ParseError),
+    /// The question names a wildcard (`routing:queue:*`, `… > All`).
+    #[error(
+        "`{}` is a wildcard; ask about one permission, wildcards belong to grants",
+        Escaped(input)
+    )]
+    Wildcard {
+        /// The input.
+        input: String,
+    },
+    /// A label that no catalog defines.
+    #[error("unknown label `{}`", Escaped(input))]
+    UnknownLabel {
+        /// The input.
+        input: String,
+    },
+    /// A well-formed key or name that the catalog does not define, where
+    /// only catalog permissions can be used ([`Catalog::resolve`](crate::Catalog::resolve),
+    /// `str::parse::<Permission>`); `allows` answers such keys instead.
+    #[error("unknown permission `{}`", Escaped(input))]
+    UnknownPermission {
+        /// The input.
+        input: String,
+    },
+}
+
+/// Why a grant (a role's permission or wildcard, in any spelling) was
+/// refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum GrantError {
+    /// The string is not a permission or a wildcard in any spelling.
+    #[error(transparent)]
+    Malformed(#[from] ParseError),
     /// `*` as a domain: not a Genesys Cloud form.
     #[error(
         "`{}` has a wildcard domain; Genesys Cloud grants wildcards only for an entity or an action",
@@ -284,25 +330,9 @@ pub enum ParseError {
         /// The entities the prefix names, as `domain:entity` key prefixes.
         entities: String,
     },
-    /// A question (as opposed to a grant) named a wildcard.
-    #[error(
-        "`{}` is a wildcard; ask about one permission, wildcards belong to grants",
-        Escaped(input)
-    )]
-    WildcardQuestion {
-        /// The input.
-        input: String,
-    },
     /// A label that no catalog defines.
     #[error("unknown label `{}`", Escaped(input))]
     UnknownLabel {
-        /// The input.
-        input: String,
-    },
-    /// A well-formed key or name that the catalog does not define, where only
-    /// catalog permissions can be used.
-    #[error("unknown permission `{}`", Escaped(input))]
-    UnknownPermission {
         /// The input.
         input: String,
     },

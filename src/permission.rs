@@ -7,7 +7,7 @@ use core::str::FromStr;
 use std::borrow::Cow;
 
 use crate::source::{Evidence, History, Seen, SourceEntry};
-use crate::{Catalog, ParseError};
+use crate::{Catalog, QuestionError};
 
 /// A permission known to a [`Catalog`]: a dense index and the catalog's entry.
 ///
@@ -27,7 +27,7 @@ use crate::{Catalog, ParseError};
 /// let parsed: Permission = "Journey > Action Map > View".parse()?;
 /// assert_eq!(parsed, view);
 /// assert_eq!("JOURNEY:ACTIONMAP:VIEW".parse::<Permission>()?, view);
-/// # Ok::<(), permgate::ParseError>(())
+/// # Ok::<(), permgate::QuestionError>(())
 /// ```
 ///
 /// With the `serde` feature, a permission serializes as its key, and a
@@ -187,7 +187,7 @@ impl fmt::Display for Permission<'_> {
 
 /// Looks the string up in [`Catalog::builtin`], in any spelling.
 impl FromStr for Permission<'static> {
-    type Err = ParseError;
+    type Err = QuestionError;
 
     fn from_str(input: &str) -> Result<Self, Self::Err> {
         Catalog::builtin().resolve(input)

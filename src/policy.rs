@@ -9,7 +9,7 @@ use crate::Escaped;
 use crate::catalog::Catalog;
 use crate::condition::Condition;
 use crate::definition::RoleDefinition;
-use crate::parse::{ParseError, Spelling, excerpt};
+use crate::parse::{GrantError, Spelling, excerpt};
 use crate::permission::Permission;
 use crate::principal::{Asked, Division, Kind, Principal, Question, Resolved, UserId};
 use crate::role::{ConditionalGrant, GrantSet, RoleData, has_bit};
@@ -862,6 +862,6 @@ pub enum BuildError {
         /// The grant as given (at most 100 characters).
         input: String,
         /// Why.
-        error: ParseError,
+        error: GrantError,
     },
 }

@@ -5,7 +5,7 @@ use core::fmt;
 
 use crate::Escaped;
 use crate::catalog::Catalog;
-use crate::parse::{MAX_PERMISSION_LEN, ParseError, Spelling, excerpt, parse};
+use crate::parse::{MAX_PERMISSION_LEN, ParseError, QuestionError, Spelling, excerpt, parse};
 use crate::permission::Permission;
 
 /// Where a grant applies: one division, or every division (`*`).
@@ -209,12 +209,12 @@ impl crate::Policy {
 /// let policy = Policy::builder(Catalog::builtin()).role("agent", ["routing:queue:*"])?.build();
 /// let agent = policy.role("agent").unwrap();
 /// let typed: bool = policy.allows(agent, perm::routing::QUEUE_JOIN);
-/// let spelled: Result<bool, permgate::ParseError> = policy.allows(agent, "Routing > Queue > Join");
+/// let spelled: Result<bool, permgate::QuestionError> = policy.allows(agent, "Routing > Queue > Join");
 /// assert!(typed && spelled == Ok(true));
 /// # Ok::<(), permgate::BuildError>(())
 /// ```
 pub trait Question: sealed::Sealed + Copy {
-    /// `T` for a typed permission; `Result<T, ParseError>` for a string.
+    /// `T` for a typed permission; `Result<T, QuestionError>` for a string.
     type Answer<T>;
 
     /// Resolves the question against `catalog` and answers with `answer`.
@@ -263,18 +263,19 @@ impl Question for Permission<'_> {
 impl sealed::Sealed for &str {}
 
 impl Question for &str {
-    type Answer<T> = Result<T, ParseError>;
+    type Answer<T> = Result<T, QuestionError>;
 
     #[inline]
-    fn ask<T>(self, catalog: &Catalog, answer: impl FnOnce(Asked<'_>) -> T) -> Result<T, ParseError> {
+    fn ask<T>(self, catalog: &Catalog, answer: impl FnOnce(Asked<'_>) -> T) -> Result<T, QuestionError> {
         if self.len() > MAX_PERMISSION_LEN {
             return Err(ParseError::TooLong {
                 length: self.len(),
                 max: MAX_PERMISSION_LEN,
-            });
+            }
+            .into());
         }
         match catalog.find(self) {
-            Some(entry) if entry.wildcard => Err(ParseError::WildcardQuestion { input: excerpt(self) }),
+            Some(entry) if entry.wildcard => Err(QuestionError::Wildcard { input: excerpt(self) }),
             Some(entry) => Ok(answer(Asked(Resolved::Known(entry.index)))),
             None => resolve_unknown(self).map(|spelling| answer(Asked(Resolved::Unknown(spelling, self)))),
         }
@@ -284,25 +285,25 @@ impl Question for &str {
 impl sealed::Sealed for &String {}
 
 impl Question for &String {
-    type Answer<T> = Result<T, ParseError>;
+    type Answer<T> = Result<T, QuestionError>;
 
     #[inline]
-    fn ask<T>(self, catalog: &Catalog, answer: impl FnOnce(Asked<'_>) -> T) -> Result<T, ParseError> {
+    fn ask<T>(self, catalog: &Catalog, answer: impl FnOnce(Asked<'_>) -> T) -> Result<T, QuestionError> {
         self.as_str().ask(catalog, answer)
     }
 }
 
 /// A string no catalog entry names: a well-formed key or flat name, or why not.
 #[cold]
-fn resolve_unknown(question: &str) -> Result<Spelling<'_>, ParseError> {
+fn resolve_unknown(question: &str) -> Result<Spelling<'_>, QuestionError> {
     let spelling = parse(question)?;
     if spelling.is_wildcard() {
-        return Err(ParseError::WildcardQuestion {
+        return Err(QuestionError::Wildcard {
             input: excerpt(question),
         });
     }
     if let Spelling::Label { .. } = spelling {
-        return Err(ParseError::UnknownLabel {
+        return Err(QuestionError::UnknownLabel {
             input: excerpt(question),
         });
     }

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use crate::catalog::{Catalog, Resolved};
 use crate::condition::Condition;
-use crate::parse::{ParseError, Spelling};
+use crate::parse::{GrantError, Spelling};
 use crate::permission::Permission;
 use std::hash::{BuildHasher, Hasher};
 
@@ -189,16 +189,18 @@ impl GrantSet {
     }
 
     /// Adds one grant in any spelling. Wildcards are expanded here, once.
-    pub(crate) fn add(&mut self, catalog: &Catalog, grant: &str) -> Result<(), ParseError> {
+    pub(crate) fn add(&mut self, catalog: &Catalog, grant: &str) -> Result<(), GrantError> {
         match catalog.resolve_grant(grant)? {
             Resolved::Known(permission) => {
                 self.set(permission.index());
                 self.exact.push(permission.index());
             }
             Resolved::Pattern(key) => {
-                let pattern = Pattern::new(&key).ok_or_else(|| ParseError::SegmentCount {
-                    input: crate::parse::excerpt(grant),
-                    found: key.split(':').count(),
+                let pattern = Pattern::new(&key).ok_or_else(|| {
+                    GrantError::from(crate::ParseError::SegmentCount {
+                        input: crate::parse::excerpt(grant),
+                        found: key.split(':').count(),
+                    })
                 })?;
                 let Some(pattern) = self.patterns.insert(pattern) else {
                     return Ok(());

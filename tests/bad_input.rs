@@ -8,7 +8,7 @@
 
 use std::time::{Duration, Instant};
 
-use permgate::{BuildError, Catalog, MAX_PERMISSION_LEN, ParseError, Policy, RoleId, perm};
+use permgate::{BuildError, Catalog, GrantError, MAX_PERMISSION_LEN, ParseError, Policy, QuestionError, RoleId, perm};
 use proptest::prelude::*;
 
 /// The grants of the role most tests ask about.
@@ -31,7 +31,7 @@ fn policy() -> (Policy, RoleId) {
 }
 
 /// The error of `input` as a question.
-fn question_error(input: &str) -> ParseError {
+fn question_error(input: &str) -> QuestionError {
     let (policy, role) = policy();
     match policy.allows(role, input) {
         Ok(answer) => panic!("question `{input:?}` answered {answer}; expected an error"),
@@ -41,7 +41,7 @@ fn question_error(input: &str) -> ParseError {
 
 /// The error of `input` as the grant at position 1 of role `bad`, checking the fields that
 /// locate it.
-fn grant_error(input: &str) -> ParseError {
+fn grant_error(input: &str) -> GrantError {
     match Policy::builder(Catalog::builtin()).role("bad", ["journey:segment:view", input]) {
         Ok(_) => panic!("grant `{input:?}` accepted; expected an error"),
         Err(BuildError::Grant {
@@ -63,14 +63,24 @@ fn grant_error(input: &str) -> ParseError {
     }
 }
 
-/// The error of `input` everywhere: as a question, through `resolve` (the same error) and as a
-/// grant (the same error); `lookup` finds nothing.
+/// The error of a malformed `input` everywhere: as a question, through `resolve` and as a
+/// grant, the same `ParseError` (each operation's error wraps it); `lookup` finds nothing.
 fn rejected_everywhere(input: &str) -> ParseError {
     let catalog = Catalog::builtin();
-    let error = question_error(input);
-    assert_eq!(catalog.resolve(input), Err(error.clone()), "resolve `{input:?}`");
+    let QuestionError::Malformed(error) = question_error(input) else {
+        panic!("`{input:?}` is not malformed: {:?}", question_error(input));
+    };
+    assert_eq!(
+        catalog.resolve(input),
+        Err(QuestionError::Malformed(error.clone())),
+        "resolve `{input:?}`"
+    );
     assert_eq!(catalog.lookup(input), None, "lookup `{input:?}`");
-    assert_eq!(grant_error(input), error, "grant `{input:?}`");
+    assert_eq!(
+        grant_error(input),
+        GrantError::Malformed(error.clone()),
+        "grant `{input:?}`"
+    );
     error
 }
 
@@ -195,7 +205,7 @@ fn wildcards_are_refused_as_questions() {
         "*:*:*",
         "*:queue:*",
     ] {
-        let expected = ParseError::WildcardQuestion {
+        let expected = QuestionError::Wildcard {
             input: input.to_owned(),
         };
         assert_eq!(question_error(input), expected, "question {input:?}");
@@ -229,7 +239,7 @@ fn wildcards_are_refused_as_questions() {
 fn a_domain_wildcard_question_is_refused() {
     let catalog = Catalog::builtin();
     for input in ["*:queue:view", "*:segment:view", "*:journey:view"] {
-        let expected = ParseError::WildcardQuestion {
+        let expected = QuestionError::Wildcard {
             input: input.to_owned(),
         };
         assert_eq!(question_error(input), expected, "question {input:?}");
@@ -262,7 +272,7 @@ fn partial_wildcards() {
 #[test]
 fn a_domain_wildcard_grant_is_rejected() {
     for input in ["*:*:*", "*:queue:view", "*:queue:*", "*:*:view"] {
-        let expected = ParseError::DomainWildcard {
+        let expected = GrantError::DomainWildcard {
             input: input.to_owned(),
         };
         assert_eq!(grant_error(input), expected, "{input:?}");
@@ -284,20 +294,30 @@ fn unknown_labels_are_errors_in_grants_and_questions() {
         "Journey > Action  Map > View",       // inner spacing is part of the name
         "journey > actionmap > view",         // a key's entity is not its label
     ] {
-        let expected = ParseError::UnknownLabel {
+        let catalog = Catalog::builtin();
+        let question = QuestionError::UnknownLabel {
             input: input.to_owned(),
         };
-        assert_eq!(rejected_everywhere(input), expected, "{input:?}");
+        assert_eq!(question_error(input), question, "{input:?}");
+        assert_eq!(catalog.resolve(input), Err(question), "{input:?}");
+        assert_eq!(catalog.lookup(input), None, "{input:?}");
+        assert_eq!(
+            grant_error(input),
+            GrantError::UnknownLabel {
+                input: input.to_owned()
+            },
+            "{input:?}"
+        );
     }
     // An unknown entity label under "All" is an unknown label as a grant, a wildcard as a question.
     for input in ["Journey > Nothing > All", "Nothing > Segment > All Permissions"] {
-        let expected = ParseError::UnknownLabel {
+        let expected = GrantError::UnknownLabel {
             input: input.to_owned(),
         };
         assert_eq!(grant_error(input), expected, "{input:?}");
         assert_eq!(
             question_error(input),
-            ParseError::WildcardQuestion {
+            QuestionError::Wildcard {
                 input: input.to_owned()
             }
         );
@@ -307,7 +327,7 @@ fn unknown_labels_are_errors_in_grants_and_questions() {
     assert_eq!(policy.allows(role, "journey:nothing:view"), Ok(false));
     assert_eq!(
         Catalog::builtin().resolve("journey:nothing:view"),
-        Err(ParseError::UnknownPermission {
+        Err(QuestionError::UnknownPermission {
             input: "journey:nothing:view".into()
         })
     );
@@ -335,14 +355,24 @@ fn non_ascii() {
         "Journey > ſegment > View",
         "Journey > Segment > View😀",
     ] {
-        let expected = ParseError::UnknownLabel {
+        let catalog = Catalog::builtin();
+        let question = QuestionError::UnknownLabel {
             input: input.to_owned(),
         };
-        assert_eq!(rejected_everywhere(input), expected, "{input:?}");
+        assert_eq!(question_error(input), question, "{input:?}");
+        assert_eq!(catalog.resolve(input), Err(question), "{input:?}");
+        assert_eq!(catalog.lookup(input), None, "{input:?}");
+        assert_eq!(
+            grant_error(input),
+            GrantError::UnknownLabel {
+                input: input.to_owned()
+            },
+            "{input:?}"
+        );
     }
     assert_eq!(
         grant_error("Jöurney > Segment > All"),
-        ParseError::UnknownLabel {
+        GrantError::UnknownLabel {
             input: "Jöurney > Segment > All".into()
         }
     );
@@ -394,13 +424,13 @@ fn max_permission_len_is_accepted_syntactically() {
     assert_eq!(policy.allows(role, &key), Ok(false));
     assert_eq!(
         catalog.resolve(&flat),
-        Err(ParseError::UnknownPermission {
+        Err(QuestionError::UnknownPermission {
             input: format!("{}…", "A".repeat(100))
         })
     );
     assert_eq!(
         question_error(&label),
-        ParseError::UnknownLabel {
+        QuestionError::UnknownLabel {
             input: format!("{}…", &label[..100])
         }
     );
@@ -464,8 +494,8 @@ fn a_ten_megabyte_string_is_rejected_quickly() {
             length: input.len(),
             max: MAX_PERMISSION_LEN,
         };
-        assert_eq!(policy.allows(role, input), Err(expected.clone()));
-        assert_eq!(catalog.resolve(input), Err(expected.clone()));
+        assert_eq!(policy.allows(role, input), Err(expected.clone().into()));
+        assert_eq!(catalog.resolve(input), Err(expected.clone().into()));
         assert_eq!(catalog.lookup(input), None);
         match Policy::builder(catalog).role("huge", ["routing:queue:view", input.as_str()]) {
             Err(BuildError::Grant {
@@ -474,7 +504,7 @@ fn a_ten_megabyte_string_is_rejected_quickly() {
                 input: quoted,
                 error: source,
             }) => {
-                assert_eq!((role.as_str(), position, source), ("huge", 1, expected));
+                assert_eq!((role.as_str(), position, source), ("huge", 1, expected.into()));
                 assert!(quoted.chars().count() <= 101, "the error quotes an excerpt, not 10 MB");
             }
             other => panic!("{other:?}"),
@@ -523,9 +553,12 @@ fn mixed_spellings() {
         "Journey > Segment > journey:segment:view",
         "journey:segment:view > View > x",
     ] {
-        let error = rejected_everywhere(input);
+        let error = question_error(input);
         assert!(
-            matches!(error, ParseError::UnknownLabel { .. } | ParseError::SegmentCount { .. }),
+            matches!(
+                error,
+                QuestionError::UnknownLabel { .. } | QuestionError::Malformed(ParseError::SegmentCount { .. })
+            ),
             "{input:?}: {error:?}"
         );
     }
@@ -596,7 +629,7 @@ fn a_grant_error_names_the_role_the_position_and_the_input() {
             role: "supervisor".into(),
             position: 2,
             input: "journey:seg*:view".into(),
-            error: source.clone(),
+            error: source.clone().into(),
         }
     );
     let message = error.to_string();
@@ -616,7 +649,7 @@ fn a_grant_error_names_the_role_the_position_and_the_input() {
         error,
         BuildError::Grant {
             position: 1,
-            error: ParseError::Empty,
+            error: GrantError::Malformed(ParseError::Empty),
             ..
         }
     ));
@@ -692,10 +725,10 @@ fn a_role_of_another_policy_is_denied() {
     assert_eq!(second.unknown_grants(foreign).count(), 0);
     assert_eq!(second.role_name(foreign), None);
     // Bad strings are still errors, whoever asks.
-    assert_eq!(second.allows(foreign, ""), Err(ParseError::Empty));
+    assert_eq!(second.allows(foreign, ""), Err(ParseError::Empty.into()));
     assert!(matches!(
         second.allows(foreign, "journey:segment:*"),
-        Err(ParseError::WildcardQuestion { .. })
+        Err(QuestionError::Wildcard { .. })
     ));
     // And the role still answers in its own policy.
     assert!(first.allows(foreign, perm::journey::SEGMENT_VIEW));
@@ -806,7 +839,7 @@ proptest! {
                 prop_assert_eq!(looked_up, Some(p));
                 prop_assert_eq!(answer, Ok(policy.allows(role, p)));
             }
-            Err(ParseError::UnknownPermission { .. }) => prop_assert!(answer.is_ok(), "`{:?}`: {:?}", input, answer),
+            Err(QuestionError::UnknownPermission { .. }) => prop_assert!(answer.is_ok(), "`{:?}`: {:?}", input, answer),
             Err(_) => {}
         }
         // As a grant: accepted or a grant error at its position; once granted, it is allowed.

@@ -56,7 +56,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use permgate::genesys::{RoleFile, SubjectSpec, UserAuthorization};
 use permgate::{
-    Catalog, Decision, Division, ParseError, Permission, Permitted, Policy, PolicyBuilder, Principal, RoleId, UserId,
+    Catalog, Decision, Division, Permission, Permitted, Policy, PolicyBuilder, Principal, QuestionError, RoleId, UserId,
 };
 use proptest::collection::vec;
 use proptest::prelude::*;
@@ -228,10 +228,10 @@ enum Refusal {
     Other(String),
 }
 
-fn refusal(error: &ParseError) -> Refusal {
+fn refusal(error: &QuestionError) -> Refusal {
     match error {
-        ParseError::WildcardQuestion { .. } => Refusal::Wildcard,
-        ParseError::UnknownLabel { .. } => Refusal::UnknownLabel,
+        QuestionError::Wildcard { .. } => Refusal::Wildcard,
+        QuestionError::UnknownLabel { .. } => Refusal::UnknownLabel,
         other => Refusal::Other(format!("{other:?}")),
     }
 }

@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 
 use permgate::genesys::{Form, MAX_POLICIES_PER_ROLE, RoleFile, RoleFileError, SubjectSpec, export_role};
 use permgate::{
-    BuildError, Catalog, Decision, Division, JsonError, MAX_CONDITION_DEPTH, MAX_JSON_BYTES, ParseError, Permission,
-    Policy, RoleId, UserId, perm,
+    BuildError, Catalog, Decision, Division, GrantError, JsonError, MAX_CONDITION_DEPTH, MAX_JSON_BYTES, ParseError,
+    Permission, Policy, RoleId, UserId, perm,
 };
 use serde_json::{Value, json};
 
@@ -100,10 +100,10 @@ fn invalid(path: &str, problem: &str) -> JsonError {
     }
 }
 
-fn permission_error(path: &str, source: ParseError) -> JsonError {
+fn permission_error(path: &str, source: impl Into<GrantError>) -> JsonError {
     JsonError::Permission {
         path: path.to_owned(),
-        error: source,
+        error: source.into(),
     }
 }
 
@@ -503,7 +503,7 @@ fn a_wildcard_domain_is_rejected_as_a_permission_error() {
         error,
         permission_error(
             "$[1].permissionPolicies[0].domain",
-            ParseError::DomainWildcard { input: "*:*:*".into() }
+            GrantError::DomainWildcard { input: "*:*:*".into() }
         )
     );
     let error = sandwiched_bad(with_policy(
@@ -512,7 +512,7 @@ fn a_wildcard_domain_is_rejected_as_a_permission_error() {
     assert!(
         matches!(
             &error,
-            JsonError::Permission { error: ParseError::DomainWildcard { input }, .. } if input == "*:queue:view"
+            JsonError::Permission { error: GrantError::DomainWildcard { input }, .. } if input == "*:queue:view"
         ),
         "{error:?}"
     );
@@ -603,7 +603,7 @@ fn malformed_actions_are_permission_errors_at_the_action() {
         matches!(
             &error,
             JsonError::Permission {
-                error: ParseError::InvalidChar { ch: ' ', .. },
+                error: GrantError::Malformed(ParseError::InvalidChar { ch: ' ', .. }),
                 ..
             }
         ),
@@ -1383,7 +1383,7 @@ fn org_catalog_wildcards_and_empty_actions_are_rejected() {
             json!({"domain": "routing", "entityType": "queue", "action": "a:b"})
         )),
         Err(JsonError::Permission {
-            error: ParseError::SegmentCount { found: 4, .. },
+            error: GrantError::Malformed(ParseError::SegmentCount { found: 4, .. }),
             ..
         })
     ));

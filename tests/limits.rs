@@ -3,7 +3,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use permgate::genesys::{MAX_POLICIES_PER_ROLE, MAX_ROLES_PER_FILE, RoleFile};
-use permgate::{Catalog, JsonError, MAX_CONDITION_DEPTH, MAX_JSON_BYTES, MAX_PERMISSION_LEN, ParseError, Policy};
+use permgate::{
+    Catalog, JsonError, MAX_CONDITION_DEPTH, MAX_JSON_BYTES, MAX_PERMISSION_LEN, ParseError, Policy, QuestionError,
+};
 
 fn roles(count: usize) -> String {
     let items: Vec<String> = (0..count)
@@ -109,10 +111,10 @@ fn permission_length() {
     let past = format!("{at_cap}a");
     assert_eq!(
         policy.allows(role, &past),
-        Err(ParseError::TooLong {
+        Err(QuestionError::Malformed(ParseError::TooLong {
             length: MAX_PERMISSION_LEN + 1,
             max: MAX_PERMISSION_LEN
-        })
+        }))
     );
     assert!(Policy::builder(Catalog::builtin()).role("r", [past.as_str()]).is_err());
 }

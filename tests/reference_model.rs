@@ -19,7 +19,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::LazyLock;
 
-use permgate::{Catalog, ParseError, Permission, Policy, RoleId};
+use permgate::{Catalog, Permission, Policy, QuestionError, RoleId};
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::{Index, select};
@@ -73,19 +73,19 @@ impl Norm {
 /// Why the model refuses a string (the library's error variant, without its fields).
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Refusal {
-    /// A question names a wildcard: `ParseError::WildcardQuestion`.
+    /// A question names a wildcard: `QuestionError::Wildcard`.
     Wildcard,
-    /// A label no catalog defines: `ParseError::UnknownLabel`.
+    /// A label no catalog defines: `QuestionError::UnknownLabel`.
     UnknownLabel,
     /// Any other library error: never expected for the generated strings.
     Other(String),
 }
 
 /// The library's answer in the model's terms.
-fn observe(result: Result<bool, ParseError>) -> Result<bool, Refusal> {
+fn observe(result: Result<bool, QuestionError>) -> Result<bool, Refusal> {
     result.map_err(|error| match error {
-        ParseError::WildcardQuestion { .. } => Refusal::Wildcard,
-        ParseError::UnknownLabel { .. } => Refusal::UnknownLabel,
+        QuestionError::Wildcard { .. } => Refusal::Wildcard,
+        QuestionError::UnknownLabel { .. } => Refusal::UnknownLabel,
         other => Refusal::Other(format!("{other:?}")),
     })
 }

@@ -10,7 +10,7 @@ use std::sync::{Arc, Barrier};
 use permgate::gates::{AmiExtraUser, AmiStandardUser};
 use permgate::genesys::wire::DomainOrganizationRole;
 use permgate::genesys::{ExportError, Form, RoleFile, export_gate, export_role};
-use permgate::{Catalog, Decision, Division, ParseError, Policy, PolicyHandle, RoleId, perm};
+use permgate::{Catalog, Decision, Division, GrantError, Policy, PolicyHandle, RoleId, perm};
 
 /// An organization's catalog listing the actions of the two AMI entities that the builtin
 /// catalog knows only as whole-entity rows (`attributes:attribute`, `integration:amiPremiumApps`).
@@ -317,7 +317,7 @@ fn label_forms_over_a_whole_domain_say_what_is_unsupported() {
         matches!(
             &error,
             permgate::BuildError::Grant {
-                error: ParseError::EntityWildcardLabel { .. },
+                error: GrantError::EntityWildcardLabel { .. },
                 ..
             }
         ),
@@ -329,7 +329,7 @@ fn label_forms_over_a_whole_domain_say_what_is_unsupported() {
         matches!(
             &error,
             permgate::BuildError::Grant {
-                error: ParseError::DomainWildcard { .. },
+                error: GrantError::DomainWildcard { .. },
                 ..
             }
         ),

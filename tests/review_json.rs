@@ -14,7 +14,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use permgate::genesys::{MAX_ACTIONS_PER_POLICY, MAX_GRANTS_PER_SUBJECT, MAX_ROLES_PER_FILE, RoleFile, SubjectSpec};
-use permgate::{Catalog, Division, JsonError, ParseError, Policy, perm};
+use permgate::{Catalog, Division, GrantError, JsonError, ParseError, Policy, perm};
 use serde_json::{Value, json};
 
 fn names(file: &RoleFile) -> Vec<&str> {
@@ -33,10 +33,10 @@ fn invalid(path: &str, problem: &str) -> JsonError {
     }
 }
 
-fn permission(path: &str, source: ParseError) -> JsonError {
+fn permission(path: &str, source: impl Into<GrantError>) -> JsonError {
     JsonError::Permission {
         path: path.into(),
-        error: source,
+        error: source.into(),
     }
 }
 
@@ -161,7 +161,7 @@ fn wildcards_and_actions_keep_their_rules_and_paths() {
         file.errors[0].error,
         permission(
             "$.permissionPolicies[0].domain",
-            ParseError::DomainWildcard {
+            GrantError::DomainWildcard {
                 input: "*:queue:view".into()
             }
         )

@@ -27,8 +27,8 @@ use permgate::gates::{
 };
 use permgate::genesys::{RoleFile, SubjectSpec};
 use permgate::{
-    BuildError, Catalog, Decision, Denied, Division, Gate, GateInfo, ParseError, Permission, Policy, PolicyBuilder,
-    PolicyHandle, Principal, RoleId, UserId, perm,
+    BuildError, Catalog, Decision, Denied, Division, Gate, GateInfo, GrantError, ParseError, Permission, Policy,
+    PolicyBuilder, PolicyHandle, Principal, RoleId, UserId, perm,
 };
 use serde_json::{Value, json};
 
@@ -827,7 +827,7 @@ fn a_pattern_never_matches_a_prefix() {
             matches!(
                 result,
                 Err(BuildError::Grant {
-                    error: ParseError::PartialWildcard { .. } | ParseError::SegmentCount { .. },
+                    error: GrantError::Malformed(ParseError::PartialWildcard { .. } | ParseError::SegmentCount { .. }),
                     ..
                 })
             ),

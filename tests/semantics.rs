@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use permgate::gates::{ActionMapEditor, AmiStandardUser};
-use permgate::{Catalog, ParseError, Permission, Policy, Release, RoleId, perm};
+use permgate::{Catalog, Permission, Policy, QuestionError, Release, RoleId, perm};
 
 fn policy_with(grants: &[&str]) -> (Policy, RoleId) {
     let policy = Policy::builder(Catalog::builtin()).role("r", grants).unwrap().build();
@@ -88,7 +88,7 @@ fn questions_never_contain_wildcards() {
         "Journey > Segment > All",
     ] {
         assert!(
-            matches!(policy.allows(role, question), Err(ParseError::WildcardQuestion { .. })),
+            matches!(policy.allows(role, question), Err(QuestionError::Wildcard { .. })),
             "{question}"
         );
     }
@@ -100,7 +100,7 @@ fn questions_never_contain_wildcards() {
     ] {
         assert!(matches!(
             policy.allows(role, question),
-            Err(ParseError::WildcardQuestion { .. })
+            Err(QuestionError::Wildcard { .. })
         ));
     }
 }
@@ -176,7 +176,7 @@ fn unknown_labels_are_errors_because_they_cannot_be_resolved() {
     let (policy, role) = policy_with(&["journey:*:*"]);
     assert!(matches!(
         policy.allows(role, "Journey > Time Machine > View"),
-        Err(ParseError::UnknownLabel { .. })
+        Err(QuestionError::UnknownLabel { .. })
     ));
 }
 

@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use permgate::genesys::{RoleFile, SubjectSpec, UserAuthorization};
-use permgate::{BuildError, Catalog, Decision, Division, JsonError, ParseError, Policy, perm};
+use permgate::{BuildError, Catalog, Decision, Division, GrantError, JsonError, ParseError, Policy, perm};
 use serde_json::{Value, json};
 
 const USERS_ME: &str = include_str!("fixtures/genesys/users-me.json");
@@ -309,24 +309,24 @@ fn a_malformed_permission_string_is_an_error_at_its_path() {
         with_permission_3("*:email:view:d1"),
         Err(JsonError::Permission {
             path: PATH.into(),
-            error: ParseError::DomainWildcard {
+            error: GrantError::DomainWildcard {
                 input: "*:email:view".into()
             }
         })
     );
     assert!(matches!(
         with_permission_3("conversation:em*ail:view:d1"),
-        Err(JsonError::Permission { path, error: ParseError::PartialWildcard { segment: "entity", .. } }) if path == PATH
+        Err(JsonError::Permission { path, error: GrantError::Malformed(ParseError::PartialWildcard { segment: "entity", .. }) }) if path == PATH
     ));
     assert!(matches!(
         with_permission_3("conversation::view"),
-        Err(JsonError::Permission { path, error: ParseError::EmptySegment { segment: "entity", .. } }) if path == PATH
+        Err(JsonError::Permission { path, error: GrantError::Malformed(ParseError::EmptySegment { segment: "entity", .. }) }) if path == PATH
     ));
     assert_eq!(
         with_permission_3(""),
         Err(JsonError::Permission {
             path: PATH.into(),
-            error: ParseError::Empty
+            error: GrantError::Malformed(ParseError::Empty)
         })
     );
     let error = UserAuthorization::parse(&edited(USERS_ME, |v| v["authorization"]["permissions"][3] = json!(7)));
@@ -378,7 +378,7 @@ fn a_bad_policy_is_an_error_at_its_path_never_a_wildcard() {
     );
     assert!(matches!(
         with_policy_1(|p| { p.insert("domain".into(), json!("*")); }),
-        Err(JsonError::Permission { path, error: ParseError::DomainWildcard { .. } })
+        Err(JsonError::Permission { path, error: GrantError::DomainWildcard { .. } })
             if path == "$.authorization.permissionPolicies[1].domain"
     ));
 }

@@ -12,8 +12,8 @@ use std::sync::LazyLock;
 use permgate::genesys::terraform::{TerraformError, to_hcl, to_json};
 use permgate::genesys::{ExportError, Form, RoleFile, RoleSpec, SubjectSpec, export_role};
 use permgate::{
-    BuildError, Catalog, Condition, Decision, Division, MAX_PERMISSION_LEN, ParseError, Policy, PolicyBuilder, RoleId,
-    perm,
+    BuildError, Catalog, Condition, Decision, Division, MAX_PERMISSION_LEN, Policy, PolicyBuilder, QuestionError,
+    RoleId, perm,
 };
 
 /// The grants of the fixed role that target `permission` asks about: exact
@@ -158,7 +158,7 @@ pub fn permission(input: &str) {
             );
             assert!(!input.contains('*'), "resolve({input:?}) accepted a wildcard");
         }
-        Err(ParseError::WildcardQuestion { .. }) => {}
+        Err(QuestionError::Wildcard { .. }) => {}
         Err(error) => {
             assert!(
                 found.is_none_or(|p| p.is_wildcard()),
@@ -185,7 +185,7 @@ pub fn permission(input: &str) {
         let granted = builder.build();
         let g = granted.role("g").unwrap_or_else(|| panic!("role g"));
         match granted.allows(g, input) {
-            Ok(true) | Err(ParseError::WildcardQuestion { .. }) => {}
+            Ok(true) | Err(QuestionError::Wildcard { .. }) => {}
             other => panic!("granted {input:?}, asked it back: {other:?}"),
         }
         // Whatever the grant gives, it gives by name: asking another name of a

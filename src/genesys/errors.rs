@@ -248,9 +248,9 @@ fn list(text: &str) -> Vec<&str> {
 
 /// `domain:entity:action`, or with a fourth segment, its division.
 fn missing_permission(item: &str, path: &Path) -> Result<MissingPermission, JsonError> {
-    let error = |source| JsonError::Permission {
+    let error = |source: crate::ParseError| JsonError::Permission {
         path: path.to_string(),
-        error: source,
+        error: source.into(),
     };
     let (key, division) = match item.rsplit_once(':') {
         Some((key, division)) if item.split(':').count() == 4 => (key, Some(division)),

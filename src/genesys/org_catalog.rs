@@ -129,7 +129,7 @@ fn add_permission(extension: &mut CatalogExtension, action: &DomainPermission, p
     extension.add(&permission).map_err(|error| match error {
         OrgPermissionError::Malformed(source) => JsonError::Permission {
             path: path.to_string(),
-            error: source,
+            error: source.into(),
         },
         OrgPermissionError::NotConcrete => json::invalid(path, format!("`{key}` is not one concrete permission")),
         OrgPermissionError::TooMany => JsonError::TooMany {

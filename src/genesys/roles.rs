@@ -8,7 +8,7 @@ use super::kind;
 use super::wire::{AuthzGrantPolicy, AuthzGrantRole, DomainOrganizationRole, ResourcePermissionPolicy};
 use crate::condition::Condition;
 use crate::json::{self, Fields, JsonError, Outline, Path, Top};
-use crate::parse::{MAX_PERMISSION_LEN, ParseError, Spelling, check_segment, parse};
+use crate::parse::{GrantError, MAX_PERMISSION_LEN, ParseError, Spelling, check_segment, parse};
 use crate::{BuildError, Escaped, GrantGroup, PolicyBuilder, RoleDefinition, RoleId};
 
 /// The most roles one document may hold.
@@ -469,7 +469,7 @@ fn check_actions(
     if domain == "*" {
         let first = actions.first().map_or("*", String::as_str);
         let input = format!("{domain}:{entity}:{first}");
-        let source = ParseError::DomainWildcard { input };
+        let source = GrantError::DomainWildcard { input };
         return Err(JsonError::Permission {
             path: domain_path.to_string(),
             error: source,
@@ -482,7 +482,7 @@ fn check_actions(
     ] {
         check_segment(value, segment).map_err(|source| JsonError::Permission {
             path: field_path.to_string(),
-            error: source,
+            error: source.into(),
         })?;
     }
     for (n, action) in actions.iter().enumerate() {
@@ -499,16 +499,19 @@ fn check_actions(
 /// A policy's grant must be one `domain:entity:action` key, wildcards only
 /// as a whole entity or action.
 pub(crate) fn check_key(key: &str, path: &Path) -> Result<(), JsonError> {
-    let error = |source| JsonError::Permission {
+    let error = |source: GrantError| JsonError::Permission {
         path: path.to_string(),
         error: source,
     };
-    match parse(key).map_err(error)? {
-        Spelling::Key { domain: "*", .. } => Err(error(ParseError::DomainWildcard { input: key.to_owned() })),
+    match parse(key).map_err(|e| error(e.into()))? {
+        Spelling::Key { domain: "*", .. } => Err(error(GrantError::DomainWildcard { input: key.to_owned() })),
         Spelling::Key { .. } => Ok(()),
-        _ => Err(error(ParseError::SegmentCount {
-            input: key.to_owned(),
-            found: key.split(':').count(),
-        })),
+        _ => Err(error(
+            ParseError::SegmentCount {
+                input: key.to_owned(),
+                found: key.split(':').count(),
+            }
+            .into(),
+        )),
     }
 }

@@ -121,7 +121,7 @@ use super::{PolicySpec, RoleFile, RoleFileError, RoleSpec};
 use crate::Escaped;
 use crate::condition::{Condition, Operand, OperandKind, Operator};
 use crate::json::{self, JsonError, Path};
-use crate::parse::{MAX_PERMISSION_LEN, ParseError, check_segment};
+use crate::parse::{GrantError, MAX_PERMISSION_LEN, check_segment};
 use crate::text::needs_escape;
 
 /// The provider's resource type for a role.
@@ -919,7 +919,7 @@ fn read_policy(body: &Map<String, Value>, path: &Path) -> Result<PolicySpec, Jso
         let first = actions.first().map_or("*", |a| a.as_ref());
         return Err(JsonError::Permission {
             path: domain_path.to_string(),
-            error: ParseError::DomainWildcard {
+            error: GrantError::DomainWildcard {
                 input: format!("{domain}:{entity}:{first}"),
             },
         });
@@ -930,7 +930,7 @@ fn read_policy(body: &Map<String, Value>, path: &Path) -> Result<PolicySpec, Jso
     ] {
         check_segment(value, segment).map_err(|source| JsonError::Permission {
             path: field_path.to_string(),
-            error: source,
+            error: source.into(),
         })?;
     }
     let actions = actions

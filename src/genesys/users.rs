@@ -288,9 +288,9 @@ fn list<T>(items: Option<Vec<T>>, path: &Path, field: &'static str) -> Result<Ve
 /// One entry of `permissions`, at `path`: a grant, or `None` for a legacy
 /// flat name (no `:`).
 fn read_permission(text: &str, path: &Path) -> Result<Option<UserPermission>, JsonError> {
-    let error = |source| JsonError::Permission {
+    let error = |source: ParseError| JsonError::Permission {
         path: path.to_string(),
-        error: source,
+        error: source.into(),
     };
     if text.is_empty() {
         return Err(error(ParseError::Empty));

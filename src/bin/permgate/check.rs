@@ -3,8 +3,8 @@
 use std::fmt::Write;
 
 use permgate::{
-    By, Catalog, Condition, Decision, Division, Escaped, GateInfo, ParseError, Permission, Policy, Principal, RoleId,
-    UserId,
+    By, Catalog, Condition, Decision, Division, Escaped, GateInfo, Permission, Policy, Principal, QuestionError,
+    RoleId, UserId,
 };
 use serde_json::{Value, json};
 
@@ -251,7 +251,7 @@ impl Answer<'_> {
     }
 }
 
-fn permission_problem(label: &str, input: &str, error: &ParseError) -> Problem {
+fn permission_problem(label: &str, input: &str, error: &QuestionError) -> Problem {
     Problem::in_file(label, format!("permission `{}`: {error}", Escaped(input)))
 }
 
