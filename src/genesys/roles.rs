@@ -289,10 +289,7 @@ impl RoleSpec {
             permissions,
             ..
         } = role;
-        let policies = match permission_policies {
-            Some(policies) => ("permissionPolicies", policies),
-            None => ("policies", policies.unwrap_or_default()),
-        };
+        let policies = policy_list(permission_policies, policies);
         let parts = Parts {
             id,
             name,
@@ -313,10 +310,7 @@ impl RoleSpec {
             permissions,
             ..
         } = role;
-        let policies = match permission_policies {
-            Some(policies) => ("permissionPolicies", policies),
-            None => ("policies", policies.unwrap_or_default()),
-        };
+        let policies = policy_list(permission_policies, policies);
         let parts = Parts {
             id,
             name,
@@ -326,6 +320,15 @@ impl RoleSpec {
         parts
             .read(policies, path, PolicySpec::from_grant)
             .map_err(|(_, error)| error)
+    }
+}
+
+/// A role's policies and the field they were read from: `permissionPolicies`
+/// when present, else `policies` (as a subject's grants spell it), else none.
+fn policy_list<P>(permission_policies: Option<Vec<P>>, policies: Option<Vec<P>>) -> (&'static str, Vec<P>) {
+    match permission_policies {
+        Some(policies) => ("permissionPolicies", policies),
+        None => ("policies", policies.unwrap_or_default()),
     }
 }
 
