@@ -3,13 +3,34 @@
 
 use core::fmt;
 
-use crate::Escaped;
+use crate::text::Quoted;
 
 /// A condition that restricts a grant to some resources, as a Genesys Cloud
 /// permission policy's `resourceConditionNode` states it. permgate does not
 /// evaluate conditions: [`Policy::decide`](crate::Policy::decide) hands them to
 /// the caller, who knows the resource.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// Two conditions are equal when their trees are: the same conjunctions,
+/// variables, operators and operands, in the same order.
+///
+/// `Display` writes the tree as text, `(A AND B)`, `(A OR B)`, and a term as
+/// `Queue.id IN [QUEUE q-1, QUEUE q-2]`, so that no value can read as two: a
+/// variable, operand type or value is written as is when it is not empty and
+/// every character is alphanumeric or one of `-_.:@/+`, else in double
+/// quotes, with `"`, `\` and `` ` `` escaped by a backslash and control and
+/// invisible characters as [`Escaped`](crate::Escaped) writes them.
+///
+/// ```
+/// use permgate::{Condition, Operand, OperandKind, Operator};
+///
+/// let one = Condition::Term {
+///     variable: "Queue.id".into(),
+///     operator: Operator::In,
+///     operands: vec![Operand::new(OperandKind::Queue, "q-1, QUEUE q-2")],
+/// };
+/// assert_eq!(one.to_string(), r#"Queue.id IN [QUEUE "q-1, QUEUE q-2"]"#);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Condition {
     /// Every condition holds (`conjunction: AND`).
@@ -28,7 +49,7 @@ pub enum Condition {
 }
 
 /// A comparison in a [`Condition::Term`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Operator {
     /// `EQ`
@@ -71,7 +92,7 @@ impl Operator {
 }
 
 /// A value in a [`Condition::Term`].
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub struct Operand {
     /// What the value is.
@@ -87,7 +108,7 @@ pub struct Operand {
 /// `value`. A condition is handed to the caller, never evaluated here, so an
 /// operand type changes no decision of permgate's; a caller that meets one it
 /// cannot evaluate should treat the condition as unmet.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OperandKind {
     /// `USER`: a user id.
@@ -160,7 +181,7 @@ impl fmt::Display for Condition {
                 operator,
                 operands,
             } => {
-                write!(f, "{} {} ", Escaped(variable), operator.as_str())?;
+                write!(f, "{} {} ", Quoted(variable), operator.as_str())?;
                 let many = operands.len() > 1 || *operator == Operator::In;
                 if many {
                     f.write_str("[")?;
@@ -169,7 +190,7 @@ impl fmt::Display for Condition {
                     if n > 0 {
                         f.write_str(", ")?;
                     }
-                    write!(f, "{} {}", operand.kind.as_str(), Escaped(&operand.value))?;
+                    write!(f, "{} {}", Quoted(operand.kind.as_str()), Quoted(&operand.value))?;
                 }
                 if many {
                     f.write_str("]")?;

@@ -5,7 +5,7 @@ use core::fmt;
 
 use crate::condition::Condition;
 use crate::principal::{Asked, Division, Kind, Principal, Question, Resolved};
-use crate::role::{GrantSet, RoleData};
+use crate::role::{GrantSet, RoleData, has_bit};
 use crate::{Decision, Escaped, Permission, Policy, UserId};
 
 /// The answer of [`Policy::explain`]: the decision, and every grant in reach
@@ -21,6 +21,11 @@ pub struct Explanation<'p> {
     /// Every grant in reach that gives the permission, unconditional ones
     /// first; empty when nothing does.
     pub reasons: Vec<Reason<'p>>,
+    /// For a user asked about in every division, when the answer is not
+    /// [`Decision::Allowed`]: the grants in named divisions that give the
+    /// permission. Each counts only in its own division; ask there
+    /// ([`Policy::user_in`]) to use it.
+    pub elsewhere: Vec<Reason<'p>>,
 }
 
 /// One grant that gives a permission.
@@ -75,26 +80,41 @@ impl fmt::Display for Explanation<'_> {
             Decision::Allowed => write!(f, "`{permission}` is allowed")?,
             Decision::AllowedIf(_) => write!(f, "`{permission}` is allowed only under a condition")?,
             Decision::Denied if self.reasons.is_empty() => {
-                return write!(f, "`{permission}` is denied: no grant in reach gives it");
+                write!(f, "`{permission}` is denied: no grant in reach gives it")?;
             }
             Decision::Denied => write!(f, "`{permission}` is denied")?,
         }
-        for reason in &self.reasons {
-            let kind = if reason.named_role { "role" } else { "grants" };
-            write!(f, "\n  - {kind} `{}`", Escaped(reason.role))?;
-            if let Some(division) = reason.division {
-                match division {
-                    Division::All => f.write_str(" in every division")?,
-                    Division::Id(id) => write!(f, " in division `{}`", Escaped(id))?,
-                }
-            }
-            write!(f, ": {}", reason.by)?;
-            if let Some(condition) = reason.condition {
-                write!(f, ", if {condition}")?;
-            }
+        write_reasons(f, &self.reasons)?;
+        if !self.elsewhere.is_empty() {
+            f.write_str("\n  granted only in other divisions (ask in one of them):")?;
+            write_reasons(f, &self.elsewhere)?;
         }
         Ok(())
     }
+}
+
+/// Whether two divisions in reach are the division of the same grant.
+fn same_grant(a: Option<&Division>, b: Option<&Division>) -> bool {
+    matches!((a, b), (Some(a), Some(b)) if core::ptr::eq(a, b))
+}
+
+/// One line per reason: `  - role `NAME` in division `D`: BY, if CONDITION`.
+fn write_reasons(f: &mut fmt::Formatter<'_>, reasons: &[Reason<'_>]) -> fmt::Result {
+    for reason in reasons {
+        let kind = if reason.named_role { "role" } else { "grants" };
+        write!(f, "\n  - {kind} `{}`", Escaped(reason.role))?;
+        if let Some(division) = reason.division {
+            match division {
+                Division::All => f.write_str(" in every division")?,
+                Division::Id(id) => write!(f, " in division `{}`", Escaped(id))?,
+            }
+        }
+        write!(f, ": {}", reason.by)?;
+        if let Some(condition) = reason.condition {
+            write!(f, ", if {condition}")?;
+        }
+    }
+    Ok(())
 }
 
 /// Where a user may do something: the answer of [`Policy::divisions_permitted`].
@@ -150,24 +170,47 @@ impl Policy {
                 Resolved::Known(index) => self.is_division_aware(index),
                 _ => true,
             };
-            let mut reasons = Vec::new();
-            let mut conditional = Vec::new();
-            if !matches!(asked, Resolved::Foreign) {
-                for (role, division) in self.grants_in_reach(who, division_aware) {
-                    self.reasons(role, division, &role.granted, None, asked, &mut reasons);
-                    for grant in &role.conditional {
-                        let condition = Some(&*grant.condition);
-                        self.reasons(role, division, &grant.grants, condition, asked, &mut conditional);
-                    }
-                }
-            }
-            reasons.append(&mut conditional);
+            let in_reach: Vec<_> = self.grants_in_reach(who, division_aware).collect();
+            let reasons = self.reasons_of(&in_reach, asked);
+            // Asked in every division, a user's grants in named divisions, for an
+            // answer short of `Allowed`.
+            let out_of_reach: Vec<_> = match who.kind {
+                Kind::User(_) if decision != Decision::Allowed => self
+                    .grants_in_reach(who, false)
+                    .filter(|(_, division)| !in_reach.iter().any(|(_, d)| same_grant(*d, *division)))
+                    .collect(),
+                _ => Vec::new(),
+            };
             Explanation {
                 permission: permission.unwrap_or_default(),
                 decision,
                 reasons,
+                elsewhere: self.reasons_of(&out_of_reach, asked),
             }
         })
+    }
+
+    /// What in `grants` gives the permission `asked`: unconditional grants
+    /// first, then conditional ones.
+    fn reasons_of<'p>(
+        &'p self,
+        grants: &[(&'p RoleData, Option<&'p Division>)],
+        asked: Resolved<'_>,
+    ) -> Vec<Reason<'p>> {
+        let mut reasons = Vec::new();
+        let mut conditional = Vec::new();
+        if matches!(asked, Resolved::Foreign) {
+            return reasons;
+        }
+        for &(role, division) in grants {
+            self.reasons(role, division, &role.granted, None, asked, &mut reasons);
+            for grant in &role.conditional {
+                let condition = Some(&*grant.condition);
+                self.reasons(role, division, &grant.grants, condition, asked, &mut conditional);
+            }
+        }
+        reasons.append(&mut conditional);
+        reasons
     }
 
     /// What in `grants` (of `role`) gives the permission `asked`.
@@ -199,7 +242,19 @@ impl Policy {
                 let wildcards = grants.patterns.iter().filter(|p| p.covers_permission(permission));
                 out.extend(wildcards.map(|pattern| reason(By::Wildcard(pattern.key()))));
                 // Held, but neither by name nor by a wildcard: every listed action.
-                if out.len() == before && grants.has(index) {
+                // The unconditional grants' bits moved into the role's row of the policy.
+                let held = match condition {
+                    None => {
+                        let row = Principal {
+                            policy: self.id(),
+                            row: role.row,
+                            kind: Kind::Set,
+                        };
+                        self.words(row).is_some_and(|words| has_bit(words, index))
+                    }
+                    Some(_) => grants.has(index),
+                };
+                if out.len() == before && held {
                     out.push(reason(By::EveryAction));
                 }
             }

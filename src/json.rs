@@ -14,6 +14,7 @@ use serde_json::value::RawValue;
 
 use crate::Escaped;
 use crate::parse::GrantError;
+use crate::text::Prose;
 
 /// The largest JSON document accepted, in bytes (32 MiB). A listing of every
 /// role of a large organization is a few megabytes.
@@ -38,7 +39,7 @@ pub enum JsonError {
         max: usize,
     },
     /// Not JSON.
-    #[error("invalid JSON at line {line}, column {column}: {}", Escaped(message))]
+    #[error("invalid JSON at line {line}, column {column}: {}", Prose(message))]
     Syntax {
         /// 1-based line.
         line: usize,
@@ -66,7 +67,7 @@ pub enum JsonError {
         field: &'static str,
     },
     /// A value the format does not allow.
-    #[error("`{}`: {}", Escaped(path), Escaped(problem))]
+    #[error("`{}`: {}", Escaped(path), Prose(problem))]
     Invalid {
         /// Where.
         path: String,

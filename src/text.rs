@@ -13,7 +13,9 @@ use core::fmt;
 /// U+2029) are written as escapes: `\n`, `\r`, `\t`, or `\u{1b}` with the
 /// code point in lowercase hexadecimal. A backslash is written `\\`, so an
 /// escaped string is never mistaken for a name that holds a literal `\n`.
-/// Everything else, such as `é` or `名前`, is written as is.
+/// A backtick is written `` \` ``: output quotes names in backticks
+/// (``role `viewer` ``), and a name cannot end its own quotation. Everything
+/// else, such as `é` or `名前`, is written as is.
 ///
 /// Nothing is allocated: the text between escapes is written in slices.
 /// Width and precision (`{:<20}`) apply to the escaped text.
@@ -24,6 +26,7 @@ use core::fmt;
 /// let name = "agent\n\x1b[8mgranted\u{202e}";
 /// assert_eq!(Escaped(name).to_string(), r"agent\n\u{1b}[8mgranted\u{202e}");
 /// assert_eq!(Escaped(r"C:\roles").to_string(), r"C:\\roles");
+/// assert_eq!(format!("role `{}`", Escaped("a`: granted")), r"role `a\`: granted`");
 /// assert_eq!(Escaped("Équipe 名前").to_string(), "Équipe 名前");
 /// assert_eq!(format!("[{:<6}]", Escaped("a\tb")), r"[a\tb  ]");
 /// ```
@@ -48,20 +51,70 @@ pub(crate) fn needs_escape(ch: char) -> bool {
 impl Escaped<'_> {
     /// Writes the escaped text, without padding.
     fn write(self, out: &mut impl fmt::Write) -> fmt::Result {
-        let text = self.0;
-        let mut start = 0;
-        for (at, ch) in text.char_indices().filter(|&(_, ch)| needs_escape(ch)) {
-            out.write_str(text.get(start..at).unwrap_or_default())?;
-            match ch {
-                '\n' => out.write_str("\\n")?,
-                '\r' => out.write_str("\\r")?,
-                '\t' => out.write_str("\\t")?,
-                '\\' => out.write_str("\\\\")?,
-                other => write!(out, "\\u{{{:x}}}", u32::from(other))?,
-            }
-            start = at + ch.len_utf8();
+        write_escaped(self.0, out, escaped_by_escaped)
+    }
+}
+
+/// Whether [`Escaped`] writes `ch` as an escape.
+fn escaped_by_escaped(ch: char) -> bool {
+    ch == '`' || needs_escape(ch)
+}
+
+/// Writes `text`, each character `escape` picks as an escape: `\n`, `\r`,
+/// `\t`, a backslash before `\`, `` ` `` and `"`, else `\u{..}`.
+fn write_escaped(text: &str, out: &mut impl fmt::Write, escape: impl Fn(char) -> bool) -> fmt::Result {
+    let mut start = 0;
+    for (at, ch) in text.char_indices().filter(|&(_, ch)| escape(ch)) {
+        out.write_str(text.get(start..at).unwrap_or_default())?;
+        match ch {
+            '\n' => out.write_str("\\n")?,
+            '\r' => out.write_str("\\r")?,
+            '\t' => out.write_str("\\t")?,
+            '\\' | '`' | '"' => write!(out, "\\{ch}")?,
+            other => write!(out, "\\u{{{:x}}}", u32::from(other))?,
         }
-        out.write_str(text.get(start..).unwrap_or_default())
+        start = at + ch.len_utf8();
+    }
+    out.write_str(text.get(start..).unwrap_or_default())
+}
+
+/// A message the crate wrote, whose names were escaped as it was written
+/// (an error's `problem`, a parser's words): control and invisible
+/// characters are escaped as [`Escaped`] escapes them, as a last guard,
+/// while its own backticks and backslashes stay as written.
+pub(crate) struct Prose<'a>(pub(crate) &'a str);
+
+impl fmt::Display for Prose<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_escaped(self.0, f, |ch| ch != '\\' && needs_escape(ch))
+    }
+}
+
+/// A value of a condition (a variable, an operand's type, an operand's
+/// value), written so that no value can read as two: as is when it is not
+/// empty and every character is alphanumeric or one of `-_.:@/+`, else in
+/// double quotes, where `"`, `\` and `` ` `` are written with a backslash
+/// before them and other characters as [`Escaped`] writes them.
+pub(crate) struct Quoted<'a>(pub(crate) &'a str);
+
+impl Quoted<'_> {
+    fn bare(&self) -> bool {
+        !self.0.is_empty()
+            && self
+                .0
+                .chars()
+                .all(|ch| ch.is_alphanumeric() || matches!(ch, '-' | '_' | '.' | ':' | '@' | '/' | '+'))
+    }
+}
+
+impl fmt::Display for Quoted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.bare() {
+            return f.write_str(self.0);
+        }
+        f.write_str("\"")?;
+        write_escaped(self.0, f, |ch| ch == '"' || escaped_by_escaped(ch))?;
+        f.write_str("\"")
     }
 }
 
@@ -70,7 +123,7 @@ impl fmt::Display for Escaped<'_> {
         if f.width().is_none() && f.precision().is_none() {
             return self.write(f);
         }
-        if !self.0.chars().any(needs_escape) {
+        if !self.0.chars().any(escaped_by_escaped) {
             return f.pad(self.0);
         }
         let mut escaped = String::new();
@@ -90,6 +143,7 @@ mod tests {
             ("\r", r"\r"),
             ("\t", r"\t"),
             ("\\", r"\\"),
+            ("`", r"\`"),
             ("\0", r"\u{0}"),
             ("\x1b", r"\u{1b}"),
             ("\x7f", r"\u{7f}"),
@@ -111,10 +165,47 @@ mod tests {
         for (raw, escaped) in cases {
             assert_eq!(Escaped(raw).to_string(), escaped, "{raw:?}");
         }
-        for clean in ["", "agent", "Journey > Action Map > View", "Équipe 名前 ü", "`a`"] {
+        for clean in ["", "agent", "Journey > Action Map > View", "Équipe 名前 ü", "\"a\""] {
             assert_eq!(Escaped(clean).to_string(), clean);
         }
         assert_eq!(Escaped("a\u{1b}b\nc").to_string(), r"a\u{1b}b\nc");
+    }
+
+    #[test]
+    fn a_backtick_cannot_end_the_quotation_of_a_name() {
+        let forged = "viewer`: 1 of 1 gate granted";
+        let line = format!("role `{}`: 0 of 1 gate granted", Escaped(forged));
+        // The only unescaped backticks are the two that quote the name.
+        let bare = line
+            .char_indices()
+            .filter(|&(at, ch)| ch == '`' && !line[..at].ends_with('\\'));
+        assert_eq!(bare.count(), 2, "{line}");
+        assert_eq!(format!("{:<4}|", Escaped("`")), r"\`  |");
+    }
+
+    #[test]
+    fn quoted_values_read_as_one_value() {
+        for bare in ["q-1", "Queue.id", "2024-01-01T00:00:00Z", "a@b/c+d_e", "名前"] {
+            assert_eq!(Quoted(bare).to_string(), bare);
+        }
+        let cases = [
+            ("", r#""""#),
+            ("q-1, QUEUE q-2", r#""q-1, QUEUE q-2""#),
+            ("a\"b", r#""a\"b""#),
+            (r"a\b", r#""a\\b""#),
+            ("a`b", r#""a\`b""#),
+            ("\n\u{1b}[1A", r#""\n\u{1b}[1A""#),
+            ("]", r#""]""#),
+        ];
+        for (raw, quoted) in cases {
+            assert_eq!(Quoted(raw).to_string(), quoted, "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn prose_keeps_its_own_quoting_and_escapes_controls() {
+        assert_eq!(Prose("unknown operator `X\\`").to_string(), r"unknown operator `X\`");
+        assert_eq!(Prose("a\nb\u{1b}").to_string(), r"a\nb\u{1b}");
     }
 
     #[test]

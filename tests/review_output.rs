@@ -86,7 +86,7 @@ fn escaped_leaves_clean_text_unchanged() {
         "routing:queue:*",
         "Équipe d'été",
         "客服 主管",
-        "emoji 🚀 and `backticks`",
+        "emoji 🚀 and \"quotes\"",
         "\u{a0}non-breaking space",
     ] {
         assert_eq!(Escaped(clean).to_string(), clean);
@@ -180,7 +180,7 @@ fn condition_escapes_variables_and_values() {
     };
     assert_eq!(
         conditions[0].to_string(),
-        r"Queue.id\u{1b}[2K IN [QUEUE q-1\nrouting:queue:edit  yes, SCALAR ok]"
+        r#""Queue.id\u{1b}[2K" IN [QUEUE "q-1\nrouting:queue:edit  yes", SCALAR ok]"#
     );
     // The JSON form keeps the values as given.
     assert_eq!(
@@ -396,7 +396,7 @@ mod cli {
         assert_inert(&out.replace('\n', ""));
         let edit = out.lines().find(|l| l.starts_with("routing:queue:edit")).unwrap();
         assert!(
-            edit.ends_with(r"if Queue.id IN [QUEUE q-1]\nrouting:queue:delete  yes, SCALAR ok]"),
+            edit.ends_with(r#"if Queue.id IN [QUEUE "q-1]\nrouting:queue:delete  yes", SCALAR ok]"#),
             "{edit}"
         );
         let delete: Vec<&str> = out.lines().filter(|l| l.starts_with("routing:queue:delete")).collect();
@@ -433,7 +433,7 @@ mod cli {
     fn stderr_escapes_names_of_roles_that_did_not_load() {
         let dir = TempDir::new();
         let file = dir.file("listing.json", LISTING);
-        let expected = r"role `evil\u{1b}[8m\nrole `agent`: fine`: `$.entities[1].permissionPolicies[0].actionSet`: empty action set";
+        let expected = r"role `evil\u{1b}[8m\nrole \`agent\`: fine`: `$.entities[1].permissionPolicies[0].actionSet`: empty action set";
 
         let warned = permgate(&["check", &file, "--role", "agent", "--gate", "ActionMapEditor"]);
         assert_exit(&warned, 1);
@@ -459,7 +459,7 @@ mod cli {
         assert!(
             unnamed
                 .stderr
-                .contains(r"pick one with --role: `agent`, `evil\u{1b}[8m\nrole `agent`: fine` (did not load)"),
+                .contains(r"pick one with --role: `agent`, `evil\u{1b}[8m\nrole \`agent\`: fine` (did not load)"),
             "{}",
             unnamed.stderr
         );
@@ -547,7 +547,7 @@ mod cli {
         let rows: Vec<&str> = run.stdout.lines().filter(|l| l.starts_with("+ ")).collect();
         assert_eq!(rows.len(), 2, "{}", run.stdout);
         assert!(
-            rows[0].contains(r"if Queue.id EQ QUEUE q\n\u{1b}\u{202e}1"),
+            rows[0].contains(r#"if Queue.id EQ QUEUE "q\n\u{1b}\u{202e}1""#),
             "{}",
             rows[0]
         );

@@ -8,7 +8,7 @@ use super::wire::{
     ConditionOperator, Conjunction, EntityRef, OperandType, ResourceConditionNode, ResourceConditionValue,
 };
 use crate::json::{self, JsonError, MAX_CONDITION_DEPTH, Path};
-use crate::{Condition, Operand, OperandKind, Operator};
+use crate::{Condition, Escaped, Operand, OperandKind, Operator};
 
 impl OperandKind {
     pub(crate) fn from_wire(kind: &OperandType) -> Self {
@@ -67,7 +67,7 @@ impl Condition {
                 Conjunction::Or => Ok(Condition::Any(children)),
                 other => Err(json::invalid(
                     &path.field("conjunction"),
-                    format!("unknown conjunction `{other}`; expected AND or OR"),
+                    format!("unknown conjunction `{}`; expected AND or OR", Escaped(other.as_str())),
                 )),
             };
         }
@@ -85,7 +85,10 @@ impl Condition {
             other => {
                 return Err(json::invalid(
                     &path.field("operator"),
-                    format!("unknown operator `{other}`; expected EQ, IN, GE, GT, LE or LT"),
+                    format!(
+                        "unknown operator `{}`; expected EQ, IN, GE, GT, LE or LT",
+                        Escaped(other.as_str())
+                    ),
                 ));
             }
         };

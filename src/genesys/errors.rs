@@ -15,6 +15,12 @@
 //! message goes on "in at least one of the following division(s): [...]".
 //! Reading is lenient about the rest of the sentence: the bracketed lists
 //! after the codes' own wording are what is read.
+//!
+//! A denial that names no missing permission (a gate checked at a release
+//! older than its document applies to) is written with a code of
+//! permgate's own, [`GATE_REFUSED`], that says why, and read back as
+//! [`ForbiddenBody::refused`]: never as a `missing.permissions` body listing
+//! nothing.
 
 use std::collections::BTreeMap;
 
@@ -22,13 +28,27 @@ use serde_json::Value;
 
 use super::wire::ErrorBody;
 use crate::json::{self, JsonError, Path};
-use crate::{Catalog, Denied, Permission};
+use crate::{Catalog, Denied, Escaped, Permission};
 
 /// The code of a body for missing required permissions.
 pub const MISSING_PERMISSIONS: &str = "missing.permissions";
 
 /// The code of a body for a set of permissions of which none is held.
 pub const MISSING_ANY_PERMISSIONS: &str = "missing.any.permissions";
+
+/// The code of a body for a gate refused with no permission to name as
+/// missing (a gate checked at a release older than its document applies
+/// to). The platform has no such refusal: the code is permgate's own, so
+/// that such a body never reads as "nothing is missing".
+pub const GATE_REFUSED: &str = "gate.refused";
+
+/// `messageParams.reason` of a [`GATE_REFUSED`] body for a gate checked at a
+/// release older than its document applies from.
+pub const REASON_RELEASE_BEFORE_DOCUMENT: &str = "release.before.document";
+
+/// `messageParams.reason` of a [`GATE_REFUSED`] body for any other refusal
+/// that names no missing permission.
+pub const REASON_REFUSED: &str = "refused";
 
 const MISSING_TEXT: &str = "Unable to perform the requested action. You are missing the following permission(s): ";
 const ANY_TEXT: &str =
@@ -126,10 +146,47 @@ pub fn forbidden_error_body(denied: &Denied, context_id: Option<&str>) -> ErrorB
     }
     let mut bodies = bodies.into_iter();
     let Some(mut first) = bodies.next() else {
-        return body(MISSING_PERMISSIONS, MISSING_TEXT, &[], context_id);
+        return refused_body(denied, context_id);
     };
     first.errors = Some(bodies.collect());
     first
+}
+
+/// The [`GATE_REFUSED`] body of a denial that names no missing permission:
+/// why it was refused, in the message and in `messageParams` (`gate`,
+/// `reason`, and for a release too old, `release` and `appliesFrom`).
+fn refused_body(denied: &Denied, context_id: Option<&str>) -> ErrorBody {
+    let mut params = BTreeMap::from([("gate".to_owned(), denied.gate().to_owned())]);
+    let (reason, with_params) = match (denied.applies_from(), denied.release()) {
+        (Some(from), Some(release)) => {
+            params.insert("release".to_owned(), release.to_string());
+            params.insert("appliesFrom".to_owned(), from.to_string());
+            (
+                REASON_RELEASE_BEFORE_DOCUMENT,
+                "Gate {gate} was checked at release {release}; its document applies from release {appliesFrom} only, so what the gate requires there is not known.",
+            )
+        }
+        _ => (
+            REASON_REFUSED,
+            "Gate {gate} was refused, for no missing permission it can name.",
+        ),
+    };
+    params.insert("reason".to_owned(), reason.to_owned());
+    let mut message = with_params.to_owned();
+    for (name, value) in &params {
+        message = message.replace(&format!("{{{name}}}"), value);
+    }
+    const PREFIX: &str = "Unable to perform the requested action. ";
+    ErrorBody {
+        message: Some(format!("{PREFIX}{message}")),
+        code: Some(GATE_REFUSED.to_owned()),
+        status: Some(403),
+        message_with_params: Some(format!("{PREFIX}{with_params}")),
+        message_params: Some(params),
+        context_id: context_id.map(str::to_owned),
+        details: Some(Vec::new()),
+        errors: Some(Vec::new()),
+    }
 }
 
 /// One permission a 403 body names.
@@ -163,6 +220,11 @@ pub struct ForbiddenBody {
     pub any_of: Vec<Vec<MissingPermission>>,
     /// The divisions a division-scoped message names.
     pub divisions: Vec<String>,
+    /// For a [`GATE_REFUSED`] body, which names no permission: why it was
+    /// refused (`messageParams.reason`, such as
+    /// [`REASON_RELEASE_BEFORE_DOCUMENT`]; else the message). `missing` and
+    /// `any_of` are then empty, and mean "none named", not "nothing missing".
+    pub refused: Option<String>,
     /// `contextId`, when present.
     pub context_id: Option<String>,
 }
@@ -175,8 +237,8 @@ impl ForbiddenBody {
     /// # Errors
     ///
     /// Not JSON, not an object, a `message` or `code` of the wrong type, a
-    /// body whose code is neither `missing.permissions` nor
-    /// `missing.any.permissions`, or a permission in a message that is not
+    /// body whose code is none of `missing.permissions`,
+    /// `missing.any.permissions` and [`GATE_REFUSED`], or a permission in a message that is not
     /// `domain:entity:action` with an optional division. The error names the
     /// JSON path.
     pub fn parse(text: &str) -> Result<Self, JsonError> {
@@ -187,6 +249,7 @@ impl ForbiddenBody {
             missing: Vec::new(),
             any_of: Vec::new(),
             divisions: Vec::new(),
+            refused: None,
             context_id: body.context_id.clone(),
         };
         read.add(&body, &root)?;
@@ -200,11 +263,17 @@ impl ForbiddenBody {
         let (text, any) = match code {
             MISSING_PERMISSIONS => (MISSING_TEXT, false),
             MISSING_ANY_PERMISSIONS => (ANY_TEXT, true),
+            GATE_REFUSED => {
+                let reason = body.message_params.as_ref().and_then(|params| params.get("reason"));
+                self.refused = Some(reason.map_or(message, String::as_str).to_owned());
+                return Ok(());
+            }
             other => {
                 return Err(json::invalid(
                     &path.field("code"),
                     format!(
-                        "`{other}` is not a missing-permission code (`{MISSING_PERMISSIONS}`, `{MISSING_ANY_PERMISSIONS}`)"
+                        "`{}` is not a missing-permission code (`{MISSING_PERMISSIONS}`, `{MISSING_ANY_PERMISSIONS}`)",
+                        Escaped(other)
                     ),
                 ));
             }
@@ -258,7 +327,7 @@ fn missing_permission(item: &str, path: &Path) -> Result<MissingPermission, Json
     };
     if let Some(division) = division {
         if division.is_empty() {
-            return Err(json::invalid(path, format!("empty division in `{item}`")));
+            return Err(json::invalid(path, format!("empty division in `{}`", Escaped(item))));
         }
     }
     crate::parse::parse(key).map_err(error)?;

@@ -6,9 +6,9 @@ use serde::de::{MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
 use super::wire::{DomainPermission, PermissionCollectionEntityListing};
-use crate::Catalog;
 use crate::catalog::{CatalogExtension, OrgFlags, OrgPermission, OrgPermissionError};
 use crate::json::{self, JsonError, Path};
+use crate::{Catalog, Escaped};
 
 impl Catalog {
     /// Adds the permissions of an organization's catalog: the response of
@@ -131,7 +131,9 @@ fn add_permission(extension: &mut CatalogExtension, action: &DomainPermission, p
             path: path.to_string(),
             error: source.into(),
         },
-        OrgPermissionError::NotConcrete => json::invalid(path, format!("`{key}` is not one concrete permission")),
+        OrgPermissionError::NotConcrete => {
+            json::invalid(path, format!("`{}` is not one concrete permission", Escaped(&key)))
+        }
         OrgPermissionError::TooMany => JsonError::TooMany {
             path: path.to_string(),
             max: usize::from(u16::MAX),

@@ -8,7 +8,7 @@ use super::RoleSpec;
 use super::kind;
 use super::wire::{AuthzGrant, AuthzSubject};
 use crate::json::{self, JsonError, Path, Top};
-use crate::{BuildError, Division, PolicyBuilder, RoleDefinition, UserId};
+use crate::{BuildError, Division, Escaped, PolicyBuilder, RoleDefinition, UserId};
 
 /// The most grants one subject may hold.
 pub const MAX_GRANTS_PER_SUBJECT: usize = 10_000;
@@ -200,7 +200,11 @@ fn check_roles(grants: &[SubjectGrant], path: &Path) -> Result<(), JsonError> {
                     if body != role {
                         return Err(json::invalid(
                             &role_path,
-                            format!("role id `{id}` has a different body than at `{}`", first_path(first)),
+                            format!(
+                                "role id `{}` has a different body than at `{}`",
+                                Escaped(id),
+                                Escaped(&first_path(first))
+                            ),
                         ));
                     }
                 }
@@ -217,8 +221,8 @@ fn check_roles(grants: &[SubjectGrant], path: &Path) -> Result<(), JsonError> {
                         &role_path,
                         format!(
                             "role name `{}` is used by a different role at `{}`; a policy knows roles by name",
-                            role.name,
-                            first_path(first)
+                            Escaped(&role.name),
+                            Escaped(&first_path(first))
                         ),
                     ));
                 }

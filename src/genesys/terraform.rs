@@ -996,7 +996,7 @@ fn read_conditions(body: &Map<String, Value>, path: &Path) -> Result<Condition, 
         "OR" => Ok(Condition::Any(terms)),
         other => Err(json::invalid(
             &path.field("conjunction"),
-            format!("unknown conjunction `{other}`; expected AND or OR"),
+            format!("unknown conjunction `{}`; expected AND or OR", Escaped(other)),
         )),
     }
 }
@@ -1016,7 +1016,10 @@ fn read_term(body: &Map<String, Value>, path: &Path) -> Result<Condition, JsonEr
         other => {
             return Err(json::invalid(
                 &path.field("operator"),
-                format!("unknown operator `{other}`; expected EQ, IN, GE, GT, LE or LT"),
+                format!(
+                    "unknown operator `{}`; expected EQ, IN, GE, GT, LE or LT",
+                    Escaped(other)
+                ),
             ));
         }
     };
@@ -1039,7 +1042,10 @@ fn read_operand(body: &Map<String, Value>, path: &Path) -> Result<Operand, JsonE
         other => {
             return Err(json::invalid(
                 &path.field("type"),
-                format!("unknown operand type `{other}`; expected USER, QUEUE, SCALAR or VARIABLE"),
+                format!(
+                    "unknown operand type `{}`; expected USER, QUEUE, SCALAR or VARIABLE",
+                    Escaped(other)
+                ),
             ));
         }
     };

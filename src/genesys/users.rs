@@ -9,7 +9,7 @@ use super::roles::{PolicySpec, RoleSpec, check_key};
 use super::wire::{self, DomainRole};
 use crate::json::{self, JsonError, Path, Top};
 use crate::parse::{MAX_PERMISSION_LEN, ParseError, excerpt};
-use crate::{BuildError, Division, PolicyBuilder, RoleDefinition, UserId};
+use crate::{BuildError, Division, Escaped, PolicyBuilder, RoleDefinition, UserId};
 
 /// The most items each list of a user's `authorization` may hold
 /// (`roles`, `unusedRoles`, `permissions`, `permissionPolicies`). A user's
@@ -315,7 +315,7 @@ fn read_permission(text: &str, path: &Path) -> Result<Option<UserPermission>, Js
                 path,
                 format!(
                     "`{}` has {found} segments; expected `domain:entity:action` or `domain:entity:action:divisionId`",
-                    excerpt(text)
+                    Escaped(&excerpt(text))
                 ),
             ));
         }
@@ -331,7 +331,7 @@ fn read_permission(text: &str, path: &Path) -> Result<Option<UserPermission>, Js
         })),
         _ => Err(json::invalid(
             path,
-            format!("`{}` is not `domain:entity:action`", excerpt(text)),
+            format!("`{}` is not `domain:entity:action`", Escaped(&excerpt(text))),
         )),
     }
 }
@@ -340,13 +340,20 @@ fn read_permission(text: &str, path: &Path) -> Result<Option<UserPermission>, Js
 /// `-` and `_`, as in the platform's UUIDs), or `*` for every division.
 fn check_division(id: &str, text: &str, path: &Path) -> Result<(), JsonError> {
     if id.is_empty() {
-        return Err(json::invalid(path, format!("empty division id in `{}`", excerpt(text))));
+        return Err(json::invalid(
+            path,
+            format!("empty division id in `{}`", Escaped(&excerpt(text))),
+        ));
     }
     let valid = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
     if id != "*" && !id.bytes().all(valid) {
         return Err(json::invalid(
             path,
-            format!("invalid division id `{}` in `{}`", excerpt(id), excerpt(text)),
+            format!(
+                "invalid division id `{}` in `{}`",
+                Escaped(&excerpt(id)),
+                Escaped(&excerpt(text))
+            ),
         ));
     }
     Ok(())

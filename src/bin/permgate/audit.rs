@@ -4,7 +4,10 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use permgate::genesys::RoleSpec;
-use permgate::{Catalog, Division, Escaped, Permission, Permitted, Policy, RoleAudit, RoleId};
+use permgate::{
+    Catalog, Condition, Decision, Division, Escaped, Permission, Permitted, Policy, Principal, RoleAudit, RoleId,
+    UserId,
+};
 use serde_json::{Value, json};
 
 use crate::input::{self, Document, Failure, Problem};
@@ -386,13 +389,14 @@ fn gates_text(out: &mut String, audit: &RoleAudit<'_>) {
     output::table(out, "  ", Some(&["gate", "document", "release", "satisfied"]), &rows);
 }
 
-/// One effective permission of a role, for `diff`.
+/// One effective permission of a role or user, for `diff`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Effective {
     key: String,
     label: Option<String>,
     known: bool,
-    condition: Option<String>,
+    /// For a conditional grant: its condition, compared as a tree.
+    condition: Option<Condition>,
     /// For an unconditional wildcard grant: how many catalog permissions it covers.
     covers: Option<usize>,
 }
@@ -418,75 +422,187 @@ impl Effective {
 }
 
 /// An effective permission's identity: the key in lowercase, and the
-/// condition of a conditional grant.
-type EffectiveKey = (String, Option<String>);
+/// condition of a conditional grant (the tree itself: two conditions that
+/// print alike but differ are two entries).
+type EffectiveKey = (String, Option<Condition>);
 
-/// The effective permissions of a role, keyed for a case-insensitive merge.
-fn effective(policy: &Policy, role: RoleId) -> BTreeMap<EffectiveKey, Effective> {
+/// Effective permissions, keyed for a case-insensitive merge.
+type EffectiveSet = BTreeMap<EffectiveKey, Effective>;
+
+/// What `who` may do: the catalog permissions it is allowed unconditionally,
+/// and from `grants` (the role's audit, or a user's grants in reach of the
+/// division) its keys no catalog knows, its unconditional wildcards and its
+/// conditional grants (each catalog permission only where `who` holds it
+/// under that condition and not unconditionally).
+fn effective(policy: &Policy, who: Principal, grants: &[&RoleAudit<'_>]) -> EffectiveSet {
     let mut set = BTreeMap::new();
-    let known = |p: Permission<'_>, condition: Option<String>| Effective {
+    let known = |p: Permission<'_>, condition: Option<Condition>| Effective {
         key: p.key().to_owned(),
         label: p.label().map(str::to_owned),
         known: true,
         condition,
         covers: None,
     };
-    for p in policy.permissions(role) {
+    let unknown = |key: &str, condition: Option<Condition>, covers: Option<usize>| Effective {
+        key: key.to_owned(),
+        label: None,
+        known: false,
+        condition,
+        covers,
+    };
+    for p in policy.permissions(who) {
         set.insert((p.key().to_ascii_lowercase(), None), known(p, None));
     }
-    for key in policy.unknown_grants(role) {
-        set.entry((key.to_ascii_lowercase(), None))
-            .or_insert_with(|| Effective {
-                key: key.to_owned(),
-                label: None,
-                known: false,
-                condition: None,
-                covers: None,
-            });
-    }
-    // Unconditional wildcards: they reach keys no catalog knows, so adding or
-    // removing one is a difference even where the catalog permissions agree.
-    if let Some(audit) = policy.audit(role) {
-        for (wildcard, covered) in audit.wildcards {
+    for audit in grants {
+        for key in &audit.unknown {
+            set.entry((key.to_ascii_lowercase(), None))
+                .or_insert_with(|| unknown(key, None, None));
+        }
+        // Unconditional wildcards: they reach keys no catalog knows, so adding or
+        // removing one is a difference even where the catalog permissions agree.
+        for (wildcard, covered) in &audit.wildcards {
             set.entry((wildcard.to_ascii_lowercase(), None))
-                .or_insert_with(|| Effective {
-                    key: wildcard,
-                    label: None,
-                    known: false,
-                    condition: None,
-                    covers: Some(covered.len()),
-                });
+                .or_insert_with(|| unknown(wildcard, None, Some(covered.len())));
         }
-    }
-    for grant in policy.conditional_grants(role) {
-        let text = grant.condition.to_string();
-        for key in &grant.beyond_catalog {
-            set.entry((key.to_ascii_lowercase(), Some(text.clone())))
-                .or_insert_with(|| Effective {
-                    key: key.clone(),
-                    label: None,
-                    known: false,
-                    condition: Some(text.clone()),
-                    covers: None,
-                });
-        }
-        for p in grant.permissions.into_iter().filter(|p| !policy.allows(role, *p)) {
-            set.entry((p.key().to_ascii_lowercase(), Some(text.clone())))
-                .or_insert_with(|| known(p, Some(text.clone())));
+        for grant in &audit.conditional {
+            let condition = grant.condition;
+            for key in &grant.beyond_catalog {
+                set.entry((key.to_ascii_lowercase(), Some(condition.clone())))
+                    .or_insert_with(|| unknown(key, Some(condition.clone()), None));
+            }
+            let held_under = |p: &Permission<'_>| matches!(policy.decide(who, *p), Decision::AllowedIf(conditions) if conditions.contains(&condition));
+            for p in grant.permissions.iter().copied().filter(held_under) {
+                set.entry((p.key().to_ascii_lowercase(), Some(condition.clone())))
+                    .or_insert_with(|| known(p, Some(condition.clone())));
+            }
         }
     }
     set
 }
 
-fn effective_json(entry: &Effective) -> Value {
-    json!({
+/// An entry of `added` or `removed`; for a user, with its division.
+fn effective_json(entry: &Effective, division: Option<&Division>) -> Value {
+    let mut value = json!({
         "key": entry.key,
         "label": entry.label,
         "known": entry.known,
-        "condition": entry.condition,
+        "condition": entry.condition.as_ref().map(ToString::to_string),
         "wildcard": entry.covers.is_some(),
         "covers": entry.covers,
-    })
+    });
+    if let (Some(division), Some(object)) = (division, value.as_object_mut()) {
+        object.insert("division".to_owned(), json!(division.id()));
+    }
+    value
+}
+
+/// One side of a diff: what it is, and its effective permissions in every
+/// place it is compared (one for a role; every division and each named
+/// division for a user).
+struct Side {
+    /// `role `NAME``, `subject `NAME``, `user `NAME`` (escaped).
+    shown: String,
+    /// For `--json`: `{"file", "role"}` or `{"file", "kind", "user"}`.
+    json: Value,
+    /// `None` for a role; for a user, `Division::All` (every division) or a
+    /// named division.
+    places: Vec<(Option<Division>, EffectiveSet)>,
+}
+
+/// Reads one side of `diff`: a role of a role file, or a subject or user.
+fn read_side(catalog: &Catalog, path: &std::path::Path, role: Option<&str>) -> Result<Compiled, Failure> {
+    let label = input::file_label(path);
+    match input::document(path, None)? {
+        Document::Roles(roles) => {
+            let spec = roles.select(role)?;
+            let (policy, role) = input::compile(catalog, &roles.label, spec)?;
+            Ok(Compiled::Role(label, spec.name.clone(), policy, role))
+        }
+        document => {
+            if role.is_some() {
+                return Err(Problem::in_file(
+                    &label,
+                    "--role picks a role of a role file; this is a user or subject file",
+                )
+                .into());
+            }
+            let (policy, user, kind, name, _) = crate::check::user_policy(catalog, &label, document)?;
+            Ok(Compiled::User(label, kind, name, policy, user))
+        }
+    }
+}
+
+/// A side of `diff`, compiled.
+enum Compiled {
+    Role(String, String, Policy, RoleId),
+    User(String, &'static str, String, Policy, UserId),
+}
+
+impl Compiled {
+    /// The named divisions of a user's grants.
+    fn divisions(&self) -> Vec<String> {
+        let Compiled::User(_, _, _, policy, user) = self else {
+            return Vec::new();
+        };
+        let grants = policy.audit_user(*user).map(|audit| audit.grants).unwrap_or_default();
+        grants
+            .iter()
+            .filter_map(|grant| match grant.division {
+                Division::Id(id) => Some(id.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Its effective permissions in every place: `divisions` for a user.
+    fn side(&self, divisions: &[String]) -> Side {
+        match self {
+            Compiled::Role(file, name, policy, role) => {
+                let audit = policy.audit(*role);
+                let grants: Vec<&RoleAudit<'_>> = audit.iter().collect();
+                Side {
+                    shown: format!("role `{}`", Escaped(name)),
+                    json: json!({"file": file, "role": name}),
+                    places: vec![(None, effective(policy, (*role).into(), &grants))],
+                }
+            }
+            Compiled::User(file, kind, name, policy, user) => {
+                let audit = policy.audit_user(*user);
+                let grants = audit.as_ref().map(|audit| audit.grants.as_slice()).unwrap_or_default();
+                // Keys no catalog knows, wildcards and conditional patterns count as
+                // division-aware: a grant gives them where its division applies.
+                let reach = |place: &Division| -> Vec<&RoleAudit<'_>> {
+                    grants
+                        .iter()
+                        .filter(|grant| *grant.division == Division::All || grant.division == place)
+                        .map(|grant| &grant.audit)
+                        .collect()
+                };
+                let mut places = vec![(
+                    Some(Division::All),
+                    effective(policy, (*user).into(), &reach(&Division::All)),
+                )];
+                for id in divisions {
+                    let place = Division::new(id.as_str());
+                    let set = effective(policy, policy.user_in(*user, id), &reach(&place));
+                    places.push((Some(place), set));
+                }
+                Side {
+                    shown: format!("{kind} `{}`", Escaped(name)),
+                    json: json!({"file": file, "kind": kind, "user": name}),
+                    places,
+                }
+            }
+        }
+    }
+}
+
+/// `in every division`, `in division `D``.
+fn place_text(place: &Division) -> String {
+    match place {
+        Division::Id(id) => format!("in division `{}`", Escaped(id)),
+        _ => "in every division".to_owned(),
+    }
 }
 
 pub(crate) fn diff(args: &DiffArgs) -> Result<Report, Failure> {
@@ -494,58 +610,85 @@ pub(crate) fn diff(args: &DiffArgs) -> Result<Report, Failure> {
         return Err(Problem::new("only one of OLD and NEW can be `-` (standard input)").into());
     }
     let catalog = input::catalog(args.common.org_catalog.as_deref())?;
-    let old = input::roles(&args.old)?;
-    let new = input::roles(&args.new)?;
-    let old_spec = old.select(args.role.as_deref())?;
-    let new_spec = new.select(args.role.as_deref())?;
-    let (old_policy, old_role) = input::compile(&catalog, &old.label, old_spec)?;
-    let (new_policy, new_role) = input::compile(&catalog, &new.label, new_spec)?;
-    let before = effective(&old_policy, old_role);
-    let after = effective(&new_policy, new_role);
-    let removed: Vec<&Effective> = before
-        .iter()
-        .filter(|(k, _)| !after.contains_key(*k))
-        .map(|(_, e)| e)
-        .collect();
-    let added: Vec<&Effective> = after
-        .iter()
-        .filter(|(k, _)| !before.contains_key(*k))
-        .map(|(_, e)| e)
-        .collect();
-    let equal = removed.is_empty() && added.is_empty();
+    let old = read_side(&catalog, &args.old, args.role.as_deref())?;
+    let new = read_side(&catalog, &args.new, args.role.as_deref())?;
+    if matches!(old, Compiled::Role(..)) != matches!(new, Compiled::Role(..)) {
+        return Err(Problem::new(
+            "diff compares a role with a role, or a user or subject with a user or subject (per division)",
+        )
+        .into());
+    }
+    // Every division either side names, once, sorted.
+    let mut divisions = old.divisions();
+    divisions.extend(new.divisions());
+    divisions.sort();
+    divisions.dedup();
+    let (old, new) = (old.side(&divisions), new.side(&divisions));
+    let mut added: Vec<(Option<&Division>, &Effective)> = Vec::new();
+    let mut removed: Vec<(Option<&Division>, &Effective)> = Vec::new();
+    let mut rows: Vec<(Option<&Division>, &EffectiveKey, Vec<String>)> = Vec::new();
+    for ((place, before), (_, after)) in old.places.iter().zip(&new.places) {
+        for (key, e) in before.iter().filter(|(k, _)| !after.contains_key(*k)) {
+            removed.push((place.as_ref(), e));
+            rows.push((place.as_ref(), key, vec!["-".to_owned(), e.shown(), e.note()]));
+        }
+        for (key, e) in after.iter().filter(|(k, _)| !before.contains_key(*k)) {
+            added.push((place.as_ref(), e));
+            rows.push((place.as_ref(), key, vec!["+".to_owned(), e.shown(), e.note()]));
+        }
+    }
+    let equal = rows.is_empty();
     let stdout = if args.common.json {
+        let entries = |list: &[(Option<&Division>, &Effective)]| -> Vec<Value> {
+            list.iter().map(|(place, e)| effective_json(e, *place)).collect()
+        };
         output::json_document(&json!({
             "format_version": FORMAT_VERSION,
-            "old": {"file": old.label, "role": old_spec.name},
-            "new": {"file": new.label, "role": new_spec.name},
+            "old": old.json,
+            "new": new.json,
             "equal": equal,
-            "added": added.iter().map(|e| effective_json(e)).collect::<Vec<_>>(),
-            "removed": removed.iter().map(|e| effective_json(e)).collect::<Vec<_>>(),
+            "added": entries(&added),
+            "removed": entries(&removed),
         }))?
     } else {
         let mut out = String::new();
         if equal {
+            let count = old.places.first().map_or(0, |(_, set)| set.len());
+            let what = if old.places.len() > 1 {
+                format!(
+                    "effective permissions in every division and in {}",
+                    output::count(old.places.len() - 1, "named division")
+                )
+            } else if matches!(old.places.first(), Some((Some(_), _))) {
+                format!("{} in every division", output::count(count, "effective permission"))
+            } else {
+                output::count(count, "effective permission")
+            };
             line!(
                 out,
-                "no differences: role `{}` and role `{}` have the same {}",
-                Escaped(&old_spec.name),
-                Escaped(&new_spec.name),
-                output::count(before.len(), "effective permission")
+                "no differences: {} and {} have the same {what}",
+                old.shown,
+                new.shown
             );
         } else {
-            line!(out, "--- {} (role `{}`)", Escaped(&old.label), Escaped(&old_spec.name));
-            line!(out, "+++ {} (role `{}`)", Escaped(&new.label), Escaped(&new_spec.name));
-            let mut rows: Vec<(&EffectiveKey, Vec<String>)> = Vec::new();
-            let row = |sign: &str, e: &Effective| vec![sign.to_owned(), e.shown(), e.note()];
-            for (key, e) in before.iter().filter(|(k, _)| !after.contains_key(*k)) {
-                rows.push((key, row("-", e)));
+            line!(out, "--- {} ({})", Escaped(&input::file_label(&args.old)), old.shown);
+            line!(out, "+++ {} ({})", Escaped(&input::file_label(&args.new)), new.shown);
+            rows.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+            let mut rows = rows.into_iter().peekable();
+            while let Some((place, _, _)) = rows.peek() {
+                let place = *place;
+                let indent = if let Some(place) = place {
+                    line!(out, "{}:", place_text(place));
+                    "  "
+                } else {
+                    ""
+                };
+                let mut group = Vec::new();
+                while let Some((_, _, row)) = rows.next_if(|(p, _, _)| *p == place) {
+                    group.push(row);
+                }
+                output::table(&mut out, indent, None, &group);
             }
-            for (key, e) in after.iter().filter(|(k, _)| !before.contains_key(*k)) {
-                rows.push((key, row("+", e)));
-            }
-            rows.sort_by(|a, b| a.0.cmp(b.0));
-            let rows: Vec<Vec<String>> = rows.into_iter().map(|(_, r)| r).collect();
-            output::table(&mut out, "", None, &rows);
             line!(out, "{} added, {} removed", added.len(), removed.len());
         }
         out

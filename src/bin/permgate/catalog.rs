@@ -1,5 +1,6 @@
 //! `permgate export` and `permgate list`: the builtin catalog and role JSON out.
 
+use permgate::genesys::wire::DomainOrganizationRole;
 use permgate::genesys::{Form, export_gate, export_role};
 use permgate::{Audience, Catalog, CatalogRole, Escaped, Evidence, Permission, Policy};
 use serde_json::{Value, json};
@@ -34,51 +35,78 @@ fn builtin_role(catalog: &Catalog, name: &str) -> Result<&'static CatalogRole, P
 
 pub(crate) fn export(args: &ExportArgs) -> Result<Report, Failure> {
     let form = if args.expanded { Form::Expanded } else { Form::Wildcard };
+    let catalog = input::catalog(args.org_catalog.as_deref())?;
     let body = match (&args.gate, &args.role) {
         (Some(gate), _) => {
-            let catalog = input::catalog(args.org_catalog.as_deref())?;
             let gate = find_gate(&catalog, gate)?;
             export_gate(gate, &catalog, form).map_err(|e| Problem::new(format!("gate `{}`: {e}", gate.name)))?
         }
-        (None, Some(name)) => {
-            let catalog = input::catalog(args.org_catalog.as_deref())?;
-            match &args.from {
-                Some(path) => {
-                    let roles = input::roles(path)?;
-                    let spec = roles.select(Some(name))?;
-                    let (policy, role) = input::compile(&catalog, &roles.label, spec)?;
-                    export_role(&policy, role, form)
-                        .map_err(|e| Problem::in_file(&roles.label, format!("role `{}`: {e}", Escaped(name))))?
-                }
-                None => {
-                    let builtin = builtin_role(&catalog, name)?;
-                    let mut builder = Policy::builder(&catalog);
-                    builder
-                        .add_role(builtin.name, builtin.grants)
-                        .map_err(|e| Problem::new(e.to_string()))?;
-                    let policy = builder.build();
-                    let role = policy
-                        .role(builtin.name)
-                        .ok_or_else(|| Problem::new(format!("role `{}` did not compile", builtin.name)))?;
-                    let mut body = export_role(&policy, role, form)
-                        .map_err(|e| Problem::new(format!("role `{}`: {e}", builtin.name)))?;
-                    let mut description = builtin.description.to_owned();
-                    if let Some(extends) = builtin.extends {
-                        description.push_str(&format!(" Add-on to `{extends}`: holds only its own grants."));
-                    }
-                    body.description = Some(description);
-                    body
-                }
+        (None, Some(name)) => match &args.from {
+            Some(path) => {
+                let roles = input::roles(path)?;
+                let spec = roles.select(Some(name))?;
+                let (policy, role) = input::compile(&catalog, &roles.label, spec)?;
+                export_role(&policy, role, form)
+                    .map_err(|e| Problem::in_file(&roles.label, format!("role `{}`: {e}", Escaped(name))))?
             }
-        }
+            None => {
+                let builtin = builtin_role(&catalog, name)?;
+                let mut builder = Policy::builder(&catalog);
+                builder
+                    .add_role(builtin.name, builtin.grants)
+                    .map_err(|e| Problem::new(e.to_string()))?;
+                let policy = builder.build();
+                let role = policy
+                    .role(builtin.name)
+                    .ok_or_else(|| Problem::new(format!("role `{}` did not compile", builtin.name)))?;
+                let mut body = export_role(&policy, role, form)
+                    .map_err(|e| Problem::new(format!("role `{}`: {e}", builtin.name)))?;
+                let mut description = builtin.description.to_owned();
+                if let Some(extends) = builtin.extends {
+                    description.push_str(&format!(" Add-on to `{extends}`: holds only its own grants."));
+                }
+                body.description = Some(description);
+                body
+            }
+        },
         (None, None) => return Err(Problem::new("export needs --gate GATE or --role NAME").into()),
     };
     let stdout = output::json_document(&body)?;
     let stdout = match args.format {
         ExportFormat::RoleJson => stdout,
-        format => terraform::from_role_json(&stdout, format)?,
+        format => {
+            let text = terraform::from_role_json(&stdout, format)?;
+            warn_unlisted(&catalog, &body);
+            text
+        }
     };
     Ok(Report { stdout, code: 0 })
+}
+
+/// Warns, on standard error, of each permission of `role` that an
+/// organization today may refuse: removed from the Platform API, or in no
+/// catalog. The Terraform resource is written all the same.
+fn warn_unlisted(catalog: &Catalog, role: &DomainOrganizationRole) {
+    let name = input::role_label(Some(&role.name), 0);
+    for policy in role.permission_policies.iter().flatten() {
+        if policy.entity_name == "*" {
+            continue;
+        }
+        for action in policy.action_set.iter().filter(|action| *action != "*") {
+            let key = format!("{}:{}:{action}", policy.domain, policy.entity_name);
+            let why = match catalog.lookup(&key) {
+                None => "is in no catalog (a permission permgate does not know)".to_owned(),
+                Some(permission) => match permission.removed_after() {
+                    Some(last) => format!("was removed from the Platform API after SDK {last}"),
+                    None => continue,
+                },
+            };
+            input::warn(&Problem::new(format!(
+                "{name}: `{}` {why}; Terraform may fail to apply it",
+                Escaped(&key)
+            )));
+        }
+    }
 }
 
 fn audience(audience: Audience) -> &'static str {

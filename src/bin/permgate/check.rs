@@ -78,7 +78,7 @@ pub(crate) fn check(args: &CheckArgs) -> Result<Report, Failure> {
             }
         })
         .collect();
-    let granted = results.iter().all(|r| r.denied.is_none());
+    let granted = !results.is_empty() && results.iter().all(|r| r.denied.is_none());
     let stdout = if args.common.json {
         let (name, subject, division) = target.names();
         output::json_document(&json!({
@@ -374,7 +374,9 @@ pub(crate) fn allows(args: &AllowsArgs) -> Result<Report, Failure> {
     for (_, problem, _) in &problems {
         input::report_problem(problem);
     }
-    let all_allowed = answers.iter().all(|a| a.decision.is_allowed());
+    // Allowed only when every question was asked and answered `yes`: a
+    // question in error was not decided.
+    let all_allowed = problems.is_empty() && !answers.is_empty() && answers.iter().all(|a| a.decision.is_allowed());
     let stdout = if args.common.json {
         let (role, subject, division) = target.names();
         output::json_document(&json!({
@@ -396,6 +398,9 @@ pub(crate) fn allows(args: &AllowsArgs) -> Result<Report, Failure> {
                 "conditions": a.conditions().iter().map(|c| output::condition_json(c)).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
         }))?
+    } else if answers.is_empty() {
+        // Every question failed (reported above): no table of nothing.
+        String::new()
     } else {
         allows_text(&target, &answers)
     };
@@ -490,34 +495,36 @@ pub(crate) fn explain(args: &ExplainArgs) -> Result<Report, Failure> {
         .map_err(|error| permission_problem(&label, &args.permission, &error))?;
     let principal = target.describe();
     let stdout = if args.common.json {
-        let reasons: Vec<Value> = explanation
-            .reasons
-            .iter()
-            .map(|reason| {
-                let (by, grant) = match &reason.by {
-                    By::Permission(p) => ("permission", Some(p.key().to_owned())),
-                    By::Wildcard(pattern) => ("wildcard", Some(pattern.clone())),
-                    By::EveryAction => ("every action", None),
-                    By::UnknownKey(key) => ("unknown key", Some((*key).to_owned())),
-                    _ => ("other", None),
-                };
-                json!({
-                    "role": reason.role,
-                    "named_role": reason.named_role,
-                    "division": reason.division.map(Division::id),
-                    "by": by,
-                    "grant": grant,
-                    "condition": reason.condition.map(output::condition_json),
+        let reasons = |reasons: &[permgate::Reason<'_>]| -> Vec<Value> {
+            reasons
+                .iter()
+                .map(|reason| {
+                    let (by, grant) = match &reason.by {
+                        By::Permission(p) => ("permission", Some(p.key().to_owned())),
+                        By::Wildcard(pattern) => ("wildcard", Some(pattern.clone())),
+                        By::EveryAction => ("every action", None),
+                        By::UnknownKey(key) => ("unknown key", Some((*key).to_owned())),
+                        _ => ("other", None),
+                    };
+                    json!({
+                        "role": reason.role,
+                        "named_role": reason.named_role,
+                        "division": reason.division.map(Division::id),
+                        "by": by,
+                        "grant": grant,
+                        "condition": reason.condition.map(output::condition_json),
+                    })
                 })
-            })
-            .collect();
+                .collect()
+        };
         output::json_document(&json!({
             "format_version": FORMAT_VERSION,
             "file": label,
             "principal": principal,
             "permission": explanation.permission,
             "answer": word(&explanation.decision),
-            "reasons": reasons,
+            "reasons": reasons(&explanation.reasons),
+            "elsewhere": reasons(&explanation.elsewhere),
         }))?
     } else {
         let mut out = String::new();

@@ -63,7 +63,7 @@ enum Command {
     /// Audits every role of a file: unknown, redundant, conditional and legacy grants, licenses, gates.
     #[command(after_long_help = AUDIT_HELP)]
     Audit(AuditArgs),
-    /// Compares the effective permissions of two roles.
+    /// Compares the effective permissions of two roles, or of two users or subjects per division.
     #[command(after_long_help = DIFF_HELP)]
     Diff(DiffArgs),
     /// Writes a gate or a role as the body of `POST /api/v2/authorization/roles`, or as Terraform.
@@ -198,7 +198,7 @@ JSON (--json):
   \"role\": string | null,           the role asked about (null for a subject or user file)
   \"subject\": string | null,        a subject or user file's name or id
   \"division\": string | null,      null: every division
-  \"all_allowed\": bool,             every answer is \"yes\"
+  \"all_allowed\": bool,             every permission was asked (no errors) and answered \"yes\"
   \"errors\": [{\"permission\": string, \"message\": string}],   permissions that could not be asked
   \"answers\": [{
     \"permission\": string,          as given
@@ -241,7 +241,9 @@ JSON (--json):
     \"by\": \"permission\" | \"wildcard\" | \"every action\" | \"unknown key\",
     \"grant\": string | null,      the permission or wildcard as granted
     \"condition\": {\"text\": string, \"node\": object} | null
-  }]
+  }],
+  \"elsewhere\": [reason]          for a user, when the answer is not \"yes\": grants in other
+                                   divisions that give it (each counts only in its division)
 }";
 
 #[derive(Debug, Args)]
@@ -310,10 +312,10 @@ For a subject or user file (JSON with --json):
 
 #[derive(Debug, Args)]
 struct DiffArgs {
-    /// The old role file; `-` reads standard input.
+    /// The old role, subject or user file; `-` reads standard input.
     #[arg(value_name = "OLD")]
     old: PathBuf,
-    /// The new role file; `-` reads standard input.
+    /// The new role, subject or user file; `-` reads standard input.
     #[arg(value_name = "NEW")]
     new: PathBuf,
     /// The role to compare when a file holds several (exact name, in both files).
@@ -330,15 +332,26 @@ grants (each also allows keys no catalog knows), and its conditional grants
 as `KEY if CONDITION` (omitted where the role allows KEY unconditionally).
 A role in wildcard form and the same role in expanded form hold the same
 catalog permissions, but differ by the wildcards: the expanded form does not
-allow keys outside the catalog. Keys compare ignoring ASCII case.
+allow keys outside the catalog. Keys compare ignoring ASCII case;
+conditions compare as trees (an operand `q-1, QUEUE q-2` is not the two
+operands `q-1` and `q-2`). A condition's text quotes every value that is not
+plain (alphanumerics and -_.:@/+) in double quotes, with \\\", \\\\ and \\` escaped.
+
+Two subject or user files (GET /api/v2/authorization/subjects/{id},
+GET /api/v2/users/me?expand=authorization) are compared in every division
+(what `*` grants and permissions that are not division-aware give) and in
+each division either side's grants name: a division-aware permission counts
+where its grant's division applies. A role file is compared only with a role
+file.
 
 Exit codes: 0 equal, 1 different, 2 bad input (as diff(1)).
 
 JSON (--json):
 {
   \"format_version\": 1,
-  \"old\": {\"file\": string, \"role\": string},
-  \"new\": {\"file\": string, \"role\": string},
+  \"old\": {\"file\": string, \"role\": string}
+         | {\"file\": string, \"kind\": \"subject\" | \"user\", \"user\": string},
+  \"new\": the same,
   \"equal\": bool,
   \"added\": [entry], \"removed\": [entry]     sorted by key
 }
@@ -348,7 +361,8 @@ entry: {
   \"known\": bool,                   the catalog knows the key
   \"condition\": string | null,      for a conditional grant
   \"wildcard\": bool,              an unconditional wildcard grant
-  \"covers\": number | null         for a wildcard: the catalog permissions it covers
+  \"covers\": number | null,        for a wildcard: the catalog permissions it covers
+  \"division\": string             users only: `*` (every division) or the division id
 }";
 
 #[derive(Debug, Args)]
