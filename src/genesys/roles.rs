@@ -5,7 +5,9 @@ use std::collections::HashMap;
 use serde_json::value::RawValue;
 
 use super::kind;
-use super::wire::{AuthzGrantPolicy, AuthzGrantRole, DomainOrganizationRole, ResourcePermissionPolicy};
+use super::wire::{
+    AuthzGrantPolicy, AuthzGrantRole, DomainOrganizationRole, ResourceConditionNode, ResourcePermissionPolicy,
+};
 use crate::condition::Condition;
 use crate::json::{self, Fields, JsonError, Outline, Path, Top};
 use crate::parse::{GrantError, MAX_PERMISSION_LEN, ParseError, Spelling, check_segment, parse};
@@ -356,9 +358,11 @@ fn policy_list<P>(
     }
 }
 
-/// `Err` when the policy at `path` carries a condition in a field permgate
-/// cannot read. The published models (`ResourcePermissionPolicy` in the
-/// Platform API SDKs, e.g. `build/docs/ResourcePermissionPolicy.md` of
+/// The condition of the policy at `path`: its `resourceConditionNode`,
+/// read; `Err` when it carries a condition in a field permgate cannot read.
+///
+/// The published models (`ResourcePermissionPolicy` in the Platform API
+/// SDKs, e.g. `build/docs/ResourcePermissionPolicy.md` of
 /// `MyPureCloud/platform-client-sdk-java`; `DomainPermissionPolicy` has
 /// `namedResources` too) hold, besides `resourceConditionNode`, a
 /// `resourceCondition` string and a `namedResources` list, with no grammar
@@ -368,13 +372,13 @@ fn policy_list<P>(
 /// - a non-blank `resourceCondition` without a `resourceConditionNode` is
 ///   refused (with the node, the node is the condition; blank is absent);
 /// - a non-empty `namedResources` is refused.
-fn check_unread_conditions(
-    resource_condition: Option<&str>,
-    named_resources: Option<&[String]>,
-    has_node: bool,
+fn policy_condition(
+    node: Option<ResourceConditionNode>,
+    resource_condition: Option<String>,
+    named_resources: Option<Vec<String>>,
     path: &Path,
-) -> Result<(), JsonError> {
-    if !has_node && resource_condition.is_some_and(|text| !text.trim().is_empty()) {
+) -> Result<Option<Condition>, JsonError> {
+    if node.is_none() && resource_condition.is_some_and(|text| !text.trim().is_empty()) {
         return Err(json::invalid(
             &path.field("resourceCondition"),
             "a condition given only as text, whose grammar is not published: permgate cannot read it, and without it the policy would grant unconditionally; read the role (`GET /api/v2/authorization/roles/{roleId}`), whose `resourceConditionNode` it can",
@@ -386,7 +390,8 @@ fn check_unread_conditions(
             "named resources, whose meaning is not published: the policy may hold for those resources only, so it is refused rather than granted everywhere",
         ));
     }
-    Ok(())
+    node.map(|node| Condition::from_node(&node, &path.field("resourceConditionNode")))
+        .transpose()
 }
 
 /// What a role has besides its policies.
@@ -450,16 +455,8 @@ impl PolicySpec {
             named_resources,
             ..
         } = policy;
-        check_unread_conditions(
-            resource_condition.as_deref(),
-            named_resources.as_deref(),
-            resource_condition_node.is_some(),
-            path,
-        )?;
         let actions = check_actions(&domain, &entity_name, action_set, &path.field("actionSet"), path)?;
-        let condition = resource_condition_node
-            .map(|node| Condition::from_node(&node, &path.field("resourceConditionNode")))
-            .transpose()?;
+        let condition = policy_condition(resource_condition_node, resource_condition, named_resources, path)?;
         Ok(PolicySpec {
             domain,
             entity: entity_name,
@@ -486,12 +483,6 @@ impl PolicySpec {
             named_resources,
             ..
         } = policy;
-        check_unread_conditions(
-            resource_condition.as_deref(),
-            named_resources.as_deref(),
-            resource_condition_node.is_some(),
-            path,
-        )?;
         let (field, actions) = match (actions, action_set) {
             (Some(actions), None) => ("actions", actions),
             (None, Some(actions)) => ("actionSet", actions),
@@ -504,9 +495,7 @@ impl PolicySpec {
             (None, None) => return Err(json::missing(path, "actions")),
         };
         let actions = check_actions(&domain, &entity_name, actions, &path.field(field), path)?;
-        let node = resource_condition_node
-            .map(|node| Condition::from_node(&node, &path.field("resourceConditionNode")))
-            .transpose()?;
+        let node = policy_condition(resource_condition_node, resource_condition, named_resources, path)?;
         // permgate cannot evaluate a condition string, and reading the policy
         // without it would grant unconditionally what the platform grants
         // only under it: a non-blank one is refused.

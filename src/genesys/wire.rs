@@ -218,23 +218,19 @@ impl ResourcePermissionPolicy {
 #[non_exhaustive]
 pub struct ResourceConditionNode {
     /// `variableName`, of a term: `Queue.id`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub variable_name: Option<String>,
     /// `conjunction`, of a conjunction: `AND` or `OR`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub conjunction: Option<Conjunction>,
     /// `operator`, of a term: `EQ`, `IN`, …
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<ConditionOperator>,
     /// `operands`, of a term.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "de::opt_objects"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub operands: Option<Vec<ResourceConditionValue>>,
     /// `terms`, of a conjunction.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub terms: Option<Vec<ResourceConditionNode>>,
 }
 
