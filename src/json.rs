@@ -23,6 +23,13 @@ pub const MAX_JSON_BYTES: usize = 32 * 1024 * 1024;
 /// The deepest condition tree accepted (`resourceConditionNode` nesting).
 pub const MAX_CONDITION_DEPTH: usize = 32;
 
+/// What a reader of condition nodes says, in any serde format, of a node
+/// [`MAX_CONDITION_DEPTH`] levels below the root (the JSON readers make it
+/// [`JsonError::TooDeep`] at the node's path).
+pub(crate) fn too_deep_condition() -> String {
+    format!("condition tree deeper than {MAX_CONDITION_DEPTH} levels")
+}
+
 /// Why vendor JSON (roles, subjects, users, an organization's catalog) was rejected.
 ///
 /// Every variant after `TooLarge` and `Syntax` names the JSON path of the
@@ -442,6 +449,12 @@ const REQUIRED: [&str; 11] = [
 /// `invalid type: {found}, expected {expected}` and `missing field
 /// `{field}``), anything else as [`JsonError::Invalid`] with serde's words.
 fn data_problem(path: String, message: &str) -> JsonError {
+    if message == too_deep_condition() {
+        return JsonError::TooDeep {
+            path,
+            max: MAX_CONDITION_DEPTH,
+        };
+    }
     if let Some((found, expected)) = message
         .strip_prefix("invalid type: ")
         .and_then(|rest| rest.rsplit_once(", expected "))

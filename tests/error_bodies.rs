@@ -89,12 +89,17 @@ fn unmet_groups_are_missing_any_permissions_bodies() {
     assert_eq!(body["code"], "missing.permissions");
     assert_eq!(body["errors"][0]["code"], "missing.any.permissions");
     let read = ForbiddenBody::parse(&body.to_string()).unwrap();
-    assert_eq!(read.missing, [missing("routing:queue:view", None)]);
+    let labelled = |key: &str, label: &str| {
+        let mut permission = missing(key, None);
+        permission.label = Some(label.to_owned());
+        permission
+    };
+    assert_eq!(read.missing, [labelled("routing:queue:view", "Routing > Queue > View")]);
     assert_eq!(
         read.any_of,
         [vec![
-            missing("routing:queue:join", None),
-            missing("routing:queue:search", None)
+            labelled("routing:queue:join", "Routing > Queue > Join"),
+            labelled("routing:queue:search", "Routing > Queue > Search")
         ]]
     );
 }

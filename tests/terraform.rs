@@ -551,3 +551,74 @@ fn the_real_role_goes_to_terraform_json_and_back() {
     let evaluated: Value = hcl::eval::from_str(&hcl_text, &hcl::eval::Context::new()).unwrap();
     assert_eq!(role(&as_templates(evaluated).to_string()), as_terraform_holds_it(spec));
 }
+
+#[test]
+fn an_attribute_the_provider_schema_does_not_define_is_refused_at_every_level() {
+    let term = r#"{"variable_name": "Queue.id", "operator": "EQ", "operands": [{"type": "QUEUE", "queue_id": "q-1"}]}"#;
+    let conditions = format!(r#"{{"conjunction": "AND", "terms": [{term}]}}"#);
+    let policy_with = |extra: &str| format!(r#"{{"name": "b", "permission_policies": [{{{POLICY}, {extra}}}]}}"#);
+    let cases: Vec<(String, &str)> = vec![
+        // `condition` for `conditions`: read past, the policy would be unconditional.
+        (
+            policy_with(&format!(r#""condition": {conditions}"#)),
+            ".permission_policies[0].condition",
+        ),
+        (
+            format!(r#"{{"name": "b", "conditions": [{conditions}]}}"#),
+            ".conditions",
+        ),
+        (r#"{"name": "b", "id": "r-1"}"#.to_owned(), ".id"),
+        (
+            policy_with(r#""conditions": {"conjunction": "AND", "terms": [], "variable_name": "Queue.id"}"#),
+            ".permission_policies[0].conditions.variable_name",
+        ),
+        (
+            policy_with(&format!(
+                r#""conditions": {{"conjunction": "AND", "terms": [{{"variable_name": "Queue.id", "operator": "EQ", "operands": [], "terms": [{term}]}}]}}"#
+            )),
+            ".permission_policies[0].conditions.terms[0].terms",
+        ),
+        (
+            policy_with(
+                r#""conditions": {"conjunction": "AND", "terms": [{"variable_name": "Queue.id", "operator": "EQ", "operands": [{"type": "QUEUE", "queue_id": "q-1", "queue": {"id": "q-2"}}]}]}"#,
+            ),
+            ".permission_policies[0].conditions.terms[0].operands[0].queue",
+        ),
+        (
+            r#"{"name": "b", "lifecycle": {"ignore_changes": ["permission_policies"]}}"#.to_owned(),
+            ".lifecycle.ignore_changes",
+        ),
+        (r#"{"name": "b", "for_each": {"a": 1}}"#.to_owned(), ".for_each"),
+    ];
+    for (body, at) in cases {
+        let (path, error) = bad(&body);
+        assert_eq!(path, at, "{body}: {error}");
+        assert!(matches!(error, JsonError::Invalid { .. }), "{error:?}");
+    }
+    let (_, error) = bad(&policy_with(r#""condition": null"#));
+    assert!(
+        error
+            .to_string()
+            .contains("not an attribute or block of the provider's `genesyscloud_auth_role` schema here"),
+        "{error}"
+    );
+
+    // What the schema defines, comments, and the meta-arguments that leave
+    // the role as written, read as before.
+    let accepted = format!(
+        r#"{{"resource": {{"genesyscloud_auth_role": {{"r": {{
+          "//": "a comment", "name": "r", "depends_on": ["genesyscloud_routing_queue.q"],
+          "provider": "genesyscloud.other", "lifecycle": {{"prevent_destroy": true}},
+          "permission_policies": [{{"//": "c", {POLICY}, "conditions": [{conditions}]}}]}}}}}}}}"#
+    );
+    let file = RoleFile::parse(&accepted).unwrap();
+    assert!(file.errors.is_empty(), "{:?}", file.errors);
+    assert_eq!(
+        file.roles[0].policies[0]
+            .condition
+            .as_ref()
+            .map(ToString::to_string)
+            .as_deref(),
+        Some("(Queue.id EQ QUEUE q-1)")
+    );
+}

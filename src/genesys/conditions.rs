@@ -49,6 +49,19 @@ impl Condition {
             });
         }
         if let Some(terms) = &node.terms {
+            // A node is a conjunction or a term: reading one of a node that
+            // says both would drop the other.
+            let own = [
+                ("variableName", node.variable_name.is_some()),
+                ("operator", node.operator.is_some()),
+                ("operands", node.operands.is_some()),
+            ];
+            if let Some((field, _)) = own.iter().find(|(_, present)| *present) {
+                return Err(json::invalid(
+                    path,
+                    format!("both `terms` and `{field}`: a node is a conjunction of terms or a term, not both"),
+                ));
+            }
             let terms_path = path.field("terms");
             if terms.is_empty() {
                 return Err(json::invalid(&terms_path, "a conjunction needs at least one term"));

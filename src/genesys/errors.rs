@@ -14,7 +14,8 @@
 //! needed in (`domain:entity:action:divisionId`), and a division-scoped
 //! message goes on "in at least one of the following division(s): [...]".
 //! Reading is lenient about the rest of the sentence: the bracketed lists
-//! after the codes' own wording are what is read.
+//! after the codes' own wording are what is read, after the structured
+//! `messageParams` (see [`ForbiddenBody::parse`]).
 //!
 //! A denial that names no missing permission (a gate checked at a release
 //! older than its document applies to) is written with a code of
@@ -197,6 +198,10 @@ pub struct MissingPermission {
     pub key: String,
     /// The division of a four-segment permission (`domain:entity:action:divisionId`).
     pub division: Option<String>,
+    /// The admin label the message gives this key, when it gives one label
+    /// per key (see [`ForbiddenBody::parse`]); else `None`. [`resolve`](Self::resolve)
+    /// finds the label in a catalog instead.
+    pub label: Option<String>,
 }
 
 impl MissingPermission {
@@ -218,7 +223,7 @@ pub struct ForbiddenBody {
     pub missing: Vec<MissingPermission>,
     /// The sets of `missing.any.permissions` bodies: one of each set is needed.
     pub any_of: Vec<Vec<MissingPermission>>,
-    /// The divisions a division-scoped message names.
+    /// The divisions a division-scoped body names.
     pub divisions: Vec<String>,
     /// For a [`GATE_REFUSED`] body, which names no permission: why it was
     /// refused (`messageParams.reason`, such as
@@ -231,16 +236,38 @@ pub struct ForbiddenBody {
 
 impl ForbiddenBody {
     /// Reads a Genesys Cloud error body (`ErrorBody`) answering a missing
-    /// permission: the message of each body and of its nested `errors` is
-    /// read for the permissions it lists.
+    /// permission: each body and each of its nested `errors` is read for
+    /// the permissions it lists.
+    ///
+    /// The published `ErrorBody` model (SDK docs, `build/docs/ErrorBody.md`
+    /// of `MyPureCloud/platform-client-sdk-java`) has no typed field for
+    /// permissions or divisions: `messageParams` is a map of strings, and a
+    /// `details` entry (`errorCode`, `fieldName`, `entityId`, `entityName`)
+    /// has none either, so `details` is not read. What is read, structured
+    /// fields first:
+    ///
+    /// - **Permissions**: `messageParams.permissions` (`[a, b]`, as
+    ///   [`forbidden_body`] writes it, for `messageWithParams`'s
+    ///   `{permissions}`) when present, else the bracketed list right after
+    ///   the code's own wording in `message`. When both are there they must
+    ///   list the same permissions.
+    /// - **Divisions**: `messageParams.divisions` when present, else the list
+    ///   after "in at least one of the following division(s): " only where
+    ///   those words follow the permission list directly. Text after the list
+    ///   is never searched, so an admin label (which [`forbidden_body`] writes
+    ///   there, and which an organization names freely) cannot add a division.
+    /// - **Labels**: the parenthesized `(label; label)` that may follow the
+    ///   permission list, paired with the keys in order only when it holds one
+    ///   label per key; otherwise no key gets a label (never its neighbour's).
     ///
     /// # Errors
     ///
     /// Not JSON, not an object, a `message` or `code` of the wrong type, a
     /// body whose code is none of `missing.permissions`,
-    /// `missing.any.permissions` and [`GATE_REFUSED`], or a permission in a message that is not
-    /// `domain:entity:action` with an optional division. The error names the
-    /// JSON path.
+    /// `missing.any.permissions` and [`GATE_REFUSED`], a permission that is
+    /// not `domain:entity:action` with an optional division, or a
+    /// `messageParams.permissions` that lists other permissions than the
+    /// message. The error names the JSON path.
     pub fn parse(text: &str) -> Result<Self, JsonError> {
         let body: ErrorBody = json::typed(text)?;
         let root = Path::root();
@@ -278,26 +305,41 @@ impl ForbiddenBody {
                 ));
             }
         };
-        let listed = message
-            .find(text.trim_start_matches("Unable to perform the requested action. "))
-            .and_then(|at| message.get(at..))
-            .and_then(|rest| rest.split_once(':').map(|(_, list)| list))
-            .ok_or_else(|| json::invalid(&message_path, "the message lists no permissions"))?;
-        let (permissions, divisions) = match listed.split_once(DIVISIONS_TEXT) {
-            Some((permissions, divisions)) => (permissions, Some(divisions)),
-            None => (listed, None),
+        let params = body.message_params.as_ref();
+        let param = |name: &str| params.and_then(|params| params.get(name)).map(String::as_str);
+        let params_path = path.field("messageParams");
+        let listed = Listed::of(message, text);
+        let from_message = listed
+            .as_ref()
+            .map(|listed| permissions(&listed.keys, &message_path))
+            .transpose()?;
+        let mut permissions = match (param("permissions"), from_message) {
+            (Some(keys), from_message) => {
+                let keys_path = params_path.field("permissions");
+                let read = permissions(&list(keys), &keys_path)?;
+                if from_message.as_ref().is_some_and(|other| *other != read) {
+                    return Err(json::invalid(&keys_path, "lists other permissions than `message`"));
+                }
+                read
+            }
+            (None, Some(read)) => read,
+            (None, None) => return Err(json::invalid(&message_path, "the message lists no permissions")),
         };
-        let permissions = list(permissions)
-            .into_iter()
-            .map(|item| missing_permission(item, &message_path))
-            .collect::<Result<Vec<_>, _>>()?;
+        if let Some(labels) = listed.as_ref().and_then(|listed| listed.labels(permissions.len())) {
+            for (permission, label) in permissions.iter_mut().zip(labels) {
+                permission.label = Some(label.to_owned());
+            }
+        }
+        let divisions = match param("divisions") {
+            Some(divisions) => Some(list(divisions)),
+            None => listed.and_then(|listed| listed.divisions()),
+        };
+        self.divisions
+            .extend(divisions.into_iter().flatten().map(str::to_owned));
         if any {
             self.any_of.push(permissions);
         } else {
             self.missing.extend(permissions);
-        }
-        if let Some(divisions) = divisions {
-            self.divisions.extend(list(divisions).into_iter().map(str::to_owned));
         }
         let errors_path = path.field("errors");
         for (n, nested) in body.errors.iter().flatten().enumerate() {
@@ -307,12 +349,67 @@ impl ForbiddenBody {
     }
 }
 
+/// What a message lists after the code's wording: the permission list,
+/// and the text after it.
+struct Listed<'m> {
+    /// The items of the permission list.
+    keys: Vec<&'m str>,
+    /// What follows the list.
+    after: &'m str,
+}
+
+impl<'m> Listed<'m> {
+    /// The list of `message` after the code's wording `text` (the words
+    /// after "Unable to perform the requested action. "): `[a, b]`, or
+    /// without brackets everything up to a division clause.
+    fn of(message: &'m str, text: &str) -> Option<Self> {
+        let wording = text.trim_start_matches("Unable to perform the requested action. ");
+        let at = message.find(wording)?;
+        let rest = message.get(at + wording.len()..)?.trim_start();
+        let (keys, after) = match rest.strip_prefix('[') {
+            Some(inside) => inside.split_once(']')?,
+            None => match rest.find(DIVISIONS_TEXT) {
+                Some(at) => (rest.get(..at)?, rest.get(at..)?),
+                None => (rest.trim_end().trim_end_matches('.'), ""),
+            },
+        };
+        Some(Listed {
+            keys: list(keys),
+            after,
+        })
+    }
+
+    /// The divisions of a division clause right after the list.
+    fn divisions(&self) -> Option<Vec<&'m str>> {
+        self.after.trim_start().strip_prefix(DIVISIONS_TEXT).map(list)
+    }
+
+    /// The labels of a `(label; label)` right after the list that ends the
+    /// message, when there are `count` of them.
+    fn labels(&self, count: usize) -> Option<Vec<&'m str>> {
+        let inside = self
+            .after
+            .trim()
+            .trim_end_matches('.')
+            .strip_prefix('(')?
+            .strip_suffix(')')?;
+        let labels: Vec<&str> = inside.split("; ").map(str::trim).collect();
+        (labels.len() == count && count == self.keys.len() && labels.iter().all(|label| !label.is_empty()))
+            .then_some(labels)
+    }
+}
+
 /// The items of `[a, b]` (or `a, b`), trimmed, without a trailing period.
 fn list(text: &str) -> Vec<&str> {
     let text = text.trim().trim_end_matches('.');
     let text = text.trim().strip_prefix('[').unwrap_or(text);
     let text = text.split(']').next().unwrap_or(text);
     text.split(',').map(str::trim).filter(|item| !item.is_empty()).collect()
+}
+
+/// The permissions `items`, read at `path`.
+fn permissions(items: &[&str], path: &Path) -> Result<Vec<MissingPermission>, JsonError> {
+    items.iter().map(|item| missing_permission(item, path)).collect()
 }
 
 /// `domain:entity:action`, or with a fourth segment, its division.
@@ -334,5 +431,6 @@ fn missing_permission(item: &str, path: &Path) -> Result<MissingPermission, Json
     Ok(MissingPermission {
         key: key.to_owned(),
         division: division.map(str::to_owned),
+        label: None,
     })
 }

@@ -5,7 +5,9 @@ use std::collections::HashMap;
 use serde_json::value::RawValue;
 
 use super::kind;
-use super::wire::{AuthzGrantPolicy, AuthzGrantRole, DomainOrganizationRole, ResourcePermissionPolicy};
+use super::wire::{
+    AuthzGrantPolicy, AuthzGrantRole, DomainOrganizationRole, ResourceConditionNode, ResourcePermissionPolicy,
+};
 use crate::condition::Condition;
 use crate::json::{self, Fields, JsonError, Outline, Path, Top};
 use crate::parse::{GrantError, MAX_PERMISSION_LEN, ParseError, Spelling, check_segment, parse};
@@ -114,6 +116,17 @@ impl PolicyBuilder {
 /// do): a document of another kind, such as a user, a subject or an
 /// unrelated object, is refused with [`JsonError::WrongKind`] (the whole
 /// document when it is one object, that item in an array or a listing).
+/// A role with both `permissionPolicies` and `policies` is refused (the two
+/// lists could disagree).
+///
+/// A policy grants only under its condition, and a condition is never
+/// dropped. The condition read is `resourceConditionNode` (a node with
+/// `terms` and a term's own `variableName`, `operator` or `operands` is
+/// refused: reading one would drop the other). The published
+/// `ResourcePermissionPolicy` also has a `resourceCondition` string and a
+/// `namedResources` list, with no published grammar or meaning: a non-blank
+/// `resourceCondition` without a node, and a non-empty `namedResources`,
+/// are refused at their JSON path rather than granted unconditionally.
 ///
 /// ```
 /// use permgate::genesys::RoleFile;
@@ -289,7 +302,10 @@ impl RoleSpec {
             permissions,
             ..
         } = role;
-        let policies = policy_list(permission_policies, policies);
+        let policies = match policy_list(permission_policies, policies, path) {
+            Ok(policies) => policies,
+            Err(error) => return Err((name, error)),
+        };
         let parts = Parts {
             id,
             name,
@@ -310,7 +326,7 @@ impl RoleSpec {
             permissions,
             ..
         } = role;
-        let policies = policy_list(permission_policies, policies);
+        let policies = policy_list(permission_policies, policies, path)?;
         let parts = Parts {
             id,
             name,
@@ -323,13 +339,59 @@ impl RoleSpec {
     }
 }
 
-/// A role's policies and the field they were read from: `permissionPolicies`
-/// when present, else `policies` (as a subject's grants spell it), else none.
-fn policy_list<P>(permission_policies: Option<Vec<P>>, policies: Option<Vec<P>>) -> (&'static str, Vec<P>) {
-    match permission_policies {
-        Some(policies) => ("permissionPolicies", policies),
-        None => ("policies", policies.unwrap_or_default()),
+/// The policies of the role at `path` and the field they were read from:
+/// `permissionPolicies`, or `policies` (as a subject's grants spell it), or
+/// none when both are absent or `null`. A role with both is refused: the
+/// lists could disagree, and reading one would silently drop the other.
+fn policy_list<P>(
+    permission_policies: Option<Vec<P>>,
+    policies: Option<Vec<P>>,
+    path: &Path,
+) -> Result<(&'static str, Vec<P>), JsonError> {
+    match (permission_policies, policies) {
+        (Some(_), Some(_)) => Err(json::invalid(
+            path,
+            "both `permissionPolicies` and `policies`; a role has one policy list",
+        )),
+        (Some(policies), None) => Ok(("permissionPolicies", policies)),
+        (None, policies) => Ok(("policies", policies.unwrap_or_default())),
     }
+}
+
+/// The condition of the policy at `path`: its `resourceConditionNode`,
+/// read; `Err` when it carries a condition in a field permgate cannot read.
+///
+/// The published models (`ResourcePermissionPolicy` in the Platform API
+/// SDKs, e.g. `build/docs/ResourcePermissionPolicy.md` of
+/// `MyPureCloud/platform-client-sdk-java`; `DomainPermissionPolicy` has
+/// `namedResources` too) hold, besides `resourceConditionNode`, a
+/// `resourceCondition` string and a `namedResources` list, with no grammar
+/// or meaning published for either. Reading the policy without them would
+/// grant everywhere what the platform may grant only under them, so:
+///
+/// - a non-blank `resourceCondition` without a `resourceConditionNode` is
+///   refused (with the node, the node is the condition; blank is absent);
+/// - a non-empty `namedResources` is refused.
+fn policy_condition(
+    node: Option<ResourceConditionNode>,
+    resource_condition: Option<String>,
+    named_resources: Option<Vec<String>>,
+    path: &Path,
+) -> Result<Option<Condition>, JsonError> {
+    if node.is_none() && resource_condition.is_some_and(|text| !text.trim().is_empty()) {
+        return Err(json::invalid(
+            &path.field("resourceCondition"),
+            "a condition given only as text, whose grammar is not published: permgate cannot read it, and without it the policy would grant unconditionally; read the role (`GET /api/v2/authorization/roles/{roleId}`), whose `resourceConditionNode` it can",
+        ));
+    }
+    if named_resources.is_some_and(|names| !names.is_empty()) {
+        return Err(json::invalid(
+            &path.field("namedResources"),
+            "named resources, whose meaning is not published: the policy may hold for those resources only, so it is refused rather than granted everywhere",
+        ));
+    }
+    node.map(|node| Condition::from_node(&node, &path.field("resourceConditionNode")))
+        .transpose()
 }
 
 /// What a role has besides its policies.
@@ -389,12 +451,12 @@ impl PolicySpec {
             action_set,
             allow_conditions,
             resource_condition_node,
+            resource_condition,
+            named_resources,
             ..
         } = policy;
         let actions = check_actions(&domain, &entity_name, action_set, &path.field("actionSet"), path)?;
-        let condition = resource_condition_node
-            .map(|node| Condition::from_node(&node, &path.field("resourceConditionNode")))
-            .transpose()?;
+        let condition = policy_condition(resource_condition_node, resource_condition, named_resources, path)?;
         Ok(PolicySpec {
             domain,
             entity: entity_name,
@@ -417,6 +479,8 @@ impl PolicySpec {
             condition,
             allow_conditions,
             resource_condition_node,
+            resource_condition,
+            named_resources,
             ..
         } = policy;
         let (field, actions) = match (actions, action_set) {
@@ -431,9 +495,7 @@ impl PolicySpec {
             (None, None) => return Err(json::missing(path, "actions")),
         };
         let actions = check_actions(&domain, &entity_name, actions, &path.field(field), path)?;
-        let node = resource_condition_node
-            .map(|node| Condition::from_node(&node, &path.field("resourceConditionNode")))
-            .transpose()?;
+        let node = policy_condition(resource_condition_node, resource_condition, named_resources, path)?;
         // permgate cannot evaluate a condition string, and reading the policy
         // without it would grant unconditionally what the platform grants
         // only under it: a non-blank one is refused.

@@ -83,14 +83,21 @@
 //! - Resources of other types, data sources and the other top-level blocks
 //!   are not roles and are skipped.
 //! - Strings as literal templates: `$${` reads as `${` and `%%{` as `%{`.
-//! - `depends_on`, `lifecycle`, `provider`, `provisioner` and `connection`
-//!   are ignored; so are attributes the schema does not have (as fields the
-//!   API adds are ignored in role JSON). `default_role_id` must be a string
-//!   and is not kept: it says which default role the resource manages, not
-//!   what the role grants.
+//! - The meta-arguments that leave what the resource grants as written are
+//!   accepted and not read: `depends_on`, `provider`, `provisioner`,
+//!   `connection`, and `lifecycle` without `ignore_changes`.
+//!   `default_role_id` must be a string and is not kept: it says which
+//!   default role the resource manages, not what the role grants.
+//! - `//` comments in any body.
 //!
 //! What it refuses, each with its path:
 //!
+//! - An attribute or block the provider's schema does not define, at any
+//!   level (the resource, `permission_policies`, `conditions`, `terms`,
+//!   `operands`), such as `condition` for `conditions`: Terraform refuses
+//!   it too, and reading past it could drop a condition.
+//! - `lifecycle` with `ignore_changes`: the role on the platform may then
+//!   differ from the resource in what it grants.
 //! - A Terraform expression anywhere permgate reads a value: a `${…}`
 //!   interpolation (such as `${genesyscloud_routing_queue.support.id}`, the
 //!   reference `genesyscloud_tf_export` writes for a queue it also exports)
@@ -829,24 +836,73 @@ fn literal_list<'v>(value: &'v Value, path: &Path) -> Result<Vec<Cow<'v, str>>, 
         .collect()
 }
 
-/// `Err` when a body holds what makes its content depend on evaluation.
-fn check_static(body: &Map<String, Value>, path: &Path, resource: bool) -> Result<(), JsonError> {
-    let meta: &[(&str, &str)] = if resource {
-        &[
-            ("count", "`count` makes this resource zero or more roles"),
-            ("for_each", "`for_each` makes this resource zero or more roles"),
-            ("dynamic", "a `dynamic` block makes the blocks depend on evaluation"),
-        ]
-    } else {
-        &[("dynamic", "a `dynamic` block makes the blocks depend on evaluation")]
-    };
-    match meta.iter().find(|(field, _)| value::optional(body, field).is_some()) {
-        Some((field, why)) => Err(json::invalid(
-            &path.field(field),
-            format!("{why}, which permgate does not evaluate; write the blocks themselves"),
-        )),
-        None => Ok(()),
+/// The attributes and blocks of each body the provider's schema defines
+/// (`resource_genesyscloud_auth_role_schema.go`; see the [module docs](self#the-schema)).
+mod schema {
+    /// A `genesyscloud_auth_role` resource.
+    pub(super) const RESOURCE: &[&str] = &[
+        "name",
+        "description",
+        "permissions",
+        "permission_policies",
+        "default_role_id",
+    ];
+    /// A `permission_policies` block.
+    pub(super) const POLICY: &[&str] = &["domain", "entity_name", "action_set", "conditions"];
+    /// A `conditions` block.
+    pub(super) const CONDITIONS: &[&str] = &["conjunction", "terms"];
+    /// A `terms` block.
+    pub(super) const TERMS: &[&str] = &["variable_name", "operator", "operands"];
+    /// An `operands` block.
+    pub(super) const OPERANDS: &[&str] = &["type", "queue_id", "user_id", "value"];
+}
+
+/// The meta-arguments of a resource that do not change what the role
+/// grants, and are not read: its ordering, its provider configuration, its
+/// provisioners.
+const INERT_META: [&str; 4] = ["depends_on", "provider", "provisioner", "connection"];
+
+/// `Err` for anything in `body` (at `path`) but the attributes and blocks
+/// `schema` defines (and `//` comments): Terraform itself refuses an
+/// attribute the provider does not define, and permgate will not read a
+/// misspelled `condition` as no condition at all. A resource (`resource`)
+/// may also carry the meta-arguments that leave its content as written
+/// ([`INERT_META`], and `lifecycle` without `ignore_changes`); `count`,
+/// `for_each` and `dynamic` blocks, which make it depend on evaluation, are
+/// refused.
+fn check_body(body: &Map<String, Value>, path: &Path, schema: &[&str], resource: bool) -> Result<(), JsonError> {
+    for (key, value) in body {
+        let key = key.as_str();
+        if key == COMMENT || schema.contains(&key) || (resource && INERT_META.contains(&key)) {
+            continue;
+        }
+        let key_path = path.field(key);
+        let why = match key {
+            "lifecycle" if resource => {
+                each_object(value, &key_path, &mut |lifecycle, lifecycle_path| {
+                    match value::optional(lifecycle, "ignore_changes") {
+                        Some(_) => Err(json::invalid(
+                            &lifecycle_path.field("ignore_changes"),
+                            "`ignore_changes` lets the role on the platform differ from what the resource says, so the resource does not say what it grants",
+                        )),
+                        None => Ok(()),
+                    }
+                })?;
+                continue;
+            }
+            "count" | "for_each" if resource && value.is_null() => continue,
+            "count" | "for_each" if resource => format!(
+                "`{key}` makes this resource zero or more roles, which permgate does not evaluate; write the resources themselves"
+            ),
+            "dynamic" => "a `dynamic` block makes the blocks depend on evaluation, which permgate does not evaluate; write the blocks themselves".to_owned(),
+            _ => format!(
+                "not an attribute or block of the provider's `{RESOURCE_TYPE}` schema here (expected one of {}); Terraform refuses it",
+                schema.join(", ")
+            ),
+        };
+        return Err(json::invalid(&key_path, why));
     }
+    Ok(())
 }
 
 /// One `genesyscloud_auth_role` resource body.
@@ -860,7 +916,7 @@ fn role(value: &Value, path: &Path) -> Result<RoleSpec, JsonError> {
         }
         other => value::object(other, path)?,
     };
-    check_static(body, path, true)?;
+    check_body(body, path, schema::RESOURCE, true)?;
     let name = required_literal(body, path, "name")?;
     if name.trim().is_empty() {
         return Err(json::invalid(&path.field("name"), "empty role name"));
@@ -896,7 +952,7 @@ fn role(value: &Value, path: &Path) -> Result<RoleSpec, JsonError> {
 
 /// One `permission_policies` block, checked as role JSON checks a policy.
 fn read_policy(body: &Map<String, Value>, path: &Path) -> Result<PolicySpec, JsonError> {
-    check_static(body, path, false)?;
+    check_body(body, path, schema::POLICY, false)?;
     let domain = required_literal(body, path, "domain")?;
     let entity = required_literal(body, path, "entity_name")?;
     let actions_path = path.field("action_set");
@@ -988,7 +1044,7 @@ fn blocks_min_one<T>(
 
 /// A `conditions` block: one conjunction of terms.
 fn read_conditions(body: &Map<String, Value>, path: &Path) -> Result<Condition, JsonError> {
-    check_static(body, path, false)?;
+    check_body(body, path, schema::CONDITIONS, false)?;
     let conjunction = required_literal(body, path, "conjunction")?;
     let terms = blocks_min_one(body, path, "terms", read_term)?;
     match &*conjunction {
@@ -1003,7 +1059,7 @@ fn read_conditions(body: &Map<String, Value>, path: &Path) -> Result<Condition, 
 
 /// A `terms` block.
 fn read_term(body: &Map<String, Value>, path: &Path) -> Result<Condition, JsonError> {
-    check_static(body, path, false)?;
+    check_body(body, path, schema::TERMS, false)?;
     let variable = required_literal(body, path, "variable_name")?;
     let operator = required_literal(body, path, "operator")?;
     let operator = match &*operator {
@@ -1033,6 +1089,7 @@ fn read_term(body: &Map<String, Value>, path: &Path) -> Result<Condition, JsonEr
 
 /// An `operands` block: the field the provider sends for its type.
 fn read_operand(body: &Map<String, Value>, path: &Path) -> Result<Operand, JsonError> {
+    check_body(body, path, schema::OPERANDS, false)?;
     let kind = required_literal(body, path, "type")?;
     let (kind, field) = match &*kind {
         "USER" => (OperandKind::User, "user_id"),

@@ -55,7 +55,7 @@
 use core::fmt;
 use std::collections::BTreeMap;
 
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, DeserializeSeed, Error as DeError, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::JsonError;
@@ -121,7 +121,8 @@ pub struct DomainOrganizationRole {
     )]
     pub permission_policies: Option<Vec<ResourcePermissionPolicy>>,
     /// `policies`: not a field of the model, but how a subject's grants
-    /// spell a role's policies; read where `permissionPolicies` is absent.
+    /// spell a role's policies; read where `permissionPolicies` is absent
+    /// (the readers refuse a role with both).
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -167,6 +168,15 @@ pub struct ResourcePermissionPolicy {
         deserialize_with = "de::opt_object"
     )]
     pub resource_condition_node: Option<ResourceConditionNode>,
+    /// `resourceCondition`: a condition as text, whose grammar is not
+    /// published. The readers refuse a non-blank one without a
+    /// `resourceConditionNode` (see [`RoleFile`](super::RoleFile)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_condition: Option<String>,
+    /// `namedResources`: resources the policy names, whose meaning is not
+    /// published. The readers refuse a non-empty list.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "de::opt_array")]
+    pub named_resources: Option<Vec<String>>,
 }
 
 impl ResourcePermissionPolicy {
@@ -203,33 +213,170 @@ impl ResourcePermissionPolicy {
 /// assert_eq!(Condition::try_from(&node)?.to_string(), "(Queue.id EQ QUEUE q-1 OR Queue.id EQ QUEUE q-2)");
 /// # Ok::<(), permgate::JsonError>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", expecting = "an object")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResourceConditionNode {
     /// `variableName`, of a term: `Queue.id`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub variable_name: Option<String>,
     /// `conjunction`, of a conjunction: `AND` or `OR`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub conjunction: Option<Conjunction>,
     /// `operator`, of a term: `EQ`, `IN`, …
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<ConditionOperator>,
     /// `operands`, of a term.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "de::opt_objects"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub operands: Option<Vec<ResourceConditionValue>>,
     /// `terms`, of a conjunction.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "de::opt_objects"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub terms: Option<Vec<ResourceConditionNode>>,
+}
+
+/// Reads a node as the derived reader would (fields by name, others
+/// ignored, `null` as absent, a field twice an error), but counts the
+/// nesting of `terms` while reading: a node
+/// [`MAX_CONDITION_DEPTH`](crate::MAX_CONDITION_DEPTH) levels below the root
+/// is refused before it is read, so that no input, in any serde format, with
+/// or without a recursion limit of its own, nests the reader deeper.
+impl<'de> Deserialize<'de> for ResourceConditionNode {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        NodeSeed { depth: 0 }.deserialize(deserializer)
+    }
+}
+
+/// The fields of a [`ResourceConditionNode`], as the API spells them.
+const NODE_FIELDS: &[&str] = &["variableName", "conjunction", "operator", "operands", "terms"];
+
+/// Reads a node `depth` levels below the root.
+#[derive(Debug, Clone, Copy)]
+struct NodeSeed {
+    depth: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for NodeSeed {
+    type Value = ResourceConditionNode;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        if self.depth >= json::MAX_CONDITION_DEPTH {
+            return Err(D::Error::custom(json::too_deep_condition()));
+        }
+        deserializer.deserialize_struct("ResourceConditionNode", NODE_FIELDS, self)
+    }
+}
+
+impl<'de> Visitor<'de> for NodeSeed {
+    type Value = ResourceConditionNode;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        /// `Err` for a field read twice.
+        fn once<T, E: DeError>(slot: &mut Option<Option<T>>, value: Option<T>, field: &'static str) -> Result<(), E> {
+            if slot.is_some() {
+                return Err(E::duplicate_field(field));
+            }
+            *slot = Some(value);
+            Ok(())
+        }
+        let (mut variable_name, mut conjunction, mut operator, mut operands, mut terms) =
+            (None, None, None, None, None);
+        while let Some(key) = map.next_key::<NodeField>()? {
+            match key {
+                NodeField::VariableName => once(&mut variable_name, map.next_value()?, "variableName")?,
+                NodeField::Conjunction => once(&mut conjunction, map.next_value()?, "conjunction")?,
+                NodeField::Operator => once(&mut operator, map.next_value()?, "operator")?,
+                NodeField::Operands => once(
+                    &mut operands,
+                    map.next_value_seed(de::Opt::<de::Array<de::Obj<ResourceConditionValue>>>::default())?,
+                    "operands",
+                )?,
+                NodeField::Terms => once(
+                    &mut terms,
+                    map.next_value_seed(Terms { depth: self.depth + 1 })?,
+                    "terms",
+                )?,
+                NodeField::Other => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(ResourceConditionNode {
+            variable_name: variable_name.flatten(),
+            conjunction: conjunction.flatten(),
+            operator: operator.flatten(),
+            operands: operands.flatten(),
+            terms: terms.flatten(),
+        })
+    }
+}
+
+/// A key of a node's object.
+enum NodeField {
+    VariableName,
+    Conjunction,
+    Operator,
+    Operands,
+    Terms,
+    Other,
+}
+
+impl<'de> Deserialize<'de> for NodeField {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_identifier(ApiString).map(|key| match &*key {
+            "variableName" => NodeField::VariableName,
+            "conjunction" => NodeField::Conjunction,
+            "operator" => NodeField::Operator,
+            "operands" => NodeField::Operands,
+            "terms" => NodeField::Terms,
+            _ => NodeField::Other,
+        })
+    }
+}
+
+/// Reads `terms`: `null`, or an array of nodes `depth` levels below the root.
+#[derive(Debug, Clone, Copy)]
+struct Terms {
+    depth: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for Terms {
+    type Value = Option<Vec<ResourceConditionNode>>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_option(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Terms {
+    type Value = Option<Vec<ResourceConditionNode>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array")
+    }
+
+    fn visit_none<E: DeError>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: DeError>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut terms = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+        while let Some(term) = seq.next_element_seed(NodeSeed { depth: self.depth })? {
+            terms.push(term);
+        }
+        Ok(Some(terms))
+    }
 }
 
 /// One operand of a condition term: the SDK's `ResourceConditionValue`.
@@ -471,7 +618,8 @@ pub struct AuthzGrantRole {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `permissionPolicies`: not a field of the model, but how role JSON
-    /// spells a role's policies; read in place of `policies` when present.
+    /// spells a role's policies; read in place of `policies` (the readers
+    /// refuse a role with both).
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -520,6 +668,14 @@ pub struct AuthzGrantPolicy {
         deserialize_with = "de::opt_object"
     )]
     pub resource_condition_node: Option<ResourceConditionNode>,
+    /// `resourceCondition`: not a field of the model, read as in role JSON
+    /// (and refused the same way).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_condition: Option<String>,
+    /// `namedResources`: not a field of the model, read as in role JSON
+    /// (and refused the same way).
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "de::opt_array")]
+    pub named_resources: Option<Vec<String>>,
 }
 
 /// A user with its `authorization` expansion: the SDK's `User`, as

@@ -115,7 +115,14 @@ pub(crate) fn audit(args: &AuditArgs) -> Result<Report, Failure> {
 /// the user satisfies each gate.
 fn audit_user(args: &AuditArgs, catalog: &Catalog, document: Document) -> Result<Report, Failure> {
     let label = input::file_label(&args.file);
-    let (policy, user, kind, name, _) = crate::check::user_policy(catalog, &label, document)?;
+    let crate::check::UserPolicy {
+        policy,
+        user,
+        kind,
+        name,
+        without_policies,
+        ..
+    } = crate::check::user_policy(catalog, &label, document)?;
     let audit = policy
         .audit_user(user)
         .ok_or_else(|| Problem::in_file(&label, "the user did not compile"))?;
@@ -129,6 +136,7 @@ fn audit_user(args: &AuditArgs, catalog: &Catalog, document: Document) -> Result
             "file": label,
             "kind": kind,
             "user": name,
+            "roles_without_policies": without_policies,
             "grants": audit.grants.iter().map(|grant| json!({
                 "role": grant.role,
                 "named_role": grant.named_role,

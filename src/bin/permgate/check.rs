@@ -87,6 +87,7 @@ pub(crate) fn check(args: &CheckArgs) -> Result<Report, Failure> {
             "role": name,
             "subject": subject,
             "division": division,
+            "roles_without_policies": target.without_policies(),
             "granted": granted,
             "gates": results.iter().map(|r| gate_json(&policy, role, r)).collect::<Vec<_>>(),
         }))?
@@ -255,21 +256,38 @@ fn permission_problem(label: &str, input: &str, error: &QuestionError) -> Proble
     Problem::in_file(label, format!("permission `{}`: {error}", Escaped(input)))
 }
 
-/// The policy of a subject or user file's user: the policy, the user, what
-/// the file is (`subject` or `user`), the user's name (else id), and how many
-/// grants the document holds.
-pub(crate) fn user_policy(
-    catalog: &Catalog,
-    label: &str,
-    document: Document,
-) -> Result<(Policy, UserId, &'static str, String, usize), Failure> {
+/// The user of a subject or user file, compiled.
+pub(crate) struct UserPolicy {
+    pub(crate) policy: Policy,
+    pub(crate) user: UserId,
+    /// What the file is: `subject` or `user`.
+    pub(crate) kind: &'static str,
+    /// The user's name, else its id.
+    pub(crate) name: String,
+    /// How many grants (or permissions and policies) the document holds.
+    pub(crate) grants: usize,
+    /// The roles of a subject's grants that carry no policies, as JSON
+    /// (warned about on standard error).
+    pub(crate) without_policies: Vec<Value>,
+}
+
+/// The policy of a subject or user file's user.
+pub(crate) fn user_policy(catalog: &Catalog, label: &str, document: Document) -> Result<UserPolicy, Failure> {
     let compile_error = |e: permgate::BuildError| Failure::from(Problem::in_file(label, e.to_string()));
     let mut builder = Policy::builder(catalog);
     Ok(match document {
         Document::Subject(spec) => {
+            let without_policies = input::roles_without_policies(label, &spec);
             let user = builder.add_subject(&spec).map_err(compile_error)?;
             let name = spec.name.clone().or_else(|| spec.id.clone()).unwrap_or_default();
-            (builder.build(), user, "subject", name, spec.grants.len())
+            UserPolicy {
+                policy: builder.build(),
+                user,
+                kind: "subject",
+                name,
+                grants: spec.grants.len(),
+                without_policies,
+            }
         }
         Document::User(doc) => {
             // An `authorization` object alone names nobody: call the user `user`.
@@ -278,8 +296,14 @@ pub(crate) fn user_policy(
                 .add_user_authorization(unnamed.then_some("user"), &doc)
                 .map_err(compile_error)?;
             let name = doc.name.clone().or_else(|| doc.id.clone()).unwrap_or_default();
-            let grants = doc.permissions.len() + doc.policies.len();
-            (builder.build(), user, "user", name, grants)
+            UserPolicy {
+                policy: builder.build(),
+                user,
+                kind: "user",
+                name,
+                grants: doc.permissions.len() + doc.policies.len(),
+                without_policies: Vec::new(),
+            }
         }
         Document::Roles(_) => {
             return Err(Problem::in_file(label, "a role file holds no user").into());
@@ -292,7 +316,14 @@ pub(crate) fn user_policy(
 /// every division).
 fn target(catalog: &Catalog, who: &Who) -> Result<(Policy, Target), Failure> {
     let label = input::file_label(&who.file);
-    let (policy, user, kind, name, grants) = match input::document(&who.file, who.kind)? {
+    let UserPolicy {
+        policy,
+        user,
+        kind,
+        name,
+        grants,
+        without_policies,
+    } = match input::document(&who.file, who.kind)? {
         Document::Roles(roles) => {
             if who.division.is_some() {
                 return Err(Problem::in_file(
@@ -324,6 +355,7 @@ fn target(catalog: &Catalog, who: &Who) -> Result<(Policy, Target), Failure> {
         name,
         division: who.division.clone(),
         grants,
+        without_policies,
     };
     Ok((policy, Target::Subject(subject)))
 }
@@ -342,6 +374,14 @@ impl Target {
         match self {
             Target::Role(_, name) => (Some(name), None, None),
             Target::Subject(subject) => (None, Some(&subject.name), subject.division.as_deref()),
+        }
+    }
+
+    /// For `--json`: the roles of a subject's grants that carry no policies.
+    fn without_policies(&self) -> &[Value] {
+        match self {
+            Target::Role(..) => &[],
+            Target::Subject(subject) => &subject.without_policies,
         }
     }
 
@@ -385,6 +425,7 @@ pub(crate) fn allows(args: &AllowsArgs) -> Result<Report, Failure> {
             "role": role,
             "subject": subject,
             "division": division,
+            "roles_without_policies": target.without_policies(),
             "all_allowed": all_allowed,
             "errors": problems.iter().map(|(permission, _, error)| json!({
                 "permission": permission,
@@ -429,6 +470,8 @@ struct Subject {
     division: Option<String>,
     /// How many grants (or permissions and policies) the document holds.
     grants: usize,
+    /// The roles of its grants that carry no policies, as JSON.
+    without_policies: Vec<Value>,
 }
 
 impl Subject {
@@ -521,6 +564,7 @@ pub(crate) fn explain(args: &ExplainArgs) -> Result<Report, Failure> {
             "format_version": FORMAT_VERSION,
             "file": label,
             "principal": principal,
+            "roles_without_policies": target.without_policies(),
             "permission": explanation.permission,
             "answer": word(&explanation.decision),
             "reasons": reasons(&explanation.reasons),

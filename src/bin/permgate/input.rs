@@ -183,9 +183,14 @@ pub(crate) fn document(path: &Path, kind: Option<FileKind>) -> Result<Document, 
     let kind = kind.unwrap_or_else(|| {
         let value = serde_json::from_str::<serde_json::Value>(&text).ok();
         let has = |field: &str| value.as_ref().is_some_and(|v| v.get(field).is_some());
+        let role_field = has("permissionPolicies") || has("policies") || has("permissions");
         if has("grants") {
             FileKind::Subject
         } else if has("authorization") || has("roles") || has("unusedRoles") {
+            FileKind::User
+        } else if !role_field && (has("username") || has("email")) {
+            // A user without its `authorization` expansion: the user reader
+            // says what is missing and how to ask for it again.
             FileKind::User
         } else {
             FileKind::Role
@@ -197,6 +202,49 @@ pub(crate) fn document(path: &Path, kind: Option<FileKind>) -> Result<Document, 
         FileKind::Subject => Document::Subject(SubjectSpec::parse(&text).map_err(problem)?),
         FileKind::User => Document::User(UserAuthorization::parse(&text).map_err(problem)?),
     })
+}
+
+/// The roles of `spec`'s grants that carry no policies, each once (by
+/// name), as JSON (`{"name", "id", "divisions"}`), after a warning on
+/// standard error for each: such a role grants nothing here, though the
+/// platform may let it grant much, so answers may say "no" for what it
+/// allows. The warning says what to fetch.
+pub(crate) fn roles_without_policies(label: &str, spec: &SubjectSpec) -> Vec<serde_json::Value> {
+    let mut roles: Vec<(&RoleSpec, Vec<&str>)> = Vec::new();
+    for (_, grant) in spec.grants_without_policies() {
+        match roles.iter_mut().find(|(role, _)| role.name == grant.role.name) {
+            Some((_, divisions)) => divisions.push(grant.division.id()),
+            None => roles.push((&grant.role, vec![grant.division.id()])),
+        }
+    }
+    for (role, divisions) in roles.iter().take(MAX_NAMES) {
+        let fetch = match &role.id {
+            Some(id) => format!("`GET /api/v2/authorization/roles/{}`", Escaped(id)),
+            None => "`GET /api/v2/authorization/roles/{roleId}` (its id by its name)".to_owned(),
+        };
+        warn(&Problem::in_file(
+            label,
+            format!(
+                "{} in {} carries no policies in this file, so it grants nothing here and answers may say \"no\" for what it allows; fetch the role ({fetch}) and check that role file",
+                role_label(Some(&role.name), 0),
+                divisions
+                    .iter()
+                    .map(|d| format!("division `{}`", Escaped(d)))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+        ));
+    }
+    if let Some(more) = roles.len().checked_sub(MAX_NAMES).filter(|more| *more > 0) {
+        warn(&Problem::in_file(
+            label,
+            format!("and {more} more roles without policies"),
+        ));
+    }
+    roles
+        .iter()
+        .map(|(role, divisions)| serde_json::json!({"name": role.name, "id": role.id, "divisions": divisions}))
+        .collect()
 }
 
 /// A role file, read and parsed.

@@ -154,6 +154,10 @@ JSON (--json):
   \"role\": string | null,           the role checked (null for a subject or user file)
   \"subject\": string | null,        a subject or user file's name or id
   \"division\": string | null,      null: every division
+  \"roles_without_policies\": [{     roles of a subject's grants that show no policies:
+    \"name\": string,                they grant nothing here; fetch them to be sure
+    \"id\": string | null, \"divisions\": [string]
+  }],
   \"granted\": bool,                 every gate granted
   \"gates\": [{
     \"gate\": string,                the gate's name
@@ -198,6 +202,10 @@ JSON (--json):
   \"role\": string | null,           the role asked about (null for a subject or user file)
   \"subject\": string | null,        a subject or user file's name or id
   \"division\": string | null,      null: every division
+  \"roles_without_policies\": [{     roles of a subject's grants that show no policies:
+    \"name\": string,                they grant nothing here; fetch them to be sure
+    \"id\": string | null, \"divisions\": [string]
+  }],
   \"all_allowed\": bool,             every permission was asked (no errors) and answered \"yes\"
   \"errors\": [{\"permission\": string, \"message\": string}],   permissions that could not be asked
   \"answers\": [{
@@ -232,6 +240,10 @@ JSON (--json):
   \"format_version\": 1,
   \"file\": string,
   \"principal\": string,           `role `NAME`` or `subject `NAME` in division `D``
+  \"roles_without_policies\": [{     roles of a subject's grants that show no policies:
+    \"name\": string,                they grant nothing here; fetch them to be sure
+    \"id\": string | null, \"divisions\": [string]
+  }],
   \"permission\": string,          the catalog's spelling, or as given for a key no catalog knows
   \"answer\": \"yes\" | \"no\" | \"conditional\",
   \"reasons\": [{                  every grant in reach that gives it
@@ -304,6 +316,10 @@ For a subject or user file (JSON with --json):
 {
   \"format_version\": 1, \"file\": string,
   \"kind\": \"subject\" | \"user\", \"user\": string,
+  \"roles_without_policies\": [{     roles of a subject's grants that show no policies:
+    \"name\": string,                they grant nothing here; fetch them to be sure
+    \"id\": string | null, \"divisions\": [string]
+  }],
   \"grants\": [{\"role\": string, \"named_role\": bool, \"division\": string (`*`: every division),
               \"audit\": role}],         each grant's role, audited as above
   \"gates\": [{\"gate\": string, \"document\": string | null, \"release\": string | null,
