@@ -534,7 +534,13 @@ fn read_side(catalog: &Catalog, path: &std::path::Path, role: Option<&str>) -> R
                 )
                 .into());
             }
-            let (policy, user, kind, name, _) = crate::check::user_policy(catalog, &label, document)?;
+            let crate::check::UserPolicy {
+                policy,
+                user,
+                kind,
+                name,
+                ..
+            } = crate::check::user_policy(catalog, &label, document)?;
             Ok(Compiled::User(label, kind, name, policy, user))
         }
     }
