@@ -62,14 +62,20 @@ fn bracketed<'a>(items: impl Iterator<Item = &'a str>) -> String {
 }
 
 /// One `ErrorBody` for `code` over `permissions`: the platform's message,
-/// followed, for the people reading it, by the admin labels in parentheses.
+/// followed, for the people reading it, by the admin labels in parentheses,
+/// one per key in the keys' order. The labels are written only when every
+/// key has one and none holds the separator `;` or a parenthesis (an
+/// organization names its labels freely): a list that could pair a key with
+/// its neighbour's label is not written at all.
 fn body(code: &str, text: &str, permissions: &[Permission<'_>], context_id: Option<&str>) -> ErrorBody {
     let keys = bracketed(permissions.iter().map(|p| p.key()));
-    let labels: Vec<&str> = permissions.iter().filter_map(|p| p.label()).collect();
-    let labels = if labels.is_empty() {
-        String::new()
-    } else {
-        format!(" ({})", labels.join("; "))
+    let labels: Option<Vec<&str>> = permissions
+        .iter()
+        .map(|p| p.label().filter(|label| !label.contains([';', '(', ')'])))
+        .collect();
+    let labels = match labels {
+        Some(labels) if !labels.is_empty() => format!(" ({})", labels.join("; ")),
+        _ => String::new(),
     };
     ErrorBody {
         message: Some(format!("{text}{keys}{labels}")),
@@ -299,7 +305,7 @@ impl ForbiddenBody {
                 return Err(json::invalid(
                     &path.field("code"),
                     format!(
-                        "`{}` is not a missing-permission code (`{MISSING_PERMISSIONS}`, `{MISSING_ANY_PERMISSIONS}`)",
+                        "`{}` is not a missing-permission code (`{MISSING_PERMISSIONS}`, `{MISSING_ANY_PERMISSIONS}`, `{GATE_REFUSED}`)",
                         Escaped(other)
                     ),
                 ));
@@ -313,18 +319,22 @@ impl ForbiddenBody {
             .as_ref()
             .map(|listed| permissions(&listed.keys, &message_path))
             .transpose()?;
-        let mut permissions = match (param("permissions"), from_message) {
+        let keys_path = params_path.field("permissions");
+        let (mut permissions, read_at) = match (param("permissions"), from_message) {
             (Some(keys), from_message) => {
-                let keys_path = params_path.field("permissions");
                 let read = permissions(&list(keys), &keys_path)?;
                 if from_message.as_ref().is_some_and(|other| *other != read) {
                     return Err(json::invalid(&keys_path, "lists other permissions than `message`"));
                 }
-                read
+                (read, &keys_path)
             }
-            (None, Some(read)) => read,
+            (None, Some(read)) => (read, &message_path),
             (None, None) => return Err(json::invalid(&message_path, "the message lists no permissions")),
         };
+        if permissions.is_empty() {
+            // `[]` would read as "nothing missing" for a refusal.
+            return Err(json::invalid(read_at, "the permission list is empty"));
+        }
         if let Some(labels) = listed.as_ref().and_then(|listed| listed.labels(permissions.len())) {
             for (permission, label) in permissions.iter_mut().zip(labels) {
                 permission.label = Some(label.to_owned());
@@ -433,4 +443,49 @@ fn missing_permission(item: &str, path: &Path) -> Result<MissingPermission, Json
         division: division.map(str::to_owned),
         label: None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+    use super::*;
+    use crate::Catalog;
+
+    /// An organization permission whose label holds the list's separator.
+    const ORG: &str = r#"{"entities": [{"domain": "ui", "permissionMap": {"thing": [
+        {"domain": "ui", "entityType": "thing", "action": "view", "label": "UI > Thing; Other > View"}]}}]}"#;
+
+    #[test]
+    fn labels_are_written_only_when_each_key_gets_its_own() {
+        let catalog = Catalog::builtin().with_org_catalog(ORG).unwrap();
+        let view = catalog.lookup("journey:actionmap:view").unwrap();
+        let thing = catalog.lookup("ui:thing:view").unwrap();
+        let written = |permissions: &[Permission<'_>]| {
+            body(MISSING_PERMISSIONS, MISSING_TEXT, permissions, None)
+                .message
+                .unwrap()
+        };
+        // Every key has a plain label: one each, in the keys' order.
+        assert!(written(&[view]).ends_with("[journey:actionmap:view] (Journey > Action Map > View)"));
+        // A label holding `;` would read as two: no label is written at all.
+        let both = written(&[view, thing]);
+        assert!(both.ends_with("[journey:actionmap:view, ui:thing:view]"), "{both}");
+        let read =
+            ForbiddenBody::parse(&to_json(&body(MISSING_PERMISSIONS, MISSING_TEXT, &[view, thing], None)).to_string())
+                .unwrap();
+        assert!(read.missing.iter().all(|m| m.label.is_none()), "{:?}", read.missing);
+    }
+
+    #[test]
+    fn an_empty_permission_list_is_refused_not_read_as_nothing_missing() {
+        for message in [format!("{MISSING_TEXT}[]"), format!("{MISSING_TEXT}[ , ]")] {
+            let body = serde_json::json!({"code": MISSING_PERMISSIONS, "message": message});
+            let error = ForbiddenBody::parse(&body.to_string()).unwrap_err();
+            assert_eq!(error.path(), Some("$.message"), "{error}");
+        }
+        let params = serde_json::json!({"code": MISSING_ANY_PERMISSIONS, "message": "no.", "messageParams": {"permissions": "[]"}});
+        let error = ForbiddenBody::parse(&params.to_string()).unwrap_err();
+        assert_eq!(error.path(), Some("$.messageParams.permissions"), "{error}");
+    }
 }
