@@ -21,7 +21,7 @@ use permgate::gates::{
     SkylightNotesRead, SmartTagEditor, VisitorActivityReport, WebChatDeployment,
 };
 use permgate::genesys::RoleFile;
-use permgate::{Catalog, Evidence, Gate, GateInfo, Policy, Release, perm};
+use permgate::{Catalog, Gate, GateInfo, Policy, Release, perm};
 
 // ---------------------------------------------------------------------------
 // Quoting rows.
@@ -1331,32 +1331,71 @@ fn ami_disconnect_on_any_queue_needs_the_disconnect_row() {
 /// Note 2: "IF other users still should be allowed to pull / reply to
 /// conversations, the default AMI permission still needs to be configured to
 /// user/role: conversation email pull and extra permission needed: Routing
-/// Conversation Accept Off-Queue".
+/// Conversation Accept Off-Queue". No public source names a key for the
+/// extra permission: the gate is Email Pull (and the license), marked
+/// incomplete in the note's words, and no guessed key that no role can
+/// hold.
 #[test]
-fn ami_off_queue_reply_needs_email_pull_and_the_unverified_accept_off_queue() {
-    let off_queue = Row {
-        text: "conversation email pull and extra permission needed: Routing Conversation Accept Off-Queue",
-        name: None,
-        keys: &["routing:conversation:acceptOffQueue"],
-    };
+fn ami_off_queue_reply_is_email_pull_and_incomplete_without_a_guessed_key() {
+    const OFF_QUEUE: &str = "extra permission needed: Routing Conversation Accept Off-Queue";
+    let gate = AmiOffQueueReply::INFO;
     Pin {
-        says: &["Note 2. IF other users still should be allowed to pull / reply to conversations"],
+        says: &[
+            "Note 2. IF other users still should be allowed to pull / reply to conversations",
+            OFF_QUEUE,
+        ],
         ..ami(
-            AmiOffQueueReply::INFO,
-            &[
-                row(
-                    "Conversation > Email > Pull",
-                    "Conversation > Email > Pull (see note 1 and note 2) |",
-                    &["conversation:email:pull"],
-                ),
-                off_queue,
-            ],
+            gate,
+            &[row(
+                "Conversation > Email > Pull",
+                "Conversation > Email > Pull (see note 1 and note 2) |",
+                &["conversation:email:pull"],
+            )],
         )
     }
     .check();
-    let accept = catalog().lookup("routing:conversation:acceptOffQueue").unwrap();
-    assert_eq!(accept.sources()[0].evidence, Evidence::Unverified);
-    assert_eq!(accept.history(), None, "no SDK release lists it");
+    let incomplete = gate.incomplete.unwrap();
+    assert!(incomplete.contains(OFF_QUEUE), "{incomplete}");
+    assert!(gate.description.contains("incomplete"), "{}", gate.description);
+    assert!(catalog().lookup("routing:conversation:acceptOffQueue").is_none());
+    assert!(catalog().lookup("Routing > Conversation > Accept Off-Queue").is_none());
+    assert!(
+        catalog()
+            .iter()
+            .all(|p| !p.key().to_ascii_lowercase().contains("offqueue"))
+    );
+
+    // A role with the set passes, and a denial says the gate is incomplete.
+    let policy = Policy::builder(catalog())
+        .role("pull", ["integration:amiPremiumApps:*", "conversation:email:pull"])
+        .unwrap()
+        .role("license", ["integration:amiPremiumApps:*"])
+        .unwrap()
+        .build();
+    assert!(policy.check::<AmiOffQueueReply>(policy.role("pull").unwrap()).is_ok());
+    let denied = policy
+        .check::<AmiOffQueueReply>(policy.role("license").unwrap())
+        .unwrap_err();
+    assert_eq!(denied.incomplete(), Some(incomplete));
+
+    // The platform's permissions and endpoint requirements hold no such key.
+    let Some(operations) = endpoints() else { return };
+    let required = operations
+        .iter()
+        .filter_map(|o| o["requires"]["permissions"].as_array())
+        .flatten()
+        .filter_map(|p| p.as_str());
+    let history = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/genesys-cloud/permissions-history.json");
+    let history: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(history).unwrap()).unwrap();
+    let seen = history.as_object().unwrap().keys().map(String::as_str);
+    for key in required.chain(seen) {
+        let lower = key.to_ascii_lowercase();
+        assert!(!lower.contains("offqueue"), "{key}");
+        assert!(
+            !(lower.starts_with("routing:conversation:") && lower.contains("accept")),
+            "{key}"
+        );
+    }
 }
 
 /// Every builtin gate is pinned: here, or (the gates of a whole table or
