@@ -67,7 +67,7 @@ pub(crate) static DOCUMENTS: [Document; 5] = [
         release: None,
         source_file: "genesys-cloud-predictive-engagement-permissions.txt",
         vocabulary: Vocabulary::Genesys,
-        notes: &["The organization must have the Predictive Engagement feature switched on; the page sends customers to their Customer Success Manager for that.", "A Genesys Cloud CX 1, CX 2 or CX 3 license is a prerequisite; proactive web messaging or web chat with Predictive Engagement needs CX 2, CX 3, or CX 1 together with the Digital Add-on II.", "Giving a role Predictive Engagement permissions automatically assigns the Predictive Engagement license to its users and the organization is billed for it; the journey: rows carry license \"Predictive Engagement\".", "Routing, external contacts, uploads and widget deployment rows are shared Genesys Cloud platform permissions, so no license is recorded on them (license null).", "Administrator permissions are meant for an administrator role and agent permissions for an agent role; this is recorded as audience.", "Journey > Action Map > View (Reports and agent table) and Journey > Event > View (Event and agent table) are listed twice by the page; each is one entry with the second table in also_in_sections.", "The actions covered by the \"All\" rows come from the Label to API key table, not from this page.", "This page does not say how long permission changes take; Genesys Cloud help elsewhere says up to about five minutes.", "Not modelled: the feature switch and the CX / Digital Add-on II licenses are prerequisites, not permissions, so they are neither permissions nor gates; the page defines no named roles.", "Feature gates take the rows the page gives for one feature: VisitorActivityReport (Reports: \"The Visitor Activity report helps you to track how visitors use your website\", Journey > Report > View), LiveNow (Visit), ContentOffers (Content offers), WebChatDeployment (Web chat deployment; its key was removed from the Platform API in 2026), OutcomeEditor (both rows of Outcome), SegmentEditor (Segments), CustomerRecords (Customers) and AgentJourneyView (the agent rows that name the journey: External Contacts > Session > View, \"View a contact's journey\", and Journey > Event > View, \"See events on the customer journey map\"). The digital user tracking and Altocloud pages give the same rows for these features (Altocloud's Outcome table has no Outcome Predictor row), so each is one gate, from this page."],
+        notes: &["The organization must have the Predictive Engagement feature switched on; the page sends customers to their Customer Success Manager for that.", "A Genesys Cloud CX 1, CX 2 or CX 3 license is a prerequisite; proactive web messaging or web chat with Predictive Engagement needs CX 2, CX 3, or CX 1 together with the Digital Add-on II.", "Giving a role Predictive Engagement permissions automatically assigns the Predictive Engagement license to its users and the organization is billed for it; the journey: rows carry license \"Predictive Engagement\".", "Routing, external contacts, uploads and widget deployment rows are shared Genesys Cloud platform permissions, so no license is recorded on them (license null).", "Administrator permissions are meant for an administrator role and agent permissions for an agent role; this is recorded as audience.", "Journey > Action Map > View (Reports and agent table) and Journey > Event > View (Event and agent table) are listed twice by the page; each is one entry with the second table in also_in_sections.", "The actions covered by the \"All\" rows come from the Label to API key table, not from this page.", "This page does not say how long permission changes take; Genesys Cloud help elsewhere says up to about five minutes.", "Not modelled: the feature switch and the CX / Digital Add-on II licenses are prerequisites, not permissions, so they are neither permissions nor gates; the page defines no named roles.", "Feature gates take the rows the page gives for one feature: VisitorActivityReport (Reports: \"The Visitor Activity report helps you to track how visitors use your website\", Journey > Report > View), LiveNow (Visit), ContentOffers (Content offers), WebChatDeployment (Web chat deployment; its key was removed from the Platform API in 2026), OutcomeEditor and OutcomePredictorEditor (one row of Outcome each, as the rows have two purposes: \"Journey > Outcome > All Create, view, edit, and delete outcomes.\" and \"Journey > Outcome Predictor > All Create, view, edit, and delete outcome predictions.\"; managing outcomes does not need the predictor row), SegmentEditor (Segments), CustomerRecords (Customers) and AgentJourneyView (the agent rows that name the journey: External Contacts > Session > View, \"View a contact's journey\", and Journey > Event > View, \"See events on the customer journey map\"). The digital user tracking and Altocloud pages give the same rows for these features (Altocloud's Outcome table has no Outcome Predictor row: its four Journey > Outcome rows are OutcomeEditor's set), so each is one gate, from this page."],
     },
 ];
 
@@ -7364,15 +7364,30 @@ static GATE_WEB_CHAT_DEPLOYMENT: GateInfo = GateInfo {
 
 static GATE_OUTCOME_EDITOR: GateInfo = GateInfo {
     name: "OutcomeEditor",
-    description: "Creating and managing outcomes and outcome predictions: both rows of the Outcome section.",
+    description: "Creating, viewing, editing and deleting outcomes (business goals): the Journey > Outcome > All row of the Outcome section.",
     document: Some(&DOCUMENTS[4]),
     extends: None,
     release: None,
-    required: &[perm::journey::OUTCOME_ADD, perm::journey::OUTCOME_DELETE, perm::journey::OUTCOME_EDIT, perm::journey::OUTCOME_VIEW, perm::journey::OUTCOMEPREDICTOR_ADD, perm::journey::OUTCOMEPREDICTOR_DELETE, perm::journey::OUTCOMEPREDICTOR_VIEW],
+    required: &[perm::journey::OUTCOME_ADD, perm::journey::OUTCOME_DELETE, perm::journey::OUTCOME_EDIT, perm::journey::OUTCOME_VIEW],
     any_of: &[],
     roadmap: &[],
     incomplete: None,
-    required_mask: [0x0000001fc0000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
+    required_mask: [0x00000003c0000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
+    mask_range: (0, 1),
+    beyond_mask: false,
+};
+
+static GATE_OUTCOME_PREDICTOR_EDITOR: GateInfo = GateInfo {
+    name: "OutcomePredictorEditor",
+    description: "Creating, viewing, editing and deleting outcome predictions: the Journey > Outcome Predictor > All row of the Outcome section.",
+    document: Some(&DOCUMENTS[4]),
+    extends: None,
+    release: None,
+    required: &[perm::journey::OUTCOMEPREDICTOR_ADD, perm::journey::OUTCOMEPREDICTOR_DELETE, perm::journey::OUTCOMEPREDICTOR_VIEW],
+    any_of: &[],
+    roadmap: &[],
+    incomplete: None,
+    required_mask: [0x0000001c00000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
     mask_range: (0, 1),
     beyond_mask: false,
 };
@@ -7422,7 +7437,7 @@ static GATE_AGENT_JOURNEY_VIEW: GateInfo = GateInfo {
     beyond_mask: false,
 };
 
-pub(crate) static GATES: [&GateInfo; 40] = [&GATE_ALTOCLOUD_ADMIN, &GATE_ALTOCLOUD_AGENT, &GATE_SMART_TAG_EDITOR, &GATE_AMI_STANDARD_USER, &GATE_AMI_EXTRA_USER, &GATE_AMI_DIVISION_USER, &GATE_AMI_ADMIN_USER, &GATE_AMI_PARK, &GATE_AMI_TAG_LABEL_SELECT, &GATE_AMI_TAG_LABEL_CREATE, &GATE_AMI_NOTES, &GATE_AMI_QUICK_ACTION_BAR, &GATE_AMI_AUDIT_LOG_ONE_INTERACTION, &GATE_AMI_AUDIT_LOG_ALL_INTERACTIONS, &GATE_AMI_CANNED_RESPONSES, &GATE_AMI_DISCONNECT_ANY_QUEUE, &GATE_AMI_OFF_QUEUE_REPLY, &GATE_CONTACT_MANAGEMENT_PANEL, &GATE_SKYLIGHT_CUSTOM_ROLE_LOGIN, &GATE_SKYLIGHT_NOTES_READ, &GATE_SKYLIGHT_NOTES_CREATE, &GATE_CONTACT_HISTORY_ARTIFACTS, &GATE_CONTACT_LAYOUTS_ADMIN, &GATE_CONTACT_ATTRIBUTES_ADMIN, &GATE_AGENT_EXPERIENCE_METRICS, &GATE_DIGITAL_USER_TRACKING_ADMIN, &GATE_DIGITAL_USER_TRACKING_AGENT, &GATE_MESSENGER_TRACKING_DEPLOYMENT, &GATE_ACTION_MAP_EDITOR, &GATE_ACTION_MAP_ANALYTICS_REPORT, &GATE_PREDICTIVE_ENGAGEMENT_ADMIN, &GATE_PREDICTIVE_ENGAGEMENT_AGENT, &GATE_VISITOR_ACTIVITY_REPORT, &GATE_LIVE_NOW, &GATE_CONTENT_OFFERS, &GATE_WEB_CHAT_DEPLOYMENT, &GATE_OUTCOME_EDITOR, &GATE_SEGMENT_EDITOR, &GATE_CUSTOMER_RECORDS, &GATE_AGENT_JOURNEY_VIEW];
+pub(crate) static GATES: [&GateInfo; 41] = [&GATE_ALTOCLOUD_ADMIN, &GATE_ALTOCLOUD_AGENT, &GATE_SMART_TAG_EDITOR, &GATE_AMI_STANDARD_USER, &GATE_AMI_EXTRA_USER, &GATE_AMI_DIVISION_USER, &GATE_AMI_ADMIN_USER, &GATE_AMI_PARK, &GATE_AMI_TAG_LABEL_SELECT, &GATE_AMI_TAG_LABEL_CREATE, &GATE_AMI_NOTES, &GATE_AMI_QUICK_ACTION_BAR, &GATE_AMI_AUDIT_LOG_ONE_INTERACTION, &GATE_AMI_AUDIT_LOG_ALL_INTERACTIONS, &GATE_AMI_CANNED_RESPONSES, &GATE_AMI_DISCONNECT_ANY_QUEUE, &GATE_AMI_OFF_QUEUE_REPLY, &GATE_CONTACT_MANAGEMENT_PANEL, &GATE_SKYLIGHT_CUSTOM_ROLE_LOGIN, &GATE_SKYLIGHT_NOTES_READ, &GATE_SKYLIGHT_NOTES_CREATE, &GATE_CONTACT_HISTORY_ARTIFACTS, &GATE_CONTACT_LAYOUTS_ADMIN, &GATE_CONTACT_ATTRIBUTES_ADMIN, &GATE_AGENT_EXPERIENCE_METRICS, &GATE_DIGITAL_USER_TRACKING_ADMIN, &GATE_DIGITAL_USER_TRACKING_AGENT, &GATE_MESSENGER_TRACKING_DEPLOYMENT, &GATE_ACTION_MAP_EDITOR, &GATE_ACTION_MAP_ANALYTICS_REPORT, &GATE_PREDICTIVE_ENGAGEMENT_ADMIN, &GATE_PREDICTIVE_ENGAGEMENT_AGENT, &GATE_VISITOR_ACTIVITY_REPORT, &GATE_LIVE_NOW, &GATE_CONTENT_OFFERS, &GATE_WEB_CHAT_DEPLOYMENT, &GATE_OUTCOME_EDITOR, &GATE_OUTCOME_PREDICTOR_EDITOR, &GATE_SEGMENT_EDITOR, &GATE_CUSTOMER_RECORDS, &GATE_AGENT_JOURNEY_VIEW];
 
 /// Typed feature gates, one marker type per feature; use them with [`Policy::check`](crate::Policy::check).
 pub mod gates {
@@ -7882,9 +7897,9 @@ pub mod gates {
         const INFO: &'static GateInfo = &GATE_WEB_CHAT_DEPLOYMENT;
     }
 
-    /// Creating and managing outcomes and outcome predictions: both rows of the Outcome section.
+    /// Creating, viewing, editing and deleting outcomes (business goals): the Journey > Outcome > All row of the Outcome section.
     ///
-    /// Requires: `journey:outcome:add`, `journey:outcome:delete`, `journey:outcome:edit`, `journey:outcome:view`, `journey:outcomepredictor:add`, `journey:outcomepredictor:delete`, `journey:outcomepredictor:view`.
+    /// Requires: `journey:outcome:add`, `journey:outcome:delete`, `journey:outcome:edit`, `journey:outcome:view`.
     ///
     /// From the `predictive-engagement` catalog. A marker type: it has no values.
     #[derive(Debug)]
@@ -7892,6 +7907,18 @@ pub mod gates {
 
     impl Gate for OutcomeEditor {
         const INFO: &'static GateInfo = &GATE_OUTCOME_EDITOR;
+    }
+
+    /// Creating, viewing, editing and deleting outcome predictions: the Journey > Outcome Predictor > All row of the Outcome section.
+    ///
+    /// Requires: `journey:outcomepredictor:add`, `journey:outcomepredictor:delete`, `journey:outcomepredictor:view`.
+    ///
+    /// From the `predictive-engagement` catalog. A marker type: it has no values.
+    #[derive(Debug)]
+    pub enum OutcomePredictorEditor {}
+
+    impl Gate for OutcomePredictorEditor {
+        const INFO: &'static GateInfo = &GATE_OUTCOME_PREDICTOR_EDITOR;
     }
 
     /// Creating, viewing, editing and deleting segments, from the Segments section.

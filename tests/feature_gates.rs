@@ -17,8 +17,8 @@ use permgate::gates::{
     AmiCannedResponses, AmiDisconnectAnyQueue, AmiDivisionUser, AmiExtraUser, AmiNotes, AmiOffQueueReply, AmiPark,
     AmiQuickActionBar, AmiStandardUser, AmiTagLabelCreate, AmiTagLabelSelect, ContactAttributesAdmin,
     ContactHistoryArtifacts, ContactLayoutsAdmin, ContactManagementPanel, ContentOffers, CustomerRecords, LiveNow,
-    MessengerTrackingDeployment, OutcomeEditor, SegmentEditor, SkylightCustomRoleLogin, SkylightNotesCreate,
-    SkylightNotesRead, SmartTagEditor, VisitorActivityReport, WebChatDeployment,
+    MessengerTrackingDeployment, OutcomeEditor, OutcomePredictorEditor, SegmentEditor, SkylightCustomRoleLogin,
+    SkylightNotesCreate, SkylightNotesRead, SmartTagEditor, VisitorActivityReport, WebChatDeployment,
 };
 use permgate::genesys::RoleFile;
 use permgate::{Catalog, Gate, GateInfo, Policy, Release, perm};
@@ -791,52 +791,91 @@ fn web_chat_deployment_needs_the_widget_deployment_rows_which_the_platform_remov
     assert_eq!(removed, WIDGETS.iter().map(|&k| k.to_owned()).collect());
 }
 
+/// The Outcome section's two rows, with two purposes: outcomes (the business
+/// goals) and outcome predictions.
+const OUTCOME_ROWS: [Row; 2] = [
+    pe(
+        "Journey > Outcome > All",
+        "Journey > Outcome > All Create, view, edit, and delete outcomes.",
+        OUTCOMES,
+    ),
+    pe(
+        "Journey > Outcome Predictor > All",
+        "Journey > Outcome Predictor > All Create, view, edit, and delete outcome predictions.",
+        OUTCOME_PREDICTORS,
+    ),
+];
+
+/// Each row of the Outcome section is its own gate, and the catalog's notes
+/// quote both rows for the choice.
 #[test]
-fn outcome_editor_needs_both_rows_of_the_outcome_section() {
-    let rows = [
-        pe(
-            "Journey > Outcome > All",
-            "Journey > Outcome > All Create, view, edit, and delete outcomes.",
-            OUTCOMES,
-        ),
-        pe(
-            "Journey > Outcome Predictor > All",
-            "Journey > Outcome Predictor > All Create, view, edit, and delete outcome predictions.",
-            OUTCOME_PREDICTORS,
-        ),
-    ];
+fn outcome_editor_needs_the_outcome_row_and_not_the_outcome_predictor_row() {
+    let [outcome, predictor] = OUTCOME_ROWS;
     Pin {
         says: &["Outcome permissions help you create and manage those goals."],
-        ..Pin::rows(OutcomeEditor::INFO, "predictive-engagement", PE, &[rows[0], rows[1]])
+        ..Pin::rows(OutcomeEditor::INFO, "predictive-engagement", PE, &[outcome])
     }
     .check();
-    same_rows(DUT, &rows, OutcomeEditor::INFO);
-    // The Altocloud page's Outcome table has no Outcome Predictor row: the gate
-    // of the current page asks for more, never less.
-    let altocloud = [
-        row(
-            "Journey > Outcome > Add",
-            "Journey > Outcome > Add | Create new outcomes. |",
-            &["journey:outcome:add"],
-        ),
-        row(
-            "Journey > Outcome > Delete",
-            "Journey > Outcome > Delete | Delete outcomes. |",
-            &["journey:outcome:delete"],
-        ),
-        row(
-            "Journey > Outcome > Edit",
-            "Journey > Outcome > Edit | Edit outcomes. |",
-            &["journey:outcome:edit"],
-        ),
-        row(
-            "Journey > Outcome > View",
-            "Journey > Outcome > View | View existing outcomes. |",
-            &["journey:outcome:view"],
-        ),
-    ];
-    assert_quoted(ALTOCLOUD, &altocloud);
-    assert!(keys(&altocloud).is_subset(&key_set(OutcomeEditor::INFO.required.iter().copied())));
+    same_rows(DUT, &[outcome], OutcomeEditor::INFO);
+    // The Altocloud page's Outcome table has the four Outcome rows and no
+    // Outcome Predictor row: the same set.
+    same_rows(
+        ALTOCLOUD,
+        &[
+            row(
+                "Journey > Outcome > Add",
+                "Journey > Outcome > Add | Create new outcomes. |",
+                &["journey:outcome:add"],
+            ),
+            row(
+                "Journey > Outcome > Delete",
+                "Journey > Outcome > Delete | Delete outcomes. |",
+                &["journey:outcome:delete"],
+            ),
+            row(
+                "Journey > Outcome > Edit",
+                "Journey > Outcome > Edit | Edit outcomes. |",
+                &["journey:outcome:edit"],
+            ),
+            row(
+                "Journey > Outcome > View",
+                "Journey > Outcome > View | View existing outcomes. |",
+                &["journey:outcome:view"],
+            ),
+        ],
+        OutcomeEditor::INFO,
+    );
+    let pe = catalog()
+        .documents()
+        .iter()
+        .find(|d| d.id == "predictive-engagement")
+        .unwrap();
+    for quoted in [outcome.text, predictor.text] {
+        assert!(
+            pe.notes.iter().any(|n| n.contains(quoted)),
+            "the notes quote {quoted:?}"
+        );
+    }
+
+    // A role with `journey:outcome:*` edits outcomes, not predictions.
+    passes_one_and_misses_the_other::<OutcomeEditor, OutcomePredictorEditor>("journey:outcome:*", predictor);
+}
+
+/// A role holding only `grant` passes `G`, and `H` names exactly `other`'s keys.
+fn passes_one_and_misses_the_other<G: Gate, H: Gate>(grant: &str, other: Row) {
+    let policy = Policy::builder(catalog()).role("r", [grant]).unwrap().build();
+    let role = policy.role("r").unwrap();
+    assert!(policy.check::<G>(role).is_ok(), "{grant}: {}", G::INFO.name);
+    let denied = policy.check::<H>(role).unwrap_err();
+    assert_eq!(key_set(denied.missing().iter().copied()), keys(&[other]));
+}
+
+#[test]
+fn outcome_predictor_editor_needs_the_outcome_predictor_row() {
+    let [outcome, predictor] = OUTCOME_ROWS;
+    Pin::rows(OutcomePredictorEditor::INFO, "predictive-engagement", PE, &[predictor]).check();
+    same_rows(DUT, &[predictor], OutcomePredictorEditor::INFO);
+    passes_one_and_misses_the_other::<OutcomePredictorEditor, OutcomeEditor>("journey:outcomepredictor:*", outcome);
 }
 
 #[test]
@@ -1424,6 +1463,7 @@ fn every_builtin_gate_is_pinned() {
         ContentOffers::INFO,
         WebChatDeployment::INFO,
         OutcomeEditor::INFO,
+        OutcomePredictorEditor::INFO,
         SegmentEditor::INFO,
         CustomerRecords::INFO,
         AgentJourneyView::INFO,

@@ -307,7 +307,7 @@ fn gates_chosen_at_run_time_check_the_same_way() {
     let (policy, role) = policy_with(&["journey:actionmap:*"]);
     let gate = catalog.gate("actionmapeditor").unwrap();
     assert!(policy.check_info(role, gate, gate.release).is_ok());
-    assert_eq!(catalog.gates().len(), 40);
+    assert_eq!(catalog.gates().len(), 41);
     for gate in catalog.gates() {
         let required: Vec<&str> = gate.required_at(None).map(|p| p.key()).collect();
         let one_of_each = gate.any_of.iter().filter_map(|group| group.first()).map(|p| p.key());
