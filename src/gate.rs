@@ -440,7 +440,9 @@ impl Policy {
     ///
     /// let catalog = Catalog::builtin();
     /// let standard = catalog.role("AMI R3|standard user role").unwrap();
-    /// let without_park = standard.grants.iter().filter(|key| **key != "conversation:email:park");
+    /// // The published role, with Transfer as the Platform API grants it, without Park.
+    /// let blind = ["conversation:communication:blindTransfer"];
+    /// let without_park = standard.grants.iter().chain(&blind).filter(|key| **key != "conversation:email:park");
     /// let policy = Policy::builder(catalog).role("ami", without_park)?.build();
     /// let ami = policy.role("ami").unwrap();
     /// assert!(policy.check::<AmiStandardUser>(ami).is_ok()); // at R3.15, Park is roadmap

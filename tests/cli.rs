@@ -143,11 +143,17 @@ fn check_json_has_the_documented_fields() {
 #[test]
 fn check_at_a_release_requires_roadmap_permissions() {
     let dir = TempDir::new();
-    // The AMI standard role without its roadmap Park permission.
+    // The AMI standard role as published holds Transfer as a key no endpoint
+    // requires: denied. As a current organization holds it (a blind transfer)
+    // and without its roadmap Park permission:
     let exported = permgate(&["export", "--role", "AMI R3|standard user role"]);
     assert_exit(&exported, 0);
+    let published = dir.file("published.json", &exported.stdout);
+    assert_exit(&permgate(&["check", &published, "--gate", "AmiStandardUser"]), 1);
+    assert!(exported.stdout.contains("\"transfer\""), "{}", exported.stdout);
     let without_park = exported
         .stdout
+        .replace("\"transfer\"", "\"blindTransfer\"")
         .replace("\"park\",", "")
         .replace(",\n        \"park\"", "");
     assert!(!without_park.contains("park"), "{without_park}");
@@ -1085,7 +1091,7 @@ fn export_writes_terraform_that_check_and_diff_read_back() {
     assert_exit(&hcl, 0);
     let head = r#"resource "genesyscloud_auth_role" "ami_standard_user" {
   name        = "AmiStandardUser"
-  description = "Basic AMI use; the set is the standard user role of the R3.15 matrix, with the Park permission only required from 3.16 and Transfer held as the published key or as conversation:communication:blindTransferQueue. Includes roadmap permissions: conversation:email:park (from release 3.16)."
+  description = "Basic AMI use; the set is the standard user role of the R3.15 matrix, with the Park permission only required from 3.16 and Transfer held as one of the permissions the Platform API's queue transfer accepts, conversation:communication:blindTransfer or conversation:communication:blindTransferQueue. Includes roadmap permissions: conversation:email:park (from release 3.16)."
   permission_policies {
     domain      = "analytics"
     entity_name = "agentConversationDetail"

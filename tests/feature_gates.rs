@@ -17,11 +17,11 @@ use permgate::gates::{
     AmiCannedResponses, AmiDisconnectAnyQueue, AmiDivisionUser, AmiExtraUser, AmiNotes, AmiOffQueueReply, AmiPark,
     AmiQuickActionBar, AmiStandardUser, AmiTagLabelCreate, AmiTagLabelSelect, ContactAttributesAdmin,
     ContactHistoryArtifacts, ContactLayoutsAdmin, ContactManagementPanel, ContentOffers, CustomerRecords, LiveNow,
-    MessengerTrackingDeployment, OutcomeEditor, SegmentEditor, SkylightCustomRoleLogin, SkylightNotesCreate,
-    SkylightNotesRead, SmartTagEditor, VisitorActivityReport, WebChatDeployment,
+    MessengerTrackingDeployment, OutcomeEditor, OutcomePredictorEditor, SegmentEditor, SkylightCustomRoleLogin,
+    SkylightNotesCreate, SkylightNotesRead, SmartTagEditor, VisitorActivityReport, WebChatDeployment,
 };
 use permgate::genesys::RoleFile;
-use permgate::{Catalog, Evidence, Gate, GateInfo, Policy, Release, perm};
+use permgate::{Catalog, Gate, GateInfo, Policy, Release, perm};
 
 // ---------------------------------------------------------------------------
 // Quoting rows.
@@ -284,7 +284,9 @@ impl Pin<'_> {
 // ---------------------------------------------------------------------------
 
 const TRANSFER: &str = "conversation:communication:transfer";
+const BLIND_TRANSFER: &str = "conversation:communication:blindTransfer";
 const BLIND_TRANSFER_QUEUE: &str = "conversation:communication:blindTransferQueue";
+const BLIND_TRANSFER_AGENT: &str = "conversation:communication:blindTransferAgent";
 const CONSULT_TRANSFER_QUEUE: &str = "conversation:communication:consultTransferQueue";
 
 const AMI_TRANSFER: Row = row(
@@ -293,40 +295,96 @@ const AMI_TRANSFER: Row = row(
     &[TRANSFER],
 );
 
+/// The Platform API's queue transfer and email transfer, as
+/// `endpoints-sdk.json` gives them: (method, path, operation, ANY of).
+const QUEUE_TRANSFER: (&str, &str, &str, &[&str]) = (
+    "POST",
+    "/api/v2/conversations/{conversationId}/participants/{participantId}/replace/queue",
+    "postConversationParticipantReplaceQueue",
+    &[BLIND_TRANSFER, BLIND_TRANSFER_QUEUE],
+);
+const EMAIL_TRANSFER: (&str, &str, &str, &[&str]) = (
+    "POST",
+    "/api/v2/conversations/emails/{conversationId}/participants/{participantId}/replace",
+    "postConversationsEmailParticipantReplace",
+    &[BLIND_TRANSFER],
+);
+
+/// The operations of `../shared/data/genesys-cloud/endpoints-sdk.json`, or
+/// `None` (after saying so).
+fn endpoints() -> Option<Vec<serde_json::Value>> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/genesys-cloud/endpoints-sdk.json");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        eprintln!("skipped: ../shared/data not found; the endpoint requirements stand alone");
+        return None;
+    };
+    let data: serde_json::Value = serde_json::from_str(&text).unwrap();
+    Some(data["operations"].as_array().unwrap().clone())
+}
+
+/// The ANY requirement of the operation named `operation`, checked to sit
+/// at `method` `path`.
+fn requires_any<'a>(operations: &'a [serde_json::Value], endpoint: (&str, &str, &str, &[&str])) -> Vec<&'a str> {
+    let (method, path, operation, _) = endpoint;
+    let found: Vec<&serde_json::Value> = operations.iter().filter(|o| o["operation"] == operation).collect();
+    assert!(!found.is_empty(), "{operation}");
+    for op in &found {
+        assert_eq!((op["method"].as_str(), op["path"].as_str()), (Some(method), Some(path)));
+        assert_eq!(op["requires"]["type"], "ANY", "{operation}");
+        assert_eq!(op["requires"], found[0]["requires"], "{operation} in two API files");
+    }
+    found[0]["requires"]["permissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .collect()
+}
+
+/// The Transfer row is what the Platform API's queue transfer accepts, as
+/// `endpoints-sdk.json` gives it, and the catalog's notes cite both
+/// endpoints by method, path and operation id.
 #[test]
-fn ami_transfer_is_the_published_key_or_a_blind_transfer_to_a_queue() {
+fn ami_transfer_is_what_the_platform_queue_transfer_accepts() {
     assert_quoted(AMI, &[AMI_TRANSFER]);
     let gate = AmiStandardUser::INFO;
     assert!(gate.required.iter().all(|p| p.key() != TRANSFER));
-    assert_eq!(groups(gate), [[TRANSFER, BLIND_TRANSFER_QUEUE]]);
+    assert_eq!(groups(gate), [QUEUE_TRANSFER.3]);
     // The add-on roles come "Additional to AMI R3|standard user role".
     for add_on in [AmiExtraUser::INFO, AmiDivisionUser::INFO, AmiAdminUser::INFO] {
         assert_eq!(groups(add_on), groups(gate), "{}", add_on.name);
     }
+    // Every member is current; the published key is in no SDK release.
+    for member in gate.any_of[0] {
+        assert!(member.history().is_some_and(|h| !h.is_removed()), "{member}");
+    }
+    assert_eq!(perm::conversation::COMMUNICATION_TRANSFER.history(), None);
     // The role keeps the published key.
     let standard = catalog().role("AMI R3|standard user role").unwrap();
     assert!(standard.grants.contains(&TRANSFER));
-    assert!(!standard.grants.contains(&BLIND_TRANSFER_QUEUE));
 
-    // Evidence: the published key is in no SDK release and says where it was
-    // seen; the accepted one is current since SDK 170.0.0.
-    let transfer = perm::conversation::COMMUNICATION_TRANSFER;
-    assert_eq!(transfer.history(), None);
-    assert_eq!(transfer.evidence(), Some(Evidence::Verified));
-    let notes = transfer.sources()[0].release_notes;
-    assert!(notes.iter().any(|n| n.contains("label mapping only")), "{notes:?}");
-    let blind = perm::conversation::COMMUNICATION_BLIND_TRANSFER_QUEUE;
-    let history = blind.history().unwrap();
-    assert!(!history.is_removed());
-    assert_eq!(history.first().version(), Release::new(170, 0));
-    assert_eq!(history.first().date(), "2023-06-22");
-    assert!(blind.sources().is_empty(), "no document lists it");
-    let ami = &catalog().documents().iter().find(|d| d.id == "ami-r3").unwrap();
+    let ami = catalog().documents().iter().find(|d| d.id == "ami-r3").unwrap();
+    for (method, path, operation, _) in [QUEUE_TRANSFER, EMAIL_TRANSFER] {
+        assert!(
+            ami.notes
+                .iter()
+                .any(|n| n.contains(&format!("{method} {path} ({operation})"))),
+            "the notes cite {operation}"
+        );
+    }
+    let Some(operations) = endpoints() else { return };
+    for endpoint in [QUEUE_TRANSFER, EMAIL_TRANSFER] {
+        assert_eq!(requires_any(&operations, endpoint), endpoint.3, "{}", endpoint.2);
+    }
+    // The email transfer's requirement is a member of the group.
+    assert!(EMAIL_TRANSFER.3.iter().all(|k| QUEUE_TRANSFER.3.contains(k)));
+    // No endpoint requires the published key.
     assert!(
-        ami.notes
+        operations
             .iter()
-            .any(|n| n.contains(BLIND_TRANSFER_QUEUE) && n.contains("/participants/{participantId}/replace")),
-        "the decision is in the catalog's notes"
+            .filter_map(|o| o["requires"]["permissions"].as_array())
+            .flatten()
+            .all(|p| p != TRANSFER)
     );
 }
 
@@ -339,14 +397,14 @@ fn standard_with(transfer: &[&str]) -> Vec<&'static str> {
 }
 
 #[test]
-fn a_role_with_the_current_blind_queue_transfer_passes_ami_standard_user() {
+fn a_role_with_blind_transfer_or_blind_transfer_queue_passes_ami_standard_user() {
     let policy = Policy::builder(catalog())
-        .role("blind", standard_with(&[BLIND_TRANSFER_QUEUE]))
+        .role("blind", standard_with(&[BLIND_TRANSFER]))
         .unwrap()
-        .role("published", standard_with(&[TRANSFER]))
+        .role("queue", standard_with(&[BLIND_TRANSFER_QUEUE]))
         .unwrap()
         .build();
-    for name in ["blind", "published"] {
+    for name in ["blind", "queue"] {
         let role = policy.role(name).unwrap();
         assert!(policy.check::<AmiStandardUser>(role).is_ok(), "{name}");
         assert!(
@@ -356,15 +414,21 @@ fn a_role_with_the_current_blind_queue_transfer_passes_ami_standard_user() {
     }
 }
 
+/// A consult transfer, a blind transfer to an agent, the published key that
+/// no endpoint requires, or nothing: the Transfer group is unmet.
 #[test]
-fn a_consult_transfer_does_not_stand_for_the_transfer_row() {
+fn a_consult_or_agent_transfer_or_the_published_key_does_not_stand_for_the_transfer_row() {
     let policy = Policy::builder(catalog())
         .role("consult", standard_with(&[CONSULT_TRANSFER_QUEUE]))
+        .unwrap()
+        .role("agent", standard_with(&[BLIND_TRANSFER_AGENT]))
+        .unwrap()
+        .role("published", standard_with(&[TRANSFER]))
         .unwrap()
         .role("none", standard_with(&[]))
         .unwrap()
         .build();
-    for name in ["consult", "none"] {
+    for name in ["consult", "agent", "published", "none"] {
         let denied = policy.check::<AmiStandardUser>(policy.role(name).unwrap()).unwrap_err();
         assert!(denied.missing().is_empty(), "{name}: {denied}");
         assert_eq!(denied.unmet_any_of(), AmiStandardUser::INFO.any_of, "{name}");
@@ -372,8 +436,7 @@ fn a_consult_transfer_does_not_stand_for_the_transfer_row() {
             denied.to_string(),
             format!(
                 "role `{name}` does not satisfy gate `AmiStandardUser` at release 3.15: needs one of: \
-                 conversation:communication:transfer (Conversation > Communication > Transfer), \
-                 conversation:communication:blindTransferQueue"
+                 conversation:communication:blindTransfer, conversation:communication:blindTransferQueue"
             )
         );
     }
@@ -728,52 +791,91 @@ fn web_chat_deployment_needs_the_widget_deployment_rows_which_the_platform_remov
     assert_eq!(removed, WIDGETS.iter().map(|&k| k.to_owned()).collect());
 }
 
+/// The Outcome section's two rows, with two purposes: outcomes (the business
+/// goals) and outcome predictions.
+const OUTCOME_ROWS: [Row; 2] = [
+    pe(
+        "Journey > Outcome > All",
+        "Journey > Outcome > All Create, view, edit, and delete outcomes.",
+        OUTCOMES,
+    ),
+    pe(
+        "Journey > Outcome Predictor > All",
+        "Journey > Outcome Predictor > All Create, view, edit, and delete outcome predictions.",
+        OUTCOME_PREDICTORS,
+    ),
+];
+
+/// Each row of the Outcome section is its own gate, and the catalog's notes
+/// quote both rows for the choice.
 #[test]
-fn outcome_editor_needs_both_rows_of_the_outcome_section() {
-    let rows = [
-        pe(
-            "Journey > Outcome > All",
-            "Journey > Outcome > All Create, view, edit, and delete outcomes.",
-            OUTCOMES,
-        ),
-        pe(
-            "Journey > Outcome Predictor > All",
-            "Journey > Outcome Predictor > All Create, view, edit, and delete outcome predictions.",
-            OUTCOME_PREDICTORS,
-        ),
-    ];
+fn outcome_editor_needs_the_outcome_row_and_not_the_outcome_predictor_row() {
+    let [outcome, predictor] = OUTCOME_ROWS;
     Pin {
         says: &["Outcome permissions help you create and manage those goals."],
-        ..Pin::rows(OutcomeEditor::INFO, "predictive-engagement", PE, &[rows[0], rows[1]])
+        ..Pin::rows(OutcomeEditor::INFO, "predictive-engagement", PE, &[outcome])
     }
     .check();
-    same_rows(DUT, &rows, OutcomeEditor::INFO);
-    // The Altocloud page's Outcome table has no Outcome Predictor row: the gate
-    // of the current page asks for more, never less.
-    let altocloud = [
-        row(
-            "Journey > Outcome > Add",
-            "Journey > Outcome > Add | Create new outcomes. |",
-            &["journey:outcome:add"],
-        ),
-        row(
-            "Journey > Outcome > Delete",
-            "Journey > Outcome > Delete | Delete outcomes. |",
-            &["journey:outcome:delete"],
-        ),
-        row(
-            "Journey > Outcome > Edit",
-            "Journey > Outcome > Edit | Edit outcomes. |",
-            &["journey:outcome:edit"],
-        ),
-        row(
-            "Journey > Outcome > View",
-            "Journey > Outcome > View | View existing outcomes. |",
-            &["journey:outcome:view"],
-        ),
-    ];
-    assert_quoted(ALTOCLOUD, &altocloud);
-    assert!(keys(&altocloud).is_subset(&key_set(OutcomeEditor::INFO.required.iter().copied())));
+    same_rows(DUT, &[outcome], OutcomeEditor::INFO);
+    // The Altocloud page's Outcome table has the four Outcome rows and no
+    // Outcome Predictor row: the same set.
+    same_rows(
+        ALTOCLOUD,
+        &[
+            row(
+                "Journey > Outcome > Add",
+                "Journey > Outcome > Add | Create new outcomes. |",
+                &["journey:outcome:add"],
+            ),
+            row(
+                "Journey > Outcome > Delete",
+                "Journey > Outcome > Delete | Delete outcomes. |",
+                &["journey:outcome:delete"],
+            ),
+            row(
+                "Journey > Outcome > Edit",
+                "Journey > Outcome > Edit | Edit outcomes. |",
+                &["journey:outcome:edit"],
+            ),
+            row(
+                "Journey > Outcome > View",
+                "Journey > Outcome > View | View existing outcomes. |",
+                &["journey:outcome:view"],
+            ),
+        ],
+        OutcomeEditor::INFO,
+    );
+    let pe = catalog()
+        .documents()
+        .iter()
+        .find(|d| d.id == "predictive-engagement")
+        .unwrap();
+    for quoted in [outcome.text, predictor.text] {
+        assert!(
+            pe.notes.iter().any(|n| n.contains(quoted)),
+            "the notes quote {quoted:?}"
+        );
+    }
+
+    // A role with `journey:outcome:*` edits outcomes, not predictions.
+    passes_one_and_misses_the_other::<OutcomeEditor, OutcomePredictorEditor>("journey:outcome:*", predictor);
+}
+
+/// A role holding only `grant` passes `G`, and `H` names exactly `other`'s keys.
+fn passes_one_and_misses_the_other<G: Gate, H: Gate>(grant: &str, other: Row) {
+    let policy = Policy::builder(catalog()).role("r", [grant]).unwrap().build();
+    let role = policy.role("r").unwrap();
+    assert!(policy.check::<G>(role).is_ok(), "{grant}: {}", G::INFO.name);
+    let denied = policy.check::<H>(role).unwrap_err();
+    assert_eq!(key_set(denied.missing().iter().copied()), keys(&[other]));
+}
+
+#[test]
+fn outcome_predictor_editor_needs_the_outcome_predictor_row() {
+    let [outcome, predictor] = OUTCOME_ROWS;
+    Pin::rows(OutcomePredictorEditor::INFO, "predictive-engagement", PE, &[predictor]).check();
+    same_rows(DUT, &[predictor], OutcomePredictorEditor::INFO);
+    passes_one_and_misses_the_other::<OutcomePredictorEditor, OutcomeEditor>("journey:outcomepredictor:*", outcome);
 }
 
 #[test]
@@ -1268,32 +1370,71 @@ fn ami_disconnect_on_any_queue_needs_the_disconnect_row() {
 /// Note 2: "IF other users still should be allowed to pull / reply to
 /// conversations, the default AMI permission still needs to be configured to
 /// user/role: conversation email pull and extra permission needed: Routing
-/// Conversation Accept Off-Queue".
+/// Conversation Accept Off-Queue". No public source names a key for the
+/// extra permission: the gate is Email Pull (and the license), marked
+/// incomplete in the note's words, and no guessed key that no role can
+/// hold.
 #[test]
-fn ami_off_queue_reply_needs_email_pull_and_the_unverified_accept_off_queue() {
-    let off_queue = Row {
-        text: "conversation email pull and extra permission needed: Routing Conversation Accept Off-Queue",
-        name: None,
-        keys: &["routing:conversation:acceptOffQueue"],
-    };
+fn ami_off_queue_reply_is_email_pull_and_incomplete_without_a_guessed_key() {
+    const OFF_QUEUE: &str = "extra permission needed: Routing Conversation Accept Off-Queue";
+    let gate = AmiOffQueueReply::INFO;
     Pin {
-        says: &["Note 2. IF other users still should be allowed to pull / reply to conversations"],
+        says: &[
+            "Note 2. IF other users still should be allowed to pull / reply to conversations",
+            OFF_QUEUE,
+        ],
         ..ami(
-            AmiOffQueueReply::INFO,
-            &[
-                row(
-                    "Conversation > Email > Pull",
-                    "Conversation > Email > Pull (see note 1 and note 2) |",
-                    &["conversation:email:pull"],
-                ),
-                off_queue,
-            ],
+            gate,
+            &[row(
+                "Conversation > Email > Pull",
+                "Conversation > Email > Pull (see note 1 and note 2) |",
+                &["conversation:email:pull"],
+            )],
         )
     }
     .check();
-    let accept = catalog().lookup("routing:conversation:acceptOffQueue").unwrap();
-    assert_eq!(accept.sources()[0].evidence, Evidence::Unverified);
-    assert_eq!(accept.history(), None, "no SDK release lists it");
+    let incomplete = gate.incomplete.unwrap();
+    assert!(incomplete.contains(OFF_QUEUE), "{incomplete}");
+    assert!(gate.description.contains("incomplete"), "{}", gate.description);
+    assert!(catalog().lookup("routing:conversation:acceptOffQueue").is_none());
+    assert!(catalog().lookup("Routing > Conversation > Accept Off-Queue").is_none());
+    assert!(
+        catalog()
+            .iter()
+            .all(|p| !p.key().to_ascii_lowercase().contains("offqueue"))
+    );
+
+    // A role with the set passes, and a denial says the gate is incomplete.
+    let policy = Policy::builder(catalog())
+        .role("pull", ["integration:amiPremiumApps:*", "conversation:email:pull"])
+        .unwrap()
+        .role("license", ["integration:amiPremiumApps:*"])
+        .unwrap()
+        .build();
+    assert!(policy.check::<AmiOffQueueReply>(policy.role("pull").unwrap()).is_ok());
+    let denied = policy
+        .check::<AmiOffQueueReply>(policy.role("license").unwrap())
+        .unwrap_err();
+    assert_eq!(denied.incomplete(), Some(incomplete));
+
+    // The platform's permissions and endpoint requirements hold no such key.
+    let Some(operations) = endpoints() else { return };
+    let required = operations
+        .iter()
+        .filter_map(|o| o["requires"]["permissions"].as_array())
+        .flatten()
+        .filter_map(|p| p.as_str());
+    let history = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/genesys-cloud/permissions-history.json");
+    let history: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(history).unwrap()).unwrap();
+    let seen = history.as_object().unwrap().keys().map(String::as_str);
+    for key in required.chain(seen) {
+        let lower = key.to_ascii_lowercase();
+        assert!(!lower.contains("offqueue"), "{key}");
+        assert!(
+            !(lower.starts_with("routing:conversation:") && lower.contains("accept")),
+            "{key}"
+        );
+    }
 }
 
 /// Every builtin gate is pinned: here, or (the gates of a whole table or
@@ -1322,6 +1463,7 @@ fn every_builtin_gate_is_pinned() {
         ContentOffers::INFO,
         WebChatDeployment::INFO,
         OutcomeEditor::INFO,
+        OutcomePredictorEditor::INFO,
         SegmentEditor::INFO,
         CustomerRecords::INFO,
         AgentJourneyView::INFO,

@@ -20,8 +20,18 @@ fn ami_catalog() -> Catalog {
     Catalog::builtin().with_org_catalog(AMI_ENTITY_ACTIONS).unwrap()
 }
 
-fn standard_grants() -> &'static [&'static str] {
-    Catalog::builtin().role("AMI R3|standard user role").unwrap().grants
+/// The AMI standard role as a current organization holds it: the published
+/// rows, with Transfer as `conversation:communication:blindTransfer` (no
+/// endpoint requires the published `conversation:communication:transfer`).
+fn standard_grants() -> Vec<&'static str> {
+    let published = Catalog::builtin().role("AMI R3|standard user role").unwrap().grants;
+    published
+        .iter()
+        .map(|&g| match g {
+            "conversation:communication:transfer" => "conversation:communication:blindTransfer",
+            other => other,
+        })
+        .collect()
 }
 
 /// The AMI standard role with each `d:e:*` replaced by the concrete keys the org catalog lists,
@@ -67,7 +77,7 @@ fn expanded_ami_standard_role_passes_the_gates_of_its_wildcard_form() {
     let expanded = standard_expanded(&catalog);
     assert!(expanded.iter().all(|g| !g.contains('*')), "{expanded:?}");
     assert!(expanded.contains(&"integration:amiPremiumApps:view".to_owned()));
-    let (wildcard, w) = one_role(&catalog, standard_grants());
+    let (wildcard, w) = one_role(&catalog, &standard_grants());
     let (server, s) = one_role(&catalog, &expanded);
     assert!(wildcard.check::<AmiStandardUser>(w).is_ok());
     assert!(
@@ -142,7 +152,7 @@ fn stars(body: &DomainOrganizationRole) -> Vec<String> {
 #[test]
 fn expanded_export_writes_no_star_and_refuses_entities_without_known_actions() {
     let catalog = ami_catalog();
-    let (policy, role) = one_role(&catalog, standard_grants());
+    let (policy, role) = one_role(&catalog, &standard_grants());
     let body = export_role(&policy, role, Form::Expanded).unwrap();
     assert_eq!(stars(&body), Vec::<String>::new());
     let body = serde_json::to_value(body).unwrap();
@@ -163,7 +173,7 @@ fn expanded_export_writes_no_star_and_refuses_entities_without_known_actions() {
     );
 
     let builtin = Catalog::builtin();
-    let (policy, role) = one_role(builtin, standard_grants());
+    let (policy, role) = one_role(builtin, &standard_grants());
     let refused = |result: Result<DomainOrganizationRole, ExportError>| match result {
         Err(ExportError::UnknownActions { entity }) => entity,
         other => panic!("{other:?}"),
@@ -456,7 +466,7 @@ fn audit_lists_permissions_the_platform_removed_with_their_last_release() {
 
 #[test]
 fn a_release_older_than_the_gates_document_is_refused() {
-    let (policy, role) = one_role(Catalog::builtin(), standard_grants());
+    let (policy, role) = one_role(Catalog::builtin(), &standard_grants());
     assert!(policy.check::<AmiStandardUser>(role).is_ok());
     for old in [permgate::Release::new(3, 14), permgate::Release::new(2, 0)] {
         let denied = policy.check_at::<AmiStandardUser>(role, Some(old)).unwrap_err();
@@ -506,9 +516,10 @@ fn denied_says_when_a_missing_permission_was_removed_from_the_platform() {
     assert_eq!(gate.removed_from_platform().count(), 6);
 }
 
-/// A gate exported as a role writes, of each any-of group, the member the
-/// Platform API documents now: AMI's Transfer as `blindTransferQueue`, not
-/// the published key that no SDK release lists. The role passes the gate.
+/// A gate exported as a role writes, of each any-of group, the first member
+/// the Platform API documents now: AMI's Transfer as `blindTransfer`, which
+/// both the queue and the email transfer endpoints accept, not the published
+/// key that no SDK release lists. The role passes the gate.
 #[test]
 fn an_exported_gate_takes_the_current_member_of_each_any_of_group() {
     let catalog = Catalog::builtin();
@@ -518,12 +529,12 @@ fn an_exported_gate_takes_the_current_member_of_each_any_of_group() {
     let file = RoleFile::parse(&text).unwrap();
     let keys: Vec<String> = file.roles[0].policies.iter().flat_map(|p| p.keys()).collect();
     assert!(
-        keys.iter()
-            .any(|k| k == "conversation:communication:blindTransferQueue"),
+        keys.iter().any(|k| k == "conversation:communication:blindTransfer"),
         "{keys:?}"
     );
     assert!(
-        !keys.iter().any(|k| k == "conversation:communication:transfer"),
+        !keys.iter().any(|k| k == "conversation:communication:transfer"
+            || k == "conversation:communication:blindTransferQueue"),
         "{keys:?}"
     );
     let mut builder = Policy::builder(catalog);

@@ -21,9 +21,9 @@ use permgate::gates::{
     AmiDisconnectAnyQueue, AmiDivisionUser, AmiExtraUser, AmiNotes, AmiOffQueueReply, AmiPark, AmiQuickActionBar,
     AmiStandardUser, AmiTagLabelCreate, AmiTagLabelSelect, ContactAttributesAdmin, ContactHistoryArtifacts,
     ContactLayoutsAdmin, ContactManagementPanel, ContentOffers, CustomerRecords, DigitalUserTrackingAdmin,
-    DigitalUserTrackingAgent, LiveNow, MessengerTrackingDeployment, OutcomeEditor, PredictiveEngagementAdmin,
-    PredictiveEngagementAgent, SegmentEditor, SkylightCustomRoleLogin, SkylightNotesCreate, SkylightNotesRead,
-    SmartTagEditor, VisitorActivityReport, WebChatDeployment,
+    DigitalUserTrackingAgent, LiveNow, MessengerTrackingDeployment, OutcomeEditor, OutcomePredictorEditor,
+    PredictiveEngagementAdmin, PredictiveEngagementAgent, SegmentEditor, SkylightCustomRoleLogin, SkylightNotesCreate,
+    SkylightNotesRead, SmartTagEditor, VisitorActivityReport, WebChatDeployment,
 };
 use permgate::genesys::{RoleFile, SubjectSpec};
 use permgate::{
@@ -130,6 +130,7 @@ fn check_typed(policy: &Policy, who: impl Into<Principal>, name: &str) -> Result
         ContentOffers,
         WebChatDeployment,
         OutcomeEditor,
+        OutcomePredictorEditor,
         SegmentEditor,
         CustomerRecords,
         AgentJourneyView,

@@ -202,10 +202,14 @@ pub enum Problem {
         /// The key.
         key: String,
     },
-    /// A gate's `any` group holding no key of its own file: a group offers
-    /// platform permissions only as the current form of a row the document has.
-    #[error("an `any` group needs a key this file defines")]
-    GroupWithoutOwnKey,
+    /// A gate's `any` group holding no key of its own file and a platform
+    /// permission the SDK no longer lists: such a group stands in for a row
+    /// whose key the platform does not list, with what the platform accepts now.
+    #[error("an `any` group without a key this file defines offers `{key}`, which the platform no longer lists")]
+    GroupWithoutOwnKey {
+        /// The removed key.
+        key: String,
+    },
     /// A row naming a license wording the file's `licenses` does not map.
     #[error("license `{license}` is not in the file's `licenses`")]
     UnknownLicense {

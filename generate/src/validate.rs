@@ -50,7 +50,7 @@ pub(crate) fn catalogs(input: &Catalogs) -> Result<Model, Error> {
         .platform
         .iter()
         .flat_map(|named| &named.content.permissions)
-        .map(|row| row.key.as_str())
+        .map(|row| (row.key.as_str(), row.current))
         .collect();
     references::check(&input.documents, &keys, &platform_keys)?;
     let (permissions, wildcard_rows) = merge.finish()?;

@@ -778,7 +778,7 @@ fn a_permission_required_now_and_from_a_later_release() {
 }
 
 #[test]
-fn an_any_group_may_offer_a_platform_permission_beside_a_row_of_its_own() {
+fn an_any_group_may_offer_platform_permissions_beside_a_row_of_its_own_or_current_ones_alone() {
     let viewer = |any: &[&[&str]]| gate("Viewer", None, &[], any);
     let with_platform = |catalog| {
         vec![
@@ -813,11 +813,42 @@ fn an_any_group_may_offer_a_platform_permission_beside_a_row_of_its_own() {
             key: "routing:queue:join".into()
         }
     );
-    // A group of platform permissions only is not a row of the document.
+    // A group of platform permissions only stands in for a row whose key the
+    // platform does not list: with current permissions, never a removed one.
     let foreign = with_platform(catalog("a", vec![view()], vec![viewer(&[&["routing:queue:join"]])]));
+    let code = generate(&foreign).unwrap();
+    let gate_code = code.split("static GATE_VIEWER").nth(1).unwrap();
+    assert!(
+        gate_code.contains("any_of: &[&[perm::routing::QUEUE_JOIN]]"),
+        "{gate_code}"
+    );
+    let removed = vec![
+        (
+            "a.json",
+            catalog(
+                "a",
+                vec![view()],
+                vec![viewer(&[&["routing:queue:join", "routing:queue:old"]])],
+            ),
+        ),
+        (
+            "genesys-cloud-platform.json",
+            platform(vec![
+                current("routing:queue:join"),
+                platform_row(
+                    "routing:queue:old",
+                    ("2018-11-28", "41.0.0"),
+                    ("2020-01-02", "80.0.0"),
+                    false,
+                ),
+            ]),
+        ),
+    ];
     assert_eq!(
-        refused(&foreign, "a.json", gate_at("Viewer")),
-        Problem::GroupWithoutOwnKey
+        refused(&removed, "a.json", gate_at("Viewer")),
+        Problem::GroupWithoutOwnKey {
+            key: "routing:queue:old".into()
+        }
     );
     // `all` names only the file's own keys.
     let in_all = with_platform(catalog(

@@ -201,8 +201,8 @@ fn pick<'p>(group: &[Permission<'p>]) -> Option<Permission<'p>> {
 /// `permissionPolicies`. Roadmap permissions are included (as the AMI
 /// matrix's published files do) and named in the description; of each
 /// any-of group, the first permission the Platform API documents now
-/// (AMI's Transfer: `conversation:communication:blindTransferQueue`, not
-/// the published key no SDK release lists), else the first.
+/// (AMI's Transfer: `conversation:communication:blindTransfer`, which the
+/// queue and the email transfer endpoints both accept), else the first.
 ///
 /// In [`Form::Wildcard`], an entity whose every action in `catalog` a source
 /// document's `All` row lists is written as `*`; in [`Form::Expanded`], rows

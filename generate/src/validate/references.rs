@@ -1,6 +1,7 @@
 //! The documents' roles and gates: unique names, keys their file defines
 //! (each listed once; an `any` group may also offer platform permissions
-//! beside a row of its own), `any` groups that can be satisfied, `extends`
+//! beside a row of its own, or only current ones in place of a row whose key
+//! the platform does not list), `any` groups that can be satisfied, `extends`
 //! chains that end; and licenses the file maps to a product.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -12,11 +13,12 @@ use crate::names;
 use crate::read::{DocumentFile, Named};
 
 /// Checks every document's roles, gates and licenses; `keys` holds each
-/// document's rows, `platform` the platform catalog's keys.
+/// document's rows, `platform` the platform catalog's keys, each with
+/// whether the SDK lists it now.
 pub(super) fn check(
     documents: &[Named<DocumentFile>],
     keys: &[DocumentKeys],
-    platform: &BTreeSet<&str>,
+    platform: &BTreeMap<&str, bool>,
 ) -> Result<(), Error> {
     unique_names(documents)?;
     for (named, keys) in documents.iter().zip(keys) {
@@ -132,7 +134,7 @@ fn roles(named: &Named<DocumentFile>, keys: &DocumentKeys) -> Result<(), Error> 
     Ok(())
 }
 
-fn gates(named: &Named<DocumentFile>, keys: &DocumentKeys, platform: &BTreeSet<&str>) -> Result<(), Error> {
+fn gates(named: &Named<DocumentFile>, keys: &DocumentKeys, platform: &BTreeMap<&str, bool>) -> Result<(), Error> {
     let file = named.file.as_str();
     let parents: BTreeMap<&str, Option<&str>> = named
         .content
@@ -159,13 +161,17 @@ fn gates(named: &Named<DocumentFile>, keys: &DocumentKeys, platform: &BTreeSet<&
             if group.is_empty() {
                 return fail(Problem::EmptyGroup);
             }
-            if !group.iter().any(|key| keys.contains_key(key)) {
-                return fail(Problem::GroupWithoutOwnKey);
-            }
+            let own = group.iter().any(|key| keys.contains_key(key));
             let mut seen = BTreeSet::new();
             for key in group {
-                if !keys.contains_key(key) && !platform.contains(key.as_str()) {
-                    return fail(Problem::UndefinedGroupKey { key: key.clone() });
+                if !keys.contains_key(key) {
+                    match platform.get(key.as_str()) {
+                        None => return fail(Problem::UndefinedGroupKey { key: key.clone() }),
+                        // Without a row of its own, a group stands in for a row
+                        // the platform does not list: only what it lists now.
+                        Some(false) if !own => return fail(Problem::GroupWithoutOwnKey { key: key.clone() }),
+                        Some(_) => {}
+                    }
                 }
                 if !seen.insert(key) {
                     return fail(Problem::RepeatedKey { key: key.clone() });
