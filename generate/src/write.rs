@@ -278,6 +278,8 @@ fn gates(f: &mut Formatter<'_>, gates: &[Gate], permission_count: usize) -> fmt:
             .iter()
             .map(|(m, from)| format!("({}, {})", m.path, ReleaseLiteral(from.version)))
             .collect();
+        // The mask holds what the gate requires today: not the removed keys.
+        let current: Vec<Member> = gate.required.iter().filter(|m| !m.removed).cloned().collect();
         writeln!(
             f,
             "static {}: GateInfo = GateInfo {{\n    name: {:?},\n    description: {:?},\n    document: Some(&DOCUMENTS[{}]),\n    extends: {},\n    release: {},\n    required: {},\n    any_of: &[{}],\n    roadmap: &[{}],\n    incomplete: {},\n    required_mask: {},\n    mask_range: {:?},\n    beyond_mask: false,\n}};\n",
@@ -291,8 +293,8 @@ fn gates(f: &mut Formatter<'_>, gates: &[Gate], permission_count: usize) -> fmt:
             any_of.join(", "),
             roadmap.join(", "),
             OptionStr(gate.incomplete.as_deref()),
-            MaskWords(&gate.required, permission_count),
-            mask_range(&gate.required),
+            MaskWords(&current, permission_count),
+            mask_range(&current),
         )?;
     }
     let statics: Vec<String> = gates.iter().map(|g| format!("&{}", g.static_name)).collect();
