@@ -103,7 +103,8 @@ pub struct GateInfo {
     /// requires by default ([`KeySet::Current`]).
     pub(crate) required_mask: [u64; MASK_WORDS],
     /// The words of `required_mask` that are not zero: `(first, end)`. A
-    /// check compares only those.
+    /// check compares only those. [`NOTHING_LEFT`](Self::NOTHING_LEFT) when
+    /// the platform removed every key the gate names.
     pub(crate) mask_range: (usize, usize),
     /// Whether `required` holds a permission past the builtin indexes, which
     /// the mask cannot hold (checked one by one).
@@ -111,6 +112,10 @@ pub struct GateInfo {
 }
 
 impl GateInfo {
+    /// The `mask_range` of a gate every key of which the platform removed:
+    /// it selects no words of any mask, so the check refuses the gate.
+    pub(crate) const NOTHING_LEFT: (usize, usize) = (usize::MAX, usize::MAX);
+
     /// A gate needing every permission of `required`, and one of each group
     /// of `any_of`. [`gate!`](crate::gate!) is the usual way to call it.
     pub const fn new(
@@ -145,7 +150,11 @@ impl GateInfo {
             rest = tail;
         }
         if mask_range.0 > mask_range.1 {
-            mask_range = (0, 0);
+            mask_range = if beyond_mask || !every_key_removed(required, any_of) {
+                (0, 0)
+            } else {
+                Self::NOTHING_LEFT
+            };
         }
         GateInfo {
             name,
@@ -210,6 +219,34 @@ impl GateInfo {
             .copied()
             .chain(roadmap.map(|(permission, _)| *permission))
     }
+}
+
+/// Whether `required` and `any_of` name a permission and the platform
+/// removed every one (a `const` form of [`GateInfo::feature_removed`], for
+/// a gate without roadmap permissions).
+const fn every_key_removed(required: &[Permission<'_>], any_of: &[&[Permission<'_>]]) -> bool {
+    let mut named = false;
+    let mut rest = required;
+    while let Some((permission, tail)) = rest.split_first() {
+        if !permission.is_removed() {
+            return false;
+        }
+        named = true;
+        rest = tail;
+    }
+    let mut groups = any_of;
+    while let Some((group, others)) = groups.split_first() {
+        let mut rest = *group;
+        while let Some((permission, tail)) = rest.split_first() {
+            if !permission.is_removed() {
+                return false;
+            }
+            named = true;
+            rest = tail;
+        }
+        groups = others;
+    }
+    named
 }
 
 /// Which permissions of a gate a check requires.
@@ -644,32 +681,39 @@ impl Policy {
         if covers_release(gate, release).is_some() {
             return false;
         }
-        let counts = |permission: &Permission<'static>| options.keys == KeySet::Documented || !permission.is_removed();
-        let holds = |permission: Permission<'static>| self.allows(who, permission);
-        let all = match options.keys {
-            // The mask holds the current keys: one `and-not` per word.
-            KeySet::Current => {
-                let (from, to) = gate.mask_range;
-                let (Some(mask), Some(words)) = (gate.required_mask.get(from..to), words.get(from..to)) else {
-                    return false;
-                };
-                mask.iter().zip(words).all(|(mask, word)| mask & !word == 0)
-                    && (!gate.beyond_mask || gate.required.iter().filter(|p| counts(p)).copied().all(holds))
-                    // Nothing current left to require: refused, never granted to all.
-                    && (from < to || !gate.feature_removed())
-            }
-            KeySet::Documented => gate.required.iter().copied().all(holds),
+        if options.keys == KeySet::Documented {
+            return self.holds_documented(who, gate, release);
+        }
+        // The mask holds the keys the platform still documents.
+        // `NOTHING_LEFT` (every key the gate names was removed) selects no
+        // words: refused, never granted for want of anything to require.
+        let (from, to) = gate.mask_range;
+        let (Some(mask), Some(words)) = (gate.required_mask.get(from..to), words.get(from..to)) else {
+            return false;
         };
+        let current = |permission: &Permission<'static>| !permission.is_removed();
+        let holds = |permission: Permission<'static>| self.allows(who, permission);
+        let all = mask.iter().zip(words).all(|(mask, word)| mask & !word == 0);
+        let beyond = !gate.beyond_mask || gate.required.iter().filter(|p| current(p)).copied().all(holds);
         let any = gate
             .any_of
             .iter()
-            .all(|group| group.iter().filter(|p| counts(p)).copied().any(holds));
+            .all(|group| group.iter().filter(|p| current(p)).copied().any(holds));
         let roadmap = gate
             .roadmap
             .iter()
-            .filter(|(permission, _)| counts(permission))
+            .filter(|(permission, _)| current(permission))
             .all(|&(permission, from)| release.is_some_and(|at| at < from) || holds(permission));
-        all && any && roadmap
+        all && beyond && any && roadmap
+    }
+
+    /// The documented set ([`KeySet::Documented`]), removed permissions
+    /// included: one by one, off the default path.
+    #[inline(never)]
+    fn holds_documented(&self, who: Principal, gate: &GateInfo, release: Option<Release>) -> bool {
+        let holds = |permission: &Permission<'static>| self.allows(who, *permission);
+        gate.required_at(release).all(|permission| holds(&permission))
+            && gate.any_of.iter().all(|group| group.iter().any(holds))
     }
 
     /// Builds the explanation, off the hot path.
