@@ -605,7 +605,9 @@ impl std::error::Error for Denied {}
 
 impl Policy {
     /// Checks gate `G` at the release of its document: roadmap permissions of
-    /// a later release are not required yet.
+    /// a later release are not required yet, nor permissions the Platform API
+    /// removed ([`KeySet::Current`]); a gate all of whose permissions were
+    /// removed is refused ([`Denied::feature_removed`]).
     ///
     /// ```
     /// use permgate::{Catalog, Policy, gates::ActionMapEditor};
