@@ -98,10 +98,13 @@ pub struct GateInfo {
     /// "in addition to the permissions included in the default Agent role",
     /// whose contents are not published. [`Denied`] says so.
     pub incomplete: Option<&'static str>,
-    /// `required` as bitset words over the builtin indexes.
+    /// The permissions of `required` that the Platform API still documents,
+    /// as bitset words over the builtin indexes: what [`Policy::check`]
+    /// requires by default ([`KeySet::Current`]).
     pub(crate) required_mask: [u64; MASK_WORDS],
     /// The words of `required_mask` that are not zero: `(first, end)`. A
-    /// check compares only those.
+    /// check compares only those. [`NOTHING_LEFT`](Self::NOTHING_LEFT) when
+    /// the platform removed every key the gate names.
     pub(crate) mask_range: (usize, usize),
     /// Whether `required` holds a permission past the builtin indexes, which
     /// the mask cannot hold (checked one by one).
@@ -109,6 +112,10 @@ pub struct GateInfo {
 }
 
 impl GateInfo {
+    /// The `mask_range` of a gate every key of which the platform removed:
+    /// it selects no words of any mask, so the check refuses the gate.
+    pub(crate) const NOTHING_LEFT: (usize, usize) = (usize::MAX, usize::MAX);
+
     /// A gate needing every permission of `required`, and one of each group
     /// of `any_of`. [`gate!`](crate::gate!) is the usual way to call it.
     pub const fn new(
@@ -124,7 +131,9 @@ impl GateInfo {
         while let Some((permission, tail)) = rest.split_first() {
             let index = permission.index() as usize;
             let word = index / 64;
-            if word < MASK_WORDS {
+            if permission.is_removed() {
+                // Not required today: listed, never masked.
+            } else if word < MASK_WORDS {
                 #[allow(clippy::indexing_slicing)] // bounds checked just above
                 {
                     required_mask[word] |= 1 << (index % 64);
@@ -141,7 +150,11 @@ impl GateInfo {
             rest = tail;
         }
         if mask_range.0 > mask_range.1 {
-            mask_range = (0, 0);
+            mask_range = if beyond_mask || !every_key_removed(required, any_of) {
+                (0, 0)
+            } else {
+                Self::NOTHING_LEFT
+            };
         }
         GateInfo {
             name,
@@ -171,7 +184,27 @@ impl GateInfo {
     /// assert!(removed.contains(&"widgets:deployment:view"));
     /// ```
     pub fn removed_from_platform(&self) -> impl Iterator<Item = Permission<'static>> + '_ {
-        self.required_at(None).filter(|p| p.removed_after().is_some())
+        self.required_at(None).filter(|p| p.is_removed())
+    }
+
+    /// Whether the Platform API removed every permission the gate names
+    /// (required, roadmap and any-of alike): the feature no longer exists,
+    /// and [`Policy::check`] refuses it for every principal rather than
+    /// grant it for want of anything left to require. A gate that names no
+    /// permission at all is not removed.
+    ///
+    /// ```
+    /// use permgate::{Gate, gates::{PredictiveEngagementAgent, WebChatDeployment}};
+    ///
+    /// assert!(WebChatDeployment::INFO.feature_removed());
+    /// assert!(!PredictiveEngagementAgent::INFO.feature_removed()); // one removed key of 13
+    /// ```
+    pub fn feature_removed(&self) -> bool {
+        let mut keys = self
+            .required_at(None)
+            .chain(self.any_of.iter().flat_map(|group| group.iter().copied()))
+            .peekable();
+        keys.peek().is_some() && keys.all(|p| p.is_removed())
     }
 
     /// Every permission required at `release` (`None`: every roadmap
@@ -185,6 +218,109 @@ impl GateInfo {
             .iter()
             .copied()
             .chain(roadmap.map(|(permission, _)| *permission))
+    }
+}
+
+/// Whether `required` and `any_of` name a permission and the platform
+/// removed every one (a `const` form of [`GateInfo::feature_removed`], for
+/// a gate without roadmap permissions).
+const fn every_key_removed(required: &[Permission<'_>], any_of: &[&[Permission<'_>]]) -> bool {
+    let mut named = false;
+    let mut rest = required;
+    while let Some((permission, tail)) = rest.split_first() {
+        if !permission.is_removed() {
+            return false;
+        }
+        named = true;
+        rest = tail;
+    }
+    let mut groups = any_of;
+    while let Some((group, others)) = groups.split_first() {
+        let mut rest = *group;
+        while let Some((permission, tail)) = rest.split_first() {
+            if !permission.is_removed() {
+                return false;
+            }
+            named = true;
+            rest = tail;
+        }
+        groups = others;
+    }
+    named
+}
+
+/// Which permissions of a gate a check requires.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum KeySet {
+    /// What the feature needs on today's platform (the default): a
+    /// permission the Platform API removed
+    /// ([`Permission::removed_after`]) is not required, nor counted in an
+    /// any-of group, and a gate all of whose permissions were removed is
+    /// refused ([`GateInfo::feature_removed`]). A permission the API never
+    /// listed (UI-only, or known only to a document) is not removed.
+    #[default]
+    Current,
+    /// Every permission the gate's document lists, removed ones included.
+    Documented,
+}
+
+/// How [`Policy::check_at`] and [`Policy::check_info`] check a gate: at
+/// which release, against which [`KeySet`]. An `Option<Release>` converts
+/// into one with the default key set, so `check_at(who, Some(release))`
+/// and `check_at(who, None)` read as before.
+///
+/// ```
+/// use permgate::{Catalog, CheckOptions, Policy, gates::PredictiveEngagementAgent};
+///
+/// let catalog = Catalog::builtin();
+/// let current: Vec<&str> = catalog
+///     .gate("PredictiveEngagementAgent")
+///     .unwrap()
+///     .required
+///     .iter()
+///     .map(|p| p.key())
+///     .filter(|key| *key != "journey:eventtype:view") // removed from the Platform API
+///     .collect();
+/// let policy = Policy::builder(catalog).role("agent", current)?.build();
+/// let agent = policy.role("agent").unwrap();
+/// assert!(policy.check::<PredictiveEngagementAgent>(agent).is_ok());
+/// let documented = CheckOptions::at(None).documented();
+/// let denied = policy.check_at::<PredictiveEngagementAgent>(agent, documented).unwrap_err();
+/// assert_eq!(denied.missing()[0].key(), "journey:eventtype:view");
+/// # Ok::<(), permgate::BuildError>(())
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct CheckOptions {
+    /// The release to check at; `None` requires every roadmap permission.
+    pub release: Option<Release>,
+    /// Which permissions are required.
+    pub keys: KeySet,
+}
+
+impl CheckOptions {
+    /// At `release` (`None`: every roadmap permission too), on today's platform.
+    pub const fn at(release: Option<Release>) -> Self {
+        Self {
+            release,
+            keys: KeySet::Current,
+        }
+    }
+
+    /// Requiring the documented set, removed permissions included ([`KeySet::Documented`]).
+    #[must_use]
+    pub const fn documented(self) -> Self {
+        Self {
+            keys: KeySet::Documented,
+            ..self
+        }
+    }
+}
+
+impl From<Option<Release>> for CheckOptions {
+    fn from(release: Option<Release>) -> Self {
+        Self::at(release)
     }
 }
 
@@ -288,7 +424,28 @@ pub struct Denied {
     applies_from: Option<Release>,
     missing: Vec<Permission<'static>>,
     unmet_any_of: Vec<&'static [Permission<'static>]>,
+    /// The gate checked, for the permissions the Platform API removed.
+    info: Checked,
+    keys: KeySet,
     incomplete: Option<&'static str>,
+}
+
+/// The gate a [`Denied`] is for: one gate is one static, so equal by address.
+#[derive(Clone, Copy)]
+struct Checked(&'static GateInfo);
+
+impl PartialEq for Checked {
+    fn eq(&self, other: &Self) -> bool {
+        core::ptr::eq(self.0, other.0)
+    }
+}
+
+impl Eq for Checked {}
+
+impl fmt::Debug for Checked {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0.name)
+    }
 }
 
 impl Denied {
@@ -331,9 +488,28 @@ impl Denied {
         &self.missing
     }
 
-    /// Groups of which the role holds none.
+    /// Groups of which the role holds none. Checked against today's
+    /// platform ([`KeySet::Current`]), a member the Platform API removed does
+    /// not count, so a group whose every member was removed cannot be met.
     pub fn unmet_any_of(&self) -> &[&'static [Permission<'static>]] {
         &self.unmet_any_of
+    }
+
+    /// The permissions the gate requires that the Platform API removed: the
+    /// check did not require them ([`KeySet::Current`], the default), and the
+    /// denial names them. Empty for a check of the documented set
+    /// ([`KeySet::Documented`]), which requires them and lists those lacking
+    /// in [`missing`](Self::missing).
+    pub fn removed_from_platform(&self) -> impl Iterator<Item = Permission<'static>> + '_ {
+        let current = self.keys == KeySet::Current && self.applies_from.is_none();
+        self.info.0.removed_from_platform().filter(move |_| current)
+    }
+
+    /// Whether the gate was refused because the Platform API removed every
+    /// permission it names ([`GateInfo::feature_removed`]): the feature no
+    /// longer exists, whatever the principal holds.
+    pub fn feature_removed(&self) -> bool {
+        self.keys == KeySet::Current && self.applies_from.is_none() && self.info.0.feature_removed()
     }
 
     /// Why the gate's set may not be enough even once held
@@ -380,6 +556,14 @@ impl fmt::Display for Denied {
         if let Some(from) = self.applies_from {
             return write!(f, ": the gate's document applies from release {from} only");
         }
+        let feature_removed = self.feature_removed();
+        if feature_removed {
+            f.write_str(": the feature no longer exists: the Platform API removed every permission the gate names")?;
+            for permission in self.removed_from_platform() {
+                f.write_str("\n  - ")?;
+                write_permission(f, permission)?;
+            }
+        }
         let count = self.missing.len();
         if count > 0 {
             write!(f, ": missing {count} permission{}", if count == 1 { "" } else { "s" })?;
@@ -389,7 +573,7 @@ impl fmt::Display for Denied {
             }
         }
         for group in &self.unmet_any_of {
-            f.write_str(if count > 0 {
+            f.write_str(if count > 0 || feature_removed {
                 "\n  - one of: "
             } else {
                 ": needs one of: "
@@ -398,6 +582,15 @@ impl fmt::Display for Denied {
                 if n > 0 {
                     f.write_str(", ")?;
                 }
+                write_permission(f, permission)?;
+            }
+            if group.iter().all(|p| p.is_removed()) && self.keys == KeySet::Current {
+                f.write_str(": the Platform API removed every one, so the group cannot be met")?;
+            }
+        }
+        if !feature_removed {
+            for permission in self.removed_from_platform() {
+                f.write_str("\n  - not required: ")?;
                 write_permission(f, permission)?;
             }
         }
@@ -412,7 +605,9 @@ impl std::error::Error for Denied {}
 
 impl Policy {
     /// Checks gate `G` at the release of its document: roadmap permissions of
-    /// a later release are not required yet.
+    /// a later release are not required yet, nor permissions the Platform API
+    /// removed ([`KeySet::Current`]); a gate all of whose permissions were
+    /// removed is refused ([`Denied::feature_removed`]).
     ///
     /// ```
     /// use permgate::{Catalog, Policy, gates::ActionMapEditor};
@@ -433,7 +628,8 @@ impl Policy {
 
     /// Checks gate `G` at `release`: roadmap permissions available from that
     /// release or earlier are required too. `None` requires every roadmap
-    /// permission.
+    /// permission. [`CheckOptions`] also choose the [`KeySet`]: by default
+    /// the permissions the Platform API still documents.
     ///
     /// ```
     /// use permgate::{Catalog, Policy, Release, gates::AmiStandardUser};
@@ -451,74 +647,105 @@ impl Policy {
     /// # Ok::<(), permgate::BuildError>(())
     /// ```
     #[inline]
-    pub fn check_at<G: Gate>(&self, who: impl Into<Principal>, release: Option<Release>) -> Result<Granted<G>, Denied> {
-        let who = who.into();
-        if self.satisfies(who, G::INFO, release) {
+    pub fn check_at<G: Gate>(
+        &self,
+        who: impl Into<Principal>,
+        options: impl Into<CheckOptions>,
+    ) -> Result<Granted<G>, Denied> {
+        let (who, options) = (who.into(), options.into());
+        if self.satisfies(who, G::INFO, options) {
             Ok(Granted::new(self, who))
         } else {
-            Err(self.denied(who, G::INFO, release))
+            Err(self.denied(who, G::INFO, options))
         }
     }
 
     /// Checks a gate chosen at run time (from [`Catalog::gate`](crate::Catalog::gate)),
-    /// at `release` as in [`check_at`](Self::check_at). No proof is returned.
+    /// with `options` as in [`check_at`](Self::check_at). No proof is returned.
     pub fn check_info(
         &self,
         who: impl Into<Principal>,
         gate: &'static GateInfo,
-        release: Option<Release>,
+        options: impl Into<CheckOptions>,
     ) -> Result<(), Denied> {
-        let who = who.into();
-        if self.satisfies(who, gate, release) {
+        let (who, options) = (who.into(), options.into());
+        if self.satisfies(who, gate, options) {
             Ok(())
         } else {
-            Err(self.denied(who, gate, release))
+            Err(self.denied(who, gate, options))
         }
     }
 
     #[inline]
-    fn satisfies(&self, who: Principal, gate: &GateInfo, release: Option<Release>) -> bool {
+    fn satisfies(&self, who: Principal, gate: &GateInfo, options: CheckOptions) -> bool {
         let Some(words) = self.words(who) else {
             return false;
         };
+        let release = options.release;
         if covers_release(gate, release).is_some() {
             return false;
         }
+        if options.keys == KeySet::Documented {
+            return self.holds_documented(who, gate, release);
+        }
+        // The mask holds the keys the platform still documents.
+        // `NOTHING_LEFT` (every key the gate names was removed) selects no
+        // words: refused, never granted for want of anything to require.
         let (from, to) = gate.mask_range;
         let (Some(mask), Some(words)) = (gate.required_mask.get(from..to), words.get(from..to)) else {
             return false;
         };
+        let current = |permission: &Permission<'static>| !permission.is_removed();
+        let holds = |permission: Permission<'static>| self.allows(who, permission);
         let all = mask.iter().zip(words).all(|(mask, word)| mask & !word == 0);
-        let beyond = !gate.beyond_mask || gate.required.iter().all(|&permission| self.allows(who, permission));
+        let beyond = !gate.beyond_mask || gate.required.iter().filter(|p| current(p)).copied().all(holds);
         let any = gate
             .any_of
             .iter()
-            .all(|group| group.iter().any(|&permission| self.allows(who, permission)));
+            .all(|group| group.iter().filter(|p| current(p)).copied().any(holds));
         let roadmap = gate
             .roadmap
             .iter()
-            .all(|&(permission, from)| release.is_some_and(|at| at < from) || self.allows(who, permission));
+            .filter(|(permission, _)| current(permission))
+            .all(|&(permission, from)| release.is_some_and(|at| at < from) || holds(permission));
         all && beyond && any && roadmap
+    }
+
+    /// The documented set ([`KeySet::Documented`]), removed permissions
+    /// included: one by one, off the default path.
+    #[inline(never)]
+    fn holds_documented(&self, who: Principal, gate: &GateInfo, release: Option<Release>) -> bool {
+        let holds = |permission: &Permission<'static>| self.allows(who, *permission);
+        gate.required_at(release).all(|permission| holds(&permission))
+            && gate.any_of.iter().all(|group| group.iter().any(holds))
     }
 
     /// Builds the explanation, off the hot path.
     #[cold]
-    fn denied(&self, who: Principal, gate: &'static GateInfo, release: Option<Release>) -> Denied {
+    fn denied(&self, who: Principal, gate: &'static GateInfo, options: CheckOptions) -> Denied {
+        let release = options.release;
         let holds = |permission: &Permission<'static>| self.allows(who, *permission);
         let applies_from = covers_release(gate, release);
         let known = applies_from.is_none();
+        let current = options.keys == KeySet::Current;
+        let counts = |permission: &Permission<'static>| !current || !permission.is_removed();
         let denied = Denied {
             gate: gate.name,
             who: self.named(who).map(Box::new),
             release,
             applies_from,
-            missing: gate.required_at(release).filter(|p| known && !holds(p)).collect(),
+            missing: gate
+                .required_at(release)
+                .filter(|p| known && counts(p) && !holds(p))
+                .collect(),
             unmet_any_of: gate
                 .any_of
                 .iter()
                 .copied()
-                .filter(|group| known && !group.iter().any(holds))
+                .filter(|group| known && !group.iter().filter(|p| counts(p)).any(holds))
                 .collect(),
+            info: Checked(gate),
+            keys: options.keys,
             incomplete: gate.incomplete,
         };
         // Names and keys only: never a token, never the principal's whole authorization.
@@ -559,6 +786,31 @@ mod tests {
 
     fn either_gate() -> &'static GateInfo {
         &EITHER
+    }
+
+    /// The generator writes each builtin gate's mask; `GateInfo::new` computes
+    /// one for a declared gate. Both hold the required keys the platform
+    /// still documents, and nothing else.
+    #[test]
+    fn generated_masks_hold_the_current_keys_as_gate_new_computes_them() {
+        for gate in Catalog::builtin().gates() {
+            let computed = GateInfo::new(gate.name, gate.description, gate.required, gate.any_of);
+            assert_eq!(computed.required_mask, gate.required_mask, "{}", gate.name);
+            assert_eq!(computed.mask_range, gate.mask_range, "{}", gate.name);
+            for permission in gate.required {
+                let index = usize::from(permission.index());
+                let masked = gate
+                    .required_mask
+                    .get(index / 64)
+                    .is_some_and(|w| w & (1 << (index % 64)) != 0);
+                assert_eq!(
+                    masked,
+                    permission.removed_after().is_none(),
+                    "{} {permission}",
+                    gate.name
+                );
+            }
+        }
     }
 
     #[test]

@@ -34,7 +34,7 @@ pub use catalog::Catalog;
 pub use condition::{Condition, Operand, OperandKind, Operator};
 pub use definition::{GrantGroup, RoleDefinition};
 pub use explain::{By, Explanation, Permitted, Reason};
-pub use gate::{Denied, Gate, GateInfo, Granted};
+pub use gate::{CheckOptions, Denied, Gate, GateInfo, Granted, KeySet};
 pub use generated::{gates, perm};
 pub use handle::PolicyHandle;
 pub use json::{JsonError, MAX_CONDITION_DEPTH, MAX_JSON_BYTES};

@@ -107,6 +107,16 @@ impl<'c> Permission<'c> {
         self.history().filter(|h| h.is_removed()).map(|h| h.last())
     }
 
+    /// Whether the Platform API no longer documents this permission: a
+    /// `const` form of `removed_after().is_some()`, for gates built at compile
+    /// time and for the check's hot path.
+    pub(crate) const fn is_removed(self) -> bool {
+        match self.info.history {
+            Some(seen) => !seen.is_current(),
+            None => false,
+        }
+    }
+
     /// Where the key was seen: [`Evidence::Sdk`] when the Platform API's SDK
     /// docs list it (in the releases of [`history`](Self::history)); else
     /// the strongest evidence of the documents that list it (for Genesys

@@ -19,7 +19,8 @@
 //! - [`Decision`]: `{"decision": "allowed"}`, `{"decision": "denied"}`, or
 //!   `{"decision": "allowed_if", "conditions": [node, …]}`.
 //! - [`Denied`]: `{"gate", "principal", "division", "release",
-//!   "applies_from", "missing": [key, …], "unmet_any_of": [[key, …], …]}`.
+//!   "applies_from", "missing": [key, …], "unmet_any_of": [[key, …], …],
+//!   "removed_from_platform": [key, …], "feature_removed": bool}`.
 //! - [`GateInfo`]: `{"name", "description", "document" (its id), "extends",
 //!   "release", "required", "any_of", "roadmap": [{"permission",
 //!   "release"}]}`.
@@ -173,6 +174,8 @@ impl Serialize for Denied {
             applies_from: Option<Release>,
             missing: &'a [Permission<'static>],
             unmet_any_of: &'a [&'static [Permission<'static>]],
+            removed_from_platform: Vec<Permission<'static>>,
+            feature_removed: bool,
         }
         Shape {
             gate: self.gate(),
@@ -182,6 +185,8 @@ impl Serialize for Denied {
             applies_from: self.applies_from(),
             missing: self.missing(),
             unmet_any_of: self.unmet_any_of(),
+            removed_from_platform: self.removed_from_platform().collect(),
+            feature_removed: self.feature_removed(),
         }
         .serialize(serializer)
     }

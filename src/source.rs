@@ -178,6 +178,11 @@ impl Seen {
         Self { first, last, current }
     }
 
+    /// Whether the current SDK still lists it.
+    pub(crate) const fn is_current(self) -> bool {
+        self.current
+    }
+
     pub(crate) fn history(self) -> Option<History> {
         let release = |i: u16| crate::generated::SDK_RELEASES.get(usize::from(i)).copied();
         Some(History {

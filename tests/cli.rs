@@ -808,7 +808,22 @@ fn list_gates_flags_requirements_the_platform_removed() {
     let text = permgate(&["list", "gates"]);
     assert_exit(&text, 0);
     let altocloud = text.stdout.lines().find(|l| l.starts_with("AltocloudAdmin ")).unwrap();
-    assert!(altocloud.contains("28 (6 removed from the platform)"), "{altocloud}");
+    assert!(
+        altocloud.contains("28 (6 removed from the platform, not required)"),
+        "{altocloud}"
+    );
+    // Below the table, each gate's removed keys by name.
+    let named = text
+        .stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("removed from the Platform API"));
+    let named: Vec<&str> = named.collect();
+    assert!(
+        named
+            .iter()
+            .any(|l| l.trim_start().starts_with("PredictiveEngagementAgent") && l.ends_with("journey:eventtype:view")),
+        "{named:?}"
+    );
     let json = permgate(&["list", "gates", "--json"]).json();
     let gate = json["gates"]
         .as_array()

@@ -10,7 +10,7 @@ use permgate::gates::{
     AmiExtraUser, AmiStandardUser, DigitalUserTrackingAdmin, DigitalUserTrackingAgent, PredictiveEngagementAdmin,
     PredictiveEngagementAgent,
 };
-use permgate::{Audience, Catalog, Evidence, Gate, Permission, Policy, Release, SourceEntry, Vocabulary};
+use permgate::{Audience, Catalog, CheckOptions, Evidence, Gate, Permission, Policy, Release, SourceEntry, Vocabulary};
 
 // ---------------------------------------------------------------------------
 // The documents, as printed. A table is (heading, audience, rows); a row is
@@ -823,11 +823,14 @@ fn assert_gate<G: Gate>(spec: &GateSpec, count: usize) {
     assert_eq!(info.release, spec.release, "{}: release", info.name);
 }
 
-/// A role holding the document's set passes; without any one required
-/// permission it fails naming exactly that one; without a roadmap permission
-/// it passes at the document's release and fails from the roadmap release.
+/// A role holding the document's set passes the documented check; without
+/// any one required permission it fails naming exactly that one; without a
+/// roadmap permission it passes at the document's release and fails from the
+/// roadmap release. Checked on today's platform, a permission the Platform
+/// API removed is not required, and a gate it removed whole is refused.
 fn assert_gate_decisions<G: Gate>(spec: &GateSpec) {
     let name = G::INFO.name;
+    let documented = CheckOptions::at(G::INFO.release).documented();
     let full = spec.document_set();
     let mut builder = Policy::builder(catalog());
     builder.add_role("full", &full).unwrap();
@@ -836,21 +839,43 @@ fn assert_gate_decisions<G: Gate>(spec: &GateSpec) {
     }
     let policy = builder.build();
     let full_role = policy.role("full").unwrap();
-    assert!(policy.check::<G>(full_role).is_ok(), "{name}: the document's set");
     assert!(
-        policy.check_at::<G>(full_role, None).is_ok(),
+        policy.check_at::<G>(full_role, documented).is_ok(),
+        "{name}: the document's set"
+    );
+    assert!(
+        policy
+            .check_at::<G>(full_role, CheckOptions::at(None).documented())
+            .is_ok(),
         "{name}: with every roadmap permission"
     );
+    let removed_whole = G::INFO.feature_removed();
+    match policy.check::<G>(full_role) {
+        Ok(_) => assert!(!removed_whole, "{name}: every key removed, yet granted"),
+        Err(denied) => assert!(removed_whole && denied.feature_removed(), "{name}: {denied}"),
+    }
     for key in &spec.required {
         let role = policy.role(key).unwrap();
-        let denied = policy.check::<G>(role).map(|_| ()).unwrap_err();
+        let denied = policy.check_at::<G>(role, documented).map(|_| ()).unwrap_err();
         let missing: Vec<&str> = denied.missing().iter().map(|p| p.key()).collect();
         assert_eq!(missing, [key.as_str()], "{name} without {key}");
+        let removed = catalog().lookup(key).unwrap().removed_after().is_some();
+        let today = policy.check::<G>(role).map(|_| ());
+        if removed_whole {
+            assert!(today.is_err_and(|d| d.feature_removed()), "{name} without {key}");
+        } else if removed {
+            assert_eq!(today, Ok(()), "{name} without {key}, which the platform removed");
+        } else {
+            assert_eq!(today.map_err(|d| d.missing().len()), Err(1), "{name} without {key}");
+        }
     }
     for group in &spec.any_of {
         let without: Vec<&String> = full.iter().filter(|k| !group.contains(&k.as_str())).collect();
         let policy = Policy::builder(catalog()).role("r", without).unwrap().build();
-        let denied = policy.check::<G>(policy.role("r").unwrap()).map(|_| ()).unwrap_err();
+        let denied = policy
+            .check_at::<G>(policy.role("r").unwrap(), documented)
+            .map(|_| ())
+            .unwrap_err();
         assert!(denied.missing().is_empty(), "{name} without {group:?}");
         let unmet: Vec<Vec<&str>> = denied
             .unmet_any_of()

@@ -21,7 +21,7 @@ use permgate::gates::{
     SkylightNotesCreate, SkylightNotesRead, SmartTagEditor, VisitorActivityReport, WebChatDeployment,
 };
 use permgate::genesys::RoleFile;
-use permgate::{Catalog, Gate, GateInfo, Policy, Release, perm};
+use permgate::{Catalog, CheckOptions, Gate, GateInfo, Policy, Release, perm};
 
 // ---------------------------------------------------------------------------
 // Quoting rows.
@@ -229,14 +229,30 @@ impl Pin<'_> {
                 .map(|&k| k.to_owned()),
         );
         let policy = |grants: &BTreeSet<String>| Policy::builder(catalog()).role("r", grants).unwrap().build();
+        // The documented set; `today` is the default check, on today's platform.
         let check = |grants: &BTreeSet<String>, release: Option<Release>| {
             let policy = policy(grants);
-            policy.check_info(policy.role("r").unwrap(), gate, release)
+            policy.check_info(policy.role("r").unwrap(), gate, CheckOptions::at(release).documented())
+        };
+        let today = |grants: &BTreeSet<String>| {
+            let policy = policy(grants);
+            policy.check_info(policy.role("r").unwrap(), gate, gate.release)
         };
         assert!(check(&full, None).is_ok(), "{name}: {:?}", check(&full, None));
         assert!(check(&full, gate.release).is_ok(), "{name}: at its release");
+        assert_eq!(
+            today(&full).map_err(|d| d.feature_removed()),
+            if gate.feature_removed() { Err(true) } else { Ok(()) },
+            "{name} today"
+        );
         for key in &keys(self.required) {
             let without: BTreeSet<String> = full.iter().filter(|k| *k != key).cloned().collect();
+            let removed = catalog().lookup(key).unwrap().removed_after().is_some();
+            if removed && !gate.feature_removed() {
+                assert_eq!(today(&without), Ok(()), "{name} today without {key}, removed");
+            } else {
+                assert!(today(&without).is_err(), "{name} today without {key}");
+            }
             let denied = check(&without, gate.release).unwrap_err();
             assert_eq!(
                 key_set(denied.missing().iter().copied()),

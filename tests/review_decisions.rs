@@ -499,7 +499,10 @@ fn a_release_older_than_the_gates_document_is_refused() {
 #[test]
 fn denied_says_when_a_missing_permission_was_removed_from_the_platform() {
     let (policy, role) = one_role(Catalog::builtin(), &["journey:*:*"]);
-    let denied = policy.check::<permgate::gates::AltocloudAdmin>(role).unwrap_err();
+    let documented = permgate::CheckOptions::at(None).documented();
+    let denied = policy
+        .check_at::<permgate::gates::AltocloudAdmin>(role, documented)
+        .unwrap_err();
     let text = denied.to_string();
     let line = text.lines().find(|l| l.contains("widgets:deployment:view")).unwrap();
     // The SDK version in full, as the platform history spells it.

@@ -27,8 +27,8 @@ use permgate::gates::{
 };
 use permgate::genesys::{RoleFile, SubjectSpec};
 use permgate::{
-    BuildError, Catalog, Decision, Denied, Division, Gate, GateInfo, GrantError, ParseError, Permission, Policy,
-    PolicyBuilder, PolicyHandle, Principal, RoleId, UserId, perm,
+    BuildError, Catalog, CheckOptions, Decision, Denied, Division, Gate, GateInfo, GrantError, ParseError, Permission,
+    Policy, PolicyBuilder, PolicyHandle, Principal, RoleId, UserId, perm,
 };
 use serde_json::{Value, json};
 
@@ -403,13 +403,22 @@ fn a_role_id_of_another_policy_is_denied_by_every_api() {
         catalog.iter().all(|p| issuer.allows(own, p)),
         "the issuer allows everything"
     );
-    assert!(gates().iter().all(|g| check_typed(&issuer, own, g.name).is_ok()));
+    // Every gate, but a feature the platform removed whole, which nobody passes.
+    assert!(
+        gates()
+            .iter()
+            .all(|g| check_typed(&issuer, own, g.name).is_ok() != g.feature_removed())
+    );
     for (division, who) in &own_users {
         assert!(
             catalog.iter().all(|p| issuer.allows(*who, p)),
             "the issuer allows its user everything in {division}"
         );
-        assert!(gates().iter().all(|g| check_typed(&issuer, *who, g.name).is_ok()));
+        assert!(
+            gates()
+                .iter()
+                .all(|g| check_typed(&issuer, *who, g.name).is_ok() != g.feature_removed())
+        );
     }
 
     let same_roles = build(&["all", "all again"]);
@@ -684,7 +693,17 @@ fn unknown_permissions_without_a_covering_grant_are_denied_everywhere() {
         let policy = policy_with(catalog, &[("misses", misses.clone())]);
         let role = policy.role("misses").unwrap();
         let denied = policy.check_info(role, gate, gate.release).unwrap_err();
-        let required: Vec<&str> = keys(gate.required_at(gate.release));
+        // Today's requirement: not the keys the platform removed, which the denial names apart.
+        let (removed, required): (Vec<Permission<'_>>, Vec<Permission<'_>>) = gate
+            .required_at(gate.release)
+            .partition(|p| p.removed_after().is_some());
+        assert_eq!(
+            denied.removed_from_platform().collect::<Vec<_>>(),
+            removed,
+            "{}",
+            gate.name
+        );
+        let required: Vec<&str> = keys(required);
         let missing: BTreeSet<&str> = keys(denied.missing().iter().copied()).into_iter().collect();
         // A near miss may be another catalog permission (`_SELF` of an `_ALL`), never a required one.
         assert_eq!(
@@ -1008,18 +1027,20 @@ fn granted_comes_only_from_a_passing_check() {
         let named: Vec<(&str, Vec<String>)> = roles.iter().map(|(n, g)| (n.as_str(), g.clone())).collect();
         let policy = policy_with(catalog, &named);
         let full_role = policy.role("full").unwrap();
+        // Checked on today's platform (typed), a gate the platform removed whole is refused.
         assert_eq!(
             check_typed(&policy, full_role, gate.name).ok(),
-            Some(full_role.into()),
+            (!gate.feature_removed()).then_some(full_role.into()),
             "{}",
             gate.name
         );
-        assert!(policy.check_info(full_role, gate, None).is_ok(), "{}", gate.name);
+        let documented = CheckOptions::at(None).documented();
+        assert!(policy.check_info(full_role, gate, documented).is_ok(), "{}", gate.name);
 
         let at_release: Vec<Permission<'_>> = gate.required_at(gate.release).collect();
         for (n, p) in full.iter().enumerate() {
             let role = policy.role(&format!("without {n}")).unwrap();
-            let denied = policy.check_info(role, gate, None).unwrap_err();
+            let denied = policy.check_info(role, gate, documented).unwrap_err();
             let unmet: Vec<Permission<'_>> = denied.unmet_any_of().iter().flat_map(|g| g.iter().copied()).collect();
             assert!(
                 denied.missing() == [*p] || unmet.contains(p),
@@ -1027,16 +1048,18 @@ fn granted_comes_only_from_a_passing_check() {
                 gate.name
             );
             assert_eq!(denied.principal(), Some(format!("without {n}").as_str()));
-            // At the gate's release a roadmap permission is not required yet; anything else is.
+            // At the gate's release a roadmap permission is not required yet, nor one the
+            // platform removed; anything else is.
             let typed = check_typed(&policy, role, gate.name);
-            if at_release.contains(p) || gate.any_of.iter().any(|g| g.contains(p)) {
+            let today = at_release.contains(p) && p.removed_after().is_none();
+            if today || gate.any_of.iter().any(|g| g.contains(p)) || gate.feature_removed() {
                 let denied = typed.unwrap_err();
                 assert_eq!(denied.gate(), gate.name);
             } else {
                 assert_eq!(
                     typed.ok(),
                     Some(role.into()),
-                    "{}: `{p}` is a roadmap permission",
+                    "{}: `{p}` is a roadmap permission or removed from the platform",
                     gate.name
                 );
             }

@@ -178,6 +178,8 @@ fn a_denial_lists_what_is_missing_by_key() {
             "applies_from": null,
             "missing": ["journey:report:view"],
             "unmet_any_of": [],
+            "removed_from_platform": [],
+            "feature_removed": false,
         })
     );
     let denied = policy.check::<QueuePanel>(policy.role("none").unwrap()).unwrap_err();
@@ -191,6 +193,8 @@ fn a_denial_lists_what_is_missing_by_key() {
             "applies_from": null,
             "missing": ["routing:queue:view"],
             "unmet_any_of": [["routing:queue:join", "routing:queue:search"]],
+            "removed_from_platform": [],
+            "feature_removed": false,
         })
     );
 }

@@ -239,4 +239,6 @@ pub(crate) struct Member {
     /// Its constant's path: `perm::journey::SEGMENT_VIEW`.
     pub(crate) path: String,
     pub(crate) key: String,
+    /// Whether the Platform API removed it: a gate does not require it today.
+    pub(crate) removed: bool,
 }

@@ -278,9 +278,19 @@ fn gates(f: &mut Formatter<'_>, gates: &[Gate], permission_count: usize) -> fmt:
             .iter()
             .map(|(m, from)| format!("({}, {})", m.path, ReleaseLiteral(from.version)))
             .collect();
+        // The mask holds what the gate requires today: not the removed keys.
+        let current: Vec<Member> = gate.required.iter().filter(|m| !m.removed).cloned().collect();
+        // Every key the gate names removed: a range that selects nothing, so `check` refuses it.
+        let mut named = gate
+            .required
+            .iter()
+            .chain(gate.any_of.iter().flatten())
+            .chain(gate.roadmap.iter().map(|(m, _)| m))
+            .peekable();
+        let nothing_left = named.peek().is_some() && named.all(|m| m.removed);
         writeln!(
             f,
-            "static {}: GateInfo = GateInfo {{\n    name: {:?},\n    description: {:?},\n    document: Some(&DOCUMENTS[{}]),\n    extends: {},\n    release: {},\n    required: {},\n    any_of: &[{}],\n    roadmap: &[{}],\n    incomplete: {},\n    required_mask: {},\n    mask_range: {:?},\n    beyond_mask: false,\n}};\n",
+            "static {}: GateInfo = GateInfo {{\n    name: {:?},\n    description: {:?},\n    document: Some(&DOCUMENTS[{}]),\n    extends: {},\n    release: {},\n    required: {},\n    any_of: &[{}],\n    roadmap: &[{}],\n    incomplete: {},\n    required_mask: {},\n    mask_range: {},\n    beyond_mask: false,\n}};\n",
             gate.static_name,
             gate.name,
             gate.description,
@@ -291,8 +301,8 @@ fn gates(f: &mut Formatter<'_>, gates: &[Gate], permission_count: usize) -> fmt:
             any_of.join(", "),
             roadmap.join(", "),
             OptionStr(gate.incomplete.as_deref()),
-            MaskWords(&gate.required, permission_count),
-            mask_range(&gate.required),
+            MaskWords(&current, permission_count),
+            MaskRange(mask_range(&current), nothing_left),
         )?;
     }
     let statics: Vec<String> = gates.iter().map(|g| format!("&{}", g.static_name)).collect();
@@ -423,6 +433,19 @@ impl Display for MaskWords<'_> {
         }
         let items: Vec<String> = words.iter().map(|w| format!("{w:#018x}")).collect();
         write!(f, "[{}]", items.join(", "))
+    }
+}
+
+/// A gate's `mask_range`, or `GateInfo::NOTHING_LEFT` when the platform
+/// removed every key the gate names.
+struct MaskRange((usize, usize), bool);
+
+impl Display for MaskRange {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match *self {
+            MaskRange(_, true) => f.write_str("GateInfo::NOTHING_LEFT"),
+            MaskRange(range, false) => write!(f, "{range:?}"),
+        }
     }
 }
 

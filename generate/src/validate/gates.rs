@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::merge::{DocumentKeys, RowUse};
 use crate::error::{Error, Place, Problem};
-use crate::model::{Document, Gate, Member, Permission};
+use crate::model::{Document, Gate, Member, Origin, Permission};
 use crate::names;
 use crate::read::{DocumentFile, GateRow, Named};
 
@@ -22,6 +22,10 @@ pub(super) fn members(permissions: &[Permission]) -> Members {
                 index,
                 path: format!("perm::{}::{}", p.module, p.constant),
                 key: p.key.clone(),
+                removed: match &p.origin {
+                    Origin::Documents { history, .. } => history.as_ref().is_some_and(|h| !h.current),
+                    Origin::Platform(history) => !history.current,
+                },
             };
             (p.key.to_ascii_lowercase(), member)
         })

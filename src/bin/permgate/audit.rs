@@ -148,6 +148,8 @@ fn audit_user(args: &AuditArgs, catalog: &Catalog, document: Document) -> Result
                 "document": gate.document.map(|d| d.id),
                 "release": output::release_json(gate.release),
                 "divisions": divisions(permitted),
+                "removed_from_platform": gate.removed_from_platform().map(|p| p.key()).collect::<Vec<_>>(),
+                "feature_removed": gate.feature_removed(),
             })).collect::<Vec<_>>(),
         }))?
     } else {
@@ -203,6 +205,7 @@ fn audit_user(args: &AuditArgs, catalog: &Catalog, document: Document) -> Result
             Some(&["gate", "document", "release", "satisfied in"]),
             &rows,
         );
+        output::removed_gates(&mut out, &audit.gates.iter().map(|(gate, _)| *gate).collect::<Vec<_>>());
         out
     };
     Ok(Report { stdout, code: 0 })
@@ -244,6 +247,8 @@ fn audit_json(spec: Option<&RoleSpec>, audit: &RoleAudit<'_>) -> Value {
             "document": gate.document.map(|d| d.id),
             "release": output::release_json(gate.release),
             "satisfied": satisfied,
+            "removed_from_platform": gate.removed_from_platform().map(|p| p.key()).collect::<Vec<_>>(),
+            "feature_removed": gate.feature_removed(),
         })).collect::<Vec<_>>(),
     })
 }
@@ -395,6 +400,7 @@ fn gates_text(out: &mut String, audit: &RoleAudit<'_>) {
         })
         .collect();
     output::table(out, "  ", Some(&["gate", "document", "release", "satisfied"]), &rows);
+    output::removed_gates(out, &audit.gates.iter().map(|(gate, _)| *gate).collect::<Vec<_>>());
 }
 
 /// One effective permission of a role or user, for `diff`.

@@ -190,8 +190,10 @@ pub(crate) fn list(args: &ListArgs) -> Result<Report, Failure> {
                 .map(|g| {
                     let removed = g.removed_from_platform().count();
                     let mut notes = Vec::new();
-                    if removed > 0 {
-                        notes.push(format!("{removed} removed from the platform"));
+                    if g.feature_removed() {
+                        notes.push("all removed from the platform: the feature no longer exists".to_owned());
+                    } else if removed > 0 {
+                        notes.push(format!("{removed} removed from the platform, not required"));
                     }
                     if g.incomplete.is_some() {
                         notes.push("incomplete".to_owned());
@@ -216,6 +218,7 @@ pub(crate) fn list(args: &ListArgs) -> Result<Report, Failure> {
                 Some(&["gate", "document", "release", "required", "description"]),
                 &rows,
             );
+            output::removed_gates(&mut out, &gates.iter().map(|g| **g).collect::<Vec<_>>());
             let items = gates
                 .iter()
                 .map(|g| {
@@ -229,6 +232,7 @@ pub(crate) fn list(args: &ListArgs) -> Result<Report, Failure> {
                         "any_of": g.any_of.iter().map(|group| keys(&mut group.iter().copied())).collect::<Vec<_>>(),
                         "roadmap": g.roadmap.iter().map(|(p, from)| json!({"key": p.key(), "from": from.to_string()})).collect::<Vec<_>>(),
                         "removed_from_platform": keys(&mut g.removed_from_platform()),
+                        "feature_removed": g.feature_removed(),
                         "incomplete": g.incomplete,
                     })
                 })

@@ -3,8 +3,8 @@
 use std::fmt::Write;
 
 use permgate::{
-    By, Catalog, Condition, Decision, Division, Escaped, GateInfo, Permission, Policy, Principal, QuestionError,
-    RoleId, UserId,
+    By, Catalog, CheckOptions, Condition, Decision, Division, Escaped, GateInfo, Permission, Policy, Principal,
+    QuestionError, RoleId, UserId,
 };
 use serde_json::{Value, json};
 
@@ -26,6 +26,11 @@ struct GateResult {
     gate: &'static GateInfo,
     denied: Option<permgate::Denied>,
     release: Option<permgate::Release>,
+    /// Required keys the Platform API removed, which the check did not
+    /// require (none with `--documented`).
+    not_required: Vec<Permission<'static>>,
+    /// Checked with `--documented`.
+    documented: bool,
 }
 
 pub(crate) fn check(args: &CheckArgs) -> Result<Report, Failure> {
@@ -71,10 +76,19 @@ pub(crate) fn check(args: &CheckArgs) -> Result<Report, Failure> {
         .into_iter()
         .map(|gate| {
             let release = args.release.or(gate.release);
+            let options = CheckOptions::at(release);
+            let options = if args.documented { options.documented() } else { options };
+            let not_required = if args.documented {
+                Vec::new()
+            } else {
+                gate.removed_from_platform().collect()
+            };
             GateResult {
                 gate,
-                denied: policy.check_info(role, gate, release).err(),
+                denied: policy.check_info(role, gate, options).err(),
                 release,
+                not_required,
+                documented: args.documented,
             }
         })
         .collect();
@@ -142,6 +156,12 @@ fn gate_json(policy: &Policy, role: Principal, result: &GateResult) -> Value {
         "granted": result.denied.is_none(),
         "missing": missing,
         "unmet_any_of": unmet,
+        "removed_from_platform": result.not_required.iter().map(|&p| json!({
+            "key": p.key(),
+            "label": p.label(),
+            "last_release": p.removed_after().map(|last| last.to_string()),
+        })).collect::<Vec<_>>(),
+        "feature_removed": result.denied.as_ref().is_some_and(permgate::Denied::feature_removed),
         "incomplete": result.gate.incomplete,
     })
 }
@@ -161,6 +181,10 @@ fn check_text(policy: &Policy, role: Principal, who: &str, results: &[GateResult
             let verdict = match &r.denied {
                 None if r.gate.incomplete.is_some() => "granted (the gate is incomplete)".to_owned(),
                 None => "granted".to_owned(),
+                Some(denied) if denied.feature_removed() => {
+                    "denied: the feature no longer exists (the Platform API removed every permission it names)"
+                        .to_owned()
+                }
                 Some(denied) => {
                     let mut parts = Vec::new();
                     if !denied.missing().is_empty() {
@@ -192,7 +216,13 @@ fn check_text(policy: &Policy, role: Principal, who: &str, results: &[GateResult
             line!(out);
             line!(out, "{} is incomplete: {why}", r.gate.name);
         }
-        let Some(denied) = &r.denied else { continue };
+        // A denial with something to list (a removed feature may have nothing).
+        let listed =
+            |d: &permgate::Denied| !d.missing().is_empty() || !d.unmet_any_of().is_empty() || d.incomplete().is_some();
+        let Some(denied) = r.denied.as_ref().filter(|d| listed(d)) else {
+            removed_text(&mut out, r);
+            continue;
+        };
         line!(out);
         if !denied.missing().is_empty() {
             line!(out, "{} is missing:", r.gate.name);
@@ -224,12 +254,47 @@ fn check_text(policy: &Policy, role: Principal, who: &str, results: &[GateResult
             line!(out, "{} needs one of:", r.gate.name);
             let rows: Vec<Vec<String>> = group.iter().map(|&p| vec![output::key(p), output::label(p)]).collect();
             output::table(&mut out, "  ", None, &rows);
+            if !r.documented && group.iter().all(|p| p.removed_after().is_some()) {
+                line!(out, "  the Platform API removed every one: the group cannot be met");
+            }
         }
         if let Some(why) = denied.incomplete() {
             line!(out, "{} is incomplete: {why}", r.gate.name);
         }
+        removed_text(&mut out, r);
     }
     out
+}
+
+/// The required keys of a gate that the Platform API removed: not required,
+/// or, when it removed every key, why the gate is refused.
+fn removed_text(out: &mut String, r: &GateResult) {
+    if r.not_required.is_empty() {
+        return;
+    }
+    line!(out);
+    if r.denied.as_ref().is_some_and(permgate::Denied::feature_removed) {
+        line!(
+            out,
+            "{} no longer exists: the Platform API removed every permission it names:",
+            r.gate.name
+        );
+    } else {
+        line!(
+            out,
+            "{} does not require these, removed from the Platform API:",
+            r.gate.name
+        );
+    }
+    let rows: Vec<Vec<String>> = r
+        .not_required
+        .iter()
+        .map(|&p| {
+            let last = p.removed_after().map(|last| format!("(removed after SDK {last})"));
+            vec![output::key(p), output::label(p), last.unwrap_or_default()]
+        })
+        .collect();
+    output::table(out, "  ", None, &rows);
 }
 
 /// One answer of `allows`.

@@ -140,6 +140,11 @@ struct CheckArgs {
     /// required. Default: each gate's own release.
     #[arg(long, value_name = "R")]
     release: Option<Release>,
+    /// Require every permission the gate's document lists, those the Platform API removed
+    /// included. Default: what the feature needs today, so a removed permission is not
+    /// required and a gate whose every permission was removed is refused.
+    #[arg(long)]
+    documented: bool,
     #[command(flatten)]
     common: Common,
 }
@@ -170,6 +175,9 @@ JSON (--json):
       \"conditional\": bool          the role holds it only under a condition
     }],
     \"unmet_any_of\": [[{\"key\": string, \"label\": string | null}]],   groups of which the role holds none
+    \"removed_from_platform\": [{\"key\": string, \"label\": string | null,
+      \"last_release\": string}],    required keys the Platform API removed: not required (empty with --documented)
+    \"feature_removed\": bool,       refused: the Platform API removed every permission the gate names
     \"incomplete\": string | null    why holding the gate's set may not be enough
   }]
 }";
@@ -302,7 +310,9 @@ JSON (--json):
     \"deprecated\": [{\"permission\": string, \"note\": string}],   held permissions a source marks removed or legacy
     \"removed\": [{\"permission\": string, \"last_release\": string, \"last_date\": string}],   held permissions
                                      the Platform API no longer documents, with the last SDK release that listed them
-    \"gates\": [{\"gate\": string, \"document\": string, \"release\": string | null, \"satisfied\": bool}]
+    \"gates\": [{\"gate\": string, \"document\": string, \"release\": string | null, \"satisfied\": bool,
+               \"removed_from_platform\": [string],   required keys the Platform API removed: not required
+               \"feature_removed\": bool}]            every key removed: never satisfied
   }],
   \"errors\": [{                     roles that did not load
     \"position\": number,            the role's position in the file, from 0
@@ -323,7 +333,8 @@ For a subject or user file (JSON with --json):
   \"grants\": [{\"role\": string, \"named_role\": bool, \"division\": string (`*`: every division),
               \"audit\": role}],         each grant's role, audited as above
   \"gates\": [{\"gate\": string, \"document\": string | null, \"release\": string | null,
-             \"divisions\": \"*\" | [string]}]   where the user satisfies it; [] nowhere
+             \"divisions\": \"*\" | [string],   where the user satisfies it; [] nowhere
+             \"removed_from_platform\": [string], \"feature_removed\": bool}]   as in a role's gates
 }";
 
 #[derive(Debug, Args)]
@@ -490,7 +501,8 @@ JSON (--json): {\"format_version\": 1, \"document\": string | null, \"domain\": 
              \"extends\": string | null, \"release\": string | null,
              \"required\": [string], \"any_of\": [[string]],
              \"roadmap\": [{\"key\": string, \"from\": string}],
-             \"removed_from_platform\": [string],   required keys the Platform API no longer documents
+             \"removed_from_platform\": [string],   required keys the Platform API no longer documents (not required by check)
+             \"feature_removed\": bool,   every key the gate names was removed: check refuses it
              \"incomplete\": string | null}]   why holding the set may not be enough
   \"roles\": [{\"name\": string, \"description\": string, \"document\": string,
              \"extends\": string | null, \"grants\": [string]}]

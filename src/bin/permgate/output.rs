@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use permgate::{Condition, Escaped, Permission, Release};
+use permgate::{Condition, Escaped, GateInfo, Permission, Release};
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -104,4 +104,31 @@ pub(crate) fn count(n: usize, noun: &str) -> String {
     } else {
         format!("{n} {noun}s")
     }
+}
+
+/// Under a list of gates: the keys of each that the Platform API removed,
+/// which `check` does not require, and the gates it refuses because every
+/// key they name was removed. Nothing when no gate names a removed key.
+pub(crate) fn removed_gates(out: &mut String, gates: &[&GateInfo]) {
+    let rows: Vec<Vec<String>> = gates
+        .iter()
+        .filter_map(|gate| {
+            let keys: Vec<String> = gate.removed_from_platform().map(key).collect();
+            let keys = keys.join(", ");
+            let note = if gate.feature_removed() {
+                format!("the feature no longer exists: every key was removed ({keys})")
+            } else if keys.is_empty() {
+                return None;
+            } else {
+                keys
+            };
+            Some(vec![gate.name.to_owned(), note])
+        })
+        .collect();
+    if rows.is_empty() {
+        return;
+    }
+    line!(out);
+    line!(out, "removed from the Platform API, so not required:");
+    table(out, "  ", None, &rows);
 }
