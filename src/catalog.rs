@@ -4,9 +4,10 @@ use std::sync::{Arc, LazyLock};
 
 use crate::caseless::{Caseless, CaselessKey, CaselessMap, caseless_map};
 use crate::generated;
-use crate::parse::{GrantError, ParseError, QuestionError, Spelling, excerpt, is_all, parse, trim_spaces};
+use crate::parse::{GrantError, ParseError, QuestionError, Spelling, excerpt, is_all, is_space, parse, trim_spaces};
 use crate::permission::{Permission, PermissionInfo};
 use crate::source::Document;
+use crate::text::is_other_space;
 use crate::{CatalogRole, GateInfo};
 
 /// Every permission a policy can name, each interned to a dense `u16` index.
@@ -298,9 +299,19 @@ impl Inner {
     }
 }
 
-/// `Journey>Action Map >View` becomes `Journey > Action Map > View`.
+/// `Journey>Action Map >View` becomes `Journey > Action Map > View`; every
+/// space ([`is_space`]: the no-break space of the vendor's pages too) is a
+/// plain one.
 fn normalize_label(label: &str) -> String {
-    label.split('>').map(trim_spaces).collect::<Vec<_>>().join(" > ")
+    let segments = label.split('>').map(trim_spaces);
+    let mut normalized = segments.collect::<Vec<_>>().join(" > ");
+    if normalized.contains(is_other_space) {
+        normalized = normalized
+            .chars()
+            .map(|ch| if is_space(ch) { ' ' } else { ch })
+            .collect();
+    }
+    normalized
 }
 
 /// What a grant string resolves to against a catalog.
