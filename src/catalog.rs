@@ -376,15 +376,25 @@ impl Catalog {
     /// assert!(matches!(catalog.resolve("routing:queue:*"), Err(QuestionError::Wildcard { .. })));
     /// assert!(matches!(catalog.resolve("routing:queue:fly"), Err(QuestionError::UnknownPermission { .. })));
     /// ```
+    ///
+    /// A name is looked up before it is read as a wildcard, as
+    /// [`lookup`](Self::lookup) and [`Policy::allows`](crate::Policy::allows)
+    /// do: an organization permission whose action is `all`
+    /// (`telephony:plugin:all`, labelled `Telephony > Plugin > All`) resolves
+    /// by its label, while a catalog row that stands for a whole entity is a
+    /// wildcard.
     pub fn resolve(&self, name: &str) -> Result<Permission<'_>, QuestionError> {
         let spelling = parse(name)?;
-        if spelling.is_wildcard() {
-            return Err(QuestionError::Wildcard { input: excerpt(name) });
-        }
-        match (self.lookup(name), spelling) {
-            (Some(permission), _) => Ok(permission),
-            (None, Spelling::Label { .. }) => Err(QuestionError::UnknownLabel { input: excerpt(name) }),
-            (None, _) => Err(QuestionError::UnknownPermission { input: excerpt(name) }),
+        match self.find(name) {
+            Some(entry) if !entry.wildcard => self
+                .get(entry.index)
+                .ok_or_else(|| QuestionError::UnknownPermission { input: excerpt(name) }),
+            Some(_) => Err(QuestionError::Wildcard { input: excerpt(name) }),
+            None if spelling.is_wildcard() => Err(QuestionError::Wildcard { input: excerpt(name) }),
+            None if matches!(spelling, Spelling::Label { .. }) => {
+                Err(QuestionError::UnknownLabel { input: excerpt(name) })
+            }
+            None => Err(QuestionError::UnknownPermission { input: excerpt(name) }),
         }
     }
 
