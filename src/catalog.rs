@@ -469,6 +469,15 @@ impl Catalog {
             .map(|(row, actions)| (*row, actions.as_slice()))
     }
 
+    /// Whether `permission` is a catalog row that stands for a whole entity
+    /// of which this catalog lists no action: only its wildcard gives it.
+    pub(crate) fn lists_no_action_of(&self, permission: Permission<'_>) -> bool {
+        self.owns(permission)
+            && self
+                .entity_rows()
+                .any(|(row, actions)| row == permission.index() && actions.is_empty())
+    }
+
     pub(crate) fn info(&self, index: u16) -> Option<&PermissionInfo> {
         self.inner.info(index)
     }

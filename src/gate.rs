@@ -3,10 +3,13 @@
 use core::fmt;
 use core::marker::PhantomData;
 
-use crate::generated::MASK_WORDS;
+use crate::generated::{MASK_WORDS, PERMISSIONS};
 use crate::principal::{Named, Scope};
 use crate::source::Document;
 use crate::{Escaped, Permission, Policy, Principal, Release};
+
+/// How many builtin permissions there are: the indexes every catalog shares.
+const BUILTIN_LEN: usize = PERMISSIONS.len();
 
 /// A feature gate: a type naming the permissions a feature needs. Use it
 /// with [`Policy::check`].
@@ -103,8 +106,9 @@ pub struct GateInfo {
     /// The words of `required_mask` that are not zero: `(first, end)`. A
     /// check compares only those.
     pub(crate) mask_range: (usize, usize),
-    /// Whether `required` holds a permission past the builtin indexes, which
-    /// the mask cannot hold (checked one by one).
+    /// Whether `required` or `any_of` holds a permission past the builtin
+    /// indexes: the mask cannot hold it (checked one by one), and it belongs
+    /// to one organization's catalog, which must be the policy's.
     pub(crate) beyond_mask: bool,
 }
 
@@ -124,7 +128,10 @@ impl GateInfo {
         while let Some((permission, tail)) = rest.split_first() {
             let index = permission.index() as usize;
             let word = index / 64;
-            if word < MASK_WORDS {
+            // The mask's last word has room past the builtin indexes: an
+            // organization's permission there would be a bare index of
+            // whichever catalog the policy has, so it is never masked.
+            if index < BUILTIN_LEN && word < MASK_WORDS {
                 #[allow(clippy::indexing_slicing)] // bounds checked just above
                 {
                     required_mask[word] |= 1 << (index % 64);
@@ -142,6 +149,17 @@ impl GateInfo {
         }
         if mask_range.0 > mask_range.1 {
             mask_range = (0, 0);
+        }
+        let mut groups = any_of;
+        while let Some((group, tail)) = groups.split_first() {
+            let mut members = *group;
+            while let Some((permission, rest)) = members.split_first() {
+                if permission.index() as usize >= BUILTIN_LEN {
+                    beyond_mask = true;
+                }
+                members = rest;
+            }
+            groups = tail;
         }
         GateInfo {
             name,
@@ -172,6 +190,16 @@ impl GateInfo {
     /// ```
     pub fn removed_from_platform(&self) -> impl Iterator<Item = Permission<'static>> + '_ {
         self.required_at(None).filter(|p| p.removed_after().is_some())
+    }
+
+    /// Every permission the gate names: required, any-of members, roadmap.
+    fn named(&self) -> impl Iterator<Item = Permission<'static>> + '_ {
+        let any_of = self.any_of.iter().flat_map(|group| group.iter().copied());
+        self.required
+            .iter()
+            .copied()
+            .chain(any_of)
+            .chain(self.roadmap.iter().map(|(permission, _)| *permission))
     }
 
     /// Every permission required at `release` (`None`: every roadmap
@@ -220,16 +248,63 @@ impl GateInfo {
 pub struct Granted<G: Gate> {
     policy: u64,
     principal: Principal,
+    /// Bit `n`: the `n`-th member of the gate's any-of groups, counted
+    /// across the groups in order, was held when checked.
+    any_of_held: u64,
     gate: PhantomData<fn() -> G>,
 }
 
 impl<G: Gate> Granted<G> {
-    fn new(policy: &Policy, principal: Principal) -> Self {
+    fn new(policy: &Policy, principal: Principal, any_of_held: u64) -> Self {
         Self {
             policy: policy.id(),
             principal,
+            any_of_held,
             gate: PhantomData,
         }
+    }
+
+    /// The members of the gate's any-of groups that the principal held
+    /// when checked, group by group in the gate's order: which of the
+    /// scopes a gate accepts passed. A gate's first 64 members, counted
+    /// across its groups, are recorded (builtin gates name a handful); a
+    /// later one is never listed.
+    ///
+    /// The Skylight read gates take a tenant-wide (`_ALL`) or an own
+    /// (`_SELF`) scope; a handler serving tenant-wide data asks which:
+    ///
+    /// ```
+    /// use permgate::{Catalog, Policy, gates::SkylightNotesRead, perm};
+    ///
+    /// let policy = Policy::builder(Catalog::builtin())
+    ///     .role("own notes", ["NOTES_READ_SELF"])?
+    ///     .role("all notes", ["NOTES_READ_ALL"])?
+    ///     .build();
+    /// let own = policy.check::<SkylightNotesRead>(policy.role("own notes").unwrap()).unwrap();
+    /// assert_eq!(own.any_of_held().collect::<Vec<_>>(), [perm::cxengage::NOTES_READ_SELF]);
+    /// assert!(!own.held(perm::cxengage::NOTES_READ_ALL)); // only the caller's own notes
+    /// let all = policy.check::<SkylightNotesRead>(policy.role("all notes").unwrap()).unwrap();
+    /// assert!(all.held(perm::cxengage::NOTES_READ_ALL));
+    /// # Ok::<(), permgate::BuildError>(())
+    /// ```
+    pub fn any_of_held(&self) -> impl Iterator<Item = Permission<'static>> + use<G> {
+        let held = self.any_of_held;
+        G::INFO
+            .any_of
+            .iter()
+            .flat_map(|group| group.iter().copied())
+            .zip(0u32..)
+            .filter(move |&(_, bit)| held.checked_shr(bit).is_some_and(|word| word & 1 == 1))
+            .map(|(permission, _)| permission)
+    }
+
+    /// Whether the check found `permission` held: one of the gate's
+    /// [`required`](GateInfo::required) permissions, or a member of one of
+    /// its any-of groups that the principal held
+    /// ([`any_of_held`](Self::any_of_held)). `false` for anything else: the
+    /// proof speaks of its gate only.
+    pub fn held(&self, permission: Permission<'_>) -> bool {
+        G::INFO.required.contains(&permission) || self.any_of_held().any(|held| held == permission)
     }
 
     /// The principal that satisfied the gate.
@@ -289,6 +364,18 @@ pub struct Denied {
     missing: Vec<Permission<'static>>,
     unmet_any_of: Vec<&'static [Permission<'static>]>,
     incomplete: Option<&'static str>,
+    /// What few denials hold, boxed to keep `Denied` small; `None` when empty.
+    rare: Option<Box<Rare>>,
+}
+
+/// The parts of a [`Denied`] that few denials hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Rare {
+    /// Permissions the gate names from a catalog other than the policy's.
+    foreign: Vec<Permission<'static>>,
+    /// The whole-entity rows among those not held of whose entity the
+    /// policy's catalog lists no action.
+    unlisted: Vec<Permission<'static>>,
 }
 
 impl Denied {
@@ -325,6 +412,15 @@ impl Denied {
         self.applies_from
     }
 
+    /// The permissions the gate names from an organization's catalog that is
+    /// not the policy's ([`Policy::catalog`]): a gate built at run time from
+    /// one catalog's permissions is refused by a policy of another, whose
+    /// indexes mean other permissions, and nothing is listed as missing.
+    /// Build the gate from the policy's catalog.
+    pub fn foreign(&self) -> &[Permission<'static>] {
+        self.rare.as_ref().map_or(&[], |rare| &rare.foreign)
+    }
+
     /// Every required permission the principal lacks, in the gate's order
     /// (catalog order for the builtin gates).
     pub fn missing(&self) -> &[Permission<'static>] {
@@ -336,6 +432,18 @@ impl Denied {
         &self.unmet_any_of
     }
 
+    /// The rows standing for a whole entity (`attributes:attribute:*`,
+    /// `integration:amiPremiumApps:*`) among the missing permissions and
+    /// unmet groups whose entity the policy's catalog lists no action of:
+    /// only the wildcard gives them there. The builtin catalog lists none for
+    /// these two; with the organization's catalog
+    /// ([`Catalog::with_org_catalog`](crate::Catalog::with_org_catalog),
+    /// `--catalog` in the CLI) every listed action held gives the row, as an
+    /// expanded role holds it.
+    pub fn unlisted_entities(&self) -> &[Permission<'static>] {
+        self.rare.as_ref().map_or(&[], |rare| &rare.unlisted)
+    }
+
     /// Why the gate's set may not be enough even once held
     /// ([`GateInfo::incomplete`]).
     pub fn incomplete(&self) -> Option<&'static str> {
@@ -343,7 +451,13 @@ impl Denied {
     }
 }
 
-fn write_permission(f: &mut fmt::Formatter<'_>, permission: Permission<'_>) -> fmt::Result {
+/// Writes `permission`, its label, and what a row standing for a whole
+/// entity needs (`unlisted`: the policy's catalog lists none of its actions).
+fn write_permission(
+    f: &mut fmt::Formatter<'_>,
+    permission: Permission<'_>,
+    unlisted: &[Permission<'_>],
+) -> fmt::Result {
     match permission.label() {
         Some(label) => write!(f, "{permission} ({})", Escaped(label))?,
         None => write!(f, "{permission}")?,
@@ -353,11 +467,20 @@ fn write_permission(f: &mut fmt::Formatter<'_>, permission: Permission<'_>) -> f
     }
     // A row that stands for a whole entity: say both ways to hold it.
     if permission.is_wildcard() {
-        let entity = permission.key().trim_end_matches(":*");
-        write!(
-            f,
-            ": the wildcard, or every action of `{entity}` that the loaded catalogs list"
-        )?;
+        let entity = Escaped(permission.key().trim_end_matches(":*"));
+        if unlisted.contains(&permission) {
+            write!(
+                f,
+                ": only the wildcard gives it, since the loaded catalogs list no action of `{entity}` \
+                 (the builtin catalog lists none: load the organization's catalog, \
+                 `Catalog::with_org_catalog` or `--catalog`, for every listed action held to give it)"
+            )?;
+        } else {
+            write!(
+                f,
+                ": the wildcard, or every action of `{entity}` that the loaded catalogs list"
+            )?;
+        }
     }
     Ok(())
 }
@@ -380,12 +503,23 @@ impl fmt::Display for Denied {
         if let Some(from) = self.applies_from {
             return write!(f, ": the gate's document applies from release {from} only");
         }
+        if !self.foreign().is_empty() {
+            f.write_str(
+                ": refused, the gate names permissions of another catalog than the policy's \
+                 (build the gate from the catalog the policy was built with):",
+            )?;
+            for &permission in self.foreign() {
+                f.write_str("\n  - ")?;
+                write_permission(f, permission, &[])?;
+            }
+            return Ok(());
+        }
         let count = self.missing.len();
         if count > 0 {
             write!(f, ": missing {count} permission{}", if count == 1 { "" } else { "s" })?;
             for &permission in &self.missing {
                 f.write_str("\n  - ")?;
-                write_permission(f, permission)?;
+                write_permission(f, permission, self.unlisted_entities())?;
             }
         }
         for group in &self.unmet_any_of {
@@ -398,7 +532,7 @@ impl fmt::Display for Denied {
                 if n > 0 {
                     f.write_str(", ")?;
                 }
-                write_permission(f, permission)?;
+                write_permission(f, permission, self.unlisted_entities())?;
             }
         }
         if let Some(why) = self.incomplete {
@@ -451,10 +585,9 @@ impl Policy {
     #[inline]
     pub fn check_at<G: Gate>(&self, who: impl Into<Principal>, release: Option<Release>) -> Result<Granted<G>, Denied> {
         let who = who.into();
-        if self.satisfies(who, G::INFO, release) {
-            Ok(Granted::new(self, who))
-        } else {
-            Err(self.denied(who, G::INFO, release))
+        match self.satisfies(who, G::INFO, release) {
+            Some(any_of_held) => Ok(Granted::new(self, who, any_of_held)),
+            None => Err(self.denied(who, G::INFO, release)),
         }
     }
 
@@ -467,36 +600,67 @@ impl Policy {
         release: Option<Release>,
     ) -> Result<(), Denied> {
         let who = who.into();
-        if self.satisfies(who, gate, release) {
-            Ok(())
-        } else {
-            Err(self.denied(who, gate, release))
+        match self.satisfies(who, gate, release) {
+            Some(_) => Ok(()),
+            None => Err(self.denied(who, gate, release)),
         }
     }
 
-    #[inline]
-    fn satisfies(&self, who: Principal, gate: &GateInfo, release: Option<Release>) -> bool {
-        let Some(words) = self.words(who) else {
-            return false;
-        };
+    /// `Some` with the any-of members held ([`Granted::any_of_held`]) when
+    /// `who` satisfies `gate` at `release`; `None` otherwise. Always inlined:
+    /// a typed gate's `INFO` is a constant, and the check folds it (106 to
+    /// 112 instructions for a two-permission gate, 133 when left to `#[inline]`).
+    #[inline(always)]
+    fn satisfies(&self, who: Principal, gate: &GateInfo, release: Option<Release>) -> Option<u64> {
+        let words = self.words(who)?;
         if covers_release(gate, release).is_some() {
-            return false;
+            return None;
         }
         let (from, to) = gate.mask_range;
-        let (Some(mask), Some(words)) = (gate.required_mask.get(from..to), words.get(from..to)) else {
-            return false;
-        };
-        let all = mask.iter().zip(words).all(|(mask, word)| mask & !word == 0);
-        let beyond = !gate.beyond_mask || gate.required.iter().all(|&permission| self.allows(who, permission));
-        let any = gate
-            .any_of
-            .iter()
-            .all(|group| group.iter().any(|&permission| self.allows(who, permission)));
+        let (mask, words) = (gate.required_mask.get(from..to)?, words.get(from..to)?);
+        if !mask.iter().zip(words).all(|(mask, word)| mask & !word == 0) {
+            return None;
+        }
+        if gate.beyond_mask && !self.satisfies_beyond_mask(who, gate) {
+            return None;
+        }
+        let mut held = 0u64;
+        let mut bit = 0u32;
+        for group in gate.any_of {
+            let mut any = false;
+            for &permission in *group {
+                if self.allows(who, permission) {
+                    any = true;
+                    held |= 1u64.checked_shl(bit).unwrap_or(0);
+                }
+                bit = bit.saturating_add(1);
+            }
+            if !any {
+                return None;
+            }
+        }
         let roadmap = gate
             .roadmap
             .iter()
             .all(|&(permission, from)| release.is_some_and(|at| at < from) || self.allows(who, permission));
-        all && beyond && any && roadmap
+        roadmap.then_some(held)
+    }
+
+    /// The part of a check the mask cannot do: a gate naming permissions of
+    /// an organization's catalog is checked only against that catalog, then
+    /// its required permissions one by one.
+    #[cold]
+    fn satisfies_beyond_mask(&self, who: Principal, gate: &GateInfo) -> bool {
+        self.foreign(gate).next().is_none() && gate.required.iter().all(|&permission| self.allows(who, permission))
+    }
+
+    /// The permissions `gate` names that the policy's catalog does not
+    /// hold: they index another catalog.
+    fn foreign<'g>(&'g self, gate: &'g GateInfo) -> impl Iterator<Item = Permission<'static>> + 'g {
+        gate.beyond_mask
+            .then(|| gate.named().filter(|&permission| !self.catalog().owns(permission)))
+            .into_iter()
+            .flatten()
     }
 
     /// Builds the explanation, off the hot path.
@@ -504,20 +668,25 @@ impl Policy {
     fn denied(&self, who: Principal, gate: &'static GateInfo, release: Option<Release>) -> Denied {
         let holds = |permission: &Permission<'static>| self.allows(who, *permission);
         let applies_from = covers_release(gate, release);
-        let known = applies_from.is_none();
+        let foreign: Vec<Permission<'static>> = self.foreign(gate).collect();
+        let known = applies_from.is_none() && foreign.is_empty();
+        let missing: Vec<_> = gate.required_at(release).filter(|p| known && !holds(p)).collect();
+        let unmet_any_of: Vec<_> = (gate.any_of.iter().copied())
+            .filter(|group| known && !group.iter().any(holds))
+            .collect();
+        let unlisted: Vec<_> = (missing.iter().chain(unmet_any_of.iter().copied().flatten()).copied())
+            .filter(|&permission| self.catalog().lists_no_action_of(permission))
+            .collect();
+        let rare = (!foreign.is_empty() || !unlisted.is_empty()).then(|| Box::new(Rare { foreign, unlisted }));
         let denied = Denied {
             gate: gate.name,
             who: self.named(who).map(Box::new),
             release,
             applies_from,
-            missing: gate.required_at(release).filter(|p| known && !holds(p)).collect(),
-            unmet_any_of: gate
-                .any_of
-                .iter()
-                .copied()
-                .filter(|group| known && !group.iter().any(holds))
-                .collect(),
+            missing,
+            unmet_any_of,
             incomplete: gate.incomplete,
+            rare,
         };
         // Names and keys only: never a token, never the principal's whole authorization.
         #[cfg(feature = "tracing")]

@@ -19,7 +19,8 @@
 //! - [`Decision`]: `{"decision": "allowed"}`, `{"decision": "denied"}`, or
 //!   `{"decision": "allowed_if", "conditions": [node, …]}`.
 //! - [`Denied`]: `{"gate", "principal", "division", "release",
-//!   "applies_from", "missing": [key, …], "unmet_any_of": [[key, …], …]}`.
+//!   "applies_from", "missing": [key, …], "unmet_any_of": [[key, …], …],
+//!   "foreign": [key, …], "unlisted_entities": [key, …]}`.
 //! - [`GateInfo`]: `{"name", "description", "document" (its id), "extends",
 //!   "release", "required", "any_of", "roadmap": [{"permission",
 //!   "release"}]}`.
@@ -173,6 +174,8 @@ impl Serialize for Denied {
             applies_from: Option<Release>,
             missing: &'a [Permission<'static>],
             unmet_any_of: &'a [&'static [Permission<'static>]],
+            foreign: &'a [Permission<'static>],
+            unlisted_entities: &'a [Permission<'static>],
         }
         Shape {
             gate: self.gate(),
@@ -182,6 +185,8 @@ impl Serialize for Denied {
             applies_from: self.applies_from(),
             missing: self.missing(),
             unmet_any_of: self.unmet_any_of(),
+            foreign: self.foreign(),
+            unlisted_entities: self.unlisted_entities(),
         }
         .serialize(serializer)
     }
@@ -300,6 +305,12 @@ impl Serialize for RoleAudit<'_> {
             deprecated: Vec<Deprecated<'a>>,
             removed: Vec<Removed<'a>>,
             gates: Vec<Gate<'a>>,
+            unlisted_entities: Vec<Unlisted<'a>>,
+        }
+        #[derive(Serialize)]
+        struct Unlisted<'a> {
+            permission: Permission<'a>,
+            keys: &'a [&'a str],
         }
         Shape {
             role: self.role,
@@ -352,6 +363,14 @@ impl Serialize for RoleAudit<'_> {
                 .map(|&(gate, satisfied)| Gate {
                     gate: gate.name,
                     satisfied,
+                })
+                .collect(),
+            unlisted_entities: self
+                .unlisted_entities
+                .iter()
+                .map(|(permission, keys)| Unlisted {
+                    permission: *permission,
+                    keys,
                 })
                 .collect(),
         }

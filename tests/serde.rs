@@ -178,6 +178,8 @@ fn a_denial_lists_what_is_missing_by_key() {
             "applies_from": null,
             "missing": ["journey:report:view"],
             "unmet_any_of": [],
+            "foreign": [],
+            "unlisted_entities": [],
         })
     );
     let denied = policy.check::<QueuePanel>(policy.role("none").unwrap()).unwrap_err();
@@ -191,6 +193,8 @@ fn a_denial_lists_what_is_missing_by_key() {
             "applies_from": null,
             "missing": ["routing:queue:view"],
             "unmet_any_of": [["routing:queue:join", "routing:queue:search"]],
+            "foreign": [],
+            "unlisted_entities": [],
         })
     );
 }
@@ -256,6 +260,7 @@ fn audits_are_their_fields_with_pairs_as_objects() {
             }],
             "deprecated": [],
             "removed": [],
+            "unlisted_entities": [],
         })
     );
     let gates = gates.as_array().unwrap();
