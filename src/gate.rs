@@ -246,7 +246,7 @@ impl GateInfo {
 /// let admin: Granted<AmiAdminUser> = editor; // error: mismatched types
 /// ```
 pub struct Granted<G: Gate> {
-    policy: u64,
+    /// Of the policy that made the proof (its id is the principal's).
     principal: Principal,
     /// Bit `n`: the `n`-th member of the gate's any-of groups, counted
     /// across the groups in order, was held when checked.
@@ -255,9 +255,9 @@ pub struct Granted<G: Gate> {
 }
 
 impl<G: Gate> Granted<G> {
-    fn new(policy: &Policy, principal: Principal, any_of_held: u64) -> Self {
+    /// `principal` passed the check, so it is of the policy that checked.
+    fn new(principal: Principal, any_of_held: u64) -> Self {
         Self {
-            policy: policy.id(),
             principal,
             any_of_held,
             gate: PhantomData,
@@ -315,7 +315,7 @@ impl<G: Gate> Granted<G> {
     /// Whether `policy` made this proof. After a hot reload, a proof of the
     /// previous policy answers `false` for the new one.
     pub fn is_from(&self, policy: &Policy) -> bool {
-        self.policy == policy.id()
+        self.principal.policy == policy.id()
     }
 }
 
@@ -363,8 +363,8 @@ pub struct Denied {
     applies_from: Option<Release>,
     missing: Vec<Permission<'static>>,
     unmet_any_of: Vec<&'static [Permission<'static>]>,
-    incomplete: Option<&'static str>,
-    /// What few denials hold, boxed to keep `Denied` small; `None` when empty.
+    /// What few denials hold, boxed to keep `Denied` small (and a typed
+    /// check's `Result` with it); `None` when empty.
     rare: Option<Box<Rare>>,
 }
 
@@ -376,6 +376,8 @@ struct Rare {
     /// The whole-entity rows among those not held of whose entity the
     /// policy's catalog lists no action.
     unlisted: Vec<Permission<'static>>,
+    /// [`GateInfo::incomplete`].
+    incomplete: Option<&'static str>,
 }
 
 impl Denied {
@@ -447,7 +449,7 @@ impl Denied {
     /// Why the gate's set may not be enough even once held
     /// ([`GateInfo::incomplete`]).
     pub fn incomplete(&self) -> Option<&'static str> {
-        self.incomplete
+        self.rare.as_ref().and_then(|rare| rare.incomplete)
     }
 }
 
@@ -535,7 +537,7 @@ impl fmt::Display for Denied {
                 write_permission(f, permission, self.unlisted_entities())?;
             }
         }
-        if let Some(why) = self.incomplete {
+        if let Some(why) = self.incomplete() {
             write!(f, "\n  the gate is incomplete: {why}")?;
         }
         Ok(())
@@ -585,9 +587,10 @@ impl Policy {
     #[inline]
     pub fn check_at<G: Gate>(&self, who: impl Into<Principal>, release: Option<Release>) -> Result<Granted<G>, Denied> {
         let who = who.into();
-        match self.satisfies(who, G::INFO, release) {
-            Some(any_of_held) => Ok(Granted::new(self, who, any_of_held)),
-            None => Err(self.denied(who, G::INFO, release)),
+        if self.satisfies(who, G::INFO, release) {
+            Ok(Granted::new(who, self.any_of_held(who, G::INFO)))
+        } else {
+            Err(self.denied(who, G::INFO, release))
         }
     }
 
@@ -600,50 +603,50 @@ impl Policy {
         release: Option<Release>,
     ) -> Result<(), Denied> {
         let who = who.into();
-        match self.satisfies(who, gate, release) {
-            Some(_) => Ok(()),
-            None => Err(self.denied(who, gate, release)),
+        if self.satisfies(who, gate, release) {
+            Ok(())
+        } else {
+            Err(self.denied(who, gate, release))
         }
     }
 
-    /// `Some` with the any-of members held ([`Granted::any_of_held`]) when
-    /// `who` satisfies `gate` at `release`; `None` otherwise. Always inlined:
-    /// a typed gate's `INFO` is a constant, and the check folds it (106 to
-    /// 112 instructions for a two-permission gate, 133 when left to `#[inline]`).
-    #[inline(always)]
-    fn satisfies(&self, who: Principal, gate: &GateInfo, release: Option<Release>) -> Option<u64> {
-        let words = self.words(who)?;
+    /// Whether `who` satisfies `gate` at `release`. Which any-of members
+    /// were held is asked apart, on success ([`any_of_held`](Self::any_of_held)):
+    /// recording it here cost a typed check two to three times its time
+    /// (a copy of the principal the optimizer no longer left out).
+    #[inline]
+    fn satisfies(&self, who: Principal, gate: &GateInfo, release: Option<Release>) -> bool {
+        let Some(words) = self.words(who) else {
+            return false;
+        };
         if covers_release(gate, release).is_some() {
-            return None;
+            return false;
         }
         let (from, to) = gate.mask_range;
-        let (mask, words) = (gate.required_mask.get(from..to)?, words.get(from..to)?);
-        if !mask.iter().zip(words).all(|(mask, word)| mask & !word == 0) {
-            return None;
-        }
-        if gate.beyond_mask && !self.satisfies_beyond_mask(who, gate) {
-            return None;
-        }
-        let mut held = 0u64;
-        let mut bit = 0u32;
-        for group in gate.any_of {
-            let mut any = false;
-            for &permission in *group {
-                if self.allows(who, permission) {
-                    any = true;
-                    held |= 1u64.checked_shl(bit).unwrap_or(0);
-                }
-                bit = bit.saturating_add(1);
-            }
-            if !any {
-                return None;
-            }
-        }
+        let (Some(mask), Some(words)) = (gate.required_mask.get(from..to), words.get(from..to)) else {
+            return false;
+        };
+        let all = mask.iter().zip(words).all(|(mask, word)| mask & !word == 0);
+        let beyond = !gate.beyond_mask || self.satisfies_beyond_mask(who, gate);
+        let any = gate
+            .any_of
+            .iter()
+            .all(|group| group.iter().any(|&permission| self.allows(who, permission)));
         let roadmap = gate
             .roadmap
             .iter()
             .all(|&(permission, from)| release.is_some_and(|at| at < from) || self.allows(who, permission));
-        roadmap.then_some(held)
+        all && beyond && any && roadmap
+    }
+
+    /// The members of `gate`'s any-of groups that `who` holds, as the bits of
+    /// [`Granted::any_of_held`]. Nothing to do for a gate without groups.
+    #[inline]
+    fn any_of_held(&self, who: Principal, gate: &GateInfo) -> u64 {
+        let members = gate.any_of.iter().flat_map(|group| group.iter());
+        (members.zip(0u32..))
+            .filter(|&(&permission, _)| self.allows(who, permission))
+            .fold(0, |held, (_, bit)| held | 1u64.checked_shl(bit).unwrap_or(0))
     }
 
     /// The part of a check the mask cannot do: a gate naming permissions of
@@ -677,7 +680,14 @@ impl Policy {
         let unlisted: Vec<_> = (missing.iter().chain(unmet_any_of.iter().copied().flatten()).copied())
             .filter(|&permission| self.catalog().lists_no_action_of(permission))
             .collect();
-        let rare = (!foreign.is_empty() || !unlisted.is_empty()).then(|| Box::new(Rare { foreign, unlisted }));
+        let incomplete = gate.incomplete;
+        let rare = (!foreign.is_empty() || !unlisted.is_empty() || incomplete.is_some()).then(|| {
+            Box::new(Rare {
+                foreign,
+                unlisted,
+                incomplete,
+            })
+        });
         let denied = Denied {
             gate: gate.name,
             who: self.named(who).map(Box::new),
@@ -685,7 +695,6 @@ impl Policy {
             applies_from,
             missing,
             unmet_any_of,
-            incomplete: gate.incomplete,
             rare,
         };
         // Names and keys only: never a token, never the principal's whole authorization.
