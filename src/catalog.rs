@@ -472,7 +472,8 @@ impl Catalog {
     /// Whether `permission` is a catalog row that stands for a whole entity
     /// of which this catalog lists no action: only its wildcard gives it.
     pub(crate) fn lists_no_action_of(&self, permission: Permission<'_>) -> bool {
-        self.owns(permission)
+        permission.is_wildcard()
+            && self.owns(permission)
             && self
                 .entity_rows()
                 .any(|(row, actions)| row == permission.index() && actions.is_empty())
