@@ -70,6 +70,17 @@ pub struct RoleAudit<'p> {
     pub removed: Vec<(Permission<'p>, SdkRelease)>,
     /// Every builtin gate, and whether the role satisfies it at the gate's release.
     pub gates: Vec<(&'static GateInfo, bool)>,
+    /// Rows standing for a whole entity (`integration:amiPremiumApps:*`)
+    /// that the role does not hold, of whose entity the policy's catalog
+    /// lists no action, while the role holds keys of that entity that no
+    /// catalog knows: an expanded role audited without its organization's
+    /// catalog. Each row with those keys, as granted. The builtin catalog
+    /// lists no action of these entities: whether the keys give the row, the
+    /// gates that need it and the license it assigns (the AMI user license
+    /// for `integration:amiPremiumApps:*`) are decided with the
+    /// organization's catalog ([`Catalog::with_org_catalog`], `--catalog` in
+    /// the CLI).
+    pub unlisted_entities: Vec<(Permission<'p>, Vec<&'p str>)>,
 }
 
 /// One product license that a role's permissions assign, as
@@ -258,7 +269,23 @@ impl Policy {
             .iter()
             .filter_map(|&p| p.removed_after().map(|last| (p, last)))
             .collect();
+        let unlisted_entities = catalog
+            .entity_rows()
+            .filter_map(|(row, _)| catalog.get(row))
+            .filter(|&row| catalog.lists_no_action_of(row) && !permissions.contains(&row))
+            .filter_map(|row| {
+                let entity = row.key().trim_end_matches(":*");
+                let keys: Vec<&str> = (grants.unknown.iter().map(|key| &**key))
+                    .filter(|key| {
+                        key.rsplit_once(':')
+                            .is_some_and(|(of, _)| of.eq_ignore_ascii_case(entity))
+                    })
+                    .collect();
+                (!keys.is_empty()).then_some((row, keys))
+            })
+            .collect();
         RoleAudit {
+            unlisted_entities,
             removed,
             role: &data.name,
             unknown: grants.unknown.iter().map(|key| &**key).collect(),

@@ -4,9 +4,10 @@ use std::sync::{Arc, LazyLock};
 
 use crate::caseless::{Caseless, CaselessKey, CaselessMap, caseless_map};
 use crate::generated;
-use crate::parse::{GrantError, ParseError, QuestionError, Spelling, excerpt, is_all, parse, trim_spaces};
+use crate::parse::{GrantError, ParseError, QuestionError, Spelling, excerpt, is_all, is_space, parse, trim_spaces};
 use crate::permission::{Permission, PermissionInfo};
 use crate::source::Document;
+use crate::text::is_other_space;
 use crate::{CatalogRole, GateInfo};
 
 /// Every permission a policy can name, each interned to a dense `u16` index.
@@ -298,9 +299,19 @@ impl Inner {
     }
 }
 
-/// `Journey>Action Map >View` becomes `Journey > Action Map > View`.
+/// `Journey>Action Map >View` becomes `Journey > Action Map > View`; every
+/// space ([`is_space`]: the no-break space of the vendor's pages too) is a
+/// plain one.
 fn normalize_label(label: &str) -> String {
-    label.split('>').map(trim_spaces).collect::<Vec<_>>().join(" > ")
+    let segments = label.split('>').map(trim_spaces);
+    let mut normalized = segments.collect::<Vec<_>>().join(" > ");
+    if normalized.contains(is_other_space) {
+        normalized = normalized
+            .chars()
+            .map(|ch| if is_space(ch) { ' ' } else { ch })
+            .collect();
+    }
+    normalized
 }
 
 /// What a grant string resolves to against a catalog.
@@ -365,15 +376,25 @@ impl Catalog {
     /// assert!(matches!(catalog.resolve("routing:queue:*"), Err(QuestionError::Wildcard { .. })));
     /// assert!(matches!(catalog.resolve("routing:queue:fly"), Err(QuestionError::UnknownPermission { .. })));
     /// ```
+    ///
+    /// A name is looked up before it is read as a wildcard, as
+    /// [`lookup`](Self::lookup) and [`Policy::allows`](crate::Policy::allows)
+    /// do: an organization permission whose action is `all`
+    /// (`telephony:plugin:all`, labelled `Telephony > Plugin > All`) resolves
+    /// by its label, while a catalog row that stands for a whole entity is a
+    /// wildcard.
     pub fn resolve(&self, name: &str) -> Result<Permission<'_>, QuestionError> {
         let spelling = parse(name)?;
-        if spelling.is_wildcard() {
-            return Err(QuestionError::Wildcard { input: excerpt(name) });
-        }
-        match (self.lookup(name), spelling) {
-            (Some(permission), _) => Ok(permission),
-            (None, Spelling::Label { .. }) => Err(QuestionError::UnknownLabel { input: excerpt(name) }),
-            (None, _) => Err(QuestionError::UnknownPermission { input: excerpt(name) }),
+        match self.find(name) {
+            Some(entry) if !entry.wildcard => self
+                .get(entry.index)
+                .ok_or_else(|| QuestionError::UnknownPermission { input: excerpt(name) }),
+            Some(_) => Err(QuestionError::Wildcard { input: excerpt(name) }),
+            None if spelling.is_wildcard() => Err(QuestionError::Wildcard { input: excerpt(name) }),
+            None if matches!(spelling, Spelling::Label { .. }) => {
+                Err(QuestionError::UnknownLabel { input: excerpt(name) })
+            }
+            None => Err(QuestionError::UnknownPermission { input: excerpt(name) }),
         }
     }
 
@@ -446,6 +467,16 @@ impl Catalog {
             .entity_rows
             .iter()
             .map(|(row, actions)| (*row, actions.as_slice()))
+    }
+
+    /// Whether `permission` is a catalog row that stands for a whole entity
+    /// of which this catalog lists no action: only its wildcard gives it.
+    pub(crate) fn lists_no_action_of(&self, permission: Permission<'_>) -> bool {
+        permission.is_wildcard()
+            && self.owns(permission)
+            && self
+                .entity_rows()
+                .any(|(row, actions)| row == permission.index() && actions.is_empty())
     }
 
     pub(crate) fn info(&self, index: u16) -> Option<&PermissionInfo> {

@@ -1,6 +1,7 @@
 //! Parsing permission strings in their three spellings, and [`ParseError`].
 
 use crate::Escaped;
+use crate::text::is_other_space;
 
 /// The longest permission string accepted, in bytes. Real keys and labels are
 /// under 100 bytes; anything longer is rejected before it is hashed.
@@ -183,14 +184,35 @@ fn parse_flat(input: &str) -> Result<Spelling<'_>, ParseError> {
     }
 }
 
-/// Whether a label segment is `All` or `All Permissions`, the labels' wildcard.
+/// Whether a label segment is `All` or `All Permissions`, the labels'
+/// wildcard (any space between the words, as [`trim_spaces`] reads them).
 pub(crate) fn is_all(segment: &str) -> bool {
-    segment.eq_ignore_ascii_case("All") || segment.eq_ignore_ascii_case("All Permissions")
+    let Some(rest) = segment
+        .get(..3)
+        .filter(|all| all.eq_ignore_ascii_case("All"))
+        .and_then(|_| segment.get(3..))
+    else {
+        return false;
+    };
+    let mut chars = rest.chars();
+    match chars.next() {
+        None => true,
+        Some(space) if is_space(space) => chars.as_str().eq_ignore_ascii_case("Permissions"),
+        Some(_) => false,
+    }
 }
 
-/// Trims ASCII spaces only: other whitespace is not part of any spelling.
+/// Whether `ch` is a space of a label: the ASCII space, or a Unicode space
+/// such as the no-break space that pages print in labels
+/// ([`is_other_space`]). Tabs, line breaks and other control characters are
+/// not.
+pub(crate) fn is_space(ch: char) -> bool {
+    ch == ' ' || is_other_space(ch)
+}
+
+/// Trims spaces ([`is_space`]): other whitespace is not part of any spelling.
 pub(crate) fn trim_spaces(s: &str) -> &str {
-    s.trim_matches(' ')
+    s.trim_matches(is_space)
 }
 
 /// The input as error messages quote it: at most 100 characters.

@@ -717,7 +717,7 @@ impl PolicyBuilder {
                 Source::Own(set) => own.get(set as usize).map(|set| set.row),
             };
             for user in &self.users {
-                user.fill(&mut self.bits, self.stride, rows, &not_division_aware);
+                user.fill(&mut self.bits, self.stride, rows, &self.catalog, &not_division_aware);
             }
         }
         Policy {

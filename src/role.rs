@@ -228,11 +228,7 @@ impl GrantSet {
     pub(crate) fn finish(&mut self, catalog: &Catalog) {
         self.exact.sort_unstable();
         self.exact.dedup();
-        for (row, actions) in catalog.entity_rows() {
-            if !actions.is_empty() && actions.iter().all(|&action| self.has(action)) {
-                self.set(row);
-            }
-        }
+        grant_entity_rows(&mut self.words, catalog);
     }
 
     fn set(&mut self, index: u16) {
@@ -251,6 +247,19 @@ impl GrantSet {
             _ => false,
         };
         covered || self.unknown.contains([key, "", ""])
+    }
+}
+
+/// Sets, in the bitset `words`, each catalog row that stands for a whole
+/// entity (`integration:amiPremiumApps:*`) whose every listed action is set:
+/// holding every action a catalog lists for an entity gives the whole-entity
+/// row, whichever grants the actions came from. An entity no catalog lists
+/// an action of is given by its wildcard only.
+pub(crate) fn grant_entity_rows(words: &mut [u64], catalog: &Catalog) {
+    for (row, actions) in catalog.entity_rows() {
+        if !actions.is_empty() && actions.iter().all(|&action| has_bit(words, action)) {
+            set_bit(words, row);
+        }
     }
 }
 

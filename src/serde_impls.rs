@@ -20,7 +20,8 @@
 //!   `{"decision": "allowed_if", "conditions": [node, …]}`.
 //! - [`Denied`]: `{"gate", "principal", "division", "release",
 //!   "applies_from", "missing": [key, …], "unmet_any_of": [[key, …], …],
-//!   "removed_from_platform": [key, …], "feature_removed": bool}`.
+//!   "removed_from_platform": [key, …], "feature_removed": bool, "foreign": [key, …],
+//!   "unlisted_entities": [key, …]}`.
 //! - [`GateInfo`]: `{"name", "description", "document" (its id), "extends",
 //!   "release", "required", "any_of", "roadmap": [{"permission",
 //!   "release"}]}`.
@@ -176,6 +177,8 @@ impl Serialize for Denied {
             unmet_any_of: &'a [&'static [Permission<'static>]],
             removed_from_platform: Vec<Permission<'static>>,
             feature_removed: bool,
+            foreign: &'a [Permission<'static>],
+            unlisted_entities: &'a [Permission<'static>],
         }
         Shape {
             gate: self.gate(),
@@ -187,6 +190,8 @@ impl Serialize for Denied {
             unmet_any_of: self.unmet_any_of(),
             removed_from_platform: self.removed_from_platform().collect(),
             feature_removed: self.feature_removed(),
+            foreign: self.foreign(),
+            unlisted_entities: self.unlisted_entities(),
         }
         .serialize(serializer)
     }
@@ -305,6 +310,12 @@ impl Serialize for RoleAudit<'_> {
             deprecated: Vec<Deprecated<'a>>,
             removed: Vec<Removed<'a>>,
             gates: Vec<Gate<'a>>,
+            unlisted_entities: Vec<Unlisted<'a>>,
+        }
+        #[derive(Serialize)]
+        struct Unlisted<'a> {
+            permission: Permission<'a>,
+            keys: &'a [&'a str],
         }
         Shape {
             role: self.role,
@@ -357,6 +368,14 @@ impl Serialize for RoleAudit<'_> {
                 .map(|&(gate, satisfied)| Gate {
                     gate: gate.name,
                     satisfied,
+                })
+                .collect(),
+            unlisted_entities: self
+                .unlisted_entities
+                .iter()
+                .map(|(permission, keys)| Unlisted {
+                    permission: *permission,
+                    keys,
                 })
                 .collect(),
         }

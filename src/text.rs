@@ -9,8 +9,10 @@ use core::fmt;
 /// Every `char::is_control` character (C0, including `\n`, `\r`, `\t` and
 /// ESC; DEL; C1, U+0080 to U+009F), the invisible and bidirectional format
 /// characters (U+061C, U+200B to U+200F, U+202A to U+202E, U+2060 to U+2064,
-/// U+2066 to U+2069, U+FEFF) and the line and paragraph separators (U+2028,
-/// U+2029) are written as escapes: `\n`, `\r`, `\t`, or `\u{1b}` with the
+/// U+2066 to U+2069, U+FEFF), the line and paragraph separators (U+2028,
+/// U+2029) and the spaces other than the ASCII one (the no-break space
+/// U+00A0, the thin and narrow no-break spaces U+2009 and U+202F, …) are
+/// written as escapes: `\n`, `\r`, `\t`, or `\u{1b}` with the
 /// code point in lowercase hexadecimal. A backslash is written `\\`, so an
 /// escaped string is never mistaken for a name that holds a literal `\n`.
 /// A backtick is written `` \` ``: output quotes names in backticks
@@ -33,10 +35,22 @@ use core::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Escaped<'a>(pub &'a str);
 
+/// Whether `ch` is a Unicode space other than the ASCII one, and neither a
+/// control character nor a line or paragraph separator: the no-break space
+/// U+00A0 (which the Predictive Engagement and digital user tracking pages
+/// print in labels), U+1680, U+2000 to U+200A (thin, hair, figure space…),
+/// the narrow no-break space U+202F, U+205F and U+3000. Labels read them as
+/// a plain space; [`Escaped`] writes them as escapes, so that a label that
+/// holds one does not look like one that does not.
+pub(crate) fn is_other_space(ch: char) -> bool {
+    ch != ' ' && ch.is_whitespace() && !ch.is_control() && !matches!(ch, '\u{2028}' | '\u{2029}')
+}
+
 /// Whether `ch` is written as an escape.
 pub(crate) fn needs_escape(ch: char) -> bool {
     ch == '\\'
         || ch.is_control()
+        || is_other_space(ch)
         || matches!(
             ch,
             '\u{061C}'
@@ -161,6 +175,11 @@ mod tests {
             ("\u{2066}", r"\u{2066}"),
             ("\u{2069}", r"\u{2069}"),
             ("\u{feff}", r"\u{feff}"),
+            ("\u{a0}", r"\u{a0}"),
+            ("\u{1680}", r"\u{1680}"),
+            ("\u{2009}", r"\u{2009}"),
+            ("\u{202f}", r"\u{202f}"),
+            ("\u{3000}", r"\u{3000}"),
         ];
         for (raw, escaped) in cases {
             assert_eq!(Escaped(raw).to_string(), escaped, "{raw:?}");

@@ -2,7 +2,7 @@
 //! into bitset rows of their policy.
 
 use crate::principal::{Division, Kind, Principal, UserId, named_divisions};
-use crate::role::set_bit;
+use crate::role::{grant_entity_rows, set_bit};
 use crate::{Catalog, Policy};
 
 /// One grant of a user: a role of the policy, or grants the user holds
@@ -59,11 +59,14 @@ impl UserData {
     /// In every division, the user holds what its grants in all divisions
     /// give, and what any grant gives of the permissions that are not
     /// division-aware; in a division it names, also what its grants there give.
+    /// A whole-entity row is held where every action the catalog lists for
+    /// the entity is held, from any of the grants in reach there.
     pub(crate) fn fill(
         &self,
         bits: &mut [u64],
         stride: usize,
         rows: impl Fn(Source) -> Option<u32>,
+        catalog: &Catalog,
         not_division_aware: &[u64],
     ) {
         let row = |bits: &[u64], row: u32| -> Vec<u64> {
@@ -93,9 +96,11 @@ impl UserData {
             let anywhere: Vec<u64> = words.iter().zip(not_division_aware).map(|(w, m)| w & m).collect();
             or_into(&mut everywhere, &anywhere);
         }
+        grant_entity_rows(&mut everywhere, catalog);
         write_row(bits, stride, self.row, &everywhere);
         for ((_, division_row), mut words) in self.divisions.iter().zip(by_division) {
             or_into(&mut words, &everywhere);
+            grant_entity_rows(&mut words, catalog);
             write_row(bits, stride, *division_row, &words);
         }
     }

@@ -55,6 +55,11 @@ fn escaped_writes_every_dangerous_class_as_an_escape() {
         ("\u{2066}", r"\u{2066}"),
         ("\u{2069}", r"\u{2069}"),
         ("\u{feff}", r"\u{feff}"),
+        // Spaces other than the ASCII one: a label or name holding one must not read as one
+        // that does not.
+        ("\u{a0}", r"\u{a0}"),
+        ("\u{202f}", r"\u{202f}"),
+        ("\u{2009}", r"\u{2009}"),
     ];
     for (raw, escaped) in cases {
         assert_eq!(Escaped(raw).to_string(), escaped, "{raw:?}");
@@ -87,7 +92,6 @@ fn escaped_leaves_clean_text_unchanged() {
         "Équipe d'été",
         "客服 主管",
         "emoji 🚀 and \"quotes\"",
-        "\u{a0}non-breaking space",
     ] {
         assert_eq!(Escaped(clean).to_string(), clean);
         assert_eq!(format!("{:<40}|", Escaped(clean)), format!("{clean:<40}|"));

@@ -180,6 +180,8 @@ fn a_denial_lists_what_is_missing_by_key() {
             "unmet_any_of": [],
             "removed_from_platform": [],
             "feature_removed": false,
+            "foreign": [],
+            "unlisted_entities": [],
         })
     );
     let denied = policy.check::<QueuePanel>(policy.role("none").unwrap()).unwrap_err();
@@ -195,6 +197,8 @@ fn a_denial_lists_what_is_missing_by_key() {
             "unmet_any_of": [["routing:queue:join", "routing:queue:search"]],
             "removed_from_platform": [],
             "feature_removed": false,
+            "foreign": [],
+            "unlisted_entities": [],
         })
     );
 }
@@ -260,6 +264,7 @@ fn audits_are_their_fields_with_pairs_as_objects() {
             }],
             "deprecated": [],
             "removed": [],
+            "unlisted_entities": [],
         })
     );
     let gates = gates.as_array().unwrap();

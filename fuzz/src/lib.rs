@@ -90,7 +90,17 @@ fn pattern_covers(domain: &str, entity: &str, action: &str) -> bool {
 /// `Journey>Action Map >View` as `Journey > Action Map > View`: the
 /// documented tolerance of spaces (ASCII spaces only) around `>`.
 fn normalize(label: &str) -> String {
-    label
+    // A space of a label is the ASCII one or a Unicode space (the no-break
+    // space of the vendor's pages), never a control character or a line or
+    // paragraph separator.
+    let spaced: String = label
+        .chars()
+        .map(|c| {
+            let space = c.is_whitespace() && !c.is_control() && c != '\u{2028}' && c != '\u{2029}';
+            if space { ' ' } else { c }
+        })
+        .collect();
+    spaced
         .split('>')
         .map(|s| s.trim_matches(' '))
         .collect::<Vec<_>>()

@@ -250,6 +250,7 @@ fn audit_json(spec: Option<&RoleSpec>, audit: &RoleAudit<'_>) -> Value {
             "removed_from_platform": gate.removed_from_platform().map(|p| p.key()).collect::<Vec<_>>(),
             "feature_removed": gate.feature_removed(),
         })).collect::<Vec<_>>(),
+        "unlisted_entities": audit.unlisted_entities.iter().map(|(row, keys)| json!({"permission": row.key(), "keys": keys})).collect::<Vec<_>>(),
     })
 }
 
@@ -381,6 +382,25 @@ fn findings_text(out: &mut String, audit: &RoleAudit<'_>) {
         ", no longer in the Platform API",
         removed,
     );
+    if !audit.unlisted_entities.is_empty() {
+        let rows = audit
+            .unlisted_entities
+            .iter()
+            .map(|(row, keys)| {
+                vec![
+                    output::key(*row),
+                    format!("held: {}", output::escaped(&keys.join(", "))),
+                ]
+            })
+            .collect();
+        section(
+            out,
+            "whole entities the loaded catalogs list no action of",
+            ", not held: only the wildcard gives them without the organization's catalog; \
+             pass it with --catalog to decide them and the licenses they assign",
+            rows,
+        );
+    }
 }
 
 /// The gates table of a role's audit.

@@ -240,6 +240,13 @@ fn check_text(policy: &Policy, role: Principal, who: &str, results: &[GateResult
                     if let Some(last) = p.removed_after() {
                         notes.push(format!("removed from the Platform API after SDK {last}"));
                     }
+                    if denied.unlisted_entities().contains(&p) {
+                        notes.push(
+                            "only the wildcard gives it: the builtin catalog lists no action of the entity; \
+                             `audit --catalog ORG_CATALOG` reads the organization's"
+                                .to_owned(),
+                        );
+                    }
                     let notes = if notes.is_empty() {
                         String::new()
                     } else {
