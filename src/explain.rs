@@ -78,7 +78,11 @@ impl fmt::Display for By<'_> {
             By::EveryAction => f.write_str("every action the catalog lists for the entity"),
             By::UnknownKey(key) => write!(f, "`{}` (in no catalog)", Escaped(key)),
             By::EveryActionWithOthers(actions) => {
-                f.write_str("the actions ")?;
+                f.write_str(if actions.len() == 1 {
+                    "the action "
+                } else {
+                    "the actions "
+                })?;
                 for (n, action) in actions.iter().enumerate() {
                     let comma = if n == 0 { "" } else { ", " };
                     write!(f, "{comma}`{}`", Escaped(action.key()))?;

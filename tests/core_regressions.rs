@@ -351,6 +351,11 @@ fn explain_takes_an_action_that_is_not_division_aware_from_a_grant_in_another_di
         .collect();
     assert_eq!(given, [("three", Some("*")), ("view", Some("d-west"))], "{why}");
     assert_eq!(actions_given(&why).len(), 4, "{why}");
+    let text = why.to_string();
+    assert!(
+        text.contains("role `view` in division `d-west`: the action `attributes:attribute:view`, which"),
+        "{text}"
+    );
 }
 
 #[test]
