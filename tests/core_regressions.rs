@@ -12,7 +12,7 @@ use std::path::Path;
 use permgate::gates::{AmiNotes, AmiStandardUser, ContactHistoryArtifacts, SkylightNotesRead};
 use permgate::genesys::UserAuthorization;
 use permgate::{
-    By, Catalog, Decision, Division, GateInfo, Permission, Policy, PolicyBuilder, QuestionError, RoleId, perm,
+    By, Catalog, Decision, Division, GateInfo, Permission, Policy, PolicyBuilder, QuestionError, RoleId, UserId, perm,
 };
 use proptest::prelude::*;
 
@@ -212,6 +212,29 @@ fn whole_entity_row_is_taken_across_three_and_four_segment_strings_of_users_me()
 const ACTIONS: [&str; 4] = ["add", "delete", "edit", "view"];
 const DIVISIONS: [&str; 3] = ["*", "d-1", "d-2"];
 
+/// A policy of one role per `(grants, division)` of `roles`, each granted to user `u` in
+/// `DIVISIONS[division]`: grant `0..4` is that action of `attributes:attribute`, `4` its
+/// wildcard, `5` `integration:amiPremiumApps:view`.
+fn generated_user(catalog: &Catalog, roles: &[(Vec<usize>, usize)]) -> (Policy, UserId, Vec<RoleId>) {
+    let mut builder = Policy::builder(catalog);
+    let mut grants = Vec::new();
+    for (n, (actions, division)) in roles.iter().enumerate() {
+        let keys: Vec<String> = actions
+            .iter()
+            .map(|&a| match ACTIONS.get(a) {
+                Some(action) => format!("attributes:attribute:{action}"),
+                None if a == 4 => "attributes:attribute:*".to_owned(),
+                None => "integration:amiPremiumApps:view".to_owned(),
+            })
+            .collect();
+        let role = builder.add_role(&format!("r{n}"), &keys).unwrap();
+        grants.push((role, Division::new(DIVISIONS[*division])));
+    }
+    let ids = grants.iter().map(|(role, _)| *role).collect();
+    let user = builder.add_user("u", grants).unwrap();
+    (builder.build(), user, ids)
+}
+
 proptest! {
     /// Against a naive model: in division D the user holds `attributes:attribute:*` when some
     /// grant in D or in `*` holds the wildcard, or the actions the grants in D or in `*` hold,
@@ -222,18 +245,7 @@ proptest! {
         roles in prop::collection::vec((prop::collection::vec(0usize..5, 0..4), 0usize..3), 1..5),
     ) {
         let catalog = ami_catalog();
-        let mut builder = Policy::builder(&catalog);
-        let mut grants = Vec::new();
-        for (n, (actions, division)) in roles.iter().enumerate() {
-            let keys: Vec<String> = actions
-                .iter()
-                .map(|&a| ACTIONS.get(a).map_or("attributes:attribute:*".to_owned(), |a| format!("attributes:attribute:{a}")))
-                .collect();
-            let role = builder.add_role(&format!("r{n}"), &keys).unwrap();
-            grants.push((role, Division::new(DIVISIONS[*division])));
-        }
-        let user = builder.add_user("u", grants).unwrap();
-        let policy = builder.build();
+        let (policy, user, _) = generated_user(&catalog, &roles);
         let model = |in_reach: &dyn Fn(usize) -> bool| {
             let held: BTreeSet<usize> = roles
                 .iter()
@@ -387,24 +399,7 @@ proptest! {
         roles in prop::collection::vec((prop::collection::vec(0usize..6, 0..4), 0usize..3), 1..5),
     ) {
         let catalog = ami_catalog();
-        let mut builder = Policy::builder(&catalog);
-        let mut grants = Vec::new();
-        let mut ids = Vec::new();
-        for (n, (actions, division)) in roles.iter().enumerate() {
-            let keys: Vec<String> = actions
-                .iter()
-                .map(|&a| match ACTIONS.get(a) {
-                    Some(action) => format!("attributes:attribute:{action}"),
-                    None if a == 4 => "attributes:attribute:*".to_owned(),
-                    None => "integration:amiPremiumApps:view".to_owned(),
-                })
-                .collect();
-            let role = builder.add_role(&format!("r{n}"), &keys).unwrap();
-            ids.push(role);
-            grants.push((role, Division::new(DIVISIONS[*division])));
-        }
-        let user = builder.add_user("u", grants).unwrap();
-        let policy = builder.build();
+        let (policy, user, ids) = generated_user(&catalog, &roles);
         let mut principals: Vec<permgate::Principal> = vec![user.into()];
         principals.extend(["d-1", "d-2", "d-3"].map(|d| policy.user_in(user, d)));
         principals.extend(ids.iter().map(|&role| permgate::Principal::from(role)));
