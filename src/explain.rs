@@ -27,7 +27,10 @@ pub struct Explanation<'p> {
     /// For a user asked about in every division, when the answer is not
     /// [`Decision::Allowed`]: the grants in named divisions that give the
     /// permission. Each counts only in its own division; ask there
-    /// ([`Policy::user_in`]) to use it.
+    /// ([`Policy::user_in`]) to use it. A row that stands for a whole entity
+    /// that no such grant gives alone, but that the grants in reach in a named
+    /// division hold together, gives those grants, the ones in every division
+    /// among them ([`By::EveryActionWithOthers`]).
     pub elsewhere: Vec<Reason<'p>>,
 }
 
@@ -209,11 +212,12 @@ impl Policy {
                     .collect(),
                 _ => Vec::new(),
             };
+            let elsewhere = self.elsewhere(who, decision == Decision::Allowed, &out_of_reach, asked);
             Explanation {
                 permission: permission.unwrap_or_default(),
                 decision,
                 reasons,
-                elsewhere: self.reasons_of(&out_of_reach, asked),
+                elsewhere,
             }
         })
     }
@@ -239,6 +243,50 @@ impl Policy {
         }
         reasons.append(&mut conditional);
         reasons
+    }
+
+    /// What in `out_of_reach` (a user's grants in named divisions) gives the
+    /// permission `asked`; for a whole-entity row no such grant gives alone,
+    /// the grants that hold its actions together in each named division where
+    /// the user holds it (with the grants in every division that take part).
+    fn elsewhere<'p>(
+        &'p self,
+        who: Principal,
+        allowed: bool,
+        out_of_reach: &[(&'p RoleData, Option<&'p Division>)],
+        asked: Resolved<'_>,
+    ) -> Vec<Reason<'p>> {
+        let mut elsewhere = self.reasons_of(out_of_reach, asked);
+        let (Kind::User(user), Resolved::Known(row)) = (who.kind, asked) else {
+            return elsewhere;
+        };
+        if allowed || elsewhere.iter().any(|reason| reason.condition.is_none()) {
+            return elsewhere;
+        }
+        let divisions = self
+            .user_data(user)
+            .map(|data| data.divisions.as_slice())
+            .unwrap_or_default();
+        let mut together: Vec<Reason<'p>> = Vec::new();
+        for (n, (_, division_row)) in divisions.iter().enumerate() {
+            let there = Principal {
+                policy: self.id(),
+                row: *division_row,
+                kind: Kind::UserIn {
+                    user,
+                    division: u32::try_from(n).ok(),
+                },
+            };
+            if self.allowed_resolved(there, asked) {
+                for reason in self.entity_row_reasons(there, row) {
+                    if !together.iter().any(|r| same_grant(r.division, reason.division)) {
+                        together.push(reason);
+                    }
+                }
+            }
+        }
+        elsewhere.splice(0..0, together);
+        elsewhere
     }
 
     /// For the whole-entity row `row` held by `who` across grants: each grant

@@ -327,6 +327,22 @@ fn explain_lists_each_grant_holding_actions_of_a_whole_entity_row_no_grant_holds
     // Where the grants in reach do not hold every action: denied, and no reason.
     let why = policy.explain(policy.user_in(split, "d-west"), perm::attributes::ATTRIBUTE_ALL);
     assert_eq!((&why.decision, why.reasons.len()), (&Decision::Denied, 0), "{why}");
+    // Asked in every division: denied, and the grants that hold it together in `d-east` are
+    // given as granted elsewhere.
+    let why = policy.explain(split, perm::attributes::ATTRIBUTE_ALL);
+    assert_eq!((&why.decision, why.reasons.len()), (&Decision::Denied, 0), "{why}");
+    let elsewhere: Vec<_> = why
+        .elsewhere
+        .iter()
+        .map(|r| (r.role, r.division.map(Division::id)))
+        .collect();
+    assert_eq!(
+        elsewhere,
+        [("add, delete", Some("*")), ("edit, view", Some("d-east"))],
+        "{why}"
+    );
+    let text = why.to_string();
+    assert!(text.contains("granted only in other divisions"), "{text}");
 }
 
 #[test]
@@ -393,7 +409,8 @@ proptest! {
     /// Every `Allowed` of `explain` carries a reason that is not conditional, for users in
     /// every division, in each division and in one no grant names, and for each role; for a
     /// whole-entity row held by no grant alone, the actions the reasons give are the four the
-    /// catalog lists.
+    /// catalog lists; and a user denied in every division but allowed in a named one is told
+    /// of a grant elsewhere.
     #[test]
     fn every_allowed_explanation_gives_an_unconditional_reason(
         roles in prop::collection::vec((prop::collection::vec(0usize..6, 0..4), 0usize..3), 1..5),
@@ -412,6 +429,14 @@ proptest! {
                     let together = actions_given(&why);
                     prop_assert!(together.is_empty() || together.len() == 4, "{}", why);
                 }
+            }
+        }
+        // Denied in every division but allowed in a named one: said where.
+        for permission in asked {
+            let why = policy.explain(user, permission);
+            let somewhere = ["d-1", "d-2"].iter().any(|d| policy.allows(policy.user_in(user, d), permission));
+            if why.decision != Decision::Allowed && somewhere {
+                prop_assert!(why.elsewhere.iter().any(|r| r.condition.is_none()), "{}", why);
             }
         }
     }
@@ -740,6 +765,15 @@ fn the_cli_explains_a_whole_entity_row_held_across_grants() {
         &catalog,
     ]);
     assert_exit(&west, 1);
+    let everywhere = permgate(&["explain", &subject, "attributes:attribute:*", "--catalog", &catalog]);
+    assert_exit(&everywhere, 1);
+    assert!(
+        everywhere.stdout.contains(
+            "granted only in other divisions (ask in one of them):\n  - role `add, delete` in every division: the actions"
+        ),
+        "{}",
+        everywhere.stdout
+    );
     let label = "Attributes > Attribute > All Permissions";
     let allows = |division: &str| permgate(&["allows", &subject, label, "--division", division, "--catalog", &catalog]);
     assert_exit(&allows("d-east"), 0);
