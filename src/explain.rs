@@ -260,7 +260,8 @@ impl Policy {
         let (Kind::User(user), Resolved::Known(row)) = (who.kind, asked) else {
             return elsewhere;
         };
-        if allowed || elsewhere.iter().any(|reason| reason.condition.is_none()) {
+        // A user of another policy has nothing here.
+        if allowed || who.policy != self.id() || elsewhere.iter().any(|reason| reason.condition.is_none()) {
             return elsewhere;
         }
         let divisions = self

@@ -280,19 +280,20 @@ fn actions_given(why: &permgate::Explanation<'_>) -> BTreeSet<String> {
 #[test]
 fn explain_lists_each_grant_holding_actions_of_a_whole_entity_row_no_grant_holds_alone() {
     let catalog = ami_catalog();
-    let mut builder = Policy::builder(&catalog);
-    let [add_delete, edit_view, apps] = split_roles(&mut builder);
-    let split = builder
-        .add_user(
-            "split",
-            [
-                (add_delete, Division::All),
-                (edit_view, Division::new("d-east")),
-                (apps, Division::All),
-            ],
-        )
-        .unwrap();
-    let policy = builder.build();
+    let build = || {
+        let mut builder = Policy::builder(&catalog);
+        let [add_delete, edit_view, apps] = split_roles(&mut builder);
+        let grants = [
+            (add_delete, Division::All),
+            (edit_view, Division::new("d-east")),
+            (apps, Division::All),
+        ];
+        let split = builder.add_user("split", grants).unwrap();
+        (builder.build(), split)
+    };
+    let (policy, split) = build();
+    // The same roles and user in another policy.
+    let (other, _) = build();
     let four: BTreeSet<String> = ACTIONS.iter().map(|a| format!("attributes:attribute:{a}")).collect();
 
     let why = policy.explain(policy.user_in(split, "d-east"), perm::attributes::ATTRIBUTE_ALL);
@@ -343,6 +344,13 @@ fn explain_lists_each_grant_holding_actions_of_a_whole_entity_row_no_grant_holds
     );
     let text = why.to_string();
     assert!(text.contains("granted only in other divisions"), "{text}");
+    // A user of another policy: denied, and nothing of this policy's grants is given.
+    let why = other.explain(split, perm::attributes::ATTRIBUTE_ALL);
+    assert_eq!(
+        (&why.decision, why.reasons.len(), why.elsewhere.len()),
+        (&Decision::Denied, 0, 0),
+        "{why}"
+    );
 }
 
 #[test]
