@@ -15,8 +15,10 @@ fn policy() -> Policy {
     let catalog = Catalog::builtin();
     let standard = catalog.role("AMI R3|standard user role").unwrap().grants;
     let extra = catalog.role("AMI R3|extra user role").unwrap().grants;
+    // Transfer as the Platform API grants it: the published key is none of its.
+    let transfer = ["conversation:communication:blindTransfer"];
     Policy::builder(catalog)
-        .role("ami", standard.iter().chain(extra))
+        .role("ami", standard.iter().chain(extra).chain(&transfer))
         .unwrap()
         .role(
             "journey",
@@ -44,6 +46,10 @@ fn decisions(c: &mut Criterion) {
     let policy = policy();
     let ami = policy.role("ami").unwrap();
     let journey = policy.role("journey").unwrap();
+    // Each check measures the outcome its name says.
+    assert!(policy.check::<ActionMapAnalyticsReport>(journey).is_ok());
+    assert!(policy.check::<AmiExtraUser>(ami).is_ok());
+    assert!(policy.check::<AltocloudAdmin>(ami).is_err());
     let mut group = c.benchmark_group("decision");
 
     group.bench_function("allows/typed hit", |b| {

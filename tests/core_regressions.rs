@@ -562,7 +562,7 @@ fn labels_with_the_no_break_spaces_the_pages_print_are_found() {
 #[test]
 fn an_expanded_ami_role_without_the_org_catalog_is_told_to_load_it() {
     let org = ami_catalog();
-    let mut expanded: Vec<String> = Catalog::builtin()
+    let expanded: Vec<String> = Catalog::builtin()
         .role("AMI R3|standard user role")
         .unwrap()
         .grants
@@ -575,11 +575,10 @@ fn an_expanded_ami_role_without_the_org_catalog_is_told_to_load_it() {
                 .collect(),
             None => vec![(*grant).to_owned()],
         })
+        // Transfer as the Platform API grants it (the published key is none of its).
+        .chain(["conversation:communication:blindTransfer".to_owned()])
         .collect();
     assert!(expanded.iter().all(|grant| !grant.contains('*')));
-    // The published role's transfer key lets no endpoint transfer (item 7): add the key the
-    // transfer endpoints accept, so that only the entity rows are at stake here.
-    expanded.push("conversation:communication:blindTransfer".to_owned());
     let policy = Policy::builder(Catalog::builtin())
         .role("ami", &expanded)
         .unwrap()
@@ -789,5 +788,88 @@ fn the_cli_explains_a_whole_entity_row_held_across_grants() {
     assert_exit(
         &permgate(&["explain", &subject, "attributes:*:*", "--catalog", &catalog]),
         2,
+    );
+}
+
+// 5 with 8: a gate of another catalog is refused in both key sets, and a gate past the
+// mask does not require a key the platform removed.
+
+#[test]
+fn a_foreign_gate_is_refused_by_the_documented_check_too() {
+    let alpha_catalog = org_catalog_of("alphaDocs");
+    let beta_catalog = org_catalog_of("betaDocs");
+    let alpha = alpha_catalog.lookup("ui:alphaDocs:view").unwrap();
+    let gate: &'static GateInfo = leak(GateInfo::new("AlphaDocs", "alpha", leak([alpha]), &[]));
+    let beta_policy = Policy::builder(beta_catalog)
+        .role("beta", ["ui:betaDocs:view", "ui:alphaDocs:view"])
+        .unwrap()
+        .build();
+    let role = beta_policy.role("beta").unwrap();
+    let documented = permgate::CheckOptions::at(None).documented();
+    let denied = beta_policy.check_info(role, gate, documented).unwrap_err();
+    assert_eq!(denied.foreign(), [alpha]);
+    // The gate's own catalog passes it in both.
+    let alpha_policy = Policy::builder(alpha_catalog)
+        .role("alpha", ["ui:alphaDocs:view"])
+        .unwrap()
+        .build();
+    let role = alpha_policy.role("alpha").unwrap();
+    assert_eq!(alpha_policy.check_info(role, gate, documented), Ok(()));
+    assert_eq!(alpha_policy.check_info(role, gate, None), Ok(()));
+}
+
+#[test]
+fn a_gate_past_the_mask_does_not_require_a_removed_key_today() {
+    let catalog = org_catalog_of("eventPanel");
+    let panel = catalog.lookup("ui:eventPanel:view").unwrap();
+    let removed = perm::journey::EVENTTYPE_VIEW;
+    assert!(removed.removed_after().is_some());
+    let gate: &'static GateInfo = leak(GateInfo::new("EventPanel", "events", leak([panel, removed]), &[]));
+    let policy = Policy::builder(catalog)
+        .role("current", ["ui:eventPanel:view"])
+        .unwrap()
+        .build();
+    let role = policy.role("current").unwrap();
+    assert_eq!(policy.check_info(role, gate, None), Ok(()));
+    let denied = policy
+        .check_info(role, gate, permgate::CheckOptions::at(None).documented())
+        .unwrap_err();
+    assert_eq!(denied.missing(), [removed]);
+}
+
+#[test]
+fn refusals_for_a_removed_feature_or_a_foreign_gate_say_why_in_the_403_body() {
+    use permgate::genesys::{
+        ForbiddenBody, GATE_REFUSED, REASON_FEATURE_REMOVED, REASON_FOREIGN_CATALOG, forbidden_body,
+    };
+    let policy = Policy::builder(Catalog::builtin())
+        .role("widgets", ["widgets:*:*"])
+        .unwrap()
+        .build();
+    let role = policy.role("widgets").unwrap();
+    let denied = policy.check::<permgate::gates::WebChatDeployment>(role).unwrap_err();
+    assert!(denied.feature_removed());
+    let body = forbidden_body(&denied, None);
+    assert_eq!(
+        (body["code"].as_str(), body["messageParams"]["reason"].as_str()),
+        (Some(GATE_REFUSED), Some(REASON_FEATURE_REMOVED))
+    );
+    assert!(body["message"].as_str().unwrap().contains("no longer exists"), "{body}");
+    let read = ForbiddenBody::parse(&body.to_string()).unwrap();
+    assert_eq!(read.refused.as_deref(), Some(REASON_FEATURE_REMOVED));
+    assert!(read.missing.is_empty() && read.any_of.is_empty());
+
+    let alpha = org_catalog_of("alphaBody").lookup("ui:alphaBody:view").unwrap();
+    let gate: &'static GateInfo = leak(GateInfo::new("AlphaBody", "alpha", leak([alpha]), &[]));
+    let beta = Policy::builder(org_catalog_of("betaBody"))
+        .role("beta", ["ui:betaBody:view"])
+        .unwrap()
+        .build();
+    let denied = beta.check_info(beta.role("beta").unwrap(), gate, None).unwrap_err();
+    let body = forbidden_body(&denied, None);
+    assert_eq!(body["messageParams"]["reason"], REASON_FOREIGN_CATALOG, "{body}");
+    assert_eq!(
+        ForbiddenBody::parse(&body.to_string()).unwrap().refused.as_deref(),
+        Some(REASON_FOREIGN_CATALOG)
     );
 }

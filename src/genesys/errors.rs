@@ -47,6 +47,15 @@ pub const GATE_REFUSED: &str = "gate.refused";
 /// release older than its document applies from.
 pub const REASON_RELEASE_BEFORE_DOCUMENT: &str = "release.before.document";
 
+/// `messageParams.reason` of a [`GATE_REFUSED`] body for a gate whose every
+/// permission the Platform API removed ([`Denied::feature_removed`]): the
+/// feature no longer exists.
+pub const REASON_FEATURE_REMOVED: &str = "feature.removed";
+
+/// `messageParams.reason` of a [`GATE_REFUSED`] body for a gate naming
+/// permissions of another catalog than the policy's ([`Denied::foreign`]).
+pub const REASON_FOREIGN_CATALOG: &str = "catalog.foreign";
+
 /// `messageParams.reason` of a [`GATE_REFUSED`] body for any other refusal
 /// that names no missing permission.
 pub const REASON_REFUSED: &str = "refused";
@@ -144,6 +153,10 @@ pub fn forbidden_body(denied: &Denied, context_id: Option<&str>) -> Value {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn forbidden_error_body(denied: &Denied, context_id: Option<&str>) -> ErrorBody {
+    if denied.feature_removed() || !denied.foreign().is_empty() {
+        // Refused whatever the principal holds: nothing it lacks to name.
+        return refused_body(denied, context_id);
+    }
     let mut bodies: Vec<ErrorBody> = Vec::new();
     if !denied.missing().is_empty() {
         bodies.push(body(MISSING_PERMISSIONS, MISSING_TEXT, denied.missing(), context_id));
@@ -161,7 +174,8 @@ pub fn forbidden_error_body(denied: &Denied, context_id: Option<&str>) -> ErrorB
 
 /// The [`GATE_REFUSED`] body of a denial that names no missing permission:
 /// why it was refused, in the message and in `messageParams` (`gate`,
-/// `reason`, and for a release too old, `release` and `appliesFrom`).
+/// `reason`, and for a release too old, `release` and `appliesFrom`): a
+/// release too old, a feature removed, a gate of another catalog.
 fn refused_body(denied: &Denied, context_id: Option<&str>) -> ErrorBody {
     let mut params = BTreeMap::from([("gate".to_owned(), denied.gate().to_owned())]);
     let (reason, with_params) = match (denied.applies_from(), denied.release()) {
@@ -173,6 +187,14 @@ fn refused_body(denied: &Denied, context_id: Option<&str>) -> ErrorBody {
                 "Gate {gate} was checked at release {release}; its document applies from release {appliesFrom} only, so what the gate requires there is not known.",
             )
         }
+        _ if denied.feature_removed() => (
+            REASON_FEATURE_REMOVED,
+            "Gate {gate} guards a feature that no longer exists: the Platform API removed every permission it names.",
+        ),
+        _ if !denied.foreign().is_empty() => (
+            REASON_FOREIGN_CATALOG,
+            "Gate {gate} names permissions of another catalog than the one the policy was built with.",
+        ),
         _ => (
             REASON_REFUSED,
             "Gate {gate} was refused, for no missing permission it can name.",

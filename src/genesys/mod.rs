@@ -29,8 +29,9 @@ pub mod wire;
 #[cfg(feature = "axum")]
 pub(crate) use errors::missing_body;
 pub use errors::{
-    ForbiddenBody, GATE_REFUSED, MISSING_ANY_PERMISSIONS, MISSING_PERMISSIONS, MissingPermission, REASON_REFUSED,
-    REASON_RELEASE_BEFORE_DOCUMENT, forbidden_body, forbidden_error_body,
+    ForbiddenBody, GATE_REFUSED, MISSING_ANY_PERMISSIONS, MISSING_PERMISSIONS, MissingPermission,
+    REASON_FEATURE_REMOVED, REASON_FOREIGN_CATALOG, REASON_REFUSED, REASON_RELEASE_BEFORE_DOCUMENT, forbidden_body,
+    forbidden_error_body,
 };
 pub use export::{ExportError, Form, export_gate, export_role};
 pub use roles::{
