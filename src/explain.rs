@@ -19,12 +19,18 @@ pub struct Explanation<'p> {
     /// The decision, as [`Policy::decide`] gives it.
     pub decision: Decision<'p>,
     /// Every grant in reach that gives the permission, unconditional ones
-    /// first; empty when nothing does.
+    /// first; empty when nothing does. A row that stands for a whole entity
+    /// held by no grant alone, but by the actions of several taken together,
+    /// gives each of those grants ([`By::EveryActionWithOthers`]): an
+    /// [`Decision::Allowed`] answer always has a reason.
     pub reasons: Vec<Reason<'p>>,
     /// For a user asked about in every division, when the answer is not
     /// [`Decision::Allowed`]: the grants in named divisions that give the
     /// permission. Each counts only in its own division; ask there
-    /// ([`Policy::user_in`]) to use it.
+    /// ([`Policy::user_in`]) to use it. A row that stands for a whole entity
+    /// that no such grant gives alone, but that the grants in reach in a named
+    /// division hold together, gives those grants, the ones in every division
+    /// among them ([`By::EveryActionWithOthers`]).
     pub elsewhere: Vec<Reason<'p>>,
 }
 
@@ -60,6 +66,11 @@ pub enum By<'p> {
     EveryAction,
     /// A grant of the same key, which no catalog knows, as granted.
     UnknownKey(&'p str),
+    /// For a row that stands for a whole entity (`attributes:attribute:*`)
+    /// held by no grant alone: the actions the catalog lists for the entity
+    /// that this grant holds. With the other grants given this reason, every
+    /// listed action of the entity is held.
+    EveryActionWithOthers(Vec<Permission<'p>>),
 }
 
 impl fmt::Display for By<'_> {
@@ -69,6 +80,20 @@ impl fmt::Display for By<'_> {
             By::Wildcard(pattern) => write!(f, "the wildcard `{}`", Escaped(pattern)),
             By::EveryAction => f.write_str("every action the catalog lists for the entity"),
             By::UnknownKey(key) => write!(f, "`{}` (in no catalog)", Escaped(key)),
+            By::EveryActionWithOthers(actions) => {
+                f.write_str(if actions.len() == 1 {
+                    "the action "
+                } else {
+                    "the actions "
+                })?;
+                for (n, action) in actions.iter().enumerate() {
+                    let comma = if n == 0 { "" } else { ", " };
+                    write!(f, "{comma}`{}`", Escaped(action.key()))?;
+                }
+                f.write_str(
+                    ", which with those of the other grants listed are every action the catalog lists for the entity",
+                )
+            }
         }
     }
 }
@@ -171,7 +196,13 @@ impl Policy {
                 _ => true,
             };
             let in_reach: Vec<_> = self.grants_in_reach(who, division_aware).collect();
-            let reasons = self.reasons_of(&in_reach, asked);
+            let mut reasons = self.reasons_of(&in_reach, asked);
+            // Allowed, and no grant alone gives it: a whole-entity row held across grants.
+            if let (Decision::Allowed, Resolved::Known(row)) = (&decision, asked) {
+                if !reasons.iter().any(|reason| reason.condition.is_none()) {
+                    reasons.splice(0..0, self.entity_row_reasons(who, row));
+                }
+            }
             // Asked in every division, a user's grants in named divisions, for an
             // answer short of `Allowed`.
             let out_of_reach: Vec<_> = match who.kind {
@@ -181,11 +212,12 @@ impl Policy {
                     .collect(),
                 _ => Vec::new(),
             };
+            let elsewhere = self.elsewhere(who, decision == Decision::Allowed, &out_of_reach, asked);
             Explanation {
                 permission: permission.unwrap_or_default(),
                 decision,
                 reasons,
-                elsewhere: self.reasons_of(&out_of_reach, asked),
+                elsewhere,
             }
         })
     }
@@ -211,6 +243,91 @@ impl Policy {
         }
         reasons.append(&mut conditional);
         reasons
+    }
+
+    /// What in `out_of_reach` (a user's grants in named divisions) gives the
+    /// permission `asked`; for a whole-entity row no such grant gives alone,
+    /// the grants that hold its actions together in each named division where
+    /// the user holds it (with the grants in every division that take part).
+    fn elsewhere<'p>(
+        &'p self,
+        who: Principal,
+        allowed: bool,
+        out_of_reach: &[(&'p RoleData, Option<&'p Division>)],
+        asked: Resolved<'_>,
+    ) -> Vec<Reason<'p>> {
+        let mut elsewhere = self.reasons_of(out_of_reach, asked);
+        let (Kind::User(user), Resolved::Known(row)) = (who.kind, asked) else {
+            return elsewhere;
+        };
+        // A user of another policy has nothing here.
+        if allowed || who.policy != self.id() || elsewhere.iter().any(|reason| reason.condition.is_none()) {
+            return elsewhere;
+        }
+        let divisions = self
+            .user_data(user)
+            .map(|data| data.divisions.as_slice())
+            .unwrap_or_default();
+        let mut together: Vec<Reason<'p>> = Vec::new();
+        for (n, (_, division_row)) in divisions.iter().enumerate() {
+            let there = Principal {
+                policy: self.id(),
+                row: *division_row,
+                kind: Kind::UserIn {
+                    user,
+                    division: u32::try_from(n).ok(),
+                },
+            };
+            if self.allowed_resolved(there, asked) {
+                for reason in self.entity_row_reasons(there, row) {
+                    if !together.iter().any(|r| same_grant(r.division, reason.division)) {
+                        together.push(reason);
+                    }
+                }
+            }
+        }
+        elsewhere.splice(0..0, together);
+        elsewhere
+    }
+
+    /// For the whole-entity row `row` held by `who` across grants: each grant
+    /// in reach (each action by its own division awareness) holding actions
+    /// the catalog lists for the entity, with those actions. Empty for a
+    /// permission that is not a whole-entity row.
+    fn entity_row_reasons(&self, who: Principal, row: u16) -> Vec<Reason<'_>> {
+        let Some((_, actions)) = self.catalog().entity_rows().find(|(entity_row, _)| *entity_row == row) else {
+            return Vec::new();
+        };
+        let in_division: Vec<_> = self.grants_in_reach(who, true).collect();
+        self.grants_in_reach(who, false)
+            .filter_map(|(role, division)| {
+                // A role asked about directly (no division) is always in reach.
+                let in_division = division.is_none() || in_division.iter().any(|(_, d)| same_grant(*d, division));
+                let words = self.grant_set_words(role)?;
+                let held: Vec<Permission<'_>> = actions
+                    .iter()
+                    .filter(|&&action| has_bit(words, action) && (in_division || !self.is_division_aware(action)))
+                    .filter_map(|&action| self.catalog().get(action))
+                    .collect();
+                (!held.is_empty()).then_some(Reason {
+                    role: &role.name,
+                    named_role: !role.own,
+                    division,
+                    by: By::EveryActionWithOthers(held),
+                    condition: None,
+                })
+            })
+            .collect()
+    }
+
+    /// The policy's row of `role`'s unconditional grants, into which their
+    /// bits moved.
+    fn grant_set_words(&self, role: &RoleData) -> Option<&[u64]> {
+        self.words(Principal {
+            policy: self.id(),
+            row: role.row,
+            kind: Kind::Set,
+        })
     }
 
     /// What in `grants` (of `role`) gives the permission `asked`.
@@ -244,14 +361,7 @@ impl Policy {
                 // Held, but neither by name nor by a wildcard: every listed action.
                 // The unconditional grants' bits moved into the role's row of the policy.
                 let held = match condition {
-                    None => {
-                        let row = Principal {
-                            policy: self.id(),
-                            row: role.row,
-                            kind: Kind::Set,
-                        };
-                        self.words(row).is_some_and(|words| has_bit(words, index))
-                    }
+                    None => self.grant_set_words(role).is_some_and(|words| has_bit(words, index)),
                     Some(_) => grants.has(index),
                 };
                 if out.len() == before && held {

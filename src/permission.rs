@@ -144,8 +144,10 @@ impl<'c> Permission<'c> {
     }
 
     /// Whether this entry stands for a whole entity (`integration:amiPremiumApps:*`):
-    /// a catalog row whose concrete actions no source names. Only a grant covering
-    /// the pattern gives it, and a question may not name it.
+    /// a catalog row whose concrete actions no source names. A grant covering the
+    /// pattern gives it, and so does holding every action a catalog lists for the
+    /// entity across the grants in reach; a string question may not name it (ask
+    /// with its `perm::` constant).
     pub fn is_wildcard(self) -> bool {
         self.info.key.ends_with(":*")
     }

@@ -11,7 +11,9 @@ use std::path::Path;
 
 use permgate::gates::{AmiNotes, AmiStandardUser, ContactHistoryArtifacts, SkylightNotesRead};
 use permgate::genesys::UserAuthorization;
-use permgate::{Catalog, Division, GateInfo, Permission, Policy, QuestionError, perm};
+use permgate::{
+    By, Catalog, Decision, Division, GateInfo, Permission, Policy, PolicyBuilder, QuestionError, RoleId, UserId, perm,
+};
 use proptest::prelude::*;
 
 /// An organization's catalog listing the actions of `attributes:attribute` and
@@ -100,20 +102,28 @@ fn a_gate_of_one_organization_catalog_is_refused_by_a_policy_of_another() {
 
 // 6. Whole-entity rows are taken across a user's grants.
 
+/// Roles `add, delete` and `edit, view` of `attributes:attribute`, and `apps`
+/// (`integration:amiPremiumApps:view`).
+fn split_roles(builder: &mut PolicyBuilder) -> [RoleId; 3] {
+    [
+        (
+            "add, delete",
+            ["attributes:attribute:add", "attributes:attribute:delete"].as_slice(),
+        ),
+        (
+            "edit, view",
+            &["attributes:attribute:edit", "attributes:attribute:view"],
+        ),
+        ("apps", &["integration:amiPremiumApps:view"]),
+    ]
+    .map(|(name, grants)| builder.add_role(name, grants).unwrap())
+}
+
 #[test]
 fn whole_entity_row_is_taken_from_every_grant_of_a_user_in_the_division() {
     let catalog = ami_catalog();
     let mut builder = Policy::builder(&catalog);
-    let add_delete = builder
-        .add_role(
-            "add, delete",
-            ["attributes:attribute:add", "attributes:attribute:delete"],
-        )
-        .unwrap();
-    let edit_view = builder
-        .add_role("edit, view", ["attributes:attribute:edit", "attributes:attribute:view"])
-        .unwrap();
-    let apps = builder.add_role("apps", ["integration:amiPremiumApps:view"]).unwrap();
+    let [add_delete, edit_view, apps] = split_roles(&mut builder);
     let all = builder
         .add_role(
             "all four",
@@ -202,6 +212,29 @@ fn whole_entity_row_is_taken_across_three_and_four_segment_strings_of_users_me()
 const ACTIONS: [&str; 4] = ["add", "delete", "edit", "view"];
 const DIVISIONS: [&str; 3] = ["*", "d-1", "d-2"];
 
+/// A policy of one role per `(grants, division)` of `roles`, each granted to user `u` in
+/// `DIVISIONS[division]`: grant `0..4` is that action of `attributes:attribute`, `4` its
+/// wildcard, `5` `integration:amiPremiumApps:view`.
+fn generated_user(catalog: &Catalog, roles: &[(Vec<usize>, usize)]) -> (Policy, UserId, Vec<RoleId>) {
+    let mut builder = Policy::builder(catalog);
+    let mut grants = Vec::new();
+    for (n, (actions, division)) in roles.iter().enumerate() {
+        let keys: Vec<String> = actions
+            .iter()
+            .map(|&a| match ACTIONS.get(a) {
+                Some(action) => format!("attributes:attribute:{action}"),
+                None if a == 4 => "attributes:attribute:*".to_owned(),
+                None => "integration:amiPremiumApps:view".to_owned(),
+            })
+            .collect();
+        let role = builder.add_role(&format!("r{n}"), &keys).unwrap();
+        grants.push((role, Division::new(DIVISIONS[*division])));
+    }
+    let ids = grants.iter().map(|(role, _)| *role).collect();
+    let user = builder.add_user("u", grants).unwrap();
+    (builder.build(), user, ids)
+}
+
 proptest! {
     /// Against a naive model: in division D the user holds `attributes:attribute:*` when some
     /// grant in D or in `*` holds the wildcard, or the actions the grants in D or in `*` hold,
@@ -212,18 +245,7 @@ proptest! {
         roles in prop::collection::vec((prop::collection::vec(0usize..5, 0..4), 0usize..3), 1..5),
     ) {
         let catalog = ami_catalog();
-        let mut builder = Policy::builder(&catalog);
-        let mut grants = Vec::new();
-        for (n, (actions, division)) in roles.iter().enumerate() {
-            let keys: Vec<String> = actions
-                .iter()
-                .map(|&a| ACTIONS.get(a).map_or("attributes:attribute:*".to_owned(), |a| format!("attributes:attribute:{a}")))
-                .collect();
-            let role = builder.add_role(&format!("r{n}"), &keys).unwrap();
-            grants.push((role, Division::new(DIVISIONS[*division])));
-        }
-        let user = builder.add_user("u", grants).unwrap();
-        let policy = builder.build();
+        let (policy, user, _) = generated_user(&catalog, &roles);
         let model = |in_reach: &dyn Fn(usize) -> bool| {
             let held: BTreeSet<usize> = roles
                 .iter()
@@ -238,6 +260,193 @@ proptest! {
             prop_assert_eq!(policy.allows(policy.user_in(user, division), perm::attributes::ATTRIBUTE_ALL), expected, "{}", division);
         }
         prop_assert_eq!(policy.allows(policy.user_in(user, "d-3"), perm::attributes::ATTRIBUTE_ALL), model(&|d| d == 0));
+    }
+}
+
+// 6 and 15. `explain` gives reasons for a whole-entity row held only across grants.
+
+/// The actions of the reasons `By::EveryActionWithOthers` gives, as keys.
+fn actions_given(why: &permgate::Explanation<'_>) -> BTreeSet<String> {
+    why.reasons
+        .iter()
+        .filter_map(|reason| match &reason.by {
+            By::EveryActionWithOthers(actions) => Some(actions.iter().map(|p| p.key().to_owned())),
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
+#[test]
+fn explain_lists_each_grant_holding_actions_of_a_whole_entity_row_no_grant_holds_alone() {
+    let catalog = ami_catalog();
+    let build = || {
+        let mut builder = Policy::builder(&catalog);
+        let [add_delete, edit_view, apps] = split_roles(&mut builder);
+        let grants = [
+            (add_delete, Division::All),
+            (edit_view, Division::new("d-east")),
+            (apps, Division::All),
+        ];
+        let split = builder.add_user("split", grants).unwrap();
+        (builder.build(), split)
+    };
+    let (policy, split) = build();
+    // The same roles and user in another policy.
+    let (other, _) = build();
+    let four: BTreeSet<String> = ACTIONS.iter().map(|a| format!("attributes:attribute:{a}")).collect();
+
+    let why = policy.explain(policy.user_in(split, "d-east"), perm::attributes::ATTRIBUTE_ALL);
+    assert_eq!(why.decision, Decision::Allowed);
+    let given: Vec<_> = why
+        .reasons
+        .iter()
+        .map(|r| (r.role, r.division.map(Division::id)))
+        .collect();
+    assert_eq!(
+        given,
+        [("add, delete", Some("*")), ("edit, view", Some("d-east"))],
+        "{why}"
+    );
+    assert!(why.reasons.iter().all(|r| r.condition.is_none() && r.named_role));
+    assert_eq!(actions_given(&why), four);
+    assert_eq!(
+        why.to_string(),
+        "`attributes:attribute:*` is allowed\n  \
+         - role `add, delete` in every division: the actions `attributes:attribute:add`, \
+         `attributes:attribute:delete`, which with those of the other grants listed are every action \
+         the catalog lists for the entity\n  \
+         - role `edit, view` in division `d-east`: the actions `attributes:attribute:edit`, \
+         `attributes:attribute:view`, which with those of the other grants listed are every action \
+         the catalog lists for the entity"
+    );
+    // One grant holding every listed action is its own reason.
+    let why = policy.explain(policy.user_in(split, "d-east"), perm::integration::AMI_PREMIUM_APPS_ALL);
+    assert_eq!(why.decision, Decision::Allowed);
+    assert_eq!(why.reasons.len(), 1, "{why}");
+    assert_eq!((why.reasons[0].role, &why.reasons[0].by), ("apps", &By::EveryAction));
+    // Where the grants in reach do not hold every action: denied, and no reason.
+    let why = policy.explain(policy.user_in(split, "d-west"), perm::attributes::ATTRIBUTE_ALL);
+    assert_eq!((&why.decision, why.reasons.len()), (&Decision::Denied, 0), "{why}");
+    // Asked in every division: denied, and the grants that hold it together in `d-east` are
+    // given as granted elsewhere.
+    let why = policy.explain(split, perm::attributes::ATTRIBUTE_ALL);
+    assert_eq!((&why.decision, why.reasons.len()), (&Decision::Denied, 0), "{why}");
+    let elsewhere: Vec<_> = why
+        .elsewhere
+        .iter()
+        .map(|r| (r.role, r.division.map(Division::id)))
+        .collect();
+    assert_eq!(
+        elsewhere,
+        [("add, delete", Some("*")), ("edit, view", Some("d-east"))],
+        "{why}"
+    );
+    let text = why.to_string();
+    assert!(text.contains("granted only in other divisions"), "{text}");
+    // A user of another policy: denied, and nothing of this policy's grants is given.
+    let why = other.explain(split, perm::attributes::ATTRIBUTE_ALL);
+    assert_eq!(
+        (&why.decision, why.reasons.len(), why.elsewhere.len()),
+        (&Decision::Denied, 0, 0),
+        "{why}"
+    );
+}
+
+#[test]
+fn explain_takes_an_action_that_is_not_division_aware_from_a_grant_in_another_division() {
+    let catalog = Catalog::builtin()
+        .with_org_catalog(&AMI_ENTITY_ACTIONS.replace(
+            r#""action": "view"}]}}"#,
+            r#""action": "view", "divisionAware": false}]}}"#,
+        ))
+        .unwrap();
+    assert!(!catalog.is_division_aware(catalog.resolve("attributes:attribute:view").unwrap()));
+    let mut builder = Policy::builder(&catalog);
+    let three = builder
+        .add_role(
+            "three",
+            [
+                "attributes:attribute:add",
+                "attributes:attribute:delete",
+                "attributes:attribute:edit",
+            ],
+        )
+        .unwrap();
+    let view = builder.add_role("view", ["attributes:attribute:view"]).unwrap();
+    let user = builder
+        .add_user("u", [(three, Division::All), (view, Division::new("d-west"))])
+        .unwrap();
+    let policy = builder.build();
+    let why = policy.explain(policy.user_in(user, "d-east"), perm::attributes::ATTRIBUTE_ALL);
+    assert_eq!(why.decision, Decision::Allowed);
+    let given: Vec<_> = why
+        .reasons
+        .iter()
+        .map(|r| (r.role, r.division.map(Division::id)))
+        .collect();
+    assert_eq!(given, [("three", Some("*")), ("view", Some("d-west"))], "{why}");
+    assert_eq!(actions_given(&why).len(), 4, "{why}");
+    let text = why.to_string();
+    assert!(
+        text.contains("role `view` in division `d-west`: the action `attributes:attribute:view`, which"),
+        "{text}"
+    );
+}
+
+#[test]
+fn explain_gives_the_grant_sets_of_users_me_that_hold_a_whole_entity_row_together() {
+    let doc = UserAuthorization::parse(
+        r#"{"id": "u-1", "authorization": {"permissions": [
+            "attributes:attribute:add", "attributes:attribute:delete",
+            "attributes:attribute:edit:d-east", "attributes:attribute:view:d-east"]}}"#,
+    )
+    .unwrap();
+    let catalog = ami_catalog();
+    let mut builder = Policy::builder(&catalog);
+    let user = builder.add_user_authorization(None, &doc).unwrap();
+    let policy = builder.build();
+    let why = policy.explain(policy.user_in(user, "d-east"), perm::attributes::ATTRIBUTE_ALL);
+    assert_eq!(why.decision, Decision::Allowed);
+    assert_eq!(why.reasons.len(), 2, "{why}");
+    assert!(why.reasons.iter().all(|r| !r.named_role), "{why}");
+    assert_eq!(actions_given(&why).len(), 4, "{why}");
+}
+
+proptest! {
+    /// Every `Allowed` of `explain` carries a reason that is not conditional, for users in
+    /// every division, in each division and in one no grant names, and for each role; for a
+    /// whole-entity row held by no grant alone, the actions the reasons give are the four the
+    /// catalog lists; and a user denied in every division but allowed in a named one is told
+    /// of a grant elsewhere.
+    #[test]
+    fn every_allowed_explanation_gives_an_unconditional_reason(
+        roles in prop::collection::vec((prop::collection::vec(0usize..6, 0..4), 0usize..3), 1..5),
+    ) {
+        let catalog = ami_catalog();
+        let (policy, user, ids) = generated_user(&catalog, &roles);
+        let mut principals: Vec<permgate::Principal> = vec![user.into()];
+        principals.extend(["d-1", "d-2", "d-3"].map(|d| policy.user_in(user, d)));
+        principals.extend(ids.iter().map(|&role| permgate::Principal::from(role)));
+        let asked = [perm::attributes::ATTRIBUTE_ALL, perm::integration::AMI_PREMIUM_APPS_ALL];
+        for who in principals {
+            for permission in asked.iter().copied().chain(catalog.resolve("attributes:attribute:edit")) {
+                let why = policy.explain(who, permission);
+                if why.decision == Decision::Allowed {
+                    prop_assert!(why.reasons.iter().any(|r| r.condition.is_none()), "{}", why);
+                    let together = actions_given(&why);
+                    prop_assert!(together.is_empty() || together.len() == 4, "{}", why);
+                }
+            }
+        }
+        // Denied in every division but allowed in a named one: said where.
+        for permission in asked {
+            let why = policy.explain(user, permission);
+            let somewhere = ["d-1", "d-2"].iter().any(|d| policy.allows(policy.user_in(user, d), permission));
+            if why.decision != Decision::Allowed && somewhere {
+                prop_assert!(why.elsewhere.iter().any(|r| r.condition.is_none()), "{}", why);
+            }
+        }
     }
 }
 
@@ -501,6 +710,85 @@ fn the_cli_names_entities_no_loaded_catalog_lists_an_action_of() {
     let run = permgate(&["check", &role, "--gate", "AmiNotes"]);
     assert_exit(&run, 1);
     assert!(run.stdout.contains("only the wildcard gives it"), "{}", run.stdout);
+}
+
+/// `permgate explain` prints the grants that hold a whole-entity row together, and its JSON
+/// gives each with the actions it holds.
+#[cfg(feature = "cli")]
+#[test]
+fn the_cli_explains_a_whole_entity_row_held_across_grants() {
+    use support::{TempDir, assert_exit, permgate};
+
+    let dir = TempDir::new();
+    let subject = dir.file(
+        "subject.json",
+        r#"{"id": "u-1", "name": "Ana", "grants": [
+  {"division": {"id": "*"}, "role": {"id": "r1", "name": "add, delete", "policies": [
+    {"domain": "attributes", "entityName": "attribute", "actionSet": ["add", "delete"]}]}},
+  {"division": {"id": "d-east"}, "role": {"id": "r2", "name": "edit, view", "policies": [
+    {"domain": "attributes", "entityName": "attribute", "actionSet": ["edit", "view"]}]}}
+]}"#,
+    );
+    let catalog = dir.file("catalog.json", AMI_ENTITY_ACTIONS);
+    let args = [
+        "explain",
+        &subject,
+        "attributes:attribute:*",
+        "--division",
+        "d-east",
+        "--catalog",
+        &catalog,
+    ];
+    let run = permgate(&args);
+    assert_exit(&run, 0);
+    assert_eq!(
+        run.stdout,
+        "subject `Ana` in division `d-east`: `attributes:attribute:*` is allowed\n  \
+         - role `add, delete` in every division: the actions `attributes:attribute:add`, \
+         `attributes:attribute:delete`, which with those of the other grants listed are every action \
+         the catalog lists for the entity\n  \
+         - role `edit, view` in division `d-east`: the actions `attributes:attribute:edit`, \
+         `attributes:attribute:view`, which with those of the other grants listed are every action \
+         the catalog lists for the entity\n"
+    );
+    let json = permgate(&[&args[..], &["--json"]].concat()).json();
+    assert_eq!(json["answer"], "yes");
+    assert_eq!(
+        json["reasons"][1],
+        serde_json::json!({"role": "edit, view", "named_role": true, "division": "d-east",
+            "by": "every action with other grants", "grant": null, "condition": null,
+            "actions": ["attributes:attribute:edit", "attributes:attribute:view"]})
+    );
+    assert_eq!(json["reasons"].as_array().map(Vec::len), Some(2));
+    // In another division the grants in reach do not hold every action; `allows` agrees, by
+    // the row's label too; a wildcard that is no catalog row stays refused.
+    let west = permgate(&[
+        "explain",
+        &subject,
+        "attributes:attribute:*",
+        "--division",
+        "d-west",
+        "--catalog",
+        &catalog,
+    ]);
+    assert_exit(&west, 1);
+    let everywhere = permgate(&["explain", &subject, "attributes:attribute:*", "--catalog", &catalog]);
+    assert_exit(&everywhere, 1);
+    assert!(
+        everywhere.stdout.contains(
+            "granted only in other divisions (ask in one of them):\n  - role `add, delete` in every division: the actions"
+        ),
+        "{}",
+        everywhere.stdout
+    );
+    let label = "Attributes > Attribute > All Permissions";
+    let allows = |division: &str| permgate(&["allows", &subject, label, "--division", division, "--catalog", &catalog]);
+    assert_exit(&allows("d-east"), 0);
+    assert_exit(&allows("d-west"), 1);
+    assert_exit(
+        &permgate(&["explain", &subject, "attributes:*:*", "--catalog", &catalog]),
+        2,
+    );
 }
 
 // 5 with 8: a gate of another catalog is refused in both key sets, and a gate past the

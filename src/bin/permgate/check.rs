@@ -328,6 +328,15 @@ fn permission_problem(label: &str, input: &str, error: &QuestionError) -> Proble
     Problem::in_file(label, format!("permission `{}`: {error}", Escaped(input)))
 }
 
+/// The catalog row that stands for a whole entity (`attributes:attribute:*`,
+/// `Integration > amiPremiumApps > All Permissions`) that `input` names, if
+/// any: gates require such rows, so `allows` and `explain` answer for them,
+/// which the library's string questions refuse as wildcards (it asks about
+/// them through `perm::` constants). Other wildcards stay refused.
+fn whole_entity_row<'c>(catalog: &'c Catalog, input: &str) -> Option<Permission<'c>> {
+    catalog.lookup(input).filter(|permission| permission.is_wildcard())
+}
+
 /// The user of a subject or user file, compiled.
 pub(crate) struct UserPolicy {
     pub(crate) policy: Policy,
@@ -472,7 +481,10 @@ pub(crate) fn allows(args: &AllowsArgs) -> Result<Report, Failure> {
     let mut answers = Vec::new();
     let mut problems = Vec::new();
     for permission in &args.permissions {
-        let decision = policy.decide(target.principal(), permission);
+        let decision = match whole_entity_row(policy.catalog(), permission) {
+            Some(row) => Ok(policy.decide(target.principal(), row)),
+            None => policy.decide(target.principal(), permission),
+        };
         match decision {
             Ok(decision) => answers.push(Answer {
                 input: permission.clone(),
@@ -605,9 +617,12 @@ pub(crate) fn explain(args: &ExplainArgs) -> Result<Report, Failure> {
     let label = input::file_label(&args.who.file);
     let (policy, target) = target(&catalog, &args.who)?;
     let who = target.principal();
-    let explanation = policy
-        .explain(who, &args.permission)
-        .map_err(|error| permission_problem(&label, &args.permission, &error))?;
+    let explanation = match whole_entity_row(policy.catalog(), &args.permission) {
+        Some(row) => policy.explain(who, row),
+        None => policy
+            .explain(who, &args.permission)
+            .map_err(|error| permission_problem(&label, &args.permission, &error))?,
+    };
     let principal = target.describe();
     let stdout = if args.common.json {
         let reasons = |reasons: &[permgate::Reason<'_>]| -> Vec<Value> {
@@ -619,16 +634,22 @@ pub(crate) fn explain(args: &ExplainArgs) -> Result<Report, Failure> {
                         By::Wildcard(pattern) => ("wildcard", Some(pattern.clone())),
                         By::EveryAction => ("every action", None),
                         By::UnknownKey(key) => ("unknown key", Some((*key).to_owned())),
+                        By::EveryActionWithOthers(_) => ("every action with other grants", None),
                         _ => ("other", None),
                     };
-                    json!({
+                    let mut object = json!({
                         "role": reason.role,
                         "named_role": reason.named_role,
                         "division": reason.division.map(Division::id),
                         "by": by,
                         "grant": grant,
                         "condition": reason.condition.map(output::condition_json),
-                    })
+                    });
+                    if let (By::EveryActionWithOthers(actions), Some(fields)) = (&reason.by, object.as_object_mut()) {
+                        let keys = actions.iter().map(|p| Value::from(p.key())).collect();
+                        fields.insert("actions".to_owned(), Value::Array(keys));
+                    }
+                    object
                 })
                 .collect()
         };

@@ -187,7 +187,8 @@ struct AllowsArgs {
     #[command(flatten)]
     who: Who,
     /// Permissions to ask about, in any spelling: `routing:queue:join`,
-    /// `Routing > Queue > Join`, `CONTACTS_READ`.
+    /// `Routing > Queue > Join`, `CONTACTS_READ`, or a catalog row that stands for a whole
+    /// entity (`attributes:attribute:*`).
     #[arg(value_name = "PERMISSION", required = true)]
     permissions: Vec<String>,
     #[command(flatten)]
@@ -232,7 +233,8 @@ JSON (--json):
 struct ExplainArgs {
     #[command(flatten)]
     who: Who,
-    /// The permission, in any spelling: `routing:queue:join`, `Routing > Queue > Join`.
+    /// The permission, in any spelling: `routing:queue:join`, `Routing > Queue > Join`, or a
+    /// catalog row that stands for a whole entity (`attributes:attribute:*`).
     #[arg(value_name = "PERMISSION")]
     permission: String,
     #[command(flatten)]
@@ -258,8 +260,12 @@ JSON (--json):
     \"role\": string,              the role (or the set of grants a user holds directly)
     \"named_role\": bool,
     \"division\": string | null,   the user's grant's division (`*`: every division)
-    \"by\": \"permission\" | \"wildcard\" | \"every action\" | \"unknown key\",
+    \"by\": \"permission\" | \"wildcard\" | \"every action\" | \"unknown key\"
+        | \"every action with other grants\",   a whole-entity row no grant holds alone:
+                                   with the other such reasons, every listed action
     \"grant\": string | null,      the permission or wildcard as granted
+    \"actions\": [string],         only with \"every action with other grants\": the
+                                   entity's listed actions this grant holds
     \"condition\": {\"text\": string, \"node\": object} | null
   }],
   \"elsewhere\": [reason]          for a user, when the answer is not \"yes\": grants in other
