@@ -30,8 +30,15 @@ fn main() -> Result<(), BuildError> {
                 "External Contacts > Contact > View",
             ],
         )?
-        // The named roles the source documents define, as published.
-        .role("AMI user", grants_of("AMI R3|standard user role"))?
+        // The named roles the source documents define, as published; AMI's
+        // Transfer row as the Platform API grants it (the document's
+        // `conversation:communication:transfer` is in no SDK release).
+        .role(
+            "AMI user",
+            grants_of("AMI R3|standard user role")
+                .iter()
+                .chain(&["conversation:communication:blindTransfer"]),
+        )?
         .role("Skylight agent", grants_of("Skylight custom role minimum"))?;
     // A user holds several roles, each in one division or in all.
     let maps = builder.add_role("map viewer", ["journey:actionmap:view"])?;
