@@ -71,6 +71,11 @@ fn subject_json_seeds_hold_the_invariants() {
 }
 
 #[test]
+fn forbidden_body_seeds_hold_the_invariants() {
+    replay("forbidden_body", checks::forbidden_body);
+}
+
+#[test]
 fn the_oracle_of_target_permission_agrees_with_the_documented_semantics() {
     for allowed in [
         "journey:segment:view",
@@ -140,4 +145,19 @@ fn org_catalog_label_on_another_entity_keeps_every_builtin_key() {
         .unwrap();
     assert_eq!(catalog.len(), Catalog::builtin().len() + 1);
     assert_eq!(catalog.lookup("Journey > Segment > c").map(|p| p.key()), Some("o:s:v"));
+}
+
+/// Found by the oracle of target `forbidden_body` on its seed `unbracketed.json`: a division
+/// list written without brackets, followed by the admin labels, read the labels' text as part
+/// of the last division (`d-2 (Routing > Queue > View`, and with a `,` in a label, a division
+/// of the label's own words).
+const LABELS_AFTER_UNBRACKETED_DIVISIONS: &str = r#"{"code": "missing.any.permissions", "message": "Unable to perform the requested action. You must have at least one of the following permissions assigned: routing:queue:view, routing:queue:join in at least one of the following division(s): d-1, d-2 (Routing > Queue > View; Routing > Queue > Join, x)."}"#;
+
+#[test]
+fn labels_after_an_unbracketed_division_list_are_not_divisions() {
+    let read = permgate::genesys::ForbiddenBody::parse(LABELS_AFTER_UNBRACKETED_DIVISIONS).unwrap();
+    assert_eq!(read.divisions, ["d-1", "d-2"]);
+    let keys: Vec<&str> = read.any_of[0].iter().map(|p| p.key.as_str()).collect();
+    assert_eq!(keys, ["routing:queue:view", "routing:queue:join"]);
+    checks::forbidden_body(LABELS_AFTER_UNBRACKETED_DIVISIONS);
 }

@@ -411,9 +411,12 @@ impl<'m> Listed<'m> {
         })
     }
 
-    /// The divisions of a division clause right after the list.
+    /// The divisions of a division clause right after the list. The list
+    /// ends where the labels' parenthesis opens, bracketed or not: a label
+    /// is never read as a division.
     fn divisions(&self) -> Option<Vec<&'m str>> {
-        self.after.trim_start().strip_prefix(DIVISIONS_TEXT).map(list)
+        let clause = self.after.trim_start().strip_prefix(DIVISIONS_TEXT)?;
+        Some(list(clause.split('(').next().unwrap_or(clause)))
     }
 
     /// The labels of a `(label; label)` right after the list that ends the
