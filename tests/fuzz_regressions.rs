@@ -161,3 +161,24 @@ fn labels_after_an_unbracketed_division_list_are_not_divisions() {
     assert_eq!(keys, ["routing:queue:view", "routing:queue:join"]);
     checks::forbidden_body(LABELS_AFTER_UNBRACKETED_DIVISIONS);
 }
+
+/// Found by target `forbidden_body` within a minute of its first run (minimized by hand): a
+/// permission list without its opening bracket made the reader look for the division clause
+/// anywhere after it, and took `x` out of a division clause inside the admin label.
+const DIVISION_INSIDE_LABEL_AFTER_UNBRACKETED_KEYS: &str = r#"{"code": "missing.permissions", "message": "Unable to perform the requested action. You are missing the following permission(s): ui:thing:view] (UI > Thing in at least one of the following division(s): [x])"}"#;
+
+#[test]
+fn a_division_clause_inside_a_label_adds_no_division_to_unbracketed_keys() {
+    let read = permgate::genesys::ForbiddenBody::parse(DIVISION_INSIDE_LABEL_AFTER_UNBRACKETED_KEYS).unwrap();
+    assert!(read.divisions.is_empty(), "{:?}", read.divisions);
+    assert_eq!(read.missing[0].key, "ui:thing:view");
+    checks::forbidden_body(DIVISION_INSIDE_LABEL_AFTER_UNBRACKETED_KEYS);
+    let crash = include_str!("../fuzz/seeds/forbidden_body/crash-division-inside-label.json");
+    assert!(
+        permgate::genesys::ForbiddenBody::parse(crash)
+            .unwrap()
+            .divisions
+            .is_empty()
+    );
+    checks::forbidden_body(crash);
+}

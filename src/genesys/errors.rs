@@ -400,7 +400,13 @@ impl<'m> Listed<'m> {
         let rest = message.get(at + wording.len()..)?.trim_start();
         let (keys, after) = match rest.strip_prefix('[') {
             Some(inside) => inside.split_once(']')?,
-            None => match rest.find(DIVISIONS_TEXT) {
+            // Unbracketed, the list ends at a division clause only where no
+            // label's parenthesis (nor a stray `]`) comes first: a division
+            // clause inside a label is not one.
+            None => match rest
+                .find(DIVISIONS_TEXT)
+                .filter(|at| rest.get(..*at).is_some_and(|keys| !keys.contains(['(', ']'])))
+            {
                 Some(at) => (rest.get(..at)?, rest.get(at..)?),
                 None => (rest.trim_end().trim_end_matches('.'), ""),
             },
