@@ -803,16 +803,20 @@ fn error_bodies<'v>(value: &'v Map<String, Value>, out: &mut Vec<&'v Map<String,
 }
 
 /// The texts a division of `message` may be read from: the list after each
-/// division clause that is not inside parentheses (an admin label), up to
-/// the list's end or the labels' opening parenthesis.
-fn division_clauses(message: &str) -> Vec<&str> {
-    message
+/// division clause that follows the code's `wording` and is not inside
+/// parentheses (an admin label), up to the list's end or the labels'
+/// opening parenthesis.
+fn division_clauses<'m>(message: &'m str, wording: &str) -> Vec<&'m str> {
+    let Some(listed) = message.find(wording).and_then(|at| message.get(at + wording.len()..)) else {
+        return Vec::new();
+    };
+    listed
         .match_indices(DIVISIONS_TEXT)
         .filter(|(at, _)| {
-            let before = message.get(..*at).unwrap_or_default();
+            let before = listed.get(..*at).unwrap_or_default();
             before.matches('(').count() <= before.matches(')').count()
         })
-        .filter_map(|(at, _)| message.get(at + DIVISIONS_TEXT.len()..))
+        .filter_map(|(at, _)| listed.get(at + DIVISIONS_TEXT.len()..))
         .map(|list| list.split([']', '(']).next().unwrap_or_default())
         .collect()
 }
@@ -918,7 +922,14 @@ fn forbidden_body_read(text: &str) {
         }
         match param("divisions") {
             Some(divisions) => sources.push(divisions),
-            None => sources.extend(division_clauses(message)),
+            None => {
+                let wording = if code == MISSING_ANY_PERMISSIONS {
+                    "You must have at least one of the following permissions assigned: "
+                } else {
+                    "You are missing the following permission(s): "
+                };
+                sources.extend(division_clauses(message, wording));
+            }
         }
         if code == MISSING_ANY_PERMISSIONS {
             any_of.push(group);
