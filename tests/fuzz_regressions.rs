@@ -75,6 +75,28 @@ fn forbidden_body_seeds_hold_the_invariants() {
     replay("forbidden_body", checks::forbidden_body);
 }
 
+/// The writing half of target `forbidden_body` on every builtin gate, each way of checking it,
+/// and a role holding none, every other, or all of the gate's own permissions: each denial
+/// reads back as written, and both kinds of body (naming what is missing, refused) occur.
+#[test]
+fn every_builtin_gate_denial_reads_back_as_written() {
+    let (mut named, mut refused) = (0, 0);
+    for pick in 0..Catalog::builtin().gates().len() {
+        for how in 0..4u8 {
+            for bits in [0x00u8, 0x55, 0xff] {
+                let mut bytes = vec![u8::try_from(pick).unwrap(), how];
+                bytes.extend([bits; 16]);
+                match checks::forbidden_body_round_trip(&bytes) {
+                    Some(read) if read.refused.is_some() => refused += 1,
+                    Some(_) => named += 1,
+                    None => {}
+                }
+            }
+        }
+    }
+    assert!(named > 100 && refused > 10, "{named} named, {refused} refused");
+}
+
 #[test]
 fn the_oracle_of_target_permission_agrees_with_the_documented_semantics() {
     for allowed in [

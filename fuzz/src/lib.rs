@@ -788,7 +788,7 @@ const DIVISIONS_TEXT: &str = "in at least one of the following division(s): ";
 /// [`genesys::forbidden_body`] and read back.
 pub fn forbidden_body(text: &str) {
     forbidden_body_read(text);
-    forbidden_body_round_trip(text.as_bytes());
+    let _ = forbidden_body_round_trip(text.as_bytes());
 }
 
 /// Every body of the tree under `value` (itself, then its `errors`, depth
@@ -954,16 +954,15 @@ fn forbidden_body_read(text: &str) {
 /// against a role holding the gate's own permissions that the bits of the
 /// other bytes pick. A denial written by [`genesys::forbidden_body`] reads
 /// back as exactly its missing keys and unmet groups, each label written
-/// being the catalog's, or as refused when it names none.
-fn forbidden_body_round_trip(bytes: &[u8]) {
+/// being the catalog's, or as refused when it names none. Returns what was
+/// read back, `None` when the bytes pick nothing or the role passes.
+pub fn forbidden_body_round_trip(bytes: &[u8]) -> Option<ForbiddenBody> {
     let catalog = Catalog::builtin();
     let gates = catalog.gates();
     let [pick, how, bits @ ..] = bytes else {
-        return;
+        return None;
     };
-    let Some(gate) = gates.get(usize::from(*pick) % gates.len().max(1)) else {
-        return;
-    };
+    let gate = gates.get(usize::from(*pick) % gates.len().max(1))?;
     let offered: Vec<Permission<'static>> = gate
         .required
         .iter()
@@ -987,9 +986,7 @@ fn forbidden_body_round_trip(bytes: &[u8]) {
         2 => CheckOptions::at(Some(Release::new(0, 1))),
         _ => CheckOptions::at(gate.release).documented(),
     };
-    let Err(denied) = policy.check_info(role, gate, options) else {
-        return;
-    };
+    let denied = policy.check_info(role, gate, options).err()?;
     let body = genesys::forbidden_body(&denied, Some("ctx-1")).to_string();
     let read = ForbiddenBody::parse(&body).unwrap_or_else(|e| panic!("a written body does not parse: {e}\n{body}"));
     forbidden_body_read(&body);
@@ -1001,7 +998,7 @@ fn forbidden_body_round_trip(bytes: &[u8]) {
             read.refused.is_some() && read.missing.is_empty() && read.any_of.is_empty(),
             "a refusal reads as {read:?}\n{body}"
         );
-        return;
+        return Some(read);
     }
     assert!(read.refused.is_none() && read.divisions.is_empty(), "{read:?}\n{body}");
     let keys =
@@ -1047,4 +1044,5 @@ fn forbidden_body_round_trip(bytes: &[u8]) {
             }
         }
     }
+    Some(read)
 }
