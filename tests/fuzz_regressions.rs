@@ -71,6 +71,33 @@ fn subject_json_seeds_hold_the_invariants() {
 }
 
 #[test]
+fn forbidden_body_seeds_hold_the_invariants() {
+    replay("forbidden_body", checks::forbidden_body);
+}
+
+/// The writing half of target `forbidden_body` on every builtin gate, each way of checking it,
+/// and a role holding none, every other, or all of the gate's own permissions: each denial
+/// reads back as written, and both kinds of body (naming what is missing, refused) occur.
+#[test]
+fn every_builtin_gate_denial_reads_back_as_written() {
+    let (mut named, mut refused) = (0, 0);
+    for pick in 0..Catalog::builtin().gates().len() {
+        for how in 0..4u8 {
+            for bits in [0x00u8, 0x55, 0xff] {
+                let mut bytes = vec![u8::try_from(pick).unwrap(), how];
+                bytes.extend([bits; 16]);
+                match checks::forbidden_body_round_trip(&bytes) {
+                    Some(read) if read.refused.is_some() => refused += 1,
+                    Some(_) => named += 1,
+                    None => {}
+                }
+            }
+        }
+    }
+    assert!(named > 100 && refused > 10, "{named} named, {refused} refused");
+}
+
+#[test]
 fn the_oracle_of_target_permission_agrees_with_the_documented_semantics() {
     for allowed in [
         "journey:segment:view",
@@ -140,4 +167,40 @@ fn org_catalog_label_on_another_entity_keeps_every_builtin_key() {
         .unwrap();
     assert_eq!(catalog.len(), Catalog::builtin().len() + 1);
     assert_eq!(catalog.lookup("Journey > Segment > c").map(|p| p.key()), Some("o:s:v"));
+}
+
+/// Found by the oracle of target `forbidden_body` on its seed `unbracketed.json`: a division
+/// list written without brackets, followed by the admin labels, read the labels' text as part
+/// of the last division (`d-2 (Routing > Queue > View`, and with a `,` in a label, a division
+/// of the label's own words).
+const LABELS_AFTER_UNBRACKETED_DIVISIONS: &str = r#"{"code": "missing.any.permissions", "message": "Unable to perform the requested action. You must have at least one of the following permissions assigned: routing:queue:view, routing:queue:join in at least one of the following division(s): d-1, d-2 (Routing > Queue > View; Routing > Queue > Join, x)."}"#;
+
+#[test]
+fn labels_after_an_unbracketed_division_list_are_not_divisions() {
+    let read = permgate::genesys::ForbiddenBody::parse(LABELS_AFTER_UNBRACKETED_DIVISIONS).unwrap();
+    assert_eq!(read.divisions, ["d-1", "d-2"]);
+    let keys: Vec<&str> = read.any_of[0].iter().map(|p| p.key.as_str()).collect();
+    assert_eq!(keys, ["routing:queue:view", "routing:queue:join"]);
+    checks::forbidden_body(LABELS_AFTER_UNBRACKETED_DIVISIONS);
+}
+
+/// Found by target `forbidden_body` within a minute of its first run (minimized by hand): a
+/// permission list without its opening bracket made the reader look for the division clause
+/// anywhere after it, and took `x` out of a division clause inside the admin label.
+const DIVISION_INSIDE_LABEL_AFTER_UNBRACKETED_KEYS: &str = r#"{"code": "missing.permissions", "message": "Unable to perform the requested action. You are missing the following permission(s): ui:thing:view] (UI > Thing in at least one of the following division(s): [x])"}"#;
+
+#[test]
+fn a_division_clause_inside_a_label_adds_no_division_to_unbracketed_keys() {
+    let read = permgate::genesys::ForbiddenBody::parse(DIVISION_INSIDE_LABEL_AFTER_UNBRACKETED_KEYS).unwrap();
+    assert!(read.divisions.is_empty(), "{:?}", read.divisions);
+    assert_eq!(read.missing[0].key, "ui:thing:view");
+    checks::forbidden_body(DIVISION_INSIDE_LABEL_AFTER_UNBRACKETED_KEYS);
+    let crash = include_str!("../fuzz/seeds/forbidden_body/crash-division-inside-label.json");
+    assert!(
+        permgate::genesys::ForbiddenBody::parse(crash)
+            .unwrap()
+            .divisions
+            .is_empty()
+    );
+    checks::forbidden_body(crash);
 }

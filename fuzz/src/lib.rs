@@ -10,11 +10,15 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::LazyLock;
 
 use permgate::genesys::terraform::{TerraformError, to_hcl, to_json};
-use permgate::genesys::{ExportError, Form, RoleFile, RoleSpec, SubjectSpec, export_role};
-use permgate::{
-    BuildError, Catalog, Condition, Decision, Division, MAX_PERMISSION_LEN, Policy, PolicyBuilder, QuestionError,
-    RoleId, perm,
+use permgate::genesys::{
+    self, ExportError, ForbiddenBody, Form, GATE_REFUSED, MISSING_ANY_PERMISSIONS, MISSING_PERMISSIONS,
+    MissingPermission, RoleFile, RoleSpec, SubjectSpec, export_role,
 };
+use permgate::{
+    BuildError, Catalog, CheckOptions, Condition, Decision, Division, MAX_PERMISSION_LEN, Permission, Policy,
+    PolicyBuilder, QuestionError, Release, RoleId, perm,
+};
+use serde_json::{Map, Value};
 
 /// The grants of the fixed role that target `permission` asks about: exact
 /// grants in the three spellings, wildcards at entity and action, a label
@@ -326,6 +330,7 @@ pub fn role_json(text: &str) {
             }
         }
     }
+    terraform_reads_what_the_input_says(text, &file);
     let shared = shared.build();
     for role in shared.roles() {
         let _ = shared.audit(role);
@@ -617,4 +622,427 @@ pub fn subject_json(text: &str) {
             assert_eq!(answer, expected(key, division), "allows(user in {division:?}, {key:?})");
         }
     }
+}
+
+// ---------------------------------------------------------------------------
+// Terraform JSON, through target `role_json`.
+// ---------------------------------------------------------------------------
+
+/// The attributes and blocks of the provider's `genesyscloud_auth_role`
+/// schema (`resource_genesyscloud_auth_role_schema.go` of
+/// `MyPureCloud/terraform-provider-genesyscloud`), written out here by hand,
+/// one list per block level: the resource, `permission_policies`,
+/// `conditions`, `terms`, `operands`.
+const TF_SCHEMA: [&[&str]; 5] = [
+    &[
+        "name",
+        "description",
+        "permissions",
+        "permission_policies",
+        "default_role_id",
+    ],
+    &["domain", "entity_name", "action_set", "conditions"],
+    &["conjunction", "terms"],
+    &["variable_name", "operator", "operands"],
+    &["type", "queue_id", "user_id", "value"],
+];
+
+/// The block of each level that holds the next level's bodies.
+const TF_BLOCKS: [&str; 4] = ["permission_policies", "conditions", "terms", "operands"];
+
+/// The meta-arguments Terraform defines on every resource (not the
+/// provider's attributes).
+const TF_META: [&str; 8] = [
+    "depends_on",
+    "provider",
+    "provisioner",
+    "connection",
+    "lifecycle",
+    "count",
+    "for_each",
+    "//",
+];
+
+/// The top-level block types of Terraform JSON.
+const TF_TOP_LEVEL: [&str; 13] = [
+    "check",
+    "data",
+    "import",
+    "locals",
+    "module",
+    "moved",
+    "output",
+    "provider",
+    "removed",
+    "resource",
+    "terraform",
+    "variable",
+    "//",
+];
+
+/// The bodies of a block value: an object, or each object of an array.
+fn tf_bodies(value: Option<&Value>) -> Vec<&Map<String, Value>> {
+    match value {
+        Some(Value::Object(body)) => vec![body],
+        Some(Value::Array(items)) => items.iter().filter_map(Value::as_object).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Whether `body`, at schema level `level`, or a block below it, holds a key
+/// the provider's schema does not define (`//` comments aside).
+fn tf_has_unknown(body: &Map<String, Value>, level: usize) -> bool {
+    let (Some(schema), block) = (TF_SCHEMA.get(level), TF_BLOCKS.get(level)) else {
+        return false;
+    };
+    body.iter().any(|(key, value)| {
+        let key = key.as_str();
+        let known = key == "//" || schema.contains(&key) || (level == 0 && TF_META.contains(&key));
+        !known || (block == Some(&key) && tf_bodies(Some(value)).iter().any(|b| tf_has_unknown(b, level + 1)))
+    })
+}
+
+/// The checks of a Terraform JSON document (one whose top-level keys are
+/// Terraform's block types) beyond the round trip:
+///
+/// - a resource holding, at any level, an attribute the provider's schema
+///   does not define never loads: at most as many roles load as resources
+///   are free of them, and none by the name of a resource that has one;
+/// - a role that loads has one policy per `permission_policies` block, in
+///   order, and each block with a `conditions` block is a conditional policy.
+fn terraform_reads_what_the_input_says(text: &str, file: &RoleFile) {
+    let Ok(Value::Object(document)) = serde_json::from_str::<Value>(text) else {
+        return;
+    };
+    if document.is_empty() || !document.keys().all(|key| TF_TOP_LEVEL.contains(&key.as_str())) {
+        return;
+    }
+    let mut bodies = Vec::new();
+    for types in tf_bodies(document.get("resource")) {
+        for labels in tf_bodies(types.get("genesyscloud_auth_role")) {
+            for body in labels.values() {
+                bodies.extend(tf_bodies(Some(body)));
+            }
+        }
+    }
+    let (unknown, clean): (Vec<_>, Vec<_>) = bodies.into_iter().partition(|body| tf_has_unknown(body, 0));
+    assert!(
+        file.roles.len() <= clean.len(),
+        "{} roles loaded from {} resources free of unknown attributes",
+        file.roles.len(),
+        clean.len()
+    );
+    for body in &unknown {
+        let Some(name) = tf_name(body) else {
+            continue;
+        };
+        // A name spelled as a template reads as another literal: compared raw only.
+        if name.contains('{') || clean.iter().any(|other| tf_name(other) == Some(name)) {
+            continue;
+        }
+        assert!(
+            file.roles.iter().all(|role| role.name != name),
+            "role {name:?} loaded from a resource with an attribute the provider does not define"
+        );
+    }
+    for role in &file.roles {
+        let mut same = clean.iter().filter(|body| tf_name(body) == Some(role.name.as_str()));
+        let (Some(body), None) = (same.next(), same.next()) else {
+            continue;
+        };
+        let blocks = tf_bodies(body.get("permission_policies"));
+        assert_eq!(
+            blocks.len(),
+            role.policies.len(),
+            "role {:?}: {} permission_policies blocks read as {} policies",
+            role.name,
+            blocks.len(),
+            role.policies.len()
+        );
+        for (n, (block, policy)) in blocks.iter().zip(&role.policies).enumerate() {
+            if !tf_bodies(block.get("conditions")).is_empty() {
+                assert!(
+                    policy.condition.is_some(),
+                    "role {:?}: policy {n} has a conditions block and was read without a condition",
+                    role.name
+                );
+            }
+        }
+    }
+}
+
+/// The `name` of a resource body, as written.
+fn tf_name(body: &Map<String, Value>) -> Option<&str> {
+    body.get("name").and_then(Value::as_str)
+}
+
+// ---------------------------------------------------------------------------
+// Target `forbidden_body`.
+// ---------------------------------------------------------------------------
+
+/// The words before a division list in the platform's messages.
+const DIVISIONS_TEXT: &str = "in at least one of the following division(s): ";
+
+/// Target `forbidden_body`: the input as a 403 body read by
+/// [`ForbiddenBody::parse`], and the bytes as a denial written by
+/// [`genesys::forbidden_body`] and read back.
+pub fn forbidden_body(text: &str) {
+    forbidden_body_read(text);
+    let _ = forbidden_body_round_trip(text.as_bytes());
+}
+
+/// Every body of the tree under `value` (itself, then its `errors`, depth
+/// first), in the order the reader reads them.
+fn error_bodies<'v>(value: &'v Map<String, Value>, out: &mut Vec<&'v Map<String, Value>>) {
+    out.push(value);
+    if let Some(Value::Array(nested)) = value.get("errors") {
+        for body in nested.iter().filter_map(Value::as_object) {
+            error_bodies(body, out);
+        }
+    }
+}
+
+/// The texts a division of `message` may be read from: the list after each
+/// division clause that follows the code's `wording` and is not inside
+/// parentheses (an admin label), up to the list's end or the labels'
+/// opening parenthesis.
+fn division_clauses<'m>(message: &'m str, wording: &str) -> Vec<&'m str> {
+    let Some(listed) = message.find(wording).and_then(|at| message.get(at + wording.len()..)) else {
+        return Vec::new();
+    };
+    listed
+        .match_indices(DIVISIONS_TEXT)
+        .filter(|(at, _)| {
+            let before = listed.get(..*at).unwrap_or_default();
+            before.matches('(').count() <= before.matches(')').count()
+        })
+        .filter_map(|(at, _)| listed.get(at + DIVISIONS_TEXT.len()..))
+        .map(|list| list.split([']', '(']).next().unwrap_or_default())
+        .collect()
+}
+
+/// The reading half of target `forbidden_body`:
+///
+/// - `parse` never panics;
+/// - a `gate.refused` body reads as refused with nothing missing and no
+///   division; a `missing.permissions` or `missing.any.permissions` body
+///   never reads as nothing missing (and no any-of group is empty);
+/// - each body of the tree, read alone, gives its part of the whole, in order;
+/// - every key read is written in its body's `message` or
+///   `messageParams.permissions`;
+/// - labels are read for every key of a body or for none, and appear in
+///   order after the last key, inside the message's parentheses;
+/// - every division read is in some body's `messageParams.divisions`, or in a
+///   division clause of a body's message that is not inside parentheses.
+fn forbidden_body_read(text: &str) {
+    let Ok(read) = ForbiddenBody::parse(text) else {
+        return;
+    };
+    let root: Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("a body that parses is not JSON: {e}"));
+    let root = root
+        .as_object()
+        .unwrap_or_else(|| panic!("a body that parses is not an object"));
+    let code_of = |body: &Map<String, Value>| body.get("code").and_then(Value::as_str).unwrap_or_default().to_owned();
+    let code = code_of(root);
+    assert_eq!(read.code, code, "code");
+    if code == GATE_REFUSED {
+        assert!(
+            read.refused.is_some() && read.missing.is_empty() && read.any_of.is_empty() && read.divisions.is_empty(),
+            "a gate.refused body reads as {read:?}"
+        );
+        return;
+    }
+    assert!(
+        code == MISSING_PERMISSIONS || code == MISSING_ANY_PERMISSIONS,
+        "read a body of code {code:?}"
+    );
+    assert!(
+        !read.missing.is_empty() || !read.any_of.is_empty(),
+        "a {code} body reads as nothing missing: {read:?}"
+    );
+    assert!(
+        read.any_of.iter().all(|group| !group.is_empty()),
+        "an empty any-of group: {read:?}"
+    );
+    let mut bodies = Vec::new();
+    error_bodies(root, &mut bodies);
+    let (mut missing, mut any_of, mut sources): (Vec<MissingPermission>, Vec<Vec<MissingPermission>>, Vec<&str>) =
+        (Vec::new(), Vec::new(), Vec::new());
+    let mut refused = false;
+    for body in bodies {
+        let code = code_of(body);
+        if code == GATE_REFUSED {
+            refused = true;
+            continue;
+        }
+        let mut alone = body.clone();
+        alone.remove("errors");
+        let one = ForbiddenBody::parse(&Value::Object(alone).to_string())
+            .unwrap_or_else(|e| panic!("a body of a tree that parses does not parse alone: {e}"));
+        let message = body.get("message").and_then(Value::as_str).unwrap_or_default();
+        let param = |name: &str| {
+            body.get("messageParams")
+                .and_then(|p| p.get(name))
+                .and_then(Value::as_str)
+        };
+        let group = if code == MISSING_ANY_PERMISSIONS {
+            assert!(
+                one.missing.is_empty() && one.any_of.len() == 1,
+                "one any-of body: {one:?}"
+            );
+            one.any_of.into_iter().next().unwrap_or_default()
+        } else {
+            assert!(one.any_of.is_empty(), "one missing body: {one:?}");
+            one.missing
+        };
+        assert!(!group.is_empty(), "a body reads as nothing missing: {body:?}");
+        for permission in &group {
+            let spelled = match &permission.division {
+                Some(division) => format!("{}:{division}", permission.key),
+                None => permission.key.clone(),
+            };
+            assert!(
+                message.contains(&spelled) || param("permissions").is_some_and(|keys| keys.contains(&spelled)),
+                "{spelled:?} is not written in {body:?}"
+            );
+        }
+        if group.iter().any(|permission| permission.label.is_some()) {
+            let labels: Option<Vec<&str>> = group.iter().map(|p| p.label.as_deref()).collect();
+            let labels = labels.unwrap_or_else(|| panic!("labels for some keys only: {group:?}"));
+            let last = group.last().map(|p| p.key.as_str()).unwrap_or_default();
+            let mut at = message
+                .find(last)
+                .and_then(|at| message.get(at..)?.find('(').map(|open| at + open))
+                .unwrap_or_else(|| panic!("labels {labels:?} with no parenthesis after the keys: {message:?}"));
+            for label in &labels {
+                assert!(!label.is_empty() && !label.contains("; "), "label {label:?}");
+                let found = message.get(at..).and_then(|rest| rest.find(label));
+                at += found.unwrap_or_else(|| panic!("label {label:?} not in order in {message:?}")) + label.len();
+            }
+        }
+        match param("divisions") {
+            Some(divisions) => sources.push(divisions),
+            None => {
+                let wording = if code == MISSING_ANY_PERMISSIONS {
+                    "You must have at least one of the following permissions assigned: "
+                } else {
+                    "You are missing the following permission(s): "
+                };
+                sources.extend(division_clauses(message, wording));
+            }
+        }
+        if code == MISSING_ANY_PERMISSIONS {
+            any_of.push(group);
+        } else {
+            missing.extend(group);
+        }
+    }
+    assert_eq!(read.refused.is_some(), refused, "refused: {read:?}");
+    assert_eq!(read.missing, missing, "the bodies alone give other missing permissions");
+    assert_eq!(read.any_of, any_of, "the bodies alone give other any-of groups");
+    for division in &read.divisions {
+        assert!(
+            !division.is_empty() && sources.iter().any(|source| source.contains(division.as_str())),
+            "division {division:?} is in no division clause nor messageParams.divisions of {text}"
+        );
+    }
+}
+
+/// The writing half of target `forbidden_body`: a builtin gate picked by the
+/// first byte, checked (at the gate's release, with every roadmap key, at a
+/// release before any document, or on the documented set: the second byte)
+/// against a role holding the gate's own permissions that the bits of the
+/// other bytes pick. A denial written by [`genesys::forbidden_body`] reads
+/// back as exactly its missing keys and unmet groups, each label written
+/// being the catalog's, or as refused when it names none. Returns what was
+/// read back, `None` when the bytes pick nothing or the role passes.
+pub fn forbidden_body_round_trip(bytes: &[u8]) -> Option<ForbiddenBody> {
+    let catalog = Catalog::builtin();
+    let gates = catalog.gates();
+    let [pick, how, bits @ ..] = bytes else {
+        return None;
+    };
+    let gate = gates.get(usize::from(*pick) % gates.len().max(1))?;
+    let offered: Vec<Permission<'static>> = gate
+        .required
+        .iter()
+        .chain(gate.any_of.iter().flat_map(|group| group.iter()))
+        .copied()
+        .collect();
+    let held: Vec<&str> = offered
+        .iter()
+        .enumerate()
+        .filter(|(n, _)| bits.get(n / 8).is_some_and(|byte| byte & (1 << (n % 8)) != 0))
+        .map(|(_, p)| p.key())
+        .collect();
+    let policy = Policy::builder(catalog)
+        .role("r", held.iter().copied())
+        .unwrap_or_else(|e| panic!("the keys of gate {} do not load: {e}", gate.name))
+        .build();
+    let role = policy.role("r").unwrap_or_else(|| panic!("role r"));
+    let options = match how % 4 {
+        0 => CheckOptions::at(gate.release),
+        1 => CheckOptions::at(None),
+        2 => CheckOptions::at(Some(Release::new(0, 1))),
+        _ => CheckOptions::at(gate.release).documented(),
+    };
+    let denied = policy.check_info(role, gate, options).err()?;
+    let body = genesys::forbidden_body(&denied, Some("ctx-1")).to_string();
+    let read = ForbiddenBody::parse(&body).unwrap_or_else(|e| panic!("a written body does not parse: {e}\n{body}"));
+    forbidden_body_read(&body);
+    assert_eq!(read.context_id.as_deref(), Some("ctx-1"), "contextId\n{body}");
+    let names_none = denied.missing().is_empty() && denied.unmet_any_of().is_empty();
+    if names_none || denied.feature_removed() || !denied.foreign().is_empty() {
+        assert_eq!(read.code, GATE_REFUSED, "{body}");
+        assert!(
+            read.refused.is_some() && read.missing.is_empty() && read.any_of.is_empty(),
+            "a refusal reads as {read:?}\n{body}"
+        );
+        return Some(read);
+    }
+    assert!(read.refused.is_none() && read.divisions.is_empty(), "{read:?}\n{body}");
+    let keys =
+        |permissions: &[Permission<'_>]| -> Vec<String> { permissions.iter().map(|p| p.key().to_owned()).collect() };
+    let read_keys = |permissions: &[MissingPermission]| -> Vec<String> {
+        assert!(
+            permissions.iter().all(|p| p.division.is_none()),
+            "a division read: {permissions:?}"
+        );
+        permissions.iter().map(|p| p.key.clone()).collect()
+    };
+    assert_eq!(read_keys(&read.missing), keys(denied.missing()), "missing keys\n{body}");
+    let unmet: Vec<Vec<String>> = denied.unmet_any_of().iter().map(|group| keys(group)).collect();
+    let read_unmet: Vec<Vec<String>> = read.any_of.iter().map(|group| read_keys(group)).collect();
+    assert_eq!(read_unmet, unmet, "unmet groups\n{body}");
+    // Labels, per body: the catalog's, and written whenever each key has a plain one.
+    let groups = std::iter::once((denied.missing(), read.missing.as_slice()))
+        .filter(|(written, _)| !written.is_empty())
+        .chain(
+            denied
+                .unmet_any_of()
+                .iter()
+                .copied()
+                .zip(read.any_of.iter().map(Vec::as_slice)),
+        );
+    for (written, back) in groups {
+        let plain = written
+            .iter()
+            .all(|p| p.label().is_some_and(|label| !label.contains([';', '(', ')'])));
+        for (permission, back) in written.iter().zip(back) {
+            match &back.label {
+                Some(label) => assert_eq!(
+                    Some(label.as_str()),
+                    permission.label(),
+                    "label of {}\n{body}",
+                    back.key
+                ),
+                None => assert!(
+                    !plain,
+                    "no label read for {} of a list with plain labels\n{body}",
+                    back.key
+                ),
+            }
+        }
+    }
+    Some(read)
 }

@@ -400,7 +400,13 @@ impl<'m> Listed<'m> {
         let rest = message.get(at + wording.len()..)?.trim_start();
         let (keys, after) = match rest.strip_prefix('[') {
             Some(inside) => inside.split_once(']')?,
-            None => match rest.find(DIVISIONS_TEXT) {
+            // Unbracketed, the list ends at a division clause only where no
+            // label's parenthesis (nor a stray `]`) comes first: a division
+            // clause inside a label is not one.
+            None => match rest
+                .find(DIVISIONS_TEXT)
+                .filter(|at| rest.get(..*at).is_some_and(|keys| !keys.contains(['(', ']'])))
+            {
                 Some(at) => (rest.get(..at)?, rest.get(at..)?),
                 None => (rest.trim_end().trim_end_matches('.'), ""),
             },
@@ -411,9 +417,12 @@ impl<'m> Listed<'m> {
         })
     }
 
-    /// The divisions of a division clause right after the list.
+    /// The divisions of a division clause right after the list. The list
+    /// ends where the labels' parenthesis opens, bracketed or not: a label
+    /// is never read as a division.
     fn divisions(&self) -> Option<Vec<&'m str>> {
-        self.after.trim_start().strip_prefix(DIVISIONS_TEXT).map(list)
+        let clause = self.after.trim_start().strip_prefix(DIVISIONS_TEXT)?;
+        Some(list(clause.split('(').next().unwrap_or(clause)))
     }
 
     /// The labels of a `(label; label)` right after the list that ends the
