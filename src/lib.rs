@@ -16,7 +16,6 @@ mod handle;
 #[rustfmt::skip]
 mod generated;
 pub mod genesys;
-mod json;
 mod parse;
 mod permission;
 mod policy;
@@ -36,8 +35,8 @@ pub use definition::{GrantGroup, RoleDefinition};
 pub use explain::{By, Explanation, Permitted, Reason};
 pub use gate::{CheckOptions, Denied, Gate, GateInfo, Granted, KeySet};
 pub use generated::{gates, perm};
+pub use genesys::json::{JsonError, MAX_CONDITION_DEPTH, MAX_JSON_BYTES};
 pub use handle::PolicyHandle;
-pub use json::{JsonError, MAX_CONDITION_DEPTH, MAX_JSON_BYTES};
 pub use parse::{GrantError, MAX_PERMISSION_LEN, ParseError, QuestionError};
 pub use permission::Permission;
 pub use policy::{BuildError, ConditionalGrantInfo, Decision, Policy, PolicyBuilder, RoleId};

@@ -7,7 +7,7 @@ use serde_json::Value;
 use super::wire::{
     ConditionOperator, Conjunction, EntityRef, OperandType, ResourceConditionNode, ResourceConditionValue,
 };
-use crate::json::{self, JsonError, MAX_CONDITION_DEPTH, Path};
+use crate::genesys::json::{self, JsonError, MAX_CONDITION_DEPTH, Path};
 use crate::{Condition, Escaped, Operand, OperandKind, Operator};
 
 impl OperandKind {
@@ -251,7 +251,7 @@ mod serde_shapes {
     use serde::{Deserialize, Serialize};
 
     use super::super::wire::{OperandType, ResourceConditionNode, ResourceConditionValue};
-    use crate::json::{Path, de::Obj};
+    use crate::genesys::json::{Path, de::Obj};
     use crate::serde_impls::text;
     use crate::{Condition, Operand, OperandKind};
 

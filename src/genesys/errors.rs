@@ -28,7 +28,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::wire::ErrorBody;
-use crate::json::{self, JsonError, Path};
+use crate::genesys::json::{self, JsonError, Path};
 use crate::{Catalog, Denied, Escaped, Permission};
 
 /// The code of a body for missing required permissions.

@@ -18,6 +18,7 @@
 mod conditions;
 mod errors;
 mod export;
+pub(crate) mod json;
 mod kind;
 mod org_catalog;
 mod roles;

@@ -7,7 +7,7 @@ use serde::{Deserialize, Deserializer};
 
 use super::wire::{DomainPermission, PermissionCollectionEntityListing};
 use crate::catalog::{CatalogExtension, OrgFlags, OrgPermission, OrgPermissionError};
-use crate::json::{self, JsonError, Path};
+use crate::genesys::json::{self, JsonError, Path};
 use crate::{Catalog, Escaped};
 
 impl Catalog {

@@ -9,7 +9,7 @@ use super::wire::{
     AuthzGrantPolicy, AuthzGrantRole, DomainOrganizationRole, ResourceConditionNode, ResourcePermissionPolicy,
 };
 use crate::condition::Condition;
-use crate::json::{self, Fields, JsonError, Outline, Path, Top};
+use crate::genesys::json::{self, Fields, JsonError, Outline, Path, Top};
 use crate::parse::{GrantError, MAX_PERMISSION_LEN, ParseError, Spelling, check_segment, parse};
 use crate::{BuildError, Escaped, GrantGroup, PolicyBuilder, RoleDefinition, RoleId};
 

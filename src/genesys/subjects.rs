@@ -7,7 +7,7 @@ use std::collections::hash_map::{Entry, HashMap};
 use super::RoleSpec;
 use super::kind;
 use super::wire::{AuthzGrant, AuthzSubject};
-use crate::json::{self, JsonError, Path, Top};
+use crate::genesys::json::{self, JsonError, Path, Top};
 use crate::{BuildError, Division, Escaped, PolicyBuilder, RoleDefinition, UserId};
 
 /// The most grants one subject may hold.

@@ -127,7 +127,7 @@ use super::roles::{MAX_ACTIONS_PER_POLICY, MAX_POLICIES_PER_ROLE, MAX_ROLES_PER_
 use super::{PolicySpec, RoleFile, RoleFileError, RoleSpec};
 use crate::Escaped;
 use crate::condition::{Condition, Operand, OperandKind, Operator};
-use crate::json::{self, JsonError, Path};
+use crate::genesys::json::{self, JsonError, Path};
 use crate::parse::{GrantError, MAX_PERMISSION_LEN, check_segment};
 use crate::text::needs_escape;
 
@@ -1310,7 +1310,7 @@ mod tests {
 mod value {
     use serde_json::{Map, Value};
 
-    use crate::json::{JsonError, Path};
+    use crate::genesys::json::{JsonError, Path};
 
     fn type_name(value: &Value) -> &'static str {
         match value {

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use super::kind::{self, Kind};
 use super::roles::{PolicySpec, RoleSpec, check_key};
 use super::wire::{self, DomainRole};
-use crate::json::{self, JsonError, Path, Top};
+use crate::genesys::json::{self, JsonError, Path, Top};
 use crate::parse::{MAX_PERMISSION_LEN, ParseError, excerpt};
 use crate::{BuildError, Division, Escaped, PolicyBuilder, RoleDefinition, UserId};
 

@@ -59,7 +59,7 @@ use serde::de::{DeserializeOwned, DeserializeSeed, Error as DeError, MapAccess, 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::JsonError;
-use crate::json::{self, de};
+use crate::genesys::json::{self, de};
 
 /// Reads `text` as the wire type `T`: an object only, with the size limit
 /// of every reader ([`MAX_JSON_BYTES`](crate::MAX_JSON_BYTES)), and an error
