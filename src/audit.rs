@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::parse::{Spelling, parse};
-use crate::principal::{Kind, Principal};
+use crate::principal::Principal;
 use crate::role::RoleData;
 use crate::{
     Catalog, ConditionalGrantInfo, Division, Document, GateInfo, Permission, Permitted, Policy, RoleId, SdkRelease,
@@ -153,11 +153,7 @@ impl Policy {
             .iter()
             .filter_map(|grant| {
                 let set = self.source(grant.source)?;
-                let principal = Principal {
-                    policy: self.id(),
-                    row: set.row,
-                    kind: Kind::Set,
-                };
+                let principal = self.set_principal(set);
                 let conditional = self.conditional_infos(set);
                 Some(GrantAudit {
                     role: &set.name,

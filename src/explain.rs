@@ -323,11 +323,7 @@ impl Policy {
     /// The policy's row of `role`'s unconditional grants, into which their
     /// bits moved.
     fn grant_set_words(&self, role: &RoleData) -> Option<&[u64]> {
-        self.words(Principal {
-            policy: self.id(),
-            row: role.row,
-            kind: Kind::Set,
-        })
+        self.words(self.set_principal(role))
     }
 
     /// What in `grants` (of `role`) gives the permission `asked`.

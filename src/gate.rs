@@ -218,10 +218,7 @@ impl GateInfo {
     /// assert!(!PredictiveEngagementAgent::INFO.feature_removed()); // one removed key of 13
     /// ```
     pub fn feature_removed(&self) -> bool {
-        let mut keys = self
-            .required_at(None)
-            .chain(self.any_of.iter().flat_map(|group| group.iter().copied()))
-            .peekable();
+        let mut keys = self.named().peekable();
         keys.peek().is_some() && keys.all(|p| p.is_removed())
     }
 

@@ -350,6 +350,16 @@ impl Policy {
         self.bits.get(start..start + self.stride)
     }
 
+    /// A grant set of the policy (a named role, or what a user holds
+    /// directly) as a principal of its own row.
+    pub(crate) fn set_principal(&self, set: &RoleData) -> Principal {
+        Principal {
+            policy: self.id,
+            row: set.row,
+            kind: Kind::Set,
+        }
+    }
+
     pub(crate) fn role_words(&self, role: RoleId) -> Option<&[u64]> {
         self.words(role.into())
     }
