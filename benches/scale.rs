@@ -90,7 +90,7 @@ fn role_count(c: &mut Criterion) {
     let ami = builtin.role("AMI R3|standard user role").unwrap().grants;
     let mut catalogs = vec![("builtin", builtin.clone())];
     if let Some(org) = data("permissions-catalog.json") {
-        catalogs.push(("builtin+org", builtin.with_org_catalog(&org).unwrap()));
+        catalogs.push(("builtin+org", permgate::genesys::org_catalog(builtin, &org).unwrap()));
     }
     let mut group = c.benchmark_group("scale");
     group
@@ -125,7 +125,7 @@ fn compile(c: &mut Criterion) {
     let (Some(org), Some(lbp_json)) = (data("permissions-catalog.json"), data("roles/lbp-agent.json")) else {
         return;
     };
-    let catalog = Catalog::builtin().with_org_catalog(&org).unwrap();
+    let catalog = permgate::genesys::org_catalog(Catalog::builtin(), &org).unwrap();
     let file = RoleFile::parse(&lbp_json).unwrap();
     let lbp = file.roles.first().unwrap();
     let every_entity = every_entity_grants(&org);
@@ -136,7 +136,7 @@ fn compile(c: &mut Criterion) {
     group.bench_function("lbp-agent.json", |b| {
         b.iter(|| {
             let mut builder = Policy::builder(&catalog);
-            builder.add_role_spec(black_box(lbp)).unwrap();
+            builder.add_role_definition(&black_box(lbp).definition()).unwrap();
             builder.build()
         })
     });
@@ -144,7 +144,9 @@ fn compile(c: &mut Criterion) {
         b.iter(|| {
             let file = RoleFile::parse(black_box(&lbp_json)).unwrap();
             let mut builder = Policy::builder(&catalog);
-            builder.add_role_spec(file.roles.first().unwrap()).unwrap();
+            builder
+                .add_role_definition(&file.roles.first().unwrap().definition())
+                .unwrap();
             builder.build()
         })
     });
@@ -182,7 +184,7 @@ fn compile(c: &mut Criterion) {
             b.iter(|| {
                 let doc = UserAuthorization::parse(black_box(&users_me)).unwrap();
                 let mut builder = Policy::builder(&catalog);
-                builder.add_user_authorization(None, &doc).unwrap();
+                builder.add_user_definition(&doc.definition(None)).unwrap();
                 builder.build()
             })
         },

@@ -144,7 +144,7 @@ fn load_users(dir: &Path) -> Result<Policy, LoadError> {
         let user = UserAuthorization::parse(&text).map_err(|e| LoadError::new(file, e))?;
         // Named by the document's `id`; a duplicate id is an error.
         builder
-            .add_user_authorization(None, &user)
+            .add_user_definition(&user.definition(None))
             .map_err(|e| LoadError::new(file, e))?;
     }
     Ok(builder.build())
@@ -431,7 +431,7 @@ mod tests {
             let mut alone = analyst.clone();
             alone.policies.retain(|policy| policy == kept);
             let mut builder = Policy::builder(Catalog::builtin());
-            let user = builder.add_user_authorization(None, &alone).unwrap();
+            let user = builder.add_user_definition(&alone.definition(None)).unwrap();
             let policy = builder.build();
             assert!(
                 policy.check::<ActionMapAnalyticsReport>(user).is_err(),

@@ -187,7 +187,7 @@ impl Caller {
         if self.policy.allows(self.principal, permission) {
             return Ok(());
         }
-        let body = crate::genesys::missing_body(&[permission]);
+        let body = crate::genesys::missing_permissions_body(&[permission]);
         Err(Rejection {
             status: StatusCode::FORBIDDEN,
             body: body.to_string(),

@@ -106,7 +106,9 @@ fn declared_gates_check_users_in_divisions() {
 fn a_gate_of_organization_permissions_is_checked_past_the_builtin_mask() {
     let org = r#"{"entities": [{"domain": "ui", "permissionMap": {"agentQueueActivity": [
         {"domain": "ui", "entityType": "agentQueueActivity", "action": "view"}]}}]}"#;
-    let catalog: &'static Catalog = Box::leak(Box::new(Catalog::builtin().with_org_catalog(org).unwrap()));
+    let catalog: &'static Catalog = Box::leak(Box::new(
+        permgate::genesys::org_catalog(Catalog::builtin(), org).unwrap(),
+    ));
     let activity = catalog.lookup("ui:agentQueueActivity:view").unwrap();
     assert!(usize::from(activity.index()) >= Catalog::builtin().len());
     let required: &'static [permgate::Permission<'static>] = Box::leak(Box::new([perm::routing::QUEUE_VIEW, activity]));

@@ -1618,15 +1618,16 @@ fn real_role_allows_joining_queues() {
 /// wire types, and say what the library says.
 #[test]
 fn json_bodies_read_back_through_the_wire_types() {
+    use permgate::Form;
     use permgate::genesys::wire::{self, DomainOrganizationRole, ResourceConditionNode};
-    use permgate::genesys::{Form, RoleFile, export_gate, export_role};
+    use permgate::genesys::{RoleFile, export_role};
     use permgate::{Catalog, Condition, Policy};
 
     let dir = TempDir::new();
     let role = dir.file("supervisor.json", SUPERVISOR);
     let file = RoleFile::parse(SUPERVISOR).unwrap();
     let mut builder = Policy::builder(Catalog::builtin());
-    let supervisor = builder.add_role_spec(&file.roles[0]).unwrap();
+    let supervisor = builder.add_role_definition(&file.roles[0].definition()).unwrap();
     let policy = builder.build();
     for (args, form) in [(&[][..], Form::Wildcard), (&["--expanded"][..], Form::Expanded)] {
         let mut command = vec!["export", "--role", "supervisor", "--from", &role];
@@ -1634,7 +1635,11 @@ fn json_bodies_read_back_through_the_wire_types() {
         let exported = permgate(&command);
         assert_exit(&exported, 0);
         let body: DomainOrganizationRole = wire::from_str(&exported.stdout).unwrap();
-        assert_eq!(body, export_role(&policy, supervisor, form).unwrap(), "{form:?}");
+        assert_eq!(
+            body,
+            export_role(&policy.definition(supervisor, form).unwrap()).unwrap(),
+            "{form:?}"
+        );
         let node = body
             .permission_policies
             .iter()
@@ -1650,7 +1655,10 @@ fn json_bodies_read_back_through_the_wire_types() {
     assert_exit(&gate, 0);
     let body: DomainOrganizationRole = wire::from_str(&gate.stdout).unwrap();
     let info = Catalog::builtin().gate("AmiStandardUser").unwrap();
-    assert_eq!(body, export_gate(info, Catalog::builtin(), Form::Wildcard).unwrap());
+    assert_eq!(
+        body,
+        export_role(&info.definition(Catalog::builtin(), Form::Wildcard).unwrap()).unwrap()
+    );
 
     // Every `node` of a `--json` document is a `resourceConditionNode` that reads as its `text`.
     let node = |value: &Value| {

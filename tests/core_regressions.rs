@@ -21,7 +21,7 @@ use proptest::prelude::*;
 const AMI_ENTITY_ACTIONS: &str = include_str!("fixtures/ami-entity-actions.json");
 
 fn ami_catalog() -> Catalog {
-    Catalog::builtin().with_org_catalog(AMI_ENTITY_ACTIONS).unwrap()
+    permgate::genesys::org_catalog(Catalog::builtin(), AMI_ENTITY_ACTIONS).unwrap()
 }
 
 /// An organization's catalog of one permission, `ui:{entity}:view`.
@@ -30,7 +30,9 @@ fn org_catalog_of(entity: &str) -> &'static Catalog {
         r#"{{"entities": [{{"domain": "ui", "permissionMap": {{"{entity}": [
             {{"domain": "ui", "entityType": "{entity}", "action": "view"}}]}}}}]}}"#
     );
-    Box::leak(Box::new(Catalog::builtin().with_org_catalog(&json).unwrap()))
+    Box::leak(Box::new(
+        permgate::genesys::org_catalog(Catalog::builtin(), &json).unwrap(),
+    ))
 }
 
 fn leak<T>(value: T) -> &'static T {
@@ -200,7 +202,7 @@ fn whole_entity_row_is_taken_across_three_and_four_segment_strings_of_users_me()
     .unwrap();
     let catalog = ami_catalog();
     let mut builder = Policy::builder(&catalog);
-    let user = builder.add_user_authorization(None, &doc).unwrap();
+    let user = builder.add_user_definition(&doc.definition(None)).unwrap();
     let policy = builder.build();
     assert!(policy.check::<AmiNotes>(policy.user_in(user, "d-east")).is_ok());
     let denied = policy.check::<AmiNotes>(policy.user_in(user, "d-west")).unwrap_err();
@@ -355,12 +357,14 @@ fn explain_lists_each_grant_holding_actions_of_a_whole_entity_row_no_grant_holds
 
 #[test]
 fn explain_takes_an_action_that_is_not_division_aware_from_a_grant_in_another_division() {
-    let catalog = Catalog::builtin()
-        .with_org_catalog(&AMI_ENTITY_ACTIONS.replace(
+    let catalog = permgate::genesys::org_catalog(
+        Catalog::builtin(),
+        &AMI_ENTITY_ACTIONS.replace(
             r#""action": "view"}]}}"#,
             r#""action": "view", "divisionAware": false}]}}"#,
-        ))
-        .unwrap();
+        ),
+    )
+    .unwrap();
     assert!(!catalog.is_division_aware(catalog.resolve("attributes:attribute:view").unwrap()));
     let mut builder = Policy::builder(&catalog);
     let three = builder
@@ -404,7 +408,7 @@ fn explain_gives_the_grant_sets_of_users_me_that_hold_a_whole_entity_row_togethe
     .unwrap();
     let catalog = ami_catalog();
     let mut builder = Policy::builder(&catalog);
-    let user = builder.add_user_authorization(None, &doc).unwrap();
+    let user = builder.add_user_definition(&doc.definition(None)).unwrap();
     let policy = builder.build();
     let why = policy.explain(policy.user_in(user, "d-east"), perm::attributes::ATTRIBUTE_ALL);
     assert_eq!(why.decision, Decision::Allowed);
@@ -456,7 +460,7 @@ proptest! {
 fn resolve_accepts_an_organization_permission_whose_action_is_all() {
     let org = r#"{"entities": [{"domain": "telephony", "permissionMap": {"plugin": [
         {"domain": "telephony", "entityType": "plugin", "action": "all", "label": "Telephony > Plugin > All"}]}}]}"#;
-    let catalog = Catalog::builtin().with_org_catalog(org).unwrap();
+    let catalog = permgate::genesys::org_catalog(Catalog::builtin(), org).unwrap();
     let plugin = catalog.lookup("telephony:plugin:all").unwrap();
     for name in [
         "Telephony > Plugin > All",

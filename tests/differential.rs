@@ -1464,7 +1464,7 @@ fn build_users(case: &UserScenario) -> Result<Built, TestCaseError> {
                         doc.json()
                     );
                     prop_assert_eq!(read.id.as_deref(), doc.whole.then_some(doc.id.as_str()));
-                    builder.add_user_authorization(doc.named.then_some(name.as_str()), &read)
+                    builder.add_user_definition(&read.definition(doc.named.then_some(name.as_str())))
                 }
             };
             users.push(id.map_err(|e| fail("user not added", e, scenario))?);
@@ -1486,7 +1486,7 @@ fn build_then(
     let mut builder = Policy::builder(&catalog);
     for role in &file.roles {
         builder
-            .add_role_spec(role)
+            .add_role_definition(&role.definition())
             .map_err(|e| fail("role not added", e, scenario))?;
     }
     let users = then(&mut builder)?;
@@ -1509,8 +1509,7 @@ fn build_then(
 }
 
 fn catalog(scenario: &Scenario) -> Result<Catalog, TestCaseError> {
-    Catalog::builtin()
-        .with_org_catalog(&scenario.catalog_json())
+    permgate::genesys::org_catalog(Catalog::builtin(), &scenario.catalog_json())
         .map_err(|e| fail("org catalog rejected", e, scenario))
 }
 
@@ -1701,7 +1700,7 @@ proptest! {
         let spec = SubjectSpec::parse(&scenario.subject_json()).map_err(|e| fail("subject rejected", e, &scenario))?;
         prop_assert_eq!(spec.roles().count(), scenario.subject.iter().map(|(r, _)| r).collect::<BTreeSet<_>>().len());
         let mut builder = Policy::builder(&catalog);
-        let from_json = builder.add_subject(&spec).map_err(|e| fail("subject not added", e, &scenario))?;
+        let from_json = builder.add_user_definition(&spec.definition()).map_err(|e| fail("subject not added", e, &scenario))?;
         let subject_policy = builder.build();
         prop_assert_eq!(subject_policy.user("u-1"), Some(from_json));
         prop_assert_eq!(policy.user("by hand"), Some(by_hand));
@@ -1798,7 +1797,7 @@ fn conflicting_division_aware_statements_take_the_safe_side() {
             {"domain": "ALPHA", "permissionMap": {"Item": [
                 {"domain": "ALPHA", "entityType": "Item", "action": "VIEW", "divisionAware": second}]}}
         ]});
-        let catalog = Catalog::builtin().with_org_catalog(&org.to_string()).unwrap();
+        let catalog = permgate::genesys::org_catalog(Catalog::builtin(), &org.to_string()).unwrap();
         let view = catalog.lookup("alpha:item:view").unwrap();
         assert_eq!(view.key(), "alpha:item:view");
         assert!(catalog.is_division_aware(view), "{first} then {second}");
@@ -1821,7 +1820,7 @@ fn an_org_label_names_a_builtin_permission_that_has_none() {
     let org = json!({"entities": [{"domain": "webDeployments", "permissionMap": {"configuration": [
         {"domain": "webDeployments", "entityType": "configuration", "action": "view",
          "label": "Web Deployments > Configurations > View"}]}}]});
-    let catalog = Catalog::builtin().with_org_catalog(&org.to_string()).unwrap();
+    let catalog = permgate::genesys::org_catalog(Catalog::builtin(), &org.to_string()).unwrap();
     let view = catalog.lookup("webDeployments:configuration:view").unwrap();
     assert_eq!(view.label(), None);
     assert_eq!(catalog.lookup("web deployments > configurations > view"), Some(view));

@@ -145,9 +145,7 @@ const ORG_LABEL_REDIRECTS_WILDCARD: &str = r#"{"entities":[{"permissionMap":{"n"
 
 #[test]
 fn org_catalog_label_cannot_redirect_a_builtin_label_wildcard() {
-    let catalog = Catalog::builtin()
-        .with_org_catalog(ORG_LABEL_REDIRECTS_WILDCARD)
-        .unwrap();
+    let catalog = permgate::genesys::org_catalog(Catalog::builtin(), ORG_LABEL_REDIRECTS_WILDCARD).unwrap();
     let policy = Policy::builder(&catalog)
         .role("r", ["Journey > Segment > All"])
         .unwrap()
@@ -162,9 +160,7 @@ fn org_catalog_label_cannot_redirect_a_builtin_label_wildcard() {
 #[test]
 fn org_catalog_label_on_another_entity_keeps_every_builtin_key() {
     checks::catalog_json(ORG_LABEL_REDIRECTS_WILDCARD);
-    let catalog = Catalog::builtin()
-        .with_org_catalog(ORG_LABEL_REDIRECTS_WILDCARD)
-        .unwrap();
+    let catalog = permgate::genesys::org_catalog(Catalog::builtin(), ORG_LABEL_REDIRECTS_WILDCARD).unwrap();
     assert_eq!(catalog.len(), Catalog::builtin().len() + 1);
     assert_eq!(catalog.lookup("Journey > Segment > c").map(|p| p.key()), Some("o:s:v"));
 }

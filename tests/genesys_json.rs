@@ -9,7 +9,8 @@
 
 use std::time::{Duration, Instant};
 
-use permgate::genesys::{Form, MAX_POLICIES_PER_ROLE, RoleFile, RoleFileError, SubjectSpec, export_role};
+use permgate::Form;
+use permgate::genesys::{MAX_POLICIES_PER_ROLE, RoleFile, RoleFileError, SubjectSpec, export_role};
 use permgate::{
     BuildError, Catalog, Decision, Division, GrantError, JsonError, MAX_CONDITION_DEPTH, MAX_JSON_BYTES, ParseError,
     Permission, Policy, RoleId, UserId, perm,
@@ -64,7 +65,7 @@ fn load_on(catalog: &Catalog, text: &str) -> Policy {
     assert!(file.errors.is_empty(), "{:?}", file.errors);
     let mut builder = Policy::builder(catalog);
     for role in &file.roles {
-        builder.add_role_spec(role).unwrap();
+        builder.add_role_definition(&role.definition()).unwrap();
     }
     builder.build()
 }
@@ -250,7 +251,13 @@ fn conditional_grants_answer_allowed_if_never_allowed() {
     let file = RoleFile::parse(&text).unwrap();
     let spec = &file.roles[0].policies[1];
     assert!(spec.allow_conditions);
-    assert_eq!(spec.condition.as_ref().unwrap().to_json(), queue_term(&["q-1", "q-2"]));
+    assert_eq!(
+        serde_json::to_value(permgate::genesys::wire::ResourceConditionNode::from(
+            spec.condition.as_ref().unwrap()
+        ))
+        .unwrap(),
+        queue_term(&["q-1", "q-2"])
+    );
 
     let policy = load(&text);
     let role = policy.role("supervisor").unwrap();
@@ -264,7 +271,10 @@ fn conditional_grants_answer_allowed_if_never_allowed() {
     };
     assert_eq!(conditions.len(), 1);
     assert_eq!(conditions[0].to_string(), "Queue.id IN [QUEUE q-1, QUEUE q-2]");
-    assert_eq!(conditions[0].to_json(), queue_term(&["q-1", "q-2"]));
+    assert_eq!(
+        serde_json::to_value(permgate::genesys::wire::ResourceConditionNode::from(conditions[0])).unwrap(),
+        queue_term(&["q-1", "q-2"])
+    );
     for spelling in ["routing:queue:edit", "ROUTING:QUEUE:EDIT", "Routing > Queue > Edit"] {
         assert_eq!(
             policy.decide(role, spelling),
@@ -381,7 +391,7 @@ fn conditions_legacy_and_unknown_grants_survive_export_and_import() {
     let policy = load(&text);
     let role = policy.role("mixed").unwrap();
     for form in [Form::Wildcard, Form::Expanded] {
-        let body = export_role(&policy, role, form).unwrap();
+        let body = export_role(&policy.definition(role, form).unwrap()).unwrap();
         let imported = load(&serde_json::to_string(&body).unwrap());
         let back = imported.role("mixed").unwrap();
         assert_eq!(keys(&imported, back), keys(&policy, role), "{form:?}");
@@ -752,7 +762,10 @@ fn documents_over_the_size_limit_are_rejected_at_once() {
     let start = Instant::now();
     assert_eq!(RoleFile::parse(&big), Err(expected.clone()));
     assert_eq!(SubjectSpec::parse(&big), Err(expected.clone()));
-    assert_eq!(Catalog::builtin().with_org_catalog(&big).err(), Some(expected.clone()));
+    assert_eq!(
+        permgate::genesys::org_catalog(Catalog::builtin(), &big).err(),
+        Some(expected.clone())
+    );
     let elapsed = start.elapsed();
     assert!(
         elapsed < Duration::from_millis(100),
@@ -797,7 +810,7 @@ fn invalid_json_is_a_syntax_error_with_line_and_column() {
     assert!(matches!(RoleFile::parse("{} {}"), Err(JsonError::Syntax { .. })));
     assert!(matches!(SubjectSpec::parse("{"), Err(JsonError::Syntax { .. })));
     assert!(matches!(
-        Catalog::builtin().with_org_catalog("[1,]"),
+        permgate::genesys::org_catalog(Catalog::builtin(), "[1,]"),
         Err(JsonError::Syntax { .. })
     ));
 }
@@ -847,7 +860,7 @@ fn duplicate_role_names_report_the_second_and_keep_the_first() {
     assert_eq!(file.role("agent").unwrap().policies[0].actions, ["view"]);
     let mut builder = Policy::builder(Catalog::builtin());
     for role in &file.roles {
-        builder.add_role_spec(role).unwrap();
+        builder.add_role_definition(&role.definition()).unwrap();
     }
     let policy = builder.build();
     let agent = policy.role("agent").unwrap();
@@ -942,7 +955,7 @@ const SUBJECT: &str = r#"{"id": "u-1", "name": "Ana", "selfUri": "/api/v2/author
 fn subject_policy(catalog: &Catalog) -> (Policy, UserId) {
     let spec = SubjectSpec::parse(SUBJECT).unwrap();
     let mut builder = Policy::builder(catalog);
-    let user = builder.add_subject(&spec).unwrap();
+    let user = builder.add_user_definition(&spec.definition()).unwrap();
     let searcher = builder.role_id("searcher").unwrap();
     builder.add_user("searcher only", [(searcher, Division::All)]).unwrap();
     (builder.build(), user)
@@ -982,7 +995,9 @@ fn a_subject_document_loads_with_its_divisions() {
     assert!(policy.allows(subject, perm::routing::QUEUE_SEARCH));
     // `Division::new("*")` is `Division::All`: the grant applies everywhere.
     let mut builder = Policy::builder(Catalog::builtin());
-    let searcher = builder.add_role_spec(spec.roles().nth(2).unwrap()).unwrap();
+    let searcher = builder
+        .add_role_definition(&spec.roles().nth(2).unwrap().definition())
+        .unwrap();
     let star = builder.add_user("star", [(searcher, Division::new("*"))]).unwrap();
     let policy = builder.build();
     for who in [policy.user_in(star, "d-east"), policy.user_in(star, "*"), star.into()] {
@@ -992,7 +1007,7 @@ fn a_subject_document_loads_with_its_divisions() {
 
 #[test]
 fn division_aware_permissions_need_a_grant_in_that_division_or_all() {
-    let catalog = Catalog::builtin().with_org_catalog(ORG_PAGE).unwrap();
+    let catalog = permgate::genesys::org_catalog(Catalog::builtin(), ORG_PAGE).unwrap();
     let (policy, ana) = subject_policy(&catalog);
     let allows = |p, d| policy.allows(policy.user_in(ana, d), p);
     assert!(catalog.is_division_aware(perm::routing::QUEUE_VIEW));
@@ -1050,7 +1065,7 @@ fn division_aware_permissions_need_a_grant_in_that_division_or_all() {
 
 #[test]
 fn permissions_that_are_not_division_aware_are_allowed_by_a_grant_in_any_division() {
-    let catalog = Catalog::builtin().with_org_catalog(ORG_PAGE).unwrap();
+    let catalog = permgate::genesys::org_catalog(Catalog::builtin(), ORG_PAGE).unwrap();
     assert_eq!(catalog.len(), Catalog::builtin().len() + 1);
     let onqueue = perm::routing::AGENT_ONQUEUE;
     assert!(!catalog.is_division_aware(onqueue));
@@ -1109,9 +1124,9 @@ fn permissions_that_are_not_division_aware_are_allowed_by_a_grant_in_any_divisio
 fn a_subject_naming_a_role_not_in_the_policy_is_an_unknown_role() {
     let spec = SubjectSpec::parse(SUBJECT).unwrap();
     let mut other = Policy::builder(Catalog::builtin());
-    let foreign = other.add_role_spec(&spec.grants[1].role).unwrap();
+    let foreign = other.add_role_definition(&spec.grants[1].role.definition()).unwrap();
     let mut builder = Policy::builder(Catalog::builtin());
-    let east = builder.add_role_spec(&spec.grants[0].role).unwrap();
+    let east = builder.add_role_definition(&spec.grants[0].role.definition()).unwrap();
     let error = builder
         .add_user(
             "u-1",
@@ -1130,13 +1145,13 @@ fn a_subject_naming_a_role_not_in_the_policy_is_an_unknown_role() {
     // The same role JSON already added is shared; other JSON under that name is refused,
     // and the refusal leaves the builder as it was.
     let mut builder = Policy::builder(Catalog::builtin());
-    let shared = builder.add_role_spec(&spec.grants[1].role).unwrap();
-    builder.add_subject(&spec).unwrap();
+    let shared = builder.add_role_definition(&spec.grants[1].role.definition()).unwrap();
+    builder.add_user_definition(&spec.definition()).unwrap();
     assert_eq!(builder.role_id("west supervisor"), Some(shared));
 
     let mut builder = Policy::builder(Catalog::builtin());
     builder.add_role("west supervisor", ["routing:queue:view"]).unwrap();
-    let error = builder.add_subject(&spec).unwrap_err();
+    let error = builder.add_user_definition(&spec.definition()).unwrap_err();
     assert_eq!(
         error,
         BuildError::DuplicateRole {
@@ -1160,8 +1175,10 @@ fn subjects_share_roles_and_blank_ids_fall_back_to_the_name() {
         .unwrap()
     };
     let mut builder = Policy::builder(Catalog::builtin());
-    let ana = builder.add_subject(&subject("u-1", "Ana")).unwrap();
-    let bo = builder.add_subject(&subject(" ", "Bo")).unwrap();
+    let ana = builder
+        .add_user_definition(&subject("u-1", "Ana").definition())
+        .unwrap();
+    let bo = builder.add_user_definition(&subject(" ", "Bo").definition()).unwrap();
     let policy = builder.build();
     assert_eq!(policy.roles().len(), 1, "one shared role");
     assert_eq!(policy.user_name(bo), Some("Bo"));
@@ -1225,7 +1242,7 @@ fn bad_subjects_are_typed_errors_with_paths() {
 // ---------------------------------------------------------------------------
 
 fn org(text: &str) -> Result<Catalog, JsonError> {
-    Catalog::builtin().with_org_catalog(text)
+    permgate::genesys::org_catalog(Catalog::builtin(), text)
 }
 
 fn org_action(action: Value) -> String {

@@ -1,23 +1,24 @@
-//! The house picture: catalog, then policy, then decisions, one way; the
-//! Genesys adapter (`src/genesys/`), axum and the CLI around the core. The
-//! core's modules (every `src/*.rs` but the crate root and the adapters)
-//! must not name the `genesys` module.
+//! The house picture: catalog, then policy, then decisions, one way, in the
+//! core crate (`crates/permgate-core`); the Genesys adapter
+//! (`crates/permgate-genesys`, which depends on the core's public API only),
+//! axum and the CLI (`src/`) around it. Cargo already keeps the core from
+//! depending on the adapter; this test keeps its code from naming it.
 
 use std::fs;
 use std::path::Path;
 
-/// Modules around the core, which may use it and `genesys`.
-const ADAPTERS: [&str; 2] = ["lib.rs", "axum.rs"];
+/// The core crate's sources.
+const CORE_SRC: &str = "crates/permgate-core/src";
 
 #[test]
 fn the_core_does_not_import_the_genesys_adapter() {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join(CORE_SRC);
     let mut core = 0;
     let mut offenders = Vec::new();
     for entry in fs::read_dir(&src).unwrap() {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_str().unwrap().to_owned();
-        if path.extension().is_none_or(|ext| ext != "rs") || ADAPTERS.contains(&name.as_str()) {
+        if path.extension().is_none_or(|ext| ext != "rs") {
             continue;
         }
         core += 1;
@@ -25,7 +26,7 @@ fn the_core_does_not_import_the_genesys_adapter() {
         for (n, line) in text.lines().enumerate() {
             let code = line.split("//").next().unwrap_or_default();
             if code.contains("genesys::") || code.contains("crate::genesys") {
-                offenders.push(format!("src/{name}:{}: {}", n + 1, line.trim()));
+                offenders.push(format!("{CORE_SRC}/{name}:{}: {}", n + 1, line.trim()));
             }
         }
     }

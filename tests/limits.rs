@@ -132,9 +132,9 @@ fn org_catalog(count: usize) -> String {
 #[test]
 fn permissions_per_catalog() {
     let room = usize::from(u16::MAX) - Catalog::builtin().len();
-    let full = Catalog::builtin().with_org_catalog(&org_catalog(room)).unwrap();
+    let full = permgate::genesys::org_catalog(Catalog::builtin(), &org_catalog(room)).unwrap();
     assert_eq!(full.len(), usize::from(u16::MAX));
-    let error = Catalog::builtin().with_org_catalog(&org_catalog(room + 1)).unwrap_err();
+    let error = permgate::genesys::org_catalog(Catalog::builtin(), &org_catalog(room + 1)).unwrap_err();
     assert!(matches!(error, JsonError::TooMany { max: 65535, .. }), "{error}");
     assert_eq!(
         error.path(),

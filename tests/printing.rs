@@ -207,7 +207,7 @@ fn a_backtick_in_a_name_cannot_end_its_quotation() {
 #[test]
 fn explain_gives_every_action_as_the_reason_for_an_unconditional_grant() {
     let org = include_str!("fixtures/ami-entity-actions.json");
-    let catalog = Catalog::builtin().with_org_catalog(org).unwrap();
+    let catalog = permgate::genesys::org_catalog(Catalog::builtin(), org).unwrap();
     let actions = [
         "attributes:attribute:add",
         "attributes:attribute:delete",

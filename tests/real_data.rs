@@ -11,7 +11,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use permgate::genesys::{ExportError, Form, RoleFile, export_gate, export_role};
+use permgate::Form;
+use permgate::genesys::{ExportError, RoleFile, export_role};
 use permgate::{Catalog, CheckOptions, Decision, Permission, Policy, RoleId, Vocabulary, perm};
 use serde_json::{Value, json};
 
@@ -118,16 +119,14 @@ fn lbp_agent_grants(dir: &Path) -> Vec<String> {
 
 /// The builtin catalog extended with `permissions-catalog.json`.
 fn org_catalog(dir: &Path) -> Catalog {
-    Catalog::builtin()
-        .with_org_catalog(&read(dir, "permissions-catalog.json"))
-        .unwrap()
+    permgate::genesys::org_catalog(Catalog::builtin(), &read(dir, "permissions-catalog.json")).unwrap()
 }
 
 /// A policy over `catalog` holding `lbp-agent.json`'s one role.
 fn lbp_agent_policy(dir: &Path, catalog: &Catalog) -> (Policy, RoleId) {
     let file = RoleFile::parse(&read(dir, "roles/lbp-agent.json")).unwrap();
     let mut builder = Policy::builder(catalog);
-    builder.add_role_spec(&file.roles[0]).unwrap();
+    builder.add_role_definition(&file.roles[0].definition()).unwrap();
     let policy = builder.build();
     let role = policy.role("LBP Agent").unwrap();
     (policy, role)
@@ -140,13 +139,13 @@ fn keys(policy: &Policy, role: RoleId) -> Vec<&str> {
 /// Exports `role` in `form`, serializes it, reads it back and adds it to a
 /// fresh policy over the same catalog.
 fn round_trip(policy: &Policy, role: RoleId, form: Form) -> (Policy, RoleId, Value) {
-    let body = serde_json::to_value(export_role(policy, role, form).unwrap()).unwrap();
+    let body = serde_json::to_value(export_role(&policy.definition(role, form).unwrap()).unwrap()).unwrap();
     let text = serde_json::to_string_pretty(&body).unwrap();
     let file = RoleFile::parse(&text).unwrap();
     assert!(file.errors.is_empty(), "{form:?}: {:?}", file.errors);
     assert_eq!(file.roles.len(), 1);
     let mut builder = Policy::builder(policy.catalog());
-    builder.add_role_spec(&file.roles[0]).unwrap();
+    builder.add_role_definition(&file.roles[0].definition()).unwrap();
     let imported = builder.build();
     let id = imported.role(&file.roles[0].name).unwrap();
     (imported, id, body)
@@ -266,9 +265,7 @@ fn the_org_catalog_split_into_pages_loads_to_the_same_catalog() {
         .map(|(n, chunk)| json!({"pageNumber": n + 1, "pageSize": 25, "entities": chunk}))
         .collect();
     assert_eq!(pages.len(), 3);
-    let paged = Catalog::builtin()
-        .with_org_catalog(&serde_json::to_string(&pages).unwrap())
-        .unwrap();
+    let paged = permgate::genesys::org_catalog(Catalog::builtin(), &serde_json::to_string(&pages).unwrap()).unwrap();
     assert_eq!(paged.len(), whole.len());
     for (a, b) in whole.iter().zip(paged.iter()) {
         assert_eq!((a.index(), a.key()), (b.index(), b.key()));
@@ -494,7 +491,7 @@ fn wildcard_and_expanded_forms_have_the_same_effect_on_the_org_catalog() {
     assert!(file.errors.is_empty(), "{:?}", file.errors);
     let mut builder = Policy::builder(&catalog);
     for role in &file.roles {
-        builder.add_role_spec(role).unwrap();
+        builder.add_role_definition(&role.definition()).unwrap();
     }
     let policy = builder.build();
     let (wild, full) = (policy.role("wildcard").unwrap(), policy.role("expanded").unwrap());
@@ -562,12 +559,12 @@ const AMI_ENTITY_ACTIONS: &str = include_str!("fixtures/ami-entity-actions.json"
 fn every_builtin_gate_survives_export_and_import_in_both_forms() {
     // The expanded form needs the actions of the AMI rows that stand for a
     // whole entity, which no builtin document lists: an organization's catalog does.
-    let builtin = &Catalog::builtin().with_org_catalog(AMI_ENTITY_ACTIONS).unwrap();
+    let builtin = &permgate::genesys::org_catalog(Catalog::builtin(), AMI_ENTITY_ACTIONS).unwrap();
     let mut exported = 0;
     for gate in builtin.gates() {
         let mut forms = Vec::new();
         for form in [Form::Wildcard, Form::Expanded] {
-            let body = match export_gate(gate, builtin, form) {
+            let body = match export_role(&gate.definition(builtin, form).unwrap()) {
                 Ok(body) => body,
                 Err(ExportError::FlatName { name }) => {
                     assert_eq!(
@@ -584,7 +581,7 @@ fn every_builtin_gate_survives_export_and_import_in_both_forms() {
             assert!(file.errors.is_empty(), "{}: {:?}", gate.name, file.errors);
             assert_eq!(file.roles[0].name, gate.name);
             let mut builder = Policy::builder(builtin);
-            builder.add_role_spec(&file.roles[0]).unwrap();
+            builder.add_role_definition(&file.roles[0].definition()).unwrap();
             let policy = builder.build();
             let role = policy.role(gate.name).unwrap();
             // An export writes the documented set: it passes the documented check, and

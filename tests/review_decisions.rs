@@ -9,15 +9,16 @@ use std::sync::{Arc, Barrier};
 
 use permgate::gates::{AmiExtraUser, AmiStandardUser};
 use permgate::genesys::wire::DomainOrganizationRole;
-use permgate::genesys::{ExportError, Form, RoleFile, export_gate, export_role};
+use permgate::genesys::{RoleFile, export_role};
 use permgate::{Catalog, Decision, Division, GrantError, Policy, PolicyHandle, RoleId, perm};
+use permgate::{DefinitionError, Form, RoleDefinition};
 
 /// An organization's catalog listing the actions of the two AMI entities that the builtin
 /// catalog knows only as whole-entity rows (`attributes:attribute`, `integration:amiPremiumApps`).
 const AMI_ENTITY_ACTIONS: &str = include_str!("fixtures/ami-entity-actions.json");
 
 fn ami_catalog() -> Catalog {
-    Catalog::builtin().with_org_catalog(AMI_ENTITY_ACTIONS).unwrap()
+    permgate::genesys::org_catalog(Catalog::builtin(), AMI_ENTITY_ACTIONS).unwrap()
 }
 
 /// The AMI standard role as a current organization holds it: the published
@@ -63,7 +64,7 @@ fn role_json(body: &DomainOrganizationRole) -> (Policy, RoleId, Catalog) {
     let file = RoleFile::parse(&serde_json::to_string(body).unwrap()).unwrap();
     assert!(file.errors.is_empty(), "{:?}", file.errors);
     let mut builder = Policy::builder(&catalog);
-    builder.add_role_spec(&file.roles[0]).unwrap();
+    builder.add_role_definition(&file.roles[0].definition()).unwrap();
     let policy = builder.build();
     let role = policy.role(&file.roles[0].name).unwrap();
     (policy, role, catalog)
@@ -118,7 +119,7 @@ fn an_entity_row_needs_every_action_the_catalog_lists() {
          "resourceConditionNode": {"variableName": "x", "operator": "EQ", "operands": [{"type": "SCALAR", "value": "1"}]}}]});
     let file = RoleFile::parse(&body.to_string()).unwrap();
     let mut builder = Policy::builder(&catalog);
-    builder.add_role_spec(&file.roles[0]).unwrap();
+    builder.add_role_definition(&file.roles[0].definition()).unwrap();
     let conditional = builder.build();
     let c = conditional.role("c").unwrap();
     assert!(!conditional.allows(c, perm::attributes::ATTRIBUTE_ALL));
@@ -153,7 +154,7 @@ fn stars(body: &DomainOrganizationRole) -> Vec<String> {
 fn expanded_export_writes_no_star_and_refuses_entities_without_known_actions() {
     let catalog = ami_catalog();
     let (policy, role) = one_role(&catalog, &standard_grants());
-    let body = export_role(&policy, role, Form::Expanded).unwrap();
+    let body = export_role(&policy.definition(role, Form::Expanded).unwrap()).unwrap();
     assert_eq!(stars(&body), Vec::<String>::new());
     let body = serde_json::to_value(body).unwrap();
     let attribute = body["permissionPolicies"]
@@ -168,24 +169,27 @@ fn expanded_export_writes_no_star_and_refuses_entities_without_known_actions() {
     );
     let gate = catalog.gate("AmiStandardUser").unwrap();
     assert_eq!(
-        stars(&export_gate(gate, &catalog, Form::Expanded).unwrap()),
+        stars(&export_role(&gate.definition(&catalog, Form::Expanded).unwrap()).unwrap()),
         Vec::<String>::new()
     );
 
     let builtin = Catalog::builtin();
     let (policy, role) = one_role(builtin, &standard_grants());
-    let refused = |result: Result<DomainOrganizationRole, ExportError>| match result {
-        Err(ExportError::UnknownActions { entity }) => entity,
+    let refused = |result: Result<RoleDefinition, DefinitionError>| match result {
+        Err(DefinitionError::UnknownActions { entity }) => entity,
         other => panic!("{other:?}"),
     };
-    let entity = refused(export_role(&policy, role, Form::Expanded));
+    let entity = refused(policy.definition(role, Form::Expanded));
     assert!(
         entity == "attributes:attribute" || entity == "integration:amiPremiumApps",
         "{entity}"
     );
-    refused(export_gate(gate, builtin, Form::Expanded));
+    refused(gate.definition(builtin, Form::Expanded));
     // The wildcard form still writes the rows as granted.
-    assert_eq!(stars(&export_gate(gate, builtin, Form::Wildcard).unwrap()).len(), 2);
+    assert_eq!(
+        stars(&export_role(&gate.definition(builtin, Form::Wildcard).unwrap()).unwrap()).len(),
+        2
+    );
 }
 
 // 5. A label wildcard means the same whatever the catalog's order.
@@ -199,7 +203,7 @@ fn foo_catalog(reversed: bool) -> Catalog {
         (first_entity, second_entity)
     };
     let page = format!(r#"{{"entities": [{{"domain": "foo", "permissionMap": {{"x": [{first}, {second}]}}}}]}}"#);
-    Catalog::builtin().with_org_catalog(&page).unwrap()
+    permgate::genesys::org_catalog(Catalog::builtin(), &page).unwrap()
 }
 
 #[test]
@@ -234,7 +238,7 @@ fn a_label_wildcard_of_one_entity_is_unaffected_by_other_organization_labels() {
     let page = r#"{"entities": [{"domain": "foo", "permissionMap": {"x": [
         {"domain": "foo", "entityType": "bar", "action": "view", "label": "Foo > Bar > View"},
         {"domain": "foo", "entityType": "bar", "action": "edit", "label": "Foo > Bar > Edit"}]}}]}"#;
-    let catalog = Catalog::builtin().with_org_catalog(page).unwrap();
+    let catalog = permgate::genesys::org_catalog(Catalog::builtin(), page).unwrap();
     let (policy, role) = one_role(&catalog, &["Foo > Bar > All"]);
     assert_eq!(policy.allows(role, "foo:bar:view"), Ok(true));
     assert_eq!(policy.allows(role, "foo:bar:edit"), Ok(true));
@@ -250,7 +254,7 @@ fn expanded_round_trip_keeps_catalog_permissions_and_drops_pattern_reach() {
     let (policy, role) = one_role(Catalog::builtin(), &["journey:*:*", "routing:queue:view"]);
     assert_eq!(policy.allows(role, "journey:newthing:view"), Ok(true));
     for (form, beyond) in [(Form::Wildcard, true), (Form::Expanded, false)] {
-        let (back, r, catalog) = role_json(&export_role(&policy, role, form).unwrap());
+        let (back, r, catalog) = role_json(&export_role(&policy.definition(role, form).unwrap()).unwrap());
         for p in catalog.iter() {
             assert_eq!(back.allows(r, p), policy.allows(role, p), "{form:?} {p}");
         }
@@ -352,7 +356,7 @@ fn a_concrete_action_named_all_is_granted_by_its_label() {
     let page = r#"{"entities": [{"domain": "telephony", "permissionMap": {"plugin": [
         {"domain": "telephony", "entityType": "plugin", "action": "all", "label": "Telephony > Plugin > All"},
         {"domain": "telephony", "entityType": "plugin", "action": "view", "label": "Telephony > Plugin > View"}]}}]}"#;
-    let catalog = Catalog::builtin().with_org_catalog(page).unwrap();
+    let catalog = permgate::genesys::org_catalog(Catalog::builtin(), page).unwrap();
     let all = catalog.lookup("Telephony > Plugin > All").unwrap();
     assert_eq!(all.key(), "telephony:plugin:all");
     let (policy, role) = one_role(&catalog, &["Telephony > Plugin > All"]);
@@ -366,7 +370,7 @@ fn a_concrete_action_named_all_is_granted_by_its_label() {
 fn an_organization_label_cannot_take_over_a_builtin_label_wildcard() {
     let page = r#"{"entities": [{"domain": "o", "permissionMap": {"s": [
         {"domain": "o", "entityType": "s", "action": "all", "label": "Journey > Segment > All"}]}}]}"#;
-    let catalog = Catalog::builtin().with_org_catalog(page).unwrap();
+    let catalog = permgate::genesys::org_catalog(Catalog::builtin(), page).unwrap();
     assert_eq!(catalog.lookup("Journey > Segment > All"), None);
     let (policy, role) = one_role(&catalog, &["Journey > Segment > All"]);
     assert!(policy.allows(role, perm::journey::SEGMENT_VIEW));
@@ -383,8 +387,8 @@ fn decide_in_lists_each_condition_once() {
     };
     let file = RoleFile::parse(&serde_json::json!([policy_json("a"), policy_json("b")]).to_string()).unwrap();
     let mut builder = Policy::builder(Catalog::builtin());
-    let a = builder.add_role_spec(&file.roles[0]).unwrap();
-    let b = builder.add_role_spec(&file.roles[1]).unwrap();
+    let a = builder.add_role_definition(&file.roles[0].definition()).unwrap();
+    let b = builder.add_role_definition(&file.roles[1].definition()).unwrap();
     let subject = builder
         .add_user("u", [(a, Division::new("d1")), (b, Division::All)])
         .unwrap();
@@ -527,7 +531,7 @@ fn denied_says_when_a_missing_permission_was_removed_from_the_platform() {
 fn an_exported_gate_takes_the_current_member_of_each_any_of_group() {
     let catalog = Catalog::builtin();
     let gate = catalog.gate("AmiStandardUser").unwrap();
-    let body = export_gate(gate, catalog, Form::Wildcard).unwrap();
+    let body = export_role(&gate.definition(catalog, Form::Wildcard).unwrap()).unwrap();
     let text = serde_json::to_string(&body).unwrap();
     let file = RoleFile::parse(&text).unwrap();
     let keys: Vec<String> = file.roles[0].policies.iter().flat_map(|p| p.keys()).collect();
@@ -541,7 +545,7 @@ fn an_exported_gate_takes_the_current_member_of_each_any_of_group() {
         "{keys:?}"
     );
     let mut builder = Policy::builder(catalog);
-    let role = builder.add_role_spec(&file.roles[0]).unwrap();
+    let role = builder.add_role_definition(&file.roles[0].definition()).unwrap();
     let policy = builder.build();
     assert!(policy.check::<AmiStandardUser>(role).is_ok());
     assert!(policy.check_info(role, gate, None).is_ok());

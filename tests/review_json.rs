@@ -492,7 +492,7 @@ fn the_same_role_in_several_divisions_answers_per_division() {
     assert_eq!(roles, ["Queue Editor", "Queue Viewer", "Queue Joiner"]);
 
     let mut builder = Policy::builder(Catalog::builtin());
-    let ana = builder.add_subject(&spec).unwrap();
+    let ana = builder.add_user_definition(&spec.definition()).unwrap();
     let policy = builder.build();
     // A policy does not list a user's grants: grant 4 (`*`) is asserted in
     // the document, and through the user's answer in every division.

@@ -177,7 +177,7 @@ fn condition_escapes_variables_and_values() {
     ))
     .unwrap();
     let mut builder = Policy::builder(Catalog::builtin());
-    builder.add_role_spec(&file.roles[0]).unwrap();
+    builder.add_role_definition(&file.roles[0].definition()).unwrap();
     let policy = builder.build();
     let Decision::AllowedIf(conditions) = policy.decide(policy.role("r").unwrap(), perm::routing::QUEUE_EDIT) else {
         panic!("conditional");
@@ -188,7 +188,8 @@ fn condition_escapes_variables_and_values() {
     );
     // The JSON form keeps the values as given.
     assert_eq!(
-        conditions[0].to_json()["operands"][0]["queue"]["id"],
+        serde_json::to_value(permgate::genesys::wire::ResourceConditionNode::from(conditions[0])).unwrap()["operands"]
+            [0]["queue"]["id"],
         "q-1\nrouting:queue:edit  yes"
     );
 }
@@ -268,7 +269,7 @@ fn role_file_errors_escape_the_name_and_json_errors_the_path_and_problem() {
 
     // An organization catalog's `permissionMap` keys are input, and part of the path.
     let org = r#"{"entities": [{"domain": "ui", "permissionMap": {"x\u001b]0;owned\u0007": [{"domain": 1}]}}]}"#;
-    let error = Catalog::builtin().with_org_catalog(org).unwrap_err();
+    let error = permgate::genesys::org_catalog(Catalog::builtin(), org).unwrap_err();
     assert_eq!(
         error.path(),
         Some("$.entities[0].permissionMap.x\x1b]0;owned\x07[0].domain")
@@ -290,7 +291,7 @@ fn unknown_role_and_release_errors_escape_their_input() {
     // that names it now.
     let mut builder = Policy::builder(Catalog::builtin());
     builder.add_role("gone\u{202e}", ["routing:queue:view"]).unwrap();
-    let error = builder.add_subject(&subject).unwrap_err();
+    let error = builder.add_user_definition(&subject.definition()).unwrap_err();
     assert_eq!(
         error,
         BuildError::DuplicateRole {

@@ -3,7 +3,7 @@
 //!
 //! That `Granted` cannot be forged at compile time (private fields, no `Default`, no
 //! constructor, not another gate's) is shown by the `compile_fail` doctests on `Granted` in
-//! `src/gate.rs` (`cargo test --doc`); here we check at run time that `check` is the only way to a
+//! `crates/permgate-core/src/gate.rs` (`cargo test --doc`); here we check at run time that `check` is the only way to a
 //! proof, that the proof records the policy that made it, and that it refuses whatever is short of
 //! the gate.
 //!
@@ -86,7 +86,7 @@ fn real_org_catalog() -> Option<Catalog> {
         return None;
     }
     let text = std::fs::read_to_string(&path).unwrap();
-    Some(Catalog::builtin().with_org_catalog(&text).unwrap())
+    Some(permgate::genesys::org_catalog(Catalog::builtin(), &text).unwrap())
 }
 
 /// `policy.check::<G>(who)` for the builtin gate named `name`: the proof's principal, or the
@@ -243,7 +243,7 @@ fn add_role_json(builder: &mut permgate::PolicyBuilder, role: &Value) {
     let file = RoleFile::parse(&role.to_string()).unwrap();
     assert!(file.errors.is_empty(), "{:?}", file.errors);
     for spec in &file.roles {
-        builder.add_role_spec(spec).unwrap();
+        builder.add_role_definition(&spec.definition()).unwrap();
     }
 }
 
@@ -269,7 +269,7 @@ fn unknown_role_names_resolve_to_nothing() {
     .unwrap();
     let mut builder = Policy::builder(Catalog::builtin());
     builder.add_role("agent", ["journey:*:*"]).unwrap();
-    let error = builder.add_subject(&spec).unwrap_err();
+    let error = builder.add_user_definition(&spec.definition()).unwrap_err();
     assert_eq!(error, BuildError::DuplicateRole { role: "agent".into() });
     assert_eq!(builder.role_id("admin"), None, "half-loaded");
     let policy = builder.build();
@@ -370,7 +370,7 @@ fn conditional_and_legacy_grants_never_allow_or_satisfy_a_gate() {
 fn a_role_id_of_another_policy_is_denied_by_every_api() {
     let org = json!({"entities": [{"domain": "ui", "permissionMap": {"agentQueueActivity": [
         {"domain": "ui", "entityType": "agentQueueActivity", "action": "view", "divisionAware": false}]}}]});
-    let catalog = Catalog::builtin().with_org_catalog(&org.to_string()).unwrap();
+    let catalog = permgate::genesys::org_catalog(Catalog::builtin(), &org.to_string()).unwrap();
     let mut everything: Vec<String> = Vec::new();
     let domains: BTreeSet<&str> = catalog.iter().filter(|p| !p.is_flat()).map(|p| p.domain()).collect();
     everything.extend(domains.iter().map(|d| format!("{d}:*:*")));
@@ -504,16 +504,11 @@ fn a_permission_of_another_catalog_is_denied_unless_builtin() {
         json!({"entities": [{"domain": domain, "permissionMap": {entity: permissions}}]}).to_string()
     };
     let builtin = Catalog::builtin();
-    let a = builtin
-        .with_org_catalog(&org("alpha", "item", &["view", "edit", "add"], false))
-        .unwrap();
-    let b = builtin
-        .with_org_catalog(&org("beta", "thing", &["view"], true))
-        .unwrap();
-    let a_twin = builtin
-        .with_org_catalog(&org("alpha", "item", &["view", "edit", "add"], false))
-        .unwrap();
-    let a_extended = a.with_org_catalog(&org("gamma", "widget", &["view"], true)).unwrap();
+    let a = permgate::genesys::org_catalog(builtin, &org("alpha", "item", &["view", "edit", "add"], false)).unwrap();
+    let b = permgate::genesys::org_catalog(builtin, &org("beta", "thing", &["view"], true)).unwrap();
+    let a_twin =
+        permgate::genesys::org_catalog(builtin, &org("alpha", "item", &["view", "edit", "add"], false)).unwrap();
+    let a_extended = permgate::genesys::org_catalog(&a, &org("gamma", "widget", &["view"], true)).unwrap();
     let a_clone = a.clone();
 
     let a_view = a.lookup("alpha:item:view").unwrap();
@@ -564,14 +559,11 @@ fn a_permission_of_another_catalog_is_denied_unless_builtin() {
     let policy = policy_with(&a_clone, &[("viewer", vec!["alpha:item:view".into()])]);
     assert!(policy.allows(policy.role("viewer").unwrap(), a_view));
     // A permission of a larger catalog, past the end of this one.
-    let big = builtin
-        .with_org_catalog(&org(
-            "alpha",
-            "item",
-            &["v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8"],
-            true,
-        ))
-        .unwrap();
+    let big = permgate::genesys::org_catalog(
+        builtin,
+        &org("alpha", "item", &["v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8"], true),
+    )
+    .unwrap();
     let policy = policy_with_holders(&b, &[("all", vec!["beta:*:*".into(), "alpha:*:*".into()])]);
     let all = policy.role("all").unwrap();
     let holder = policy.user("all").unwrap();
@@ -1007,7 +999,7 @@ fn a_flat_name_granted_alone_allows_exactly_itself() {
 
 /// `check` gives a proof to a role that holds everything a gate requires, and to no role that lacks
 /// any one requirement (checked for each requirement of each gate, typed and by name). See the
-/// `compile_fail` doctests on `Granted` in `src/gate.rs` for the proofs that cannot be forged.
+/// `compile_fail` doctests on `Granted` in `crates/permgate-core/src/gate.rs` for the proofs that cannot be forged.
 #[test]
 fn granted_comes_only_from_a_passing_check() {
     let catalog = Catalog::builtin();

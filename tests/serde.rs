@@ -41,7 +41,7 @@ fn supervisor() -> Policy {
     );
     let file = RoleFile::parse(&text).unwrap();
     let mut builder = Policy::builder(Catalog::builtin());
-    builder.add_role_spec(&file.roles[0]).unwrap();
+    builder.add_role_definition(&file.roles[0].definition()).unwrap();
     builder.build()
 }
 
@@ -92,7 +92,10 @@ fn conditions_are_resource_condition_nodes_checked_as_they_are_read() {
         "(Queue.id IN [QUEUE q-1] AND Conversation.owner EQ USER u-1 AND Team.id EQ TEAM t-1 AND Score GE SCALAR 3)"
     );
     assert_eq!(value(&condition), node);
-    assert_eq!(value(&condition), condition.to_json());
+    assert_eq!(
+        value(&condition),
+        serde_json::to_value(permgate::genesys::wire::ResourceConditionNode::from(&condition)).unwrap()
+    );
 
     for (refused, why) in [
         (

@@ -5,8 +5,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+use permgate::Form;
 use permgate::genesys::terraform::{TerraformError, resource_label, to_hcl, to_json};
-use permgate::genesys::{Form, RoleFile, RoleSpec, SubjectSpec, UserAuthorization, export_gate};
+use permgate::genesys::{RoleFile, RoleSpec, SubjectSpec, UserAuthorization, export_role};
 use permgate::{Catalog, Condition, JsonError};
 use serde_json::{Value, json};
 
@@ -43,7 +44,14 @@ fn role(text: &str) -> RoleSpec {
 /// The builtin gate `AmiStandardUser` as a role.
 fn ami_standard_user() -> RoleSpec {
     let catalog = Catalog::builtin();
-    let body = export_gate(catalog.gate("AmiStandardUser").unwrap(), catalog, Form::Wildcard).unwrap();
+    let body = export_role(
+        &catalog
+            .gate("AmiStandardUser")
+            .unwrap()
+            .definition(catalog, Form::Wildcard)
+            .unwrap(),
+    )
+    .unwrap();
     role(&serde_json::to_string(&body).unwrap())
 }
 

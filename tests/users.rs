@@ -205,7 +205,7 @@ fn a_key_no_catalog_knows_is_division_aware() {
 
 #[test]
 fn a_permission_that_is_not_division_aware_is_allowed_everywhere_by_a_division_scoped_grant() {
-    let catalog = Catalog::builtin().with_org_catalog(ORG_PAGE).unwrap();
+    let catalog = permgate::genesys::org_catalog(Catalog::builtin(), ORG_PAGE).unwrap();
     let onqueue = perm::routing::AGENT_ONQUEUE;
     let view = perm::routing::QUEUE_VIEW;
     assert!(!catalog.is_division_aware(onqueue));
@@ -294,7 +294,7 @@ fn conditional_grants_in_reach_give_allowed_if_with_each_condition_once() {
         let roles: Vec<_> = file
             .roles
             .iter()
-            .map(|role| builder.add_role_spec(role).unwrap())
+            .map(|role| builder.add_role_definition(&role.definition()).unwrap())
             .collect();
         let ana = builder
             .add_user(
@@ -345,7 +345,7 @@ fn conditional_grants_in_reach_give_allowed_if_with_each_condition_once() {
     // Where `edit` is not division-aware, every grant is in reach.
     let page = r#"{"entities": [{"domain": "routing", "permissionMap": {"queue": [
         {"domain": "routing", "entityType": "queue", "action": "edit", "divisionAware": false}]}}]}"#;
-    let catalog = Catalog::builtin().with_org_catalog(page).unwrap();
+    let catalog = permgate::genesys::org_catalog(Catalog::builtin(), page).unwrap();
     let (policy, ana, bo) = build(&catalog);
     // d: unconditional, so allowed everywhere.
     for who in [ana.into(), policy.user_in(ana, "d1"), policy.user_in(ana, "d9")] {

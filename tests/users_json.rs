@@ -86,7 +86,7 @@ fn the_whole_user_and_its_authorization_alone_read_the_same() {
 fn users_me_decides_per_division_as_computed_by_hand() {
     let user = UserAuthorization::parse(USERS_ME).unwrap();
     let mut builder = Policy::builder(Catalog::builtin());
-    let ana = builder.add_user_authorization(None, &user).unwrap();
+    let ana = builder.add_user_definition(&user.definition(None)).unwrap();
     let policy = builder.build();
     assert_eq!(policy.user(ANA), Some(ana));
 
@@ -135,7 +135,7 @@ fn users_me_decides_per_division_as_computed_by_hand() {
 fn a_conditional_policy_stays_conditional() {
     let user = UserAuthorization::parse(USERS_ME).unwrap();
     let mut builder = Policy::builder(Catalog::builtin());
-    let ana = builder.add_user_authorization(None, &user).unwrap();
+    let ana = builder.add_user_definition(&user.definition(None)).unwrap();
     let policy = builder.build();
     for who in [policy.user_in(ana, "d1"), policy.user_in(ana, "d2"), ana.into()] {
         assert!(!policy.allows(who, perm::routing::QUEUE_SEARCH));
@@ -159,7 +159,7 @@ fn legacy_names_are_reported_and_never_granted() {
             .all(|p| p.key() != "admin" && p.key() != "employee")
     );
     let mut builder = Policy::builder(Catalog::builtin());
-    let ana = builder.add_user_authorization(None, &user).unwrap();
+    let ana = builder.add_user_definition(&user.definition(None)).unwrap();
     let policy = builder.build();
     for who in [policy.user_in(ana, "d1"), ana.into()] {
         assert_eq!(policy.allows(who, "admin"), Ok(false));
@@ -177,7 +177,7 @@ fn permissions_and_policies_merge_and_either_alone_suffices() {
     let mut builder = Policy::builder(Catalog::builtin());
     let mut add = |name: &str, text: &str| {
         let doc = UserAuthorization::parse(text).unwrap();
-        builder.add_user_authorization(Some(name), &doc).unwrap()
+        builder.add_user_definition(&doc.definition(Some(name))).unwrap()
     };
     let (a, b, c) = (add("a", only_permissions), add("b", only_policies), add("c", both));
     let policy = builder.build();
@@ -205,22 +205,22 @@ fn the_user_is_named_as_asked_else_by_id_else_by_name() {
     }))
     .unwrap();
     let mut builder = Policy::builder(Catalog::builtin());
-    let given = builder.add_user_authorization(Some("ana"), &whole).unwrap();
-    let by_id = builder.add_user_authorization(None, &whole).unwrap();
-    let by_name = builder.add_user_authorization(None, &nameless_id).unwrap();
+    let given = builder.add_user_definition(&whole.definition(Some("ana"))).unwrap();
+    let by_id = builder.add_user_definition(&whole.definition(None)).unwrap();
+    let by_name = builder.add_user_definition(&nameless_id.definition(None)).unwrap();
     assert_eq!(
-        builder.add_user_authorization(None, &alone),
+        builder.add_user_definition(&alone.definition(None)),
         Err(BuildError::EmptyUserName)
     );
     assert_eq!(
-        builder.add_user_authorization(Some(" "), &whole),
+        builder.add_user_definition(&whole.definition(Some(" "))),
         Err(BuildError::EmptyUserName)
     );
     assert_eq!(
-        builder.add_user_authorization(Some("ana"), &alone),
+        builder.add_user_definition(&alone.definition(Some("ana"))),
         Err(BuildError::DuplicateUser { user: "ana".into() })
     );
-    let named = builder.add_user_authorization(Some("alone"), &alone).unwrap();
+    let named = builder.add_user_definition(&alone.definition(Some("alone"))).unwrap();
     let policy = builder.build();
     assert_eq!(policy.user_name(given), Some("ana"));
     assert_eq!(policy.user_name(by_id), Some(ANA));
@@ -269,7 +269,7 @@ fn a_user_without_authorization_is_an_error_never_no_or_all_permissions() {
     });
     let none = UserAuthorization::parse(&none).unwrap();
     let mut builder = Policy::builder(Catalog::builtin());
-    let user = builder.add_user_authorization(None, &none).unwrap();
+    let user = builder.add_user_definition(&none.definition(None)).unwrap();
     let policy = builder.build();
     assert_eq!(policy.permissions(policy.user_in(user, "d1")).count(), 0);
 }
@@ -396,7 +396,7 @@ fn subjects_me_decides_per_division_as_computed_by_hand() {
     assert_eq!(divisions, ["d1", "d2", "*"]);
 
     let mut builder = Policy::builder(Catalog::builtin());
-    let ana = builder.add_subject(&subject).unwrap();
+    let ana = builder.add_user_definition(&subject.definition()).unwrap();
     let policy = builder.build();
     let (d1, d2, d3) = (
         policy.user_in(ana, "d1"),
@@ -441,7 +441,7 @@ fn a_grant_whose_role_has_no_policies_is_reported() {
     assert_eq!(positions, [1, 2]);
     // It still loads (legal API output) and grants nothing.
     let mut builder = Policy::builder(Catalog::builtin());
-    let ana = builder.add_subject(&subject).unwrap();
+    let ana = builder.add_user_definition(&subject.definition()).unwrap();
     let policy = builder.build();
     let employee = policy.role("employee").unwrap();
     assert_eq!(policy.permissions(employee).count(), 0);

@@ -11,12 +11,12 @@ use std::sync::LazyLock;
 
 use permgate::genesys::terraform::{TerraformError, to_hcl, to_json};
 use permgate::genesys::{
-    self, ExportError, ForbiddenBody, Form, GATE_REFUSED, MISSING_ANY_PERMISSIONS, MISSING_PERMISSIONS,
-    MissingPermission, RoleFile, RoleSpec, SubjectSpec, export_role,
+    self, ForbiddenBody, GATE_REFUSED, MISSING_ANY_PERMISSIONS, MISSING_PERMISSIONS, MissingPermission, RoleFile,
+    RoleSpec, SubjectSpec, export_role,
 };
 use permgate::{
-    BuildError, Catalog, CheckOptions, Condition, Decision, Division, MAX_PERMISSION_LEN, Permission, Policy,
-    PolicyBuilder, QuestionError, Release, RoleId, perm,
+    BuildError, Catalog, CheckOptions, Condition, Decision, DefinitionError, Division, Form, MAX_PERMISSION_LEN,
+    Permission, Policy, PolicyBuilder, QuestionError, Release, RoleId, perm,
 };
 use serde_json::{Map, Value};
 
@@ -229,7 +229,14 @@ fn decisions(policy: &Policy, role: RoleId) -> BTreeMap<String, String> {
                 Decision::Denied => return None,
                 Decision::Allowed => "allowed".to_owned(),
                 Decision::AllowedIf(conditions) => {
-                    let set: BTreeSet<String> = conditions.iter().map(|c| c.to_json().to_string()).collect();
+                    let set: BTreeSet<String> = conditions
+                        .iter()
+                        .map(|c| {
+                            serde_json::to_value(permgate::genesys::wire::ResourceConditionNode::from(*c))
+                                .unwrap()
+                                .to_string()
+                        })
+                        .collect();
                     format!("if {set:?}")
                 }
             };
@@ -241,7 +248,7 @@ fn decisions(policy: &Policy, role: RoleId) -> BTreeMap<String, String> {
 /// One role in a policy of its own, or the error.
 fn compile(spec: &RoleSpec) -> Option<(Policy, RoleId)> {
     let mut builder = Policy::builder(Catalog::builtin());
-    builder.add_role_spec(spec).ok()?;
+    builder.add_role_definition(&spec.definition()).ok()?;
     let policy = builder.build();
     let role = policy
         .role(&spec.name)
@@ -273,7 +280,7 @@ pub fn role_json(text: &str) {
             "two loaded roles are named {:?}",
             spec.name
         );
-        let _ = shared.add_role_spec(spec);
+        let _ = shared.add_role_definition(&spec.definition());
         terraform_round_trip(spec);
         let Some((policy, role)) = compile(spec) else {
             continue;
@@ -281,10 +288,10 @@ pub fn role_json(text: &str) {
         let before = decisions(&policy, role);
         let permissions: BTreeSet<u16> = policy.permissions(role).map(|p| p.index()).collect();
         for form in [Form::Wildcard, Form::Expanded] {
-            let body = match export_role(&policy, role, form) {
-                Ok(body) => body,
+            let definition = match policy.definition(role, form) {
+                Ok(definition) => definition,
                 // Only a held row standing for a whole entity whose actions no catalog lists.
-                Err(ExportError::UnknownActions { entity }) if form == Form::Expanded => {
+                Err(DefinitionError::UnknownActions { entity }) if form == Form::Expanded => {
                     let row = format!("{entity}:*");
                     assert!(
                         policy.permissions(role).any(|p| p.is_wildcard() && p.key() == row),
@@ -293,8 +300,10 @@ pub fn role_json(text: &str) {
                     );
                     continue;
                 }
-                Err(e) => panic!("export_role({:?}, {form:?}) failed: {e}", spec.name),
+                Err(e) => panic!("definition({:?}, {form:?}) failed: {e}", spec.name),
             };
+            let body = export_role(&definition)
+                .unwrap_or_else(|e| panic!("export_role({:?}, {form:?}) failed: {e}", spec.name));
             let json = serde_json::to_string(&body).unwrap_or_else(|e| panic!("exported role does not serialize: {e}"));
             let again = RoleFile::parse(&json).unwrap_or_else(|e| panic!("exported JSON does not parse: {e}\n{json}"));
             assert!(
@@ -408,7 +417,7 @@ fn terraform_round_trip(spec: &RoleSpec) {
 ///   resolves grants the same builtin permissions with the org catalog.
 pub fn catalog_json(text: &str) {
     let builtin = Catalog::builtin();
-    let Ok(catalog) = builtin.with_org_catalog(text) else {
+    let Ok(catalog) = permgate::genesys::org_catalog(builtin, text) else {
         return;
     };
     assert!(catalog.len() >= builtin.len(), "the org catalog lost permissions");
@@ -480,7 +489,7 @@ pub fn catalog_json(text: &str) {
 /// organization's catalog as without.
 pub fn catalog_label_wildcards(text: &str) {
     let builtin = Catalog::builtin();
-    let Ok(catalog) = builtin.with_org_catalog(text) else {
+    let Ok(catalog) = permgate::genesys::org_catalog(builtin, text) else {
         return;
     };
     let entity_labels: BTreeSet<String> = catalog
@@ -555,7 +564,7 @@ pub fn subject_json(text: &str) {
         return;
     };
     let mut builder: PolicyBuilder = Policy::builder(Catalog::builtin());
-    let user = match builder.add_subject(&spec) {
+    let user = match builder.add_user_definition(&spec.definition()) {
         Ok(user) => user,
         Err(BuildError::EmptyUserName) => {
             let name = spec.id.as_deref().or(spec.name.as_deref());
@@ -567,7 +576,7 @@ pub fn subject_json(text: &str) {
             named.id = Some("fuzz-subject".to_owned());
             let mut fresh: PolicyBuilder = Policy::builder(Catalog::builtin());
             let user = fresh
-                .add_subject(&named)
+                .add_user_definition(&named.definition())
                 .unwrap_or_else(|e| panic!("subject given an id: {e}"));
             builder = fresh;
             user

@@ -1,4 +1,4 @@
-//! Turns permgate's `catalogs/*.json` into `src/generated.rs` ([`generate`]),
+//! Turns permgate's `catalogs/*.json` into `crates/permgate-core/src/generated.rs` ([`generate`]),
 //! and the SDK's permission data into `catalogs/genesys-cloud-platform.json`
 //! ([`platform::platform_catalog`]).
 //!

@@ -1,4 +1,4 @@
-//! Writing: the text of `src/generated.rs`, made from the validated
+//! Writing: the text of `crates/permgate-core/src/generated.rs`, made from the validated
 //! [`Model`] alone. Nothing here can fail or check anything.
 
 use std::collections::BTreeMap;
@@ -9,7 +9,7 @@ use crate::model::{
     SdkRelease, Source, Version, Vocabulary, WildcardRow,
 };
 
-/// `src/generated.rs` for a model: `RustSource(&model).to_string()`.
+/// `crates/permgate-core/src/generated.rs` for a model: `RustSource(&model).to_string()`.
 pub(crate) struct RustSource<'a>(pub(crate) &'a Model);
 
 impl Display for RustSource<'_> {

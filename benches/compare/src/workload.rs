@@ -145,7 +145,7 @@ impl Workload {
     ///
     /// Missing or malformed data, or a question whose answer is not its kind.
     pub fn load() -> Result<Self, Error> {
-        let catalog = Catalog::builtin().with_org_catalog(&Self::org_catalog_json()?)?;
+        let catalog = permgate::genesys::org_catalog(Catalog::builtin(), &Self::org_catalog_json()?)?;
         let ami = catalog
             .role("AMI R3|standard user role")
             .ok_or("the builtin catalog has no AMI standard role")?;

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use permgate::genesys::RoleSpec;
+use permgate::genesys::wire::ResourceConditionNode;
 use permgate::{
     Catalog, Condition, Decision, Division, Escaped, Permission, Permitted, Policy, Principal, RoleAudit, RoleId,
     UserId,
@@ -62,7 +63,7 @@ pub(crate) fn audit(args: &AuditArgs) -> Result<Report, Failure> {
     let mut builder = Policy::builder(&catalog);
     let mut specs: Vec<&RoleSpec> = Vec::new();
     for (spec, position) in roles.file.roles.iter().zip(roles.loaded_positions()) {
-        match builder.add_role_spec(spec) {
+        match builder.add_role_definition(&spec.definition()) {
             Ok(_) => specs.push(spec),
             Err(error) => errors.push(RoleProblem {
                 position,
@@ -166,7 +167,6 @@ fn audit_user(args: &AuditArgs, catalog: &Catalog, document: Document) -> Result
             let place = match grant.division {
                 Division::All => "in every division".to_owned(),
                 Division::Id(id) => format!("in division `{}`", Escaped(id)),
-                _ => String::new(),
             };
             line!(out, "{what} `{}` {place}", Escaped(grant.role));
             findings_text(&mut out, &grant.audit);
@@ -226,7 +226,7 @@ fn audit_json(spec: Option<&RoleSpec>, audit: &RoleAudit<'_>) -> Value {
         "redundant": audit.redundant.iter().map(|(grant, wildcard)| json!({"grant": grant, "wildcard": wildcard})).collect::<Vec<_>>(),
         "conditional": audit.conditional.iter().map(|grant| json!({
             "condition": grant.condition.to_string(),
-            "node": grant.condition.to_json(),
+            "node": ResourceConditionNode::from(grant.condition),
             "permissions": keys(&grant.permissions),
             "beyond_catalog": grant.beyond_catalog,
         })).collect::<Vec<_>>(),

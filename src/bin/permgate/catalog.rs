@@ -1,8 +1,8 @@
 //! `permgate export` and `permgate list`: the builtin catalog and role JSON out.
 
+use permgate::genesys::export_role;
 use permgate::genesys::wire::DomainOrganizationRole;
-use permgate::genesys::{Form, export_gate, export_role};
-use permgate::{Audience, Catalog, CatalogRole, Escaped, Evidence, Permission, Policy};
+use permgate::{Audience, Catalog, CatalogRole, Escaped, Evidence, Form, Permission, Policy, RoleDefinition};
 use serde_json::{Value, json};
 
 use crate::check::find_gate;
@@ -39,15 +39,20 @@ pub(crate) fn export(args: &ExportArgs) -> Result<Report, Failure> {
     let body = match (&args.gate, &args.role) {
         (Some(gate), _) => {
             let gate = find_gate(&catalog, gate)?;
-            export_gate(gate, &catalog, form).map_err(|e| Problem::new(format!("gate `{}`: {e}", gate.name)))?
+            let problem = |e: &dyn std::fmt::Display| Problem::new(format!("gate `{}`: {e}", gate.name));
+            let role = gate.definition(&catalog, form).map_err(|e| problem(&e))?;
+            export_role(&role).map_err(|e| problem(&e))?
         }
         (None, Some(name)) => match &args.from {
             Some(path) => {
                 let roles = input::roles(path)?;
                 let spec = roles.select(Some(name))?;
                 let (policy, role) = input::compile(&catalog, &roles.label, spec)?;
-                export_role(&policy, role, form)
-                    .map_err(|e| Problem::in_file(&roles.label, format!("role `{}`: {e}", Escaped(name))))?
+                let problem = |e: &dyn std::fmt::Display| {
+                    Problem::in_file(&roles.label, format!("role `{}`: {e}", Escaped(name)))
+                };
+                let role = policy.definition(role, form).map_err(|e| problem(&e))?;
+                export_role(&role).map_err(|e| problem(&e))?
             }
             None => {
                 let builtin = builtin_role(&catalog, name)?;
@@ -59,14 +64,14 @@ pub(crate) fn export(args: &ExportArgs) -> Result<Report, Failure> {
                 let role = policy
                     .role(builtin.name)
                     .ok_or_else(|| Problem::new(format!("role `{}` did not compile", builtin.name)))?;
-                let mut body = export_role(&policy, role, form)
-                    .map_err(|e| Problem::new(format!("role `{}`: {e}", builtin.name)))?;
+                let problem = |e: &dyn std::fmt::Display| Problem::new(format!("role `{}`: {e}", builtin.name));
+                let mut role: RoleDefinition = policy.definition(role, form).map_err(|e| problem(&e))?;
                 let mut description = builtin.description.to_owned();
                 if let Some(extends) = builtin.extends {
                     description.push_str(&format!(" Add-on to `{extends}`: holds only its own grants."));
                 }
-                body.description = Some(description);
-                body
+                role.description = Some(description);
+                export_role(&role).map_err(|e| problem(&e))?
             }
         },
         (None, None) => return Err(Problem::new("export needs --gate GATE or --role NAME").into()),

@@ -359,7 +359,7 @@ pub(crate) fn user_policy(catalog: &Catalog, label: &str, document: Document) ->
     Ok(match document {
         Document::Subject(spec) => {
             let without_policies = input::roles_without_policies(label, &spec);
-            let user = builder.add_subject(&spec).map_err(compile_error)?;
+            let user = builder.add_user_definition(&spec.definition()).map_err(compile_error)?;
             let name = spec.name.clone().or_else(|| spec.id.clone()).unwrap_or_default();
             UserPolicy {
                 policy: builder.build(),
@@ -374,7 +374,7 @@ pub(crate) fn user_policy(catalog: &Catalog, label: &str, document: Document) ->
             // An `authorization` object alone names nobody: call the user `user`.
             let unnamed = doc.id.is_none() && doc.name.is_none();
             let user = builder
-                .add_user_authorization(unnamed.then_some("user"), &doc)
+                .add_user_definition(&doc.definition(unnamed.then_some("user")))
                 .map_err(compile_error)?;
             let name = doc.name.clone().or_else(|| doc.id.clone()).unwrap_or_default();
             UserPolicy {

@@ -162,8 +162,7 @@ pub(crate) fn catalog(org: Option<&Path>) -> Result<Catalog, Failure> {
         return Ok(Catalog::builtin().clone());
     };
     let text = read_text(path)?;
-    Catalog::builtin()
-        .with_org_catalog(&text)
+    permgate::genesys::org_catalog(Catalog::builtin(), &text)
         .map_err(|e| Problem::in_file(&file_label(path), format!("organization catalog: {e}")).into())
 }
 
@@ -377,7 +376,7 @@ impl Roles {
 pub(crate) fn compile(catalog: &Catalog, label: &str, spec: &RoleSpec) -> Result<(Policy, RoleId), Failure> {
     let mut builder = Policy::builder(catalog);
     builder
-        .add_role_spec(spec)
+        .add_role_definition(&spec.definition())
         .map_err(|e| Problem::in_file(label, e.to_string()))?;
     let policy = builder.build();
     let role = policy

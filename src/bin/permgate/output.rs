@@ -2,6 +2,7 @@
 
 use std::fmt::Write;
 
+use permgate::genesys::wire::ResourceConditionNode;
 use permgate::{Condition, Escaped, GateInfo, Permission, Release};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -71,7 +72,7 @@ pub(crate) fn permission_json(permission: Permission<'_>) -> Value {
 
 /// `{"text", "node"}`.
 pub(crate) fn condition_json(condition: &Condition) -> Value {
-    json!({"text": condition.to_string(), "node": condition.to_json()})
+    json!({"text": condition.to_string(), "node": ResourceConditionNode::from(condition)})
 }
 
 /// Text from a document (a name, a key, a value, a file name), escaped for

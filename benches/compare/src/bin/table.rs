@@ -251,7 +251,7 @@ impl<'w> Inputs<'w> {
 fn compile_sampler<'a>(catalog: &'a Catalog, spec: &'a RoleSpec) -> Sampler<'a> {
     sampler(move || {
         let mut builder = Policy::builder(catalog);
-        let added = builder.add_role_spec(black_box(spec));
+        let added = builder.add_role_definition(&black_box(spec).definition());
         black_box((added.is_ok(), builder.build()));
     })
 }
@@ -276,7 +276,7 @@ fn check_and_compile(workload: &Workload, inputs: &Inputs<'_>) -> Result<(f64, f
         sampler(|| {
             let mut builder = Policy::builder(inputs.org);
             if let Ok(file) = RoleFile::parse(black_box(&inputs.lbp_json)) {
-                black_box(file.roles.first().map(|role| builder.add_role_spec(role)));
+                black_box(file.roles.first().map(|role| builder.add_role_definition(&role.definition())));
             }
             black_box(builder.build());
         }),

@@ -10,7 +10,6 @@ use crate::permission::Permission;
 
 /// Where a grant applies: one division, or every division (`*`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
 pub enum Division {
     /// Every division, current and future (division id `*`).
     All,

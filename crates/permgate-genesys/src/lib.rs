@@ -12,13 +12,18 @@
 //! [`ForbiddenBody`]). The bodies themselves are typed serde models in
 //! [`wire`], read first and then checked for meaning. Fields permgate does
 //! not use are ignored; every error names the JSON path of the problem. Each reader
-//! refuses the others' documents ([`JsonError::WrongKind`](crate::JsonError::WrongKind)):
+//! refuses the others' documents ([`JsonError::WrongKind`]):
 //! a user given as a role would otherwise load as a role that grants nothing.
+//!
+//! This crate is permgate's Genesys Cloud adapter, built on the public API of
+//! `permgate-core` only; use it through `permgate` (`permgate::genesys`).
+#![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod conditions;
 mod errors;
 mod export;
-pub(crate) mod json;
+mod json;
 mod kind;
 mod org_catalog;
 mod roles;
@@ -27,14 +32,14 @@ pub mod terraform;
 mod users;
 pub mod wire;
 
-#[cfg(feature = "axum")]
-pub(crate) use errors::missing_body;
 pub use errors::{
     ForbiddenBody, GATE_REFUSED, MISSING_ANY_PERMISSIONS, MISSING_PERMISSIONS, MissingPermission,
     REASON_FEATURE_REMOVED, REASON_FOREIGN_CATALOG, REASON_REFUSED, REASON_RELEASE_BEFORE_DOCUMENT, forbidden_body,
-    forbidden_error_body,
+    forbidden_error_body, missing_permissions_body,
 };
-pub use export::{ExportError, Form, export_gate, export_role};
+pub use export::{ExportError, export_role};
+pub use json::{JsonError, MAX_JSON_BYTES};
+pub use org_catalog::org_catalog;
 pub use roles::{
     MAX_ACTIONS_PER_POLICY, MAX_POLICIES_PER_ROLE, MAX_ROLES_PER_FILE, PolicySpec, RoleFile, RoleFileError, RoleSpec,
 };

@@ -612,7 +612,7 @@ impl Denied {
     /// unmet groups whose entity the policy's catalog lists no action of:
     /// only the wildcard gives them there. The builtin catalog lists none for
     /// these two; with the organization's catalog
-    /// ([`Catalog::with_org_catalog`](crate::Catalog::with_org_catalog),
+    /// ([`Catalog::extension`](crate::Catalog::extension); `genesys::org_catalog`,
     /// `--catalog` in the CLI) every listed action held gives the row, as an
     /// expanded role holds it.
     pub fn unlisted_entities(&self) -> &[Permission<'static>] {

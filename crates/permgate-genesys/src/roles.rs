@@ -4,14 +4,14 @@ use std::collections::HashMap;
 
 use serde_json::value::RawValue;
 
-use super::kind;
 use super::wire::{
     AuthzGrantPolicy, AuthzGrantRole, DomainOrganizationRole, ResourceConditionNode, ResourcePermissionPolicy,
 };
-use crate::condition::Condition;
-use crate::genesys::json::{self, Fields, JsonError, Outline, Path, Top};
-use crate::parse::{GrantError, MAX_PERMISSION_LEN, ParseError, Spelling, check_segment, parse};
-use crate::{BuildError, Escaped, GrantGroup, PolicyBuilder, RoleDefinition, RoleId};
+use super::{conditions, kind};
+use crate::json::{self, Fields, JsonError, Outline, Path, Top};
+use permgate_core::Condition;
+use permgate_core::parse::{GrantError, MAX_PERMISSION_LEN, ParseError, Spelling, check_segment, parse};
+use permgate_core::{Escaped, GrantGroup, RoleDefinition};
 
 /// The most roles one document may hold.
 pub const MAX_ROLES_PER_FILE: usize = 100_000;
@@ -72,38 +72,20 @@ impl PolicySpec {
 impl RoleSpec {
     /// The role as core data: each policy one [`GrantGroup`] of its keys
     /// (under its `resourceConditionNode`, when it has one), the legacy
-    /// `permissions[]` as legacy names.
-    pub fn definition(&self) -> RoleDefinition {
-        RoleDefinition {
-            name: self.name.clone(),
-            description: self.description.clone(),
-            grants: self
-                .policies
-                .iter()
-                .map(|policy| GrantGroup {
-                    permissions: policy.keys().collect(),
-                    condition: policy.condition.clone(),
-                })
-                .collect(),
-            legacy: self.legacy_permissions.clone(),
-        }
-    }
-}
-
-impl PolicyBuilder {
-    /// Adds a role read from Genesys Cloud role JSON (see [`RoleFile`]):
+    /// `permissions[]` as legacy names. Add it to a policy with
+    /// [`PolicyBuilder::add_role_definition`](permgate_core::PolicyBuilder::add_role_definition):
     /// unconditional policies become grants, policies with a
-    /// `resourceConditionNode` become conditional grants, legacy
-    /// `permissions[]` are kept and reported, never granted
-    /// ([`RoleSpec::definition`], then
-    /// [`add_role_definition`](PolicyBuilder::add_role_definition)).
-    ///
-    /// # Errors
-    ///
-    /// As [`PolicyBuilder::role`]; `position` counts the role's grants in
-    /// document order (each action of each policy).
-    pub fn add_role_spec(&mut self, spec: &RoleSpec) -> Result<RoleId, BuildError> {
-        self.add_role_definition(&spec.definition())
+    /// `resourceConditionNode` conditional grants, and legacy names are kept
+    /// and reported, never granted.
+    pub fn definition(&self) -> RoleDefinition {
+        let mut role = RoleDefinition::new(&self.name).legacy(self.legacy_permissions.iter().cloned());
+        role.description.clone_from(&self.description);
+        role.grants = self
+            .policies
+            .iter()
+            .map(|policy| GrantGroup::new(policy.keys(), policy.condition.clone()))
+            .collect();
+        role
     }
 }
 
@@ -390,7 +372,7 @@ fn policy_condition(
             "named resources, whose meaning is not published: the policy may hold for those resources only, so it is refused rather than granted everywhere",
         ));
     }
-    node.map(|node| Condition::from_node(&node, &path.field("resourceConditionNode")))
+    node.map(|node| conditions::from_node(&node, &path.field("resourceConditionNode")))
         .transpose()
 }
 

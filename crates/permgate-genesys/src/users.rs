@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 use super::kind::{self, Kind};
 use super::roles::{PolicySpec, RoleSpec, check_key};
 use super::wire::{self, DomainRole};
-use crate::genesys::json::{self, JsonError, Path, Top};
-use crate::parse::{MAX_PERMISSION_LEN, ParseError, excerpt};
-use crate::{BuildError, Division, Escaped, PolicyBuilder, RoleDefinition, UserId};
+use crate::json::{self, JsonError, Path, Top};
+use permgate_core::parse::{MAX_PERMISSION_LEN, ParseError, excerpt};
+use permgate_core::{Division, Escaped, RoleDefinition, UserDefinition};
 
 /// The most items each list of a user's `authorization` may hold
 /// (`roles`, `unusedRoles`, `permissions`, `permissionPolicies`). A user's
@@ -62,8 +62,8 @@ impl UserPermission {
 ///   is authoritative; use this document where the division does not matter
 ///   or where the subject cannot be read.
 /// - **Conditions.** A policy with a `resourceConditionNode` grants only
-///   under it: [`Policy::allows`](crate::Policy::allows) is `false` for what
-///   only it gives, [`Policy::decide`](crate::Policy::decide) answers
+///   under it: [`Policy::allows`](permgate_core::Policy::allows) is `false` for what
+///   only it gives, [`Policy::decide`](permgate_core::Policy::decide) answers
 ///   `AllowedIf`.
 /// - **Legacy names.** A permission without `:` (`admin`, `employee`) is a
 ///   legacy flat name: kept in [`legacy_permissions`](Self::legacy_permissions)
@@ -90,7 +90,7 @@ impl UserPermission {
 ///          "operands": [{"type": "QUEUE", "queue": {"id": "q-1"}}]}}]}}"#)?;
 /// assert_eq!(user.legacy_permissions, ["admin"]);
 /// let mut builder = Policy::builder(Catalog::builtin());
-/// let ana = builder.add_user_authorization(None, &user)?; // named by its `id`
+/// let ana = builder.add_user_definition(&user.definition(None))?; // named by its `id`
 /// let policy = builder.build();
 /// assert_eq!(policy.user_name(ana), Some("u-1"));
 /// let (east, west) = (policy.user_in(ana, "d-east"), policy.user_in(ana, "d-west"));
@@ -202,7 +202,15 @@ impl UserAuthorization {
 
     /// The division ids that four-segment permissions name, sorted, each once.
     pub fn divisions(&self) -> impl Iterator<Item = &str> {
-        crate::principal::named_divisions(self.permissions.iter().map(|permission| &permission.division)).into_iter()
+        let divisions: std::collections::BTreeSet<&str> = self
+            .permissions
+            .iter()
+            .filter_map(|permission| match &permission.division {
+                Division::Id(id) => Some(id.as_str()),
+                _ => None,
+            })
+            .collect();
+        divisions.into_iter()
     }
 
     /// The grant sets of the user `user`, as roles named for messages:
@@ -244,36 +252,25 @@ impl UserAuthorization {
     }
 }
 
-impl PolicyBuilder {
-    /// Adds a user read from `GET /api/v2/users/{id}?expand=authorization`
-    /// (see [`UserAuthorization`] for how it is read), named `name`, else by
-    /// the document's user `id`, else by its `name`. The user holds its
-    /// grants directly, not through named roles: one grant set for every
-    /// division, and one per division its four-segment permissions name.
-    /// Returns the user.
+impl UserAuthorization {
+    /// The user as core data, named `name`, else by the document's user
+    /// `id`, else by its `name` (an empty name when none is given and the
+    /// document has neither, which
+    /// [`PolicyBuilder::add_user_definition`](permgate_core::PolicyBuilder::add_user_definition)
+    /// refuses). The user holds its grants directly, not through named
+    /// roles: one grant set for every division, and one per division its
+    /// four-segment permissions name.
     ///
     /// For decisions per division, prefer the subject
-    /// ([`add_subject`](Self::add_subject)): this document holds its
-    /// three-segment permissions and its policies in every division.
-    ///
-    /// # Errors
-    ///
-    /// No name (none given, and the document is the `authorization` object
-    /// alone, or its user has neither `id` nor `name`), a blank or duplicate
-    /// user name, or a grant the catalog rejects. A grant set's name in a
-    /// message (`users/u-1 permissions`, `users/u-1 permissions in division
-    /// d-east`) says which grants it was.
-    pub fn add_user_authorization(
-        &mut self,
-        name: Option<&str>,
-        doc: &UserAuthorization,
-    ) -> Result<UserId, BuildError> {
-        let name = name.or(doc.id.as_deref()).or(doc.name.as_deref()).unwrap_or_default();
-        if name.trim().is_empty() {
-            return Err(BuildError::EmptyUserName);
-        }
-        let own = doc.grant_sets(name);
-        self.add_user_grants(name, Vec::new(), own)
+    /// ([`SubjectSpec`](crate::SubjectSpec)): this document holds its
+    /// three-segment permissions and its policies in every division. A
+    /// grant set's name in a build error (`users/u-1 permissions`,
+    /// `users/u-1 permissions in division d-east`) says which grants it was.
+    pub fn definition(&self, name: Option<&str>) -> UserDefinition {
+        let name = name.or(self.id.as_deref()).or(self.name.as_deref()).unwrap_or_default();
+        let mut user = UserDefinition::new(name);
+        user.direct = self.grant_sets(name);
+        user
     }
 }
 

@@ -14,8 +14,7 @@
 //!   the role readers read it: an unknown `conjunction` or `operator`, an
 //!   empty list or a tree deeper than [`MAX_CONDITION_DEPTH`](crate::MAX_CONDITION_DEPTH)
 //!   is an error. [`Operand`] is a `ResourceConditionValue`, [`Operator`]
-//!   and [`OperandKind`] their API spellings. (The Genesys adapter,
-//!   `genesys::conditions`, implements the node shapes.)
+//!   and [`OperandKind`] their API spellings.
 //! - [`Decision`]: `{"decision": "allowed"}`, `{"decision": "denied"}`, or
 //!   `{"decision": "allowed_if", "conditions": [node, …]}`.
 //! - [`Denied`]: `{"gate", "principal", "division", "release",
@@ -428,5 +427,269 @@ impl Serialize for UserAudit<'_> {
                 .collect(),
         }
         .serialize(serializer)
+    }
+}
+
+/// Conditions in the shape of a `resourceConditionNode`: a term
+/// `{"variableName", "operator", "operands"}` or a conjunction
+/// `{"conjunction": "AND" | "OR", "terms"}`; an operand
+/// `{"type", "value"}`, or `{"type", "user" | "queue" | "team": {"id"}}`.
+mod condition_shape {
+    use core::fmt;
+
+    use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+    use serde::ser::{SerializeMap, Serializer};
+    use serde::{Deserialize, Serialize};
+
+    use crate::condition::MAX_CONDITION_DEPTH;
+    use crate::{Condition, Escaped, Operand, OperandKind, Operator};
+
+    impl Serialize for Condition {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut map = serializer.serialize_map(Some(if matches!(self, Condition::Term { .. }) { 3 } else { 2 }))?;
+            match self {
+                Condition::All(terms) | Condition::Any(terms) => {
+                    let conjunction = if matches!(self, Condition::All(_)) { "AND" } else { "OR" };
+                    map.serialize_entry("conjunction", conjunction)?;
+                    map.serialize_entry("terms", terms)?;
+                }
+                Condition::Term {
+                    variable,
+                    operator,
+                    operands,
+                } => {
+                    map.serialize_entry("variableName", variable)?;
+                    map.serialize_entry("operator", operator)?;
+                    map.serialize_entry("operands", operands)?;
+                }
+            }
+            map.end()
+        }
+    }
+
+    /// The field of an operand that names its entity, for those that do.
+    fn entity_field(kind: &OperandKind) -> Option<&'static str> {
+        match kind {
+            OperandKind::User => Some("user"),
+            OperandKind::Queue => Some("queue"),
+            OperandKind::Team => Some("team"),
+            _ => None,
+        }
+    }
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(expecting = "an object")]
+    struct EntityRef<T> {
+        id: T,
+    }
+
+    impl Serialize for Operand {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut map = serializer.serialize_map(Some(2))?;
+            map.serialize_entry("type", &self.kind)?;
+            match entity_field(&self.kind) {
+                Some(field) => map.serialize_entry(field, &EntityRef { id: &self.value })?,
+                None => map.serialize_entry("value", &self.value)?,
+            }
+            map.end()
+        }
+    }
+
+    impl<'de> Deserialize<'de> for OperandKind {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            Ok(OperandKind::from_api(&super::text(deserializer)?))
+        }
+    }
+
+    /// An operand as written: `null` fields read as absent, others ignored.
+    #[derive(Deserialize)]
+    #[serde(expecting = "an object")]
+    struct OperandShape {
+        #[serde(rename = "type")]
+        kind: Option<OperandKind>,
+        value: Option<String>,
+        user: Option<EntityRef<String>>,
+        queue: Option<EntityRef<String>>,
+        team: Option<EntityRef<String>>,
+    }
+
+    impl<'de> Deserialize<'de> for Operand {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            let OperandShape {
+                kind,
+                value,
+                user,
+                queue,
+                team,
+            } = OperandShape::deserialize(deserializer)?;
+            let kind = kind.ok_or_else(|| de::Error::missing_field("type"))?;
+            let entity = match kind {
+                OperandKind::User => user,
+                OperandKind::Queue => queue,
+                OperandKind::Team => team,
+                _ => None,
+            };
+            let value = entity
+                .map(|entity| entity.id)
+                .or(value)
+                .ok_or_else(|| de::Error::missing_field("value"))?;
+            Ok(Operand { kind, value })
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Condition {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            Node { depth: 0 }.deserialize(deserializer)
+        }
+    }
+
+    /// Reads a node `depth` levels below the root: the depth is counted as
+    /// it is read, so that no input, in any serde format, nests the reader
+    /// deeper than [`MAX_CONDITION_DEPTH`].
+    #[derive(Clone, Copy)]
+    struct Node {
+        depth: usize,
+    }
+
+    impl<'de> DeserializeSeed<'de> for Node {
+        type Value = Condition;
+
+        fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Condition, D::Error> {
+            if self.depth >= MAX_CONDITION_DEPTH {
+                return Err(de::Error::custom(format_args!(
+                    "condition tree deeper than {MAX_CONDITION_DEPTH} levels"
+                )));
+            }
+            deserializer.deserialize_map(self)
+        }
+    }
+
+    /// Stores a field's value, refusing a field given twice.
+    fn once<T, E: de::Error>(slot: &mut Option<Option<T>>, value: Option<T>, field: &'static str) -> Result<(), E> {
+        if slot.replace(value).is_some() {
+            return Err(E::duplicate_field(field));
+        }
+        Ok(())
+    }
+
+    impl<'de> Visitor<'de> for Node {
+        type Value = Condition;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an object")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Condition, A::Error> {
+            let (mut variable, mut conjunction, mut operator, mut operands, mut terms) = (None, None, None, None, None);
+            while let Some(key) = map.next_key::<String>()? {
+                match key.as_str() {
+                    "variableName" => once(&mut variable, map.next_value::<Option<String>>()?, "variableName")?,
+                    "conjunction" => once(&mut conjunction, map.next_value::<Option<String>>()?, "conjunction")?,
+                    "operator" => once(&mut operator, map.next_value::<Option<String>>()?, "operator")?,
+                    "operands" => once(&mut operands, map.next_value::<Option<Vec<Operand>>>()?, "operands")?,
+                    "terms" => once(
+                        &mut terms,
+                        map.next_value_seed(Terms { depth: self.depth + 1 })?,
+                        "terms",
+                    )?,
+                    _ => {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+            }
+            let (variable, conjunction, operator, operands) = (
+                variable.flatten(),
+                conjunction.flatten(),
+                operator.flatten(),
+                operands.flatten(),
+            );
+            if let Some(terms) = terms.flatten() {
+                // A node is a conjunction or a term: reading one of a node
+                // that says both would drop the other.
+                let own = [
+                    ("variableName", variable.is_some()),
+                    ("operator", operator.is_some()),
+                    ("operands", operands.is_some()),
+                ];
+                if let Some((field, _)) = own.iter().find(|(_, present)| *present) {
+                    return Err(de::Error::custom(format_args!(
+                        "both `terms` and `{field}`: a node is a conjunction of terms or a term, not both"
+                    )));
+                }
+                if terms.is_empty() {
+                    return Err(de::Error::custom("a conjunction needs at least one term"));
+                }
+                return match conjunction
+                    .ok_or_else(|| de::Error::missing_field("conjunction"))?
+                    .as_str()
+                {
+                    "AND" => Ok(Condition::All(terms)),
+                    "OR" => Ok(Condition::Any(terms)),
+                    other => Err(de::Error::custom(format_args!(
+                        "unknown conjunction `{}`; expected AND or OR",
+                        Escaped(other)
+                    ))),
+                };
+            }
+            let variable = variable.ok_or_else(|| de::Error::missing_field("variableName"))?;
+            let operator = operator.ok_or_else(|| de::Error::missing_field("operator"))?;
+            let operator = Operator::from_api(&operator).ok_or_else(|| {
+                de::Error::custom(format_args!(
+                    "unknown operator `{}`; expected EQ, IN, GE, GT, LE or LT",
+                    Escaped(&operator)
+                ))
+            })?;
+            let operands = operands.ok_or_else(|| de::Error::missing_field("operands"))?;
+            if operands.is_empty() {
+                return Err(de::Error::custom("a term needs at least one operand"));
+            }
+            Ok(Condition::Term {
+                variable,
+                operator,
+                operands,
+            })
+        }
+    }
+
+    /// Reads `terms`: `null`, or an array of nodes `depth` levels below the root.
+    #[derive(Clone, Copy)]
+    struct Terms {
+        depth: usize,
+    }
+
+    impl<'de> DeserializeSeed<'de> for Terms {
+        type Value = Option<Vec<Condition>>;
+
+        fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+            deserializer.deserialize_option(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Terms {
+        type Value = Option<Vec<Condition>>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an array")
+        }
+
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+            deserializer.deserialize_seq(self)
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut terms = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+            while let Some(term) = seq.next_element_seed(Node { depth: self.depth })? {
+                terms.push(term);
+            }
+            Ok(Some(terms))
+        }
     }
 }

@@ -7,8 +7,8 @@ use std::collections::hash_map::{Entry, HashMap};
 use super::RoleSpec;
 use super::kind;
 use super::wire::{AuthzGrant, AuthzSubject};
-use crate::genesys::json::{self, JsonError, Path, Top};
-use crate::{BuildError, Division, Escaped, PolicyBuilder, RoleDefinition, UserId};
+use crate::json::{self, JsonError, Path, Top};
+use permgate_core::{Division, Escaped, UserDefinition};
 
 /// The most grants one subject may hold.
 pub const MAX_GRANTS_PER_SUBJECT: usize = 10_000;
@@ -130,14 +130,13 @@ impl SubjectSpec {
     }
 }
 
-impl PolicyBuilder {
-    /// Adds a subject read from `GET /api/v2/authorization/subjects/{id}`:
-    /// each of its roles (once, under its name) and a user, named by the
-    /// subject's `id` (else its `name`), holding each grant's role in the
-    /// grant's division. Returns the user. A role this builder already holds
-    /// under the same name is shared when it grants exactly the same (another
-    /// subject granting it, say); all or nothing: on error the builder is
-    /// unchanged.
+impl SubjectSpec {
+    /// The subject as a user: named by its `id` (else its `name`), holding
+    /// each grant's role in the grant's division. Add it to a policy with
+    /// [`PolicyBuilder::add_user_definition`](permgate_core::PolicyBuilder::add_user_definition):
+    /// each of its roles is added once, under its name (a role the builder
+    /// already holds under the same name is shared when it grants exactly
+    /// the same, another subject granting it, say), all or nothing.
     ///
     /// A grant whose role carries no policies adds a role that grants
     /// nothing; see [`SubjectSpec::grants_without_policies`] to find them
@@ -150,31 +149,25 @@ impl PolicyBuilder {
     ///   {"division": {"id": "d-east"}, "role": {"name": "queue viewer", "policies": [
     ///     {"domain": "routing", "entityName": "queue", "actionSet": ["view"]}]}}]}"#)?;
     /// let mut builder = Policy::builder(Catalog::builtin());
-    /// let user = builder.add_subject(&subject)?;
+    /// let user = builder.add_user_definition(&subject.definition())?;
     /// let policy = builder.build();
     /// assert!(policy.allows(policy.user_in(user, "d-east"), perm::routing::QUEUE_VIEW));
     /// assert!(!policy.allows(policy.user_in(user, "d-west"), perm::routing::QUEUE_VIEW));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    ///
-    /// # Errors
-    ///
-    /// A role the builder already holds under one of the subject's role
-    /// names that grants something else, a role that does not compile, or a
-    /// subject without a non-blank `id` or `name`.
-    pub fn add_subject(&mut self, spec: &SubjectSpec) -> Result<UserId, BuildError> {
-        let roles: Vec<RoleDefinition> = spec.roles().map(RoleSpec::definition).collect();
-        let grants: Vec<(&str, Division)> = spec
-            .grants
-            .iter()
-            .map(|grant| (grant.role.name.as_str(), grant.division.clone()))
-            .collect();
-        let name = [spec.id.as_deref(), spec.name.as_deref()]
+    pub fn definition(&self) -> UserDefinition {
+        let name = [self.id.as_deref(), self.name.as_deref()]
             .into_iter()
             .flatten()
             .find(|name| !name.trim().is_empty())
             .unwrap_or_default();
-        self.add_user_with_roles(name, &roles, &grants)
+        let mut user = UserDefinition::new(name);
+        user.roles = self
+            .grants
+            .iter()
+            .map(|grant| (grant.role.definition(), grant.division.clone()))
+            .collect();
+        user
     }
 }
 
@@ -182,7 +175,7 @@ impl PolicyBuilder {
 ///
 /// A role is identified by its `id`, or by its name where it has none; the
 /// same role may be granted in several divisions, repeated identically. A
-/// [`Policy`](crate::Policy) keys roles by name, so a name that two
+/// [`Policy`](permgate_core::Policy) keys roles by name, so a name that two
 /// different roles use (different ids or different bodies) would merge their
 /// grants across divisions: rejected, at the second occurrence.
 fn check_roles(grants: &[SubjectGrant], path: &Path) -> Result<(), JsonError> {

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use crate::Escaped;
 use crate::catalog::Catalog;
 use crate::condition::Condition;
-use crate::definition::RoleDefinition;
+use crate::definition::{RoleDefinition, UserDefinition};
 use crate::parse::{GrantError, Spelling, excerpt};
 use crate::permission::Permission;
 use crate::principal::{Asked, Division, Kind, Principal, Question, Resolved, UserId};
@@ -181,7 +181,7 @@ impl Policy {
     ///      "operands": [{"type": "QUEUE", "queue": {"id": "q-1"}}]}}]}"#;
     /// let file = RoleFile::parse(role)?;
     /// let mut builder = Policy::builder(Catalog::builtin());
-    /// let supervisor = builder.add_role_spec(&file.roles[0])?;
+    /// let supervisor = builder.add_role_definition(&file.roles[0].definition())?;
     /// let policy = builder.build();
     /// assert_eq!(policy.decide(supervisor, perm::routing::QUEUE_VIEW), Decision::Allowed);
     /// assert!(!policy.allows(supervisor, perm::routing::QUEUE_EDIT));
@@ -448,8 +448,8 @@ impl PolicyBuilder {
     /// Adds a role given as data: grants, conditional grants (each group
     /// under its condition) and legacy names, which are kept and reported,
     /// never granted. [`role`](Self::role) is the short form for a role
-    /// without conditions; [`genesys`](crate::genesys) reads role JSON into
-    /// a [`RoleDefinition`] (`add_role_spec`).
+    /// without conditions; the Genesys adapter (`permgate::genesys`) reads role JSON into
+    /// a [`RoleDefinition`] (`RoleSpec::definition`).
     ///
     /// # Errors
     ///
@@ -489,60 +489,90 @@ impl PolicyBuilder {
         Ok(role)
     }
 
-    /// Adds the roles of `roles` (a role this builder already
-    /// holds under that name is shared when it grants exactly the same) and a user holding `grants` of
-    /// them by name: all or nothing.
-    pub(crate) fn add_user_with_roles(
-        &mut self,
-        name: &str,
-        roles: &[RoleDefinition],
-        grants: &[(&str, Division)],
-    ) -> Result<UserId, BuildError> {
+    /// Adds a user given as data: the roles it holds (each in a division
+    /// or in all) and the grants it holds directly. A role of the definition
+    /// that this builder already holds under the same name is shared when it
+    /// grants exactly the same; one it does not hold is added. All or
+    /// nothing: on error the builder is unchanged. Readers of users/me and
+    /// subjects documents (`permgate::genesys`) give one.
+    ///
+    /// ```
+    /// use permgate::{Catalog, Division, Policy, RoleDefinition, UserDefinition, perm};
+    ///
+    /// let viewer = RoleDefinition::new("queue viewer").grant(["routing:queue:view"]);
+    /// let own = RoleDefinition::new("ana's own").grant(["journey:actionmap:view"]);
+    /// let ana = UserDefinition::new("ana")
+    ///     .role(viewer, Division::new("d-east"))
+    ///     .direct(own, Division::All);
+    /// let mut builder = Policy::builder(Catalog::builtin());
+    /// let user = builder.add_user_definition(&ana)?;
+    /// let policy = builder.build();
+    /// assert!(policy.allows(policy.user_in(user, "d-east"), perm::routing::QUEUE_VIEW));
+    /// assert!(!policy.allows(policy.user_in(user, "d-west"), perm::routing::QUEUE_VIEW));
+    /// assert!(policy.allows(user, perm::journey::ACTIONMAP_VIEW));
+    /// assert!(policy.role("queue viewer").is_some());
+    /// # Ok::<(), permgate::BuildError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// An empty or duplicate user name, an empty division, a role name this
+    /// builder or the definition already uses for a role that grants
+    /// something else, or a role or direct grant that does not compile.
+    pub fn add_user_definition(&mut self, user: &UserDefinition) -> Result<UserId, BuildError> {
+        let name = user.name.as_str();
         self.check_user_name(name)?;
-        let mut compiled = Vec::new();
-        for spec in roles {
-            if compiled.iter().any(|role: &RoleData| *role.name == *spec.name) {
-                continue;
-            }
-            let role = self.compile(spec)?;
-            let held = self
-                .names
-                .get(spec.name.as_str())
-                .and_then(|&i| self.roles.get(i as usize));
-            match held {
-                // Held already and granting the same: shared.
-                Some(held) if held.is_same_role(self.row_words(held.row), &role) => {}
-                Some(_) => {
+        let mut compiled: Vec<(&RoleDefinition, RoleData)> = Vec::new();
+        let mut held = Vec::with_capacity(user.roles.len() + user.direct.len());
+        for (position, (definition, division)) in user.roles.iter().enumerate() {
+            let division = check_division(name, position, division)?;
+            let index = if let Some(at) = compiled.iter().position(|(seen, _)| seen.name == definition.name) {
+                if compiled.get(at).is_some_and(|(seen, _)| *seen != definition) {
                     return Err(BuildError::DuplicateRole {
-                        role: spec.name.clone(),
+                        role: definition.name.clone(),
                     });
                 }
-                None => compiled.push(role),
-            }
-        }
-        let mut held = Vec::with_capacity(grants.len());
-        for (position, (role, division)) in grants.iter().enumerate() {
-            let index = self
-                .names
-                .get(*role)
-                .copied()
-                .or_else(|| {
-                    let at = compiled.iter().position(|r| &*r.name == *role)?;
-                    u32::try_from(self.roles.len() + at).ok()
-                })
-                .ok_or_else(|| BuildError::ForeignRole {
-                    user: name.to_owned(),
-                    position,
-                })?;
+                self.roles.len() + at
+            } else {
+                let role = self.compile(definition)?;
+                match self.role_id(&definition.name) {
+                    // Held already and granting the same: shared.
+                    Some(id)
+                        if self
+                            .roles
+                            .get(id.index as usize)
+                            .is_some_and(|data| data.is_same_role(self.row_words(data.row), &role)) =>
+                    {
+                        id.index as usize
+                    }
+                    Some(_) => {
+                        return Err(BuildError::DuplicateRole {
+                            role: definition.name.clone(),
+                        });
+                    }
+                    None => {
+                        compiled.push((definition, role));
+                        self.roles.len() + compiled.len() - 1
+                    }
+                }
+            };
+            let index = u32::try_from(index).map_err(|_| BuildError::TooManyRoles)?;
             held.push(UserGrant {
                 source: Source::Role(index),
-                division: check_division(name, position, division)?,
+                division,
             });
         }
-        for role in compiled {
+        let mut direct = Vec::with_capacity(user.direct.len());
+        for (position, (definition, division)) in user.direct.iter().enumerate() {
+            let division = check_division(name, user.roles.len() + position, division)?;
+            let mut set = self.compile(definition)?;
+            set.own = true;
+            direct.push((set, division));
+        }
+        for (_, role) in compiled {
             self.push(role)?;
         }
-        self.add_user_grants(name, held, Vec::new())
+        self.add_user_grants(name, held, direct)
     }
 
     fn check_role_name(&self, name: &str) -> Result<(), BuildError> {
@@ -627,24 +657,19 @@ impl PolicyBuilder {
                 division: check_division(name, position, &division)?,
             });
         }
+        self.check_user_name(name)?;
         self.add_user_grants(name, held, Vec::new())
     }
 
-    /// Adds a user holding `grants` of named roles, and grants of its own:
-    /// each role of `own` (named for messages only) in its division.
-    pub(crate) fn add_user_grants(
+    /// Adds the user `name` (checked by the caller) holding `grants` of
+    /// roles this builder holds, and the compiled sets it holds directly,
+    /// each in its division.
+    fn add_user_grants(
         &mut self,
         name: &str,
         mut grants: Vec<UserGrant>,
-        own: Vec<(RoleDefinition, Division)>,
+        compiled: Vec<(RoleData, Division)>,
     ) -> Result<UserId, BuildError> {
-        self.check_user_name(name)?;
-        let mut compiled = Vec::with_capacity(own.len());
-        for (spec, division) in &own {
-            let mut set = self.compile(spec)?;
-            set.own = true;
-            compiled.push((set, division.clone()));
-        }
         let index = u32::try_from(self.users.len()).map_err(|_| BuildError::TooManyUsers)?;
         for (mut set, division) in compiled {
             let own_index = u32::try_from(self.own.len()).map_err(|_| BuildError::TooManyUsers)?;

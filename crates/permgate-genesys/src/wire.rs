@@ -15,9 +15,9 @@
 //!
 //! These types are what the readers ([`RoleFile`](super::RoleFile),
 //! [`SubjectSpec`](super::SubjectSpec), [`UserAuthorization`](super::UserAuthorization),
-//! [`Catalog::with_org_catalog`](crate::Catalog::with_org_catalog)) read
-//! first, and what the exporters ([`export_role`](super::export_role),
-//! [`export_gate`](super::export_gate)) write. They only hold the JSON:
+//! [`org_catalog`](super::org_catalog)) read
+//! first, and what the exporter ([`export_role`](super::export_role))
+//! writes. They only hold the JSON:
 //! reading one yourself checks types, not meaning (an empty `actionSet`, a
 //! wildcard domain, an unknown condition operator). The readers check
 //! meaning and name the JSON path of every problem.
@@ -26,7 +26,7 @@
 //! them reads and writes back unchanged. Where such a value would change a
 //! decision (a condition's `conjunction` or `operator`), the readers refuse
 //! it; an operand `type` permgate does not know is kept
-//! ([`OperandKind::Other`](crate::OperandKind::Other)), since a condition is
+//! ([`OperandKind::Other`](permgate_core::OperandKind::Other)), since a condition is
 //! handed to the caller, never evaluated.
 //!
 //! A struct nested in another reads only from a JSON object (never from an
@@ -59,7 +59,7 @@ use serde::de::{DeserializeOwned, DeserializeSeed, Error as DeError, MapAccess, 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::JsonError;
-use crate::genesys::json::{self, de};
+use crate::json::{self, de};
 
 /// Reads `text` as the wire type `T`: an object only, with the size limit
 /// of every reader ([`MAX_JSON_BYTES`](crate::MAX_JSON_BYTES)), and an error
@@ -237,7 +237,7 @@ pub struct ResourceConditionNode {
 /// Reads a node as the derived reader would (fields by name, others
 /// ignored, `null` as absent, a field twice an error), but counts the
 /// nesting of `terms` while reading: a node
-/// [`MAX_CONDITION_DEPTH`](crate::MAX_CONDITION_DEPTH) levels below the root
+/// [`MAX_CONDITION_DEPTH`](permgate_core::MAX_CONDITION_DEPTH) levels below the root
 /// is refused before it is read, so that no input, in any serde format, with
 /// or without a recursion limit of its own, nests the reader deeper.
 impl<'de> Deserialize<'de> for ResourceConditionNode {

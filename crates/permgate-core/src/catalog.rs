@@ -1,4 +1,6 @@
-//! [`Catalog`]: every known permission, interned to a dense index.
+//! [`Catalog`]: every known permission, interned to a dense index, and
+//! [`CatalogExtension`]: a catalog extended with an organization's own
+//! permissions.
 
 use std::sync::{Arc, LazyLock};
 
@@ -71,48 +73,100 @@ pub(crate) struct NameEntry {
 }
 
 /// What an organization's catalog says about one permission; `None` where it
-/// says nothing.
+/// says nothing (then the safe side is taken: division-aware, conditions
+/// not allowed).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(crate) struct OrgFlags {
-    pub(crate) division_aware: Option<bool>,
-    pub(crate) allows_conditions: Option<bool>,
+#[non_exhaustive]
+pub struct OrgFlags {
+    /// Whether a grant of it applies per division.
+    pub division_aware: Option<bool>,
+    /// Whether a grant of it may carry a condition.
+    pub allows_conditions: Option<bool>,
 }
 
-/// One permission an organization's catalog documents, as the adapter read it.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct OrgPermission<'a> {
+impl OrgFlags {
+    /// Flags saying what the organization says: each `None` where it says
+    /// nothing.
+    pub fn new(division_aware: Option<bool>, allows_conditions: Option<bool>) -> Self {
+        Self {
+            division_aware,
+            allows_conditions,
+        }
+    }
+}
+
+/// One permission an organization's catalog documents, as an adapter read
+/// it: what [`CatalogExtension::add`] takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct OrgPermission<'a> {
     /// `domain:entity:action`.
-    pub(crate) key: &'a str,
+    pub key: &'a str,
     /// The label the organization gives it.
-    pub(crate) label: Option<&'a str>,
-    pub(crate) flags: OrgFlags,
+    pub label: Option<&'a str>,
+    /// What the organization says of it.
+    pub flags: OrgFlags,
+}
+
+impl<'a> OrgPermission<'a> {
+    /// The permission `key`, with its label if the organization gives one.
+    pub fn new(key: &'a str, label: Option<&'a str>, flags: OrgFlags) -> Self {
+        Self { key, label, flags }
+    }
 }
 
 /// Why an organization's permission was not added (the adapter says where).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum OrgPermissionError {
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum OrgPermissionError {
     /// The key does not parse.
+    #[error(transparent)]
     Malformed(ParseError),
     /// A wildcard, a label or a flat name: not one concrete permission.
+    #[error("not one concrete permission: an organization's catalog lists `domain:entity:action` keys")]
     NotConcrete,
     /// More permissions than a `u16` index holds.
+    #[error("more permissions than a catalog holds ({})", u16::MAX)]
     TooMany,
 }
 
-/// A catalog being extended with an organization's permissions.
-pub(crate) struct CatalogExtension {
+/// A catalog being extended with an organization's permissions: made by
+/// [`Catalog::extension`], finished into a catalog by
+/// [`finish`](Self::finish). An adapter reads an organization's permission
+/// catalog into one (the Genesys adapter's
+/// `Catalog::with_org_catalog`).
+///
+/// ```
+/// use permgate::Catalog;
+/// use permgate::catalog::{OrgFlags, OrgPermission};
+///
+/// let mut extension = Catalog::builtin().extension();
+/// let flags = OrgFlags::new(Some(false), None);
+/// extension.add(&OrgPermission::new("acme:widget:view", Some("Acme > Widget > View"), flags))?;
+/// let catalog = extension.finish();
+/// assert!(catalog.lookup("Acme > Widget > View").is_some());
+/// assert!(Catalog::builtin().lookup("acme:widget:view").is_none());
+/// # Ok::<(), permgate::catalog::OrgPermissionError>(())
+/// ```
+#[derive(Clone)]
+pub struct CatalogExtension {
     inner: Inner,
 }
 
 impl CatalogExtension {
     /// Adds one permission, or records what the organization says of one
     /// the catalog has.
-    pub(crate) fn add(&mut self, permission: &OrgPermission<'_>) -> Result<(), OrgPermissionError> {
+    ///
+    /// # Errors
+    ///
+    /// A key that does not parse or is not one concrete permission, or one
+    /// permission more than a catalog holds.
+    pub fn add(&mut self, permission: &OrgPermission<'_>) -> Result<(), OrgPermissionError> {
         self.inner.add_org_permission(permission)
     }
 
     /// The extended catalog.
-    pub(crate) fn finish(mut self) -> Catalog {
+    pub fn finish(mut self) -> Catalog {
         self.inner.index_entity_rows();
         Catalog {
             inner: Arc::new(self.inner),
@@ -427,10 +481,10 @@ impl Catalog {
             .find(|gate| gate.name.eq_ignore_ascii_case(name))
     }
 
-    /// A copy of this catalog to add an organization's permissions to
-    /// ([`with_org_catalog`](Self::with_org_catalog) reads them from Genesys
-    /// Cloud's JSON).
-    pub(crate) fn extension(&self) -> CatalogExtension {
+    /// A copy of this catalog to add an organization's permissions to (the
+    /// Genesys adapter's `with_org_catalog` reads them from Genesys Cloud's
+    /// JSON).
+    pub fn extension(&self) -> CatalogExtension {
         CatalogExtension {
             inner: (*self.inner).clone(),
         }
@@ -558,6 +612,15 @@ impl Catalog {
 impl core::fmt::Debug for Catalog {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Catalog")
+            .field("builtin", &self.inner.builtin.len())
+            .field("extra", &self.inner.extra.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl core::fmt::Debug for CatalogExtension {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("CatalogExtension")
             .field("builtin", &self.inner.builtin.len())
             .field("extra", &self.inner.extra.len())
             .finish_non_exhaustive()

@@ -1,4 +1,5 @@
-//! Printing text taken from untrusted documents: [`Escaped`].
+//! Printing text taken from untrusted documents ([`Escaped`]), and messages
+//! written around it ([`Prose`]).
 
 use core::fmt;
 
@@ -46,8 +47,8 @@ pub(crate) fn is_other_space(ch: char) -> bool {
     ch != ' ' && ch.is_whitespace() && !ch.is_control() && !matches!(ch, '\u{2028}' | '\u{2029}')
 }
 
-/// Whether `ch` is written as an escape.
-pub(crate) fn needs_escape(ch: char) -> bool {
+/// Whether `ch` is written as an escape by [`Escaped`].
+pub fn needs_escape(ch: char) -> bool {
     ch == '\\'
         || ch.is_control()
         || is_other_space(ch)
@@ -96,7 +97,7 @@ fn write_escaped(text: &str, out: &mut impl fmt::Write, escape: impl Fn(char) ->
 /// (an error's `problem`, a parser's words): control and invisible
 /// characters are escaped as [`Escaped`] escapes them, as a last guard,
 /// while its own backticks and backslashes stay as written.
-pub(crate) struct Prose<'a>(pub(crate) &'a str);
+pub struct Prose<'a>(pub &'a str);
 
 impl fmt::Display for Prose<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -6,9 +6,9 @@
 //! as something that grants nothing (or, worse, something else): the
 //! readers say what they expected and what they found.
 
-use crate::genesys::json::{Fields, JsonError, Path};
+use crate::json::{Fields, JsonError, Path};
 #[cfg(test)]
-use crate::genesys::json::{Top, check_document};
+use crate::json::{Top, check_document};
 
 /// What an object looks like, tested in this order: the first that matches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

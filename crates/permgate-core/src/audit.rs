@@ -78,7 +78,7 @@ pub struct RoleAudit<'p> {
     /// lists no action of these entities: whether the keys give the row, the
     /// gates that need it and the license it assigns (the AMI user license
     /// for `integration:amiPremiumApps:*`) are decided with the
-    /// organization's catalog ([`Catalog::with_org_catalog`], `--catalog` in
+    /// organization's catalog ([`Catalog::extension`]; `genesys::org_catalog`, `--catalog` in
     /// the CLI).
     pub unlisted_entities: Vec<(Permission<'p>, Vec<&'p str>)>,
 }

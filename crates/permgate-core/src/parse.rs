@@ -1,4 +1,7 @@
-//! Parsing permission strings in their three spellings, and [`ParseError`].
+//! Parsing permission strings in their three spellings ([`Spelling`]:
+//! `domain:entity:action`, `Domain > Entity > Action`, a CxEngage flat name),
+//! and why a string is none of them ([`ParseError`]). Adapters check the keys
+//! they read with [`parse`] and [`check_segment`].
 
 use crate::Escaped;
 use crate::text::is_other_space;
@@ -9,7 +12,8 @@ pub const MAX_PERMISSION_LEN: usize = 256;
 
 /// A syntactically valid permission string, split but not yet resolved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Spelling<'a> {
+#[allow(missing_docs)] // the fields are the segments the variant names
+pub enum Spelling<'a> {
     /// `domain:entity:action`; `*` may stand for a whole entity or action.
     Key {
         domain: &'a str,
@@ -30,7 +34,7 @@ pub(crate) enum Spelling<'a> {
 
 impl Spelling<'_> {
     /// Whether the string names more than one permission.
-    pub(crate) fn is_wildcard(&self) -> bool {
+    pub fn is_wildcard(&self) -> bool {
         match *self {
             Spelling::Key { domain, entity, action } => domain == "*" || entity == "*" || action == "*",
             Spelling::Label { action_is_all, .. } => action_is_all,
@@ -41,7 +45,20 @@ impl Spelling<'_> {
 
 /// Splits and validates `input`. Wildcard rules that depend on use (grant or
 /// question) are checked by the caller.
-pub(crate) fn parse(input: &str) -> Result<Spelling<'_>, ParseError> {
+///
+/// ```
+/// use permgate::parse::{Spelling, parse};
+///
+/// assert!(matches!(parse("journey:actionmap:*"), Ok(Spelling::Key { action: "*", .. })));
+/// assert!(matches!(parse("Journey > Action Map > All"), Ok(s) if s.is_wildcard()));
+/// assert!(matches!(parse("CONTACTS_READ"), Ok(Spelling::Flat(_))));
+/// assert!(parse("journey::view").is_err());
+/// ```
+///
+/// # Errors
+///
+/// Why `input` is not a permission or a wildcard in any spelling.
+pub fn parse(input: &str) -> Result<Spelling<'_>, ParseError> {
     if input.is_empty() {
         return Err(ParseError::Empty);
     }
@@ -133,7 +150,11 @@ fn segment_problem(segment: &str) -> Result<(), SegmentProblem> {
 /// field: the error quotes `segment` and offsets are within it. `name` is
 /// `domain`, `entity` or `action`. Whether `*` is allowed where the segment
 /// is used (never as a domain) is the caller's rule.
-pub(crate) fn check_segment(segment: &str, name: &'static str) -> Result<(), ParseError> {
+///
+/// # Errors
+///
+/// Why `segment` cannot be that segment of a key.
+pub fn check_segment(segment: &str, name: &'static str) -> Result<(), ParseError> {
     segment_problem(segment).map_err(|problem| problem.error(segment, name, 0))
 }
 
@@ -216,7 +237,7 @@ pub(crate) fn trim_spaces(s: &str) -> &str {
 }
 
 /// The input as error messages quote it: at most 100 characters.
-pub(crate) fn excerpt(input: &str) -> String {
+pub fn excerpt(input: &str) -> String {
     const MAX_CHARS: usize = 100;
     match input.char_indices().nth(MAX_CHARS) {
         Some((cut, _)) => format!("{}…", input.get(..cut).unwrap_or_default()),

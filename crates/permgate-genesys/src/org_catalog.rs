@@ -6,56 +6,54 @@ use serde::de::{MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
 use super::wire::{DomainPermission, PermissionCollectionEntityListing};
-use crate::catalog::{CatalogExtension, OrgFlags, OrgPermission, OrgPermissionError};
-use crate::genesys::json::{self, JsonError, Path};
-use crate::{Catalog, Escaped};
+use crate::json::{self, JsonError, Path};
+use permgate_core::catalog::{CatalogExtension, OrgFlags, OrgPermission, OrgPermissionError};
+use permgate_core::{Catalog, Escaped};
 
-impl Catalog {
-    /// Adds the permissions of an organization's catalog: the response of
-    /// `GET /api/v2/authorization/permissions`, one page (an object with
-    /// `entities`) or several (an array of such objects).
-    ///
-    /// Builtin permissions keep their indexes, so typed constants stay valid;
-    /// a key the builtin catalog already has only records what the
-    /// organization says of it (`divisionAware`, `allowsConditions`, and a
-    /// label where the builtin has none, as a name lookups accept).
-    ///
-    /// ```
-    /// use permgate::{Catalog, perm};
-    ///
-    /// let org = r#"{"entities": [{"domain": "routing", "permissionMap": {"queue": [
-    ///     {"domain": "routing", "entityType": "queue", "action": "view", "divisionAware": true},
-    ///     {"domain": "routing", "entityType": "queue", "action": "pause", "divisionAware": false}
-    /// ]}}]}"#;
-    /// let catalog = Catalog::builtin().with_org_catalog(org)?;
-    /// assert_eq!(catalog.len(), Catalog::builtin().len() + 1);
-    /// assert_eq!(catalog.lookup("routing:queue:view"), Some(perm::routing::QUEUE_VIEW));
-    /// let pause = catalog.lookup("routing:queue:pause").unwrap();
-    /// assert!(!catalog.is_division_aware(pause));
-    /// # Ok::<(), permgate::JsonError>(())
-    /// ```
-    ///
-    /// # Errors
-    ///
-    /// A document that is too large, not JSON, or not of this shape; an entry
-    /// whose key does not parse; more than 65,535 permissions in all. The
-    /// error names the JSON path.
-    pub fn with_org_catalog(&self, json: &str) -> Result<Catalog, JsonError> {
-        let OrgPages { pages, many } = json::typed(json)?;
-        let mut extension = self.extension();
-        let root = Path::root();
-        for (n, page) in pages.iter().enumerate() {
-            if many {
-                add_page(&mut extension, page, &root.index(n))?;
-            } else {
-                add_page(&mut extension, page, &root)?;
-            }
+/// `base` with the permissions of an organization's catalog added: the response of
+/// `GET /api/v2/authorization/permissions`, one page (an object with
+/// `entities`) or several (an array of such objects).
+///
+/// Builtin permissions keep their indexes, so typed constants stay valid;
+/// a key the builtin catalog already has only records what the
+/// organization says of it (`divisionAware`, `allowsConditions`, and a
+/// label where the builtin has none, as a name lookups accept).
+///
+/// ```
+/// use permgate::{Catalog, genesys, perm};
+///
+/// let org = r#"{"entities": [{"domain": "routing", "permissionMap": {"queue": [
+///     {"domain": "routing", "entityType": "queue", "action": "view", "divisionAware": true},
+///     {"domain": "routing", "entityType": "queue", "action": "pause", "divisionAware": false}
+/// ]}}]}"#;
+/// let catalog = genesys::org_catalog(Catalog::builtin(), org)?;
+/// assert_eq!(catalog.len(), Catalog::builtin().len() + 1);
+/// assert_eq!(catalog.lookup("routing:queue:view"), Some(perm::routing::QUEUE_VIEW));
+/// let pause = catalog.lookup("routing:queue:pause").unwrap();
+/// assert!(!catalog.is_division_aware(pause));
+/// # Ok::<(), permgate::JsonError>(())
+/// ```
+///
+/// # Errors
+///
+/// A document that is too large, not JSON, or not of this shape; an entry
+/// whose key does not parse; more than 65,535 permissions in all. The
+/// error names the JSON path.
+pub fn org_catalog(base: &Catalog, json: &str) -> Result<Catalog, JsonError> {
+    let OrgPages { pages, many } = json::typed(json)?;
+    let mut extension = base.extension();
+    let root = Path::root();
+    for (n, page) in pages.iter().enumerate() {
+        if many {
+            add_page(&mut extension, page, &root.index(n))?;
+        } else {
+            add_page(&mut extension, page, &root)?;
         }
-        Ok(extension.finish())
     }
+    Ok(extension.finish())
 }
 
-/// An organization's catalog as [`Catalog::with_org_catalog`] reads it: one
+/// An organization's catalog as [`org_catalog`] reads it: one
 /// page (an object), or an array of pages (`many`).
 struct OrgPages {
     pages: Vec<PermissionCollectionEntityListing>,
@@ -118,14 +116,8 @@ fn add_page(
 
 fn add_permission(extension: &mut CatalogExtension, action: &DomainPermission, path: &Path) -> Result<(), JsonError> {
     let key = format!("{}:{}:{}", action.domain, action.entity_type, action.action);
-    let permission = OrgPermission {
-        key: &key,
-        label: action.label.as_deref(),
-        flags: OrgFlags {
-            division_aware: action.division_aware,
-            allows_conditions: action.allows_conditions,
-        },
-    };
+    let flags = OrgFlags::new(action.division_aware, action.allows_conditions);
+    let permission = OrgPermission::new(&key, action.label.as_deref(), flags);
     extension.add(&permission).map_err(|error| match error {
         OrgPermissionError::Malformed(source) => JsonError::Permission {
             path: path.to_string(),
@@ -138,5 +130,6 @@ fn add_permission(extension: &mut CatalogExtension, action: &DomainPermission, p
             path: path.to_string(),
             max: usize::from(u16::MAX),
         },
+        other => json::invalid(path, other.to_string()),
     })
 }

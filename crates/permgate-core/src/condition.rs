@@ -85,8 +85,7 @@ impl Operator {
     }
 
     /// The operator the API spells `text` (upper case), if any.
-    #[cfg_attr(not(feature = "serde"), allow(dead_code))]
-    pub(crate) fn from_api(text: &str) -> Option<Self> {
+    pub fn from_api(text: &str) -> Option<Self> {
         Self::ALL.iter().find(|(_, name)| *name == text).map(|(op, _)| *op)
     }
 }
@@ -139,6 +138,24 @@ impl OperandKind {
         }
     }
 }
+
+impl OperandKind {
+    /// The type the API spells `text`: a known one, else [`Other`](Self::Other).
+    pub fn from_api(text: &str) -> Self {
+        match text {
+            "USER" => OperandKind::User,
+            "QUEUE" => OperandKind::Queue,
+            "TEAM" => OperandKind::Team,
+            "SCALAR" => OperandKind::Scalar,
+            "VARIABLE" => OperandKind::Variable,
+            other => OperandKind::Other(other.to_owned()),
+        }
+    }
+}
+
+/// The deepest condition tree accepted (`resourceConditionNode` nesting), in
+/// every reader of conditions.
+pub const MAX_CONDITION_DEPTH: usize = 32;
 
 impl Operand {
     /// An operand of `kind` holding `value`: the user, queue or team id, the

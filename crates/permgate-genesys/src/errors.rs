@@ -28,8 +28,8 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::wire::ErrorBody;
-use crate::genesys::json::{self, JsonError, Path};
-use crate::{Catalog, Denied, Escaped, Permission};
+use crate::json::{self, JsonError, Path};
+use permgate_core::{Catalog, Denied, Escaped, Permission};
 
 /// The code of a body for missing required permissions.
 pub const MISSING_PERMISSIONS: &str = "missing.permissions";
@@ -104,9 +104,18 @@ fn to_json(body: &ErrorBody) -> Value {
     serde_json::to_value(body).unwrap_or(Value::Null)
 }
 
-/// The `missing.permissions` body for `permissions`.
-#[cfg(feature = "axum")]
-pub(crate) fn missing_body(permissions: &[Permission<'_>]) -> Value {
+/// The `403` body Genesys Cloud returns when a call needs `permissions`
+/// (code `missing.permissions`), for a service that requires permissions
+/// one by one rather than through a gate ([`forbidden_body`]).
+///
+/// ```
+/// use permgate::{genesys::missing_permissions_body, perm};
+///
+/// let body = missing_permissions_body(&[perm::journey::ACTIONMAP_VIEW]);
+/// assert_eq!(body["code"], "missing.permissions");
+/// assert_eq!(body["status"], 403);
+/// ```
+pub fn missing_permissions_body(permissions: &[Permission<'_>]) -> Value {
     to_json(&body(MISSING_PERMISSIONS, MISSING_TEXT, permissions, None))
 }
 
@@ -455,7 +464,7 @@ fn permissions(items: &[&str], path: &Path) -> Result<Vec<MissingPermission>, Js
 
 /// `domain:entity:action`, or with a fourth segment, its division.
 fn missing_permission(item: &str, path: &Path) -> Result<MissingPermission, JsonError> {
-    let error = |source: crate::ParseError| JsonError::Permission {
+    let error = |source: permgate_core::ParseError| JsonError::Permission {
         path: path.to_string(),
         error: source.into(),
     };
@@ -468,7 +477,7 @@ fn missing_permission(item: &str, path: &Path) -> Result<MissingPermission, Json
             return Err(json::invalid(path, format!("empty division in `{}`", Escaped(item))));
         }
     }
-    crate::parse::parse(key).map_err(error)?;
+    permgate_core::parse::parse(key).map_err(error)?;
     Ok(MissingPermission {
         key: key.to_owned(),
         division: division.map(str::to_owned),
@@ -481,7 +490,7 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
     use super::*;
-    use crate::Catalog;
+    use permgate_core::Catalog;
 
     /// An organization permission whose label holds the list's separator.
     const ORG: &str = r#"{"entities": [{"domain": "ui", "permissionMap": {"thing": [
@@ -489,7 +498,7 @@ mod tests {
 
     #[test]
     fn labels_are_written_only_when_each_key_gets_its_own() {
-        let catalog = Catalog::builtin().with_org_catalog(ORG).unwrap();
+        let catalog = crate::org_catalog(Catalog::builtin(), ORG).unwrap();
         let view = catalog.lookup("journey:actionmap:view").unwrap();
         let thing = catalog.lookup("ui:thing:view").unwrap();
         let written = |permissions: &[Permission<'_>]| {

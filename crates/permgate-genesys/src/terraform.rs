@@ -125,11 +125,11 @@ use serde_json::{Map, Value};
 
 use super::roles::{MAX_ACTIONS_PER_POLICY, MAX_POLICIES_PER_ROLE, MAX_ROLES_PER_FILE, check_key};
 use super::{PolicySpec, RoleFile, RoleFileError, RoleSpec};
-use crate::Escaped;
-use crate::condition::{Condition, Operand, OperandKind, Operator};
-use crate::genesys::json::{self, JsonError, Path};
-use crate::parse::{GrantError, MAX_PERMISSION_LEN, check_segment};
-use crate::text::needs_escape;
+use crate::json::{self, JsonError, Path};
+use permgate_core::Escaped;
+use permgate_core::parse::{GrantError, MAX_PERMISSION_LEN, check_segment};
+use permgate_core::text::needs_escape;
+use permgate_core::{Condition, Operand, OperandKind, Operator};
 
 /// The provider's resource type for a role.
 pub const RESOURCE_TYPE: &str = "genesyscloud_auth_role";
@@ -478,6 +478,7 @@ impl<'a> Conditions<'a> {
             Condition::All(children) => ("AND", children.as_slice()),
             Condition::Any(children) => ("OR", children.as_slice()),
             Condition::Term { .. } => ("AND", core::slice::from_ref(condition)),
+            _ => return Err(error("a condition of a kind this version of permgate does not know")),
         };
         if children.is_empty() {
             return Err(error("a conjunction needs at least one term"));
@@ -499,7 +500,7 @@ impl<'a> Conditions<'a> {
                         .ok_or_else(|| error("the provider's operands are USER, QUEUE, SCALAR or VARIABLE values"))?,
                 }),
                 Condition::Term { .. } => Err(error("a term needs at least one operand")),
-                Condition::All(_) | Condition::Any(_) => Err(error(
+                _ => Err(error(
                     "the provider's conditions are one conjunction of terms, and this one nests a conjunction in another",
                 )),
             })
@@ -1107,10 +1108,7 @@ fn read_operand(body: &Map<String, Value>, path: &Path) -> Result<Operand, JsonE
         }
     };
     let value = required_literal(body, path, field)?;
-    Ok(Operand {
-        kind,
-        value: value.into_owned(),
-    })
+    Ok(Operand::new(kind, value.into_owned()))
 }
 
 // ---------------------------------------------------------------------------
@@ -1310,7 +1308,7 @@ mod tests {
 mod value {
     use serde_json::{Map, Value};
 
-    use crate::genesys::json::{JsonError, Path};
+    use crate::json::{JsonError, Path};
 
     fn type_name(value: &Value) -> &'static str {
         match value {

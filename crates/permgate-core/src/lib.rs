@@ -1,0 +1,49 @@
+//! The core of [permgate](https://docs.rs/permgate): permissions, catalogs,
+//! policies compiled into bitsets, gates and the decisions they give, in no
+//! vendor's format.
+//!
+//! Use it through the `permgate` crate, which re-exports all of it beside
+//! the Genesys Cloud adapter (`permgate::genesys`), the axum extractors and
+//! the command-line tool. Adapters build on this crate's public API only:
+//! the Genesys adapter is a crate of its own (`permgate-genesys`) that
+//! depends on this one.
+#![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod audit;
+mod caseless;
+pub mod catalog;
+mod condition;
+mod definition;
+mod explain;
+mod gate;
+mod handle;
+#[rustfmt::skip]
+mod generated;
+pub mod parse;
+mod permission;
+mod policy;
+mod principal;
+mod release;
+mod role;
+#[cfg(feature = "serde")]
+mod serde_impls;
+mod source;
+pub mod text;
+mod user;
+
+pub use audit::{GrantAudit, LicenseEffect, RoleAudit, UserAudit};
+pub use catalog::Catalog;
+pub use condition::{Condition, MAX_CONDITION_DEPTH, Operand, OperandKind, Operator};
+pub use definition::{DefinitionError, Form, GrantGroup, RoleDefinition, UserDefinition};
+pub use explain::{By, Explanation, Permitted, Reason};
+pub use gate::{CheckOptions, Denied, Gate, GateInfo, Granted, KeySet};
+pub use generated::{gates, perm};
+pub use handle::PolicyHandle;
+pub use parse::{GrantError, MAX_PERMISSION_LEN, ParseError, QuestionError};
+pub use permission::Permission;
+pub use policy::{BuildError, ConditionalGrantInfo, Decision, Policy, PolicyBuilder, RoleId};
+pub use principal::{Division, Principal, Question, UserId};
+pub use release::{Release, ReleaseParseError};
+pub use source::{Audience, CatalogRole, Document, Evidence, History, SdkRelease, SourceEntry, Vocabulary};
+pub use text::Escaped;
