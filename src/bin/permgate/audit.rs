@@ -143,7 +143,7 @@ fn audit_user(args: &AuditArgs, catalog: &Catalog, document: Document) -> Result
                 "division": grant.division.id(),
                 "audit": audit_json(None, &grant.audit),
             })).collect::<Vec<_>>(),
-            "gates": audit.gates.iter().map(|(gate, permitted)| json!({
+            "gates": audit.gates.iter().map(|permgate::audit::UserGate { gate, permitted, .. }| json!({
                 "gate": gate.name,
                 "document": gate.document.map(|d| d.id),
                 "release": output::release_json(gate.release),
@@ -175,13 +175,13 @@ fn audit_user(args: &AuditArgs, catalog: &Catalog, document: Document) -> Result
         let granted = audit
             .gates
             .iter()
-            .filter(|(_, permitted)| *permitted != Permitted::In(Vec::new()))
+            .filter(|g| g.permitted != Permitted::In(Vec::new()))
             .count();
         line!(out, "gates ({granted} of {} satisfied somewhere):", audit.gates.len());
         let rows: Vec<Vec<String>> = audit
             .gates
             .iter()
-            .map(|(gate, permitted)| {
+            .map(|permgate::audit::UserGate { gate, permitted, .. }| {
                 let place = match permitted {
                     Permitted::Everywhere => "every division".to_owned(),
                     Permitted::In(divisions) if divisions.is_empty() => "nowhere".to_owned(),
@@ -205,7 +205,7 @@ fn audit_user(args: &AuditArgs, catalog: &Catalog, document: Document) -> Result
             Some(&["gate", "document", "release", "satisfied in"]),
             &rows,
         );
-        output::removed_gates(&mut out, &audit.gates.iter().map(|(gate, _)| *gate).collect::<Vec<_>>());
+        output::removed_gates(&mut out, &audit.gates.iter().map(|g| g.gate).collect::<Vec<_>>());
         out
     };
     Ok(Report { stdout, code: 0 })
@@ -222,8 +222,8 @@ fn audit_json(spec: Option<&RoleSpec>, audit: &RoleAudit<'_>) -> Value {
         "description": spec.and_then(|spec| spec.description.as_deref()),
         "permissions": keys(&audit.permissions),
         "unknown": audit.unknown,
-        "wildcards": audit.wildcards.iter().map(|(wildcard, covered)| json!({"wildcard": wildcard, "permissions": keys(covered)})).collect::<Vec<_>>(),
-        "redundant": audit.redundant.iter().map(|(grant, wildcard)| json!({"grant": grant, "wildcard": wildcard})).collect::<Vec<_>>(),
+        "wildcards": audit.wildcards.iter().map(|w| json!({"wildcard": w.wildcard, "permissions": keys(&w.permissions)})).collect::<Vec<_>>(),
+        "redundant": audit.redundant.iter().map(|r| json!({"grant": r.grant, "wildcard": r.wildcard})).collect::<Vec<_>>(),
         "conditional": audit.conditional.iter().map(|grant| json!({
             "condition": grant.condition.to_string(),
             "node": grant.condition.to_json(),
@@ -233,16 +233,16 @@ fn audit_json(spec: Option<&RoleSpec>, audit: &RoleAudit<'_>) -> Value {
         "legacy": audit.legacy,
         "licenses": audit.licenses.iter().map(|(license, effect)| json!({
             "license": license,
-            "documents": effect.documents.iter().map(|(d, wording)| json!({"document": d.id, "license": wording})).collect::<Vec<_>>(),
+            "documents": effect.documents.iter().map(|s| json!({"document": s.document.id, "license": s.license})).collect::<Vec<_>>(),
             "permissions": keys(&effect.permissions),
         })).collect::<Vec<_>>(),
-        "deprecated": audit.deprecated.iter().map(|(p, note)| json!({"permission": p.key(), "note": note})).collect::<Vec<_>>(),
-        "removed": audit.removed.iter().map(|(p, last)| json!({
-            "permission": p.key(),
-            "last_release": last.to_string(),
-            "last_date": last.date(),
+        "deprecated": audit.deprecated.iter().map(|d| json!({"permission": d.permission.key(), "note": d.note})).collect::<Vec<_>>(),
+        "removed": audit.removed.iter().map(|r| json!({
+            "permission": r.permission.key(),
+            "last_release": r.last_release.to_string(),
+            "last_date": r.last_release.date(),
         })).collect::<Vec<_>>(),
-        "gates": audit.gates.iter().map(|(gate, satisfied)| json!({
+        "gates": audit.gates.iter().map(|&permgate::audit::GateAudit { gate, satisfied, .. }| json!({
             "gate": gate.name,
             "document": gate.document.map(|d| d.id),
             "release": output::release_json(gate.release),
@@ -250,7 +250,7 @@ fn audit_json(spec: Option<&RoleSpec>, audit: &RoleAudit<'_>) -> Value {
             "removed_from_platform": gate.removed_from_platform().map(|p| p.key()).collect::<Vec<_>>(),
             "feature_removed": gate.feature_removed(),
         })).collect::<Vec<_>>(),
-        "unlisted_entities": audit.unlisted_entities.iter().map(|(row, keys)| json!({"permission": row.key(), "keys": keys})).collect::<Vec<_>>(),
+        "unlisted_entities": audit.unlisted_entities.iter().map(|u| json!({"permission": u.permission.key(), "keys": u.keys})).collect::<Vec<_>>(),
     })
 }
 
@@ -299,12 +299,12 @@ fn findings_text(out: &mut String, audit: &RoleAudit<'_>) {
     let wildcards = audit
         .wildcards
         .iter()
-        .map(|(wildcard, covered)| {
+        .map(|w| {
             vec![
-                output::escaped(wildcard),
+                output::escaped(&w.wildcard),
                 format!(
                     "covers {} and any key under it",
-                    output::count(covered.len(), "catalog permission")
+                    output::count(w.permissions.len(), "catalog permission")
                 ),
             ]
         })
@@ -313,7 +313,12 @@ fn findings_text(out: &mut String, audit: &RoleAudit<'_>) {
     let redundant = audit
         .redundant
         .iter()
-        .map(|(grant, wildcard)| vec![output::escaped(grant), format!("covered by {}", Escaped(wildcard))])
+        .map(|r| {
+            vec![
+                output::escaped(&r.grant),
+                format!("covered by {}", Escaped(&r.wildcard)),
+            ]
+        })
         .collect();
     section(out, "redundant grants", ", covered by a wildcard", redundant);
     if heading(
@@ -346,11 +351,11 @@ fn findings_text(out: &mut String, audit: &RoleAudit<'_>) {
             let stated: Vec<String> = effect
                 .documents
                 .iter()
-                .map(|(d, wording)| {
-                    if wording == license {
-                        d.id.to_owned()
+                .map(|s| {
+                    if s.license == *license {
+                        s.document.id.to_owned()
                     } else {
-                        format!("{} (as {wording})", d.id)
+                        format!("{} (as {})", s.document.id, s.license)
                     }
                 })
                 .collect();
@@ -368,13 +373,19 @@ fn findings_text(out: &mut String, audit: &RoleAudit<'_>) {
     let deprecated = audit
         .deprecated
         .iter()
-        .map(|(p, note)| vec![output::key(*p), (*note).to_owned()])
+        .map(|d| vec![output::key(d.permission), d.note.to_owned()])
         .collect();
     section(out, "removed or legacy", ", per the source documents", deprecated);
     let removed = audit
         .removed
         .iter()
-        .map(|(p, last)| vec![output::key(*p), format!("last in SDK {last} ({})", last.date())])
+        .map(|r| {
+            let last = r.last_release;
+            vec![
+                output::key(r.permission),
+                format!("last in SDK {last} ({})", last.date()),
+            ]
+        })
         .collect();
     section(
         out,
@@ -386,10 +397,10 @@ fn findings_text(out: &mut String, audit: &RoleAudit<'_>) {
         let rows = audit
             .unlisted_entities
             .iter()
-            .map(|(row, keys)| {
+            .map(|u| {
                 vec![
-                    output::key(*row),
-                    format!("held: {}", output::escaped(&keys.join(", "))),
+                    output::key(u.permission),
+                    format!("held: {}", output::escaped(&u.keys.join(", "))),
                 ]
             })
             .collect();
@@ -405,22 +416,22 @@ fn findings_text(out: &mut String, audit: &RoleAudit<'_>) {
 
 /// The gates table of a role's audit.
 fn gates_text(out: &mut String, audit: &RoleAudit<'_>) {
-    let satisfied = audit.gates.iter().filter(|(_, ok)| *ok).count();
+    let satisfied = audit.gates.iter().filter(|g| g.satisfied).count();
     line!(out, "gates ({satisfied} of {} satisfied):", audit.gates.len());
     let rows: Vec<Vec<String>> = audit
         .gates
         .iter()
-        .map(|(gate, ok)| {
+        .map(|g| {
             vec![
-                gate.name.to_owned(),
-                gate.document.map_or("-", |d| d.id).to_owned(),
-                output::release_text(gate.release),
-                if *ok { "yes" } else { "no" }.to_owned(),
+                g.gate.name.to_owned(),
+                g.gate.document.map_or("-", |d| d.id).to_owned(),
+                output::release_text(g.gate.release),
+                if g.satisfied { "yes" } else { "no" }.to_owned(),
             ]
         })
         .collect();
     output::table(out, "  ", Some(&["gate", "document", "release", "satisfied"]), &rows);
-    output::removed_gates(out, &audit.gates.iter().map(|(gate, _)| *gate).collect::<Vec<_>>());
+    output::removed_gates(out, &audit.gates.iter().map(|g| g.gate).collect::<Vec<_>>());
 }
 
 /// One effective permission of a role or user, for `diff`.
@@ -494,9 +505,9 @@ fn effective(policy: &Policy, who: Principal, grants: &[&RoleAudit<'_>]) -> Effe
         }
         // Unconditional wildcards: they reach keys no catalog knows, so adding or
         // removing one is a difference even where the catalog permissions agree.
-        for (wildcard, covered) in &audit.wildcards {
-            set.entry((wildcard.to_ascii_lowercase(), None))
-                .or_insert_with(|| unknown(wildcard, None, Some(covered.len())));
+        for w in &audit.wildcards {
+            set.entry((w.wildcard.to_ascii_lowercase(), None))
+                .or_insert_with(|| unknown(&w.wildcard, None, Some(w.permissions.len())));
         }
         for grant in &audit.conditional {
             let condition = grant.condition;
