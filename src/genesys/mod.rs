@@ -35,6 +35,7 @@ pub use errors::{
     forbidden_error_body,
 };
 pub use export::{ExportError, Form, export_gate, export_role};
+pub use kind::DocumentKind;
 pub use roles::{
     MAX_ACTIONS_PER_POLICY, MAX_POLICIES_PER_ROLE, MAX_ROLES_PER_FILE, PolicySpec, RoleFile, RoleFileError, RoleSpec,
 };

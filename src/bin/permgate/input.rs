@@ -6,7 +6,7 @@ use std::fmt;
 use std::io::{self, Read};
 use std::path::Path;
 
-use permgate::genesys::{RoleFile, RoleFileError, RoleSpec, SubjectSpec, UserAuthorization};
+use permgate::genesys::{DocumentKind, RoleFile, RoleFileError, RoleSpec, SubjectSpec, UserAuthorization};
 
 use crate::FileKind;
 use permgate::{Catalog, Escaped, JsonError, MAX_JSON_BYTES, Policy, RoleId};
@@ -175,26 +175,14 @@ pub(crate) enum Document {
 }
 
 /// Reads a role, subject or user file: `kind` when given, else what its
-/// fields say (`grants`: a subject; `authorization`, `roles` or
-/// `unusedRoles`: a user; anything else: role JSON).
+/// fields say ([`DocumentKind::of`]).
 pub(crate) fn document(path: &Path, kind: Option<FileKind>) -> Result<Document, Failure> {
     let label = file_label(path);
     let text = read_text(path)?;
-    let kind = kind.unwrap_or_else(|| {
-        let value = serde_json::from_str::<serde_json::Value>(&text).ok();
-        let has = |field: &str| value.as_ref().is_some_and(|v| v.get(field).is_some());
-        let role_field = has("permissionPolicies") || has("policies") || has("permissions");
-        if has("grants") {
-            FileKind::Subject
-        } else if has("authorization") || has("roles") || has("unusedRoles") {
-            FileKind::User
-        } else if !role_field && (has("username") || has("email")) {
-            // A user without its `authorization` expansion: the user reader
-            // says what is missing and how to ask for it again.
-            FileKind::User
-        } else {
-            FileKind::Role
-        }
+    let kind = kind.unwrap_or_else(|| match DocumentKind::of(&text) {
+        DocumentKind::Subject => FileKind::Subject,
+        DocumentKind::User => FileKind::User,
+        _ => FileKind::Role,
     });
     let problem = |e: JsonError| Failure::from(Problem::in_file(&label, e.to_string()));
     Ok(match kind {
@@ -264,8 +252,7 @@ pub(crate) fn roles(path: &Path) -> Result<Roles, Failure> {
 fn roles_from(label: String, text: &str) -> Result<Roles, Failure> {
     // A subject (`{"name", "grants"}`) is refused as not role JSON: say
     // which command reads it.
-    let looks_like_subject =
-        || serde_json::from_str::<serde_json::Value>(text).is_ok_and(|value| value.get("grants").is_some());
+    let looks_like_subject = || DocumentKind::of(text) == DocumentKind::Subject;
     let file = match RoleFile::parse(text) {
         Ok(file) => file,
         Err(JsonError::WrongKind { path, .. }) if path == "$" && looks_like_subject() => {
