@@ -192,12 +192,21 @@ pub(crate) fn document(path: &Path, kind: Option<FileKind>) -> Result<Document, 
     })
 }
 
+/// A role of a subject's grants that carries no policies, with the
+/// divisions of those grants.
+#[derive(Debug, Clone, serde::Serialize)]
+pub(crate) struct WithoutPolicies {
+    pub(crate) name: String,
+    pub(crate) id: Option<String>,
+    pub(crate) divisions: Vec<String>,
+}
+
 /// The roles of `spec`'s grants that carry no policies, each once (by
-/// name), as JSON (`{"name", "id", "divisions"}`), after a warning on
+/// name), after a warning on
 /// standard error for each: such a role grants nothing here, though the
 /// platform may let it grant much, so answers may say "no" for what it
 /// allows. The warning says what to fetch.
-pub(crate) fn roles_without_policies(label: &str, spec: &SubjectSpec) -> Vec<serde_json::Value> {
+pub(crate) fn roles_without_policies(label: &str, spec: &SubjectSpec) -> Vec<WithoutPolicies> {
     let mut roles: Vec<(&RoleSpec, Vec<&str>)> = Vec::new();
     for (_, grant) in spec.grants_without_policies() {
         match roles.iter_mut().find(|(role, _)| role.name == grant.role.name) {
@@ -231,7 +240,11 @@ pub(crate) fn roles_without_policies(label: &str, spec: &SubjectSpec) -> Vec<ser
     }
     roles
         .iter()
-        .map(|(role, divisions)| serde_json::json!({"name": role.name, "id": role.id, "divisions": divisions}))
+        .map(|(role, divisions)| WithoutPolicies {
+            name: role.name.clone(),
+            id: role.id.clone(),
+            divisions: divisions.iter().map(|d| (*d).to_owned()).collect(),
+        })
         .collect()
 }
 
