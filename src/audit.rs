@@ -373,10 +373,7 @@ impl Policy {
                         .iter()
                         .any(|d: &DeprecatedPermission<'_>| d.permission == permission)
                     {
-                        deprecated.push(DeprecatedPermission {
-                            permission,
-                            note: *note,
-                        });
+                        deprecated.push(DeprecatedPermission { permission, note });
                     }
                 }
             }
