@@ -611,7 +611,7 @@ fn an_expanded_ami_role_without_the_org_catalog_is_told_to_load_it() {
     let unlisted: Vec<(&str, Vec<&str>)> = audit
         .unlisted_entities
         .iter()
-        .map(|(row, keys)| (row.key(), keys.clone()))
+        .map(|u| (u.permission.key(), u.keys.clone()))
         .collect();
     assert_eq!(
         unlisted,

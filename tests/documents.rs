@@ -1286,7 +1286,7 @@ fn a_journey_permission_assigns_one_license_stated_by_both_pages() {
     let licenses: Vec<&str> = audit.licenses.keys().copied().collect();
     assert_eq!(licenses, ["Predictive Engagement"]);
     let effect = &audit.licenses["Predictive Engagement"];
-    let documents: Vec<(&str, &str)> = effect.documents.iter().map(|(d, name)| (d.id, *name)).collect();
+    let documents: Vec<(&str, &str)> = effect.documents.iter().map(|s| (s.document.id, s.license)).collect();
     assert_eq!(
         documents,
         [(ALTOCLOUD.id, "Altocloud"), (PE.id, "Predictive Engagement")]
@@ -1301,7 +1301,7 @@ fn a_journey_permission_assigns_one_license_stated_by_both_pages() {
     let audit = policy.audit(policy.role("r").unwrap()).unwrap();
     let effect = &audit.licenses["Predictive Engagement"];
     assert_eq!(effect.documents.len(), 1);
-    assert_eq!(effect.documents[0].0.id, PE.id);
+    assert_eq!(effect.documents[0].document.id, PE.id);
 }
 
 #[test]

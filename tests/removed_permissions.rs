@@ -355,7 +355,7 @@ mod cli {
         let agent = &json["gates"][0];
         assert_eq!(agent["granted"], true);
         assert_eq!(agent["removed_from_platform"][0]["key"], "journey:eventtype:view");
-        assert_eq!(agent["removed_from_platform"][0]["last_release"], "179.0.0");
+        assert_eq!(agent["removed_from_platform"][0]["last_release"]["version"], "179.0.0");
         let web = &json["gates"][1];
         assert_eq!(
             (&web["granted"], &web["feature_removed"]),
@@ -403,8 +403,10 @@ mod cli {
         let json = permgate(&["audit", &file, "--json"]).json();
         let gates = json["roles"][0]["gates"].as_array().unwrap();
         let web = gates.iter().find(|g| g["gate"] == "WebChatDeployment").unwrap();
+        let info = json["gate_info"].as_array().unwrap();
+        let web_info = info.iter().find(|g| g["name"] == "WebChatDeployment").unwrap();
         assert_eq!(
-            (&web["satisfied"], &web["feature_removed"]),
+            (&web["satisfied"], &web_info["feature_removed"]),
             (&false.into(), &true.into())
         );
     }

@@ -300,7 +300,7 @@ fn audit_lists_unconditional_wildcards_with_what_they_cover() {
     let wildcards: Vec<(&str, Vec<&str>)> = audit
         .wildcards
         .iter()
-        .map(|(w, covered)| (w.as_str(), covered.iter().map(|p| p.key()).collect()))
+        .map(|w| (w.wildcard.as_str(), w.permissions.iter().map(|p| p.key()).collect()))
         .collect();
     assert_eq!(
         wildcards,
@@ -460,11 +460,11 @@ fn extra_user_gate_needs_the_standard_rows_in_expanded_form_too() {
 fn audit_lists_permissions_the_platform_removed_with_their_last_release() {
     let (policy, role) = one_role(Catalog::builtin(), &["widgets:deployment:view", "routing:queue:view"]);
     let audit = policy.audit(role).unwrap();
-    let removed: Vec<&str> = audit.removed.iter().map(|(p, _)| p.key()).collect();
+    let removed: Vec<&str> = audit.removed.iter().map(|r| r.permission.key()).collect();
     assert_eq!(removed, ["widgets:deployment:view"]);
     let history = perm::widgets::DEPLOYMENT_VIEW.history().unwrap();
     assert!(history.is_removed());
-    assert_eq!(audit.removed[0].1, history.last());
+    assert_eq!(audit.removed[0].last_release, history.last());
     assert!(!perm::routing::QUEUE_VIEW.history().unwrap().is_removed());
 }
 

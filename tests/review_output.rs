@@ -425,7 +425,7 @@ mod cli {
             "{out}"
         );
         let json: Value = serde_json::from_str(&permgate(&["audit", &file, "--json"]).stdout).unwrap();
-        assert_eq!(json["roles"][0]["name"], "admin\u{202e}resu");
+        assert_eq!(json["roles"][0]["role"], "admin\u{202e}resu");
     }
 
     /// A listing with a role that does not load and whose name holds ESC.

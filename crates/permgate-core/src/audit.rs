@@ -1,4 +1,9 @@
-//! [`RoleAudit`]: what an admin reviewing a role should know about it.
+//! Audits: what an admin reviewing a role or a user should know about it.
+//!
+//! [`Policy::audit`] gives a [`RoleAudit`], [`Policy::audit_user`] a
+//! [`UserAudit`] (each grant's [`GrantAudit`], each gate's [`UserGate`]).
+//! Every finding is a struct with named fields; with feature `serde` each
+//! derives `Serialize`, so its JSON names are its field names.
 
 use std::collections::BTreeMap;
 
@@ -12,6 +17,7 @@ use crate::{
 
 /// The findings of [`Policy::audit_user`] for one user.
 #[derive(Debug, Clone)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UserAudit<'p> {
     /// The user's name.
@@ -20,11 +26,12 @@ pub struct UserAudit<'p> {
     pub grants: Vec<GrantAudit<'p>>,
     /// Every builtin gate, and where the user satisfies it at the gate's
     /// release: in every division, or in the divisions listed (none: nowhere).
-    pub gates: Vec<(&'static GateInfo, Permitted<'p>)>,
+    pub gates: Vec<UserGate<'p>>,
 }
 
 /// One grant of a user, as [`UserAudit`] lists it.
 #[derive(Debug, Clone)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GrantAudit<'p> {
     /// The role's name, or the name of the grants the user holds directly.
@@ -38,8 +45,22 @@ pub struct GrantAudit<'p> {
     pub audit: RoleAudit<'p>,
 }
 
+/// One builtin gate of a [`UserAudit`], and where the user satisfies it.
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct UserGate<'p> {
+    /// The gate (written as its name).
+    #[cfg_attr(feature = "serde", serde(serialize_with = "crate::serde_impls::gate_name"))]
+    pub gate: &'static GateInfo,
+    /// Where the user satisfies it at the gate's release: in every
+    /// division, or in the divisions listed (none: nowhere).
+    pub permitted: Permitted<'p>,
+}
+
 /// The findings of [`Policy::audit`] for one role.
 #[derive(Debug, Clone)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RoleAudit<'p> {
     /// The role's name.
@@ -51,25 +72,26 @@ pub struct RoleAudit<'p> {
     pub unknown: Vec<&'p str>,
     /// Unconditional wildcard grants, as granted, each with the catalog
     /// permissions it covers today (it also covers keys no catalog knows).
-    pub wildcards: Vec<(String, Vec<Permission<'p>>)>,
-    /// Grants that a wildcard grant of the same role already covers:
-    /// `(grant, wildcard)`.
-    pub redundant: Vec<(String, String)>,
+    pub wildcards: Vec<WildcardGrant<'p>>,
+    /// Grants that a wildcard grant of the same role already covers.
+    pub redundant: Vec<RedundantGrant>,
     /// Conditional grants: what each covers, and its condition.
     pub conditional: Vec<ConditionalGrantInfo<'p>>,
     /// Legacy flat `permissions[]` of the role JSON, never granted.
     pub legacy: Vec<&'p str>,
     /// Each product license the role's permissions assign (per the source
     /// documents), once, with the documents that state it and the
-    /// permissions that assign it.
+    /// permissions that assign it. Written as a list of
+    /// `{"license", "documents", "permissions"}`.
+    #[cfg_attr(feature = "serde", serde(serialize_with = "crate::serde_impls::licenses"))]
     pub licenses: BTreeMap<&'static str, LicenseEffect<'p>>,
     /// Held permissions a source marks as removed or legacy, with the note.
-    pub deprecated: Vec<(Permission<'p>, &'static str)>,
+    pub deprecated: Vec<DeprecatedPermission<'p>>,
     /// Held permissions the Platform API no longer documents, with the last
     /// SDK release that listed them.
-    pub removed: Vec<(Permission<'p>, SdkRelease)>,
+    pub removed: Vec<RemovedPermission<'p>>,
     /// Every builtin gate, and whether the role satisfies it at the gate's release.
-    pub gates: Vec<(&'static GateInfo, bool)>,
+    pub gates: Vec<GateAudit>,
     /// Rows standing for a whole entity (`integration:amiPremiumApps:*`)
     /// that the role does not hold, of whose entity the policy's catalog
     /// lists no action, while the role holds keys of that entity that no
@@ -80,7 +102,81 @@ pub struct RoleAudit<'p> {
     /// for `integration:amiPremiumApps:*`) are decided with the
     /// organization's catalog ([`Catalog::extension`]; `genesys::org_catalog`, `--catalog` in
     /// the CLI).
-    pub unlisted_entities: Vec<(Permission<'p>, Vec<&'p str>)>,
+    pub unlisted_entities: Vec<UnlistedEntity<'p>>,
+}
+
+/// An unconditional wildcard grant of a role, as [`RoleAudit::wildcards`]
+/// lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct WildcardGrant<'p> {
+    /// The wildcard, as granted: `journey:*:*`.
+    pub wildcard: String,
+    /// The catalog permissions it covers today, in index order (it also
+    /// covers keys no catalog knows).
+    pub permissions: Vec<Permission<'p>>,
+}
+
+/// A grant that a wildcard grant of the same role already covers, as
+/// [`RoleAudit::redundant`] lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct RedundantGrant {
+    /// The grant, as granted.
+    pub grant: String,
+    /// The wildcard that covers it.
+    pub wildcard: String,
+}
+
+/// A held permission that a source document marks as removed or legacy, as
+/// [`RoleAudit::deprecated`] lists it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct DeprecatedPermission<'p> {
+    /// The permission.
+    pub permission: Permission<'p>,
+    /// The document's note.
+    pub note: &'static str,
+}
+
+/// A held permission the Platform API no longer documents, as
+/// [`RoleAudit::removed`] lists it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct RemovedPermission<'p> {
+    /// The permission.
+    pub permission: Permission<'p>,
+    /// The last SDK release that listed it.
+    pub last_release: SdkRelease,
+}
+
+/// One builtin gate of a [`RoleAudit`], and whether the role satisfies it.
+#[derive(Debug, Clone, Copy)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct GateAudit {
+    /// The gate (written as its name).
+    #[cfg_attr(feature = "serde", serde(serialize_with = "crate::serde_impls::gate_name"))]
+    pub gate: &'static GateInfo,
+    /// Whether the role satisfies it at the gate's release.
+    pub satisfied: bool,
+}
+
+/// A row standing for a whole entity that the loaded catalogs list no
+/// action of, with the role's keys of that entity, as
+/// [`RoleAudit::unlisted_entities`] lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct UnlistedEntity<'p> {
+    /// The row: `integration:amiPremiumApps:*`.
+    pub permission: Permission<'p>,
+    /// The role's keys of the entity that no catalog knows, as granted.
+    pub keys: Vec<&'p str>,
 }
 
 /// One product license that a role's permissions assign, as
@@ -90,13 +186,26 @@ pub struct RoleAudit<'p> {
 /// Altocloud page's "Altocloud" license is the Predictive Engagement license
 /// ([`SourceEntry::product_license`](crate::SourceEntry::product_license)).
 #[derive(Debug, Clone)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct LicenseEffect<'p> {
-    /// The documents that state it, by id, each with its own name for the
-    /// license.
-    pub documents: Vec<(&'static Document, &'static str)>,
+    /// The documents that state it, each with its own name for the license.
+    pub documents: Vec<StatedLicense>,
     /// The held permissions that assign it, in index order.
     pub permissions: Vec<Permission<'p>>,
+}
+
+/// A document that states a license, in its own words, as
+/// [`LicenseEffect::documents`] lists it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct StatedLicense {
+    /// The document (written as its id).
+    #[cfg_attr(feature = "serde", serde(serialize_with = "crate::serde_impls::document_id"))]
+    pub document: &'static Document,
+    /// The document's own name for the license (`Altocloud`).
+    pub license: &'static str,
 }
 
 impl Policy {
@@ -110,12 +219,13 @@ impl Policy {
     ///     .build();
     /// let audit = policy.audit(policy.role("r").unwrap()).unwrap();
     /// assert_eq!(audit.unknown, ["ui:agentQueueActivity:view"]);
-    /// let (wildcard, covered) = &audit.wildcards[0];
-    /// assert_eq!((wildcard.as_str(), covered.len()), ("journey:*:*", 85));
-    /// assert_eq!(audit.redundant, [("journey:segment:view".to_owned(), "journey:*:*".to_owned())]);
+    /// let wildcard = &audit.wildcards[0];
+    /// assert_eq!((wildcard.wildcard.as_str(), wildcard.permissions.len()), ("journey:*:*", 85));
+    /// let redundant = &audit.redundant[0];
+    /// assert_eq!((redundant.grant.as_str(), redundant.wildcard.as_str()), ("journey:segment:view", "journey:*:*"));
     /// // Altocloud's license is Predictive Engagement's: one license, both pages.
     /// let license = &audit.licenses["Predictive Engagement"];
-    /// let documents: Vec<(&str, &str)> = license.documents.iter().map(|(d, name)| (d.id, *name)).collect();
+    /// let documents: Vec<(&str, &str)> = license.documents.iter().map(|s| (s.document.id, s.license)).collect();
     /// assert_eq!(documents, [("altocloud", "Altocloud"), ("predictive-engagement", "Predictive Engagement")]);
     /// assert_eq!(audit.licenses.len(), 1);
     /// # Ok::<(), permgate::BuildError>(())
@@ -141,8 +251,8 @@ impl Policy {
     /// let audit = policy.audit_user(ana).unwrap();
     /// assert_eq!(audit.grants[1].role, "reports");
     /// assert_eq!(audit.grants[1].audit.unknown, ["ui:newPanel:view"]);
-    /// let (_, report) = audit.gates.iter().find(|(gate, _)| gate.name == "ActionMapAnalyticsReport").unwrap();
-    /// assert_eq!(*report, Permitted::In(vec!["d-east"]));
+    /// let report = audit.gates.iter().find(|g| g.gate.name == "ActionMapAnalyticsReport").unwrap();
+    /// assert_eq!(report.permitted, Permitted::In(vec!["d-east"]));
     /// # Ok::<(), permgate::BuildError>(())
     /// ```
     pub fn audit_user(&self, user: UserId) -> Option<UserAudit<'_>> {
@@ -175,7 +285,7 @@ impl Policy {
                     let divisions = data.divisions.iter().map(|(id, _)| &**id);
                     Permitted::In(divisions.filter(|id| holds(self.user_in(user, id))).collect())
                 };
-                (gate, permitted)
+                UserGate { gate, permitted }
             })
             .collect();
         Some(UserAudit {
@@ -206,28 +316,32 @@ impl Policy {
         for permission in grants.exact.iter().filter_map(|&i| catalog.get(i)) {
             let (domain, entity, action) = permission.segments();
             if let Some(pattern) = covering(domain, entity, action) {
-                redundant.push((permission.key().to_owned(), pattern));
+                redundant.push(RedundantGrant {
+                    grant: permission.key().to_owned(),
+                    wildcard: pattern,
+                });
             }
         }
         for key in &grants.unknown {
             if let Ok(Spelling::Key { domain, entity, action }) = parse(key) {
                 if let Some(pattern) = covering(domain, entity, action) {
-                    redundant.push((key.to_string(), pattern));
+                    redundant.push(RedundantGrant {
+                        grant: key.to_string(),
+                        wildcard: pattern,
+                    });
                 }
             }
         }
         let wildcards = grants
             .patterns
             .iter()
-            .map(|pattern| {
-                (
-                    pattern.key(),
-                    permissions
-                        .iter()
-                        .copied()
-                        .filter(|p| pattern.covers_permission(*p))
-                        .collect(),
-                )
+            .map(|pattern| WildcardGrant {
+                wildcard: pattern.key(),
+                permissions: permissions
+                    .iter()
+                    .copied()
+                    .filter(|p| pattern.covers_permission(*p))
+                    .collect(),
             })
             .collect();
         let mut licenses: BTreeMap<&'static str, LicenseEffect<'_>> = BTreeMap::new();
@@ -242,8 +356,11 @@ impl Policy {
                     if !effect.permissions.contains(&permission) {
                         effect.permissions.push(permission);
                     }
-                    let stated = (source.document, wording);
-                    if !effect.documents.iter().any(|(d, _)| d.id == stated.0.id) {
+                    let stated = StatedLicense {
+                        document: source.document,
+                        license: wording,
+                    };
+                    if !effect.documents.iter().any(|s| s.document.id == stated.document.id) {
                         effect.documents.push(stated);
                     }
                 }
@@ -252,18 +369,26 @@ impl Policy {
                     note.contains("removed") || note.contains("legacy")
                 });
                 if let Some(note) = flagged {
-                    if !deprecated.iter().any(|(p, _)| *p == permission) {
-                        deprecated.push((permission, *note));
+                    if !deprecated
+                        .iter()
+                        .any(|d: &DeprecatedPermission<'_>| d.permission == permission)
+                    {
+                        deprecated.push(DeprecatedPermission { permission, note });
                     }
                 }
             }
         }
         for effect in licenses.values_mut() {
-            effect.documents.sort_by_key(|(document, _)| document.id);
+            effect.documents.sort_by_key(|stated| stated.document.id);
         }
         let removed = permissions
             .iter()
-            .filter_map(|&p| p.removed_after().map(|last| (p, last)))
+            .filter_map(|&permission| {
+                permission.removed_after().map(|last_release| RemovedPermission {
+                    permission,
+                    last_release,
+                })
+            })
             .collect();
         let unlisted_entities = catalog
             .entity_rows()
@@ -277,7 +402,7 @@ impl Policy {
                             .is_some_and(|(of, _)| of.eq_ignore_ascii_case(entity))
                     })
                     .collect();
-                (!keys.is_empty()).then_some((row, keys))
+                (!keys.is_empty()).then_some(UnlistedEntity { permission: row, keys })
             })
             .collect();
         RoleAudit {
@@ -294,7 +419,10 @@ impl Policy {
             gates: catalog
                 .gates()
                 .iter()
-                .map(|&gate| (gate, self.check_info(who, gate, gate.release).is_ok()))
+                .map(|&gate| GateAudit {
+                    gate,
+                    satisfied: self.check_info(who, gate, gate.release).is_ok(),
+                })
                 .collect(),
             permissions,
         }

@@ -10,7 +10,7 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-mod audit;
+pub mod audit;
 mod caseless;
 pub mod catalog;
 mod condition;

@@ -831,6 +831,7 @@ impl<'p> Decision<'p> {
 
 /// One conditional grant of a role, as [`Policy::conditional_grants`] lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ConditionalGrantInfo<'p> {
     /// The catalog permissions it covers, wildcards expanded, in index order.

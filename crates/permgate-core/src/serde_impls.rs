@@ -24,10 +24,19 @@
 //! - [`GateInfo`]: `{"name", "description", "document" (its id), "extends",
 //!   "release", "required", "any_of", "roadmap": [{"permission",
 //!   "release"}]}`.
-//! - [`RoleAudit`], [`GrantAudit`], [`UserAudit`] and what they hold
-//!   ([`ConditionalGrantInfo`], [`Permitted`]: `"*"` or the division ids,
-//!   [`SdkRelease`]: `{"version": "179.0.0", "date"}`): their fields, pairs as objects
-//!   with named fields.
+//! - [`RoleAudit`](crate::RoleAudit), [`GrantAudit`](crate::GrantAudit),
+//!   [`UserAudit`](crate::UserAudit) and what they hold
+//!   ([`ConditionalGrantInfo`](crate::ConditionalGrantInfo), the structs of
+//!   [`audit`](crate::audit)): their fields, derived; a gate as its name, a
+//!   document as its id, [`RoleAudit::licenses`](crate::RoleAudit::licenses)
+//!   as a list of `{"license", "documents", "permissions"}`;
+//!   [`Permitted`]: `"*"` or the division ids; [`SdkRelease`]:
+//!   `{"version": "179.0.0", "date"}`.
+//! - [`SourceEntry`]: `{"document" (its id), "section", "description",
+//!   "audience": "admin" | "agent", "evidence": "verified" | "pattern" |
+//!   "unverified" | "sdk", "license", "product_license", "release_notes",
+//!   "available_from"}`; [`CatalogRole`]: `{"name", "description", "document"
+//!   (its id), "extends", "grants"}`.
 //!
 //! Decisions, denials, gates and audits borrow from a policy or the builtin
 //! catalog: they are written, never read back.
@@ -38,9 +47,11 @@ use serde::de::{self, Deserializer};
 use serde::ser::Serializer;
 use serde::{Deserialize, Serialize};
 
+use std::collections::BTreeMap;
+
 use crate::{
-    Condition, ConditionalGrantInfo, Decision, Denied, Division, GateInfo, GrantAudit, OperandKind, Operator,
-    Permission, Permitted, Release, RoleAudit, SdkRelease, UserAudit,
+    Audience, CatalogRole, Condition, Decision, Denied, Division, Document, Evidence, GateInfo, LicenseEffect,
+    OperandKind, Operator, Permission, Permitted, Release, SdkRelease, SourceEntry,
 };
 
 /// A string, borrowed where the input allows.
@@ -232,23 +243,6 @@ impl Serialize for GateInfo {
     }
 }
 
-impl Serialize for ConditionalGrantInfo<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(Serialize)]
-        struct Shape<'a> {
-            permissions: &'a [Permission<'a>],
-            beyond_catalog: &'a [String],
-            condition: &'a Condition,
-        }
-        Shape {
-            permissions: &self.permissions,
-            beyond_catalog: &self.beyond_catalog,
-            condition: self.condition,
-        }
-        .serialize(serializer)
-    }
-}
-
 impl Serialize for Permitted<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -258,173 +252,95 @@ impl Serialize for Permitted<'_> {
     }
 }
 
-impl Serialize for RoleAudit<'_> {
+/// A gate, written as its name (the audits' gate fields).
+pub(crate) fn gate_name<S: Serializer>(gate: &&'static GateInfo, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(gate.name)
+}
+
+/// A document, written as its id.
+pub(crate) fn document_id<S: Serializer>(document: &&'static Document, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(document.id)
+}
+
+/// [`RoleAudit::licenses`]: a list of `{"license", "documents", "permissions"}`.
+pub(crate) fn licenses<S: Serializer>(
+    licenses: &BTreeMap<&'static str, LicenseEffect<'_>>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    #[derive(Serialize)]
+    struct License<'a, 'p> {
+        license: &'static str,
+        #[serde(flatten)]
+        effect: &'a LicenseEffect<'p>,
+    }
+    serializer.collect_seq(licenses.iter().map(|(&license, effect)| License { license, effect }))
+}
+
+impl Serialize for Audience {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(match self {
+            Audience::Admin => "admin",
+            Audience::Agent => "agent",
+        })
+    }
+}
+
+impl Serialize for Evidence {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(match self {
+            Evidence::Verified => "verified",
+            Evidence::Pattern => "pattern",
+            Evidence::Unverified => "unverified",
+            Evidence::Sdk(_) => "sdk",
+        })
+    }
+}
+
+impl Serialize for SourceEntry {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         #[derive(Serialize)]
-        struct Wildcard<'a> {
-            wildcard: &'a str,
-            permissions: &'a [Permission<'a>],
-        }
-        #[derive(Serialize)]
-        struct Redundant<'a> {
-            grant: &'a str,
-            wildcard: &'a str,
-        }
-        #[derive(Serialize)]
-        struct Deprecated<'a> {
-            permission: Permission<'a>,
-            note: &'a str,
-        }
-        #[derive(Serialize)]
-        struct Removed<'a> {
-            permission: Permission<'a>,
-            last_release: SdkRelease,
-        }
-        #[derive(Serialize)]
-        struct Gate<'a> {
-            gate: &'a str,
-            satisfied: bool,
-        }
-        #[derive(Serialize)]
-        struct Stated<'a> {
-            document: &'a str,
-            license: &'a str,
-        }
-        #[derive(Serialize)]
-        struct License<'a> {
-            license: &'a str,
-            documents: Vec<Stated<'a>>,
-            permissions: &'a [Permission<'a>],
-        }
-        #[derive(Serialize)]
         struct Shape<'a> {
-            role: &'a str,
-            permissions: &'a [Permission<'a>],
-            unknown: &'a [&'a str],
-            wildcards: Vec<Wildcard<'a>>,
-            redundant: Vec<Redundant<'a>>,
-            conditional: &'a [ConditionalGrantInfo<'a>],
-            legacy: &'a [&'a str],
-            licenses: Vec<License<'a>>,
-            deprecated: Vec<Deprecated<'a>>,
-            removed: Vec<Removed<'a>>,
-            gates: Vec<Gate<'a>>,
-            unlisted_entities: Vec<Unlisted<'a>>,
-        }
-        #[derive(Serialize)]
-        struct Unlisted<'a> {
-            permission: Permission<'a>,
-            keys: &'a [&'a str],
+            document: &'static str,
+            section: &'static str,
+            description: &'static str,
+            audience: Audience,
+            evidence: &'a Evidence,
+            license: Option<&'static str>,
+            product_license: Option<&'static str>,
+            release_notes: &'static [&'static str],
+            available_from: Option<Release>,
         }
         Shape {
-            role: self.role,
-            permissions: &self.permissions,
-            unknown: &self.unknown,
-            wildcards: self
-                .wildcards
-                .iter()
-                .map(|(wildcard, permissions)| Wildcard { wildcard, permissions })
-                .collect(),
-            redundant: self
-                .redundant
-                .iter()
-                .map(|(grant, wildcard)| Redundant { grant, wildcard })
-                .collect(),
-            conditional: &self.conditional,
-            legacy: &self.legacy,
-            licenses: self
-                .licenses
-                .iter()
-                .map(|(license, effect)| License {
-                    license,
-                    documents: effect
-                        .documents
-                        .iter()
-                        .map(|(document, license)| Stated {
-                            document: document.id,
-                            license,
-                        })
-                        .collect(),
-                    permissions: &effect.permissions,
-                })
-                .collect(),
-            deprecated: self
-                .deprecated
-                .iter()
-                .map(|&(permission, note)| Deprecated { permission, note })
-                .collect(),
-            removed: self
-                .removed
-                .iter()
-                .map(|&(permission, last_release)| Removed {
-                    permission,
-                    last_release,
-                })
-                .collect(),
-            gates: self
-                .gates
-                .iter()
-                .map(|&(gate, satisfied)| Gate {
-                    gate: gate.name,
-                    satisfied,
-                })
-                .collect(),
-            unlisted_entities: self
-                .unlisted_entities
-                .iter()
-                .map(|(permission, keys)| Unlisted {
-                    permission: *permission,
-                    keys,
-                })
-                .collect(),
+            document: self.document.id,
+            section: self.section,
+            description: self.description,
+            audience: self.audience,
+            evidence: &self.evidence,
+            license: self.license,
+            product_license: self.product_license,
+            release_notes: self.release_notes,
+            available_from: self.available_from,
         }
         .serialize(serializer)
     }
 }
 
-impl Serialize for GrantAudit<'_> {
+impl Serialize for CatalogRole {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         #[derive(Serialize)]
-        struct Shape<'a> {
-            role: &'a str,
-            named_role: bool,
-            division: &'a Division,
-            audit: &'a RoleAudit<'a>,
+        struct Shape {
+            name: &'static str,
+            description: &'static str,
+            document: &'static str,
+            extends: Option<&'static str>,
+            grants: &'static [&'static str],
         }
         Shape {
-            role: self.role,
-            named_role: self.named_role,
-            division: self.division,
-            audit: &self.audit,
-        }
-        .serialize(serializer)
-    }
-}
-
-impl Serialize for UserAudit<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(Serialize)]
-        struct Gate<'a> {
-            gate: &'a str,
-            permitted: &'a Permitted<'a>,
-        }
-        #[derive(Serialize)]
-        struct Shape<'a> {
-            user: &'a str,
-            grants: &'a [GrantAudit<'a>],
-            gates: Vec<Gate<'a>>,
-        }
-        Shape {
-            user: self.user,
-            grants: &self.grants,
-            gates: self
-                .gates
-                .iter()
-                .map(|(gate, permitted)| Gate {
-                    gate: gate.name,
-                    permitted,
-                })
-                .collect(),
+            name: self.name,
+            description: self.description,
+            document: self.document.id,
+            extends: self.extends,
+            grants: self.grants,
         }
         .serialize(serializer)
     }

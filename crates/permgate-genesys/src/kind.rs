@@ -6,9 +6,54 @@
 //! as something that grants nothing (or, worse, something else): the
 //! readers say what they expected and what they found.
 
-use crate::json::{Fields, JsonError, Path};
-#[cfg(test)]
-use crate::json::{Top, check_document};
+use crate::json::{Fields, JsonError, Path, Top, check_document};
+
+/// Which reader a Genesys Cloud document is for, told by the fields that set
+/// the kinds apart (the readers refuse each other's documents by the same
+/// fields, with [`JsonError::WrongKind`]).
+///
+/// ```
+/// use permgate::genesys::DocumentKind;
+///
+/// assert_eq!(DocumentKind::of(r#"{"name": "Ana", "grants": []}"#), DocumentKind::Subject);
+/// assert_eq!(DocumentKind::of(r#"{"id": "u-1", "authorization": {"roles": []}}"#), DocumentKind::User);
+/// assert_eq!(DocumentKind::of(r#"{"name": "agent", "permissionPolicies": []}"#), DocumentKind::Roles);
+/// assert_eq!(DocumentKind::of(r#"{"entities": []}"#), DocumentKind::Roles);
+/// // What is not JSON goes to the role reader, which says what is wrong.
+/// assert_eq!(DocumentKind::of("not json"), DocumentKind::Roles);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DocumentKind {
+    /// Role JSON, for [`RoleFile::parse`](crate::RoleFile::parse):
+    /// one role, an array of roles, a listing `{"entities": [...]}`, a
+    /// Terraform JSON configuration; and whatever no other reader claims,
+    /// so that the role reader reports what is wrong with it.
+    Roles,
+    /// A subject (it has `grants`), for
+    /// [`SubjectSpec::parse`](crate::SubjectSpec::parse).
+    Subject,
+    /// A user with its `authorization` expansion, that `authorization`
+    /// object (`roles`, `unusedRoles`), or a user without the expansion
+    /// (`username` or `email`, no role field: the reader says how to ask
+    /// for it), for [`UserAuthorization::parse`](crate::UserAuthorization::parse).
+    User,
+}
+
+impl DocumentKind {
+    /// The kind of the document `text`, by the fields of its top-level
+    /// object. Reads the text once, without building its values.
+    pub fn of(text: &str) -> DocumentKind {
+        match check_document(text) {
+            Ok(Top::Object(fields)) => match Kind::of(&fields) {
+                Kind::Subject => DocumentKind::Subject,
+                Kind::User | Kind::Authorization | Kind::Account => DocumentKind::User,
+                Kind::Role | Kind::Nameless | Kind::Terraform | Kind::Listing | Kind::Other => DocumentKind::Roles,
+            },
+            Ok(Top::Array | Top::Other(_)) | Err(_) => DocumentKind::Roles,
+        }
+    }
+}
 
 /// What an object looks like, tested in this order: the first that matches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -39,6 +39,7 @@ pub use errors::{
 };
 pub use export::{ExportError, export_role};
 pub use json::{JsonError, MAX_JSON_BYTES};
+pub use kind::DocumentKind;
 pub use org_catalog::org_catalog;
 pub use roles::{
     MAX_ACTIONS_PER_POLICY, MAX_POLICIES_PER_ROLE, MAX_ROLES_PER_FILE, PolicySpec, RoleFile, RoleFileError, RoleSpec,

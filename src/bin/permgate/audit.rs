@@ -1,29 +1,74 @@
 //! `permgate audit` and `permgate diff`.
 
 use std::collections::BTreeMap;
-use std::fmt::Write;
+use std::fmt::{self, Write};
 
+use permgate::audit::{GateAudit, UserGate};
 use permgate::genesys::RoleSpec;
-use permgate::genesys::wire::ResourceConditionNode;
 use permgate::{
-    Catalog, Condition, Decision, Division, Escaped, Permission, Permitted, Policy, Principal, RoleAudit, RoleId,
-    UserId,
+    Catalog, Condition, Decision, Division, Escaped, GrantAudit, Permission, Permitted, Policy, Principal, RoleAudit,
+    RoleId, UserId,
 };
-use serde_json::{Value, json};
+use serde::Serialize;
 
-use crate::input::{self, Document, Failure, Problem};
-use crate::output::{self, FORMAT_VERSION, line};
+use crate::input::{self, Document, Failure, Problem, WithoutPolicies};
+use crate::output::{self, GateListing, line};
 use crate::{AuditArgs, DiffArgs, Report};
 
 /// A role that did not load, or did not compile.
+#[derive(Serialize)]
 struct RoleProblem {
+    /// The role's position in the file, from 0.
     position: usize,
     name: Option<String>,
+    /// The JSON path of the problem.
     path: Option<String>,
     /// The message without the path.
     message: String,
     /// The whole line: `role `NAME`: `$.path`: message`.
+    #[serde(skip)]
     text: String,
+}
+
+/// `permgate audit` of a role file: each role's audit, and the roles that
+/// did not load.
+#[derive(Serialize)]
+struct AuditReport<'p> {
+    file: String,
+    roles: Vec<RoleEntry<'p>>,
+    errors: Vec<RoleProblem>,
+    /// Every builtin gate the audits name.
+    gate_info: Vec<GateListing>,
+}
+
+/// A role of the file: its id and description, and the library's audit.
+#[derive(Serialize)]
+struct RoleEntry<'p> {
+    id: Option<&'p str>,
+    description: Option<&'p str>,
+    #[serde(flatten)]
+    audit: RoleAudit<'p>,
+}
+
+/// `permgate audit` of a subject or user file: each grant's role audited,
+/// and where the user satisfies each gate.
+#[derive(Serialize)]
+struct UserAuditReport<'p> {
+    file: String,
+    /// `subject` or `user`: what the file is.
+    kind: &'static str,
+    /// The user's name, else its id.
+    user: String,
+    roles_without_policies: Vec<WithoutPolicies>,
+    grants: Vec<GrantAudit<'p>>,
+    gates: Vec<UserGate<'p>>,
+    /// Every builtin gate the audits name.
+    gate_info: Vec<GateListing>,
+}
+
+/// Every builtin gate, as `list gates` writes it.
+fn gate_info(catalog: &Catalog) -> Vec<GateListing> {
+    catalog.gates().iter().map(|&gate| GateListing::from(gate)).collect()
 }
 
 pub(crate) fn audit(args: &AuditArgs) -> Result<Report, Failure> {
@@ -76,40 +121,46 @@ pub(crate) fn audit(args: &AuditArgs) -> Result<Report, Failure> {
     }
     errors.sort_by_key(|e| e.position);
     let policy = builder.build();
-    let audits: Vec<(&RoleSpec, RoleAudit<'_>)> = specs
+    let audits: Vec<RoleEntry<'_>> = specs
         .into_iter()
-        .filter_map(|spec| Some((spec, policy.audit(policy.role(&spec.name)?)?)))
+        .filter_map(|spec| {
+            Some(RoleEntry {
+                id: spec.id.as_deref(),
+                description: spec.description.as_deref(),
+                audit: policy.audit(policy.role(&spec.name)?)?,
+            })
+        })
         .collect();
-    let stdout = if args.common.json {
-        output::json_document(&json!({
-            "format_version": FORMAT_VERSION,
-            "file": roles.label,
-            "roles": audits.iter().map(|(spec, audit)| audit_json(Some(spec), audit)).collect::<Vec<_>>(),
-            "errors": errors.iter().map(|e| json!({
-                "position": e.position,
-                "name": e.name,
-                "path": e.path,
-                "message": e.message,
-            })).collect::<Vec<_>>(),
-        }))?
-    } else {
+    let report = AuditReport {
+        file: roles.label.clone(),
+        roles: audits,
+        errors,
+        gate_info: gate_info(&catalog),
+    };
+    Ok(Report {
+        stdout: output::render(&report, args.common.json)?,
+        code: 0,
+    })
+}
+
+impl fmt::Display for AuditReport<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut out = String::new();
-        for (n, (spec, audit)) in audits.iter().enumerate() {
+        for (n, role) in self.roles.iter().enumerate() {
             if n > 0 {
                 line!(out);
             }
-            audit_text(&mut out, spec, audit);
+            audit_text(&mut out, role.id, &role.audit);
         }
-        if !errors.is_empty() {
+        if !self.errors.is_empty() {
             line!(out);
-            line!(out, "{} that did not load:", output::count(errors.len(), "role"));
-            for error in &errors {
+            line!(out, "{} that did not load:", output::count(self.errors.len(), "role"));
+            for error in &self.errors {
                 line!(out, "  {}", error.text);
             }
         }
-        out
-    };
-    Ok(Report { stdout, code: 0 })
+        f.write_str(&out)
+    }
 }
 
 /// `permgate audit` of a subject or user file: each grant's role, and where
@@ -127,38 +178,30 @@ fn audit_user(args: &AuditArgs, catalog: &Catalog, document: Document) -> Result
     let audit = policy
         .audit_user(user)
         .ok_or_else(|| Problem::in_file(&label, "the user did not compile"))?;
-    let divisions = |permitted: &Permitted<'_>| match permitted {
-        Permitted::Everywhere => json!("*"),
-        Permitted::In(divisions) => json!(divisions),
+    let report = UserAuditReport {
+        file: label,
+        kind,
+        user: name,
+        roles_without_policies: without_policies,
+        grants: audit.grants,
+        gates: audit.gates,
+        gate_info: gate_info(catalog),
     };
-    let stdout = if args.common.json {
-        output::json_document(&json!({
-            "format_version": FORMAT_VERSION,
-            "file": label,
-            "kind": kind,
-            "user": name,
-            "roles_without_policies": without_policies,
-            "grants": audit.grants.iter().map(|grant| json!({
-                "role": grant.role,
-                "named_role": grant.named_role,
-                "division": grant.division.id(),
-                "audit": audit_json(None, &grant.audit),
-            })).collect::<Vec<_>>(),
-            "gates": audit.gates.iter().map(|(gate, permitted)| json!({
-                "gate": gate.name,
-                "document": gate.document.map(|d| d.id),
-                "release": output::release_json(gate.release),
-                "divisions": divisions(permitted),
-                "removed_from_platform": gate.removed_from_platform().map(|p| p.key()).collect::<Vec<_>>(),
-                "feature_removed": gate.feature_removed(),
-            })).collect::<Vec<_>>(),
-        }))?
-    } else {
+    Ok(Report {
+        stdout: output::render(&report, args.common.json)?,
+        code: 0,
+    })
+}
+
+impl fmt::Display for UserAuditReport<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (kind, name) = (self.kind, &self.user);
+        let audit = self;
         let mut out = String::new();
         line!(
             out,
             "{kind} `{}`: {}",
-            Escaped(&name),
+            Escaped(name),
             output::count(audit.grants.len(), "grant")
         );
         for grant in &audit.grants {
@@ -175,13 +218,13 @@ fn audit_user(args: &AuditArgs, catalog: &Catalog, document: Document) -> Result
         let granted = audit
             .gates
             .iter()
-            .filter(|(_, permitted)| *permitted != Permitted::In(Vec::new()))
+            .filter(|g| g.permitted != Permitted::In(Vec::new()))
             .count();
         line!(out, "gates ({granted} of {} satisfied somewhere):", audit.gates.len());
         let rows: Vec<Vec<String>> = audit
             .gates
             .iter()
-            .map(|(gate, permitted)| {
+            .map(|permgate::audit::UserGate { gate, permitted, .. }| {
                 let place = match permitted {
                     Permitted::Everywhere => "every division".to_owned(),
                     Permitted::In(divisions) if divisions.is_empty() => "nowhere".to_owned(),
@@ -205,53 +248,9 @@ fn audit_user(args: &AuditArgs, catalog: &Catalog, document: Document) -> Result
             Some(&["gate", "document", "release", "satisfied in"]),
             &rows,
         );
-        output::removed_gates(&mut out, &audit.gates.iter().map(|(gate, _)| *gate).collect::<Vec<_>>());
-        out
-    };
-    Ok(Report { stdout, code: 0 })
-}
-
-fn keys(permissions: &[Permission<'_>]) -> Vec<String> {
-    permissions.iter().map(|p| p.key().to_owned()).collect()
-}
-
-fn audit_json(spec: Option<&RoleSpec>, audit: &RoleAudit<'_>) -> Value {
-    json!({
-        "name": audit.role,
-        "id": spec.and_then(|spec| spec.id.as_deref()),
-        "description": spec.and_then(|spec| spec.description.as_deref()),
-        "permissions": keys(&audit.permissions),
-        "unknown": audit.unknown,
-        "wildcards": audit.wildcards.iter().map(|(wildcard, covered)| json!({"wildcard": wildcard, "permissions": keys(covered)})).collect::<Vec<_>>(),
-        "redundant": audit.redundant.iter().map(|(grant, wildcard)| json!({"grant": grant, "wildcard": wildcard})).collect::<Vec<_>>(),
-        "conditional": audit.conditional.iter().map(|grant| json!({
-            "condition": grant.condition.to_string(),
-            "node": ResourceConditionNode::from(grant.condition),
-            "permissions": keys(&grant.permissions),
-            "beyond_catalog": grant.beyond_catalog,
-        })).collect::<Vec<_>>(),
-        "legacy": audit.legacy,
-        "licenses": audit.licenses.iter().map(|(license, effect)| json!({
-            "license": license,
-            "documents": effect.documents.iter().map(|(d, wording)| json!({"document": d.id, "license": wording})).collect::<Vec<_>>(),
-            "permissions": keys(&effect.permissions),
-        })).collect::<Vec<_>>(),
-        "deprecated": audit.deprecated.iter().map(|(p, note)| json!({"permission": p.key(), "note": note})).collect::<Vec<_>>(),
-        "removed": audit.removed.iter().map(|(p, last)| json!({
-            "permission": p.key(),
-            "last_release": last.to_string(),
-            "last_date": last.date(),
-        })).collect::<Vec<_>>(),
-        "gates": audit.gates.iter().map(|(gate, satisfied)| json!({
-            "gate": gate.name,
-            "document": gate.document.map(|d| d.id),
-            "release": output::release_json(gate.release),
-            "satisfied": satisfied,
-            "removed_from_platform": gate.removed_from_platform().map(|p| p.key()).collect::<Vec<_>>(),
-            "feature_removed": gate.feature_removed(),
-        })).collect::<Vec<_>>(),
-        "unlisted_entities": audit.unlisted_entities.iter().map(|(row, keys)| json!({"permission": row.key(), "keys": keys})).collect::<Vec<_>>(),
-    })
+        output::removed_gates(&mut out, &audit.gates.iter().map(|g| g.gate).collect::<Vec<_>>());
+        f.write_str(&out)
+    }
 }
 
 /// A section heading with its count, or `heading: none`.
@@ -272,11 +271,8 @@ fn section(out: &mut String, title: &str, note: &str, rows: Vec<Vec<String>>) {
     }
 }
 
-fn audit_text(out: &mut String, spec: &RoleSpec, audit: &RoleAudit<'_>) {
-    let id = spec
-        .id
-        .as_deref()
-        .map_or_else(String::new, |id| format!(" (id {})", Escaped(id)));
+fn audit_text(out: &mut String, id: Option<&str>, audit: &RoleAudit<'_>) {
+    let id = id.map_or_else(String::new, |id| format!(" (id {})", Escaped(id)));
     line!(out, "role `{}`{id}", Escaped(audit.role));
     findings_text(out, audit);
     gates_text(out, audit);
@@ -299,12 +295,12 @@ fn findings_text(out: &mut String, audit: &RoleAudit<'_>) {
     let wildcards = audit
         .wildcards
         .iter()
-        .map(|(wildcard, covered)| {
+        .map(|w| {
             vec![
-                output::escaped(wildcard),
+                output::escaped(&w.wildcard),
                 format!(
                     "covers {} and any key under it",
-                    output::count(covered.len(), "catalog permission")
+                    output::count(w.permissions.len(), "catalog permission")
                 ),
             ]
         })
@@ -313,7 +309,12 @@ fn findings_text(out: &mut String, audit: &RoleAudit<'_>) {
     let redundant = audit
         .redundant
         .iter()
-        .map(|(grant, wildcard)| vec![output::escaped(grant), format!("covered by {}", Escaped(wildcard))])
+        .map(|r| {
+            vec![
+                output::escaped(&r.grant),
+                format!("covered by {}", Escaped(&r.wildcard)),
+            ]
+        })
         .collect();
     section(out, "redundant grants", ", covered by a wildcard", redundant);
     if heading(
@@ -346,11 +347,11 @@ fn findings_text(out: &mut String, audit: &RoleAudit<'_>) {
             let stated: Vec<String> = effect
                 .documents
                 .iter()
-                .map(|(d, wording)| {
-                    if wording == license {
-                        d.id.to_owned()
+                .map(|s| {
+                    if s.license == *license {
+                        s.document.id.to_owned()
                     } else {
-                        format!("{} (as {wording})", d.id)
+                        format!("{} (as {})", s.document.id, s.license)
                     }
                 })
                 .collect();
@@ -368,13 +369,19 @@ fn findings_text(out: &mut String, audit: &RoleAudit<'_>) {
     let deprecated = audit
         .deprecated
         .iter()
-        .map(|(p, note)| vec![output::key(*p), (*note).to_owned()])
+        .map(|d| vec![output::key(d.permission), d.note.to_owned()])
         .collect();
     section(out, "removed or legacy", ", per the source documents", deprecated);
     let removed = audit
         .removed
         .iter()
-        .map(|(p, last)| vec![output::key(*p), format!("last in SDK {last} ({})", last.date())])
+        .map(|r| {
+            let last = r.last_release;
+            vec![
+                output::key(r.permission),
+                format!("last in SDK {last} ({})", last.date()),
+            ]
+        })
         .collect();
     section(
         out,
@@ -386,10 +393,10 @@ fn findings_text(out: &mut String, audit: &RoleAudit<'_>) {
         let rows = audit
             .unlisted_entities
             .iter()
-            .map(|(row, keys)| {
+            .map(|u| {
                 vec![
-                    output::key(*row),
-                    format!("held: {}", output::escaped(&keys.join(", "))),
+                    output::key(u.permission),
+                    format!("held: {}", output::escaped(&u.keys.join(", "))),
                 ]
             })
             .collect();
@@ -405,22 +412,22 @@ fn findings_text(out: &mut String, audit: &RoleAudit<'_>) {
 
 /// The gates table of a role's audit.
 fn gates_text(out: &mut String, audit: &RoleAudit<'_>) {
-    let satisfied = audit.gates.iter().filter(|(_, ok)| *ok).count();
+    let satisfied = audit.gates.iter().filter(|g: &&GateAudit| g.satisfied).count();
     line!(out, "gates ({satisfied} of {} satisfied):", audit.gates.len());
     let rows: Vec<Vec<String>> = audit
         .gates
         .iter()
-        .map(|(gate, ok)| {
+        .map(|g| {
             vec![
-                gate.name.to_owned(),
-                gate.document.map_or("-", |d| d.id).to_owned(),
-                output::release_text(gate.release),
-                if *ok { "yes" } else { "no" }.to_owned(),
+                g.gate.name.to_owned(),
+                g.gate.document.map_or("-", |d| d.id).to_owned(),
+                output::release_text(g.gate.release),
+                if g.satisfied { "yes" } else { "no" }.to_owned(),
             ]
         })
         .collect();
     output::table(out, "  ", Some(&["gate", "document", "release", "satisfied"]), &rows);
-    output::removed_gates(out, &audit.gates.iter().map(|(gate, _)| *gate).collect::<Vec<_>>());
+    output::removed_gates(out, &audit.gates.iter().map(|g| g.gate).collect::<Vec<_>>());
 }
 
 /// One effective permission of a role or user, for `diff`.
@@ -494,9 +501,9 @@ fn effective(policy: &Policy, who: Principal, grants: &[&RoleAudit<'_>]) -> Effe
         }
         // Unconditional wildcards: they reach keys no catalog knows, so adding or
         // removing one is a difference even where the catalog permissions agree.
-        for (wildcard, covered) in &audit.wildcards {
-            set.entry((wildcard.to_ascii_lowercase(), None))
-                .or_insert_with(|| unknown(wildcard, None, Some(covered.len())));
+        for w in &audit.wildcards {
+            set.entry((w.wildcard.to_ascii_lowercase(), None))
+                .or_insert_with(|| unknown(&w.wildcard, None, Some(w.permissions.len())));
         }
         for grant in &audit.conditional {
             let condition = grant.condition;
@@ -515,19 +522,133 @@ fn effective(policy: &Policy, who: Principal, grants: &[&RoleAudit<'_>]) -> Effe
 }
 
 /// An entry of `added` or `removed`; for a user, with its division.
-fn effective_json(entry: &Effective, division: Option<&Division>) -> Value {
-    let mut value = json!({
-        "key": entry.key,
-        "label": entry.label,
-        "known": entry.known,
-        "condition": entry.condition.as_ref().map(ToString::to_string),
-        "wildcard": entry.covers.is_some(),
-        "covers": entry.covers,
-    });
-    if let (Some(division), Some(object)) = (division, value.as_object_mut()) {
-        object.insert("division".to_owned(), json!(division.id()));
+#[derive(Serialize)]
+struct DiffEntry {
+    /// The catalog's spelling, or the grant's for unknown keys.
+    key: String,
+    label: Option<String>,
+    /// The catalog knows the key.
+    known: bool,
+    /// For a conditional grant: the condition's text.
+    condition: Option<String>,
+    /// An unconditional wildcard grant.
+    wildcard: bool,
+    /// For a wildcard: how many catalog permissions it covers.
+    covers: Option<usize>,
+    /// Users only: `*` (every division) or the division id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    division: Option<Division>,
+    /// The entry, for the table.
+    #[serde(skip)]
+    effective: Effective,
+    /// Its place in the table.
+    #[serde(skip)]
+    order: EffectiveKey,
+}
+
+impl DiffEntry {
+    fn new(entry: &Effective, order: &EffectiveKey, division: Option<&Division>) -> Self {
+        DiffEntry {
+            key: entry.key.clone(),
+            label: entry.label.clone(),
+            known: entry.known,
+            condition: entry.condition.as_ref().map(ToString::to_string),
+            wildcard: entry.covers.is_some(),
+            covers: entry.covers,
+            division: division.cloned(),
+            effective: entry.clone(),
+            order: order.clone(),
+        }
     }
-    value
+}
+
+/// One side of `diff`, as its JSON names it: a role of a role file, or
+/// the user of a subject or user file.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum SideFields {
+    Role {
+        file: String,
+        role: String,
+    },
+    User {
+        file: String,
+        kind: &'static str,
+        user: String,
+    },
+}
+
+/// `permgate diff`: what the new side adds and removes.
+#[derive(Serialize)]
+struct DiffReport {
+    old: SideFields,
+    new: SideFields,
+    equal: bool,
+    added: Vec<DiffEntry>,
+    removed: Vec<DiffEntry>,
+    /// How each side is shown: `role `NAME``, `subject `NAME``.
+    #[serde(skip)]
+    shown: (String, String),
+    /// The files, as named.
+    #[serde(skip)]
+    files: (String, String),
+    /// The old side's effective permissions in its first place, and how
+    /// many places (for a user: every division, then each named division).
+    #[serde(skip)]
+    places: (usize, usize, bool),
+}
+
+impl fmt::Display for DiffReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut out = String::new();
+        let (old_shown, new_shown) = &self.shown;
+        if self.equal {
+            let (count, places, per_division) = self.places;
+            let what = if places > 1 {
+                format!(
+                    "effective permissions in every division and in {}",
+                    output::count(places - 1, "named division")
+                )
+            } else if per_division {
+                format!("{} in every division", output::count(count, "effective permission"))
+            } else {
+                output::count(count, "effective permission")
+            };
+            line!(out, "no differences: {old_shown} and {new_shown} have the same {what}");
+            return f.write_str(&out);
+        }
+        line!(out, "--- {} ({old_shown})", Escaped(&self.files.0));
+        line!(out, "+++ {} ({new_shown})", Escaped(&self.files.1));
+        let mut rows: Vec<(Option<&Division>, &EffectiveKey, Vec<String>)> = Vec::new();
+        for (sign, list) in [("-", &self.removed), ("+", &self.added)] {
+            for entry in list {
+                let e = &entry.effective;
+                rows.push((
+                    entry.division.as_ref(),
+                    &entry.order,
+                    vec![sign.to_owned(), e.shown(), e.note()],
+                ));
+            }
+        }
+        rows.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        let mut rows = rows.into_iter().peekable();
+        while let Some((place, _, _)) = rows.peek() {
+            let place = *place;
+            let indent = if let Some(place) = place {
+                line!(out, "{}:", place_text(place));
+                "  "
+            } else {
+                ""
+            };
+            let mut group = Vec::new();
+            while let Some((_, _, row)) = rows.next_if(|(p, _, _)| *p == place) {
+                group.push(row);
+            }
+            output::table(&mut out, indent, None, &group);
+        }
+        line!(out, "{} added, {} removed", self.added.len(), self.removed.len());
+        f.write_str(&out)
+    }
 }
 
 /// One side of a diff: what it is, and its effective permissions in every
@@ -536,8 +657,8 @@ fn effective_json(entry: &Effective, division: Option<&Division>) -> Value {
 struct Side {
     /// `role `NAME``, `subject `NAME``, `user `NAME`` (escaped).
     shown: String,
-    /// For `--json`: `{"file", "role"}` or `{"file", "kind", "user"}`.
-    json: Value,
+    /// For `--json`: the file and the role, or the user.
+    fields: SideFields,
     /// `None` for a role; for a user, `Division::All` (every division) or a
     /// named division.
     places: Vec<(Option<Division>, EffectiveSet)>,
@@ -602,7 +723,10 @@ impl Compiled {
                 let grants: Vec<&RoleAudit<'_>> = audit.iter().collect();
                 Side {
                     shown: format!("role `{}`", Escaped(name)),
-                    json: json!({"file": file, "role": name}),
+                    fields: SideFields::Role {
+                        file: file.clone(),
+                        role: name.clone(),
+                    },
                     places: vec![(None, effective(policy, (*role).into(), &grants))],
                 }
             }
@@ -629,7 +753,11 @@ impl Compiled {
                 }
                 Side {
                     shown: format!("{kind} `{}`", Escaped(name)),
-                    json: json!({"file": file, "kind": kind, "user": name}),
+                    fields: SideFields::User {
+                        file: file.clone(),
+                        kind,
+                        user: name.clone(),
+                    },
                     places,
                 }
             }
@@ -664,77 +792,34 @@ pub(crate) fn diff(args: &DiffArgs) -> Result<Report, Failure> {
     divisions.sort();
     divisions.dedup();
     let (old, new) = (old.side(&divisions), new.side(&divisions));
-    let mut added: Vec<(Option<&Division>, &Effective)> = Vec::new();
-    let mut removed: Vec<(Option<&Division>, &Effective)> = Vec::new();
-    let mut rows: Vec<(Option<&Division>, &EffectiveKey, Vec<String>)> = Vec::new();
+    let mut added = Vec::new();
+    let mut removed = Vec::new();
     for ((place, before), (_, after)) in old.places.iter().zip(&new.places) {
         for (key, e) in before.iter().filter(|(k, _)| !after.contains_key(*k)) {
-            removed.push((place.as_ref(), e));
-            rows.push((place.as_ref(), key, vec!["-".to_owned(), e.shown(), e.note()]));
+            removed.push(DiffEntry::new(e, key, place.as_ref()));
         }
         for (key, e) in after.iter().filter(|(k, _)| !before.contains_key(*k)) {
-            added.push((place.as_ref(), e));
-            rows.push((place.as_ref(), key, vec!["+".to_owned(), e.shown(), e.note()]));
+            added.push(DiffEntry::new(e, key, place.as_ref()));
         }
     }
-    let equal = rows.is_empty();
-    let stdout = if args.common.json {
-        let entries = |list: &[(Option<&Division>, &Effective)]| -> Vec<Value> {
-            list.iter().map(|(place, e)| effective_json(e, *place)).collect()
-        };
-        output::json_document(&json!({
-            "format_version": FORMAT_VERSION,
-            "old": old.json,
-            "new": new.json,
-            "equal": equal,
-            "added": entries(&added),
-            "removed": entries(&removed),
-        }))?
-    } else {
-        let mut out = String::new();
-        if equal {
-            let count = old.places.first().map_or(0, |(_, set)| set.len());
-            let what = if old.places.len() > 1 {
-                format!(
-                    "effective permissions in every division and in {}",
-                    output::count(old.places.len() - 1, "named division")
-                )
-            } else if matches!(old.places.first(), Some((Some(_), _))) {
-                format!("{} in every division", output::count(count, "effective permission"))
-            } else {
-                output::count(count, "effective permission")
-            };
-            line!(
-                out,
-                "no differences: {} and {} have the same {what}",
-                old.shown,
-                new.shown
-            );
-        } else {
-            line!(out, "--- {} ({})", Escaped(&input::file_label(&args.old)), old.shown);
-            line!(out, "+++ {} ({})", Escaped(&input::file_label(&args.new)), new.shown);
-            rows.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
-            let mut rows = rows.into_iter().peekable();
-            while let Some((place, _, _)) = rows.peek() {
-                let place = *place;
-                let indent = if let Some(place) = place {
-                    line!(out, "{}:", place_text(place));
-                    "  "
-                } else {
-                    ""
-                };
-                let mut group = Vec::new();
-                while let Some((_, _, row)) = rows.next_if(|(p, _, _)| *p == place) {
-                    group.push(row);
-                }
-                output::table(&mut out, indent, None, &group);
-            }
-            line!(out, "{} added, {} removed", added.len(), removed.len());
-        }
-        out
+    let equal = added.is_empty() && removed.is_empty();
+    let places = (
+        old.places.first().map_or(0, |(_, set)| set.len()),
+        old.places.len(),
+        matches!(old.places.first(), Some((Some(_), _))),
+    );
+    let report = DiffReport {
+        shown: (old.shown, new.shown),
+        files: (input::file_label(&args.old), input::file_label(&args.new)),
+        places,
+        old: old.fields,
+        new: new.fields,
+        equal,
+        added,
+        removed,
     };
     Ok(Report {
-        stdout,
+        stdout: output::render(&report, args.common.json)?,
         code: if equal { 0 } else { 1 },
     })
 }

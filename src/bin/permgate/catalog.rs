@@ -2,12 +2,14 @@
 
 use permgate::genesys::export_role;
 use permgate::genesys::wire::DomainOrganizationRole;
-use permgate::{Audience, Catalog, CatalogRole, Escaped, Evidence, Form, Permission, Policy, RoleDefinition};
-use serde_json::{Value, json};
+use std::fmt;
+
+use permgate::{Catalog, CatalogRole, Escaped, Form, GateInfo, Permission, Policy, RoleDefinition, SourceEntry};
+use serde::Serialize;
 
 use crate::check::find_gate;
 use crate::input::{self, Failure, Problem};
-use crate::output::{self, FORMAT_VERSION};
+use crate::output::{self, GateListing};
 use crate::terraform;
 use crate::{ExportArgs, ExportFormat, ListArgs, ListKind, Report};
 
@@ -114,23 +116,6 @@ fn warn_unlisted(catalog: &Catalog, role: &DomainOrganizationRole) {
     }
 }
 
-fn audience(audience: Audience) -> &'static str {
-    match audience {
-        Audience::Admin => "admin",
-        Audience::Agent => "agent",
-        _ => "other",
-    }
-}
-
-fn evidence(evidence: Evidence) -> &'static str {
-    match evidence {
-        Evidence::Verified => "verified",
-        Evidence::Pattern => "pattern",
-        Evidence::Unverified => "unverified",
-        _ => "other",
-    }
-}
-
 fn document_ids(permission: Permission<'_>) -> Vec<&'static str> {
     let mut ids: Vec<&'static str> = Vec::new();
     for source in permission.sources() {
@@ -179,166 +164,157 @@ pub(crate) fn list(args: &ListArgs) -> Result<Report, Failure> {
         }
     }
     let wanted = |id: &str| document.is_none_or(|wanted| wanted == id);
-    let keys = |permissions: &mut dyn Iterator<Item = Permission<'static>>| -> Vec<String> {
-        permissions.map(|p| p.key().to_owned()).collect()
-    };
-    let mut out = String::new();
-    let json_items: (&str, Vec<Value>) = match args.what {
-        ListKind::Gates => {
-            let gates: Vec<_> = catalog
+    let listed = match args.what {
+        ListKind::Gates => Listed::Gates(
+            catalog
                 .gates()
                 .iter()
                 .filter(|g| g.document.is_some_and(|d| wanted(d.id)))
-                .collect();
-            let rows: Vec<Vec<String>> = gates
-                .iter()
-                .map(|g| {
-                    let removed = g.removed_from_platform().count();
-                    let mut notes = Vec::new();
-                    if g.feature_removed() {
-                        notes.push("all removed from the platform: the feature no longer exists".to_owned());
-                    } else if removed > 0 {
-                        notes.push(format!("{removed} removed from the platform, not required"));
-                    }
-                    if g.incomplete.is_some() {
-                        notes.push("incomplete".to_owned());
-                    }
-                    let required = if notes.is_empty() {
-                        g.required.len().to_string()
-                    } else {
-                        format!("{} ({})", g.required.len(), notes.join("; "))
-                    };
-                    vec![
-                        g.name.to_owned(),
-                        g.document.map_or("-", |d| d.id).to_owned(),
-                        output::release_text(g.release),
-                        required,
-                        g.description.to_owned(),
-                    ]
-                })
-                .collect();
-            output::table(
-                &mut out,
-                "",
-                Some(&["gate", "document", "release", "required", "description"]),
-                &rows,
-            );
-            output::removed_gates(&mut out, &gates.iter().map(|g| **g).collect::<Vec<_>>());
-            let items = gates
-                .iter()
-                .map(|g| {
-                    json!({
-                        "name": g.name,
-                        "description": g.description,
-                        "document": g.document.map(|d| d.id),
-                        "extends": g.extends,
-                        "release": output::release_json(g.release),
-                        "required": keys(&mut g.required.iter().copied()),
-                        "any_of": g.any_of.iter().map(|group| keys(&mut group.iter().copied())).collect::<Vec<_>>(),
-                        "roadmap": g.roadmap.iter().map(|(p, from)| json!({"key": p.key(), "from": from.to_string()})).collect::<Vec<_>>(),
-                        "removed_from_platform": keys(&mut g.removed_from_platform()),
-                        "feature_removed": g.feature_removed(),
-                        "incomplete": g.incomplete,
-                    })
-                })
-                .collect();
-            ("gates", items)
-        }
-        ListKind::Roles => {
-            let roles: Vec<_> = catalog.roles().iter().filter(|r| wanted(r.document.id)).collect();
-            let rows: Vec<Vec<String>> = roles
-                .iter()
-                .map(|r| {
-                    vec![
-                        r.name.to_owned(),
-                        r.document.id.to_owned(),
-                        r.extends.unwrap_or("-").to_owned(),
-                        r.grants.len().to_string(),
-                        r.description.to_owned(),
-                    ]
-                })
-                .collect();
-            output::table(
-                &mut out,
-                "",
-                Some(&["role", "document", "extends", "grants", "description"]),
-                &rows,
-            );
-            let items = roles
-                .iter()
-                .map(|r| {
-                    json!({
-                        "name": r.name,
-                        "description": r.description,
-                        "document": r.document.id,
-                        "extends": r.extends,
-                        "grants": r.grants,
-                    })
-                })
-                .collect();
-            ("roles", items)
-        }
-        ListKind::Permissions => {
-            let permissions: Vec<Permission<'static>> = catalog
+                .map(|&g| GateListing::from(g))
+                .collect(),
+        ),
+        ListKind::Roles => Listed::Roles(catalog.roles().iter().filter(|r| wanted(r.document.id)).collect()),
+        ListKind::Permissions => Listed::Permissions(
+            catalog
                 .iter()
                 .filter(|p| document.is_none() || p.sources().iter().any(|s| wanted(s.document.id)))
                 .filter(|&p| domain.is_none_or(|domain| in_domain(p, domain)))
-                .collect();
-            let rows: Vec<Vec<String>> = permissions
-                .iter()
-                .map(|&p| {
-                    let mut licenses: Vec<&str> = Vec::new();
-                    for license in p.sources().iter().filter_map(|s| s.product_license) {
-                        if !licenses.contains(&license) {
-                            licenses.push(license);
-                        }
-                    }
-                    vec![
-                        p.key().to_owned(),
-                        output::label(p),
-                        document_ids(p).join(", "),
-                        licenses.join(", "),
-                    ]
+                .map(|permission| PermissionListing {
+                    key: permission,
+                    label: permission.label(),
+                    sources: permission.sources(),
                 })
-                .collect();
-            output::table(
-                &mut out,
-                "",
-                Some(&["permission", "label", "documents", "license"]),
-                &rows,
-            );
-            let items = permissions
-                .iter()
-                .map(|&p| {
-                    json!({
-                        "key": p.key(),
-                        "label": p.label(),
-                        "sources": p.sources().iter().map(|s| json!({
-                            "document": s.document.id,
-                            "section": s.section,
-                            "description": s.description,
-                            "audience": audience(s.audience),
-                            "evidence": evidence(s.evidence),
-                            "license": s.license,
-                            "product_license": s.product_license,
-                            "release_notes": s.release_notes,
-                            "available_from": output::release_json(s.available_from),
-                        })).collect::<Vec<_>>(),
-                    })
-                })
-                .collect();
-            ("permissions", items)
-        }
+                .collect(),
+        ),
     };
-    let stdout = if args.json {
-        let (kind, items) = json_items;
-        let mut document_json = json!({"format_version": FORMAT_VERSION, "document": document, "domain": domain});
-        if let Some(object) = document_json.as_object_mut() {
-            object.insert(kind.to_owned(), Value::Array(items));
-        }
-        output::json_document(&document_json)?
-    } else {
-        out
+    let report = ListReport {
+        document,
+        domain,
+        listed,
     };
-    Ok(Report { stdout, code: 0 })
+    Ok(Report {
+        stdout: output::render(&report, args.json)?,
+        code: 0,
+    })
+}
+
+/// `permgate list`: the builtin gates, roles or permissions, perhaps of
+/// one document or domain.
+#[derive(Serialize)]
+struct ListReport<'a> {
+    document: Option<&'a str>,
+    domain: Option<&'a str>,
+    #[serde(flatten)]
+    listed: Listed,
+}
+
+/// What `permgate list` lists, under its kind's name.
+#[derive(Serialize)]
+#[serde(rename_all = "snake_case")]
+enum Listed {
+    Gates(Vec<GateListing>),
+    Roles(Vec<&'static CatalogRole>),
+    Permissions(Vec<PermissionListing>),
+}
+
+/// A catalog permission, with its label and what each document says of it.
+#[derive(Serialize)]
+struct PermissionListing {
+    key: Permission<'static>,
+    label: Option<&'static str>,
+    sources: &'static [SourceEntry],
+}
+
+impl fmt::Display for ListReport<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut out = String::new();
+        match &self.listed {
+            Listed::Gates(gates) => gates_table(&mut out, gates),
+            Listed::Roles(roles) => roles_table(&mut out, roles),
+            Listed::Permissions(permissions) => permissions_table(&mut out, permissions),
+        }
+        f.write_str(&out)
+    }
+}
+
+fn gates_table(out: &mut String, gates: &[GateListing]) {
+    let rows: Vec<Vec<String>> = gates
+        .iter()
+        .map(|listing| {
+            let g = listing.gate;
+            let removed = listing.removed_from_platform.len();
+            let mut notes = Vec::new();
+            if listing.feature_removed {
+                notes.push("all removed from the platform: the feature no longer exists".to_owned());
+            } else if removed > 0 {
+                notes.push(format!("{removed} removed from the platform, not required"));
+            }
+            if listing.incomplete.is_some() {
+                notes.push("incomplete".to_owned());
+            }
+            let required = if notes.is_empty() {
+                g.required.len().to_string()
+            } else {
+                format!("{} ({})", g.required.len(), notes.join("; "))
+            };
+            vec![
+                g.name.to_owned(),
+                g.document.map_or("-", |d| d.id).to_owned(),
+                output::release_text(g.release),
+                required,
+                g.description.to_owned(),
+            ]
+        })
+        .collect();
+    output::table(
+        out,
+        "",
+        Some(&["gate", "document", "release", "required", "description"]),
+        &rows,
+    );
+    let infos: Vec<&GateInfo> = gates.iter().map(|listing| listing.gate).collect();
+    output::removed_gates(out, &infos);
+}
+
+fn roles_table(out: &mut String, roles: &[&CatalogRole]) {
+    let rows: Vec<Vec<String>> = roles
+        .iter()
+        .map(|r| {
+            vec![
+                r.name.to_owned(),
+                r.document.id.to_owned(),
+                r.extends.unwrap_or("-").to_owned(),
+                r.grants.len().to_string(),
+                r.description.to_owned(),
+            ]
+        })
+        .collect();
+    output::table(
+        out,
+        "",
+        Some(&["role", "document", "extends", "grants", "description"]),
+        &rows,
+    );
+}
+
+fn permissions_table(out: &mut String, permissions: &[PermissionListing]) {
+    let rows: Vec<Vec<String>> = permissions
+        .iter()
+        .map(|listing| {
+            let p = listing.key;
+            let mut licenses: Vec<&str> = Vec::new();
+            for license in p.sources().iter().filter_map(|s| s.product_license) {
+                if !licenses.contains(&license) {
+                    licenses.push(license);
+                }
+            }
+            vec![
+                p.key().to_owned(),
+                output::label(p),
+                document_ids(p).join(", "),
+                licenses.join(", "),
+            ]
+        })
+        .collect();
+    output::table(out, "", Some(&["permission", "label", "documents", "license"]), &rows);
 }

@@ -2,15 +2,17 @@
 
 use std::fmt::Write;
 
+use std::fmt;
+
 use permgate::{
-    By, Catalog, CheckOptions, Condition, Decision, Division, Escaped, GateInfo, Permission, Policy, Principal,
-    QuestionError, RoleId, UserId,
+    By, Catalog, CheckOptions, Decision, Denied, Division, Escaped, Explanation, GateInfo, Permission, Policy,
+    Principal, QuestionError, Reason, Release, RoleId, UserId,
 };
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use crate::input::Document;
-use crate::input::{self, Failure, Problem};
-use crate::output::{self, FORMAT_VERSION, line};
+use crate::input::{self, Failure, Problem, WithoutPolicies};
+use crate::output::{self, ConditionText, Labeled, line};
 use crate::{AllowsArgs, CheckArgs, ExplainArgs, Report, Who};
 
 /// A gate by name, ignoring ASCII case.
@@ -21,16 +23,73 @@ pub(crate) fn find_gate(catalog: &Catalog, name: &str) -> Result<&'static GateIn
     })
 }
 
+/// Who a report answers for, as its JSON names it: a role, or a subject
+/// or user in a division (`None`: every division).
+#[derive(Serialize)]
+struct WhoFields<'a> {
+    role: Option<&'a str>,
+    subject: Option<&'a str>,
+    division: Option<&'a str>,
+    roles_without_policies: &'a [WithoutPolicies],
+}
+
+/// `permgate check`: each gate's result for one role or user.
+#[derive(Serialize)]
+struct CheckReport<'a> {
+    file: String,
+    #[serde(flatten)]
+    who: WhoFields<'a>,
+    granted: bool,
+    gates: Vec<GateCheck>,
+    /// `role `NAME`` or `subject `NAME` in division `D``, escaped.
+    #[serde(skip)]
+    shown: String,
+}
+
 /// One gate's result.
-struct GateResult {
+#[derive(Serialize)]
+struct GateCheck {
+    #[serde(serialize_with = "gate_name")]
     gate: &'static GateInfo,
-    denied: Option<permgate::Denied>,
-    release: Option<permgate::Release>,
+    document: Option<&'static str>,
+    /// The release checked at.
+    release: Option<Release>,
+    granted: bool,
+    missing: Vec<Missing>,
+    unmet_any_of: Vec<Vec<Labeled<'static>>>,
     /// Required keys the Platform API removed, which the check did not
     /// require (none with `--documented`).
-    not_required: Vec<Permission<'static>>,
+    removed_from_platform: Vec<RemovedKey>,
+    feature_removed: bool,
+    incomplete: Option<&'static str>,
+    #[serde(skip)]
+    denied: Option<Denied>,
     /// Checked with `--documented`.
+    #[serde(skip)]
     documented: bool,
+}
+
+/// A required permission a denied principal lacks.
+#[derive(Serialize)]
+struct Missing {
+    #[serde(flatten)]
+    permission: Labeled<'static>,
+    /// A roadmap permission: required from this release.
+    roadmap_from: Option<Release>,
+    /// Held only under a condition.
+    conditional: bool,
+}
+
+/// A required key the Platform API removed, with the last SDK release that listed it.
+#[derive(Serialize)]
+struct RemovedKey {
+    #[serde(flatten)]
+    permission: Labeled<'static>,
+    last_release: Option<permgate::SdkRelease>,
+}
+
+fn gate_name<S: serde::Serializer>(gate: &&'static GateInfo, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(gate.name)
 }
 
 pub(crate) fn check(args: &CheckArgs) -> Result<Report, Failure> {
@@ -72,44 +131,67 @@ pub(crate) fn check(args: &CheckArgs) -> Result<Report, Failure> {
     let label = input::file_label(&args.who.file);
     let (policy, target) = target(&catalog, &args.who)?;
     let role = target.principal();
-    let results: Vec<GateResult> = gates
+    let results: Vec<GateCheck> = gates
         .into_iter()
         .map(|gate| {
             let release = args.release.or(gate.release);
             let options = CheckOptions::at(release);
             let options = if args.documented { options.documented() } else { options };
-            let not_required = if args.documented {
+            let removed_from_platform = if args.documented {
                 Vec::new()
             } else {
-                gate.removed_from_platform().collect()
+                gate.removed_from_platform()
+                    .map(|p| RemovedKey {
+                        permission: p.into(),
+                        last_release: p.removed_after(),
+                    })
+                    .collect()
             };
-            GateResult {
+            let denied = policy.check_info(role, gate, options).err();
+            let (missing, unmet_any_of) = match &denied {
+                None => (Vec::new(), Vec::new()),
+                Some(denied) => (
+                    denied
+                        .missing()
+                        .iter()
+                        .map(|&p| Missing {
+                            permission: p.into(),
+                            roadmap_from: roadmap_from(gate, p),
+                            conditional: conditional(&policy, role, p),
+                        })
+                        .collect(),
+                    denied
+                        .unmet_any_of()
+                        .iter()
+                        .map(|group| group.iter().map(|&p| p.into()).collect())
+                        .collect(),
+                ),
+            };
+            GateCheck {
                 gate,
-                denied: policy.check_info(role, gate, options).err(),
+                document: gate.document.map(|d| d.id),
                 release,
-                not_required,
+                granted: denied.is_none(),
+                missing,
+                unmet_any_of,
+                removed_from_platform,
+                feature_removed: denied.as_ref().is_some_and(Denied::feature_removed),
+                incomplete: gate.incomplete,
+                denied,
                 documented: args.documented,
             }
         })
         .collect();
     let granted = !results.is_empty() && results.iter().all(|r| r.denied.is_none());
-    let stdout = if args.common.json {
-        let (name, subject, division) = target.names();
-        output::json_document(&json!({
-            "format_version": FORMAT_VERSION,
-            "file": label,
-            "role": name,
-            "subject": subject,
-            "division": division,
-            "roles_without_policies": target.without_policies(),
-            "granted": granted,
-            "gates": results.iter().map(|r| gate_json(&policy, role, r)).collect::<Vec<_>>(),
-        }))?
-    } else {
-        check_text(&policy, role, &target.describe(), &results)
+    let report = CheckReport {
+        file: label,
+        who: target.fields(),
+        granted,
+        gates: results,
+        shown: target.describe(),
     };
     Ok(Report {
-        stdout,
+        stdout: output::render(&report, args.common.json)?,
         code: if granted { 0 } else { 1 },
     })
 }
@@ -126,47 +208,13 @@ fn conditional(policy: &Policy, role: Principal, permission: Permission<'_>) -> 
     matches!(policy.decide(role, permission), Decision::AllowedIf(_))
 }
 
-fn gate_json(policy: &Policy, role: Principal, result: &GateResult) -> Value {
-    let (missing, unmet): (Vec<Value>, Vec<Value>) = match &result.denied {
-        None => (Vec::new(), Vec::new()),
-        Some(denied) => (
-            denied
-                .missing()
-                .iter()
-                .map(|&p| {
-                    json!({
-                        "key": p.key(),
-                        "label": p.label(),
-                        "roadmap_from": output::release_json(roadmap_from(result.gate, p)),
-                        "conditional": conditional(policy, role, p),
-                    })
-                })
-                .collect(),
-            denied
-                .unmet_any_of()
-                .iter()
-                .map(|group| Value::Array(group.iter().map(|&p| output::permission_json(p)).collect()))
-                .collect(),
-        ),
-    };
-    json!({
-        "gate": result.gate.name,
-        "document": result.gate.document.map(|d| d.id),
-        "release": output::release_json(result.release),
-        "granted": result.denied.is_none(),
-        "missing": missing,
-        "unmet_any_of": unmet,
-        "removed_from_platform": result.not_required.iter().map(|&p| json!({
-            "key": p.key(),
-            "label": p.label(),
-            "last_release": p.removed_after().map(|last| last.to_string()),
-        })).collect::<Vec<_>>(),
-        "feature_removed": result.denied.as_ref().is_some_and(permgate::Denied::feature_removed),
-        "incomplete": result.gate.incomplete,
-    })
+impl fmt::Display for CheckReport<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&check_text(&self.shown, &self.gates))
+    }
 }
 
-fn check_text(policy: &Policy, role: Principal, who: &str, results: &[GateResult]) -> String {
+fn check_text(who: &str, results: &[GateCheck]) -> String {
     let mut out = String::new();
     let granted = results.iter().filter(|r| r.denied.is_none()).count();
     line!(
@@ -226,15 +274,16 @@ fn check_text(policy: &Policy, role: Principal, who: &str, results: &[GateResult
         line!(out);
         if !denied.missing().is_empty() {
             line!(out, "{} is missing:", r.gate.name);
-            let rows: Vec<Vec<String>> = denied
-                .missing()
+            let rows: Vec<Vec<String>> = r
+                .missing
                 .iter()
-                .map(|&p| {
+                .map(|missing| {
+                    let p = missing.permission.key;
                     let mut notes = Vec::new();
-                    if let Some(from) = roadmap_from(r.gate, p) {
+                    if let Some(from) = missing.roadmap_from {
                         notes.push(format!("roadmap, required from {from}"));
                     }
-                    if conditional(policy, role, p) {
+                    if missing.conditional {
                         notes.push("held only under a condition".to_owned());
                     }
                     if let Some(last) = p.removed_after() {
@@ -275,8 +324,8 @@ fn check_text(policy: &Policy, role: Principal, who: &str, results: &[GateResult
 
 /// The required keys of a gate that the Platform API removed: not required,
 /// or, when it removed every key, why the gate is refused.
-fn removed_text(out: &mut String, r: &GateResult) {
-    if r.not_required.is_empty() {
+fn removed_text(out: &mut String, r: &GateCheck) {
+    if r.removed_from_platform.is_empty() {
         return;
     }
     line!(out);
@@ -294,34 +343,50 @@ fn removed_text(out: &mut String, r: &GateResult) {
         );
     }
     let rows: Vec<Vec<String>> = r
-        .not_required
+        .removed_from_platform
         .iter()
-        .map(|&p| {
-            let last = p.removed_after().map(|last| format!("(removed after SDK {last})"));
+        .map(|removed| {
+            let p = removed.permission.key;
+            let last = removed.last_release.map(|last| format!("(removed after SDK {last})"));
             vec![output::key(p), output::label(p), last.unwrap_or_default()]
         })
         .collect();
     output::table(out, "  ", None, &rows);
 }
 
-/// One answer of `allows`.
-struct Answer<'p> {
-    input: String,
-    known: Option<Permission<'p>>,
-    decision: Decision<'p>,
+/// `permgate allows`: an answer for each permission asked about.
+#[derive(Serialize)]
+struct AllowsReport<'a> {
+    file: String,
+    #[serde(flatten)]
+    who: WhoFields<'a>,
+    /// Every permission was asked (no errors) and answered `yes`.
+    all_allowed: bool,
+    errors: Vec<QuestionProblem>,
+    answers: Vec<Answer<'a>>,
+    #[serde(skip)]
+    target: &'a Target,
 }
 
-impl Answer<'_> {
-    fn word(&self) -> &'static str {
-        word(&self.decision)
-    }
+/// A permission that could not be asked about.
+#[derive(Serialize)]
+struct QuestionProblem {
+    permission: String,
+    message: String,
+}
 
-    fn conditions(&self) -> &[&Condition] {
-        match &self.decision {
-            Decision::AllowedIf(conditions) => conditions,
-            _ => &[],
-        }
-    }
+/// One answer of `allows`.
+#[derive(Serialize)]
+struct Answer<'p> {
+    /// As given.
+    permission: String,
+    /// The catalog's spelling; `None` when the catalog does not know it.
+    key: Option<Permission<'p>>,
+    label: Option<&'p str>,
+    /// `yes`, `no` or `conditional`.
+    answer: &'static str,
+    /// For `conditional`: any one suffices.
+    conditions: Vec<ConditionText<'p>>,
 }
 
 fn permission_problem(label: &str, input: &str, error: &QuestionError) -> Problem {
@@ -347,9 +412,9 @@ pub(crate) struct UserPolicy {
     pub(crate) name: String,
     /// How many grants (or permissions and policies) the document holds.
     pub(crate) grants: usize,
-    /// The roles of a subject's grants that carry no policies, as JSON
-    /// (warned about on standard error).
-    pub(crate) without_policies: Vec<Value>,
+    /// The roles of a subject's grants that carry no policies (warned
+    /// about on standard error).
+    pub(crate) without_policies: Vec<WithoutPolicies>,
 }
 
 /// The policy of a subject or user file's user.
@@ -450,16 +515,27 @@ impl Target {
         }
     }
 
-    /// For `--json`: the role's name, or the subject's name and division.
-    fn names(&self) -> (Option<&str>, Option<&str>, Option<&str>) {
+    /// For `--json`: the role's name, or the subject's name and division,
+    /// and the roles of a subject's grants that carry no policies.
+    fn fields(&self) -> WhoFields<'_> {
         match self {
-            Target::Role(_, name) => (Some(name), None, None),
-            Target::Subject(subject) => (None, Some(&subject.name), subject.division.as_deref()),
+            Target::Role(_, name) => WhoFields {
+                role: Some(name),
+                subject: None,
+                division: None,
+                roles_without_policies: &[],
+            },
+            Target::Subject(subject) => WhoFields {
+                role: None,
+                subject: Some(&subject.name),
+                division: subject.division.as_deref(),
+                roles_without_policies: &subject.without_policies,
+            },
         }
     }
 
     /// For `--json`: the roles of a subject's grants that carry no policies.
-    fn without_policies(&self) -> &[Value] {
+    fn without_policies(&self) -> &[WithoutPolicies] {
         match self {
             Target::Role(..) => &[],
             Target::Subject(subject) => &subject.without_policies,
@@ -486,57 +562,61 @@ pub(crate) fn allows(args: &AllowsArgs) -> Result<Report, Failure> {
             None => policy.decide(target.principal(), permission),
         };
         match decision {
-            Ok(decision) => answers.push(Answer {
-                input: permission.clone(),
-                known: policy.catalog().lookup(permission),
-                decision,
-            }),
-            Err(error) => problems.push((permission, permission_problem(&label, permission, &error), error)),
+            Ok(decision) => {
+                let known = policy.catalog().lookup(permission);
+                let conditions = match &decision {
+                    Decision::AllowedIf(conditions) => conditions.iter().map(|&c| c.into()).collect(),
+                    _ => Vec::new(),
+                };
+                answers.push(Answer {
+                    permission: permission.clone(),
+                    key: known,
+                    label: known.and_then(|p| p.label()),
+                    answer: word(&decision),
+                    conditions,
+                });
+            }
+            Err(error) => {
+                // A bad permission is reported on its own; the answers for the others stand.
+                input::report_problem(&permission_problem(&label, permission, &error));
+                problems.push(QuestionProblem {
+                    permission: permission.clone(),
+                    message: error.to_string(),
+                });
+            }
         }
-    }
-    // A bad permission is reported on its own; the answers for the others stand.
-    for (_, problem, _) in &problems {
-        input::report_problem(problem);
     }
     // Allowed only when every question was asked and answered `yes`: a
     // question in error was not decided.
-    let all_allowed = problems.is_empty() && !answers.is_empty() && answers.iter().all(|a| a.decision.is_allowed());
-    let stdout = if args.common.json {
-        let (role, subject, division) = target.names();
-        output::json_document(&json!({
-            "format_version": FORMAT_VERSION,
-            "file": label,
-            "role": role,
-            "subject": subject,
-            "division": division,
-            "roles_without_policies": target.without_policies(),
-            "all_allowed": all_allowed,
-            "errors": problems.iter().map(|(permission, _, error)| json!({
-                "permission": permission,
-                "message": error.to_string(),
-            })).collect::<Vec<_>>(),
-            "answers": answers.iter().map(|a| json!({
-                "permission": a.input,
-                "key": a.known.map(|p| p.key()),
-                "label": a.known.and_then(|p| p.label()),
-                "answer": a.word(),
-                "conditions": a.conditions().iter().map(|c| output::condition_json(c)).collect::<Vec<_>>(),
-            })).collect::<Vec<_>>(),
-        }))?
-    } else if answers.is_empty() {
-        // Every question failed (reported above): no table of nothing.
-        String::new()
-    } else {
-        allows_text(&target, &answers)
-    };
+    let all_allowed = problems.is_empty() && !answers.is_empty() && answers.iter().all(|a| a.answer == "yes");
     let code = match (problems.is_empty(), all_allowed) {
         (false, _) => 2,
         (true, true) => 0,
         (true, false) => 1,
     };
-    Ok(Report { stdout, code })
+    let report = AllowsReport {
+        file: label,
+        who: target.fields(),
+        all_allowed,
+        errors: problems,
+        answers,
+        target: &target,
+    };
+    Ok(Report {
+        stdout: output::render(&report, args.common.json)?,
+        code,
+    })
 }
 
+impl fmt::Display for AllowsReport<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Every question failed (reported on standard error): no table of nothing.
+        if self.answers.is_empty() {
+            return Ok(());
+        }
+        f.write_str(&allows_text(self.target, &self.answers))
+    }
+}
 /// Who `allows` answers for.
 enum Target {
     Role(RoleId, String),
@@ -554,8 +634,8 @@ struct Subject {
     division: Option<String>,
     /// How many grants (or permissions and policies) the document holds.
     grants: usize,
-    /// The roles of its grants that carry no policies, as JSON.
-    without_policies: Vec<Value>,
+    /// The roles of its grants that carry no policies.
+    without_policies: Vec<WithoutPolicies>,
 }
 
 impl Subject {
@@ -587,16 +667,18 @@ fn allows_text(target: &Target, answers: &[Answer<'_>]) -> String {
     line!(out);
     let mut rows = Vec::new();
     for answer in answers {
-        let shown = match answer.known {
-            Some(p) if p.key() != answer.input => format!("{} ({})", Escaped(&answer.input), Escaped(p.key())),
-            Some(_) => output::escaped(&answer.input),
-            None => format!("{} (not in the catalog)", Escaped(&answer.input)),
+        let shown = match answer.key {
+            Some(p) if p.key() != answer.permission => {
+                format!("{} ({})", Escaped(&answer.permission), Escaped(p.key()))
+            }
+            Some(_) => output::escaped(&answer.permission),
+            None => format!("{} (not in the catalog)", Escaped(&answer.permission)),
         };
-        let conditions = answer.conditions();
-        let first = conditions.first().map(|c| format!("if {c}")).unwrap_or_default();
-        rows.push(vec![shown, answer.word().to_owned(), first]);
+        let conditions = &answer.conditions;
+        let first = conditions.first().map(|c| format!("if {}", c.node)).unwrap_or_default();
+        rows.push(vec![shown, answer.answer.to_owned(), first]);
         for condition in conditions.iter().skip(1) {
-            rows.push(vec![String::new(), String::new(), format!("or if {condition}")]);
+            rows.push(vec![String::new(), String::new(), format!("or if {}", condition.node)]);
         }
     }
     output::table(&mut out, "", Some(&["permission", "answer", "condition"]), &rows);
@@ -623,53 +705,87 @@ pub(crate) fn explain(args: &ExplainArgs) -> Result<Report, Failure> {
             .explain(who, &args.permission)
             .map_err(|error| permission_problem(&label, &args.permission, &error))?,
     };
-    let principal = target.describe();
-    let stdout = if args.common.json {
-        let reasons = |reasons: &[permgate::Reason<'_>]| -> Vec<Value> {
-            reasons
-                .iter()
-                .map(|reason| {
-                    let (by, grant) = match &reason.by {
-                        By::Permission(p) => ("permission", Some(p.key().to_owned())),
-                        By::Wildcard(pattern) => ("wildcard", Some(pattern.clone())),
-                        By::EveryAction => ("every action", None),
-                        By::UnknownKey(key) => ("unknown key", Some((*key).to_owned())),
-                        By::EveryActionWithOthers(_) => ("every action with other grants", None),
-                        _ => ("other", None),
-                    };
-                    let mut object = json!({
-                        "role": reason.role,
-                        "named_role": reason.named_role,
-                        "division": reason.division.map(Division::id),
-                        "by": by,
-                        "grant": grant,
-                        "condition": reason.condition.map(output::condition_json),
-                    });
-                    if let (By::EveryActionWithOthers(actions), Some(fields)) = (&reason.by, object.as_object_mut()) {
-                        let keys = actions.iter().map(|p| Value::from(p.key())).collect();
-                        fields.insert("actions".to_owned(), Value::Array(keys));
-                    }
-                    object
-                })
-                .collect()
-        };
-        output::json_document(&json!({
-            "format_version": FORMAT_VERSION,
-            "file": label,
-            "principal": principal,
-            "roles_without_policies": target.without_policies(),
-            "permission": explanation.permission,
-            "answer": word(&explanation.decision),
-            "reasons": reasons(&explanation.reasons),
-            "elsewhere": reasons(&explanation.elsewhere),
-        }))?
-    } else {
-        let mut out = String::new();
-        line!(out, "{principal}: {explanation}");
-        out
+    let allowed = explanation.decision.is_allowed();
+    let report = ExplainReport {
+        file: label,
+        principal: target.describe(),
+        roles_without_policies: target.without_policies(),
+        permission: explanation.permission.clone(),
+        answer: word(&explanation.decision),
+        reasons: explanation.reasons.iter().map(ReasonEntry::from).collect(),
+        elsewhere: explanation.elsewhere.iter().map(ReasonEntry::from).collect(),
+        explanation: &explanation,
     };
     Ok(Report {
-        stdout,
-        code: if explanation.decision.is_allowed() { 0 } else { 1 },
+        stdout: output::render(&report, args.common.json)?,
+        code: if allowed { 0 } else { 1 },
     })
+}
+
+/// `permgate explain`: a decision and every grant that gives it.
+#[derive(Serialize)]
+struct ExplainReport<'a> {
+    file: String,
+    /// `role `NAME`` or `subject `NAME` in division `D``.
+    principal: String,
+    roles_without_policies: &'a [WithoutPolicies],
+    /// The catalog's spelling, or as given for a key no catalog knows.
+    permission: String,
+    /// `yes`, `no` or `conditional`.
+    answer: &'static str,
+    /// Every grant in reach that gives it.
+    reasons: Vec<ReasonEntry<'a>>,
+    /// For a user, when the answer is not `yes`: grants in other divisions
+    /// that give it (each counts only in its division).
+    elsewhere: Vec<ReasonEntry<'a>>,
+    #[serde(skip)]
+    explanation: &'a Explanation<'a>,
+}
+
+impl fmt::Display for ExplainReport<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{}: {}", self.principal, self.explanation)
+    }
+}
+
+/// One grant that gives a permission.
+#[derive(Serialize)]
+struct ReasonEntry<'a> {
+    /// The role (or the set of grants a user holds directly).
+    role: &'a str,
+    named_role: bool,
+    /// The user's grant's division (`*`: every division).
+    division: Option<&'a Division>,
+    /// `permission`, `wildcard`, `every action`, `unknown key`, or `every
+    /// action with other grants`.
+    by: &'static str,
+    /// The permission or wildcard as granted.
+    grant: Option<String>,
+    /// Only for `every action with other grants`: the entity's listed
+    /// actions this grant holds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    actions: Option<Vec<Permission<'a>>>,
+    condition: Option<ConditionText<'a>>,
+}
+
+impl<'a> From<&'a Reason<'a>> for ReasonEntry<'a> {
+    fn from(reason: &'a Reason<'a>) -> Self {
+        let (by, grant, actions) = match &reason.by {
+            By::Permission(p) => ("permission", Some(p.key().to_owned()), None),
+            By::Wildcard(pattern) => ("wildcard", Some(pattern.clone()), None),
+            By::EveryAction => ("every action", None, None),
+            By::UnknownKey(key) => ("unknown key", Some((*key).to_owned()), None),
+            By::EveryActionWithOthers(actions) => ("every action with other grants", None, Some(actions.clone())),
+            _ => ("other", None, None),
+        };
+        ReasonEntry {
+            role: reason.role,
+            named_role: reason.named_role,
+            division: reason.division,
+            by,
+            grant,
+            actions,
+            condition: reason.condition.map(ConditionText::from),
+        }
+    }
 }

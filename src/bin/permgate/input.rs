@@ -6,7 +6,7 @@ use std::fmt;
 use std::io::{self, Read};
 use std::path::Path;
 
-use permgate::genesys::{RoleFile, RoleFileError, RoleSpec, SubjectSpec, UserAuthorization};
+use permgate::genesys::{DocumentKind, RoleFile, RoleFileError, RoleSpec, SubjectSpec, UserAuthorization};
 
 use crate::FileKind;
 use permgate::{Catalog, Escaped, JsonError, MAX_JSON_BYTES, Policy, RoleId};
@@ -174,26 +174,14 @@ pub(crate) enum Document {
 }
 
 /// Reads a role, subject or user file: `kind` when given, else what its
-/// fields say (`grants`: a subject; `authorization`, `roles` or
-/// `unusedRoles`: a user; anything else: role JSON).
+/// fields say ([`DocumentKind::of`]).
 pub(crate) fn document(path: &Path, kind: Option<FileKind>) -> Result<Document, Failure> {
     let label = file_label(path);
     let text = read_text(path)?;
-    let kind = kind.unwrap_or_else(|| {
-        let value = serde_json::from_str::<serde_json::Value>(&text).ok();
-        let has = |field: &str| value.as_ref().is_some_and(|v| v.get(field).is_some());
-        let role_field = has("permissionPolicies") || has("policies") || has("permissions");
-        if has("grants") {
-            FileKind::Subject
-        } else if has("authorization") || has("roles") || has("unusedRoles") {
-            FileKind::User
-        } else if !role_field && (has("username") || has("email")) {
-            // A user without its `authorization` expansion: the user reader
-            // says what is missing and how to ask for it again.
-            FileKind::User
-        } else {
-            FileKind::Role
-        }
+    let kind = kind.unwrap_or_else(|| match DocumentKind::of(&text) {
+        DocumentKind::Subject => FileKind::Subject,
+        DocumentKind::User => FileKind::User,
+        _ => FileKind::Role,
     });
     let problem = |e: JsonError| Failure::from(Problem::in_file(&label, e.to_string()));
     Ok(match kind {
@@ -203,12 +191,21 @@ pub(crate) fn document(path: &Path, kind: Option<FileKind>) -> Result<Document, 
     })
 }
 
+/// A role of a subject's grants that carries no policies, with the
+/// divisions of those grants.
+#[derive(Debug, Clone, serde::Serialize)]
+pub(crate) struct WithoutPolicies {
+    pub(crate) name: String,
+    pub(crate) id: Option<String>,
+    pub(crate) divisions: Vec<String>,
+}
+
 /// The roles of `spec`'s grants that carry no policies, each once (by
-/// name), as JSON (`{"name", "id", "divisions"}`), after a warning on
+/// name), after a warning on
 /// standard error for each: such a role grants nothing here, though the
 /// platform may let it grant much, so answers may say "no" for what it
 /// allows. The warning says what to fetch.
-pub(crate) fn roles_without_policies(label: &str, spec: &SubjectSpec) -> Vec<serde_json::Value> {
+pub(crate) fn roles_without_policies(label: &str, spec: &SubjectSpec) -> Vec<WithoutPolicies> {
     let mut roles: Vec<(&RoleSpec, Vec<&str>)> = Vec::new();
     for (_, grant) in spec.grants_without_policies() {
         match roles.iter_mut().find(|(role, _)| role.name == grant.role.name) {
@@ -242,7 +239,11 @@ pub(crate) fn roles_without_policies(label: &str, spec: &SubjectSpec) -> Vec<ser
     }
     roles
         .iter()
-        .map(|(role, divisions)| serde_json::json!({"name": role.name, "id": role.id, "divisions": divisions}))
+        .map(|(role, divisions)| WithoutPolicies {
+            name: role.name.clone(),
+            id: role.id.clone(),
+            divisions: divisions.iter().map(|d| (*d).to_owned()).collect(),
+        })
         .collect()
 }
 
@@ -263,8 +264,7 @@ pub(crate) fn roles(path: &Path) -> Result<Roles, Failure> {
 fn roles_from(label: String, text: &str) -> Result<Roles, Failure> {
     // A subject (`{"name", "grants"}`) is refused as not role JSON: say
     // which command reads it.
-    let looks_like_subject =
-        || serde_json::from_str::<serde_json::Value>(text).is_ok_and(|value| value.get("grants").is_some());
+    let looks_like_subject = || DocumentKind::of(text) == DocumentKind::Subject;
     let file = match RoleFile::parse(text) {
         Ok(file) => file,
         Err(JsonError::WrongKind { path, .. }) if path == "$" && looks_like_subject() => {

@@ -176,7 +176,9 @@ JSON (--json):
     }],
     \"unmet_any_of\": [[{\"key\": string, \"label\": string | null}]],   groups of which the role holds none
     \"removed_from_platform\": [{\"key\": string, \"label\": string | null,
-      \"last_release\": string}],    required keys the Platform API removed: not required (empty with --documented)
+      \"last_release\": {\"version\": string, \"date\": string} | null}],   required keys the Platform
+                                   API removed, with the last SDK release that listed them: not required
+                                   (empty with --documented)
     \"feature_removed\": bool,       refused: the Platform API removed every permission the gate names
     \"incomplete\": string | null    why holding the gate's set may not be enough
   }]
@@ -222,7 +224,7 @@ JSON (--json):
     \"key\": string | null,          the catalog's spelling; null when the catalog does not know it
     \"label\": string | null,
     \"answer\": \"yes\" | \"no\" | \"conditional\",
-    \"conditions\": [{               for \"conditional\": any one suffices
+    \"conditions\": [{               for a \"conditional\" answer, any one suffices
       \"text\": string,              `Queue.id IN [QUEUE q-1]`
       \"node\": object               the resourceConditionNode, in the API's shape
     }]
@@ -268,7 +270,7 @@ JSON (--json):
                                    entity's listed actions this grant holds
     \"condition\": {\"text\": string, \"node\": object} | null
   }],
-  \"elsewhere\": [reason]          for a user, when the answer is not \"yes\": grants in other
+  \"elsewhere\": [reason]          for a user, when the answer is not \"yes\", grants in other
                                    divisions that give it (each counts only in its division)
 }";
 
@@ -292,43 +294,45 @@ JSON path of the problem.
 Exit codes: 0 (the audit is informational, even when some roles did not load),
 2 bad input (the file is unreadable, not JSON, not role JSON, or no role loads).
 
-JSON (--json):
+JSON (--json): each role's audit is the library's `RoleAudit` (feature `serde`).
 {
   \"format_version\": 1,
   \"file\": string,
   \"roles\": [{
-    \"name\": string, \"id\": string | null, \"description\": string | null,
+    \"id\": string | null, \"description\": string | null,
+    \"role\": string,                the role's name
     \"permissions\": [string],       catalog permissions allowed unconditionally
     \"unknown\": [string],           grants no catalog knows (still granted)
     \"wildcards\": [{\"wildcard\": string, \"permissions\": [string]}],   unconditional wildcard grants and the
                                      catalog permissions each covers (each also covers keys no catalog knows)
     \"redundant\": [{\"grant\": string, \"wildcard\": string}],   grants a wildcard already covers
     \"conditional\": [{
-      \"condition\": string,         the condition as text
-      \"node\": object,              the resourceConditionNode
       \"permissions\": [string],     catalog permissions the grant covers
-      \"beyond_catalog\": [string]   its wildcard patterns and keys no catalog knows
+      \"beyond_catalog\": [string],  its wildcard patterns and keys no catalog knows
+      \"condition\": object          the resourceConditionNode
     }],
     \"legacy\": [string],            legacy flat `permissions[]`, never granted
     \"licenses\": [{\"license\": string,        the product license (Altocloud's is Predictive Engagement)
                    \"documents\": [{\"document\": string, \"license\": string}],   each page's own name for it
                    \"permissions\": [string]}],
     \"deprecated\": [{\"permission\": string, \"note\": string}],   held permissions a source marks removed or legacy
-    \"removed\": [{\"permission\": string, \"last_release\": string, \"last_date\": string}],   held permissions
-                                     the Platform API no longer documents, with the last SDK release that listed them
-    \"gates\": [{\"gate\": string, \"document\": string, \"release\": string | null, \"satisfied\": bool,
-               \"removed_from_platform\": [string],   required keys the Platform API removed: not required
-               \"feature_removed\": bool}]            every key removed: never satisfied
+    \"removed\": [{\"permission\": string, \"last_release\": {\"version\": string, \"date\": string}}],
+                                     held permissions the Platform API no longer documents, with the last SDK
+                                     release that listed them
+    \"gates\": [{\"gate\": string, \"satisfied\": bool}],   every builtin gate (details in gate_info)
+    \"unlisted_entities\": [{\"permission\": string, \"keys\": [string]}]   whole-entity rows the catalogs list
+                                     no action of, with the role's keys of the entity
   }],
   \"errors\": [{                     roles that did not load
     \"position\": number,            the role's position in the file, from 0
     \"name\": string | null,
     \"path\": string | null,         JSON path of the problem
     \"message\": string
-  }]
+  }],
+  \"gate_info\": [gate]              every builtin gate, as `permgate list gates --json` writes it
 }
 
-For a subject or user file (JSON with --json):
+For a subject or user file (JSON with --json; grants and gates are the library's `UserAudit`'s):
 {
   \"format_version\": 1, \"file\": string,
   \"kind\": \"subject\" | \"user\", \"user\": string,
@@ -337,10 +341,10 @@ For a subject or user file (JSON with --json):
     \"id\": string | null, \"divisions\": [string]
   }],
   \"grants\": [{\"role\": string, \"named_role\": bool, \"division\": string (`*`: every division),
-              \"audit\": role}],         each grant's role, audited as above
-  \"gates\": [{\"gate\": string, \"document\": string | null, \"release\": string | null,
-             \"divisions\": \"*\" | [string],   where the user satisfies it; [] nowhere
-             \"removed_from_platform\": [string], \"feature_removed\": bool}]   as in a role's gates
+              \"audit\": audit}],         each grant's role, audited as above (without id and description)
+  \"gates\": [{\"gate\": string,
+             \"permitted\": \"*\" | [string]}],   where the user satisfies it; [] nowhere
+  \"gate_info\": [gate]              as for a role file
 }";
 
 #[derive(Debug, Args)]
@@ -502,11 +506,13 @@ and the platform's. --document and --domain narrow it, together or alone.
 Exit codes: 0 listed, 2 bad input (unknown document, a domain no builtin
 permission has, --domain with gates or roles).
 
-JSON (--json): {\"format_version\": 1, \"document\": string | null, \"domain\": string | null, and one of:
+JSON (--json): gates, roles and sources are the library's `GateInfo` (with the three fields
+after `roadmap`), `CatalogRole` and `SourceEntry` (feature `serde`).
+{\"format_version\": 1, \"document\": string | null, \"domain\": string | null, and one of:
   \"gates\": [{\"name\": string, \"description\": string, \"document\": string,
              \"extends\": string | null, \"release\": string | null,
              \"required\": [string], \"any_of\": [[string]],
-             \"roadmap\": [{\"key\": string, \"from\": string}],
+             \"roadmap\": [{\"permission\": string, \"release\": string}],
              \"removed_from_platform\": [string],   required keys the Platform API no longer documents (not required by check)
              \"feature_removed\": bool,   every key the gate names was removed: check refuses it
              \"incomplete\": string | null}]   why holding the set may not be enough
@@ -515,7 +521,7 @@ JSON (--json): {\"format_version\": 1, \"document\": string | null, \"domain\": 
   \"permissions\": [{\"key\": string, \"label\": string | null,
              \"sources\": [{\"document\": string, \"section\": string, \"description\": string,
                           \"audience\": \"admin\" | \"agent\",
-                          \"evidence\": \"verified\" | \"pattern\" | \"unverified\",
+                          \"evidence\": \"verified\" | \"pattern\" | \"unverified\" | \"sdk\",
                           \"license\": string | null,           the document's own name for it
                           \"product_license\": string | null,   the product license it is today
                           \"release_notes\": [string],

@@ -1,11 +1,9 @@
 //! Aligned tables and JSON documents.
 
-use std::fmt::Write;
+use std::fmt::{self, Write};
 
-use permgate::genesys::wire::ResourceConditionNode;
 use permgate::{Condition, Escaped, GateInfo, Permission, Release};
 use serde::Serialize;
-use serde_json::{Value, json};
 
 use crate::input::{Failure, Problem};
 
@@ -60,19 +58,80 @@ pub(crate) fn release_text(release: Option<Release>) -> String {
     release.map_or_else(|| "-".to_owned(), |r| r.to_string())
 }
 
-/// `"3.15"` or `null`.
-pub(crate) fn release_json(release: Option<Release>) -> Value {
-    release.map_or(Value::Null, |r| Value::String(r.to_string()))
+/// A permission with its label: `{"key", "label"}`.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub(crate) struct Labeled<'a> {
+    pub(crate) key: Permission<'a>,
+    pub(crate) label: Option<&'a str>,
 }
 
-/// `{"key", "label"}`.
-pub(crate) fn permission_json(permission: Permission<'_>) -> Value {
-    json!({"key": permission.key(), "label": permission.label()})
+impl<'a> From<Permission<'a>> for Labeled<'a> {
+    fn from(permission: Permission<'a>) -> Self {
+        Labeled {
+            key: permission,
+            label: permission.label(),
+        }
+    }
 }
 
-/// `{"text", "node"}`.
-pub(crate) fn condition_json(condition: &Condition) -> Value {
-    json!({"text": condition.to_string(), "node": ResourceConditionNode::from(condition)})
+/// A condition as its text and its node: `{"text", "node"}`.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct ConditionText<'a> {
+    pub(crate) text: String,
+    pub(crate) node: &'a Condition,
+}
+
+impl<'a> From<&'a Condition> for ConditionText<'a> {
+    fn from(condition: &'a Condition) -> Self {
+        ConditionText {
+            text: condition.to_string(),
+            node: condition,
+        }
+    }
+}
+
+/// A gate as `list gates` and the audits' `gate_info` write it: the
+/// library's gate, with the keys of it the Platform API removed, whether
+/// that removed the feature, and why holding it may not be enough.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct GateListing {
+    #[serde(flatten)]
+    pub(crate) gate: &'static GateInfo,
+    pub(crate) removed_from_platform: Vec<Permission<'static>>,
+    pub(crate) feature_removed: bool,
+    pub(crate) incomplete: Option<&'static str>,
+}
+
+impl From<&'static GateInfo> for GateListing {
+    fn from(gate: &'static GateInfo) -> Self {
+        GateListing {
+            gate,
+            removed_from_platform: gate.removed_from_platform().collect(),
+            feature_removed: gate.feature_removed(),
+            incomplete: gate.incomplete,
+        }
+    }
+}
+
+/// A report with the schema's version first.
+#[derive(Serialize)]
+struct Versioned<'a, R> {
+    format_version: u32,
+    #[serde(flatten)]
+    report: &'a R,
+}
+
+/// A command's one report: its table (`Display`), or with `json` its JSON
+/// document (`Serialize`, after `format_version`).
+pub(crate) fn render<R: fmt::Display + Serialize>(report: &R, json: bool) -> Result<String, Failure> {
+    if json {
+        json_document(&Versioned {
+            format_version: FORMAT_VERSION,
+            report,
+        })
+    } else {
+        Ok(report.to_string())
+    }
 }
 
 /// Text from a document (a name, a key, a value, a file name), escaped for
