@@ -21,12 +21,10 @@ mod permission;
 mod policy;
 mod principal;
 mod release;
-mod role;
 #[cfg(feature = "serde")]
 mod serde_impls;
 mod source;
 mod text;
-mod user;
 
 pub use audit::{GrantAudit, LicenseEffect, RoleAudit, UserAudit};
 pub use catalog::Catalog;

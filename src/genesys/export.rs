@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::wire::{DomainOrganizationRole, ResourcePermissionPolicy};
 use crate::condition::Condition;
-use crate::role::{GrantSet, has_bit};
+use crate::policy::{GrantSet, has_bit};
 use crate::{Catalog, Escaped, GateInfo, Permission, Policy, RoleId, generated};
 
 /// How wildcards appear in exported role JSON.

@@ -273,7 +273,7 @@ impl PolicyBuilder {
             return Err(BuildError::EmptyUserName);
         }
         let own = doc.grant_sets(name);
-        self.add_user_grants(name, Vec::new(), own)
+        self.add_user_own_grants(name, own)
     }
 }
 

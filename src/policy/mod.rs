@@ -2,18 +2,26 @@
 //! with one bit test.
 
 use std::collections::HashMap;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::Escaped;
 use crate::catalog::Catalog;
 use crate::condition::Condition;
-use crate::definition::RoleDefinition;
-use crate::parse::{GrantError, Spelling, excerpt};
+use crate::parse::{GrantError, Spelling};
 use crate::permission::Permission;
-use crate::principal::{Asked, Division, Kind, Principal, Question, Resolved, UserId};
-use crate::role::{ConditionalGrant, GrantSet, RoleData, has_bit};
-use crate::user::{Source, UserData, UserGrant};
+use crate::principal::{Asked, Division, Kind, Principal, Question, Resolved};
+
+mod audit;
+mod builder;
+mod check;
+mod explain;
+mod names;
+mod role;
+mod user;
+
+pub use builder::PolicyBuilder;
+use role::{ConditionalGrant, RoleData};
+pub(crate) use role::{GrantSet, has_bit};
+use user::{Source, UserData};
 
 /// A role of one [`Policy`]. Asking another policy about it answers `false`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -30,9 +38,6 @@ impl RoleId {
         self.index
     }
 }
-
-/// Every policy gets its own id, so a [`RoleId`] cannot be used with another.
-static NEXT_POLICY_ID: AtomicU64 = AtomicU64::new(1);
 
 /// Roles and users compiled against a [`Catalog`]: answers "may this
 /// principal do this?" with one bit test.
@@ -78,17 +83,7 @@ pub struct Policy {
 impl Policy {
     /// Starts a policy over `catalog`.
     pub fn builder(catalog: &Catalog) -> PolicyBuilder {
-        PolicyBuilder {
-            id: NEXT_POLICY_ID.fetch_add(1, Ordering::Relaxed),
-            catalog: catalog.clone(),
-            stride: catalog.len().div_ceil(64),
-            bits: Vec::new(),
-            roles: Vec::new(),
-            names: HashMap::new(),
-            own: Vec::new(),
-            users: Vec::new(),
-            user_names: HashMap::new(),
-        }
+        PolicyBuilder::new(catalog)
     }
 
     /// The role named `name` (exact match).
@@ -148,7 +143,7 @@ impl Policy {
 
     /// [`allows`](Self::allows) for a resolved question.
     #[inline]
-    pub(crate) fn allowed_resolved(&self, who: Principal, asked: Resolved<'_>) -> bool {
+    fn allowed_resolved(&self, who: Principal, asked: Resolved<'_>) -> bool {
         match asked {
             Resolved::Known(index) => self.bit(who, index),
             Resolved::Foreign => false,
@@ -200,7 +195,7 @@ impl Policy {
     }
 
     /// [`decide`](Self::decide) for a resolved question.
-    pub(crate) fn decide_resolved(&self, who: Principal, asked: Resolved<'_>) -> Decision<'_> {
+    fn decide_resolved(&self, who: Principal, asked: Resolved<'_>) -> Decision<'_> {
         let division_aware = match asked {
             Resolved::Known(index) => self.is_division_aware(index),
             Resolved::Foreign => return Decision::Denied,
@@ -222,7 +217,7 @@ impl Policy {
         )
     }
 
-    pub(crate) fn is_division_aware(&self, index: u16) -> bool {
+    fn is_division_aware(&self, index: u16) -> bool {
         self.catalog
             .get(index)
             .is_none_or(|permission| self.catalog.is_division_aware(permission))
@@ -237,7 +232,7 @@ impl Policy {
     /// The grant sets that reach `who` for a permission that is (or is not)
     /// division-aware, each with the division of the user's grant (`None`
     /// for a role asked about directly).
-    pub(crate) fn grants_in_reach(
+    fn grants_in_reach(
         &self,
         who: Principal,
         division_aware: bool,
@@ -280,7 +275,7 @@ impl Policy {
     }
 
     /// The conditional grants of a grant set, as listed.
-    pub(crate) fn conditional_infos<'p>(&'p self, data: &'p RoleData) -> Vec<ConditionalGrantInfo<'p>> {
+    fn conditional_infos<'p>(&'p self, data: &'p RoleData) -> Vec<ConditionalGrantInfo<'p>> {
         data.conditional
             .iter()
             .map(|grant| {
@@ -298,7 +293,7 @@ impl Policy {
     }
 
     /// The grant set a user's grant draws on.
-    pub(crate) fn source(&self, source: Source) -> Option<&RoleData> {
+    fn source(&self, source: Source) -> Option<&RoleData> {
         match source {
             Source::Role(role) => self.roles.get(role as usize),
             Source::Own(own) => self.own.get(own as usize),
@@ -342,7 +337,7 @@ impl Policy {
 
     /// The bitset row of `who`; `None` for a principal of another policy.
     #[inline]
-    pub(crate) fn words(&self, who: Principal) -> Option<&[u64]> {
+    fn words(&self, who: Principal) -> Option<&[u64]> {
         if who.policy != self.id {
             return None;
         }
@@ -352,7 +347,7 @@ impl Policy {
 
     /// A grant set of the policy (a named role, or what a user holds
     /// directly) as a principal of its own row.
-    pub(crate) fn set_principal(&self, set: &RoleData) -> Principal {
+    fn set_principal(&self, set: &RoleData) -> Principal {
         Principal {
             policy: self.id,
             row: set.row,
@@ -362,398 +357,6 @@ impl Policy {
 
     pub(crate) fn role_words(&self, role: RoleId) -> Option<&[u64]> {
         self.words(role.into())
-    }
-
-    pub(crate) fn id(&self) -> u64 {
-        self.id
-    }
-
-    pub(crate) fn user_data(&self, user: u32) -> Option<&UserData> {
-        self.users.get(user as usize)
-    }
-
-    pub(crate) fn user_index(&self, name: &str) -> Option<u32> {
-        self.user_names.get(name).copied()
-    }
-
-    pub(crate) fn user_count(&self) -> usize {
-        self.users.len()
-    }
-
-    pub(crate) fn role_name_at(&self, role: u32) -> Option<&str> {
-        self.roles.get(role as usize).map(|data| &*data.name)
-    }
-}
-
-/// Adds roles and users to a [`Policy`]; see [`Policy::builder`].
-#[derive(Debug)]
-pub struct PolicyBuilder {
-    id: u64,
-    catalog: Catalog,
-    stride: usize,
-    bits: Vec<u64>,
-    roles: Vec<RoleData>,
-    names: HashMap<Box<str>, u32>,
-    own: Vec<RoleData>,
-    users: Vec<UserData>,
-    user_names: HashMap<Box<str>, u32>,
-}
-
-impl PolicyBuilder {
-    /// Adds the role `name` with `grants`: permissions in any spelling, and
-    /// wildcard patterns (`journey:segment:*`, `journey:*:*`,
-    /// `Journey > Segment > All`, `… > All Permissions`).
-    ///
-    /// # Errors
-    ///
-    /// An empty or duplicate name, or a grant that is malformed, a domain
-    /// wildcard, or an unknown label. The error names the role and the grant.
-    pub fn role<I, S>(mut self, name: &str, grants: I) -> Result<Self, BuildError>
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<str>,
-    {
-        self.add_role(name, grants)?;
-        Ok(self)
-    }
-
-    /// Like [`role`](Self::role), by reference, returning the role's id (valid
-    /// in the policy this builder builds); on error the builder is unchanged.
-    ///
-    /// # Errors
-    ///
-    /// As [`role`](Self::role).
-    pub fn add_role<I, S>(&mut self, name: &str, grants: I) -> Result<RoleId, BuildError>
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<str>,
-    {
-        self.check_role_name(name)?;
-        let mut role = self.new_role(name, None)?;
-        for (position, grant) in grants.into_iter().enumerate() {
-            let grant = grant.as_ref();
-            role.granted
-                .add(&self.catalog, grant)
-                .map_err(|error| BuildError::Grant {
-                    role: name.to_owned(),
-                    position,
-                    input: excerpt(grant),
-                    error,
-                })?;
-        }
-        role.finish(&self.catalog);
-        self.push(role)
-    }
-
-    /// Adds a role given as data: grants, conditional grants (each group
-    /// under its condition) and legacy names, which are kept and reported,
-    /// never granted. [`role`](Self::role) is the short form for a role
-    /// without conditions; [`genesys`](crate::genesys) reads role JSON into
-    /// a [`RoleDefinition`] (`add_role_spec`).
-    ///
-    /// # Errors
-    ///
-    /// As [`role`](Self::role); `position` counts the role's grants in
-    /// order (each permission of each group).
-    pub fn add_role_definition(&mut self, role: &RoleDefinition) -> Result<RoleId, BuildError> {
-        self.check_role_name(&role.name)?;
-        let role = self.compile(role)?;
-        self.push(role)
-    }
-
-    /// Compiles a role definition into a role not yet added.
-    fn compile(&self, definition: &RoleDefinition) -> Result<RoleData, BuildError> {
-        let mut role = self.new_role(&definition.name, definition.description.as_deref())?;
-        let mut position = 0;
-        for group in &definition.grants {
-            let mut conditional = group.condition.as_ref().map(|_| GrantSet::new(&self.catalog));
-            for key in &group.permissions {
-                let grants = conditional.as_mut().unwrap_or(&mut role.granted);
-                grants.add(&self.catalog, key).map_err(|error| BuildError::Grant {
-                    role: definition.name.clone(),
-                    position,
-                    input: excerpt(key),
-                    error,
-                })?;
-                position += 1;
-            }
-            if let (Some(grants), Some(condition)) = (conditional, &group.condition) {
-                role.conditional.push(ConditionalGrant {
-                    grants,
-                    condition: Arc::new(condition.clone()),
-                });
-            }
-        }
-        role.legacy = definition.legacy.iter().map(|p| p.as_str().into()).collect();
-        role.finish(&self.catalog);
-        Ok(role)
-    }
-
-    /// Adds the roles of `roles` (a role this builder already
-    /// holds under that name is shared when it grants exactly the same) and a user holding `grants` of
-    /// them by name: all or nothing.
-    pub(crate) fn add_user_with_roles(
-        &mut self,
-        name: &str,
-        roles: &[RoleDefinition],
-        grants: &[(&str, Division)],
-    ) -> Result<UserId, BuildError> {
-        self.check_user_name(name)?;
-        let mut compiled = Vec::new();
-        for spec in roles {
-            if compiled.iter().any(|role: &RoleData| *role.name == *spec.name) {
-                continue;
-            }
-            let role = self.compile(spec)?;
-            let held = self
-                .names
-                .get(spec.name.as_str())
-                .and_then(|&i| self.roles.get(i as usize));
-            match held {
-                // Held already and granting the same: shared.
-                Some(held) if held.is_same_role(self.row_words(held.row), &role) => {}
-                Some(_) => {
-                    return Err(BuildError::DuplicateRole {
-                        role: spec.name.clone(),
-                    });
-                }
-                None => compiled.push(role),
-            }
-        }
-        let mut held = Vec::with_capacity(grants.len());
-        for (position, (role, division)) in grants.iter().enumerate() {
-            let index = self
-                .names
-                .get(*role)
-                .copied()
-                .or_else(|| {
-                    let at = compiled.iter().position(|r| &*r.name == *role)?;
-                    u32::try_from(self.roles.len() + at).ok()
-                })
-                .ok_or_else(|| BuildError::ForeignRole {
-                    user: name.to_owned(),
-                    position,
-                })?;
-            held.push(UserGrant {
-                source: Source::Role(index),
-                division: check_division(name, position, division)?,
-            });
-        }
-        for role in compiled {
-            self.push(role)?;
-        }
-        self.add_user_grants(name, held, Vec::new())
-    }
-
-    fn check_role_name(&self, name: &str) -> Result<(), BuildError> {
-        if self.names.contains_key(name) {
-            return Err(BuildError::DuplicateRole { role: name.to_owned() });
-        }
-        Ok(())
-    }
-
-    fn check_user_name(&self, name: &str) -> Result<(), BuildError> {
-        if name.trim().is_empty() {
-            return Err(BuildError::EmptyUserName);
-        }
-        if self.user_names.contains_key(name) {
-            return Err(BuildError::DuplicateUser { user: name.to_owned() });
-        }
-        Ok(())
-    }
-
-    /// The role named `name` among those added so far.
-    pub fn role_id(&self, name: &str) -> Option<RoleId> {
-        let &index = self.names.get(name)?;
-        let data = self.roles.get(index as usize)?;
-        Some(RoleId {
-            policy: self.id,
-            index,
-            row: data.row,
-        })
-    }
-
-    /// The next free row, and room for `count` rows.
-    fn reserve_rows(&mut self, count: u32) -> Result<u32, BuildError> {
-        let row = self.bits.len() / self.stride.max(1);
-        let row = u32::try_from(row)
-            .ok()
-            .filter(|row| row.checked_add(count).is_some())
-            .ok_or(BuildError::TooManyRoles)?;
-        self.bits.resize(self.bits.len() + count as usize * self.stride, 0);
-        Ok(row)
-    }
-
-    /// Adds the user `name` holding each role in a division or in all
-    /// ([`Division::All`]). What the user may do is the union of the grants;
-    /// it is compiled with the policy, so that a decision on the user costs
-    /// what it costs on a role.
-    ///
-    /// ```
-    /// use permgate::{Catalog, Division, Policy, gates::ActionMapAnalyticsReport, perm};
-    ///
-    /// let mut builder = Policy::builder(Catalog::builtin());
-    /// let maps = builder.add_role("maps", ["journey:actionmap:view"])?;
-    /// let reports = builder.add_role("reports", ["journey:report:view", "routing:queue:view"])?;
-    /// let ana = builder.add_user("ana", [(maps, Division::All), (reports, Division::new("d-east"))])?;
-    /// let policy = builder.build();
-    /// // Division-aware (the default where no catalog says): only in d-east.
-    /// assert!(policy.allows(policy.user_in(ana, "d-east"), perm::routing::QUEUE_VIEW));
-    /// assert!(!policy.allows(policy.user_in(ana, "d-west"), perm::routing::QUEUE_VIEW));
-    /// assert!(!policy.allows(ana, perm::routing::QUEUE_VIEW)); // not in every division
-    /// // Two roles together pass a gate neither passes alone.
-    /// assert!(policy.check::<ActionMapAnalyticsReport>(policy.user_in(ana, "d-east")).is_ok());
-    /// # Ok::<(), permgate::BuildError>(())
-    /// ```
-    ///
-    /// # Errors
-    ///
-    /// An empty or duplicate user name, or a role of another builder.
-    pub fn add_user(
-        &mut self,
-        name: &str,
-        grants: impl IntoIterator<Item = (RoleId, Division)>,
-    ) -> Result<UserId, BuildError> {
-        let mut held = Vec::new();
-        for (position, (role, division)) in grants.into_iter().enumerate() {
-            if role.policy != self.id || role.index as usize >= self.roles.len() {
-                return Err(BuildError::ForeignRole {
-                    user: name.to_owned(),
-                    position,
-                });
-            }
-            held.push(UserGrant {
-                source: Source::Role(role.index),
-                division: check_division(name, position, &division)?,
-            });
-        }
-        self.add_user_grants(name, held, Vec::new())
-    }
-
-    /// Adds a user holding `grants` of named roles, and grants of its own:
-    /// each role of `own` (named for messages only) in its division.
-    pub(crate) fn add_user_grants(
-        &mut self,
-        name: &str,
-        mut grants: Vec<UserGrant>,
-        own: Vec<(RoleDefinition, Division)>,
-    ) -> Result<UserId, BuildError> {
-        self.check_user_name(name)?;
-        let mut compiled = Vec::with_capacity(own.len());
-        for (spec, division) in &own {
-            let mut set = self.compile(spec)?;
-            set.own = true;
-            compiled.push((set, division.clone()));
-        }
-        let index = u32::try_from(self.users.len()).map_err(|_| BuildError::TooManyUsers)?;
-        for (mut set, division) in compiled {
-            let own_index = u32::try_from(self.own.len()).map_err(|_| BuildError::TooManyUsers)?;
-            self.place(&mut set)?;
-            self.own.push(set);
-            grants.push(UserGrant {
-                source: Source::Own(own_index),
-                division,
-            });
-        }
-        let first = u32::try_from(self.bits.len() / self.stride.max(1)).map_err(|_| BuildError::TooManyUsers)?;
-        let (data, rows) = UserData::new(name.into(), grants, first);
-        self.reserve_rows(rows).map_err(|_| BuildError::TooManyUsers)?;
-        self.user_names.insert(name.into(), index);
-        self.users.push(data);
-        Ok(UserId {
-            policy: self.id,
-            index,
-            row: first,
-        })
-    }
-
-    fn row_words(&self, row: u32) -> &[u64] {
-        let start = row as usize * self.stride;
-        self.bits.get(start..start + self.stride).unwrap_or_default()
-    }
-
-    fn write_row(&mut self, row: u32, words: &[u64]) {
-        let start = row as usize * self.stride;
-        for (slot, word) in self.bits.iter_mut().skip(start).zip(words) {
-            *slot = *word;
-        }
-    }
-
-    /// A role not yet added: its name must be new ([`check_role_name`](Self::check_role_name)).
-    fn new_role(&self, name: &str, description: Option<&str>) -> Result<RoleData, BuildError> {
-        if name.trim().is_empty() {
-            return Err(BuildError::EmptyRoleName);
-        }
-        Ok(RoleData {
-            name: name.into(),
-            row: 0,
-            own: false,
-            description: description.map(Into::into),
-            granted: GrantSet::new(&self.catalog),
-            conditional: Vec::new(),
-            legacy: Vec::new(),
-        })
-    }
-
-    /// Moves a finished grant set's bits into a row of its own.
-    fn place(&mut self, set: &mut RoleData) -> Result<u32, BuildError> {
-        let row = self.reserve_rows(1)?;
-        let words = std::mem::take(&mut set.granted.words);
-        self.write_row(row, &words);
-        set.row = row;
-        Ok(row)
-    }
-
-    /// Adds a finished role.
-    fn push(&mut self, mut role: RoleData) -> Result<RoleId, BuildError> {
-        let index = u32::try_from(self.roles.len()).map_err(|_| BuildError::TooManyRoles)?;
-        let row = self.place(&mut role)?;
-        self.names.insert(role.name.clone(), index);
-        self.roles.push(role);
-        Ok(RoleId {
-            policy: self.id,
-            index,
-            row,
-        })
-    }
-
-    /// Finishes the policy: compiles every user's grants into its rows.
-    pub fn build(mut self) -> Policy {
-        if !self.users.is_empty() {
-            let not_division_aware = crate::user::not_division_aware(&self.catalog);
-            let (roles, own) = (&self.roles, &self.own);
-            let rows = |source| match source {
-                Source::Role(role) => roles.get(role as usize).map(|role| role.row),
-                Source::Own(set) => own.get(set as usize).map(|set| set.row),
-            };
-            for user in &self.users {
-                user.fill(&mut self.bits, self.stride, rows, &self.catalog, &not_division_aware);
-            }
-        }
-        Policy {
-            id: self.id,
-            catalog: self.catalog,
-            stride: self.stride,
-            bits: self.bits,
-            roles: self.roles,
-            names: self.names,
-            own: self.own,
-            users: self.users,
-            user_names: self.user_names,
-        }
-    }
-}
-
-/// A grant's division: `Division::Id("*")` is every division; a blank id is
-/// an error.
-fn check_division(user: &str, position: usize, division: &Division) -> Result<Division, BuildError> {
-    match division {
-        Division::Id(id) if id == "*" => Ok(Division::All),
-        Division::Id(id) if id.trim().is_empty() => Err(BuildError::EmptyDivision {
-            user: user.to_owned(),
-            position,
-        }),
-        other => Ok(other.clone()),
     }
 }
 
