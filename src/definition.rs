@@ -1,6 +1,7 @@
 //! Roles as data, in no vendor's format: [`RoleDefinition`], [`GrantGroup`].
 
 use crate::condition::Condition;
+use crate::permission::Permission;
 
 /// A role as data: its name, its grants (some of them only under a
 /// condition) and the names it holds that grant nothing. What an adapter
@@ -108,4 +109,17 @@ impl RoleDefinition {
         self.legacy.extend(names.into_iter().map(Into::into));
         self
     }
+}
+
+/// One conditional grant of a role, as [`Policy::conditional_grants`](crate::Policy::conditional_grants) lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ConditionalGrantInfo<'p> {
+    /// The catalog permissions it covers, wildcards expanded, in index order.
+    pub permissions: Vec<Permission<'p>>,
+    /// What it also grants beyond the catalog: its wildcard patterns and the
+    /// keys no catalog knows, as granted.
+    pub beyond_catalog: Vec<String>,
+    /// The condition under which it grants.
+    pub condition: &'p Condition,
 }

@@ -3,13 +3,10 @@
 use core::fmt;
 use core::marker::PhantomData;
 
-use crate::generated::{MASK_WORDS, PERMISSIONS};
+use crate::builtin::{BUILTIN_LEN, MASK_WORDS};
 use crate::principal::{Named, Scope};
 use crate::source::Document;
 use crate::{Escaped, Permission, Principal, Release};
-
-/// How many builtin permissions there are: the indexes every catalog shares.
-const BUILTIN_LEN: usize = PERMISSIONS.len();
 
 /// A feature gate: a type naming the permissions a feature needs. Use it
 /// with [`Policy::check`](crate::Policy::check).

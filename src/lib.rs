@@ -3,12 +3,15 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod audit;
+#[rustfmt::skip]
+mod builtin;
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod axum;
 mod caseless;
 mod catalog;
 mod condition;
+mod decision;
 mod definition;
 mod explain;
 mod gate;
@@ -20,6 +23,7 @@ mod parse;
 mod permission;
 mod policy;
 mod principal;
+mod question;
 mod release;
 #[cfg(feature = "serde")]
 mod serde_impls;
@@ -29,7 +33,8 @@ mod text;
 pub use audit::{GrantAudit, LicenseEffect, RoleAudit, UserAudit};
 pub use catalog::Catalog;
 pub use condition::{Condition, Operand, OperandKind, Operator};
-pub use definition::{GrantGroup, RoleDefinition};
+pub use decision::Decision;
+pub use definition::{ConditionalGrantInfo, GrantGroup, RoleDefinition};
 pub use explain::{By, Explanation, Permitted, Reason};
 pub use gate::{CheckOptions, Denied, Gate, GateInfo, Granted, KeySet};
 pub use generated::{gates, perm};
@@ -37,8 +42,9 @@ pub use genesys::json::{JsonError, MAX_CONDITION_DEPTH, MAX_JSON_BYTES};
 pub use handle::PolicyHandle;
 pub use parse::{GrantError, MAX_PERMISSION_LEN, ParseError, QuestionError};
 pub use permission::Permission;
-pub use policy::{BuildError, ConditionalGrantInfo, Decision, Policy, PolicyBuilder, RoleId};
-pub use principal::{Division, Principal, Question, UserId};
-pub use release::{Release, ReleaseParseError};
-pub use source::{Audience, CatalogRole, Document, Evidence, History, SdkRelease, SourceEntry, Vocabulary};
+pub use policy::{BuildError, Policy, PolicyBuilder};
+pub use principal::{Division, Principal, RoleId, UserId};
+pub use question::Question;
+pub use release::{Release, ReleaseParseError, SdkRelease};
+pub use source::{Audience, CatalogRole, Document, Evidence, History, SourceEntry, Vocabulary};
 pub use text::Escaped;

@@ -1,6 +1,6 @@
 //! `catalogs/genesys-cloud-platform.json` must be what the generator makes of
 //! `../shared/data` (checked when that folder is present), and
-//! `src/generated.rs` what it makes of `catalogs/`. Set
+//! `src/generated.rs` and `src/builtin.rs` what it makes of `catalogs/`. Set
 //! `PERMGATE_REGENERATE=1` to rewrite both instead of failing.
 
 #![allow(clippy::unwrap_used, clippy::panic)]
@@ -43,6 +43,7 @@ fn platform_catalog_and_generated_code_are_fresh() {
             permgate_generate::platform::FILE
         ),
     }
-    let fresh = permgate_generate::generate(&root.join("catalogs")).unwrap_or_else(|e| panic!("{e}"));
-    sync(&root.join("src/generated.rs"), &fresh, "the catalogs");
+    let fresh = permgate_generate::generate_files(&root.join("catalogs")).unwrap_or_else(|e| panic!("{e}"));
+    sync(&root.join("src/builtin.rs"), &fresh.builtin, "the catalogs");
+    sync(&root.join("src/generated.rs"), &fresh.generated, "the catalogs");
 }

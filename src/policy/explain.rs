@@ -5,7 +5,8 @@ use super::{Decision, Policy};
 use crate::condition::Condition;
 use crate::explain::{By, Explanation, Permitted, Reason};
 use crate::permission::Permission;
-use crate::principal::{Asked, Division, Kind, Principal, Question, Resolved, UserId};
+use crate::principal::{Division, Kind, Principal, UserId};
+use crate::question::{Asked, Question, Resolved};
 
 impl Policy {
     /// Why `who` may (or may not) do what `question` names: the decision,

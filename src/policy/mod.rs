@@ -5,10 +5,12 @@ use std::collections::HashMap;
 
 use crate::Escaped;
 use crate::catalog::Catalog;
-use crate::condition::Condition;
+use crate::decision::Decision;
+use crate::definition::ConditionalGrantInfo;
 use crate::parse::{GrantError, Spelling};
 use crate::permission::Permission;
-use crate::principal::{Asked, Division, Kind, Principal, Question, Resolved};
+use crate::principal::{Division, Kind, Principal, RoleId};
+use crate::question::{Asked, Question, Resolved};
 
 mod audit;
 mod builder;
@@ -22,22 +24,6 @@ pub use builder::PolicyBuilder;
 use role::{ConditionalGrant, RoleData};
 pub(crate) use role::{GrantSet, has_bit};
 use user::{Source, UserData};
-
-/// A role of one [`Policy`]. Asking another policy about it answers `false`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct RoleId {
-    pub(crate) policy: u64,
-    pub(crate) index: u32,
-    /// The role's row of the policy's bitset.
-    pub(crate) row: u32,
-}
-
-impl RoleId {
-    /// The role's position in its policy, in the order roles were added.
-    pub fn index(self) -> u32 {
-        self.index
-    }
-}
 
 /// Roles and users compiled against a [`Catalog`]: answers "may this
 /// principal do this?" with one bit test.
@@ -358,66 +344,6 @@ impl Policy {
     pub(crate) fn role_words(&self, role: RoleId) -> Option<&[u64]> {
         self.words(role.into())
     }
-}
-
-/// The full answer of [`Policy::decide`].
-///
-/// With the `serde` feature, a decision serializes as `{"decision":
-/// "allowed"}`, `{"decision": "denied"}` or `{"decision": "allowed_if",
-/// "conditions": [...]}`, each condition a `resourceConditionNode`:
-///
-/// ```
-/// # #[cfg(feature = "serde")] {
-/// use permgate::{Catalog, Policy, perm};
-///
-/// let policy = Policy::builder(Catalog::builtin()).role("viewer", ["routing:queue:view"])?.build();
-/// let viewer = policy.role("viewer").unwrap();
-/// let decision = policy.decide(viewer, perm::routing::QUEUE_VIEW);
-/// assert_eq!(serde_json::to_string(&decision)?, r#"{"decision":"allowed"}"#);
-/// # }
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Decision<'p> {
-    /// Allowed unconditionally.
-    Allowed,
-    /// Allowed only where one of these conditions holds for the resource
-    /// (each comes from a conditional grant, each listed once, in grant
-    /// order); the caller evaluates them.
-    AllowedIf(Vec<&'p Condition>),
-    /// Not allowed.
-    Denied,
-}
-
-impl<'p> Decision<'p> {
-    /// `AllowedIf` the conditions, each once; `Denied` when there is none.
-    pub(crate) fn from_conditions(conditions: impl Iterator<Item = &'p Condition>) -> Self {
-        let mut seen = std::collections::HashSet::new();
-        let conditions: Vec<&Condition> = conditions.filter(|condition| seen.insert(*condition)).collect();
-        if conditions.is_empty() {
-            Decision::Denied
-        } else {
-            Decision::AllowedIf(conditions)
-        }
-    }
-
-    /// Whether the decision is [`Decision::Allowed`].
-    pub fn is_allowed(&self) -> bool {
-        matches!(self, Decision::Allowed)
-    }
-}
-
-/// One conditional grant of a role, as [`Policy::conditional_grants`] lists it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct ConditionalGrantInfo<'p> {
-    /// The catalog permissions it covers, wildcards expanded, in index order.
-    pub permissions: Vec<Permission<'p>>,
-    /// What it also grants beyond the catalog: its wildcard patterns and the
-    /// keys no catalog knows, as granted.
-    pub beyond_catalog: Vec<String>,
-    /// The condition under which it grants.
-    pub condition: &'p Condition,
 }
 
 /// Why a role or user could not be added to a policy.

@@ -150,17 +150,6 @@ pub(super) fn not_division_aware(catalog: &Catalog) -> Vec<u64> {
     mask
 }
 
-impl From<UserId> for Principal {
-    #[inline]
-    fn from(user: UserId) -> Self {
-        Principal {
-            policy: user.policy,
-            row: user.row,
-            kind: Kind::User(user.index),
-        }
-    }
-}
-
 impl Policy {
     /// The user named `name` (exact match).
     pub fn user(&self, name: &str) -> Option<UserId> {
