@@ -309,10 +309,10 @@ pub enum KeySet {
     Documented,
 }
 
-/// How [`Policy::check_at`](crate::Policy::check_at) and [`Policy::check_info`](crate::Policy::check_info) check a gate: at
+/// How [`Policy::check_info`](crate::Policy::check_info) checks a gate: at
 /// which release, against which [`KeySet`]. An `Option<Release>` converts
-/// into one with the default key set, so `check_at(who, Some(release))`
-/// and `check_at(who, None)` read as before.
+/// into one with the default key set, so `check_info(who, gate, Some(release))`
+/// and `check_info(who, gate, None)` read as before.
 ///
 /// ```
 /// use permgate::{Catalog, CheckOptions, Policy, gates::PredictiveEngagementAgent};
@@ -330,7 +330,7 @@ pub enum KeySet {
 /// let agent = policy.role("agent").unwrap();
 /// assert!(policy.check::<PredictiveEngagementAgent>(agent).is_ok());
 /// let documented = CheckOptions::at(None).documented();
-/// let denied = policy.check_at::<PredictiveEngagementAgent>(agent, documented).unwrap_err();
+/// let denied = policy.check_info(agent, PredictiveEngagementAgent::INFO, documented).unwrap_err();
 /// assert_eq!(denied.missing()[0].key(), "journey:eventtype:view");
 /// # Ok::<(), permgate::BuildError>(())
 /// ```
@@ -370,7 +370,7 @@ impl From<Option<Release>> for CheckOptions {
 
 /// Proof that a principal satisfied gate `G` in a policy.
 ///
-/// Only [`Policy::check`](crate::Policy::check) and [`Policy::check_at`](crate::Policy::check_at) make one: the fields are
+/// Only [`Policy::check`](crate::Policy::check) makes one: the fields are
 /// private and there is no constructor, `Default` or deserialization. The
 /// proof is `Copy`, `Send`, `Sync` and `'static`, so it can be held across
 /// `.await` and outlive a hot reload; it records which policy made it

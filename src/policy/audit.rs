@@ -58,7 +58,7 @@ impl Policy {
     /// # Ok::<(), permgate::BuildError>(())
     /// ```
     pub fn audit_user(&self, user: UserId) -> Option<UserAudit<'_>> {
-        let name = self.user_name(user)?;
+        let name = self.name(user)?;
         let data = self.users.get(user.index as usize)?;
         let grants = data
             .grants

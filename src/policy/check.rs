@@ -24,18 +24,30 @@ impl Policy {
     /// assert_eq!(denied.missing().len(), 3); // add, delete, edit
     /// # Ok::<(), permgate::BuildError>(())
     /// ```
+    ///
+    /// To check at another release or against another [`KeySet`], or a gate
+    /// chosen at run time, use [`check_info`](Self::check_info) with the
+    /// gate's [`Gate::INFO`] (no proof is returned).
     #[inline]
     pub fn check<G: Gate>(&self, who: impl Into<Principal>) -> Result<Granted<G>, Denied> {
-        self.check_at(who, G::INFO.release)
+        let (who, options) = (who.into(), CheckOptions::at(G::INFO.release));
+        if self.satisfies(who, G::INFO, options) {
+            Ok(Granted::new(who, self.any_of_held(who, G::INFO)))
+        } else {
+            Err(self.denied(who, G::INFO, options))
+        }
     }
 
-    /// Checks gate `G` at `release`: roadmap permissions available from that
-    /// release or earlier are required too. `None` requires every roadmap
-    /// permission. [`CheckOptions`] also choose the [`KeySet`]: by default
-    /// the permissions the Platform API still documents.
+    /// Checks a gate with `options`: a typed gate's [`Gate::INFO`], or a
+    /// gate chosen at run time (from [`Catalog::gate`](crate::Catalog::gate)).
+    /// The options give the release (roadmap permissions available from that
+    /// release or earlier are required too; `None` requires every roadmap
+    /// permission, `gate.release` checks as [`check`](Self::check) does)
+    /// and the [`KeySet`]: by default the permissions the Platform API
+    /// still documents. No proof is returned.
     ///
     /// ```
-    /// use permgate::{Catalog, Policy, Release, gates::AmiStandardUser};
+    /// use permgate::{Catalog, Gate, Policy, Release, gates::AmiStandardUser};
     ///
     /// let catalog = Catalog::builtin();
     /// let standard = catalog.role("AMI R3|standard user role").unwrap();
@@ -45,26 +57,10 @@ impl Policy {
     /// let policy = Policy::builder(catalog).role("ami", without_park)?.build();
     /// let ami = policy.role("ami").unwrap();
     /// assert!(policy.check::<AmiStandardUser>(ami).is_ok()); // at R3.15, Park is roadmap
-    /// let denied = policy.check_at::<AmiStandardUser>(ami, Some(Release::new(3, 16))).unwrap_err();
+    /// let denied = policy.check_info(ami, AmiStandardUser::INFO, Some(Release::new(3, 16))).unwrap_err();
     /// assert_eq!(denied.missing()[0].key(), "conversation:email:park");
     /// # Ok::<(), permgate::BuildError>(())
     /// ```
-    #[inline]
-    pub fn check_at<G: Gate>(
-        &self,
-        who: impl Into<Principal>,
-        options: impl Into<CheckOptions>,
-    ) -> Result<Granted<G>, Denied> {
-        let (who, options) = (who.into(), options.into());
-        if self.satisfies(who, G::INFO, options) {
-            Ok(Granted::new(who, self.any_of_held(who, G::INFO)))
-        } else {
-            Err(self.denied(who, G::INFO, options))
-        }
-    }
-
-    /// Checks a gate chosen at run time (from [`Catalog::gate`](crate::Catalog::gate)),
-    /// with `options` as in [`check_at`](Self::check_at). No proof is returned.
     pub fn check_info(
         &self,
         who: impl Into<Principal>,

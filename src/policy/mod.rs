@@ -87,11 +87,6 @@ impl Policy {
         })
     }
 
-    /// The name of `role`, if it belongs to this policy.
-    pub fn role_name(&self, role: RoleId) -> Option<&str> {
-        self.role_data(role).map(|data| &*data.name)
-    }
-
     /// Every role, in the order they were added.
     pub fn roles(&self) -> impl ExactSizeIterator<Item = RoleId> + '_ {
         self.roles.iter().enumerate().map(|(index, data)| RoleId {

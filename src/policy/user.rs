@@ -162,11 +162,6 @@ impl Policy {
         })
     }
 
-    /// The name of `user`, if it belongs to this policy.
-    pub fn user_name(&self, user: UserId) -> Option<&str> {
-        self.own_user(user).map(|data| &*data.name)
-    }
-
     /// Every user, in the order they were added.
     pub fn users(&self) -> impl ExactSizeIterator<Item = UserId> + '_ {
         (0..self.users.len()).map(|index| UserId {
