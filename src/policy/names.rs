@@ -26,7 +26,7 @@ impl Policy {
     }
 
     /// How messages name `who`; `None` for a principal of another policy.
-    pub(crate) fn named(&self, who: Principal) -> Option<Named> {
+    pub(super) fn named(&self, who: Principal) -> Option<Named> {
         if who.policy != self.id {
             return None;
         }
