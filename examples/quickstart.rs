@@ -97,7 +97,7 @@ fn main() -> Result<(), BuildError> {
     // Ana's two roles pass the report gate together, where both are granted.
     gate::<ActionMapAnalyticsReport>(&policy, policy.user_in(ana, "d-east"));
     gate::<ActionMapAnalyticsReport>(&policy, policy.user_in(ana, "d-west"));
-    let at_316 = policy.check_at::<AmiStandardUser>(ami_user, Some(Release::new(3, 16)));
+    let at_316 = policy.check_info(ami_user, AmiStandardUser::INFO, Some(Release::new(3, 16)));
     println!(
         "  AmiStandardUser at AMI 3.16 for role `AMI user`: {}",
         if at_316.is_ok() { "granted" } else { "denied" }

@@ -308,7 +308,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         .nth(1)
         .map_or_else(|| EXAMPLE_USERS.into(), PathBuf::from);
     let policy = load_users(&users)?;
-    let names: Vec<&str> = policy.users().filter_map(|user| policy.user_name(user)).collect();
+    let names: Vec<&str> = policy.users().filter_map(|user| policy.name(user)).collect();
     println!("users from {}: {}", users.display(), names.join(", "));
     let state = AppState {
         authz: Authz::new(Arc::new(PolicyHandle::new(policy)), FromHeader),

@@ -673,7 +673,7 @@ fn add_role_leaves_the_builder_usable_after_an_error() {
     // The name of a failed role is still free.
     builder.add_role("b", ["CONTACTS_READ"]).unwrap();
     let policy = builder.build();
-    let names: Vec<_> = policy.roles().map(|r| policy.role_name(r).unwrap()).collect();
+    let names: Vec<_> = policy.roles().map(|r| policy.name(r).unwrap()).collect();
     assert_eq!(names, ["a", "c", "b"]);
     let (a, b, c) = (
         policy.role("a").unwrap(),
@@ -723,7 +723,7 @@ fn a_role_of_another_policy_is_denied() {
     }
     assert_eq!(second.permissions(foreign).count(), 0);
     assert_eq!(second.unknown_grants(foreign).count(), 0);
-    assert_eq!(second.role_name(foreign), None);
+    assert_eq!(second.name(foreign), None);
     // Bad strings are still errors, whoever asks.
     assert_eq!(second.allows(foreign, ""), Err(ParseError::Empty.into()));
     assert!(matches!(

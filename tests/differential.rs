@@ -1553,7 +1553,7 @@ fn users_agree_with_the_model(case: &UserScenario) -> Result<(), TestCaseError> 
     prop_assert_eq!(policy.roles().count(), scenario.roles.len(), "{}", context(0));
     let names: Vec<String> = policy
         .users()
-        .filter_map(|u| policy.user_name(u).map(str::to_owned))
+        .filter_map(|u| policy.name(u).map(str::to_owned))
         .collect();
     prop_assert_eq!(&names, &case.names());
     let mut questions = string_questions(scenario, &catalog);
@@ -1713,7 +1713,7 @@ proptest! {
                 granted.push((name, ids[*r]));
             }
         }
-        let names: Vec<&str> = subject_policy.roles().filter_map(|r| subject_policy.role_name(r)).collect();
+        let names: Vec<&str> = subject_policy.roles().filter_map(|r| subject_policy.name(r)).collect();
         prop_assert_eq!(&names, &granted.iter().map(|(n, _)| *n).collect::<Vec<_>>(), "{}", context());
         for (name, id) in &granted {
             let own = subject_policy.role(name).unwrap();

@@ -840,12 +840,12 @@ fn assert_gate_decisions<G: Gate>(spec: &GateSpec) {
     let policy = builder.build();
     let full_role = policy.role("full").unwrap();
     assert!(
-        policy.check_at::<G>(full_role, documented).is_ok(),
+        policy.check_info(full_role, G::INFO, documented).is_ok(),
         "{name}: the document's set"
     );
     assert!(
         policy
-            .check_at::<G>(full_role, CheckOptions::at(None).documented())
+            .check_info(full_role, G::INFO, CheckOptions::at(None).documented())
             .is_ok(),
         "{name}: with every roadmap permission"
     );
@@ -856,7 +856,7 @@ fn assert_gate_decisions<G: Gate>(spec: &GateSpec) {
     }
     for key in &spec.required {
         let role = policy.role(key).unwrap();
-        let denied = policy.check_at::<G>(role, documented).map(|_| ()).unwrap_err();
+        let denied = policy.check_info(role, G::INFO, documented).map(|_| ()).unwrap_err();
         let missing: Vec<&str> = denied.missing().iter().map(|p| p.key()).collect();
         assert_eq!(missing, [key.as_str()], "{name} without {key}");
         let removed = catalog().lookup(key).unwrap().removed_after().is_some();
@@ -873,7 +873,7 @@ fn assert_gate_decisions<G: Gate>(spec: &GateSpec) {
         let without: Vec<&String> = full.iter().filter(|k| !group.contains(&k.as_str())).collect();
         let policy = Policy::builder(catalog()).role("r", without).unwrap().build();
         let denied = policy
-            .check_at::<G>(policy.role("r").unwrap(), documented)
+            .check_info(policy.role("r").unwrap(), G::INFO, documented)
             .map(|_| ())
             .unwrap_err();
         assert!(denied.missing().is_empty(), "{name} without {group:?}");
@@ -887,7 +887,7 @@ fn assert_gate_decisions<G: Gate>(spec: &GateSpec) {
     for &(key, from) in &spec.roadmap {
         let role = policy.role(key).unwrap();
         assert!(policy.check::<G>(role).is_ok(), "{name} without roadmap {key}");
-        let denied = policy.check_at::<G>(role, Some(from)).map(|_| ()).unwrap_err();
+        let denied = policy.check_info(role, G::INFO, Some(from)).map(|_| ()).unwrap_err();
         let missing: Vec<&str> = denied.missing().iter().map(|p| p.key()).collect();
         assert_eq!(missing, [key], "{name} at {from} without {key}");
     }
@@ -1083,11 +1083,11 @@ fn ami_standard_user_without_park_passes_at_3_15_and_fails_at_3_16() {
     assert!(policy.check::<AmiStandardUser>(ami).is_ok());
     assert!(
         policy
-            .check_at::<AmiStandardUser>(ami, Some(Release::new(3, 15)))
+            .check_info(ami, AmiStandardUser::INFO, Some(Release::new(3, 15)))
             .is_ok()
     );
     let denied = policy
-        .check_at::<AmiStandardUser>(ami, Some(Release::new(3, 16)))
+        .check_info(ami, AmiStandardUser::INFO, Some(Release::new(3, 16)))
         .map(|_| ())
         .unwrap_err();
     let missing: Vec<&str> = denied.missing().iter().map(|p| p.key()).collect();

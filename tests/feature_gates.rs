@@ -424,7 +424,7 @@ fn a_role_with_blind_transfer_or_blind_transfer_queue_passes_ami_standard_user()
         let role = policy.role(name).unwrap();
         assert!(policy.check::<AmiStandardUser>(role).is_ok(), "{name}");
         assert!(
-            policy.check_at::<AmiStandardUser>(role, None).is_ok(),
+            policy.check_info(role, AmiStandardUser::INFO, None).is_ok(),
             "{name} with Park"
         );
     }

@@ -983,9 +983,9 @@ fn a_subject_document_loads_with_its_divisions() {
     // grants are asserted through what they allow).
     let (policy, subject) = subject_policy(Catalog::builtin());
     assert_eq!(policy.user("u-1"), Some(subject));
-    assert_eq!(policy.user_name(subject), Some("u-1"));
+    assert_eq!(policy.name(subject), Some("u-1"));
     assert_eq!(policy.user("Ana"), None);
-    let roles: Vec<&str> = policy.roles().map(|r| policy.role_name(r).unwrap()).collect();
+    let roles: Vec<&str> = policy.roles().map(|r| policy.name(r).unwrap()).collect();
     assert_eq!(roles, ["east agent", "west supervisor", "searcher"]);
     let east = policy.user_in(subject, "d-east");
     let west = policy.user_in(subject, "d-west");
@@ -1181,7 +1181,7 @@ fn subjects_share_roles_and_blank_ids_fall_back_to_the_name() {
     let bo = builder.add_user_definition(&subject(" ", "Bo").definition()).unwrap();
     let policy = builder.build();
     assert_eq!(policy.roles().len(), 1, "one shared role");
-    assert_eq!(policy.user_name(bo), Some("Bo"));
+    assert_eq!(policy.name(bo), Some("Bo"));
     for user in [ana, bo] {
         assert_eq!(policy.allows(user, "routing:queue:join"), Ok(true));
     }

@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+use permgate::Gate;
 use permgate::genesys::{ForbiddenBody, GATE_REFUSED, REASON_RELEASE_BEFORE_DOCUMENT, RoleFile, forbidden_body};
 use permgate::{
     By, Catalog, Condition, Decision, Division, Operand, OperandKind, Operator, Policy, Release,
@@ -267,7 +268,11 @@ fn a_refusal_with_nothing_missing_says_why_and_does_not_read_back_as_nothing_mis
         .unwrap()
         .build();
     let denied = policy
-        .check_at::<AmiStandardUser>(policy.role("empty").unwrap(), Some(Release::new(3, 14)))
+        .check_info(
+            policy.role("empty").unwrap(),
+            AmiStandardUser::INFO,
+            Some(Release::new(3, 14)),
+        )
         .unwrap_err();
     assert!(denied.missing().is_empty() && denied.unmet_any_of().is_empty());
     let body = forbidden_body(&denied, None);

@@ -109,7 +109,7 @@ fn the_documented_check_still_requires_the_removed_permission() {
     let (policy, agent) = one_role(&current_agent_keys());
     let documented = CheckOptions::at(None).documented();
     let denied = policy
-        .check_at::<PredictiveEngagementAgent>(agent, documented)
+        .check_info(agent, PredictiveEngagementAgent::INFO, documented)
         .unwrap_err();
     assert_eq!(denied.missing(), [perm::journey::EVENTTYPE_VIEW]);
     assert_eq!(denied.removed_from_platform().count(), 0);
@@ -122,7 +122,11 @@ fn the_documented_check_still_requires_the_removed_permission() {
     let mut all = current_agent_keys();
     all.push("journey:eventtype:view");
     let (policy, agent) = one_role(&all);
-    assert!(policy.check_at::<PredictiveEngagementAgent>(agent, documented).is_ok());
+    assert!(
+        policy
+            .check_info(agent, PredictiveEngagementAgent::INFO, documented)
+            .is_ok()
+    );
 }
 
 #[test]
@@ -210,9 +214,9 @@ fn web_chat_deployment_is_refused_for_every_role_as_a_feature_that_no_longer_exi
     // The documented set is still there for those who ask for it.
     let documented = CheckOptions::at(None).documented();
     let role = policy.role("documented").unwrap();
-    assert!(policy.check_at::<WebChatDeployment>(role, documented).is_ok());
+    assert!(policy.check_info(role, WebChatDeployment::INFO, documented).is_ok());
     let denied = policy
-        .check_at::<WebChatDeployment>(policy.role("none").unwrap(), documented)
+        .check_info(policy.role("none").unwrap(), WebChatDeployment::INFO, documented)
         .unwrap_err();
     assert_eq!(denied.missing(), gate.required);
     assert!(!denied.feature_removed());
@@ -267,7 +271,7 @@ fn an_any_of_group_whose_every_member_was_removed_cannot_be_met() {
         "{denied}"
     );
     let documented = CheckOptions::at(None).documented();
-    assert!(policy.check_at::<RemovedChoice>(role, documented).is_ok());
+    assert!(policy.check_info(role, RemovedChoice::INFO, documented).is_ok());
 }
 
 #[test]
@@ -277,7 +281,7 @@ fn a_removed_member_of_an_any_of_group_does_not_count_today() {
     assert_eq!(denied.unmet_any_of(), MixedChoice::INFO.any_of);
     assert!(!denied.to_string().contains("cannot be met"), "{denied}");
     let documented = CheckOptions::at(None).documented();
-    assert!(policy.check_at::<MixedChoice>(role, documented).is_ok());
+    assert!(policy.check_info(role, MixedChoice::INFO, documented).is_ok());
     let (policy, role) = one_role(&["routing:queue:view", "journey:event:view"]);
     assert!(policy.check::<MixedChoice>(role).is_ok());
 }

@@ -7,6 +7,7 @@
 
 use std::sync::{Arc, Barrier};
 
+use permgate::Gate;
 use permgate::gates::{AmiExtraUser, AmiStandardUser};
 use permgate::genesys::wire::DomainOrganizationRole;
 use permgate::genesys::{RoleFile, export_role};
@@ -473,7 +474,7 @@ fn a_release_older_than_the_gates_document_is_refused() {
     let (policy, role) = one_role(Catalog::builtin(), &standard_grants());
     assert!(policy.check::<AmiStandardUser>(role).is_ok());
     for old in [permgate::Release::new(3, 14), permgate::Release::new(2, 0)] {
-        let denied = policy.check_at::<AmiStandardUser>(role, Some(old)).unwrap_err();
+        let denied = policy.check_info(role, AmiStandardUser::INFO, Some(old)).unwrap_err();
         assert_eq!(denied.applies_from(), Some(permgate::Release::new(3, 15)));
         assert!(denied.missing().is_empty() && denied.unmet_any_of().is_empty());
         assert_eq!(
@@ -486,16 +487,20 @@ fn a_release_older_than_the_gates_document_is_refused() {
     // At the document's release and later, the requirements apply as published.
     assert!(
         policy
-            .check_at::<AmiStandardUser>(role, Some(permgate::Release::new(3, 15)))
+            .check_info(role, AmiStandardUser::INFO, Some(permgate::Release::new(3, 15)))
             .is_ok()
     );
-    let later = policy.check_at::<AmiStandardUser>(role, Some(permgate::Release::new(3, 16)));
+    let later = policy.check_info(role, AmiStandardUser::INFO, Some(permgate::Release::new(3, 16)));
     assert!(later.is_ok(), "the standard role holds Park: {:?}", later.err());
     // A gate whose document names no release takes any.
     let (designer, d) = one_role(Catalog::builtin(), &["journey:actionmap:*"]);
     assert!(
         designer
-            .check_at::<permgate::gates::ActionMapEditor>(d, Some(permgate::Release::new(0, 1)))
+            .check_info(
+                d,
+                permgate::gates::ActionMapEditor::INFO,
+                Some(permgate::Release::new(0, 1))
+            )
             .is_ok()
     );
 }
@@ -505,7 +510,7 @@ fn denied_says_when_a_missing_permission_was_removed_from_the_platform() {
     let (policy, role) = one_role(Catalog::builtin(), &["journey:*:*"]);
     let documented = permgate::CheckOptions::at(None).documented();
     let denied = policy
-        .check_at::<permgate::gates::AltocloudAdmin>(role, documented)
+        .check_info(role, permgate::gates::AltocloudAdmin::INFO, documented)
         .unwrap_err();
     let text = denied.to_string();
     let line = text.lines().find(|l| l.contains("widgets:deployment:view")).unwrap();

@@ -443,7 +443,7 @@ fn a_role_id_of_another_policy_is_denied_by_every_api() {
                     .map(|(division, who)| (format!("{division}, made by the other policy"), who)),
             );
             assert_denied_everything(other, role, &users, &unknown, &what);
-            assert_eq!(other.user_name(user), None, "{what}");
+            assert_eq!(other.name(user), None, "{what}");
             for (division, who) in &users {
                 assert_eq!(other.permissions(*who).count(), 0, "{what}: user in {division}");
                 let denied = other.check::<AmiStandardUser>(*who).unwrap_err();
@@ -465,7 +465,7 @@ fn a_role_id_of_another_policy_is_denied_by_every_api() {
                 },
                 "{what}"
             );
-            assert_eq!(other.role_name(role), None, "{what}");
+            assert_eq!(other.name(role), None, "{what}");
             assert_eq!(other.permissions(role).count(), 0, "{what}");
             assert_eq!(other.unknown_grants(role).count(), 0, "{what}");
             assert_eq!(other.legacy_permissions(role).count(), 0, "{what}");

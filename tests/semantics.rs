@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+use permgate::Gate;
 use permgate::gates::{ActionMapEditor, AmiStandardUser};
 use permgate::{Catalog, CheckOptions, Permission, Policy, QuestionError, Release, RoleId, perm};
 
@@ -230,7 +231,7 @@ fn a_role_id_from_another_policy_is_denied() {
     assert!(!other.allows(role, perm::routing::QUEUE_VIEW));
     assert_eq!(other.allows(role, "routing:queue:view"), Ok(false));
     assert!(other.check::<AmiStandardUser>(role).is_err());
-    assert!(other.role_name(role).is_none());
+    assert!(other.name(role).is_none());
 }
 
 #[test]
@@ -260,20 +261,20 @@ fn roadmap_permissions_are_required_from_their_release() {
     assert!(policy.check::<AmiStandardUser>(role).is_ok());
     assert!(
         policy
-            .check_at::<AmiStandardUser>(role, Some(Release::new(3, 15)))
+            .check_info(role, AmiStandardUser::INFO, Some(Release::new(3, 15)))
             .is_ok()
     );
     let denied = policy
-        .check_at::<AmiStandardUser>(role, Some(Release::new(3, 16)))
+        .check_info(role, AmiStandardUser::INFO, Some(Release::new(3, 16)))
         .unwrap_err();
     assert_eq!(denied.missing(), [perm::conversation::EMAIL_PARK]);
     assert!(
-        policy.check_at::<AmiStandardUser>(role, None).is_err(),
+        policy.check_info(role, AmiStandardUser::INFO, None).is_err(),
         "no release: everything is required"
     );
     let (full, full_role) = policy_with(&current);
     assert!(
-        full.check_at::<AmiStandardUser>(full_role, Some(Release::new(4, 0)))
+        full.check_info(full_role, AmiStandardUser::INFO, Some(Release::new(4, 0)))
             .is_ok()
     );
 }

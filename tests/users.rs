@@ -379,7 +379,7 @@ fn a_user_of_another_policy_is_denied_everything() {
     assert_eq!(ana.index(), own.index());
     assert_eq!(other.user("ana"), Some(own));
     assert_ne!(other.user("ana"), Some(ana));
-    assert_eq!(other.user_name(ana), None);
+    assert_eq!(other.name(ana), None);
 
     let foreign: [Principal; 3] = [ana.into(), mine.user_in(ana, "d1"), other.user_in(ana, "d1")];
     // Its own policy allows it: the denial is about the policy, not the grants.
@@ -481,7 +481,7 @@ fn users_are_named_once_and_hold_roles_of_their_builder() {
     assert_eq!(policy.users().collect::<Vec<_>>(), [ana, bo]);
     assert_eq!(policy.users().map(UserId::index).collect::<Vec<_>>(), [0, 1]);
     assert_eq!(policy.user("bo"), Some(bo));
-    assert_eq!(policy.user_name(bo), Some("bo"));
+    assert_eq!(policy.name(bo), Some("bo"));
     assert!(policy.allows(policy.user_in(bo, "d1"), perm::routing::QUEUE_VIEW));
     assert!(!policy.allows(bo, perm::routing::QUEUE_VIEW));
 }

@@ -193,7 +193,7 @@ fn permissions_and_policies_merge_and_either_alone_suffices() {
     assert_eq!(held(c), [true, true, true, true]);
     // Outside d1 the four-segment permission is not held.
     assert!(!policy.allows(policy.user_in(c, "d2"), perm::journey::REPORT_VIEW));
-    assert_eq!(policy.user_name(a), Some("a"));
+    assert_eq!(policy.name(a), Some("a"));
 }
 
 #[test]
@@ -222,10 +222,10 @@ fn the_user_is_named_as_asked_else_by_id_else_by_name() {
     );
     let named = builder.add_user_definition(&alone.definition(Some("alone"))).unwrap();
     let policy = builder.build();
-    assert_eq!(policy.user_name(given), Some("ana"));
-    assert_eq!(policy.user_name(by_id), Some(ANA));
-    assert_eq!(policy.user_name(by_name), Some("Ana Lima"));
-    assert_eq!(policy.user_name(named), Some("alone"));
+    assert_eq!(policy.name(given), Some("ana"));
+    assert_eq!(policy.name(by_id), Some(ANA));
+    assert_eq!(policy.name(by_name), Some("Ana Lima"));
+    assert_eq!(policy.name(named), Some("alone"));
     // The same document gives the same answers under any name.
     for user in [given, by_id, by_name, named] {
         assert!(policy.allows(policy.user_in(user, "d1"), perm::routing::QUEUE_JOIN));

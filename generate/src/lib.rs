@@ -1,4 +1,5 @@
-//! Turns permgate's `catalogs/*.json` into `crates/permgate-core/src/generated.rs` ([`generate`]),
+//! Turns permgate's `catalogs/*.json` into `crates/permgate-core/src/generated.rs` and
+//! `crates/permgate-core/src/builtin.rs` ([`generate_files`]),
 //! and the SDK's permission data into `catalogs/genesys-cloud-platform.json`
 //! ([`platform::platform_catalog`]).
 //!
@@ -30,13 +31,35 @@ mod write;
 
 pub use error::{Error, Place, Problem};
 
+/// The generated files, by their path under `src/`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Files {
+    /// `src/generated.rs`: the tables, typed permissions and gates.
+    pub generated: String,
+    /// `src/builtin.rs`: the builtin catalog's size and the SDK release
+    /// table, which the core's lower modules use.
+    pub builtin: String,
+}
+
 /// Reads every `*.json` in `dir` and returns the text of `generated.rs`.
 ///
 /// # Errors
 ///
 /// The first problem found, naming the file and the entry.
 pub fn generate(dir: &Path) -> Result<String, Error> {
+    generate_files(dir).map(|files| files.generated)
+}
+
+/// Reads every `*.json` in `dir` and returns the text of every generated file.
+///
+/// # Errors
+///
+/// The first problem found, naming the file and the entry.
+pub fn generate_files(dir: &Path) -> Result<Files, Error> {
     let catalogs = read::catalogs(dir)?;
     let model = validate::catalogs(&catalogs)?;
-    Ok(write::RustSource(&model).to_string())
+    Ok(Files {
+        generated: write::RustSource(&model).to_string(),
+        builtin: write::BuiltinSource(&model).to_string(),
+    })
 }

@@ -1,6 +1,6 @@
 //! `catalogs/genesys-cloud-platform.json` must be what the generator makes of
 //! `../shared/data` (checked when that folder is present), and
-//! `crates/permgate-core/src/generated.rs` what it makes of `catalogs/`. Set
+//! `crates/permgate-core/src/generated.rs` and `crates/permgate-core/src/builtin.rs` what it makes of `catalogs/`. Set
 //! `PERMGATE_REGENERATE=1` to rewrite both instead of failing.
 
 #![allow(clippy::unwrap_used, clippy::panic)]
@@ -43,10 +43,15 @@ fn platform_catalog_and_generated_code_are_fresh() {
             permgate_generate::platform::FILE
         ),
     }
-    let fresh = permgate_generate::generate(&root.join("catalogs")).unwrap_or_else(|e| panic!("{e}"));
+    let fresh = permgate_generate::generate_files(&root.join("catalogs")).unwrap_or_else(|e| panic!("{e}"));
+    sync(
+        &root.join("crates/permgate-core/src/builtin.rs"),
+        &fresh.builtin,
+        "the catalogs",
+    );
     sync(
         &root.join("crates/permgate-core/src/generated.rs"),
-        &fresh,
+        &fresh.generated,
         "the catalogs",
     );
 }

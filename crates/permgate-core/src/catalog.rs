@@ -627,6 +627,15 @@ impl core::fmt::Debug for CatalogExtension {
     }
 }
 
+/// Looks the string up in [`Catalog::builtin`], in any spelling.
+impl core::str::FromStr for Permission<'static> {
+    type Err = QuestionError;
+
+    fn from_str(input: &str) -> Result<Self, Self::Err> {
+        Catalog::builtin().resolve(input)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,21 +3,18 @@
 use core::fmt;
 use core::marker::PhantomData;
 
-use crate::generated::{MASK_WORDS, PERMISSIONS};
+use crate::builtin::{BUILTIN_LEN, MASK_WORDS};
 use crate::principal::{Named, Scope};
 use crate::source::Document;
-use crate::{Escaped, Permission, Policy, Principal, Release};
-
-/// How many builtin permissions there are: the indexes every catalog shares.
-const BUILTIN_LEN: usize = PERMISSIONS.len();
+use crate::{Escaped, Permission, Principal, Release};
 
 /// A feature gate: a type naming the permissions a feature needs. Use it
-/// with [`Policy::check`].
+/// with [`Policy::check`](crate::Policy::check).
 ///
 /// The vendor documents' gates are generated from `catalogs/` into
 /// [`gates`](crate::gates); a service declares the gates of its own features
 /// the same way, with [`gate!`](crate::gate!). Declaring a gate cannot forge
-/// a proof: only [`Policy::check`] makes a [`Granted`].
+/// a proof: only [`Policy::check`](crate::Policy::check) makes a [`Granted`].
 pub trait Gate: 'static {
     /// The gate's requirements, as data.
     const INFO: &'static GateInfo;
@@ -75,7 +72,7 @@ macro_rules! gate {
 }
 
 /// A gate's requirements, as data: for listing, exporting, and checking a gate
-/// chosen at run time ([`Policy::check_info`]).
+/// chosen at run time ([`Policy::check_info`](crate::Policy::check_info)).
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct GateInfo {
@@ -88,7 +85,7 @@ pub struct GateInfo {
     pub document: Option<&'static Document>,
     /// The gate this one adds to (its requirements are included below).
     pub extends: Option<&'static str>,
-    /// The release [`Policy::check`] checks at: the document's release.
+    /// The release [`Policy::check`](crate::Policy::check) checks at: the document's release.
     pub release: Option<Release>,
     /// Every permission the feature needs now.
     pub required: &'static [Permission<'static>],
@@ -207,7 +204,7 @@ impl GateInfo {
 
     /// Whether the Platform API removed every permission the gate names
     /// (required, roadmap and any-of alike): the feature no longer exists,
-    /// and [`Policy::check`] refuses it for every principal rather than
+    /// and [`Policy::check`](crate::Policy::check) refuses it for every principal rather than
     /// grant it for want of anything left to require. A gate that names no
     /// permission at all is not removed.
     ///
@@ -223,13 +220,35 @@ impl GateInfo {
     }
 
     /// Every permission the gate names: required, any-of members, roadmap.
-    fn named(&self) -> impl Iterator<Item = Permission<'static>> + '_ {
+    pub(crate) fn named(&self) -> impl Iterator<Item = Permission<'static>> + '_ {
         let any_of = self.any_of.iter().flat_map(|group| group.iter().copied());
         self.required
             .iter()
             .copied()
             .chain(any_of)
             .chain(self.roadmap.iter().map(|(permission, _)| *permission))
+    }
+
+    /// `Some(from)` when `release` is older than the release the gate's
+    /// document applies from: a check there is refused.
+    #[inline]
+    pub(crate) fn applies_after(&self, release: Option<Release>) -> Option<Release> {
+        match (release, self.release) {
+            (Some(at), Some(from)) if at < from => Some(from),
+            _ => None,
+        }
+    }
+
+    /// The permissions the gate names that a catalog does not hold (`owns`
+    /// answers whether it does): they index another catalog.
+    pub(crate) fn foreign<'g>(
+        &'g self,
+        owns: impl Fn(Permission<'static>) -> bool + 'g,
+    ) -> impl Iterator<Item = Permission<'static>> + 'g {
+        self.beyond_mask
+            .then(|| self.named().filter(move |&permission| !owns(permission)))
+            .into_iter()
+            .flatten()
     }
 
     /// Every permission required at `release` (`None`: every roadmap
@@ -290,13 +309,13 @@ pub enum KeySet {
     Documented,
 }
 
-/// How [`Policy::check_at`] and [`Policy::check_info`] check a gate: at
+/// How [`Policy::check_info`](crate::Policy::check_info) checks a gate: at
 /// which release, against which [`KeySet`]. An `Option<Release>` converts
-/// into one with the default key set, so `check_at(who, Some(release))`
-/// and `check_at(who, None)` read as before.
+/// into one with the default key set, so `check_info(who, gate, Some(release))`
+/// and `check_info(who, gate, None)` read as before.
 ///
 /// ```
-/// use permgate::{Catalog, CheckOptions, Policy, gates::PredictiveEngagementAgent};
+/// use permgate::{Catalog, CheckOptions, Gate, Policy, gates::PredictiveEngagementAgent};
 ///
 /// let catalog = Catalog::builtin();
 /// let current: Vec<&str> = catalog
@@ -311,7 +330,7 @@ pub enum KeySet {
 /// let agent = policy.role("agent").unwrap();
 /// assert!(policy.check::<PredictiveEngagementAgent>(agent).is_ok());
 /// let documented = CheckOptions::at(None).documented();
-/// let denied = policy.check_at::<PredictiveEngagementAgent>(agent, documented).unwrap_err();
+/// let denied = policy.check_info(agent, PredictiveEngagementAgent::INFO, documented).unwrap_err();
 /// assert_eq!(denied.missing()[0].key(), "journey:eventtype:view");
 /// # Ok::<(), permgate::BuildError>(())
 /// ```
@@ -351,7 +370,7 @@ impl From<Option<Release>> for CheckOptions {
 
 /// Proof that a principal satisfied gate `G` in a policy.
 ///
-/// Only [`Policy::check`] and [`Policy::check_at`] make one: the fields are
+/// Only [`Policy::check`](crate::Policy::check) makes one: the fields are
 /// private and there is no constructor, `Default` or deserialization. The
 /// proof is `Copy`, `Send`, `Sync` and `'static`, so it can be held across
 /// `.await` and outlive a hot reload; it records which policy made it
@@ -389,7 +408,7 @@ pub struct Granted<G: Gate> {
 
 impl<G: Gate> Granted<G> {
     /// `principal` passed the check, so it is of the policy that checked.
-    fn new(principal: Principal, any_of_held: u64) -> Self {
+    pub(crate) fn new(principal: Principal, any_of_held: u64) -> Self {
         Self {
             principal,
             any_of_held,
@@ -443,12 +462,6 @@ impl<G: Gate> Granted<G> {
     /// The principal that satisfied the gate.
     pub fn principal(&self) -> Principal {
         self.principal
-    }
-
-    /// Whether `policy` made this proof. After a hot reload, a proof of the
-    /// previous policy answers `false` for the new one.
-    pub fn is_from(&self, policy: &Policy) -> bool {
-        self.principal.policy == policy.id()
     }
 }
 
@@ -535,6 +548,67 @@ impl fmt::Debug for Checked {
 }
 
 impl Denied {
+    /// The denial of `gate` for `who` (`None`: not in the policy), checked
+    /// with `options`: `holds` tells whether the principal holds a
+    /// permission, `owns` whether the policy's catalog holds it, `unlisted`
+    /// whether that catalog lists no action of a whole-entity row. Off the
+    /// hot path.
+    #[cold]
+    pub(crate) fn new(
+        gate: &'static GateInfo,
+        who: Option<Named>,
+        options: CheckOptions,
+        holds: impl Fn(Permission<'static>) -> bool,
+        owns: impl Fn(Permission<'static>) -> bool,
+        unlisted: impl Fn(Permission<'static>) -> bool,
+    ) -> Denied {
+        let release = options.release;
+        let holds = |permission: &Permission<'static>| holds(*permission);
+        let applies_from = gate.applies_after(release);
+        let foreign: Vec<Permission<'static>> = gate.foreign(owns).collect();
+        let known = applies_from.is_none() && foreign.is_empty();
+        let current = options.keys == KeySet::Current;
+        let counts = |permission: &Permission<'static>| !current || !permission.is_removed();
+        let missing: Vec<_> = (gate.required_at(release))
+            .filter(|p| known && counts(p) && !holds(p))
+            .collect();
+        let unmet_any_of: Vec<_> = (gate.any_of.iter().copied())
+            .filter(|group| known && !group.iter().filter(|p| counts(p)).any(holds))
+            .collect();
+        let unlisted: Vec<_> = (missing.iter().chain(unmet_any_of.iter().copied().flatten()).copied())
+            .filter(|&permission| unlisted(permission))
+            .collect();
+        let incomplete = gate.incomplete;
+        let rare = (!foreign.is_empty() || !unlisted.is_empty() || incomplete.is_some()).then(|| {
+            Box::new(Rare {
+                foreign,
+                unlisted,
+                incomplete,
+            })
+        });
+        let denied = Denied {
+            gate: gate.name,
+            who: who.map(Box::new),
+            release,
+            applies_from,
+            missing,
+            unmet_any_of,
+            info: Checked(gate),
+            keys: options.keys,
+            rare,
+        };
+        // Names and keys only: never a token, never the principal's whole authorization.
+        #[cfg(feature = "tracing")]
+        tracing::debug!(
+            gate = gate.name,
+            principal = %denied.who.as_deref().map(ToString::to_string).unwrap_or_default(),
+            missing = ?denied.missing.iter().map(|p| p.key()).collect::<Vec<_>>(),
+            unmet_any_of = denied.unmet_any_of.len(),
+            "permgate: gate denied"
+        );
+        denied
+    }
+
     /// The gate's name.
     pub fn gate(&self) -> &'static str {
         self.gate
@@ -569,7 +643,7 @@ impl Denied {
     }
 
     /// The permissions the gate names from an organization's catalog that is
-    /// not the policy's ([`Policy::catalog`]): a gate built at run time from
+    /// not the policy's ([`Policy::catalog`](crate::Policy::catalog)): a gate built at run time from
     /// one catalog's permissions is refused by a policy of another, whose
     /// indexes mean other permissions, and nothing is listed as missing.
     /// Build the gate from the policy's catalog.
@@ -736,231 +810,10 @@ impl fmt::Display for Denied {
 
 impl std::error::Error for Denied {}
 
-impl Policy {
-    /// Checks gate `G` at the release of its document: roadmap permissions of
-    /// a later release are not required yet, nor permissions the Platform API
-    /// removed ([`KeySet::Current`]); a gate all of whose permissions were
-    /// removed is refused ([`Denied::feature_removed`]).
-    ///
-    /// ```
-    /// use permgate::{Catalog, Policy, gates::ActionMapEditor};
-    ///
-    /// let policy = Policy::builder(Catalog::builtin())
-    ///     .role("designer", ["Journey > Action Map > All"])?
-    ///     .role("viewer", ["journey:actionmap:view"])?
-    ///     .build();
-    /// assert!(policy.check::<ActionMapEditor>(policy.role("designer").unwrap()).is_ok());
-    /// let denied = policy.check::<ActionMapEditor>(policy.role("viewer").unwrap()).unwrap_err();
-    /// assert_eq!(denied.missing().len(), 3); // add, delete, edit
-    /// # Ok::<(), permgate::BuildError>(())
-    /// ```
-    #[inline]
-    pub fn check<G: Gate>(&self, who: impl Into<Principal>) -> Result<Granted<G>, Denied> {
-        self.check_at(who, G::INFO.release)
-    }
-
-    /// Checks gate `G` at `release`: roadmap permissions available from that
-    /// release or earlier are required too. `None` requires every roadmap
-    /// permission. [`CheckOptions`] also choose the [`KeySet`]: by default
-    /// the permissions the Platform API still documents.
-    ///
-    /// ```
-    /// use permgate::{Catalog, Policy, Release, gates::AmiStandardUser};
-    ///
-    /// let catalog = Catalog::builtin();
-    /// let standard = catalog.role("AMI R3|standard user role").unwrap();
-    /// // The published role, with Transfer as the Platform API grants it, without Park.
-    /// let blind = ["conversation:communication:blindTransfer"];
-    /// let without_park = standard.grants.iter().chain(&blind).filter(|key| **key != "conversation:email:park");
-    /// let policy = Policy::builder(catalog).role("ami", without_park)?.build();
-    /// let ami = policy.role("ami").unwrap();
-    /// assert!(policy.check::<AmiStandardUser>(ami).is_ok()); // at R3.15, Park is roadmap
-    /// let denied = policy.check_at::<AmiStandardUser>(ami, Some(Release::new(3, 16))).unwrap_err();
-    /// assert_eq!(denied.missing()[0].key(), "conversation:email:park");
-    /// # Ok::<(), permgate::BuildError>(())
-    /// ```
-    #[inline]
-    pub fn check_at<G: Gate>(
-        &self,
-        who: impl Into<Principal>,
-        options: impl Into<CheckOptions>,
-    ) -> Result<Granted<G>, Denied> {
-        let (who, options) = (who.into(), options.into());
-        if self.satisfies(who, G::INFO, options) {
-            Ok(Granted::new(who, self.any_of_held(who, G::INFO)))
-        } else {
-            Err(self.denied(who, G::INFO, options))
-        }
-    }
-
-    /// Checks a gate chosen at run time (from [`Catalog::gate`](crate::Catalog::gate)),
-    /// with `options` as in [`check_at`](Self::check_at). No proof is returned.
-    pub fn check_info(
-        &self,
-        who: impl Into<Principal>,
-        gate: &'static GateInfo,
-        options: impl Into<CheckOptions>,
-    ) -> Result<(), Denied> {
-        let (who, options) = (who.into(), options.into());
-        if self.satisfies(who, gate, options) {
-            Ok(())
-        } else {
-            Err(self.denied(who, gate, options))
-        }
-    }
-
-    /// Whether `who` satisfies `gate` at `release`. Which any-of members
-    /// were held is asked apart, on success ([`any_of_held`](Self::any_of_held)):
-    /// recorded here, the principal was copied on every check, which cost a
-    /// typed check two to three times its time.
-    #[inline]
-    fn satisfies(&self, who: Principal, gate: &GateInfo, options: CheckOptions) -> bool {
-        let Some(words) = self.words(who) else {
-            return false;
-        };
-        let release = options.release;
-        if covers_release(gate, release).is_some() {
-            return false;
-        }
-        if options.keys == KeySet::Documented {
-            return self.holds_documented(who, gate, release);
-        }
-        // The mask holds the keys the platform still documents.
-        // `NOTHING_LEFT` (every key the gate names was removed) selects no
-        // words: refused, never granted for want of anything to require.
-        let (from, to) = gate.mask_range;
-        let (Some(mask), Some(words)) = (gate.required_mask.get(from..to), words.get(from..to)) else {
-            return false;
-        };
-        let current = |permission: &Permission<'static>| !permission.is_removed();
-        let holds = |permission: Permission<'static>| self.allows(who, permission);
-        let all = mask.iter().zip(words).all(|(mask, word)| mask & !word == 0);
-        let beyond = !gate.beyond_mask || self.satisfies_beyond_mask(who, gate);
-        let any = gate
-            .any_of
-            .iter()
-            .all(|group| group.iter().filter(|p| current(p)).copied().any(holds));
-        let roadmap = gate
-            .roadmap
-            .iter()
-            .filter(|(permission, _)| current(permission))
-            .all(|&(permission, from)| release.is_some_and(|at| at < from) || holds(permission));
-        all && beyond && any && roadmap
-    }
-
-    /// The documented set ([`KeySet::Documented`]), removed permissions
-    /// included: one by one, off the default path.
-    #[inline(never)]
-    fn holds_documented(&self, who: Principal, gate: &GateInfo, release: Option<Release>) -> bool {
-        let holds = |permission: &Permission<'static>| self.allows(who, *permission);
-        self.foreign(gate).next().is_none()
-            && gate.required_at(release).all(|permission| holds(&permission))
-            && gate.any_of.iter().all(|group| group.iter().any(holds))
-    }
-
-    /// The members of `gate`'s any-of groups that `who` holds, as the bits of
-    /// [`Granted::any_of_held`]. Plain loops: a gate without groups costs two
-    /// instructions (106 to 108 a call for a two-permission gate, 189 to 193
-    /// for `AmiExtraUser`, `callgrind`).
-    #[inline]
-    fn any_of_held(&self, who: Principal, gate: &GateInfo) -> u64 {
-        let mut held = 0;
-        let mut bit = 0u32;
-        for group in gate.any_of {
-            for &permission in *group {
-                if self.allows(who, permission) {
-                    held |= 1u64.checked_shl(bit).unwrap_or(0);
-                }
-                bit = bit.saturating_add(1);
-            }
-        }
-        held
-    }
-
-    /// The part of a check the mask cannot do: a gate naming permissions of
-    /// an organization's catalog is checked only against that catalog, then
-    /// its required permissions one by one.
-    #[cold]
-    fn satisfies_beyond_mask(&self, who: Principal, gate: &GateInfo) -> bool {
-        self.foreign(gate).next().is_none()
-            && (gate.required.iter().filter(|permission| !permission.is_removed()))
-                .all(|&permission| self.allows(who, permission))
-    }
-
-    /// The permissions `gate` names that the policy's catalog does not
-    /// hold: they index another catalog.
-    fn foreign<'g>(&'g self, gate: &'g GateInfo) -> impl Iterator<Item = Permission<'static>> + 'g {
-        gate.beyond_mask
-            .then(|| gate.named().filter(|&permission| !self.catalog().owns(permission)))
-            .into_iter()
-            .flatten()
-    }
-
-    /// Builds the explanation, off the hot path.
-    #[cold]
-    fn denied(&self, who: Principal, gate: &'static GateInfo, options: CheckOptions) -> Denied {
-        let release = options.release;
-        let holds = |permission: &Permission<'static>| self.allows(who, *permission);
-        let applies_from = covers_release(gate, release);
-        let foreign: Vec<Permission<'static>> = self.foreign(gate).collect();
-        let known = applies_from.is_none() && foreign.is_empty();
-        let current = options.keys == KeySet::Current;
-        let counts = |permission: &Permission<'static>| !current || !permission.is_removed();
-        let missing: Vec<_> = (gate.required_at(release))
-            .filter(|p| known && counts(p) && !holds(p))
-            .collect();
-        let unmet_any_of: Vec<_> = (gate.any_of.iter().copied())
-            .filter(|group| known && !group.iter().filter(|p| counts(p)).any(holds))
-            .collect();
-        let unlisted: Vec<_> = (missing.iter().chain(unmet_any_of.iter().copied().flatten()).copied())
-            .filter(|&permission| self.catalog().lists_no_action_of(permission))
-            .collect();
-        let incomplete = gate.incomplete;
-        let rare = (!foreign.is_empty() || !unlisted.is_empty() || incomplete.is_some()).then(|| {
-            Box::new(Rare {
-                foreign,
-                unlisted,
-                incomplete,
-            })
-        });
-        let denied = Denied {
-            gate: gate.name,
-            who: self.named(who).map(Box::new),
-            release,
-            applies_from,
-            missing,
-            unmet_any_of,
-            info: Checked(gate),
-            keys: options.keys,
-            rare,
-        };
-        // Names and keys only: never a token, never the principal's whole authorization.
-        #[cfg(feature = "tracing")]
-        tracing::debug!(
-            gate = gate.name,
-            principal = %denied.who.as_deref().map(ToString::to_string).unwrap_or_default(),
-            missing = ?denied.missing.iter().map(|p| p.key()).collect::<Vec<_>>(),
-            unmet_any_of = denied.unmet_any_of.len(),
-            "permgate: gate denied"
-        );
-        denied
-    }
-}
-
-/// `Some(from)` when `release` is older than the release `gate`'s document
-/// applies from: a check there is refused.
-#[inline]
-fn covers_release(gate: &GateInfo, release: Option<Release>) -> Option<Release> {
-    match (release, gate.release) {
-        (Some(at), Some(from)) if at < from => Some(from),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Catalog, perm};
+    use crate::{Catalog, Policy, perm};
 
     /// An any-of group of its own, to pin the semantics apart from the catalogs.
     static EITHER: GateInfo = GateInfo::new(

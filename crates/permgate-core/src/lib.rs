@@ -11,9 +11,12 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod audit;
+#[rustfmt::skip]
+mod builtin;
 mod caseless;
 pub mod catalog;
 mod condition;
+mod decision;
 mod definition;
 mod explain;
 mod gate;
@@ -24,26 +27,27 @@ pub mod parse;
 mod permission;
 mod policy;
 mod principal;
+mod question;
 mod release;
-mod role;
 #[cfg(feature = "serde")]
 mod serde_impls;
 mod source;
 pub mod text;
-mod user;
 
 pub use audit::{GrantAudit, LicenseEffect, RoleAudit, UserAudit};
 pub use catalog::Catalog;
 pub use condition::{Condition, MAX_CONDITION_DEPTH, Operand, OperandKind, Operator};
-pub use definition::{DefinitionError, Form, GrantGroup, RoleDefinition, UserDefinition};
+pub use decision::Decision;
+pub use definition::{ConditionalGrantInfo, DefinitionError, Form, GrantGroup, RoleDefinition, UserDefinition};
 pub use explain::{By, Explanation, Permitted, Reason};
 pub use gate::{CheckOptions, Denied, Gate, GateInfo, Granted, KeySet};
 pub use generated::{gates, perm};
 pub use handle::PolicyHandle;
 pub use parse::{GrantError, MAX_PERMISSION_LEN, ParseError, QuestionError};
 pub use permission::Permission;
-pub use policy::{BuildError, ConditionalGrantInfo, Decision, Policy, PolicyBuilder, RoleId};
-pub use principal::{Division, Principal, Question, UserId};
-pub use release::{Release, ReleaseParseError};
-pub use source::{Audience, CatalogRole, Document, Evidence, History, SdkRelease, SourceEntry, Vocabulary};
+pub use policy::{BuildError, Policy, PolicyBuilder};
+pub use principal::{Division, Principal, RoleId, UserId};
+pub use question::Question;
+pub use release::{Release, ReleaseParseError, SdkRelease};
+pub use source::{Audience, CatalogRole, Document, Evidence, History, SourceEntry, Vocabulary};
 pub use text::Escaped;

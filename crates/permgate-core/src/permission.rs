@@ -3,13 +3,11 @@
 
 use core::fmt;
 use core::hash::{Hash, Hasher};
-use core::str::FromStr;
 use std::borrow::Cow;
 
 use crate::source::{Evidence, History, Seen, SourceEntry};
-use crate::{Catalog, QuestionError};
 
-/// A permission known to a [`Catalog`]: a dense index and the catalog's entry.
+/// A permission known to a [`Catalog`](crate::Catalog): a dense index and the catalog's entry.
 ///
 /// `Permission` is `Copy` and two words wide. Builtin permissions take the
 /// first indexes of every catalog, so the typed constants in [`perm`](crate::perm)
@@ -194,15 +192,6 @@ impl fmt::Debug for Permission<'_> {
 impl fmt::Display for Permission<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.key())
-    }
-}
-
-/// Looks the string up in [`Catalog::builtin`], in any spelling.
-impl FromStr for Permission<'static> {
-    type Err = QuestionError;
-
-    fn from_str(input: &str) -> Result<Self, Self::Err> {
-        Catalog::builtin().resolve(input)
     }
 }
 

@@ -3,10 +3,7 @@
 
 use core::fmt;
 
-use crate::Escaped;
-use crate::catalog::Catalog;
-use crate::parse::{MAX_PERMISSION_LEN, ParseError, QuestionError, Spelling, excerpt, parse};
-use crate::permission::Permission;
+use crate::text::Escaped;
 
 /// Where a grant applies: one division, or every division (`*`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -57,6 +54,22 @@ pub(crate) fn named_divisions<'a>(divisions: impl Iterator<Item = &'a Division>)
     ids
 }
 
+/// A role of one [`Policy`](crate::Policy). Asking another policy about it answers `false`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RoleId {
+    pub(crate) policy: u64,
+    pub(crate) index: u32,
+    /// The role's row of the policy's bitset.
+    pub(crate) row: u32,
+}
+
+impl RoleId {
+    /// The role's position in its policy, in the order roles were added.
+    pub fn index(self) -> u32 {
+        self.index
+    }
+}
+
 /// A user of one [`Policy`](crate::Policy): several roles, each granted in a
 /// division or in all. Asking another policy about it answers `false`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -74,7 +87,7 @@ impl UserId {
     }
 }
 
-/// Who a question is about: a [`RoleId`](crate::RoleId), a [`UserId`] (what
+/// Who a question is about: a [`RoleId`], a [`UserId`] (what
 /// the user may do in every division), or a user in one division
 /// ([`Policy::user_in`](crate::Policy::user_in)).
 ///
@@ -106,13 +119,24 @@ pub(crate) enum Kind {
     Set,
 }
 
-impl From<crate::RoleId> for Principal {
+impl From<RoleId> for Principal {
     #[inline]
-    fn from(role: crate::RoleId) -> Self {
+    fn from(role: RoleId) -> Self {
         Principal {
             policy: role.policy,
             row: role.row,
             kind: Kind::Role(role.index),
+        }
+    }
+}
+
+impl From<UserId> for Principal {
+    #[inline]
+    fn from(user: UserId) -> Self {
+        Principal {
+            policy: user.policy,
+            row: user.row,
+            kind: Kind::User(user.index),
         }
     }
 }
@@ -149,162 +173,4 @@ impl fmt::Display for Named {
             Scope::Unnamed => f.write_str(" in a division none of its grants names"),
         }
     }
-}
-
-impl crate::Policy {
-    /// The name of the role or user `who` is; `None` for a principal of
-    /// another policy.
-    pub fn name(&self, who: impl Into<Principal>) -> Option<&str> {
-        let who = who.into();
-        if who.policy != self.id() {
-            return None;
-        }
-        match who.kind {
-            Kind::Role(role) => self.role_name_at(role),
-            Kind::User(user) | Kind::UserIn { user, .. } => self.user_data(user).map(|data| &*data.name),
-            Kind::Set => None,
-        }
-    }
-
-    /// `who` as messages name it (``role `viewer` ``, ``user `ana` in division
-    /// `d-east` ``), with names escaped for display; `None` for a principal of
-    /// another policy.
-    pub fn describe(&self, who: impl Into<Principal>) -> Option<String> {
-        self.named(who.into()).map(|named| named.to_string())
-    }
-
-    /// How messages name `who`; `None` for a principal of another policy.
-    pub(crate) fn named(&self, who: Principal) -> Option<Named> {
-        if who.policy != self.id() {
-            return None;
-        }
-        let (kind, name, scope) = match who.kind {
-            Kind::Set => return None,
-            Kind::Role(role) => ("role", self.role_name_at(role)?, Scope::Role),
-            Kind::User(user) => ("user", &*self.user_data(user)?.name, Scope::Everywhere),
-            Kind::UserIn { user, division } => {
-                let data = self.user_data(user)?;
-                let id = division
-                    .and_then(|n| data.divisions.get(n as usize))
-                    .map(|(id, _)| id.to_string());
-                ("user", &*data.name, id.map_or(Scope::Unnamed, Scope::In))
-            }
-        };
-        Some(Named {
-            kind,
-            name: name.to_owned(),
-            scope,
-        })
-    }
-}
-
-/// A question names a permission: a typed [`Permission`] (answers are plain
-/// values) or a string in any spelling (answers are `Result`s, since the
-/// string may not parse). The trait is sealed.
-///
-/// ```
-/// use permgate::{Catalog, Policy, perm};
-///
-/// let policy = Policy::builder(Catalog::builtin()).role("agent", ["routing:queue:*"])?.build();
-/// let agent = policy.role("agent").unwrap();
-/// let typed: bool = policy.allows(agent, perm::routing::QUEUE_JOIN);
-/// let spelled: Result<bool, permgate::QuestionError> = policy.allows(agent, "Routing > Queue > Join");
-/// assert!(typed && spelled == Ok(true));
-/// # Ok::<(), permgate::BuildError>(())
-/// ```
-pub trait Question: sealed::Sealed + Copy {
-    /// `T` for a typed permission; `Result<T, QuestionError>` for a string.
-    type Answer<T>;
-
-    /// Resolves the question against `catalog` and answers with `answer`.
-    #[doc(hidden)]
-    fn ask<T>(self, catalog: &Catalog, answer: impl FnOnce(Asked<'_>) -> T) -> Self::Answer<T>;
-}
-
-pub(crate) mod sealed {
-    /// Only this crate answers questions.
-    pub trait Sealed {}
-}
-
-/// What a question resolves to against a catalog. Public only so that the
-/// sealed [`Question::ask`] can name it; nothing outside the crate can make
-/// or read one.
-#[doc(hidden)]
-#[derive(Debug, Clone, Copy)]
-pub struct Asked<'q>(pub(crate) Resolved<'q>);
-
-/// The content of [`Asked`].
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Resolved<'q> {
-    /// A permission of the catalog, by index.
-    Known(u16),
-    /// A permission of another catalog: denied.
-    Foreign,
-    /// A well-formed key or flat name the catalog does not know.
-    Unknown(Spelling<'q>, &'q str),
-}
-
-impl sealed::Sealed for Permission<'_> {}
-
-impl Question for Permission<'_> {
-    type Answer<T> = T;
-
-    #[inline]
-    fn ask<T>(self, catalog: &Catalog, answer: impl FnOnce(Asked<'_>) -> T) -> T {
-        answer(Asked(if catalog.owns(self) {
-            Resolved::Known(self.index())
-        } else {
-            Resolved::Foreign
-        }))
-    }
-}
-
-impl sealed::Sealed for &str {}
-
-impl Question for &str {
-    type Answer<T> = Result<T, QuestionError>;
-
-    #[inline]
-    fn ask<T>(self, catalog: &Catalog, answer: impl FnOnce(Asked<'_>) -> T) -> Result<T, QuestionError> {
-        if self.len() > MAX_PERMISSION_LEN {
-            return Err(ParseError::TooLong {
-                length: self.len(),
-                max: MAX_PERMISSION_LEN,
-            }
-            .into());
-        }
-        match catalog.find(self) {
-            Some(entry) if entry.wildcard => Err(QuestionError::Wildcard { input: excerpt(self) }),
-            Some(entry) => Ok(answer(Asked(Resolved::Known(entry.index)))),
-            None => resolve_unknown(self).map(|spelling| answer(Asked(Resolved::Unknown(spelling, self)))),
-        }
-    }
-}
-
-impl sealed::Sealed for &String {}
-
-impl Question for &String {
-    type Answer<T> = Result<T, QuestionError>;
-
-    #[inline]
-    fn ask<T>(self, catalog: &Catalog, answer: impl FnOnce(Asked<'_>) -> T) -> Result<T, QuestionError> {
-        self.as_str().ask(catalog, answer)
-    }
-}
-
-/// A string no catalog entry names: a well-formed key or flat name, or why not.
-#[cold]
-fn resolve_unknown(question: &str) -> Result<Spelling<'_>, QuestionError> {
-    let spelling = parse(question)?;
-    if spelling.is_wildcard() {
-        return Err(QuestionError::Wildcard {
-            input: excerpt(question),
-        });
-    }
-    if let Spelling::Label { .. } = spelling {
-        return Err(QuestionError::UnknownLabel {
-            input: excerpt(question),
-        });
-    }
-    Ok(spelling)
 }

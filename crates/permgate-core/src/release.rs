@@ -100,6 +100,37 @@ impl FromStr for Release {
     }
 }
 
+/// A release of the Genesys Cloud Platform API SDK (JavaScript SDK docs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SdkRelease {
+    version: Release,
+    date: &'static str,
+}
+
+/// The SDK version in full, `major.minor.patch`: `179.0.0`.
+impl core::fmt::Display for SdkRelease {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let version = self.version;
+        write!(f, "{}.{}.{}", version.major(), version.minor(), version.patch())
+    }
+}
+
+impl SdkRelease {
+    pub(crate) const fn new(version: Release, date: &'static str) -> Self {
+        Self { version, date }
+    }
+
+    /// The SDK version: `259.0.0`.
+    pub const fn version(self) -> Release {
+        self.version
+    }
+
+    /// The release date, `YYYY-MM-DD`.
+    pub const fn date(self) -> &'static str {
+        self.date
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

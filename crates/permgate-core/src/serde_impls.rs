@@ -47,11 +47,9 @@ use serde::de::{self, Deserializer};
 use serde::ser::Serializer;
 use serde::{Deserialize, Serialize};
 
-use std::collections::BTreeMap;
-
 use crate::{
-    Audience, CatalogRole, Condition, Decision, Denied, Division, Document, Evidence, GateInfo, LicenseEffect,
-    OperandKind, Operator, Permission, Permitted, Release, SdkRelease, SourceEntry,
+    Audience, CatalogRole, Condition, Decision, Denied, Division, Document, Evidence, GateInfo, OperandKind, Operator,
+    Permission, Permitted, Release, SdkRelease, SourceEntry,
 };
 
 /// A string, borrowed where the input allows.
@@ -260,20 +258,6 @@ pub(crate) fn gate_name<S: Serializer>(gate: &&'static GateInfo, serializer: S) 
 /// A document, written as its id.
 pub(crate) fn document_id<S: Serializer>(document: &&'static Document, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.serialize_str(document.id)
-}
-
-/// [`RoleAudit::licenses`]: a list of `{"license", "documents", "permissions"}`.
-pub(crate) fn licenses<S: Serializer>(
-    licenses: &BTreeMap<&'static str, LicenseEffect<'_>>,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    #[derive(Serialize)]
-    struct License<'a, 'p> {
-        license: &'static str,
-        #[serde(flatten)]
-        effect: &'a LicenseEffect<'p>,
-    }
-    serializer.collect_seq(licenses.iter().map(|(&license, effect)| License { license, effect }))
 }
 
 impl Serialize for Audience {

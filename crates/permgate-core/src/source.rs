@@ -1,6 +1,6 @@
 //! What the source documents say: [`Document`], [`SourceEntry`], [`CatalogRole`].
 
-use crate::Release;
+use crate::release::{Release, SdkRelease};
 
 /// One source document behind the builtin catalog (a vendor help page).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,37 +96,6 @@ pub enum Evidence {
     Sdk(History),
 }
 
-/// A release of the Genesys Cloud Platform API SDK (JavaScript SDK docs).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct SdkRelease {
-    version: Release,
-    date: &'static str,
-}
-
-/// The SDK version in full, `major.minor.patch`: `179.0.0`.
-impl core::fmt::Display for SdkRelease {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        let version = self.version;
-        write!(f, "{}.{}.{}", version.major(), version.minor(), version.patch())
-    }
-}
-
-impl SdkRelease {
-    pub(crate) const fn new(version: Release, date: &'static str) -> Self {
-        Self { version, date }
-    }
-
-    /// The SDK version: `259.0.0`.
-    pub const fn version(self) -> Release {
-        self.version
-    }
-
-    /// The release date, `YYYY-MM-DD`.
-    pub const fn date(self) -> &'static str {
-        self.date
-    }
-}
-
 /// The SDK releases in which the Platform API documented a permission.
 ///
 /// ```
@@ -184,7 +153,7 @@ impl Seen {
     }
 
     pub(crate) fn history(self) -> Option<History> {
-        let release = |i: u16| crate::generated::SDK_RELEASES.get(usize::from(i)).copied();
+        let release = |i: u16| crate::builtin::SDK_RELEASES.get(usize::from(i)).copied();
         Some(History {
             first: release(self.first)?,
             last: release(self.last)?,

@@ -92,7 +92,7 @@ impl UserPermission {
 /// let mut builder = Policy::builder(Catalog::builtin());
 /// let ana = builder.add_user_definition(&user.definition(None))?; // named by its `id`
 /// let policy = builder.build();
-/// assert_eq!(policy.user_name(ana), Some("u-1"));
+/// assert_eq!(policy.name(ana), Some("u-1"));
 /// let (east, west) = (policy.user_in(ana, "d-east"), policy.user_in(ana, "d-west"));
 /// assert!(policy.allows(east, perm::routing::QUEUE_VIEW) && policy.allows(west, perm::routing::QUEUE_VIEW));
 /// assert!(policy.allows(east, perm::routing::QUEUE_JOIN) && !policy.allows(west, perm::routing::QUEUE_JOIN));

@@ -1,21 +1,22 @@
 //! Users: several roles, each granted in one division or in all, compiled
 //! into bitset rows of their policy.
 
+use super::Policy;
+use super::role::{grant_entity_rows, set_bit};
+use crate::catalog::Catalog;
 use crate::principal::{Division, Kind, Principal, UserId, named_divisions};
-use crate::role::{grant_entity_rows, set_bit};
-use crate::{Catalog, Policy};
 
 /// One grant of a user: a role of the policy, or grants the user holds
 /// directly (a users/me document's), in a division.
 #[derive(Debug, Clone)]
-pub(crate) struct UserGrant {
-    pub(crate) source: Source,
-    pub(crate) division: Division,
+pub(super) struct UserGrant {
+    pub(super) source: Source,
+    pub(super) division: Division,
 }
 
 /// What a [`UserGrant`] grants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Source {
+pub(super) enum Source {
     /// A named role of the policy, by index.
     Role(u32),
     /// Grants the user holds directly, by index among the policy's own grant sets.
@@ -24,20 +25,20 @@ pub(crate) enum Source {
 
 /// A compiled user.
 #[derive(Debug, Clone)]
-pub(crate) struct UserData {
-    pub(crate) name: Box<str>,
-    pub(crate) grants: Vec<UserGrant>,
+pub(super) struct UserData {
+    pub(super) name: Box<str>,
+    pub(super) grants: Vec<UserGrant>,
     /// The row of what the user may do in every division.
-    pub(crate) row: u32,
+    pub(super) row: u32,
     /// Each division a grant names, sorted, with the row of what the user
     /// may do there.
-    pub(crate) divisions: Vec<(Box<str>, u32)>,
+    pub(super) divisions: Vec<(Box<str>, u32)>,
 }
 
 impl UserData {
     /// A user whose rows start at `row`: one for every division, then one
     /// per division its grants name. Returns how many rows it takes.
-    pub(crate) fn new(name: Box<str>, grants: Vec<UserGrant>, row: u32) -> (Self, u32) {
+    pub(super) fn new(name: Box<str>, grants: Vec<UserGrant>, row: u32) -> (Self, u32) {
         let named = named_divisions(grants.iter().map(|grant| &grant.division));
         let divisions: Vec<(Box<str>, u32)> = named
             .into_iter()
@@ -61,7 +62,7 @@ impl UserData {
     /// division-aware; in a division it names, also what its grants there give.
     /// A whole-entity row is held where every action the catalog lists for
     /// the entity is held, from any of the grants in reach there.
-    pub(crate) fn fill(
+    pub(super) fn fill(
         &self,
         bits: &mut [u64],
         stride: usize,
@@ -108,7 +109,7 @@ impl UserData {
     /// The sources of the grants that reach the user for a permission that is
     /// (or is not) division-aware: in every division (`division` `None`), in
     /// a division no grant names (`Some(None)`), or in a named one.
-    pub(crate) fn grants_in_reach(
+    pub(super) fn grants_in_reach(
         &self,
         division: Option<Option<u32>>,
         division_aware: bool,
@@ -141,7 +142,7 @@ fn write_row(bits: &mut [u64], stride: usize, row: u32, words: &[u64]) {
 }
 
 /// The mask of the catalog's permissions that are not division-aware.
-pub(crate) fn not_division_aware(catalog: &Catalog) -> Vec<u64> {
+pub(super) fn not_division_aware(catalog: &Catalog) -> Vec<u64> {
     let mut mask = vec![0u64; catalog.len().div_ceil(64)];
     for permission in catalog.iter().filter(|p| !catalog.is_division_aware(*p)) {
         set_bit(&mut mask, permission.index());
@@ -149,40 +150,24 @@ pub(crate) fn not_division_aware(catalog: &Catalog) -> Vec<u64> {
     mask
 }
 
-impl From<UserId> for Principal {
-    #[inline]
-    fn from(user: UserId) -> Self {
-        Principal {
-            policy: user.policy,
-            row: user.row,
-            kind: Kind::User(user.index),
-        }
-    }
-}
-
 impl Policy {
     /// The user named `name` (exact match).
     pub fn user(&self, name: &str) -> Option<UserId> {
-        let index = self.user_index(name)?;
-        let data = self.user_data(index)?;
+        let index = self.user_names.get(name).copied()?;
+        let data = self.users.get(index as usize)?;
         Some(UserId {
-            policy: self.id(),
+            policy: self.id,
             index,
             row: data.row,
         })
     }
 
-    /// The name of `user`, if it belongs to this policy.
-    pub fn user_name(&self, user: UserId) -> Option<&str> {
-        self.own_user(user).map(|data| &*data.name)
-    }
-
     /// Every user, in the order they were added.
     pub fn users(&self) -> impl ExactSizeIterator<Item = UserId> + '_ {
-        (0..self.user_count()).map(|index| UserId {
-            policy: self.id(),
+        (0..self.users.len()).map(|index| UserId {
+            policy: self.id,
             index: index as u32,
-            row: self.user_data(index as u32).map_or(u32::MAX, |data| data.row),
+            row: self.users.get(index).map_or(u32::MAX, |data| data.row),
         })
     }
 
@@ -204,7 +189,7 @@ impl Policy {
             .and_then(|n| data.divisions.get(n))
             .map_or(data.row, |(_, row)| *row);
         Principal {
-            policy: self.id(),
+            policy: self.id,
             row,
             kind: Kind::UserIn {
                 user: user.index,
@@ -214,6 +199,8 @@ impl Policy {
     }
 
     fn own_user(&self, user: UserId) -> Option<&UserData> {
-        (user.policy == self.id()).then(|| self.user_data(user.index)).flatten()
+        (user.policy == self.id)
+            .then(|| self.users.get(user.index as usize))
+            .flatten()
     }
 }

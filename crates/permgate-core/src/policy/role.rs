@@ -35,7 +35,7 @@ impl Pattern {
 
     /// Whether the pattern covers the key `domain:entity:action`. A literal
     /// segment matches ignoring ASCII case; `*` matches any segment.
-    pub(crate) fn covers(&self, domain: &str, entity: &str, action: &str) -> bool {
+    pub(super) fn covers(&self, domain: &str, entity: &str, action: &str) -> bool {
         let segment = |pattern: &Option<Box<str>>, value: &str| {
             pattern
                 .as_deref()
@@ -149,7 +149,7 @@ impl<T: CaselessParts> CaselessList<T> {
     }
 
     /// Adds `item` unless an equal one is held; the added item, or `None`.
-    pub(crate) fn insert(&mut self, item: T) -> Option<&T> {
+    pub(super) fn insert(&mut self, item: T) -> Option<&T> {
         let (state, items) = (&self.state, &self.items);
         let hash = hash_parts(state, item.parts());
         let held = |&i: &u32| items.get(i as usize).is_some_and(|held| Self::same(item.parts(), held));
@@ -164,7 +164,7 @@ impl<T: CaselessParts> CaselessList<T> {
     }
 
     /// Whether an item with these parts is held.
-    pub(crate) fn contains(&self, parts: [&str; 3]) -> bool {
+    pub(super) fn contains(&self, parts: [&str; 3]) -> bool {
         let hash = hash_parts(&self.state, parts);
         self.index
             .find(hash, |&i| {
@@ -179,7 +179,7 @@ impl<T: CaselessParts> CaselessList<T> {
 }
 
 impl GrantSet {
-    pub(crate) fn new(catalog: &Catalog) -> Self {
+    pub(super) fn new(catalog: &Catalog) -> Self {
         Self {
             words: vec![0; catalog.len().div_ceil(64)],
             exact: Vec::new(),
@@ -189,7 +189,7 @@ impl GrantSet {
     }
 
     /// Adds one grant in any spelling. Wildcards are expanded here, once.
-    pub(crate) fn add(&mut self, catalog: &Catalog, grant: &str) -> Result<(), GrantError> {
+    pub(super) fn add(&mut self, catalog: &Catalog, grant: &str) -> Result<(), GrantError> {
         match catalog.resolve_grant(grant)? {
             Resolved::Known(permission) => {
                 self.set(permission.index());
@@ -225,7 +225,7 @@ impl GrantSet {
     /// whole entity (`integration:amiPremiumApps:*`) when every action the
     /// catalog lists for that entity is held. A role in expanded form then
     /// holds what its wildcard form holds.
-    pub(crate) fn finish(&mut self, catalog: &Catalog) {
+    pub(super) fn finish(&mut self, catalog: &Catalog) {
         self.exact.sort_unstable();
         self.exact.dedup();
         grant_entity_rows(&mut self.words, catalog);
@@ -235,13 +235,13 @@ impl GrantSet {
         set_bit(&mut self.words, index);
     }
 
-    pub(crate) fn has(&self, index: u16) -> bool {
+    pub(super) fn has(&self, index: u16) -> bool {
         has_bit(&self.words, index)
     }
 
     /// Whether a well-formed key or flat name that the catalog does not know
     /// is granted by a kept pattern or an unknown grant.
-    pub(crate) fn allows_spelling(&self, spelling: Spelling<'_>, key: &str) -> bool {
+    pub(super) fn allows_spelling(&self, spelling: Spelling<'_>, key: &str) -> bool {
         let covered = match spelling {
             Spelling::Key { domain, entity, action } => self.patterns.iter().any(|p| p.covers(domain, entity, action)),
             _ => false,
@@ -255,7 +255,7 @@ impl GrantSet {
 /// holding every action a catalog lists for an entity gives the whole-entity
 /// row, whichever grants the actions came from. An entity no catalog lists
 /// an action of is given by its wildcard only.
-pub(crate) fn grant_entity_rows(words: &mut [u64], catalog: &Catalog) {
+pub(super) fn grant_entity_rows(words: &mut [u64], catalog: &Catalog) {
     for (row, actions) in catalog.entity_rows() {
         if !actions.is_empty() && actions.iter().all(|&action| has_bit(words, action)) {
             set_bit(words, row);
@@ -264,7 +264,7 @@ pub(crate) fn grant_entity_rows(words: &mut [u64], catalog: &Catalog) {
 }
 
 /// Sets bit `index` of the bitset `words` (nothing past its end).
-pub(crate) fn set_bit(words: &mut [u64], index: u16) {
+pub(super) fn set_bit(words: &mut [u64], index: u16) {
     if let Some(word) = words.get_mut(usize::from(index) / 64) {
         *word |= 1 << (index % 64);
     }
@@ -291,9 +291,9 @@ pub(crate) struct ConditionalGrant {
 pub(crate) struct RoleData {
     pub(crate) name: Box<str>,
     /// The role's row of the policy's bitset.
-    pub(crate) row: u32,
+    pub(super) row: u32,
     /// Grants a user holds directly (a users/me document's), not a named role.
-    pub(crate) own: bool,
+    pub(super) own: bool,
     pub(crate) description: Option<Box<str>>,
     /// Unconditional grants; `words` is moved into the policy at build time.
     pub(crate) granted: GrantSet,
@@ -317,7 +317,7 @@ impl GrantSet {
 
 impl RoleData {
     /// Ends building its grant sets (see [`GrantSet::finish`]).
-    pub(crate) fn finish(&mut self, catalog: &Catalog) {
+    pub(super) fn finish(&mut self, catalog: &Catalog) {
         self.granted.finish(catalog);
         for grant in &mut self.conditional {
             grant.grants.finish(catalog);
@@ -327,7 +327,7 @@ impl RoleData {
     /// Whether `other`, compiled but not yet added, is this role again: the
     /// same name, description, grants, conditional grants and legacy
     /// permissions. `words` is this role's row; `other` still holds its own.
-    pub(crate) fn is_same_role(&self, words: &[u64], other: &RoleData) -> bool {
+    pub(super) fn is_same_role(&self, words: &[u64], other: &RoleData) -> bool {
         let conditional = self.conditional.len() == other.conditional.len()
             && self.conditional.iter().zip(&other.conditional).all(|(a, b)| {
                 a.condition == b.condition && a.grants.same_as(&a.grants.words, &b.grants, &b.grants.words)
