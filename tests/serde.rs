@@ -8,8 +8,8 @@
 
 use permgate::genesys::RoleFile;
 use permgate::{
-    Catalog, Condition, Decision, Division, Gate, Operand, OperandKind, Operator, Permission, Policy, Release, gate,
-    gates::ActionMapAnalyticsReport, perm,
+    By, Catalog, Condition, Decision, Division, Gate, Operand, OperandKind, Operator, Permission, Policy, Release,
+    gate, gates::ActionMapAnalyticsReport, perm,
 };
 use serde_json::{Value, json};
 
@@ -158,6 +158,67 @@ fn decisions_are_tagged() {
         policy.decide(role, perm::routing::QUEUE_EDIT),
         Decision::AllowedIf(_)
     ));
+}
+
+#[test]
+fn explanations_are_their_decision_beside_their_reasons() {
+    let policy = supervisor();
+    let role = policy.role("supervisor").unwrap();
+    assert_eq!(
+        value(&policy.explain(role, perm::journey::ACTIONMAP_VIEW)),
+        json!({
+            "permission": "journey:actionmap:view",
+            "decision": "allowed",
+            "reasons": [
+                {"role": "supervisor", "named_role": true, "division": null,
+                 "by": "permission", "permission": "journey:actionmap:view", "condition": null},
+                {"role": "supervisor", "named_role": true, "division": null,
+                 "by": "wildcard", "wildcard": "journey:actionmap:*", "condition": null},
+            ],
+            "elsewhere": [],
+        })
+    );
+    let node: Value = serde_json::from_str(QUEUE_TERM).unwrap();
+    assert_eq!(
+        value(&policy.explain(role, perm::routing::QUEUE_EDIT)),
+        json!({
+            "permission": "routing:queue:edit",
+            "decision": "allowed_if",
+            "conditions": [node],
+            "reasons": [{"role": "supervisor", "named_role": true, "division": null,
+                         "by": "permission", "permission": "routing:queue:edit", "condition": node}],
+            "elsewhere": [],
+        })
+    );
+    assert_eq!(
+        value(&policy.explain(role, perm::routing::QUEUE_VIEW)),
+        json!({"permission": "routing:queue:view", "decision": "denied", "reasons": [], "elsewhere": []})
+    );
+    let unknown = policy.explain(role, "ui:agentQueueActivity:view").unwrap();
+    assert_eq!(
+        value(&unknown)["reasons"],
+        json!([{"role": "supervisor", "named_role": true, "division": null,
+                "by": "unknown_key", "key": "ui:agentQueueActivity:view", "condition": null}])
+    );
+
+    // A user's grant names its division; the others of `By` are tagged alike.
+    let mut builder = Policy::builder(Catalog::builtin());
+    let viewer = builder.add_role("viewer", ["routing:queue:view"]).unwrap();
+    let ana = builder.add_user("ana", [(viewer, Division::new("d-east"))]).unwrap();
+    let policy = builder.build();
+    let explanation = value(&policy.explain(ana, perm::routing::QUEUE_VIEW));
+    assert_eq!(explanation["decision"], "denied");
+    assert_eq!(explanation["reasons"], json!([]));
+    assert_eq!(
+        explanation["elsewhere"],
+        json!([{"role": "viewer", "named_role": true, "division": "d-east",
+                "by": "permission", "permission": "routing:queue:view", "condition": null}])
+    );
+    assert_eq!(value(&By::EveryAction), json!({"by": "every_action"}));
+    assert_eq!(
+        value(&By::EveryActionWithOthers(vec![perm::routing::QUEUE_VIEW])),
+        json!({"by": "every_action_with_others", "actions": ["routing:queue:view"]})
+    );
 }
 
 #[test]

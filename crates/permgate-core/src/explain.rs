@@ -9,6 +9,32 @@ use crate::{Decision, Escaped, Permission};
 
 /// The answer of [`Policy::explain`](crate::Policy::explain): the decision, and every grant in reach
 /// that gives the permission.
+///
+/// With the `serde` feature, an explanation serializes as `{"permission",
+/// "decision", "reasons", "elsewhere"}`, its decision's fields beside the
+/// others (as a [`Decision`] writes them), each [`Reason`] with what gives
+/// it tagged by `"by"` ([`By`]):
+///
+/// ```
+/// # #[cfg(feature = "serde")] {
+/// use permgate::{Catalog, Policy, perm};
+///
+/// let policy = Policy::builder(Catalog::builtin()).role("viewer", ["routing:queue:view"])?.build();
+/// let viewer = policy.role("viewer").unwrap();
+/// let explanation = policy.explain(viewer, perm::routing::QUEUE_VIEW);
+/// assert_eq!(
+///     serde_json::to_value(&explanation)?,
+///     serde_json::json!({
+///         "permission": "routing:queue:view",
+///         "decision": "allowed",
+///         "reasons": [{"role": "viewer", "named_role": true, "division": null,
+///                      "by": "permission", "permission": "routing:queue:view", "condition": null}],
+///         "elsewhere": [],
+///     })
+/// );
+/// # }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Explanation<'p> {

@@ -17,6 +17,17 @@
 //!   and [`OperandKind`] their API spellings.
 //! - [`Decision`]: `{"decision": "allowed"}`, `{"decision": "denied"}`, or
 //!   `{"decision": "allowed_if", "conditions": [node, …]}`.
+//! - [`Explanation`]: `{"permission", "decision", "conditions"?, "reasons":
+//!   [reason, …], "elsewhere": [reason, …]}`, its decision written as a
+//!   [`Decision`] is, its fields beside the others (`"conditions"` only for
+//!   `"allowed_if"`).
+//! - [`Reason`]: `{"role", "named_role", "division" (its id, or `null`),
+//!   "by", …, "condition" (a node, or `null`)}`, what gives the permission
+//!   written as a [`By`] is, its fields beside the others.
+//! - [`By`]: tagged by `"by"`, with the value of the variant in a field of
+//!   its own: `{"by": "permission", "permission": key}`, `{"by": "wildcard",
+//!   "wildcard": pattern}`, `{"by": "every_action"}`, `{"by": "unknown_key",
+//!   "key": key}`, `{"by": "every_action_with_others", "actions": [key, …]}`.
 //! - [`Denied`]: `{"gate", "principal", "division", "release",
 //!   "applies_from", "missing": [key, …], "unmet_any_of": [[key, …], …],
 //!   "removed_from_platform": [key, …], "feature_removed": bool, "foreign": [key, …],
@@ -38,7 +49,7 @@
 //!   "available_from"}`; [`CatalogRole`]: `{"name", "description", "document"
 //!   (its id), "extends", "grants"}`.
 //!
-//! Decisions, denials, gates and audits borrow from a policy or the builtin
+//! Decisions, explanations, denials, gates and audits borrow from a policy or the builtin
 //! catalog: they are written, never read back.
 
 use std::borrow::Cow;
@@ -48,8 +59,8 @@ use serde::ser::Serializer;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    Audience, CatalogRole, Condition, Decision, Denied, Division, Document, Evidence, GateInfo, OperandKind, Operator,
-    Permission, Permitted, Release, SdkRelease, SourceEntry,
+    Audience, By, CatalogRole, Condition, Decision, Denied, Division, Document, Evidence, Explanation, GateInfo,
+    OperandKind, Operator, Permission, Permitted, Reason, Release, SdkRelease, SourceEntry,
 };
 
 /// A string, borrowed where the input allows.
@@ -167,6 +178,72 @@ impl Serialize for Decision<'_> {
             Decision::Allowed => Shape::Allowed,
             Decision::AllowedIf(conditions) => Shape::AllowedIf { conditions },
             Decision::Denied => Shape::Denied,
+        }
+        .serialize(serializer)
+    }
+}
+
+impl Serialize for Explanation<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Shape<'a> {
+            permission: &'a str,
+            #[serde(flatten)]
+            decision: &'a Decision<'a>,
+            reasons: &'a [Reason<'a>],
+            elsewhere: &'a [Reason<'a>],
+        }
+        Shape {
+            permission: &self.permission,
+            decision: &self.decision,
+            reasons: &self.reasons,
+            elsewhere: &self.elsewhere,
+        }
+        .serialize(serializer)
+    }
+}
+
+impl Serialize for Reason<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Shape<'a> {
+            role: &'a str,
+            named_role: bool,
+            division: Option<&'a Division>,
+            #[serde(flatten)]
+            by: &'a By<'a>,
+            condition: Option<&'a Condition>,
+        }
+        Shape {
+            role: self.role,
+            named_role: self.named_role,
+            division: self.division,
+            by: &self.by,
+            condition: self.condition,
+        }
+        .serialize(serializer)
+    }
+}
+
+impl Serialize for By<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        #[serde(tag = "by", rename_all = "snake_case")]
+        enum Shape<'a> {
+            Permission { permission: Permission<'a> },
+            Wildcard { wildcard: &'a str },
+            EveryAction,
+            UnknownKey { key: &'a str },
+            EveryActionWithOthers { actions: &'a [Permission<'a>] },
+        }
+        match self {
+            By::Permission(permission) => Shape::Permission {
+                permission: *permission,
+            },
+            By::Wildcard(wildcard) => Shape::Wildcard { wildcard },
+            By::EveryAction => Shape::EveryAction,
+            By::UnknownKey(key) => Shape::UnknownKey { key },
+            By::EveryActionWithOthers(actions) => Shape::EveryActionWithOthers { actions },
         }
         .serialize(serializer)
     }
