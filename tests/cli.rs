@@ -295,13 +295,17 @@ fn allows_answers_yes_no_and_conditional() {
     assert_eq!(answers[0]["permission"], "routing:queue:edit");
     assert_eq!(answers[0]["key"], "routing:queue:edit");
     assert_eq!(answers[0]["label"], "Routing > Queue > Edit");
-    assert_eq!(answers[0]["answer"], "conditional");
-    assert_eq!(answers[0]["conditions"][0]["text"], "Queue.id IN [QUEUE q-1]");
-    assert_eq!(answers[0]["conditions"][0]["node"]["operator"], "IN");
+    assert_eq!(answers[0]["decision"], "allowed_if");
+    assert_eq!(
+        answers[0]["conditions"][0],
+        serde_json::json!({"variableName": "Queue.id", "operator": "IN",
+            "operands": [{"type": "QUEUE", "queue": {"id": "q-1"}}]})
+    );
+    assert_eq!(answers[0]["conditions"][0]["operator"], "IN");
     // Unknown to the catalog, but under the kept `journey:*:*` pattern.
     assert_eq!(answers[1]["key"], Value::Null);
-    assert_eq!(answers[1]["answer"], "yes");
-    assert_eq!(answers[2]["answer"], "no");
+    assert_eq!(answers[1]["decision"], "allowed");
+    assert_eq!(answers[2]["decision"], "denied");
 }
 
 #[test]
@@ -360,9 +364,13 @@ fn allows_in_a_division_reads_a_subject() {
     assert_eq!(json["subject"], "Ana");
     assert_eq!(json["division"], "d-west");
     assert_eq!(json["role"], Value::Null);
-    assert_eq!(json["answers"][0]["answer"], "no");
-    assert_eq!(json["answers"][1]["answer"], "conditional");
-    assert_eq!(json["answers"][1]["conditions"][0]["text"], "Queue.id EQ QUEUE q-9");
+    assert_eq!(json["answers"][0]["decision"], "denied");
+    assert_eq!(json["answers"][1]["decision"], "allowed_if");
+    assert_eq!(
+        json["answers"][1]["conditions"][0],
+        serde_json::json!({"variableName": "Queue.id", "operator": "EQ",
+            "operands": [{"type": "QUEUE", "queue": {"id": "q-9"}}]})
+    );
 
     // Without --division, the subject is answered for every division: d-east's grant is not.
     let everywhere = permgate(&["allows", &subject, "routing:queue:view", "routing:queue:join"]);
@@ -693,11 +701,11 @@ fn explain_names_the_role_division_and_grant_or_that_nothing_gives_it() {
         "--json",
     ])
     .json();
-    assert_eq!(json["answer"], "yes");
+    assert_eq!(json["decision"], "allowed");
     assert_eq!(
         json["reasons"],
         serde_json::json!([{"role": "agent", "named_role": true, "division": "*", "by": "permission",
-            "grant": "routing:queue:join", "condition": null}])
+            "permission": "routing:queue:join", "condition": null}])
     );
     let role = dir.file("role.json", SUPERVISOR);
     let nothing = permgate(&["explain", &role, "routing:queue:delete"]);
@@ -708,7 +716,7 @@ fn explain_names_the_role_division_and_grant_or_that_nothing_gives_it() {
     );
     let pattern = permgate(&["explain", &role, "journey:newThing:view", "--json"]).json();
     assert_eq!(pattern["reasons"][0]["by"], "wildcard");
-    assert_eq!(pattern["reasons"][0]["grant"], "journey:*:*");
+    assert_eq!(pattern["reasons"][0]["wildcard"], "journey:*:*");
     assert_exit(&permgate(&["explain", &role, "routing:queue:*"]), 2);
 
     // `check` reads the subject in a division too: two roles together, or not at all.
@@ -1672,16 +1680,12 @@ fn json_bodies_read_back_through_the_wire_types() {
         export_role(&info.definition(Catalog::builtin(), Form::Wildcard).unwrap()).unwrap()
     );
 
-    // Every `node` of a `--json` document is a `resourceConditionNode` that reads as its `text`.
-    // (An audit's conditional grant holds the node as its `condition`, as the library writes it.)
+    // Every condition of a `--json` document is a `resourceConditionNode`, as the library writes it
+    // (an audit's conditional grant holds it as its `condition`).
     let node = |value: &Value| {
-        let node = value.get("node").unwrap_or(&value["condition"]);
+        let node = value.get("condition").unwrap_or(value);
         let node: ResourceConditionNode = wire::from_str(&node.to_string()).unwrap();
-        let condition = Condition::try_from(&node).unwrap();
-        if let Some(text) = value["text"].as_str() {
-            assert_eq!(condition.to_string(), text);
-        }
-        condition
+        Condition::try_from(&node).unwrap()
     };
     let allows = permgate(&["allows", &role, "routing:queue:edit", "--json"]).json();
     let from_allows = node(&allows["answers"][0]["conditions"][0]);

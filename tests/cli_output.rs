@@ -37,7 +37,7 @@ fn allows_json_is_not_all_allowed_when_a_question_failed() {
     assert_exit(&run, 2);
     let json = run.json();
     assert_eq!(json["all_allowed"], false);
-    assert_eq!(json["answers"][0]["answer"], "yes");
+    assert_eq!(json["answers"][0]["decision"], "allowed");
     // Every question good and allowed: all allowed.
     let run = permgate(&["allows", &role, "routing:queue:view", "--json"]);
     assert_exit(&run, 0);
@@ -229,7 +229,7 @@ fn explain_without_a_division_says_which_divisions_grant_it() {
         run.stdout
     );
     let json = permgate(&["explain", &file, "routing:queue:edit", "--json"]).json();
-    assert_eq!(json["answer"], "no");
+    assert_eq!(json["decision"], "denied");
     assert_eq!(json["reasons"], json!([]));
     assert_eq!(json["elsewhere"][0]["division"], "d-west");
     assert_eq!(json["elsewhere"][0]["role"], "editor");

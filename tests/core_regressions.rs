@@ -756,11 +756,11 @@ fn the_cli_explains_a_whole_entity_row_held_across_grants() {
          the catalog lists for the entity\n"
     );
     let json = permgate(&[&args[..], &["--json"]].concat()).json();
-    assert_eq!(json["answer"], "yes");
+    assert_eq!(json["decision"], "allowed");
     assert_eq!(
         json["reasons"][1],
         serde_json::json!({"role": "edit, view", "named_role": true, "division": "d-east",
-            "by": "every action with other grants", "grant": null, "condition": null,
+            "by": "every_action_with_others", "condition": null,
             "actions": ["attributes:attribute:edit", "attributes:attribute:view"]})
     );
     assert_eq!(json["reasons"].as_array().map(Vec::len), Some(2));

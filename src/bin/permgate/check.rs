@@ -5,14 +5,14 @@ use std::fmt::Write;
 use std::fmt;
 
 use permgate::{
-    By, Catalog, CheckOptions, Decision, Denied, Division, Escaped, Explanation, GateInfo, Permission, Policy,
-    Principal, QuestionError, Reason, Release, RoleId, UserId,
+    Catalog, CheckOptions, Decision, Denied, Escaped, Explanation, GateInfo, Permission, Policy, Principal,
+    QuestionError, Release, RoleId, UserId,
 };
 use serde::Serialize;
 
 use crate::input::Document;
 use crate::input::{self, Failure, Problem, WithoutPolicies};
-use crate::output::{self, ConditionText, Labeled, line};
+use crate::output::{self, Labeled, line};
 use crate::{AllowsArgs, CheckArgs, ExplainArgs, Report, Who};
 
 /// A gate by name, ignoring ASCII case.
@@ -383,10 +383,10 @@ struct Answer<'p> {
     /// The catalog's spelling; `None` when the catalog does not know it.
     key: Option<Permission<'p>>,
     label: Option<&'p str>,
-    /// `yes`, `no` or `conditional`.
-    answer: &'static str,
-    /// For `conditional`: any one suffices.
-    conditions: Vec<ConditionText<'p>>,
+    /// The library's decision: `"decision"`, and for `allowed_if` its
+    /// `"conditions"` (any one suffices).
+    #[serde(flatten)]
+    decision: Decision<'p>,
 }
 
 fn permission_problem(label: &str, input: &str, error: &QuestionError) -> Problem {
@@ -564,16 +564,11 @@ pub(crate) fn allows(args: &AllowsArgs) -> Result<Report, Failure> {
         match decision {
             Ok(decision) => {
                 let known = policy.catalog().lookup(permission);
-                let conditions = match &decision {
-                    Decision::AllowedIf(conditions) => conditions.iter().map(|&c| c.into()).collect(),
-                    _ => Vec::new(),
-                };
                 answers.push(Answer {
                     permission: permission.clone(),
                     key: known,
                     label: known.and_then(|p| p.label()),
-                    answer: word(&decision),
-                    conditions,
+                    decision,
                 });
             }
             Err(error) => {
@@ -588,7 +583,7 @@ pub(crate) fn allows(args: &AllowsArgs) -> Result<Report, Failure> {
     }
     // Allowed only when every question was asked and answered `yes`: a
     // question in error was not decided.
-    let all_allowed = problems.is_empty() && !answers.is_empty() && answers.iter().all(|a| a.answer == "yes");
+    let all_allowed = problems.is_empty() && !answers.is_empty() && answers.iter().all(|a| a.decision.is_allowed());
     let code = match (problems.is_empty(), all_allowed) {
         (false, _) => 2,
         (true, true) => 0,
@@ -674,11 +669,14 @@ fn allows_text(target: &Target, answers: &[Answer<'_>]) -> String {
             Some(_) => output::escaped(&answer.permission),
             None => format!("{} (not in the catalog)", Escaped(&answer.permission)),
         };
-        let conditions = &answer.conditions;
-        let first = conditions.first().map(|c| format!("if {}", c.node)).unwrap_or_default();
-        rows.push(vec![shown, answer.answer.to_owned(), first]);
+        let conditions = match &answer.decision {
+            Decision::AllowedIf(conditions) => conditions.as_slice(),
+            _ => &[],
+        };
+        let first = conditions.first().map(|c| format!("if {c}")).unwrap_or_default();
+        rows.push(vec![shown, word(&answer.decision).to_owned(), first]);
         for condition in conditions.iter().skip(1) {
-            rows.push(vec![String::new(), String::new(), format!("or if {}", condition.node)]);
+            rows.push(vec![String::new(), String::new(), format!("or if {condition}")]);
         }
     }
     output::table(&mut out, "", Some(&["permission", "answer", "condition"]), &rows);
@@ -710,10 +708,6 @@ pub(crate) fn explain(args: &ExplainArgs) -> Result<Report, Failure> {
         file: label,
         principal: target.describe(),
         roles_without_policies: target.without_policies(),
-        permission: explanation.permission.clone(),
-        answer: word(&explanation.decision),
-        reasons: explanation.reasons.iter().map(ReasonEntry::from).collect(),
-        elsewhere: explanation.elsewhere.iter().map(ReasonEntry::from).collect(),
         explanation: &explanation,
     };
     Ok(Report {
@@ -729,63 +723,14 @@ struct ExplainReport<'a> {
     /// `role `NAME`` or `subject `NAME` in division `D``.
     principal: String,
     roles_without_policies: &'a [WithoutPolicies],
-    /// The catalog's spelling, or as given for a key no catalog knows.
-    permission: String,
-    /// `yes`, `no` or `conditional`.
-    answer: &'static str,
-    /// Every grant in reach that gives it.
-    reasons: Vec<ReasonEntry<'a>>,
-    /// For a user, when the answer is not `yes`: grants in other divisions
-    /// that give it (each counts only in its division).
-    elsewhere: Vec<ReasonEntry<'a>>,
-    #[serde(skip)]
+    /// The library's explanation: `"permission"`, the decision's fields,
+    /// `"reasons"` and `"elsewhere"`.
+    #[serde(flatten)]
     explanation: &'a Explanation<'a>,
 }
 
 impl fmt::Display for ExplainReport<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "{}: {}", self.principal, self.explanation)
-    }
-}
-
-/// One grant that gives a permission.
-#[derive(Serialize)]
-struct ReasonEntry<'a> {
-    /// The role (or the set of grants a user holds directly).
-    role: &'a str,
-    named_role: bool,
-    /// The user's grant's division (`*`: every division).
-    division: Option<&'a Division>,
-    /// `permission`, `wildcard`, `every action`, `unknown key`, or `every
-    /// action with other grants`.
-    by: &'static str,
-    /// The permission or wildcard as granted.
-    grant: Option<String>,
-    /// Only for `every action with other grants`: the entity's listed
-    /// actions this grant holds.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    actions: Option<Vec<Permission<'a>>>,
-    condition: Option<ConditionText<'a>>,
-}
-
-impl<'a> From<&'a Reason<'a>> for ReasonEntry<'a> {
-    fn from(reason: &'a Reason<'a>) -> Self {
-        let (by, grant, actions) = match &reason.by {
-            By::Permission(p) => ("permission", Some(p.key().to_owned()), None),
-            By::Wildcard(pattern) => ("wildcard", Some(pattern.clone()), None),
-            By::EveryAction => ("every action", None, None),
-            By::UnknownKey(key) => ("unknown key", Some((*key).to_owned()), None),
-            By::EveryActionWithOthers(actions) => ("every action with other grants", None, Some(actions.clone())),
-            _ => ("other", None, None),
-        };
-        ReasonEntry {
-            role: reason.role,
-            named_role: reason.named_role,
-            division: reason.division,
-            by,
-            grant,
-            actions,
-            condition: reason.condition.map(ConditionText::from),
-        }
     }
 }

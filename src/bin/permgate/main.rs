@@ -217,17 +217,15 @@ JSON (--json):
     \"name\": string,                they grant nothing here; fetch them to be sure
     \"id\": string | null, \"divisions\": [string]
   }],
-  \"all_allowed\": bool,             every permission was asked (no errors) and answered \"yes\"
+  \"all_allowed\": bool,             every permission was asked (no errors) and is \"allowed\"
   \"errors\": [{\"permission\": string, \"message\": string}],   permissions that could not be asked
-  \"answers\": [{
+  \"answers\": [{                    each the library's `Decision` (feature `serde`) beside the question
     \"permission\": string,          as given
     \"key\": string | null,          the catalog's spelling; null when the catalog does not know it
     \"label\": string | null,
-    \"answer\": \"yes\" | \"no\" | \"conditional\",
-    \"conditions\": [{               for a \"conditional\" answer, any one suffices
-      \"text\": string,              `Queue.id IN [QUEUE q-1]`
-      \"node\": object               the resourceConditionNode, in the API's shape
-    }]
+    \"decision\": \"allowed\" | \"denied\" | \"allowed_if\",   the table's yes, no and conditional
+    \"conditions\": [object]         for \"allowed_if\" only, the resourceConditionNodes, in the
+                                   API's shape; any one suffices
   }]
 }";
 
@@ -247,7 +245,8 @@ const EXPLAIN_HELP: &str = "\
 Exit codes: 0 allowed unconditionally, 1 otherwise (allowed only under a
 condition, or denied), 2 bad input.
 
-JSON (--json):
+JSON (--json): the fields after roles_without_policies are the library's
+`Explanation` (feature `serde`).
 {
   \"format_version\": 1,
   \"file\": string,
@@ -257,21 +256,24 @@ JSON (--json):
     \"id\": string | null, \"divisions\": [string]
   }],
   \"permission\": string,          the catalog's spelling, or as given for a key no catalog knows
-  \"answer\": \"yes\" | \"no\" | \"conditional\",
+  \"decision\": \"allowed\" | \"denied\" | \"allowed_if\",
+  \"conditions\": [object],        for \"allowed_if\" only, the resourceConditionNodes
   \"reasons\": [{                  every grant in reach that gives it
     \"role\": string,              the role (or the set of grants a user holds directly)
     \"named_role\": bool,
     \"division\": string | null,   the user's grant's division (`*`: every division)
-    \"by\": \"permission\" | \"wildcard\" | \"every action\" | \"unknown key\"
-        | \"every action with other grants\",   a whole-entity row no grant holds alone:
+    \"by\": \"permission\" | \"wildcard\" | \"every_action\" | \"unknown_key\"
+        | \"every_action_with_others\",   a whole-entity row no grant holds alone:
                                    with the other such reasons, every listed action
-    \"grant\": string | null,      the permission or wildcard as granted
-    \"actions\": [string],         only with \"every action with other grants\": the
+    \"permission\": string,        by \"permission\" only, the permission granted
+    \"wildcard\": string,          by \"wildcard\" only, the wildcard as granted
+    \"key\": string,               by \"unknown_key\" only, the key as granted
+    \"actions\": [string],         by \"every_action_with_others\" only, the
                                    entity's listed actions this grant holds
-    \"condition\": {\"text\": string, \"node\": object} | null
+    \"condition\": object | null   the resourceConditionNode of a conditional grant
   }],
-  \"elsewhere\": [reason]          for a user, when the answer is not \"yes\", grants in other
-                                   divisions that give it (each counts only in its division)
+  \"elsewhere\": [reason]          for a user, when the decision is not \"allowed\", grants in
+                                   other divisions that give it (each counts only in its division)
 }";
 
 #[derive(Debug, Args)]

@@ -2,7 +2,7 @@
 
 use std::fmt::{self, Write};
 
-use permgate::{Condition, Escaped, GateInfo, Permission, Release};
+use permgate::{Escaped, GateInfo, Permission, Release};
 use serde::Serialize;
 
 use crate::input::{Failure, Problem};
@@ -70,22 +70,6 @@ impl<'a> From<Permission<'a>> for Labeled<'a> {
         Labeled {
             key: permission,
             label: permission.label(),
-        }
-    }
-}
-
-/// A condition as its text and its node: `{"text", "node"}`.
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct ConditionText<'a> {
-    pub(crate) text: String,
-    pub(crate) node: &'a Condition,
-}
-
-impl<'a> From<&'a Condition> for ConditionText<'a> {
-    fn from(condition: &'a Condition) -> Self {
-        ConditionText {
-            text: condition.to_string(),
-            node: condition,
         }
     }
 }
