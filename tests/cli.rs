@@ -131,13 +131,14 @@ fn check_json_has_the_documented_fields() {
     assert_eq!(report["document"], "predictive-engagement");
     assert_eq!(report["release"], Value::Null);
     assert_eq!(report["granted"], false);
-    assert_eq!(report["unmet_any_of"], serde_json::json!([]));
-    let missing = &report["missing"][0];
-    assert_eq!(missing["key"], "journey:report:view");
+    assert_eq!(report["denied"]["unmet_any_of"], serde_json::json!([]));
+    assert_eq!(report["denied"]["missing"][0], "journey:report:view");
+    let missing = &report["permissions"][0];
+    assert_eq!(missing["permission"], "journey:report:view");
     assert_eq!(missing["label"], "Journey > Report > View");
     assert_eq!(missing["roadmap_from"], Value::Null);
     assert_eq!(missing["conditional"], true, "held only under a condition");
-    assert_eq!(gates[1]["missing"].as_array().unwrap().len(), 3);
+    assert_eq!(gates[1]["denied"]["missing"].as_array().unwrap().len(), 3);
 }
 
 #[test]
@@ -178,7 +179,8 @@ fn check_at_a_release_requires_roadmap_permissions() {
     ])
     .json();
     assert_eq!(json["gates"][0]["release"], "3.16");
-    assert_eq!(json["gates"][0]["missing"][0]["roadmap_from"], "3.16");
+    assert_eq!(json["gates"][0]["denied"]["missing"][0], "conversation:email:park");
+    assert_eq!(json["gates"][0]["permissions"][0]["roadmap_from"], "3.16");
 }
 
 #[test]
@@ -1607,11 +1609,11 @@ fn real_role_is_denied_ami_standard_user_with_its_missing_list() {
         "{missing}"
     );
     let json = permgate(&["check", &role, "--gate", "AmiStandardUser", "--json"]).json();
-    let keys: Vec<&str> = json["gates"][0]["missing"]
+    let keys: Vec<&str> = json["gates"][0]["denied"]["missing"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|m| m["key"].as_str().unwrap())
+        .map(|m| m.as_str().unwrap())
         .collect();
     assert!(keys.contains(&"conversation:email:create"), "{keys:?}");
     assert!(!keys.contains(&"routing:queue:view"), "the role holds it: {keys:?}");

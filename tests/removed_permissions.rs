@@ -358,11 +358,14 @@ mod cli {
         let json = permgate(&["check", &file, "--gate", gates, "--json"]).json();
         let agent = &json["gates"][0];
         assert_eq!(agent["granted"], true);
-        assert_eq!(agent["removed_from_platform"][0]["key"], "journey:eventtype:view");
+        assert_eq!(
+            agent["removed_from_platform"][0]["permission"],
+            "journey:eventtype:view"
+        );
         assert_eq!(agent["removed_from_platform"][0]["last_release"]["version"], "179.0.0");
         let web = &json["gates"][1];
         assert_eq!(
-            (&web["granted"], &web["feature_removed"]),
+            (&web["granted"], &web["denied"]["feature_removed"]),
             (&false.into(), &true.into())
         );
 

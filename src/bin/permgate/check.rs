@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::input::Document;
 use crate::input::{self, Failure, Problem, WithoutPolicies};
-use crate::output::{self, Labeled, line};
+use crate::output::{self, line};
 use crate::{AllowsArgs, CheckArgs, ExplainArgs, Report, Who};
 
 /// A gate by name, ignoring ASCII case.
@@ -55,25 +55,32 @@ struct GateCheck {
     /// The release checked at.
     release: Option<Release>,
     granted: bool,
-    missing: Vec<Missing>,
-    unmet_any_of: Vec<Vec<Labeled<'static>>>,
+    /// The library's denial; `None` when granted.
+    denied: Option<Denied>,
+    /// Each permission the denial names as missing or in an unmet group,
+    /// once, with what the library's denial does not say of it.
+    permissions: Vec<PermissionNote>,
     /// Required keys the Platform API removed, which the check did not
     /// require (none with `--documented`).
     removed_from_platform: Vec<RemovedKey>,
-    feature_removed: bool,
     incomplete: Option<&'static str>,
-    #[serde(skip)]
-    denied: Option<Denied>,
     /// Checked with `--documented`.
     #[serde(skip)]
     documented: bool,
 }
 
-/// A required permission a denied principal lacks.
+impl GateCheck {
+    /// The note on a permission the denial names.
+    fn note(&self, permission: Permission<'_>) -> Option<&PermissionNote> {
+        self.permissions.iter().find(|note| note.permission == permission)
+    }
+}
+
+/// A permission a denial names, with its label and the CLI's notes.
 #[derive(Serialize)]
-struct Missing {
-    #[serde(flatten)]
-    permission: Labeled<'static>,
+struct PermissionNote {
+    permission: Permission<'static>,
+    label: Option<&'static str>,
     /// A roadmap permission: required from this release.
     roadmap_from: Option<Release>,
     /// Held only under a condition.
@@ -83,8 +90,8 @@ struct Missing {
 /// A required key the Platform API removed, with the last SDK release that listed it.
 #[derive(Serialize)]
 struct RemovedKey {
-    #[serde(flatten)]
-    permission: Labeled<'static>,
+    permission: Permission<'static>,
+    label: Option<&'static str>,
     last_release: Option<permgate::SdkRelease>,
 }
 
@@ -142,42 +149,39 @@ pub(crate) fn check(args: &CheckArgs) -> Result<Report, Failure> {
             } else {
                 gate.removed_from_platform()
                     .map(|p| RemovedKey {
-                        permission: p.into(),
+                        permission: p,
+                        label: p.label(),
                         last_release: p.removed_after(),
                     })
                     .collect()
             };
             let denied = policy.check_info(role, gate, options).err();
-            let (missing, unmet_any_of) = match &denied {
-                None => (Vec::new(), Vec::new()),
-                Some(denied) => (
-                    denied
-                        .missing()
-                        .iter()
-                        .map(|&p| Missing {
-                            permission: p.into(),
+            let mut permissions: Vec<PermissionNote> = Vec::new();
+            if let Some(denied) = &denied {
+                let named = denied
+                    .missing()
+                    .iter()
+                    .chain(denied.unmet_any_of().iter().copied().flatten());
+                for &p in named {
+                    if !permissions.iter().any(|note| note.permission == p) {
+                        permissions.push(PermissionNote {
+                            permission: p,
+                            label: p.label(),
                             roadmap_from: roadmap_from(gate, p),
                             conditional: conditional(&policy, role, p),
-                        })
-                        .collect(),
-                    denied
-                        .unmet_any_of()
-                        .iter()
-                        .map(|group| group.iter().map(|&p| p.into()).collect())
-                        .collect(),
-                ),
-            };
+                        });
+                    }
+                }
+            }
             GateCheck {
                 gate,
                 document: gate.document.map(|d| d.id),
                 release,
                 granted: denied.is_none(),
-                missing,
-                unmet_any_of,
-                removed_from_platform,
-                feature_removed: denied.as_ref().is_some_and(Denied::feature_removed),
-                incomplete: gate.incomplete,
                 denied,
+                permissions,
+                removed_from_platform,
+                incomplete: gate.incomplete,
                 documented: args.documented,
             }
         })
@@ -274,16 +278,16 @@ fn check_text(who: &str, results: &[GateCheck]) -> String {
         line!(out);
         if !denied.missing().is_empty() {
             line!(out, "{} is missing:", r.gate.name);
-            let rows: Vec<Vec<String>> = r
-                .missing
+            let rows: Vec<Vec<String>> = denied
+                .missing()
                 .iter()
-                .map(|missing| {
-                    let p = missing.permission.key;
+                .map(|&p| {
+                    let note = r.note(p);
                     let mut notes = Vec::new();
-                    if let Some(from) = missing.roadmap_from {
+                    if let Some(from) = note.and_then(|note| note.roadmap_from) {
                         notes.push(format!("roadmap, required from {from}"));
                     }
-                    if missing.conditional {
+                    if note.is_some_and(|note| note.conditional) {
                         notes.push("held only under a condition".to_owned());
                     }
                     if let Some(last) = p.removed_after() {
@@ -346,7 +350,7 @@ fn removed_text(out: &mut String, r: &GateCheck) {
         .removed_from_platform
         .iter()
         .map(|removed| {
-            let p = removed.permission.key;
+            let p = removed.permission;
             let last = removed.last_release.map(|last| format!("(removed after SDK {last})"));
             vec![output::key(p), output::label(p), last.unwrap_or_default()]
         })

@@ -169,17 +169,28 @@ JSON (--json):
     \"document\": string,            id of the document the gate comes from
     \"release\": string | null,      the release checked at
     \"granted\": bool,
-    \"missing\": [{                  every required permission the role lacks
-      \"key\": string, \"label\": string | null,
+    \"denied\": {                    null when granted; the library's `Denied` (feature `serde`)
+      \"gate\": string,
+      \"principal\": string | null,  the role, or the user's name
+      \"division\": string | null,   the division checked in, when one of the user's grants names it
+      \"release\": string | null,    the release checked at
+      \"applies_from\": string | null,   set when that release is older than the gate's document
+      \"missing\": [string],         every required permission the role lacks
+      \"unmet_any_of\": [[string]],  groups of which the role holds none
+      \"removed_from_platform\": [string],   required keys the Platform API removed (not required)
+      \"feature_removed\": bool,     refused: the Platform API removed every permission the gate names
+      \"foreign\": [string],         permissions of another catalog than the policy's
+      \"unlisted_entities\": [string]   whole-entity rows whose entity the catalogs list no action of
+    } | null,
+    \"permissions\": [{              each permission `denied` names in missing and unmet_any_of, once
+      \"permission\": string, \"label\": string | null,
       \"roadmap_from\": string | null,   a roadmap permission, required from this release
       \"conditional\": bool          the role holds it only under a condition
     }],
-    \"unmet_any_of\": [[{\"key\": string, \"label\": string | null}]],   groups of which the role holds none
-    \"removed_from_platform\": [{\"key\": string, \"label\": string | null,
+    \"removed_from_platform\": [{\"permission\": string, \"label\": string | null,
       \"last_release\": {\"version\": string, \"date\": string} | null}],   required keys the Platform
                                    API removed, with the last SDK release that listed them: not required
                                    (empty with --documented)
-    \"feature_removed\": bool,       refused: the Platform API removed every permission the gate names
     \"incomplete\": string | null    why holding the gate's set may not be enough
   }]
 }";

@@ -58,22 +58,6 @@ pub(crate) fn release_text(release: Option<Release>) -> String {
     release.map_or_else(|| "-".to_owned(), |r| r.to_string())
 }
 
-/// A permission with its label: `{"key", "label"}`.
-#[derive(Debug, Clone, Copy, Serialize)]
-pub(crate) struct Labeled<'a> {
-    pub(crate) key: Permission<'a>,
-    pub(crate) label: Option<&'a str>,
-}
-
-impl<'a> From<Permission<'a>> for Labeled<'a> {
-    fn from(permission: Permission<'a>) -> Self {
-        Labeled {
-            key: permission,
-            label: permission.label(),
-        }
-    }
-}
-
 /// A gate as `list gates` and the audits' `gate_info` write it: the
 /// library's gate, with the keys of it the Platform API removed, whether
 /// that removed the feature, and why holding it may not be enough.
