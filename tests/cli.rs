@@ -651,7 +651,11 @@ fn diff_compares_effective_permissions_like_diff() {
             {"key": "journey:actionmap:delete", "label": "Journey > Action Map > Delete", "known": true, "condition": null, "wildcard": false, "covers": null}
         ])
     );
-    assert_eq!(json["added"][0]["condition"], "Queue.id EQ QUEUE q-9");
+    assert_eq!(
+        json["added"][0]["condition"],
+        serde_json::json!({"variableName": "Queue.id", "operator": "EQ",
+            "operands": [{"type": "QUEUE", "queue": {"id": "q-9"}}]})
+    );
     assert_eq!(
         json["added"][1],
         serde_json::json!({"key": "ui:y:view", "label": null, "known": false, "condition": null, "wildcard": false, "covers": null})

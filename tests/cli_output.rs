@@ -101,7 +101,8 @@ fn diff_tells_one_operand_with_a_comma_from_two_operands() {
     assert_eq!(json["equal"], false);
     assert_eq!(
         json["removed"][0]["condition"],
-        r#"Queue.id IN [QUEUE "q-1, QUEUE q-2"]"#
+        json!({"variableName": "Queue.id", "operator": "IN",
+            "operands": [{"type": "QUEUE", "queue": {"id": "q-1, QUEUE q-2"}}]})
     );
     assert_exit(&permgate(&["diff", &one, &one]), 0);
 }

@@ -529,8 +529,9 @@ struct DiffEntry {
     label: Option<String>,
     /// The catalog knows the key.
     known: bool,
-    /// For a conditional grant: the condition's text.
-    condition: Option<String>,
+    /// For a conditional grant: its condition, as the library writes it
+    /// (a `resourceConditionNode`).
+    condition: Option<Condition>,
     /// An unconditional wildcard grant.
     wildcard: bool,
     /// For a wildcard: how many catalog permissions it covers.
@@ -552,7 +553,7 @@ impl DiffEntry {
             key: entry.key.clone(),
             label: entry.label.clone(),
             known: entry.known,
-            condition: entry.condition.as_ref().map(ToString::to_string),
+            condition: entry.condition.clone(),
             wildcard: entry.covers.is_some(),
             covers: entry.covers,
             division: division.cloned(),

@@ -409,7 +409,8 @@ entry: {
   \"key\": string,                   the catalog's spelling, or the grant's for unknown keys
   \"label\": string | null,
   \"known\": bool,                   the catalog knows the key
-  \"condition\": string | null,      for a conditional grant
+  \"condition\": object | null,      for a conditional grant: its resourceConditionNode, as the
+                                   library writes conditions (the table prints its text)
   \"wildcard\": bool,              an unconditional wildcard grant
   \"covers\": number | null,        for a wildcard: the catalog permissions it covers
   \"division\": string             users only: `*` (every division) or the division id
