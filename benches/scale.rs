@@ -136,7 +136,7 @@ fn compile(c: &mut Criterion) {
     group.bench_function("lbp-agent.json", |b| {
         b.iter(|| {
             let mut builder = Policy::builder(&catalog);
-            builder.add_role_definition(&black_box(lbp).definition()).unwrap();
+            builder.add_role_definition(black_box(lbp)).unwrap();
             builder.build()
         })
     });
@@ -144,15 +144,17 @@ fn compile(c: &mut Criterion) {
         b.iter(|| {
             let file = RoleFile::parse(black_box(&lbp_json)).unwrap();
             let mut builder = Policy::builder(&catalog);
-            builder
-                .add_role_definition(&file.roles.first().unwrap().definition())
-                .unwrap();
+            builder.add_role_definition(file.roles.first().unwrap()).unwrap();
             builder.build()
         })
     });
     // A users/me document holding the same 51 grants as permission strings,
     // a few scoped to a division, and three permission policies.
-    let keys: Vec<String> = lbp.policies.iter().flat_map(|policy| policy.keys()).collect();
+    let keys: Vec<String> = lbp
+        .grants
+        .iter()
+        .flat_map(|group| group.permissions.iter().cloned())
+        .collect();
     let permissions: Vec<String> = keys
         .iter()
         .enumerate()

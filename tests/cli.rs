@@ -1653,7 +1653,7 @@ fn json_bodies_read_back_through_the_wire_types() {
     let role = dir.file("supervisor.json", SUPERVISOR);
     let file = RoleFile::parse(SUPERVISOR).unwrap();
     let mut builder = Policy::builder(Catalog::builtin());
-    let supervisor = builder.add_role_definition(&file.roles[0].definition()).unwrap();
+    let supervisor = builder.add_role_definition(&file.roles[0]).unwrap();
     let policy = builder.build();
     for (args, form) in [(&[][..], Form::Wildcard), (&["--expanded"][..], Form::Expanded)] {
         let mut command = vec!["export", "--role", "supervisor", "--from", &role];

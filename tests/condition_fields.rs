@@ -32,7 +32,7 @@ fn decide(text: &str) -> String {
     let file = RoleFile::parse(text).unwrap();
     assert!(file.errors.is_empty(), "{:?}", file.errors);
     let mut builder = Policy::builder(Catalog::builtin());
-    let role = builder.add_role_definition(&file.roles[0].definition()).unwrap();
+    let role = builder.add_role_definition(&file.roles[0]).unwrap();
     let policy = builder.build();
     match policy.decide(role, perm::routing::QUEUE_EDIT) {
         Decision::Allowed => "allowed",

@@ -1486,7 +1486,7 @@ fn build_then(
     let mut builder = Policy::builder(&catalog);
     for role in &file.roles {
         builder
-            .add_role_definition(&role.definition())
+            .add_role_definition(role)
             .map_err(|e| fail("role not added", e, scenario))?;
     }
     let users = then(&mut builder)?;

@@ -469,7 +469,7 @@ fn the_real_agent_role_misses_the_transfer_group() {
     };
     let file = RoleFile::parse(&text).unwrap();
     let mut builder = Policy::builder(catalog());
-    let role = builder.add_role_definition(&file.roles[0].definition()).unwrap();
+    let role = builder.add_role_definition(&file.roles[0]).unwrap();
     let policy = builder.build();
     assert!(policy.allows(role, CONSULT_TRANSFER_QUEUE).unwrap());
     assert!(!policy.allows(role, TRANSFER).unwrap());

@@ -65,7 +65,7 @@ fn load_on(catalog: &Catalog, text: &str) -> Policy {
     assert!(file.errors.is_empty(), "{:?}", file.errors);
     let mut builder = Policy::builder(catalog);
     for role in &file.roles {
-        builder.add_role_definition(&role.definition()).unwrap();
+        builder.add_role_definition(role).unwrap();
     }
     builder.build()
 }
@@ -117,10 +117,7 @@ fn one_role_an_array_and_a_listing_all_load() {
     let one = RoleFile::parse(&good("agent").to_string()).unwrap();
     assert_eq!(names(&one), ["agent"]);
     assert!(one.errors.is_empty());
-    assert_eq!(
-        one.roles[0].policies[0].keys().collect::<Vec<_>>(),
-        ["routing:queue:view"]
-    );
+    assert_eq!(one.roles[0].grants[0].permissions, ["routing:queue:view"]);
 
     let array = RoleFile::parse(&json!([good("a"), good("b")]).to_string()).unwrap();
     assert_eq!(names(&array), ["a", "b"]);
@@ -165,9 +162,9 @@ fn fields_permgate_does_not_use_are_tolerated() {
     let role = &file.roles[0];
     assert_eq!(role.id.as_deref(), Some("r-1"));
     assert_eq!(role.description.as_deref(), Some("desk agent"));
-    assert!(role.legacy_permissions.is_empty(), "`permissions: null` is absent");
+    assert!(role.legacy.is_empty(), "`permissions: null` is absent");
     assert_eq!(
-        role.policies[0].condition, None,
+        role.grants[0].condition, None,
         "`resourceConditionNode: null` is absent"
     );
     let policy = load(text);
@@ -209,7 +206,7 @@ fn legacy_permissions_are_kept_and_reported_never_granted() {
                    "permissionPolicies": [{"domain": "routing", "entityName": "queue", "actionSet": ["join"]}]}"#;
     let file = RoleFile::parse(text).unwrap();
     assert_eq!(
-        file.roles[0].legacy_permissions,
+        file.roles[0].legacy,
         ["routing:queue:view", "admin", "Journey > Action Map > View"]
     );
     let policy = load(text);
@@ -249,8 +246,10 @@ fn conditional_grants_answer_allowed_if_never_allowed() {
     ]})
     .to_string();
     let file = RoleFile::parse(&text).unwrap();
-    let spec = &file.roles[0].policies[1];
-    assert!(spec.allow_conditions);
+    let spec = &file.roles[0].grants[1];
+    // `allowConditions` is read by the wire model; the role keeps the condition.
+    let body: permgate::genesys::wire::DomainOrganizationRole = permgate::genesys::wire::from_str(&text).unwrap();
+    assert_eq!(body.permission_policies.unwrap()[1].allow_conditions, Some(true));
     assert_eq!(
         serde_json::to_value(permgate::genesys::wire::ResourceConditionNode::from(
             spec.condition.as_ref().unwrap()
@@ -367,8 +366,9 @@ fn allow_conditions_without_a_condition_node_is_unconditional() {
     let text = r#"{"name": "r", "permissionPolicies": [
         {"domain": "routing", "entityName": "queue", "actionSet": ["edit"], "allowConditions": true}]}"#;
     let file = RoleFile::parse(text).unwrap();
-    assert!(file.roles[0].policies[0].allow_conditions);
-    assert_eq!(file.roles[0].policies[0].condition, None);
+    let body: permgate::genesys::wire::DomainOrganizationRole = permgate::genesys::wire::from_str(text).unwrap();
+    assert_eq!(body.permission_policies.unwrap()[0].allow_conditions, Some(true));
+    assert_eq!(file.roles[0].grants[0].condition, None);
     let policy = load(text);
     let role = policy.role("r").unwrap();
     assert!(policy.allows(role, perm::routing::QUEUE_EDIT));
@@ -857,10 +857,17 @@ fn duplicate_role_names_report_the_second_and_keep_the_first() {
         "role 2 `agent`: `$.entities[2].name`: duplicate role name; first at position 0"
     );
     // The first one's grants are the ones loaded.
-    assert_eq!(file.role("agent").unwrap().policies[0].actions, ["view"]);
+    assert_eq!(
+        file.role("agent").unwrap().grants[0]
+            .permissions
+            .iter()
+            .map(|k| k.rsplit(':').next().unwrap())
+            .collect::<Vec<_>>(),
+        ["view"]
+    );
     let mut builder = Policy::builder(Catalog::builtin());
     for role in &file.roles {
-        builder.add_role_definition(&role.definition()).unwrap();
+        builder.add_role_definition(role).unwrap();
     }
     let policy = builder.build();
     let agent = policy.role("agent").unwrap();
@@ -995,9 +1002,7 @@ fn a_subject_document_loads_with_its_divisions() {
     assert!(policy.allows(subject, perm::routing::QUEUE_SEARCH));
     // `Division::new("*")` is `Division::All`: the grant applies everywhere.
     let mut builder = Policy::builder(Catalog::builtin());
-    let searcher = builder
-        .add_role_definition(&spec.roles().nth(2).unwrap().definition())
-        .unwrap();
+    let searcher = builder.add_role_definition(spec.roles().nth(2).unwrap()).unwrap();
     let star = builder.add_user("star", [(searcher, Division::new("*"))]).unwrap();
     let policy = builder.build();
     for who in [policy.user_in(star, "d-east"), policy.user_in(star, "*"), star.into()] {
@@ -1124,9 +1129,9 @@ fn permissions_that_are_not_division_aware_are_allowed_by_a_grant_in_any_divisio
 fn a_subject_naming_a_role_not_in_the_policy_is_an_unknown_role() {
     let spec = SubjectSpec::parse(SUBJECT).unwrap();
     let mut other = Policy::builder(Catalog::builtin());
-    let foreign = other.add_role_definition(&spec.grants[1].role.definition()).unwrap();
+    let foreign = other.add_role_definition(&spec.grants[1].role).unwrap();
     let mut builder = Policy::builder(Catalog::builtin());
-    let east = builder.add_role_definition(&spec.grants[0].role.definition()).unwrap();
+    let east = builder.add_role_definition(&spec.grants[0].role).unwrap();
     let error = builder
         .add_user(
             "u-1",
@@ -1145,7 +1150,7 @@ fn a_subject_naming_a_role_not_in_the_policy_is_an_unknown_role() {
     // The same role JSON already added is shared; other JSON under that name is refused,
     // and the refusal leaves the builder as it was.
     let mut builder = Policy::builder(Catalog::builtin());
-    let shared = builder.add_role_definition(&spec.grants[1].role.definition()).unwrap();
+    let shared = builder.add_role_definition(&spec.grants[1].role).unwrap();
     builder.add_user_definition(&spec.definition()).unwrap();
     assert_eq!(builder.role_id("west supervisor"), Some(shared));
 

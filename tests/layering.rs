@@ -4,14 +4,16 @@
 //! only), axum and the CLI (`src/`) around it. Cargo keeps the core from
 //! depending on the adapter.
 //!
-//! Two checks on the core's modules (every `*.rs` file of [`CORE`] but the
-//! crate root, and every folder of it, a folder counting as one module):
+//! Checks on the modules of a crate (every `*.rs` file of its source root
+//! but the crate root, and every folder of it, a folder counting as one
+//! module):
 //!
 //! - the core does not name the `genesys` adapter;
-//! - the core's modules import one another without a cycle.
+//! - the core's modules import one another without a cycle ([`CORE`]);
+//! - so do the adapter's ([`ADAPTER`]), each crate's graph on its own.
 //!
-//! The module graph, leaves first, each module with the modules it uses, is
-//! the command anyone can run:
+//! The module graphs, leaves first, each module with the modules it uses,
+//! are the command anyone can run:
 //!
 //! ```text
 //! cargo test --test layering -- --nocapture
@@ -26,21 +28,30 @@ use std::path::{Path, PathBuf};
 /// The core's source root, relative to the manifest.
 const CORE: &str = "crates/permgate-core/src";
 
-/// Files of [`CORE`] that are not core modules: the crate root.
-const NOT_CORE: [&str; 1] = ["lib.rs"];
+/// The Genesys adapter's source root, relative to the manifest.
+const ADAPTER: &str = "crates/permgate-genesys/src";
 
-fn core_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(CORE)
+/// Files of a source root that are not modules of its crate: the crate root.
+const NOT_MODULES: [&str; 1] = ["lib.rs"];
+
+/// The source root `src` (such as [`CORE`]), as a path.
+fn root(src: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(src)
 }
 
-/// Every core module: its name, and the files that make it (a folder's
-/// files, recursively, or the one file).
+/// Every core module.
 fn core_modules() -> BTreeMap<String, Vec<PathBuf>> {
+    modules(CORE)
+}
+
+/// Every module of the crate at `src`: its name, and the files that make it
+/// (a folder's files, recursively, or the one file).
+fn modules(src: &str) -> BTreeMap<String, Vec<PathBuf>> {
     let mut modules = BTreeMap::new();
-    for entry in fs::read_dir(core_root()).unwrap() {
+    for entry in fs::read_dir(root(src)).unwrap() {
         let path = entry.unwrap().path();
         let file_name = path.file_name().unwrap().to_str().unwrap().to_owned();
-        if NOT_CORE.contains(&file_name.as_str()) {
+        if NOT_MODULES.contains(&file_name.as_str()) {
             continue;
         }
         if path.is_dir() {
@@ -82,10 +93,10 @@ fn code_lines(path: &Path) -> Vec<String> {
     out
 }
 
-/// Names the crate root re-exports (`pub use module::{A, B}`), with the
-/// module that defines them.
-fn root_names(modules: &BTreeMap<String, Vec<PathBuf>>) -> BTreeMap<String, String> {
-    let text = fs::read_to_string(core_root().join("lib.rs")).unwrap();
+/// Names the crate root of `src` re-exports (`pub use module::{A, B}`),
+/// with the module that defines them.
+fn root_names(src: &str, modules: &BTreeMap<String, Vec<PathBuf>>) -> BTreeMap<String, String> {
+    let text = fs::read_to_string(root(src).join("lib.rs")).unwrap();
     let mut names = BTreeMap::new();
     for statement in text.split(';') {
         let statement = statement.split("//").next().unwrap_or_default();
@@ -178,15 +189,16 @@ fn crate_names(lines: &[String], in_folder: bool) -> Vec<String> {
     names
 }
 
-/// The core's module graph: each module with the core modules it uses.
-fn module_graph() -> BTreeMap<String, BTreeSet<String>> {
-    let modules = core_modules();
-    let exported = root_names(&modules);
+/// The module graph of the crate at `src`: each module with the modules of
+/// that crate it uses.
+fn module_graph(src: &str) -> BTreeMap<String, BTreeSet<String>> {
+    let modules = modules(src);
+    let exported = root_names(src, &modules);
     let mut graph = BTreeMap::new();
     for (module, files) in &modules {
         let mut uses = BTreeSet::new();
         for file in files {
-            let in_folder = files.len() > 1 || file.parent() != Some(core_root().as_path());
+            let in_folder = files.len() > 1 || file.parent() != Some(root(src).as_path());
             for name in crate_names(&code_lines(file), in_folder) {
                 let target = if modules.contains_key(&name) {
                     Some(name)
@@ -305,10 +317,11 @@ fn the_core_does_not_import_the_genesys_adapter() {
     );
 }
 
-#[test]
-fn the_core_modules_import_one_another_without_a_cycle() {
-    let graph = module_graph();
-    println!("the core's modules under {CORE}, leaves first, each with the modules it uses:");
+/// Prints the module graph of the crate at `src` (its `name`), leaves
+/// first, and fails on an import cycle among its modules.
+fn check_graph(name: &str, src: &str) {
+    let graph = module_graph(src);
+    println!("the {name}'s modules under {src}, leaves first, each with the modules it uses:");
     for module in topological(&graph) {
         let uses: Vec<&str> = graph[module].iter().map(String::as_str).collect();
         println!("  {module:<12} <- {}", uses.join(", "));
@@ -324,15 +337,30 @@ fn the_core_modules_import_one_another_without_a_cycle() {
     }
     assert!(
         graph.values().flatten().count() > 10,
-        "found too few imports under {CORE}: the scan is broken"
+        "found too few imports under {src}: the scan is broken"
     );
     assert!(
         cycles.is_empty(),
-        "the core's modules import one another in a cycle:\n{}",
+        "the {name}'s modules import one another in a cycle:\n{}",
         cycles
             .iter()
             .map(|cycle| format!("  {}", cycle.join(" <-> ")))
             .collect::<Vec<_>>()
             .join("\n")
     );
+}
+
+#[test]
+fn the_core_modules_import_one_another_without_a_cycle() {
+    check_graph("core", CORE);
+}
+
+#[test]
+fn the_adapter_modules_import_one_another_without_a_cycle() {
+    assert!(
+        modules(ADAPTER).len() >= 10,
+        "found only {} adapter modules under {ADAPTER}",
+        modules(ADAPTER).len()
+    );
+    check_graph("Genesys adapter", ADAPTER);
 }

@@ -41,7 +41,7 @@ fn role_with_policies(count: usize) -> String {
 #[test]
 fn policies_per_role() {
     let file = RoleFile::parse(&role_with_policies(MAX_POLICIES_PER_ROLE)).unwrap();
-    assert_eq!(file.roles[0].policies.len(), MAX_POLICIES_PER_ROLE);
+    assert_eq!(file.roles[0].grants.len(), MAX_POLICIES_PER_ROLE);
     let file = RoleFile::parse(&role_with_policies(MAX_POLICIES_PER_ROLE + 1)).unwrap();
     assert!(file.roles.is_empty());
     let expected = JsonError::TooMany {

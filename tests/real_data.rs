@@ -126,7 +126,7 @@ fn org_catalog(dir: &Path) -> Catalog {
 fn lbp_agent_policy(dir: &Path, catalog: &Catalog) -> (Policy, RoleId) {
     let file = RoleFile::parse(&read(dir, "roles/lbp-agent.json")).unwrap();
     let mut builder = Policy::builder(catalog);
-    builder.add_role_definition(&file.roles[0].definition()).unwrap();
+    builder.add_role_definition(&file.roles[0]).unwrap();
     let policy = builder.build();
     let role = policy.role("LBP Agent").unwrap();
     (policy, role)
@@ -145,7 +145,7 @@ fn round_trip(policy: &Policy, role: RoleId, form: Form) -> (Policy, RoleId, Val
     assert!(file.errors.is_empty(), "{form:?}: {:?}", file.errors);
     assert_eq!(file.roles.len(), 1);
     let mut builder = Policy::builder(policy.catalog());
-    builder.add_role_definition(&file.roles[0].definition()).unwrap();
+    builder.add_role_definition(&file.roles[0]).unwrap();
     let imported = builder.build();
     let id = imported.role(&file.roles[0].name).unwrap();
     (imported, id, body)
@@ -339,6 +339,16 @@ fn lbp_agent_loads_as_one_role_with_31_policies_and_51_grants() {
     let file = RoleFile::parse(&read(&dir, "roles/lbp-agent.json")).unwrap();
     assert!(file.errors.is_empty(), "{:?}", file.errors);
     assert_eq!(file.roles.len(), 1);
+    // No policy allows conditions (the wire model reads `allowConditions`;
+    // the role keeps only the conditions themselves).
+    let body: permgate::genesys::wire::DomainOrganizationRole =
+        permgate::genesys::wire::from_str(&read(&dir, "roles/lbp-agent.json")).unwrap();
+    assert!(
+        body.permission_policies
+            .unwrap_or_default()
+            .iter()
+            .all(|p| p.allow_conditions != Some(true))
+    );
     let role = &file.roles[0];
     assert_eq!(role.name, "LBP Agent");
     assert_eq!(role.id.as_deref(), Some("5a13eeec-b56a-4341-bd62-ff75c070dac5"));
@@ -346,14 +356,10 @@ fn lbp_agent_loads_as_one_role_with_31_policies_and_51_grants() {
         role.description.as_deref(),
         Some("Role - analyse métier des rôles utilisateur")
     );
-    assert_eq!(role.policies.len(), 31);
-    assert!(role.legacy_permissions.is_empty());
-    assert!(
-        role.policies
-            .iter()
-            .all(|p| p.condition.is_none() && !p.allow_conditions)
-    );
-    let grants: Vec<String> = role.policies.iter().flat_map(|p| p.keys()).collect();
+    assert_eq!(role.grants.len(), 31);
+    assert!(role.legacy.is_empty());
+    assert!(role.grants.iter().all(|p| p.condition.is_none()));
+    let grants: Vec<String> = role.grants.iter().flat_map(|p| p.permissions.iter().cloned()).collect();
     assert_eq!(grants, lbp_agent_grants(&dir));
     assert_eq!(grants.len(), 51);
     assert!(file.role("LBP Agent").is_some());
@@ -491,7 +497,7 @@ fn wildcard_and_expanded_forms_have_the_same_effect_on_the_org_catalog() {
     assert!(file.errors.is_empty(), "{:?}", file.errors);
     let mut builder = Policy::builder(&catalog);
     for role in &file.roles {
-        builder.add_role_definition(&role.definition()).unwrap();
+        builder.add_role_definition(role).unwrap();
     }
     let policy = builder.build();
     let (wild, full) = (policy.role("wildcard").unwrap(), policy.role("expanded").unwrap());
@@ -581,7 +587,7 @@ fn every_builtin_gate_survives_export_and_import_in_both_forms() {
             assert!(file.errors.is_empty(), "{}: {:?}", gate.name, file.errors);
             assert_eq!(file.roles[0].name, gate.name);
             let mut builder = Policy::builder(builtin);
-            builder.add_role_definition(&file.roles[0].definition()).unwrap();
+            builder.add_role_definition(&file.roles[0]).unwrap();
             let policy = builder.build();
             let role = policy.role(gate.name).unwrap();
             // An export writes the documented set: it passes the documented check, and

@@ -65,7 +65,7 @@ fn role_json(body: &DomainOrganizationRole) -> (Policy, RoleId, Catalog) {
     let file = RoleFile::parse(&serde_json::to_string(body).unwrap()).unwrap();
     assert!(file.errors.is_empty(), "{:?}", file.errors);
     let mut builder = Policy::builder(&catalog);
-    builder.add_role_definition(&file.roles[0].definition()).unwrap();
+    builder.add_role_definition(&file.roles[0]).unwrap();
     let policy = builder.build();
     let role = policy.role(&file.roles[0].name).unwrap();
     (policy, role, catalog)
@@ -120,7 +120,7 @@ fn an_entity_row_needs_every_action_the_catalog_lists() {
          "resourceConditionNode": {"variableName": "x", "operator": "EQ", "operands": [{"type": "SCALAR", "value": "1"}]}}]});
     let file = RoleFile::parse(&body.to_string()).unwrap();
     let mut builder = Policy::builder(&catalog);
-    builder.add_role_definition(&file.roles[0].definition()).unwrap();
+    builder.add_role_definition(&file.roles[0]).unwrap();
     let conditional = builder.build();
     let c = conditional.role("c").unwrap();
     assert!(!conditional.allows(c, perm::attributes::ATTRIBUTE_ALL));
@@ -388,8 +388,8 @@ fn decide_in_lists_each_condition_once() {
     };
     let file = RoleFile::parse(&serde_json::json!([policy_json("a"), policy_json("b")]).to_string()).unwrap();
     let mut builder = Policy::builder(Catalog::builtin());
-    let a = builder.add_role_definition(&file.roles[0].definition()).unwrap();
-    let b = builder.add_role_definition(&file.roles[1].definition()).unwrap();
+    let a = builder.add_role_definition(&file.roles[0]).unwrap();
+    let b = builder.add_role_definition(&file.roles[1]).unwrap();
     let subject = builder
         .add_user("u", [(a, Division::new("d1")), (b, Division::All)])
         .unwrap();
@@ -539,7 +539,11 @@ fn an_exported_gate_takes_the_current_member_of_each_any_of_group() {
     let body = export_role(&gate.definition(catalog, Form::Wildcard).unwrap()).unwrap();
     let text = serde_json::to_string(&body).unwrap();
     let file = RoleFile::parse(&text).unwrap();
-    let keys: Vec<String> = file.roles[0].policies.iter().flat_map(|p| p.keys()).collect();
+    let keys: Vec<String> = file.roles[0]
+        .grants
+        .iter()
+        .flat_map(|p| p.permissions.iter().cloned())
+        .collect();
     assert!(
         keys.iter().any(|k| k == "conversation:communication:blindTransfer"),
         "{keys:?}"
@@ -550,7 +554,7 @@ fn an_exported_gate_takes_the_current_member_of_each_any_of_group() {
         "{keys:?}"
     );
     let mut builder = Policy::builder(catalog);
-    let role = builder.add_role_definition(&file.roles[0].definition()).unwrap();
+    let role = builder.add_role_definition(&file.roles[0]).unwrap();
     let policy = builder.build();
     assert!(policy.check::<AmiStandardUser>(role).is_ok());
     assert!(policy.check_info(role, gate, None).is_ok());

@@ -583,7 +583,7 @@ fn policy_with_actions(count: usize) -> String {
 fn actions_per_policy() {
     assert_eq!(MAX_ACTIONS_PER_POLICY, 1_000);
     let file = RoleFile::parse(&policy_with_actions(MAX_ACTIONS_PER_POLICY)).unwrap();
-    assert_eq!(file.roles[0].policies[0].actions.len(), MAX_ACTIONS_PER_POLICY);
+    assert_eq!(file.roles[0].grants[0].permissions.len(), MAX_ACTIONS_PER_POLICY);
     let file = RoleFile::parse(&policy_with_actions(MAX_ACTIONS_PER_POLICY + 1)).unwrap();
     assert!(file.roles.is_empty());
     assert_eq!(

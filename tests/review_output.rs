@@ -177,7 +177,7 @@ fn condition_escapes_variables_and_values() {
     ))
     .unwrap();
     let mut builder = Policy::builder(Catalog::builtin());
-    builder.add_role_definition(&file.roles[0].definition()).unwrap();
+    builder.add_role_definition(&file.roles[0]).unwrap();
     let policy = builder.build();
     let Decision::AllowedIf(conditions) = policy.decide(policy.role("r").unwrap(), perm::routing::QUEUE_EDIT) else {
         panic!("conditional");

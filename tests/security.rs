@@ -243,7 +243,7 @@ fn add_role_json(builder: &mut permgate::PolicyBuilder, role: &Value) {
     let file = RoleFile::parse(&role.to_string()).unwrap();
     assert!(file.errors.is_empty(), "{:?}", file.errors);
     for spec in &file.roles {
-        builder.add_role_definition(&spec.definition()).unwrap();
+        builder.add_role_definition(spec).unwrap();
     }
 }
 

@@ -41,7 +41,7 @@ fn supervisor() -> Policy {
     );
     let file = RoleFile::parse(&text).unwrap();
     let mut builder = Policy::builder(Catalog::builtin());
-    builder.add_role_definition(&file.roles[0].definition()).unwrap();
+    builder.add_role_definition(&file.roles[0]).unwrap();
     builder.build()
 }
 

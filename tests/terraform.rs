@@ -6,8 +6,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use permgate::Form;
+use permgate::RoleDefinition;
 use permgate::genesys::terraform::{TerraformError, resource_label, to_hcl, to_json};
-use permgate::genesys::{RoleFile, RoleSpec, SubjectSpec, UserAuthorization, export_role};
+use permgate::genesys::{RoleFile, SubjectSpec, UserAuthorization, export_definition};
 use permgate::{Catalog, Condition, JsonError};
 use serde_json::{Value, json};
 
@@ -34,38 +35,36 @@ const TRICKY: &str = r#"{"name": "Queue \"A\" ${team} %{ if x } \\share\\ $${kep
        "operands": [{"type": "QUEUE", "queue": {"id": "q-9"}}]}}
   ]}"#;
 
-fn role(text: &str) -> RoleSpec {
+fn role(text: &str) -> RoleDefinition {
     let file = RoleFile::parse(text).unwrap();
     assert!(file.errors.is_empty(), "{:?}", file.errors);
     assert_eq!(file.roles.len(), 1);
     file.roles.into_iter().next().unwrap()
 }
 
-/// The builtin gate `AmiStandardUser` as a role.
-fn ami_standard_user() -> RoleSpec {
+/// The builtin gate `AmiStandardUser` as a role, grouped as its role JSON.
+fn ami_standard_user() -> RoleDefinition {
     let catalog = Catalog::builtin();
-    let body = export_role(
+    export_definition(
         &catalog
             .gate("AmiStandardUser")
             .unwrap()
             .definition(catalog, Form::Wildcard)
             .unwrap(),
     )
-    .unwrap();
-    role(&serde_json::to_string(&body).unwrap())
+    .unwrap()
 }
 
 /// `role` as Terraform writes it back: what the provider reads from the
 /// platform (no `id`, a single-term condition as the AND of that term it
 /// sent, an empty description as none).
-fn as_terraform_holds_it(mut role: RoleSpec) -> RoleSpec {
+fn as_terraform_holds_it(mut role: RoleDefinition) -> RoleDefinition {
     role.id = None;
     role.description = role.description.filter(|d| !d.is_empty());
-    for policy in &mut role.policies {
+    for policy in &mut role.grants {
         if let Some(term @ Condition::Term { .. }) = &policy.condition {
             policy.condition = Some(Condition::All(vec![term.clone()]));
         }
-        policy.allow_conditions = policy.condition.is_some();
     }
     role
 }
@@ -116,7 +115,7 @@ fn the_hcl_export_parses_and_evaluates_back_to_the_same_role() {
             .blocks()
             .filter(|b| b.identifier() == "permission_policies")
             .count();
-        assert_eq!(policies, spec.policies.len());
+        assert_eq!(policies, spec.grants.len());
 
         // Evaluated as Terraform would (no variables, no functions), it is
         // the role: read back through the Terraform JSON reader.
@@ -126,8 +125,8 @@ fn the_hcl_export_parses_and_evaluates_back_to_the_same_role() {
         eprintln!(
             "hcl-rs round trip of `{}`: {} policies, {} conditional, names equal: {}",
             label,
-            back.policies.len(),
-            back.policies.iter().filter(|p| p.condition.is_some()).count(),
+            back.grants.len(),
+            back.grants.iter().filter(|p| p.condition.is_some()).count(),
             back.name == spec.name
         );
         let body = &evaluated["resource"]["genesyscloud_auth_role"][label];
@@ -282,15 +281,15 @@ fn a_tf_export_file_reads_as_its_roles() {
     let agent = &file.roles[0];
     assert_eq!(agent.id, None);
     assert_eq!(agent.description.as_deref(), Some("Agents of queue ${q}"));
-    assert!(agent.legacy_permissions.is_empty());
+    assert!(agent.legacy.is_empty());
     assert_eq!(
-        agent.policies[0].keys().collect::<Vec<_>>(),
+        agent.grants[0].permissions,
         ["routing:queue:view", "routing:queue:join"]
     );
-    assert_eq!(agent.policies[0].condition, None);
-    assert!(agent.policies[1].allow_conditions);
+    assert_eq!(agent.grants[0].condition, None);
+    assert!(agent.grants[1].condition.is_some());
     assert_eq!(
-        agent.policies[1].condition.as_ref().unwrap().to_string(),
+        agent.grants[1].condition.as_ref().unwrap().to_string(),
         "(Conversation.queues EQ QUEUE q-1)"
     );
     // The same condition as role JSON's `resourceConditionNode` gives.
@@ -299,10 +298,10 @@ fn a_tf_export_file_reads_as_its_roles() {
         "resourceConditionNode": {"conjunction": "AND", "terms": [{"variableName": "Conversation.queues", "operator": "EQ",
           "operands": [{"type": "QUEUE", "queue": {"id": "q-1"}}]}]}}]}"#,
     );
-    assert_eq!(agent.policies[1].condition, from_role_json.policies[0].condition);
+    assert_eq!(agent.grants[1].condition, from_role_json.grants[0].condition);
     let employee = &file.roles[1];
-    assert_eq!(employee.legacy_permissions, ["group_creation"]);
-    assert_eq!(employee.policies[0].keys().collect::<Vec<_>>(), ["directory:*:*"]);
+    assert_eq!(employee.legacy, ["group_creation"]);
+    assert_eq!(employee.grants[0].permissions, ["directory:*:*"]);
 
     // The other forms of the HCL JSON syntax: arrays at the label levels, a
     // block as one object.
@@ -316,7 +315,7 @@ fn a_tf_export_file_reads_as_its_roles() {
         file.roles.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(),
         ["a", "b"]
     );
-    assert_eq!(file.roles[0].policies.len(), 1);
+    assert_eq!(file.roles[0].grants.len(), 1);
     assert!(
         RoleFile::parse(r#"{"resource": {"genesyscloud_user": {"u": {"email": "a@b"}}}}"#)
             .unwrap()
@@ -622,7 +621,7 @@ fn an_attribute_the_provider_schema_does_not_define_is_refused_at_every_level() 
     let file = RoleFile::parse(&accepted).unwrap();
     assert!(file.errors.is_empty(), "{:?}", file.errors);
     assert_eq!(
-        file.roles[0].policies[0]
+        file.roles[0].grants[0]
             .condition
             .as_ref()
             .map(ToString::to_string)

@@ -294,7 +294,7 @@ fn conditional_grants_in_reach_give_allowed_if_with_each_condition_once() {
         let roles: Vec<_> = file
             .roles
             .iter()
-            .map(|role| builder.add_role_definition(&role.definition()).unwrap())
+            .map(|role| builder.add_role_definition(role).unwrap())
             .collect();
         let ana = builder
             .add_user(

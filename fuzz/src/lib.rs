@@ -12,11 +12,11 @@ use std::sync::LazyLock;
 use permgate::genesys::terraform::{TerraformError, to_hcl, to_json};
 use permgate::genesys::{
     self, ForbiddenBody, GATE_REFUSED, MISSING_ANY_PERMISSIONS, MISSING_PERMISSIONS, MissingPermission, RoleFile,
-    RoleSpec, SubjectSpec, export_role,
+    SubjectSpec, export_role,
 };
 use permgate::{
     BuildError, Catalog, CheckOptions, Condition, Decision, DefinitionError, Division, Form, MAX_PERMISSION_LEN,
-    Permission, Policy, PolicyBuilder, QuestionError, Release, RoleId, perm,
+    Permission, Policy, PolicyBuilder, QuestionError, Release, RoleDefinition, RoleId, perm,
 };
 use serde_json::{Map, Value};
 
@@ -246,9 +246,9 @@ fn decisions(policy: &Policy, role: RoleId) -> BTreeMap<String, String> {
 }
 
 /// One role in a policy of its own, or the error.
-fn compile(spec: &RoleSpec) -> Option<(Policy, RoleId)> {
+fn compile(spec: &RoleDefinition) -> Option<(Policy, RoleId)> {
     let mut builder = Policy::builder(Catalog::builtin());
-    builder.add_role_definition(&spec.definition()).ok()?;
+    builder.add_role_definition(spec).ok()?;
     let policy = builder.build();
     let role = policy
         .role(&spec.name)
@@ -280,7 +280,7 @@ pub fn role_json(text: &str) {
             "two loaded roles are named {:?}",
             spec.name
         );
-        let _ = shared.add_role_definition(&spec.definition());
+        let _ = shared.add_role_definition(spec);
         terraform_round_trip(spec);
         let Some((policy, role)) = compile(spec) else {
             continue;
@@ -315,7 +315,7 @@ pub fn role_json(text: &str) {
                 panic!("exported JSON holds {} roles\n{json}", again.roles.len());
             };
             assert_eq!(back.name, spec.name, "exported name");
-            assert_eq!(back.legacy_permissions, spec.legacy_permissions, "legacy permissions");
+            assert_eq!(back.legacy, spec.legacy, "legacy permissions");
             let (policy2, role2) =
                 compile(back).unwrap_or_else(|| panic!("exported role does not compile ({form:?})\n{json}"));
             let permissions2: BTreeSet<u16> = policy2.permissions(role2).map(|p| p.index()).collect();
@@ -358,17 +358,15 @@ fn terraform_holds(condition: &Condition) -> bool {
 }
 
 /// `spec` as Terraform holds it: no `id`, no empty description, a single
-/// term as the AND of that term, `allow_conditions` where there is a
-/// condition.
-fn as_terraform_holds_it(spec: &RoleSpec) -> RoleSpec {
+/// term as the AND of that term.
+fn as_terraform_holds_it(spec: &RoleDefinition) -> RoleDefinition {
     let mut role = spec.clone();
     role.id = None;
     role.description = role.description.filter(|d| !d.is_empty());
-    for policy in &mut role.policies {
-        if let Some(term @ Condition::Term { .. }) = &policy.condition {
-            policy.condition = Some(Condition::All(vec![term.clone()]));
+    for group in &mut role.grants {
+        if let Some(term @ Condition::Term { .. }) = &group.condition {
+            group.condition = Some(Condition::All(vec![term.clone()]));
         }
-        policy.allow_conditions = policy.condition.is_some();
     }
     role
 }
@@ -376,7 +374,7 @@ fn as_terraform_holds_it(spec: &RoleSpec) -> RoleSpec {
 /// A loaded role as Terraform: HCL and Terraform JSON are written alike (or
 /// refused alike, only for a condition the provider cannot hold), and the
 /// JSON reads back as exactly the role Terraform holds.
-fn terraform_round_trip(spec: &RoleSpec) {
+fn terraform_round_trip(spec: &RoleDefinition) {
     let hcl = to_hcl(spec, "r");
     match to_json(spec, "r") {
         Ok(text) => {
@@ -395,7 +393,7 @@ fn terraform_round_trip(spec: &RoleSpec) {
         Err(error @ TerraformError::Condition { .. }) => {
             assert_eq!(hcl, Err(error.clone()), "HCL and JSON disagree");
             assert!(
-                spec.policies
+                spec.grants
                     .iter()
                     .filter_map(|p| p.condition.as_ref())
                     .any(|c| !terraform_holds(c)),
@@ -605,8 +603,8 @@ pub fn subject_json(text: &str) {
     keys.extend(
         spec.grants
             .iter()
-            .flat_map(|g| &g.role.policies)
-            .flat_map(|p| p.keys())
+            .flat_map(|g| &g.role.grants)
+            .flat_map(|p| p.permissions.iter().cloned())
             .take(8),
     );
     let mut divisions = vec!["*".to_owned(), "nowhere".to_owned(), String::new()];
@@ -762,13 +760,13 @@ fn terraform_reads_what_the_input_says(text: &str, file: &RoleFile) {
         let blocks = tf_bodies(body.get("permission_policies"));
         assert_eq!(
             blocks.len(),
-            role.policies.len(),
+            role.grants.len(),
             "role {:?}: {} permission_policies blocks read as {} policies",
             role.name,
             blocks.len(),
-            role.policies.len()
+            role.grants.len()
         );
-        for (n, (block, policy)) in blocks.iter().zip(&role.policies).enumerate() {
+        for (n, (block, policy)) in blocks.iter().zip(&role.grants).enumerate() {
             if !tf_bodies(block.get("conditions")).is_empty() {
                 assert!(
                     policy.condition.is_some(),

@@ -35,6 +35,10 @@ use crate::principal::Division;
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RoleDefinition {
+    /// The identifier its source gives the role (Genesys Cloud's role
+    /// `id`), when it gives one; a policy knows roles by name and does not
+    /// keep it.
+    pub id: Option<String>,
     /// The role's name, unique in a policy.
     pub name: String,
     /// What the role is for, when the source says.
@@ -48,6 +52,8 @@ pub struct RoleDefinition {
 }
 
 /// Permissions a role grants together: always, or only under `condition`.
+/// A reader keeps its source's grouping (the Genesys adapter reads each
+/// permission policy as one group of `domain:entity:action` keys).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct GrantGroup {
@@ -77,11 +83,19 @@ impl RoleDefinition {
     /// A role named `name` that grants nothing yet.
     pub fn new(name: impl Into<String>) -> Self {
         Self {
+            id: None,
             name: name.into(),
             description: None,
             grants: Vec::new(),
             legacy: Vec::new(),
         }
+    }
+
+    /// With the identifier its source gives it.
+    #[must_use]
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
     }
 
     /// With a description.

@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::wire::{DomainOrganizationRole, ResourceConditionNode, ResourcePermissionPolicy};
-use permgate_core::{Condition, Escaped, RoleDefinition};
+use permgate_core::{Condition, Escaped, GrantGroup, RoleDefinition};
 
 /// Why a role cannot be written as Genesys Cloud role JSON.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -36,15 +36,49 @@ impl Policies {
             .insert(action.to_owned());
         Ok(())
     }
+}
 
-    fn into_wire(self, condition: Option<&Condition>) -> impl Iterator<Item = ResourcePermissionPolicy> {
-        self.0.into_iter().map(move |((domain, entity), actions)| {
-            let mut policy = ResourcePermissionPolicy::new(domain, entity, actions);
-            policy.allow_conditions = Some(condition.is_some());
-            policy.resource_condition_node = condition.map(ResourceConditionNode::from);
-            policy
-        })
+/// One permission policy of an exported role.
+struct Exported<'r> {
+    domain: String,
+    entity: String,
+    actions: BTreeSet<String>,
+    condition: Option<&'r Condition>,
+}
+
+/// The permission policies of `role` as role JSON writes them: the
+/// unconditional grants first, one policy per `domain` and `entity`, then
+/// each conditional group's, under its condition.
+fn exported(role: &RoleDefinition) -> Result<Vec<Exported<'_>>, ExportError> {
+    let mut unconditional = Policies::default();
+    let mut conditional = Vec::new();
+    for group in &role.grants {
+        match &group.condition {
+            None => {
+                for key in &group.permissions {
+                    unconditional.add(key)?;
+                }
+            }
+            Some(condition) => {
+                let mut policies = Policies::default();
+                for key in &group.permissions {
+                    policies.add(key)?;
+                }
+                conditional.push((policies, Some(condition)));
+            }
+        }
     }
+    let groups = core::iter::once((unconditional, None)).chain(conditional);
+    Ok(groups
+        .flat_map(|(policies, condition)| {
+            policies.0.into_iter().map(move |((domain, entity), actions)| Exported {
+                domain,
+                entity,
+                actions,
+                condition,
+            })
+        })
+        .collect())
 }
 
 /// A role as role JSON, ready for `POST /api/v2/authorization/roles`: a
@@ -80,31 +114,60 @@ impl Policies {
 ///
 /// A role holding CxEngage flat names.
 pub fn export_role(role: &RoleDefinition) -> Result<DomainOrganizationRole, ExportError> {
-    let mut unconditional = Policies::default();
-    let mut conditional = Vec::new();
-    for group in &role.grants {
-        match &group.condition {
-            None => {
-                for key in &group.permissions {
-                    unconditional.add(key)?;
-                }
-            }
-            Some(condition) => {
-                let mut policies = Policies::default();
-                for key in &group.permissions {
-                    policies.add(key)?;
-                }
-                conditional.push((policies, condition));
-            }
-        }
-    }
-    let mut policies: Vec<ResourcePermissionPolicy> = unconditional.into_wire(None).collect();
-    for (grants, condition) in conditional {
-        policies.extend(grants.into_wire(Some(condition)));
-    }
+    let policies = exported(role)?
+        .into_iter()
+        .map(|policy| {
+            let mut body = ResourcePermissionPolicy::new(policy.domain, policy.entity, policy.actions);
+            body.allow_conditions = Some(policy.condition.is_some());
+            body.resource_condition_node = policy.condition.map(ResourceConditionNode::from);
+            body
+        })
+        .collect();
     let mut body = DomainOrganizationRole::new(&role.name);
     body.description = Some(role.description.clone().unwrap_or_default());
     body.permission_policies = Some(policies);
     body.permissions = Some(role.legacy.clone());
     Ok(body)
+}
+
+/// `role` grouped as [`export_role`] writes it, still a [`RoleDefinition`]:
+/// one group of grants per permission policy of the body (the
+/// unconditional grants merged, one group per `domain` and `entity`,
+/// actions sorted and each once; then each conditional group's, under its
+/// condition), the description empty when the role has none, and the
+/// legacy names as they are. Give it to
+/// [`terraform::to_hcl`](crate::terraform::to_hcl) or
+/// [`terraform::to_json`](crate::terraform::to_json) to write the resource
+/// that creates the same body as [`export_role`].
+///
+/// ```
+/// use permgate::{Catalog, Form, Policy, genesys::export_definition};
+///
+/// let policy = Policy::builder(Catalog::builtin()).role("agent", ["routing:queue:view", "routing:queue:join"])?.build();
+/// let agent = policy.definition(policy.role("agent").unwrap(), Form::Wildcard)?;
+/// let grouped = export_definition(&agent)?;
+/// assert_eq!(grouped.grants[0].permissions, ["routing:queue:join", "routing:queue:view"]);
+/// assert_eq!(grouped.description.as_deref(), Some(""));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+///
+/// As [`export_role`].
+pub fn export_definition(role: &RoleDefinition) -> Result<RoleDefinition, ExportError> {
+    let mut grouped = role.clone();
+    grouped.description = Some(role.description.clone().unwrap_or_default());
+    grouped.grants = exported(role)?
+        .into_iter()
+        .map(|policy| {
+            GrantGroup::new(
+                policy
+                    .actions
+                    .iter()
+                    .map(|action| format!("{}:{}:{action}", policy.domain, policy.entity)),
+                policy.condition.cloned(),
+            )
+        })
+        .collect();
+    Ok(grouped)
 }

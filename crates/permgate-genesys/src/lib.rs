@@ -26,6 +26,7 @@ mod export;
 mod json;
 mod kind;
 mod org_catalog;
+mod role_file;
 mod roles;
 mod subjects;
 pub mod terraform;
@@ -37,13 +38,11 @@ pub use errors::{
     REASON_FEATURE_REMOVED, REASON_FOREIGN_CATALOG, REASON_REFUSED, REASON_RELEASE_BEFORE_DOCUMENT, forbidden_body,
     forbidden_error_body, missing_permissions_body,
 };
-pub use export::{ExportError, export_role};
+pub use export::{ExportError, export_definition, export_role};
 pub use json::{JsonError, MAX_JSON_BYTES};
 pub use kind::DocumentKind;
 pub use org_catalog::org_catalog;
-pub use roles::{
-    MAX_ACTIONS_PER_POLICY, MAX_POLICIES_PER_ROLE, MAX_ROLES_PER_FILE, PolicySpec, RoleFile, RoleFileError, RoleSpec,
-};
+pub use role_file::{MAX_ACTIONS_PER_POLICY, MAX_POLICIES_PER_ROLE, MAX_ROLES_PER_FILE, RoleFile, RoleFileError};
 pub use subjects::{MAX_GRANTS_PER_SUBJECT, SubjectGrant, SubjectSpec};
 pub use users::{MAX_USER_PERMISSIONS, UserAuthorization, UserPermission};
 pub use wire::DomainRole;

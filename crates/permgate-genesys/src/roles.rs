@@ -4,151 +4,17 @@ use std::collections::HashMap;
 
 use serde_json::value::RawValue;
 
+use super::role_file::{
+    MAX_ACTIONS_PER_POLICY, MAX_POLICIES_PER_ROLE, MAX_ROLES_PER_FILE, RoleFile, RoleFileError, check_key, group,
+};
 use super::wire::{
     AuthzGrantPolicy, AuthzGrantRole, DomainOrganizationRole, ResourceConditionNode, ResourcePermissionPolicy,
 };
-use super::{conditions, kind};
+use super::{conditions, kind, terraform};
 use crate::json::{self, Fields, JsonError, Outline, Path, Top};
 use permgate_core::Condition;
-use permgate_core::parse::{GrantError, MAX_PERMISSION_LEN, ParseError, Spelling, check_segment, parse};
-use permgate_core::{Escaped, GrantGroup, RoleDefinition};
-
-/// The most roles one document may hold.
-pub const MAX_ROLES_PER_FILE: usize = 100_000;
-
-/// The most permission policies one role may hold.
-pub const MAX_POLICIES_PER_ROLE: usize = 10_000;
-
-/// The most actions one permission policy's `actionSet` may hold. Real
-/// entities have a few dozen actions.
-pub const MAX_ACTIONS_PER_POLICY: usize = 1_000;
-
-/// A role as the Genesys Cloud API returns it. Fields the API returns and
-/// permgate does not use are ignored.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct RoleSpec {
-    /// `id`, when present.
-    pub id: Option<String>,
-    /// `name`.
-    pub name: String,
-    /// `description`, when present.
-    pub description: Option<String>,
-    /// `permissionPolicies` (`policies` in a subject's grants).
-    pub policies: Vec<PolicySpec>,
-    /// Legacy flat `permissions[]`: kept and reported, never turned into grants.
-    pub legacy_permissions: Vec<String>,
-}
-
-/// One entry of a role's `permissionPolicies` (the SDK's
-/// `ResourcePermissionPolicy`), of a user's `authorization.permissionPolicies`
-/// (the same model), or of a subject grant's role `policies`
-/// (`AuthzGrantPolicy`, which spells the action list `actions`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct PolicySpec {
-    /// `domain`.
-    pub domain: String,
-    /// `entityName`; `*` for every entity of the domain.
-    pub entity: String,
-    /// `actionSet` (`actions` in a subject's grants); `*` for every action
-    /// of the entity.
-    pub actions: Vec<String>,
-    /// `allowConditions` as the API reports it.
-    pub allow_conditions: bool,
-    /// `resourceConditionNode`: when present the policy grants only under it.
-    pub condition: Option<Condition>,
-}
-
-impl PolicySpec {
-    /// The policy's grants as keys: `domain:entity:action` for each action.
-    pub fn keys(&self) -> impl Iterator<Item = String> + '_ {
-        self.actions
-            .iter()
-            .map(|action| format!("{}:{}:{action}", self.domain, self.entity))
-    }
-}
-
-impl RoleSpec {
-    /// The role as core data: each policy one [`GrantGroup`] of its keys
-    /// (under its `resourceConditionNode`, when it has one), the legacy
-    /// `permissions[]` as legacy names. Add it to a policy with
-    /// [`PolicyBuilder::add_role_definition`](permgate_core::PolicyBuilder::add_role_definition):
-    /// unconditional policies become grants, policies with a
-    /// `resourceConditionNode` conditional grants, and legacy names are kept
-    /// and reported, never granted.
-    pub fn definition(&self) -> RoleDefinition {
-        let mut role = RoleDefinition::new(&self.name).legacy(self.legacy_permissions.iter().cloned());
-        role.description.clone_from(&self.description);
-        role.grants = self
-            .policies
-            .iter()
-            .map(|policy| GrantGroup::new(policy.keys(), policy.condition.clone()))
-            .collect();
-        role
-    }
-}
-
-/// The roles of one role-JSON document: those that loaded, and an error for
-/// each that did not. One bad role never hides the others.
-///
-/// Accepts one role object, an array of roles, or a listing
-/// (`{"entities": [...]}`). A role object carries at least one of
-/// `permissionPolicies`, `policies` and `permissions` (an empty list will
-/// do): a document of another kind, such as a user, a subject or an
-/// unrelated object, is refused with [`JsonError::WrongKind`] (the whole
-/// document when it is one object, that item in an array or a listing).
-/// A role with both `permissionPolicies` and `policies` is refused (the two
-/// lists could disagree).
-///
-/// A policy grants only under its condition, and a condition is never
-/// dropped. The condition read is `resourceConditionNode` (a node with
-/// `terms` and a term's own `variableName`, `operator` or `operands` is
-/// refused: reading one would drop the other). The published
-/// `ResourcePermissionPolicy` also has a `resourceCondition` string and a
-/// `namedResources` list, with no published grammar or meaning: a non-blank
-/// `resourceCondition` without a node, and a non-empty `namedResources`,
-/// are refused at their JSON path rather than granted unconditionally.
-///
-/// ```
-/// use permgate::genesys::RoleFile;
-///
-/// let file = RoleFile::parse(r#"{"entities": [
-///   {"name": "agent", "permissionPolicies": [
-///     {"domain": "routing", "entityName": "queue", "actionSet": ["join", "view"]}]},
-///   {"name": "broken", "permissionPolicies": [
-///     {"domain": "routing", "entityName": "queue", "actionSet": []}]}
-/// ]}"#)?;
-/// assert_eq!(file.roles.len(), 1);
-/// assert_eq!(file.roles[0].policies[0].keys().collect::<Vec<_>>(), ["routing:queue:join", "routing:queue:view"]);
-/// assert_eq!(
-///     file.errors[0].to_string(),
-///     "role 1 `broken`: `$.entities[1].permissionPolicies[0].actionSet`: empty action set"
-/// );
-/// # Ok::<(), permgate::JsonError>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct RoleFile {
-    /// The roles that loaded, in document order.
-    pub roles: Vec<RoleSpec>,
-    /// One error per role that did not load.
-    pub errors: Vec<RoleFileError>,
-}
-
-/// Why one role of a [`RoleFile`] did not load.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("role {position}{}: {error}", name.as_deref().map(|n| format!(" `{}`", Escaped(n))).unwrap_or_default())]
-#[non_exhaustive]
-pub struct RoleFileError {
-    /// The role's position in the document, from 0.
-    pub position: usize,
-    /// Its name, when it has a readable one.
-    pub name: Option<String>,
-    /// What is wrong, and where (in the message too, so not a
-    /// [`source`](std::error::Error::source): a chain prints it once).
-    pub error: JsonError,
-}
+use permgate_core::parse::{GrantError, MAX_PERMISSION_LEN, check_segment};
+use permgate_core::{GrantGroup, RoleDefinition};
 
 impl RoleFile {
     /// Reads a role-JSON document.
@@ -164,7 +30,7 @@ impl RoleFile {
     /// a syntax error.
     pub fn parse(text: &str) -> Result<Self, JsonError> {
         match json::check_document(text) {
-            Ok(Top::Object(fields)) if kind::Kind::of(&fields) == kind::Kind::Terraform => super::terraform::read(text),
+            Ok(Top::Object(fields)) if kind::Kind::of(&fields) == kind::Kind::Terraform => terraform::read(text),
             Ok(Top::Object(fields)) if !fields.entities => Self::from_role(text, &fields),
             Ok(_) => Self::from_outline(text, None),
             // A value nested deeper than the parser's limit: read each role on
@@ -180,7 +46,7 @@ impl RoleFile {
         kind::check_role(fields, &root)?;
         let role = json::read_document::<DomainOrganizationRole>(text)
             .map_err(|error| (json::string_field(text, "name"), error))
-            .and_then(|role| RoleSpec::from_wire(role, &root).map_err(|(name, error)| (Some(name), error)));
+            .and_then(|role| from_wire(role, &root).map_err(|(name, error)| (Some(name), error)));
         let mut file = RoleFile::empty();
         match role {
             Ok(role) => file.roles.push(role),
@@ -234,7 +100,7 @@ impl RoleFile {
                     continue;
                 }
             };
-            let role = RoleSpec::from_wire(role, &path).and_then(|role| match seen.get(&role.name) {
+            let role = from_wire(role, &path).and_then(|role| match seen.get(&role.name) {
                 Some(first) => {
                     let error = json::invalid(
                         &path.field("name"),
@@ -258,67 +124,59 @@ impl RoleFile {
         }
         Ok(file)
     }
-
-    fn empty() -> Self {
-        RoleFile {
-            roles: Vec::new(),
-            errors: Vec::new(),
-        }
-    }
-
-    /// The role named `name`, if it loaded.
-    pub fn role(&self, name: &str) -> Option<&RoleSpec> {
-        self.roles.iter().find(|role| role.name == name)
-    }
 }
 
-impl RoleSpec {
-    /// Checks the role `role` read at `path`: on error, its name and why.
-    pub(crate) fn from_wire(role: DomainOrganizationRole, path: &Path) -> Result<Self, (String, JsonError)> {
-        let DomainOrganizationRole {
-            id,
-            name,
-            description,
-            permission_policies,
-            policies,
-            permissions,
-            ..
-        } = role;
-        let policies = match policy_list(permission_policies, policies, path) {
-            Ok(policies) => policies,
-            Err(error) => return Err((name, error)),
-        };
-        let parts = Parts {
-            id,
-            name,
-            description,
-            permissions,
-        };
-        parts.read(policies, path, PolicySpec::from_resource)
-    }
+/// Checks the role `role` read at `path`: on error, its name and why.
+fn from_wire(role: DomainOrganizationRole, path: &Path) -> Result<RoleDefinition, (String, JsonError)> {
+    let DomainOrganizationRole {
+        id,
+        name,
+        description,
+        permission_policies,
+        policies,
+        permissions,
+        ..
+    } = role;
+    let policies = match policy_list(permission_policies, policies, path) {
+        Ok(policies) => policies,
+        Err(error) => return Err((name, error)),
+    };
+    let parts = Parts {
+        id,
+        name,
+        description,
+        permissions,
+    };
+    parts.read(policies, path, from_resource)
+}
 
-    /// Checks the role of a subject's grant, read at `path`.
-    pub(crate) fn from_grant_role(role: AuthzGrantRole, path: &Path) -> Result<Self, JsonError> {
-        let AuthzGrantRole {
-            id,
-            name,
-            description,
-            permission_policies,
-            policies,
-            permissions,
-            ..
-        } = role;
-        let policies = policy_list(permission_policies, policies, path)?;
-        let parts = Parts {
-            id,
-            name,
-            description,
-            permissions,
-        };
-        parts
-            .read(policies, path, PolicySpec::from_grant)
-            .map_err(|(_, error)| error)
-    }
+/// Checks the role of a subject's grant, read at `path`: the role, and
+/// each policy's `allowConditions` as the document gives it (which a
+/// subject compares, and the role does not keep).
+pub(crate) fn from_grant_role(role: AuthzGrantRole, path: &Path) -> Result<(RoleDefinition, Vec<bool>), JsonError> {
+    let AuthzGrantRole {
+        id,
+        name,
+        description,
+        permission_policies,
+        policies,
+        permissions,
+        ..
+    } = role;
+    let policies = policy_list(permission_policies, policies, path)?;
+    let parts = Parts {
+        id,
+        name,
+        description,
+        permissions,
+    };
+    let flags = policies
+        .1
+        .iter()
+        .map(|policy| policy.allow_conditions.unwrap_or(false))
+        .collect();
+    let role = parts.read(policies, path, from_grant).map_err(|(_, error)| error)?;
+    Ok((role, flags))
 }
 
 /// The policies of the role at `path` and the field they were read from:
@@ -391,8 +249,8 @@ impl Parts {
         self,
         (field, policies): (&'static str, Vec<P>),
         path: &Path,
-        read: impl Fn(P, &Path) -> Result<PolicySpec, JsonError>,
-    ) -> Result<RoleSpec, (String, JsonError)> {
+        read: impl Fn(P, &Path) -> Result<GrantGroup, JsonError>,
+    ) -> Result<RoleDefinition, (String, JsonError)> {
         let Parts {
             id,
             name,
@@ -411,90 +269,76 @@ impl Parts {
                 .collect::<Result<Vec<_>, _>>()
         });
         match policies {
-            Ok(policies) => Ok(RoleSpec {
-                id,
-                name,
-                description,
-                policies,
-                legacy_permissions: permissions.unwrap_or_default(),
-            }),
+            Ok(policies) => {
+                let mut role = RoleDefinition::new(name).legacy(permissions.unwrap_or_default());
+                role.id = id;
+                role.description = description;
+                role.grants = policies;
+                Ok(role)
+            }
             Err(error) => Err((name, error)),
         }
     }
 }
 
-impl PolicySpec {
-    /// Checks a `ResourcePermissionPolicy`, as in role JSON and in a user's
-    /// `authorization.permissionPolicies`, read at `path`.
-    pub(crate) fn from_resource(policy: ResourcePermissionPolicy, path: &Path) -> Result<Self, JsonError> {
-        let ResourcePermissionPolicy {
-            domain,
-            entity_name,
-            action_set,
-            allow_conditions,
-            resource_condition_node,
-            resource_condition,
-            named_resources,
-            ..
-        } = policy;
-        let actions = check_actions(&domain, &entity_name, action_set, &path.field("actionSet"), path)?;
-        let condition = policy_condition(resource_condition_node, resource_condition, named_resources, path)?;
-        Ok(PolicySpec {
-            domain,
-            entity: entity_name,
-            actions,
-            allow_conditions: allow_conditions.unwrap_or(false),
-            condition,
-        })
-    }
+/// Checks a `ResourcePermissionPolicy`, as in role JSON and in a user's
+/// `authorization.permissionPolicies`, read at `path`: its keys, under its
+/// condition. `allowConditions` is not kept: whether the policy grants
+/// under a condition is whether it has one.
+pub(crate) fn from_resource(policy: ResourcePermissionPolicy, path: &Path) -> Result<GrantGroup, JsonError> {
+    let ResourcePermissionPolicy {
+        domain,
+        entity_name,
+        action_set,
+        resource_condition_node,
+        resource_condition,
+        named_resources,
+        ..
+    } = policy;
+    let actions = check_actions(&domain, &entity_name, action_set, &path.field("actionSet"), path)?;
+    let condition = policy_condition(resource_condition_node, resource_condition, named_resources, path)?;
+    Ok(group(&domain, &entity_name, &actions, condition))
+}
 
-    /// Checks an `AuthzGrantPolicy`, as in a subject's grants, read at
-    /// `path`: the actions are `actions`, or `actionSet` as earlier permgate
-    /// versions read it (not both, since they could disagree); a `condition`
-    /// string permgate cannot evaluate is refused.
-    pub(crate) fn from_grant(policy: AuthzGrantPolicy, path: &Path) -> Result<Self, JsonError> {
-        let AuthzGrantPolicy {
-            domain,
-            entity_name,
-            actions,
-            action_set,
-            condition,
-            allow_conditions,
-            resource_condition_node,
-            resource_condition,
-            named_resources,
-            ..
-        } = policy;
-        let (field, actions) = match (actions, action_set) {
-            (Some(actions), None) => ("actions", actions),
-            (None, Some(actions)) => ("actionSet", actions),
-            (Some(_), Some(_)) => {
-                return Err(json::invalid(
-                    path,
-                    "both `actions` and `actionSet`; a policy has one action list",
-                ));
-            }
-            (None, None) => return Err(json::missing(path, "actions")),
-        };
-        let actions = check_actions(&domain, &entity_name, actions, &path.field(field), path)?;
-        let node = policy_condition(resource_condition_node, resource_condition, named_resources, path)?;
-        // permgate cannot evaluate a condition string, and reading the policy
-        // without it would grant unconditionally what the platform grants
-        // only under it: a non-blank one is refused.
-        if condition.is_some_and(|condition| !condition.trim().is_empty()) {
+/// Checks an `AuthzGrantPolicy`, as in a subject's grants, read at
+/// `path`: the actions are `actions`, or `actionSet` as earlier permgate
+/// versions read it (not both, since they could disagree); a `condition`
+/// string permgate cannot evaluate is refused.
+fn from_grant(policy: AuthzGrantPolicy, path: &Path) -> Result<GrantGroup, JsonError> {
+    let AuthzGrantPolicy {
+        domain,
+        entity_name,
+        actions,
+        action_set,
+        condition,
+        resource_condition_node,
+        resource_condition,
+        named_resources,
+        ..
+    } = policy;
+    let (field, actions) = match (actions, action_set) {
+        (Some(actions), None) => ("actions", actions),
+        (None, Some(actions)) => ("actionSet", actions),
+        (Some(_), Some(_)) => {
             return Err(json::invalid(
-                &path.field("condition"),
-                "a condition string permgate cannot evaluate; read the role (`GET /api/v2/authorization/roles/{id}`), whose `resourceConditionNode` it can",
+                path,
+                "both `actions` and `actionSet`; a policy has one action list",
             ));
         }
-        Ok(PolicySpec {
-            domain,
-            entity: entity_name,
-            actions,
-            allow_conditions: allow_conditions.unwrap_or(false),
-            condition: node,
-        })
+        (None, None) => return Err(json::missing(path, "actions")),
+    };
+    let actions = check_actions(&domain, &entity_name, actions, &path.field(field), path)?;
+    let node = policy_condition(resource_condition_node, resource_condition, named_resources, path)?;
+    // permgate cannot evaluate a condition string, and reading the policy
+    // without it would grant unconditionally what the platform grants
+    // only under it: a non-blank one is refused.
+    if condition.is_some_and(|condition| !condition.trim().is_empty()) {
+        return Err(json::invalid(
+            &path.field("condition"),
+            "a condition string permgate cannot evaluate; read the role (`GET /api/v2/authorization/roles/{id}`), whose `resourceConditionNode` it can",
+        ));
     }
+    Ok(group(&domain, &entity_name, &actions, node))
 }
 
 /// The action list `actions` (at `actions_path`) of a policy at `path` over
@@ -541,24 +385,4 @@ fn check_actions(
         }
     }
     Ok(actions)
-}
-
-/// A policy's grant must be one `domain:entity:action` key, wildcards only
-/// as a whole entity or action.
-pub(crate) fn check_key(key: &str, path: &Path) -> Result<(), JsonError> {
-    let error = |source: GrantError| JsonError::Permission {
-        path: path.to_string(),
-        error: source,
-    };
-    match parse(key).map_err(|e| error(e.into()))? {
-        Spelling::Key { domain: "*", .. } => Err(error(GrantError::DomainWildcard { input: key.to_owned() })),
-        Spelling::Key { .. } => Ok(()),
-        _ => Err(error(
-            ParseError::SegmentCount {
-                input: key.to_owned(),
-                found: key.split(':').count(),
-            }
-            .into(),
-        )),
-    }
 }

@@ -4,11 +4,11 @@
 use std::collections::HashSet;
 use std::collections::hash_map::{Entry, HashMap};
 
-use super::RoleSpec;
 use super::kind;
+use super::roles;
 use super::wire::{AuthzGrant, AuthzSubject};
 use crate::json::{self, JsonError, Path, Top};
-use permgate_core::{Division, Escaped, UserDefinition};
+use permgate_core::{Division, Escaped, RoleDefinition, UserDefinition};
 
 /// The most grants one subject may hold.
 pub const MAX_GRANTS_PER_SUBJECT: usize = 10_000;
@@ -17,8 +17,8 @@ pub const MAX_GRANTS_PER_SUBJECT: usize = 10_000;
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct SubjectGrant {
-    /// The role, with its policies.
-    pub role: RoleSpec,
+    /// The role, each of its policies one group of grants.
+    pub role: RoleDefinition,
     /// Where it applies.
     pub division: Division,
 }
@@ -53,7 +53,7 @@ pub struct SubjectGrant {
 /// ]}"#)?;
 /// assert_eq!(subject.grants.len(), 2);
 /// assert_eq!(subject.grants[0].division, Division::Id("d-east".into()));
-/// assert_eq!(subject.grants[0].role.policies[0].actions, ["view"]);
+/// assert_eq!(subject.grants[0].role.grants[0].permissions, ["routing:queue:view"]);
 /// assert_eq!(subject.grants[1].division, Division::All);
 /// // The second grant's role shows no policies: it grants nothing here.
 /// let empty: Vec<_> = subject.grants_without_policies().map(|(n, grant)| (n, grant.role.name.as_str())).collect();
@@ -93,12 +93,14 @@ impl SubjectSpec {
         let AuthzSubject { id, name, grants, .. } = subject;
         let grants_path = root.field("grants");
         json::at_most(grants.len(), MAX_GRANTS_PER_SUBJECT, &grants_path)?;
-        let grants = grants
+        let (grants, flags): (Vec<_>, Vec<_>) = grants
             .into_iter()
             .enumerate()
             .map(|(n, grant)| SubjectGrant::from_wire(grant, &grants_path.index(n)))
-            .collect::<Result<Vec<_>, _>>()?;
-        check_roles(&grants, &grants_path)?;
+            .collect::<Result<Vec<_>, _>>()?
+            .into_iter()
+            .unzip();
+        check_roles(&grants, &flags, &grants_path)?;
         Ok(SubjectSpec { id, name, grants })
     }
 
@@ -114,14 +116,14 @@ impl SubjectSpec {
         self.grants
             .iter()
             .enumerate()
-            .filter(|(_, grant)| grant.role.policies.is_empty())
+            .filter(|(_, grant)| grant.role.grants.is_empty())
     }
 
     /// The subject's roles, each once (by name), in document order.
     ///
     /// In a parsed subject a name stands for one role: [`parse`](Self::parse)
     /// rejects a name used by two different roles.
-    pub fn roles(&self) -> impl Iterator<Item = &RoleSpec> {
+    pub fn roles(&self) -> impl Iterator<Item = &RoleDefinition> {
         let mut seen = HashSet::with_capacity(self.grants.len());
         self.grants
             .iter()
@@ -165,7 +167,7 @@ impl SubjectSpec {
         user.roles = self
             .grants
             .iter()
-            .map(|grant| (grant.role.definition(), grant.division.clone()))
+            .map(|grant| (grant.role.clone(), grant.division.clone()))
             .collect();
         user
     }
@@ -177,16 +179,18 @@ impl SubjectSpec {
 /// same role may be granted in several divisions, repeated identically. A
 /// [`Policy`](permgate_core::Policy) keys roles by name, so a name that two
 /// different roles use (different ids or different bodies) would merge their
-/// grants across divisions: rejected, at the second occurrence.
-fn check_roles(grants: &[SubjectGrant], path: &Path) -> Result<(), JsonError> {
-    let mut by_id: HashMap<&str, (usize, &RoleSpec)> = HashMap::new();
-    let mut by_name: HashMap<&str, (usize, &RoleSpec)> = HashMap::with_capacity(grants.len());
-    for (n, grant) in grants.iter().enumerate() {
-        let role = &grant.role;
+/// grants across divisions: rejected, at the second occurrence. A role's
+/// body is what it grants and the `allowConditions` of each of its policies
+/// (`flags`, one list per grant), which the role does not keep.
+fn check_roles(grants: &[SubjectGrant], flags: &[Flags], path: &Path) -> Result<(), JsonError> {
+    let mut by_id: HashMap<&str, (usize, Body<'_>)> = HashMap::new();
+    let mut by_name: HashMap<&str, (usize, Body<'_>)> = HashMap::with_capacity(grants.len());
+    for (n, (grant, flags)) in grants.iter().zip(flags).enumerate() {
+        let role = (&grant.role, flags);
         let grant_path = path.index(n);
         let role_path = grant_path.field("role");
         let first_path = |first: usize| path.index(first).field("role").to_string();
-        if let Some(id) = role.id.as_deref() {
+        if let Some(id) = grant.role.id.as_deref() {
             match by_id.entry(id) {
                 Entry::Occupied(entry) => {
                     let &(first, body) = entry.get();
@@ -206,7 +210,7 @@ fn check_roles(grants: &[SubjectGrant], path: &Path) -> Result<(), JsonError> {
                 }
             }
         }
-        match by_name.entry(role.name.as_str()) {
+        match by_name.entry(grant.role.name.as_str()) {
             Entry::Occupied(entry) => {
                 let &(first, other) = entry.get();
                 if other != role {
@@ -214,7 +218,7 @@ fn check_roles(grants: &[SubjectGrant], path: &Path) -> Result<(), JsonError> {
                         &role_path,
                         format!(
                             "role name `{}` is used by a different role at `{}`; a policy knows roles by name",
-                            Escaped(&role.name),
+                            Escaped(&grant.role.name),
                             Escaped(&first_path(first))
                         ),
                     ));
@@ -228,17 +232,24 @@ fn check_roles(grants: &[SubjectGrant], path: &Path) -> Result<(), JsonError> {
     Ok(())
 }
 
+/// The `allowConditions` of each policy of a grant's role, as given.
+type Flags = Vec<bool>;
+
+/// A grant's role and its [`Flags`], compared as one body.
+type Body<'a> = (&'a RoleDefinition, &'a Flags);
+
 impl SubjectGrant {
-    fn from_wire(grant: AuthzGrant, path: &Path) -> Result<Self, JsonError> {
+    fn from_wire(grant: AuthzGrant, path: &Path) -> Result<(Self, Flags), JsonError> {
         let AuthzGrant { role, division, .. } = grant;
-        let role = RoleSpec::from_grant_role(role, &path.field("role"))?;
+        let (role, flags) = roles::from_grant_role(role, &path.field("role"))?;
         if division.id.trim().is_empty() {
             let division_path = path.field("division");
             return Err(json::invalid(&division_path.field("id"), "empty division id"));
         }
-        Ok(SubjectGrant {
+        let grant = SubjectGrant {
             role,
             division: Division::new(&division.id),
-        })
+        };
+        Ok((grant, flags))
     }
 }

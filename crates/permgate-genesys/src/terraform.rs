@@ -123,13 +123,14 @@ use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess,
 use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
 
-use super::roles::{MAX_ACTIONS_PER_POLICY, MAX_POLICIES_PER_ROLE, MAX_ROLES_PER_FILE, check_key};
-use super::{PolicySpec, RoleFile, RoleFileError, RoleSpec};
+use super::role_file::{
+    MAX_ACTIONS_PER_POLICY, MAX_POLICIES_PER_ROLE, MAX_ROLES_PER_FILE, RoleFile, RoleFileError, check_key, group,
+};
 use crate::json::{self, JsonError, Path};
-use permgate_core::Escaped;
 use permgate_core::parse::{GrantError, MAX_PERMISSION_LEN, check_segment};
 use permgate_core::text::needs_escape;
 use permgate_core::{Condition, Operand, OperandKind, Operator};
+use permgate_core::{Escaped, GrantGroup, RoleDefinition};
 
 /// The provider's resource type for a role.
 pub const RESOURCE_TYPE: &str = "genesyscloud_auth_role";
@@ -163,6 +164,16 @@ pub enum TerraformError {
         condition: String,
         /// Why not.
         reason: &'static str,
+    },
+    /// A grant that is not a `domain:entity:action` key (a CxEngage flat
+    /// name, a display name): a `permission_policies` block holds keys only.
+    #[error(
+        "`{}` is not a `domain:entity:action` key; a `permission_policies` block holds keys only",
+        Escaped(name)
+    )]
+    NotAKey {
+        /// The grant, as given.
+        name: String,
     },
 }
 
@@ -227,10 +238,15 @@ fn check_label(label: &str) -> Result<(), TerraformError> {
 /// (the Terraform language's native syntax), ending with a newline.
 ///
 /// Attributes come before blocks, their `=` aligned as `terraform fmt`
-/// aligns them; policies, terms and operands keep the role's order, and
-/// actions and legacy permissions the policy's. An empty description is
-/// left out (it is the provider's default); so is the role's `id`, which
-/// the provider reads from the platform.
+/// aligns them. Each group of grants is one `permission_policies` block
+/// per `domain` and `entity_name` (in the order they first appear in the
+/// group, actions in the group's order), so a role read from role JSON or
+/// Terraform keeps its policies; terms and operands keep the role's order,
+/// and legacy permissions too. An empty description is left out (it is the
+/// provider's default); so is the role's `id`, which the provider reads
+/// from the platform. To write a role grouped as
+/// [`export_role`](crate::export_role) groups it, give
+/// [`export_definition`](crate::export_definition)'s role.
 ///
 /// ```
 /// use permgate::genesys::{RoleFile, terraform::to_hcl};
@@ -267,8 +283,8 @@ fn check_label(label: &str) -> Result<(), TerraformError> {
 ///
 /// A label that is not a Terraform identifier; a condition the provider's
 /// schema cannot hold (a conjunction nested in another, or one without
-/// terms or operands).
-pub fn to_hcl(role: &RoleSpec, label: &str) -> Result<String, TerraformError> {
+/// terms or operands); a grant that is not a `domain:entity:action` key.
+pub fn to_hcl(role: &RoleDefinition, label: &str) -> Result<String, TerraformError> {
     check_label(label)?;
     let resource = Resource::of(role)?;
     let mut out = format!("resource {} {} {{\n", hcl_string(RESOURCE_TYPE), hcl_string(label));
@@ -303,7 +319,7 @@ pub fn to_hcl(role: &RoleSpec, label: &str) -> Result<String, TerraformError> {
 /// # Errors
 ///
 /// As [`to_hcl`].
-pub fn to_json(role: &RoleSpec, label: &str) -> Result<String, TerraformError> {
+pub fn to_json(role: &RoleDefinition, label: &str) -> Result<String, TerraformError> {
     check_label(label)?;
     let resource = Resource::of(role)?;
     let document = Document {
@@ -396,12 +412,15 @@ struct TfOperand<'a> {
 }
 
 impl<'a> Resource<'a> {
-    fn of(role: &'a RoleSpec) -> Result<Self, TerraformError> {
-        let policies = role.policies.iter().map(TfPolicy::of).collect::<Result<_, _>>()?;
+    fn of(role: &'a RoleDefinition) -> Result<Self, TerraformError> {
+        let mut policies = Vec::new();
+        for grants in &role.grants {
+            policies.extend(TfPolicy::of(grants)?);
+        }
         Ok(Resource {
             name: Template(&role.name),
             description: role.description.as_deref().filter(|d| !d.is_empty()).map(Template),
-            permissions: role.legacy_permissions.iter().map(|p| Template(p)).collect(),
+            permissions: role.legacy.iter().map(|p| Template(p)).collect(),
             permission_policies: policies,
         })
     }
@@ -452,25 +471,44 @@ impl<'a> Resource<'a> {
 }
 
 impl<'a> TfPolicy<'a> {
-    fn of(policy: &'a PolicySpec) -> Result<Self, TerraformError> {
-        let conditions = match &policy.condition {
-            None => Vec::new(),
-            Some(condition) => vec![Conditions::of(condition, policy)?],
-        };
-        Ok(TfPolicy {
-            domain: Template(&policy.domain),
-            entity_name: Template(&policy.entity),
-            action_set: policy.actions.iter().map(|a| Template(a)).collect(),
-            conditions,
-        })
+    /// The blocks of the group `grants`: one per `domain` and `entity_name`,
+    /// in the order they first appear, each with its actions in the group's
+    /// order and the group's condition.
+    fn of(grants: &'a GrantGroup) -> Result<Vec<Self>, TerraformError> {
+        let mut by_entity: Vec<((&'a str, &'a str), Vec<Template<'a>>)> = Vec::new();
+        for key in &grants.permissions {
+            let mut parts = key.splitn(3, ':');
+            let (Some(domain), Some(entity), Some(action)) = (parts.next(), parts.next(), parts.next()) else {
+                return Err(TerraformError::NotAKey { name: key.clone() });
+            };
+            match by_entity.iter_mut().find(|(at, _)| *at == (domain, entity)) {
+                Some((_, actions)) => actions.push(Template(action)),
+                None => by_entity.push(((domain, entity), vec![Template(action)])),
+            }
+        }
+        by_entity
+            .into_iter()
+            .map(|((domain, entity), action_set)| {
+                let conditions = match &grants.condition {
+                    None => Vec::new(),
+                    Some(condition) => vec![Conditions::of(condition, domain, entity)?],
+                };
+                Ok(TfPolicy {
+                    domain: Template(domain),
+                    entity_name: Template(entity),
+                    action_set,
+                    conditions,
+                })
+            })
+            .collect()
     }
 }
 
 impl<'a> Conditions<'a> {
-    fn of(condition: &'a Condition, policy: &PolicySpec) -> Result<Self, TerraformError> {
+    fn of(condition: &'a Condition, domain: &str, entity: &str) -> Result<Self, TerraformError> {
         let error = |reason| TerraformError::Condition {
-            domain: policy.domain.clone(),
-            entity: policy.entity.clone(),
+            domain: domain.to_owned(),
+            entity: entity.to_owned(),
             condition: condition.to_string(),
             reason,
         };
@@ -907,7 +945,7 @@ fn check_body(body: &Map<String, Value>, path: &Path, schema: &[&str], resource:
 }
 
 /// One `genesyscloud_auth_role` resource body.
-fn role(value: &Value, path: &Path) -> Result<RoleSpec, JsonError> {
+fn role(value: &Value, path: &Path) -> Result<RoleDefinition, JsonError> {
     let body = match value {
         Value::Array(_) => {
             return Err(json::invalid(
@@ -942,17 +980,14 @@ fn role(value: &Value, path: &Path) -> Result<RoleSpec, JsonError> {
         policies.push(read_policy(policy, policy_path)?);
         Ok(())
     })?;
-    Ok(RoleSpec {
-        id: None,
-        name: name.into_owned(),
-        description: description.map(Cow::into_owned),
-        policies,
-        legacy_permissions: legacy,
-    })
+    let mut role = RoleDefinition::new(name.into_owned()).legacy(legacy);
+    role.description = description.map(Cow::into_owned);
+    role.grants = policies;
+    Ok(role)
 }
 
 /// One `permission_policies` block, checked as role JSON checks a policy.
-fn read_policy(body: &Map<String, Value>, path: &Path) -> Result<PolicySpec, JsonError> {
+fn read_policy(body: &Map<String, Value>, path: &Path) -> Result<GrantGroup, JsonError> {
     check_body(body, path, schema::POLICY, false)?;
     let domain = required_literal(body, path, "domain")?;
     let entity = required_literal(body, path, "entity_name")?;
@@ -1012,14 +1047,7 @@ fn read_policy(body: &Map<String, Value>, path: &Path) -> Result<PolicySpec, Jso
         conditions.push(read_conditions(node, node_path)?);
         Ok(())
     })?;
-    let condition = conditions.pop();
-    Ok(PolicySpec {
-        domain: domain.into_owned(),
-        entity: entity.into_owned(),
-        actions,
-        allow_conditions: condition.is_some(),
-        condition,
-    })
+    Ok(group(&domain, &entity, &actions, conditions.pop()))
 }
 
 /// At least one block `field` of `body`, each read by `read`.

@@ -5,11 +5,12 @@
 use std::collections::BTreeMap;
 
 use super::kind::{self, Kind};
-use super::roles::{PolicySpec, RoleSpec, check_key};
+use super::role_file::check_key;
+use super::roles;
 use super::wire::{self, DomainRole};
 use crate::json::{self, JsonError, Path, Top};
 use permgate_core::parse::{MAX_PERMISSION_LEN, ParseError, excerpt};
-use permgate_core::{Division, Escaped, RoleDefinition, UserDefinition};
+use permgate_core::{Division, Escaped, GrantGroup, RoleDefinition, UserDefinition};
 
 /// The most items each list of a user's `authorization` may hold
 /// (`roles`, `unusedRoles`, `permissions`, `permissionPolicies`). A user's
@@ -113,8 +114,10 @@ pub struct UserAuthorization {
     pub unused_roles: Vec<DomainRole>,
     /// The entries of `permissions` that grant, in document order.
     pub permissions: Vec<UserPermission>,
-    /// `permissionPolicies`, in document order.
-    pub policies: Vec<PolicySpec>,
+    /// `permissionPolicies`, in document order, each one group of
+    /// `domain:entity:action` keys (under its `resourceConditionNode`, when
+    /// it has one), as [`RoleFile`](crate::RoleFile) reads a role's.
+    pub policies: Vec<GrantGroup>,
     /// The entries of `permissions` without `:`: legacy flat names, kept
     /// and reported, never granted.
     pub legacy_permissions: Vec<String>,
@@ -195,7 +198,7 @@ impl UserAuthorization {
         read.policies = list(permission_policies, path, "permissionPolicies")?
             .into_iter()
             .enumerate()
-            .map(|(n, policy)| PolicySpec::from_resource(policy, &policies_path.index(n)))
+            .map(|(n, policy)| roles::from_resource(policy, &policies_path.index(n)))
             .collect::<Result<_, _>>()?;
         Ok(read)
     }
@@ -218,35 +221,24 @@ impl UserAuthorization {
     /// and the legacy names), then one per division four-segment
     /// permissions name, in division order.
     fn grant_sets(&self, user: &str) -> Vec<(RoleDefinition, Division)> {
-        let mut by_division: BTreeMap<Division, Vec<PolicySpec>> = BTreeMap::new();
+        let mut by_division: BTreeMap<Division, Vec<GrantGroup>> = BTreeMap::new();
         by_division.insert(Division::All, self.policies.clone());
         for permission in &self.permissions {
             by_division
                 .entry(permission.division.clone())
                 .or_default()
-                .push(PolicySpec {
-                    domain: permission.domain.clone(),
-                    entity: permission.entity.clone(),
-                    actions: vec![permission.action.clone()],
-                    allow_conditions: false,
-                    condition: None,
-                });
+                .push(GrantGroup::new([permission.key()], None));
         }
         by_division
             .into_iter()
-            .map(|(division, policies)| {
+            .map(|(division, grants)| {
                 let (name, legacy) = match &division {
                     Division::All => (format!("users/{user} permissions"), self.legacy_permissions.clone()),
                     Division::Id(id) => (format!("users/{user} permissions in division {id}"), Vec::new()),
                 };
-                let spec = RoleSpec {
-                    id: None,
-                    name,
-                    description: None,
-                    policies,
-                    legacy_permissions: legacy,
-                };
-                (spec.definition(), division)
+                let mut role = RoleDefinition::new(name).legacy(legacy);
+                role.grants = grants;
+                (role, division)
             })
             .collect()
     }

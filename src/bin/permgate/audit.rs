@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 use std::fmt::{self, Write};
 
+use permgate::RoleDefinition;
 use permgate::audit::{GateAudit, UserGate};
-use permgate::genesys::RoleSpec;
 use permgate::{
     Catalog, Condition, Decision, Division, Escaped, GrantAudit, Permission, Permitted, Policy, Principal, RoleAudit,
     RoleId, UserId,
@@ -106,9 +106,9 @@ pub(crate) fn audit(args: &AuditArgs) -> Result<Report, Failure> {
         })
         .collect();
     let mut builder = Policy::builder(&catalog);
-    let mut specs: Vec<&RoleSpec> = Vec::new();
+    let mut specs: Vec<&RoleDefinition> = Vec::new();
     for (spec, position) in roles.file.roles.iter().zip(roles.loaded_positions()) {
-        match builder.add_role_definition(&spec.definition()) {
+        match builder.add_role_definition(spec) {
             Ok(_) => specs.push(spec),
             Err(error) => errors.push(RoleProblem {
                 position,

@@ -38,12 +38,13 @@ fn builtin_role(catalog: &Catalog, name: &str) -> Result<&'static CatalogRole, P
 pub(crate) fn export(args: &ExportArgs) -> Result<Report, Failure> {
     let form = if args.expanded { Form::Expanded } else { Form::Wildcard };
     let catalog = input::catalog(args.org_catalog.as_deref())?;
-    let body = match (&args.gate, &args.role) {
+    let (role, body) = match (&args.gate, &args.role) {
         (Some(gate), _) => {
             let gate = find_gate(&catalog, gate)?;
             let problem = |e: &dyn std::fmt::Display| Problem::new(format!("gate `{}`: {e}", gate.name));
             let role = gate.definition(&catalog, form).map_err(|e| problem(&e))?;
-            export_role(&role).map_err(|e| problem(&e))?
+            let body = export_role(&role).map_err(|e| problem(&e))?;
+            (role, body)
         }
         (None, Some(name)) => match &args.from {
             Some(path) => {
@@ -54,7 +55,8 @@ pub(crate) fn export(args: &ExportArgs) -> Result<Report, Failure> {
                     Problem::in_file(&roles.label, format!("role `{}`: {e}", Escaped(name)))
                 };
                 let role = policy.definition(role, form).map_err(|e| problem(&e))?;
-                export_role(&role).map_err(|e| problem(&e))?
+                let body = export_role(&role).map_err(|e| problem(&e))?;
+                (role, body)
             }
             None => {
                 let builtin = builtin_role(&catalog, name)?;
@@ -73,7 +75,8 @@ pub(crate) fn export(args: &ExportArgs) -> Result<Report, Failure> {
                     description.push_str(&format!(" Add-on to `{extends}`: holds only its own grants."));
                 }
                 role.description = Some(description);
-                export_role(&role).map_err(|e| problem(&e))?
+                let body = export_role(&role).map_err(|e| problem(&e))?;
+                (role, body)
             }
         },
         (None, None) => return Err(Problem::new("export needs --gate GATE or --role NAME").into()),
@@ -82,7 +85,7 @@ pub(crate) fn export(args: &ExportArgs) -> Result<Report, Failure> {
     let stdout = match args.format {
         ExportFormat::RoleJson => stdout,
         format => {
-            let text = terraform::from_role_json(&stdout, format)?;
+            let text = terraform::write(&role, format)?;
             warn_unlisted(&catalog, &body);
             text
         }

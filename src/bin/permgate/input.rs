@@ -6,7 +6,8 @@ use std::fmt;
 use std::io::{self, Read};
 use std::path::Path;
 
-use permgate::genesys::{DocumentKind, RoleFile, RoleFileError, RoleSpec, SubjectSpec, UserAuthorization};
+use permgate::RoleDefinition;
+use permgate::genesys::{DocumentKind, RoleFile, RoleFileError, SubjectSpec, UserAuthorization};
 
 use crate::FileKind;
 use permgate::{Catalog, Escaped, JsonError, MAX_JSON_BYTES, Policy, RoleId};
@@ -206,7 +207,7 @@ pub(crate) struct WithoutPolicies {
 /// platform may let it grant much, so answers may say "no" for what it
 /// allows. The warning says what to fetch.
 pub(crate) fn roles_without_policies(label: &str, spec: &SubjectSpec) -> Vec<WithoutPolicies> {
-    let mut roles: Vec<(&RoleSpec, Vec<&str>)> = Vec::new();
+    let mut roles: Vec<(&RoleDefinition, Vec<&str>)> = Vec::new();
     for (_, grant) in spec.grants_without_policies() {
         match roles.iter_mut().find(|(role, _)| role.name == grant.role.name) {
             Some((_, divisions)) => divisions.push(grant.division.id()),
@@ -321,7 +322,7 @@ impl Roles {
 
     /// The role to work on: `name` when given, else the file's only role.
     /// Roles of the file that did not load are reported as warnings.
-    pub(crate) fn select(&self, name: Option<&str>) -> Result<&RoleSpec, Failure> {
+    pub(crate) fn select(&self, name: Option<&str>) -> Result<&RoleDefinition, Failure> {
         let label = &self.label;
         let picked = match name {
             Some(name) => {
@@ -373,10 +374,10 @@ impl Roles {
 }
 
 /// Compiles one role into a policy of its own.
-pub(crate) fn compile(catalog: &Catalog, label: &str, spec: &RoleSpec) -> Result<(Policy, RoleId), Failure> {
+pub(crate) fn compile(catalog: &Catalog, label: &str, spec: &RoleDefinition) -> Result<(Policy, RoleId), Failure> {
     let mut builder = Policy::builder(catalog);
     builder
-        .add_role_definition(&spec.definition())
+        .add_role_definition(spec)
         .map_err(|e| Problem::in_file(label, e.to_string()))?;
     let policy = builder.build();
     let role = policy

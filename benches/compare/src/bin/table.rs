@@ -12,7 +12,8 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use permgate::genesys::{RoleFile, RoleSpec};
+use permgate::RoleDefinition;
+use permgate::genesys::RoleFile;
 use permgate::{Catalog, Policy, gates::AmiStandardUser, perm};
 use permgate_compare::memory::{CountingAlloc, heap_growth};
 use permgate_compare::scale::{every_entity_grants, policy_with_roles, spread_roles};
@@ -219,7 +220,7 @@ struct Inputs<'w> {
     builtin: &'static Catalog,
     org: &'w Catalog,
     lbp_json: String,
-    lbp: RoleSpec,
+    lbp: RoleDefinition,
     lbp_grants: Vec<String>,
     every_entity: Vec<String>,
 }
@@ -235,7 +236,7 @@ impl<'w> Inputs<'w> {
         Ok(Self {
             builtin: Catalog::builtin(),
             org: &workload.catalog,
-            lbp_grants: lbp.policies.iter().flat_map(|p| p.keys()).collect(),
+            lbp_grants: lbp.grants.iter().flat_map(|p| p.permissions.iter().cloned()).collect(),
             lbp,
             lbp_json,
             every_entity: every_entity_grants(&Workload::org_catalog_json()?)?,
@@ -248,10 +249,10 @@ impl<'w> Inputs<'w> {
 }
 
 /// Compiling `spec` into a new policy over `catalog`.
-fn compile_sampler<'a>(catalog: &'a Catalog, spec: &'a RoleSpec) -> Sampler<'a> {
+fn compile_sampler<'a>(catalog: &'a Catalog, spec: &'a RoleDefinition) -> Sampler<'a> {
     sampler(move || {
         let mut builder = Policy::builder(catalog);
-        let added = builder.add_role_definition(&black_box(spec).definition());
+        let added = builder.add_role_definition(black_box(spec));
         black_box((added.is_ok(), builder.build()));
     })
 }
@@ -276,7 +277,7 @@ fn check_and_compile(workload: &Workload, inputs: &Inputs<'_>) -> Result<(f64, f
         sampler(|| {
             let mut builder = Policy::builder(inputs.org);
             if let Ok(file) = RoleFile::parse(black_box(&inputs.lbp_json)) {
-                black_box(file.roles.first().map(|role| builder.add_role_definition(&role.definition())));
+                black_box(file.roles.first().map(|role| builder.add_role_definition(role)));
             }
             black_box(builder.build());
         }),

@@ -91,7 +91,7 @@ impl PolicyBuilder {
     /// under its condition) and legacy names, which are kept and reported,
     /// never granted. [`role`](Self::role) is the short form for a role
     /// without conditions; the Genesys adapter (`permgate::genesys`) reads
-    /// role JSON into a [`RoleDefinition`] (`RoleSpec::definition`).
+    /// role JSON into a [`RoleDefinition`] (`RoleFile::parse`).
     ///
     /// # Errors
     ///

@@ -55,6 +55,7 @@ impl Policy {
             });
         }
         Ok(RoleDefinition {
+            id: None,
             name: data.name.to_string(),
             description: data.description.as_deref().map(str::to_owned),
             grants,

@@ -157,7 +157,7 @@ impl Policy {
     ///      "operands": [{"type": "QUEUE", "queue": {"id": "q-1"}}]}}]}"#;
     /// let file = RoleFile::parse(role)?;
     /// let mut builder = Policy::builder(Catalog::builtin());
-    /// let supervisor = builder.add_role_definition(&file.roles[0].definition())?;
+    /// let supervisor = builder.add_role_definition(&file.roles[0])?;
     /// let policy = builder.build();
     /// assert_eq!(policy.decide(supervisor, perm::routing::QUEUE_VIEW), Decision::Allowed);
     /// assert!(!policy.allows(supervisor, perm::routing::QUEUE_EDIT));
