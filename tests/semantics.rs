@@ -161,7 +161,7 @@ fn unknown_permissions_load_stay_granted_and_are_listed() {
     assert_eq!(policy.allows(role, "custom_thing"), Ok(true));
     assert_eq!(policy.allows(role, "ui:agentQueueActivity:edit"), Ok(false));
     assert_eq!(
-        policy.unknown_grants(role).collect::<Vec<_>>(),
+        policy.audit(role).unwrap().unknown,
         ["ui:agentQueueActivity:view", "CUSTOM_THING"]
     );
     assert_eq!(allowed_keys(&policy, role), ["conversation:email:accept"]);

@@ -38,7 +38,7 @@ impl Policy {
     /// ```
     pub fn audit(&self, role: RoleId) -> Option<RoleAudit<'_>> {
         let data = self.role_data(role)?;
-        Some(self.audit_set(data, role.into(), self.conditional_grants(role).collect()))
+        Some(self.audit_set(data, role.into(), self.conditional_infos(data)))
     }
 
     /// Audits a user: each of its grants (the role, or the grants it holds
