@@ -1666,7 +1666,7 @@ fn json_bodies_read_back_through_the_wire_types() {
     let gate = permgate(&["export", "--gate", "AmiStandardUser"]);
     assert_exit(&gate, 0);
     let body: DomainOrganizationRole = wire::from_str(&gate.stdout).unwrap();
-    let info = Catalog::builtin().gate("AmiStandardUser").unwrap();
+    let info = permgate::builtins::gate("AmiStandardUser").unwrap();
     assert_eq!(
         body,
         export_role(&info.definition(Catalog::builtin(), Form::Wildcard).unwrap()).unwrap()

@@ -156,7 +156,7 @@ fn check_typed(policy: &Policy, who: impl Into<Principal>, name: &str) -> Result
 }
 
 fn gates() -> &'static [&'static GateInfo] {
-    Catalog::builtin().gates()
+    permgate::builtins::gates()
 }
 
 /// Every way of asking about `role` denies: `allows` and `decide` on every catalog permission

@@ -45,8 +45,7 @@ fn role(text: &str) -> RoleSpec {
 fn ami_standard_user() -> RoleSpec {
     let catalog = Catalog::builtin();
     let body = export_role(
-        &catalog
-            .gate("AmiStandardUser")
+        &permgate::builtins::gate("AmiStandardUser")
             .unwrap()
             .definition(catalog, Form::Wildcard)
             .unwrap(),

@@ -973,7 +973,7 @@ fn forbidden_body_read(text: &str) {
 /// read back, `None` when the bytes pick nothing or the role passes.
 pub fn forbidden_body_round_trip(bytes: &[u8]) -> Option<ForbiddenBody> {
     let catalog = Catalog::builtin();
-    let gates = catalog.gates();
+    let gates = permgate::builtins::gates();
     let [pick, how, bits @ ..] = bytes else {
         return None;
     };

@@ -192,9 +192,7 @@ impl GateInfo {
     /// gate cannot be passed on a current organization.
     ///
     /// ```
-    /// use permgate::Catalog;
-    ///
-    /// let gate = Catalog::builtin().gate("AltocloudAdmin").unwrap();
+    /// let gate = permgate::builtins::gate("AltocloudAdmin").unwrap();
     /// let removed: Vec<&str> = gate.removed_from_platform().map(|p| p.key()).collect();
     /// assert!(removed.contains(&"widgets:deployment:view"));
     /// ```
@@ -318,9 +316,7 @@ pub enum KeySet {
 /// use permgate::{Catalog, CheckOptions, Gate, Policy, gates::PredictiveEngagementAgent};
 ///
 /// let catalog = Catalog::builtin();
-/// let current: Vec<&str> = catalog
-///     .gate("PredictiveEngagementAgent")
-///     .unwrap()
+/// let current: Vec<&str> = PredictiveEngagementAgent::INFO
 ///     .required
 ///     .iter()
 ///     .map(|p| p.key())
@@ -832,7 +828,7 @@ mod tests {
     /// still documents, and nothing else.
     #[test]
     fn generated_masks_hold_the_current_keys_as_gate_new_computes_them() {
-        for gate in Catalog::builtin().gates() {
+        for gate in crate::builtins::gates() {
             let computed = GateInfo::new(gate.name, gate.description, gate.required, gate.any_of);
             assert_eq!(computed.required_mask, gate.required_mask, "{}", gate.name);
             assert_eq!(computed.mask_range, gate.mask_range, "{}", gate.name);

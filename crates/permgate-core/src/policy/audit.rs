@@ -8,6 +8,7 @@ use crate::audit::{
     DeprecatedPermission, GateAudit, GrantAudit, LicenseEffect, RedundantGrant, RemovedPermission, RoleAudit,
     StatedLicense, UnlistedEntity, UserAudit, UserGate, WildcardGrant,
 };
+use crate::builtins;
 use crate::catalog::Catalog;
 use crate::explain::Permitted;
 use crate::parse::{Spelling, parse};
@@ -79,9 +80,7 @@ impl Policy {
                 })
             })
             .collect();
-        let gates = self
-            .catalog()
-            .gates()
+        let gates = builtins::gates()
             .iter()
             .map(|&gate| {
                 let holds = |who: Principal| self.check_info(who, gate, gate.release).is_ok();
@@ -222,8 +221,7 @@ impl Policy {
             legacy: data.legacy.iter().map(|p| &**p).collect(),
             licenses,
             deprecated,
-            gates: catalog
-                .gates()
+            gates: builtins::gates()
                 .iter()
                 .map(|&gate| GateAudit {
                     gate,

@@ -39,7 +39,7 @@ impl Policy {
     }
 
     /// Checks a gate with `options`: a typed gate's [`Gate::INFO`], or a
-    /// gate chosen at run time (from [`Catalog::gate`](crate::Catalog::gate)).
+    /// gate chosen at run time (from [`builtins::gate`](crate::builtins::gate)).
     /// The options give the release (roadmap permissions available from that
     /// release or earlier are required too; `None` requires every roadmap
     /// permission, `gate.release` checks as [`check`](Self::check) does)
@@ -47,10 +47,10 @@ impl Policy {
     /// still documents. No proof is returned.
     ///
     /// ```
-    /// use permgate::{Catalog, Gate, Policy, Release, gates::AmiStandardUser};
+    /// use permgate::{Catalog, Gate, Policy, Release, builtins, gates::AmiStandardUser};
     ///
     /// let catalog = Catalog::builtin();
-    /// let standard = catalog.role("AMI R3|standard user role").unwrap();
+    /// let standard = builtins::role("AMI R3|standard user role").unwrap();
     /// // The published role, with Transfer as the Platform API grants it, without Park.
     /// let blind = ["conversation:communication:blindTransfer"];
     /// let without_park = standard.grants.iter().chain(&blind).filter(|key| **key != "conversation:email:park");
