@@ -9,7 +9,9 @@ use crate::source::Document;
 use crate::{Escaped, Permission, Principal, Release};
 
 /// A feature gate: a type naming the permissions a feature needs. Use it
-/// with [`Policy::check`](crate::Policy::check).
+/// with [`Policy::check`](crate::Policy::check); to check it at another
+/// release or against another [`KeySet`], pass its [`INFO`](Self::INFO) to
+/// [`Policy::check_info`](crate::Policy::check_info).
 ///
 /// The vendor documents' gates are generated from `catalogs/` into
 /// [`gates`](crate::gates); a service declares the gates of its own features
@@ -73,6 +75,7 @@ macro_rules! gate {
 
 /// A gate's requirements, as data: for listing, exporting, and checking a gate
 /// chosen at run time ([`Policy::check_info`](crate::Policy::check_info)).
+/// The builtin gates are listed by [`builtins::gates`](crate::builtins::gates).
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct GateInfo {
