@@ -13,8 +13,8 @@ use permgate::{Catalog, Policy, perm};
 
 fn policy() -> Policy {
     let catalog = Catalog::builtin();
-    let standard = catalog.role("AMI R3|standard user role").unwrap().grants;
-    let extra = catalog.role("AMI R3|extra user role").unwrap().grants;
+    let standard = permgate::builtins::role("AMI R3|standard user role").unwrap().grants;
+    let extra = permgate::builtins::role("AMI R3|extra user role").unwrap().grants;
     // Transfer as the Platform API grants it: the published key is none of its.
     let transfer = ["conversation:communication:blindTransfer"];
     Policy::builder(catalog)

@@ -87,7 +87,7 @@ fn every_entity_grants(org_catalog: &str) -> Vec<String> {
 
 fn role_count(c: &mut Criterion) {
     let builtin = Catalog::builtin();
-    let ami = builtin.role("AMI R3|standard user role").unwrap().grants;
+    let ami = permgate::builtins::role("AMI R3|standard user role").unwrap().grants;
     let mut catalogs = vec![("builtin", builtin.clone())];
     if let Some(org) = data("permissions-catalog.json") {
         catalogs.push(("builtin+org", permgate::genesys::org_catalog(builtin, &org).unwrap()));
@@ -236,7 +236,7 @@ fn growth(c: &mut Criterion) {
 fn users(c: &mut Criterion) {
     let catalog = Catalog::builtin();
     // The published role, with Transfer as the Platform API grants it.
-    let published = catalog.role("AMI R3|standard user role").unwrap().grants;
+    let published = permgate::builtins::role("AMI R3|standard user role").unwrap().grants;
     let ami: Vec<&str> = published
         .iter()
         .copied()

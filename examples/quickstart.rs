@@ -11,7 +11,11 @@ use permgate::{BuildError, Catalog, Division, Gate, Policy, Principal, Release, 
 
 fn main() -> Result<(), BuildError> {
     let catalog = Catalog::builtin();
-    let grants_of = |name| catalog.role(name).map(|role| role.grants).unwrap_or_default();
+    let grants_of = |name| {
+        permgate::builtins::role(name)
+            .map(|role| role.grants)
+            .unwrap_or_default()
+    };
     let mut builder = Policy::builder(catalog)
         // Grants in the three spellings, with wildcards as the admin UI shows them.
         .role(

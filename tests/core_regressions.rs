@@ -566,8 +566,7 @@ fn labels_with_the_no_break_spaces_the_pages_print_are_found() {
 #[test]
 fn an_expanded_ami_role_without_the_org_catalog_is_told_to_load_it() {
     let org = ami_catalog();
-    let expanded: Vec<String> = Catalog::builtin()
-        .role("AMI R3|standard user role")
+    let expanded: Vec<String> = permgate::builtins::role("AMI R3|standard user role")
         .unwrap()
         .grants
         .iter()

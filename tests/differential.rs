@@ -1664,7 +1664,7 @@ proptest! {
         let questions = string_questions(&scenario, &catalog);
         for (r, (&id, role)) in ids.iter().zip(&roles).enumerate() {
             let spec = &scenario.roles[r];
-            prop_assert_eq!(policy.legacy_permissions(id).collect::<Vec<_>>(), spec.legacy.iter().map(String::as_str).collect::<Vec<_>>());
+            prop_assert_eq!(policy.audit(id).unwrap().legacy, spec.legacy.iter().map(String::as_str).collect::<Vec<_>>());
             for p in catalog.iter() {
                 let question = triple_of(p).map_or(Question::Flat, Question::Key);
                 prop_assert_eq!(policy.allows(id, p), role.allows(&question), "allows `{}`, role {}; {}", p, r, context());

@@ -787,9 +787,7 @@ impl GateSpec {
 
 fn assert_gate<G: Gate>(spec: &GateSpec, count: usize) {
     let info = G::INFO;
-    let by_name = catalog()
-        .gate(info.name)
-        .unwrap_or_else(|| panic!("no gate `{}`", info.name));
+    let by_name = permgate::builtins::gate(info.name).unwrap_or_else(|| panic!("no gate `{}`", info.name));
     assert!(
         core::ptr::eq(info, by_name),
         "{}: typed and catalog gate differ",
@@ -1096,7 +1094,7 @@ fn ami_standard_user_without_park_passes_at_3_15_and_fails_at_3_16() {
 
 #[test]
 fn only_the_ami_gates_have_a_roadmap() {
-    for gate in catalog().gates() {
+    for gate in permgate::builtins::gates() {
         if gate.document.map(|d| d.id) != Some(AMI.id) {
             assert!(gate.roadmap.is_empty(), "{}", gate.name);
         }
@@ -1107,7 +1105,7 @@ fn only_the_ami_gates_have_a_roadmap() {
 /// gates of single features, and checks that every builtin gate is pinned.
 #[test]
 fn the_table_and_role_gates_are_builtin_gates() {
-    let names: BTreeSet<&str> = catalog().gates().iter().map(|gate| gate.name).collect();
+    let names: BTreeSet<&str> = permgate::builtins::gates().iter().map(|gate| gate.name).collect();
     let pinned: BTreeSet<&str> = [
         PredictiveEngagementAdmin::INFO,
         PredictiveEngagementAgent::INFO,
@@ -1133,7 +1131,7 @@ fn the_table_and_role_gates_are_builtin_gates() {
 // ---------------------------------------------------------------------------
 
 fn assert_role(name: &str, doc: &Doc, extends: Option<&str>, grants: &BTreeSet<String>, count: usize) {
-    let role = catalog().role(name).unwrap_or_else(|| panic!("no role `{name}`"));
+    let role = permgate::builtins::role(name).unwrap_or_else(|| panic!("no role `{name}`"));
     assert_eq!(role.document.id, doc.id, "{name}");
     assert_eq!(role.extends, extends, "{name}");
     let got: BTreeSet<String> = role.grants.iter().map(|&key| key.to_owned()).collect();
@@ -1160,8 +1158,8 @@ fn ami_roles_hold_the_matrix_rows() {
 #[test]
 fn ami_add_on_roles_with_the_standard_role_pass_their_gates_with_a_platform_transfer() {
     let grants = |add_on: Option<&str>| {
-        let standard = catalog().role(AMI_STANDARD).unwrap().grants.iter();
-        let add_on = add_on.map_or(&[][..], |name| catalog().role(name).unwrap().grants);
+        let standard = permgate::builtins::role(AMI_STANDARD).unwrap().grants.iter();
+        let add_on = add_on.map_or(&[][..], |name| permgate::builtins::role(name).unwrap().grants);
         standard.chain(add_on).copied().collect::<Vec<_>>()
     };
     let mut builder = Policy::builder(catalog());
@@ -1203,7 +1201,7 @@ fn cxengage_custom_role_minimum_holds_the_ten_names() {
 
 #[test]
 fn every_catalog_role_is_a_document_role() {
-    let names: BTreeSet<&str> = catalog().roles().iter().map(|role| role.name).collect();
+    let names: BTreeSet<&str> = permgate::builtins::roles().iter().map(|role| role.name).collect();
     let expected = BTreeSet::from([
         AMI_STANDARD,
         AMI_EXTRA,
@@ -1220,7 +1218,7 @@ fn every_catalog_role_is_a_document_role() {
 
 #[test]
 fn documents_name_their_source_files_products_and_vocabularies() {
-    let documents = catalog().documents();
+    let documents = permgate::builtins::documents();
     assert_eq!(documents.len(), DOCS.len());
     for doc in DOCS {
         let document = documents
@@ -1369,8 +1367,7 @@ fn ami_note_2_requirement_has_no_key_and_its_gate_is_incomplete() {
             .all(|p| p.label().is_none_or(|label| label.replace(" > ", " ") != *name)),
         "{name} has no key"
     );
-    let requiring: Vec<&str> = catalog()
-        .gates()
+    let requiring: Vec<&str> = permgate::builtins::gates()
         .iter()
         .filter(|gate| gate.incomplete.is_some_and(|why| why.contains(name)))
         .map(|gate| gate.name)

@@ -175,7 +175,7 @@ impl Pin<'_> {
         assert_eq!(document.source_file, self.file, "{name}: source file");
         assert_eq!(gate.release, document.release, "{name}: release");
         assert!(
-            catalog().gate(name).is_some_and(|g| core::ptr::eq(g, gate)),
+            permgate::builtins::gate(name).is_some_and(|g| core::ptr::eq(g, gate)),
             "{name}: typed and catalog gate differ"
         );
 
@@ -376,10 +376,13 @@ fn ami_transfer_is_what_the_platform_queue_transfer_accepts() {
     }
     assert_eq!(perm::conversation::COMMUNICATION_TRANSFER.history(), None);
     // The role keeps the published key.
-    let standard = catalog().role("AMI R3|standard user role").unwrap();
+    let standard = permgate::builtins::role("AMI R3|standard user role").unwrap();
     assert!(standard.grants.contains(&TRANSFER));
 
-    let ami = catalog().documents().iter().find(|d| d.id == "ami-r3").unwrap();
+    let ami = permgate::builtins::documents()
+        .iter()
+        .find(|d| d.id == "ami-r3")
+        .unwrap();
     for (method, path, operation, _) in [QUEUE_TRANSFER, EMAIL_TRANSFER] {
         assert!(
             ami.notes
@@ -406,7 +409,7 @@ fn ami_transfer_is_what_the_platform_queue_transfer_accepts() {
 
 /// The standard role as published, with its Transfer row replaced by `transfer`.
 fn standard_with(transfer: &[&str]) -> Vec<&'static str> {
-    let standard = catalog().role("AMI R3|standard user role").unwrap();
+    let standard = permgate::builtins::role("AMI R3|standard user role").unwrap();
     let mut grants: Vec<&'static str> = standard.grants.iter().copied().filter(|&k| k != TRANSFER).collect();
     grants.extend(transfer.iter().map(|&k| catalog().lookup(k).unwrap().key()));
     grants
@@ -598,7 +601,7 @@ fn the_custom_role_login_minimum_is_the_list_and_incomplete() {
     assert!(keys(CONTACT_MANAGEMENT).is_subset(&keys(LOGIN_MINIMUM)));
     assert_ne!(keys(CONTACT_MANAGEMENT), keys(LOGIN_MINIMUM));
     // The role of the same name holds the list.
-    let role = catalog().role("Skylight custom role minimum").unwrap();
+    let role = permgate::builtins::role("Skylight custom role minimum").unwrap();
     assert_eq!(
         role.grants.iter().map(|&k| k.to_owned()).collect::<BTreeSet<_>>(),
         keys(LOGIN_MINIMUM)
@@ -861,8 +864,7 @@ fn outcome_editor_needs_the_outcome_row_and_not_the_outcome_predictor_row() {
         ],
         OutcomeEditor::INFO,
     );
-    let pe = catalog()
-        .documents()
+    let pe = permgate::builtins::documents()
         .iter()
         .find(|d| d.id == "predictive-engagement")
         .unwrap();
@@ -1503,7 +1505,7 @@ fn every_builtin_gate_is_pinned() {
         AmiOffQueueReply::INFO,
     ];
     let pinned: BTreeSet<&str> = in_documents_rs.into_iter().chain(here.iter().map(|g| g.name)).collect();
-    let builtin: BTreeSet<&str> = catalog().gates().iter().map(|g| g.name).collect();
+    let builtin: BTreeSet<&str> = permgate::builtins::gates().iter().map(|g| g.name).collect();
     assert_eq!(pinned, builtin);
     assert_eq!(pinned.len(), in_documents_rs.len() + here.len());
 }

@@ -212,7 +212,7 @@ fn legacy_permissions_are_kept_and_reported_never_granted() {
     let policy = load(text);
     let old = policy.role("old").unwrap();
     assert_eq!(
-        policy.legacy_permissions(old).collect::<Vec<_>>(),
+        policy.audit(old).unwrap().legacy,
         ["routing:queue:view", "admin", "Journey > Action Map > View"]
     );
     assert!(!policy.allows(old, perm::routing::QUEUE_VIEW));
@@ -222,7 +222,7 @@ fn legacy_permissions_are_kept_and_reported_never_granted() {
     assert_eq!(policy.decide(old, perm::routing::QUEUE_VIEW), Decision::Denied);
     assert_eq!(keys(&policy, old), ["routing:queue:join"]);
     assert_eq!(
-        policy.unknown_grants(old).count(),
+        policy.audit(old).unwrap().unknown.len(),
         0,
         "legacy names are not unknown grants"
     );
@@ -306,8 +306,8 @@ fn conditional_grants_answer_allowed_if_never_allowed() {
     assert_eq!(policy.allows(role, "journey:segment:newAction"), Ok(false));
 
     // What the audit sees: each conditional grant, the permissions it covers.
-    let grants: Vec<(Vec<&str>, String)> = policy
-        .conditional_grants(role)
+    let audit = policy.audit(role).unwrap();
+    let grants: Vec<(Vec<&str>, String)> = (audit.conditional.iter())
         .map(|grant| {
             (
                 grant.permissions.iter().map(|p| p.key()).collect(),
@@ -319,8 +319,7 @@ fn conditional_grants_answer_allowed_if_never_allowed() {
     assert_eq!(grants[0].0, ["routing:queue:edit", "routing:queue:join"]);
     assert_eq!(grants[0].1, "Queue.id IN [QUEUE q-1, QUEUE q-2]");
     assert!(grants[1].0.contains(&"journey:segment:view") && grants[1].0.contains(&"journey:segment:add"));
-    let beyond: Vec<Vec<String>> = policy
-        .conditional_grants(role)
+    let beyond: Vec<Vec<String>> = (audit.conditional.into_iter())
         .map(|grant| grant.beyond_catalog)
         .collect();
     assert_eq!(beyond[0], Vec::<String>::new());
@@ -346,7 +345,7 @@ fn an_unconditional_grant_of_the_same_permission_wins() {
     assert_eq!(policy.decide(r, perm::routing::QUEUE_EDIT), Decision::Allowed);
     assert_eq!(policy.decide(r, "Routing > Queue > Edit"), Ok(Decision::Allowed));
     assert_eq!(
-        policy.conditional_grants(r).count(),
+        policy.audit(r).unwrap().conditional.len(),
         2,
         "the conditional grants are still listed"
     );
@@ -373,7 +372,7 @@ fn allow_conditions_without_a_condition_node_is_unconditional() {
     let role = policy.role("r").unwrap();
     assert!(policy.allows(role, perm::routing::QUEUE_EDIT));
     assert_eq!(policy.decide(role, perm::routing::QUEUE_EDIT), Decision::Allowed);
-    assert_eq!(policy.conditional_grants(role).count(), 0);
+    assert_eq!(policy.audit(role).unwrap().conditional.len(), 0);
 }
 
 #[test]
@@ -395,11 +394,8 @@ fn conditions_legacy_and_unknown_grants_survive_export_and_import() {
         let imported = load(&serde_json::to_string(&body).unwrap());
         let back = imported.role("mixed").unwrap();
         assert_eq!(keys(&imported, back), keys(&policy, role), "{form:?}");
-        assert_eq!(imported.legacy_permissions(back).collect::<Vec<_>>(), ["legacy_thing"]);
-        assert_eq!(
-            imported.unknown_grants(back).collect::<Vec<_>>(),
-            ["ui:agentQueueActivity:view"]
-        );
+        assert_eq!(imported.audit(back).unwrap().legacy, ["legacy_thing"]);
+        assert_eq!(imported.audit(back).unwrap().unknown, ["ui:agentQueueActivity:view"]);
         for permission in Catalog::builtin().iter() {
             assert_eq!(
                 imported.decide(back, permission),
@@ -1040,9 +1036,9 @@ fn division_aware_permissions_need_a_grant_in_that_division_or_all() {
         policy.decide(policy.role("west supervisor").unwrap(), perm::routing::QUEUE_JOIN),
         Decision::AllowedIf(vec![
             policy
-                .conditional_grants(policy.role("west supervisor").unwrap())
-                .next()
+                .audit(policy.role("west supervisor").unwrap())
                 .unwrap()
+                .conditional[0]
                 .condition
         ])
     );

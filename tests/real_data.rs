@@ -158,11 +158,11 @@ fn assert_same_effect(a: (&Policy, RoleId), b: (&Policy, RoleId), extra: &[Strin
     let ((pa, ra), (pb, rb)) = (a, b);
     assert_eq!(keys(pa, ra), keys(pb, rb), "{what}: permissions()");
     let unknown = |p: &Policy, r| {
-        p.unknown_grants(r)
-            .map(str::to_ascii_lowercase)
+        (p.audit(r).unwrap().unknown.iter())
+            .map(|key| key.to_ascii_lowercase())
             .collect::<BTreeSet<_>>()
     };
-    assert_eq!(unknown(pa, ra), unknown(pb, rb), "{what}: unknown_grants()");
+    assert_eq!(unknown(pa, ra), unknown(pb, rb), "{what}: audit().unknown");
     for permission in pa.catalog().iter() {
         let key = permission.key();
         assert_eq!(pa.allows(ra, key), pb.allows(rb, key), "{what}: allows({key})");
@@ -326,7 +326,7 @@ fn builtin_typed_constants_keep_their_index_in_the_extended_catalog() {
     assert!(!policy.allows(role, perm::journey::ACTIONMAP_EDIT));
     // Catalog order: a document's permissions first, then the platform's.
     assert_eq!(keys(&policy, role), ["journey:actionmap:view", "agentUI:agents:view"]);
-    assert_eq!(policy.unknown_grants(role).count(), 0);
+    assert_eq!(policy.audit(role).unwrap().unknown.len(), 0);
 }
 
 // ---------------------------------------------------------------------------
@@ -369,14 +369,14 @@ fn lbp_agent_loads_as_one_role_with_31_policies_and_51_grants() {
     assert!(policy.allows(agent, perm::routing::QUEUE_VIEW));
     assert!(policy.allows(agent, perm::conversation::EMAIL_PARK));
     assert!(!policy.allows(agent, perm::routing::QUEUE_EDIT));
-    assert_eq!(policy.conditional_grants(agent).count(), 0);
-    assert_eq!(policy.legacy_permissions(agent).count(), 0);
+    assert_eq!(policy.audit(agent).unwrap().conditional.len(), 0);
+    assert_eq!(policy.audit(agent).unwrap().legacy.len(), 0);
     for grant in &grants {
         assert_eq!(policy.allows(agent, grant), Ok(true), "{grant}");
         assert_eq!(policy.decide(agent, grant), Ok(Decision::Allowed), "{grant}");
     }
     let known = policy.permissions(agent).count();
-    let unknown = policy.unknown_grants(agent).count();
+    let unknown = policy.audit(agent).unwrap().unknown.len();
     assert_eq!(known + unknown, 51);
 }
 
@@ -402,9 +402,9 @@ fn unknown_grants_are_exactly_those_no_catalog_lists() {
     assert_eq!(expected.len(), 9, "{expected:?}");
     let catalog = org_catalog(&dir);
     let (policy, agent) = lbp_agent_policy(&dir, &catalog);
-    let reported: BTreeSet<&str> = policy.unknown_grants(agent).collect();
+    let reported: BTreeSet<&str> = policy.audit(agent).unwrap().unknown.into_iter().collect();
     assert_eq!(reported, expected);
-    assert_eq!(policy.unknown_grants(agent).count(), 9, "each reported once");
+    assert_eq!(policy.audit(agent).unwrap().unknown.len(), 9, "each reported once");
     // The known ones are exactly the rest, in the catalog's spelling.
     let known = lowercase_set(keys(&policy, agent));
     let rest = lowercase_set(grants.iter().map(String::as_str).filter(|g| !expected.contains(g)));
@@ -413,7 +413,7 @@ fn unknown_grants_are_exactly_those_no_catalog_lists() {
     // Over the builtin catalog alone: the same, since it holds every SDK and
     // history key.
     let (policy, agent) = lbp_agent_policy(&dir, Catalog::builtin());
-    let reported: BTreeSet<&str> = policy.unknown_grants(agent).collect();
+    let reported: BTreeSet<&str> = policy.audit(agent).unwrap().unknown.into_iter().collect();
     assert_eq!(reported, expected);
     assert_eq!(policy.permissions(agent).count() + reported.len(), 51);
 }
@@ -519,7 +519,7 @@ fn wildcard_and_expanded_forms_have_the_same_effect_on_the_org_catalog() {
     );
 
     assert_same_effect((&policy, wild), (&policy, full), &[], "wildcard vs expanded");
-    assert_eq!(policy.unknown_grants(full).count(), 0);
+    assert_eq!(policy.audit(full).unwrap().unknown.len(), 0);
 
     // The kept pattern still answers for keys no catalog lists; the expanded
     // form has no pattern to answer with.
@@ -567,7 +567,7 @@ fn every_builtin_gate_survives_export_and_import_in_both_forms() {
     // whole entity, which no builtin document lists: an organization's catalog does.
     let builtin = &permgate::genesys::org_catalog(Catalog::builtin(), AMI_ENTITY_ACTIONS).unwrap();
     let mut exported = 0;
-    for gate in builtin.gates() {
+    for gate in permgate::builtins::gates() {
         let mut forms = Vec::new();
         for form in [Form::Wildcard, Form::Expanded] {
             let body = match export_role(&gate.definition(builtin, form).unwrap()) {
@@ -601,7 +601,7 @@ fn every_builtin_gate_survives_export_and_import_in_both_forms() {
             );
             let today = policy.check_info(role, gate, None);
             assert_eq!(today.is_ok(), !gate.feature_removed(), "{} {form:?}", gate.name);
-            assert_eq!(policy.unknown_grants(role).count(), 0, "{} {form:?}", gate.name);
+            assert_eq!(policy.audit(role).unwrap().unknown.len(), 0, "{} {form:?}", gate.name);
             forms.push((policy, role));
             exported += 1;
         }

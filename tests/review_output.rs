@@ -328,7 +328,6 @@ mod support;
 /// The CLI, run as a process.
 #[cfg(feature = "cli")]
 mod cli {
-    use permgate::Catalog;
     use serde_json::{Value, json};
 
     use crate::support::{TempDir, assert_exit, permgate};
@@ -338,7 +337,7 @@ mod cli {
     /// Role JSON granting every permission AmiStandardUser requires but the
     /// first three, and the first permission of each any-of group.
     fn ami_minus_three(name: &str) -> String {
-        let gate = Catalog::builtin().gate("AmiStandardUser").unwrap();
+        let gate = permgate::builtins::gate("AmiStandardUser").unwrap();
         let policies: Vec<Value> = gate
             .required
             .iter()

@@ -46,8 +46,7 @@ fn role(text: &str) -> RoleDefinition {
 fn ami_standard_user() -> RoleDefinition {
     let catalog = Catalog::builtin();
     export_definition(
-        &catalog
-            .gate("AmiStandardUser")
+        &permgate::builtins::gate("AmiStandardUser")
             .unwrap()
             .definition(catalog, Form::Wildcard)
             .unwrap(),

@@ -132,7 +132,7 @@ fn two_roles_of_a_user_pass_a_gate_only_together() {
         [perm::journey::ACTIONMAP_VIEW, perm::journey::REPORT_VIEW]
     );
     // The same at run time, through the gate's data.
-    let info = Catalog::builtin().gate("ActionMapAnalyticsReport").unwrap();
+    let info = permgate::builtins::gate("ActionMapAnalyticsReport").unwrap();
     assert!(policy.check_info(policy.user_in(split, "d-east"), info, None).is_ok());
     assert!(policy.check_info(policy.user_in(split, "d-west"), info, None).is_err());
 }

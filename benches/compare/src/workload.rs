@@ -146,8 +146,7 @@ impl Workload {
     /// Missing or malformed data, or a question whose answer is not its kind.
     pub fn load() -> Result<Self, Error> {
         let catalog = permgate::genesys::org_catalog(Catalog::builtin(), &Self::org_catalog_json()?)?;
-        let ami = catalog
-            .role("AMI R3|standard user role")
+        let ami = permgate::builtins::role("AMI R3|standard user role")
             .ok_or("the builtin catalog has no AMI standard role")?;
         let file = RoleFile::parse(&Self::lbp_agent_json()?)?;
         let lbp = file.roles.first().ok_or("lbp-agent.json holds no role")?;

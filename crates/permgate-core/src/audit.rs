@@ -61,17 +61,20 @@ pub struct RoleAudit<'p> {
     pub role: &'p str,
     /// Catalog permissions the role allows unconditionally, in index order.
     pub permissions: Vec<Permission<'p>>,
-    /// Grants no catalog knows (UI-only permissions and the like): they stay
-    /// granted through the string API.
+    /// Grants no catalog knows (UI-only permissions and the like), as
+    /// granted: they stay granted through the string API.
     pub unknown: Vec<&'p str>,
-    /// Unconditional wildcard grants, as granted, each with the catalog
-    /// permissions it covers today (it also covers keys no catalog knows).
+    /// Unconditional wildcard grants (`journey:*:*`, `routing:queue:*`), as
+    /// granted, in grant order, each with the catalog permissions it covers
+    /// today. They also allow keys no catalog knows through string
+    /// questions: reviews must show them.
     pub wildcards: Vec<WildcardGrant<'p>>,
     /// Grants that a wildcard grant of the same role already covers.
     pub redundant: Vec<RedundantGrant>,
-    /// Conditional grants: what each covers, and its condition.
+    /// Conditional grants, in document order: what each covers, and its
+    /// condition.
     pub conditional: Vec<ConditionalGrantInfo<'p>>,
-    /// Legacy flat `permissions[]` of the role JSON, never granted.
+    /// Legacy flat `permissions[]` of the role JSON: reported, never granted.
     pub legacy: Vec<&'p str>,
     /// Each product license the role's permissions assign (per the source
     /// documents), once, with the documents that state it and the

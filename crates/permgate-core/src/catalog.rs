@@ -8,9 +8,7 @@ use crate::caseless::{Caseless, CaselessKey, CaselessMap, caseless_map};
 use crate::generated;
 use crate::parse::{GrantError, ParseError, QuestionError, Spelling, excerpt, is_all, is_space, parse, trim_spaces};
 use crate::permission::{Permission, PermissionInfo};
-use crate::source::Document;
 use crate::text::is_other_space;
-use crate::{CatalogRole, GateInfo};
 
 /// Every permission a policy can name, each interned to a dense `u16` index.
 ///
@@ -450,35 +448,6 @@ impl Catalog {
             }
             None => Err(QuestionError::UnknownPermission { input: excerpt(name) }),
         }
-    }
-
-    /// The source documents of the builtin catalog.
-    pub fn documents(&self) -> &'static [Document] {
-        &generated::DOCUMENTS
-    }
-
-    /// The named roles the source documents define (the four AMI roles, the
-    /// CxEngage custom-role minimum).
-    pub fn roles(&self) -> &'static [CatalogRole] {
-        &generated::ROLES
-    }
-
-    /// A named role of the source documents, by exact name.
-    pub fn role(&self, name: &str) -> Option<&'static CatalogRole> {
-        generated::ROLES.iter().find(|role| role.name == name)
-    }
-
-    /// Every builtin gate, as data (the typed gates are in [`gates`](crate::gates)).
-    pub fn gates(&self) -> &'static [&'static GateInfo] {
-        &generated::GATES
-    }
-
-    /// A builtin gate by name (`AmiStandardUser`), ignoring ASCII case.
-    pub fn gate(&self, name: &str) -> Option<&'static GateInfo> {
-        generated::GATES
-            .iter()
-            .copied()
-            .find(|gate| gate.name.eq_ignore_ascii_case(name))
     }
 
     /// A copy of this catalog to add an organization's permissions to (the

@@ -231,7 +231,7 @@ pub enum DefinitionError {
     },
 }
 
-/// One conditional grant of a role, as [`Policy::conditional_grants`](crate::Policy::conditional_grants) lists it.
+/// One conditional grant of a role, as [`RoleAudit::conditional`](crate::RoleAudit::conditional) lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]

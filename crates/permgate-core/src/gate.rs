@@ -9,7 +9,9 @@ use crate::source::Document;
 use crate::{Escaped, Permission, Principal, Release};
 
 /// A feature gate: a type naming the permissions a feature needs. Use it
-/// with [`Policy::check`](crate::Policy::check).
+/// with [`Policy::check`](crate::Policy::check); to check it at another
+/// release or against another [`KeySet`], pass its [`INFO`](Self::INFO) to
+/// [`Policy::check_info`](crate::Policy::check_info).
 ///
 /// The vendor documents' gates are generated from `catalogs/` into
 /// [`gates`](crate::gates); a service declares the gates of its own features
@@ -73,6 +75,7 @@ macro_rules! gate {
 
 /// A gate's requirements, as data: for listing, exporting, and checking a gate
 /// chosen at run time ([`Policy::check_info`](crate::Policy::check_info)).
+/// The builtin gates are listed by [`builtins::gates`](crate::builtins::gates).
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct GateInfo {
@@ -192,9 +195,7 @@ impl GateInfo {
     /// gate cannot be passed on a current organization.
     ///
     /// ```
-    /// use permgate::Catalog;
-    ///
-    /// let gate = Catalog::builtin().gate("AltocloudAdmin").unwrap();
+    /// let gate = permgate::builtins::gate("AltocloudAdmin").unwrap();
     /// let removed: Vec<&str> = gate.removed_from_platform().map(|p| p.key()).collect();
     /// assert!(removed.contains(&"widgets:deployment:view"));
     /// ```
@@ -318,9 +319,7 @@ pub enum KeySet {
 /// use permgate::{Catalog, CheckOptions, Gate, Policy, gates::PredictiveEngagementAgent};
 ///
 /// let catalog = Catalog::builtin();
-/// let current: Vec<&str> = catalog
-///     .gate("PredictiveEngagementAgent")
-///     .unwrap()
+/// let current: Vec<&str> = PredictiveEngagementAgent::INFO
 ///     .required
 ///     .iter()
 ///     .map(|p| p.key())
@@ -832,7 +831,7 @@ mod tests {
     /// still documents, and nothing else.
     #[test]
     fn generated_masks_hold_the_current_keys_as_gate_new_computes_them() {
-        for gate in Catalog::builtin().gates() {
+        for gate in crate::builtins::gates() {
             let computed = GateInfo::new(gate.name, gate.description, gate.required, gate.any_of);
             assert_eq!(computed.required_mask, gate.required_mask, "{}", gate.name);
             assert_eq!(computed.mask_range, gate.mask_range, "{}", gate.name);

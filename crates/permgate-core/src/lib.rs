@@ -13,6 +13,7 @@
 pub mod audit;
 #[rustfmt::skip]
 mod builtin;
+pub mod builtins;
 mod caseless;
 pub mod catalog;
 mod condition;

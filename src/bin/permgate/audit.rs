@@ -67,8 +67,11 @@ struct UserAuditReport<'p> {
 }
 
 /// Every builtin gate, as `list gates` writes it.
-fn gate_info(catalog: &Catalog) -> Vec<GateListing> {
-    catalog.gates().iter().map(|&gate| GateListing::from(gate)).collect()
+fn gate_info() -> Vec<GateListing> {
+    permgate::builtins::gates()
+        .iter()
+        .map(|&gate| GateListing::from(gate))
+        .collect()
 }
 
 pub(crate) fn audit(args: &AuditArgs) -> Result<Report, Failure> {
@@ -135,7 +138,7 @@ pub(crate) fn audit(args: &AuditArgs) -> Result<Report, Failure> {
         file: roles.label.clone(),
         roles: audits,
         errors,
-        gate_info: gate_info(&catalog),
+        gate_info: gate_info(),
     };
     Ok(Report {
         stdout: output::render(&report, args.common.json)?,
@@ -185,7 +188,7 @@ fn audit_user(args: &AuditArgs, catalog: &Catalog, document: Document) -> Result
         roles_without_policies: without_policies,
         grants: audit.grants,
         gates: audit.gates,
-        gate_info: gate_info(catalog),
+        gate_info: gate_info(),
     };
     Ok(Report {
         stdout: output::render(&report, args.common.json)?,

@@ -14,18 +14,20 @@ use crate::terraform;
 use crate::{ExportArgs, ExportFormat, ListArgs, ListKind, Report};
 
 /// A builtin role by exact name, else by a unique case-insensitive match.
-fn builtin_role(catalog: &Catalog, name: &str) -> Result<&'static CatalogRole, Problem> {
-    if let Some(role) = catalog.role(name) {
+fn builtin_role(name: &str) -> Result<&'static CatalogRole, Problem> {
+    if let Some(role) = permgate::builtins::role(name) {
         return Ok(role);
     }
-    let mut similar = catalog
-        .roles()
+    let mut similar = permgate::builtins::roles()
         .iter()
         .filter(|r| r.name.eq_ignore_ascii_case(name.trim()));
     match (similar.next(), similar.next()) {
         (Some(role), None) => Ok(role),
         _ => {
-            let known: Vec<String> = catalog.roles().iter().map(|r| format!("`{}`", r.name)).collect();
+            let known: Vec<String> = permgate::builtins::roles()
+                .iter()
+                .map(|r| format!("`{}`", r.name))
+                .collect();
             Err(Problem::new(format!(
                 "unknown builtin role `{}` (use --from ROLE_FILE for a role of a file); builtin roles: {}",
                 Escaped(name),
@@ -40,7 +42,7 @@ pub(crate) fn export(args: &ExportArgs) -> Result<Report, Failure> {
     let catalog = input::catalog(args.org_catalog.as_deref())?;
     let (role, body) = match (&args.gate, &args.role) {
         (Some(gate), _) => {
-            let gate = find_gate(&catalog, gate)?;
+            let gate = find_gate(gate)?;
             let problem = |e: &dyn std::fmt::Display| Problem::new(format!("gate `{}`: {e}", gate.name));
             let role = gate.definition(&catalog, form).map_err(|e| problem(&e))?;
             let body = export_role(&role).map_err(|e| problem(&e))?;
@@ -59,7 +61,7 @@ pub(crate) fn export(args: &ExportArgs) -> Result<Report, Failure> {
                 (role, body)
             }
             None => {
-                let builtin = builtin_role(&catalog, name)?;
+                let builtin = builtin_role(name)?;
                 let mut builder = Policy::builder(&catalog);
                 builder
                     .add_role(builtin.name, builtin.grants)
@@ -138,8 +140,8 @@ pub(crate) fn list(args: &ListArgs) -> Result<Report, Failure> {
     let catalog = Catalog::builtin();
     let document = args.document.as_deref().map(str::trim);
     if let Some(id) = document {
-        if !catalog.documents().iter().any(|d| d.id == id) {
-            let ids: Vec<&str> = catalog.documents().iter().map(|d| d.id).collect();
+        if !permgate::builtins::documents().iter().any(|d| d.id == id) {
+            let ids: Vec<&str> = permgate::builtins::documents().iter().map(|d| d.id).collect();
             let platform = if args.what == ListKind::Permissions {
                 " (platform-only permissions have no document)"
             } else {
@@ -169,14 +171,18 @@ pub(crate) fn list(args: &ListArgs) -> Result<Report, Failure> {
     let wanted = |id: &str| document.is_none_or(|wanted| wanted == id);
     let listed = match args.what {
         ListKind::Gates => Listed::Gates(
-            catalog
-                .gates()
+            permgate::builtins::gates()
                 .iter()
                 .filter(|g| g.document.is_some_and(|d| wanted(d.id)))
                 .map(|&g| GateListing::from(g))
                 .collect(),
         ),
-        ListKind::Roles => Listed::Roles(catalog.roles().iter().filter(|r| wanted(r.document.id)).collect()),
+        ListKind::Roles => Listed::Roles(
+            permgate::builtins::roles()
+                .iter()
+                .filter(|r| wanted(r.document.id))
+                .collect(),
+        ),
         ListKind::Permissions => Listed::Permissions(
             catalog
                 .iter()

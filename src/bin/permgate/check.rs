@@ -16,9 +16,9 @@ use crate::output::{self, line};
 use crate::{AllowsArgs, CheckArgs, ExplainArgs, Report, Who};
 
 /// A gate by name, ignoring ASCII case.
-pub(crate) fn find_gate(catalog: &Catalog, name: &str) -> Result<&'static GateInfo, Problem> {
-    catalog.gate(name.trim()).ok_or_else(|| {
-        let known: Vec<&str> = catalog.gates().iter().map(|gate| gate.name).collect();
+pub(crate) fn find_gate(name: &str) -> Result<&'static GateInfo, Problem> {
+    permgate::builtins::gate(name.trim()).ok_or_else(|| {
+        let known: Vec<&str> = permgate::builtins::gates().iter().map(|gate| gate.name).collect();
         Problem::new(format!("unknown gate `{}`; gates: {}", Escaped(name), known.join(", ")))
     })
 }
@@ -104,14 +104,14 @@ pub(crate) fn check(args: &CheckArgs) -> Result<Report, Failure> {
     let mut gates: Vec<&'static GateInfo> = Vec::new();
     let mut unknown = Vec::new();
     for name in &args.gates {
-        match catalog.gate(name.trim()) {
+        match permgate::builtins::gate(name.trim()) {
             Some(gate) if !gates.iter().any(|g| std::ptr::eq(*g, gate)) => gates.push(gate),
             Some(_) => {}
             None => unknown.push(format!("`{}`", Escaped(name))),
         }
     }
     if !unknown.is_empty() {
-        let known: Vec<&str> = catalog.gates().iter().map(|gate| gate.name).collect();
+        let known: Vec<&str> = permgate::builtins::gates().iter().map(|gate| gate.name).collect();
         let noun = if unknown.len() == 1 { "gate" } else { "gates" };
         return Err(Problem::new(format!(
             "unknown {noun} {}; gates: {}",

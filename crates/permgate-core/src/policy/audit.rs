@@ -8,6 +8,7 @@ use crate::audit::{
     DeprecatedPermission, GateAudit, GrantAudit, LicenseEffect, RedundantGrant, RemovedPermission, RoleAudit,
     StatedLicense, UnlistedEntity, UserAudit, UserGate, WildcardGrant,
 };
+use crate::builtins;
 use crate::catalog::Catalog;
 use crate::explain::Permitted;
 use crate::parse::{Spelling, parse};
@@ -38,7 +39,7 @@ impl Policy {
     /// ```
     pub fn audit(&self, role: RoleId) -> Option<RoleAudit<'_>> {
         let data = self.role_data(role)?;
-        Some(self.audit_set(data, role.into(), self.conditional_grants(role).collect()))
+        Some(self.audit_set(data, role.into(), self.conditional_infos(data)))
     }
 
     /// Audits a user: each of its grants (the role, or the grants it holds
@@ -79,9 +80,7 @@ impl Policy {
                 })
             })
             .collect();
-        let gates = self
-            .catalog()
-            .gates()
+        let gates = builtins::gates()
             .iter()
             .map(|&gate| {
                 let holds = |who: Principal| self.check_info(who, gate, gate.release).is_ok();
@@ -222,8 +221,7 @@ impl Policy {
             legacy: data.legacy.iter().map(|p| &**p).collect(),
             licenses,
             deprecated,
-            gates: catalog
-                .gates()
+            gates: builtins::gates()
                 .iter()
                 .map(|&gate| GateAudit {
                     gate,

@@ -7,10 +7,19 @@ use crate::principal::Principal;
 use crate::release::Release;
 
 impl Policy {
-    /// Checks gate `G` at the release of its document: roadmap permissions of
-    /// a later release are not required yet, nor permissions the Platform API
-    /// removed ([`KeySet::Current`]); a gate all of whose permissions were
-    /// removed is refused ([`Denied::feature_removed`]).
+    /// Checks gate `G`, a type known at compile time, at the release of its
+    /// document: roadmap permissions of a later release are not required
+    /// yet, nor permissions the Platform API removed ([`KeySet::Current`]);
+    /// a gate all of whose permissions were removed is refused
+    /// ([`Denied::feature_removed`]). On success it gives a [`Granted<G>`]:
+    /// a proof a handler can require.
+    ///
+    /// This is the fast path, and the way to check a typed gate. Use
+    /// [`check_info`](Self::check_info) for a gate chosen at run time
+    /// ([`builtins::gate`](crate::builtins::gate), a [`GateInfo`] of your
+    /// own), or to check at another release or against another [`KeySet`]:
+    /// `check::<G>(who)` answers as `check_info(who, G::INFO, G::INFO.release)`,
+    /// and gives a proof besides.
     ///
     /// ```
     /// use permgate::{Catalog, Policy, gates::ActionMapEditor};
@@ -24,10 +33,6 @@ impl Policy {
     /// assert_eq!(denied.missing().len(), 3); // add, delete, edit
     /// # Ok::<(), permgate::BuildError>(())
     /// ```
-    ///
-    /// To check at another release or against another [`KeySet`], or a gate
-    /// chosen at run time, use [`check_info`](Self::check_info) with the
-    /// gate's [`Gate::INFO`] (no proof is returned).
     #[inline]
     pub fn check<G: Gate>(&self, who: impl Into<Principal>) -> Result<Granted<G>, Denied> {
         let (who, options) = (who.into(), CheckOptions::at(G::INFO.release));
@@ -38,19 +43,24 @@ impl Policy {
         }
     }
 
-    /// Checks a gate with `options`: a typed gate's [`Gate::INFO`], or a
-    /// gate chosen at run time (from [`Catalog::gate`](crate::Catalog::gate)).
-    /// The options give the release (roadmap permissions available from that
-    /// release or earlier are required too; `None` requires every roadmap
-    /// permission, `gate.release` checks as [`check`](Self::check) does)
-    /// and the [`KeySet`]: by default the permissions the Platform API
-    /// still documents. No proof is returned.
+    /// Checks a gate given as data, with `options`: a gate chosen at run
+    /// time ([`builtins::gate`](crate::builtins::gate), a [`GateInfo`] of
+    /// your own), or a typed gate's [`Gate::INFO`] at another release or
+    /// against another [`KeySet`]. The options give the release (roadmap
+    /// permissions available from that release or earlier are required too;
+    /// `None` requires every roadmap permission, `gate.release` checks as
+    /// [`check`](Self::check) does) and the [`KeySet`]: by default the
+    /// permissions the Platform API still documents. No proof is returned.
+    ///
+    /// For a gate that is a type known at compile time, at its own release,
+    /// use [`check`](Self::check): the fast path, which gives a
+    /// [`Granted`] proof.
     ///
     /// ```
-    /// use permgate::{Catalog, Gate, Policy, Release, gates::AmiStandardUser};
+    /// use permgate::{Catalog, Gate, Policy, Release, builtins, gates::AmiStandardUser};
     ///
     /// let catalog = Catalog::builtin();
-    /// let standard = catalog.role("AMI R3|standard user role").unwrap();
+    /// let standard = builtins::role("AMI R3|standard user role").unwrap();
     /// // The published role, with Transfer as the Platform API grants it, without Park.
     /// let blind = ["conversation:communication:blindTransfer"];
     /// let without_park = standard.grants.iter().chain(&blind).filter(|key| **key != "conversation:email:park");

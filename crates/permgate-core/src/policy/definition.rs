@@ -78,10 +78,10 @@ impl GateInfo {
     /// the actions `catalog` lists.
     ///
     /// ```
-    /// use permgate::{Catalog, DefinitionError, Form};
+    /// use permgate::{Catalog, DefinitionError, Form, builtins};
     ///
     /// let catalog = Catalog::builtin();
-    /// let gate = catalog.gate("AmiStandardUser").unwrap();
+    /// let gate = builtins::gate("AmiStandardUser").unwrap();
     /// let role = gate.definition(catalog, Form::Wildcard)?;
     /// assert!(role.description.unwrap_or_default().contains("conversation:email:park (from release 3.16)"));
     /// // No builtin document lists the actions of `integration:amiPremiumApps`.

@@ -241,21 +241,7 @@ impl Policy {
         self.roles_in_reach(who, division_aware).map(|role| &role.granted)
     }
 
-    /// Legacy flat `permissions[]` of the role's JSON: reported, never granted.
-    pub fn legacy_permissions(&self, role: RoleId) -> impl Iterator<Item = &str> {
-        self.role_data(role)
-            .into_iter()
-            .flat_map(|data| data.legacy.iter().map(|p| &**p))
-    }
-
-    /// The conditional grants of `role`, in document order.
-    pub fn conditional_grants(&self, role: RoleId) -> impl Iterator<Item = ConditionalGrantInfo<'_>> {
-        self.role_data(role)
-            .into_iter()
-            .flat_map(move |data| self.conditional_infos(data))
-    }
-
-    /// The conditional grants of a grant set, as listed.
+    /// The conditional grants of a grant set, in document order.
     fn conditional_infos<'p>(&'p self, data: &'p RoleData) -> Vec<ConditionalGrantInfo<'p>> {
         data.conditional
             .iter()
@@ -285,24 +271,6 @@ impl Policy {
         (role.policy == self.id)
             .then(|| self.roles.get(role.index as usize))
             .flatten()
-    }
-
-    /// Grants of `role` that the catalog does not know, as granted. Audits list
-    /// them: they stay granted through string questions.
-    pub fn unknown_grants(&self, role: RoleId) -> impl Iterator<Item = &str> {
-        self.role_data(role)
-            .into_iter()
-            .flat_map(|data| data.granted.unknown.iter().map(|key| &**key))
-    }
-
-    /// The unconditional wildcard grants of `role` (`journey:*:*`,
-    /// `routing:queue:*`), as granted, in grant order. Besides the catalog
-    /// permissions they cover, they allow keys the catalog does not know
-    /// through string questions: reviews must show them.
-    pub fn wildcard_grants(&self, role: RoleId) -> impl Iterator<Item = String> + '_ {
-        self.role_data(role)
-            .into_iter()
-            .flat_map(|data| data.granted.patterns.iter().map(|pattern| pattern.key()))
     }
 
     /// Every catalog permission `who` is allowed unconditionally, in index order.
