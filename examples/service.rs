@@ -66,7 +66,7 @@ use axum::routing::{get, post};
 use permgate::axum::{Authorized, Authz, Caller, Rejection, Resolve};
 use permgate::gates::ActionMapAnalyticsReport;
 use permgate::genesys::UserAuthorization;
-use permgate::{Catalog, Decision, Escaped, Granted, Policy, PolicyHandle, Principal, gate, perm};
+use permgate::{Catalog, Decision, Granted, Policy, PolicyHandle, Principal, gate, perm, text::Escaped};
 
 /// The header that names the caller (see the module docs: a real service
 /// takes the user from its session or a verified token instead).

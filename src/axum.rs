@@ -61,7 +61,7 @@ use ::axum::http::{StatusCode, header};
 use ::axum::response::{IntoResponse, Response};
 
 use crate::genesys::forbidden_body;
-use crate::{Decision, Denied, Escaped, Gate, Granted, Permission, Policy, PolicyHandle, Principal};
+use crate::{Decision, Denied, Gate, Granted, Permission, Policy, PolicyHandle, Principal, text::Escaped};
 
 /// Finds who a request is from, in the policy it is decided against.
 pub trait Resolve: Send + Sync + 'static {

@@ -10,4 +10,3 @@ pub mod axum;
 pub use permgate_core::*;
 #[doc(inline)]
 pub use permgate_genesys as genesys;
-pub use permgate_genesys::{JsonError, MAX_JSON_BYTES};

@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-use permgate::{Catalog, Division, Gate, GateInfo, Granted, Policy, gate, perm};
+use permgate::{Catalog, Division, Gate, Granted, Policy, gate, gate::GateInfo, perm};
 
 gate! {
     /// The queue panel of the service: see queues, and join or search them.

@@ -8,7 +8,10 @@
 
 use std::time::{Duration, Instant};
 
-use permgate::{BuildError, Catalog, GrantError, MAX_PERMISSION_LEN, ParseError, Policy, QuestionError, RoleId, perm};
+use permgate::{
+    BuildError, Catalog, Policy, RoleId, parse::GrantError, parse::MAX_PERMISSION_LEN, parse::ParseError,
+    parse::QuestionError, perm,
+};
 use proptest::prelude::*;
 
 /// The grants of the role most tests ask about.

@@ -474,7 +474,9 @@ fn audit_reports_every_finding_and_the_roles_that_did_not_load() {
     let condition: wire::ResourceConditionNode =
         wire::from_str(&role["conditional"][0]["condition"].to_string()).unwrap();
     assert_eq!(
-        permgate::Condition::try_from(&condition).unwrap().to_string(),
+        permgate::condition::Condition::try_from(&condition)
+            .unwrap()
+            .to_string(),
         "Queue.id IN [QUEUE q-1]"
     );
     assert_eq!(
@@ -1500,7 +1502,7 @@ fn standard_input_oversized_files_and_hostile_json_never_panic() {
     let big = dir.0.join("big.json");
     std::fs::File::create(&big)
         .unwrap()
-        .set_len(permgate::MAX_JSON_BYTES as u64 + 1)
+        .set_len(permgate::genesys::MAX_JSON_BYTES as u64 + 1)
         .unwrap();
     let run = permgate(&["audit", big.to_str().unwrap()]);
     assert_exit(&run, 2);
@@ -1644,10 +1646,10 @@ fn real_role_allows_joining_queues() {
 /// wire types, and say what the library says.
 #[test]
 fn json_bodies_read_back_through_the_wire_types() {
-    use permgate::Form;
+    use permgate::definition::Form;
     use permgate::genesys::wire::{self, DomainOrganizationRole, ResourceConditionNode};
     use permgate::genesys::{RoleFile, export_role};
-    use permgate::{Catalog, Condition, Policy};
+    use permgate::{Catalog, Policy, condition::Condition};
 
     let dir = TempDir::new();
     let role = dir.file("supervisor.json", SUPERVISOR);

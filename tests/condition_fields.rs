@@ -8,7 +8,7 @@
 
 use permgate::genesys::wire::ResourceConditionNode;
 use permgate::genesys::{RoleFile, SubjectSpec, UserAuthorization};
-use permgate::{Catalog, Decision, JsonError, MAX_CONDITION_DEPTH, Policy, perm};
+use permgate::{Catalog, Decision, Policy, condition::MAX_CONDITION_DEPTH, genesys::JsonError, perm};
 use serde_json::{Value, json};
 
 /// A role `r` whose one policy is `routing:queue:edit` with `extra` fields.
@@ -135,7 +135,7 @@ fn a_node_with_terms_and_its_own_term_is_refused() {
 #[test]
 fn a_condition_with_terms_and_its_own_term_does_not_deserialize() {
     let node = json!({"conjunction": "AND", "terms": [queue_term()], "variableName": "Queue.id"});
-    let error = serde_json::from_value::<permgate::Condition>(node).unwrap_err();
+    let error = serde_json::from_value::<permgate::condition::Condition>(node).unwrap_err();
     assert!(error.to_string().contains("both `terms` and `variableName`"), "{error}");
 }
 
@@ -291,13 +291,13 @@ fn a_node_a_million_levels_deep_is_refused_while_reading() {
 fn a_condition_a_million_levels_deep_is_refused_while_reading() {
     use serde::Deserialize;
 
-    let error = on_a_normal_stack(|| permgate::Condition::deserialize(deep::Deep(1_000_000)).unwrap_err());
+    let error = on_a_normal_stack(|| permgate::condition::Condition::deserialize(deep::Deep(1_000_000)).unwrap_err());
     assert_eq!(
         error.to_string(),
         format!("condition tree deeper than {MAX_CONDITION_DEPTH} levels")
     );
-    let read = permgate::Condition::deserialize(deep::Deep(MAX_CONDITION_DEPTH)).unwrap();
-    assert!(matches!(read, permgate::Condition::All(_)));
+    let read = permgate::condition::Condition::deserialize(deep::Deep(MAX_CONDITION_DEPTH)).unwrap();
+    assert!(matches!(read, permgate::condition::Condition::All(_)));
 }
 
 #[test]

@@ -12,7 +12,8 @@ use std::path::Path;
 use permgate::gates::{AmiNotes, AmiStandardUser, ContactHistoryArtifacts, SkylightNotesRead};
 use permgate::genesys::UserAuthorization;
 use permgate::{
-    By, Catalog, Decision, Division, GateInfo, Permission, Policy, PolicyBuilder, QuestionError, RoleId, UserId, perm,
+    Catalog, Decision, Division, Permission, Policy, PolicyBuilder, RoleId, UserId, explain::By, gate::GateInfo,
+    parse::QuestionError, perm,
 };
 use proptest::prelude::*;
 
@@ -268,7 +269,7 @@ proptest! {
 // 6 and 15. `explain` gives reasons for a whole-entity row held only across grants.
 
 /// The actions of the reasons `By::EveryActionWithOthers` gives, as keys.
-fn actions_given(why: &permgate::Explanation<'_>) -> BTreeSet<String> {
+fn actions_given(why: &permgate::explain::Explanation<'_>) -> BTreeSet<String> {
     why.reasons
         .iter()
         .filter_map(|reason| match &reason.by {
@@ -808,7 +809,7 @@ fn a_foreign_gate_is_refused_by_the_documented_check_too() {
         .unwrap()
         .build();
     let role = beta_policy.role("beta").unwrap();
-    let documented = permgate::CheckOptions::at(None).documented();
+    let documented = permgate::gate::CheckOptions::at(None).documented();
     let denied = beta_policy.check_info(role, gate, documented).unwrap_err();
     assert_eq!(denied.foreign(), [alpha]);
     // The gate's own catalog passes it in both.
@@ -835,7 +836,7 @@ fn a_gate_past_the_mask_does_not_require_a_removed_key_today() {
     let role = policy.role("current").unwrap();
     assert_eq!(policy.check_info(role, gate, None), Ok(()));
     let denied = policy
-        .check_info(role, gate, permgate::CheckOptions::at(None).documented())
+        .check_info(role, gate, permgate::gate::CheckOptions::at(None).documented())
         .unwrap_err();
     assert_eq!(denied.missing(), [removed]);
 }

@@ -56,7 +56,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use permgate::genesys::{RoleFile, SubjectSpec, UserAuthorization};
 use permgate::{
-    Catalog, Decision, Division, Permission, Permitted, Policy, PolicyBuilder, Principal, QuestionError, RoleId, UserId,
+    Catalog, Decision, Division, Permission, Policy, PolicyBuilder, Principal, RoleId, UserId, explain::Permitted,
+    parse::QuestionError,
 };
 use proptest::collection::vec;
 use proptest::prelude::*;

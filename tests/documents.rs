@@ -4,13 +4,16 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use permgate::Audience::{Admin, Agent};
 use permgate::gates::{
     ActionMapAnalyticsReport, ActionMapEditor, AltocloudAdmin, AltocloudAgent, AmiAdminUser, AmiDivisionUser,
     AmiExtraUser, AmiStandardUser, DigitalUserTrackingAdmin, DigitalUserTrackingAgent, PredictiveEngagementAdmin,
     PredictiveEngagementAgent,
 };
-use permgate::{Audience, Catalog, CheckOptions, Evidence, Gate, Permission, Policy, Release, SourceEntry, Vocabulary};
+use permgate::source::Audience::{Admin, Agent};
+use permgate::{
+    Catalog, Gate, Permission, Policy, Release, gate::CheckOptions, source::Audience, source::Evidence,
+    source::SourceEntry, source::Vocabulary,
+};
 
 // ---------------------------------------------------------------------------
 // The documents, as printed. A table is (heading, audience, rows); a row is

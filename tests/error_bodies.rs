@@ -6,7 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use permgate::genesys::{ForbiddenBody, MissingPermission, forbidden_body};
-use permgate::{Catalog, GateInfo, JsonError, Policy, gates::ActionMapEditor, perm};
+use permgate::{Catalog, Policy, gate::GateInfo, gates::ActionMapEditor, genesys::JsonError, perm};
 use serde_json::json;
 
 const MISSING: &str = "Unable to perform the requested action. You are missing the following permission(s): ";

@@ -21,7 +21,7 @@ use permgate::gates::{
     SkylightNotesCreate, SkylightNotesRead, SmartTagEditor, VisitorActivityReport, WebChatDeployment,
 };
 use permgate::genesys::RoleFile;
-use permgate::{Catalog, CheckOptions, Gate, GateInfo, Policy, Release, perm};
+use permgate::{Catalog, Gate, Policy, Release, gate::CheckOptions, gate::GateInfo, perm};
 
 // ---------------------------------------------------------------------------
 // Quoting rows.

@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use permgate::genesys::{ForbiddenBody, forbidden_body};
-use permgate::{Catalog, JsonError, Policy, gates::ActionMapEditor};
+use permgate::{Catalog, Policy, gates::ActionMapEditor, genesys::JsonError};
 use serde_json::json;
 
 const MISSING: &str = "Unable to perform the requested action. You are missing the following permission(s): ";

@@ -9,11 +9,11 @@
 
 use std::time::{Duration, Instant};
 
-use permgate::Form;
+use permgate::definition::Form;
 use permgate::genesys::{MAX_POLICIES_PER_ROLE, RoleFile, RoleFileError, SubjectSpec, export_role};
 use permgate::{
-    BuildError, Catalog, Decision, Division, GrantError, JsonError, MAX_CONDITION_DEPTH, MAX_JSON_BYTES, ParseError,
-    Permission, Policy, RoleId, UserId, perm,
+    BuildError, Catalog, Decision, Division, Permission, Policy, RoleId, UserId, condition::MAX_CONDITION_DEPTH,
+    genesys::JsonError, genesys::MAX_JSON_BYTES, parse::GrantError, parse::ParseError, perm,
 };
 use serde_json::{Value, json};
 

@@ -4,7 +4,8 @@
 
 use permgate::genesys::{MAX_POLICIES_PER_ROLE, MAX_ROLES_PER_FILE, RoleFile};
 use permgate::{
-    Catalog, JsonError, MAX_CONDITION_DEPTH, MAX_JSON_BYTES, MAX_PERMISSION_LEN, ParseError, Policy, QuestionError,
+    Catalog, Policy, condition::MAX_CONDITION_DEPTH, genesys::JsonError, genesys::MAX_JSON_BYTES,
+    parse::MAX_PERMISSION_LEN, parse::ParseError, parse::QuestionError,
 };
 
 fn roles(count: usize) -> String {

@@ -7,8 +7,8 @@
 use permgate::Gate;
 use permgate::genesys::{ForbiddenBody, GATE_REFUSED, REASON_RELEASE_BEFORE_DOCUMENT, RoleFile, forbidden_body};
 use permgate::{
-    By, Catalog, Condition, Decision, Division, Operand, OperandKind, Operator, Policy, Release,
-    gates::AmiStandardUser, perm,
+    Catalog, Decision, Division, Policy, Release, condition::Condition, condition::Operand, condition::OperandKind,
+    condition::Operator, explain::By, gates::AmiStandardUser, perm,
 };
 use proptest::prelude::*;
 

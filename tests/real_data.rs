@@ -11,9 +11,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use permgate::Form;
+use permgate::definition::Form;
 use permgate::genesys::{ExportError, RoleFile, export_role};
-use permgate::{Catalog, CheckOptions, Decision, Permission, Policy, RoleId, Vocabulary, perm};
+use permgate::{Catalog, Decision, Permission, Policy, RoleId, gate::CheckOptions, perm, source::Vocabulary};
 use serde_json::{Value, json};
 
 // ---------------------------------------------------------------------------

@@ -19,7 +19,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::LazyLock;
 
-use permgate::{Catalog, Permission, Policy, QuestionError, RoleId};
+use permgate::{Catalog, Permission, Policy, RoleId, parse::QuestionError};
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::{Index, select};

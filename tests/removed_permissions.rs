@@ -17,7 +17,7 @@ use permgate::gates::{
     AltocloudAdmin, AltocloudAgent, DigitalUserTrackingAdmin, DigitalUserTrackingAgent, PredictiveEngagementAdmin,
     PredictiveEngagementAgent, WebChatDeployment,
 };
-use permgate::{Catalog, CheckOptions, Division, Gate, GateInfo, Policy, gate, perm};
+use permgate::{Catalog, Division, Gate, Policy, gate, gate::CheckOptions, gate::GateInfo, perm};
 
 /// `permissions-history.json` as lowercase key → `current`, or `None` (after
 /// saying so) when `../shared/data` is absent.

@@ -11,8 +11,8 @@ use permgate::Gate;
 use permgate::gates::{AmiExtraUser, AmiStandardUser};
 use permgate::genesys::wire::DomainOrganizationRole;
 use permgate::genesys::{RoleFile, export_role};
-use permgate::{Catalog, Decision, Division, GrantError, Policy, PolicyHandle, RoleId, perm};
-use permgate::{DefinitionError, Form, RoleDefinition};
+use permgate::{Catalog, Decision, Division, Policy, PolicyHandle, RoleId, parse::GrantError, perm};
+use permgate::{RoleDefinition, definition::DefinitionError, definition::Form};
 
 /// An organization's catalog listing the actions of the two AMI entities that the builtin
 /// catalog knows only as whole-entity rows (`attributes:attribute`, `integration:amiPremiumApps`).
@@ -508,7 +508,7 @@ fn a_release_older_than_the_gates_document_is_refused() {
 #[test]
 fn denied_says_when_a_missing_permission_was_removed_from_the_platform() {
     let (policy, role) = one_role(Catalog::builtin(), &["journey:*:*"]);
-    let documented = permgate::CheckOptions::at(None).documented();
+    let documented = permgate::gate::CheckOptions::at(None).documented();
     let denied = policy
         .check_info(role, permgate::gates::AltocloudAdmin::INFO, documented)
         .unwrap_err();

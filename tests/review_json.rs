@@ -14,7 +14,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use permgate::genesys::{MAX_ACTIONS_PER_POLICY, MAX_GRANTS_PER_SUBJECT, MAX_ROLES_PER_FILE, RoleFile, SubjectSpec};
-use permgate::{Catalog, Division, GrantError, JsonError, ParseError, Policy, perm};
+use permgate::{Catalog, Division, Policy, genesys::JsonError, parse::GrantError, parse::ParseError, perm};
 use serde_json::{Value, json};
 
 fn names(file: &RoleFile) -> Vec<&str> {

@@ -11,7 +11,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use permgate::genesys::{RoleFile, SubjectSpec};
-use permgate::{BuildError, Catalog, Decision, Escaped, Policy, Release, gates::ActionMapAnalyticsReport, perm};
+use permgate::{BuildError, Catalog, Decision, Policy, Release, gates::ActionMapAnalyticsReport, perm, text::Escaped};
 
 /// The name of the review's attack: a forged table after two newlines, then
 /// "conceal" so that a terminal hides what follows.

@@ -27,8 +27,8 @@ use permgate::gates::{
 };
 use permgate::genesys::{RoleFile, SubjectSpec};
 use permgate::{
-    BuildError, Catalog, CheckOptions, Decision, Denied, Division, Gate, GateInfo, GrantError, ParseError, Permission,
-    Policy, PolicyBuilder, PolicyHandle, Principal, RoleId, UserId, perm,
+    BuildError, Catalog, Decision, Denied, Division, Gate, Permission, Policy, PolicyBuilder, PolicyHandle, Principal,
+    RoleId, UserId, gate::CheckOptions, gate::GateInfo, parse::GrantError, parse::ParseError, perm,
 };
 use serde_json::{Value, json};
 

@@ -4,7 +4,7 @@
 
 use permgate::Gate;
 use permgate::gates::{ActionMapEditor, AmiStandardUser};
-use permgate::{Catalog, CheckOptions, Permission, Policy, QuestionError, Release, RoleId, perm};
+use permgate::{Catalog, Permission, Policy, Release, RoleId, gate::CheckOptions, parse::QuestionError, perm};
 
 fn policy_with(grants: &[&str]) -> (Policy, RoleId) {
     let policy = Policy::builder(Catalog::builtin()).role("r", grants).unwrap().build();

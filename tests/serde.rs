@@ -8,8 +8,8 @@
 
 use permgate::genesys::RoleFile;
 use permgate::{
-    By, Catalog, Condition, Decision, Division, Gate, Operand, OperandKind, Operator, Permission, Policy, Release,
-    gate, gates::ActionMapAnalyticsReport, perm,
+    Catalog, Decision, Division, Gate, Permission, Policy, Release, condition::Condition, condition::Operand,
+    condition::OperandKind, condition::Operator, explain::By, gate, gates::ActionMapAnalyticsReport, perm,
 };
 use serde_json::{Value, json};
 

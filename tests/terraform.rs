@@ -5,11 +5,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-use permgate::Form;
 use permgate::RoleDefinition;
+use permgate::definition::Form;
 use permgate::genesys::terraform::{TerraformError, resource_label, to_hcl, to_json};
 use permgate::genesys::{RoleFile, SubjectSpec, UserAuthorization, export_definition};
-use permgate::{Catalog, Condition, JsonError};
+use permgate::{Catalog, condition::Condition, genesys::JsonError};
 use serde_json::{Value, json};
 
 /// A role with everything a string can hold that HCL treats specially, legacy

@@ -7,7 +7,9 @@
 use std::path::Path;
 
 use permgate::genesys::{RoleFile, SubjectSpec, UserAuthorization};
-use permgate::{BuildError, Catalog, Decision, Division, GrantError, JsonError, ParseError, Policy, perm};
+use permgate::{
+    BuildError, Catalog, Decision, Division, Policy, genesys::JsonError, parse::GrantError, parse::ParseError, perm,
+};
 use serde_json::{Value, json};
 
 const USERS_ME: &str = include_str!("fixtures/genesys/users-me.json");

@@ -15,8 +15,9 @@ use permgate::genesys::{
     SubjectSpec, export_role,
 };
 use permgate::{
-    BuildError, Catalog, CheckOptions, Condition, Decision, DefinitionError, Division, Form, MAX_PERMISSION_LEN,
-    Permission, Policy, PolicyBuilder, QuestionError, Release, RoleDefinition, RoleId, perm,
+    BuildError, Catalog, Decision, Division, Permission, Policy, PolicyBuilder, Release, RoleDefinition, RoleId,
+    condition::Condition, definition::DefinitionError, definition::Form, gate::CheckOptions, parse::MAX_PERMISSION_LEN,
+    parse::QuestionError, perm,
 };
 use serde_json::{Map, Value};
 

@@ -7,7 +7,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::{ConditionalGrantInfo, Division, Document, GateInfo, Permission, Permitted, SdkRelease};
+use crate::{
+    Division, Permission, definition::ConditionalGrantInfo, explain::Permitted, gate::GateInfo, release::SdkRelease,
+    source::Document,
+};
 
 /// The findings of [`Policy::audit_user`](crate::Policy::audit_user) for one user.
 #[derive(Debug, Clone)]
@@ -181,7 +184,7 @@ pub struct UnlistedEntity<'p> {
 ///
 /// A product renamed since a document was written is one license: the
 /// Altocloud page's "Altocloud" license is the Predictive Engagement license
-/// ([`SourceEntry::product_license`](crate::SourceEntry::product_license)).
+/// ([`SourceEntry::product_license`](crate::source::SourceEntry::product_license)).
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]

@@ -411,7 +411,7 @@ impl Catalog {
     /// Wildcards are not permissions: `journey:segment:*` is `None` (but see
     /// [`Permission::is_wildcard`] for catalog rows that stand for a whole entity).
     pub fn lookup(&self, name: &str) -> Option<Permission<'_>> {
-        if name.len() > crate::MAX_PERMISSION_LEN {
+        if name.len() > crate::parse::MAX_PERMISSION_LEN {
             return None;
         }
         self.find(name).and_then(|entry| self.get(entry.index))
@@ -420,7 +420,7 @@ impl Catalog {
     /// Like [`lookup`](Self::lookup), but says why a string is not a permission.
     ///
     /// ```
-    /// use permgate::{Catalog, ParseError, QuestionError};
+    /// use permgate::{Catalog, parse::ParseError, parse::QuestionError};
     ///
     /// let catalog = Catalog::builtin();
     /// assert!(catalog.resolve("routing:queue:join").is_ok());

@@ -18,10 +18,10 @@ use crate::text::Quoted;
 /// variable, operand type or value is written as is when it is not empty and
 /// every character is alphanumeric or one of `-_.:@/+`, else in double
 /// quotes, with `"`, `\` and `` ` `` escaped by a backslash and control and
-/// invisible characters as [`Escaped`](crate::Escaped) writes them.
+/// invisible characters as [`Escaped`](crate::text::Escaped) writes them.
 ///
 /// ```
-/// use permgate::{Condition, Operand, OperandKind, Operator};
+/// use permgate::{condition::Condition, condition::Operand, condition::OperandKind, condition::Operator};
 ///
 /// let one = Condition::Term {
 ///     variable: "Queue.id".into(),
@@ -162,7 +162,7 @@ impl Operand {
     /// scalar, or the variable name.
     ///
     /// ```
-    /// use permgate::{Operand, OperandKind};
+    /// use permgate::{condition::Operand, condition::OperandKind};
     ///
     /// let owner = Operand::new(OperandKind::User, "u-1");
     /// assert_eq!((owner.kind.as_str(), owner.value.as_str()), ("USER", "u-1"));

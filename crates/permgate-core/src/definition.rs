@@ -15,7 +15,7 @@ use crate::principal::Division;
 /// definition of a role a policy holds.
 ///
 /// ```
-/// use permgate::{Catalog, Condition, Decision, Operand, OperandKind, Operator, Policy, RoleDefinition, perm};
+/// use permgate::{Catalog, condition::Condition, Decision, condition::Operand, condition::OperandKind, condition::Operator, Policy, RoleDefinition, perm};
 ///
 /// let queue_q1 = Condition::Term {
 ///     variable: "Queue.id".into(),
@@ -190,7 +190,7 @@ impl UserDefinition {
 
 /// How a role's wildcard grants appear in the [`RoleDefinition`] that
 /// [`Policy::definition`](crate::Policy::definition) and
-/// [`GateInfo::definition`](crate::GateInfo::definition) give back.
+/// [`GateInfo::definition`](crate::gate::GateInfo::definition) give back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Form {
     /// Wildcard grants as granted (`journey:actionmap:*`): compact, and what
@@ -231,7 +231,7 @@ pub enum DefinitionError {
     },
 }
 
-/// One conditional grant of a role, as [`RoleAudit::conditional`](crate::RoleAudit::conditional) lists it.
+/// One conditional grant of a role, as [`RoleAudit::conditional`](crate::audit::RoleAudit::conditional) lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]

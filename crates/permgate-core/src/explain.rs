@@ -5,7 +5,7 @@ use core::fmt;
 
 use crate::condition::Condition;
 use crate::principal::Division;
-use crate::{Decision, Escaped, Permission};
+use crate::{Decision, Permission, text::Escaped};
 
 /// The answer of [`Policy::explain`](crate::Policy::explain): the decision, and every grant in reach
 /// that gives the permission.

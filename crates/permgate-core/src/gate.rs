@@ -6,7 +6,7 @@ use core::marker::PhantomData;
 use crate::builtin::{BUILTIN_LEN, MASK_WORDS};
 use crate::principal::{Named, Scope};
 use crate::source::Document;
-use crate::{Escaped, Permission, Principal, Release};
+use crate::{Permission, Principal, Release, text::Escaped};
 
 /// A feature gate: a type naming the permissions a feature needs. Use it
 /// with [`Policy::check`](crate::Policy::check); to check it at another
@@ -63,7 +63,7 @@ macro_rules! gate {
         $vis enum $name {}
 
         impl $crate::Gate for $name {
-            const INFO: &'static $crate::GateInfo = &$crate::GateInfo::new(
+            const INFO: &'static $crate::gate::GateInfo = &$crate::gate::GateInfo::new(
                 ::core::stringify!($name),
                 $description,
                 &[$($required),*],
@@ -316,7 +316,7 @@ pub enum KeySet {
 /// and `check_info(who, gate, None)` read as before.
 ///
 /// ```
-/// use permgate::{Catalog, CheckOptions, Gate, Policy, gates::PredictiveEngagementAgent};
+/// use permgate::{Catalog, gate::CheckOptions, Gate, Policy, gates::PredictiveEngagementAgent};
 ///
 /// let catalog = Catalog::builtin();
 /// let current: Vec<&str> = PredictiveEngagementAgent::INFO

@@ -3,7 +3,7 @@
 //! and why a string is none of them ([`ParseError`]). Adapters check the keys
 //! they read with [`parse`] and [`check_segment`].
 
-use crate::Escaped;
+use crate::text::Escaped;
 use crate::text::is_other_space;
 
 /// The longest permission string accepted, in bytes. Real keys and labels are

@@ -25,7 +25,7 @@ use crate::source::{Evidence, History, Seen, SourceEntry};
 /// let parsed: Permission = "Journey > Action Map > View".parse()?;
 /// assert_eq!(parsed, view);
 /// assert_eq!("JOURNEY:ACTIONMAP:VIEW".parse::<Permission>()?, view);
-/// # Ok::<(), permgate::QuestionError>(())
+/// # Ok::<(), permgate::parse::QuestionError>(())
 /// ```
 ///
 /// With the `serde` feature, a permission serializes as its key, and a
@@ -101,7 +101,7 @@ impl<'c> Permission<'c> {
 
     /// When the Platform API no longer documents this permission: the last
     /// SDK release that did (`None` for a current or undocumented key).
-    pub fn removed_after(self) -> Option<crate::SdkRelease> {
+    pub fn removed_after(self) -> Option<crate::release::SdkRelease> {
         self.history().filter(|h| h.is_removed()).map(|h| h.last())
     }
 
@@ -122,7 +122,7 @@ impl<'c> Permission<'c> {
     /// organization's catalog names.
     ///
     /// ```
-    /// use permgate::{Evidence, perm};
+    /// use permgate::{source::Evidence, perm};
     ///
     /// assert!(matches!(perm::journey::ACTIONMAP_VIEW.evidence(), Some(Evidence::Sdk(_))));
     /// // Named by the Predictive Engagement label mapping; not in the SDK docs.

@@ -15,7 +15,7 @@ use crate::permission::Permission;
 /// let policy = Policy::builder(Catalog::builtin()).role("agent", ["routing:queue:*"])?.build();
 /// let agent = policy.role("agent").unwrap();
 /// let typed: bool = policy.allows(agent, perm::routing::QUEUE_JOIN);
-/// let spelled: Result<bool, permgate::QuestionError> = policy.allows(agent, "Routing > Queue > Join");
+/// let spelled: Result<bool, permgate::parse::QuestionError> = policy.allows(agent, "Routing > Queue > Join");
 /// assert!(typed && spelled == Ok(true));
 /// # Ok::<(), permgate::BuildError>(())
 /// ```

@@ -3,7 +3,7 @@
 use core::fmt;
 use core::str::FromStr;
 
-use crate::Escaped;
+use crate::text::Escaped;
 
 /// A product release such as AMI `R3.15` (`major.minor`, optional `.patch`).
 ///
@@ -16,7 +16,7 @@ use crate::Escaped;
 /// assert_eq!(r315, Release::new(3, 15));
 /// assert!(r315 < "3.16".parse()?);
 /// assert_eq!(r315.to_string(), "3.15");
-/// # Ok::<(), permgate::ReleaseParseError>(())
+/// # Ok::<(), permgate::release::ReleaseParseError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Release {

@@ -12,7 +12,7 @@
 //!   non-blank id.
 //! - [`Condition`]: the `resourceConditionNode` it came from. Read back as
 //!   the role readers read it: an unknown `conjunction` or `operator`, an
-//!   empty list or a tree deeper than [`MAX_CONDITION_DEPTH`](crate::MAX_CONDITION_DEPTH)
+//!   empty list or a tree deeper than [`MAX_CONDITION_DEPTH`](crate::condition::MAX_CONDITION_DEPTH)
 //!   is an error. [`Operand`] is a `ResourceConditionValue`, [`Operator`]
 //!   and [`OperandKind`] their API spellings.
 //! - [`Decision`]: `{"decision": "allowed"}`, `{"decision": "denied"}`, or
@@ -35,11 +35,11 @@
 //! - [`GateInfo`]: `{"name", "description", "document" (its id), "extends",
 //!   "release", "required", "any_of", "roadmap": [{"permission",
 //!   "release"}]}`.
-//! - [`RoleAudit`](crate::RoleAudit), [`GrantAudit`](crate::GrantAudit),
-//!   [`UserAudit`](crate::UserAudit) and what they hold
-//!   ([`ConditionalGrantInfo`](crate::ConditionalGrantInfo), the structs of
+//! - [`RoleAudit`](crate::audit::RoleAudit), [`GrantAudit`](crate::audit::GrantAudit),
+//!   [`UserAudit`](crate::audit::UserAudit) and what they hold
+//!   ([`ConditionalGrantInfo`](crate::definition::ConditionalGrantInfo), the structs of
 //!   [`audit`](crate::audit)): their fields, derived; a gate as its name, a
-//!   document as its id, [`RoleAudit::licenses`](crate::RoleAudit::licenses)
+//!   document as its id, [`RoleAudit::licenses`](crate::audit::RoleAudit::licenses)
 //!   as a list of `{"license", "documents", "permissions"}`;
 //!   [`Permitted`]: `"*"` or the division ids; [`SdkRelease`]:
 //!   `{"version": "179.0.0", "date"}`.
@@ -59,8 +59,9 @@ use serde::ser::Serializer;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    Audience, By, CatalogRole, Condition, Decision, Denied, Division, Document, Evidence, Explanation, GateInfo,
-    OperandKind, Operator, Permission, Permitted, Reason, Release, SdkRelease, SourceEntry,
+    Decision, Denied, Division, Permission, Release, condition::Condition, condition::OperandKind, condition::Operator,
+    explain::By, explain::Explanation, explain::Permitted, explain::Reason, gate::GateInfo, release::SdkRelease,
+    source::Audience, source::CatalogRole, source::Document, source::Evidence, source::SourceEntry,
 };
 
 /// A string, borrowed where the input allows.
@@ -153,7 +154,7 @@ impl<'de> Deserialize<'de> for Operator {
         Operator::from_api(&text).ok_or_else(|| {
             de::Error::custom(format_args!(
                 "unknown operator `{}`; expected EQ, IN, GE, GT, LE or LT",
-                crate::Escaped(&text)
+                crate::text::Escaped(&text)
             ))
         })
     }
@@ -419,7 +420,7 @@ mod condition_shape {
     use serde::{Deserialize, Serialize};
 
     use crate::condition::MAX_CONDITION_DEPTH;
-    use crate::{Condition, Escaped, Operand, OperandKind, Operator};
+    use crate::{condition::Condition, condition::Operand, condition::OperandKind, condition::Operator, text::Escaped};
 
     impl Serialize for Condition {
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

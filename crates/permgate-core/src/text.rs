@@ -24,7 +24,7 @@ use core::fmt;
 /// Width and precision (`{:<20}`) apply to the escaped text.
 ///
 /// ```
-/// use permgate::Escaped;
+/// use permgate::text::Escaped;
 ///
 /// let name = "agent\n\x1b[8mgranted\u{202e}";
 /// assert_eq!(Escaped(name).to_string(), r"agent\n\u{1b}[8mgranted\u{202e}");

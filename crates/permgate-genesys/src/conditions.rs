@@ -6,7 +6,10 @@ use super::wire::{
     ConditionOperator, Conjunction, EntityRef, OperandType, ResourceConditionNode, ResourceConditionValue,
 };
 use crate::json::{self, JsonError, Path};
-use permgate_core::{Condition, Escaped, MAX_CONDITION_DEPTH, Operand, OperandKind, Operator};
+use permgate_core::{
+    condition::Condition, condition::MAX_CONDITION_DEPTH, condition::Operand, condition::OperandKind,
+    condition::Operator, text::Escaped,
+};
 
 /// Reads a `resourceConditionNode` at `path`: the one reader of conditions
 /// in role JSON, users and subjects.
@@ -101,7 +104,7 @@ fn read_node(node: &ResourceConditionNode, path: &Path, depth: usize) -> Result<
 ///
 /// ```
 /// use permgate::genesys::wire::ResourceConditionNode;
-/// use permgate::{Condition, Operand, OperandKind, Operator};
+/// use permgate::{condition::Condition, condition::Operand, condition::OperandKind, condition::Operator};
 ///
 /// let condition = Condition::Term {
 ///     variable: "Queue.id".into(),

@@ -29,7 +29,7 @@ use serde_json::Value;
 
 use super::wire::ErrorBody;
 use crate::json::{self, JsonError, Path};
-use permgate_core::{Catalog, Denied, Escaped, Permission};
+use permgate_core::{Catalog, Denied, Permission, text::Escaped};
 
 /// The code of a body for missing required permissions.
 pub const MISSING_PERMISSIONS: &str = "missing.permissions";
@@ -464,7 +464,7 @@ fn permissions(items: &[&str], path: &Path) -> Result<Vec<MissingPermission>, Js
 
 /// `domain:entity:action`, or with a fourth segment, its division.
 fn missing_permission(item: &str, path: &Path) -> Result<MissingPermission, JsonError> {
-    let error = |source: permgate_core::ParseError| JsonError::Permission {
+    let error = |source: permgate_core::parse::ParseError| JsonError::Permission {
         path: path.to_string(),
         error: source.into(),
     };

@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::wire::{DomainOrganizationRole, ResourceConditionNode, ResourcePermissionPolicy};
-use permgate_core::{Condition, Escaped, GrantGroup, RoleDefinition};
+use permgate_core::{RoleDefinition, condition::Condition, definition::GrantGroup, text::Escaped};
 
 /// Why a role cannot be written as Genesys Cloud role JSON.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -92,10 +92,10 @@ fn exported(role: &RoleDefinition) -> Result<Vec<Exported<'_>>, ExportError> {
 /// The role is any [`RoleDefinition`]: one read from role JSON or Terraform,
 /// a policy's role ([`Policy::definition`](permgate_core::Policy::definition),
 /// in wildcard or expanded form), or the role a gate needs
-/// ([`GateInfo::definition`](permgate_core::GateInfo::definition)).
+/// ([`GateInfo::definition`](permgate_core::gate::GateInfo::definition)).
 ///
 /// ```
-/// use permgate::{Catalog, Form, Policy, genesys::export_role};
+/// use permgate::{Catalog, definition::Form, Policy, genesys::export_role};
 ///
 /// let policy = Policy::builder(Catalog::builtin()).role("designer", ["Journey > Action Map > All"])?.build();
 /// let designer = policy.role("designer").unwrap();
@@ -141,7 +141,7 @@ pub fn export_role(role: &RoleDefinition) -> Result<DomainOrganizationRole, Expo
 /// that creates the same body as [`export_role`].
 ///
 /// ```
-/// use permgate::{Catalog, Form, Policy, genesys::export_definition};
+/// use permgate::{Catalog, definition::Form, Policy, genesys::export_definition};
 ///
 /// let policy = Policy::builder(Catalog::builtin()).role("agent", ["routing:queue:view", "routing:queue:join"])?.build();
 /// let agent = policy.definition(policy.role("agent").unwrap(), Form::Wildcard)?;

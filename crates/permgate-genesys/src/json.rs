@@ -12,15 +12,15 @@ use serde::de::{DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, Map
 use serde_json::error::Category;
 use serde_json::value::RawValue;
 
-use permgate_core::Escaped;
 use permgate_core::parse::GrantError;
+use permgate_core::text::Escaped;
 use permgate_core::text::Prose;
 
 /// The largest JSON document accepted, in bytes (32 MiB). A listing of every
 /// role of a large organization is a few megabytes.
 pub const MAX_JSON_BYTES: usize = 32 * 1024 * 1024;
 
-pub use permgate_core::MAX_CONDITION_DEPTH;
+pub use permgate_core::condition::MAX_CONDITION_DEPTH;
 
 /// What a reader of condition nodes says, in any serde format, of a node
 /// [`MAX_CONDITION_DEPTH`] levels below the root (the JSON readers make it

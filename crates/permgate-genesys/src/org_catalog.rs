@@ -8,7 +8,7 @@ use serde::{Deserialize, Deserializer};
 use super::wire::{DomainPermission, PermissionCollectionEntityListing};
 use crate::json::{self, JsonError, Path};
 use permgate_core::catalog::{CatalogExtension, OrgFlags, OrgPermission, OrgPermissionError};
-use permgate_core::{Catalog, Escaped};
+use permgate_core::{Catalog, text::Escaped};
 
 /// `base` with the permissions of an organization's catalog added: the response of
 /// `GET /api/v2/authorization/permissions`, one page (an object with
@@ -31,7 +31,7 @@ use permgate_core::{Catalog, Escaped};
 /// assert_eq!(catalog.lookup("routing:queue:view"), Some(perm::routing::QUEUE_VIEW));
 /// let pause = catalog.lookup("routing:queue:pause").unwrap();
 /// assert!(!catalog.is_division_aware(pause));
-/// # Ok::<(), permgate::JsonError>(())
+/// # Ok::<(), permgate::genesys::JsonError>(())
 /// ```
 ///
 /// # Errors

@@ -5,7 +5,7 @@
 
 use crate::json::{JsonError, Path};
 use permgate_core::parse::{GrantError, ParseError, Spelling, parse};
-use permgate_core::{Condition, Escaped, GrantGroup, RoleDefinition};
+use permgate_core::{RoleDefinition, condition::Condition, definition::GrantGroup, text::Escaped};
 
 /// The most roles one document may hold.
 pub const MAX_ROLES_PER_FILE: usize = 100_000;
@@ -22,7 +22,7 @@ pub const MAX_ACTIONS_PER_POLICY: usize = 1_000;
 ///
 /// Each role is read into the core's [`RoleDefinition`]: its `id` when it
 /// has one, `name`, `description`, each permission policy as one
-/// [`GrantGroup`](permgate_core::GrantGroup) of its `domain:entity:action`
+/// [`GrantGroup`](permgate_core::definition::GrantGroup) of its `domain:entity:action`
 /// keys (under its `resourceConditionNode`, when it has one), and the legacy
 /// `permissions[]` as legacy names, kept and reported, never granted. Add one
 /// to a policy with
@@ -63,7 +63,7 @@ pub const MAX_ACTIONS_PER_POLICY: usize = 1_000;
 ///     file.errors[0].to_string(),
 ///     "role 1 `broken`: `$.entities[1].permissionPolicies[0].actionSet`: empty action set"
 /// );
-/// # Ok::<(), permgate::JsonError>(())
+/// # Ok::<(), permgate::genesys::JsonError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

@@ -12,9 +12,9 @@ use super::wire::{
 };
 use super::{conditions, kind, terraform};
 use crate::json::{self, Fields, JsonError, Outline, Path, Top};
-use permgate_core::Condition;
+use permgate_core::condition::Condition;
 use permgate_core::parse::{GrantError, MAX_PERMISSION_LEN, check_segment};
-use permgate_core::{GrantGroup, RoleDefinition};
+use permgate_core::{RoleDefinition, definition::GrantGroup};
 
 impl RoleFile {
     /// Reads a role-JSON document.

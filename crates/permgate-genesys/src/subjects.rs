@@ -8,7 +8,7 @@ use super::kind;
 use super::roles;
 use super::wire::{AuthzGrant, AuthzSubject};
 use crate::json::{self, JsonError, Path, Top};
-use permgate_core::{Division, Escaped, RoleDefinition, UserDefinition};
+use permgate_core::{Division, RoleDefinition, UserDefinition, text::Escaped};
 
 /// The most grants one subject may hold.
 pub const MAX_GRANTS_PER_SUBJECT: usize = 10_000;
@@ -58,7 +58,7 @@ pub struct SubjectGrant {
 /// // The second grant's role shows no policies: it grants nothing here.
 /// let empty: Vec<_> = subject.grants_without_policies().map(|(n, grant)| (n, grant.role.name.as_str())).collect();
 /// assert_eq!(empty, [(1, "agent")]);
-/// # Ok::<(), permgate::JsonError>(())
+/// # Ok::<(), permgate::genesys::JsonError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

@@ -129,8 +129,8 @@ use super::role_file::{
 use crate::json::{self, JsonError, Path};
 use permgate_core::parse::{GrantError, MAX_PERMISSION_LEN, check_segment};
 use permgate_core::text::needs_escape;
-use permgate_core::{Condition, Operand, OperandKind, Operator};
-use permgate_core::{Escaped, GrantGroup, RoleDefinition};
+use permgate_core::{RoleDefinition, definition::GrantGroup, text::Escaped};
+use permgate_core::{condition::Condition, condition::Operand, condition::OperandKind, condition::Operator};
 
 /// The provider's resource type for a role.
 pub const RESOURCE_TYPE: &str = "genesyscloud_auth_role";

@@ -10,7 +10,7 @@ use super::roles;
 use super::wire::{self, DomainRole};
 use crate::json::{self, JsonError, Path, Top};
 use permgate_core::parse::{MAX_PERMISSION_LEN, ParseError, excerpt};
-use permgate_core::{Division, Escaped, GrantGroup, RoleDefinition, UserDefinition};
+use permgate_core::{Division, RoleDefinition, UserDefinition, definition::GrantGroup, text::Escaped};
 
 /// The most items each list of a user's `authorization` may hold
 /// (`roles`, `unusedRoles`, `permissions`, `permissionPolicies`). A user's

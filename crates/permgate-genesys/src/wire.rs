@@ -26,7 +26,7 @@
 //! them reads and writes back unchanged. Where such a value would change a
 //! decision (a condition's `conjunction` or `operator`), the readers refuse
 //! it; an operand `type` permgate does not know is kept
-//! ([`OperandKind::Other`](permgate_core::OperandKind::Other)), since a condition is
+//! ([`OperandKind::Other`](permgate_core::condition::OperandKind::Other)), since a condition is
 //! handed to the caller, never evaluated.
 //!
 //! A struct nested in another reads only from a JSON object (never from an
@@ -68,7 +68,7 @@ use crate::json::{self, de};
 /// readers to check.
 ///
 /// ```
-/// use permgate::JsonError;
+/// use permgate::genesys::JsonError;
 /// use permgate::genesys::wire::{self, AuthzSubject};
 ///
 /// let error = wire::from_str::<AuthzSubject>(r#"{"grants": [{"role": {"name": "r"}, "division": {"id": 7}}]}"#);
@@ -202,7 +202,7 @@ impl ResourcePermissionPolicy {
 /// The model has no other nesting: sub-conditions are `terms`.
 ///
 /// ```
-/// use permgate::Condition;
+/// use permgate::condition::Condition;
 /// use permgate::genesys::wire::{self, Conjunction, ResourceConditionNode};
 ///
 /// let node: ResourceConditionNode = wire::from_str(r#"{"conjunction": "OR", "terms": [
@@ -211,7 +211,7 @@ impl ResourcePermissionPolicy {
 /// assert_eq!(node.conjunction, Some(Conjunction::Or));
 /// // What it means, checked: a `Condition`.
 /// assert_eq!(Condition::try_from(&node)?.to_string(), "(Queue.id EQ QUEUE q-1 OR Queue.id EQ QUEUE q-2)");
-/// # Ok::<(), permgate::JsonError>(())
+/// # Ok::<(), permgate::genesys::JsonError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -237,7 +237,7 @@ pub struct ResourceConditionNode {
 /// Reads a node as the derived reader would (fields by name, others
 /// ignored, `null` as absent, a field twice an error), but counts the
 /// nesting of `terms` while reading: a node
-/// [`MAX_CONDITION_DEPTH`](permgate_core::MAX_CONDITION_DEPTH) levels below the root
+/// [`MAX_CONDITION_DEPTH`](permgate_core::condition::MAX_CONDITION_DEPTH) levels below the root
 /// is refused before it is read, so that no input, in any serde format, with
 /// or without a recursion limit of its own, nests the reader deeper.
 impl<'de> Deserialize<'de> for ResourceConditionNode {
@@ -561,7 +561,7 @@ wire_enum! {
 ///   "role": {"id": "r-1", "name": "viewer", "policies": [{"domain": "routing", "entityName": "queue", "actions": ["view"]}]}}]}"#)?;
 /// let grant = &subject.grants[0];
 /// assert_eq!((grant.division.id.as_str(), grant.role.name.as_str()), ("d-east", "viewer"));
-/// # Ok::<(), permgate::JsonError>(())
+/// # Ok::<(), permgate::genesys::JsonError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", expecting = "an object")]
@@ -690,7 +690,7 @@ pub struct AuthzGrantPolicy {
 /// assert_eq!(permissions, ["routing:queue:view", "routing:queue:join:d-east"]);
 /// // Without the expansion, `authorization` is absent: what the user may do is unknown.
 /// assert_eq!(wire::from_str::<User>(r#"{"id": "u-1"}"#)?.authorization, None);
-/// # Ok::<(), permgate::JsonError>(())
+/// # Ok::<(), permgate::genesys::JsonError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", expecting = "an object")]
@@ -770,7 +770,7 @@ pub struct DomainRole {
 ///   "pageSize": 25}"#)?;
 /// let map = page.entities[0].permission_map.as_ref().unwrap();
 /// assert_eq!(map["queue"][0].division_aware, Some(true));
-/// # Ok::<(), permgate::JsonError>(())
+/// # Ok::<(), permgate::genesys::JsonError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", expecting = "an object")]
@@ -833,7 +833,7 @@ pub struct DomainPermission {
 /// let body: ErrorBody = wire::from_str(r#"{"message": "Unable to perform the requested action. You are missing the following permission(s): [routing:queue:view]",
 ///   "code": "missing.permissions", "status": 403, "contextId": "c-1", "errors": []}"#)?;
 /// assert_eq!((body.code.as_deref(), body.status), (Some("missing.permissions"), Some(403)));
-/// # Ok::<(), permgate::JsonError>(())
+/// # Ok::<(), permgate::genesys::JsonError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", expecting = "an object")]

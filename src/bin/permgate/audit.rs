@@ -6,8 +6,8 @@ use std::fmt::{self, Write};
 use permgate::RoleDefinition;
 use permgate::audit::{GateAudit, UserGate};
 use permgate::{
-    Catalog, Condition, Decision, Division, Escaped, GrantAudit, Permission, Permitted, Policy, Principal, RoleAudit,
-    RoleId, UserId,
+    Catalog, Decision, Division, Permission, Policy, Principal, RoleId, UserId, audit::GrantAudit, audit::RoleAudit,
+    condition::Condition, explain::Permitted, text::Escaped,
 };
 use serde::Serialize;
 

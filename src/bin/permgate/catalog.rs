@@ -4,7 +4,10 @@ use permgate::genesys::export_role;
 use permgate::genesys::wire::DomainOrganizationRole;
 use std::fmt;
 
-use permgate::{Catalog, CatalogRole, Escaped, Form, GateInfo, Permission, Policy, RoleDefinition, SourceEntry};
+use permgate::{
+    Catalog, Permission, Policy, RoleDefinition, definition::Form, gate::GateInfo, source::CatalogRole,
+    source::SourceEntry, text::Escaped,
+};
 use serde::Serialize;
 
 use crate::check::find_gate;

@@ -5,8 +5,8 @@ use std::fmt::Write;
 use std::fmt;
 
 use permgate::{
-    Catalog, CheckOptions, Decision, Denied, Escaped, Explanation, GateInfo, Permission, Policy, Principal,
-    QuestionError, Release, RoleId, UserId,
+    Catalog, Decision, Denied, Permission, Policy, Principal, Release, RoleId, UserId, explain::Explanation,
+    gate::CheckOptions, gate::GateInfo, parse::QuestionError, text::Escaped,
 };
 use serde::Serialize;
 
@@ -92,7 +92,7 @@ struct PermissionNote {
 struct RemovedKey {
     permission: Permission<'static>,
     label: Option<&'static str>,
-    last_release: Option<permgate::SdkRelease>,
+    last_release: Option<permgate::release::SdkRelease>,
 }
 
 fn gate_name<S: serde::Serializer>(gate: &&'static GateInfo, serializer: S) -> Result<S::Ok, S::Error> {

@@ -10,7 +10,7 @@ use permgate::RoleDefinition;
 use permgate::genesys::{DocumentKind, RoleFile, RoleFileError, SubjectSpec, UserAuthorization};
 
 use crate::FileKind;
-use permgate::{Catalog, Escaped, JsonError, MAX_JSON_BYTES, Policy, RoleId};
+use permgate::{Catalog, Policy, RoleId, genesys::JsonError, genesys::MAX_JSON_BYTES, text::Escaped};
 
 /// The most role names an error message lists, and the most warnings about
 /// roles that did not load.

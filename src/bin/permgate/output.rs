@@ -2,7 +2,7 @@
 
 use std::fmt::{self, Write};
 
-use permgate::{Escaped, GateInfo, Permission, Release};
+use permgate::{Permission, Release, gate::GateInfo, text::Escaped};
 use serde::Serialize;
 
 use crate::input::{Failure, Problem};

@@ -4,7 +4,7 @@
 
 use permgate::genesys::export_definition;
 use permgate::genesys::terraform::{resource_label, to_hcl, to_json};
-use permgate::{Escaped, RoleDefinition};
+use permgate::{RoleDefinition, text::Escaped};
 
 use crate::ExportFormat;
 use crate::input::{Failure, Problem};

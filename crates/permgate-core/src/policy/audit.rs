@@ -48,7 +48,7 @@ impl Policy {
     /// this policy.
     ///
     /// ```
-    /// use permgate::{Catalog, Division, Permitted, Policy};
+    /// use permgate::{Catalog, Division, explain::Permitted, Policy};
     ///
     /// let mut builder = Policy::builder(Catalog::builtin());
     /// let maps = builder.add_role("maps", ["journey:actionmap:view"])?;

@@ -22,7 +22,7 @@ impl Policy {
     /// catalog gives a role that grants the same.
     ///
     /// ```
-    /// use permgate::{Catalog, Form, Policy};
+    /// use permgate::{Catalog, definition::Form, Policy};
     ///
     /// let policy = Policy::builder(Catalog::builtin()).role("designer", ["Journey > Action Map > All"])?.build();
     /// let designer = policy.role("designer").unwrap();
@@ -78,7 +78,7 @@ impl GateInfo {
     /// the actions `catalog` lists.
     ///
     /// ```
-    /// use permgate::{Catalog, DefinitionError, Form, builtins};
+    /// use permgate::{Catalog, definition::DefinitionError, definition::Form, builtins};
     ///
     /// let catalog = Catalog::builtin();
     /// let gate = builtins::gate("AmiStandardUser").unwrap();

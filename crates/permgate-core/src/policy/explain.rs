@@ -15,7 +15,7 @@ impl Policy {
     /// knows), under which condition. Off the hot path.
     ///
     /// ```
-    /// use permgate::{By, Catalog, Decision, Division, Policy};
+    /// use permgate::{explain::By, Catalog, Decision, Division, Policy};
     ///
     /// let mut builder = Policy::builder(Catalog::builtin());
     /// let queues = builder.add_role("queue admin", ["routing:queue:*"])?;
@@ -239,7 +239,7 @@ impl Policy {
     /// held through any grant), or only in the divisions listed.
     ///
     /// ```
-    /// use permgate::{Catalog, Division, Permitted, Policy, perm};
+    /// use permgate::{Catalog, Division, explain::Permitted, Policy, perm};
     ///
     /// let mut builder = Policy::builder(Catalog::builtin());
     /// let viewer = builder.add_role("viewer", ["routing:queue:view"])?;

@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 
-use crate::Escaped;
 use crate::catalog::Catalog;
 use crate::decision::Decision;
 use crate::definition::ConditionalGrantInfo;
@@ -11,6 +10,7 @@ use crate::parse::{GrantError, Spelling};
 use crate::permission::Permission;
 use crate::principal::{Division, Kind, Principal, RoleId};
 use crate::question::{Asked, Question, Resolved};
+use crate::text::Escaped;
 
 mod audit;
 mod builder;

@@ -197,7 +197,7 @@ impl GrantSet {
             }
             Resolved::Pattern(key) => {
                 let pattern = Pattern::new(&key).ok_or_else(|| {
-                    GrantError::from(crate::ParseError::SegmentCount {
+                    GrantError::from(crate::parse::ParseError::SegmentCount {
                         input: crate::parse::excerpt(grant),
                         found: key.split(':').count(),
                     })
