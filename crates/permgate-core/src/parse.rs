@@ -304,6 +304,59 @@ pub enum ParseError {
     },
 }
 
+/// The longest division id [`Division::parse`](crate::Division::parse)
+/// accepts, in bytes. Genesys Cloud division ids are UUIDs (36 bytes).
+pub const MAX_DIVISION_ID_LEN: usize = 128;
+
+/// Why a division id read from a request or a document is not one
+/// ([`Division::parse`](crate::Division::parse)). None of them is ever read
+/// as "every division": only `*` is.
+///
+/// Inputs are quoted in the message (at most 100 characters, escaped).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DivisionError {
+    /// The id is empty.
+    #[error("empty division id")]
+    Empty,
+    /// The id is only whitespace.
+    #[error("blank division id `{}`", Escaped(id))]
+    Blank {
+        /// The input.
+        id: String,
+    },
+    /// The id is longer than [`MAX_DIVISION_ID_LEN`].
+    #[error("division id of {length} bytes is longer than the limit of {max}")]
+    TooLong {
+        /// Its length in bytes.
+        length: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// The id holds whitespace (`d east`, a tab, a no-break space).
+    #[error("whitespace at byte {offset} of division id `{}`", Escaped(id))]
+    Whitespace {
+        /// The input.
+        id: String,
+        /// The byte offset of the first whitespace.
+        offset: usize,
+    },
+    /// The id holds a control character or an invisible format character
+    /// (a zero-width space, a bidirectional override, a line separator).
+    #[error(
+        "control or invisible character {ch:?} at byte {offset} of division id `{}`",
+        Escaped(id)
+    )]
+    Control {
+        /// The input.
+        id: String,
+        /// The character.
+        ch: char,
+        /// Its byte offset.
+        offset: usize,
+    },
+}
+
 /// Why a string question ([`Policy::allows`](crate::Policy::allows) and
 /// friends with a string, [`Catalog::resolve`](crate::Catalog::resolve),
 /// `str::parse::<Permission>`) has no answer.

@@ -3,7 +3,8 @@
 
 use core::fmt;
 
-use crate::text::Escaped;
+use crate::parse::{DivisionError, MAX_DIVISION_ID_LEN, excerpt};
+use crate::text::{Escaped, needs_escape};
 
 /// Where a grant applies: one division, or every division (`*`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -22,6 +23,61 @@ impl Division {
         } else {
             Division::Id(id.to_owned())
         }
+    }
+
+    /// A division id as read from a request or a document, checked: `*` is
+    /// every division ([`Division::All`]); any other id is one division,
+    /// taken as it is written (no trimming, case kept).
+    ///
+    /// Unlike [`Division::new`], which takes any string, this refuses an id
+    /// that cannot be a real one rather than answering it as a division no
+    /// grant names: empty, only whitespace, holding whitespace (`d east`),
+    /// a control or invisible character, or longer than
+    /// [`MAX_DIVISION_ID_LEN`](crate::parse::MAX_DIVISION_ID_LEN) bytes.
+    ///
+    /// ```
+    /// use permgate::{Division, parse::DivisionError};
+    ///
+    /// assert_eq!(Division::parse("*"), Ok(Division::All));
+    /// assert_eq!(Division::parse("d-east"), Ok(Division::Id("d-east".into())));
+    /// assert_eq!(Division::parse(""), Err(DivisionError::Empty));
+    /// assert!(matches!(Division::parse("d east"), Err(DivisionError::Whitespace { offset: 1, .. })));
+    /// assert!(matches!(Division::parse(" "), Err(DivisionError::Blank { .. })));
+    /// assert!(matches!(Division::parse("d\u{200b}east"), Err(DivisionError::Control { .. })));
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// Why `id` is not a division id ([`DivisionError`]).
+    pub fn parse(id: &str) -> Result<Self, DivisionError> {
+        if id.is_empty() {
+            return Err(DivisionError::Empty);
+        }
+        if id.len() > MAX_DIVISION_ID_LEN {
+            return Err(DivisionError::TooLong {
+                length: id.len(),
+                max: MAX_DIVISION_ID_LEN,
+            });
+        }
+        if id.chars().all(char::is_whitespace) {
+            return Err(DivisionError::Blank { id: excerpt(id) });
+        }
+        for (offset, ch) in id.char_indices() {
+            if ch.is_whitespace() && !ch.is_control() && !matches!(ch, '\u{2028}' | '\u{2029}') {
+                return Err(DivisionError::Whitespace {
+                    id: excerpt(id),
+                    offset,
+                });
+            }
+            if ch != '\\' && ch != '`' && needs_escape(ch) {
+                return Err(DivisionError::Control {
+                    id: excerpt(id),
+                    ch,
+                    offset,
+                });
+            }
+        }
+        Ok(Division::new(id))
     }
 
     /// Whether a grant in this division applies in division `id`.
@@ -172,5 +228,51 @@ impl fmt::Display for Named {
             Scope::In(division) => write!(f, " in division `{}`", Escaped(division)),
             Scope::Unnamed => f.write_str(" in a division none of its grants names"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    #[test]
+    fn a_division_id_read_from_outside_is_checked() {
+        let long = "d".repeat(MAX_DIVISION_ID_LEN + 1);
+        assert_eq!(
+            Division::parse(&long),
+            Err(DivisionError::TooLong {
+                length: MAX_DIVISION_ID_LEN + 1,
+                max: MAX_DIVISION_ID_LEN
+            })
+        );
+        let longest = "d".repeat(MAX_DIVISION_ID_LEN);
+        assert_eq!(Division::parse(&longest), Ok(Division::Id(longest.clone())));
+        for blank in [" ", "\t", "\u{a0}", " \u{3000} "] {
+            assert!(
+                matches!(Division::parse(blank), Err(DivisionError::Blank { .. })),
+                "{blank:?}"
+            );
+        }
+        for spaced in [" d-east", "d-east ", "d east", "d\u{a0}east"] {
+            assert!(
+                matches!(Division::parse(spaced), Err(DivisionError::Whitespace { .. })),
+                "{spaced:?}"
+            );
+        }
+        for control in ["d\teast", "d\neast", "d\u{1b}", "d\u{202e}", "d\u{feff}", "d\u{2028}"] {
+            assert!(
+                matches!(Division::parse(control), Err(DivisionError::Control { .. })),
+                "{control:?}"
+            );
+        }
+        // Real ids: UUIDs, case kept; `*` alone is every division.
+        let uuid = "5cD2a3b1-0c1f-4c44-9e83-1f0d6b3a2c77";
+        assert_eq!(Division::parse(uuid), Ok(Division::Id(uuid.to_owned())));
+        assert_eq!(Division::parse("**"), Ok(Division::Id("**".to_owned())));
+        // The message escapes what it quotes.
+        let error = Division::parse("d\u{1b}[2J").unwrap_err().to_string();
+        assert!(!error.contains('\u{1b}'), "{error}");
     }
 }
