@@ -333,6 +333,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use permgate::genesys::wire::ErrorBody;
     use permgate::genesys::{ForbiddenBody, forbidden_body};
     use std::io::ErrorKind::WouldBlock;
     use std::net::SocketAddr;
@@ -388,6 +389,33 @@ mod tests {
         let (head, body) = response.split_once("\r\n\r\n").unwrap();
         let status = head.split(' ').nth(1).unwrap().parse().unwrap();
         (status, body.to_owned())
+    }
+
+    /// The `code` and `message` of a refusal's body (which carries a `contextId`).
+    fn refusal(body: &str) -> (String, String) {
+        let body: ErrorBody = serde_json::from_str(body).unwrap();
+        assert!(body.context_id.is_some(), "{body:?}");
+        (body.code.unwrap(), body.message.unwrap())
+    }
+
+    /// A refusal's body without its `contextId` (one per request) nor its nested bodies'.
+    fn without_context_id(body: &str) -> serde_json::Value {
+        fn strip(value: &mut serde_json::Value) {
+            if let Some(object) = value.as_object_mut() {
+                assert!(object.remove("contextId").is_some(), "{object:?}");
+                for nested in object
+                    .get_mut("errors")
+                    .and_then(|e| e.as_array_mut())
+                    .into_iter()
+                    .flatten()
+                {
+                    strip(nested);
+                }
+            }
+        }
+        let mut value = serde_json::from_str(body).unwrap();
+        strip(&mut value);
+        value
     }
 
     /// The required permissions a 403 body lists.
@@ -453,7 +481,11 @@ mod tests {
         let policy = load_users(example_users()).unwrap();
         let east = policy.user("u-east").unwrap();
         let denied = policy.check::<QueuePanel>(policy.user_in(east, "d-west")).unwrap_err();
-        assert_eq!(body, forbidden_body(&denied, None).to_string());
+        // The same body, with the request's generated id as `contextId`.
+        let mut sent: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let context_id = sent.as_object_mut().unwrap().remove("contextId").unwrap();
+        assert_eq!(context_id.as_str().unwrap().len(), 36, "{body}");
+        assert_eq!(sent, forbidden_body(&denied, None));
         let read = ForbiddenBody::parse(&body).unwrap();
         assert_eq!(read.code, "missing.any.permissions");
         let group: Vec<&str> = read.any_of[0].iter().map(|m| m.key.as_str()).collect();
@@ -467,14 +499,20 @@ mod tests {
         // `*` asks about every division too; a division none of its grants
         // names is answered like every division.
         let (status, every) = send(addr, "GET", "/queues?division=*", Some("u-east")).await;
-        assert_eq!((status, every.as_str()), (403, body.as_str()));
+        assert_eq!((status, without_context_id(&every)), (403, without_context_id(&body)));
         let (status, _) = send(addr, "GET", "/queues?division=d-north", Some("u-east")).await;
         assert_eq!(status, 403);
         // A malformed division is the request's fault.
         let (status, body) = send(addr, "GET", "/queues?division=d%20east", Some("u-east")).await;
         assert_eq!(
-            (status, body.as_str()),
-            (400, "`division` is not a division id: `d%20east`\n")
+            (status, refusal(&body)),
+            (
+                400,
+                (
+                    "bad.request".into(),
+                    "`division` is not a division id: `d%20east`".into()
+                )
+            )
         );
     }
 
@@ -509,11 +547,20 @@ mod tests {
     async fn missing_user_is_401_and_unknown_user_is_403() {
         let addr = start(example_users()).await;
         let (status, body) = send(addr, "GET", "/queues", None).await;
-        assert_eq!((status, body.as_str()), (401, "missing `x-user-id` header\n"));
+        assert_eq!(
+            (status, refusal(&body)),
+            (
+                401,
+                ("authentication.required".into(), "missing `x-user-id` header".into())
+            )
+        );
         let (status, body) = send(addr, "GET", "/permissions/routing:queue:view", None).await;
         assert_eq!(status, 401, "{body}");
         let (status, body) = send(addr, "GET", "/queues", Some("nobody")).await;
-        assert_eq!((status, body.as_str()), (403, "unknown principal `nobody`\n"));
+        assert_eq!(
+            (status, refusal(&body)),
+            (403, ("not.authorized".into(), "unknown principal `nobody`".into()))
+        );
     }
 
     #[tokio::test]

@@ -77,10 +77,16 @@ fn bracketed<'a>(items: impl Iterator<Item = &'a str>) -> String {
 /// organization names its labels freely): a list that could pair a key with
 /// its neighbour's label is not written at all.
 fn body(code: &str, text: &str, permissions: &[Permission<'_>], context_id: Option<&str>) -> ErrorBody {
-    let keys = bracketed(permissions.iter().map(|p| p.key()));
+    let named: Vec<(&str, Option<&str>)> = permissions.iter().map(|p| (p.key(), p.label())).collect();
+    keys_body(code, text, &named, context_id)
+}
+
+/// [`body`] over keys and their labels, for keys no catalog knows too.
+fn keys_body(code: &str, text: &str, permissions: &[(&str, Option<&str>)], context_id: Option<&str>) -> ErrorBody {
+    let keys = bracketed(permissions.iter().map(|(key, _)| *key));
     let labels: Option<Vec<&str>> = permissions
         .iter()
-        .map(|p| p.label().filter(|label| !label.contains([';', '(', ')'])))
+        .map(|(_, label)| label.filter(|label| !label.contains([';', '(', ')'])))
         .collect();
     let labels = match labels {
         Some(labels) if !labels.is_empty() => format!(" ({})", labels.join("; ")),
@@ -117,6 +123,113 @@ fn to_json(body: &ErrorBody) -> Value {
 /// ```
 pub fn missing_permissions_body(permissions: &[Permission<'_>]) -> Value {
     to_json(&body(MISSING_PERMISSIONS, MISSING_TEXT, permissions, None))
+}
+
+/// [`missing_permissions_body`] as the typed [`ErrorBody`], with the
+/// request's `contextId` when the service has one.
+///
+/// ```
+/// use permgate::{genesys::missing_permissions_error_body, perm};
+///
+/// let body = missing_permissions_error_body(&[perm::routing::QUEUE_VIEW], Some("c-1"));
+/// assert_eq!((body.code.as_deref(), body.status), (Some("missing.permissions"), Some(403)));
+/// assert_eq!(body.context_id.as_deref(), Some("c-1"));
+/// ```
+pub fn missing_permissions_error_body(permissions: &[Permission<'_>], context_id: Option<&str>) -> ErrorBody {
+    body(MISSING_PERMISSIONS, MISSING_TEXT, permissions, context_id)
+}
+
+/// The `missing.permissions` body for permissions named by key only: keys
+/// no catalog knows (an organization's own or UI-only permission a service
+/// requires by string), written without labels. Each key should be a
+/// well-formed `domain:entity:action` (or flat name), or the body will not
+/// read back through [`ForbiddenBody::parse`].
+///
+/// ```
+/// use permgate::genesys::{ForbiddenBody, missing_keys_error_body};
+///
+/// let body = missing_keys_error_body(&["ui:supervisor:view"], None);
+/// let read = ForbiddenBody::parse(&serde_json::to_string(&body)?)?;
+/// assert_eq!(read.missing[0].key, "ui:supervisor:view");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn missing_keys_error_body(keys: &[&str], context_id: Option<&str>) -> ErrorBody {
+    let named: Vec<(&str, Option<&str>)> = keys.iter().map(|key| (*key, None)).collect();
+    keys_body(MISSING_PERMISSIONS, MISSING_TEXT, &named, context_id)
+}
+
+/// The Platform API's code for a request without a bearer token (`401`).
+///
+/// The Platform API's OpenAPI description documents every operation's `401`
+/// as "No authentication bearer token specified in authorization header."
+/// (for instance the operation pages under `build/docs/` of
+/// `MyPureCloud/platform-client-sdk-javascript`); the codes of its `401`
+/// bodies, `authentication.required`, `bad.credentials` and
+/// `credentials.expired`, with these messages, are those a Platform API
+/// client maps them to (`error.go` of `gildas/go-gcloudcx`).
+pub const AUTHENTICATION_REQUIRED: &str = "authentication.required";
+
+/// The Platform API's message for [`AUTHENTICATION_REQUIRED`].
+pub const AUTHENTICATION_REQUIRED_MESSAGE: &str = "No authentication bearer token specified in authorization header.";
+
+/// The Platform API's code for a token it does not accept (`401`); see
+/// [`AUTHENTICATION_REQUIRED`] for the source.
+pub const BAD_CREDENTIALS: &str = "bad.credentials";
+
+/// The Platform API's message for [`BAD_CREDENTIALS`].
+pub const BAD_CREDENTIALS_MESSAGE: &str = "Invalid login credentials.";
+
+/// The Platform API's code for an expired token (`401`); see
+/// [`AUTHENTICATION_REQUIRED`] for the source.
+pub const CREDENTIALS_EXPIRED: &str = "credentials.expired";
+
+/// The Platform API's message for [`CREDENTIALS_EXPIRED`].
+pub const CREDENTIALS_EXPIRED_MESSAGE: &str = "The supplied credentials are expired and cannot be used.";
+
+/// The Platform API's code for a caller refused for another reason than a
+/// missing permission (`403`), such as a caller the service does not know.
+pub const NOT_AUTHORIZED: &str = "not.authorized";
+
+/// The Platform API's code for a request it cannot read (`400`).
+pub const BAD_REQUEST: &str = "bad.request";
+
+/// The Platform API's code for a failure of the service itself (`500`).
+pub const INTERNAL_SERVER_ERROR: &str = "internal.server.error";
+
+/// The Platform API's code for a service that cannot answer now (`503`).
+pub const SERVICE_UNAVAILABLE: &str = "service.unavailable";
+
+/// An `ErrorBody` of the platform's shape for any refusal: `status`,
+/// `code` (such as [`AUTHENTICATION_REQUIRED`] or [`BAD_REQUEST`]),
+/// `message` (also `messageWithParams`, with no parameters), empty
+/// `details` and `errors`, and `contextId` when the service has the
+/// request's id. For a missing permission use [`forbidden_error_body`] or
+/// [`missing_permissions_error_body`], which name the permissions.
+///
+/// ```
+/// use permgate::genesys::{AUTHENTICATION_REQUIRED, AUTHENTICATION_REQUIRED_MESSAGE, error_body};
+///
+/// let body = error_body(401, AUTHENTICATION_REQUIRED, AUTHENTICATION_REQUIRED_MESSAGE, Some("c-1"));
+/// assert_eq!(
+///     serde_json::to_value(&body)?,
+///     serde_json::json!({"status": 401, "code": "authentication.required",
+///         "message": "No authentication bearer token specified in authorization header.",
+///         "messageWithParams": "No authentication bearer token specified in authorization header.",
+///         "messageParams": {}, "contextId": "c-1", "details": [], "errors": []})
+/// );
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+pub fn error_body(status: u16, code: &str, message: &str, context_id: Option<&str>) -> ErrorBody {
+    ErrorBody {
+        message: Some(message.to_owned()),
+        code: Some(code.to_owned()),
+        status: Some(status),
+        message_with_params: Some(message.to_owned()),
+        message_params: Some(BTreeMap::new()),
+        context_id: context_id.map(str::to_owned),
+        details: Some(Vec::new()),
+        errors: Some(Vec::new()),
+    }
 }
 
 /// The body Genesys Cloud returns for the permissions `denied` lists: code
