@@ -379,3 +379,44 @@ async fn a_closure_is_a_loader() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_organization_has_its_own_catalog_extension_over_the_builtin_one() {
+    use permgate::catalog::{OrgFlags, OrgPermission};
+    within(30, async {
+        let organizations = Organizations::new(|org: &str| {
+            let org = org.to_owned();
+            async move {
+                let mut extension = Catalog::builtin().extension();
+                let own = format!("{org}:widget:view");
+                extension
+                    .add(&OrgPermission::new(&own, None, OrgFlags::new(Some(false), None)))
+                    .map_err(|_| Unavailable(org.clone()))?;
+                let catalog = extension.finish();
+                let policy = Policy::builder(&catalog)
+                    .role("agent", [own.as_str(), "routing:queue:view"])
+                    .map_err(|_| Unavailable(org.clone()))?
+                    .build();
+                Ok::<_, Unavailable>(policy)
+            }
+        });
+        let (acme, globex) = (
+            organizations.policy("acme").await.unwrap(),
+            organizations.policy("globex").await.unwrap(),
+        );
+        let (acme_agent, globex_agent) = (acme.role("agent").unwrap(), globex.role("agent").unwrap());
+        assert_eq!(acme.allows(acme_agent, "acme:widget:view"), Ok(true));
+        assert!(acme.catalog().lookup("acme:widget:view").is_some());
+        assert!(
+            globex.catalog().lookup("acme:widget:view").is_none(),
+            "not in globex's catalog"
+        );
+        assert_eq!(globex.allows(globex_agent, "acme:widget:view"), Ok(false));
+        assert_eq!(globex.allows(globex_agent, "globex:widget:view"), Ok(true));
+        // Both over the builtin catalog: its typed constants answer in each.
+        assert!(acme.allows(acme_agent, permgate::perm::routing::QUEUE_VIEW));
+        assert!(globex.allows(globex_agent, permgate::perm::routing::QUEUE_VIEW));
+        assert!(!globex.allows(globex_agent, permgate::perm::routing::QUEUE_JOIN));
+    })
+    .await;
+}
