@@ -23,6 +23,10 @@
 //!   ([`Organizations::remove`]); the next request loads the organization
 //!   again.
 //!
+//! With the `tracing` feature, each load and reload is an `info` event
+//! naming the organization (a failed one a `warn` with the reason), and so
+//! is a removal; an idle eviction is silent.
+//!
 //! The registry runs no task and needs no particular async runtime: its
 //! futures run on the caller's (tokio for an axum service). The core stays
 //! synchronous: a handler takes a snapshot ([`Organizations::policy`], or
@@ -367,10 +371,25 @@ impl<L: Load> Organizations<L> {
         let _turn = entry.reloads.lock().await;
         match self.loader.load(organization).await {
             Ok(policy) => {
+                #[cfg(feature = "tracing")]
+                tracing::info!(
+                    organization = %Escaped(organization),
+                    roles = policy.roles().len(),
+                    users = policy.users().len(),
+                    "permgate: organization reloaded"
+                );
                 entry.handle.store(policy);
                 Ok(entry.handle.load())
             }
-            Err(error) => Err(LoadError::new(organization, Arc::new(error))),
+            Err(error) => {
+                #[cfg(feature = "tracing")]
+                tracing::warn!(
+                    organization = %Escaped(organization),
+                    reason = %error,
+                    "permgate: organization reload refused, its current policy stays"
+                );
+                Err(LoadError::new(organization, Arc::new(error)))
+            }
         }
     }
 
@@ -378,12 +397,32 @@ impl<L: Load> Organizations<L> {
     /// again. Returns whether it was loaded. Snapshots and handles already
     /// taken stay valid.
     pub async fn remove(&self, organization: &str) -> bool {
-        self.entries.remove(organization).await.is_some()
+        let removed = self.entries.remove(organization).await.is_some();
+        #[cfg(feature = "tracing")]
+        if removed {
+            tracing::info!(organization = %Escaped(organization), "permgate: organization removed");
+        }
+        removed
     }
 
     async fn entry(&self, organization: &str) -> Result<Arc<Entry>, LoadError<L::Error>> {
         let load = async {
-            let policy = self.loader.load(organization).await?;
+            let loaded = self.loader.load(organization).await;
+            #[cfg(feature = "tracing")]
+            match &loaded {
+                Ok(policy) => tracing::info!(
+                    organization = %Escaped(organization),
+                    roles = policy.roles().len(),
+                    users = policy.users().len(),
+                    "permgate: organization loaded"
+                ),
+                Err(error) => tracing::warn!(
+                    organization = %Escaped(organization),
+                    reason = %error,
+                    "permgate: organization not loaded"
+                ),
+            }
+            let policy = loaded?;
             Ok(Arc::new(Entry {
                 handle: Arc::new(PolicyHandle::new(policy)),
                 reloads: async_lock::Mutex::new(()),
