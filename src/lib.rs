@@ -6,6 +6,10 @@
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod axum;
 
+#[cfg(feature = "live")]
+#[cfg_attr(docsrs, doc(cfg(feature = "live")))]
+pub mod live;
+
 #[doc(inline)]
 pub use permgate_core::*;
 #[doc(inline)]

@@ -86,3 +86,48 @@ fn reloads_and_denials_are_events_and_allowed_questions_are_silent() {
     );
     assert!(events[2].contains("wildcard domain"), "{}", events[2]);
 }
+
+#[cfg(feature = "live")]
+#[test]
+fn an_organization_s_loads_reloads_and_removals_are_events_naming_it() {
+    use permgate::live::Organizations;
+
+    let capture = Capture::default();
+    let events = capture.0.clone();
+    tracing::subscriber::with_default(capture, || {
+        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        runtime.block_on(async {
+            let organizations = Organizations::new(|org: &str| {
+                let grants: &[&str] = if org == "good" { &["journey:*:*"] } else { &["*:*:*"] };
+                std::future::ready(build(grants))
+            });
+            organizations.policy("good").await.unwrap();
+            organizations.policy("good").await.unwrap(); // loaded: no event
+            assert!(organizations.policy("bad\nname").await.is_err());
+            organizations.reload("good").await.unwrap();
+            assert!(organizations.remove("good").await);
+        });
+    });
+    let events = events.lock().unwrap();
+    assert_eq!(events.len(), 4, "{events:#?}");
+    let (info, warn) = (Level::INFO, Level::WARN);
+    assert_eq!(
+        events[0],
+        format!("{info} message=permgate: organization loaded organization=good roles=1 users=0")
+    );
+    assert!(
+        events[1].starts_with(&format!(
+            "{warn} message=permgate: organization not loaded organization=bad\\nname reason="
+        )),
+        "{}",
+        events[1]
+    );
+    assert_eq!(
+        events[2],
+        format!("{info} message=permgate: organization reloaded organization=good roles=1 users=0")
+    );
+    assert_eq!(
+        events[3],
+        format!("{info} message=permgate: organization removed organization=good")
+    );
+}

@@ -1,0 +1,436 @@
+//! The live service (feature `live`): one policy per organization.
+//!
+//! A service that serves many Genesys Cloud organizations from one process
+//! (an AppFoundry app, say) needs one [`Policy`] for each: each organization
+//! has its own roles, its own users and its own permissions beyond the
+//! builtin catalog (a [`CatalogExtension`](crate::catalog::CatalogExtension)
+//! over [`Catalog::builtin`](crate::Catalog::builtin), which every
+//! organization's catalog shares). [`Organizations`] holds them, keyed by
+//! organization id:
+//!
+//! - **loaded lazily**, by the service's own async [`Load`]er, the first time
+//!   an organization is asked for; many concurrent first requests for one
+//!   organization make **one** loader call and share its result;
+//! - a **failed load is not kept**: every waiting request gets the error
+//!   ([`LoadError`], naming the organization) and the next request tries
+//!   again;
+//! - **reloaded one organization at a time** ([`Organizations::reload`]): the
+//!   new policy replaces the old one in that organization's [`PolicyHandle`],
+//!   atomically, and a failed reload keeps the old one; no other organization
+//!   is touched;
+//! - **evicted when idle** (after [`time_to_idle`](OrganizationsBuilder::time_to_idle)
+//!   without a request, one hour by default) or on demand
+//!   ([`Organizations::remove`]); the next request loads the organization
+//!   again.
+//!
+//! With the `tracing` feature, each load and reload is an `info` event
+//! naming the organization (a failed one a `warn` with the reason), and so
+//! is a removal; an idle eviction is silent.
+//!
+//! The registry runs no task and needs no particular async runtime: its
+//! futures run on the caller's (tokio for an axum service). The core stays
+//! synchronous: a handler takes a snapshot ([`Organizations::policy`], or
+//! [`PolicyHandle::load`] on the handle) and decides against it in
+//! nanoseconds, as with any policy. Every answer from one snapshot comes from
+//! one policy, never from a mix of the old and the new.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use std::time::Duration;
+//!
+//! use permgate::live::Organizations;
+//! use permgate::{BuildError, Catalog, Division, Policy, perm};
+//!
+//! /// Where the service keeps each organization's roles and users (its
+//! /// database, or the Platform API): here, two organizations in code.
+//! async fn fetch_policy(org: &str) -> Result<Policy, BuildError> {
+//!     let grants: &[&str] = match org {
+//!         "org-a" => &["routing:queue:*"],
+//!         _ => &["routing:queue:view"],
+//!     };
+//!     let mut builder = Policy::builder(Catalog::builtin());
+//!     let agent = builder.add_role("agent", grants)?;
+//!     builder.add_user("ana", [(agent, Division::All)])?;
+//!     Ok(builder.build())
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+//! let organizations = Organizations::builder(|org: &str| {
+//!     let org = org.to_owned();
+//!     async move { fetch_policy(&org).await }
+//! })
+//! .time_to_idle(Duration::from_secs(30 * 60))
+//! .build();
+//!
+//! // In a request handler: the caller's organization, then a snapshot.
+//! let policy = organizations.policy("org-a").await?; // loaded on first use
+//! let ana = policy.user("ana").unwrap();
+//! assert!(policy.allows(ana, perm::routing::QUEUE_JOIN));
+//!
+//! let other = organizations.policy("org-b").await?; // its own roles and users
+//! assert!(!other.allows(other.user("ana").unwrap(), perm::routing::QUEUE_JOIN));
+//!
+//! // An admin changed org-a's roles: reload it alone.
+//! let fresh = organizations.reload("org-a").await?;
+//! assert!(!Arc::ptr_eq(&policy, &fresh));
+//! assert!(Arc::ptr_eq(&other, &organizations.policy("org-b").await?));
+//! # Ok(())
+//! # }
+//! ```
+
+use std::error::Error;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use moka::future::Cache;
+
+use crate::text::Escaped;
+use crate::{Policy, PolicyHandle};
+
+/// Loads an organization's policy: the service's own code (its database, its
+/// files, the Platform API), called by [`Organizations`] when an
+/// organization is first asked for and on every
+/// [`reload`](Organizations::reload).
+///
+/// An async closure-like `Fn(&str) -> impl Future<Output = Result<Policy, E>>`
+/// is a loader already (its future must not borrow the `&str`: copy the id
+/// into it, as in the [module's example](self)). A type of the service's
+/// implements it with an `async fn`:
+///
+/// ```
+/// use permgate::live::Load;
+/// use permgate::{BuildError, Catalog, Policy};
+///
+/// struct FromDatabase {
+///     // a connection pool, a Platform API client, ...
+/// }
+///
+/// impl Load for FromDatabase {
+///     type Error = BuildError;
+///
+///     async fn load(&self, organization: &str) -> Result<Policy, BuildError> {
+///         let _ = organization; // read this organization's roles and users
+///         Ok(Policy::builder(Catalog::builtin()).role("agent", ["routing:queue:view"])?.build())
+///     }
+/// }
+/// ```
+pub trait Load: Send + Sync {
+    /// Why a policy could not be loaded.
+    type Error: Error + Send + Sync + 'static;
+
+    /// The policy of `organization`, built over the builtin catalog or an
+    /// extension of it, or why there is none (an unknown organization, an
+    /// upstream failure, a role that does not validate).
+    fn load(&self, organization: &str) -> impl Future<Output = Result<Policy, Self::Error>> + Send;
+}
+
+impl<F, Fut, E> Load for F
+where
+    F: Fn(&str) -> Fut + Send + Sync,
+    Fut: Future<Output = Result<Policy, E>> + Send,
+    E: Error + Send + Sync + 'static,
+{
+    type Error = E;
+
+    fn load(&self, organization: &str) -> impl Future<Output = Result<Policy, E>> + Send {
+        self(organization)
+    }
+}
+
+/// An organization's policy could not be loaded (or reloaded): the
+/// organization and the loader's error.
+///
+/// The message names the organization; the loader's error is the
+/// [`source`](Error::source) (print the chain to see both). Requests that
+/// waited on the same load share one error, hence the [`Arc`].
+pub struct LoadError<E> {
+    organization: Box<str>,
+    error: Arc<E>,
+}
+
+impl<E> LoadError<E> {
+    fn new(organization: &str, error: Arc<E>) -> Self {
+        Self {
+            organization: organization.into(),
+            error,
+        }
+    }
+
+    /// The organization whose policy could not be loaded.
+    pub fn organization(&self) -> &str {
+        &self.organization
+    }
+
+    /// The loader's error.
+    pub fn error(&self) -> &E {
+        &self.error
+    }
+
+    /// The loader's error, shared with the other requests that waited on the
+    /// same load.
+    pub fn into_error(self) -> Arc<E> {
+        self.error
+    }
+}
+
+impl<E> Clone for LoadError<E> {
+    fn clone(&self) -> Self {
+        Self {
+            organization: self.organization.clone(),
+            error: Arc::clone(&self.error),
+        }
+    }
+}
+
+impl<E: core::fmt::Debug> core::fmt::Debug for LoadError<E> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("LoadError")
+            .field("organization", &self.organization)
+            .field("error", &self.error)
+            .finish()
+    }
+}
+
+impl<E> core::fmt::Display for LoadError<E> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(
+            f,
+            "organization `{}`: its policy could not be loaded",
+            Escaped(&self.organization)
+        )
+    }
+}
+
+impl<E: Error + 'static> Error for LoadError<E> {
+    fn source(&self) -> Option<&(dyn Error + 'static)> {
+        Some(&*self.error)
+    }
+}
+
+/// One organization in the registry: its policy handle, and the turn its
+/// reloads take one after another.
+#[derive(Debug)]
+struct Entry {
+    handle: Arc<PolicyHandle>,
+    reloads: async_lock::Mutex<()>,
+}
+
+/// A registry of policies, one per organization: loaded lazily through a
+/// [`Load`]er, reloaded one organization at a time, evicted when idle. See
+/// the [module docs](self).
+///
+/// Cheap to clone (clones share the registry): put it in the service's
+/// state.
+pub struct Organizations<L> {
+    loader: Arc<L>,
+    entries: Cache<String, Arc<Entry>>,
+}
+
+impl<L> Clone for Organizations<L> {
+    fn clone(&self) -> Self {
+        Self {
+            loader: Arc::clone(&self.loader),
+            entries: self.entries.clone(),
+        }
+    }
+}
+
+impl<L> core::fmt::Debug for Organizations<L> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Organizations")
+            .field("loaded", &self.entries.entry_count())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Settings of an [`Organizations`] registry, from
+/// [`Organizations::builder`].
+#[derive(Debug)]
+#[must_use = "a builder does nothing until `build` is called"]
+pub struct OrganizationsBuilder<L> {
+    loader: L,
+    time_to_idle: Duration,
+    max_organizations: Option<u64>,
+}
+
+impl<L: Load> OrganizationsBuilder<L> {
+    /// How long an organization stays loaded without a request
+    /// ([`get`](Organizations::get), [`policy`](Organizations::policy) or a
+    /// [`reload`](Organizations::reload)); then it is evicted, and the next
+    /// request loads it again. One hour by default.
+    pub fn time_to_idle(mut self, time_to_idle: Duration) -> Self {
+        self.time_to_idle = time_to_idle;
+        self
+    }
+
+    /// At most this many organizations loaded at once; past it, the least
+    /// used ones are evicted first. Unbounded by default (idle ones are
+    /// evicted all the same).
+    pub fn max_organizations(mut self, max_organizations: u64) -> Self {
+        self.max_organizations = Some(max_organizations);
+        self
+    }
+
+    /// The registry, empty: nothing is loaded until asked for.
+    pub fn build(self) -> Organizations<L> {
+        let mut entries = Cache::builder()
+            .name("permgate organizations")
+            .time_to_idle(self.time_to_idle);
+        if let Some(max) = self.max_organizations {
+            entries = entries.max_capacity(max);
+        }
+        Organizations {
+            loader: Arc::new(self.loader),
+            entries: entries.build(),
+        }
+    }
+}
+
+impl<L: Load> Organizations<L> {
+    /// The time to idle of [`Organizations::new`], and of the builder unless
+    /// set: one hour.
+    pub const DEFAULT_TIME_TO_IDLE: Duration = Duration::from_secs(60 * 60);
+
+    /// A registry loading organizations with `loader`, with the default
+    /// settings (evicted after [an hour](Self::DEFAULT_TIME_TO_IDLE) idle, no
+    /// bound on their number).
+    pub fn new(loader: L) -> Self {
+        Self::builder(loader).build()
+    }
+
+    /// A registry loading organizations with `loader`, to be set up.
+    pub fn builder(loader: L) -> OrganizationsBuilder<L> {
+        OrganizationsBuilder {
+            loader,
+            time_to_idle: Self::DEFAULT_TIME_TO_IDLE,
+            max_organizations: None,
+        }
+    }
+
+    /// The loader.
+    pub fn loader(&self) -> &L {
+        &self.loader
+    }
+
+    /// The policy handle of `organization`, loaded now if it is not loaded
+    /// yet.
+    ///
+    /// Concurrent calls for an organization that is not loaded wait on one
+    /// loader call and share its result. Take the handle for one request:
+    /// a handle kept after its organization was evicted or
+    /// [removed](Self::remove) no longer follows its reloads.
+    ///
+    /// # Errors
+    ///
+    /// The loader failed ([`LoadError`]); nothing is kept, and the next call
+    /// loads again.
+    pub async fn get(&self, organization: &str) -> Result<Arc<PolicyHandle>, LoadError<L::Error>> {
+        self.entry(organization).await.map(|entry| Arc::clone(&entry.handle))
+    }
+
+    /// A snapshot of the current policy of `organization` (loaded now if it
+    /// is not loaded yet): every answer from it comes from one policy. Hold
+    /// it for one request.
+    ///
+    /// # Errors
+    ///
+    /// As [`get`](Self::get).
+    pub async fn policy(&self, organization: &str) -> Result<Arc<Policy>, LoadError<L::Error>> {
+        self.entry(organization).await.map(|entry| entry.handle.load())
+    }
+
+    /// The policy handle of `organization` if it is loaded; never calls the
+    /// loader.
+    pub async fn loaded(&self, organization: &str) -> Option<Arc<PolicyHandle>> {
+        self.entries
+            .get(organization)
+            .await
+            .map(|entry| Arc::clone(&entry.handle))
+    }
+
+    /// Loads `organization`'s policy again and swaps it in: requests already
+    /// holding a snapshot finish on the old policy, later ones get the new
+    /// one. Returns the new policy. An organization that is not loaded is
+    /// loaded, as [`get`](Self::get) does.
+    ///
+    /// Reloads of one organization take turns: one that starts while another
+    /// runs waits for it, then loads again, so the policy kept is always
+    /// from the last load to start. Other organizations are not touched, and
+    /// their requests do not wait.
+    ///
+    /// # Errors
+    ///
+    /// The loader failed: the organization keeps its current policy, and the
+    /// error is returned.
+    pub async fn reload(&self, organization: &str) -> Result<Arc<Policy>, LoadError<L::Error>> {
+        let Some(entry) = self.entries.get(organization).await else {
+            return self.policy(organization).await;
+        };
+        let _turn = entry.reloads.lock().await;
+        match self.loader.load(organization).await {
+            Ok(policy) => {
+                #[cfg(feature = "tracing")]
+                tracing::info!(
+                    organization = %Escaped(organization),
+                    roles = policy.roles().len(),
+                    users = policy.users().len(),
+                    "permgate: organization reloaded"
+                );
+                entry.handle.store(policy);
+                Ok(entry.handle.load())
+            }
+            Err(error) => {
+                #[cfg(feature = "tracing")]
+                tracing::warn!(
+                    organization = %Escaped(organization),
+                    reason = %error,
+                    "permgate: organization reload refused, its current policy stays"
+                );
+                Err(LoadError::new(organization, Arc::new(error)))
+            }
+        }
+    }
+
+    /// Drops `organization` from the registry; the next request loads it
+    /// again. Returns whether it was loaded. Snapshots and handles already
+    /// taken stay valid.
+    pub async fn remove(&self, organization: &str) -> bool {
+        let removed = self.entries.remove(organization).await.is_some();
+        #[cfg(feature = "tracing")]
+        if removed {
+            tracing::info!(organization = %Escaped(organization), "permgate: organization removed");
+        }
+        removed
+    }
+
+    async fn entry(&self, organization: &str) -> Result<Arc<Entry>, LoadError<L::Error>> {
+        let load = async {
+            let loaded = self.loader.load(organization).await;
+            #[cfg(feature = "tracing")]
+            match &loaded {
+                Ok(policy) => tracing::info!(
+                    organization = %Escaped(organization),
+                    roles = policy.roles().len(),
+                    users = policy.users().len(),
+                    "permgate: organization loaded"
+                ),
+                Err(error) => tracing::warn!(
+                    organization = %Escaped(organization),
+                    reason = %error,
+                    "permgate: organization not loaded"
+                ),
+            }
+            let policy = loaded?;
+            Ok(Arc::new(Entry {
+                handle: Arc::new(PolicyHandle::new(policy)),
+                reloads: async_lock::Mutex::new(()),
+            }))
+        };
+        self.entries
+            .try_get_with_by_ref(organization, load)
+            .await
+            .map_err(|error| LoadError::new(organization, error))
+    }
+}
