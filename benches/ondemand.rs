@@ -71,6 +71,9 @@ fn ondemand(c: &mut Criterion) {
             })
         },
     );
+    group.bench_function("compile_user/users-me (51 permissions, 3 policies), JSON only", |b| {
+        b.iter(|| UserAuthorization::parse(black_box(&document)).unwrap().definition(None))
+    });
     let definition = UserAuthorization::parse(&document).unwrap().definition(None);
     group.bench_function(
         "compile_user/users-me (51 permissions, 3 policies), definition only",
