@@ -42,6 +42,6 @@ pub use gate::{Denied, Gate, Granted};
 pub use generated::{gates, perm};
 pub use handle::PolicyHandle;
 pub use permission::Permission;
-pub use policy::{BuildError, Policy, PolicyBuilder};
+pub use policy::{BuildError, CompiledUser, Policy, PolicyBuilder};
 pub use principal::{Division, Principal, RoleId, UserId};
 pub use release::Release;

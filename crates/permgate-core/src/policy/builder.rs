@@ -16,6 +16,16 @@ use crate::principal::{Division, UserId};
 /// Every policy gets its own id, so a [`RoleId`] cannot be used with another.
 static NEXT_POLICY_ID: AtomicU64 = AtomicU64::new(1);
 
+/// How [`PolicyBuilder::add_user_from`] shares a role the builder holds
+/// with a role of the user's definition of the same name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Held {
+    /// Shared when the definition grants exactly the same; else an error.
+    SameGrants,
+    /// Also shared when the definition grants nothing (names the role only).
+    ForNameOnly,
+}
+
 /// Adds roles and users to a [`Policy`]; see [`Policy::builder`].
 #[derive(Debug)]
 pub struct PolicyBuilder {
@@ -164,6 +174,12 @@ impl PolicyBuilder {
     /// builder or the definition already uses for a role that grants
     /// something else, or a role or direct grant that does not compile.
     pub fn add_user_definition(&mut self, user: &UserDefinition) -> Result<UserId, BuildError> {
+        self.add_user_from(user, Held::SameGrants)
+    }
+
+    /// [`add_user_definition`](Self::add_user_definition), sharing a role
+    /// this builder holds as `sharing` says.
+    pub(super) fn add_user_from(&mut self, user: &UserDefinition, sharing: Held) -> Result<UserId, BuildError> {
         let name = user.name.as_str();
         self.check_user_name(name)?;
         let mut compiled: Vec<(&RoleDefinition, RoleData)> = Vec::new();
@@ -177,6 +193,8 @@ impl PolicyBuilder {
                     });
                 }
                 self.policy.roles.len() + at
+            } else if let Some(id) = self.held_for(definition, sharing) {
+                id.index as usize
             } else {
                 let role = self.compile(definition)?;
                 match self.role_id(&definition.name) {
@@ -218,6 +236,35 @@ impl PolicyBuilder {
             self.push(role)?;
         }
         self.add_user_grants(name, held, direct)
+    }
+
+    /// The role this builder holds that stands for `definition` without
+    /// comparing what it grants: under [`Held::ForNameOnly`], a definition
+    /// that grants nothing (a subject's grant whose role came without its
+    /// policies) whose name is held.
+    fn held_for(&self, definition: &RoleDefinition, held: Held) -> Option<RoleId> {
+        let names_only = definition.grants.is_empty() && definition.legacy.is_empty();
+        (held == Held::ForNameOnly && names_only)
+            .then(|| self.role_id(&definition.name))
+            .flatten()
+    }
+
+    /// Adds a copy of `from`'s role at `index`, compiled data and row, under
+    /// its name, unless this builder holds that name already or `from` has
+    /// no such role.
+    pub(super) fn copy_role(&mut self, from: &Policy, index: u32) -> Result<(), BuildError> {
+        let Some(data) = from.roles.get(index as usize) else {
+            return Ok(());
+        };
+        let Some(words) = from.words(from.set_principal(data)) else {
+            return Ok(());
+        };
+        if self.policy.names.contains_key(&data.name) {
+            return Ok(());
+        }
+        let mut role = data.clone();
+        role.granted.words = words.to_vec();
+        self.push(role).map(|_| ())
     }
 
     fn check_role_name(&self, name: &str) -> Result<(), BuildError> {

@@ -15,6 +15,7 @@ use crate::text::Escaped;
 mod audit;
 mod builder;
 mod check;
+mod compiled;
 mod definition;
 mod explain;
 mod names;
@@ -22,6 +23,7 @@ mod role;
 mod user;
 
 pub use builder::PolicyBuilder;
+pub use compiled::CompiledUser;
 use role::{ConditionalGrant, GrantSet, RoleData, has_bit};
 use user::{Source, UserData};
 

@@ -1,0 +1,108 @@
+//! Users compiled on demand: compiling a user from a users/me document of
+//! 51 permissions and 3 policies (JSON parsing included), and `allows` and
+//! `check` on the compiled user beside the same on a role of a policy.
+//!
+//! Run with `cargo bench --bench ondemand`. The memory of a compiled user
+//! is measured by `tests/ondemand_memory.rs` (a counting allocator).
+
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use permgate::gates::ActionMapAnalyticsReport;
+use permgate::genesys::UserAuthorization;
+use permgate::{Catalog, Policy, perm};
+
+/// A users/me document: 51 permissions of the builtin catalog, spread over
+/// its domains, every tenth scoped to division `d-east`, and three
+/// permission policies. (`tests/ondemand_memory.rs` builds the same.)
+fn users_me() -> String {
+    let keys: Vec<String> = Catalog::builtin()
+        .iter()
+        .filter(|p| !p.is_flat() && !p.key().ends_with(":*"))
+        .step_by(30)
+        .take(51)
+        .enumerate()
+        .map(|(n, p)| {
+            if n % 10 == 0 {
+                format!("{}:d-east", p.key())
+            } else {
+                p.key().to_owned()
+            }
+        })
+        .collect();
+    assert_eq!(keys.len(), 51);
+    let policy = |domain: &str, entity: &str, action: &str| serde_json::json!({"domain": domain, "entityName": entity, "actionSet": [action], "allowConditions": false});
+    serde_json::json!({"id": "u-1", "name": "Ana", "authorization": {
+        "roles": [{"id": "r-1", "name": "Agent"}],
+        "permissions": keys,
+        "permissionPolicies": [
+            policy("routing", "queue", "view"),
+            policy("journey", "actionmap", "view"),
+            policy("journey", "report", "view"),
+        ],
+    }})
+    .to_string()
+}
+
+fn ondemand(c: &mut Criterion) {
+    let catalog = Catalog::builtin();
+    let policy = Policy::builder(catalog)
+        .role(
+            "agent",
+            ["routing:queue:view", "journey:actionmap:view", "journey:report:view"],
+        )
+        .unwrap()
+        .build();
+    let agent = policy.role("agent").unwrap();
+    let document = users_me();
+    let mut group = c.benchmark_group("ondemand");
+    group
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(3));
+    group.bench_function(
+        "compile_user/users-me (51 permissions, 3 policies), JSON included",
+        |b| {
+            b.iter(|| {
+                let me = UserAuthorization::parse(black_box(&document)).unwrap();
+                policy.compile_user(&me.definition(None)).unwrap()
+            })
+        },
+    );
+    group.bench_function("compile_user/users-me (51 permissions, 3 policies), JSON only", |b| {
+        b.iter(|| UserAuthorization::parse(black_box(&document)).unwrap().definition(None))
+    });
+    let definition = UserAuthorization::parse(&document).unwrap().definition(None);
+    group.bench_function(
+        "compile_user/users-me (51 permissions, 3 policies), definition only",
+        |b| b.iter(|| policy.compile_user(black_box(&definition)).unwrap()),
+    );
+    let user = policy.compile_user(&definition).unwrap();
+    assert!(user.allows(perm::routing::QUEUE_VIEW) && policy.allows(agent, perm::routing::QUEUE_VIEW));
+    assert!(user.check::<ActionMapAnalyticsReport>().is_ok());
+    assert!(policy.check::<ActionMapAnalyticsReport>(agent).is_ok());
+    group.bench_function("allows/typed hit, role", |b| {
+        b.iter(|| policy.allows(black_box(agent), perm::routing::QUEUE_VIEW))
+    });
+    group.bench_function("allows/typed hit, compiled user", |b| {
+        b.iter(|| black_box(&user).allows(perm::routing::QUEUE_VIEW))
+    });
+    group.bench_function("allows/typed miss, role", |b| {
+        b.iter(|| policy.allows(black_box(agent), perm::journey::ACTIONMAP_EDIT))
+    });
+    group.bench_function("allows/typed miss, compiled user", |b| {
+        b.iter(|| black_box(&user).allows(perm::journey::ACTIONMAP_EDIT))
+    });
+    group.bench_function("check/small gate (2), role", |b| {
+        b.iter(|| policy.check::<ActionMapAnalyticsReport>(black_box(agent)).is_ok())
+    });
+    group.bench_function("check/small gate (2), compiled user", |b| {
+        b.iter(|| black_box(&user).check::<ActionMapAnalyticsReport>().is_ok())
+    });
+    group.finish();
+}
+
+criterion_group!(benches, ondemand);
+criterion_main!(benches);
