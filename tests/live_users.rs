@@ -12,7 +12,7 @@
 use std::collections::{HashMap, HashSet};
 use std::error::Error as _;
 use std::future::Future;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -192,6 +192,73 @@ async fn after_a_reload_the_user_is_compiled_against_the_new_policy_without_a_ne
         assert!(after.is_compiled_against(&new) && !after.is_compiled_against(&old));
         assert!(!before.is_compiled_against(&new)); // the old value is stale, and detected
         assert_eq!(directory.calls("org-a", "key-1"), 1); // recompiled, not fetched again
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_reload_of_a_under_traffic_on_a_and_b_never_mixes_and_leaves_b_alone() {
+    within(60, async {
+        let (users, policies, directory) = cache(Duration::ZERO, None);
+        let reloaded = Arc::new(AtomicBool::new(false));
+        let rounds = Arc::new(AtomicUsize::new(0));
+        let mut tasks = tokio::task::JoinSet::new();
+        for task in 0..8 {
+            let (users, reloaded, rounds) = (users.clone(), Arc::clone(&reloaded), Arc::clone(&rounds));
+            // Requests before, during and after the reload: each task runs
+            // until it has made 150 requests after the reload returned.
+            tasks.spawn(async move {
+                let (mut old, mut new, mut after_reload) = (0, 0, 0);
+                for round in 0..100_000 {
+                    let key = format!("user-{}", (task + round) % 4);
+                    // Read before asking: a request that starts after the reload
+                    // returned must be answered against the new policy.
+                    let after = reloaded.load(Ordering::SeqCst);
+                    let a = users.get("org-a", &key).await.unwrap();
+                    match (
+                        a.allows(perm::routing::QUEUE_VIEW),
+                        a.allows(perm::journey::ACTIONMAP_EDIT),
+                    ) {
+                        (true, false) => {
+                            assert!(!after, "answered against the old policy after the reload");
+                            old += 1;
+                        }
+                        (false, true) => new += 1,
+                        mixed => panic!("an answer mixing two policies: {mixed:?}"),
+                    }
+                    let b = users.get("org-b", &key).await.unwrap();
+                    assert!(b.allows(perm::routing::QUEUE_VIEW) && !b.allows(perm::journey::ACTIONMAP_EDIT));
+                    rounds.fetch_add(1, Ordering::SeqCst);
+                    if after {
+                        after_reload += 1;
+                        if after_reload == 150 {
+                            break;
+                        }
+                    }
+                    tokio::task::yield_now().await;
+                }
+                (old, new)
+            });
+        }
+        while rounds.load(Ordering::SeqCst) < 1_000 {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        let policy_b = users.organizations().policy("org-b").await.unwrap();
+        policies.new.store(true, Ordering::SeqCst);
+        users.organizations().reload("org-a").await.unwrap();
+        reloaded.store(true, Ordering::SeqCst);
+        let (mut old, mut new) = (0, 0);
+        while let Some(task) = tasks.join_next().await {
+            let (o, n) = task.unwrap();
+            (old, new) = (old + o, new + n);
+        }
+        assert!(old >= 1_000 && new >= 8 * 150, "old {old}, new {new}");
+        // B kept its policy; every user was loaded once (recompiled, not fetched again).
+        assert!(Arc::ptr_eq(
+            &policy_b,
+            &users.organizations().policy("org-b").await.unwrap()
+        ));
+        assert_eq!(directory.total(), 8);
     })
     .await;
 }

@@ -31,6 +31,41 @@ use crate::{BuildError, CompiledUser, Policy, UserDefinition};
 ///
 /// The loader's error is kept in a [`UserError`] that a service may log: it
 /// should not carry the key nor the token.
+///
+/// A type of the service's implements it with an `async fn`:
+///
+/// ```
+/// use permgate::genesys::UserAuthorization;
+/// use permgate::live::LoadUser;
+/// use permgate::UserDefinition;
+///
+/// /// The service's Platform API client.
+/// struct PlatformApi {
+///     // an HTTP client, the region's base URL, ...
+/// }
+///
+/// #[derive(Debug)]
+/// struct Upstream(&'static str);
+///
+/// impl std::fmt::Display for Upstream {
+///     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+///         f.write_str(self.0) // never the key or the token
+///     }
+/// }
+///
+/// impl std::error::Error for Upstream {}
+///
+/// impl LoadUser for PlatformApi {
+///     type Error = Upstream;
+///
+///     async fn load_user(&self, organization: &str, user: &str) -> Result<UserDefinition, Upstream> {
+///         let _ = (organization, user); // GET /api/v2/users/me?expand=authorization
+///         let body = r#"{"id": "u-1", "authorization": {"permissions": ["routing:queue:view"]}}"#;
+///         let me = UserAuthorization::parse(body).map_err(|_| Upstream("users/me did not parse"))?;
+///         Ok(me.definition(None))
+///     }
+/// }
+/// ```
 pub trait LoadUser: Send + Sync {
     /// Why a user could not be loaded.
     type Error: Error + Send + Sync + 'static;
@@ -324,10 +359,12 @@ impl<L: Load, U: LoadUser> Users<L, U> {
     /// loaded, or the user does not compile against the policy. Nothing is
     /// cached, and the next call loads again.
     pub async fn get(&self, organization: &str, user: &str) -> Result<CompiledUser, UserError<U::Error, L::Error>> {
-        let key = (organization.to_owned(), user.to_owned());
         let slot = self
             .entries
-            .try_get_with(key.clone(), self.load(organization, user))
+            .try_get_with(
+                (organization.to_owned(), user.to_owned()),
+                self.load(organization, user),
+            )
             .await
             .map_err(|error| (*error).clone())?;
         let policy = self
@@ -341,7 +378,7 @@ impl<L: Load, U: LoadUser> Users<L, U> {
                 // The definition loaded before does not compile against the
                 // reloaded policy: drop it, the next request loads the user
                 // again.
-                self.entries.invalidate(&key).await;
+                self.invalidate(organization, user).await;
                 Err(UserError::Compile {
                     organization: organization.into(),
                     error,
