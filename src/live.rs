@@ -78,6 +78,99 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! # Users compiled on demand, cached
+//!
+//! A service learns its callers at run time: [`Users`] caches each caller's
+//! [`CompiledUser`](crate::CompiledUser), keyed by organization and by a
+//! user key the service chooses, over the [`Organizations`] registry:
+//!
+//! - **loaded** by the service's own async [`LoadUser`]er, which fetches the
+//!   caller's authorization from the Platform API with the caller's token
+//!   (`GET /api/v2/users/me?expand=authorization` or
+//!   `GET /api/v2/authorization/subjects/me`: neither needs a permission)
+//!   and reads it into a [`UserDefinition`](crate::UserDefinition) through
+//!   [`genesys`](crate::genesys); the user is then compiled against the
+//!   organization's current policy ([`Policy::compile_user`]);
+//! - **single-flight**: many concurrent requests for one user not cached
+//!   make **one** loader call and share its result; a **failed load is not
+//!   kept** ([`UserError`], naming the organization and never the key);
+//! - kept for a **time to live**, [five minutes](Users::DEFAULT_TIME_TO_LIVE)
+//!   by default: Genesys Cloud documents that a permission change can take
+//!   up to five minutes to take effect across the platform (Resource
+//!   Center, *Access control permissions overview*), so a cached user is no
+//!   staler than the platform itself; configurable
+//!   ([`UsersBuilder::time_to_live`]);
+//! - **invalidated** on demand, one user ([`Users::invalidate`]) or one
+//!   organization's users ([`Users::invalidate_organization`]);
+//! - **never answered against an old policy**: every request checks that the
+//!   cached user was compiled against its organization's current policy
+//!   ([`CompiledUser::is_compiled_against`](crate::CompiledUser::is_compiled_against));
+//!   after a [`reload`](Organizations::reload) it is compiled again from the
+//!   definition it was loaded with, without a new load.
+//!
+//! The user key is a user id, or a hash of the caller's token (a caller's
+//! token is the only thing a request carries before its user is known).
+//! **Never use a raw token as the key**: the key lives in the cache for the
+//! time to live and is handed to the loader. permgate never logs or prints
+//! a key, and its errors do not name it.
+//!
+//! ```
+//! use std::time::Duration;
+//!
+//! use permgate::genesys::UserAuthorization;
+//! use permgate::live::{Organizations, Users};
+//! use permgate::{BuildError, Catalog, Policy, UserDefinition, gates::ActionMapEditor, perm};
+//!
+//! # #[derive(Debug)]
+//! # struct Upstream;
+//! # impl std::fmt::Display for Upstream {
+//! #     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str("the Platform API did not answer") }
+//! # }
+//! # impl std::error::Error for Upstream {}
+//! /// The caller's users/me document, as the Platform API answers
+//! /// `GET /api/v2/users/me?expand=authorization` with the caller's token
+//! /// (here, in code; the key would be a hash of that token).
+//! async fn users_me(org: &str, key: &str) -> Result<UserDefinition, Upstream> {
+//!     let _ = (org, key);
+//!     let me = UserAuthorization::parse(
+//!         r#"{"id": "u-1", "authorization": {"permissions": ["journey:actionmap:*"]}}"#,
+//!     )
+//!     .map_err(|_| Upstream)?;
+//!     Ok(me.definition(None))
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+//! let organizations = Organizations::new(|_org: &str| async {
+//!     Ok::<_, BuildError>(Policy::builder(Catalog::builtin()).role("agent", ["routing:queue:view"])?.build())
+//! });
+//! let users = Users::builder(organizations.clone(), |org: &str, key: &str| {
+//!     let (org, key) = (org.to_owned(), key.to_owned());
+//!     async move { users_me(&org, &key).await }
+//! })
+//! .time_to_live(Duration::from_secs(60))
+//! .build();
+//!
+//! // In a request handler: the caller's organization and key.
+//! let caller = users.get("org-a", "sha256:5f1d...").await?; // loaded once, then cached
+//! assert!(caller.allows(perm::journey::ACTIONMAP_EDIT));
+//! assert!(caller.check::<ActionMapEditor>().is_ok());
+//!
+//! // An admin changed org-a's roles: the next request recompiles the caller.
+//! let policy = organizations.reload("org-a").await?;
+//! let again = users.get("org-a", "sha256:5f1d...").await?;
+//! assert!(again.is_compiled_against(&policy) && !caller.is_compiled_against(&policy));
+//!
+//! // The caller's own roles changed: drop it; the next request loads it again.
+//! users.invalidate("org-a", "sha256:5f1d...").await;
+//! # Ok(())
+//! # }
+//! ```
+
+mod users;
+
+pub use users::{LoadUser, UserError, Users, UsersBuilder};
 
 use std::error::Error;
 use std::future::Future;

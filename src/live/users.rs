@@ -1,0 +1,452 @@
+//! The per-user cache of the live service: [`Users`].
+
+use std::error::Error;
+use std::future::Future;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use moka::future::Cache;
+
+use super::{Load, LoadError, Organizations};
+use crate::text::Escaped;
+use crate::{BuildError, CompiledUser, Policy, UserDefinition};
+
+/// Loads one user's authorization: the service's own code, called by
+/// [`Users`] for a user it does not hold (or no longer holds: past its
+/// [time to live](UsersBuilder::time_to_live), or
+/// [invalidated](Users::invalidate)).
+///
+/// `user` is the key the service chose for [`Users::get`] (a user id, or a
+/// hash of the caller's token). The loader typically calls the Platform API
+/// with the caller's token — `GET /api/v2/users/me?expand=authorization` or
+/// `GET /api/v2/authorization/subjects/me`, which any caller may read
+/// without a permission — and reads the answer into a [`UserDefinition`]
+/// through [`genesys`](crate::genesys)
+/// ([`UserAuthorization::definition`](crate::genesys::UserAuthorization::definition),
+/// [`SubjectSpec::definition`](crate::genesys::SubjectSpec::definition)).
+///
+/// A closure `Fn(&str, &str) -> impl Future<Output = Result<UserDefinition, E>>`
+/// is a loader already (its future must not borrow the two `&str`s: copy
+/// what it needs into it, as in the [module's example](super#users-compiled-on-demand-cached)).
+///
+/// The loader's error is kept in a [`UserError`] that a service may log: it
+/// should not carry the key nor the token.
+///
+/// A type of the service's implements it with an `async fn`:
+///
+/// ```
+/// use permgate::genesys::UserAuthorization;
+/// use permgate::live::LoadUser;
+/// use permgate::UserDefinition;
+///
+/// /// The service's Platform API client.
+/// struct PlatformApi {
+///     // an HTTP client, the region's base URL, ...
+/// }
+///
+/// #[derive(Debug)]
+/// struct Upstream(&'static str);
+///
+/// impl std::fmt::Display for Upstream {
+///     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+///         f.write_str(self.0) // never the key or the token
+///     }
+/// }
+///
+/// impl std::error::Error for Upstream {}
+///
+/// impl LoadUser for PlatformApi {
+///     type Error = Upstream;
+///
+///     async fn load_user(&self, organization: &str, user: &str) -> Result<UserDefinition, Upstream> {
+///         let _ = (organization, user); // GET /api/v2/users/me?expand=authorization
+///         let body = r#"{"id": "u-1", "authorization": {"permissions": ["routing:queue:view"]}}"#;
+///         let me = UserAuthorization::parse(body).map_err(|_| Upstream("users/me did not parse"))?;
+///         Ok(me.definition(None))
+///     }
+/// }
+/// ```
+pub trait LoadUser: Send + Sync {
+    /// Why a user could not be loaded.
+    type Error: Error + Send + Sync + 'static;
+
+    /// The authorization of `user` in `organization`, or why there is none
+    /// (an expired token, an upstream failure).
+    fn load_user(
+        &self,
+        organization: &str,
+        user: &str,
+    ) -> impl Future<Output = Result<UserDefinition, Self::Error>> + Send;
+}
+
+impl<F, Fut, E> LoadUser for F
+where
+    F: Fn(&str, &str) -> Fut + Send + Sync,
+    Fut: Future<Output = Result<UserDefinition, E>> + Send,
+    E: Error + Send + Sync + 'static,
+{
+    type Error = E;
+
+    fn load_user(&self, organization: &str, user: &str) -> impl Future<Output = Result<UserDefinition, E>> + Send {
+        self(organization, user)
+    }
+}
+
+/// A user could not be given by [`Users::get`]: its organization's policy
+/// could not be loaded, the user's loader failed, or the user does not
+/// compile against its organization's policy. Nothing is cached: the next
+/// request tries again.
+///
+/// Decided: it names the organization, never the user's key: a key
+/// may be derived from a token, and errors get logged. The loader's error
+/// is the [`source`](Error::source); requests that waited on the same load
+/// share it, hence the [`Arc`]s.
+#[non_exhaustive]
+pub enum UserError<U, O> {
+    /// The organization's policy could not be loaded.
+    Organization(LoadError<O>),
+    /// The user's loader failed.
+    Load {
+        /// The organization asked for.
+        organization: Box<str>,
+        /// The loader's error.
+        error: Arc<U>,
+    },
+    /// The user's definition does not compile against the organization's
+    /// current policy (see [`Policy::compile_user`]).
+    Compile {
+        /// The organization asked for.
+        organization: Box<str>,
+        /// Why the user does not compile.
+        error: BuildError,
+    },
+}
+
+impl<U, O> UserError<U, O> {
+    /// The organization asked for.
+    pub fn organization(&self) -> &str {
+        match self {
+            Self::Organization(error) => error.organization(),
+            Self::Load { organization, .. } | Self::Compile { organization, .. } => organization,
+        }
+    }
+}
+
+impl<U, O> Clone for UserError<U, O> {
+    fn clone(&self) -> Self {
+        match self {
+            Self::Organization(error) => Self::Organization(error.clone()),
+            Self::Load { organization, error } => Self::Load {
+                organization: organization.clone(),
+                error: Arc::clone(error),
+            },
+            Self::Compile { organization, error } => Self::Compile {
+                organization: organization.clone(),
+                error: error.clone(),
+            },
+        }
+    }
+}
+
+impl<U: core::fmt::Debug, O: core::fmt::Debug> core::fmt::Debug for UserError<U, O> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::Organization(error) => f.debug_tuple("Organization").field(error).finish(),
+            Self::Load { organization, error } => f
+                .debug_struct("Load")
+                .field("organization", organization)
+                .field("error", error)
+                .finish(),
+            Self::Compile { organization, error } => f
+                .debug_struct("Compile")
+                .field("organization", organization)
+                .field("error", error)
+                .finish(),
+        }
+    }
+}
+
+impl<U, O> core::fmt::Display for UserError<U, O> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::Organization(error) => core::fmt::Display::fmt(error, f),
+            Self::Load { organization, .. } => write!(
+                f,
+                "organization `{}`: a user could not be loaded",
+                Escaped(organization)
+            ),
+            Self::Compile { organization, .. } => write!(
+                f,
+                "organization `{}`: a user does not compile against its policy",
+                Escaped(organization)
+            ),
+        }
+    }
+}
+
+impl<U: Error + 'static, O: Error + 'static> Error for UserError<U, O> {
+    fn source(&self) -> Option<&(dyn Error + 'static)> {
+        match self {
+            Self::Organization(error) => error.source(),
+            Self::Load { error, .. } => Some(&**error),
+            Self::Compile { error, .. } => Some(error),
+        }
+    }
+}
+
+/// A cached user: the definition as loaded, and the user compiled from it
+/// against its organization's policy of the time (compiled again, from the
+/// same definition, once that policy is reloaded).
+#[derive(Debug)]
+struct Slot {
+    definition: UserDefinition,
+    compiled: Mutex<CompiledUser>,
+}
+
+impl Slot {
+    /// The user compiled against `policy`: the cached one if it is, else
+    /// compiled again from the definition and kept. Compiled under the
+    /// slot's lock, so a reload makes one compilation per cached user, not
+    /// one per request.
+    fn against(&self, policy: &Policy) -> Result<CompiledUser, BuildError> {
+        // Nothing that can panic runs under the lock; a poisoned one still
+        // holds a whole `CompiledUser`.
+        let mut compiled = self.compiled.lock().unwrap_or_else(PoisonError::into_inner);
+        if !compiled.is_compiled_against(policy) {
+            *compiled = policy.compile_user(&self.definition)?;
+        }
+        Ok(compiled.clone())
+    }
+}
+
+/// A cache of users compiled on demand, keyed by organization and user,
+/// over a registry of [`Organizations`]. See the
+/// [module docs](super#users-compiled-on-demand-cached).
+///
+/// Cheap to clone (clones share the cache): put it in the service's state.
+pub struct Users<L, U> {
+    organizations: Organizations<L>,
+    loader: Arc<U>,
+    time_to_live: Duration,
+    entries: Cache<(String, String), Arc<Slot>>,
+}
+
+impl<L, U> Clone for Users<L, U> {
+    fn clone(&self) -> Self {
+        Self {
+            organizations: self.organizations.clone(),
+            loader: Arc::clone(&self.loader),
+            time_to_live: self.time_to_live,
+            entries: self.entries.clone(),
+        }
+    }
+}
+
+/// Counts only: the keys may come from tokens and are never printed.
+impl<L, U> core::fmt::Debug for Users<L, U> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Users")
+            .field("cached", &self.entries.entry_count())
+            .field("time_to_live", &self.time_to_live)
+            .field("organizations", &self.organizations)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Settings of a [`Users`] cache, from [`Users::builder`].
+#[derive(Debug)]
+#[must_use = "a builder does nothing until `build` is called"]
+pub struct UsersBuilder<L, U> {
+    organizations: Organizations<L>,
+    loader: U,
+    time_to_live: Duration,
+    max_users: Option<u64>,
+}
+
+impl<L: Load, U: LoadUser> UsersBuilder<L, U> {
+    /// How long a loaded user is kept; then the next request loads it
+    /// again. [Five minutes](Users::DEFAULT_TIME_TO_LIVE) by default.
+    /// Counted from the load: recompiling a user after its organization's
+    /// policy was reloaded does not extend it.
+    pub fn time_to_live(mut self, time_to_live: Duration) -> Self {
+        self.time_to_live = time_to_live;
+        self
+    }
+
+    /// At most this many users cached at once (all organizations together);
+    /// past it, the least used ones are evicted first. Unbounded by default
+    /// (expired ones are evicted all the same).
+    pub fn max_users(mut self, max_users: u64) -> Self {
+        self.max_users = Some(max_users);
+        self
+    }
+
+    /// The cache, empty: nothing is loaded until asked for.
+    pub fn build(self) -> Users<L, U> {
+        let mut entries = Cache::builder().name("permgate users").time_to_live(self.time_to_live);
+        if let Some(max) = self.max_users {
+            entries = entries.max_capacity(max);
+        }
+        Users {
+            organizations: self.organizations,
+            loader: Arc::new(self.loader),
+            time_to_live: self.time_to_live,
+            entries: entries.build(),
+        }
+    }
+}
+
+impl<L: Load, U: LoadUser> Users<L, U> {
+    /// The time to live of [`Users::new`], and of the builder unless set:
+    /// five minutes, the delay Genesys Cloud documents for a permission
+    /// change to take effect across the platform.
+    pub const DEFAULT_TIME_TO_LIVE: Duration = Duration::from_secs(5 * 60);
+
+    /// A cache of the users of `organizations`, loaded with `loader`, with
+    /// the default settings (kept [five minutes](Self::DEFAULT_TIME_TO_LIVE),
+    /// no bound on their number).
+    pub fn new(organizations: Organizations<L>, loader: U) -> Self {
+        Self::builder(organizations, loader).build()
+    }
+
+    /// A cache of the users of `organizations`, loaded with `loader`, to be
+    /// set up.
+    pub fn builder(organizations: Organizations<L>, loader: U) -> UsersBuilder<L, U> {
+        UsersBuilder {
+            organizations,
+            loader,
+            time_to_live: Self::DEFAULT_TIME_TO_LIVE,
+            max_users: None,
+        }
+    }
+
+    /// The registry of organizations the users are compiled against.
+    pub fn organizations(&self) -> &Organizations<L> {
+        &self.organizations
+    }
+
+    /// The user loader.
+    pub fn loader(&self) -> &U {
+        &self.loader
+    }
+
+    /// The time to live of a loaded user.
+    pub fn time_to_live(&self) -> Duration {
+        self.time_to_live
+    }
+
+    /// User `user` of `organization`, compiled against the organization's
+    /// current policy: from the cache, or loaded now through the
+    /// [`LoadUser`]er (and the organization's policy through its
+    /// [`Load`]er, if it is not loaded yet).
+    ///
+    /// `user` is the service's key for the user: a user id, or a hash of
+    /// the caller's token. **Never a raw token**: the key is held in memory
+    /// for the time to live and handed to the loader; this crate never logs
+    /// or prints it, but a key that is a token would be a credential kept
+    /// in a place nobody audits.
+    ///
+    /// Concurrent calls for a user that is not cached wait on one loader
+    /// call and share its result. A cached user compiled against a policy
+    /// of its organization that has since been [reloaded](Organizations::reload)
+    /// is compiled again against the current one, from the definition
+    /// loaded before (no new load): the answer is never from the old
+    /// policy.
+    ///
+    /// # Errors
+    ///
+    /// [`UserError`]: the organization's policy or the user could not be
+    /// loaded, or the user does not compile against the policy. Nothing is
+    /// cached, and the next call loads again.
+    pub async fn get(&self, organization: &str, user: &str) -> Result<CompiledUser, UserError<U::Error, L::Error>> {
+        let slot = self
+            .entries
+            .try_get_with(
+                (organization.to_owned(), user.to_owned()),
+                self.load(organization, user),
+            )
+            .await
+            .map_err(|error| (*error).clone())?;
+        let policy = self
+            .organizations
+            .policy(organization)
+            .await
+            .map_err(UserError::Organization)?;
+        match slot.against(&policy) {
+            Ok(user) => Ok(user),
+            Err(error) => {
+                // The definition loaded before does not compile against the
+                // reloaded policy: drop it, the next request loads the user
+                // again.
+                self.invalidate(organization, user).await;
+                Err(UserError::Compile {
+                    organization: organization.into(),
+                    error,
+                })
+            }
+        }
+    }
+
+    /// Drops user `user` of `organization` from the cache: the next request
+    /// for it loads it again. Other users are not touched.
+    pub async fn invalidate(&self, organization: &str, user: &str) {
+        self.entries
+            .invalidate(&(organization.to_owned(), user.to_owned()))
+            .await;
+    }
+
+    /// Drops every cached user of `organization`: the next request for each
+    /// loads it again. Other organizations' users, and the organization's
+    /// policy, are not touched. Returns how many users were dropped.
+    ///
+    /// A load already under way when this is called may still land in the
+    /// cache, as it would for [`invalidate`](Self::invalidate).
+    pub async fn invalidate_organization(&self, organization: &str) -> usize {
+        let keys: Vec<Arc<(String, String)>> = self
+            .entries
+            .iter()
+            .filter(|(key, _)| key.0 == organization)
+            .map(|(key, _)| key)
+            .collect();
+        for key in &keys {
+            self.entries.invalidate(&**key).await;
+        }
+        keys.len()
+    }
+
+    /// Drops every cached user of every organization.
+    pub fn invalidate_all(&self) {
+        self.entries.invalidate_all();
+    }
+
+    /// The load of a user not cached: its definition, then compiled against
+    /// the organization's current policy.
+    async fn load(&self, organization: &str, user: &str) -> Result<Arc<Slot>, UserError<U::Error, L::Error>> {
+        let loaded = self.loader.load_user(organization, user).await;
+        #[cfg(feature = "tracing")]
+        if let Err(error) = &loaded {
+            tracing::warn!(
+                organization = %Escaped(organization),
+                reason = %error,
+                "permgate: a user could not be loaded"
+            );
+        }
+        let definition = loaded.map_err(|error| UserError::Load {
+            organization: organization.into(),
+            error: Arc::new(error),
+        })?;
+        let policy = self
+            .organizations
+            .policy(organization)
+            .await
+            .map_err(UserError::Organization)?;
+        let compiled = policy.compile_user(&definition).map_err(|error| UserError::Compile {
+            organization: organization.into(),
+            error,
+        })?;
+        Ok(Arc::new(Slot {
+            definition,
+            compiled: Mutex::new(compiled),
+        }))
+    }
+}

@@ -1,0 +1,389 @@
+//! The per-user cache (feature `live`): single-flight loads, users compiled
+//! again after their organization's reload (never answered against the old
+//! policy), invalidation of one user and of one organization's users, the
+//! time to live, failed loads not kept.
+//!
+//! Every test runs on a multi-thread tokio runtime and is bounded: in
+//! requests, and in time (`within`).
+
+#![cfg(feature = "live")]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use std::collections::{HashMap, HashSet};
+use std::error::Error as _;
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use permgate::live::{Load, LoadUser, Organizations, UserError, Users};
+use permgate::{BuildError, Catalog, Division, Policy, RoleDefinition, UserDefinition, perm};
+
+/// Fails a test that runs longer than this instead of hanging the suite.
+async fn within<T>(seconds: u64, test: impl Future<Output = T>) -> T {
+    tokio::time::timeout(Duration::from_secs(seconds), test)
+        .await
+        .expect("the test ran out of time")
+}
+
+/// An error of either loader.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Unavailable(String);
+
+impl std::fmt::Display for Unavailable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "upstream has no answer for organization `{}`", self.0)
+    }
+}
+
+impl std::error::Error for Unavailable {}
+
+/// Organizations' policies: role `agent` grants OLD, or NEW once `new` is
+/// set; the two disagree on the probes below.
+#[derive(Clone, Default)]
+struct Policies {
+    new: Arc<AtomicBool>,
+    failing: Arc<AtomicBool>,
+}
+
+const OLD: &[&str] = &["routing:queue:view"];
+const NEW: &[&str] = &["journey:actionmap:*"];
+
+impl Load for Policies {
+    type Error = Unavailable;
+
+    async fn load(&self, organization: &str) -> Result<Policy, Unavailable> {
+        if self.failing.load(Ordering::SeqCst) {
+            return Err(Unavailable(organization.to_owned()));
+        }
+        let grants = if self.new.load(Ordering::SeqCst) { NEW } else { OLD };
+        Ok(Policy::builder(Catalog::builtin())
+            .role("agent", grants)
+            .unwrap()
+            .build())
+    }
+}
+
+/// A user loader that counts its calls per organization and key, takes
+/// `delay` to answer (so concurrent requests overlap), and can be told to
+/// fail. Every user holds role `agent` (named only: the organization's).
+/// Clones share the counts and the switch.
+#[derive(Clone)]
+struct Directory {
+    calls: Arc<Mutex<HashMap<(String, String), usize>>>,
+    failing: Arc<AtomicBool>,
+    delay: Duration,
+}
+
+impl Directory {
+    fn new(delay: Duration) -> Self {
+        Self {
+            calls: Arc::default(),
+            failing: Arc::default(),
+            delay,
+        }
+    }
+
+    fn calls(&self, organization: &str, user: &str) -> usize {
+        let calls = self.calls.lock().unwrap();
+        calls
+            .get(&(organization.to_owned(), user.to_owned()))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    fn total(&self) -> usize {
+        self.calls.lock().unwrap().values().sum()
+    }
+}
+
+impl LoadUser for Directory {
+    type Error = Unavailable;
+
+    async fn load_user(&self, organization: &str, user: &str) -> Result<UserDefinition, Unavailable> {
+        *self
+            .calls
+            .lock()
+            .unwrap()
+            .entry((organization.to_owned(), user.to_owned()))
+            .or_insert(0) += 1;
+        tokio::time::sleep(self.delay).await;
+        if self.failing.load(Ordering::SeqCst) {
+            return Err(Unavailable(organization.to_owned()));
+        }
+        Ok(UserDefinition::new(format!("user {user}")).role(RoleDefinition::new("agent"), Division::All))
+    }
+}
+
+type Cache = Users<Policies, Directory>;
+
+/// A cache over fresh loaders, and clones of the loaders to steer them.
+fn cache(delay: Duration, time_to_live: Option<Duration>) -> (Cache, Policies, Directory) {
+    let policies = Policies::default();
+    let directory = Directory::new(delay);
+    let organizations = Organizations::new(policies.clone());
+    let mut builder = Users::builder(organizations, directory.clone());
+    if let Some(ttl) = time_to_live {
+        builder = builder.time_to_live(ttl);
+    }
+    (builder.build(), policies, directory)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_thousand_requests_for_one_uncached_user_make_one_load() {
+    within(30, async {
+        let (users, _, directory) = cache(Duration::from_millis(100), None);
+        let mut tasks = tokio::task::JoinSet::new();
+        for _ in 0..1_000 {
+            let users = users.clone();
+            tasks.spawn(async move {
+                let user = users.get("org-a", "key-1").await.unwrap();
+                (
+                    user.allows(perm::routing::QUEUE_VIEW),
+                    user.allows(perm::journey::ACTIONMAP_EDIT),
+                    user.policy().name(user.id()).map(str::to_owned),
+                )
+            });
+        }
+        let mut answers = HashSet::new();
+        while let Some(answer) = tasks.join_next().await {
+            answers.insert(answer.unwrap());
+        }
+        assert_eq!(directory.calls("org-a", "key-1"), 1);
+        assert_eq!(directory.total(), 1);
+        assert_eq!(
+            answers.into_iter().collect::<Vec<_>>(),
+            [(true, false, Some("user key-1".to_owned()))]
+        );
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn after_a_reload_the_user_is_compiled_against_the_new_policy_without_a_new_load() {
+    within(30, async {
+        let (users, policies, directory) = cache(Duration::ZERO, None);
+        let before = users.get("org-a", "key-1").await.unwrap();
+        let old = users.organizations().policy("org-a").await.unwrap();
+        assert!(before.is_compiled_against(&old));
+        assert!(before.allows(perm::routing::QUEUE_VIEW));
+        assert!(!before.allows(perm::journey::ACTIONMAP_EDIT));
+
+        policies.new.store(true, Ordering::SeqCst);
+        let new = users.organizations().reload("org-a").await.unwrap();
+
+        // Concurrent requests after the reload: each answered against the new policy.
+        let mut tasks = tokio::task::JoinSet::new();
+        for _ in 0..200 {
+            let (users, new) = (users.clone(), Arc::clone(&new));
+            tasks.spawn(async move {
+                let user = users.get("org-a", "key-1").await.unwrap();
+                assert!(user.is_compiled_against(&new));
+                (
+                    user.allows(perm::routing::QUEUE_VIEW),
+                    user.allows(perm::journey::ACTIONMAP_EDIT),
+                )
+            });
+        }
+        while let Some(answer) = tasks.join_next().await {
+            assert_eq!(answer.unwrap(), (false, true));
+        }
+        let after = users.get("org-a", "key-1").await.unwrap();
+        assert!(after.is_compiled_against(&new) && !after.is_compiled_against(&old));
+        assert!(!before.is_compiled_against(&new)); // the old value is stale, and detected
+        assert_eq!(directory.calls("org-a", "key-1"), 1); // recompiled, not fetched again
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_reload_of_a_under_traffic_on_a_and_b_never_mixes_and_leaves_b_alone() {
+    within(60, async {
+        let (users, policies, directory) = cache(Duration::ZERO, None);
+        let reloaded = Arc::new(AtomicBool::new(false));
+        let rounds = Arc::new(AtomicUsize::new(0));
+        let mut tasks = tokio::task::JoinSet::new();
+        for task in 0..8 {
+            let (users, reloaded, rounds) = (users.clone(), Arc::clone(&reloaded), Arc::clone(&rounds));
+            // Requests before, during and after the reload: each task runs
+            // until it has made 150 requests after the reload returned.
+            tasks.spawn(async move {
+                let (mut old, mut new, mut after_reload) = (0, 0, 0);
+                for round in 0..100_000 {
+                    let key = format!("user-{}", (task + round) % 4);
+                    // Read before asking: a request that starts after the reload
+                    // returned must be answered against the new policy.
+                    let after = reloaded.load(Ordering::SeqCst);
+                    let a = users.get("org-a", &key).await.unwrap();
+                    match (
+                        a.allows(perm::routing::QUEUE_VIEW),
+                        a.allows(perm::journey::ACTIONMAP_EDIT),
+                    ) {
+                        (true, false) => {
+                            assert!(!after, "answered against the old policy after the reload");
+                            old += 1;
+                        }
+                        (false, true) => new += 1,
+                        mixed => panic!("an answer mixing two policies: {mixed:?}"),
+                    }
+                    let b = users.get("org-b", &key).await.unwrap();
+                    assert!(b.allows(perm::routing::QUEUE_VIEW) && !b.allows(perm::journey::ACTIONMAP_EDIT));
+                    rounds.fetch_add(1, Ordering::SeqCst);
+                    if after {
+                        after_reload += 1;
+                        if after_reload == 150 {
+                            break;
+                        }
+                    }
+                    tokio::task::yield_now().await;
+                }
+                (old, new)
+            });
+        }
+        while rounds.load(Ordering::SeqCst) < 1_000 {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        let policy_b = users.organizations().policy("org-b").await.unwrap();
+        policies.new.store(true, Ordering::SeqCst);
+        users.organizations().reload("org-a").await.unwrap();
+        reloaded.store(true, Ordering::SeqCst);
+        let (mut old, mut new) = (0, 0);
+        while let Some(task) = tasks.join_next().await {
+            let (o, n) = task.unwrap();
+            (old, new) = (old + o, new + n);
+        }
+        assert!(old >= 1_000 && new >= 8 * 150, "old {old}, new {new}");
+        // B kept its policy; every user was loaded once (recompiled, not fetched again).
+        assert!(Arc::ptr_eq(
+            &policy_b,
+            &users.organizations().policy("org-b").await.unwrap()
+        ));
+        assert_eq!(directory.total(), 8);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invalidating_one_user_reloads_only_that_user() {
+    within(30, async {
+        let (users, _, directory) = cache(Duration::ZERO, None);
+        for key in ["ana", "bob"] {
+            users.get("org-a", key).await.unwrap();
+        }
+        users.get("org-b", "ana").await.unwrap();
+        users.invalidate("org-a", "ana").await;
+        for key in ["ana", "bob"] {
+            users.get("org-a", key).await.unwrap();
+        }
+        users.get("org-b", "ana").await.unwrap();
+        assert_eq!(directory.calls("org-a", "ana"), 2);
+        assert_eq!(directory.calls("org-a", "bob"), 1);
+        assert_eq!(directory.calls("org-b", "ana"), 1);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invalidating_an_organization_reloads_its_users_only() {
+    within(30, async {
+        let (users, _, directory) = cache(Duration::ZERO, None);
+        for (org, key) in [("org-a", "ana"), ("org-a", "bob"), ("org-b", "ana")] {
+            users.get(org, key).await.unwrap();
+        }
+        let policy_b = users.organizations().policy("org-b").await.unwrap();
+        assert_eq!(users.invalidate_organization("org-a").await, 2);
+        assert_eq!(users.invalidate_organization("org-c").await, 0);
+        for (org, key) in [("org-a", "ana"), ("org-a", "bob"), ("org-b", "ana")] {
+            users.get(org, key).await.unwrap();
+        }
+        assert_eq!(directory.calls("org-a", "ana"), 2);
+        assert_eq!(directory.calls("org-a", "bob"), 2);
+        assert_eq!(directory.calls("org-b", "ana"), 1);
+        // The organizations' policies are not touched.
+        assert!(Arc::ptr_eq(
+            &policy_b,
+            &users.organizations().policy("org-b").await.unwrap()
+        ));
+
+        users.invalidate_all();
+        users.get("org-b", "ana").await.unwrap();
+        assert_eq!(directory.calls("org-b", "ana"), 2);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_user_past_its_time_to_live_is_loaded_again() {
+    within(30, async {
+        let ttl = Duration::from_millis(200);
+        let (users, _, directory) = cache(Duration::ZERO, Some(ttl));
+        assert_eq!(users.time_to_live(), ttl);
+        users.get("org-a", "ana").await.unwrap();
+        users.get("org-a", "ana").await.unwrap();
+        assert_eq!(directory.calls("org-a", "ana"), 1);
+        tokio::time::sleep(ttl * 3).await;
+        users.get("org-a", "ana").await.unwrap();
+        assert_eq!(directory.calls("org-a", "ana"), 2);
+
+        let (defaults, _, _) = cache(Duration::ZERO, None);
+        assert_eq!(defaults.time_to_live(), Duration::from_secs(300));
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_failed_load_is_shared_named_by_organization_and_not_kept() {
+    within(30, async {
+        let (users, policies, directory) = cache(Duration::from_millis(50), None);
+        let secret = "a-token-hash-never-printed";
+        directory.failing.store(true, Ordering::SeqCst);
+        let mut tasks = tokio::task::JoinSet::new();
+        for _ in 0..100 {
+            let users = users.clone();
+            tasks.spawn(async move { users.get("org-a", secret).await.unwrap_err() });
+        }
+        while let Some(error) = tasks.join_next().await {
+            let error = error.unwrap();
+            assert!(matches!(error, UserError::Load { .. }));
+            assert_eq!(error.organization(), "org-a");
+            let shown = format!("{error} {error:?} {}", error.source().unwrap());
+            assert!(shown.contains("org-a") && !shown.contains(secret), "{shown}");
+        }
+        assert_eq!(directory.calls("org-a", secret), 1);
+        assert!(!format!("{users:?}").contains(secret));
+
+        // Not kept: the next request loads again, and succeeds.
+        directory.failing.store(false, Ordering::SeqCst);
+        let user = users.get("org-a", secret).await.unwrap();
+        assert!(user.allows(perm::routing::QUEUE_VIEW));
+        assert_eq!(directory.calls("org-a", secret), 2);
+
+        // The organization's policy failing: its own error, nothing kept.
+        policies.failing.store(true, Ordering::SeqCst);
+        let error = users.get("org-b", secret).await.unwrap_err();
+        assert!(matches!(error, UserError::Organization(_)), "{error:?}");
+        assert_eq!(error.organization(), "org-b");
+        assert!(!error.to_string().contains(secret));
+        policies.failing.store(false, Ordering::SeqCst);
+        assert!(users.get("org-b", secret).await.is_ok());
+        assert_eq!(directory.calls("org-b", secret), 2);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_user_that_does_not_compile_is_a_compile_error_naming_the_organization() {
+    within(30, async {
+        let organizations =
+            Organizations::new(|_: &str| async { Ok::<_, BuildError>(Policy::builder(Catalog::builtin()).build()) });
+        let users = Users::new(organizations, |_: &str, _: &str| async {
+            // An empty user name does not compile.
+            Ok::<_, Unavailable>(UserDefinition::new(""))
+        });
+        let error = users.get("org-a", "ana").await.unwrap_err();
+        assert!(matches!(error, UserError::Compile { .. }), "{error:?}");
+        assert_eq!(error.organization(), "org-a");
+        assert!(error.source().is_some());
+    })
+    .await;
+}
