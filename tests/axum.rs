@@ -431,6 +431,11 @@ mod report_events {
         let capture = Capture::default();
         let events = capture.0.clone();
         let _guard = tracing::subscriber::set_default(capture);
+        // Other tests of this binary hit the same callsite on their threads, with no
+        // subscriber: one that registered it while this subscriber was being set may have
+        // cached "never" for it. Rebuilding the interest cache now, with this subscriber in
+        // place, makes the event reach it whatever ran first.
+        tracing::callsite::rebuild_interest_cache();
         let handle = Arc::new(PolicyHandle::new(policy(&["journey:report:view"])));
         let addr = serve_with(Authz::new(handle, FromHeaders).report_only(true)).await;
         let west: &[(&str, &[u8])] = &[
