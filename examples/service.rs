@@ -274,7 +274,11 @@ async fn reload(State(state): State<AppState>) -> Reply {
     let reloaded = tokio::task::spawn_blocking(move || {
         let mut users = 0;
         // `reload` may run the closure again if another reload won the race.
-        state.authz.policy().reload(|_current| {
+        // This service's `Authz` is over one handle (`Authz::new`): it has one.
+        let Some(handle) = state.authz.policy() else {
+            return Ok(0);
+        };
+        handle.reload(|_current| {
             let policy = load_users(&state.users)?;
             users = policy.users().len();
             Ok::<_, LoadError>(policy)

@@ -107,8 +107,13 @@
 //! # }
 //! ```
 
+#[cfg(feature = "live")]
+mod live;
 mod rejection;
+mod snapshot;
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 
 use ::axum::extract::{FromRef, FromRequestParts};
@@ -117,7 +122,11 @@ use ::axum::http::request::Parts;
 use crate::parse::Spelling;
 use crate::{Decision, Denied, Gate, Granted, Permission, Policy, PolicyHandle, Principal, question::Question};
 
+#[cfg(feature = "live")]
+#[cfg_attr(docsrs, doc(cfg(feature = "live")))]
+pub use live::{Identify, Identity, Live};
 pub use rejection::{ContextId, Rejection};
+pub use snapshot::Snapshot;
 
 /// Finds who a request is from, in the policy it is decided against.
 pub trait Resolve: Send + Sync + 'static {
@@ -132,13 +141,62 @@ pub trait Resolve: Send + Sync + 'static {
     fn resolve(&self, parts: &Parts, policy: &Policy) -> Result<Principal, Rejection>;
 }
 
-/// The router state the extractors need: the policy handle, the resolver,
-/// and whether [`Reported<G>`] reports denials rather than refusing them.
-/// Put it in the state, or make it `FromRef` of yours.
+/// Finds who a request is from, asynchronously, and the policy it is
+/// decided against: the general form of [`Resolve`], for a service whose
+/// callers are not all in one [`PolicyHandle`] (one policy per
+/// organization, users compiled on demand: [`Live`], with the `live`
+/// feature). Put it in an [`Authz`] with [`Authz::from_authorize`]; the
+/// extractors are the same.
+///
+/// The request's [`ContextId`] is in `parts.extensions` already
+/// (`parts.extensions.get::<ContextId>()`).
+pub trait Authorize: Send + Sync + 'static {
+    /// The policy snapshot the request is decided against and the caller's
+    /// principal in it, or why there is none (see [`Resolve::resolve`] for
+    /// the usual rejections; [`Rejection::unavailable`] when the caller's
+    /// authorization cannot be loaded now). The extractor writes the
+    /// request's [`ContextId`] into the rejection unless it has one.
+    fn authorize(&self, parts: &Parts) -> impl Future<Output = Result<(Snapshot, Principal), Rejection>> + Send;
+}
+
+/// A boxed [`Authorize`] future: what an [`Authz`] holding any
+/// [`Authorize`] awaits.
+type Authorizing<'a> = Pin<Box<dyn Future<Output = Result<(Snapshot, Principal), Rejection>> + Send + 'a>>;
+
+/// [`Authorize`], object-safe.
+trait DynAuthorize: Send + Sync + 'static {
+    fn authorize_boxed<'a>(&'a self, parts: &'a Parts) -> Authorizing<'a>;
+}
+
+impl<A: Authorize> DynAuthorize for A {
+    fn authorize_boxed<'a>(&'a self, parts: &'a Parts) -> Authorizing<'a> {
+        Box::pin(self.authorize(parts))
+    }
+}
+
+/// Where an [`Authz`] finds callers.
+#[derive(Clone)]
+enum Source {
+    /// One policy handle and a synchronous [`Resolve`]: no allocation, no
+    /// `.await`.
+    Handle {
+        policy: Arc<PolicyHandle>,
+        resolve: Arc<dyn Resolve>,
+    },
+    /// Any [`Authorize`] (a boxed future per request).
+    Authorize(Arc<dyn DynAuthorize>),
+}
+
+/// The router state the extractors need: where callers are found (one
+/// [`PolicyHandle`] and a [`Resolve`], or any [`Authorize`] such as the
+/// live registry's [`Live`]), and whether [`Reported<G>`] reports denials
+/// rather than refusing them. Put it in the state, or make it `FromRef` of
+/// yours. The extractors read it the same way whatever it holds: a handler
+/// does not change when a service moves from one policy to many
+/// organizations.
 #[derive(Clone)]
 pub struct Authz {
-    policy: Arc<PolicyHandle>,
-    resolve: Arc<dyn Resolve>,
+    source: Source,
     report_only: bool,
 }
 
@@ -146,8 +204,19 @@ impl Authz {
     /// Decides against `policy`, finding principals with `resolve`; report-only off.
     pub fn new(policy: Arc<PolicyHandle>, resolve: impl Resolve) -> Self {
         Self {
-            policy,
-            resolve: Arc::new(resolve),
+            source: Source::Handle {
+                policy,
+                resolve: Arc::new(resolve),
+            },
+            report_only: false,
+        }
+    }
+
+    /// Decides as `authorize` says (its policy, its principal); report-only
+    /// off. For the live registry, [`Authz::live`] is shorter.
+    pub fn from_authorize(authorize: impl Authorize) -> Self {
+        Self {
+            source: Source::Authorize(Arc::new(authorize)),
             report_only: false,
         }
     }
@@ -168,18 +237,48 @@ impl Authz {
         self.report_only
     }
 
-    /// The handle, for reloads.
-    pub fn policy(&self) -> &Arc<PolicyHandle> {
-        &self.policy
+    /// The handle, for reloads: `None` for an `Authz` made
+    /// [`from_authorize`](Self::from_authorize) (reload through what it
+    /// holds, such as the [`Organizations`](crate::live::Organizations)
+    /// registry).
+    pub fn policy(&self) -> Option<&Arc<PolicyHandle>> {
+        match &self.source {
+            Source::Handle { policy, .. } => Some(policy),
+            Source::Authorize(_) => None,
+        }
+    }
+
+    /// The caller of a request: the extractors' common step.
+    async fn caller(&self, parts: &mut Parts) -> Result<Caller, Rejection> {
+        let context_id = ContextId::of(parts);
+        let found = match &self.source {
+            Source::Handle { policy, resolve } => {
+                let policy = policy.load();
+                resolve
+                    .resolve(parts, &policy)
+                    .map(|principal| (Snapshot::from(policy), principal))
+            }
+            Source::Authorize(authorize) => authorize.authorize_boxed(parts).await,
+        };
+        match found {
+            Ok((policy, principal)) => Ok(Caller {
+                principal,
+                policy,
+                context_id,
+            }),
+            Err(rejection) => Err(rejection.or_context_id(&context_id)),
+        }
     }
 }
 
 impl core::fmt::Debug for Authz {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Authz")
-            .field("policy", &self.policy)
-            .field("report_only", &self.report_only)
-            .finish_non_exhaustive()
+        let mut debug = f.debug_struct("Authz");
+        match &self.source {
+            Source::Handle { policy, .. } => debug.field("policy", policy),
+            Source::Authorize(_) => debug.field("policy", &"(from an Authorize)"),
+        };
+        debug.field("report_only", &self.report_only).finish_non_exhaustive()
     }
 }
 
@@ -190,8 +289,9 @@ impl core::fmt::Debug for Authz {
 pub struct Caller {
     /// The caller.
     pub principal: Principal,
-    /// The policy snapshot.
-    pub policy: Arc<Policy>,
+    /// The policy snapshot (a [`Policy`] shared by all callers, or the
+    /// caller's own compiled user's): it derefs to [`Policy`].
+    pub policy: Snapshot,
     /// The request's id, written as `contextId` in refusals.
     pub context_id: ContextId,
 }
@@ -305,18 +405,7 @@ where
     type Rejection = Rejection;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let authz = Authz::from_ref(state);
-        let context_id = ContextId::of(parts);
-        let policy = authz.policy.load();
-        let principal = authz
-            .resolve
-            .resolve(parts, &policy)
-            .map_err(|rejection| rejection.or_context_id(&context_id))?;
-        Ok(Caller {
-            principal,
-            policy,
-            context_id,
-        })
+        Authz::from_ref(state).caller(parts).await
     }
 }
 

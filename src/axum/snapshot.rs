@@ -1,0 +1,90 @@
+//! The policy a request is decided against: [`Snapshot`].
+
+use std::ops::Deref;
+use std::sync::Arc;
+
+use crate::{CompiledUser, Policy};
+
+/// The policy one request is decided against, held for the whole request
+/// (across `.await`): a snapshot of a [`PolicyHandle`](crate::PolicyHandle)
+/// shared by every caller, or the caller's own [`CompiledUser`] (whose
+/// policy holds that one user). It derefs to [`Policy`]: ask it anything
+/// about [`Caller::principal`](super::Caller::principal), and a
+/// [`Granted`](crate::Granted) proof it makes is from it
+/// (`granted.is_from(&caller.policy)`).
+///
+/// Cheap to clone (an `Arc` either way).
+///
+/// ```
+/// use std::sync::Arc;
+///
+/// use permgate::axum::Snapshot;
+/// use permgate::{Catalog, Division, Policy, RoleDefinition, UserDefinition, perm};
+///
+/// let policy = Arc::new(Policy::builder(Catalog::builtin()).build());
+/// let shared = Snapshot::from(Arc::clone(&policy));
+/// assert!(shared.compiled_user().is_none());
+///
+/// let viewer = RoleDefinition::new("viewer").grant(["routing:queue:view"]);
+/// let user = policy.compile_user(&UserDefinition::new("u-1").role(viewer, Division::All))?;
+/// let own = Snapshot::from(user.clone());
+/// assert!(own.allows(user.id(), perm::routing::QUEUE_VIEW)); // a `Policy` method
+/// assert!(own.compiled_user().is_some());
+/// # Ok::<(), permgate::BuildError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Snapshot(Repr);
+
+#[derive(Debug, Clone)]
+enum Repr {
+    Shared(Arc<Policy>),
+    User(CompiledUser),
+}
+
+impl Snapshot {
+    /// The shared policy, when the snapshot is one.
+    pub fn shared(&self) -> Option<&Arc<Policy>> {
+        match &self.0 {
+            Repr::Shared(policy) => Some(policy),
+            Repr::User(_) => None,
+        }
+    }
+
+    /// The caller's compiled user, when the snapshot is one.
+    pub fn compiled_user(&self) -> Option<&CompiledUser> {
+        match &self.0 {
+            Repr::Shared(_) => None,
+            Repr::User(user) => Some(user),
+        }
+    }
+}
+
+impl Deref for Snapshot {
+    type Target = Policy;
+
+    #[inline]
+    fn deref(&self) -> &Policy {
+        match &self.0 {
+            Repr::Shared(policy) => policy,
+            Repr::User(user) => user.policy(),
+        }
+    }
+}
+
+impl AsRef<Policy> for Snapshot {
+    fn as_ref(&self) -> &Policy {
+        self
+    }
+}
+
+impl From<Arc<Policy>> for Snapshot {
+    fn from(policy: Arc<Policy>) -> Self {
+        Self(Repr::Shared(policy))
+    }
+}
+
+impl From<CompiledUser> for Snapshot {
+    fn from(user: CompiledUser) -> Self {
+        Self(Repr::User(user))
+    }
+}
