@@ -4,6 +4,79 @@
 //! from the request through a [`Resolve`] the service implements, against
 //! the [`PolicyHandle`] in the router's state ([`Authz`]).
 //!
+//! # One policy, or many organizations
+//!
+//! The extractors read an [`Authz`] from the router's state, whatever it
+//! holds, so a handler does not change when a service moves from one
+//! policy to many organizations:
+//!
+//! - [`Authz::new`]: one [`PolicyHandle`] and a synchronous [`Resolve`]
+//!   that finds the caller in it (the example below);
+//! - [`Authz::live`] (features `axum` + `live`): the service's [`Identify`]
+//!   reads the organization, the user key and the division from the
+//!   request; the caller's [`CompiledUser`](crate::CompiledUser) comes from
+//!   [`live::Users`](crate::live::Users) (cached, or fetched by the
+//!   service's loader from `users/me` or `subjects/me`, against the
+//!   organization's policy from [`live::Organizations`](crate::live::Organizations));
+//!   a proof is from the compiled user's policy ([`Snapshot`]). See
+//!   [`Live`] for its refusals (`503` when the organization or the user
+//!   cannot be loaded);
+//! - [`Authz::from_authorize`]: any [`Authorize`] of the service's.
+//!
+//! ```no_run
+//! # #[cfg(feature = "live")]
+//! # mod live {
+//! use axum::http::request::Parts;
+//! use axum::{Router, routing::get};
+//! use permgate::axum::{Authorized, Authz, Identify, Identity, Rejection};
+//! use permgate::genesys::UserAuthorization;
+//! use permgate::live::{Organizations, Users};
+//! use permgate::{BuildError, Catalog, Policy, gates::ActionMapEditor};
+//!
+//! /// The caller's organization and id, from a token the service verified
+//! /// (here: headers a gateway set).
+//! struct Verified;
+//!
+//! impl Identify for Verified {
+//!     async fn identify(&self, parts: &Parts) -> Result<Identity, Rejection> {
+//!         let claim = |name| parts.headers.get(name).and_then(|v| v.to_str().ok());
+//!         let (Some(org), Some(user)) = (claim("x-org-id"), claim("x-user-id")) else {
+//!             return Err(Rejection::unauthenticated("No verified caller."));
+//!         };
+//!         Ok(match claim("x-division") {
+//!             Some(division) => Identity::new(org, user).in_division(division),
+//!             None => Identity::new(org, user),
+//!         })
+//!     }
+//! }
+//!
+//! # #[derive(Debug)] pub struct Upstream;
+//! # impl std::fmt::Display for Upstream { fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str("upstream") } }
+//! # impl std::error::Error for Upstream {}
+//! async fn save(auth: Authorized<ActionMapEditor>) -> &'static str {
+//!     let _proof = auth.granted; // the same handler as over one policy
+//!     "saved"
+//! }
+//!
+//! pub async fn main() {
+//!     let organizations = Organizations::new(|_org: &str| async {
+//!         // The organization's roles, from the service's store.
+//!         Ok::<_, BuildError>(Policy::builder(Catalog::builtin()).role("agent", ["routing:queue:view"])?.build())
+//!     });
+//!     let users = Users::new(organizations, |_org: &str, _user: &str| async {
+//!         // GET /api/v2/users/me?expand=authorization with the caller's token.
+//!         let me = UserAuthorization::parse(r#"{"id": "u-1", "authorization": {"permissions": []}}"#)
+//!             .map_err(|_| Upstream)?;
+//!         Ok::<_, Upstream>(me.definition(None))
+//!     });
+//!     let app: Router = Router::new().route("/action-maps", get(save)).with_state(Authz::live(users, Verified));
+//!     let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await.unwrap();
+//!     axum::serve(listener, app).await.unwrap();
+//! }
+//! # }
+//! # fn main() {}
+//! ```
+//!
 //! # Refusals
 //!
 //! Every refusal is a [`Rejection`]: the Platform API's `ErrorBody` as
