@@ -12,15 +12,14 @@
 //!
 //! - [`Authz::new`]: one [`PolicyHandle`] and a synchronous [`Resolve`]
 //!   that finds the caller in it (the example below);
-//! - [`Authz::live`] (features `axum` + `live`): the service's [`Identify`]
+//! - `Authz::live` (features `axum` + `live`): the service's `Identify`
 //!   reads the organization, the user key and the division from the
 //!   request; the caller's [`CompiledUser`](crate::CompiledUser) comes from
-//!   [`live::Users`](crate::live::Users) (cached, or fetched by the
-//!   service's loader from `users/me` or `subjects/me`, against the
-//!   organization's policy from [`live::Organizations`](crate::live::Organizations));
-//!   a proof is from the compiled user's policy ([`Snapshot`]). See
-//!   [`Live`] for its refusals (`503` when the organization or the user
-//!   cannot be loaded);
+//!   `live::Users` (cached, or fetched by the service's loader from
+//!   `users/me` or `subjects/me`, against the organization's policy from
+//!   `live::Organizations`); a proof is from the compiled user's policy
+//!   ([`Snapshot`]). See `Live` for its refusals (`503` when the
+//!   organization or the user cannot be loaded);
 //! - [`Authz::from_authorize`]: any [`Authorize`] of the service's.
 //!
 //! ```no_run
@@ -217,7 +216,7 @@ pub trait Resolve: Send + Sync + 'static {
 /// Finds who a request is from, asynchronously, and the policy it is
 /// decided against: the general form of [`Resolve`], for a service whose
 /// callers are not all in one [`PolicyHandle`] (one policy per
-/// organization, users compiled on demand: [`Live`], with the `live`
+/// organization, users compiled on demand: `Live`, with the `live`
 /// feature). Put it in an [`Authz`] with [`Authz::from_authorize`]; the
 /// extractors are the same.
 ///
@@ -262,7 +261,7 @@ enum Source {
 
 /// The router state the extractors need: where callers are found (one
 /// [`PolicyHandle`] and a [`Resolve`], or any [`Authorize`] such as the
-/// live registry's [`Live`]), and whether [`Reported<G>`] reports denials
+/// live registry's `Live`), and whether [`Reported<G>`] reports denials
 /// rather than refusing them. Put it in the state, or make it `FromRef` of
 /// yours. The extractors read it the same way whatever it holds: a handler
 /// does not change when a service moves from one policy to many
@@ -286,7 +285,7 @@ impl Authz {
     }
 
     /// Decides as `authorize` says (its policy, its principal); report-only
-    /// off. For the live registry, [`Authz::live`] is shorter.
+    /// off. For the live registry, `Authz::live` is shorter.
     pub fn from_authorize(authorize: impl Authorize) -> Self {
         Self {
             source: Source::Authorize(Arc::new(authorize)),
@@ -312,7 +311,7 @@ impl Authz {
 
     /// The handle, for reloads: `None` for an `Authz` made
     /// [`from_authorize`](Self::from_authorize) (reload through what it
-    /// holds, such as the [`Organizations`](crate::live::Organizations)
+    /// holds, such as the `live::Organizations`
     /// registry).
     pub fn policy(&self) -> Option<&Arc<PolicyHandle>> {
         match &self.source {
