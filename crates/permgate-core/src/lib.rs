@@ -22,6 +22,10 @@ pub mod definition;
 pub mod explain;
 pub mod gate;
 mod handle;
+pub mod operation;
+#[rustfmt::skip]
+#[allow(clippy::all)]
+mod operations_table;
 #[rustfmt::skip]
 mod generated;
 pub mod parse;
