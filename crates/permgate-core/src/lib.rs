@@ -14,6 +14,7 @@ pub mod audit;
 #[rustfmt::skip]
 mod builtin;
 pub mod builtins;
+pub mod call;
 mod caseless;
 pub mod catalog;
 pub mod condition;
