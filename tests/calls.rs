@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use permgate::call::{self, CallDecision, CallError};
-use permgate::genesys::{RoleFile, forbidden_body};
+use permgate::genesys::{RoleFile, call_forbidden_body, forbidden_body};
 use permgate::operation::Method;
 use permgate::{Catalog, Policy};
 
@@ -89,6 +89,17 @@ fn calls_are_answered_like_gates() -> Result<(), permgate::BuildError> {
         panic!()
     };
     assert!(denied.gate_denial().is_none());
+    let body = call_forbidden_body(denied, Some("ctx-2"));
+    assert_eq!(
+        (body["status"].as_u64(), body["code"].as_str()),
+        (Some(403), Some("not.authorized"))
+    );
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("They are enforced by the backend")
+    );
     // ANY: missing.any.permissions.
     let answer = policy
         .may_call(viewer, Method::Post, "/api/v2/routing/queues/q1/members")

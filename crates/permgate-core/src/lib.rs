@@ -27,6 +27,7 @@ pub mod operation;
 #[rustfmt::skip]
 #[allow(clippy::all)]
 mod operations_table;
+pub use operations_table::api_groups;
 #[rustfmt::skip]
 mod generated;
 pub mod parse;
