@@ -80,6 +80,8 @@ pub enum Place {
     Line(usize),
     /// The file as a whole.
     File,
+    /// An operation of the endpoints file: ``operation `GET /api/v2/users/{userId}` ``.
+    Operation(String),
 }
 
 impl fmt::Display for Place {
@@ -92,6 +94,7 @@ impl fmt::Display for Place {
             Place::Gate(name) => write!(f, "gate `{name}`"),
             Place::Line(line) => write!(f, "line {line}"),
             Place::File => write!(f, "the file"),
+            Place::Operation(call) => write!(f, "operation `{call}`"),
         }
     }
 }
@@ -376,6 +379,45 @@ pub enum Problem {
     /// A line of the SDK list that is blank or has spaces around its key.
     #[error("a line holds one key and nothing else")]
     SdkLine,
+    /// An operation's method is not one the Platform API uses.
+    #[error("`{method}` is not an HTTP method of the Platform API")]
+    Method {
+        /// The method as written.
+        method: String,
+    },
+    /// An operation's path is not an `/api/v2/...` template of literal
+    /// segments and whole `{name}` parameters.
+    #[error("the path is not an `/api/v2/...` template of segments and `{{name}}` parameters")]
+    PathTemplate,
+    /// An operation's name or API group is not an ASCII identifier.
+    #[error("`{value}` is not an operation name or API group (ASCII letters and digits)")]
+    OperationName {
+        /// The value as written.
+        value: String,
+    },
+    /// A requirement entry is neither a permission key nor one of the
+    /// non-permission entries the generator knows.
+    #[error("requires `{entry}`, which is neither a permission key nor a known non-permission entry")]
+    UnknownRequirement {
+        /// The entry as written.
+        entry: String,
+    },
+    /// A requirement lists no entry.
+    #[error("a requirement lists no entry")]
+    EmptyRequirement,
+    /// One method and path listed twice with different operation names,
+    /// requirements or deprecation.
+    #[error("listed again (under `{api}`) with a different name, requirement or deprecation")]
+    OperationDiffers {
+        /// The API group of the second listing.
+        api: String,
+    },
+    /// The file's SDK version is not a release the history dates.
+    #[error("SDK {version} is not a release the history knows")]
+    UnknownSdkVersion {
+        /// The version as written.
+        version: String,
+    },
     /// An SDK list without keys.
     #[error("lists no permission")]
     EmptySdkList,

@@ -19,6 +19,7 @@
 
 use std::path::Path;
 
+pub mod endpoints;
 mod error;
 mod model;
 mod names;
@@ -39,6 +40,10 @@ pub struct Files {
     /// `src/builtin.rs`: the builtin catalog's size and the SDK release
     /// table, which the core's lower modules use.
     pub builtin: String,
+    /// `src/operations_table.rs`: every Platform API operation and its
+    /// requirement, from [`endpoints::CATALOG_FILE`] (empty when the folder
+    /// has no such file).
+    pub operations: String,
 }
 
 /// Reads every `*.json` in `dir` and returns the text of `generated.rs`.
@@ -58,7 +63,14 @@ pub fn generate(dir: &Path) -> Result<String, Error> {
 pub fn generate_files(dir: &Path) -> Result<Files, Error> {
     let catalogs = read::catalogs(dir)?;
     let model = validate::catalogs(&catalogs)?;
+    let path = dir.join(endpoints::CATALOG_FILE);
+    let operations = match std::fs::read_to_string(&path) {
+        Ok(text) => endpoints::read_catalog(&text)?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(source) => return Err(Error::Io { path, source }),
+    };
     Ok(Files {
+        operations: write::operations_table(&model, &operations)?,
         generated: write::RustSource(&model).to_string(),
         builtin: write::BuiltinSource(&model).to_string(),
     })

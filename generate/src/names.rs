@@ -30,12 +30,19 @@ pub(crate) fn domain_module(domain: &str) -> String {
 }
 
 /// `wrapupCode`, `view` become `WRAPUP_CODE_VIEW`; the action `*` becomes `ALL`.
-pub(crate) fn genesys_constant(entity: &str, action: &str) -> String {
+/// An entity that begins with a digit is prefixed by its domain, so that the
+/// constant is an identifier: `chat:1on1:view` is `chat::CHAT_1ON1_VIEW`.
+pub(crate) fn genesys_constant(domain: &str, entity: &str, action: &str) -> String {
     let action = match action {
         "*" => "all".to_owned(),
         action => snake(action),
     };
-    format!("{}_{action}", snake(entity)).to_ascii_uppercase()
+    let constant = format!("{}_{action}", snake(entity)).to_ascii_uppercase();
+    if constant.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("{}_{constant}", snake(domain).to_ascii_uppercase())
+    } else {
+        constant
+    }
 }
 
 /// `AmiStandardUser` becomes `GATE_AMI_STANDARD_USER`.

@@ -40,8 +40,86 @@ pub const HISTORY_FILE: &str = "genesys-cloud/permissions-history.json";
 pub fn platform_catalog(sdk: &str, history: &str) -> Result<String, Error> {
     let history = read::history(history)?;
     let current = sdk_keys(&read::sdk_list(sdk))?;
-    let (groups, sdk_version) = groups(&history, &current)?;
-    Ok(catalog_json(&groups, current.len(), sdk_version))
+    let (groups, sdk_version) = groups(&history, &current, None)?;
+    let from = Sources {
+        list: &sdk_source(),
+        list_file: SDK_FILE,
+        note: "",
+    };
+    Ok(catalog_json(&groups, current.len(), sdk_version, &from))
+}
+
+/// Makes the text of `catalogs/genesys-cloud-platform.json` from the SDK's
+/// endpoint data ([`ENDPOINTS_FILE`](crate::endpoints::ENDPOINTS_FILE)):
+/// the current platform list is every permission key an operation
+/// requires (the non-permission entries left out), and the history
+/// (`{key: {current, first: [date, version], last: [date, version]}}`)
+/// gives their releases as in [`platform_catalog`].
+///
+/// A current key the history does not know (the five `chat:1on1*` keys,
+/// whose entity begins with a digit) is given the endpoint data's own
+/// release as both first and last: the release it is known from, never an
+/// earlier guess.
+///
+/// # Errors
+///
+/// As [`platform_catalog`] and
+/// [`endpoints_catalog`](crate::endpoints::endpoints_catalog); and the
+/// endpoint data's SDK version not being a release the history dates.
+pub fn platform_catalog_from_endpoints(endpoints: &str, history: &str) -> Result<String, Error> {
+    let (keys, version) = crate::endpoints::permission_keys(endpoints)?;
+    let history = read::history(history)?;
+    let list: Vec<(usize, &str)> = keys.iter().enumerate().map(|(i, k)| (i + 1, k.as_str())).collect();
+    let current = sdk_keys(&list)?;
+    let date = history
+        .iter()
+        .flat_map(|(_, row)| [&row.first, &row.last])
+        .find(|seen| seen.1 == version)
+        .map(|seen| seen.0.clone())
+        .ok_or_else(|| {
+            Error::invalid(
+                crate::endpoints::ENDPOINTS_FILE,
+                Place::Field("source"),
+                Problem::UnknownSdkVersion {
+                    version: version.clone(),
+                },
+            )
+        })?;
+    let known: SeenIn = (date, version);
+    let (groups, sdk_version) = groups(&history, &current, Some(&known))?;
+    let source = format!(
+        "../shared/data/{} (every permission key the Genesys Cloud Platform API operations require, JavaScript SDK docs v{}; its non-permission entries left out)",
+        crate::endpoints::ENDPOINTS_FILE,
+        known.1
+    );
+    let unknown = groups.values().filter(|g| g.spellings.is_empty()).count();
+    let note = format!(
+        " {unknown} current keys the history does not know are given the endpoint data's release, SDK {} ({}), as first and last.",
+        known.1, known.0
+    );
+    let from = Sources {
+        list: &source,
+        list_file: crate::endpoints::ENDPOINTS_FILE,
+        note: &note,
+    };
+    Ok(catalog_json(&groups, current.len(), sdk_version, &from))
+}
+
+/// What the catalog's `source` and `source_files` name.
+struct Sources<'a> {
+    /// The current list, as `source` describes it (`{version}` is the SDK's).
+    list: &'a str,
+    /// The current list's file under `../shared/data/`.
+    list_file: &'a str,
+    /// A sentence added to `source`, or nothing.
+    note: &'a str,
+}
+
+/// How [`platform_catalog`] names the SDK list in `source`.
+fn sdk_source() -> String {
+    format!(
+        "../shared/data/{SDK_FILE} (every permission string the Genesys Cloud Platform API documents as required by an endpoint, JavaScript SDK docs v{{version}})"
+    )
 }
 
 /// The SDK list's keys by lowercase key: one key a line, each once.
@@ -86,6 +164,7 @@ struct Group<'a> {
 fn groups<'a>(
     history: &'a [(String, HistoryRow)],
     current: &BTreeMap<String, &'a str>,
+    unknown: Option<&'a SeenIn>,
 ) -> Result<(BTreeMap<String, Group<'a>>, Version), Error> {
     let mut rows: BTreeMap<&str, &HistoryRow> = BTreeMap::new();
     for (key, row) in history {
@@ -97,7 +176,7 @@ fn groups<'a>(
             ));
         }
     }
-    if let Some(key) = current.values().find(|key| !rows.contains_key(*key)) {
+    if let (Some(key), None) = (current.values().find(|key| !rows.contains_key(*key)), unknown) {
         return Err(Error::invalid(
             SDK_FILE,
             Place::Permission((*key).to_owned()),
@@ -148,6 +227,22 @@ fn groups<'a>(
             }
         }
     }
+    if let Some(seen) = unknown {
+        let version = sdk::first_and_last(HISTORY_FILE, &seen.1, seen, seen)?.0;
+        releases.add(HISTORY_FILE, &seen.1, version, seen)?;
+        for (lower, key) in current {
+            if !rows.contains_key(*key) && !groups.contains_key(lower) {
+                let group = Group {
+                    key,
+                    spellings: Vec::new(),
+                    first: (version, seen),
+                    last: (version, seen),
+                    current: true,
+                };
+                groups.insert(lower.clone(), group);
+            }
+        }
+    }
     // Not `None`: the SDK list is not empty and the history has its keys.
     let (latest, latest_text) = releases
         .latest()
@@ -168,13 +263,19 @@ fn groups<'a>(
 }
 
 /// The catalog's text: one entry a line, sorted by lowercase key.
-fn catalog_json(groups: &BTreeMap<String, Group<'_>>, current: usize, sdk_version: Version) -> String {
+fn catalog_json(
+    groups: &BTreeMap<String, Group<'_>>,
+    current: usize,
+    sdk_version: Version,
+    from: &Sources<'_>,
+) -> String {
     let mut entries = Vec::new();
     for group in groups.values() {
         let also: Vec<String> = group
             .spellings
             .iter()
             .filter(|k| **k != group.key)
+            .filter(|_| !group.spellings.is_empty())
             .map(|k| format!("{k:?}"))
             .collect();
         let also = if also.is_empty() {
@@ -190,12 +291,15 @@ fn catalog_json(groups: &BTreeMap<String, Group<'_>>, current: usize, sdk_versio
     }
     let Version { major, minor, patch } = sdk_version;
     let removed = groups.len() - current;
+    let note = from.note;
+    let list_file = from.list_file;
+    let from = from.list.replace("{version}", &format!("{major}.{minor}.{patch}"));
     let source = format!(
-        "Generated by permgate-generate from ../shared/data/{SDK_FILE} (every permission string the Genesys Cloud Platform API documents as required by an endpoint, JavaScript SDK docs v{major}.{minor}.{patch}) and ../shared/data/{HISTORY_FILE} (the strings seen in the SDK docs across releases; public facts). {current} keys are current and {removed} were removed or renamed: a removed key keeps the history's spelling. History spellings that differ only in ASCII case are one key, listed in also_spelled; first and last are [date, version] of the earliest and latest SDK release any spelling was seen in."
+        "Generated by permgate-generate from {from} and ../shared/data/{HISTORY_FILE} (the strings seen in the SDK docs across releases; public facts). {current} keys are current and {removed} were removed or renamed: a removed key keeps the history's spelling. History spellings that differ only in ASCII case are one key, listed in also_spelled; first and last are [date, version] of the earliest and latest SDK release any spelling was seen in.{note}"
     );
     format!(
         "{{\n  \"id\": \"genesys-cloud-platform\",\n  \"title\": \"Genesys Cloud Platform API permissions\",\n  \"vendor\": \"Genesys\",\n  \"platform\": \"Genesys Cloud\",\n  \"sdk_version\": \"{major}.{minor}.{patch}\",\n  \"source\": {source:?},\n  \"source_files\": [{:?}, {:?}],\n  \"permissions\": [\n{}\n  ]\n}}\n",
-        file_name(SDK_FILE),
+        file_name(list_file),
         file_name(HISTORY_FILE),
         entries.join(",\n"),
     )

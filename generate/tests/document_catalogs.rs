@@ -676,7 +676,6 @@ fn a_key_whose_names_are_not_identifiers() {
         ("3rdParty:queue:view", "Third Party > Queue > View", "3rd_party"),
         ("type:queue:view", "Type > Queue > View", "type"),
         ("self:queue:view", "Self > Queue > View", "self"),
-        ("routing:1queue:view", "Routing > 1 Queue > View", "1QUEUE_VIEW"),
     ] {
         let files = one(catalog("a", vec![row(key, Some(label))], vec![]));
         assert_eq!(

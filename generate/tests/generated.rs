@@ -30,12 +30,16 @@ fn sync(path: &Path, fresh: &str, what: &str) {
 fn platform_catalog_and_generated_code_are_fresh() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let data = root.join("../shared/data");
-    let sdk = std::fs::read_to_string(data.join(permgate_generate::platform::SDK_FILE));
+    let endpoints = std::fs::read_to_string(data.join(permgate_generate::endpoints::ENDPOINTS_FILE));
     let history = std::fs::read_to_string(data.join(permgate_generate::platform::HISTORY_FILE));
-    match (sdk, history) {
-        (Ok(sdk), Ok(history)) => {
-            let fresh = permgate_generate::platform::platform_catalog(&sdk, &history).unwrap_or_else(|e| panic!("{e}"));
+    match (endpoints, history) {
+        (Ok(endpoints), Ok(history)) => {
+            let fresh = permgate_generate::platform::platform_catalog_from_endpoints(&endpoints, &history)
+                .unwrap_or_else(|e| panic!("{e}"));
             let path = root.join("catalogs").join(permgate_generate::platform::FILE);
+            sync(&path, &fresh, "../shared/data/genesys-cloud");
+            let fresh = permgate_generate::endpoints::endpoints_catalog(&endpoints).unwrap_or_else(|e| panic!("{e}"));
+            let path = root.join("catalogs").join(permgate_generate::endpoints::CATALOG_FILE);
             sync(&path, &fresh, "../shared/data/genesys-cloud");
         }
         _ => eprintln!(
@@ -52,6 +56,11 @@ fn platform_catalog_and_generated_code_are_fresh() {
     sync(
         &root.join("crates/permgate-core/src/generated.rs"),
         &fresh.generated,
+        "the catalogs",
+    );
+    sync(
+        &root.join("crates/permgate-core/src/operations_table.rs"),
+        &fresh.operations,
         "the catalogs",
     );
 }

@@ -7,7 +7,7 @@
 use crate::release::{Release, SdkRelease};
 
 /// How many builtin permissions there are: the indexes every catalog shares.
-pub(crate) const BUILTIN_LEN: usize = 1712;
+pub(crate) const BUILTIN_LEN: usize = 1717;
 
 /// Words of a bitset over the builtin permissions (a gate's mask).
 pub(crate) const MASK_WORDS: usize = 27;

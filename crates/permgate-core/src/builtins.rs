@@ -21,6 +21,8 @@
 
 use crate::gate::GateInfo;
 use crate::generated;
+use crate::operation::Operation;
+use crate::operations_table::OPERATIONS;
 use crate::source::{CatalogRole, Document};
 
 /// The source documents of the builtin catalog (`catalogs/`), by
@@ -55,4 +57,20 @@ pub fn gate(name: &str) -> Option<&'static GateInfo> {
         .iter()
         .copied()
         .find(|gate| gate.name.eq_ignore_ascii_case(name))
+}
+
+/// Every Platform API operation ([`operation`](mod@crate::operation)), sorted by path then method.
+pub fn operations() -> impl ExactSizeIterator<Item = &'static Operation> {
+    OPERATIONS.iter()
+}
+
+/// The operation of that name (`getRoutingQueue`); `None` when no operation
+/// has it. A linear search: for listing and tests, not a hot path.
+pub fn operation(name: &str) -> Option<&'static Operation> {
+    OPERATIONS.iter().find(|op| op.name == name)
+}
+
+/// The operations of one API group (`RoutingApi`), sorted by path then method.
+pub fn operations_of(api: &str) -> impl Iterator<Item = &'static Operation> + '_ {
+    OPERATIONS.iter().filter(move |op| op.apis.contains(&api))
 }

@@ -14,6 +14,7 @@ pub mod audit;
 #[rustfmt::skip]
 mod builtin;
 pub mod builtins;
+pub mod call;
 mod caseless;
 pub mod catalog;
 pub mod condition;
@@ -22,6 +23,11 @@ pub mod definition;
 pub mod explain;
 pub mod gate;
 mod handle;
+pub mod operation;
+#[rustfmt::skip]
+#[allow(clippy::all)]
+mod operations_table;
+pub use operations_table::api_groups;
 #[rustfmt::skip]
 mod generated;
 pub mod parse;

@@ -29,7 +29,7 @@ use serde_json::Value;
 
 use super::wire::ErrorBody;
 use crate::json::{self, JsonError, Path};
-use permgate_core::{Catalog, Denied, Permission, text::Escaped};
+use permgate_core::{Catalog, Denied, Permission, call::CallDenied, text::Escaped};
 
 /// The code of a body for missing required permissions.
 pub const MISSING_PERMISSIONS: &str = "missing.permissions";
@@ -261,6 +261,42 @@ pub fn error_body(status: u16, code: &str, message: &str, context_id: Option<&st
 /// ```
 pub fn forbidden_body(denied: &Denied, context_id: Option<&str>) -> Value {
     to_json(&forbidden_error_body(denied, context_id))
+}
+
+/// The 403 body Genesys Cloud returns for a denied call
+/// ([`Policy::may_call`](permgate_core::Policy::may_call)): the
+/// [`forbidden_body`] of the operation's requirement (`missing.permissions`
+/// for `ALL`, `missing.any.permissions` for `ANY`). A call denied without a
+/// gate denial (an operation whose requirement permgate cannot check, such
+/// as `content_management_user`, or a principal the policy does not know)
+/// is [`NOT_AUTHORIZED`], its message naming the unchecked entries.
+///
+/// ```
+/// use permgate::{Catalog, Policy, call::CallDecision, genesys::call_forbidden_body, operation::Method};
+///
+/// let policy = Policy::builder(Catalog::builtin()).role("viewer", ["routing:queue:view"])?.build();
+/// let viewer = policy.role("viewer").unwrap();
+/// let answer = policy.may_call(viewer, Method::Post, "/api/v2/agentic/virtualagents")?;
+/// let CallDecision::Denied(denied) = answer.decision() else { panic!() };
+/// let body = call_forbidden_body(denied, Some("ctx-1"));
+/// assert_eq!((body["status"].as_u64(), body["code"].as_str()), (Some(403), Some("missing.permissions")));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn call_forbidden_body(denied: &CallDenied, context_id: Option<&str>) -> Value {
+    match denied.gate_denial() {
+        Some(gate) => forbidden_body(gate, context_id),
+        None => {
+            let message = if denied.unchecked().is_empty() {
+                "Unable to perform the requested action.".to_owned()
+            } else {
+                format!(
+                    "Unable to perform the requested action. It requires [{}], which permgate cannot check.",
+                    denied.unchecked().join(", ")
+                )
+            };
+            to_json(&error_body(403, NOT_AUTHORIZED, &message, context_id))
+        }
+    }
 }
 
 /// [`forbidden_body`] as the typed [`ErrorBody`].

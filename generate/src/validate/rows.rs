@@ -56,7 +56,7 @@ impl KeyName {
                 domain: domain.to_owned(),
             },
             module: names::domain_module(domain),
-            constant: names::genesys_constant(entity, action),
+            constant: names::genesys_constant(domain, entity, action),
         }
     }
 }
