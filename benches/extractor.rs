@@ -73,10 +73,13 @@ fn bench(c: &mut Criterion) {
     let organizations = Organizations::new(|_org: &str| async {
         Ok::<_, BuildError>(Policy::builder(Catalog::builtin()).role("agent", GRANTS)?.build())
     });
-    let users = Users::new(organizations, |_org: &str, user: &str| {
-        let user = user.to_owned();
-        async move { Ok::<_, Never>(UserDefinition::new(user).role(RoleDefinition::new("agent"), Division::All)) }
-    });
+    let users = Users::new(
+        organizations,
+        |_org: &str, user: &str, _credential: Option<&permgate::live::Credential>| {
+            let user = user.to_owned();
+            async move { Ok::<_, Never>(UserDefinition::new(user).role(RoleDefinition::new("agent"), Division::All)) }
+        },
+    );
     let live = Authz::live(users, Headers);
 
     let mut builder = Policy::builder(Catalog::builtin());

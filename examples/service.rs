@@ -12,8 +12,9 @@
 //! - **Callers.** A request names its organization in its path
 //!   (`/orgs/{org}/...`) and its caller by `Authorization: Bearer <token>`.
 //!   The user key in the cache is a keyed hash of the token, **never the
-//!   token**; the token itself lives only for the request (a task-local the
-//!   loader reads, [`WithToken`]), and is never logged.
+//!   token**; the token itself lives only for the request (the identity's
+//!   [`Credential`], which [`Live`] hands to the loader on a miss), and is
+//!   never logged.
 //! - **The Platform API.** [`PlatformApi`], the [`LoadUser`], calls
 //!   `subjects/me` over HTTP (hyper) with the caller's token. Its roles come
 //!   without their policies, so each is the organization's role of that
@@ -62,10 +63,10 @@ use axum::routing::{get, post};
 use http_body_util::{BodyExt, Empty};
 use hyper::body::Bytes;
 use hyper_util::rt::TokioIo;
-use permgate::axum::{Authorize, Authorized, Authz, Caller, Identify, Identity, Live, Rejection, Reported, Snapshot};
+use permgate::axum::{Authorized, Authz, Caller, Identify, Identity, Live, Rejection, Reported};
 use permgate::genesys::{RoleFile, SubjectSpec};
-use permgate::live::{Load, LoadUser, Organizations, UserError, Users};
-use permgate::{Catalog, Policy, Principal, UserDefinition, gates::ActionMapEditor, perm};
+use permgate::live::{Credential, Load, LoadUser, Organizations, UserError, Users};
+use permgate::{Catalog, Policy, UserDefinition, gates::ActionMapEditor, perm};
 use tokio::net::{TcpListener, TcpStream};
 
 // ---------------------------------------------------------------------------
@@ -165,26 +166,11 @@ impl Load for OrgRoles {
 // ---------------------------------------------------------------------------
 // Callers: a bearer token, hashed into the cache key
 
-tokio::task_local! {
-    /// The caller's token, for the length of its request only.
-    static TOKEN: Token;
-}
-
-/// A bearer token. Its `Debug` does not show it.
-#[derive(Clone)]
-struct Token(Arc<str>);
-
-impl fmt::Debug for Token {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Token(..)")
-    }
-}
-
 /// The bearer token of a request, if it has one.
-fn bearer(parts: &Parts) -> Option<Token> {
+fn bearer(parts: &Parts) -> Option<Credential> {
     let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let token = value.strip_prefix("Bearer ")?.trim();
-    (!token.is_empty()).then(|| Token(token.into()))
+    (!token.is_empty()).then(|| Credential::new(token.to_owned()))
 }
 
 /// The organization a request's path names: `/orgs/{org}/...`.
@@ -201,8 +187,8 @@ struct BearerIdentity {
 }
 
 impl BearerIdentity {
-    fn key(&self, token: &Token) -> String {
-        format!("token-{:016x}", self.hasher.hash_one(&*token.0))
+    fn key(&self, token: &Credential) -> String {
+        format!("token-{:016x}", self.hasher.hash_one(token.expose()))
     }
 }
 
@@ -210,7 +196,8 @@ impl Identify for BearerIdentity {
     async fn identify(&self, parts: &Parts) -> Result<Identity, Rejection> {
         let token = bearer(parts).ok_or_else(|| Rejection::unauthenticated("No bearer token."))?;
         let org = organization(parts).ok_or_else(|| Rejection::bad_request("No organization in the path."))?;
-        let identity = Identity::new(org, self.key(&token));
+        // The key is the token's hash; the token goes beside it, for the loader.
+        let identity = Identity::new(org, self.key(&token)).with_credential(token);
         Ok(match parts.headers.get("x-division") {
             None => identity,
             Some(division) => {
@@ -220,20 +207,6 @@ impl Identify for BearerIdentity {
                 identity.in_division(division) // checked by permgate: "" or "d east" is a 400
             }
         })
-    }
-}
-
-/// Runs an [`Authorize`] with the request's token in [`TOKEN`], where
-/// [`PlatformApi`] reads it when the caller is not cached. The token is
-/// never stored: a cache hit does not look at it again.
-struct WithToken<A>(A);
-
-impl<A: Authorize> Authorize for WithToken<A> {
-    async fn authorize(&self, parts: &Parts) -> Result<(Snapshot, Principal), Rejection> {
-        match bearer(parts) {
-            Some(token) => TOKEN.scope(token, self.0.authorize(parts)).await,
-            None => self.0.authorize(parts).await, // refused by `Identify`
-        }
     }
 }
 
@@ -249,7 +222,8 @@ enum Upstream {
     Down(String),
     /// Its answer was not a subject.
     Unreadable(String),
-    /// No token in the request's scope (a bug of the service).
+    /// No token given with the request (a bug of the service: its
+    /// [`Identify`] always gives one).
     NoToken,
 }
 
@@ -259,7 +233,7 @@ impl fmt::Display for Upstream {
             Self::Refused => f.write_str("the Platform API refused the token"),
             Self::Down(reason) => write!(f, "the Platform API did not answer: {reason}"),
             Self::Unreadable(reason) => write!(f, "subjects/me does not read: {reason}"),
-            Self::NoToken => f.write_str("no token in the request's scope"),
+            Self::NoToken => f.write_str("no token given with the request"),
         }
     }
 }
@@ -281,16 +255,16 @@ struct PlatformApi {
 impl LoadUser for PlatformApi {
     type Error = Upstream;
 
-    async fn load_user(&self, organization: &str, key: &str) -> Result<UserDefinition, Upstream> {
-        let token = TOKEN.try_with(Token::clone).map_err(|_| Upstream::NoToken)?;
-        let (status, body) = http(
-            self.base,
-            Method::GET,
-            "/api/v2/authorization/subjects/me",
-            Some(&token),
-        )
-        .await
-        .map_err(|e| Upstream::Down(e.to_string()))?;
+    async fn load_user(
+        &self,
+        organization: &str,
+        key: &str,
+        credential: Option<&Credential>,
+    ) -> Result<UserDefinition, Upstream> {
+        let token = credential.ok_or(Upstream::NoToken)?;
+        let (status, body) = http(self.base, Method::GET, "/api/v2/authorization/subjects/me", Some(token))
+            .await
+            .map_err(|e| Upstream::Down(e.to_string()))?;
         match status {
             200 => {}
             401 => return Err(Upstream::Refused),
@@ -312,7 +286,7 @@ async fn http(
     addr: SocketAddr,
     method: Method,
     path: &str,
-    token: Option<&Token>,
+    token: Option<&Credential>,
 ) -> Result<(u16, String), Box<dyn Error + Send + Sync>> {
     let stream = TcpStream::connect(addr).await?;
     let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
@@ -322,7 +296,7 @@ async fn http(
         .uri(path)
         .header(header::HOST, addr.to_string());
     if let Some(token) = token {
-        let mut value = HeaderValue::from_str(&format!("Bearer {}", token.0))?;
+        let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose()))?;
         value.set_sensitive(true);
         request = request.header(header::AUTHORIZATION, value);
     }
@@ -435,7 +409,7 @@ fn state(roles: RoleStore, platform: SocketAddr) -> AppState {
         _ => Rejection::unavailable("The caller's authorization cannot be loaded now; retry later."),
     });
     AppState {
-        authz: Authz::from_authorize(WithToken(live)),
+        authz: Authz::from_authorize(live),
         users,
         keys,
     }
@@ -508,7 +482,7 @@ mod stand_in {
         fn caller(&self, parts: &Parts) -> Option<&Me> {
             self.requests.fetch_add(1, Ordering::SeqCst);
             let token = bearer(parts)?;
-            self.tokens.get(&*token.0)
+            self.tokens.get(token.expose())
         }
     }
 
@@ -623,9 +597,9 @@ async fn main() -> Result<(), Box<dyn Error + Send + Sync>> {
     }
 
     // A short scripted demo, then exit.
-    let ana_a = Token("tok-ana-a".into());
-    let ana_b = Token("tok-ana-b".into());
-    let steps: [(&str, Method, &str, Option<&Token>); 8] = [
+    let ana_a = Credential::new("tok-ana-a".to_owned());
+    let ana_b = Credential::new("tok-ana-b".to_owned());
+    let steps: [(&str, Method, &str, Option<&Credential>); 8] = [
         (
             "u-ana in org-a, gate",
             Method::GET,
@@ -717,7 +691,7 @@ mod tests {
         }
 
         async fn get(&self, path: &str, token: Option<&str>) -> (u16, String) {
-            let token = token.map(|token| Token(token.into()));
+            let token = token.map(|token| Credential::new(token.to_owned()));
             http(self.addr, Method::GET, path, token.as_ref()).await.unwrap()
         }
 
@@ -771,7 +745,7 @@ mod tests {
             assert!(!body.contains("tok-nobody"), "{body}");
             assert_eq!(refusal(status, &body).code.as_deref(), Some("bad.credentials"));
             // The stand-in serves users/me too, in its published shape.
-            let token = Token("tok-ana-a".into());
+            let token = Credential::new("tok-ana-a".to_owned());
             let (status, body) = http(
                 service.platform,
                 Method::GET,

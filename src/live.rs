@@ -113,13 +113,15 @@
 //! token is the only thing a request carries before its user is known).
 //! **Never use a raw token as the key**: the key lives in the cache for the
 //! time to live and is handed to the loader. permgate never logs or prints
-//! a key, and its errors do not name it.
+//! a key, and its errors do not name it. The token itself goes to the
+//! loader beside the key, as a [`Credential`] given to [`Users::get`] for
+//! that request only: it is never part of the key, and never kept.
 //!
 //! ```
 //! use std::time::Duration;
 //!
 //! use permgate::genesys::UserAuthorization;
-//! use permgate::live::{Organizations, Users};
+//! use permgate::live::{Credential, Organizations, Users};
 //! use permgate::{BuildError, Catalog, Policy, UserDefinition, gates::ActionMapEditor, perm};
 //!
 //! # #[derive(Debug)]
@@ -131,8 +133,9 @@
 //! /// The caller's users/me document, as the Platform API answers
 //! /// `GET /api/v2/users/me?expand=authorization` with the caller's token
 //! /// (here, in code; the key would be a hash of that token).
-//! async fn users_me(org: &str, key: &str) -> Result<UserDefinition, Upstream> {
-//!     let _ = (org, key);
+//! async fn users_me(org: &str, token: Option<&str>) -> Result<UserDefinition, Upstream> {
+//!     let _ = org;
+//!     let _token = token.ok_or(Upstream)?; // `Authorization: Bearer <token>`
 //!     let me = UserAuthorization::parse(
 //!         r#"{"id": "u-1", "authorization": {"permissions": ["journey:actionmap:*"]}}"#,
 //!     )
@@ -145,21 +148,23 @@
 //! let organizations = Organizations::new(|_org: &str| async {
 //!     Ok::<_, BuildError>(Policy::builder(Catalog::builtin()).role("agent", ["routing:queue:view"])?.build())
 //! });
-//! let users = Users::builder(organizations.clone(), |org: &str, key: &str| {
-//!     let (org, key) = (org.to_owned(), key.to_owned());
-//!     async move { users_me(&org, &key).await }
+//! let users = Users::builder(organizations.clone(), |org: &str, _key: &str, credential: Option<&Credential>| {
+//!     // Copy what the future needs: the token, for this load only.
+//!     let (org, token) = (org.to_owned(), credential.map(|c| c.expose().to_owned()));
+//!     async move { users_me(&org, token.as_deref()).await }
 //! })
 //! .time_to_live(Duration::from_secs(60))
 //! .build();
 //!
-//! // In a request handler: the caller's organization and key.
-//! let caller = users.get("org-a", "sha256:5f1d...").await?; // loaded once, then cached
+//! // In a request handler: the caller's organization, key and token.
+//! let token = Credential::new(String::from("the caller's bearer token"));
+//! let caller = users.get("org-a", "sha256:5f1d...", Some(&token)).await?; // loaded once, then cached
 //! assert!(caller.allows(perm::journey::ACTIONMAP_EDIT));
 //! assert!(caller.check::<ActionMapEditor>().is_ok());
 //!
 //! // An admin changed org-a's roles: the next request recompiles the caller.
 //! let policy = organizations.reload("org-a").await?;
-//! let again = users.get("org-a", "sha256:5f1d...").await?;
+//! let again = users.get("org-a", "sha256:5f1d...", Some(&token)).await?; // no new load
 //! assert!(again.is_compiled_against(&policy) && !caller.is_compiled_against(&policy));
 //!
 //! // The caller's own roles changed: drop it; the next request loads it again.
@@ -168,8 +173,10 @@
 //! # }
 //! ```
 
+mod credential;
 mod users;
 
+pub use credential::Credential;
 pub use users::{LoadUser, UserError, Users, UsersBuilder};
 
 use std::error::Error;

@@ -23,7 +23,7 @@ use axum::http::request::Parts;
 use axum::routing;
 use permgate::axum::{Authorized, Authz, Caller, Identify, Identity, Rejection, Reported};
 use permgate::genesys::wire::ErrorBody;
-use permgate::live::{Load, LoadUser, Organizations, Users};
+use permgate::live::{Credential, Load, LoadUser, Organizations, Users};
 use permgate::{Catalog, Division, Policy, RoleDefinition, UserDefinition, gates::ActionMapEditor, perm};
 use tokio::net::TcpListener;
 
@@ -73,7 +73,15 @@ struct Directory {
 impl LoadUser for Directory {
     type Error = Unavailable;
 
-    async fn load_user(&self, _organization: &str, user: &str) -> Result<UserDefinition, Unavailable> {
+    async fn load_user(
+        &self,
+        _organization: &str,
+        user: &str,
+        credential: Option<&Credential>,
+    ) -> Result<UserDefinition, Unavailable> {
+        // The caller's token, from the identity: never missing, never the key.
+        let token = credential.ok_or(Unavailable)?;
+        assert_ne!(token.expose(), user);
         self.calls.fetch_add(1, Ordering::SeqCst);
         Ok(UserDefinition::new(user)
             .role(RoleDefinition::new("agent"), Division::All)
@@ -107,7 +115,7 @@ impl Identify for Bearer {
             .get("x-org")
             .and_then(|value| value.to_str().ok())
             .ok_or_else(|| Rejection::bad_request("No x-org header."))?;
-        let identity = Identity::new(org, *user);
+        let identity = Identity::new(org, *user).with_credential(Credential::new(token.to_owned()));
         Ok(match parts.headers.get("x-division") {
             None => identity,
             Some(division) => identity.in_division(

@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use permgate::live::{Load, LoadUser, Organizations, UserError, Users};
+use permgate::live::{Credential, Load, LoadUser, Organizations, UserError, Users};
 use permgate::{BuildError, Catalog, Division, Policy, RoleDefinition, UserDefinition, perm};
 
 /// Fails a test that runs longer than this instead of hanging the suite.
@@ -100,7 +100,12 @@ impl Directory {
 impl LoadUser for Directory {
     type Error = Unavailable;
 
-    async fn load_user(&self, organization: &str, user: &str) -> Result<UserDefinition, Unavailable> {
+    async fn load_user(
+        &self,
+        organization: &str,
+        user: &str,
+        _credential: Option<&Credential>,
+    ) -> Result<UserDefinition, Unavailable> {
         *self
             .calls
             .lock()
@@ -137,7 +142,7 @@ async fn a_thousand_requests_for_one_uncached_user_make_one_load() {
         for _ in 0..1_000 {
             let users = users.clone();
             tasks.spawn(async move {
-                let user = users.get("org-a", "key-1").await.unwrap();
+                let user = users.get("org-a", "key-1", None).await.unwrap();
                 (
                     user.allows(perm::routing::QUEUE_VIEW),
                     user.allows(perm::journey::ACTIONMAP_EDIT),
@@ -163,7 +168,7 @@ async fn a_thousand_requests_for_one_uncached_user_make_one_load() {
 async fn after_a_reload_the_user_is_compiled_against_the_new_policy_without_a_new_load() {
     within(30, async {
         let (users, policies, directory) = cache(Duration::ZERO, None);
-        let before = users.get("org-a", "key-1").await.unwrap();
+        let before = users.get("org-a", "key-1", None).await.unwrap();
         let old = users.organizations().policy("org-a").await.unwrap();
         assert!(before.is_compiled_against(&old));
         assert!(before.allows(perm::routing::QUEUE_VIEW));
@@ -177,7 +182,7 @@ async fn after_a_reload_the_user_is_compiled_against_the_new_policy_without_a_ne
         for _ in 0..200 {
             let (users, new) = (users.clone(), Arc::clone(&new));
             tasks.spawn(async move {
-                let user = users.get("org-a", "key-1").await.unwrap();
+                let user = users.get("org-a", "key-1", None).await.unwrap();
                 assert!(user.is_compiled_against(&new));
                 (
                     user.allows(perm::routing::QUEUE_VIEW),
@@ -188,7 +193,7 @@ async fn after_a_reload_the_user_is_compiled_against_the_new_policy_without_a_ne
         while let Some(answer) = tasks.join_next().await {
             assert_eq!(answer.unwrap(), (false, true));
         }
-        let after = users.get("org-a", "key-1").await.unwrap();
+        let after = users.get("org-a", "key-1", None).await.unwrap();
         assert!(after.is_compiled_against(&new) && !after.is_compiled_against(&old));
         assert!(!before.is_compiled_against(&new)); // the old value is stale, and detected
         assert_eq!(directory.calls("org-a", "key-1"), 1); // recompiled, not fetched again
@@ -214,7 +219,7 @@ async fn a_reload_of_a_under_traffic_on_a_and_b_never_mixes_and_leaves_b_alone()
                     // Read before asking: a request that starts after the reload
                     // returned must be answered against the new policy.
                     let after = reloaded.load(Ordering::SeqCst);
-                    let a = users.get("org-a", &key).await.unwrap();
+                    let a = users.get("org-a", &key, None).await.unwrap();
                     match (
                         a.allows(perm::routing::QUEUE_VIEW),
                         a.allows(perm::journey::ACTIONMAP_EDIT),
@@ -226,7 +231,7 @@ async fn a_reload_of_a_under_traffic_on_a_and_b_never_mixes_and_leaves_b_alone()
                         (false, true) => new += 1,
                         mixed => panic!("an answer mixing two policies: {mixed:?}"),
                     }
-                    let b = users.get("org-b", &key).await.unwrap();
+                    let b = users.get("org-b", &key, None).await.unwrap();
                     assert!(b.allows(perm::routing::QUEUE_VIEW) && !b.allows(perm::journey::ACTIONMAP_EDIT));
                     rounds.fetch_add(1, Ordering::SeqCst);
                     if after {
@@ -268,14 +273,14 @@ async fn invalidating_one_user_reloads_only_that_user() {
     within(30, async {
         let (users, _, directory) = cache(Duration::ZERO, None);
         for key in ["ana", "bob"] {
-            users.get("org-a", key).await.unwrap();
+            users.get("org-a", key, None).await.unwrap();
         }
-        users.get("org-b", "ana").await.unwrap();
+        users.get("org-b", "ana", None).await.unwrap();
         users.invalidate("org-a", "ana").await;
         for key in ["ana", "bob"] {
-            users.get("org-a", key).await.unwrap();
+            users.get("org-a", key, None).await.unwrap();
         }
-        users.get("org-b", "ana").await.unwrap();
+        users.get("org-b", "ana", None).await.unwrap();
         assert_eq!(directory.calls("org-a", "ana"), 2);
         assert_eq!(directory.calls("org-a", "bob"), 1);
         assert_eq!(directory.calls("org-b", "ana"), 1);
@@ -288,13 +293,13 @@ async fn invalidating_an_organization_reloads_its_users_only() {
     within(30, async {
         let (users, _, directory) = cache(Duration::ZERO, None);
         for (org, key) in [("org-a", "ana"), ("org-a", "bob"), ("org-b", "ana")] {
-            users.get(org, key).await.unwrap();
+            users.get(org, key, None).await.unwrap();
         }
         let policy_b = users.organizations().policy("org-b").await.unwrap();
         assert_eq!(users.invalidate_organization("org-a").await, 2);
         assert_eq!(users.invalidate_organization("org-c").await, 0);
         for (org, key) in [("org-a", "ana"), ("org-a", "bob"), ("org-b", "ana")] {
-            users.get(org, key).await.unwrap();
+            users.get(org, key, None).await.unwrap();
         }
         assert_eq!(directory.calls("org-a", "ana"), 2);
         assert_eq!(directory.calls("org-a", "bob"), 2);
@@ -306,7 +311,7 @@ async fn invalidating_an_organization_reloads_its_users_only() {
         ));
 
         users.invalidate_all();
-        users.get("org-b", "ana").await.unwrap();
+        users.get("org-b", "ana", None).await.unwrap();
         assert_eq!(directory.calls("org-b", "ana"), 2);
     })
     .await;
@@ -318,11 +323,11 @@ async fn a_user_past_its_time_to_live_is_loaded_again() {
         let ttl = Duration::from_millis(200);
         let (users, _, directory) = cache(Duration::ZERO, Some(ttl));
         assert_eq!(users.time_to_live(), ttl);
-        users.get("org-a", "ana").await.unwrap();
-        users.get("org-a", "ana").await.unwrap();
+        users.get("org-a", "ana", None).await.unwrap();
+        users.get("org-a", "ana", None).await.unwrap();
         assert_eq!(directory.calls("org-a", "ana"), 1);
         tokio::time::sleep(ttl * 3).await;
-        users.get("org-a", "ana").await.unwrap();
+        users.get("org-a", "ana", None).await.unwrap();
         assert_eq!(directory.calls("org-a", "ana"), 2);
 
         let (defaults, _, _) = cache(Duration::ZERO, None);
@@ -340,7 +345,7 @@ async fn a_failed_load_is_shared_named_by_organization_and_not_kept() {
         let mut tasks = tokio::task::JoinSet::new();
         for _ in 0..100 {
             let users = users.clone();
-            tasks.spawn(async move { users.get("org-a", secret).await.unwrap_err() });
+            tasks.spawn(async move { users.get("org-a", secret, None).await.unwrap_err() });
         }
         while let Some(error) = tasks.join_next().await {
             let error = error.unwrap();
@@ -354,18 +359,18 @@ async fn a_failed_load_is_shared_named_by_organization_and_not_kept() {
 
         // Not kept: the next request loads again, and succeeds.
         directory.failing.store(false, Ordering::SeqCst);
-        let user = users.get("org-a", secret).await.unwrap();
+        let user = users.get("org-a", secret, None).await.unwrap();
         assert!(user.allows(perm::routing::QUEUE_VIEW));
         assert_eq!(directory.calls("org-a", secret), 2);
 
         // The organization's policy failing: its own error, nothing kept.
         policies.failing.store(true, Ordering::SeqCst);
-        let error = users.get("org-b", secret).await.unwrap_err();
+        let error = users.get("org-b", secret, None).await.unwrap_err();
         assert!(matches!(error, UserError::Organization(_)), "{error:?}");
         assert_eq!(error.organization(), "org-b");
         assert!(!error.to_string().contains(secret));
         policies.failing.store(false, Ordering::SeqCst);
-        assert!(users.get("org-b", secret).await.is_ok());
+        assert!(users.get("org-b", secret, None).await.is_ok());
         assert_eq!(directory.calls("org-b", secret), 2);
     })
     .await;
@@ -376,14 +381,62 @@ async fn a_user_that_does_not_compile_is_a_compile_error_naming_the_organization
     within(30, async {
         let organizations =
             Organizations::new(|_: &str| async { Ok::<_, BuildError>(Policy::builder(Catalog::builtin()).build()) });
-        let users = Users::new(organizations, |_: &str, _: &str| async {
+        let users = Users::new(organizations, |_: &str, _: &str, _: Option<&Credential>| async {
             // An empty user name does not compile.
             Ok::<_, Unavailable>(UserDefinition::new(""))
         });
-        let error = users.get("org-a", "ana").await.unwrap_err();
+        let error = users.get("org-a", "ana", None).await.unwrap_err();
         assert!(matches!(error, UserError::Compile { .. }), "{error:?}");
         assert_eq!(error.organization(), "org-a");
         assert!(error.source().is_some());
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_loader_gets_the_first_callers_credential_on_a_miss_only() {
+    within(30, async {
+        let policies = Policies::default();
+        let organizations = Organizations::new(policies.clone());
+        let seen: Arc<Mutex<Vec<Option<String>>>> = Arc::default();
+        let users = Users::new(organizations.clone(), {
+            let seen = Arc::clone(&seen);
+            move |organization: &str, user: &str, credential: Option<&Credential>| {
+                seen.lock().unwrap().push(credential.map(|c| c.expose().to_owned()));
+                let (organization, user, known) = (organization.to_owned(), user.to_owned(), credential.is_some());
+                async move {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    if !known {
+                        return Err(Unavailable(organization));
+                    }
+                    Ok(UserDefinition::new(user).role(RoleDefinition::new("agent"), Division::All))
+                }
+            }
+        });
+        let (first, second) = (Credential::new("tok-1".to_owned()), Credential::new("tok-2".to_owned()));
+        assert_eq!(format!("{first:?} {first}"), "Credential(..) Credential(..)");
+
+        // Two concurrent misses for one key: one load, with the first caller's credential.
+        let (a, b) = tokio::join!(
+            users.get("org-a", "key-1", Some(&first)),
+            users.get("org-a", "key-1", Some(&second)),
+        );
+        assert!(a.unwrap().allows(perm::routing::QUEUE_VIEW) && b.is_ok());
+        assert_eq!(*seen.lock().unwrap(), [Some("tok-1".to_owned())]);
+
+        // A hit needs no credential; nor does a recompilation after a reload.
+        assert!(users.get("org-a", "key-1", None).await.is_ok());
+        policies.new.store(true, Ordering::SeqCst);
+        let policy = organizations.reload("org-a").await.unwrap();
+        let user = users.get("org-a", "key-1", None).await.unwrap();
+        assert!(user.is_compiled_against(&policy) && user.allows(perm::journey::ACTIONMAP_EDIT));
+        assert_eq!(seen.lock().unwrap().len(), 1);
+
+        // A miss without one: the loader is asked, without a credential.
+        users.invalidate("org-a", "key-1").await;
+        let error = users.get("org-a", "key-1", None).await.unwrap_err();
+        assert!(matches!(error, UserError::Load { .. }), "{error:?}");
+        assert_eq!(*seen.lock().unwrap(), [Some("tok-1".to_owned()), None]);
     })
     .await;
 }

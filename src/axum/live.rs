@@ -7,7 +7,7 @@ use std::sync::Arc;
 use ::axum::http::request::Parts;
 
 use super::{Authorize, Authz, Rejection, Snapshot};
-use crate::live::{Load, LoadUser, UserError, Users};
+use crate::live::{Credential, Load, LoadUser, UserError, Users};
 use crate::{Division, Principal};
 
 /// Says which organization and which user a request names: the service's
@@ -17,6 +17,7 @@ use crate::{Division, Principal};
 /// ```
 /// use axum::http::{header, request::Parts};
 /// use permgate::axum::{Identify, Identity, Rejection};
+/// use permgate::live::Credential;
 ///
 /// /// The organization from a header, the user key from the bearer token.
 /// struct Bearer;
@@ -35,9 +36,10 @@ use crate::{Division, Principal};
 ///             .and_then(|value| value.to_str().ok())
 ///             .ok_or_else(|| Rejection::bad_request("No x-org header."))?;
 ///         // A real service verifies the token and keys the user by its id
-///         // (or a hash of the token): never by the token itself.
+///         // (or a hash of the token): never by the token itself. The token
+///         // goes to the user loader as the identity's credential.
 ///         let key = format!("len-{}", token.len());
-///         let identity = Identity::new(org, key);
+///         let identity = Identity::new(org, key).with_credential(Credential::new(token.to_owned()));
 ///         Ok(match parts.headers.get("x-division").map(|value| value.to_str()) {
 ///             None => identity,
 ///             Some(Ok(division)) => identity.in_division(division), // checked by permgate
@@ -57,15 +59,18 @@ pub trait Identify: Send + Sync + 'static {
 
 /// What [`Identify`] reads from a request: the organization id, the
 /// service's key for the user (a user id, or a hash of the caller's token;
-/// **never a raw token**: see [`Users::get`]), and the division the request
-/// names, if any (checked with [`Division::parse`]: an empty or malformed
-/// id is a `400`, `*` is every division).
+/// **never a raw token**: see [`Users::get`]), the caller's token for the
+/// user loader, if any ([`with_credential`](Self::with_credential)), and
+/// the division the request names, if any (checked with
+/// [`Division::parse`]: an empty or malformed id is a `400`, `*` is every
+/// division).
 ///
-/// Its `Debug` leaves the user key out.
+/// Its `Debug` leaves the user key and the credential out.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Identity {
     organization: String,
     user: String,
+    credential: Option<Credential>,
     division: Option<String>,
 }
 
@@ -75,6 +80,7 @@ impl Identity {
         Self {
             organization: organization.into(),
             user: user.into(),
+            credential: None,
             division: None,
         }
     }
@@ -87,6 +93,15 @@ impl Identity {
         self
     }
 
+    /// The same, with the caller's `credential` (its bearer token), which
+    /// [`Live`] hands to [`Users::get`] and so to the user loader when the
+    /// caller is not cached. Never kept beyond the request.
+    #[must_use]
+    pub fn with_credential(mut self, credential: Credential) -> Self {
+        self.credential = Some(credential);
+        self
+    }
+
     /// The organization id.
     pub fn organization(&self) -> &str {
         &self.organization
@@ -95,6 +110,11 @@ impl Identity {
     /// The user key.
     pub fn user(&self) -> &str {
         &self.user
+    }
+
+    /// The caller's credential, if [`Identify`] gave one.
+    pub fn credential(&self) -> Option<&Credential> {
+        self.credential.as_ref()
     }
 
     /// The division as the request wrote it, if it named one.
@@ -186,7 +206,7 @@ where
     /// # }
     /// # impl std::error::Error for Upstream {}
     /// # let organizations = Organizations::new(|_: &str| async { Ok::<_, BuildError>(Policy::builder(permgate::Catalog::builtin()).build()) });
-    /// # let users = Users::new(organizations, |_: &str, _: &str| async { Err::<UserDefinition, _>(Upstream::Down) });
+    /// # let users = Users::new(organizations, |_: &str, _: &str, _: Option<&permgate::live::Credential>| async { Err::<UserDefinition, _>(Upstream::Down) });
     /// use permgate::live::UserError;
     ///
     /// let live = Live::new(users, Header).user_error(|error| match error {
@@ -246,7 +266,7 @@ where
         let division = identity.division.as_deref().map(Division::parse).transpose()?;
         let user = self
             .users
-            .get(&identity.organization, &identity.user)
+            .get(&identity.organization, &identity.user, identity.credential.as_ref())
             .await
             .map_err(|error| match &self.user_error {
                 Some(rejection) => rejection(&error),

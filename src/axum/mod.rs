@@ -29,7 +29,7 @@
 //! use axum::{Router, routing::get};
 //! use permgate::axum::{Authorized, Authz, Identify, Identity, Rejection};
 //! use permgate::genesys::UserAuthorization;
-//! use permgate::live::{Organizations, Users};
+//! use permgate::live::{Credential, Organizations, Users};
 //! use permgate::{BuildError, Catalog, Policy, gates::ActionMapEditor};
 //!
 //! /// The caller's organization and id, from a token the service verified
@@ -62,7 +62,7 @@
 //!         // The organization's roles, from the service's store.
 //!         Ok::<_, BuildError>(Policy::builder(Catalog::builtin()).role("agent", ["routing:queue:view"])?.build())
 //!     });
-//!     let users = Users::new(organizations, |_org: &str, _user: &str| async {
+//!     let users = Users::new(organizations, |_org: &str, _user: &str, _credential: Option<&Credential>| async {
 //!         // GET /api/v2/users/me?expand=authorization with the caller's token.
 //!         let me = UserAuthorization::parse(r#"{"id": "u-1", "authorization": {"permissions": []}}"#)
 //!             .map_err(|_| Upstream)?;

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use moka::future::Cache;
 
-use super::{Load, LoadError, Organizations};
+use super::{Credential, Load, LoadError, Organizations};
 use crate::text::Escaped;
 use crate::{BuildError, CompiledUser, Policy, UserDefinition};
 
@@ -17,17 +17,24 @@ use crate::{BuildError, CompiledUser, Policy, UserDefinition};
 /// [invalidated](Users::invalidate)).
 ///
 /// `user` is the key the service chose for [`Users::get`] (a user id, or a
-/// hash of the caller's token). The loader typically calls the Platform API
-/// with the caller's token — `GET /api/v2/users/me?expand=authorization` or
+/// hash of the caller's token), and `credential` the caller's token as
+/// given to [`Users::get`] (`None` if the service gave none). The loader
+/// typically calls the Platform API with that token
+/// ([`Credential::expose`]) — `GET /api/v2/users/me?expand=authorization` or
 /// `GET /api/v2/authorization/subjects/me`, which any caller may read
 /// without a permission — and reads the answer into a [`UserDefinition`]
 /// through [`genesys`](crate::genesys)
 /// ([`UserAuthorization::definition`](crate::genesys::UserAuthorization::definition),
 /// [`SubjectSpec::definition`](crate::genesys::SubjectSpec::definition)).
 ///
-/// A closure `Fn(&str, &str) -> impl Future<Output = Result<UserDefinition, E>>`
-/// is a loader already (its future must not borrow the two `&str`s: copy
+/// A closure `Fn(&str, &str, Option<&Credential>) -> impl Future<Output = Result<UserDefinition, E>>`
+/// is a loader already (its future must not borrow its arguments: copy
 /// what it needs into it, as in the [module's example](super#users-compiled-on-demand-cached)).
+///
+/// Concurrent requests for one key share one load, made with the
+/// credential of the first of them (one key is one user). A cached user
+/// whose organization's policy was reloaded is compiled again without the
+/// loader: no credential is needed then.
 ///
 /// The loader's error is kept in a [`UserError`] that a service may log: it
 /// should not carry the key nor the token.
@@ -36,7 +43,7 @@ use crate::{BuildError, CompiledUser, Policy, UserDefinition};
 ///
 /// ```
 /// use permgate::genesys::UserAuthorization;
-/// use permgate::live::LoadUser;
+/// use permgate::live::{Credential, LoadUser};
 /// use permgate::UserDefinition;
 ///
 /// /// The service's Platform API client.
@@ -58,8 +65,15 @@ use crate::{BuildError, CompiledUser, Policy, UserDefinition};
 /// impl LoadUser for PlatformApi {
 ///     type Error = Upstream;
 ///
-///     async fn load_user(&self, organization: &str, user: &str) -> Result<UserDefinition, Upstream> {
-///         let _ = (organization, user); // GET /api/v2/users/me?expand=authorization
+///     async fn load_user(
+///         &self,
+///         organization: &str,
+///         user: &str,
+///         credential: Option<&Credential>,
+///     ) -> Result<UserDefinition, Upstream> {
+///         let _ = (organization, user);
+///         let token = credential.ok_or(Upstream("no token"))?.expose();
+///         let _ = token; // GET /api/v2/users/me?expand=authorization, `Authorization: Bearer <token>`
 ///         let body = r#"{"id": "u-1", "authorization": {"permissions": ["routing:queue:view"]}}"#;
 ///         let me = UserAuthorization::parse(body).map_err(|_| Upstream("users/me did not parse"))?;
 ///         Ok(me.definition(None))
@@ -70,25 +84,32 @@ pub trait LoadUser: Send + Sync {
     /// Why a user could not be loaded.
     type Error: Error + Send + Sync + 'static;
 
-    /// The authorization of `user` in `organization`, or why there is none
-    /// (an expired token, an upstream failure).
+    /// The authorization of `user` in `organization`, read with the caller's
+    /// `credential`, or why there is none (no credential, an expired token,
+    /// an upstream failure).
     fn load_user(
         &self,
         organization: &str,
         user: &str,
+        credential: Option<&Credential>,
     ) -> impl Future<Output = Result<UserDefinition, Self::Error>> + Send;
 }
 
 impl<F, Fut, E> LoadUser for F
 where
-    F: Fn(&str, &str) -> Fut + Send + Sync,
+    F: Fn(&str, &str, Option<&Credential>) -> Fut + Send + Sync,
     Fut: Future<Output = Result<UserDefinition, E>> + Send,
     E: Error + Send + Sync + 'static,
 {
     type Error = E;
 
-    fn load_user(&self, organization: &str, user: &str) -> impl Future<Output = Result<UserDefinition, E>> + Send {
-        self(organization, user)
+    fn load_user(
+        &self,
+        organization: &str,
+        user: &str,
+        credential: Option<&Credential>,
+    ) -> impl Future<Output = Result<UserDefinition, E>> + Send {
+        self(organization, user, credential)
     }
 }
 
@@ -346,24 +367,34 @@ impl<L: Load, U: LoadUser> Users<L, U> {
     /// or prints it, but a key that is a token would be a credential kept
     /// in a place nobody audits.
     ///
+    /// `credential` is the caller's token, handed to the loader on a miss
+    /// only (the loader calls the Platform API with it); it is never part
+    /// of the key and never kept, and a hit does not look at it.
+    ///
     /// Concurrent calls for a user that is not cached wait on one loader
-    /// call and share its result. A cached user compiled against a policy
-    /// of its organization that has since been [reloaded](Organizations::reload)
-    /// is compiled again against the current one, from the definition
-    /// loaded before (no new load): the answer is never from the old
-    /// policy.
+    /// call and share its result: the load is made with the first caller's
+    /// credential (one key is one user). A cached user compiled against a
+    /// policy of its organization that has since been
+    /// [reloaded](Organizations::reload) is compiled again against the
+    /// current one, from the definition loaded before, without the loader
+    /// (no credential needed): the answer is never from the old policy.
     ///
     /// # Errors
     ///
     /// [`UserError`]: the organization's policy or the user could not be
     /// loaded, or the user does not compile against the policy. Nothing is
     /// cached, and the next call loads again.
-    pub async fn get(&self, organization: &str, user: &str) -> Result<CompiledUser, UserError<U::Error, L::Error>> {
+    pub async fn get(
+        &self,
+        organization: &str,
+        user: &str,
+        credential: Option<&Credential>,
+    ) -> Result<CompiledUser, UserError<U::Error, L::Error>> {
         let slot = self
             .entries
             .try_get_with(
                 (organization.to_owned(), user.to_owned()),
-                self.load(organization, user),
+                self.load(organization, user, credential),
             )
             .await
             .map_err(|error| (*error).clone())?;
@@ -421,8 +452,13 @@ impl<L: Load, U: LoadUser> Users<L, U> {
 
     /// The load of a user not cached: its definition, then compiled against
     /// the organization's current policy.
-    async fn load(&self, organization: &str, user: &str) -> Result<Arc<Slot>, UserError<U::Error, L::Error>> {
-        let loaded = self.loader.load_user(organization, user).await;
+    async fn load(
+        &self,
+        organization: &str,
+        user: &str,
+        credential: Option<&Credential>,
+    ) -> Result<Arc<Slot>, UserError<U::Error, L::Error>> {
+        let loaded = self.loader.load_user(organization, user, credential).await;
         #[cfg(feature = "tracing")]
         if let Err(error) = &loaded {
             tracing::warn!(

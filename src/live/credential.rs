@@ -1,0 +1,64 @@
+//! The caller's credential, handed to the user loader: [`Credential`].
+
+/// The caller's bearer token, for the [`LoadUser`](super::LoadUser)er to
+/// call the Platform API with (`users/me`, `subjects/me`) when the caller is
+/// not cached.
+///
+/// A secret: its `Debug` and `Display` print `Credential(..)`, it has no
+/// `Serialize`, and [`Users`](super::Users) never keeps it (the cache key is
+/// the service's own key, never the token). Read it with
+/// [`expose`](Self::expose) only to send it to the Platform API.
+///
+/// ```
+/// use permgate::live::Credential;
+///
+/// let credential = Credential::new(String::from("a-bearer-token"));
+/// assert_eq!(format!("{credential:?} {credential}"), "Credential(..) Credential(..)");
+/// assert_eq!(credential.expose(), "a-bearer-token"); // for the Authorization header only
+/// ```
+#[derive(Clone)]
+pub struct Credential(Box<str>);
+
+impl Credential {
+    /// The credential holding bearer token `token` (without the `Bearer `
+    /// prefix).
+    pub fn new(token: String) -> Self {
+        Self(token.into_boxed_str())
+    }
+
+    /// The bearer token: send it to the Platform API
+    /// (`Authorization: Bearer <token>`), **never log it**, print it, put it
+    /// in an error, or use it as a cache key.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for Credential {
+    fn from(token: String) -> Self {
+        Self::new(token)
+    }
+}
+
+/// Compares every byte of two tokens of one length, whatever the first
+/// difference, so the time taken does not tell where they differ.
+impl PartialEq for Credential {
+    fn eq(&self, other: &Self) -> bool {
+        let (a, b) = (self.0.as_bytes(), other.0.as_bytes());
+        a.len() == b.len() && a.iter().zip(b).fold(0u8, |diff, (x, y)| diff | (x ^ y)) == 0
+    }
+}
+
+impl Eq for Credential {}
+
+impl core::fmt::Debug for Credential {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("Credential(..)")
+    }
+}
+
+impl core::fmt::Display for Credential {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("Credential(..)")
+    }
+}
