@@ -75,6 +75,11 @@ fn forbidden_body_seeds_hold_the_invariants() {
     replay("forbidden_body", checks::forbidden_body);
 }
 
+#[test]
+fn call_path_seeds_hold_the_invariants() {
+    replay("call_path", checks::call_path);
+}
+
 /// The writing half of target `forbidden_body` on every builtin gate, each way of checking it,
 /// and a role holding none, every other, or all of the gate's own permissions: each denial
 /// reads back as written, and both kinds of body (naming what is missing, refused) occur.

@@ -1060,3 +1060,101 @@ pub fn forbidden_body_round_trip(bytes: &[u8]) -> Option<ForbiddenBody> {
     }
     Some(read)
 }
+
+/// Target `call_path`: the input's first line is `METHOD PATH`, as a request line starts. The
+/// operation `call::find` matches (a path from a request is untrusted) must be one whose template
+/// the path fits, checked here segment by segment apart from the router: as many segments, each
+/// literal segment equal, each parameter one segment that is not empty; and where a template of the
+/// same method holds the path's segments literally, that one wins (a literal beats a parameter, as
+/// on the platform). A path no template fits is an error, never an operation. Asking a policy
+/// about the call never panics and never allows an unmatched path. `Division::parse` is checked
+/// on the same text: it accepts `*`, or 1 to 128 bytes with no whitespace and no control or
+/// invisible characters, and nothing else.
+pub fn call_path(text: &str) {
+    use permgate::builtins;
+    use permgate::call;
+    use permgate::operation::Method;
+
+    division_parse(text.lines().next().unwrap_or_default());
+    let line = text.lines().next().unwrap_or_default();
+    let Some((method, path)) = line.split_once(' ') else {
+        return;
+    };
+    let Some(method) = Method::parse(method) else {
+        return;
+    };
+    let fits = |template: &str| {
+        let (t, p): (Vec<&str>, Vec<&str>) = (template.split('/').collect(), path.split('/').collect());
+        t.len() == p.len()
+            && t.iter().zip(&p).all(|(t, p)| {
+                if t.starts_with('{') && t.ends_with('}') {
+                    !p.is_empty()
+                } else {
+                    t == p
+                }
+            })
+    };
+    let literal = |template: &str| !template.contains('{') && template == path;
+    let candidates: Vec<&str> = builtins::operations()
+        .filter(|op| op.method == method && fits(op.path))
+        .map(|op| op.path)
+        .collect();
+    match call::find(method, path) {
+        Ok(operation) => {
+            assert_eq!(operation.method, method, "{line:?}");
+            assert!(
+                fits(operation.path),
+                "{line:?} matched {} whose template it does not fit",
+                operation.path
+            );
+            if candidates.iter().any(|t| literal(t)) {
+                assert!(
+                    literal(operation.path),
+                    "{line:?}: a literal template exists, {} was chosen",
+                    operation.path
+                );
+            }
+        }
+        Err(_) => assert!(
+            candidates.is_empty(),
+            "{line:?}: no operation found, but {candidates:?} fit"
+        ),
+    }
+    static POLICY: LazyLock<Policy> = LazyLock::new(|| {
+        Policy::builder(Catalog::builtin())
+            .role("routing", ["routing:*:*", "users:*:*"])
+            .and_then(|builder| builder.role("none", Vec::<&str>::new()))
+            .map(|builder| builder.build())
+            .unwrap_or_else(|e| panic!("{e}"))
+    });
+    for role in ["routing", "none"] {
+        let role = POLICY.role(role).unwrap_or_else(|| panic!("role {role}"));
+        if let Ok(answer) = POLICY.may_call(role, method, path) {
+            assert!(
+                !candidates.is_empty(),
+                "{line:?}: answered without an operation: {answer:?}"
+            );
+        }
+    }
+}
+
+/// `Division::parse` against its rule, written apart from it: `*` is every division; an id of 1
+/// to 128 visible ASCII characters is accepted; nothing empty, overlong, holding whitespace or a
+/// control character ever is.
+fn division_parse(text: &str) {
+    let parsed = Division::parse(text);
+    if text == "*" {
+        assert_eq!(parsed, Ok(Division::All));
+        return;
+    }
+    let plain = !text.is_empty() && text.len() <= 128 && text.bytes().all(|b| b.is_ascii_graphic());
+    if plain {
+        assert_eq!(parsed, Ok(Division::Id(text.to_owned())), "{text:?}");
+    }
+    if parsed.is_ok() {
+        assert!(
+            !text.is_empty() && text.len() <= 128 && !text.chars().any(|c| c.is_whitespace() || c.is_control()),
+            "{text:?} accepted as a division"
+        );
+    }
+}
