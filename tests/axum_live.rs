@@ -3,9 +3,12 @@
 //! organizations whose policies differ, the same handlers as over one policy (`Authorized<G>`,
 //! `Reported<G>`, `Caller`), the division from the request (400 on a bad one), a 401 for no
 //! token, a 503 for an organization whose loader fails while the other keeps serving, the
-//! cache hit (no second loader call), report-only on the live state.
+//! cache hit (no second loader call), report-only on the live state; and, in process through the
+//! router (no sockets), 1,000 concurrent requests of one uncached caller (one loader call) and a
+//! reload of one organization under traffic on two.
 //!
-//! Bounded: a handful of requests per test, and `within` a few seconds.
+//! Bounded: a handful of requests per test over HTTP, a few thousand in process, and `within` a
+//! few seconds.
 
 #![cfg(all(feature = "axum", feature = "live"))]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
@@ -68,6 +71,9 @@ impl Load for Policies {
 #[derive(Clone, Default)]
 struct Directory {
     calls: Arc<AtomicUsize>,
+    /// How long a load takes: long enough, in the concurrency test, for every request to arrive
+    /// while the first load is in flight.
+    delay: Duration,
 }
 
 impl LoadUser for Directory {
@@ -83,6 +89,7 @@ impl LoadUser for Directory {
         let token = credential.ok_or(Unavailable)?;
         assert_ne!(token.expose(), user);
         self.calls.fetch_add(1, Ordering::SeqCst);
+        tokio::time::sleep(self.delay).await;
         Ok(UserDefinition::new(user)
             .role(RoleDefinition::new("agent"), Division::All)
             .role(
@@ -295,6 +302,160 @@ async fn report_only_on_the_live_state() {
         assert_eq!(refused(addr, "/strict-rollout", ANA_B).await.0, 403);
         // Refusals before the gate are refusals still.
         assert_eq!(refused(addr, "/rollout", &[("x-org", "org-b")]).await.0, 401);
+    })
+    .await;
+}
+
+/// One request through the router in process: through the same extractors as over HTTP.
+async fn call(app: Router, path: &str, headers: &[(&str, &str)]) -> (u16, String) {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let mut request = axum::http::Request::get(path);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = app
+        .oneshot(request.body(axum::body::Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8(body.to_vec()).unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thousand_concurrent_requests_of_one_uncached_caller_make_one_loader_call() {
+    within(20, async {
+        let directory = Directory {
+            delay: Duration::from_millis(300),
+            ..Directory::default()
+        };
+        let app = Router::new()
+            .route("/maps", routing::get(maps))
+            .with_state(authz(&directory));
+        let requests: Vec<_> = (0..1_000)
+            .map(|_| tokio::spawn(call(app.clone(), "/maps", ANA_A)))
+            .collect();
+        for request in requests {
+            assert_eq!(request.await.unwrap(), (200, "maps for u-ana".to_owned()));
+        }
+        assert_eq!(
+            directory.calls.load(Ordering::SeqCst),
+            1,
+            "one loader call for 1,000 requests"
+        );
+    })
+    .await;
+}
+
+/// `org-a`'s `agent` edits action maps in generation 0 and only views queues from generation 1
+/// on; `org-b`'s always views queues. Counts each organization's loads.
+#[derive(Clone, Default)]
+struct Generations {
+    org_a: Arc<AtomicUsize>,
+    loads: Arc<std::sync::Mutex<HashMap<String, usize>>>,
+}
+
+impl Load for Generations {
+    type Error = Unavailable;
+
+    async fn load(&self, organization: &str) -> Result<Policy, Unavailable> {
+        *self.loads.lock().unwrap().entry(organization.to_owned()).or_default() += 1;
+        let grants: &[&str] = match (organization, self.org_a.load(Ordering::SeqCst)) {
+            ("org-a", 0) => &["journey:actionmap:*"],
+            ("org-a" | "org-b", _) => &["routing:queue:view"],
+            _ => return Err(Unavailable),
+        };
+        Ok(Policy::builder(Catalog::builtin())
+            .role("agent", grants)
+            .unwrap()
+            .build())
+    }
+}
+
+/// Which generation of `org-a`'s policy answered: `v0` holds action maps and not queues, `v1`
+/// queues and not action maps; anything else is a mix.
+async fn generation(caller: Caller) -> &'static str {
+    let maps = caller.policy.allows(caller.principal, perm::journey::ACTIONMAP_VIEW);
+    let queues = caller.policy.allows(caller.principal, perm::routing::QUEUE_VIEW);
+    match (maps, queues) {
+        (true, false) => "v0",
+        (false, true) => "v1",
+        _ => "mixed",
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reload_of_one_organization_under_traffic_on_two_never_mixes_policies() {
+    within(20, async {
+        let generations = Generations::default();
+        let users = Users::new(Organizations::new(generations.clone()), Directory::default());
+        let tokens = HashMap::from([("tok-ana", "u-ana"), ("tok-ben", "u-ben")]);
+        let authz = Authz::live(users.clone(), Bearer { tokens });
+        let app = Router::new()
+            .route("/generation", routing::get(generation))
+            .with_state(authz);
+        const BEN_A: &[(&str, &str)] = &[("authorization", "Bearer tok-ben"), ("x-org", "org-a")];
+        const BEN_B: &[(&str, &str)] = &[("authorization", "Bearer tok-ben"), ("x-org", "org-b")];
+
+        // Traffic on both organizations from two callers each, before, during and after the
+        // reload; every answer records whether it started after the reload had returned.
+        let reloaded = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let traffic: Vec<_> = [ANA_A, BEN_A, ANA_B, BEN_B]
+            .into_iter()
+            .map(|headers| {
+                let (app, reloaded, stop) = (app.clone(), reloaded.clone(), stop.clone());
+                tokio::spawn(async move {
+                    let mut answers = Vec::new();
+                    while !stop.load(Ordering::SeqCst) {
+                        let after = reloaded.load(Ordering::SeqCst);
+                        let (status, body) = call(app.clone(), "/generation", headers).await;
+                        assert_eq!(status, 200, "{body}");
+                        answers.push((after, body));
+                        tokio::task::yield_now().await;
+                    }
+                    answers
+                })
+            })
+            .collect();
+
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        generations.org_a.store(1, Ordering::SeqCst);
+        users.organizations().reload("org-a").await.unwrap();
+        reloaded.store(true, Ordering::SeqCst);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        stop.store(true, Ordering::SeqCst);
+
+        let mut seen = Vec::new();
+        for (n, task) in traffic.into_iter().enumerate() {
+            let answers = task.await.unwrap();
+            let in_a = n < 2;
+            assert!(
+                answers.iter().any(|(after, _)| *after),
+                "traffic went on after the reload"
+            );
+            if in_a {
+                assert!(
+                    answers.iter().any(|(_, answer)| answer == "v0"),
+                    "traffic before the reload"
+                );
+            }
+            for (after, answer) in &answers {
+                match (in_a, after) {
+                    // org-a: one generation or the other, never a mix; after the reload, the new.
+                    (true, false) => assert!(answer == "v0" || answer == "v1", "{answer}"),
+                    (true, true) => assert_eq!(answer, "v1"),
+                    // org-b: untouched.
+                    (false, _) => assert_eq!(answer, "v1"),
+                }
+            }
+            seen.push(answers.len());
+        }
+        assert!(seen.iter().all(|&count| count > 10), "requests per caller: {seen:?}");
+        let loads = generations.loads.lock().unwrap().clone();
+        assert_eq!(loads.get("org-a"), Some(&2), "loaded once, reloaded once");
+        assert_eq!(loads.get("org-b"), Some(&1), "org-b is never reloaded");
     })
     .await;
 }
