@@ -15,6 +15,26 @@
 //! refuses the others' documents ([`JsonError::WrongKind`]):
 //! a user given as a role would otherwise load as a role that grants nothing.
 //!
+//! # Where each input comes from, and what reading it needs
+//!
+//! The permission each read requires is the Platform API's own, as its SDK
+//! docs list it (v259.0.0; `permgate::builtins::operation` gives it, and a
+//! test keeps this table to it):
+//!
+//! | input | endpoint | reader | permission needed |
+//! |---|---|---|---|
+//! | the caller's own authorization | `GET /api/v2/users/me?expand=authorization` (`getUsersMe`) | [`UserAuthorization`] | none |
+//! | the caller's own grants | `GET /api/v2/authorization/subjects/me` (`getAuthorizationSubjectsMe`) | [`SubjectSpec`] | none |
+//! | another user's grants | `GET /api/v2/authorization/subjects/{subjectId}` (`getAuthorizationSubject`) | [`SubjectSpec`] | `authorization:grant:view` |
+//! | another user's authorization | `GET /api/v2/users/{userId}?expand=authorization` (`getUser`) | [`UserAuthorization`] | none listed for the operation |
+//! | roles | `GET /api/v2/authorization/roles` (`getAuthorizationRoles`), `GET /api/v2/authorization/roles/{roleId}` (`getAuthorizationRole`) | [`RoleFile`] | `authorization:role:view` |
+//! | the organization's permission catalog | `GET /api/v2/authorization/permissions` (`getAuthorizationPermissions`) | [`org_catalog`] | none |
+//! | a role to create | `POST /api/v2/authorization/roles` (`postAuthorizationRoles`), written by [`export_role`] | | `authorization:role:add` |
+//!
+//! A service deciding for its callers reads their own documents with their
+//! own token (`users/me` or `subjects/me`): no permission, so no caller is
+//! refused for want of one.
+//!
 //! This crate is permgate's Genesys Cloud adapter, built on the public API of
 //! `permgate-core` only; use it through `permgate` (`permgate::genesys`).
 #![forbid(unsafe_code)]
