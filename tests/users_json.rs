@@ -59,17 +59,29 @@ fn the_whole_user_and_its_authorization_alone_read_the_same() {
     let names: Vec<_> = user.roles.iter().map(|r| r.name.as_deref().unwrap()).collect();
     assert_eq!(names, ["Agent", "Queue supervisor"]);
     assert_eq!(user.unused_roles[0].id.as_deref(), Some("r-reporting"));
-    let keys: Vec<_> = user.permissions.iter().map(|p| (p.key(), p.division.clone())).collect();
+    let keys: Vec<_> = user
+        .permissions
+        .iter()
+        .map(|p| (p.key(), p.division().clone()))
+        .collect();
     assert_eq!(
         keys,
         [
-            ("routing:queue:view".to_owned(), Division::All),
-            ("routing:queue:join".to_owned(), Division::new("d1")),
-            ("routing:queue:edit".to_owned(), Division::new("d2")),
-            ("conversation:email:*".to_owned(), Division::new("d1")),
-            ("routing:wrapupCode:view".to_owned(), Division::All),
+            ("routing:queue:view", Division::All),
+            ("routing:queue:join", Division::new("d1")),
+            ("routing:queue:edit", Division::new("d2")),
+            ("conversation:email:*", Division::new("d1")),
+            ("routing:wrapupCode:view", Division::All),
         ]
     );
+    let segments: Vec<_> = user
+        .permissions
+        .iter()
+        .map(|p| [p.domain(), p.entity(), p.action()])
+        .collect();
+    assert_eq!(segments[1], ["routing", "queue", "join"]);
+    assert_eq!(segments[3], ["conversation", "email", "*"]);
+    assert_eq!(segments[4], ["routing", "wrapupCode", "view"]);
     assert_eq!(user.legacy_permissions, ["employee", "admin"]);
     assert_eq!(user.policies.len(), 3);
     assert!(user.policies[2].condition.is_some());

@@ -68,12 +68,41 @@ pub fn parse(input: &str) -> Result<Spelling<'_>, ParseError> {
             max: MAX_PERMISSION_LEN,
         });
     }
-    if input.contains('>') {
-        parse_label(input)
-    } else if input.contains(':') {
-        parse_key(input)
-    } else {
-        parse_flat(input)
+    // One pass over the bytes: a `>` makes it a label wherever it is; else
+    // the colons say a key (and where its segments end) or a flat name.
+    let mut colons = [0usize; 2];
+    let mut found = 0usize;
+    let mut plain = true; // every byte but the colons ASCII alphanumeric
+    for (at, &byte) in input.as_bytes().iter().enumerate() {
+        if byte.is_ascii_alphanumeric() {
+            continue;
+        }
+        match byte {
+            b'>' => return parse_label(input),
+            b':' => {
+                if let Some(slot) = colons.get_mut(found) {
+                    *slot = at;
+                }
+                found += 1;
+            }
+            _ => plain = false,
+        }
+    }
+    let [domain_end, entity_end] = colons;
+    match found {
+        0 => parse_flat(input),
+        2 if plain && domain_end > 0 && entity_end > domain_end + 1 && entity_end + 1 < input.len() => {
+            // The common key: three non-empty alphanumeric segments.
+            match (
+                input.get(..domain_end),
+                input.get(domain_end + 1..entity_end),
+                input.get(entity_end + 1..),
+            ) {
+                (Some(domain), Some(entity), Some(action)) => Ok(Spelling::Key { domain, entity, action }),
+                _ => parse_key(input),
+            }
+        }
+        _ => parse_key(input),
     }
 }
 

@@ -24,21 +24,39 @@ pub const MAX_USER_PERMISSIONS: usize = 100_000;
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct UserPermission {
-    /// The domain.
-    pub domain: String,
-    /// The entity; `*` for every entity of the domain.
-    pub entity: String,
-    /// The action; `*` for every action of the entity.
-    pub action: String,
-    /// The division of a four-segment string (`domain:entity:action:divisionId`);
-    /// [`Division::All`] for a three-segment one (see [`UserAuthorization`]).
-    pub division: Division,
+    /// `domain:entity:action`, as the document writes it.
+    key: String,
+    /// Where the three segments end: `domain` is `key[..ends.0]`, `entity`
+    /// `key[ends.0 + 1..ends.1]`.
+    ends: (usize, usize),
+    division: Division,
 }
 
 impl UserPermission {
     /// The permission as a key: `domain:entity:action`.
-    pub fn key(&self) -> String {
-        format!("{}:{}:{}", self.domain, self.entity, self.action)
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// The domain.
+    pub fn domain(&self) -> &str {
+        self.key.get(..self.ends.0).unwrap_or_default()
+    }
+
+    /// The entity; `*` for every entity of the domain.
+    pub fn entity(&self) -> &str {
+        self.key.get(self.ends.0 + 1..self.ends.1).unwrap_or_default()
+    }
+
+    /// The action; `*` for every action of the entity.
+    pub fn action(&self) -> &str {
+        self.key.get(self.ends.1 + 1..).unwrap_or_default()
+    }
+
+    /// The division of a four-segment string (`domain:entity:action:divisionId`);
+    /// [`Division::All`] for a three-segment one (see [`UserAuthorization`]).
+    pub fn division(&self) -> &Division {
+        &self.division
     }
 }
 
@@ -189,9 +207,9 @@ impl UserAuthorization {
         };
         let permissions_path = path.field("permissions");
         for (n, text) in list(permissions, path, "permissions")?.into_iter().enumerate() {
-            match read_permission(&text, &permissions_path.index(n))? {
-                Some(permission) => read.permissions.push(permission),
-                None => read.legacy_permissions.push(text),
+            match read_permission(text, &permissions_path.index(n))? {
+                Entry::Grant(permission) => read.permissions.push(permission),
+                Entry::Legacy(text) => read.legacy_permissions.push(text),
             }
         }
         let policies_path = path.field("permissionPolicies");
@@ -208,7 +226,7 @@ impl UserAuthorization {
         let divisions: std::collections::BTreeSet<&str> = self
             .permissions
             .iter()
-            .filter_map(|permission| match &permission.division {
+            .filter_map(|permission| match permission.division() {
                 Division::Id(id) => Some(id.as_str()),
                 _ => None,
             })
@@ -225,7 +243,7 @@ impl UserAuthorization {
         by_division.insert(Division::All, self.policies.clone());
         for permission in &self.permissions {
             by_division
-                .entry(permission.division.clone())
+                .entry(permission.division().clone())
                 .or_default()
                 .push(GrantGroup::new([permission.key()], None));
         }
@@ -274,9 +292,17 @@ fn list<T>(items: Option<Vec<T>>, path: &Path, field: &'static str) -> Result<Ve
     Ok(items)
 }
 
-/// One entry of `permissions`, at `path`: a grant, or `None` for a legacy
-/// flat name (no `:`).
-fn read_permission(text: &str, path: &Path) -> Result<Option<UserPermission>, JsonError> {
+/// One entry of a user's `permissions`.
+enum Entry {
+    /// A `domain:entity:action` key, in a division or in all.
+    Grant(UserPermission),
+    /// A legacy flat name (no `:`).
+    Legacy(String),
+}
+
+/// One entry of `permissions`, at `path`. The string becomes the grant's
+/// key (a four-segment one loses its division): one pass over it, no copy.
+fn read_permission(mut text: String, path: &Path) -> Result<Entry, JsonError> {
     let error = |source: ParseError| JsonError::Permission {
         path: path.to_string(),
         error: source.into(),
@@ -290,39 +316,45 @@ fn read_permission(text: &str, path: &Path) -> Result<Option<UserPermission>, Js
             max: MAX_PERMISSION_LEN,
         }));
     }
-    if !text.contains(':') {
-        return Ok(None);
-    }
-    let (key, division) = match (text.split(':').count(), text.rsplit_once(':')) {
-        (3, _) => (text, Division::All),
-        (4, Some((key, division))) => {
-            check_division(division, text, path)?;
-            (key, Division::new(division))
+    // Where the first three colons are, and how many there are.
+    let mut colons = [0usize; 3];
+    let mut found = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        if byte == b':' {
+            if let Some(slot) = colons.get_mut(found) {
+                *slot = at;
+            }
+            found += 1;
         }
-        (found, _) => {
+    }
+    let [domain_end, entity_end, action_end] = colons;
+    let division = match found {
+        0 => return Ok(Entry::Legacy(text)),
+        2 => Division::All,
+        3 => {
+            let division = text.get(action_end + 1..).unwrap_or_default();
+            check_division(division, &text, path)?;
+            let division = Division::new(division);
+            text.truncate(action_end);
+            division
+        }
+        _ => {
             return Err(json::invalid(
                 path,
                 format!(
-                    "`{}` has {found} segments; expected `domain:entity:action` or `domain:entity:action:divisionId`",
-                    Escaped(&excerpt(text))
+                    "`{}` has {} segments; expected `domain:entity:action` or `domain:entity:action:divisionId`",
+                    Escaped(&excerpt(&text)),
+                    found + 1
                 ),
             ));
         }
     };
-    check_key(key, path)?;
-    let mut segments = key.split(':').map(str::to_owned);
-    match (segments.next(), segments.next(), segments.next()) {
-        (Some(domain), Some(entity), Some(action)) => Ok(Some(UserPermission {
-            domain,
-            entity,
-            action,
-            division,
-        })),
-        _ => Err(json::invalid(
-            path,
-            format!("`{}` is not `domain:entity:action`", Escaped(&excerpt(text))),
-        )),
-    }
+    check_key(&text, path)?;
+    Ok(Entry::Grant(UserPermission {
+        key: text,
+        ends: (domain_end, entity_end),
+        division,
+    }))
 }
 
 /// The fourth segment of a permission: a division id (ASCII letters, digits,
@@ -352,22 +384,38 @@ fn check_division(id: &str, text: &str, path: &Path) -> Result<(), JsonError> {
 mod tests {
     use super::*;
 
+    /// A grant, or `None` for a legacy name.
     fn read(text: &str) -> Result<Option<UserPermission>, JsonError> {
-        read_permission(text, &Path::root())
+        read_permission(text.to_owned(), &Path::root()).map(|entry| match entry {
+            Entry::Grant(permission) => Some(permission),
+            Entry::Legacy(name) => {
+                assert_eq!(name, text, "a legacy name is kept as written");
+                None
+            }
+        })
     }
 
     #[test]
     fn permission_strings_are_keys_scoped_keys_or_legacy_names() {
         let key = read("routing:queue:view").unwrap().unwrap();
-        assert_eq!(
-            (key.key(), key.division),
-            ("routing:queue:view".to_owned(), Division::All)
-        );
+        assert_eq!((key.key(), key.division()), ("routing:queue:view", &Division::All));
+        assert_eq!([key.domain(), key.entity(), key.action()], ["routing", "queue", "view"]);
         let scoped = read("routing:queue:join:0b4a-11ef").unwrap().unwrap();
         assert_eq!(scoped.key(), "routing:queue:join");
-        assert_eq!(scoped.division, Division::Id("0b4a-11ef".into()));
-        assert_eq!(read("routing:queue:join:*").unwrap().unwrap().division, Division::All);
-        assert_eq!(read("journey:*:*").unwrap().unwrap().entity, "*");
+        assert_eq!(
+            [scoped.domain(), scoped.entity(), scoped.action()],
+            ["routing", "queue", "join"]
+        );
+        assert_eq!(scoped.division(), &Division::Id("0b4a-11ef".into()));
+        assert_eq!(
+            read("routing:queue:join:*").unwrap().unwrap().division(),
+            &Division::All
+        );
+        let wildcard = read("journey:*:*").unwrap().unwrap();
+        assert_eq!(
+            [wildcard.domain(), wildcard.entity(), wildcard.action()],
+            ["journey", "*", "*"]
+        );
         assert_eq!(read("admin"), Ok(None));
         assert_eq!(read("Journey > Action Map > View"), Ok(None));
     }
