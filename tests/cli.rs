@@ -1559,7 +1559,7 @@ fn standard_input_oversized_files_and_hostile_json_never_panic() {
 
 #[test]
 fn help_documents_the_json_schemas() {
-    for command in ["check", "allows", "audit", "diff", "list"] {
+    for command in ["check", "allows", "explain", "endpoints", "audit", "diff", "list"] {
         let run = permgate(&[command, "--help"]);
         assert_exit(&run, 0);
         assert!(
@@ -1704,4 +1704,552 @@ fn json_bodies_read_back_through_the_wire_types() {
     assert_eq!(from_allows, from_explain);
     assert_eq!(from_allows, from_audit);
     assert_eq!(&from_allows, policy.audit(supervisor).unwrap().conditional[0].condition);
+}
+
+/// `permgate endpoints` and `permgate explain --call`, against the library as the reference.
+mod endpoints {
+    use std::collections::BTreeMap;
+
+    use permgate::call::CallDecision;
+    use permgate::genesys::{RoleFile, SubjectSpec, call_forbidden_body};
+    use permgate::operation::{Operation, Requirement};
+    use permgate::{Catalog, Decision, Policy, Principal};
+    use serde_json::{Value, json};
+
+    use super::support::{TempDir, assert_exit, permgate};
+    use super::{LISTING, SUBJECT, SUPERVISOR, real_role};
+
+    /// The policy of a role file's one role, compiled by the library.
+    fn role_policy(text: &str) -> (Policy, Principal) {
+        let file = RoleFile::parse(text).unwrap();
+        let mut builder = Policy::builder(Catalog::builtin());
+        let role = builder.add_role_definition(&file.roles[0]).unwrap();
+        (builder.build(), role.into())
+    }
+
+    /// The library's answer for every builtin operation: `allowed`, `allowed_if`,
+    /// `denied` or `unverifiable`, keyed `METHOD PATH`.
+    fn library_answers(policy: &Policy, who: Principal) -> BTreeMap<String, &'static str> {
+        permgate::builtins::operations()
+            .map(|op| {
+                let answer = match policy.decide_operation(who, op) {
+                    CallDecision::Allowed => "allowed",
+                    CallDecision::AllowedIf(_) => "allowed_if",
+                    _ if matches!(op.requirement, Requirement::Unverifiable) => "unverifiable",
+                    _ => "denied",
+                };
+                (format!("{} {}", op.method, op.path), answer)
+            })
+            .collect()
+    }
+
+    /// A naive model written apart from `decide_operation`: ALL is allowed when every
+    /// permission is allowed unconditionally, ANY when one is, nothing always, the
+    /// unverifiable never.
+    fn naive_allowed(policy: &Policy, who: Principal, op: &Operation) -> bool {
+        let allowed = |p| policy.decide(who, p) == Decision::Allowed;
+        match op.requirement {
+            Requirement::Nothing => true,
+            Requirement::All(gate) => gate.required.iter().all(|&p| allowed(p)),
+            Requirement::Any(gate) => gate.any_of.iter().flat_map(|g| g.iter()).any(|&p| allowed(p)),
+            _ => false,
+        }
+    }
+
+    /// The CLI's answers, keyed as [`library_answers`].
+    fn cli_answers(json: &Value) -> BTreeMap<String, &'static str> {
+        json["operations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|op| {
+                let answer = match (op["decision"].as_str().unwrap(), op["unverifiable"].as_bool().unwrap()) {
+                    ("allowed", false) => "allowed",
+                    ("allowed_if", false) => "allowed_if",
+                    ("denied", true) => "unverifiable",
+                    ("denied", false) => "denied",
+                    other => panic!("{other:?}"),
+                };
+                (
+                    format!("{} {}", op["method"].as_str().unwrap(), op["path"].as_str().unwrap()),
+                    answer,
+                )
+            })
+            .collect()
+    }
+
+    fn count(answers: &BTreeMap<String, &'static str>, answer: &str) -> usize {
+        answers.values().filter(|a| **a == answer).count()
+    }
+
+    fn keys(value: &Value) -> Vec<&str> {
+        value.as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect()
+    }
+
+    #[test]
+    fn every_operation_is_answered_as_the_library_and_a_naive_model_answer() {
+        let dir = TempDir::new();
+        let file = dir.file("supervisor.json", SUPERVISOR);
+        let run = permgate(&["endpoints", &file, "--json"]);
+        assert_exit(&run, 0);
+        let json = run.json();
+        let (policy, who) = role_policy(SUPERVISOR);
+        let expected = library_answers(&policy, who);
+        let answers = cli_answers(&json);
+        assert_eq!(answers, expected);
+        assert_eq!(answers.len(), permgate::builtins::operations().len());
+        let counts = &json["counts"];
+        for answer in ["allowed", "allowed_if", "denied", "unverifiable"] {
+            assert_eq!(counts[answer], count(&expected, answer), "{answer}");
+        }
+        assert_eq!(counts["operations"], expected.len());
+        let nothing = permgate::builtins::operations()
+            .filter(|op| matches!(op.requirement, Requirement::Nothing))
+            .count();
+        assert_eq!(counts["no_permission_needed"], nothing);
+        // The conditional grant (`routing:queue:edit` on q-1) makes some calls conditional.
+        assert!(count(&expected, "allowed_if") > 0);
+        assert_eq!(answers["PUT /api/v2/routing/queues/{queueId}"], "allowed_if");
+        // Unconditionally allowed: exactly what the naive model allows.
+        for (op, row) in permgate::builtins::operations().zip(json["operations"].as_array().unwrap()) {
+            assert_eq!(
+                row["decision"] == "allowed",
+                naive_allowed(&policy, who, op),
+                "{} {}",
+                op.method,
+                op.path
+            );
+            // What is missing, against the requirement.
+            if row["decision"] != "denied" {
+                assert_eq!(
+                    (row["missing"].clone(), row["missing_any"].clone()),
+                    (json!([]), json!([]))
+                );
+                continue;
+            }
+            match op.requirement {
+                Requirement::All(gate) => {
+                    let lacking: Vec<&str> = gate
+                        .required
+                        .iter()
+                        .filter(|&&p| policy.decide(who, p) != Decision::Allowed)
+                        .map(|p| p.key())
+                        .collect();
+                    assert_eq!(keys(&row["missing"]), lacking, "{}", op.name);
+                    assert_eq!(row["missing_any"], json!([]));
+                }
+                Requirement::Any(gate) => {
+                    let group: Vec<&str> = gate.any_of.iter().flat_map(|g| g.iter()).map(|p| p.key()).collect();
+                    assert_eq!(keys(&row["missing_any"]), group, "{}", op.name);
+                    assert_eq!(row["missing"], json!([]));
+                }
+                _ => assert_eq!(
+                    (row["missing"].clone(), row["missing_any"].clone()),
+                    (json!([]), json!([]))
+                ),
+            }
+        }
+        // The table: one line per operation but the conditional and unverifiable (apart), then counts.
+        let table = permgate(&["endpoints", &file]);
+        assert_exit(&table, 0);
+        let main_rows = table
+            .stdout
+            .lines()
+            .filter(|l| l.starts_with("GET ") || l.starts_with("POST ") || l.starts_with("DELETE "))
+            .count();
+        let expected_rows = permgate::builtins::operations()
+            .filter(|op| ["GET", "POST", "DELETE"].contains(&op.method.as_str()))
+            .filter(|op| ["allowed", "denied"].contains(&expected[&format!("{} {}", op.method, op.path)]))
+            .count();
+        assert_eq!(main_rows, expected_rows);
+        let put = table
+            .stdout
+            .lines()
+            .find(|l| l.contains("putRoutingQueue ") || l.trim_end().ends_with("putRoutingQueue"))
+            .unwrap_or_else(|| panic!("{}", table.stdout));
+        assert!(put.starts_with("  PUT"), "conditional rows are apart: {put}");
+        assert!(
+            table
+                .stdout
+                .contains(&format!("  not callable  {:>4}", count(&expected, "denied"))),
+            "{}",
+            &table.stdout[table.stdout.len().saturating_sub(600)..]
+        );
+        let transcoding = table
+            .stdout
+            .lines()
+            .find(|l| l.contains("/api/v2/userrecordings/{recordingId}/transcoding"))
+            .unwrap();
+        assert!(
+            transcoding.starts_with("  GET") && transcoding.ends_with("requires They are enforced by the backend"),
+            "{transcoding}"
+        );
+    }
+
+    #[test]
+    fn a_denied_row_says_what_is_missing() {
+        let dir = TempDir::new();
+        let file = dir.file("supervisor.json", SUPERVISOR);
+        let run = permgate(&[
+            "endpoints",
+            &file,
+            "--path-prefix",
+            "/api/v2/users/{userId}",
+            "--method",
+            "delete",
+        ]);
+        assert_exit(&run, 0);
+        let row = run
+            .stdout
+            .lines()
+            .find(|l| l.starts_with("DELETE  /api/v2/users/{userId} "))
+            .unwrap_or_else(|| panic!("{}", run.stdout));
+        assert!(
+            row.ends_with("no      one of: directory:user:delete, directory:organization:admin (admin not checked)"),
+            "{row}"
+        );
+        // ALL: the permissions lacking only.
+        let run = permgate(&[
+            "endpoints",
+            &file,
+            "--path-prefix",
+            "/api/v2/routing/queues",
+            "--method",
+            "DELETE",
+        ]);
+        let row = run
+            .stdout
+            .lines()
+            .find(|l| l.starts_with("DELETE  /api/v2/routing/queues/{queueId} "))
+            .unwrap_or_else(|| panic!("{}", run.stdout));
+        assert!(
+            row.ends_with("deleteRoutingQueue  no      routing:queue:delete"),
+            "{row}"
+        );
+        let row = run.stdout.lines().find(|l| l.contains("GET ")).map(str::to_owned);
+        assert_eq!(row, None, "--method DELETE lists DELETE only");
+    }
+
+    #[test]
+    fn path_prefix_method_and_only_filters() {
+        let dir = TempDir::new();
+        let file = dir.file("supervisor.json", SUPERVISOR);
+        let (policy, who) = role_policy(SUPERVISOR);
+        let prefix = "/api/v2/routing/queues";
+        let run = permgate(&[
+            "endpoints",
+            &file,
+            "--path-prefix",
+            prefix,
+            "--method",
+            "GET,post",
+            "--json",
+        ]);
+        assert_exit(&run, 0);
+        let json = run.json();
+        let in_scope: Vec<&Operation> = permgate::builtins::operations()
+            .filter(|op| op.path.starts_with(prefix) && ["GET", "POST"].contains(&op.method.as_str()))
+            .collect();
+        let rows = json["operations"].as_array().unwrap();
+        assert_eq!(rows.len(), in_scope.len());
+        assert!(in_scope.len() > 10);
+        for (row, op) in rows.iter().zip(&in_scope) {
+            assert_eq!(
+                (row["method"].as_str(), row["path"].as_str()),
+                (Some(op.method.as_str()), Some(op.path))
+            );
+        }
+        assert_eq!(json["counts"]["operations"], in_scope.len());
+        assert_eq!(json["methods"], json!(["GET", "POST"]));
+        assert_eq!(json["path_prefix"], prefix);
+        let allowed = in_scope
+            .iter()
+            .filter(|op| matches!(policy.decide_operation(who, op), CallDecision::Allowed))
+            .count();
+        assert_eq!(json["counts"]["allowed"], allowed);
+
+        // --only keeps some rows; the counts still cover the scope.
+        let only = permgate(&[
+            "endpoints",
+            &file,
+            "--path-prefix",
+            prefix,
+            "--method",
+            "GET,POST",
+            "--only",
+            "denied",
+            "--json",
+        ])
+        .json();
+        assert_eq!(only["counts"], json["counts"]);
+        let denied = only["operations"].as_array().unwrap();
+        assert_eq!(denied.len(), json["counts"]["denied"].as_u64().unwrap() as usize);
+        assert!(
+            denied
+                .iter()
+                .all(|r| r["decision"] == "denied" && r["unverifiable"] == false)
+        );
+        let conditional = permgate(&["endpoints", &file, "--only", "conditional", "--json"]).json();
+        assert!(
+            conditional["operations"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|r| r["decision"] == "allowed_if" && !r["conditions"].as_array().unwrap().is_empty())
+        );
+        assert_eq!(conditional["only"], json!(["allowed_if"]));
+
+        // Filters that keep no operation, and a method the API does not use: bad input.
+        for args in [
+            vec!["--path-prefix", "/api/v2/nowhere"],
+            vec!["--path-prefix", "routing/queues"],
+            vec!["--path-prefix", "/api/v2/routing/queues/abc"],
+            vec!["--path-prefix", "/api/v2/users/me", "--method", "PATCH"],
+            vec!["--method", "FETCH"],
+            vec!["--only", "maybe"],
+        ] {
+            let mut command = vec!["endpoints", &file];
+            command.extend(args.iter().copied());
+            let run = permgate(&command);
+            assert_exit(&run, 2);
+            assert_eq!(run.stdout, "", "{args:?}");
+        }
+        let run = permgate(&["endpoints", &file, "--path-prefix", "/api/v2/routing/queues/abc"]);
+        assert!(
+            run.stderr
+                .contains("no operation whose path starts with `/api/v2/routing/queues/abc`")
+                && run.stderr.contains("explain FILE --call"),
+            "{}",
+            run.stderr
+        );
+    }
+
+    #[test]
+    fn several_roles_need_role_and_a_subject_is_answered_in_its_division() {
+        let dir = TempDir::new();
+        let listing = dir.file("listing.json", LISTING);
+        let run = permgate(&["endpoints", &listing]);
+        assert_exit(&run, 2);
+        assert!(run.stderr.contains("pick one with --role"), "{}", run.stderr);
+        let run = permgate(&["endpoints", &listing, "--role", "agent", "--json"]);
+        assert_exit(&run, 0);
+        assert_eq!(run.json()["role"], "agent");
+
+        let subject = dir.file("subject.json", SUBJECT);
+        let spec = SubjectSpec::parse(SUBJECT).unwrap();
+        let mut builder = Policy::builder(Catalog::builtin());
+        let user = builder.add_user_definition(&spec.definition()).unwrap();
+        let policy = builder.build();
+        for division in ["d-east", "d-west"] {
+            let run = permgate(&["endpoints", &subject, "--division", division, "--json"]);
+            assert_exit(&run, 0);
+            let json = run.json();
+            assert_eq!(
+                (json["subject"].as_str(), json["division"].as_str()),
+                (Some("Ana"), Some(division))
+            );
+            let expected = library_answers(&policy, policy.user_in(user, division));
+            assert_eq!(cli_answers(&json), expected, "{division}");
+        }
+        // The viewer grant is in d-east only.
+        let east = permgate(&[
+            "explain",
+            &subject,
+            "--division",
+            "d-east",
+            "--call",
+            "GET /api/v2/routing/queues/q1",
+        ]);
+        assert_exit(&east, 0);
+        let west = permgate(&[
+            "explain",
+            &subject,
+            "--division",
+            "d-west",
+            "--call",
+            "GET /api/v2/routing/queues/q1",
+        ]);
+        assert_exit(&west, 1);
+        assert!(
+            west.stdout.contains("\"code\": \"missing.permissions\""),
+            "{}",
+            west.stdout
+        );
+    }
+
+    #[test]
+    fn explain_call_answers_with_the_operation_and_the_403_body() {
+        let dir = TempDir::new();
+        let file = dir.file(
+            "agent.json",
+            r#"{"name": "agent", "permissionPolicies": [
+          {"domain": "routing", "entityName": "queue", "actionSet": ["view", "join"]}]}"#,
+        );
+        let call = "POST /api/v2/routing/queues/3f1a-9/members";
+        let run = permgate(&["explain", &file, "--call", call, "--json"]);
+        assert_exit(&run, 1);
+        let json = run.json();
+        assert_eq!(
+            json["call"],
+            json!({"method": "POST", "path": "/api/v2/routing/queues/3f1a-9/members", "query_ignored": null})
+        );
+        assert_eq!(json["operation"], "postRoutingQueueMembers");
+        assert_eq!(json["path"], "/api/v2/routing/queues/{queueId}/members");
+        assert_eq!(json["requirement"], "any");
+        assert_eq!(json["decision"], "denied");
+        assert_eq!(
+            keys(&json["missing_any"]),
+            ["routing:queue:edit", "routing:queueMember:manage"]
+        );
+        // The body is the library's, for the same call.
+        let (policy, who) = role_policy(&std::fs::read_to_string(&file).unwrap());
+        let answer = policy
+            .may_call(
+                who,
+                permgate::operation::Method::Post,
+                "/api/v2/routing/queues/3f1a-9/members",
+            )
+            .unwrap();
+        let CallDecision::Denied(denied) = answer.decision() else {
+            panic!()
+        };
+        assert_eq!(json["forbidden_body"], call_forbidden_body(denied, None));
+        assert_eq!(json["forbidden_body"]["status"], 403);
+        assert_eq!(json["forbidden_body"]["code"], "missing.any.permissions");
+        let message = json["forbidden_body"]["message"].as_str().unwrap();
+        assert!(
+            message.contains("routing:queue:edit") && message.contains("routing:queueMember:manage"),
+            "{message}"
+        );
+
+        let table = permgate(&["explain", &file, "--call", call]);
+        assert_exit(&table, 1);
+        let text = &table.stdout;
+        assert!(
+            text.starts_with("role `agent`: POST /api/v2/routing/queues/3f1a-9/members: denied\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("template   POST /api/v2/routing/queues/{queueId}/members"),
+            "{text}"
+        );
+        assert!(text.contains("requires   any one of 2 permissions"), "{text}");
+        assert!(
+            text.lines()
+                .any(|l| l.starts_with("  routing:queue:edit") && l.ends_with("missing")),
+            "{text}"
+        );
+        let body_at = text.find("the 403 body Genesys Cloud returns for it:\n").unwrap();
+        let body: Value = serde_json::from_str(text[body_at..].split_once('\n').unwrap().1).unwrap();
+        assert_eq!(body, json["forbidden_body"]);
+
+        // Allowed: exit 0, no body; the query string is ignored and said so; a full URL is a path.
+        let run = permgate(&[
+            "explain",
+            &file,
+            "--call",
+            "get https://api.mypurecloud.com/api/v2/routing/queues/q1?expand=x",
+            "--json",
+        ]);
+        assert_exit(&run, 0);
+        let json = run.json();
+        assert_eq!(
+            (json["decision"].as_str(), json["operation"].as_str()),
+            (Some("allowed"), Some("getRoutingQueue"))
+        );
+        assert_eq!(json["call"]["query_ignored"], "expand=x");
+        assert_eq!(json["forbidden_body"], Value::Null);
+        let run = permgate(&["explain", &file, "--call", "GET /api/v2/routing/queues/q1?expand=x"]);
+        assert!(
+            run.stdout.contains("query string `?expand=x` ignored"),
+            "{}",
+            run.stdout
+        );
+        // Needs nothing: allowed.
+        let run = permgate(&["explain", &file, "--call", "GET /api/v2/users/me"]);
+        assert_exit(&run, 0);
+        assert!(run.stdout.contains("requires   no permission"), "{}", run.stdout);
+        // Unverifiable: denied, not.authorized.
+        let run = permgate(&[
+            "explain",
+            &file,
+            "--call",
+            "GET /api/v2/userrecordings/r1/transcoding",
+            "--json",
+        ]);
+        assert_exit(&run, 1);
+        let json = run.json();
+        assert_eq!(
+            (json["unverifiable"].as_bool(), json["forbidden_body"]["code"].as_str()),
+            (Some(true), Some("not.authorized"))
+        );
+    }
+
+    #[test]
+    fn a_bad_call_line_is_bad_input() {
+        let dir = TempDir::new();
+        let file = dir.file("supervisor.json", SUPERVISOR);
+        for (call, says) in [
+            ("POST", "expected `METHOD PATH`"),
+            ("POST /api/v2/users extra", "expected `METHOD PATH`"),
+            ("/api/v2/users/me", "expected `METHOD PATH`"),
+            ("GET api/v2/users/me", "expected `METHOD PATH`"),
+            ("FETCH /api/v2/users/me", "`FETCH` is not a method of the Platform API"),
+            (
+                "GET /api/v2/nowhere/at/all",
+                "no Platform API operation matches `GET /api/v2/nowhere/at/all`",
+            ),
+            (
+                "PUT /api/v2/users/me",
+                "no Platform API operation matches `PUT /api/v2/users/me`; the path is an operation's for GET",
+            ),
+            (
+                "GET /api/v2/users/\u{1b}[2K",
+                "`/api/v2/users/\\u{1b}[2K` is not a request path",
+            ),
+            ("GET /api/v2/users/caf\u{e9}", "is not a request path"),
+        ] {
+            let run = permgate(&["explain", &file, "--call", call]);
+            assert_exit(&run, 2);
+            assert_eq!(run.stdout, "", "{call}");
+            assert!(run.stderr.contains(says), "{call}: {}", run.stderr);
+        }
+        // A permission and --call together, or neither: refused by the parser.
+        assert_exit(
+            &permgate(&["explain", &file, "routing:queue:view", "--call", "GET /api/v2/users/me"]),
+            2,
+        );
+        assert_exit(&permgate(&["explain", &file]), 2);
+    }
+
+    #[test]
+    fn real_role_endpoints_and_a_real_denial() {
+        let Some(role) = real_role() else { return };
+        let run = permgate(&["endpoints", &role, "--json"]);
+        assert_exit(&run, 0);
+        let json = run.json();
+        let text = std::fs::read_to_string(&role).unwrap();
+        let (policy, who) = role_policy(&text);
+        let expected = library_answers(&policy, who);
+        assert_eq!(cli_answers(&json), expected);
+        let allowed = count(&expected, "allowed");
+        let table = permgate(&["endpoints", &role]);
+        assert!(
+            table
+                .stdout
+                .starts_with(&format!("role `LBP Agent`: {allowed} callable, ")),
+            "{}",
+            &table.stdout[..200]
+        );
+        // The role joins queues but cannot add members to one.
+        let run = permgate(&[
+            "explain",
+            &role,
+            "--call",
+            "POST /api/v2/routing/queues/abc/members",
+            "--json",
+        ]);
+        assert_exit(&run, 1);
+        assert_eq!(run.json()["forbidden_body"]["code"], "missing.any.permissions");
+    }
 }

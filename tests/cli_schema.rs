@@ -34,12 +34,14 @@ fn documented(command: &str) -> BTreeSet<String> {
 }
 
 /// Every key of a JSON document, but those inside a condition node (the
-/// API's `resourceConditionNode`, documented by the API), a field's value
-/// or an item of a list.
+/// API's `resourceConditionNode`) or a 403 body (the API's `ErrorBody`,
+/// with its `status` and `code`), both documented by the API.
 fn written(value: &Value, keys: &mut BTreeSet<String>) {
-    let node = value
-        .as_object()
-        .is_some_and(|o| o.contains_key("operator") || o.contains_key("conjunction"));
+    let node = value.as_object().is_some_and(|o| {
+        o.contains_key("operator")
+            || o.contains_key("conjunction")
+            || (o.contains_key("status") && o.contains_key("code"))
+    });
     if node {
         return;
     }
@@ -131,6 +133,33 @@ fn every_json_key_is_documented_and_every_documented_key_is_written() {
                     "supervisor",
                     "ui:agentQueueActivity:view",
                 ],
+                vec![
+                    "explain",
+                    &role_file,
+                    "--role",
+                    "supervisor",
+                    "--call",
+                    "DELETE /api/v2/routing/queues/q-1?force=true",
+                ],
+                vec!["explain", &subject, "--call", "GET /api/v2/routing/queues/q-1"],
+            ],
+        ),
+        (
+            "endpoints",
+            vec![
+                vec!["endpoints", &role_file, "--role", "supervisor"],
+                vec![
+                    "endpoints",
+                    &subject,
+                    "--division",
+                    "d-west",
+                    "--path-prefix",
+                    "/api/v2/routing",
+                    "--method",
+                    "GET",
+                    "--only",
+                    "denied,allowed_if",
+                ],
             ],
         ),
         ("audit", vec![vec!["audit", &role_file], vec!["audit", &subject]]),
@@ -157,6 +186,10 @@ fn every_json_key_is_documented_and_every_documented_key_is_written() {
         if command == "audit" {
             // `gate_info` holds gates as `list gates --json` writes them.
             allowed.extend(self::documented("list"));
+        }
+        if command == "explain" {
+            // With --call, an operation as `endpoints --json` writes it.
+            allowed.extend(self::documented("endpoints"));
         }
         let mut all = BTreeSet::new();
         for args in runs {

@@ -26,7 +26,7 @@ pub(crate) fn find_gate(name: &str) -> Result<&'static GateInfo, Problem> {
 /// Who a report answers for, as its JSON names it: a role, or a subject
 /// or user in a division (`None`: every division).
 #[derive(Serialize)]
-struct WhoFields<'a> {
+pub(crate) struct WhoFields<'a> {
     role: Option<&'a str>,
     subject: Option<&'a str>,
     division: Option<&'a str>,
@@ -464,7 +464,7 @@ pub(crate) fn user_policy(catalog: &Catalog, label: &str, document: Document) ->
 /// The policy and the principal a file and its options name: a role of a
 /// role file, or the user of a subject or user file (in a division, or in
 /// every division).
-fn target(catalog: &Catalog, who: &Who) -> Result<(Policy, Target), Failure> {
+pub(crate) fn target(catalog: &Catalog, who: &Who) -> Result<(Policy, Target), Failure> {
     let label = input::file_label(&who.file);
     let UserPolicy {
         policy,
@@ -512,7 +512,7 @@ fn target(catalog: &Catalog, who: &Who) -> Result<(Policy, Target), Failure> {
 
 impl Target {
     /// `role `NAME`` or `subject `NAME` in division `D``, escaped.
-    fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             Target::Role(_, name) => format!("role `{}`", Escaped(name)),
             Target::Subject(subject) => subject.describe(),
@@ -521,7 +521,7 @@ impl Target {
 
     /// For `--json`: the role's name, or the subject's name and division,
     /// and the roles of a subject's grants that carry no policies.
-    fn fields(&self) -> WhoFields<'_> {
+    pub(crate) fn fields(&self) -> WhoFields<'_> {
         match self {
             Target::Role(_, name) => WhoFields {
                 role: Some(name),
@@ -539,14 +539,14 @@ impl Target {
     }
 
     /// For `--json`: the roles of a subject's grants that carry no policies.
-    fn without_policies(&self) -> &[WithoutPolicies] {
+    pub(crate) fn without_policies(&self) -> &[WithoutPolicies] {
         match self {
             Target::Role(..) => &[],
             Target::Subject(subject) => &subject.without_policies,
         }
     }
 
-    fn principal(&self) -> Principal {
+    pub(crate) fn principal(&self) -> Principal {
         match self {
             Target::Role(role, _) => (*role).into(),
             Target::Subject(subject) => subject.principal,
@@ -616,14 +616,14 @@ impl fmt::Display for AllowsReport<'_> {
         f.write_str(&allows_text(self.target, &self.answers))
     }
 }
-/// Who `allows` answers for.
-enum Target {
+/// Who `check`, `allows`, `explain` and `endpoints` answer for.
+pub(crate) enum Target {
     Role(RoleId, String),
     Subject(Subject),
 }
 
 /// The user of a subject or user file, in the division asked about.
-struct Subject {
+pub(crate) struct Subject {
     principal: Principal,
     /// `subject` or `user`: what the file is.
     kind: &'static str,
@@ -697,15 +697,21 @@ fn word(decision: &Decision<'_>) -> &'static str {
 }
 
 pub(crate) fn explain(args: &ExplainArgs) -> Result<Report, Failure> {
+    let permission = match (&args.permission, &args.call) {
+        (_, Some(call)) => return crate::endpoints::explain_call(args, call),
+        (Some(permission), None) => permission,
+        // clap requires one of the two.
+        (None, None) => return Err(Problem::new("explain: give a PERMISSION or --call \"METHOD PATH\"").into()),
+    };
     let catalog = input::catalog(args.common.org_catalog.as_deref())?;
     let label = input::file_label(&args.who.file);
     let (policy, target) = target(&catalog, &args.who)?;
     let who = target.principal();
-    let explanation = match whole_entity_row(policy.catalog(), &args.permission) {
+    let explanation = match whole_entity_row(policy.catalog(), permission) {
         Some(row) => policy.explain(who, row),
         None => policy
-            .explain(who, &args.permission)
-            .map_err(|error| permission_problem(&label, &args.permission, &error))?,
+            .explain(who, permission)
+            .map_err(|error| permission_problem(&label, permission, &error))?,
     };
     let allowed = explanation.decision.is_allowed();
     let report = ExplainReport {

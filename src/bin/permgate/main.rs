@@ -16,6 +16,7 @@
 mod audit;
 mod catalog;
 mod check;
+mod endpoints;
 mod input;
 mod output;
 mod terraform;
@@ -26,10 +27,11 @@ use std::process::ExitCode;
 
 use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 use permgate::Release;
+use permgate::operation::Method;
 
 use crate::input::Failure;
 
-/// Audit Genesys Cloud role files: check gates, ask about permissions, audit, diff, export.
+/// Audit Genesys Cloud role files: check gates, ask about permissions and API calls, audit, diff, export.
 #[derive(Debug, Parser)]
 #[command(name = "permgate", version, after_long_help = EXIT_HELP)]
 struct Cli {
@@ -57,9 +59,13 @@ enum Command {
     /// Asks whether a role (or a subject in a division) allows permissions: yes, no or conditional.
     #[command(after_long_help = ALLOWS_HELP)]
     Allows(AllowsArgs),
-    /// Explains a decision: which role, in which division, by which grant, or that nothing gives it.
+    /// Explains a decision: which role, in which division, by which grant, or that nothing gives it;
+    /// with --call, a Platform API call: its operation, requirement, decision and 403 body.
     #[command(after_long_help = EXPLAIN_HELP)]
     Explain(ExplainArgs),
+    /// Lists the Platform API operations a role or user can call, and what it lacks for the others.
+    #[command(after_long_help = ENDPOINTS_HELP)]
+    Endpoints(EndpointsArgs),
     /// Audits every role of a file: unknown, redundant, conditional and legacy grants, licenses, gates.
     #[command(after_long_help = AUDIT_HELP)]
     Audit(AuditArgs),
@@ -241,20 +247,36 @@ JSON (--json):
 }";
 
 #[derive(Debug, Args)]
+#[command(group(ArgGroup::new("question").required(true).args(["permission", "call"])))]
 struct ExplainArgs {
     #[command(flatten)]
     who: Who,
     /// The permission, in any spelling: `routing:queue:join`, `Routing > Queue > Join`, or a
     /// catalog row that stands for a whole entity (`attributes:attribute:*`).
     #[arg(value_name = "PERMISSION")]
-    permission: String,
+    permission: Option<String>,
+    /// A Platform API call instead of a permission: `METHOD PATH` with a concrete path
+    /// (`POST /api/v2/routing/queues/abc/members`). A query string is ignored (the
+    /// operation, and so what it requires, is chosen by method and path).
+    #[arg(long, value_name = "METHOD PATH")]
+    call: Option<String>,
     #[command(flatten)]
     common: Common,
 }
 
 const EXPLAIN_HELP: &str = "\
+With --call \"METHOD PATH\", explains a Platform API call instead: the
+operation the method and concrete path match, what it requires (ALL of some
+permissions, ANY one of them, nothing, or entries permgate cannot check:
+`admin`, `content_management_user`, `They are enforced by the backend`), the
+decision, and for a denial the 403 body Genesys Cloud returns for it. A query
+string (`?pageSize=25`) is ignored and said so: the operation, and so what
+the call requires, is chosen by method and path. A full URL
+(`https://api.mypurecloud.com/api/v2/...`) is read as its path.
+
 Exit codes: 0 allowed unconditionally, 1 otherwise (allowed only under a
-condition, or denied), 2 bad input.
+condition, or denied), 2 bad input (with --call: a line that is not `METHOD
+PATH`, a method the Platform API does not use, a path no operation matches).
 
 JSON (--json): the fields after roles_without_policies are the library's
 `Explanation` (feature `serde`).
@@ -285,6 +307,125 @@ JSON (--json): the fields after roles_without_policies are the library's
   }],
   \"elsewhere\": [reason]          for a user, when the decision is not \"allowed\", grants in
                                    other divisions that give it (each counts only in its division)
+}
+
+With --call (JSON): the fields after `call` are an operation as `permgate endpoints --json`
+writes it.
+{
+  \"format_version\": 1,
+  \"file\": string,
+  \"principal\": string,
+  \"roles_without_policies\": [...], as above
+  \"call\": {
+    \"method\": string,              as asked, in capitals
+    \"path\": string,                the concrete path asked, without its query string
+    \"query_ignored\": string | null the query string the call line had (without `?`)
+  },
+  \"method\": string, \"path\": string, \"operation\": string, ...   the operation matched and
+                                   the answer, as an item of `operations` in `permgate endpoints
+                                   --help`: apis, deprecated, requirement, permissions, unchecked,
+                                   decision, unverifiable, conditions, missing, missing_any
+  \"forbidden_body\": object | null  for a denial, the 403 body Genesys Cloud returns
+                                   (its ErrorBody: `missing.permissions` for ALL,
+                                   `missing.any.permissions` for ANY, `not.authorized` when
+                                   only entries permgate cannot check would allow it)
+}";
+
+#[derive(Debug, Args)]
+struct EndpointsArgs {
+    #[command(flatten)]
+    who: Who,
+    /// Only operations whose path template starts with this (`/api/v2/routing/queues`).
+    #[arg(long, value_name = "P")]
+    path_prefix: Option<String>,
+    /// Only operations of this method (`GET`, `post`). Repeat, or separate with commas.
+    #[arg(long = "method", value_name = "M", value_delimiter = ',', value_parser = parse_method)]
+    methods: Vec<Method>,
+    /// Only the operations with this answer (repeat, or separate with commas); the counts
+    /// still cover every operation the path and method filters keep.
+    #[arg(long, value_enum, value_name = "ANSWER", value_delimiter = ',')]
+    only: Vec<Answer>,
+    #[command(flatten)]
+    common: Common,
+}
+
+/// A method, as `--method` reads it.
+fn parse_method(text: &str) -> Result<Method, String> {
+    Method::parse(text.trim())
+        .ok_or_else(|| "not a method of the Platform API: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS".to_owned())
+}
+
+/// The answers `permgate endpoints --only` keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Answer {
+    /// Callable unconditionally (operations that need no permission included).
+    Allowed,
+    /// Callable only where a condition of a conditional grant holds.
+    #[value(name = "allowed_if", alias = "conditional")]
+    AllowedIf,
+    /// Not callable: a permission of an ALL requirement is missing, or none of an ANY one is held.
+    Denied,
+    /// Not callable: the operation requires only entries permgate cannot check (`admin`,
+    /// `content_management_user`, `They are enforced by the backend`).
+    Unverifiable,
+}
+
+const ENDPOINTS_HELP: &str = "\
+Lists every Platform API operation (from the SDK docs, v259.0.0) with what the
+role, or the user of a subject or user file (in --division, or in every
+division), may do with it, sorted by path then method: callable (`yes`), not
+callable (`no`, with what is missing: for an ALL requirement the permissions
+it lacks, for an ANY requirement the group, none of which it holds), then apart
+the conditional ones (callable only where one of the printed conditions holds)
+and the unverifiable ones (they require only `admin`, `content_management_user`
+or `They are enforced by the backend`, which permgate cannot check: never
+callable here), then the counts. An operation that needs no permission is
+callable by anyone (counted apart too). A role file with several roles needs
+--role, as for check, allows and explain.
+
+Exit codes: 0 listed (whatever the answers), 2 bad input (including a
+--path-prefix and --method that together keep no operation).
+
+JSON (--json):
+{
+  \"format_version\": 1,
+  \"file\": string,
+  \"role\": string | null,           the role listed for (null for a subject or user file)
+  \"subject\": string | null,        a subject or user file's name or id
+  \"division\": string | null,      null: every division
+  \"roles_without_policies\": [{     roles of a subject's grants that show no policies:
+    \"name\": string,                they grant nothing here; fetch them to be sure
+    \"id\": string | null, \"divisions\": [string]
+  }],
+  \"path_prefix\": string | null,   the filters as given
+  \"methods\": [string],
+  \"only\": [string],
+  \"counts\": {                     over the operations the path and method filters keep
+    \"operations\": number,          = allowed + allowed_if + denied + unverifiable
+    \"allowed\": number,
+    \"no_permission_needed\": number,   of the allowed, those that require no permission
+    \"allowed_if\": number,
+    \"denied\": number,              not callable, unverifiable ones apart
+    \"unverifiable\": number
+  },
+  \"operations\": [{                the operations listed (--only keeps some)
+    \"method\": string,
+    \"path\": string,                the path template
+    \"operation\": string,           the SDKs' operation name
+    \"apis\": [string],              the SDK API groups that document it
+    \"deprecated\": bool,
+    \"requirement\": \"all\" | \"any\" | \"nothing\" | \"unverifiable\",
+    \"permissions\": [string],       the permissions it names (all of them, or any one)
+    \"unchecked\": [string],         entries that are not permissions: they never allow the call
+    \"decision\": \"allowed\" | \"allowed_if\" | \"denied\",   the library's (an unverifiable
+                                   operation is denied)
+    \"unverifiable\": bool,          denied because only unchecked entries would allow it
+    \"conditions\": [object],        for \"allowed_if\" only, the resourceConditionNodes; any one
+                                   suffices
+    \"missing\": [string],           ALL, denied: the permissions it lacks (missing.permissions)
+    \"missing_any\": [string]        ANY, denied: the group, none of which it holds
+                                   (missing.any.permissions)
+  }]
 }";
 
 #[derive(Debug, Args)]
@@ -553,6 +694,7 @@ fn run(command: &Command) -> Result<Report, Failure> {
         Command::Check(args) => check::check(args),
         Command::Allows(args) => check::allows(args),
         Command::Explain(args) => check::explain(args),
+        Command::Endpoints(args) => endpoints::endpoints(args),
         Command::Audit(args) => audit::audit(args),
         Command::Diff(args) => audit::diff(args),
         Command::Export(args) => catalog::export(args),

@@ -27,16 +27,32 @@ pub(crate) use line;
 /// is the first row. Cells are printed as given: text from a document must
 /// already be escaped ([`escaped`]), so widths are those of the escaped text.
 pub(crate) fn table(out: &mut String, indent: &str, header: Option<&[&str]>, rows: &[Vec<String>]) {
+    table_capped(out, indent, header, rows, &[]);
+}
+
+/// [`table`], with column `n` padded to at most `caps[n]` characters (none
+/// past the end of `caps`): a longer cell runs over, two spaces before the
+/// next, rather than widening every line (paths of the Platform API run to
+/// 174 characters, most are under 80).
+pub(crate) fn table_capped(
+    out: &mut String,
+    indent: &str,
+    header: Option<&[&str]>,
+    rows: &[Vec<String>],
+    caps: &[usize],
+) {
     let header: Option<Vec<String>> = header.map(|cells| cells.iter().map(|c| (*c).to_owned()).collect());
     let all: Vec<&Vec<String>> = header.iter().chain(rows).collect();
     let columns = all.iter().map(|row| row.len()).max().unwrap_or(0);
     let widths: Vec<usize> = (0..columns)
         .map(|n| {
-            all.iter()
+            let widest = all
+                .iter()
                 .filter_map(|row| row.get(n))
                 .map(|cell| cell.chars().count())
                 .max()
-                .unwrap_or(0)
+                .unwrap_or(0);
+            caps.get(n).map_or(widest, |cap| widest.min(*cap))
         })
         .collect();
     for row in all {
