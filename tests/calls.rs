@@ -43,6 +43,26 @@ fn concrete_paths_match_their_operation() {
         call::find(Method::Put, "/api/v2/users/me"),
         Err(CallError::NoOperation { .. })
     ));
+    // A parameter is any visible ASCII a request path holds, never a control character, a
+    // space or a byte past ASCII: those are refused before matching, and the error prints them
+    // escaped.
+    assert_eq!(call::find(Method::Get, "/api/v2/users/u%20-1").unwrap().name, "getUser");
+    for (path, at) in [
+        ("/api/v2/users/\x1b[2K", 14),
+        ("/api/v2/users/a b", 15),
+        ("/api/v2/users/é", 14),
+    ] {
+        let error = call::find(Method::Get, path).unwrap_err();
+        assert_eq!(
+            error,
+            CallError::InvalidPath {
+                method: Method::Get,
+                path: path.to_owned(),
+                at
+            }
+        );
+        assert!(!error.to_string().chars().any(char::is_control), "{error}");
+    }
 }
 
 #[test]

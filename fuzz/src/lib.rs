@@ -1095,6 +1095,14 @@ pub fn call_path(text: &str) {
             })
     };
     let literal = |template: &str| !template.contains('{') && template == path;
+    // A path with a byte no request path holds is refused before any match.
+    if let Some(at) = path.bytes().position(|b| !(0x21..=0x7e).contains(&b)) {
+        assert!(
+            matches!(call::find(method, path), Err(call::CallError::InvalidPath { at: found, .. }) if found == at),
+            "{line:?}: byte {at} is not visible ASCII"
+        );
+        return;
+    }
     let candidates: Vec<&str> = builtins::operations()
         .filter(|op| op.method == method && fits(op.path))
         .map(|op| op.path)

@@ -32,18 +32,30 @@ use crate::operation::{Method, Operation, Requirement};
 use crate::permission::Permission;
 use crate::policy::Policy;
 use crate::principal::Principal;
+use crate::text::Escaped;
 
 /// Why a call could not be answered.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CallError {
     /// No operation has this method and a path template the path matches.
-    #[error("no Platform API operation matches `{method} {path}`")]
+    #[error("no Platform API operation matches `{method} {}`", Escaped(.path))]
     NoOperation {
         /// The method asked.
         method: Method,
         /// The path asked.
         path: String,
+    },
+    /// The path holds a byte no request path can: a space, a control
+    /// character, or anything past ASCII (a request percent-encodes them).
+    #[error("`{method} {}`: byte {at} of the path is not visible ASCII", Escaped(.path))]
+    InvalidPath {
+        /// The method asked.
+        method: Method,
+        /// The path asked.
+        path: String,
+        /// Where the first such byte is.
+        at: usize,
     },
     /// The router could not be built from the table (a template the
     /// router refuses): every call is refused.
@@ -87,8 +99,16 @@ fn route(template: &str) -> String {
 ///
 /// # Errors
 ///
-/// [`CallError::NoOperation`] when none matches.
+/// [`CallError::NoOperation`] when none matches, [`CallError::InvalidPath`]
+/// for a path with a space, a control character or a byte past ASCII.
 pub fn find(method: Method, path: &str) -> Result<&'static Operation, CallError> {
+    if let Some(at) = path.bytes().position(|b| !b.is_ascii_graphic()) {
+        return Err(CallError::InvalidPath {
+            method,
+            path: path.to_owned(),
+            at,
+        });
+    }
     let routers = ROUTERS.as_ref().map_err(|e| CallError::Router(e.clone()))?;
     let no_operation = || CallError::NoOperation {
         method,
@@ -194,7 +214,8 @@ impl Policy {
     ///
     /// # Errors
     ///
-    /// [`CallError::NoOperation`] when no operation matches: not a denial.
+    /// As [`find`]: [`CallError::NoOperation`] when no operation matches
+    /// (not a denial), [`CallError::InvalidPath`] for a path no request has.
     pub fn may_call(&self, who: impl Into<Principal>, method: Method, path: &str) -> Result<CallAnswer<'_>, CallError> {
         let operation = find(method, path)?;
         let decision = self.decide_operation(who.into(), operation);
