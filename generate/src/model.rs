@@ -229,6 +229,9 @@ pub(crate) struct Gate {
     /// Why holding the set may not be enough, when the document leaves
     /// something out.
     pub(crate) incomplete: Option<String>,
+    /// The operations its rows are grounded in (indexes in the table of
+    /// operations), in the order the gate's rows cite them, each once.
+    pub(crate) calls: Vec<usize>,
 }
 
 /// A permission as a gate names it.

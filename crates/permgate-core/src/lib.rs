@@ -19,6 +19,7 @@ mod caseless;
 pub mod catalog;
 pub mod condition;
 mod decision;
+mod declare;
 pub mod definition;
 pub mod explain;
 pub mod gate;

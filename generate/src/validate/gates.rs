@@ -111,6 +111,7 @@ pub(super) fn resolve(
         any_of,
         roadmap: roadmap.into_values().collect(),
         incomplete: gate.incomplete.clone(),
+        calls: Vec::new(),
     })
 }
 
