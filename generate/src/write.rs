@@ -48,7 +48,6 @@ impl Display for RustSource<'_> {
             )?;
         }
         writeln!(f, "use crate::builtin::BUILTIN_LEN;")?;
-        writeln!(f, "use crate::gate::{{Gate, GateInfo}};")?;
         writeln!(f, "use crate::permission::{{Permission, PermissionInfo}};")?;
         writeln!(f, "use crate::release::Release;")?;
         writeln!(
@@ -59,7 +58,21 @@ impl Display for RustSource<'_> {
         permissions(f, &model.permissions)?;
         wildcard_rows(f, &model.wildcard_rows)?;
         constants(f, &model.permissions)?;
-        roles(f, &model.roles)?;
+        roles(f, &model.roles)
+    }
+}
+
+/// `crates/permgate-core/src/gates_table.rs` for a model: the documents'
+/// gates, which cite the table of operations (`operations_table.rs`).
+pub(crate) struct GatesSource<'a>(pub(crate) &'a Model);
+
+impl Display for GatesSource<'_> {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        let model = self.0;
+        header(f)?;
+        writeln!(f, "use crate::gate::{{Gate, GateInfo}};")?;
+        writeln!(f, "use crate::generated::{{DOCUMENTS, perm}};")?;
+        writeln!(f, "use crate::release::Release;\n")?;
         gates(f, &model.gates, model.permissions.len())
     }
 }
@@ -310,7 +323,7 @@ fn gates(f: &mut Formatter<'_>, gates: &[Gate], permission_count: usize) -> fmt:
             .map(|(m, from)| format!("({}, {})", m.path, ReleaseLiteral(from.version)))
             .collect();
         let calls: Vec<String> = (gate.calls.iter())
-            .map(|i| format!("&crate::operations_table::OPERATIONS[{i}]"))
+            .map(|call| format!("&crate::operations_table::OPERATIONS[{}]", call.index))
             .collect();
         // The mask holds what the gate requires today: not the removed keys.
         let current: Vec<Member> = gate.required.iter().filter(|m| !m.removed).cloned().collect();
@@ -367,6 +380,15 @@ fn gates(f: &mut Formatter<'_>, gates: &[Gate], permission_count: usize) -> fmt:
         }
         for (member, from) in &gate.roadmap {
             needs.push(format!("From release {}: `{}`.", from.text, member.key));
+        }
+        if !gate.calls.is_empty() {
+            let calls: Vec<String> = (gate.calls.iter())
+                .map(|call| format!("`{}` (`{}`)", call.call, call.name))
+                .collect();
+            needs.push(format!(
+                "Grounded in the Platform API: {} (what each requires is the gate's requirement for its row).",
+                calls.join(", ")
+            ));
         }
         if let Some(incomplete) = &gate.incomplete {
             needs.push(format!("Incomplete: {}.", incomplete.replace('\n', " ")));
