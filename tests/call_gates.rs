@@ -357,3 +357,143 @@ fn lookup_agrees_with_the_table() {
         Requirement::Any(_)
     ));
 }
+
+/// The permissions a gate requires at every release (roadmap included).
+fn gate_keys(info: &permgate::gate::GateInfo) -> BTreeSet<&'static str> {
+    info.required_at(None).map(|p| p.key()).collect()
+}
+
+#[test]
+fn a_grounded_builtin_gate_requires_what_each_of_its_calls_requires() {
+    let mut grounded = 0;
+    for info in permgate::builtins::gates() {
+        let required = gate_keys(info);
+        let groups: Vec<BTreeSet<&str>> = info
+            .any_of
+            .iter()
+            .map(|g| g.iter().map(|p| p.key()).collect())
+            .collect();
+        for op in info.calls {
+            grounded += 1;
+            match op.requirement {
+                Requirement::All(call) => {
+                    for p in call.required {
+                        assert!(
+                            required.contains(p.key()),
+                            "{}: {} needs {}",
+                            info.name,
+                            op.name,
+                            p.key()
+                        );
+                    }
+                }
+                Requirement::Any(call) => {
+                    let group: BTreeSet<&str> = call.any_of[0].iter().map(|p| p.key()).collect();
+                    let single = group.len() == 1 && group.iter().all(|k| required.contains(k));
+                    assert!(
+                        single || groups.contains(&group),
+                        "{}: {} needs one of {group:?}",
+                        info.name,
+                        op.name
+                    );
+                }
+                _ => panic!("{}: {} is not a permission requirement", info.name, op.name),
+            }
+        }
+    }
+    assert!(grounded >= 20, "{grounded}");
+}
+
+#[test]
+fn ami_transfer_is_the_queue_transfer_requirement() {
+    use permgate::gates::{AmiExtraUser, AmiStandardUser};
+    for info in [AmiStandardUser::INFO, AmiExtraUser::INFO] {
+        let transfer = info
+            .calls
+            .iter()
+            .find(|op| op.name == "postConversationParticipantReplaceQueue")
+            .unwrap();
+        assert_eq!(
+            transfer.path,
+            "/api/v2/conversations/{conversationId}/participants/{participantId}/replace/queue"
+        );
+        let Requirement::Any(call) = transfer.requirement else {
+            panic!()
+        };
+        let group: BTreeSet<&str> = call.any_of[0].iter().map(|p| p.key()).collect();
+        let groups: Vec<BTreeSet<&str>> = info
+            .any_of
+            .iter()
+            .map(|g| g.iter().map(|p| p.key()).collect())
+            .collect();
+        assert_eq!(groups, [group]);
+        assert!(!gate_keys(info).contains("conversation:communication:transfer"));
+    }
+    // The published key alone transfers nothing, and passes nothing.
+    let standard = permgate::builtins::role("AMI R3|standard user role").unwrap();
+    let policy = Policy::builder(Catalog::builtin())
+        .role("published", standard.grants.iter())
+        .unwrap()
+        .build();
+    let published = policy.role("published").unwrap();
+    let denied = policy.check::<AmiStandardUser>(published).unwrap_err();
+    let names: Vec<&str> = denied.calls().iter().map(|c| c.operation().name).collect();
+    assert_eq!(names, ["postConversationParticipantReplaceQueue"]);
+    assert!(denied.to_string().contains(
+        "call `POST /api/v2/conversations/{conversationId}/participants/{participantId}/replace/queue` \
+         (postConversationParticipantReplaceQueue) needs one of: conversation:communication:blindTransfer"
+    ));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// A role passing a grounded builtin gate (every roadmap permission
+    /// required) may make every call the gate is grounded in.
+    #[test]
+    fn a_grounded_gate_passed_allows_its_calls(mask in proptest::collection::vec(proptest::bool::weighted(0.9), 40)) {
+        for info in permgate::builtins::gates().iter().filter(|g| !g.calls.is_empty()) {
+            let mut keys: Vec<&str> = gate_keys(info).into_iter().collect();
+            keys.extend(info.any_of.iter().flat_map(|g| g.iter()).map(|p| p.key()));
+            keys.sort_unstable();
+            keys.dedup();
+            let held: Vec<&str> = keys.iter().zip(mask.iter().cycle()).filter(|(_, h)| **h).map(|(k, _)| *k).collect();
+            let policy = Policy::builder(Catalog::builtin()).role("r", held).unwrap().build();
+            let who = policy.role("r").unwrap();
+            if policy.check_info(who, info, None).is_ok() {
+                for op in info.calls {
+                    prop_assert!(
+                        policy.may_call(who, op.method, &concrete(op.path)).unwrap().is_allowed(),
+                        "{} passed, {} denied", info.name, op.name
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_403_body_of_a_calls_gate() {
+    use permgate::genesys::{GATE_REFUSED, REASON_CALL_NEVER_ALLOWED, forbidden_body};
+    let policy = Policy::builder(Catalog::builtin())
+        .role("viewer", ["routing:queue:view"])
+        .unwrap()
+        .build();
+    let viewer = policy.role("viewer").unwrap();
+    // The call that fails: what the platform would answer for it.
+    let body = forbidden_body(&policy.check::<QueuePanel>(viewer).unwrap_err(), None);
+    assert_eq!(body["code"], "missing.any.permissions");
+    let text = body.to_string();
+    assert!(
+        text.contains("routing:queue:edit") && text.contains("routing:queueMember:manage"),
+        "{text}"
+    );
+    // A call permgate cannot check: refused, naming the call.
+    let body = forbidden_body(&policy.check::<Documents>(viewer).unwrap_err(), None);
+    assert_eq!(body["code"], GATE_REFUSED);
+    assert_eq!(body["messageParams"]["reason"], REASON_CALL_NEVER_ALLOWED);
+    assert_eq!(
+        body["messageParams"]["call"],
+        "GET /api/v2/contentmanagement/documents/{documentId}"
+    );
+}

@@ -14,7 +14,7 @@ static GATE_ALTOCLOUD_ADMIN: GateInfo = GateInfo {
     required: &[perm::journey::ACTIONMAP_ADD, perm::journey::ACTIONMAP_DELETE, perm::journey::ACTIONMAP_EDIT, perm::journey::ACTIONMAP_VIEW, perm::journey::ACTIONTARGET_VIEW, perm::journey::CUSTOMER_ADD, perm::journey::CUSTOMER_VIEW, perm::journey::EVENT_VIEW, perm::journey::OUTCOME_ADD, perm::journey::OUTCOME_DELETE, perm::journey::OUTCOME_EDIT, perm::journey::OUTCOME_VIEW, perm::journey::REPORT_VIEW, perm::journey::SEGMENT_ADD, perm::journey::SEGMENT_DELETE, perm::journey::SEGMENT_EDIT, perm::journey::SEGMENT_VIEW, perm::journey::SETTINGS_EDIT, perm::journey::SETTINGS_VIEW, perm::journey::SNIPPET_ADD, perm::journey::SNIPPET_DELETE, perm::journey::SNIPPET_EDIT, perm::journey::SNIPPET_VIEW, perm::journey::VISIT_VIEW, perm::widgets::DEPLOYMENT_ADD, perm::widgets::DEPLOYMENT_DELETE, perm::widgets::DEPLOYMENT_EDIT, perm::widgets::DEPLOYMENT_VIEW],
     any_of: &[],
     roadmap: &[],
-    calls: &[],
+    calls: &[&crate::operations_table::OPERATIONS[1384], &crate::operations_table::OPERATIONS[1390], &crate::operations_table::OPERATIONS[1389], &crate::operations_table::OPERATIONS[1421], &crate::operations_table::OPERATIONS[1431], &crate::operations_table::OPERATIONS[1430], &crate::operations_table::OPERATIONS[1433], &crate::operations_table::OPERATIONS[1436], &crate::operations_table::OPERATIONS[1435]],
     incomplete: None,
     required_mask: [0x0007c7c3dfe00000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
     mask_range: (0, 1),
@@ -55,14 +55,14 @@ static GATE_SMART_TAG_EDITOR: GateInfo = GateInfo {
 
 static GATE_AMI_STANDARD_USER: GateInfo = GateInfo {
     name: "AmiStandardUser",
-    description: "Basic AMI use; the set is the standard user role of the R3.15 matrix, with the Park permission only required from 3.16 and Transfer held as one of the permissions the Platform API's queue transfer accepts, conversation:communication:blindTransfer or conversation:communication:blindTransferQueue.",
+    description: "Basic AMI use; the set is the standard user role of the R3.15 matrix, with the Park permission only required from 3.16 and Transfer taken from the Platform API's queue transfer it is grounded in: conversation:communication:blindTransfer or conversation:communication:blindTransferQueue.",
     document: Some(&DOCUMENTS[1]),
     extends: None,
     release: Some(Release::new(3, 15)),
     required: &[perm::analytics::AGENT_CONVERSATION_DETAIL_VIEW, perm::analytics::INTERACTION_EVALUATION_DETAILS_VIEW, perm::analytics::INTERACTION_SURVEY_DETAILS_VIEW, perm::attributes::ATTRIBUTE_ALL, perm::conversation::COMMUNICATION_VIEW, perm::conversation::EMAIL_ACCEPT, perm::conversation::EMAIL_CREATE, perm::conversation::EMAIL_PULL, perm::conversation::PARTICIPANT_ATTRIBUTESVIEW, perm::conversation::PARTICIPANT_WRAPUP, perm::integration::AMI_PREMIUM_APPS_ALL, perm::responses::LIBRARY_VIEW, perm::responses::RESPONSE_VIEW, perm::routing::QUEUE_VIEW, perm::routing::WRAPUP_CODE_SEARCH, perm::routing::WRAPUP_CODE_VIEW],
     any_of: &[&[perm::conversation::COMMUNICATION_BLIND_TRANSFER, perm::conversation::COMMUNICATION_BLIND_TRANSFER_QUEUE]],
     roadmap: &[(perm::conversation::EMAIL_PARK, Release::new(3, 16))],
-    calls: &[],
+    calls: &[&crate::operations_table::OPERATIONS[802], &crate::operations_table::OPERATIONS[598], &crate::operations_table::OPERATIONS[617], &crate::operations_table::OPERATIONS[616], &crate::operations_table::OPERATIONS[2130], &crate::operations_table::OPERATIONS[2146], &crate::operations_table::OPERATIONS[2305], &crate::operations_table::OPERATIONS[2307]],
     incomplete: None,
     required_mask: [0x0e18000000134b0f, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
     mask_range: (0, 1),
@@ -78,7 +78,7 @@ static GATE_AMI_EXTRA_USER: GateInfo = GateInfo {
     required: &[perm::analytics::AGENT_CONVERSATION_DETAIL_VIEW, perm::analytics::INTERACTION_EVALUATION_DETAILS_VIEW, perm::analytics::INTERACTION_SURVEY_DETAILS_VIEW, perm::attributes::ATTRIBUTE_ALL, perm::audits::AUDIT_VIEW, perm::conversation::COMMUNICATION_DISCONNECT, perm::conversation::COMMUNICATION_VIEW, perm::conversation::EMAIL_ACCEPT, perm::conversation::EMAIL_ASSIGN, perm::conversation::EMAIL_CREATE, perm::conversation::EMAIL_FORWARD, perm::conversation::EMAIL_PULL, perm::conversation::PARTICIPANT_ATTRIBUTESEDIT, perm::conversation::PARTICIPANT_ATTRIBUTESVIEW, perm::conversation::PARTICIPANT_WRAPUP, perm::integration::AMI_PREMIUM_APPS_ALL, perm::responses::LIBRARY_VIEW, perm::responses::RESPONSE_VIEW, perm::routing::QUEUE_VIEW, perm::routing::WRAPUP_CODE_SEARCH, perm::routing::WRAPUP_CODE_VIEW, perm::ui::SUPERVISOR_STATUS_CONTROL_VIEW],
     any_of: &[&[perm::conversation::COMMUNICATION_BLIND_TRANSFER, perm::conversation::COMMUNICATION_BLIND_TRANSFER_QUEUE]],
     roadmap: &[(perm::conversation::EMAIL_PARK, Release::new(3, 16))],
-    calls: &[],
+    calls: &[&crate::operations_table::OPERATIONS[802], &crate::operations_table::OPERATIONS[598], &crate::operations_table::OPERATIONS[617], &crate::operations_table::OPERATIONS[616], &crate::operations_table::OPERATIONS[2130], &crate::operations_table::OPERATIONS[2146], &crate::operations_table::OPERATIONS[2305], &crate::operations_table::OPERATIONS[2307], &crate::operations_table::OPERATIONS[789]],
     incomplete: None,
     required_mask: [0x1e1800000013df5f, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
     mask_range: (0, 1),
@@ -94,7 +94,7 @@ static GATE_AMI_DIVISION_USER: GateInfo = GateInfo {
     required: &[perm::analytics::AGENT_CONVERSATION_DETAIL_VIEW, perm::analytics::INTERACTION_EVALUATION_DETAILS_VIEW, perm::analytics::INTERACTION_SURVEY_DETAILS_VIEW, perm::attributes::ATTRIBUTE_ALL, perm::conversation::COMMUNICATION_VIEW, perm::conversation::EMAIL_ACCEPT, perm::conversation::EMAIL_CREATE, perm::conversation::EMAIL_PULL, perm::conversation::PARTICIPANT_ATTRIBUTESVIEW, perm::conversation::PARTICIPANT_WRAPUP, perm::integration::AMI_PREMIUM_APPS_ALL, perm::responses::LIBRARY_VIEW, perm::responses::RESPONSE_VIEW, perm::routing::QUEUE_EDIT, perm::routing::QUEUE_VIEW, perm::routing::WRAPUP_CODE_SEARCH, perm::routing::WRAPUP_CODE_VIEW],
     any_of: &[&[perm::conversation::COMMUNICATION_BLIND_TRANSFER, perm::conversation::COMMUNICATION_BLIND_TRANSFER_QUEUE]],
     roadmap: &[(perm::conversation::EMAIL_PARK, Release::new(3, 16))],
-    calls: &[],
+    calls: &[&crate::operations_table::OPERATIONS[802], &crate::operations_table::OPERATIONS[598], &crate::operations_table::OPERATIONS[617], &crate::operations_table::OPERATIONS[616], &crate::operations_table::OPERATIONS[2130], &crate::operations_table::OPERATIONS[2146], &crate::operations_table::OPERATIONS[2305], &crate::operations_table::OPERATIONS[2307]],
     incomplete: None,
     required_mask: [0x0e58000000134b0f, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
     mask_range: (0, 1),
@@ -110,7 +110,7 @@ static GATE_AMI_ADMIN_USER: GateInfo = GateInfo {
     required: &[perm::analytics::AGENT_CONVERSATION_DETAIL_VIEW, perm::analytics::INTERACTION_EVALUATION_DETAILS_VIEW, perm::analytics::INTERACTION_SURVEY_DETAILS_VIEW, perm::attributes::ATTRIBUTE_ALL, perm::audits::INTERACTION_DETAILS_VIEW, perm::conversation::COMMUNICATION_VIEW, perm::conversation::EMAIL_ACCEPT, perm::conversation::EMAIL_CREATE, perm::conversation::EMAIL_PULL, perm::conversation::PARTICIPANT_ATTRIBUTESEDIT, perm::conversation::PARTICIPANT_ATTRIBUTESVIEW, perm::conversation::PARTICIPANT_WRAPUP, perm::integration::AMI_PREMIUM_APPS_ALL, perm::responses::LIBRARY_VIEW, perm::responses::RESPONSE_VIEW, perm::routing::QUEUE_VIEW, perm::routing::WRAPUP_CODE_SEARCH, perm::routing::WRAPUP_CODE_VIEW],
     any_of: &[&[perm::conversation::COMMUNICATION_BLIND_TRANSFER, perm::conversation::COMMUNICATION_BLIND_TRANSFER_QUEUE]],
     roadmap: &[(perm::conversation::EMAIL_PARK, Release::new(3, 16))],
-    calls: &[],
+    calls: &[&crate::operations_table::OPERATIONS[802], &crate::operations_table::OPERATIONS[598], &crate::operations_table::OPERATIONS[617], &crate::operations_table::OPERATIONS[616], &crate::operations_table::OPERATIONS[2130], &crate::operations_table::OPERATIONS[2146], &crate::operations_table::OPERATIONS[2305], &crate::operations_table::OPERATIONS[2307]],
     incomplete: None,
     required_mask: [0x0e1800000013cb2f, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
     mask_range: (0, 1),
@@ -126,7 +126,7 @@ static GATE_AMI_PARK: GateInfo = GateInfo {
     required: &[perm::analytics::INTERACTION_EVALUATION_DETAILS_VIEW, perm::analytics::INTERACTION_SURVEY_DETAILS_VIEW, perm::integration::AMI_PREMIUM_APPS_ALL],
     any_of: &[],
     roadmap: &[(perm::conversation::EMAIL_PARK, Release::new(3, 16))],
-    calls: &[],
+    calls: &[&crate::operations_table::OPERATIONS[617]],
     incomplete: None,
     required_mask: [0x0000000000100006, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
     mask_range: (0, 1),
@@ -238,7 +238,7 @@ static GATE_AMI_CANNED_RESPONSES: GateInfo = GateInfo {
     required: &[perm::integration::AMI_PREMIUM_APPS_ALL, perm::responses::LIBRARY_VIEW, perm::responses::RESPONSE_VIEW],
     any_of: &[],
     roadmap: &[],
-    calls: &[],
+    calls: &[&crate::operations_table::OPERATIONS[2130], &crate::operations_table::OPERATIONS[2146]],
     incomplete: None,
     required_mask: [0x0018000000100000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
     mask_range: (0, 1),
@@ -254,7 +254,7 @@ static GATE_AMI_DISCONNECT_ANY_QUEUE: GateInfo = GateInfo {
     required: &[perm::conversation::COMMUNICATION_DISCONNECT, perm::integration::AMI_PREMIUM_APPS_ALL],
     any_of: &[],
     roadmap: &[],
-    calls: &[],
+    calls: &[&crate::operations_table::OPERATIONS[789]],
     incomplete: None,
     required_mask: [0x0000000000100040, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
     mask_range: (0, 1),
@@ -430,7 +430,7 @@ static GATE_DIGITAL_USER_TRACKING_AGENT: GateInfo = GateInfo {
     required: &[perm::external_contacts::CONTACT_VIEW, perm::external_contacts::SESSION_VIEW, perm::journey::ACTIONMAP_VIEW, perm::journey::EVENT_VIEW, perm::journey::EVENTTYPE_VIEW, perm::journey::OUTCOME_VIEW, perm::journey::OUTCOMESCORES_VIEW, perm::journey::SEGMENT_VIEW, perm::journey::SESSION_VIEW, perm::routing::AGENT_ONQUEUE, perm::routing::QUEUE_JOIN, perm::routing::QUEUE_SEARCH, perm::routing::QUEUE_VIEW],
     any_of: &[],
     roadmap: &[],
-    calls: &[],
+    calls: &[&crate::operations_table::OPERATIONS[1439]],
     incomplete: None,
     required_mask: [0x03a00c22110c0000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
     mask_range: (0, 1),
@@ -494,7 +494,7 @@ static GATE_PREDICTIVE_ENGAGEMENT_ADMIN: GateInfo = GateInfo {
     required: &[perm::journey::ACTIONMAP_ADD, perm::journey::ACTIONMAP_DELETE, perm::journey::ACTIONMAP_EDIT, perm::journey::ACTIONMAP_VIEW, perm::journey::ACTIONTARGET_VIEW, perm::journey::CUSTOMER_ADD, perm::journey::CUSTOMER_VIEW, perm::journey::EVENT_VIEW, perm::journey::OUTCOME_ADD, perm::journey::OUTCOME_DELETE, perm::journey::OUTCOME_EDIT, perm::journey::OUTCOME_VIEW, perm::journey::OUTCOMEPREDICTOR_ADD, perm::journey::OUTCOMEPREDICTOR_DELETE, perm::journey::OUTCOMEPREDICTOR_VIEW, perm::journey::REPORT_VIEW, perm::journey::SEGMENT_ADD, perm::journey::SEGMENT_DELETE, perm::journey::SEGMENT_EDIT, perm::journey::SEGMENT_VIEW, perm::journey::SETTINGS_EDIT, perm::journey::VISIT_VIEW, perm::uploads::PUBLICASSET_UPLOAD, perm::widgets::DEPLOYMENT_ADD, perm::widgets::DEPLOYMENT_DELETE, perm::widgets::DEPLOYMENT_EDIT, perm::widgets::DEPLOYMENT_VIEW],
     any_of: &[],
     roadmap: &[],
-    calls: &[],
+    calls: &[&crate::operations_table::OPERATIONS[2740]],
     incomplete: None,
     required_mask: [0x200407dfdfe00000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
     mask_range: (0, 1),
@@ -510,7 +510,7 @@ static GATE_PREDICTIVE_ENGAGEMENT_AGENT: GateInfo = GateInfo {
     required: &[perm::external_contacts::CONTACT_VIEW, perm::external_contacts::SESSION_VIEW, perm::journey::ACTIONMAP_VIEW, perm::journey::EVENT_VIEW, perm::journey::EVENTTYPE_VIEW, perm::journey::OUTCOME_VIEW, perm::journey::OUTCOMESCORES_VIEW, perm::journey::SEGMENT_VIEW, perm::journey::SESSION_VIEW, perm::routing::AGENT_ONQUEUE, perm::routing::QUEUE_JOIN, perm::routing::QUEUE_SEARCH, perm::routing::QUEUE_VIEW],
     any_of: &[],
     roadmap: &[],
-    calls: &[],
+    calls: &[&crate::operations_table::OPERATIONS[1439]],
     incomplete: None,
     required_mask: [0x03a00c22110c0000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
     mask_range: (0, 1),
@@ -558,7 +558,7 @@ static GATE_CONTENT_OFFERS: GateInfo = GateInfo {
     required: &[perm::uploads::PUBLICASSET_UPLOAD],
     any_of: &[],
     roadmap: &[],
-    calls: &[],
+    calls: &[&crate::operations_table::OPERATIONS[2740]],
     incomplete: None,
     required_mask: [0x2000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000, 0x0000000000000000],
     mask_range: (0, 1),
@@ -671,6 +671,8 @@ pub mod gates {
     ///
     /// Requires: `journey:actionmap:add`, `journey:actionmap:delete`, `journey:actionmap:edit`, `journey:actionmap:view`, `journey:actiontarget:view`, `journey:customer:add`, `journey:customer:view`, `journey:event:view`, `journey:outcome:add`, `journey:outcome:delete`, `journey:outcome:edit`, `journey:outcome:view`, `journey:report:view`, `journey:segment:add`, `journey:segment:delete`, `journey:segment:edit`, `journey:segment:view`, `journey:settings:edit`, `journey:settings:view`, `journey:snippet:add`, `journey:snippet:delete`, `journey:snippet:edit`, `journey:snippet:view`, `journey:visit:view`, `widgets:deployment:add`, `widgets:deployment:delete`, `widgets:deployment:edit`, `widgets:deployment:view`.
     ///
+    /// Grounded in the Platform API: `POST /api/v2/journey/actionmaps` (`postJourneyActionmaps`), `DELETE /api/v2/journey/actionmaps/{actionMapId}` (`deleteJourneyActionmap`), `PATCH /api/v2/journey/actionmaps/{actionMapId}` (`patchJourneyActionmap`), `POST /api/v2/journey/outcomes` (`postJourneyOutcomes`), `DELETE /api/v2/journey/outcomes/{outcomeId}` (`deleteJourneyOutcome`), `PATCH /api/v2/journey/outcomes/{outcomeId}` (`patchJourneyOutcome`), `POST /api/v2/journey/segments` (`postJourneySegments`), `DELETE /api/v2/journey/segments/{segmentId}` (`deleteJourneySegment`), `PATCH /api/v2/journey/segments/{segmentId}` (`patchJourneySegment`) (what each requires is the gate's requirement for its row).
+    ///
     /// From the `altocloud` catalog. A marker type: it has no values.
     #[derive(Debug)]
     pub enum AltocloudAdmin {}
@@ -703,13 +705,15 @@ pub mod gates {
         const INFO: &'static GateInfo = &GATE_SMART_TAG_EDITOR;
     }
 
-    /// Basic AMI use; the set is the standard user role of the R3.15 matrix, with the Park permission only required from 3.16 and Transfer held as one of the permissions the Platform API's queue transfer accepts, conversation:communication:blindTransfer or conversation:communication:blindTransferQueue.
+    /// Basic AMI use; the set is the standard user role of the R3.15 matrix, with the Park permission only required from 3.16 and Transfer taken from the Platform API's queue transfer it is grounded in: conversation:communication:blindTransfer or conversation:communication:blindTransferQueue.
     ///
     /// Requires: `analytics:agentConversationDetail:view`, `analytics:interactionEvaluationDetails:view`, `analytics:interactionSurveyDetails:view`, `attributes:attribute:*`, `conversation:communication:view`, `conversation:email:accept`, `conversation:email:create`, `conversation:email:pull`, `conversation:participant:attributesview`, `conversation:participant:wrapup`, `integration:amiPremiumApps:*`, `responses:library:view`, `responses:response:view`, `routing:queue:view`, `routing:wrapupCode:search`, `routing:wrapupCode:view`.
     ///
     /// One of: `conversation:communication:blindTransfer`, `conversation:communication:blindTransferQueue`.
     ///
     /// From release 3.16: `conversation:email:park`.
+    ///
+    /// Grounded in the Platform API: `POST /api/v2/conversations/{conversationId}/participants/{participantId}/replace/queue` (`postConversationParticipantReplaceQueue`), `POST /api/v2/conversations/emails` (`postConversationsEmails`), `PATCH /api/v2/conversations/emails/{conversationId}/participants/{participantId}/parkingstate` (`patchConversationsEmailParticipantParkingstate`), `POST /api/v2/conversations/emails/{conversationId}/participants/{participantId}/communications/{communicationId}/wrapup` (`postConversationsEmailParticipantCommunicationWrapup`), `GET /api/v2/responsemanagement/libraries` (`getResponsemanagementLibraries`), `GET /api/v2/responsemanagement/responses` (`getResponsemanagementResponses`), `GET /api/v2/routing/wrapupcodes` (`getRoutingWrapupcodes`), `GET /api/v2/routing/wrapupcodes/divisionviews` (`getRoutingWrapupcodesDivisionviews`) (what each requires is the gate's requirement for its row).
     ///
     /// From the `ami-r3` catalog. A marker type: it has no values.
     #[derive(Debug)]
@@ -727,6 +731,8 @@ pub mod gates {
     ///
     /// From release 3.16: `conversation:email:park`.
     ///
+    /// Grounded in the Platform API: `POST /api/v2/conversations/{conversationId}/participants/{participantId}/replace/queue` (`postConversationParticipantReplaceQueue`), `POST /api/v2/conversations/emails` (`postConversationsEmails`), `PATCH /api/v2/conversations/emails/{conversationId}/participants/{participantId}/parkingstate` (`patchConversationsEmailParticipantParkingstate`), `POST /api/v2/conversations/emails/{conversationId}/participants/{participantId}/communications/{communicationId}/wrapup` (`postConversationsEmailParticipantCommunicationWrapup`), `GET /api/v2/responsemanagement/libraries` (`getResponsemanagementLibraries`), `GET /api/v2/responsemanagement/responses` (`getResponsemanagementResponses`), `GET /api/v2/routing/wrapupcodes` (`getRoutingWrapupcodes`), `GET /api/v2/routing/wrapupcodes/divisionviews` (`getRoutingWrapupcodesDivisionviews`), `POST /api/v2/conversations/{conversationId}/disconnect` (`postConversationDisconnect`) (what each requires is the gate's requirement for its row).
+    ///
     /// From the `ami-r3` catalog. A marker type: it has no values.
     #[derive(Debug)]
     pub enum AmiExtraUser {}
@@ -742,6 +748,8 @@ pub mod gates {
     /// One of: `conversation:communication:blindTransfer`, `conversation:communication:blindTransferQueue`.
     ///
     /// From release 3.16: `conversation:email:park`.
+    ///
+    /// Grounded in the Platform API: `POST /api/v2/conversations/{conversationId}/participants/{participantId}/replace/queue` (`postConversationParticipantReplaceQueue`), `POST /api/v2/conversations/emails` (`postConversationsEmails`), `PATCH /api/v2/conversations/emails/{conversationId}/participants/{participantId}/parkingstate` (`patchConversationsEmailParticipantParkingstate`), `POST /api/v2/conversations/emails/{conversationId}/participants/{participantId}/communications/{communicationId}/wrapup` (`postConversationsEmailParticipantCommunicationWrapup`), `GET /api/v2/responsemanagement/libraries` (`getResponsemanagementLibraries`), `GET /api/v2/responsemanagement/responses` (`getResponsemanagementResponses`), `GET /api/v2/routing/wrapupcodes` (`getRoutingWrapupcodes`), `GET /api/v2/routing/wrapupcodes/divisionviews` (`getRoutingWrapupcodesDivisionviews`) (what each requires is the gate's requirement for its row).
     ///
     /// From the `ami-r3` catalog. A marker type: it has no values.
     #[derive(Debug)]
@@ -759,6 +767,8 @@ pub mod gates {
     ///
     /// From release 3.16: `conversation:email:park`.
     ///
+    /// Grounded in the Platform API: `POST /api/v2/conversations/{conversationId}/participants/{participantId}/replace/queue` (`postConversationParticipantReplaceQueue`), `POST /api/v2/conversations/emails` (`postConversationsEmails`), `PATCH /api/v2/conversations/emails/{conversationId}/participants/{participantId}/parkingstate` (`patchConversationsEmailParticipantParkingstate`), `POST /api/v2/conversations/emails/{conversationId}/participants/{participantId}/communications/{communicationId}/wrapup` (`postConversationsEmailParticipantCommunicationWrapup`), `GET /api/v2/responsemanagement/libraries` (`getResponsemanagementLibraries`), `GET /api/v2/responsemanagement/responses` (`getResponsemanagementResponses`), `GET /api/v2/routing/wrapupcodes` (`getRoutingWrapupcodes`), `GET /api/v2/routing/wrapupcodes/divisionviews` (`getRoutingWrapupcodesDivisionviews`) (what each requires is the gate's requirement for its row).
+    ///
     /// From the `ami-r3` catalog. A marker type: it has no values.
     #[derive(Debug)]
     pub enum AmiAdminUser {}
@@ -772,6 +782,8 @@ pub mod gates {
     /// Requires: `analytics:interactionEvaluationDetails:view`, `analytics:interactionSurveyDetails:view`, `integration:amiPremiumApps:*`.
     ///
     /// From release 3.16: `conversation:email:park`.
+    ///
+    /// Grounded in the Platform API: `PATCH /api/v2/conversations/emails/{conversationId}/participants/{participantId}/parkingstate` (`patchConversationsEmailParticipantParkingstate`) (what each requires is the gate's requirement for its row).
     ///
     /// From the `ami-r3` catalog. A marker type: it has no values.
     #[derive(Debug)]
@@ -857,6 +869,8 @@ pub mod gates {
     ///
     /// Requires: `integration:amiPremiumApps:*`, `responses:library:view`, `responses:response:view`.
     ///
+    /// Grounded in the Platform API: `GET /api/v2/responsemanagement/libraries` (`getResponsemanagementLibraries`), `GET /api/v2/responsemanagement/responses` (`getResponsemanagementResponses`) (what each requires is the gate's requirement for its row).
+    ///
     /// From the `ami-r3` catalog. A marker type: it has no values.
     #[derive(Debug)]
     pub enum AmiCannedResponses {}
@@ -868,6 +882,8 @@ pub mod gates {
     /// Disconnecting conversations on every queue, not only on membership queues: the license and Conversation > Communication > Disconnect.
     ///
     /// Requires: `conversation:communication:disconnect`, `integration:amiPremiumApps:*`.
+    ///
+    /// Grounded in the Platform API: `POST /api/v2/conversations/{conversationId}/disconnect` (`postConversationDisconnect`) (what each requires is the gate's requirement for its row).
     ///
     /// From the `ami-r3` catalog. A marker type: it has no values.
     #[derive(Debug)]
@@ -1005,6 +1021,8 @@ pub mod gates {
     ///
     /// Requires: `externalContacts:contact:view`, `externalContacts:session:view`, `journey:actionmap:view`, `journey:event:view`, `journey:eventtype:view`, `journey:outcome:view`, `journey:outcomescores:view`, `journey:segment:view`, `journey:session:view`, `routing:agent:onqueue`, `routing:queue:join`, `routing:queue:search`, `routing:queue:view`.
     ///
+    /// Grounded in the Platform API: `GET /api/v2/journey/sessions/{sessionId}/outcomescores` (`getJourneySessionOutcomescores`) (what each requires is the gate's requirement for its row).
+    ///
     /// From the `digital-user-tracking` catalog. A marker type: it has no values.
     #[derive(Debug)]
     pub enum DigitalUserTrackingAgent {}
@@ -1053,6 +1071,8 @@ pub mod gates {
     ///
     /// Requires: `journey:actionmap:add`, `journey:actionmap:delete`, `journey:actionmap:edit`, `journey:actionmap:view`, `journey:actiontarget:view`, `journey:customer:add`, `journey:customer:view`, `journey:event:view`, `journey:outcome:add`, `journey:outcome:delete`, `journey:outcome:edit`, `journey:outcome:view`, `journey:outcomepredictor:add`, `journey:outcomepredictor:delete`, `journey:outcomepredictor:view`, `journey:report:view`, `journey:segment:add`, `journey:segment:delete`, `journey:segment:edit`, `journey:segment:view`, `journey:settings:edit`, `journey:visit:view`, `uploads:publicasset:upload`, `widgets:deployment:add`, `widgets:deployment:delete`, `widgets:deployment:edit`, `widgets:deployment:view`.
     ///
+    /// Grounded in the Platform API: `POST /api/v2/uploads/publicassets/images` (`postUploadsPublicassetsImages`) (what each requires is the gate's requirement for its row).
+    ///
     /// From the `predictive-engagement` catalog. A marker type: it has no values.
     #[derive(Debug)]
     pub enum PredictiveEngagementAdmin {}
@@ -1064,6 +1084,8 @@ pub mod gates {
     /// An agent handling Predictive Engagement work: the routing table plus the agent table.
     ///
     /// Requires: `externalContacts:contact:view`, `externalContacts:session:view`, `journey:actionmap:view`, `journey:event:view`, `journey:eventtype:view`, `journey:outcome:view`, `journey:outcomescores:view`, `journey:segment:view`, `journey:session:view`, `routing:agent:onqueue`, `routing:queue:join`, `routing:queue:search`, `routing:queue:view`.
+    ///
+    /// Grounded in the Platform API: `GET /api/v2/journey/sessions/{sessionId}/outcomescores` (`getJourneySessionOutcomescores`) (what each requires is the gate's requirement for its row).
     ///
     /// From the `predictive-engagement` catalog. A marker type: it has no values.
     #[derive(Debug)]
@@ -1100,6 +1122,8 @@ pub mod gates {
     /// Content offers: uploading the images they show, the one row of the Content offers section.
     ///
     /// Requires: `uploads:publicasset:upload`.
+    ///
+    /// Grounded in the Platform API: `POST /api/v2/uploads/publicassets/images` (`postUploadsPublicassetsImages`) (what each requires is the gate's requirement for its row).
     ///
     /// From the `predictive-engagement` catalog. A marker type: it has no values.
     #[derive(Debug)]
