@@ -30,10 +30,15 @@ fn requires(kind: &str, keys: &[&str]) -> Value {
 }
 
 /// `routing:queue:view`, `routing:queue:join`, and the platform's
-/// `routing:queue:edit`; three operations over them.
+/// `routing:queue:edit`; four operations over them (one needing nothing, one only `admin`).
 fn files(rows: Vec<Value>, gates: Vec<Value>) -> Vec<(&'static str, Value)> {
     let ops = endpoints(&[
-        ("GET", "/api/v2/routing/queues", "getRoutingQueues", requires("ANY", &["routing:queue:view"])),
+        (
+            "GET",
+            "/api/v2/routing/queues",
+            "getRoutingQueues",
+            requires("ANY", &["routing:queue:view"]),
+        ),
         ("GET", "/api/v2/routing/queues/me", "getRoutingQueuesMe", Value::Null),
         (
             "POST",
@@ -45,7 +50,10 @@ fn files(rows: Vec<Value>, gates: Vec<Value>) -> Vec<(&'static str, Value)> {
     ]);
     vec![
         ("a.json", catalog("a", rows, gates)),
-        ("genesys-cloud-platform.json", platform(vec![current("routing:queue:edit")])),
+        (
+            "genesys-cloud-platform.json",
+            platform(vec![current("routing:queue:edit")]),
+        ),
         (ENDPOINTS, ops),
     ]
 }
@@ -61,7 +69,11 @@ fn grounded(mut row: Value, calls: &[&str], differ: Option<&str>) -> Value {
 #[test]
 fn a_row_whose_key_its_call_requires_is_cited_and_requires_as_before() {
     let view = grounded(view(), &["GET /api/v2/routing/queues"], None);
-    let code = generate(&files(vec![view, join()], vec![gate("Viewer", None, &["routing:queue:view"], &[])])).unwrap();
+    let code = generate(&files(
+        vec![view, join()],
+        vec![gate("Viewer", None, &["routing:queue:view"], &[])],
+    ))
+    .unwrap();
     assert!(code.contains("required: &[perm::routing::QUEUE_VIEW],"), "{code}");
     assert!(code.contains("any_of: &[],"));
     assert!(code.contains("calls: &[&crate::operations_table::OPERATIONS[0]],"));
@@ -77,12 +89,20 @@ fn a_row_whose_keys_differ_takes_its_calls_requirement_when_the_catalog_says_why
     );
     let code = generate(&files(
         vec![view(), join],
-        vec![gate("Members", None, &["routing:queue:view", "routing:queue:join"], &[])],
+        vec![gate(
+            "Members",
+            None,
+            &["routing:queue:view", "routing:queue:join"],
+            &[],
+        )],
     ))
     .unwrap();
     // The row's key is replaced by the call's ANY group.
     assert!(code.contains("required: &[perm::routing::QUEUE_VIEW],"), "{code}");
-    assert!(code.contains("any_of: &[&[perm::routing::QUEUE_JOIN, perm::routing::QUEUE_EDIT]],"), "{code}");
+    assert!(
+        code.contains("any_of: &[&[perm::routing::QUEUE_JOIN, perm::routing::QUEUE_EDIT]],"),
+        "{code}"
+    );
     assert!(code.contains("calls: &[&crate::operations_table::OPERATIONS[2]],"));
 }
 
@@ -104,7 +124,11 @@ fn an_unknown_call_names_the_catalog_the_gate_and_the_call() {
     let view = grounded(support::view(), &["GET /api/v2/nowhere"], None);
     let files = self::files(vec![view], vec![]);
     assert!(matches!(
-        refused(&files, "a.json", Place::PermissionField("routing:queue:view".into(), "calls")),
+        refused(
+            &files,
+            "a.json",
+            Place::PermissionField("routing:queue:view".into(), "calls")
+        ),
         Problem::UnknownCall { .. }
     ));
 }
@@ -150,7 +174,12 @@ fn a_reason_for_no_difference_an_unverifiable_call_and_a_grounded_row_in_a_group
     let view = grounded(support::view(), &["GET /api/v2/routing/queues"], None);
     let files = self::files(
         vec![view, join()],
-        vec![gate("Either", None, &[], &[&["routing:queue:view", "routing:queue:join"]])],
+        vec![gate(
+            "Either",
+            None,
+            &[],
+            &[&["routing:queue:view", "routing:queue:join"]],
+        )],
     );
     assert!(matches!(
         refused(&files, "a.json", gate_at("Either")),
@@ -160,7 +189,11 @@ fn a_reason_for_no_difference_an_unverifiable_call_and_a_grounded_row_in_a_group
     view["calls_differ"] = json!("no calls");
     let files = self::files(vec![view], vec![]);
     assert_eq!(
-        refused(&files, "a.json", Place::PermissionField("routing:queue:view".into(), "calls")),
+        refused(
+            &files,
+            "a.json",
+            Place::PermissionField("routing:queue:view".into(), "calls")
+        ),
         Problem::CallsDifferAlone
     );
 }
