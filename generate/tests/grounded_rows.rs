@@ -2,7 +2,7 @@
 //! checked against the endpoint catalog, the row's keys against what the
 //! calls require, and the gate's requirement taken from the calls.
 
-#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 mod support;
 

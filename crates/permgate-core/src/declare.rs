@@ -42,7 +42,7 @@
 /// gate refuse everyone. All of it is worked out by the compiler
 /// ([`gate::compose`](crate::gate::compose)): the check is the same mask
 /// test as a gate of permissions, and a denial names each call that fails
-/// ([`Denied::calls`]).
+/// ([`Denied::calls`](crate::Denied::calls)).
 ///
 /// ```
 /// use permgate::{Catalog, Gate, Policy, gate};

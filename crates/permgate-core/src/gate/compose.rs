@@ -1,6 +1,6 @@
 //! A gate composed from the Platform API operations a feature calls: what
 //! [`gate!`](crate::gate!) with `calls` runs at compile time, usable by
-//! hand for a [`GateInfo`](super::GateInfo) of your own
+//! hand for a [`GateInfo`] of your own
 //! ([`GateInfo::with_calls`](super::GateInfo::with_calls)).
 //!
 //! The gate requires what every call requires: the permissions of each
@@ -220,7 +220,8 @@ pub const fn required<const N: usize>(
     let total = required_total(own, calls);
     while at < total {
         if let Some(permission) = first_required(own, calls, at) {
-            match out.as_mut_slice().split_at_mut_checked(count) {
+            let slots: &mut [_] = &mut out;
+            match slots.split_at_mut_checked(count) {
                 Some((_, [slot, ..])) => *slot = permission,
                 _ => panic!("compose::required: N is less than compose::required_len of the same lists"),
             }
@@ -263,7 +264,8 @@ pub const fn any_of<const M: usize>(
     let (mut at, mut count) = (0, 0);
     while at < own.len() + calls.len() {
         if let Some(group) = first_group(own, calls, at) {
-            match out.as_mut_slice().split_at_mut_checked(count) {
+            let slots: &mut [_] = &mut out;
+            match slots.split_at_mut_checked(count) {
                 Some((_, [slot, ..])) => *slot = group,
                 _ => panic!("compose::any_of: M is less than compose::any_of_len of the same lists"),
             }
