@@ -1134,7 +1134,7 @@ fn export_writes_terraform_that_check_and_diff_read_back() {
     assert_exit(&hcl, 0);
     let head = r#"resource "genesyscloud_auth_role" "ami_standard_user" {
   name        = "AmiStandardUser"
-  description = "Basic AMI use; the set is the standard user role of the R3.15 matrix, with the Park permission only required from 3.16 and Transfer held as one of the permissions the Platform API's queue transfer accepts, conversation:communication:blindTransfer or conversation:communication:blindTransferQueue. Includes roadmap permissions: conversation:email:park (from release 3.16)."
+  description = "Basic AMI use; the set is the standard user role of the R3.15 matrix, with the Park permission only required from 3.16 and Transfer taken from the Platform API's queue transfer it is grounded in: conversation:communication:blindTransfer or conversation:communication:blindTransferQueue. Includes roadmap permissions: conversation:email:park (from release 3.16)."
   permission_policies {
     domain      = "analytics"
     entity_name = "agentConversationDetail"

@@ -455,6 +455,10 @@ fn a_consult_or_agent_transfer_or_the_published_key_does_not_stand_for_the_trans
             denied.to_string(),
             format!(
                 "role `{name}` does not satisfy gate `AmiStandardUser` at release 3.15: needs one of: \
+                 conversation:communication:blindTransfer, conversation:communication:blindTransferQueue\n  \
+                 by call:\n  \
+                 - call `POST /api/v2/conversations/{{conversationId}}/participants/{{participantId}}/replace/queue` \
+                 (postConversationParticipantReplaceQueue) needs one of: \
                  conversation:communication:blindTransfer, conversation:communication:blindTransferQueue"
             )
         );

@@ -205,6 +205,65 @@ pub enum Problem {
         /// The key.
         key: String,
     },
+    /// A row grounded in a call (`calls`) that the endpoint catalog does not
+    /// hold: a method and path template as it spells them.
+    #[error(
+        "names `{key}`, whose call `{call}` is no operation of the endpoint catalog (write the method and the path template as it spells them)"
+    )]
+    UnknownCall {
+        /// The row.
+        key: String,
+        /// The call as written.
+        call: String,
+    },
+    /// A row grounded in a call whose requirement permgate cannot check.
+    #[error(
+        "names `{key}`, grounded in `{call}`, whose requirement permgate cannot check: a gate of it would refuse everyone"
+    )]
+    UnverifiableCall {
+        /// The row.
+        key: String,
+        /// The call.
+        call: String,
+    },
+    /// A grounded row whose keys are not what its calls require, and no
+    /// `calls_differ` saying why.
+    #[error(
+        "names `{key}`, whose keys ({keys}) are not what its calls require ({requires}); say why in `calls_differ`, or fix the row"
+    )]
+    CallsDisagree {
+        /// The row.
+        key: String,
+        /// The row's keys.
+        keys: String,
+        /// What the calls require.
+        requires: String,
+    },
+    /// A `calls_differ` on a row whose keys are what its calls require.
+    #[error(
+        "names `{key}`, whose `calls_differ` explains a difference there is not: its keys are what its calls require"
+    )]
+    NeedlessCallsDiffer {
+        /// The row.
+        key: String,
+    },
+    /// A grounded row whose keys differ from its calls' requirement but that
+    /// is required only from a later release: both cannot hold.
+    #[error("names `{key}`, a roadmap row grounded in calls that require other keys")]
+    GroundedRoadmap {
+        /// The row.
+        key: String,
+    },
+    /// A grounded row named in an `any` group: its calls' requirement is not
+    /// one permission.
+    #[error("names `{key}`, a row grounded in calls, in an `any` group: list it in `all`")]
+    GroundedInGroup {
+        /// The row.
+        key: String,
+    },
+    /// A `calls_differ` on a row that names no calls.
+    #[error("`calls_differ` without `calls`")]
+    CallsDifferAlone,
     /// A gate's `any` group holding no key of its own file and a platform
     /// permission the SDK no longer lists: such a group stands in for a row
     /// whose key the platform does not list, with what the platform accepts now.

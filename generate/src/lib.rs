@@ -40,6 +40,11 @@ pub struct Files {
     /// `src/builtin.rs`: the builtin catalog's size and the SDK release
     /// table, which the core's lower modules use.
     pub builtin: String,
+    /// `src/gates_table.rs`: the documents' gates (their statics, the
+    /// `GATES` table and the `gates` module of marker types), apart from
+    /// `generated.rs` since a gate grounded in the API cites the table of
+    /// operations, which names the permissions `generated.rs` defines.
+    pub gates: String,
     /// `src/operations_table.rs`: every Platform API operation and its
     /// requirement, from [`endpoints::CATALOG_FILE`] (empty when the folder
     /// has no such file).
@@ -62,16 +67,17 @@ pub fn generate(dir: &Path) -> Result<String, Error> {
 /// The first problem found, naming the file and the entry.
 pub fn generate_files(dir: &Path) -> Result<Files, Error> {
     let catalogs = read::catalogs(dir)?;
-    let model = validate::catalogs(&catalogs)?;
     let path = dir.join(endpoints::CATALOG_FILE);
     let operations = match std::fs::read_to_string(&path) {
         Ok(text) => endpoints::read_catalog(&text)?,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
         Err(source) => return Err(Error::Io { path, source }),
     };
+    let model = validate::catalogs(&catalogs, &operations)?;
     Ok(Files {
         operations: write::operations_table(&model, &operations)?,
         generated: write::RustSource(&model).to_string(),
+        gates: write::GatesSource(&model).to_string(),
         builtin: write::BuiltinSource(&model).to_string(),
     })
 }

@@ -229,6 +229,20 @@ pub(crate) struct Gate {
     /// Why holding the set may not be enough, when the document leaves
     /// something out.
     pub(crate) incomplete: Option<String>,
+    /// The operations its rows are grounded in, in the order the gate's
+    /// rows cite them (up its `extends` chain first), each once.
+    pub(crate) calls: Vec<GateCall>,
+}
+
+/// An operation a gate's row is grounded in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct GateCall {
+    /// Its index in the table of operations.
+    pub(crate) index: usize,
+    /// `POST /api/v2/...`.
+    pub(crate) call: String,
+    /// The operation name.
+    pub(crate) name: String,
 }
 
 /// A permission as a gate names it.

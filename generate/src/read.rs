@@ -76,6 +76,15 @@ pub(crate) struct PermissionRow {
     pub(crate) release_notes: Vec<String>,
     #[serde(deserialize_with = "nullable")]
     pub(crate) available_from: Option<String>,
+    /// The Platform API operations the row's action is (`"POST
+    /// /api/v2/..."`, as the endpoint catalog spells method and path):
+    /// absent when the row is not grounded in the API.
+    #[serde(default, deserialize_with = "present")]
+    pub(crate) calls: Option<Vec<String>>,
+    /// Why the row's keys differ from what its calls require, when they do:
+    /// then the calls' requirement is what gates take.
+    #[serde(default, deserialize_with = "present")]
+    pub(crate) calls_differ: Option<String>,
 }
 
 /// One entry of a document's `roles`.

@@ -13,13 +13,14 @@ mod platform_file;
 mod references;
 mod rows;
 
+use crate::endpoints::Operation;
 use crate::error::{Error, Place, Problem};
 use crate::model::{Document, Model, Platform, Release, Role};
 use crate::read::{Catalogs, DocumentFile, Named};
 use crate::syntax;
 
 /// Checks the catalogs and resolves every reference between them.
-pub(crate) fn catalogs(input: &Catalogs) -> Result<Model, Error> {
+pub(crate) fn catalogs(input: &Catalogs, operations: &[Operation]) -> Result<Model, Error> {
     if input.documents.is_empty() {
         return Err(Error::NoCatalogs {
             path: input.dir.clone(),
@@ -68,7 +69,11 @@ pub(crate) fn catalogs(input: &Catalogs) -> Result<Model, Error> {
             });
         }
         for gate in &named.content.gates {
-            gates.push(gates::resolve(doc, named, document, keys, &members, gate)?);
+            gates.push(gates::resolve(doc, named, document, keys, &members, operations, gate)?);
+        }
+        // Grounded rows no gate names are checked too.
+        for (key, row) in keys {
+            gates::check_row(&named.file, key, row, operations)?;
         }
     }
     Ok(Model {

@@ -59,6 +59,11 @@ fn platform_catalog_and_generated_code_are_fresh() {
         "the catalogs",
     );
     sync(
+        &root.join("crates/permgate-core/src/gates_table.rs"),
+        &fresh.gates,
+        "the catalogs",
+    );
+    sync(
         &root.join("crates/permgate-core/src/operations_table.rs"),
         &fresh.operations,
         "the catalogs",

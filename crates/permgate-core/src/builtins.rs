@@ -20,10 +20,10 @@
 //! ```
 
 use crate::gate::GateInfo;
-use crate::generated;
 use crate::operation::Operation;
 use crate::operations_table::OPERATIONS;
 use crate::source::{CatalogRole, Document};
+use crate::{gates_table, generated};
 
 /// The source documents of the builtin catalog (`catalogs/`), by
 /// identifier.
@@ -46,14 +46,14 @@ pub fn role(name: &str) -> Option<&'static CatalogRole> {
 /// (`permgate::gates::…`), whose [`Gate::INFO`](crate::Gate::INFO) is the
 /// same value.
 pub fn gates() -> &'static [&'static GateInfo] {
-    &generated::GATES
+    &gates_table::GATES
 }
 
 /// A builtin gate by name (`AmiStandardUser`), ignoring ASCII case: a gate
 /// chosen at run time, to check with
 /// [`Policy::check_info`](crate::Policy::check_info).
 pub fn gate(name: &str) -> Option<&'static GateInfo> {
-    generated::GATES
+    gates_table::GATES
         .iter()
         .copied()
         .find(|gate| gate.name.eq_ignore_ascii_case(name))

@@ -19,6 +19,7 @@ mod caseless;
 pub mod catalog;
 pub mod condition;
 mod decision;
+mod declare;
 pub mod definition;
 pub mod explain;
 pub mod gate;
@@ -28,6 +29,8 @@ pub mod operation;
 #[allow(clippy::all)]
 mod operations_table;
 pub use operations_table::api_groups;
+#[rustfmt::skip]
+mod gates_table;
 #[rustfmt::skip]
 mod generated;
 pub mod parse;
@@ -45,7 +48,8 @@ pub use catalog::Catalog;
 pub use decision::Decision;
 pub use definition::{RoleDefinition, UserDefinition};
 pub use gate::{Denied, Gate, Granted};
-pub use generated::{gates, perm};
+pub use gates_table::gates;
+pub use generated::perm;
 pub use handle::PolicyHandle;
 pub use permission::Permission;
 pub use policy::{BuildError, CompiledUser, Policy, PolicyBuilder};

@@ -32,123 +32,123 @@
 //! assert!(builtins::operations().count() > 3000);
 //! ```
 
-use std::fmt;
+pub use crate::gate::operation::{Method, Operation, Requirement};
 
-use crate::gate::GateInfo;
-use crate::permission::Permission;
-
-/// The HTTP method of an operation. Two methods on one path are two operations.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Method {
-    /// `GET`
-    Get,
-    /// `HEAD`
-    Head,
-    /// `POST`
-    Post,
-    /// `PUT`
-    Put,
-    /// `PATCH`
-    Patch,
-    /// `DELETE`
-    Delete,
-    /// `OPTIONS`
-    Options,
+impl Operation {
+    /// The operation a call names, as the SDK docs print it: the method and
+    /// the path template (`"POST /api/v2/routing/queues/{queueId}/members"`,
+    /// the template's parameter names included), or the operation name
+    /// (`"postRoutingQueueMembers"`); `None` when no operation is so named.
+    ///
+    /// A `const fn`, so a gate can name its calls and have an unknown one
+    /// refused by the compiler ([`gate!`](crate::gate!) with `calls`). A
+    /// method and template is a binary search of the table (sorted by path
+    /// then method); a name, a scan of it. To match a concrete path
+    /// (`/api/v2/routing/queues/3f1a/members`), use
+    /// [`call::find`](crate::call::find).
+    ///
+    /// ```
+    /// use permgate::operation::{Method, Operation};
+    ///
+    /// const JOIN: &Operation = Operation::lookup("POST /api/v2/routing/queues/{queueId}/members").unwrap();
+    /// assert_eq!((JOIN.method, JOIN.name), (Method::Post, "postRoutingQueueMembers"));
+    /// assert!(std::ptr::eq(Operation::lookup("postRoutingQueueMembers").unwrap(), JOIN));
+    /// assert!(Operation::lookup("POST /api/v2/routing/queues/{id}/members").is_none()); // not the docs' template
+    /// ```
+    pub const fn lookup(call: &str) -> Option<&'static Operation> {
+        let bytes = call.as_bytes();
+        let mut at = 0;
+        while at < bytes.len() {
+            if let Some((_, [b' ', path @ ..])) = bytes.split_at_checked(at) {
+                let (method, _) = match bytes.split_at_checked(at) {
+                    Some(split) => split,
+                    None => return None,
+                };
+                return match method_of(method) {
+                    Some(method) => by_call(method, path),
+                    None => None,
+                };
+            }
+            at += 1;
+        }
+        by_name(bytes)
+    }
 }
 
-impl Method {
-    /// The method as HTTP spells it: `GET`.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Method::Get => "GET",
-            Method::Head => "HEAD",
-            Method::Post => "POST",
-            Method::Put => "PUT",
-            Method::Patch => "PATCH",
-            Method::Delete => "DELETE",
-            Method::Options => "OPTIONS",
+/// The method a call's first word spells, as HTTP does (upper case).
+const fn method_of(word: &[u8]) -> Option<Method> {
+    let methods = [
+        Method::Get,
+        Method::Head,
+        Method::Post,
+        Method::Put,
+        Method::Patch,
+        Method::Delete,
+        Method::Options,
+    ];
+    let mut rest = methods.as_slice();
+    while let Some((&method, tail)) = rest.split_first() {
+        if matches!(compare(method.as_str().as_bytes(), word), core::cmp::Ordering::Equal) {
+            return Some(method);
+        }
+        rest = tail;
+    }
+    None
+}
+
+/// Byte-wise comparison, as `str`'s `Ord`.
+const fn compare(a: &[u8], b: &[u8]) -> core::cmp::Ordering {
+    let (mut a, mut b) = (a, b);
+    loop {
+        match (a.split_first(), b.split_first()) {
+            (Some((x, a_tail)), Some((y, b_tail))) => {
+                if *x < *y {
+                    return core::cmp::Ordering::Less;
+                }
+                if *x > *y {
+                    return core::cmp::Ordering::Greater;
+                }
+                a = a_tail;
+                b = b_tail;
+            }
+            (None, Some(_)) => return core::cmp::Ordering::Less,
+            (Some(_), None) => return core::cmp::Ordering::Greater,
+            (None, None) => return core::cmp::Ordering::Equal,
         }
     }
+}
 
-    /// Reads a method, ASCII-case-insensitively; `None` for one the
-    /// Platform API does not use.
-    pub fn parse(method: &str) -> Option<Self> {
-        [
-            Method::Get,
-            Method::Head,
-            Method::Post,
-            Method::Put,
-            Method::Patch,
-            Method::Delete,
-            Method::Options,
-        ]
-        .into_iter()
-        .find(|m| m.as_str().eq_ignore_ascii_case(method))
+/// The operation of `method` and `path`: a binary search of the table,
+/// sorted by path (byte-wise) then method (in [`Method`]'s order).
+const fn by_call(method: Method, path: &[u8]) -> Option<&'static Operation> {
+    let mut table: &'static [Operation] = &crate::operations_table::OPERATIONS;
+    loop {
+        let Some((left, right)) = table.split_at_checked(table.len() / 2) else {
+            return None;
+        };
+        let Some((middle, right)) = right.split_first() else {
+            return None;
+        };
+        let order = match compare(middle.path.as_bytes(), path) {
+            core::cmp::Ordering::Equal => compare(&[middle.method as u8], &[method as u8]),
+            order => order,
+        };
+        table = match order {
+            core::cmp::Ordering::Equal => return Some(middle),
+            core::cmp::Ordering::Less => right,
+            core::cmp::Ordering::Greater => left,
+        };
     }
 }
 
-impl fmt::Display for Method {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// What an operation requires.
-#[derive(Debug, Clone, Copy)]
-#[non_exhaustive]
-pub enum Requirement {
-    /// No permission ("Requires NO permissions"): any authenticated principal.
-    Nothing,
-    /// Every permission of the gate's [`required`](GateInfo::required).
-    All(&'static GateInfo),
-    /// Any one permission of the gate's single [`any_of`](GateInfo::any_of) group.
-    Any(&'static GateInfo),
-    /// Only entries permgate cannot check ([`Operation::unchecked`]), or
-    /// such an entry under `ALL`: never allowed.
-    Unverifiable,
-}
-
-impl Requirement {
-    /// The requirement as a gate, for [`Policy::check_info`](crate::Policy::check_info);
-    /// `None` for [`Nothing`](Self::Nothing) and [`Unverifiable`](Self::Unverifiable).
-    pub fn gate(self) -> Option<&'static GateInfo> {
-        match self {
-            Requirement::All(gate) | Requirement::Any(gate) => Some(gate),
-            Requirement::Nothing | Requirement::Unverifiable => None,
+/// The operation of that name: a scan of the table.
+const fn by_name(name: &[u8]) -> Option<&'static Operation> {
+    let mut rest: &'static [Operation] = &crate::operations_table::OPERATIONS;
+    while let Some((op, tail)) = rest.split_first() {
+        if matches!(compare(op.name.as_bytes(), name), core::cmp::Ordering::Equal) {
+            return Some(op);
         }
+        rest = tail;
     }
-
-    /// The permissions named, in the docs' order (each once).
-    pub fn permissions(self) -> impl Iterator<Item = Permission<'static>> {
-        let gate = self.gate();
-        let required = gate.map_or(&[][..], |g| g.required);
-        let any = gate.map_or(&[][..], |g| g.any_of);
-        required
-            .iter()
-            .chain(any.iter().flat_map(|group| group.iter()))
-            .copied()
-    }
-}
-
-/// One Platform API operation.
-#[derive(Debug)]
-#[non_exhaustive]
-pub struct Operation {
-    /// The method.
-    pub method: Method,
-    /// The path template: `/api/v2/routing/queues/{queueId}/members`.
-    pub path: &'static str,
-    /// The operation name the SDKs use: `postRoutingQueueMembers`.
-    pub name: &'static str,
-    /// The SDK API groups that document it (`RoutingApi`), sorted; most
-    /// operations have one, some two or three.
-    pub apis: &'static [&'static str],
-    /// Whether the docs mark it deprecated.
-    pub deprecated: bool,
-    /// What it requires.
-    pub requirement: Requirement,
-    /// The entries of its requirement that are not permissions, as the docs
-    /// print them (`admin`, `content_management_user`, `They are enforced
-    /// by the backend`): they never allow the call.
-    pub unchecked: &'static [&'static str],
+    None
 }

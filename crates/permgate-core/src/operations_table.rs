@@ -2,8 +2,8 @@
 // Regenerate: PERMGATE_REGENERATE=1 cargo test --manifest-path generate/Cargo.toml --test generated
 
 use crate::gate::GateInfo;
+use crate::gate::operation::{Method, Operation, Requirement};
 use crate::generated::perm;
-use crate::operation::{Method, Operation, Requirement};
 
 static R0: GateInfo = GateInfo::new("getAgenticVirtualagents", "GET /api/v2/agentic/virtualagents", &[perm::agentic::VIRTUAL_AGENT_VIEW], &[]);
 static R1: GateInfo = GateInfo::new("postAgenticVirtualagents", "POST /api/v2/agentic/virtualagents", &[perm::agentic::VIRTUAL_AGENT_ADD], &[]);

@@ -31,10 +31,14 @@
 //! - [`Denied`]: `{"gate", "principal", "division", "release",
 //!   "applies_from", "missing": [key, …], "unmet_any_of": [[key, …], …],
 //!   "removed_from_platform": [key, …], "feature_removed": bool, "foreign": [key, …],
-//!   "unlisted_entities": [key, …]}`.
+//!   "unlisted_entities": [key, …], "calls"?: [{"method", "path", "operation",
+//!   "missing": [key, …], "unmet_any_of": [key, …] or `null`, "never_allowed":
+//!   `"unverifiable"`, `"removed"` or `null`}]}` (`"calls"` only for a gate
+//!   declared from calls, naming each call that fails).
 //! - [`GateInfo`]: `{"name", "description", "document" (its id), "extends",
 //!   "release", "required", "any_of", "roadmap": [{"permission",
-//!   "release"}]}`.
+//!   "release"}], "calls"?: [{"method", "path", "operation"}]}` (`"calls"`
+//!   only for a gate declared from calls or grounded in them).
 //! - [`RoleAudit`](crate::audit::RoleAudit), [`GrantAudit`](crate::audit::GrantAudit),
 //!   [`UserAudit`](crate::audit::UserAudit) and what they hold
 //!   ([`ConditionalGrantInfo`](crate::definition::ConditionalGrantInfo), the structs of
@@ -60,8 +64,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     Decision, Denied, Division, Permission, Release, condition::Condition, condition::OperandKind, condition::Operator,
-    explain::By, explain::Explanation, explain::Permitted, explain::Reason, gate::GateInfo, release::SdkRelease,
-    source::Audience, source::CatalogRole, source::Document, source::Evidence, source::SourceEntry,
+    explain::By, explain::Explanation, explain::Permitted, explain::Reason, gate::GateInfo, gate::NeverAllowed,
+    release::SdkRelease, source::Audience, source::CatalogRole, source::Document, source::Evidence,
+    source::SourceEntry,
 };
 
 /// A string, borrowed where the input allows.
@@ -265,6 +270,17 @@ impl Serialize for Denied {
             feature_removed: bool,
             foreign: &'a [Permission<'static>],
             unlisted_entities: &'a [Permission<'static>],
+            #[serde(skip_serializing_if = "Vec::is_empty")]
+            calls: Vec<FailingCallShape<'a>>,
+        }
+        #[derive(Serialize)]
+        struct FailingCallShape<'a> {
+            method: &'static str,
+            path: &'static str,
+            operation: &'static str,
+            missing: &'a [Permission<'static>],
+            unmet_any_of: Option<&'static [Permission<'static>]>,
+            never_allowed: Option<&'static str>,
         }
         Shape {
             gate: self.gate(),
@@ -278,6 +294,19 @@ impl Serialize for Denied {
             feature_removed: self.feature_removed(),
             foreign: self.foreign(),
             unlisted_entities: self.unlisted_entities(),
+            calls: (self.calls().iter())
+                .map(|call| FailingCallShape {
+                    method: call.operation().method.as_str(),
+                    path: call.operation().path,
+                    operation: call.operation().name,
+                    missing: call.missing(),
+                    unmet_any_of: call.unmet_any_of(),
+                    never_allowed: call.never_allowed().map(|why| match why {
+                        NeverAllowed::Unverifiable => "unverifiable",
+                        _ => "removed",
+                    }),
+                })
+                .collect(),
         }
         .serialize(serializer)
     }
@@ -300,6 +329,14 @@ impl Serialize for GateInfo {
             required: &'a [Permission<'static>],
             any_of: &'a [&'static [Permission<'static>]],
             roadmap: Vec<Roadmap>,
+            #[serde(skip_serializing_if = "Vec::is_empty")]
+            calls: Vec<Call>,
+        }
+        #[derive(Serialize)]
+        struct Call {
+            method: &'static str,
+            path: &'static str,
+            operation: &'static str,
         }
         Shape {
             name: self.name,
@@ -313,6 +350,13 @@ impl Serialize for GateInfo {
                 .roadmap
                 .iter()
                 .map(|&(permission, release)| Roadmap { permission, release })
+                .collect(),
+            calls: (self.calls.iter())
+                .map(|call| Call {
+                    method: call.method.as_str(),
+                    path: call.path,
+                    operation: call.name,
+                })
                 .collect(),
         }
         .serialize(serializer)

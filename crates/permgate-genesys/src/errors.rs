@@ -56,6 +56,14 @@ pub const REASON_FEATURE_REMOVED: &str = "feature.removed";
 /// permissions of another catalog than the policy's ([`Denied::foreign`]).
 pub const REASON_FOREIGN_CATALOG: &str = "catalog.foreign";
 
+/// `messageParams.reason` of a [`GATE_REFUSED`] body for a gate one of whose
+/// calls can never be allowed ([`FailingCall::never_allowed`](permgate_core::gate::FailingCall::never_allowed):
+/// its requirement is only entries permgate cannot check, such as
+/// `content_management_user`); `messageParams.call` names it (`GET
+/// /api/v2/...`). Whatever else the principal lacks, no permission would
+/// let it pass.
+pub const REASON_CALL_NEVER_ALLOWED: &str = "call.never.allowed";
+
 /// `messageParams.reason` of a [`GATE_REFUSED`] body for any other refusal
 /// that names no missing permission.
 pub const REASON_REFUSED: &str = "refused";
@@ -311,7 +319,8 @@ pub fn call_forbidden_body(denied: &CallDenied, context_id: Option<&str>) -> Val
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn forbidden_error_body(denied: &Denied, context_id: Option<&str>) -> ErrorBody {
-    if denied.feature_removed() || !denied.foreign().is_empty() {
+    let never = denied.calls().iter().any(|call| call.never_allowed().is_some());
+    if denied.feature_removed() || !denied.foreign().is_empty() || never {
         // Refused whatever the principal holds: nothing it lacks to name.
         return refused_body(denied, context_id);
     }
@@ -336,6 +345,9 @@ pub fn forbidden_error_body(denied: &Denied, context_id: Option<&str>) -> ErrorB
 /// release too old, a feature removed, a gate of another catalog.
 fn refused_body(denied: &Denied, context_id: Option<&str>) -> ErrorBody {
     let mut params = BTreeMap::from([("gate".to_owned(), denied.gate().to_owned())]);
+    let never_call = (denied.calls().iter())
+        .find(|call| call.never_allowed().is_some())
+        .map(|call| call.operation());
     let (reason, with_params) = match (denied.applies_from(), denied.release()) {
         (Some(from), Some(release)) => {
             params.insert("release".to_owned(), release.to_string());
@@ -353,6 +365,15 @@ fn refused_body(denied: &Denied, context_id: Option<&str>) -> ErrorBody {
             REASON_FOREIGN_CATALOG,
             "Gate {gate} names permissions of another catalog than the one the policy was built with.",
         ),
+        _ if never_call.is_some() => {
+            if let Some(op) = never_call {
+                params.insert("call".to_owned(), format!("{} {}", op.method, op.path));
+            }
+            (
+                REASON_CALL_NEVER_ALLOWED,
+                "Gate {gate} makes the call {call}, which permgate can never allow: no permission it can check grants it.",
+            )
+        }
         _ => (
             REASON_REFUSED,
             "Gate {gate} was refused, for no missing permission it can name.",

@@ -56,10 +56,10 @@ pub mod wire;
 pub use errors::{
     AUTHENTICATION_REQUIRED, AUTHENTICATION_REQUIRED_MESSAGE, BAD_CREDENTIALS, BAD_CREDENTIALS_MESSAGE, BAD_REQUEST,
     CREDENTIALS_EXPIRED, CREDENTIALS_EXPIRED_MESSAGE, ForbiddenBody, GATE_REFUSED, INTERNAL_SERVER_ERROR,
-    MISSING_ANY_PERMISSIONS, MISSING_PERMISSIONS, MissingPermission, NOT_AUTHORIZED, REASON_FEATURE_REMOVED,
-    REASON_FOREIGN_CATALOG, REASON_REFUSED, REASON_RELEASE_BEFORE_DOCUMENT, SERVICE_UNAVAILABLE, call_forbidden_body,
-    error_body, forbidden_body, forbidden_error_body, missing_keys_error_body, missing_permissions_body,
-    missing_permissions_error_body,
+    MISSING_ANY_PERMISSIONS, MISSING_PERMISSIONS, MissingPermission, NOT_AUTHORIZED, REASON_CALL_NEVER_ALLOWED,
+    REASON_FEATURE_REMOVED, REASON_FOREIGN_CATALOG, REASON_REFUSED, REASON_RELEASE_BEFORE_DOCUMENT,
+    SERVICE_UNAVAILABLE, call_forbidden_body, error_body, forbidden_body, forbidden_error_body,
+    missing_keys_error_body, missing_permissions_body, missing_permissions_error_body,
 };
 pub use export::{ExportError, export_definition, export_role};
 pub use json::{JsonError, MAX_JSON_BYTES};

@@ -19,6 +19,10 @@ pub(super) struct RowUse {
     pub(super) keys: Vec<String>,
     /// The release a gate requires it from, when later than the document's.
     pub(super) roadmap: Option<Release>,
+    /// The operations the row is grounded in, as written (`"METHOD path"`).
+    pub(super) calls: Vec<String>,
+    /// Why its keys differ from what the calls require.
+    pub(super) calls_differ: Option<String>,
 }
 
 /// A document's rows by key, exactly as spelled.
@@ -137,6 +141,8 @@ impl Merge {
                 RowUse {
                     keys: stands_for,
                     roadmap,
+                    calls: row.calls.clone().unwrap_or_default(),
+                    calls_differ: row.calls_differ.clone(),
                 },
             );
         }

@@ -94,10 +94,14 @@ pub fn generate_texts(files: &[(&str, String)]) -> Result<String, Error> {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     for (name, text) in files {
-        std::fs::write(dir.join(name), text).unwrap();
+        let path = dir.join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).unwrap();
+        }
+        std::fs::write(path, text).unwrap();
     }
-    // Both generated files, for the tests that look for a line in either.
-    let result = permgate_generate::generate_files(&dir).map(|files| files.builtin + &files.generated);
+    // The generated files, for the tests that look for a line in any.
+    let result = permgate_generate::generate_files(&dir).map(|files| files.builtin + &files.generated + &files.gates);
     let _ = std::fs::remove_dir_all(&dir);
     result
 }

@@ -186,7 +186,13 @@ JSON (--json):
       \"removed_from_platform\": [string],   required keys the Platform API removed (not required)
       \"feature_removed\": bool,     refused: the Platform API removed every permission the gate names
       \"foreign\": [string],         permissions of another catalog than the policy's
-      \"unlisted_entities\": [string]   whole-entity rows whose entity the catalogs list no action of
+      \"unlisted_entities\": [string],   whole-entity rows whose entity the catalogs list no action of
+      \"calls\": [{                  only for a gate grounded in Platform API calls: each call the role may not make
+        \"method\": string, \"path\": string, \"operation\": string,
+        \"missing\": [string],       what it misses of its ALL requirement
+        \"unmet_any_of\": [string] | null,   its ANY requirement, when none is held
+        \"never_allowed\": \"unverifiable\" | \"removed\" | null   why it can never be allowed
+      }]
     } | null,
     \"permissions\": [{              each permission `denied` names in missing and unmet_any_of, once
       \"permission\": string, \"label\": string | null,
@@ -668,6 +674,8 @@ after `roadmap`), `CatalogRole` and `SourceEntry` (feature `serde`).
              \"extends\": string | null, \"release\": string | null,
              \"required\": [string], \"any_of\": [[string]],
              \"roadmap\": [{\"permission\": string, \"release\": string}],
+             \"calls\": [{\"method\": string, \"path\": string, \"operation\": string}],   only for a gate
+                                       grounded in Platform API calls: the operations its rows are
              \"removed_from_platform\": [string],   required keys the Platform API no longer documents (not required by check)
              \"feature_removed\": bool,   every key the gate names was removed: check refuses it
              \"incomplete\": string | null}]   why holding the set may not be enough

@@ -2,6 +2,7 @@
 
 use super::Policy;
 use crate::gate::{CheckOptions, Denied, Gate, GateInfo, Granted, KeySet};
+use crate::operation::{Operation, Requirement};
 use crate::permission::Permission;
 use crate::principal::Principal;
 use crate::release::Release;
@@ -129,7 +130,9 @@ impl Policy {
     #[inline(never)]
     fn holds_documented(&self, who: Principal, gate: &GateInfo, release: Option<Release>) -> bool {
         let holds = |permission: &Permission<'static>| self.allows(who, *permission);
+        let unverifiable = |call: &&Operation| matches!(call.requirement, Requirement::Unverifiable);
         self.foreign(gate).next().is_none()
+            && !gate.calls.iter().any(unverifiable)
             && gate.required_at(release).all(|permission| holds(&permission))
             && gate.any_of.iter().all(|group| group.iter().any(holds))
     }

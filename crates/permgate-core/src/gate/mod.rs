@@ -8,6 +8,11 @@ use crate::principal::{Named, Scope};
 use crate::source::Document;
 use crate::{Permission, Principal, Release, text::Escaped};
 
+pub mod compose;
+pub(crate) mod operation;
+
+use operation::{Operation, Requirement};
+
 /// A feature gate: a type naming the permissions a feature needs. Use it
 /// with [`Policy::check`](crate::Policy::check); to check it at another
 /// release or against another [`KeySet`], pass its [`INFO`](Self::INFO) to
@@ -20,57 +25,6 @@ use crate::{Permission, Principal, Release, text::Escaped};
 pub trait Gate: 'static {
     /// The gate's requirements, as data.
     const INFO: &'static GateInfo;
-}
-
-/// Declares a typed gate for a feature of your own: the permissions it
-/// needs, and optionally groups of which any one suffices. Permissions are
-/// typed constants of [`perm`](crate::perm).
-///
-/// ```
-/// use permgate::{Catalog, Policy, gate, perm};
-///
-/// gate! {
-///     /// The queue panel: see queues, and join or search them.
-///     pub QueuePanel {
-///         description: "See queues, and join or search them.",
-///         required: [perm::routing::QUEUE_VIEW],
-///         any_of: [[perm::routing::QUEUE_JOIN, perm::routing::QUEUE_SEARCH]],
-///     }
-/// }
-///
-/// let policy = Policy::builder(Catalog::builtin())
-///     .role("agent", ["routing:queue:view", "routing:queue:join"])?
-///     .role("viewer", ["routing:queue:view"])?
-///     .build();
-/// assert!(policy.check::<QueuePanel>(policy.role("agent").unwrap()).is_ok());
-/// let denied = policy.check::<QueuePanel>(policy.role("viewer").unwrap()).unwrap_err();
-/// assert_eq!(denied.unmet_any_of().len(), 1);
-/// # Ok::<(), permgate::BuildError>(())
-/// ```
-#[macro_export]
-macro_rules! gate {
-    (
-        $(#[$meta:meta])*
-        $vis:vis $name:ident {
-            description: $description:expr,
-            required: [$($required:expr),* $(,)?]
-            $(, any_of: [$([$($any:expr),* $(,)?]),* $(,)?])?
-            $(,)?
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug)]
-        $vis enum $name {}
-
-        impl $crate::Gate for $name {
-            const INFO: &'static $crate::gate::GateInfo = &$crate::gate::GateInfo::new(
-                ::core::stringify!($name),
-                $description,
-                &[$($required),*],
-                &[$($(&[$($any),*]),*)?],
-            );
-        }
-    };
 }
 
 /// A gate's requirements, as data: for listing, exporting, and checking a gate
@@ -96,6 +50,31 @@ pub struct GateInfo {
     pub any_of: &'static [&'static [Permission<'static>]],
     /// Roadmap permissions: required from the given release on.
     pub roadmap: &'static [(Permission<'static>, Release)],
+    /// The Platform API operations the gate was declared from
+    /// ([`gate!`](crate::gate!) with `calls`), or that a document's rows are
+    /// grounded in (a builtin gate): the gate requires what each requires
+    /// (an `ALL` list joined into [`required`](Self::required), an `ANY` list
+    /// kept as one group of [`any_of`](Self::any_of)), so `required` and
+    /// `any_of` already hold every permission; a call that needs no
+    /// permission adds nothing, and a call permgate cannot check
+    /// ([`Requirement::Unverifiable`]) makes the gate refuse everyone.
+    /// Empty for a gate declared from permissions only.
+    ///
+    /// ```
+    /// use permgate::{Gate, gate};
+    ///
+    /// gate! {
+    ///     /// Wrap-up codes: list them.
+    ///     pub WrapupCodes {
+    ///         description: "List wrap-up codes.",
+    ///         calls: ["GET /api/v2/routing/wrapupcodes"],
+    ///     }
+    /// }
+    ///
+    /// assert_eq!(WrapupCodes::INFO.calls[0].name, "getRoutingWrapupcodes");
+    /// assert_eq!(WrapupCodes::INFO.required[0].key(), "routing:wrapupCode:view");
+    /// ```
+    pub calls: &'static [&'static Operation],
     /// Why holding the gate's set may not be enough, when its document
     /// leaves part of the requirement out: the CxEngage login minimum comes
     /// "in addition to the permissions included in the default Agent role",
@@ -183,11 +162,51 @@ impl GateInfo {
             required,
             any_of,
             roadmap: &[],
+            calls: &[],
             incomplete: None,
             required_mask,
             mask_range,
             beyond_mask,
         }
+    }
+
+    /// A gate declared from the Platform API operations it calls, and
+    /// permissions besides: `required` and `any_of` must already hold what
+    /// every call requires ([`compose`] joins them, at compile time in
+    /// [`gate!`](crate::gate!)). A call that can never be allowed (its
+    /// requirement [`Unverifiable`](Requirement::Unverifiable), or every
+    /// permission it names removed from the Platform API) makes the gate
+    /// refuse every principal, and its denial names the call.
+    ///
+    /// ```
+    /// use permgate::{builtins, gate::{GateInfo, compose}, operation::Operation};
+    ///
+    /// // ALL of `routing:queue:view`.
+    /// const CALLS: &[&Operation] = &[Operation::lookup("GET /api/v2/routing/queues/{queueId}").unwrap()];
+    /// const N: usize = compose::required_len(&[], CALLS);
+    /// const REQUIRED: [permgate::Permission<'static>; N] = compose::required(&[], CALLS);
+    /// static QUEUE: GateInfo = GateInfo::with_calls("Queue", "Read a queue.", &REQUIRED, &[], CALLS);
+    /// assert_eq!(QUEUE.required[0].key(), "routing:queue:view");
+    /// assert_eq!(QUEUE.calls[0].name, "getRoutingQueue");
+    /// ```
+    pub const fn with_calls(
+        name: &'static str,
+        description: &'static str,
+        required: &'static [Permission<'static>],
+        any_of: &'static [&'static [Permission<'static>]],
+        calls: &'static [&'static Operation],
+    ) -> Self {
+        let mut gate = Self::new(name, description, required, any_of);
+        gate.calls = calls;
+        let mut rest = calls;
+        while let Some((call, tail)) = rest.split_first() {
+            if compose::never_allowed(call) {
+                // Selects no words of any mask: the check refuses.
+                gate.mask_range = Self::NOTHING_LEFT;
+            }
+            rest = tail;
+        }
+        gate
     }
 
     /// The required permissions (roadmap ones included) that the Platform
@@ -526,6 +545,171 @@ struct Rare {
     unlisted: Vec<Permission<'static>>,
     /// [`GateInfo::incomplete`].
     incomplete: Option<&'static str>,
+    /// The calls of the gate that the principal may not make.
+    calls: Vec<FailingCall>,
+}
+
+/// A call of a gate declared from calls ([`GateInfo::calls`]) that the
+/// principal may not make: the operation, and what it misses
+/// ([`Denied::calls`]). Its `Display` names the call.
+///
+/// ```
+/// use permgate::{Catalog, Policy, gate};
+///
+/// gate! {
+///     /// Queues: list them, add members.
+///     pub Queues {
+///         description: "List queues and add members.",
+///         calls: ["getRoutingQueues", "postRoutingQueueWrapupcodes"],
+///     }
+/// }
+///
+/// let policy = Policy::builder(Catalog::builtin()).role("viewer", ["routing:queue:view"])?.build();
+/// let denied = policy.check::<Queues>(policy.role("viewer").unwrap()).unwrap_err();
+/// let [call] = denied.calls() else { panic!() };
+/// assert_eq!(
+///     call.to_string(),
+///     "call `POST /api/v2/routing/queues/{queueId}/wrapupcodes` (postRoutingQueueWrapupcodes) \
+///      needs routing:queue:edit (Routing > Queue > Edit)"
+/// );
+/// # Ok::<(), permgate::BuildError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct FailingCall {
+    operation: &'static Operation,
+    missing: Vec<Permission<'static>>,
+    unmet_any_of: Option<&'static [Permission<'static>]>,
+    never: Option<NeverAllowed>,
+}
+
+/// Why a call can never be allowed, whatever the principal holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum NeverAllowed {
+    /// Its requirement is only entries permgate cannot check
+    /// ([`Requirement::Unverifiable`]; the entries are
+    /// [`Operation::unchecked`]).
+    Unverifiable,
+    /// The Platform API removed every permission it requires.
+    Removed,
+}
+
+impl PartialEq for FailingCall {
+    fn eq(&self, other: &Self) -> bool {
+        core::ptr::eq(self.operation, other.operation)
+            && self.missing == other.missing
+            && self.unmet_any_of == other.unmet_any_of
+            && self.never == other.never
+    }
+}
+
+impl Eq for FailingCall {}
+
+impl FailingCall {
+    /// What `operation` misses of what the check required: the gate's
+    /// `missing` permissions and `unmet` groups (at the release and key set
+    /// checked), taken call by call; `None` when the call is not short.
+    fn of(
+        operation: &'static Operation,
+        current: bool,
+        missing: &[Permission<'static>],
+        unmet: &[&'static [Permission<'static>]],
+    ) -> Option<FailingCall> {
+        let never = match operation.requirement {
+            Requirement::Unverifiable => Some(NeverAllowed::Unverifiable),
+            Requirement::All(gate) | Requirement::Any(gate) if current && gate.feature_removed() => {
+                Some(NeverAllowed::Removed)
+            }
+            _ => None,
+        };
+        let same = |a: &[Permission<'static>], b: &[Permission<'static>]| {
+            a.len() == b.len() && a.iter().all(|p| b.contains(p))
+        };
+        let (missing, unmet_any_of) = match operation.requirement {
+            Requirement::All(gate) => (
+                gate.required.iter().copied().filter(|p| missing.contains(p)).collect(),
+                None,
+            ),
+            Requirement::Any(gate) => (
+                Vec::new(),
+                // Kept as a group, or (one member) joined into the required set.
+                gate.any_of.iter().copied().find(|group| {
+                    unmet.iter().any(|other| same(other, group))
+                        || (!group.is_empty() && group.iter().all(|p| missing.contains(p)))
+                }),
+            ),
+            _ => (Vec::new(), None),
+        };
+        (never.is_some() || !missing.is_empty() || unmet_any_of.is_some()).then_some(FailingCall {
+            operation,
+            missing,
+            unmet_any_of,
+            never,
+        })
+    }
+
+    /// The operation: its method, path template and name.
+    pub fn operation(&self) -> &'static Operation {
+        self.operation
+    }
+
+    /// The permissions of its `ALL` requirement that the principal lacks.
+    pub fn missing(&self) -> &[Permission<'static>] {
+        &self.missing
+    }
+
+    /// Its `ANY` requirement, when the principal holds no member of it.
+    pub fn unmet_any_of(&self) -> Option<&'static [Permission<'static>]> {
+        self.unmet_any_of
+    }
+
+    /// Why the call can never be allowed, when it cannot.
+    pub fn never_allowed(&self) -> Option<NeverAllowed> {
+        self.never
+    }
+}
+
+impl fmt::Display for FailingCall {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let op = self.operation;
+        write!(f, "call `{} {}` ({})", op.method, Escaped(op.path), Escaped(op.name))?;
+        match self.never {
+            Some(NeverAllowed::Unverifiable) => {
+                write!(f, " can never be allowed: it requires ")?;
+                for (n, entry) in op.unchecked.iter().enumerate() {
+                    if n > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "`{}`", Escaped(entry))?;
+                }
+                return f.write_str(", which permgate cannot check");
+            }
+            Some(NeverAllowed::Removed) => {
+                return f.write_str(" can never be allowed: the Platform API removed every permission it requires");
+            }
+            None => {}
+        }
+        f.write_str(" needs ")?;
+        for (n, &permission) in self.missing.iter().enumerate() {
+            if n > 0 {
+                f.write_str(", ")?;
+            }
+            write_permission(f, permission, &[])?;
+        }
+        if let Some(group) = self.unmet_any_of {
+            if !self.missing.is_empty() {
+                f.write_str(", and ")?;
+            }
+            f.write_str("one of: ")?;
+            for (n, &permission) in group.iter().enumerate() {
+                if n > 0 {
+                    f.write_str(", ")?;
+                }
+                write_permission(f, permission, &[])?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The gate a [`Denied`] is for: one gate is one static, so equal by address.
@@ -578,13 +762,19 @@ impl Denied {
             .filter(|&permission| unlisted(permission))
             .collect();
         let incomplete = gate.incomplete;
-        let rare = (!foreign.is_empty() || !unlisted.is_empty() || incomplete.is_some()).then(|| {
-            Box::new(Rare {
-                foreign,
-                unlisted,
-                incomplete,
-            })
-        });
+        let calls: Vec<FailingCall> = (gate.calls.iter())
+            .filter(|_| known)
+            .filter_map(|&call| FailingCall::of(call, current, &missing, &unmet_any_of))
+            .collect();
+        let rare =
+            (!foreign.is_empty() || !unlisted.is_empty() || incomplete.is_some() || !calls.is_empty()).then(|| {
+                Box::new(Rare {
+                    foreign,
+                    unlisted,
+                    incomplete,
+                    calls,
+                })
+            });
         let denied = Denied {
             gate: gate.name,
             who: who.map(Box::new),
@@ -690,6 +880,15 @@ impl Denied {
     /// expanded role holds it.
     pub fn unlisted_entities(&self) -> &[Permission<'static>] {
         self.rare.as_ref().map_or(&[], |rare| &rare.unlisted)
+    }
+
+    /// The calls of a gate declared from calls ([`GateInfo::calls`]) that
+    /// the principal may not make, in the gate's order, each with what it
+    /// misses: a denial explains itself by the call that fails. Empty for a
+    /// gate of permissions only, and when nothing is listed as missing (a
+    /// release too old, another catalog's gate).
+    pub fn calls(&self) -> &[FailingCall] {
+        self.rare.as_ref().map_or(&[], |rare| &rare.calls)
     }
 
     /// Why the gate's set may not be enough even once held
@@ -798,6 +997,12 @@ impl fmt::Display for Denied {
             for permission in self.removed_from_platform() {
                 f.write_str("\n  - not required: ")?;
                 write_permission(f, permission, &[])?;
+            }
+        }
+        if !self.calls().is_empty() {
+            f.write_str("\n  by call:")?;
+            for call in self.calls() {
+                write!(f, "\n  - {call}")?;
             }
         }
         if let Some(why) = self.incomplete() {
