@@ -7,6 +7,9 @@
 pub mod axum;
 
 #[cfg(feature = "live")]
+mod credential;
+
+#[cfg(feature = "live")]
 #[cfg_attr(docsrs, doc(cfg(feature = "live")))]
 pub mod live;
 
