@@ -6,7 +6,11 @@
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod axum;
 
-#[cfg(feature = "live")]
+#[cfg(feature = "client")]
+#[cfg_attr(docsrs, doc(cfg(feature = "client")))]
+pub mod client;
+
+#[cfg(any(feature = "live", feature = "client"))]
 mod credential;
 
 #[cfg(feature = "live")]
