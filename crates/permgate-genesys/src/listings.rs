@@ -270,3 +270,98 @@ impl UserAuthorization {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ROLE_PAGE: &str =
+        r#"{"entities": [{"id": "r-1", "name": "agent", "permissionPolicies": []}], "pageCount": 1}"#;
+    const USER_PAGE: &str =
+        r#"{"entities": [{"id": "u-1", "authorization": {"permissions": ["routing:queue:view"]}}]}"#;
+    const SUBJECT: &str = r#"{"id": "u-1", "grants": []}"#;
+
+    fn wrong_kind(result: Result<impl core::fmt::Debug, JsonError>) -> String {
+        match result {
+            Err(JsonError::WrongKind { path, .. }) => path,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn each_reader_refuses_the_others_documents() {
+        assert_eq!(wrong_kind(divisions(ROLE_PAGE)), "$.entities[0]");
+        assert_eq!(wrong_kind(divisions(USER_PAGE)), "$.entities[0]");
+        assert_eq!(wrong_kind(products(ROLE_PAGE)), "$.entities[0]");
+        assert_eq!(wrong_kind(audit_results(USER_PAGE)), "$.entities[0]");
+        assert_eq!(wrong_kind(UserAuthorization::parse_listing(ROLE_PAGE)), "$.entities[0]");
+        assert_eq!(wrong_kind(divisions(SUBJECT)), "$");
+        assert_eq!(wrong_kind(audit_status(SUBJECT)), "$");
+        assert_eq!(wrong_kind(audit_status(ROLE_PAGE)), "$");
+        // Not a listing at all.
+        assert!(matches!(divisions("[]"), Err(JsonError::WrongType { .. })));
+        assert!(matches!(
+            products(r#"{"pageCount": 1}"#),
+            Err(JsonError::MissingField { field: "entities", .. })
+        ));
+        assert!(matches!(
+            divisions(r#"{"entities": {}}"#),
+            Err(JsonError::WrongType { .. })
+        ));
+    }
+
+    #[test]
+    fn a_division_needs_its_id_and_name_and_a_product_its_id() {
+        let no_name = r#"{"entities": [{"id": "d-1"}]}"#;
+        assert!(matches!(
+            divisions(no_name),
+            Err(JsonError::MissingField { field: "name", .. })
+        ));
+        let no_id = r#"{"entities": [{"name": "Home"}]}"#;
+        assert!(matches!(
+            divisions(no_id),
+            Err(JsonError::MissingField { field: "id", .. })
+        ));
+        assert!(matches!(
+            products(r#"{"entities": [{}]}"#),
+            Err(JsonError::MissingField { field: "id", .. })
+        ));
+        assert_eq!(divisions(r#"{"entities": []}"#), Ok(Vec::new()));
+    }
+
+    #[test]
+    fn a_user_listing_is_all_or_nothing() {
+        let one_not_expanded = r#"{"entities": [
+            {"id": "u-1", "authorization": {"permissions": ["routing:queue:view"]}},
+            {"id": "u-2", "username": "b@example.com"}]}"#;
+        match UserAuthorization::parse_listing(one_not_expanded) {
+            Err(JsonError::NotExpanded { path, field }) => {
+                assert_eq!((path.as_str(), field), ("$.entities[1]", "authorization"));
+            }
+            other => panic!("{other:?}"),
+        }
+        let bad_permission = r#"{"entities": [{"id": "u-1", "authorization": {"permissions": ["routing:queue:*x"]}}]}"#;
+        let error = UserAuthorization::parse_listing(bad_permission).unwrap_err();
+        assert!(
+            error
+                .path()
+                .is_some_and(|p| p.starts_with("$.entities[0].authorization.permissions[0]")),
+            "{error:?}"
+        );
+        let users = UserAuthorization::parse_listing(USER_PAGE).unwrap();
+        assert_eq!(users.len(), 1);
+        assert_eq!(users[0].permissions[0].key(), "routing:queue:view");
+    }
+
+    #[test]
+    fn paging_and_audit_status_need_their_types() {
+        assert_eq!(paging(r#"{"pageCount": "3"}"#).unwrap_err().path(), Some("$.pageCount"));
+        assert_eq!(paging(r#"{"nextUri": 7}"#).unwrap_err().path(), Some("$.nextUri"));
+        assert_eq!(paging(r#"{"pageCount": -1}"#).unwrap_err().path(), Some("$.pageCount"));
+        let error = audit_status(r#"{"id": "tx"}"#).unwrap_err();
+        assert!(error.to_string().contains("`state`"), "{error}");
+        let page = paging(r#"{"entities": [1, 2], "cursor": "c"}"#).unwrap();
+        assert_eq!(page.cursor.as_deref(), Some("c"));
+        assert_eq!(page.next_uri, None);
+    }
+}
