@@ -148,6 +148,19 @@ pub enum ConfigError {
         /// What is wrong.
         problem: String,
     },
+    /// An `http` base URL off loopback: the tokens and the client secret
+    /// would cross the network in clear text. Allow it with
+    /// [`ClientBuilder::allow_http`] (a proxy on a trusted network).
+    #[error(
+        "{which} base URL `{}` is plain http off loopback: use https, or allow http explicitly",
+        Escaped(url)
+    )]
+    PlainHttp {
+        /// `API` or `login`.
+        which: &'static str,
+        /// The text given.
+        url: String,
+    },
     /// Neither a region nor both base URLs.
     #[error("no {which} host: give a region or the {which} base URL")]
     NoHost {
@@ -203,6 +216,7 @@ pub struct ClientBuilder {
     credentials: Option<ClientCredentials>,
     settings: Settings,
     budget: (u32, Duration),
+    allow_http: bool,
 }
 
 impl ClientBuilder {
@@ -228,6 +242,15 @@ impl ClientBuilder {
     /// (`https://login.mypurecloud.com`).
     pub fn login_base(mut self, url: impl Into<String>) -> Self {
         self.login_base = Some(url.into());
+        self
+    }
+
+    /// Accepts `http` base URLs off loopback (a proxy on a trusted network).
+    /// Without it, only `https` URLs, and `http` on loopback (a test's
+    /// stand-in), are accepted: a token over plain http can be read on the
+    /// way.
+    pub fn allow_http(mut self, allow: bool) -> Self {
+        self.allow_http = allow;
         self
     }
 
@@ -320,8 +343,18 @@ impl ClientBuilder {
     /// No host (neither a region nor the base URL), a base URL that is not
     /// an http(s) URL, or an HTTP stack that cannot be set up.
     pub fn build(self) -> Result<Client, ConfigError> {
-        let api = base_url("API", self.api_base.clone(), self.region.map(|r| r.api_base()))?;
-        let login = base_url("login", self.login_base.clone(), self.region.map(|r| r.login_base()))?;
+        let api = base_url(
+            "API",
+            self.api_base.clone(),
+            self.region.map(|r| r.api_base()),
+            self.allow_http,
+        )?;
+        let login = base_url(
+            "login",
+            self.login_base.clone(),
+            self.region.map(|r| r.login_base()),
+            self.allow_http,
+        )?;
         let http = reqwest::Client::builder()
             .timeout(self.settings.timeout)
             .connect_timeout(self.settings.timeout)
@@ -346,7 +379,12 @@ impl ClientBuilder {
 }
 
 /// The base URL `given`, or the region's; without a trailing `/`.
-fn base_url(which: &'static str, given: Option<String>, region: Option<String>) -> Result<Url, ConfigError> {
+fn base_url(
+    which: &'static str,
+    given: Option<String>,
+    region: Option<String>,
+    allow_http: bool,
+) -> Result<Url, ConfigError> {
     let text = given.or(region).ok_or(ConfigError::NoHost { which })?;
     let invalid = |problem: String| ConfigError::BaseUrl {
         which,
@@ -362,6 +400,16 @@ fn base_url(which: &'static str, given: Option<String>, region: Option<String>) 
     }
     if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() || url.password().is_some() {
         return Err(invalid(String::from("a base URL has no query, fragment or user")));
+    }
+    let host = url
+        .host_str()
+        .unwrap_or_default()
+        .trim_start_matches('[')
+        .trim_end_matches(']');
+    let loopback =
+        host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    if url.scheme() == "http" && !loopback && !allow_http {
+        return Err(ConfigError::PlainHttp { which, url: text });
     }
     Ok(url)
 }
@@ -400,6 +448,9 @@ impl Client {
     /// assert_eq!(client.login_base(), "https://login.mypurecloud.com.au/");
     /// let proxied = Client::builder().api_base("http://127.0.0.1:8080").login_base("http://127.0.0.1:8081").build()?;
     /// assert_eq!(proxied.api_base(), "http://127.0.0.1:8080/");
+    /// // Plain http off loopback would send tokens in clear text: refused unless allowed.
+    /// assert!(Client::builder().region("us-east-1")?.api_base("http://proxy.internal").build().is_err());
+    /// assert!(Client::builder().region("us-east-1")?.api_base("http://proxy.internal").allow_http(true).build().is_ok());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn builder() -> ClientBuilder {
@@ -410,6 +461,7 @@ impl Client {
             credentials: None,
             settings: Settings::default(),
             budget: (300, Duration::from_secs(60)),
+            allow_http: false,
         }
     }
 

@@ -584,6 +584,138 @@ async fn audit_changes_query_poll_and_page_by_cursor() {
     .await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_reads_share_one_token() {
+    within(10, async {
+        let platform = Platform::start(|call| {
+            let n: usize = call.query("pageNumber").map_or(1, |n| n.parse().unwrap());
+            let division = json!({"id": format!("d-{n}"), "name": "Home"});
+            Reply::json(&listing(&call.path, &[division], n, 1, 1)).after(Duration::from_millis(20))
+        })
+        .await;
+        let client = builder(&platform).build().unwrap();
+        let reads: Vec<_> = (0..8)
+            .map(|_| {
+                let client = client.clone();
+                tokio::spawn(async move { client.divisions().await })
+            })
+            .collect();
+        for read in reads {
+            assert_eq!(read.await.unwrap().unwrap().len(), 1);
+        }
+        assert_eq!(platform.token_requests(), 1);
+        assert_eq!(client.requests(), 9);
+    })
+    .await;
+}
+
+/// The module docs' table says which endpoint each read comes from and
+/// which permission it needs: every row's operations are the endpoint
+/// data's, with that method and path, and need exactly the permissions the
+/// row names ("none" when the operation needs none); and each `Endpoint`
+/// constant is the operation of its name.
+#[test]
+fn the_client_docs_name_each_endpoint_and_the_permission_it_needs() {
+    let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/client.rs")).unwrap();
+    let rows: Vec<&str> = docs
+        .lines()
+        .filter_map(|line| line.strip_prefix("//! | "))
+        .filter(|row| row.contains("/api/v2/"))
+        .collect();
+    assert_eq!(rows.len(), 10, "{rows:?}");
+    let backticked = |text: &str| -> Vec<String> { text.split('`').skip(1).step_by(2).map(str::to_owned).collect() };
+    for row in rows {
+        let cells: Vec<&str> = row.split(" | ").collect();
+        let (endpoints, needed) = (cells[1], cells[cells.len() - 1].trim_end_matches(" |"));
+        let quoted = backticked(endpoints);
+        let calls: Vec<(&String, &String)> = quoted
+            .iter()
+            .zip(quoted.iter().skip(1))
+            .filter(|(call, name)| call.contains(' ') && !name.contains(' '))
+            .collect();
+        assert!(!calls.is_empty(), "{row}");
+        for (call, name) in calls {
+            let op = permgate::builtins::operation(name).unwrap_or_else(|| panic!("{name}"));
+            let (method, path) = call.split_once(' ').unwrap();
+            let path = path.split('?').next().unwrap();
+            assert_eq!((op.method.as_str(), op.path), (method, path), "{row}");
+            let expected = if needed.starts_with("none") {
+                Vec::new()
+            } else {
+                backticked(needed)
+            };
+            let keys: Vec<String> = op.requirement.permissions().map(|p| p.key().to_owned()).collect();
+            assert_eq!(keys, expected, "{row}");
+        }
+    }
+    for endpoint in [
+        Endpoint::ROLES,
+        Endpoint::PERMISSIONS,
+        Endpoint::DIVISIONS,
+        Endpoint::PRODUCTS,
+        Endpoint::USERS,
+        Endpoint::USER,
+        Endpoint::USERS_ME,
+        Endpoint::SUBJECTS_ME,
+        Endpoint::SUBJECT,
+        Endpoint::AUDIT_QUERY,
+        Endpoint::AUDIT_STATUS,
+        Endpoint::AUDIT_RESULTS,
+    ] {
+        let op = permgate::builtins::operation(endpoint.operation).unwrap();
+        assert_eq!((op.method.as_str(), op.path), (endpoint.method, endpoint.path));
+        let keys: Vec<&str> = op.requirement.permissions().map(|p| p.key()).collect();
+        assert_eq!(keys, endpoint.requires());
+    }
+}
+
+#[test]
+fn hosts_come_from_the_region_or_are_given_and_plain_http_stays_on_loopback() {
+    let client = Client::builder().region("ap-southeast-2").unwrap().build().unwrap();
+    assert_eq!(client.api_base(), "https://api.mypurecloud.com.au/");
+    assert_eq!(client.login_base(), "https://login.mypurecloud.com.au/");
+    let by_domain = Client::builder().region("euw2.pure.cloud").unwrap().build().unwrap();
+    assert_eq!(by_domain.region().map(|r| r.name()), Some("eu-west-2"));
+    // An explicit base wins over the region's.
+    let proxied = Client::builder()
+        .region("us-east-1")
+        .unwrap()
+        .api_base("https://gateway.example/genesys")
+        .build()
+        .unwrap();
+    assert_eq!(proxied.api_base(), "https://gateway.example/genesys");
+    assert_eq!(proxied.login_base(), "https://login.mypurecloud.com/");
+    for bad in [
+        "ftp://x.example",
+        "not a url",
+        "https://x.example/?q=1",
+        "https://user:pw@x.example",
+    ] {
+        let built = Client::builder().region("us-east-1").unwrap().api_base(bad).build();
+        assert!(built.is_err(), "{bad}");
+    }
+    let plain = Client::builder()
+        .region("us-east-1")
+        .unwrap()
+        .api_base("http://10.0.0.1")
+        .build();
+    assert!(matches!(plain, Err(permgate::client::ConfigError::PlainHttp { .. })));
+    for loopback in ["http://127.0.0.1:9", "http://[::1]:9", "http://localhost:9"] {
+        assert!(
+            Client::builder()
+                .api_base(loopback)
+                .login_base(loopback)
+                .build()
+                .is_ok(),
+            "{loopback}"
+        );
+    }
+    assert!(matches!(
+        Client::builder().api_base("https://a.example").build(),
+        Err(permgate::client::ConfigError::NoHost { which: "login" })
+    ));
+}
+
 // ---------------------------------------------------------------------------
 // Property: no answer makes the client panic, loop, or give more than the
 // bodies say.
