@@ -42,9 +42,10 @@
 //!   ([`ClientError::PageLoop`]) and more than
 //!   [`max_pages`](ClientBuilder::max_pages) pages
 //!   ([`ClientError::TooManyPages`]).
-//! - **Limits.** A `429` waits its `Retry-After` (up to
-//!   [`max_retry_after`](ClientBuilder::max_retry_after)); a `5xx` or a
-//!   timeout is retried with exponential backoff; both at most
+//! - **Limits.** A `429` waits its `Retry-After` in seconds (up to
+//!   [`max_retry_after`](ClientBuilder::max_retry_after); without one, or
+//!   with an HTTP date, the backoff); a `5xx` or a timeout is retried with
+//!   exponential backoff (no jitter); both at most
 //!   [`max_retries`](ClientBuilder::max_retries) times. Every request
 //!   (tokens included) takes one unit of a request budget,
 //!   [`requests_per_minute`](ClientBuilder::requests_per_minute): 300 by

@@ -3,8 +3,8 @@
 
 /// A secret: a caller's bearer token, for the live side's user loader to
 /// call the Platform API with (`users/me`, `subjects/me`) when the caller is
-/// not cached, or for the [client](crate)'s reads made with the caller's own
-/// token; and an OAuth client's secret.
+/// not cached, or for the Platform API client's reads made with the
+/// caller's own token (`permgate::client`); and an OAuth client's secret.
 ///
 /// Its `Debug` and `Display` print `Credential(..)`, it has no `Serialize`,
 /// and the live side's user cache never keeps it (the cache key is the

@@ -110,7 +110,14 @@ async fn refused_credentials_are_a_typed_error_without_the_secret() {
             .unwrap();
         let error = client.roles().await.unwrap_err();
         assert!(
-            matches!(error, ClientError::TokenRefused { status: 401, .. }),
+            matches!(
+                error,
+                ClientError::TokenRefused {
+                    status: 401,
+                    body: None,
+                    ..
+                }
+            ),
             "{error:?}"
         );
         let printed = format!("{error} {error:?} {client:?}");

@@ -465,8 +465,13 @@ fn retried(status: StatusCode) -> bool {
 }
 
 /// The Genesys error body of a refusal, when it reads as one.
+/// An object with none of its fields (the login host's OAuth error,
+/// `{"error": ..., "description": ...}`) is not one.
 fn error_body(text: &str) -> Option<Box<ErrorBody>> {
-    wire::from_str::<ErrorBody>(text).ok().map(Box::new)
+    wire::from_str::<ErrorBody>(text)
+        .ok()
+        .filter(|body| *body != ErrorBody::default())
+        .map(Box::new)
 }
 
 /// `base` with `path_and_query` after its path.
