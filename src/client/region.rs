@@ -11,10 +11,13 @@ use crate::text::Escaped;
 /// (`login.{domain}`, for OAuth) are derived.
 ///
 /// The table is the one the Genesys Cloud Platform API client SDKs publish
-/// as `PureCloudRegionHosts` (for example `MyPureCloud/platform-client-sdk-dotnet`,
-/// `build/src/PureCloudPlatform.Client.V2/Client/PureCloudRegionHosts.cs`,
-/// v259: seventeen regions), which matches the Genesys developer center's
-/// *Platform API* regions page. A region the table does not have yet is
+/// as `PureCloudRegionHosts`: `MyPureCloud/platform-client-sdk-dotnet`,
+/// `build/src/PureCloudPlatform.Client.V2/Client/PureCloudRegionHosts.cs`
+/// (commit `fbce0f8`), seventeen regions, each an AWS region name and its
+/// `https://api.{domain}` host; the Go and Java SDKs list the same hosts
+/// (the Go SDK, older, without `mx-central-1` and `ap-southeast-1`). The
+/// login host is the API host with `login.` for `api.`, as the SDKs
+/// derive it. A region the table does not have yet is
 /// reached with [`ClientBuilder::api_base`](super::ClientBuilder::api_base)
 /// and [`ClientBuilder::login_base`](super::ClientBuilder::login_base).
 ///
