@@ -848,3 +848,98 @@ proptest::proptest! {
         });
     }
 }
+
+/// Permissions a generated user may hold (one with a division segment).
+const KEYS: [&str; 5] = [
+    "routing:queue:view",
+    "routing:queue:join",
+    "routing:queue:edit:d-east",
+    "journey:actionmap:view",
+    "analytics:conversationDetail:view",
+];
+
+/// One answer of the stand-in to a users page.
+#[derive(Debug, Clone)]
+enum UserAnswer {
+    /// Users, each holding some of `KEYS` (by index), with a link to a next page or not.
+    Page { users: Vec<Vec<usize>>, next: bool },
+    /// A user the API did not expand.
+    NotExpanded,
+    /// A page of roles.
+    Roles,
+    /// A status with an error body.
+    Status(u16),
+}
+
+fn user_answer() -> impl proptest::strategy::Strategy<Value = UserAnswer> {
+    use proptest::prelude::*;
+    prop_oneof![
+        4 => (proptest::collection::vec(proptest::collection::vec(0usize..KEYS.len(), 0..4), 0..4), any::<bool>())
+            .prop_map(|(users, next)| UserAnswer::Page { users, next }),
+        1 => Just(UserAnswer::NotExpanded),
+        1 => Just(UserAnswer::Roles),
+        1 => prop_oneof![Just(401u16), Just(403), Just(429), Just(500)].prop_map(UserAnswer::Status),
+    ]
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 32, ..Default::default() })]
+
+    /// Whatever the pages, a user the client returns holds no permission
+    /// its page did not give it: the bulk users read never widens.
+    #[test]
+    fn no_users_answer_widens_a_user(script in proptest::collection::vec(user_answer(), 1..6)) {
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        runtime.block_on(async {
+            let served = Arc::new(std::sync::Mutex::new(std::collections::HashMap::<String, Vec<String>>::new()));
+            let next = Arc::new(AtomicUsize::new(0));
+            let (log, counter, answers) = (Arc::clone(&served), Arc::clone(&next), script.clone());
+            let platform = Platform::start(move |_call| {
+                let n = counter.fetch_add(1, Ordering::SeqCst);
+                match &answers[n.min(answers.len() - 1)] {
+                    UserAnswer::Page { users, next } => {
+                        let entities: Vec<Value> = users
+                            .iter()
+                            .enumerate()
+                            .map(|(u, keys)| {
+                                let id = format!("u-{n}-{u}");
+                                let keys: Vec<String> = keys.iter().map(|k| KEYS[*k].to_owned()).collect();
+                                log.lock().unwrap().insert(id.clone(), keys.clone());
+                                json!({"id": id, "authorization": {"permissions": keys}})
+                            })
+                            .collect();
+                        let mut page = json!({"entities": entities, "pageSize": 4});
+                        if *next {
+                            page["nextUri"] = json!(format!("/api/v2/users?expand=authorization&pageNumber={}", n + 2));
+                        }
+                        Reply::json(&page)
+                    }
+                    UserAnswer::NotExpanded => Reply::json(&json!({"entities": [{"id": "u-x", "username": "x@example.com"}]})),
+                    UserAnswer::Roles => Reply::json(&listing(ROLES, &[role("r-1", "admin", &["routing:queue:edit"])], 1, 1, 1)),
+                    UserAnswer::Status(status) => {
+                        let reply = Reply::error(*status, "some.code", "refused");
+                        if *status == 429 { reply.header("retry-after", "0") } else { reply }
+                    }
+                }
+            })
+            .await;
+            let client = builder(&platform).max_pages(10).max_retries(1).build().unwrap();
+            let read = within(20, client.users()).await;
+            if let Ok(users) = read {
+                let served = served.lock().unwrap();
+                for user in &users {
+                    let id = user.id.clone().unwrap();
+                    let given = served.get(&id).unwrap_or_else(|| panic!("`{id}` was never served"));
+                    for permission in &user.permissions {
+                        let key = match permission.division() {
+                            permgate::Division::Id(division) => format!("{}:{division}", permission.key()),
+                            _ => permission.key().to_owned(),
+                        };
+                        assert!(given.contains(&key), "`{id}` holds `{key}`, given {given:?}");
+                    }
+                    assert_eq!(user.permissions.len(), given.len(), "`{id}`");
+                }
+            }
+        });
+    }
+}
