@@ -173,10 +173,9 @@
 //! # }
 //! ```
 
-mod credential;
 mod users;
 
-pub use credential::Credential;
+pub use crate::credential::Credential;
 pub use users::{LoadUser, UserError, Users, UsersBuilder};
 
 use std::error::Error;

@@ -45,6 +45,7 @@ mod errors;
 mod export;
 mod json;
 mod kind;
+pub mod listings;
 mod org_catalog;
 mod role_file;
 mod roles;

@@ -179,6 +179,19 @@ impl UserAuthorization {
         }
     }
 
+    /// One user of a listing, at `path`: a `User` with its `authorization`.
+    pub(crate) fn from_user_item(raw: &serde_json::value::RawValue, path: &Path) -> Result<Self, JsonError> {
+        let user: wire::User = json::read_item(raw, path)?;
+        let authorization = user.authorization.ok_or_else(|| JsonError::NotExpanded {
+            path: path.to_string(),
+            field: "authorization",
+        })?;
+        let mut read = Self::from_wire(authorization, &path.field("authorization"))?;
+        read.id = user.id;
+        read.name = user.name;
+        Ok(read)
+    }
+
     /// Checks the `authorization` object read at `path`.
     fn from_wire(authorization: wire::UserAuthorization, path: &Path) -> Result<Self, JsonError> {
         let wire::UserAuthorization {

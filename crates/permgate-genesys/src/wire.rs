@@ -8,7 +8,11 @@
 //! `AuthzGrant`, `AuthzGrantRole`, `AuthzGrantPolicy`, `AuthzDivision`,
 //! `User`, `UserAuthorization`, `DomainRole`,
 //! `PermissionCollectionEntityListing`, `DomainPermissionCollection`,
-//! `DomainPermission`) and the fields of that model permgate uses; the
+//! `DomainPermission`, and for the Platform API client the paging fields of
+//! every `*EntityListing` ([`Paging`]), `AuthzDivisionEntityListing`'s
+//! divisions, `DomainOrganizationProduct`, `AuditQueryRequest`,
+//! `AuditQueryExecutionStatusResponse`, `AuditQueryExecutionResultsResponse`
+//! and `AuditLogMessage`) and the fields of that model permgate uses; the
 //! others are ignored when read and absent when written. A few fields
 //! earlier permgate versions read where the models do not have them (a
 //! role's `policies`, a grant policy's `actionSet`) are kept, each said so.
@@ -591,8 +595,11 @@ pub struct AuthzGrant {
     pub division: AuthzDivision,
 }
 
-/// The division of a grant: the SDK's `AuthzDivision`. An `id` of `*`
-/// stands for every division.
+/// The division of a grant, and each entry of a division listing
+/// (`GET /api/v2/authorization/divisions`, the SDK's
+/// `AuthzDivisionEntityListing`, read by
+/// [`listings::divisions`](super::listings::divisions)): the SDK's
+/// `AuthzDivision`. In a grant, an `id` of `*` stands for every division.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", expecting = "an object")]
 #[non_exhaustive]
@@ -602,6 +609,13 @@ pub struct AuthzDivision {
     /// `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// `description`, as `GET /api/v2/authorization/divisions` lists it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `homeDivision`: whether this is the organization's home (default)
+    /// division.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub home_division: Option<bool>,
 }
 
 /// The role of a grant: the SDK's `AuthzGrantRole`.
@@ -821,6 +835,226 @@ pub struct DomainPermission {
     /// `allowsConditions`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allows_conditions: Option<bool>,
+}
+
+/// The paging fields every Platform API listing shares (the SDK's
+/// `*EntityListing` models: `RoleEntityListing`/`OrganizationRoleEntityListing`,
+/// `UserEntityListing`, `AuthzDivisionEntityListing`,
+/// `PermissionCollectionEntityListing`, `OrganizationProductEntityListing`),
+/// and the `cursor` of `AuditQueryExecutionResultsResponse`; read by
+/// [`listings::paging`](super::listings::paging), the page's entities
+/// unread.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", expecting = "an object")]
+#[non_exhaustive]
+pub struct Paging {
+    /// `pageNumber`, from 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_number: Option<u64>,
+    /// `pageSize`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<u64>,
+    /// `pageCount`: how many pages the listing has.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_count: Option<u64>,
+    /// `total`: how many entities the listing has.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<u64>,
+    /// `nextUri`: the next page, a path and query on the API's host;
+    /// absent on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_uri: Option<String>,
+    /// `cursor`: where the next page of audit results starts; absent on the
+    /// last.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
+}
+
+/// One product of an organization: the SDK's `DomainOrganizationProduct`,
+/// each entry of `GET /api/v2/authorization/products`
+/// (`OrganizationProductEntityListing`, read by
+/// [`listings::products`](super::listings::products)).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", expecting = "an object")]
+#[non_exhaustive]
+pub struct DomainOrganizationProduct {
+    /// `id`: required; the product's name (`engage`, `botFlows`, …).
+    pub id: String,
+}
+
+/// The body of `POST /api/v2/audits/query`: the SDK's `AuditQueryRequest`.
+///
+/// ```
+/// use permgate::genesys::wire::{AuditQueryFilter, AuditQueryRequest};
+///
+/// let mut query = AuditQueryRequest::new("2026-12-01T00:00:00Z/2026-12-02T00:00:00Z", "PeoplePermissions");
+/// query.filters = Some(vec![AuditQueryFilter::new("EntityType", "Role")]);
+/// assert_eq!(
+///     serde_json::to_string(&query)?,
+///     r#"{"interval":"2026-12-01T00:00:00Z/2026-12-02T00:00:00Z","serviceName":"PeoplePermissions","filters":[{"property":"EntityType","value":"Role"}]}"#
+/// );
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", expecting = "an object")]
+#[non_exhaustive]
+pub struct AuditQueryRequest {
+    /// `interval`: required; ISO-8601 `start/end`.
+    pub interval: String,
+    /// `serviceName`: the service whose audits to query (`PeoplePermissions`
+    /// for roles, grants and users' roles).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_name: Option<String>,
+    /// `filters`: each one property and value.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de::opt_objects"
+    )]
+    pub filters: Option<Vec<AuditQueryFilter>>,
+    /// `sort`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de::opt_objects"
+    )]
+    pub sort: Option<Vec<AuditQuerySort>>,
+}
+
+impl AuditQueryRequest {
+    /// A query of `service` over `interval`, without filters.
+    pub fn new(interval: impl Into<String>, service: impl Into<String>) -> Self {
+        Self {
+            interval: interval.into(),
+            service_name: Some(service.into()),
+            filters: None,
+            sort: None,
+        }
+    }
+}
+
+/// One filter of an [`AuditQueryRequest`]: the SDK's `AuditQueryFilter`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", expecting = "an object")]
+#[non_exhaustive]
+pub struct AuditQueryFilter {
+    /// `property`: required.
+    pub property: String,
+    /// `value`: required.
+    pub value: String,
+}
+
+impl AuditQueryFilter {
+    /// The filter `property` = `value`.
+    pub fn new(property: impl Into<String>, value: impl Into<String>) -> Self {
+        Self {
+            property: property.into(),
+            value: value.into(),
+        }
+    }
+}
+
+/// One sort key of an [`AuditQueryRequest`]: the SDK's `AuditQuerySort`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", expecting = "an object")]
+#[non_exhaustive]
+pub struct AuditQuerySort {
+    /// `name`: required.
+    pub name: String,
+    /// `sortOrder`: `ascending` or `descending`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sort_order: Option<String>,
+}
+
+/// The state of an audit query: the SDK's
+/// `AuditQueryExecutionStatusResponse`, as `POST /api/v2/audits/query` and
+/// `GET /api/v2/audits/query/{transactionId}` answer (read by
+/// [`listings::audit_status`](super::listings::audit_status)).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", expecting = "an object")]
+#[non_exhaustive]
+pub struct AuditQueryExecutionStatusResponse {
+    /// `id`: required here; the transaction id.
+    pub id: String,
+    /// `state`: required here; `New`, `Running`, `Succeeded`, `Failed`,
+    /// `Cancelled`.
+    pub state: String,
+    /// `startDate`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<String>,
+    /// `interval`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval: Option<String>,
+    /// `serviceName`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_name: Option<String>,
+}
+
+/// One page of an audit query's results: the SDK's
+/// `AuditQueryExecutionResultsResponse`, as
+/// `GET /api/v2/audits/query/{transactionId}/results` answers (read by
+/// [`listings::audit_results`](super::listings::audit_results)).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", expecting = "an object")]
+#[non_exhaustive]
+pub struct AuditQueryExecutionResultsResponse {
+    /// `id`: the transaction id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `pageSize`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<u64>,
+    /// `cursor`: the next page; absent on the last.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
+    /// `entities`: required here.
+    #[serde(deserialize_with = "de::objects")]
+    pub entities: Vec<AuditLogMessage>,
+}
+
+/// One audited change: the SDK's `AuditLogMessage` (the fields a policy's
+/// refresh needs).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", expecting = "an object")]
+#[non_exhaustive]
+pub struct AuditLogMessage {
+    /// `id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// `serviceName`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_name: Option<String>,
+    /// `eventDate`: ISO-8601.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_date: Option<String>,
+    /// `action`: what was done (`Create`, `Update`, `Delete`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    /// `entity`: what was changed.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "de::opt_object"
+    )]
+    pub entity: Option<AuditEntityRef>,
+    /// `entityType`: the kind of `entity` (`Role`, `User`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_type: Option<String>,
+    /// `status`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
+
+/// The entity of an [`AuditLogMessage`]: the SDK's `DomainEntityRef`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", expecting = "an object")]
+#[non_exhaustive]
+pub struct AuditEntityRef {
+    /// `id`: required.
+    pub id: String,
+    /// `name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 /// A Platform API error: the SDK's `ErrorBody`, as the API answers a

@@ -1,20 +1,27 @@
-//! The caller's credential, handed to the user loader: [`Credential`].
+//! A secret for the Platform API: [`Credential`] (a bearer token, or an
+//! OAuth client's secret). Shared by `live` and `client`.
 
-/// The caller's bearer token, for the [`LoadUser`](super::LoadUser)er to
+/// A secret: a caller's bearer token, for the live side's user loader to
 /// call the Platform API with (`users/me`, `subjects/me`) when the caller is
-/// not cached.
+/// not cached, or for the Platform API client's reads made with the
+/// caller's own token (`permgate::client`); and an OAuth client's secret.
 ///
-/// A secret: its `Debug` and `Display` print `Credential(..)`, it has no
-/// `Serialize`, and [`Users`](super::Users) never keeps it (the cache key is
-/// the service's own key, never the token). Read it with
-/// [`expose`](Self::expose) only to send it to the Platform API.
+/// Its `Debug` and `Display` print `Credential(..)`, it has no `Serialize`,
+/// and the live side's user cache never keeps it (the cache key is the
+/// service's own key, never the token). Read it with [`expose`](Self::expose)
+/// only to send it to the Platform API. It is `permgate::live::Credential`
+/// (feature `live`) and `permgate::client::Credential` (feature `client`),
+/// one type.
 ///
 /// ```
+/// # #[cfg(feature = "live")]
+/// # {
 /// use permgate::live::Credential;
 ///
 /// let credential = Credential::new(String::from("a-bearer-token"));
 /// assert_eq!(format!("{credential:?} {credential}"), "Credential(..) Credential(..)");
 /// assert_eq!(credential.expose(), "a-bearer-token"); // for the Authorization header only
+/// # }
 /// ```
 #[derive(Clone)]
 pub struct Credential(Box<str>);
