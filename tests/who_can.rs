@@ -385,7 +385,7 @@ fn check_answer(policy: &Policy, question: Q, within: Within<'_>, who: &WhoCan<'
         let entry = entry.unwrap();
         prop_assert_eq!(entry.name, name);
         prop_assert_eq!(
-            &entry.divisions,
+            &entry.divisions(),
             &question.divisions_permitted(policy, user),
             "{} divisions, {}",
             name,
@@ -422,10 +422,10 @@ fn check_grants(
     entry: &UserCan<'_>,
     context: &str,
 ) -> Result<(), TestCaseError> {
-    let got: Vec<Key> = entry.grants.iter().map(grant_key).collect();
+    let got: Vec<Key> = entry.grants().iter().map(grant_key).collect();
     if entry.decision == Decision::Allowed {
         prop_assert!(
-            entry.grants.iter().any(|grant| grant.condition.is_none()),
+            entry.grants().iter().any(|grant| grant.condition.is_none()),
             "allowed with no unconditional grant, {}",
             context
         );
@@ -477,8 +477,8 @@ fn check_compiled(
         (
             user.name.to_owned(),
             user.decision.clone().to_owned_decision(),
-            format!("{:?}", user.divisions),
-            user.grants.iter().map(grant_key).collect::<Vec<_>>(),
+            format!("{:?}", user.divisions()),
+            user.grants().iter().map(grant_key).collect::<Vec<_>>(),
         )
     };
     let got: Vec<_> = among.iter().map(|(_, user)| summary(user)).collect();
@@ -568,7 +568,7 @@ fn a_typed_permission_answers_as_its_key() {
     assert_eq!(who.users.len(), 1);
     // The whole-entity row: held in d1 by one role holding every action.
     let row = policy.who_can(perm::attributes::ATTRIBUTE_ALL, Within::Division("d1"));
-    assert_eq!(row.users[0].grants.len(), 1);
+    assert_eq!(row.users[0].grants().len(), 1);
     assert_eq!(row.roles.len(), 1);
     // In every division, only `edit` (not division-aware) reaches: not the row.
     assert!(

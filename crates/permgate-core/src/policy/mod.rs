@@ -21,7 +21,7 @@ mod explain;
 mod names;
 mod role;
 mod user;
-mod who_can;
+pub(crate) mod who_can;
 
 pub use builder::PolicyBuilder;
 pub use compiled::CompiledUser;
