@@ -43,6 +43,7 @@ pub mod release;
 mod serde_impls;
 pub mod source;
 pub mod text;
+pub mod who_can;
 
 pub use catalog::Catalog;
 pub use decision::Decision;

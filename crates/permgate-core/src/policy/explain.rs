@@ -151,7 +151,7 @@ impl Policy {
     /// in reach (each action by its own division awareness) holding actions
     /// the catalog lists for the entity, with those actions. Empty for a
     /// permission that is not a whole-entity row.
-    fn entity_row_reasons(&self, who: Principal, row: u16) -> Vec<Reason<'_>> {
+    pub(super) fn entity_row_reasons(&self, who: Principal, row: u16) -> Vec<Reason<'_>> {
         let Some((_, actions)) = self.catalog().entity_rows().find(|(entity_row, _)| *entity_row == row) else {
             return Vec::new();
         };

@@ -21,6 +21,7 @@ mod explain;
 mod names;
 mod role;
 mod user;
+pub(crate) mod who_can;
 
 pub use builder::PolicyBuilder;
 pub use compiled::CompiledUser;
@@ -187,11 +188,7 @@ impl Policy {
         if self.allowed_resolved(who, asked) {
             return Decision::Allowed;
         }
-        let applies = |grant: &&ConditionalGrant| match asked {
-            Resolved::Known(index) => grant.grants.has(index),
-            Resolved::Unknown(spelling, key) => grant.grants.allows_spelling(spelling, key),
-            Resolved::Foreign => false,
-        };
+        let applies = |grant: &&ConditionalGrant| who_can::gives_if(grant, asked);
         Decision::from_conditions(
             self.roles_in_reach(who, division_aware)
                 .flat_map(|role| role.conditional.iter())

@@ -37,7 +37,9 @@ pub(super) struct UserData {
 
 impl UserData {
     /// A user whose rows start at `row`: one for every division, then one
-    /// per division its grants name. Returns how many rows it takes.
+    /// per division its grants name, in the divisions' order, one after
+    /// the other (the column scan of `who_can` reads them so). Returns how
+    /// many rows it takes.
     pub(super) fn new(name: Box<str>, grants: Vec<UserGrant>, row: u32) -> (Self, u32) {
         let named = named_divisions(grants.iter().map(|grant| &grant.division));
         let divisions: Vec<(Box<str>, u32)> = named
