@@ -7,6 +7,8 @@
 #![cfg(feature = "client")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+#[path = "support/endpoint_table.rs"]
+mod endpoint_table;
 #[path = "support/platform.rs"]
 mod platform;
 
@@ -623,38 +625,7 @@ async fn concurrent_reads_share_one_token() {
 /// constant is the operation of its name.
 #[test]
 fn the_client_docs_name_each_endpoint_and_the_permission_it_needs() {
-    let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/client.rs")).unwrap();
-    let rows: Vec<&str> = docs
-        .lines()
-        .filter_map(|line| line.strip_prefix("//! | "))
-        .filter(|row| row.contains("/api/v2/"))
-        .collect();
-    assert_eq!(rows.len(), 10, "{rows:?}");
-    let backticked = |text: &str| -> Vec<String> { text.split('`').skip(1).step_by(2).map(str::to_owned).collect() };
-    for row in rows {
-        let cells: Vec<&str> = row.split(" | ").collect();
-        let (endpoints, needed) = (cells[1], cells[cells.len() - 1].trim_end_matches(" |"));
-        let quoted = backticked(endpoints);
-        let calls: Vec<(&String, &String)> = quoted
-            .iter()
-            .zip(quoted.iter().skip(1))
-            .filter(|(call, name)| call.contains(' ') && !name.contains(' '))
-            .collect();
-        assert!(!calls.is_empty(), "{row}");
-        for (call, name) in calls {
-            let op = permgate::builtins::operation(name).unwrap_or_else(|| panic!("{name}"));
-            let (method, path) = call.split_once(' ').unwrap();
-            let path = path.split('?').next().unwrap();
-            assert_eq!((op.method.as_str(), op.path), (method, path), "{row}");
-            let expected = if needed.starts_with("none") {
-                Vec::new()
-            } else {
-                backticked(needed)
-            };
-            let keys: Vec<String> = op.requirement.permissions().map(|p| p.key().to_owned()).collect();
-            assert_eq!(keys, expected, "{row}");
-        }
-    }
+    assert_eq!(endpoint_table::check("src/client.rs"), 10);
     for endpoint in [
         Endpoint::ROLES,
         Endpoint::PERMISSIONS,

@@ -68,7 +68,7 @@ pub enum CallError {
 /// differently (`{queueId}`, `{id}`) share the node; the value is the
 /// operation's index in [`builtins::operations`].
 static ROUTERS: LazyLock<Result<Vec<matchit::Router<usize>>, String>> = LazyLock::new(|| {
-    let mut routers: Vec<matchit::Router<usize>> = (0..7).map(|_| matchit::Router::new()).collect();
+    let mut routers: Vec<matchit::Router<usize>> = Method::ALL.iter().map(|_| matchit::Router::new()).collect();
     for (index, op) in builtins::operations().enumerate() {
         let router = routers
             .get_mut(op.method as usize)

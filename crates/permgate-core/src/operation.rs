@@ -77,16 +77,7 @@ impl Operation {
 
 /// The method a call's first word spells, as HTTP does (upper case).
 const fn method_of(word: &[u8]) -> Option<Method> {
-    let methods = [
-        Method::Get,
-        Method::Head,
-        Method::Post,
-        Method::Put,
-        Method::Patch,
-        Method::Delete,
-        Method::Options,
-    ];
-    let mut rest = methods.as_slice();
+    let mut rest = Method::ALL.as_slice();
     while let Some((&method, tail)) = rest.split_first() {
         if matches!(compare(method.as_str().as_bytes(), word), core::cmp::Ordering::Equal) {
             return Some(method);

@@ -555,19 +555,11 @@ fn held_word(policy: &Policy, who: Principal, permission: Permission<'_>) -> &'s
 
 /// No operation matches the call: say so, and which methods the path has.
 fn no_operation(call: &CallLine) -> Problem {
-    let others: Vec<&str> = [
-        Method::Get,
-        Method::Head,
-        Method::Post,
-        Method::Put,
-        Method::Patch,
-        Method::Delete,
-        Method::Options,
-    ]
-    .into_iter()
-    .filter(|m| call::find(*m, &call.path).is_ok())
-    .map(Method::as_str)
-    .collect();
+    let others: Vec<&str> = Method::ALL
+        .into_iter()
+        .filter(|m| call::find(*m, &call.path).is_ok())
+        .map(Method::as_str)
+        .collect();
     let hint = if others.is_empty() {
         " (operations' paths look like `/api/v2/routing/queues/{queueId}/members`, each `{…}` one segment)".to_owned()
     } else {

@@ -28,6 +28,17 @@ pub enum Method {
 }
 
 impl Method {
+    /// Every method, in declaration order (`method as usize` is its place).
+    pub const ALL: [Method; 7] = [
+        Method::Get,
+        Method::Head,
+        Method::Post,
+        Method::Put,
+        Method::Patch,
+        Method::Delete,
+        Method::Options,
+    ];
+
     /// The method as HTTP spells it: `GET`.
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -44,17 +55,7 @@ impl Method {
     /// Reads a method, ASCII-case-insensitively; `None` for one the
     /// Platform API does not use.
     pub fn parse(method: &str) -> Option<Self> {
-        [
-            Method::Get,
-            Method::Head,
-            Method::Post,
-            Method::Put,
-            Method::Patch,
-            Method::Delete,
-            Method::Options,
-        ]
-        .into_iter()
-        .find(|m| m.as_str().eq_ignore_ascii_case(method))
+        Self::ALL.into_iter().find(|m| m.as_str().eq_ignore_ascii_case(method))
     }
 }
 
