@@ -526,6 +526,17 @@ pub(crate) fn operations_table(model: &Model, operations: &[Operation]) -> Resul
     }
     let mut statics = String::new();
     let mut rows = String::new();
+    // Each distinct list of API groups or unchecked entries once, as a
+    // static the rows name: a slice literal in each of thousands of rows
+    // costs the compiler seconds to check.
+    let mut lists: Vec<String> = Vec::new();
+    let mut list = |literal: String| -> String {
+        let n = lists.iter().position(|l| *l == literal).unwrap_or_else(|| {
+            lists.push(literal);
+            lists.len() - 1
+        });
+        format!("L{n}")
+    };
     for (i, op) in operations.iter().enumerate() {
         let call = format!("{} {}", op.method, op.path);
         let mut keys: Vec<String> = Vec::new();
@@ -580,11 +591,15 @@ pub(crate) fn operations_table(model: &Model, operations: &[Operation]) -> Resul
             "DELETE" => "Delete",
             _ => "Options",
         };
+        let (apis, unchecked) = (list(format!("&{:?}", op.apis)), list(format!("&{unchecked:?}")));
         let _ = writeln!(
             rows,
-            "    Operation {{ method: Method::{method}, path: {:?}, name: {:?}, apis: &{:?}, deprecated: {}, requirement: {requirement}, unchecked: &{:?} }},",
-            op.path, op.operation, op.apis, op.deprecated, unchecked
+            "    Operation {{ method: Method::{method}, path: {:?}, name: {:?}, apis: {apis}, deprecated: {}, requirement: {requirement}, unchecked: {unchecked} }},",
+            op.path, op.operation, op.deprecated
         );
+    }
+    for (n, literal) in lists.iter().enumerate() {
+        let _ = writeln!(statics, "static L{n}: &[&str] = {literal};");
     }
     let mut out = String::new();
     let _ = writeln!(
