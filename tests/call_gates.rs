@@ -497,3 +497,33 @@ fn the_403_body_of_a_calls_gate() {
         "GET /api/v2/contentmanagement/documents/{documentId}"
     );
 }
+
+/// Composing by hand with a length other than the one `required_len` / `any_of_len` give is
+/// `None`, never a panic (`gate!` turns it into a compile error); with the right length, the
+/// lists are the calls'.
+#[test]
+fn composing_with_the_wrong_length_is_none() {
+    use permgate::gate::compose;
+    let calls: &[&Operation] = &[
+        Operation::lookup("POST /api/v2/routing/queues/{queueId}/members").unwrap(),
+        Operation::lookup("getRoutingQueue").unwrap(),
+    ];
+    let own = [perm::routing::QUEUE_VIEW];
+    let n = compose::required_len(&own, calls);
+    let m = compose::any_of_len(&[], calls);
+    // routing:queue:view once (the gate's own and getRoutingQueue's ALL), and one ANY group
+    // (the members call's: routing:queue:edit or routing:queueMember:manage).
+    assert_eq!((n, m), (1, 1));
+    assert!(compose::required::<0>(&own, calls).is_none());
+    assert!(compose::required::<2>(&own, calls).is_none());
+    assert_eq!(
+        compose::required::<1>(&own, calls).map(|r| r.map(|p| p.key())),
+        Some(["routing:queue:view"])
+    );
+    assert!(compose::any_of::<0>(&[], calls).is_none());
+    assert!(compose::any_of::<2>(&[], calls).is_none());
+    assert_eq!(
+        compose::any_of::<1>(&[], calls).map(|groups| groups.map(<[_]>::len)),
+        Some([2])
+    );
+}

@@ -139,8 +139,14 @@ macro_rules! gate {
                 const OWN_ANY_OF: &[&[$crate::Permission<'static>]] = &[$($(&[$($any),*]),*)?];
                 const N: usize = $crate::gate::compose::required_len(OWN, CALLS);
                 const M: usize = $crate::gate::compose::any_of_len(OWN_ANY_OF, CALLS);
-                const REQUIRED: [$crate::Permission<'static>; N] = $crate::gate::compose::required(OWN, CALLS);
-                const ANY_OF: [&'static [$crate::Permission<'static>]; M] = $crate::gate::compose::any_of(OWN_ANY_OF, CALLS);
+                const REQUIRED: [$crate::Permission<'static>; N] = match $crate::gate::compose::required(OWN, CALLS) {
+                    ::core::option::Option::Some(required) => required,
+                    ::core::option::Option::None => ::core::panic!("gate!: the composed requirement does not fit its length"),
+                };
+                const ANY_OF: [&'static [$crate::Permission<'static>]; M] = match $crate::gate::compose::any_of(OWN_ANY_OF, CALLS) {
+                    ::core::option::Option::Some(any_of) => any_of,
+                    ::core::option::Option::None => ::core::panic!("gate!: the composed groups do not fit their length"),
+                };
                 &$crate::gate::GateInfo::with_calls(::core::stringify!($name), $description, &REQUIRED, &ANY_OF, CALLS)
             };
         }

@@ -23,10 +23,10 @@
 //! ];
 //! const OWN: &[Permission<'static>] = &[perm::routing::QUEUE_VIEW];
 //! const N: usize = compose::required_len(OWN, CALLS);
-//! const REQUIRED: [Permission<'static>; N] = compose::required(OWN, CALLS);
+//! const REQUIRED: [Permission<'static>; N] = compose::required(OWN, CALLS).unwrap();
 //! assert_eq!(REQUIRED.map(|p| p.key()), ["routing:queue:view", "routing:queue:edit"]);
 //! const M: usize = compose::any_of_len(&[], CALLS);
-//! const ANY_OF: [&[Permission<'static>]; M] = compose::any_of(&[], CALLS);
+//! const ANY_OF: [&[Permission<'static>]; M] = compose::any_of(&[], CALLS).unwrap();
 //! assert_eq!(ANY_OF.map(|group| group[0].key()), ["routing:queue:view"]);
 //! ```
 
@@ -203,17 +203,12 @@ pub const fn required_len(own: &[Permission<'static>], calls: &[&'static Operati
 }
 
 /// `own` then every permission an `ALL` call of `calls` requires, each once,
-/// in that order. `N` is [`required_len`] of the same lists.
-///
-/// # Panics
-///
-/// When `N` is not [`required_len`]: evaluated in a `const`, as
-/// [`gate!`](crate::gate!) does, that is a compile error.
-#[allow(clippy::panic)] // evaluated at compile time: a wrong `N` is a compile error
+/// in that order; `None` when `N` is not [`required_len`] of the same lists
+/// ([`gate!`](crate::gate!) makes that a compile error).
 pub const fn required<const N: usize>(
     own: &[Permission<'static>],
     calls: &[&'static Operation],
-) -> [Permission<'static>; N] {
+) -> Option<[Permission<'static>; N]> {
     // Every slot is written below; the filler is never read.
     let mut out = [Permission::new(0, &FILLER); N];
     let (mut at, mut count) = (0, 0);
@@ -223,16 +218,13 @@ pub const fn required<const N: usize>(
             let slots: &mut [_] = &mut out;
             match slots.split_at_mut_checked(count) {
                 Some((_, [slot, ..])) => *slot = permission,
-                _ => panic!("compose::required: N is less than compose::required_len of the same lists"),
+                _ => return None,
             }
             count += 1;
         }
         at += 1;
     }
-    if count != N {
-        panic!("compose::required: N is more than compose::required_len of the same lists");
-    }
-    out
+    if count == N { Some(out) } else { None }
 }
 
 /// How many groups [`any_of`] gives for `own` and `calls`: each group of
@@ -249,17 +241,12 @@ pub const fn any_of_len(own: &[&'static [Permission<'static>]], calls: &[&'stati
 }
 
 /// `own`'s groups then the group of every `ANY` call of `calls`, a group
-/// given twice kept once. `M` is [`any_of_len`] of the same lists.
-///
-/// # Panics
-///
-/// When `M` is not [`any_of_len`]: evaluated in a `const`, as
-/// [`gate!`](crate::gate!) does, that is a compile error.
-#[allow(clippy::panic)] // evaluated at compile time: a wrong `M` is a compile error
+/// given twice kept once; `None` when `M` is not [`any_of_len`] of the same
+/// lists ([`gate!`](crate::gate!) makes that a compile error).
 pub const fn any_of<const M: usize>(
     own: &[&'static [Permission<'static>]],
     calls: &[&'static Operation],
-) -> [&'static [Permission<'static>]; M] {
+) -> Option<[&'static [Permission<'static>]; M]> {
     let mut out: [&'static [Permission<'static>]; M] = [&[]; M];
     let (mut at, mut count) = (0, 0);
     while at < own.len() + calls.len() {
@@ -267,14 +254,11 @@ pub const fn any_of<const M: usize>(
             let slots: &mut [_] = &mut out;
             match slots.split_at_mut_checked(count) {
                 Some((_, [slot, ..])) => *slot = group,
-                _ => panic!("compose::any_of: M is less than compose::any_of_len of the same lists"),
+                _ => return None,
             }
             count += 1;
         }
         at += 1;
     }
-    if count != M {
-        panic!("compose::any_of: M is more than compose::any_of_len of the same lists");
-    }
-    out
+    if count == M { Some(out) } else { None }
 }

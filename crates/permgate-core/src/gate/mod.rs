@@ -184,7 +184,7 @@ impl GateInfo {
     /// // ALL of `routing:queue:view`.
     /// const CALLS: &[&Operation] = &[Operation::lookup("GET /api/v2/routing/queues/{queueId}").unwrap()];
     /// const N: usize = compose::required_len(&[], CALLS);
-    /// const REQUIRED: [permgate::Permission<'static>; N] = compose::required(&[], CALLS);
+    /// const REQUIRED: [permgate::Permission<'static>; N] = compose::required(&[], CALLS).unwrap();
     /// static QUEUE: GateInfo = GateInfo::with_calls("Queue", "Read a queue.", &REQUIRED, &[], CALLS);
     /// assert_eq!(QUEUE.required[0].key(), "routing:queue:view");
     /// assert_eq!(QUEUE.calls[0].name, "getRoutingQueue");
