@@ -373,3 +373,39 @@ fn removed_permissions_carry_their_last_sdk_release() {
                 "last_release": {"version": last.to_string(), "date": last.date()}}])
     );
 }
+
+#[test]
+fn who_can_lists_roles_and_users_with_their_divisions_and_grants() {
+    use permgate::who_can::Within;
+    let node: Value = serde_json::from_str(QUEUE_TERM).unwrap();
+    let condition: Condition = serde_json::from_value(node.clone()).unwrap();
+    let mut builder = Policy::builder(Catalog::builtin());
+    let admin = builder.add_role("queue admin", ["routing:queue:*"]).unwrap();
+    let mut editor = permgate::RoleDefinition::new("queue editor");
+    editor.grants.push(permgate::definition::GrantGroup::new(
+        ["routing:queue:edit"],
+        Some(condition),
+    ));
+    let editor = builder.add_role_definition(&editor).unwrap();
+    builder.add_role("maps", ["journey:actionmap:view"]).unwrap();
+    builder.add_user("ana", [(admin, Division::new("d-east"))]).unwrap();
+    builder.add_user("bob", [(editor, Division::All)]).unwrap();
+    let policy = builder.build();
+    let who = policy.who_can(perm::routing::QUEUE_EDIT, Within::AnyDivision);
+    assert_eq!(
+        value(&who),
+        json!({
+            "permission": "routing:queue:edit",
+            "roles": [
+                {"name": "queue admin", "decision": "allowed"},
+                {"name": "queue editor", "decision": "allowed_if", "conditions": [node]},
+            ],
+            "users": [
+                {"name": "ana", "decision": "allowed", "divisions": ["d-east"],
+                 "grants": [{"role": "queue admin", "named_role": true, "division": "d-east", "condition": null}]},
+                {"name": "bob", "decision": "allowed_if", "conditions": [node], "divisions": [],
+                 "grants": [{"role": "queue editor", "named_role": true, "division": "*", "condition": node}]},
+            ],
+        })
+    );
+}
