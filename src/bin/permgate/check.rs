@@ -402,7 +402,7 @@ fn permission_problem(label: &str, input: &str, error: &QuestionError) -> Proble
 /// any: gates require such rows, so `allows` and `explain` answer for them,
 /// which the library's string questions refuse as wildcards (it asks about
 /// them through `perm::` constants). Other wildcards stay refused.
-fn whole_entity_row<'c>(catalog: &'c Catalog, input: &str) -> Option<Permission<'c>> {
+pub(crate) fn whole_entity_row<'c>(catalog: &'c Catalog, input: &str) -> Option<Permission<'c>> {
     catalog.lookup(input).filter(|permission| permission.is_wildcard())
 }
 

@@ -20,6 +20,7 @@ mod endpoints;
 mod input;
 mod output;
 mod terraform;
+mod who_can;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -72,6 +73,9 @@ enum Command {
     /// Compares the effective permissions of two roles, or of two users or subjects per division.
     #[command(after_long_help = DIFF_HELP)]
     Diff(DiffArgs),
+    /// Lists every role that grants a permission and every user of a snapshot who may do it.
+    #[command(after_long_help = WHO_CAN_HELP)]
+    WhoCan(WhoCanArgs),
     /// Writes a gate or a role as the body of `POST /api/v2/authorization/roles`, or as Terraform.
     #[command(after_long_help = EXPORT_HELP)]
     Export(ExportArgs),
@@ -564,6 +568,76 @@ entry: {
 }";
 
 #[derive(Debug, Args)]
+struct WhoCanArgs {
+    /// A snapshot folder (`permgate pull --out DIR`): its roles and users; or a role file
+    /// (one role, an array, or a listing): its roles. `-` reads a role file from standard input.
+    #[arg(value_name = "SOURCE")]
+    source: PathBuf,
+    /// The permission, in any spelling: `routing:queue:join`, `Routing > Queue > Join`, or a
+    /// catalog row that stands for a whole entity (`attributes:attribute:*`). Other wildcards
+    /// are refused.
+    #[arg(value_name = "PERMISSION")]
+    permission: String,
+    /// Users who may do it in this division (its id, or in a snapshot its name); `*`: in every
+    /// division. Without it, users who may do it in some division.
+    #[arg(long, value_name = "D")]
+    division: Option<String>,
+    #[command(flatten)]
+    common: Common,
+}
+
+const WHO_CAN_HELP: &str = "\
+Answers \"who may do this?\" from the library's column scan: every role that
+grants the permission (yes, or conditional with the conditions of its
+conditional grants) and, for a snapshot, every user who may do it: in some
+division (the default: a user is listed when a division its permissions name,
+or every division, gives it), in every division (--division '*'), or in one
+(--division D). For each user: yes, or conditional (only under the printed
+conditions); the divisions where it may do it unconditionally (`every
+division`, or the ids); its roles (of `authorization.roles`) that grant the
+permission; and with --json the grants that give it where asked. A user's
+authorization is read as users.json holds it (`GET /api/v2/users
+?expand=authorization`): permissions with a division id hold in that division,
+the others and every policy in every division.
+
+A wildcard other than a whole-entity catalog row is refused (exit 2): who-can
+answers for one permission; ask about each one the wildcard covers. A role
+file (roles only) takes no --division; every role of it must load.
+
+Exit codes: 0 some role or user may do it, 1 no one, 2 bad input.
+
+JSON (--json): roles are the library's `RoleCan`, and a user's `decision`,
+`divisions` and `grants` its `UserCan`'s (feature `serde`).
+{
+  \"format_version\": 1,
+  \"source\": string,                the snapshot folder or role file, as given
+  \"organization\": string | null,   the snapshot's organization (manifest.json)
+  \"pulled_at\": string | null,      when the snapshot was pulled (RFC 3339)
+  \"asked\": string,                 the permission as given
+  \"permission\": string,            the catalog's spelling, or as given for a key no catalog knows
+  \"label\": string | null,
+  \"division\": string | null,       as given; null: in some division, \"*\": in every division
+  \"roles\": [{                      every role that grants it, in file order
+    \"id\": string | null, \"name\": string,
+    \"decision\": \"allowed\" | \"allowed_if\",
+    \"conditions\": [object]         for \"allowed_if\" only, the resourceConditionNodes; any one suffices
+  }],
+  \"users\": [{                      every user who may do it where asked, in file order
+    \"id\": string | null, \"name\": string | null, \"email\": string | null,
+    \"decision\": \"allowed\" | \"allowed_if\",
+    \"conditions\": [object],        for \"allowed_if\" only
+    \"divisions\": \"*\" | [string],   where unconditionally: every division, or these ([] only under a condition)
+    \"roles\": [string],             the user's roles (authorization.roles) that grant it
+    \"grants\": [{                   the user's grants that give it where asked
+      \"role\": string,              the set of permissions the user holds in a division
+      \"named_role\": bool,
+      \"division\": string,          `*`: every division
+      \"condition\": object | null   the resourceConditionNode of a conditional grant
+    }]
+  }]
+}";
+
+#[derive(Debug, Args)]
 #[command(group(ArgGroup::new("what").required(true).args(["gate", "role"])))]
 struct ExportArgs {
     /// Export the role a gate needs (see `permgate list gates`).
@@ -705,6 +779,7 @@ fn run(command: &Command) -> Result<Report, Failure> {
         Command::Endpoints(args) => endpoints::endpoints(args),
         Command::Audit(args) => audit::audit(args),
         Command::Diff(args) => audit::diff(args),
+        Command::WhoCan(args) => who_can::who_can(args),
         Command::Export(args) => catalog::export(args),
         Command::List(args) => catalog::list(args),
     }

@@ -1,0 +1,343 @@
+//! `permgate who-can`: every role that grants a permission and every user
+//! who may do it, from the library's column scan (`Policy::who_can` for the
+//! roles, `Policy::who_can_among` for the users).
+
+use std::fmt::{self, Write};
+
+use permgate::explain::Permitted;
+use permgate::parse::QuestionError;
+use permgate::text::Escaped;
+use permgate::who_can::{Grant, RoleCan, Within};
+use permgate::{Catalog, CompiledUser, Decision, Permission, Policy};
+use serde::Serialize;
+
+use crate::input::{self, Document, Failure, Problem};
+use crate::output::{self, line};
+use crate::{Report, WhoCanArgs};
+
+/// One user of the population asked about: compiled against the policy,
+/// with what the report says of it.
+pub(crate) struct Member {
+    pub(crate) compiled: CompiledUser,
+    pub(crate) id: Option<String>,
+    pub(crate) name: Option<String>,
+    pub(crate) email: Option<String>,
+    /// The names of the roles the user is assigned (`authorization.roles`).
+    pub(crate) roles: Vec<String>,
+}
+
+/// What `who-can` asks: a policy of roles, and its users compiled against it.
+pub(crate) struct Population {
+    /// How the source is named in messages and JSON.
+    pub(crate) label: String,
+    pub(crate) policy: Policy,
+    /// Each role's id, by name (as the role file or snapshot gives it).
+    pub(crate) role_ids: Vec<(String, Option<String>)>,
+    pub(crate) users: Vec<Member>,
+    /// The snapshot's organization and when it was pulled.
+    pub(crate) snapshot: Option<(String, String)>,
+    /// `--division` as asked, and the division id it names.
+    pub(crate) division: Option<(String, String)>,
+}
+
+/// The population of a role file: its roles, no users.
+fn role_file(catalog: &Catalog, args: &WhoCanArgs) -> Result<Population, Failure> {
+    let label = input::file_label(&args.source);
+    let roles = match input::document(&args.source, None)? {
+        Document::Roles(roles) => roles,
+        _ => {
+            return Err(Problem::in_file(
+                &label,
+                "who-can reads a snapshot folder (`permgate pull --out DIR`) or a role file; for one user, ask `permgate allows` or `explain`",
+            )
+            .into());
+        }
+    };
+    // An answer without some role would say no one where that role may:
+    // every role must load.
+    let mut problems = roles.problems();
+    let mut builder = Policy::builder(catalog);
+    for spec in &roles.file.roles {
+        if let Err(error) = builder.add_role_definition(spec) {
+            problems.push(Problem::in_file(&label, error.to_string()));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Failure(problems));
+    }
+    if let Some(division) = &args.division {
+        return Err(Problem::in_file(
+            &label,
+            format!(
+                "--division `{}` asks about users; a role file has none (roles hold in every division)",
+                Escaped(division)
+            ),
+        )
+        .into());
+    }
+    Ok(Population {
+        label,
+        policy: builder.build(),
+        role_ids: roles
+            .file
+            .roles
+            .iter()
+            .map(|role| (role.name.clone(), role.id.clone()))
+            .collect(),
+        users: Vec::new(),
+        snapshot: None,
+        division: None,
+    })
+}
+
+/// `permgate who-can --json`.
+#[derive(Serialize)]
+struct WhoCanReport<'p> {
+    /// The role file or snapshot folder, as given.
+    source: String,
+    /// The snapshot's organization name; `None` for a role file.
+    organization: Option<String>,
+    /// When the snapshot was pulled.
+    pulled_at: Option<String>,
+    /// As asked.
+    asked: String,
+    /// The catalog's spelling, or as asked for a key no catalog knows.
+    permission: String,
+    label: Option<&'p str>,
+    /// The division as asked: `None` in any division, `*` in every one.
+    division: Option<String>,
+    roles: Vec<RoleEntry<'p>>,
+    users: Vec<UserEntry<'p>>,
+}
+
+/// A role that grants it.
+#[derive(Serialize)]
+struct RoleEntry<'p> {
+    id: Option<&'p str>,
+    #[serde(flatten)]
+    can: RoleCan<'p>,
+}
+
+/// A user who may do it.
+#[derive(Serialize)]
+struct UserEntry<'p> {
+    id: Option<&'p str>,
+    name: Option<&'p str>,
+    email: Option<&'p str>,
+    #[serde(flatten)]
+    decision: Decision<'p>,
+    /// Where unconditionally.
+    divisions: Permitted<'p>,
+    /// The user's assigned roles that grant it (anywhere).
+    roles: Vec<&'p str>,
+    /// The grants that give it where asked.
+    grants: Vec<Grant<'p>>,
+}
+
+pub(crate) fn who_can(args: &WhoCanArgs) -> Result<Report, Failure> {
+    let base = input::catalog(args.common.org_catalog.as_deref())?;
+    let population = role_file(&base, args)?;
+    let policy = &population.policy;
+    let within = match &population.division {
+        None => Within::AnyDivision,
+        Some((_, id)) if id == "*" => Within::EveryDivision,
+        Some((_, id)) => Within::Division(id),
+    };
+    let asked = &args.permission;
+    let refused = |error: QuestionError| {
+        let hint = if matches!(error, QuestionError::Wildcard { .. }) {
+            " (who-can answers for one permission: ask about each one the wildcard covers; `permgate list permissions --domain DOMAIN` lists them)"
+        } else {
+            ""
+        };
+        Failure::from(Problem::new(format!("permission `{}`: {error}{hint}", Escaped(asked))))
+    };
+    // A catalog row that stands for a whole entity is asked as the
+    // permission it is (gates require such rows); any other wildcard is
+    // refused.
+    let row: Option<Permission<'_>> = crate::check::whole_entity_row(policy.catalog(), asked);
+    let compiled = population.users.iter().map(|member| &member.compiled);
+    let (who, among) = match row {
+        Some(row) => (
+            policy.who_can(row, within),
+            policy.who_can_among(row, within, compiled),
+        ),
+        None => (
+            policy.who_can(asked.as_str(), within).map_err(refused)?,
+            policy.who_can_among(asked.as_str(), within, compiled).map_err(refused)?,
+        ),
+    };
+    let known = policy.catalog().lookup(asked);
+    let role_id = |name: &str| {
+        population
+            .role_ids
+            .iter()
+            .find(|(role, _)| role == name)
+            .and_then(|(_, id)| id.as_deref())
+    };
+    // The users come back in order: walk the members alongside.
+    let mut members = population.users.iter();
+    let mut users = Vec::new();
+    for (compiled, can) in among {
+        let Some(member) = members.by_ref().find(|member| std::ptr::eq(&member.compiled, compiled)) else {
+            continue;
+        };
+        let roles = member
+            .roles
+            .iter()
+            .filter(|role| who.roles.iter().any(|can| can.name == role.as_str()))
+            .map(String::as_str)
+            .collect();
+        users.push(UserEntry {
+            id: member.id.as_deref(),
+            name: member.name.as_deref(),
+            email: member.email.as_deref(),
+            divisions: can.divisions(),
+            grants: can.grants(),
+            decision: can.decision,
+            roles,
+        });
+    }
+    let roles: Vec<RoleEntry<'_>> = who
+        .roles
+        .into_iter()
+        .map(|can| RoleEntry { id: role_id(can.name), can })
+        .collect();
+    let anyone = !roles.is_empty() || !users.is_empty();
+    let (organization, pulled_at) = population.snapshot.clone().unzip();
+    let report = WhoCanReport {
+        source: population.label.clone(),
+        organization,
+        pulled_at,
+        asked: asked.clone(),
+        permission: who.permission,
+        label: known.and_then(|p| p.label()),
+        division: population.division.as_ref().map(|(asked, _)| asked.clone()),
+        roles,
+        users,
+    };
+    Ok(Report {
+        stdout: output::render(&report, args.common.json)?,
+        code: if anyone { 0 } else { 1 },
+    })
+}
+
+/// The word for a decision that lets: `yes` or `conditional`.
+fn answer(decision: &Decision<'_>) -> &'static str {
+    match decision {
+        Decision::Allowed => "yes",
+        _ => "conditional",
+    }
+}
+
+/// A decision's answer and its conditions: the first row's cells, then one
+/// row per further condition (`or if`).
+fn with_conditions(mut cells: Vec<String>, decision: &Decision<'_>, columns: usize) -> Vec<Vec<String>> {
+    let conditions = match decision {
+        Decision::AllowedIf(conditions) => conditions.as_slice(),
+        _ => &[],
+    };
+    cells.push(conditions.first().map(|c| format!("if {c}")).unwrap_or_default());
+    let mut rows = vec![cells];
+    for condition in conditions.iter().skip(1) {
+        let mut more = vec![String::new(); columns];
+        more.push(format!("or if {condition}"));
+        rows.push(more);
+    }
+    rows
+}
+
+impl fmt::Display for WhoCanReport<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut out = String::new();
+        let shown = if self.permission.is_empty() || self.permission == self.asked {
+            output::escaped(&self.asked)
+        } else {
+            format!("{} ({})", Escaped(&self.asked), Escaped(&self.permission))
+        };
+        let label = self.label.map(|l| format!(" ({})", Escaped(l))).unwrap_or_default();
+        let place = match self.division.as_deref() {
+            None => "in some division".to_owned(),
+            Some("*") => "in every division".to_owned(),
+            Some(division) => format!("in division `{}`", Escaped(division)),
+        };
+        let roles = output::count(self.roles.len(), "role");
+        if self.organization.is_some() {
+            let users = output::count(self.users.len(), "user");
+            line!(out, "who can {shown}{label} {place}: {roles}, {users}");
+        } else {
+            line!(out, "who can {shown}{label}: {roles}");
+        }
+        if let (Some(organization), Some(pulled_at)) = (&self.organization, &self.pulled_at) {
+            line!(
+                out,
+                "snapshot of `{}` pulled at {}",
+                Escaped(organization),
+                Escaped(pulled_at)
+            );
+        }
+        line!(out);
+        if self.roles.is_empty() {
+            line!(out, "roles: none grants it");
+        } else {
+            line!(out, "roles:");
+            let rows: Vec<Vec<String>> = self
+                .roles
+                .iter()
+                .flat_map(|role| {
+                    let cells = vec![
+                        output::escaped(role.can.name),
+                        role.id.map_or_else(|| "-".to_owned(), output::escaped),
+                        answer(&role.can.decision).to_owned(),
+                    ];
+                    with_conditions(cells, &role.can.decision, 3)
+                })
+                .collect();
+            output::table(&mut out, "  ", Some(&["role", "id", "answer", "condition"]), &rows);
+        }
+        if self.organization.is_none() {
+            return f.write_str(&out);
+        }
+        line!(out);
+        if self.users.is_empty() {
+            line!(out, "users: no one");
+            return f.write_str(&out);
+        }
+        line!(out, "users:");
+        let rows: Vec<Vec<String>> = self
+            .users
+            .iter()
+            .flat_map(|user| {
+                let divisions = match &user.divisions {
+                    Permitted::Everywhere => "every division".to_owned(),
+                    Permitted::In(divisions) if divisions.is_empty() => "-".to_owned(),
+                    Permitted::In(divisions) => divisions
+                        .iter()
+                        .map(|d| output::escaped(d))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                };
+                let roles = if user.roles.is_empty() {
+                    "-".to_owned()
+                } else {
+                    user.roles.iter().map(|r| output::escaped(r)).collect::<Vec<_>>().join(", ")
+                };
+                let cells = vec![
+                    output::escaped(user.name.unwrap_or_default()),
+                    user.id.map_or_else(|| "-".to_owned(), output::escaped),
+                    answer(&user.decision).to_owned(),
+                    divisions,
+                    roles,
+                ];
+                with_conditions(cells, &user.decision, 5)
+            })
+            .collect();
+        output::table(
+            &mut out,
+            "  ",
+            Some(&["user", "id", "answer", "divisions", "roles", "condition"]),
+            &rows,
+        );
+        f.write_str(&out)
+    }
+}
