@@ -255,7 +255,11 @@ impl fmt::Display for WhoCanReport<'_> {
         } else {
             format!("{} ({})", Escaped(&self.asked), Escaped(&self.permission))
         };
-        let label = self.label.map(|l| format!(" ({})", Escaped(l))).unwrap_or_default();
+        let label = self
+            .label
+            .filter(|label| *label != self.asked)
+            .map(|label| format!(" ({})", Escaped(label)))
+            .unwrap_or_default();
         let place = match self.division.as_deref() {
             None => "in some division".to_owned(),
             Some("*") => "in every division".to_owned(),
