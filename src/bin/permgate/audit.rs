@@ -526,7 +526,7 @@ fn effective(policy: &Policy, who: Principal, grants: &[&RoleAudit<'_>]) -> Effe
 
 /// An entry of `added` or `removed`; for a user, with its division.
 #[derive(Serialize)]
-struct DiffEntry {
+pub(crate) struct DiffEntry {
     /// The catalog's spelling, or the grant's for unknown keys.
     key: String,
     label: Option<String>,
@@ -623,35 +623,41 @@ impl fmt::Display for DiffReport {
         }
         line!(out, "--- {} ({old_shown})", Escaped(&self.files.0));
         line!(out, "+++ {} ({new_shown})", Escaped(&self.files.1));
-        let mut rows: Vec<(Option<&Division>, &EffectiveKey, Vec<String>)> = Vec::new();
-        for (sign, list) in [("-", &self.removed), ("+", &self.added)] {
-            for entry in list {
-                let e = &entry.effective;
-                rows.push((
-                    entry.division.as_ref(),
-                    &entry.order,
-                    vec![sign.to_owned(), e.shown(), e.note()],
-                ));
-            }
-        }
-        rows.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
-        let mut rows = rows.into_iter().peekable();
-        while let Some((place, _, _)) = rows.peek() {
-            let place = *place;
-            let indent = if let Some(place) = place {
-                line!(out, "{}:", place_text(place));
-                "  "
-            } else {
-                ""
-            };
-            let mut group = Vec::new();
-            while let Some((_, _, row)) = rows.next_if(|(p, _, _)| *p == place) {
-                group.push(row);
-            }
-            output::table(&mut out, indent, None, &group);
-        }
+        entries_text(&mut out, "", &self.removed, &self.added);
         line!(out, "{} added, {} removed", self.added.len(), self.removed.len());
         f.write_str(&out)
+    }
+}
+
+/// The entries `removed` (`-`) and `added` (`+`) as a table after
+/// `indent`, sorted by key; a user's grouped by division.
+pub(crate) fn entries_text(out: &mut String, indent: &str, removed: &[DiffEntry], added: &[DiffEntry]) {
+    let mut rows: Vec<(Option<&Division>, &EffectiveKey, Vec<String>)> = Vec::new();
+    for (sign, list) in [("-", removed), ("+", added)] {
+        for entry in list {
+            let e = &entry.effective;
+            rows.push((
+                entry.division.as_ref(),
+                &entry.order,
+                vec![sign.to_owned(), e.shown(), e.note()],
+            ));
+        }
+    }
+    rows.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    let mut rows = rows.into_iter().peekable();
+    while let Some((place, _, _)) = rows.peek() {
+        let place = *place;
+        let inner = if let Some(place) = place {
+            line!(out, "{indent}{}:", place_text(place));
+            format!("{indent}  ")
+        } else {
+            indent.to_owned()
+        };
+        let mut group = Vec::new();
+        while let Some((_, _, row)) = rows.next_if(|(p, _, _)| *p == place) {
+            group.push(row);
+        }
+        output::table(out, &inner, None, &group);
     }
 }
 
@@ -698,7 +704,7 @@ fn read_side(catalog: &Catalog, path: &std::path::Path, role: Option<&str>) -> R
 }
 
 /// A side of `diff`, compiled.
-enum Compiled {
+pub(crate) enum Compiled {
     Role(String, String, Policy, RoleId),
     User(String, &'static str, String, Policy, UserId),
 }
@@ -777,19 +783,19 @@ fn place_text(place: &Division) -> String {
     }
 }
 
-pub(crate) fn diff(args: &DiffArgs) -> Result<Report, Failure> {
-    if input::file_label(&args.old) == "<stdin>" && input::file_label(&args.new) == "<stdin>" {
-        return Err(Problem::new("only one of OLD and NEW can be `-` (standard input)").into());
-    }
-    let catalog = input::catalog(args.common.org_catalog.as_deref())?;
-    let old = read_side(&catalog, &args.old, args.role.as_deref())?;
-    let new = read_side(&catalog, &args.new, args.role.as_deref())?;
-    if matches!(old, Compiled::Role(..)) != matches!(new, Compiled::Role(..)) {
-        return Err(Problem::new(
-            "diff compares a role with a role, or a user or subject with a user or subject (per division)",
-        )
-        .into());
-    }
+/// Two sides of `diff` compared: each in every place, and what the new
+/// one adds and removes there.
+pub(crate) struct Compared {
+    old: Side,
+    new: Side,
+    pub(crate) added: Vec<DiffEntry>,
+    pub(crate) removed: Vec<DiffEntry>,
+}
+
+/// What `new` adds to and removes from `old`: for a role, its effective
+/// permissions; for a user, those in every division and in each division
+/// either side's grants name.
+pub(crate) fn compare(old: &Compiled, new: &Compiled) -> Compared {
     // Every division either side names, once, sorted.
     let mut divisions = old.divisions();
     divisions.extend(new.divisions());
@@ -806,6 +812,33 @@ pub(crate) fn diff(args: &DiffArgs) -> Result<Report, Failure> {
             added.push(DiffEntry::new(e, key, place.as_ref()));
         }
     }
+    Compared {
+        old,
+        new,
+        added,
+        removed,
+    }
+}
+
+pub(crate) fn diff(args: &DiffArgs) -> Result<Report, Failure> {
+    if input::file_label(&args.old) == "<stdin>" && input::file_label(&args.new) == "<stdin>" {
+        return Err(Problem::new("only one of OLD and NEW can be `-` (standard input)").into());
+    }
+    let catalog = input::catalog(args.common.org_catalog.as_deref())?;
+    let old = read_side(&catalog, &args.old, args.role.as_deref())?;
+    let new = read_side(&catalog, &args.new, args.role.as_deref())?;
+    if matches!(old, Compiled::Role(..)) != matches!(new, Compiled::Role(..)) {
+        return Err(Problem::new(
+            "diff compares a role with a role, or a user or subject with a user or subject (per division)",
+        )
+        .into());
+    }
+    let Compared {
+        old,
+        new,
+        added,
+        removed,
+    } = compare(&old, &new);
     let equal = added.is_empty() && removed.is_empty();
     let places = (
         old.places.first().map_or(0, |(_, set)| set.len()),

@@ -158,13 +158,12 @@ pub(crate) fn who_can(args: &WhoCanArgs) -> Result<Report, Failure> {
     let row: Option<Permission<'_>> = crate::check::whole_entity_row(policy.catalog(), asked);
     let compiled = population.users.iter().map(|member| &member.compiled);
     let (who, among) = match row {
-        Some(row) => (
-            policy.who_can(row, within),
-            policy.who_can_among(row, within, compiled),
-        ),
+        Some(row) => (policy.who_can(row, within), policy.who_can_among(row, within, compiled)),
         None => (
             policy.who_can(asked.as_str(), within).map_err(refused)?,
-            policy.who_can_among(asked.as_str(), within, compiled).map_err(refused)?,
+            policy
+                .who_can_among(asked.as_str(), within, compiled)
+                .map_err(refused)?,
         ),
     };
     let known = policy.catalog().lookup(asked);
@@ -201,7 +200,10 @@ pub(crate) fn who_can(args: &WhoCanArgs) -> Result<Report, Failure> {
     let roles: Vec<RoleEntry<'_>> = who
         .roles
         .into_iter()
-        .map(|can| RoleEntry { id: role_id(can.name), can })
+        .map(|can| RoleEntry {
+            id: role_id(can.name),
+            can,
+        })
         .collect();
     let anyone = !roles.is_empty() || !users.is_empty();
     let (organization, pulled_at) = population.snapshot.clone().unzip();
@@ -324,7 +326,11 @@ impl fmt::Display for WhoCanReport<'_> {
                 let roles = if user.roles.is_empty() {
                     "-".to_owned()
                 } else {
-                    user.roles.iter().map(|r| output::escaped(r)).collect::<Vec<_>>().join(", ")
+                    user.roles
+                        .iter()
+                        .map(|r| output::escaped(r))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 };
                 let cells = vec![
                     output::escaped(user.name.unwrap_or_default()),
