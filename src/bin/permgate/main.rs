@@ -14,6 +14,7 @@
 //! `permgate: FILE: role `NAME`: `$.json.path`: message`.
 
 mod audit;
+mod changes;
 mod catalog;
 mod check;
 mod endpoints;
