@@ -75,10 +75,15 @@ fn gate_info() -> Vec<GateListing> {
 }
 
 pub(crate) fn audit(args: &AuditArgs) -> Result<Report, Failure> {
-    let catalog = input::catalog(args.common.org_catalog.as_deref())?;
-    let roles = match input::document(&args.file, args.kind)? {
-        Document::Roles(roles) => roles,
-        document => return audit_user(args, &catalog, document),
+    let base = input::catalog(args.common.org_catalog.as_deref())?;
+    let (catalog, roles) = match input::document(&args.file, args.kind, &base)? {
+        Document::Roles(roles) => (base, roles),
+        // Every role of the snapshot, against its catalog.
+        Document::Snapshot(snapshot) => (
+            snapshot.catalog().clone(),
+            crate::snapshot::roles(&input::file_label(&args.file), &snapshot),
+        ),
+        document => return audit_user(args, &base, document),
     };
     if roles.file.roles.is_empty() {
         let mut problems = roles.problems();
@@ -674,14 +679,24 @@ struct Side {
     places: Vec<(Option<Division>, EffectiveSet)>,
 }
 
-/// Reads one side of `diff`: a role of a role file, or a subject or user.
-fn read_side(catalog: &Catalog, path: &std::path::Path, role: Option<&str>) -> Result<Compiled, Failure> {
+/// One side of `diff`, read: a role of a role file or of a snapshot, or a
+/// subject or user.
+fn read_side(catalog: &Catalog, path: &std::path::Path, document: Document, role: Option<&str>) -> Result<Compiled, Failure> {
     let label = input::file_label(path);
-    match input::document(path, None)? {
-        Document::Roles(roles) => {
-            let spec = roles.select(role)?;
-            let (policy, role) = input::compile(catalog, &roles.label, spec)?;
-            Ok(Compiled::Role(label, spec.name.clone(), policy, role))
+    let (catalog, roles) = match document {
+        Document::Roles(roles) => (catalog, roles),
+        Document::Snapshot(snapshot) => {
+            let Some(role) = role else {
+                return Err(Problem::in_file(
+                    &label,
+                    "a snapshot folder is compared with another snapshot folder, or pick a role of both sides with --role",
+                )
+                .into());
+            };
+            let roles = crate::snapshot::roles(&label, &snapshot);
+            let spec = roles.select(Some(role))?;
+            let (policy, id) = input::compile(snapshot.catalog(), &roles.label, spec)?;
+            return Ok(Compiled::Role(label, spec.name.clone(), policy, id));
         }
         document => {
             if role.is_some() {
@@ -698,9 +713,12 @@ fn read_side(catalog: &Catalog, path: &std::path::Path, role: Option<&str>) -> R
                 name,
                 ..
             } = crate::check::user_policy(catalog, &label, document)?;
-            Ok(Compiled::User(label, kind, name, policy, user))
+            return Ok(Compiled::User(label, kind, name, policy, user));
         }
-    }
+    };
+    let spec = roles.select(role)?;
+    let (policy, role) = input::compile(catalog, &roles.label, spec)?;
+    Ok(Compiled::Role(label, spec.name.clone(), policy, role))
 }
 
 /// A side of `diff`, compiled.
@@ -825,8 +843,15 @@ pub(crate) fn diff(args: &DiffArgs) -> Result<Report, Failure> {
         return Err(Problem::new("only one of OLD and NEW can be `-` (standard input)").into());
     }
     let catalog = input::catalog(args.common.org_catalog.as_deref())?;
-    let old = read_side(&catalog, &args.old, args.role.as_deref())?;
-    let new = read_side(&catalog, &args.new, args.role.as_deref())?;
+    let old = input::document(&args.old, None, &catalog)?;
+    let new = input::document(&args.new, None, &catalog)?;
+    if let (Document::Snapshot(old), Document::Snapshot(new), None) = (&old, &new, &args.role) {
+        let old = crate::snapshot::side(input::file_label(&args.old), old);
+        let new = crate::snapshot::side(input::file_label(&args.new), new);
+        return crate::changes::diff(&old, &new, args.common.json);
+    }
+    let old = read_side(&catalog, &args.old, old, args.role.as_deref())?;
+    let new = read_side(&catalog, &args.new, new, args.role.as_deref())?;
     if matches!(old, Compiled::Role(..)) != matches!(new, Compiled::Role(..)) {
         return Err(Problem::new(
             "diff compares a role with a role, or a user or subject with a user or subject (per division)",

@@ -458,6 +458,9 @@ pub(crate) fn user_policy(catalog: &Catalog, label: &str, document: Document) ->
         Document::Roles(_) => {
             return Err(Problem::in_file(label, "a role file holds no user").into());
         }
+        Document::Snapshot(_) => {
+            return Err(Problem::in_file(label, "a snapshot folder: pick a user with --user").into());
+        }
     })
 }
 
@@ -466,14 +469,15 @@ pub(crate) fn user_policy(catalog: &Catalog, label: &str, document: Document) ->
 /// every division).
 pub(crate) fn target(catalog: &Catalog, who: &Who) -> Result<(Policy, Target), Failure> {
     let label = input::file_label(&who.file);
-    let UserPolicy {
-        policy,
-        user,
-        kind,
-        name,
-        grants,
-        without_policies,
-    } = match input::document(&who.file, who.kind)? {
+    let document = input::document(&who.file, who.kind, catalog)?;
+    if who.user.is_some() && !matches!(document, Document::Snapshot(_)) {
+        return Err(Problem::in_file(
+            &label,
+            "--user picks a user of a snapshot folder (`permgate pull --out DIR`); this is a file",
+        )
+        .into());
+    }
+    let (compiled, division) = match document {
         Document::Roles(roles) => {
             if who.division.is_some() {
                 return Err(Problem::in_file(
@@ -482,12 +486,41 @@ pub(crate) fn target(catalog: &Catalog, who: &Who) -> Result<(Policy, Target), F
                 )
                 .into());
             }
-            let spec = roles.select(who.role.as_deref())?;
-            let (policy, role) = input::compile(catalog, &roles.label, spec)?;
-            return Ok((policy, Target::Role(role, spec.name.clone())));
+            return role_target(catalog, &roles, who.role.as_deref());
         }
-        document => user_policy(catalog, &label, document)?,
+        Document::Snapshot(snapshot) => {
+            let Some(name) = &who.user else {
+                if who.role.is_none() {
+                    return Err(Problem::in_file(
+                        &label,
+                        "a snapshot folder: pick a user with --user ID|EMAIL|NAME or a role with --role NAME",
+                    )
+                    .into());
+                }
+                let roles = crate::snapshot::roles(&label, &snapshot);
+                return role_target(snapshot.catalog(), &roles, who.role.as_deref());
+            };
+            let user = crate::snapshot::user(&label, &snapshot, name)?;
+            let division = match &who.division {
+                Some(division) => Some(crate::snapshot::division(&label, &snapshot, division)?),
+                None => None,
+            };
+            let users = crate::snapshot::file_in(&label, permgate::genesys::snapshot::USERS);
+            (
+                user_policy(snapshot.catalog(), &users, Document::User(user.clone()))?,
+                division,
+            )
+        }
+        document => (user_policy(catalog, &label, document)?, who.division.clone()),
     };
+    let UserPolicy {
+        policy,
+        user,
+        kind,
+        name,
+        grants,
+        without_policies,
+    } = compiled;
     if who.role.is_some() {
         return Err(Problem::in_file(
             &label,
@@ -495,7 +528,7 @@ pub(crate) fn target(catalog: &Catalog, who: &Who) -> Result<(Policy, Target), F
         )
         .into());
     }
-    let principal = match &who.division {
+    let principal = match &division {
         Some(division) => policy.user_in(user, division),
         None => user.into(),
     };
@@ -503,11 +536,18 @@ pub(crate) fn target(catalog: &Catalog, who: &Who) -> Result<(Policy, Target), F
         principal,
         kind,
         name,
-        division: who.division.clone(),
+        division,
         grants,
         without_policies,
     };
     Ok((policy, Target::Subject(subject)))
+}
+
+/// The role `name` of a role file (its only role when `None`), compiled.
+fn role_target(catalog: &Catalog, roles: &input::Roles, name: Option<&str>) -> Result<(Policy, Target), Failure> {
+    let spec = roles.select(name)?;
+    let (policy, role) = input::compile(catalog, &roles.label, spec)?;
+    Ok((policy, Target::Role(role, spec.name.clone())))
 }
 
 impl Target {

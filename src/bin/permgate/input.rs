@@ -7,6 +7,7 @@ use std::io::{self, Read};
 use std::path::Path;
 
 use permgate::RoleDefinition;
+use permgate::genesys::snapshot::Snapshot;
 use permgate::genesys::{DocumentKind, RoleFile, RoleFileError, SubjectSpec, UserAuthorization};
 
 use crate::FileKind;
@@ -136,7 +137,9 @@ pub(crate) fn read_text(path: &Path) -> Result<String, Problem> {
         let file = std::fs::File::open(path).map_err(|e| problem(format!("cannot open: {e}")))?;
         let metadata = file.metadata().map_err(|e| problem(format!("cannot read: {e}")))?;
         if metadata.is_dir() {
-            return Err(problem("is a directory, not a JSON file".to_owned()));
+            return Err(problem(
+                "is a directory, not a JSON file (a snapshot folder is read by check, allows, explain, endpoints, audit, diff and who-can)".to_owned(),
+            ));
         }
         if metadata.len() > limit {
             return Err(problem(too_large(metadata.len())));
@@ -172,12 +175,21 @@ pub(crate) enum Document {
     Roles(Roles),
     Subject(SubjectSpec),
     User(UserAuthorization),
+    /// A snapshot folder, read against the base catalog.
+    Snapshot(Box<Snapshot>),
 }
 
 /// Reads a role, subject or user file: `kind` when given, else what its
-/// fields say ([`DocumentKind::of`]).
-pub(crate) fn document(path: &Path, kind: Option<FileKind>) -> Result<Document, Failure> {
+/// fields say ([`DocumentKind::of`]); or a snapshot folder, its catalog
+/// `base` with the organization's own permissions.
+pub(crate) fn document(path: &Path, kind: Option<FileKind>, base: &Catalog) -> Result<Document, Failure> {
     let label = file_label(path);
+    if !is_stdin(path) && path.is_dir() {
+        if kind.is_some() {
+            return Err(Problem::in_file(&label, "--as says what a file holds; this is a folder, read as a snapshot").into());
+        }
+        return Ok(Document::Snapshot(Box::new(crate::snapshot::read(path, base)?)));
+    }
     let text = read_text(path)?;
     let kind = kind.unwrap_or_else(|| match DocumentKind::of(&text) {
         DocumentKind::Subject => FileKind::Subject,

@@ -20,6 +20,7 @@ mod check;
 mod endpoints;
 mod input;
 mod output;
+mod snapshot;
 mod terraform;
 mod who_can;
 
@@ -101,15 +102,21 @@ struct RoleInput {
 #[derive(Debug, Args)]
 struct Who {
     /// A role file (one role, an array, or a listing), a subject file
-    /// (`GET /api/v2/authorization/subjects/{id}`) or a user file
-    /// (`GET /api/v2/users/me?expand=authorization`); `-` reads standard input.
-    #[arg(value_name = "FILE")]
+    /// (`GET /api/v2/authorization/subjects/{id}`), a user file
+    /// (`GET /api/v2/users/me?expand=authorization`), or a snapshot folder
+    /// (`permgate pull --out DIR`) with --user or --role; `-` reads standard input.
+    #[arg(value_name = "FILE|DIR")]
     file: PathBuf,
-    /// The role to use when a role file holds several (exact name).
+    /// The role to use when a role file holds several, or a role of a snapshot (exact name).
     #[arg(long, value_name = "NAME", conflicts_with = "division")]
     role: Option<String>,
-    /// For a subject or user file: answer in this division id (a division-aware permission
-    /// needs a grant in it or in all divisions). Without it, answer for every division.
+    /// A user of a snapshot folder: its exact id, email or name (a name two users share is
+    /// refused, with their ids).
+    #[arg(long, value_name = "ID|EMAIL|NAME", conflicts_with = "role")]
+    user: Option<String>,
+    /// For a subject or user file, or a snapshot's --user: answer in this division (its id; in
+    /// a snapshot, its id or name). A division-aware permission needs a grant in it or in all
+    /// divisions. Without it, answer for every division.
     #[arg(long, value_name = "D")]
     division: Option<String>,
     /// What FILE is, when detection (by its fields) should not decide.

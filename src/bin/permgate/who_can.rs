@@ -8,6 +8,7 @@ use permgate::explain::Permitted;
 use permgate::parse::QuestionError;
 use permgate::text::Escaped;
 use permgate::who_can::{Grant, RoleCan, Within};
+use permgate::genesys::snapshot::Snapshot;
 use permgate::{Catalog, CompiledUser, Decision, Permission, Policy};
 use serde::Serialize;
 
@@ -40,19 +41,66 @@ pub(crate) struct Population {
     pub(crate) division: Option<(String, String)>,
 }
 
-/// The population of a role file: its roles, no users.
-fn role_file(catalog: &Catalog, args: &WhoCanArgs) -> Result<Population, Failure> {
+/// The population of a role file or a snapshot folder.
+fn population(base: &Catalog, args: &WhoCanArgs) -> Result<Population, Failure> {
     let label = input::file_label(&args.source);
-    let roles = match input::document(&args.source, None)? {
-        Document::Roles(roles) => roles,
-        _ => {
-            return Err(Problem::in_file(
-                &label,
-                "who-can reads a snapshot folder (`permgate pull --out DIR`) or a role file; for one user, ask `permgate allows` or `explain`",
-            )
-            .into());
-        }
+    match input::document(&args.source, None, base)? {
+        Document::Roles(roles) => role_file(base, label, &roles, args),
+        Document::Snapshot(snapshot) => snapshot_population(label, &snapshot, args),
+        Document::Subject(_) | Document::User(_) => Err(Problem::in_file(
+            &label,
+            "who-can reads a snapshot folder (`permgate pull --out DIR`) or a role file; for one user, ask `permgate allows` or `explain`",
+        )
+        .into()),
+    }
+}
+
+/// The population of a snapshot: its roles, and its users compiled
+/// against them.
+fn snapshot_population(label: String, snapshot: &Snapshot, args: &WhoCanArgs) -> Result<Population, Failure> {
+    let policy = snapshot
+        .policy()
+        .map_err(|error| Problem::in_file(&label, error.to_string()))?;
+    let division = match &args.division {
+        Some(asked) => Some((asked.clone(), crate::snapshot::division(&label, snapshot, asked)?)),
+        None => None,
     };
+    let users_label = crate::snapshot::file_in(&label, permgate::genesys::snapshot::USERS);
+    let users = snapshot
+        .users()
+        .iter()
+        .map(|user| {
+            let compiled = policy.compile_user(&user.definition(None)).map_err(|error| {
+                let who = user.id.as_deref().or(user.name.as_deref()).unwrap_or_default();
+                Problem::in_file(&users_label, format!("user `{}`: {error}", Escaped(who)))
+            })?;
+            Ok(Member {
+                compiled,
+                id: user.id.clone(),
+                name: user.name.clone(),
+                email: user.email.clone(),
+                roles: user.roles.iter().filter_map(|role| role.name.clone()).collect(),
+            })
+        })
+        .collect::<Result<Vec<_>, Failure>>()?;
+    let manifest = snapshot.manifest();
+    Ok(Population {
+        label,
+        policy,
+        role_ids: snapshot
+            .roles()
+            .roles
+            .iter()
+            .map(|role| (role.name.clone(), role.id.clone()))
+            .collect(),
+        users,
+        snapshot: Some((manifest.organization.name.clone(), manifest.pulled_at.clone())),
+        division,
+    })
+}
+
+/// The population of a role file: its roles, no users.
+fn role_file(catalog: &Catalog, label: String, roles: &input::Roles, args: &WhoCanArgs) -> Result<Population, Failure> {
     // An answer without some role would say no one where that role may:
     // every role must load.
     let mut problems = roles.problems();
@@ -136,7 +184,7 @@ struct UserEntry<'p> {
 
 pub(crate) fn who_can(args: &WhoCanArgs) -> Result<Report, Failure> {
     let base = input::catalog(args.common.org_catalog.as_deref())?;
-    let population = role_file(&base, args)?;
+    let population = population(&base, args)?;
     let policy = &population.policy;
     let within = match &population.division {
         None => Within::AnyDivision,
