@@ -46,7 +46,11 @@ const EXIT_HELP: &str = "\
 Role files are read as the Genesys Cloud API returns them: one role, an array
 of roles, or a listing {\"entities\": [...]}; or as Terraform JSON (a .tf.json
 file, as genesyscloud_tf_export writes it with export_format = \"json\"), each
-genesyscloud_auth_role resource a role. `-` reads standard input.
+genesyscloud_auth_role resource a role. `-` reads standard input. Where a
+command reads a role file it also reads a snapshot folder (`permgate pull
+--out DIR`), against the snapshot's catalog: pick a user with --user
+ID|EMAIL|NAME or a role with --role NAME; audit reads every role, diff
+compares two snapshots, who-can asks about every role and user.
 
 Exit codes: 0 success, 1 a negative answer (gate denied, permission not
 allowed unconditionally, files differ), 2 bad input. Errors go to standard
@@ -448,9 +452,9 @@ JSON (--json):
 
 #[derive(Debug, Args)]
 struct AuditArgs {
-    /// A role file (one role, an array, or a listing), or a subject or user file; `-` reads
-    /// standard input.
-    #[arg(value_name = "FILE")]
+    /// A role file (one role, an array, or a listing), a subject or user file, or a snapshot
+    /// folder (`permgate pull --out DIR`: its roles); `-` reads standard input.
+    #[arg(value_name = "FILE|DIR")]
     file: PathBuf,
     /// What FILE is, when detection (by its fields) should not decide.
     #[arg(long = "as", value_enum, value_name = "KIND")]
@@ -461,7 +465,9 @@ struct AuditArgs {
 
 const AUDIT_HELP: &str = "\
 Audits every role of the file, and lists the roles that did not load with the
-JSON path of the problem.
+JSON path of the problem. For a snapshot folder, every role of its roles.json,
+against its catalog (the builtin one, --catalog's, and the organization's
+permissions.json).
 
 Exit codes: 0 (the audit is informational, even when some roles did not load),
 2 bad input (the file is unreadable, not JSON, not role JSON, or no role loads).
@@ -469,7 +475,7 @@ Exit codes: 0 (the audit is informational, even when some roles did not load),
 JSON (--json): each role's audit is the library's `RoleAudit` (feature `serde`).
 {
   \"format_version\": 1,
-  \"file\": string,
+  \"file\": string,                  the file as given; for a snapshot, DIR/roles.json
   \"roles\": [{
     \"id\": string | null, \"description\": string | null,
     \"role\": string,                the role's name
@@ -521,13 +527,14 @@ For a subject or user file (JSON with --json; grants and gates are the library's
 
 #[derive(Debug, Args)]
 struct DiffArgs {
-    /// The old role, subject or user file; `-` reads standard input.
+    /// The old role, subject or user file, or snapshot folder; `-` reads standard input.
     #[arg(value_name = "OLD")]
     old: PathBuf,
-    /// The new role, subject or user file; `-` reads standard input.
+    /// The new role, subject or user file, or snapshot folder; `-` reads standard input.
     #[arg(value_name = "NEW")]
     new: PathBuf,
-    /// The role to compare when a file holds several (exact name, in both files).
+    /// The role to compare when a file holds several, or a role of two snapshots (exact
+    /// name, in both).
     #[arg(long, value_name = "NAME")]
     role: Option<String>,
     #[command(flatten)]
@@ -545,6 +552,14 @@ allow keys outside the catalog. Keys compare ignoring ASCII case;
 conditions compare as trees (an operand `q-1, QUEUE q-2` is not the two
 operands `q-1` and `q-2`). A condition's text quotes every value that is not
 plain (alphanumerics and -_.:@/+) in double quotes, with \\\", \\\\ and \\` escaped.
+
+Two snapshot folders (`permgate pull --out DIR`) are compared whole: the
+roles and users only one holds (matched by id), and for each role and user
+both hold the effective permissions it gained (widened) and lost (narrowed),
+each side against its own catalog (an organization permission added to the
+catalog widens a wildcard that covers it); for users, per division as below,
+and the roles assigned and unassigned (`authorization.roles`). With --role,
+that role of each side (a snapshot or a role file) is compared alone.
 
 Two subject or user files (GET /api/v2/authorization/subjects/{id},
 GET /api/v2/users/me?expand=authorization) are compared in every division
@@ -573,6 +588,33 @@ entry: {
   \"wildcard\": bool,              an unconditional wildcard grant
   \"covers\": number | null,        for a wildcard: the catalog permissions it covers
   \"division\": string             users only: `*` (every division) or the division id
+}
+
+For two snapshot folders (JSON):
+{
+  \"format_version\": 1,
+  \"old\": {\"snapshot\": string,     the folder as given
+           \"organization\": {\"id\": string, \"name\": string},
+           \"pulled_at\": string},     the manifest's
+  \"new\": the same,
+  \"equal\": bool,
+  \"roles\": {
+    \"added\": [{\"id\": string | null, \"name\": string}], \"removed\": [the same],
+    \"changed\": [{                  roles whose effective permissions differ, or renamed
+      \"id\": string | null, \"name\": string,
+      \"old_name\": string | null,   the old name, when renamed
+      \"widened\": bool,             it may now do something it could not
+      \"narrowed\": bool,            it may no longer do something it could
+      \"added\": [entry], \"removed\": [entry]
+    }]
+  },
+  \"users\": {
+    \"added\": [{\"id\": string | null, \"name\": string, \"roles\": [string]}],   with its roles
+    \"removed\": [the same],
+    \"changed\": [{                  as for roles, entries with their division, and
+      ..., \"roles_added\": [string], \"roles_removed\": [string]   roles (un)assigned
+    }]
+  }
 }";
 
 #[derive(Debug, Args)]

@@ -78,7 +78,7 @@ fn snapshot_population(label: String, snapshot: &Snapshot, args: &WhoCanArgs) ->
                 compiled,
                 id: user.id.clone(),
                 name: user.name.clone(),
-                email: user.email.clone(),
+                email: None, // SCRATCH
                 roles: user.roles.iter().filter_map(|role| role.name.clone()).collect(),
             })
         })
@@ -152,8 +152,11 @@ struct WhoCanReport<'p> {
     /// The catalog's spelling, or as asked for a key no catalog knows.
     permission: String,
     label: Option<&'p str>,
-    /// The division as asked: `None` in any division, `*` in every one.
+    /// The division's id: `None` in any division, `*` in every one.
     division: Option<String>,
+    /// The division as asked (its name, in a snapshot).
+    #[serde(skip)]
+    division_asked: Option<String>,
     roles: Vec<RoleEntry<'p>>,
     users: Vec<UserEntry<'p>>,
 }
@@ -262,7 +265,8 @@ pub(crate) fn who_can(args: &WhoCanArgs) -> Result<Report, Failure> {
         asked: asked.clone(),
         permission: who.permission,
         label: known.and_then(|p| p.label()),
-        division: population.division.as_ref().map(|(asked, _)| asked.clone()),
+        division: population.division.as_ref().map(|(_, id)| id.clone()),
+        division_asked: population.division.as_ref().map(|(asked, _)| asked.clone()),
         roles,
         users,
     };
@@ -310,10 +314,11 @@ impl fmt::Display for WhoCanReport<'_> {
             .filter(|label| *label != self.asked)
             .map(|label| format!(" ({})", Escaped(label)))
             .unwrap_or_default();
-        let place = match self.division.as_deref() {
-            None => "in some division".to_owned(),
-            Some("*") => "in every division".to_owned(),
-            Some(division) => format!("in division `{}`", Escaped(division)),
+        let place = match (self.division.as_deref(), self.division_asked.as_deref()) {
+            (None, _) => "in some division".to_owned(),
+            (Some("*"), _) => "in every division".to_owned(),
+            (Some(id), Some(asked)) if asked != id => format!("in division `{}` ({})", Escaped(asked), Escaped(id)),
+            (Some(id), _) => format!("in division `{}`", Escaped(id)),
         };
         let roles = output::count(self.roles.len(), "role");
         if self.organization.is_some() {
