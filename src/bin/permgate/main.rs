@@ -666,7 +666,7 @@ JSON (--json): roles are the library's `RoleCan`, and a user's `decision`,
   \"asked\": string,                 the permission as given
   \"permission\": string,            the catalog's spelling, or as given for a key no catalog knows
   \"label\": string | null,
-  \"division\": string | null,       as given; null: in some division, \"*\": in every division
+  \"division\": string | null,       the division's id; null: in some division, \"*\": in every division
   \"roles\": [{                      every role that grants it, in file order
     \"id\": string | null, \"name\": string,
     \"decision\": \"allowed\" | \"allowed_if\",
