@@ -75,6 +75,10 @@ const SUBJECT: &str = r#"{"name": "Ana", "grants": [
      {"domain": "routing", "entityName": "queue", "actionSet": ["edit"]}]}, "division": {"id": "d-west"}},
   {"role": {"id": "r-9", "name": "empty"}, "division": {"id": "*"}}]}"#;
 
+/// Snapshot folders, as `permgate pull --out DIR` writes them.
+const SNAPSHOT_A: &str = "tests/fixtures/genesys/snapshot-a";
+const SNAPSHOT_B: &str = "tests/fixtures/genesys/snapshot-b";
+
 /// Keys a schema documents that these files do not make the command write.
 const NOT_WRITTEN_HERE: &[&str] = &[
     // explain: only for a whole-entity row no grant holds alone.
@@ -162,12 +166,28 @@ fn every_json_key_is_documented_and_every_documented_key_is_written() {
                 ],
             ],
         ),
-        ("audit", vec![vec!["audit", &role_file], vec!["audit", &subject]]),
+        (
+            "audit",
+            vec![
+                vec!["audit", &role_file],
+                vec!["audit", &subject],
+                vec!["audit", SNAPSHOT_A],
+            ],
+        ),
         (
             "diff",
             vec![
                 vec!["diff", &role_file, &other, "--role", "supervisor"],
                 vec!["diff", &subject, "tests/fixtures/genesys/subjects-me.json"],
+                vec!["diff", SNAPSHOT_A, SNAPSHOT_B],
+            ],
+        ),
+        (
+            "who-can",
+            vec![
+                vec!["who-can", SNAPSHOT_A, "routing:queue:edit"],
+                vec!["who-can", SNAPSHOT_A, "recording:recording:delete", "--division", "West"],
+                vec!["who-can", &other, "ui:agentQueueActivity:view"],
             ],
         ),
         (
