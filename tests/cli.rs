@@ -1559,7 +1559,16 @@ fn standard_input_oversized_files_and_hostile_json_never_panic() {
 
 #[test]
 fn help_documents_the_json_schemas() {
-    for command in ["check", "allows", "explain", "endpoints", "audit", "diff", "who-can", "list"] {
+    for command in [
+        "check",
+        "allows",
+        "explain",
+        "endpoints",
+        "audit",
+        "diff",
+        "who-can",
+        "list",
+    ] {
         let run = permgate(&[command, "--help"]);
         assert_exit(&run, 0);
         assert!(

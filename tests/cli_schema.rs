@@ -186,7 +186,13 @@ fn every_json_key_is_documented_and_every_documented_key_is_written() {
             "who-can",
             vec![
                 vec!["who-can", SNAPSHOT_A, "routing:queue:edit"],
-                vec!["who-can", SNAPSHOT_A, "recording:recording:delete", "--division", "West"],
+                vec![
+                    "who-can",
+                    SNAPSHOT_A,
+                    "recording:recording:delete",
+                    "--division",
+                    "West",
+                ],
                 vec!["who-can", &other, "ui:agentQueueActivity:view"],
             ],
         ),

@@ -45,7 +45,7 @@ fn fixture(dir: &str) -> Fixture {
 /// `allowed` or `allowed_if` for the decisions of one principal's places; `None` if every one
 /// denies.
 fn word(decisions: &[Decision<'_>]) -> Option<&'static str> {
-    if decisions.iter().any(|d| *d == Decision::Allowed) {
+    if decisions.contains(&Decision::Allowed) {
         Some("allowed")
     } else if decisions.iter().any(|d| matches!(d, Decision::AllowedIf(_))) {
         Some("allowed_if")
@@ -160,7 +160,10 @@ fn who_can_lists_what_a_naive_loop_over_every_user_finds() {
             }
         }
     }
-    assert!(listed_someone > 40, "the fixtures exercise too little: {listed_someone}");
+    assert!(
+        listed_someone > 40,
+        "the fixtures exercise too little: {listed_someone}"
+    );
 }
 
 #[test]
@@ -212,7 +215,11 @@ users:
     // No one: exit 1.
     let run = permgate(&["who-can", A, "outbound:campaign:view"]);
     assert_exit(&run, 1);
-    assert!(run.stdout.contains("roles: none grants it\n\nusers: no one\n"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("roles: none grants it\n\nusers: no one\n"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -232,7 +239,13 @@ fn who_can_reads_a_role_file_for_its_roles() {
     assert_eq!(json["users"], json!([]));
     assert_eq!(json["organization"], Value::Null);
     // No users, so no division to ask in.
-    let run = permgate(&["who-can", &format!("{A}/roles.json"), "routing:queue:edit", "--division", "d-east"]);
+    let run = permgate(&[
+        "who-can",
+        &format!("{A}/roles.json"),
+        "routing:queue:edit",
+        "--division",
+        "d-east",
+    ]);
     assert_exit(&run, 2);
     assert!(run.stderr.contains("a role file has none"), "{}", run.stderr);
 }
@@ -242,7 +255,8 @@ fn who_can_refuses_a_wildcard_but_answers_a_whole_entity_row() {
     let run = permgate(&["who-can", A, "routing:queue:*"]);
     assert_exit(&run, 2);
     assert!(
-        run.stderr.contains("`routing:queue:*` is a wildcard") && run.stderr.contains("who-can answers for one permission"),
+        run.stderr.contains("`routing:queue:*` is a wildcard")
+            && run.stderr.contains("who-can answers for one permission"),
         "{}",
         run.stderr
     );
@@ -256,7 +270,12 @@ fn who_can_refuses_a_wildcard_but_answers_a_whole_entity_row() {
 /// The user `id` of `dir`'s users.json, as a user file.
 fn user_file(temp: &TempDir, dir: &str, id: &str) -> String {
     let users: Value = serde_json::from_str(&read(dir, "users.json")).unwrap();
-    let user = users["entities"].as_array().unwrap().iter().find(|u| u["id"] == id).unwrap();
+    let user = users["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["id"] == id)
+        .unwrap();
     let side = Path::new(dir).file_name().unwrap().to_str().unwrap();
     temp.file(&format!("{side}-{id}.json"), &user.to_string())
 }
@@ -313,7 +332,15 @@ fn check_allows_explain_and_endpoints_answer_for_a_user_as_its_own_file_does() {
             assert_eq!(s, f, "{snapshot_args:?}");
         }
     }
-    let run = permgate(&["allows", A, "--user", "u-3", "--division", "West", "recording:recording:delete"]);
+    let run = permgate(&[
+        "allows",
+        A,
+        "--user",
+        "u-3",
+        "--division",
+        "West",
+        "recording:recording:delete",
+    ]);
     assert_exit(&run, 0);
     assert_eq!(
         run.stdout,
@@ -336,7 +363,15 @@ fn role_picks_a_role_of_the_snapshot_against_its_catalog() {
         ("explain", vec!["routing:queue:delete"]),
     ] {
         let mut snapshot_args = vec![command, A, "--role", "Queue Admin", "--json"];
-        let mut file_args = vec![command, &roles, "--role", "Queue Admin", "--catalog", &catalog, "--json"];
+        let mut file_args = vec![
+            command,
+            &roles,
+            "--role",
+            "Queue Admin",
+            "--catalog",
+            &catalog,
+            "--json",
+        ];
         snapshot_args.extend(&extra);
         file_args.extend(&extra);
         let (s, f) = (permgate(&snapshot_args), permgate(&file_args));
@@ -347,7 +382,14 @@ fn role_picks_a_role_of_the_snapshot_against_its_catalog() {
         assert_eq!(s, f, "{snapshot_args:?}");
     }
     // The organization's permission is known through the snapshot's catalog.
-    let run = permgate(&["allows", A, "--role", "Recording Admin", "recording:recording:delete", "--json"]);
+    let run = permgate(&[
+        "allows",
+        A,
+        "--role",
+        "Recording Admin",
+        "recording:recording:delete",
+        "--json",
+    ]);
     assert_exit(&run, 0);
     assert_eq!(run.json()["answers"][0]["key"], "recording:recording:delete");
     let run = permgate(&["check", A, "--role", "No Such Role", "--gate", "AmiNotes"]);
@@ -380,7 +422,10 @@ fn audit_reads_every_role_of_the_snapshot() {
         .iter()
         .map(|r| r["role"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["Queue Admin", "Queue Editor", "Agent", "Recording Admin", "Unused"]);
+    assert_eq!(
+        names,
+        ["Queue Admin", "Queue Editor", "Agent", "Recording Admin", "Unused"]
+    );
     // The wildcard covers the organization's queue actions too.
     let text = permgate(&["audit", A]).stdout;
     assert!(
@@ -466,11 +511,18 @@ users: 1 added, 1 removed, 3 changed
     // One role of each.
     let run = permgate(&["diff", A, B, "--role", "Agent"]);
     assert_exit(&run, 1);
-    assert!(run.stdout.contains("-  routing:queue:view  Routing > Queue > View\n0 added, 1 removed\n"));
+    assert!(
+        run.stdout
+            .contains("-  routing:queue:view  Routing > Queue > View\n0 added, 1 removed\n")
+    );
     // A snapshot with a file: only with --role.
     let run = permgate(&["diff", A, &format!("{B}/roles.json")]);
     assert_exit(&run, 2);
-    assert!(run.stderr.contains("pick a role of both sides with --role"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("pick a role of both sides with --role"),
+        "{}",
+        run.stderr
+    );
 }
 
 /// A copy of snapshot-a in a temporary folder.
@@ -513,7 +565,10 @@ fn bad_snapshots_and_bad_users_exit_2_naming_the_file_or_user() {
     let cases: [(&[&str], &str); 5] = [
         (&["--user", "nobody@example.com"], "nobody@example.com"),
         (&["--user", "Ana Lopez"], "u-1"),
-        (&["--user", "u-1", "--division", "Nowhere"], "no division with id or name `Nowhere`"),
+        (
+            &["--user", "u-1", "--division", "Nowhere"],
+            "no division with id or name `Nowhere`",
+        ),
         (&[], "pick a user with --user ID|EMAIL|NAME or a role with --role NAME"),
         (&["--role", "agent"], "did you mean `Agent`?"),
     ];
@@ -527,16 +582,34 @@ fn bad_snapshots_and_bad_users_exit_2_naming_the_file_or_user() {
     // The ambiguous name lists both users.
     let run = permgate(&["check", A, "--user", "Ana Lopez", "--gate", "AmiNotes"]);
     assert_exit(&run, 2);
-    assert!(run.stderr.contains("u-1") && run.stderr.contains("u-5"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("u-1") && run.stderr.contains("u-5"),
+        "{}",
+        run.stderr
+    );
     // --user needs a snapshot.
-    let run = permgate(&["allows", &format!("{A}/roles.json"), "--user", "u-1", "routing:queue:view"]);
+    let run = permgate(&[
+        "allows",
+        &format!("{A}/roles.json"),
+        "--user",
+        "u-1",
+        "routing:queue:view",
+    ]);
     assert_exit(&run, 2);
-    assert!(run.stderr.contains("--user picks a user of a snapshot folder"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("--user picks a user of a snapshot folder"),
+        "{}",
+        run.stderr
+    );
     // --as is for files.
     let run = permgate(&["audit", A, "--as", "role"]);
     assert_exit(&run, 2);
     // who-can takes a snapshot or a role file, not one user.
     let run = permgate(&["who-can", "tests/fixtures/genesys/users-me.json", "routing:queue:view"]);
     assert_exit(&run, 2);
-    assert!(run.stderr.contains("for one user, ask `permgate allows`"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("for one user, ask `permgate allows`"),
+        "{}",
+        run.stderr
+    );
 }

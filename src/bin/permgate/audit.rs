@@ -681,7 +681,12 @@ struct Side {
 
 /// One side of `diff`, read: a role of a role file or of a snapshot, or a
 /// subject or user.
-fn read_side(catalog: &Catalog, path: &std::path::Path, document: Document, role: Option<&str>) -> Result<Compiled, Failure> {
+fn read_side(
+    catalog: &Catalog,
+    path: &std::path::Path,
+    document: Document,
+    role: Option<&str>,
+) -> Result<Compiled, Failure> {
     let label = input::file_label(path);
     let (catalog, roles) = match document {
         Document::Roles(roles) => (catalog, roles),

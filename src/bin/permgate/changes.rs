@@ -11,7 +11,7 @@ use permgate::text::Escaped;
 use permgate::{Catalog, RoleDefinition};
 use serde::Serialize;
 
-use crate::audit::{self, Compiled, Compared, DiffEntry};
+use crate::audit::{self, Compared, Compiled, DiffEntry};
 use crate::check::{self, UserPolicy};
 use crate::input::{self, Document, Failure};
 use crate::output::{self, line};
@@ -115,22 +115,32 @@ fn identity(id: Option<&str>, name: Option<&str>) -> String {
     }
 }
 
-/// The items of `old` and `new` by identity: those only in `old`, those
-/// only in `new`, and the pairs, each list in its side's order.
-#[allow(clippy::type_complexity)]
-fn pair<'a, T>(old: &'a [T], new: &'a [T], key: impl Fn(&T) -> String) -> (Vec<&'a T>, Vec<&'a T>, Vec<(&'a T, &'a T)>) {
-    let by_key: HashMap<String, &T> = old.iter().map(|item| (key(item), item)).collect();
+/// The items of two sides, matched by identity.
+struct Paired<'a, T> {
+    /// Only in the old side, in its order.
+    removed: Vec<&'a T>,
+    /// Only in the new side, in its order.
+    added: Vec<&'a T>,
+    /// In both, in the new side's order.
+    both: Vec<(&'a T, &'a T)>,
+}
+
+/// `old` and `new` matched by `key`.
+fn pair<'a, T>(old: &'a [T], new: &'a [T], key: impl Fn(&T) -> String) -> Paired<'a, T> {
+    let in_old: HashMap<String, &T> = old.iter().map(|item| (key(item), item)).collect();
     let in_new: HashMap<String, &T> = new.iter().map(|item| (key(item), item)).collect();
-    let removed = old.iter().filter(|item| !in_new.contains_key(&key(item))).collect();
-    let mut added = Vec::new();
-    let mut both = Vec::new();
+    let mut paired = Paired {
+        removed: old.iter().filter(|item| !in_new.contains_key(&key(item))).collect(),
+        added: Vec::new(),
+        both: Vec::new(),
+    };
     for item in new {
-        match by_key.get(&key(item)) {
-            Some(before) => both.push((*before, item)),
-            None => added.push(item),
+        match in_old.get(&key(item)) {
+            Some(before) => paired.both.push((*before, item)),
+            None => paired.added.push(item),
         }
     }
-    (removed, added, both)
+    paired
 }
 
 fn role_key(role: &RoleDefinition) -> String {
@@ -177,14 +187,14 @@ fn compile_role(side: &Side<'_>, role: &RoleDefinition) -> Result<Compiled, Fail
 pub(crate) fn diff<'s>(old: &'s Side<'s>, new: &'s Side<'s>, json: bool) -> Result<crate::Report, Failure> {
     let same = same_catalog(old.catalog, new.catalog);
     let mut roles = Changes::default();
-    let (removed, added, both) = pair(&old.roles.roles, &new.roles.roles, role_key);
+    let Paired { removed, added, both } = pair(&old.roles.roles, &new.roles.roles, role_key);
     let only = |role: &&'s RoleDefinition| Only {
         id: role.id.as_deref(),
         name: &role.name,
         roles: None,
     };
-    roles.removed = removed.iter().map(|role| only(role)).collect();
-    roles.added = added.iter().map(|role| only(role)).collect();
+    roles.removed = removed.iter().map(&only).collect();
+    roles.added = added.iter().map(&only).collect();
     for (before, after) in both {
         let renamed = before.name != after.name;
         if same && !renamed && before.grants == after.grants && before.legacy == after.legacy {
@@ -207,14 +217,14 @@ pub(crate) fn diff<'s>(old: &'s Side<'s>, new: &'s Side<'s>, json: bool) -> Resu
         });
     }
     let mut users = Changes::default();
-    let (removed, added, both) = pair(old.users, new.users, user_key);
+    let Paired { removed, added, both } = pair(old.users, new.users, user_key);
     let only = |user: &&'s UserAuthorization| Only {
         id: user.id.as_deref(),
         name: user_name(user),
         roles: Some(role_names(user)),
     };
-    users.removed = removed.iter().map(|user| only(user)).collect();
-    users.added = added.iter().map(|user| only(user)).collect();
+    users.removed = removed.iter().map(&only).collect();
+    users.added = added.iter().map(&only).collect();
     for (before, after) in both {
         let (names_before, names_after) = (role_names(before), role_names(after));
         let roles_added: Vec<&str> = names_after
@@ -347,8 +357,14 @@ impl fmt::Display for SnapshotDiff<'_> {
         line!(
             out,
             "{} and {} differ",
-            output::count(self.roles.added.len() + self.roles.removed.len() + self.roles.changed.len(), "role"),
-            output::count(self.users.added.len() + self.users.removed.len() + self.users.changed.len(), "user")
+            output::count(
+                self.roles.added.len() + self.roles.removed.len() + self.roles.changed.len(),
+                "role"
+            ),
+            output::count(
+                self.users.added.len() + self.users.removed.len() + self.users.changed.len(),
+                "user"
+            )
         );
         f.write_str(&out)
     }

@@ -186,7 +186,11 @@ pub(crate) fn document(path: &Path, kind: Option<FileKind>, base: &Catalog) -> R
     let label = file_label(path);
     if !is_stdin(path) && path.is_dir() {
         if kind.is_some() {
-            return Err(Problem::in_file(&label, "--as says what a file holds; this is a folder, read as a snapshot").into());
+            return Err(Problem::in_file(
+                &label,
+                "--as says what a file holds; this is a folder, read as a snapshot",
+            )
+            .into());
         }
         return Ok(Document::Snapshot(Box::new(crate::snapshot::read(path, base)?)));
     }

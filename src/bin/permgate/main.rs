@@ -14,8 +14,8 @@
 //! `permgate: FILE: role `NAME`: `$.json.path`: message`.
 
 mod audit;
-mod changes;
 mod catalog;
+mod changes;
 mod check;
 mod endpoints;
 mod input;

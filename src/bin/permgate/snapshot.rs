@@ -85,15 +85,14 @@ pub(crate) fn division(dir: &str, snapshot: &Snapshot, division: &str) -> Result
                 "{} divisions are named `{}`; give one's id: {}",
                 ids.len(),
                 Escaped(division),
-                ids.iter().map(|id| output_id(id)).collect::<Vec<_>>().join(", ")
+                ids.iter()
+                    .map(|id| format!("`{}`", Escaped(id)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         )
         .into()),
     }
-}
-
-fn output_id(id: &str) -> String {
-    format!("`{}`", Escaped(id))
 }
 
 /// The snapshot as `diff DIR1 DIR2` compares it.

@@ -5,10 +5,10 @@
 use std::fmt::{self, Write};
 
 use permgate::explain::Permitted;
+use permgate::genesys::snapshot::Snapshot;
 use permgate::parse::QuestionError;
 use permgate::text::Escaped;
 use permgate::who_can::{Grant, RoleCan, Within};
-use permgate::genesys::snapshot::Snapshot;
 use permgate::{Catalog, CompiledUser, Decision, Permission, Policy};
 use serde::Serialize;
 
