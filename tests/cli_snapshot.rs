@@ -613,3 +613,34 @@ fn bad_snapshots_and_bad_users_exit_2_naming_the_file_or_user() {
         run.stderr
     );
 }
+
+#[test]
+fn names_from_the_snapshot_are_escaped_in_every_table() {
+    let temp = TempDir::new();
+    let dir = copy_of_a(&temp);
+    let hostile = "Cara\u{1b}[31m\nforged line";
+    let users = read(A, "users.json").replace(
+        "Cara Diaz",
+        &hostile.escape_default().to_string().replace("\\u{1b}", "\\u001b"),
+    );
+    std::fs::write(Path::new(&dir).join("users.json"), users).unwrap();
+    let roles = read(A, "roles.json").replace("\"Recording Admin\"", "\"Rec\\u0007Admin\\r\"");
+    std::fs::write(Path::new(&dir).join("roles.json"), roles).unwrap();
+    for args in [
+        vec!["who-can", dir.as_str(), "recording:recording:delete"],
+        vec!["diff", dir.as_str(), A],
+        vec!["allows", dir.as_str(), "--user", "u-3", "recording:recording:delete"],
+        vec!["audit", dir.as_str()],
+    ] {
+        let run = permgate(&args);
+        assert!(run.code < 2, "{args:?}: {}", run.stderr);
+        assert!(
+            !run.stdout.contains('\u{1b}') && !run.stdout.contains('\u{7}') && !run.stdout.contains('\r'),
+            "{args:?}: {:?}",
+            run.stdout
+        );
+        assert!(!run.stdout.contains("\nforged line"), "{args:?}: {}", run.stdout);
+    }
+    let json = permgate(&["who-can", &dir, "recording:recording:delete", "--json"]).json();
+    assert_eq!(json["users"][0]["name"], hostile);
+}
