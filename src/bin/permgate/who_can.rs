@@ -18,27 +18,27 @@ use crate::{Report, WhoCanArgs};
 
 /// One user of the population asked about: compiled against the policy,
 /// with what the report says of it.
-pub(crate) struct Member {
-    pub(crate) compiled: CompiledUser,
-    pub(crate) id: Option<String>,
-    pub(crate) name: Option<String>,
-    pub(crate) email: Option<String>,
+struct Member {
+    compiled: CompiledUser,
+    id: Option<String>,
+    name: Option<String>,
+    email: Option<String>,
     /// The names of the roles the user is assigned (`authorization.roles`).
-    pub(crate) roles: Vec<String>,
+    roles: Vec<String>,
 }
 
 /// What `who-can` asks: a policy of roles, and its users compiled against it.
-pub(crate) struct Population {
+struct Population {
     /// How the source is named in messages and JSON.
-    pub(crate) label: String,
-    pub(crate) policy: Policy,
+    label: String,
+    policy: Policy,
     /// Each role's id, by name (as the role file or snapshot gives it).
-    pub(crate) role_ids: Vec<(String, Option<String>)>,
-    pub(crate) users: Vec<Member>,
+    role_ids: Vec<(String, Option<String>)>,
+    users: Vec<Member>,
     /// The snapshot's organization and when it was pulled.
-    pub(crate) snapshot: Option<(String, String)>,
+    snapshot: Option<(String, String)>,
     /// `--division` as asked, and the division id it names.
-    pub(crate) division: Option<(String, String)>,
+    division: Option<(String, String)>,
 }
 
 /// The population of a role file or a snapshot folder.
