@@ -233,7 +233,7 @@ fn universe() -> Vec<&'static str> {
         Nothing::INFO,
     ] {
         for op in info.calls {
-            keys.extend(op.requirement.permissions().map(|p| p.key()));
+            keys.extend(op.requirement.permissions().iter().map(|p| p.key()));
         }
         keys.extend(info.required.iter().map(|p| p.key()));
         keys.extend(info.any_of.iter().flat_map(|g| g.iter()).map(|p| p.key()));
@@ -377,7 +377,7 @@ fn a_grounded_builtin_gate_requires_what_each_of_its_calls_requires() {
             grounded += 1;
             match op.requirement {
                 Requirement::All(call) => {
-                    for p in call.required {
+                    for p in call {
                         assert!(
                             required.contains(p.key()),
                             "{}: {} needs {}",
@@ -388,7 +388,7 @@ fn a_grounded_builtin_gate_requires_what_each_of_its_calls_requires() {
                     }
                 }
                 Requirement::Any(call) => {
-                    let group: BTreeSet<&str> = call.any_of[0].iter().map(|p| p.key()).collect();
+                    let group: BTreeSet<&str> = call.iter().map(|p| p.key()).collect();
                     let single = group.len() == 1 && group.iter().all(|k| required.contains(k));
                     assert!(
                         single || groups.contains(&group),
@@ -420,7 +420,7 @@ fn ami_transfer_is_the_queue_transfer_requirement() {
         let Requirement::Any(call) = transfer.requirement else {
             panic!()
         };
-        let group: BTreeSet<&str> = call.any_of[0].iter().map(|p| p.key()).collect();
+        let group: BTreeSet<&str> = call.iter().map(|p| p.key()).collect();
         let groups: Vec<BTreeSet<&str>> = info
             .any_of
             .iter()

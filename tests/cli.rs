@@ -1759,8 +1759,8 @@ mod endpoints {
         let allowed = |p| policy.decide(who, p) == Decision::Allowed;
         match op.requirement {
             Requirement::Nothing => true,
-            Requirement::All(gate) => gate.required.iter().all(|&p| allowed(p)),
-            Requirement::Any(gate) => gate.any_of.iter().flat_map(|g| g.iter()).any(|&p| allowed(p)),
+            Requirement::All(list) => list.iter().all(|&p| allowed(p)),
+            Requirement::Any(list) => list.iter().any(|&p| allowed(p)),
             _ => false,
         }
     }
@@ -1837,9 +1837,8 @@ mod endpoints {
                 continue;
             }
             match op.requirement {
-                Requirement::All(gate) => {
-                    let lacking: Vec<&str> = gate
-                        .required
+                Requirement::All(list) => {
+                    let lacking: Vec<&str> = list
                         .iter()
                         .filter(|&&p| policy.decide(who, p) != Decision::Allowed)
                         .map(|p| p.key())
@@ -1847,8 +1846,8 @@ mod endpoints {
                     assert_eq!(keys(&row["missing"]), lacking, "{}", op.name);
                     assert_eq!(row["missing_any"], json!([]));
                 }
-                Requirement::Any(gate) => {
-                    let group: Vec<&str> = gate.any_of.iter().flat_map(|g| g.iter()).map(|p| p.key()).collect();
+                Requirement::Any(list) => {
+                    let group: Vec<&str> = list.iter().map(|p| p.key()).collect();
                     assert_eq!(keys(&row["missing_any"]), group, "{}", op.name);
                     assert_eq!(row["missing"], json!([]));
                 }

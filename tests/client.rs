@@ -642,7 +642,7 @@ fn the_client_docs_name_each_endpoint_and_the_permission_it_needs() {
     ] {
         let op = permgate::builtins::operation(endpoint.operation).unwrap();
         assert_eq!((op.method.as_str(), op.path), (endpoint.method, endpoint.path));
-        let keys: Vec<&str> = op.requirement.permissions().map(|p| p.key()).collect();
+        let keys: Vec<&str> = op.requirement.permissions().iter().map(|p| p.key()).collect();
         assert_eq!(keys, endpoint.requires());
     }
 }

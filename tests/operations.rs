@@ -10,7 +10,7 @@ use permgate::builtins as operation;
 use permgate::operation::{Method, Requirement};
 
 fn keys(requirement: Requirement) -> Vec<&'static str> {
-    requirement.permissions().map(|p| p.key()).collect()
+    requirement.permissions().iter().map(|p| p.key()).collect()
 }
 
 #[test]

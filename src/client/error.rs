@@ -39,7 +39,7 @@ impl Endpoint {
     /// ```
     pub fn requires(&self) -> Vec<&'static str> {
         crate::builtins::operation(self.operation)
-            .map(|operation| operation.requirement.permissions().map(|p| p.key()).collect())
+            .map(|operation| operation.requirement.permissions().iter().map(|p| p.key()).collect())
             .unwrap_or_default()
     }
 

@@ -44,7 +44,12 @@ pub fn check(source: &str) -> usize {
             } else {
                 backticked(needed)
             };
-            let keys: Vec<String> = op.requirement.permissions().map(|p| p.key().to_owned()).collect();
+            let keys: Vec<String> = op
+                .requirement
+                .permissions()
+                .iter()
+                .map(|p| p.key().to_owned())
+                .collect();
             assert_eq!(keys, expected, "{row}");
             assert!(op.unchecked.is_empty(), "{row}");
         }

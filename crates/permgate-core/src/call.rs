@@ -232,18 +232,19 @@ impl Policy {
         };
         let gate = match operation.requirement {
             Requirement::Nothing if self.name(who).is_some() => return CallDecision::Allowed,
-            Requirement::All(gate) | Requirement::Any(gate) => gate,
-            _ => return denied(None),
+            Requirement::All(_) | Requirement::Any(_) => operation.gate(),
+            _ => None,
+        };
+        let Some(gate) = gate else {
+            return denied(None);
         };
         let Err(refusal) = self.check_info(who, gate, CheckOptions::default()) else {
             return CallDecision::Allowed;
         };
         let decide = |p: &Permission<'static>| self.decide(who, *p);
         let conditions: Vec<&Condition> = match operation.requirement {
-            Requirement::Any(_) => gate
-                .any_of
+            Requirement::Any(group) => group
                 .iter()
-                .flat_map(|group| group.iter())
                 .filter(|p| !p.is_removed())
                 .filter_map(|p| match decide(p) {
                     Decision::AllowedIf(c) => Some(c),
@@ -254,7 +255,7 @@ impl Policy {
             _ => {
                 let mut conditional = None;
                 let mut count = 0;
-                for p in gate.required.iter().filter(|p| !p.is_removed()) {
+                for p in operation.requirement.permissions().iter().filter(|p| !p.is_removed()) {
                     match decide(p) {
                         Decision::Allowed => {}
                         Decision::AllowedIf(c) => {

@@ -32,7 +32,11 @@
 //! assert!(builtins::operations().count() > 3000);
 //! ```
 
+use std::sync::OnceLock;
+
+use crate::gate::GateInfo;
 pub use crate::gate::operation::{Method, Operation, Requirement};
+use crate::operations_table::OPERATION_COUNT;
 
 impl Operation {
     /// The operation a call names, as the SDK docs print it: the method and
@@ -142,4 +146,40 @@ const fn by_name(name: &[u8]) -> Option<&'static Operation> {
         rest = tail;
     }
     None
+}
+
+/// Each operation's requirement as a gate, built on first use: one static
+/// slot per operation (zeroed memory until then), not thousands of
+/// `GateInfo` statics for the compiler to check.
+static GATES: [OnceLock<GateInfo>; OPERATION_COUNT] = [const { OnceLock::new() }; OPERATION_COUNT];
+
+impl Operation {
+    /// The requirement as a gate named after the operation (its name, its
+    /// path template as the description), for
+    /// [`Policy::check_info`](crate::Policy::check_info): every permission
+    /// of an `ALL` requirement required, an `ANY` one's kept as one any-of
+    /// group. `None` for [`Requirement::Nothing`] and
+    /// [`Requirement::Unverifiable`].
+    ///
+    /// ```
+    /// use permgate::builtins;
+    ///
+    /// let gate = builtins::operation("getRoutingQueue").unwrap().gate().unwrap(); // ALL
+    /// assert_eq!((gate.name, gate.description), ("getRoutingQueue", "/api/v2/routing/queues/{queueId}"));
+    /// assert_eq!(gate.required[0].key(), "routing:queue:view");
+    ///
+    /// let gate = builtins::operation("deleteUser").unwrap().gate().unwrap(); // ANY
+    /// assert!(gate.required.is_empty());
+    /// assert_eq!(gate.any_of[0].len(), 2); // `admin`, the third entry, is not a permission
+    /// assert!(builtins::operation("getUsersMe").unwrap().gate().is_none()); // needs nothing
+    /// ```
+    pub fn gate(&'static self) -> Option<&'static GateInfo> {
+        let (required, any_of) = match &self.requirement {
+            Requirement::All(list) => (*list, &[][..]),
+            Requirement::Any(list) => (&[][..], std::slice::from_ref(list)),
+            Requirement::Nothing | Requirement::Unverifiable => return None,
+        };
+        let slot = GATES.get(usize::from(self.index))?;
+        Some(slot.get_or_init(|| GateInfo::new(self.name, self.path, required, any_of)))
+    }
 }

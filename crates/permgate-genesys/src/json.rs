@@ -147,13 +147,11 @@ impl JsonError {
     }
 }
 
-/// `Err` when `text` is larger than [`MAX_JSON_BYTES`].
-pub(crate) fn check_size(text: &str) -> Result<(), JsonError> {
-    if text.len() > MAX_JSON_BYTES {
-        return Err(JsonError::TooLarge {
-            size: text.len(),
-            max: MAX_JSON_BYTES,
-        });
+/// `Err` when `text` is larger than `max` bytes ([`MAX_JSON_BYTES`], or a
+/// stated larger bound, such as a snapshot's users).
+pub(crate) fn check_size_within(text: &str, max: usize) -> Result<(), JsonError> {
+    if text.len() > max {
+        return Err(JsonError::TooLarge { size: text.len(), max });
     }
     Ok(())
 }
@@ -204,7 +202,12 @@ pub(crate) enum Top {
 /// levels), a number out of range, anywhere, read or not. Returns its top
 /// level.
 pub(crate) fn check_document(text: &str) -> Result<Top, JsonError> {
-    check_size(text)?;
+    check_document_within(text, MAX_JSON_BYTES)
+}
+
+/// [`check_document`] with a size limit of `max` bytes.
+pub(crate) fn check_document_within(text: &str, max: usize) -> Result<Top, JsonError> {
+    check_size_within(text, max)?;
     check(text).map_err(|error| syntax(&error))
 }
 
@@ -565,7 +568,17 @@ impl Fields {
 /// object, or something else. Arrays keep at most `max_items + 1` items, so
 /// that a caller can report more than `max_items` without holding them all.
 pub(crate) fn outline<'a>(text: &'a str, listing: &'static str, max_items: usize) -> Result<Outline<'a>, JsonError> {
-    check_size(text)?;
+    outline_within(text, listing, max_items, MAX_JSON_BYTES)
+}
+
+/// [`outline`] with a size limit of `max_bytes`.
+pub(crate) fn outline_within<'a>(
+    text: &'a str,
+    listing: &'static str,
+    max_items: usize,
+    max_bytes: usize,
+) -> Result<Outline<'a>, JsonError> {
+    check_size_within(text, max_bytes)?;
     let mut deserializer = serde_json::Deserializer::from_str(text);
     let seed = OutlineSeed {
         listing: Some(listing),

@@ -31,6 +31,10 @@
 //! | the organization's permission catalog | `GET /api/v2/authorization/permissions` (`getAuthorizationPermissions`) | [`org_catalog`] | none |
 //! | a role to create | `POST /api/v2/authorization/roles` (`postAuthorizationRoles`), written by [`export_role`] | | `authorization:role:add` |
 //!
+//! A whole organization, as `permgate pull` writes it (the API's own
+//! bodies of roles, permissions, divisions, users and products, and a
+//! manifest), is read back by [`snapshot::Snapshot::read`].
+//!
 //! A service deciding for its callers reads their own documents with their
 //! own token (`users/me` or `subjects/me`): no permission, so no caller is
 //! refused for want of one.
@@ -49,6 +53,7 @@ pub mod listings;
 mod org_catalog;
 mod role_file;
 mod roles;
+pub mod snapshot;
 mod subjects;
 pub mod terraform;
 mod users;

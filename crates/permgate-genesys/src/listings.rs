@@ -53,16 +53,43 @@ fn entities<'a>(
     expected: &'static str,
     refuse: fn(Kind) -> bool,
 ) -> Result<Vec<&'a RawValue>, JsonError> {
+    entities_within(text, expected, refuse, Limits::PAGE)
+}
+
+/// How large a listing may be: its text and its entities.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limits {
+    pub(crate) bytes: usize,
+    pub(crate) entities: usize,
+}
+
+impl Limits {
+    /// One page as the API answers it.
+    pub(crate) const PAGE: Limits = Limits {
+        bytes: crate::MAX_JSON_BYTES,
+        entities: MAX_ENTITIES_PER_PAGE,
+    };
+}
+
+/// [`entities`] within `limits`.
+pub(crate) fn entities_within<'a>(
+    text: &'a str,
+    expected: &'static str,
+    refuse: fn(Kind) -> bool,
+    limits: Limits,
+) -> Result<Vec<&'a RawValue>, JsonError> {
     let root = Path::root();
     let listing = root.field("entities");
-    let items = match json::check_document(text)? {
-        Top::Object(fields) if fields.entities => match json::outline(text, "entities", MAX_ENTITIES_PER_PAGE)? {
-            Outline::Listing(items) => match *items {
-                Outline::Array(items) => items,
-                other => return Err(json::wrong_kind(&listing, "an array", other.kind())),
-            },
-            other => return Err(json::wrong_kind(&root, "a listing", other.kind())),
-        },
+    let items = match json::check_document_within(text, limits.bytes)? {
+        Top::Object(fields) if fields.entities => {
+            match json::outline_within(text, "entities", limits.entities, limits.bytes)? {
+                Outline::Listing(items) => match *items {
+                    Outline::Array(items) => items,
+                    other => return Err(json::wrong_kind(&listing, "an array", other.kind())),
+                },
+                other => return Err(json::wrong_kind(&root, "a listing", other.kind())),
+            }
+        }
         Top::Object(fields) => {
             return Err(match Kind::of(&fields) {
                 Kind::Other => json::missing(&root, "entities"),
@@ -72,7 +99,7 @@ fn entities<'a>(
         Top::Array => return Err(json::wrong_kind(&root, "a listing", "an array")),
         Top::Other(found) => return Err(json::wrong_kind(&root, "a listing", found)),
     };
-    json::at_most(items.len(), MAX_ENTITIES_PER_PAGE, &listing)?;
+    json::at_most(items.len(), limits.entities, &listing)?;
     for (n, raw) in items.iter().enumerate() {
         let path = listing.index(n);
         if let Top::Object(fields) = json::check_item(raw, &path)? {
@@ -96,9 +123,60 @@ fn read_all<T: DeserializeOwned>(items: &[&RawValue]) -> Result<Vec<T>, JsonErro
         .collect()
 }
 
+/// The pages of one listing, as the API sent them, merged into one listing
+/// of the same model: `entities` holds every page's entities in page order,
+/// each as the API wrote it; `pageNumber` and `pageCount` are 1, `total`
+/// and `pageSize` the number of entities, and there is no `nextUri` (the
+/// pages' other fields, their links among them, are not kept).
+///
+/// ```
+/// use permgate::genesys::listings;
+///
+/// let pages = [
+///     r#"{"entities": [{"id": "d-1", "name": "Home"}], "pageNumber": 1, "pageCount": 2, "nextUri": "/x?pageNumber=2"}"#,
+///     r#"{"entities": [{"id": "d-2", "name": "East"}], "pageNumber": 2, "pageCount": 2}"#,
+/// ];
+/// let merged = listings::merge(&pages)?;
+/// assert_eq!(
+///     merged,
+///     r#"{"entities":[{"id": "d-1", "name": "Home"},{"id": "d-2", "name": "East"}],"pageSize":2,"pageNumber":1,"total":2,"pageCount":1}"#
+/// );
+/// assert_eq!(listings::divisions(&merged)?.len(), 2);
+/// # Ok::<(), permgate::genesys::JsonError>(())
+/// ```
+///
+/// # Errors
+///
+/// A page that is too large, not JSON, not a listing (an object with an
+/// `entities` array), or with more than [`MAX_ENTITIES_PER_PAGE`]
+/// entities: [`JsonError::Invalid`] at `$[n]` for page `n` (from 0), the
+/// page's own error in its message.
+pub fn merge<S: AsRef<str>>(pages: &[S]) -> Result<String, JsonError> {
+    let root = Path::root();
+    let mut all: Vec<&RawValue> = Vec::new();
+    for (n, page) in pages.iter().enumerate() {
+        let items = entities(page.as_ref(), "a listing", |_| false)
+            .map_err(|error| json::invalid(&root.index(n), format!("page {}: {error}", n + 1)))?;
+        all.extend(items);
+    }
+    let count = all.len();
+    let mut merged = String::with_capacity(all.iter().map(|raw| raw.get().len() + 1).sum::<usize>() + 96);
+    merged.push_str(r#"{"entities":["#);
+    for (n, raw) in all.iter().enumerate() {
+        if n > 0 {
+            merged.push(',');
+        }
+        merged.push_str(raw.get());
+    }
+    merged.push_str(&format!(
+        r#"],"pageSize":{count},"pageNumber":1,"total":{count},"pageCount":1}}"#
+    ));
+    Ok(merged)
+}
+
 /// A kind that is a document the Platform API's authorization readers
 /// read: never a division, a product or an audit message.
-fn is_authorization_document(kind: Kind) -> bool {
+pub(crate) fn is_authorization_document(kind: Kind) -> bool {
     matches!(
         kind,
         Kind::Subject
@@ -258,9 +336,17 @@ impl UserAuthorization {
     /// `authorization` (a role, a subject, a user without the expansion), or
     /// a problem inside one, at its JSON path.
     pub fn parse_listing(text: &str) -> Result<Vec<UserAuthorization>, JsonError> {
-        let items = entities(text, kind::EXPECTED_USER, |kind| {
-            !matches!(kind, Kind::User | Kind::Account | Kind::Other)
-        })?;
+        Self::parse_listing_within(text, Limits::PAGE)
+    }
+
+    /// [`parse_listing`](Self::parse_listing) within `limits`.
+    pub(crate) fn parse_listing_within(text: &str, limits: Limits) -> Result<Vec<UserAuthorization>, JsonError> {
+        let items = entities_within(
+            text,
+            kind::EXPECTED_USER,
+            |kind| !matches!(kind, Kind::User | Kind::Account | Kind::Other),
+            limits,
+        )?;
         let root = Path::root();
         let listing = root.field("entities");
         items

@@ -126,6 +126,11 @@ pub struct UserAuthorization {
     pub id: Option<String>,
     /// The user's `name`, when the document is the whole user.
     pub name: Option<String>,
+    /// The user's `email`, when the document is the whole user.
+    pub email: Option<String>,
+    /// The user's `username` (its login, usually an email address), when
+    /// the document is the whole user.
+    pub username: Option<String>,
     /// `roles`.
     pub roles: Vec<DomainRole>,
     /// `unusedRoles`.
@@ -169,6 +174,8 @@ impl UserAuthorization {
                 let mut read = Self::from_wire(authorization, &root.field("authorization"))?;
                 read.id = user.id;
                 read.name = user.name;
+                read.email = user.email;
+                read.username = user.username;
                 Ok(read)
             }
             Kind::Authorization | Kind::Nameless => Self::from_wire(json::read_document(text)?, &root),
@@ -189,6 +196,8 @@ impl UserAuthorization {
         let mut read = Self::from_wire(authorization, &path.field("authorization"))?;
         read.id = user.id;
         read.name = user.name;
+        read.email = user.email;
+        read.username = user.username;
         Ok(read)
     }
 
@@ -212,6 +221,8 @@ impl UserAuthorization {
         let mut read = UserAuthorization {
             id: None,
             name: None,
+            email: None,
+            username: None,
             roles,
             unused_roles,
             permissions: Vec::new(),

@@ -6,7 +6,7 @@
 //! (`DomainOrganizationRole`, `ResourcePermissionPolicy`,
 //! `ResourceConditionNode`, `ResourceConditionValue`, `AuthzSubject`,
 //! `AuthzGrant`, `AuthzGrantRole`, `AuthzGrantPolicy`, `AuthzDivision`,
-//! `User`, `UserAuthorization`, `DomainRole`,
+//! `User`, `UserAuthorization`, `DomainRole`, `Organization`,
 //! `PermissionCollectionEntityListing`, `DomainPermissionCollection`,
 //! `DomainPermission`, and for the Platform API client the paging fields of
 //! every `*EntityListing` ([`Paging`]), `AuthzDivisionEntityListing`'s
@@ -716,6 +716,12 @@ pub struct User {
     /// `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// `email`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// `username`: the user's login, usually an email address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
     /// `authorization`: absent when the API did not expand it (the expand
     /// is best effort).
     #[serde(
@@ -770,6 +776,65 @@ pub struct DomainRole {
     /// `name`, when present.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+
+/// The caller's organization: the SDK's `Organization`, as
+/// `GET /api/v2/organizations/me` returns it (`getOrganizationsMe`, no
+/// permission needed): its `id` and `name`.
+///
+/// ```
+/// use permgate::genesys::wire::{self, Organization};
+///
+/// let org: Organization = wire::from_str(r#"{"id": "o-1", "name": "Acme", "domain": "acme", "state": "active"}"#)?;
+/// assert_eq!((org.id.as_str(), org.name.as_deref()), ("o-1", Some("Acme")));
+/// assert!(wire::from_str::<Organization>(r#"{"name": "Acme"}"#).is_err());
+/// # Ok::<(), permgate::genesys::JsonError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", expecting = "an object")]
+#[non_exhaustive]
+pub struct Organization {
+    /// `id`: required.
+    pub id: String,
+    /// `name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// A time as the Platform API writes one: ISO-8601 (RFC 3339) in UTC,
+/// whole seconds, `2026-12-07T15:04:05Z` (a time before 1970 as
+/// 1970-01-01): an [`AuditQueryRequest`]'s interval, a snapshot's
+/// `pulledAt`.
+///
+/// ```
+/// use std::time::{Duration, UNIX_EPOCH};
+/// use permgate::genesys::wire;
+///
+/// assert_eq!(wire::timestamp(UNIX_EPOCH + Duration::from_secs(1_796_655_845)), "2026-12-07T15:04:05Z");
+/// ```
+pub fn timestamp(time: std::time::SystemTime) -> String {
+    let seconds = time
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or(std::time::Duration::ZERO)
+        .as_secs();
+    let days = i64::try_from(seconds / 86_400).unwrap_or(0);
+    let rest = seconds % 86_400;
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rest / 3_600,
+        rest / 60 % 60,
+        rest % 60
+    )
 }
 
 /// One page of an organization's permission catalog: the SDK's
@@ -1164,5 +1229,24 @@ mod tests {
         assert!(serde_json::from_str::<DomainOrganizationRole>(nested).is_err());
         let role: DomainOrganizationRole = serde_json::from_str(r#"{"name": "agent", "permissions": null}"#).unwrap();
         assert_eq!(role, DomainOrganizationRole::new("agent"));
+    }
+
+    #[test]
+    fn times_print_as_iso_8601_utc() {
+        use std::time::{Duration, UNIX_EPOCH};
+        assert_eq!(timestamp(UNIX_EPOCH), "1970-01-01T00:00:00Z");
+        assert_eq!(timestamp(UNIX_EPOCH - Duration::from_secs(5)), "1970-01-01T00:00:00Z");
+        assert_eq!(
+            timestamp(UNIX_EPOCH + Duration::from_secs(951_782_400)),
+            "2000-02-29T00:00:00Z"
+        );
+        assert_eq!(
+            timestamp(UNIX_EPOCH + Duration::from_secs(1_796_655_845)),
+            "2026-12-07T15:04:05Z"
+        );
+        assert_eq!(
+            timestamp(UNIX_EPOCH + Duration::from_secs(4_107_542_399)),
+            "2100-02-28T23:59:59Z"
+        );
     }
 }

@@ -111,7 +111,7 @@ fn describe<'p>(operation: &'static Operation, decision: &CallDecision<'p>) -> O
         apis: operation.apis,
         deprecated: operation.deprecated,
         requirement: requirement_word(operation.requirement),
-        permissions: operation.requirement.permissions().collect(),
+        permissions: operation.requirement.permissions().to_vec(),
         unchecked: operation.unchecked,
         decision: match answer {
             Answer::Allowed => "allowed",

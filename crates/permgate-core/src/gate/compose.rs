@@ -1,6 +1,6 @@
 //! A gate composed from the Platform API operations a feature calls: what
 //! [`gate!`](crate::gate!) with `calls` runs at compile time, usable by
-//! hand for a [`GateInfo`] of your own
+//! hand for a [`GateInfo`](super::GateInfo) of your own
 //! ([`GateInfo::with_calls`](super::GateInfo::with_calls)).
 //!
 //! The gate requires what every call requires: the permissions of each
@@ -32,7 +32,7 @@
 
 use crate::permission::{Permission, PermissionInfo};
 
-use super::GateInfo;
+use super::every_key_removed;
 use super::operation::{Operation, Requirement};
 
 /// What fills the arrays [`required`] makes before each slot is written;
@@ -41,19 +41,19 @@ static FILLER: PermissionInfo = PermissionInfo::platform("filler:never:read", 0,
 
 /// Whether `call` can never be allowed: its requirement is
 /// [`Unverifiable`](Requirement::Unverifiable), or the Platform API removed
-/// every permission it names (its gate selects no mask words).
+/// every permission it names.
 pub(crate) const fn never_allowed(call: &Operation) -> bool {
     match call.requirement {
         Requirement::Nothing => false,
         Requirement::Unverifiable => true,
-        Requirement::All(gate) | Requirement::Any(gate) => gate.mask_range.0 == GateInfo::NOTHING_LEFT.0,
+        Requirement::All(list) | Requirement::Any(list) => every_key_removed(list, &[]),
     }
 }
 
 /// The permissions an `ALL` call requires; empty for any other.
 const fn all_of(call: &Operation) -> &'static [Permission<'static>] {
     match call.requirement {
-        Requirement::All(gate) => gate.required,
+        Requirement::All(list) => list,
         _ => &[],
     }
 }
@@ -61,10 +61,7 @@ const fn all_of(call: &Operation) -> &'static [Permission<'static>] {
 /// The group an `ANY` call accepts; `None` for any other.
 const fn any_group(call: &Operation) -> Option<&'static [Permission<'static>]> {
     match call.requirement {
-        Requirement::Any(gate) => match gate.any_of.split_first() {
-            Some((group, _)) => Some(*group),
-            None => None,
-        },
+        Requirement::Any(list) => Some(list),
         _ => None,
     }
 }

@@ -288,7 +288,7 @@ impl GateInfo {
 /// Whether `required` and `any_of` name a permission and the platform
 /// removed every one (a `const` form of [`GateInfo::feature_removed`], for
 /// a gate without roadmap permissions).
-const fn every_key_removed(required: &[Permission<'_>], any_of: &[&[Permission<'_>]]) -> bool {
+pub(crate) const fn every_key_removed(required: &[Permission<'_>], any_of: &[&[Permission<'_>]]) -> bool {
     let mut named = false;
     let mut rest = required;
     while let Some((permission, tail)) = rest.split_first() {
@@ -617,7 +617,7 @@ impl FailingCall {
     ) -> Option<FailingCall> {
         let never = match operation.requirement {
             Requirement::Unverifiable => Some(NeverAllowed::Unverifiable),
-            Requirement::All(gate) | Requirement::Any(gate) if current && gate.feature_removed() => {
+            Requirement::All(list) | Requirement::Any(list) if current && every_key_removed(list, &[]) => {
                 Some(NeverAllowed::Removed)
             }
             _ => None,
@@ -626,14 +626,11 @@ impl FailingCall {
             a.len() == b.len() && a.iter().all(|p| b.contains(p))
         };
         let (missing, unmet_any_of) = match operation.requirement {
-            Requirement::All(gate) => (
-                gate.required.iter().copied().filter(|p| missing.contains(p)).collect(),
-                None,
-            ),
-            Requirement::Any(gate) => (
+            Requirement::All(list) => (list.iter().copied().filter(|p| missing.contains(p)).collect(), None),
+            Requirement::Any(group) => (
                 Vec::new(),
                 // Kept as a group, or (one member) joined into the required set.
-                gate.any_of.iter().copied().find(|group| {
+                Some(group).filter(|group| {
                     unmet.iter().any(|other| same(other, group))
                         || (!group.is_empty() && group.iter().all(|p| missing.contains(p)))
                 }),

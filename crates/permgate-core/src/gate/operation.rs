@@ -1,11 +1,10 @@
 //! The types of a Platform API operation and its requirement, beside
-//! [`GateInfo`] since each refers to the other (a requirement is a gate; a
-//! gate declared from calls lists its operations). Their home in the docs
-//! is [`operation`](crate::operation), which re-exports them.
+//! [`GateInfo`](super::GateInfo), which lists the operations a gate was
+//! declared from. Their home in the docs is [`operation`](crate::operation),
+//! which re-exports them.
 
 use std::fmt;
 
-use super::GateInfo;
 use crate::permission::Permission;
 
 /// The HTTP method of an operation. Two methods on one path are two operations.
@@ -65,40 +64,30 @@ impl fmt::Display for Method {
     }
 }
 
-/// What an operation requires.
+/// What an operation requires: its permissions in the docs' order (each
+/// once), shared by every operation that names the same ones.
 #[derive(Debug, Clone, Copy)]
 #[non_exhaustive]
 pub enum Requirement {
     /// No permission ("Requires NO permissions"): any authenticated principal.
     Nothing,
-    /// Every permission of the gate's [`required`](GateInfo::required).
-    All(&'static GateInfo),
-    /// Any one permission of the gate's single [`any_of`](GateInfo::any_of) group.
-    Any(&'static GateInfo),
+    /// Every one of these permissions.
+    All(&'static [Permission<'static>]),
+    /// Any one of these permissions.
+    Any(&'static [Permission<'static>]),
     /// Only entries permgate cannot check ([`Operation::unchecked`]), or
     /// such an entry under `ALL`: never allowed.
     Unverifiable,
 }
 
 impl Requirement {
-    /// The requirement as a gate, for [`Policy::check_info`](crate::Policy::check_info);
-    /// `None` for [`Nothing`](Self::Nothing) and [`Unverifiable`](Self::Unverifiable).
-    pub fn gate(self) -> Option<&'static GateInfo> {
+    /// The permissions named, in the docs' order (each once); none for
+    /// [`Nothing`](Self::Nothing) and [`Unverifiable`](Self::Unverifiable).
+    pub const fn permissions(self) -> &'static [Permission<'static>] {
         match self {
-            Requirement::All(gate) | Requirement::Any(gate) => Some(gate),
-            Requirement::Nothing | Requirement::Unverifiable => None,
+            Requirement::All(list) | Requirement::Any(list) => list,
+            Requirement::Nothing | Requirement::Unverifiable => &[],
         }
-    }
-
-    /// The permissions named, in the docs' order (each once).
-    pub fn permissions(self) -> impl Iterator<Item = Permission<'static>> {
-        let gate = self.gate();
-        let required = gate.map_or(&[][..], |g| g.required);
-        let any = gate.map_or(&[][..], |g| g.any_of);
-        required
-            .iter()
-            .chain(any.iter().flat_map(|group| group.iter()))
-            .copied()
     }
 }
 
@@ -123,4 +112,6 @@ pub struct Operation {
     /// print them (`admin`, `content_management_user`, `They are enforced
     /// by the backend`): they never allow the call.
     pub unchecked: &'static [&'static str],
+    /// Its position in the table, where its gate is kept.
+    pub(crate) index: u16,
 }
