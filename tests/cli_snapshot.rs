@@ -562,6 +562,35 @@ fn bad_snapshots_and_bad_users_exit_2_naming_the_file_or_user() {
     assert!(run.stderr.contains("users.json"), "{}", run.stderr);
     assert!(run.stderr.contains("$.entities[0]"), "{}", run.stderr);
 
+    // A role that does not load: who-can and diff would leave it out, so they refuse;
+    // audit lists it.
+    let temp = TempDir::new();
+    let dir = copy_of_a(&temp);
+    let roles = read(A, "roles.json").replace(
+        r#""actionSet": [
+            "delete",
+            "view"
+          ]"#,
+        r#""actionSet": []"#,
+    );
+    assert_ne!(roles, read(A, "roles.json"));
+    std::fs::write(Path::new(&dir).join("roles.json"), roles).unwrap();
+    for args in [
+        vec!["who-can", dir.as_str(), "routing:queue:view"],
+        vec!["diff", dir.as_str(), A],
+    ] {
+        let run = permgate(&args);
+        assert_exit(&run, 2);
+        assert!(
+            run.stderr.contains("roles.json: role `Recording Admin`") && run.stderr.contains("empty action set"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    let run = permgate(&["audit", &dir]);
+    assert_exit(&run, 0);
+    assert!(run.stdout.contains("1 role that did not load:"), "{}", run.stdout);
+
     let cases: [(&[&str], &str); 5] = [
         (&["--user", "nobody@example.com"], "nobody@example.com"),
         (&["--user", "Ana Lopez"], "u-1"),

@@ -851,8 +851,8 @@ pub(crate) fn diff(args: &DiffArgs) -> Result<Report, Failure> {
     let old = input::document(&args.old, None, &catalog)?;
     let new = input::document(&args.new, None, &catalog)?;
     if let (Document::Snapshot(old), Document::Snapshot(new), None) = (&old, &new, &args.role) {
-        let old = crate::snapshot::side(input::file_label(&args.old), old);
-        let new = crate::snapshot::side(input::file_label(&args.new), new);
+        let old = crate::snapshot::side(input::file_label(&args.old), old)?;
+        let new = crate::snapshot::side(input::file_label(&args.new), new)?;
         return crate::changes::diff(&old, &new, args.common.json);
     }
     let old = read_side(&catalog, &args.old, old, args.role.as_deref())?;

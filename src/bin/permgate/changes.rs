@@ -31,7 +31,7 @@ pub(crate) struct Side<'s> {
 #[derive(Serialize, Clone, Copy)]
 pub(crate) struct SideOrganization<'s> {
     pub(crate) id: &'s str,
-    pub(crate) name: &'s str,
+    pub(crate) name: Option<&'s str>,
 }
 
 /// A side as `--json` names it.
@@ -294,10 +294,11 @@ impl fmt::Display for SnapshotDiff<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut out = String::new();
         let side = |side: &SideFields<'_>| {
+            let organization = side.organization.name.unwrap_or(side.organization.id);
             format!(
                 "{} (`{}`, pulled at {})",
                 Escaped(side.snapshot),
-                Escaped(side.organization.name),
+                Escaped(organization),
                 Escaped(side.pulled_at)
             )
         };

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use permgate::Catalog;
 use permgate::genesys::UserAuthorization;
-use permgate::genesys::snapshot::{self, Snapshot};
+use permgate::genesys::snapshot::{self, Snapshot, SnapshotError};
 use permgate::text::Escaped;
 
 use crate::input::{self, Failure, Problem, Roles};
@@ -17,7 +17,27 @@ const MAX_NAMES: usize = 20;
 /// Reads the snapshot folder `dir`: its catalog is `base` (the builtin
 /// one, and `--catalog`'s) with the organization's own permissions.
 pub(crate) fn read(dir: &Path, base: &Catalog) -> Result<Snapshot, Failure> {
-    Snapshot::read(dir, base).map_err(|error| Problem::in_file(&input::file_label(dir), error.to_string()).into())
+    Snapshot::read(dir, base).map_err(|error| problem(&input::file_label(dir), &error).into())
+}
+
+/// A snapshot's error, as `DIR: FILE: message` (the library's message names
+/// the file), or the message alone when it names the folder itself.
+fn problem(dir: &str, error: &SnapshotError) -> Problem {
+    match error.file() {
+        Some(_) => Problem::in_file(dir, error.to_string()),
+        None => Problem::new(error.to_string()),
+    }
+}
+
+/// Every role of the snapshot, or the roles that did not load: an answer
+/// over every role (who-can, diff) would otherwise leave them out.
+pub(crate) fn all_roles(dir: &str, snapshot: &Snapshot) -> Result<(), Failure> {
+    let problems = roles(dir, snapshot).problems();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure(problems))
+    }
 }
 
 /// How a file of the folder is named in messages: `DIR/users.json`.
@@ -35,9 +55,7 @@ pub(crate) fn roles(dir: &str, snapshot: &Snapshot) -> Roles {
 
 /// The user `who` names (exact id, email or name).
 pub(crate) fn user<'s>(dir: &str, snapshot: &'s Snapshot, who: &str) -> Result<&'s UserAuthorization, Failure> {
-    snapshot
-        .user(who)
-        .map_err(|error| Problem::in_file(&file_in(dir, snapshot::USERS), error.to_string()).into())
+    snapshot.user(who).map_err(|error| problem(dir, &error).into())
 }
 
 /// The division id `division` names: `*`, a division's exact id, or its
@@ -95,18 +113,19 @@ pub(crate) fn division(dir: &str, snapshot: &Snapshot, division: &str) -> Result
     }
 }
 
-/// The snapshot as `diff DIR1 DIR2` compares it.
-pub(crate) fn side(label: String, snapshot: &Snapshot) -> crate::changes::Side<'_> {
+/// The snapshot as `diff DIR1 DIR2` compares it: every role must load.
+pub(crate) fn side(label: String, snapshot: &Snapshot) -> Result<crate::changes::Side<'_>, Failure> {
+    all_roles(&label, snapshot)?;
     let manifest = snapshot.manifest();
-    crate::changes::Side {
+    Ok(crate::changes::Side {
         label,
         organization: crate::changes::SideOrganization {
             id: &manifest.organization.id,
-            name: &manifest.organization.name,
+            name: manifest.organization.name.as_deref(),
         },
         pulled_at: manifest.pulled_at.clone(),
         catalog: snapshot.catalog(),
         roles: snapshot.roles(),
         users: snapshot.users(),
-    }
+    })
 }

@@ -58,6 +58,7 @@ fn population(base: &Catalog, args: &WhoCanArgs) -> Result<Population, Failure> 
 /// The population of a snapshot: its roles, and its users compiled
 /// against them.
 fn snapshot_population(label: String, snapshot: &Snapshot, args: &WhoCanArgs) -> Result<Population, Failure> {
+    crate::snapshot::all_roles(&label, snapshot)?;
     let policy = snapshot
         .policy()
         .map_err(|error| Problem::in_file(&label, error.to_string()))?;
@@ -78,7 +79,7 @@ fn snapshot_population(label: String, snapshot: &Snapshot, args: &WhoCanArgs) ->
                 compiled,
                 id: user.id.clone(),
                 name: user.name.clone(),
-                email: None, // SCRATCH
+                email: user.email.clone(),
                 roles: user.roles.iter().filter_map(|role| role.name.clone()).collect(),
             })
         })
@@ -94,7 +95,10 @@ fn snapshot_population(label: String, snapshot: &Snapshot, args: &WhoCanArgs) ->
             .map(|role| (role.name.clone(), role.id.clone()))
             .collect(),
         users,
-        snapshot: Some((manifest.organization.name.clone(), manifest.pulled_at.clone())),
+        snapshot: Some((
+            (manifest.organization.name.clone()).unwrap_or_else(|| manifest.organization.id.clone()),
+            manifest.pulled_at.clone(),
+        )),
         division,
     })
 }
