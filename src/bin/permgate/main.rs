@@ -76,7 +76,8 @@ enum Command {
     /// Audits every role of a file: unknown, redundant, conditional and legacy grants, licenses, gates.
     #[command(after_long_help = AUDIT_HELP)]
     Audit(AuditArgs),
-    /// Compares the effective permissions of two roles, or of two users or subjects per division.
+    /// Compares the effective permissions of two roles, of two users or subjects per division, or
+    /// of every role and user of two snapshots.
     #[command(after_long_help = DIFF_HELP)]
     Diff(DiffArgs),
     /// Lists every role that grants a permission and every user of a snapshot who may do it.
@@ -646,13 +647,15 @@ or every division, gives it), in every division (--division '*'), or in one
 conditions); the divisions where it may do it unconditionally (`every
 division`, or the ids); its roles (of `authorization.roles`) that grant the
 permission; and with --json the grants that give it where asked. A user's
-authorization is read as users.json holds it (`GET /api/v2/users
-?expand=authorization`): permissions with a division id hold in that division,
-the others and every policy in every division.
+authorization is read as users.json holds it
+(`GET /api/v2/users?expand=authorization`): permissions with a division id
+hold in that division, the others and every policy in every division.
 
 A wildcard other than a whole-entity catalog row is refused (exit 2): who-can
-answers for one permission; ask about each one the wildcard covers. A role
-file (roles only) takes no --division; every role of it must load.
+answers for one permission; ask about each one the wildcard covers. Every
+role must load (a role left out would hide who it lets): a role that does not
+is reported and the answer refused (exit 2). A role file (roles only) takes
+no --division.
 
 Exit codes: 0 some role or user may do it, 1 no one, 2 bad input.
 
