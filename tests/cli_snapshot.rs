@@ -673,3 +673,49 @@ fn names_from_the_snapshot_are_escaped_in_every_table() {
     let json = permgate(&["who-can", &dir, "recording:recording:delete", "--json"]).json();
     assert_eq!(json["users"][0]["name"], hostile);
 }
+
+#[test]
+fn diff_matches_roles_and_users_by_id_so_a_rename_is_a_change() {
+    let temp = TempDir::new();
+    let dir = temp.0.join("renamed");
+    std::fs::create_dir_all(&dir).unwrap();
+    for entry in std::fs::read_dir(B).unwrap() {
+        let entry = entry.unwrap();
+        let text = std::fs::read_to_string(entry.path())
+            .unwrap()
+            .replace("\"Agent\"", "\"Contact Agent\"")
+            .replace("\"Bob Stone\"", "\"Robert Stone\"");
+        std::fs::write(dir.join(entry.file_name()), text).unwrap();
+    }
+    let dir = dir.to_str().unwrap();
+    let json = permgate(&["diff", A, dir, "--json"]).json();
+    let agent = &json["roles"]["changed"][1];
+    assert_eq!(
+        (&agent["id"], &agent["name"], &agent["old_name"], &agent["narrowed"]),
+        (
+            &json!("r-agent"),
+            &json!("Contact Agent"),
+            &json!("Agent"),
+            &json!(true)
+        )
+    );
+    assert_eq!(
+        json["roles"]["added"],
+        json!([{"id": "r-maps", "name": "Journey Maps"}])
+    );
+    let bob = &json["users"]["changed"][0];
+    assert_eq!((&bob["id"], &bob["old_name"]), (&json!("u-2"), &json!("Bob Stone")));
+    // Its roles are the same roles, one renamed.
+    assert_eq!((&bob["roles_added"], &bob["roles_removed"]), (&json!([]), &json!([])));
+    let text = permgate(&["diff", A, dir]).stdout;
+    assert!(
+        text.contains("  role `Contact Agent` (id r-agent): narrowed, renamed from `Agent`\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "  user `Robert Stone` (id u-2): widened and narrowed, renamed from `Bob Stone`\n    in every division:\n"
+        ),
+        "{text}"
+    );
+}

@@ -226,17 +226,22 @@ pub(crate) fn diff<'s>(old: &'s Side<'s>, new: &'s Side<'s>, json: bool) -> Resu
     users.removed = removed.iter().map(&only).collect();
     users.added = added.iter().map(&only).collect();
     for (before, after) in both {
-        let (names_before, names_after) = (role_names(before), role_names(after));
-        let roles_added: Vec<&str> = names_after
-            .iter()
-            .filter(|name| !names_before.contains(name))
-            .copied()
-            .collect();
-        let roles_removed: Vec<&str> = names_before
-            .iter()
-            .filter(|name| !names_after.contains(name))
-            .copied()
-            .collect();
+        // Roles matched by id (a renamed role is the same role), shown by name.
+        let keys = |user: &UserAuthorization| -> Vec<String> {
+            user.roles
+                .iter()
+                .map(|role| identity(role.id.as_deref(), role.name.as_deref()))
+                .collect()
+        };
+        let (keys_before, keys_after) = (keys(before), keys(after));
+        let only_in = |user: &'s UserAuthorization, own: &[String], other: &[String]| -> Vec<&'s str> {
+            (user.roles.iter().zip(own))
+                .filter(|(_, key)| !other.contains(key))
+                .filter_map(|(role, _)| role.name.as_deref().or(role.id.as_deref()))
+                .collect()
+        };
+        let roles_added = only_in(after, &keys_after, &keys_before);
+        let roles_removed = only_in(before, &keys_before, &keys_after);
         let renamed = user_name(before) != user_name(after);
         let unchanged = |added: &[DiffEntry], removed: &[DiffEntry]| {
             added.is_empty() && removed.is_empty() && roles_added.is_empty() && roles_removed.is_empty() && !renamed
