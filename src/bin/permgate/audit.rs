@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::fmt::{self, Write};
 
 use permgate::RoleDefinition;
-use permgate::audit::{GateAudit, UserGate};
+use permgate::audit::{GateAudit, UserAudit, UserGate};
 use permgate::{
     Catalog, Decision, Division, Permission, Policy, Principal, RoleId, UserId, audit::GrantAudit, audit::RoleAudit,
     condition::Condition, explain::Permitted, text::Escaped,
@@ -733,12 +733,18 @@ pub(crate) enum Compiled {
 }
 
 impl Compiled {
-    /// The named divisions of a user's grants.
-    fn divisions(&self) -> Vec<String> {
-        let Compiled::User(_, _, _, policy, user) = self else {
-            return Vec::new();
-        };
-        let grants = policy.audit_user(*user).map(|audit| audit.grants).unwrap_or_default();
+    /// A user's audit (its grants, each with its division); `None` for a role.
+    fn user_audit(&self) -> Option<UserAudit<'_>> {
+        match self {
+            Compiled::User(_, _, _, policy, user) => policy.audit_user(*user),
+            Compiled::Role(..) => None,
+        }
+    }
+
+    /// The named divisions of a user's grants (`audit`: its
+    /// [`user_audit`](Self::user_audit)).
+    fn divisions(audit: Option<&UserAudit<'_>>) -> Vec<String> {
+        let grants = audit.map(|audit| audit.grants.as_slice()).unwrap_or_default();
         grants
             .iter()
             .filter_map(|grant| match grant.division {
@@ -748,8 +754,9 @@ impl Compiled {
             .collect()
     }
 
-    /// Its effective permissions in every place: `divisions` for a user.
-    fn side(&self, divisions: &[String]) -> Side {
+    /// Its effective permissions in every place: `divisions` for a user
+    /// (`audit`: its [`user_audit`](Self::user_audit)).
+    fn side(&self, audit: Option<&UserAudit<'_>>, divisions: &[String]) -> Side {
         match self {
             Compiled::Role(file, name, policy, role) => {
                 let audit = policy.audit(*role);
@@ -764,8 +771,7 @@ impl Compiled {
                 }
             }
             Compiled::User(file, kind, name, policy, user) => {
-                let audit = policy.audit_user(*user);
-                let grants = audit.as_ref().map(|audit| audit.grants.as_slice()).unwrap_or_default();
+                let grants = audit.map(|audit| audit.grants.as_slice()).unwrap_or_default();
                 // Keys no catalog knows, wildcards and conditional patterns count as
                 // division-aware: a grant gives them where its division applies.
                 let reach = |place: &Division| -> Vec<&RoleAudit<'_>> {
@@ -820,11 +826,15 @@ pub(crate) struct Compared {
 /// either side's grants name.
 pub(crate) fn compare(old: &Compiled, new: &Compiled) -> Compared {
     // Every division either side names, once, sorted.
-    let mut divisions = old.divisions();
-    divisions.extend(new.divisions());
+    let (old_audit, new_audit) = (old.user_audit(), new.user_audit());
+    let mut divisions = Compiled::divisions(old_audit.as_ref());
+    divisions.extend(Compiled::divisions(new_audit.as_ref()));
     divisions.sort();
     divisions.dedup();
-    let (old, new) = (old.side(&divisions), new.side(&divisions));
+    let (old, new) = (
+        old.side(old_audit.as_ref(), &divisions),
+        new.side(new_audit.as_ref(), &divisions),
+    );
     let mut added = Vec::new();
     let mut removed = Vec::new();
     for ((place, before), (_, after)) in old.places.iter().zip(&new.places) {
