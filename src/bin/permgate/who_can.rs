@@ -1,6 +1,6 @@
 //! `permgate who-can`: every role that grants a permission and every user
-//! who may do it, from the library's column scan (`Policy::who_can` for the
-//! roles, `Policy::who_can_among` for the users).
+//! who may do it, from the library's column scan (`Policy::who_can` over
+//! one policy of every role and user).
 
 use std::fmt::{self, Write};
 
@@ -9,17 +9,17 @@ use permgate::genesys::snapshot::Snapshot;
 use permgate::parse::QuestionError;
 use permgate::text::Escaped;
 use permgate::who_can::{Grant, RoleCan, Within};
-use permgate::{Catalog, CompiledUser, Decision, Permission, Policy};
+use permgate::{Catalog, Decision, Permission, Policy, PolicyBuilder};
 use serde::Serialize;
 
 use crate::input::{self, Document, Failure, Problem};
 use crate::output::{self, line};
 use crate::{Report, WhoCanArgs};
 
-/// One user of the population asked about: compiled against the policy,
-/// with what the report says of it.
+/// One user of the population asked about, as the report shows it.
 struct Member {
-    compiled: CompiledUser,
+    /// Its name in the policy: its id, else its name.
+    key: String,
     id: Option<String>,
     name: Option<String>,
     email: Option<String>,
@@ -27,13 +27,14 @@ struct Member {
     roles: Vec<String>,
 }
 
-/// What `who-can` asks: a policy of roles, and its users compiled against it.
+/// What `who-can` asks: a policy of roles and users.
 struct Population {
     /// How the source is named in messages and JSON.
     label: String,
     policy: Policy,
     /// Each role's id, by name (as the role file or snapshot gives it).
     role_ids: Vec<(String, Option<String>)>,
+    /// The policy's users, in the order they were added.
     users: Vec<Member>,
     /// The snapshot's organization and when it was pulled.
     snapshot: Option<(String, String)>,
@@ -58,32 +59,30 @@ fn population(base: &Catalog, args: &WhoCanArgs) -> Result<Population, Failure> 
 /// The population of a snapshot: its roles, and its users compiled
 /// against them.
 fn snapshot_population(label: String, snapshot: &Snapshot, args: &WhoCanArgs) -> Result<Population, Failure> {
-    crate::snapshot::all_roles(&label, snapshot)?;
-    let policy = snapshot
-        .policy()
-        .map_err(|error| Problem::in_file(&label, error.to_string()))?;
     let division = match &args.division {
         Some(asked) => Some((asked.clone(), crate::snapshot::division(&label, snapshot, asked)?)),
         None => None,
     };
+    // Every role, then every user, in one policy: one bitset, scanned by
+    // column.
+    let roles = crate::snapshot::roles(&label, snapshot);
+    let mut builder = roles_builder(snapshot.catalog(), &roles)?;
     let users_label = crate::snapshot::file_in(&label, permgate::genesys::snapshot::USERS);
-    let users = snapshot
-        .users()
-        .iter()
-        .map(|user| {
-            let compiled = policy.compile_user(&user.definition(None)).map_err(|error| {
-                let who = user.id.as_deref().or(user.name.as_deref()).unwrap_or_default();
-                Problem::in_file(&users_label, format!("user `{}`: {error}", Escaped(who)))
-            })?;
-            Ok(Member {
-                compiled,
-                id: user.id.clone(),
-                name: user.name.clone(),
-                email: user.email.clone(),
-                roles: user.roles.iter().filter_map(|role| role.name.clone()).collect(),
-            })
-        })
-        .collect::<Result<Vec<_>, Failure>>()?;
+    let mut users = Vec::with_capacity(snapshot.users().len());
+    for user in snapshot.users() {
+        let definition = user.definition(None);
+        builder.add_user_definition(&definition).map_err(|error| {
+            Problem::in_file(&users_label, format!("user `{}`: {error}", Escaped(&definition.name)))
+        })?;
+        users.push(Member {
+            key: definition.name,
+            id: user.id.clone(),
+            name: user.name.clone(),
+            email: user.email.clone(),
+            roles: user.roles.iter().filter_map(|role| role.name.clone()).collect(),
+        });
+    }
+    let policy = builder.build();
     let manifest = snapshot.manifest();
     Ok(Population {
         label,
@@ -103,20 +102,25 @@ fn snapshot_population(label: String, snapshot: &Snapshot, args: &WhoCanArgs) ->
     })
 }
 
-/// The population of a role file: its roles, no users.
-fn role_file(catalog: &Catalog, label: String, roles: &input::Roles, args: &WhoCanArgs) -> Result<Population, Failure> {
-    // An answer without some role would say no one where that role may:
-    // every role must load.
-    let mut problems = roles.problems();
-    let mut builder = Policy::builder(catalog);
-    for spec in &roles.file.roles {
-        if let Err(error) = builder.add_role_definition(spec) {
-            problems.push(Problem::in_file(&label, error.to_string()));
-        }
-    }
+/// A policy builder holding every role of `roles`. An answer without some
+/// role would say no one where that role may: every role must load.
+fn roles_builder(catalog: &Catalog, roles: &input::Roles) -> Result<PolicyBuilder, Failure> {
+    let problems = roles.problems();
     if !problems.is_empty() {
         return Err(Failure(problems));
     }
+    let mut builder = Policy::builder(catalog);
+    for spec in &roles.file.roles {
+        builder
+            .add_role_definition(spec)
+            .map_err(|error| Problem::in_file(&roles.label, error.to_string()))?;
+    }
+    Ok(builder)
+}
+
+/// The population of a role file: its roles, no users.
+fn role_file(catalog: &Catalog, label: String, roles: &input::Roles, args: &WhoCanArgs) -> Result<Population, Failure> {
+    let builder = roles_builder(catalog, roles)?;
     if let Some(division) = &args.division {
         return Err(Problem::in_file(
             &label,
@@ -211,15 +215,9 @@ pub(crate) fn who_can(args: &WhoCanArgs) -> Result<Report, Failure> {
     // permission it is (gates require such rows); any other wildcard is
     // refused.
     let row: Option<Permission<'_>> = crate::check::whole_entity_row(policy.catalog(), asked);
-    let compiled = population.users.iter().map(|member| &member.compiled);
-    let (who, among) = match row {
-        Some(row) => (policy.who_can(row, within), policy.who_can_among(row, within, compiled)),
-        None => (
-            policy.who_can(asked.as_str(), within).map_err(refused)?,
-            policy
-                .who_can_among(asked.as_str(), within, compiled)
-                .map_err(refused)?,
-        ),
+    let who = match row {
+        Some(row) => policy.who_can(row, within),
+        None => policy.who_can(asked.as_str(), within).map_err(refused)?,
     };
     let known = policy.catalog().lookup(asked);
     let role_id = |name: &str| {
@@ -229,17 +227,18 @@ pub(crate) fn who_can(args: &WhoCanArgs) -> Result<Report, Failure> {
             .find(|(role, _)| role == name)
             .and_then(|(_, id)| id.as_deref())
     };
-    // The users come back in order: walk the members alongside.
+    // The users come back in the order they were added: walk the members
+    // alongside.
     let mut members = population.users.iter();
     let mut users = Vec::new();
-    for (compiled, can) in among {
-        let Some(member) = members.by_ref().find(|member| std::ptr::eq(&member.compiled, compiled)) else {
+    for can in &who.users {
+        let Some(member) = members.by_ref().find(|member| member.key == can.name) else {
             continue;
         };
         let roles = member
             .roles
             .iter()
-            .filter(|role| who.roles.iter().any(|can| can.name == role.as_str()))
+            .filter(|role| who.roles.iter().any(|granting| granting.name == role.as_str()))
             .map(String::as_str)
             .collect();
         users.push(UserEntry {
@@ -248,7 +247,7 @@ pub(crate) fn who_can(args: &WhoCanArgs) -> Result<Report, Failure> {
             email: member.email.as_deref(),
             divisions: can.divisions(),
             grants: can.grants(),
-            decision: can.decision,
+            decision: can.decision.clone(),
             roles,
         });
     }
