@@ -409,8 +409,10 @@ impl<L: Load, U: LoadUser> Refresher<L, U> {
     /// moves the window on; on failure the window stays, to be asked again.
     async fn read_audits(&mut self, refreshed: &mut Refreshed) -> Result<(), ClientError> {
         let until = SystemTime::now();
-        if until <= self.since {
-            // The clock has not moved past the window (or went back): nothing to ask yet.
+        if whole_seconds(until) <= whole_seconds(self.since) {
+            // The audits' intervals are in whole seconds: the clock has not moved a
+            // second past the window's start (or went back). Nothing to ask yet; the
+            // window stays.
             return Ok(());
         }
         match self.client.audit_changes(self.since, until, &[]).await {
@@ -465,6 +467,12 @@ impl<L: Load, U: LoadUser> Refresher<L, U> {
         };
         wait.min(self.next_full.saturating_duration_since(Instant::now()))
     }
+}
+
+/// Seconds since 1970 (`0` before it), as the audits' intervals count them.
+fn whole_seconds(time: SystemTime) -> u64 {
+    time.duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs())
 }
 
 /// Whether a cached user's definition may hold what a changed role grants,
