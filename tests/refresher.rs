@@ -43,6 +43,8 @@ struct Org {
     audits: Mutex<Vec<Value>>,
     /// When set, the answer to `POST /api/v2/audits/query`.
     audits_refused: Mutex<Option<Reply>>,
+    /// When set, the answer to the roles' listing.
+    roles_refused: Mutex<Option<Reply>>,
     /// users/me documents by the caller's token.
     me: Mutex<HashMap<String, Value>>,
     /// Audit queries made (for their transaction ids).
@@ -53,6 +55,9 @@ impl Org {
     fn answer(&self, call: &Call) -> Reply {
         match (call.method.as_str(), call.path.as_str()) {
             ("GET", "/api/v2/authorization/roles") => {
+                if let Some(reply) = self.roles_refused.lock().unwrap().clone() {
+                    return reply;
+                }
                 let roles = self.roles.lock().unwrap().clone();
                 Reply::json(&listing(&call.path, &roles, 1, 1, 100))
             }
@@ -481,6 +486,93 @@ async fn failed_audits_keep_the_policy_and_the_users_and_ask_the_same_window_aga
             "{events:#?}"
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_user_change_reloads_a_policy_that_holds_that_user() {
+    within(20, async {
+        let s = service().await;
+        // A service whose loader puts its users in the policy (here from code: the
+        // roles Ana holds now).
+        let held: Arc<Mutex<Vec<&'static str>>> = Arc::new(Mutex::new(vec!["routing:queue:view"]));
+        let (grants, loads) = (Arc::clone(&held), Arc::new(AtomicUsize::new(0)));
+        let counter = Arc::clone(&loads);
+        let organizations = Organizations::new(move |_org: &str| {
+            let grants = grants.lock().unwrap().clone();
+            counter.fetch_add(1, Ordering::SeqCst);
+            async move {
+                let mut builder = Policy::builder(Catalog::builtin());
+                let role = builder.add_role("ana's", &grants)?;
+                builder.add_user("u-ana", [(role, permgate::Division::All)])?;
+                Ok::<_, permgate::BuildError>(builder.build())
+            }
+        });
+        let users = Users::new(
+            organizations.clone(),
+            |_org: &str, _key: &str, _: Option<&Credential>| {
+                std::future::ready(Ok::<_, Failed>(UserDefinition::new("u-bo")))
+            },
+        );
+        let mut refresher = Refresher::builder(s.client.clone(), users, ORG).build();
+        refresher.tick().await.unwrap();
+        assert_eq!(loads.load(Ordering::SeqCst), 1);
+
+        // Another user changed: the policy does not hold it, no reload.
+        s.org.report(vec![audit("a-1", "User", "u-carl")]);
+        assert!(!refresher.tick().await.unwrap().reloaded);
+        // Ana changed: the policy holds her, reloaded.
+        held.lock().unwrap().push("routing:queue:join");
+        s.org
+            .report(vec![audit("a-1", "User", "u-carl"), audit("a-2", "User", "u-ana")]);
+        let refreshed = refresher.tick().await.unwrap();
+        assert!(
+            refreshed.reloaded && !refreshed.full && refreshed.users == ["u-ana"],
+            "{refreshed:?}"
+        );
+        assert_eq!(loads.load(Ordering::SeqCst), 2);
+        let policy = organizations.policy(ORG).await.unwrap();
+        assert!(policy.allows(policy.user("u-ana").unwrap(), perm::routing::QUEUE_JOIN));
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reload_that_fails_keeps_the_policy_and_is_made_again_on_the_next_tick() {
+    within(20, async {
+        let s = service().await;
+        let mut refresher = Refresher::builder(s.client.clone(), s.users.clone(), ORG).build();
+        refresher.tick().await.unwrap();
+        let policy = s.organizations.policy(ORG).await.unwrap();
+
+        // The role changed, the audits say so, but the roles cannot be read.
+        s.org.set_roles(vec![role("r-agent", "agent", &["routing:queue:join"])]);
+        s.org.report(vec![audit("a-3", "Role", "r-agent")]);
+        *s.org.roles_refused.lock().unwrap() = Some(missing_permission("authorization:role:view"));
+        let error = refresher.tick().await.unwrap_err();
+        assert!(error.audits().is_none(), "{error:?}");
+        let reload = error.reload().expect("the reload failed");
+        assert_eq!(reload.organization(), ORG);
+        assert!(
+            reload.error().to_string().contains("authorization:role:view"),
+            "{error:?}"
+        );
+        assert_eq!(error.refreshed().roles, ["r-agent"]);
+        assert!(Arc::ptr_eq(&policy, &s.organizations.policy(ORG).await.unwrap()));
+
+        // The roles read again: the next tick reloads, though the audits' message
+        // was acted on already.
+        *s.org.roles_refused.lock().unwrap() = None;
+        let refreshed = refresher.tick().await.unwrap();
+        assert!(
+            refreshed.roles.is_empty() && refreshed.reloaded && !refreshed.full,
+            "{refreshed:?}"
+        );
+        let policy = s.organizations.policy(ORG).await.unwrap();
+        assert!(policy.allows(policy.role("agent").unwrap(), perm::routing::QUEUE_JOIN));
+        // Then no more.
+        assert!(!refresher.tick().await.unwrap().reloaded);
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

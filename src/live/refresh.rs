@@ -495,3 +495,40 @@ fn depends_on(user: &UserDefinition, roles: &[String]) -> bool {
         own && role.id.as_ref().is_none_or(|id| roles.contains(id))
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Division, RoleDefinition};
+
+    fn changed(ids: &[&str]) -> Vec<String> {
+        ids.iter().map(|id| (*id).to_owned()).collect()
+    }
+
+    #[test]
+    fn a_user_depends_on_a_changed_role_it_holds_with_its_grants_or_cannot_tell() {
+        let changed = changed(&["r-1"]);
+        let with = |role: RoleDefinition| UserDefinition::new("u-1").role(role, Division::All);
+        let granting = RoleDefinition::new("agent").grant(["routing:queue:view"]);
+        // Its own copy of the changed role's grants: stale after the change.
+        assert!(depends_on(&with(granting.clone().id("r-1")), &changed));
+        // Its own copy of another role: not touched.
+        assert!(!depends_on(&with(granting.clone().id("r-2")), &changed));
+        // A copy without an id: which role it is cannot be told.
+        assert!(depends_on(&with(granting.clone()), &changed));
+        // Legacy names only are grants of its own too.
+        assert!(depends_on(
+            &with(RoleDefinition::new("old").legacy(["admin"])),
+            &changed
+        ));
+        // A role by name only is the policy's: it follows the reload.
+        assert!(!depends_on(&with(RoleDefinition::new("agent").id("r-1")), &changed));
+        // Direct grants (users/me) are flattened from unknown roles; nothing at all
+        // (users/me with no permission yet) cannot be told either.
+        let direct = UserDefinition::new("u-1").direct(granting.clone(), Division::All);
+        assert!(depends_on(&direct, &changed));
+        assert!(depends_on(&UserDefinition::new("u-1"), &changed));
+        // No role changed: nothing depends.
+        assert!(!depends_on(&direct, &[]));
+    }
+}
