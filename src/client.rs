@@ -498,8 +498,8 @@ impl Client {
     ///
     /// What a background task uses so that it never spends more than its
     /// share of the organization's rate limit, its retries and token
-    /// requests included: the [refresher](crate::live::Refresher) (with
-    /// feature `live`) reads the audits through one.
+    /// requests included: the refresher (`live::Refresher`, with feature
+    /// `live` too) reads the audits through one.
     ///
     /// ```
     /// use std::time::Duration;

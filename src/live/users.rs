@@ -447,9 +447,9 @@ impl<L: Load, U: LoadUser> Users<L, U> {
     /// its id ([`UserAuthorization::definition`](crate::genesys::UserAuthorization::definition)
     /// with `None`, [`SubjectSpec::definition`](crate::genesys::SubjectSpec::definition)),
     /// so `|user| user.name == id` finds it under every key it is cached
-    /// under (one per token of the user's, say). The
-    /// [refresher](super::Refresher) drops the users the audits report
-    /// changed this way.
+    /// under (one per token of the user's, say). The refresher
+    /// (`Refresher`, with feature `client` too) drops the users the audits
+    /// report changed this way.
     ///
     /// A load already under way when this is called may still land in the
     /// cache, as it would for [`invalidate`](Self::invalidate).
