@@ -576,6 +576,32 @@ async fn a_reload_that_fails_keeps_the_policy_and_is_made_again_on_the_next_tick
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_running_refresher_backs_off_while_its_reloads_fail() {
+    within(20, async {
+        let s = service().await;
+        s.organizations.policy(ORG).await.unwrap();
+        *s.org.roles_refused.lock().unwrap() = Some(Reply::error(500, "internal.server.error", "Oops"));
+        let refresher = Refresher::builder(s.client.clone(), s.users.clone(), ORG)
+            .poll_interval(Duration::from_millis(5))
+            .max_backoff(Duration::from_millis(80))
+            .build();
+        let stopper = refresher.stopper();
+        let loads = s.policy_loads.load(Ordering::SeqCst);
+        let task = tokio::spawn(refresher.run());
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        stopper.stop();
+        task.await.unwrap();
+        // The full reload stays due and fails each time: the waits double (10, 20,
+        // 40 ms), so at most four ticks in 100 ms, not one per poll or per loop.
+        let reloads = s.policy_loads.load(Ordering::SeqCst) - loads;
+        assert!((1..=4).contains(&reloads), "{reloads} reloads");
+        // And the policy loaded before is still there.
+        assert!(s.organizations.loaded(ORG).await.is_some());
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_policy_is_reloaded_in_full_on_its_schedule() {
     within(20, async {
         let s = service().await;

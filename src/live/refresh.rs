@@ -353,6 +353,25 @@ impl<L: Load, U: LoadUser> Refresher<L, U> {
             }
             None => false,
         };
+        // The changed users first: one asked for while the policy reloads is read
+        // again from the platform, not compiled again from what it was.
+        if !refreshed.roles.is_empty() || !refreshed.users.is_empty() {
+            let (roles, users) = (&refreshed.roles, &refreshed.users);
+            refreshed.dropped = self
+                .users
+                .invalidate_where(&self.organization, |user| {
+                    users.contains(&user.name) || depends_on(user, roles)
+                })
+                .await;
+            #[cfg(feature = "tracing")]
+            tracing::info!(
+                organization = %Escaped(&self.organization),
+                roles = roles.len(),
+                users = users.len(),
+                dropped = refreshed.dropped,
+                "permgate: the audits report changes, the users they touch are dropped"
+            );
+        }
         let full = Instant::now() >= self.next_full;
         let mut reload = None;
         if full || self.pending || held || !refreshed.roles.is_empty() {
@@ -372,24 +391,6 @@ impl<L: Load, U: LoadUser> Refresher<L, U> {
                     reload = Some(error);
                 }
             }
-        }
-        if !refreshed.roles.is_empty() || !refreshed.users.is_empty() {
-            let (roles, users) = (&refreshed.roles, &refreshed.users);
-            refreshed.dropped = self
-                .users
-                .invalidate_where(&self.organization, |user| {
-                    users.contains(&user.name) || depends_on(user, roles)
-                })
-                .await;
-            #[cfg(feature = "tracing")]
-            tracing::info!(
-                organization = %Escaped(&self.organization),
-                roles = roles.len(),
-                users = users.len(),
-                dropped = refreshed.dropped,
-                reloaded = refreshed.reloaded,
-                "permgate: organization refreshed from its audits"
-            );
         }
         if audits.is_none() && reload.is_none() {
             self.failures = 0;
@@ -454,18 +455,21 @@ impl<L: Load, U: LoadUser> Refresher<L, U> {
     }
 
     /// How long `run` waits before the next tick.
+    /// After a success, the poll interval, or less if the full reload falls
+    /// due first; after `n` failures in a row, the poll interval times
+    /// 2<sup>n</sup> up to the longest backoff, even if a full reload is
+    /// due (it may be what fails).
     fn next_wait(&self) -> Duration {
         let settings = &self.settings;
+        if self.failures == 0 {
+            let to_full = self.next_full.saturating_duration_since(Instant::now());
+            return settings.poll_interval.min(to_full);
+        }
         let factor = 1u32.checked_shl(self.failures.min(16)).unwrap_or(u32::MAX);
-        let wait = if self.failures == 0 {
-            settings.poll_interval
-        } else {
-            settings
-                .poll_interval
-                .saturating_mul(factor)
-                .min(settings.max_backoff.max(settings.poll_interval))
-        };
-        wait.min(self.next_full.saturating_duration_since(Instant::now()))
+        settings
+            .poll_interval
+            .saturating_mul(factor)
+            .min(settings.max_backoff.max(settings.poll_interval))
     }
 }
 
@@ -498,6 +502,8 @@ fn depends_on(user: &UserDefinition, roles: &[String]) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
+
     use super::*;
     use crate::{Division, RoleDefinition};
 
@@ -530,5 +536,52 @@ mod tests {
         assert!(depends_on(&UserDefinition::new("u-1"), &changed));
         // No role changed: nothing depends.
         assert!(!depends_on(&direct, &[]));
+    }
+
+    #[test]
+    fn run_waits_the_poll_interval_or_less_for_a_full_reload_and_backs_off_after_failures() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let organizations = super::super::Organizations::new(|_org: &str| async {
+                Ok::<_, crate::BuildError>(crate::Policy::builder(crate::Catalog::builtin()).build())
+            });
+            let users = Users::new(
+                organizations,
+                |_org: &str, _key: &str, _: Option<&super::super::Credential>| {
+                    std::future::ready(Ok::<_, crate::BuildError>(UserDefinition::new("u-1")))
+                },
+            );
+            let Ok(client) = Client::builder()
+                .api_base("http://127.0.0.1:9")
+                .login_base("http://127.0.0.1:9")
+                .build()
+            else {
+                return;
+            };
+            let second = Duration::from_secs(1);
+            let mut refresher = Refresher::builder(client, users, "org-a")
+                .poll_interval(second)
+                .full_reload_interval(3 * second)
+                .max_backoff(5 * second)
+                .build();
+            // The full reload is due at once.
+            assert_eq!(refresher.next_wait(), Duration::ZERO);
+            refresher.next_full = Instant::now() + 10 * second;
+            assert_eq!(refresher.next_wait(), second);
+            refresher.next_full = Instant::now() + second / 2;
+            assert!(refresher.next_wait() <= second / 2);
+            // After failures: doubled each time up to the most, a full reload due or not.
+            let waits: Vec<Duration> = [1, 2, 3, 40]
+                .into_iter()
+                .map(|failures| {
+                    refresher.failures = failures;
+                    refresher.next_wait()
+                })
+                .collect();
+            assert_eq!(waits, [2 * second, 4 * second, 5 * second, 5 * second]);
+        });
     }
 }
