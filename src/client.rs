@@ -51,8 +51,9 @@
 //!   [`requests_per_minute`](ClientBuilder::requests_per_minute): 300 by
 //!   default, the figure Genesys Cloud documents for a client-credentials
 //!   token (`client.credentials.token.rate.per.minute`, developer center,
-//!   *Limits*, Platform API). Each answer is read up to
-//!   [`max_body_bytes`](ClientBuilder::max_body_bytes).
+//!   *Limits*, Platform API); a clone made by [`Client::with_share`]
+//!   also keeps within a share of its own (a background task's). Each
+//!   answer is read up to [`max_body_bytes`](ClientBuilder::max_body_bytes).
 //! - **Errors.** Every answer other than `2xx` is a typed [`ClientError`]
 //!   carrying the Genesys error body ([`ErrorBody`](crate::genesys::wire::ErrorBody);
 //!   for a `403` also read as a [`ForbiddenBody`](crate::genesys::ForbiddenBody)).
