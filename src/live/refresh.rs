@@ -40,7 +40,8 @@ pub struct Refresher<L, U> {
     stop: Arc<Stop>,
 }
 
-/// Counts only: no user, no token.
+/// The organization, the settings and where the refresher stands: no user,
+/// no token.
 impl<L, U> core::fmt::Debug for Refresher<L, U> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Refresher")
@@ -454,8 +455,7 @@ impl<L: Load, U: LoadUser> Refresher<L, U> {
         }
     }
 
-    /// How long `run` waits before the next tick.
-    /// After a success, the poll interval, or less if the full reload falls
+    /// How long `run` waits before the next tick: after a success, the poll interval, or less if the full reload falls
     /// due first; after `n` failures in a row, the poll interval times
     /// 2<sup>n</sup> up to the longest backoff, even if a full reload is
     /// due (it may be what fails).
