@@ -1,4 +1,4 @@
-//! A live service (axum, features `axum` + `live`): two Genesys Cloud
+//! A live service (axum, features `axum`, `live` + `client`): two Genesys Cloud
 //! organizations with their own roles, callers identified by their bearer
 //! token, each caller's authorization fetched from the Platform API
 //! (`GET /api/v2/authorization/subjects/me`, which needs no permission),
@@ -15,8 +15,9 @@
 //!   token**; the token itself lives only for the request (the identity's
 //!   [`Credential`], which [`Live`] hands to the loader on a miss), and is
 //!   never logged.
-//! - **The Platform API.** [`PlatformApi`], the [`LoadUser`], calls
-//!   `subjects/me` over HTTP (hyper) with the caller's token. Its roles come
+//! - **The Platform API.** [`PlatformApi`], the [`LoadUser`], reads
+//!   `subjects/me` with the caller's token through permgate's
+//!   [`Client`] (feature `client`). Its roles come
 //!   without their policies, so each is the organization's role of that
 //!   name: the same user id is an editor in `org-a` and a viewer in `org-b`.
 //!   A `401` from the platform is answered `401 bad.credentials`; any other
@@ -31,22 +32,24 @@
 //!   - `GET /orgs/{org}/rollout`: the same gate in report-only mode
 //!     ([`Reported`]): a denied caller is let through and told so;
 //!   - `POST /admin/orgs/{org}/users/{id}/invalidate`: drops that user's
-//!     cached entries (its roles changed): the next request fetches again;
+//!     cached entries under every token they were cached with
+//!     ([`Users::invalidate_where`]; its roles changed): the next request
+//!     fetches again;
 //!   - `POST /admin/orgs/{org}/reload`: reloads that organization's roles
 //!     from the store; the other organization keeps serving untouched.
 //!
 //!   (The admin routes are open here; a real service keeps them behind its
 //!   own admin authentication or on an internal port.)
 //!
-//! `cargo run --example service --features axum,live` starts both servers
+//! `cargo run --example service --features axum,live,client` starts both servers
 //! on loopback, runs a short scripted demo over HTTP, prints it, and exits.
 //! With `-- --serve` it keeps serving (until interrupted) on `127.0.0.1:3000`
 //! (or `PORT`) and prints example requests.
 //!
-//! `cargo test --example service --features axum,live` drives it over HTTP
+//! `cargo test --example service --features axum,live,client` drives it over HTTP
 //! on loopback, a few requests per test, each test bounded in time.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::error::Error;
 use std::fmt;
 use std::hash::{BuildHasher, RandomState};
@@ -64,7 +67,8 @@ use http_body_util::{BodyExt, Empty};
 use hyper::body::Bytes;
 use hyper_util::rt::TokioIo;
 use permgate::axum::{Authorized, Authz, Caller, Identify, Identity, Live, Rejection, Reported};
-use permgate::genesys::{RoleFile, SubjectSpec};
+use permgate::client::{Client, ClientError};
+use permgate::genesys::RoleFile;
 use permgate::live::{Credential, Load, LoadUser, Organizations, UserError, Users};
 use permgate::{Catalog, Policy, UserDefinition, gates::ActionMapEditor, perm};
 use tokio::net::{TcpListener, TcpStream};
@@ -240,16 +244,12 @@ impl fmt::Display for Upstream {
 
 impl Error for Upstream {}
 
-/// Which cache keys each user id was loaded under, per organization (for
-/// the admin's invalidation by user id). Holds keys, never tokens.
-type KeysByUser = Arc<Mutex<HashMap<(String, String), HashSet<String>>>>;
-
 /// The [`LoadUser`]: `GET /api/v2/authorization/subjects/me` with the
-/// caller's token, read with [`SubjectSpec`].
+/// caller's token, through the Platform API [`Client`], read into a
+/// [`SubjectSpec`](permgate::genesys::SubjectSpec).
 #[derive(Clone)]
 struct PlatformApi {
-    base: SocketAddr,
-    keys: KeysByUser,
+    client: Client,
 }
 
 impl LoadUser for PlatformApi {
@@ -257,26 +257,17 @@ impl LoadUser for PlatformApi {
 
     async fn load_user(
         &self,
-        organization: &str,
-        key: &str,
+        _organization: &str,
+        _key: &str,
         credential: Option<&Credential>,
     ) -> Result<UserDefinition, Upstream> {
         let token = credential.ok_or(Upstream::NoToken)?;
-        let (status, body) = http(self.base, Method::GET, "/api/v2/authorization/subjects/me", Some(token))
-            .await
-            .map_err(|e| Upstream::Down(e.to_string()))?;
-        match status {
-            200 => {}
-            401 => return Err(Upstream::Refused),
-            other => return Err(Upstream::Down(format!("status {other}"))),
+        match self.client.subjects_me(token).await {
+            Ok(subject) => Ok(subject.definition()),
+            Err(ClientError::Unauthorized { .. }) => Err(Upstream::Refused),
+            Err(ClientError::Unreadable { error, .. }) => Err(Upstream::Unreadable(error.to_string())),
+            Err(other) => Err(Upstream::Down(other.to_string())),
         }
-        let subject = SubjectSpec::parse(&body).map_err(|e| Upstream::Unreadable(e.to_string()))?;
-        let definition = subject.definition();
-        let mut keys = self.keys.lock().unwrap_or_else(PoisonError::into_inner);
-        keys.entry((organization.to_owned(), definition.name.clone()))
-            .or_default()
-            .insert(key.to_owned());
-        Ok(definition)
     }
 }
 
@@ -317,7 +308,6 @@ type ServiceUsers = Users<OrgRoles, PlatformApi>;
 struct AppState {
     authz: Authz,
     users: ServiceUsers,
-    keys: KeysByUser,
 }
 
 impl FromRef<AppState> for Authz {
@@ -361,16 +351,11 @@ async fn rollout(gate: Reported<ActionMapEditor>) -> String {
     }
 }
 
-/// Drops every cached entry of user `id` in `org`.
+/// Drops every cached entry of user `id` in `org`, whatever token it was
+/// cached under.
 async fn invalidate(State(state): State<AppState>, Path((org, id)): Path<(String, String)>) -> String {
-    let keys = {
-        let mut keys = state.keys.lock().unwrap_or_else(PoisonError::into_inner);
-        keys.remove(&(org.clone(), id)).unwrap_or_default()
-    };
-    for key in &keys {
-        state.users.invalidate(&org, key).await;
-    }
-    format!("invalidated {} cached entries\n", keys.len())
+    let dropped = state.users.invalidate_where(&org, |user| user.name == id).await;
+    format!("invalidated {dropped} cached entries\n")
 }
 
 /// Reloads one organization's roles; the others are not touched. A failed
@@ -390,15 +375,13 @@ async fn reload(State(state): State<AppState>, Path(org): Path<String>) -> impl 
 
 /// The service's state over the Platform API at `platform`.
 fn state(roles: RoleStore, platform: SocketAddr) -> AppState {
-    let keys = KeysByUser::default();
     let organizations = Organizations::new(OrgRoles(roles));
-    let users = Users::new(
-        organizations,
-        PlatformApi {
-            base: platform,
-            keys: keys.clone(),
-        },
-    );
+    // The Platform API is the stand-in on loopback: plain http is allowed
+    // there (only there). A service names its region instead: `.region("us-east-1")`.
+    let base = format!("http://{platform}");
+    let client = Client::builder().api_base(&base).login_base(&base).build();
+    let client = client.unwrap_or_else(|error| unreachable!("a loopback base URL is valid: {error}"));
+    let users = Users::new(organizations, PlatformApi { client });
     let identify = BearerIdentity {
         hasher: RandomState::new(),
     };
@@ -411,7 +394,6 @@ fn state(roles: RoleStore, platform: SocketAddr) -> AppState {
     AppState {
         authz: Authz::from_authorize(live),
         users,
-        keys,
     }
 }
 

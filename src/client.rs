@@ -51,8 +51,9 @@
 //!   [`requests_per_minute`](ClientBuilder::requests_per_minute): 300 by
 //!   default, the figure Genesys Cloud documents for a client-credentials
 //!   token (`client.credentials.token.rate.per.minute`, developer center,
-//!   *Limits*, Platform API). Each answer is read up to
-//!   [`max_body_bytes`](ClientBuilder::max_body_bytes).
+//!   *Limits*, Platform API); a clone made by [`Client::with_share`]
+//!   also keeps within a share of its own (a background task's). Each
+//!   answer is read up to [`max_body_bytes`](ClientBuilder::max_body_bytes).
 //! - **Errors.** Every answer other than `2xx` is a typed [`ClientError`]
 //!   carrying the Genesys error body ([`ErrorBody`](crate::genesys::wire::ErrorBody);
 //!   for a `403` also read as a [`ForbiddenBody`](crate::genesys::ForbiddenBody)).
@@ -375,6 +376,7 @@ impl ClientBuilder {
                 token: TokenCache::default(),
                 requests: AtomicU64::new(0),
             }),
+            share: None,
         })
     }
 }
@@ -421,6 +423,9 @@ fn base_url(
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    /// The budget of this clone and its own clones, within the client's:
+    /// [`Client::with_share`].
+    share: Option<Arc<Budget>>,
 }
 
 struct Inner {
@@ -485,6 +490,35 @@ impl Client {
     /// and retries included.
     pub fn requests(&self) -> u64 {
         self.inner.requests.load(Ordering::Relaxed)
+    }
+
+    /// A clone of this client (the same token, connections and
+    /// [budget](ClientBuilder::request_budget)) whose requests also take from
+    /// a share of their own: at most `requests` in any `window` for it and
+    /// its clones, within the client's budget. A request past either waits.
+    ///
+    /// What a background task uses so that it never spends more than its
+    /// share of the organization's rate limit, its retries and token
+    /// requests included: the refresher (`live::Refresher`, with feature
+    /// `live` too) reads the audits through one.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// use permgate::client::Client;
+    ///
+    /// let client = Client::builder().region("us-east-1")?.requests_per_minute(300).build()?;
+    /// // A background job: at most 30 of the 300 requests a minute.
+    /// let background = client.with_share(30, Duration::from_secs(60));
+    /// assert_eq!(background.api_base(), client.api_base());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn with_share(&self, requests: u32, window: Duration) -> Client {
+        Client {
+            inner: Arc::clone(&self.inner),
+            share: Some(Arc::new(Budget::new(requests, window))),
+        }
     }
 }
 

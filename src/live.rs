@@ -172,10 +172,115 @@
 //! # Ok(())
 //! # }
 //! ```
+#![cfg_attr(
+    feature = "client",
+    doc = r#"
+# Keeping an organization current
 
+With the `client` feature too, a [`Refresher`] keeps one organization's
+policy and cached users current, from the Platform API:
+
+- **on a schedule** ([`full_reload_interval`](RefresherBuilder::full_reload_interval),
+  an hour by default, and on its first tick) it reloads the policy through
+  [`Organizations::reload`]: the service's own [`Load`]er reads the roles
+  and the catalog again, the new policy is swapped in atomically, and
+  cached users are compiled again against it, as after any reload;
+- **between reloads**, every [`poll_interval`](RefresherBuilder::poll_interval)
+  (a minute by default), it asks the audits what changed since its last
+  look ([`Client::audit_changes`](crate::client::Client::audit_changes),
+  service `PeoplePermissions`, which needs `audits:audit:view`):
+  - a **changed role** reloads the policy (once, however many roles
+    changed), and drops the cached users whose loaded definition may hold
+    that role's old grants (a users/me document's permissions are flattened
+    from its roles, so those users are dropped; a role held by name only is
+    the policy's and follows the reload);
+  - a **changed user** is dropped from the [`Users`] cache under every key
+    it is cached under, found by the Genesys user id its definition is
+    named by ([`Users::invalidate_where`]); if the policy itself holds that
+    user (a loader that reads every user), the policy is reloaded too;
+- **no change is lost between looks**: each window of the audits starts
+  where the previous one ended, less an [`overlap`](RefresherBuilder::overlap)
+  (a minute by default) for the difference between this host's clock and
+  the platform's and for changes that reach the audits late; a message
+  already acted on is not acted on again. A window that could not be read
+  is asked again, whole, on the next tick; a reload that failed is made
+  again. The windows are this host's clock (`SystemTime`); the schedule is
+  tokio's clock, which a test may pause;
+- **within its share** of the rate limit: its reads of the audits (their
+  polls and pages, retries and tokens included) take from a budget of its
+  own ([`requests_per_minute`](RefresherBuilder::requests_per_minute), 30
+  by default) within the client's ([`Client::with_share`](crate::client::Client::with_share)).
+  The reloads are the loader's, through the service's client and budget;
+- **failures change nothing**: a `5xx`, a timeout, a `403` (the OAuth
+  client's role lacks `audits:audit:view`: the error names it) is a `warn`
+  event naming the organization and the error (feature `tracing`; never a
+  token), the policy and the cached users stay, and the next tick tries
+  again, after a backoff ([`max_backoff`](RefresherBuilder::max_backoff)).
+
+Decided: a changed role reloads the whole policy through the service's
+loader rather than reading that one role
+(`GET /api/v2/authorization/roles/{roleId}`) into the policy held: a
+policy knows its roles by name and keeps no role id (the audits name roles
+by id), a role may have been renamed or deleted, and how a policy is built
+(its catalog, its users) is the loader's alone. One reload serves every
+role changed in the window; it costs the roles' and the catalog's pages.
+
+The refresher is a task the service spawns ([`Refresher::run`], stopped by
+a [`Stopper`]), or one step the service's own scheduler (or a test) calls
+([`Refresher::tick`]):
+
+```
+use std::time::Duration;
+
+use permgate::client::Client;
+use permgate::live::{Credential, Organizations, Refresher, Users};
+use permgate::{BuildError, Catalog, Policy, UserDefinition};
+
+# #[tokio::main(flavor = "current_thread")]
+# async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+// The service's loaders (here in code; in a service, reads through the client).
+let organizations = Organizations::new(|_org: &str| async {
+    Ok::<_, BuildError>(Policy::builder(Catalog::builtin()).role("agent", ["routing:queue:view"])?.build())
+});
+let users = Users::new(organizations.clone(), |_org: &str, _key: &str, _: Option<&Credential>| {
+    std::future::ready(Ok::<_, BuildError>(UserDefinition::new("u-1")))
+});
+// An API host that does not answer (nothing listens on this port).
+let client = Client::builder().api_base("http://127.0.0.1:9").login_base("http://127.0.0.1:9").max_retries(0).build()?;
+
+let mut refresher = Refresher::builder(client, users.clone(), "org-a")
+    .poll_interval(Duration::from_secs(60))
+    .full_reload_interval(Duration::from_secs(30 * 60))
+    .requests_per_minute(30)
+    .build();
+
+// One step: the first is a full reload; the audits cannot be read here.
+let error = refresher.tick().await.unwrap_err();
+assert!(error.audits().is_some() && error.reload().is_none());
+assert!(error.refreshed().reloaded && error.refreshed().full);
+// Nothing was cleared: the organization's policy answers as before.
+let policy = organizations.policy("org-a").await?;
+assert!(policy.role("agent").is_some());
+
+// As a task, stopped when the service shuts down.
+let stopper = refresher.stopper();
+let task = tokio::spawn(refresher.run());
+stopper.stop();
+task.await?;
+# Ok(())
+# }
+```
+"#
+)]
+
+#[cfg(feature = "client")]
+mod refresh;
 mod users;
 
 pub use crate::credential::Credential;
+#[cfg(feature = "client")]
+#[cfg_attr(docsrs, doc(cfg(all(feature = "live", feature = "client"))))]
+pub use refresh::{RefreshError, Refreshed, Refresher, RefresherBuilder, Stopper};
 pub use users::{LoadUser, UserError, Users, UsersBuilder};
 
 use std::error::Error;

@@ -438,6 +438,36 @@ async fn the_request_budget_spreads_requests_over_its_window() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_share_takes_from_its_own_budget_and_from_the_client_s() {
+    within(10, async {
+        let platform = Platform::start(|call| roles_page(call, 1)).await;
+        let window = Duration::from_millis(300);
+        // The share binds: one request per window for it, none of the client's
+        // own requests counted in it.
+        let client = builder(&platform).build().unwrap();
+        client.roles().await.unwrap(); // the token and a page, the client's alone
+        let share = client.with_share(1, window);
+        let start = Instant::now();
+        share.roles().await.unwrap();
+        client.roles().await.unwrap();
+        assert!(start.elapsed() < window, "{:?}", start.elapsed());
+        share.roles().await.unwrap();
+        assert!(start.elapsed() >= window, "{:?}", start.elapsed());
+        assert_eq!(client.requests(), 5);
+        assert_eq!(share.requests(), 5, "one count for the client and its shares");
+
+        // The client's budget binds the share too.
+        let client = builder(&platform).request_budget(2, window).build().unwrap();
+        let share = client.with_share(100, window);
+        let start = Instant::now();
+        client.roles().await.unwrap(); // the token and a page: the client's two
+        share.roles().await.unwrap();
+        assert!(start.elapsed() >= window, "{:?}", start.elapsed());
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_catalog_divisions_products_users_and_subjects_read_into_permgate_types() {
     within(10, async {
         let platform = Platform::start(|call| {

@@ -97,6 +97,16 @@ enum Attempt {
 }
 
 impl Client {
+    /// Waits until a request fits in this clone's share (when it has one)
+    /// and in the client's budget, and counts it in both. The share first:
+    /// a request waiting on it holds no unit of the client's budget.
+    async fn acquire(&self) {
+        if let Some(share) = &self.share {
+            share.acquire().await;
+        }
+        self.inner.budget.acquire().await;
+    }
+
     /// The client's token: the cached one while it is fresh, else a new one.
     async fn client_token(&self, endpoint: Endpoint) -> Result<Credential, ClientError> {
         let inner = &self.inner;
@@ -115,7 +125,7 @@ impl Client {
         let url = join(&inner.login, endpoint.path, endpoint)?;
         let mut attempt = 0;
         let text = loop {
-            inner.budget.acquire().await;
+            self.acquire().await;
             inner.requests.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let request = inner
                 .http
@@ -200,7 +210,7 @@ impl Client {
                 Auth::Client => self.client_token(endpoint).await?,
                 Auth::Caller(credential) => credential.clone(),
             };
-            self.inner.budget.acquire().await;
+            self.acquire().await;
             self.inner.requests.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let mut bearer = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
                 .map_err(|_| ClientError::Unauthorized { endpoint, body: None })?;

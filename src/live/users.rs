@@ -433,16 +433,64 @@ impl<L: Load, U: LoadUser> Users<L, U> {
     /// A load already under way when this is called may still land in the
     /// cache, as it would for [`invalidate`](Self::invalidate).
     pub async fn invalidate_organization(&self, organization: &str) -> usize {
-        let keys: Vec<Arc<(String, String)>> = self
-            .entries
-            .iter()
-            .filter(|(key, _)| key.0 == organization)
-            .map(|(key, _)| key)
-            .collect();
+        self.invalidate_where(organization, |_| true).await
+    }
+
+    /// Drops every cached user of `organization` whose definition, as its
+    /// [`LoadUser`]er loaded it, `matches`: the next request for each loads
+    /// it again. Returns how many cached entries were dropped. One pass over
+    /// the cache; other organizations' users are not touched.
+    ///
+    /// This is how to drop a user the service knows by its Genesys user id
+    /// while the cache key is something else (a hash of the caller's
+    /// token): the Genesys adapter's readers name a user's definition by
+    /// its id ([`UserAuthorization::definition`](crate::genesys::UserAuthorization::definition)
+    /// with `None`, [`SubjectSpec::definition`](crate::genesys::SubjectSpec::definition)),
+    /// so `|user| user.name == id` finds it under every key it is cached
+    /// under (one per token of the user's, say). The refresher
+    /// (`Refresher`, with feature `client` too) drops the users the audits
+    /// report changed this way.
+    ///
+    /// A load already under way when this is called may still land in the
+    /// cache, as it would for [`invalidate`](Self::invalidate).
+    ///
+    /// ```
+    /// # use permgate::live::{Credential, Organizations, Users};
+    /// # use permgate::{BuildError, Catalog, Policy, UserDefinition};
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    /// # let organizations = Organizations::new(|_org: &str| async {
+    /// #     Ok::<_, BuildError>(Policy::builder(Catalog::builtin()).build())
+    /// # });
+    /// // The loader names each user by its Genesys user id; the keys are token hashes.
+    /// let users = Users::new(organizations, |_org: &str, key: &str, _: Option<&Credential>| {
+    ///     let id = if key.starts_with("hash-ana") { "u-ana" } else { "u-bo" };
+    ///     std::future::ready(Ok::<_, BuildError>(UserDefinition::new(id)))
+    /// });
+    /// for key in ["hash-ana-laptop", "hash-ana-phone", "hash-bo"] {
+    ///     users.get("org-a", key, None).await?;
+    /// }
+    /// // Ana's roles changed: both of her entries go, Bo's stays.
+    /// assert_eq!(users.invalidate_where("org-a", |user| user.name == "u-ana").await, 2);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn invalidate_where(&self, organization: &str, matches: impl Fn(&UserDefinition) -> bool) -> usize {
+        let keys = self.keys_where(organization, matches);
         for key in &keys {
             self.entries.invalidate(&**key).await;
         }
         keys.len()
+    }
+
+    /// The keys of the cached users of `organization` whose definition
+    /// `matches`.
+    fn keys_where(&self, organization: &str, matches: impl Fn(&UserDefinition) -> bool) -> Vec<Arc<(String, String)>> {
+        self.entries
+            .iter()
+            .filter(|(key, slot)| key.0 == organization && matches(&slot.definition))
+            .map(|(key, _)| key)
+            .collect()
     }
 
     /// Drops every cached user of every organization.
