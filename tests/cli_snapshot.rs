@@ -719,3 +719,61 @@ fn diff_matches_roles_and_users_by_id_so_a_rename_is_a_change() {
         "{text}"
     );
 }
+
+#[test]
+fn a_snapshot_written_by_the_library_reads_as_the_fixture_does() {
+    use permgate::genesys::snapshot::{self, Counts, Manifest};
+    use permgate::genesys::wire::Organization;
+    use std::time::{Duration, SystemTime};
+
+    // The fixture's bodies and manifest, written again as `pull` writes a folder.
+    let fixture: Value = serde_json::from_str(&read(A, "manifest.json")).unwrap();
+    let mut organization = Organization::default();
+    organization.id = fixture["organization"]["id"].as_str().unwrap().to_owned();
+    organization.name = fixture["organization"]["name"].as_str().map(str::to_owned);
+    let mut counts = Counts::default();
+    let count = |what: &str| usize::try_from(fixture["counts"][what].as_u64().unwrap()).unwrap();
+    (
+        counts.roles,
+        counts.permissions,
+        counts.divisions,
+        counts.users,
+        counts.products,
+    ) = (
+        count("roles"),
+        count("permissions"),
+        count("divisions"),
+        count("users"),
+        count("products"),
+    );
+    // 2026-12-01T10:00:00Z, the fixture's pulledAt.
+    let pulled_at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_796_119_200);
+    let manifest = Manifest::new(
+        organization,
+        Some("us-east-1".to_owned()),
+        "https://api.mypurecloud.com".to_owned(),
+        pulled_at,
+        counts,
+    );
+    let bodies: Vec<(&str, String)> = snapshot::BODIES.iter().map(|file| (*file, read(A, file))).collect();
+    let bodies: Vec<(&str, &str)> = bodies.iter().map(|(file, text)| (*file, text.as_str())).collect();
+    let temp = TempDir::new();
+    let dir = temp.0.join("written");
+    snapshot::write(&dir, &manifest, &bodies).unwrap();
+    let dir = dir.to_str().unwrap();
+    for args in [
+        vec!["who-can", "{}", "routing:queue:edit"],
+        vec!["who-can", "{}", "recording:recording:delete", "--division", "West"],
+        vec!["allows", "{}", "--user", "bob@example.com", "routing:queue:edit"],
+    ] {
+        let on = |folder: &str| -> support::Run {
+            let args: Vec<&str> = args.iter().map(|a| if *a == "{}" { folder } else { a }).collect();
+            permgate(&args)
+        };
+        let (written, fixture) = (on(dir), on(A));
+        assert_exit(&written, fixture.code);
+        assert_eq!(written.stdout, fixture.stdout, "{args:?}");
+    }
+    let run = permgate(&["diff", A, dir]);
+    assert_exit(&run, 0);
+}
