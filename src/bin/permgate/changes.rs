@@ -163,7 +163,7 @@ fn role_names(user: &UserAuthorization) -> Vec<&str> {
 
 /// A user of a side, compiled alone.
 fn compile_user(side: &Side<'_>, user: &UserAuthorization) -> Result<Compiled, Failure> {
-    let label = format!("{}/users.json", side.label);
+    let label = crate::snapshot::file_in(&side.label, permgate::genesys::snapshot::USERS);
     let UserPolicy {
         policy,
         user: id,
@@ -176,7 +176,7 @@ fn compile_user(side: &Side<'_>, user: &UserAuthorization) -> Result<Compiled, F
 
 /// A role of a side, compiled alone.
 fn compile_role(side: &Side<'_>, role: &RoleDefinition) -> Result<Compiled, Failure> {
-    let label = format!("{}/roles.json", side.label);
+    let label = crate::snapshot::file_in(&side.label, permgate::genesys::snapshot::ROLES);
     let (policy, id) = input::compile(side.catalog, &label, role)?;
     Ok(Compiled::Role(label, role.name.clone(), policy, id))
 }
@@ -226,6 +226,9 @@ pub(crate) fn diff<'s>(old: &'s Side<'s>, new: &'s Side<'s>, json: bool) -> Resu
     users.removed = removed.iter().map(&only).collect();
     users.added = added.iter().map(&only).collect();
     for (before, after) in both {
+        if same && before == after {
+            continue;
+        }
         // Roles matched by id (a renamed role is the same role), shown by name.
         let keys = |user: &UserAuthorization| -> Vec<String> {
             user.roles
@@ -246,9 +249,6 @@ pub(crate) fn diff<'s>(old: &'s Side<'s>, new: &'s Side<'s>, json: bool) -> Resu
         let unchanged = |added: &[DiffEntry], removed: &[DiffEntry]| {
             added.is_empty() && removed.is_empty() && roles_added.is_empty() && roles_removed.is_empty() && !renamed
         };
-        if same && before == after {
-            continue;
-        }
         let Compared { added, removed, .. } = audit::compare(&compile_user(old, before)?, &compile_user(new, after)?);
         if unchanged(&added, &removed) {
             continue;
