@@ -289,9 +289,10 @@ impl Comparison {
         }
         let premium = &self.answers[ENGINES - 1].checked;
         let examples = |list: &[Asked]| {
-            let shown: Vec<String> = list
+            let distinct: std::collections::BTreeSet<&Asked> = list.iter().collect();
+            let shown: Vec<String> = distinct
                 .iter()
-                .take(3)
+                .take(4)
                 .map(|q| format!("`{}` to `{}`", q.permission, q.role))
                 .collect();
             if shown.is_empty() {
@@ -309,12 +310,16 @@ impl Comparison {
         let shorter: std::collections::BTreeSet<&String> = pairs.iter().map(|(short, _)| short).collect();
         let sample: Vec<String> = pairs
             .iter()
-            .filter(|(short, _)| {
-                ["blindtransfer", "assignment:view", "station:disassociate"]
-                    .iter()
-                    .any(|end| short.ends_with(end))
+            .filter(|(_, long)| {
+                [
+                    "blindtransferqueue",
+                    "assignment:viewown",
+                    "station:disassociateself",
+                    "outbound:campaign:viewschedule",
+                ]
+                .iter()
+                .any(|end| long.ends_with(end))
             })
-            .take(3)
             .map(|(short, long)| format!("`{short}` by `{long}`"))
             .collect();
         println!(
