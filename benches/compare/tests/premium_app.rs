@@ -112,7 +112,7 @@ fn the_builtin_catalog_has_prefix_pairs() {
     assert!(pairs.contains(&blind), "{pairs:?}");
     for (shorter, longer) in &pairs {
         assert!(longer.len() > shorter.len() && longer.starts_with(shorter.as_str()));
-        assert!(PremiumAppSample::holds(&[longer.clone()], shorter));
+        assert!(PremiumAppSample::holds(std::slice::from_ref(longer), shorter));
         assert!(!covers(longer, shorter));
     }
 }
