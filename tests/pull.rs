@@ -167,7 +167,7 @@ async fn a_pull_writes_the_organization_as_the_stand_in_has_it() {
     assert_eq!(manifest.organization.id, "o-1");
     assert_eq!(manifest.organization.name.as_deref(), Some("Acme"));
     assert_eq!(manifest.region, None);
-    assert_eq!(manifest.api_base, format!("{}/", platform.base()));
+    assert_eq!(manifest.api_base, platform.base());
     let counts = manifest.counts;
     assert_eq!(
         (
@@ -248,7 +248,7 @@ async fn a_pull_writes_the_organization_as_the_stand_in_has_it() {
     assert_eq!(
         first,
         format!(
-            "pulled organization `Acme` (o-1) from {}/ into {}",
+            "pulled organization `Acme` (o-1) from {} into {}",
             platform.base(),
             other.display()
         )

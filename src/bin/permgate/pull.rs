@@ -94,7 +94,7 @@ pub(crate) fn pull(args: &PullArgs) -> Result<Report, Failure> {
     let manifest = Manifest::new(
         pulled.organization,
         client.region().map(|region| region.name().to_owned()),
-        client.api_base().to_owned(),
+        client.api_base().trim_end_matches('/').to_owned(),
         pulled_at,
         pulled.counts,
     );
@@ -134,34 +134,39 @@ async fn read(client: &Client) -> Result<Pulled, ClientError> {
         endpoint,
         error: Box::new(error),
     })?;
-    let mut bodies = vec![(snapshot::ORGANIZATION, organization_text)];
+    let roles = client.listing(Endpoint::ROLES, &[]).await?;
+    let permissions = client.listing(Endpoint::PERMISSIONS, &[]).await?;
+    let divisions = client.listing(Endpoint::DIVISIONS, &[]).await?;
+    let users = client.listing(Endpoint::USERS, &[("expand", "authorization")]).await?;
+    let products = client.listing(Endpoint::PRODUCTS, &[]).await?;
     let mut counts = Counts::default();
-    let reads: [(&str, Endpoint, &[(&str, &str)], fn(&mut Counts) -> &mut usize); 5] = [
-        (snapshot::ROLES, Endpoint::ROLES, &[], |c| &mut c.roles),
-        (snapshot::PERMISSIONS, Endpoint::PERMISSIONS, &[], |c| {
-            &mut c.permissions
-        }),
-        (snapshot::DIVISIONS, Endpoint::DIVISIONS, &[], |c| &mut c.divisions),
-        (snapshot::USERS, Endpoint::USERS, &[("expand", "authorization")], |c| {
-            &mut c.users
-        }),
-        (snapshot::PRODUCTS, Endpoint::PRODUCTS, &[], |c| &mut c.products),
-    ];
-    for (file, endpoint, query, count) in reads {
-        let text = client.listing(endpoint, query).await?;
-        let total = listings::paging(&text)
-            .ok()
-            .and_then(|paging| paging.total)
-            .and_then(|total| usize::try_from(total).ok())
-            .unwrap_or(0);
-        *count(&mut counts) = total;
-        bodies.push((file, text));
-    }
+    counts.roles = total(&roles);
+    counts.permissions = total(&permissions);
+    counts.divisions = total(&divisions);
+    counts.users = total(&users);
+    counts.products = total(&products);
     Ok(Pulled {
         organization,
-        bodies,
+        bodies: vec![
+            (snapshot::ORGANIZATION, organization_text),
+            (snapshot::ROLES, roles),
+            (snapshot::PERMISSIONS, permissions),
+            (snapshot::DIVISIONS, divisions),
+            (snapshot::USERS, users),
+            (snapshot::PRODUCTS, products),
+        ],
         counts,
     })
+}
+
+/// The `total` of a merged listing: its number of entities (0 should it
+/// not read, which the snapshot's read-back then refuses).
+fn total(listing: &str) -> usize {
+    listings::paging(listing)
+        .ok()
+        .and_then(|paging| paging.total)
+        .and_then(|total| usize::try_from(total).ok())
+        .unwrap_or(0)
 }
 
 /// Why a pull failed, for the person running it: a refused credential, a
