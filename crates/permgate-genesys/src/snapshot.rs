@@ -375,16 +375,39 @@ impl Snapshot {
         }
 
         let text = read_text(dir, ROLES, crate::MAX_JSON_BYTES)?;
+        // Another document's entities (users, subjects) fail the file; an
+        // entity that is merely not a role is that role's error, as a role
+        // file reports it, unless no role loads at all (divisions as roles).
         let listed = listings::entities_within(
             &text,
             EXPECTED_ROLE,
-            |kind| !matches!(kind, Kind::Role | Kind::Nameless),
+            |kind| {
+                matches!(
+                    kind,
+                    Kind::Subject | Kind::User | Kind::Authorization | Kind::Account | Kind::Terraform
+                )
+            },
             Limits::ROLES,
         )
         .map_err(in_file(ROLES))?
         .len();
         same_count(ROLES, listed, counts.roles)?;
         let roles = RoleFile::parse(&text).map_err(in_file(ROLES))?;
+        if roles.roles.is_empty() {
+            let first = roles.errors.first().map(|error| &error.error);
+            if let Some(error @ JsonError::WrongKind { .. }) = first {
+                if roles
+                    .errors
+                    .iter()
+                    .all(|e| matches!(e.error, JsonError::WrongKind { .. }))
+                {
+                    return Err(SnapshotError::Json {
+                        file: ROLES,
+                        error: error.clone(),
+                    });
+                }
+            }
+        }
 
         let text = read_text(dir, PERMISSIONS, crate::MAX_JSON_BYTES)?;
         let listed = listings::entities_within(
