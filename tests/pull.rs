@@ -441,3 +441,47 @@ async fn a_403_on_a_read_whose_docs_list_no_permission_names_what_the_body_names
         "the OAuth client's role lacks `directory:organization:view`, which the 403 of `getOrganizationsMe` (GET /api/v2/organizations/me) names (its docs list no permission)",
     );
 }
+
+/// Plain http is accepted only on loopback (the client's rule; `pull` never
+/// widens it), and a region must be one Genesys Cloud publishes: both
+/// refused before any request, nothing written.
+#[test]
+fn hosts_off_loopback_over_http_and_unknown_regions_are_refused_before_any_request() {
+    let scratch = Scratch::new();
+    let run = |args: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_permgate"))
+            .args(["pull", "--out"])
+            .arg(scratch.out())
+            .args(args)
+            .env("GENESYS_CLIENT_ID", CLIENT_ID)
+            .env("GENESYS_CLIENT_SECRET", CLIENT_SECRET)
+            .output()
+            .unwrap();
+        (output.status.code(), String::from_utf8(output.stderr).unwrap())
+    };
+    let (code, stderr) = run(&[
+        "--api-base",
+        "http://proxy.internal",
+        "--login-base",
+        "http://proxy.internal",
+    ]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("is plain http off loopback"), "{stderr}");
+    let (code, stderr) = run(&["--region", "us-east-1", "--login-base", "http://10.0.0.1:8080"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("login base URL `http://10.0.0.1:8080` is plain http off loopback"),
+        "{stderr}"
+    );
+    let (code, stderr) = run(&["--region", "mars-north-1"]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("mars-north-1"), "{stderr}");
+    let (code, stderr) = run(&["--api-base", "http://127.0.0.1:9"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("without --region, give both --api-base and --login-base"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(CLIENT_SECRET));
+    assert_eq!(scratch.entries(), Vec::<String>::new());
+}
