@@ -37,7 +37,8 @@ struct Summary<'a> {
     region: Option<&'a str>,
     api_base: &'a str,
     pulled_at: &'a str,
-    counts: SummaryCounts,
+    /// The manifest's, field for field (one word each: the same in snake_case).
+    counts: Counts,
     requests: u64,
     seconds: f64,
 }
@@ -46,15 +47,6 @@ struct Summary<'a> {
 struct SummaryOrganization<'a> {
     id: &'a str,
     name: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct SummaryCounts {
-    roles: usize,
-    permissions: usize,
-    divisions: usize,
-    users: usize,
-    products: usize,
 }
 
 pub(crate) fn pull(args: &PullArgs) -> Result<Report, Failure> {
@@ -256,7 +248,6 @@ fn summary_text(dir: &str, manifest: &Manifest, requests: u64, seconds: f64) -> 
 }
 
 fn summary_json(dir: &str, manifest: &Manifest, requests: u64, seconds: f64) -> Result<String, Failure> {
-    let counts = manifest.counts;
     json_document(&Summary {
         format_version: FORMAT_VERSION,
         dir: dir.to_owned(),
@@ -267,13 +258,7 @@ fn summary_json(dir: &str, manifest: &Manifest, requests: u64, seconds: f64) -> 
         region: manifest.region.as_deref(),
         api_base: &manifest.api_base,
         pulled_at: &manifest.pulled_at,
-        counts: SummaryCounts {
-            roles: counts.roles,
-            permissions: counts.permissions,
-            divisions: counts.divisions,
-            users: counts.users,
-            products: counts.products,
-        },
+        counts: manifest.counts,
         requests,
         seconds,
     })
