@@ -4,6 +4,9 @@
 //! with their authorization (the client's pages of 100): the token, every
 //! page, the merge, the snapshot written, synced and read back, and the
 //! process's own start. The requests one pull makes are printed once.
+//! Beside it, the same reads alone, in process (`Client::document` and
+//! `Client::listing`, as `pull` calls them): what the Platform API's pages
+//! cost, without the process, the write and the read-back.
 //!
 //! Run with `cargo bench --bench pull --features cli`.
 
@@ -17,6 +20,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use permgate::client::{Client, Credential, Endpoint};
 use platform::{CLIENT_ID, CLIENT_SECRET, Org, Platform};
 
 const ROLES: usize = 500;
@@ -77,6 +81,30 @@ fn bench(c: &mut Criterion) {
                 std::fs::remove_dir_all(&out).unwrap();
             }
             total
+        });
+    });
+    group.bench_function(format!("{ROLES}_roles_{USERS}_users_reads_only"), |b| {
+        b.iter(|| {
+            runtime.block_on(async {
+                let client = Client::builder()
+                    .api_base(base.as_str())
+                    .login_base(base.as_str())
+                    .client_credentials(CLIENT_ID, Credential::new(CLIENT_SECRET.to_owned()))
+                    .build()
+                    .unwrap();
+                let mut bytes = client.document(Endpoint::ORGANIZATION, &[]).await.unwrap().len();
+                for (endpoint, query) in [
+                    (Endpoint::ROLES, &[][..]),
+                    (Endpoint::PERMISSIONS, &[]),
+                    (Endpoint::DIVISIONS, &[]),
+                    (Endpoint::USERS, &[("expand", "authorization")]),
+                    (Endpoint::PRODUCTS, &[]),
+                ] {
+                    bytes += client.listing(endpoint, query).await.unwrap().len();
+                }
+                assert_eq!(client.requests(), summary["requests"]);
+                bytes
+            })
         });
     });
     group.finish();
