@@ -7,6 +7,7 @@
 //!
 //! | read | endpoint (SDK operation) | into | permission needed |
 //! |---|---|---|---|
+//! | [`organization`](Client::organization) | `GET /api/v2/organizations/me` (`getOrganizationsMe`, `Organization`) | [`Organization`](crate::genesys::wire::Organization) | none |
 //! | [`roles`](Client::roles) | `GET /api/v2/authorization/roles` (`getAuthorizationRoles`, `OrganizationRoleEntityListing`), paged | [`RoleFile`](crate::genesys::RoleFile) of [`RoleDefinition`](crate::RoleDefinition)s | `authorization:role:view` |
 //! | [`permission_catalog`](Client::permission_catalog) | `GET /api/v2/authorization/permissions` (`getAuthorizationPermissions`, `PermissionCollectionEntityListing`), paged | [`Catalog`](crate::Catalog) | none |
 //! | [`divisions`](Client::divisions) | `GET /api/v2/authorization/divisions` (`getAuthorizationDivisions`, `AuthzDivisionEntityListing`), paged | [`AuthzDivision`](crate::genesys::wire::AuthzDivision)s | none |
@@ -17,6 +18,12 @@
 //! | [`subjects_me`](Client::subjects_me) | `GET /api/v2/authorization/subjects/me` (`getAuthorizationSubjectsMe`), the caller's token | [`SubjectSpec`](crate::genesys::SubjectSpec) | none |
 //! | [`subject`](Client::subject) | `GET /api/v2/authorization/subjects/{subjectId}` (`getAuthorizationSubject`) | [`SubjectSpec`](crate::genesys::SubjectSpec) | `authorization:grant:view` |
 //! | [`audit_changes`](Client::audit_changes) | `POST /api/v2/audits/query` (`postAuditsQuery`, `AuditQueryRequest`, service `PeoplePermissions`), then its state and its results (`AuditQueryExecutionResultsResponse`, paged by cursor) | [`AuditLogMessage`](crate::genesys::wire::AuditLogMessage)s | `audits:audit:view` |
+//!
+//! Beside these typed reads, [`pages`](Client::pages) (each page),
+//! [`listing`](Client::listing) (the pages merged into one listing) and
+//! [`document`](Client::document) (a read that does not page) give the
+//! API's own bodies, as a snapshot keeps them
+//! ([`genesys::snapshot`](crate::genesys::snapshot), `permgate pull`).
 //!
 //! The permissions are the operations' own, from the endpoint data
 //! ([`Endpoint::requires`], [`permgate::builtins::operation`](crate::builtins::operation)):

@@ -388,42 +388,13 @@ async fn reported_refuses_like_authorized_unless_report_only_is_on() {
 /// Report-only denials are `warn` events naming the gate, what was missing, the principal and the
 /// request id; nothing from the request's headers.
 #[cfg(feature = "tracing")]
+#[path = "support/capture.rs"]
+mod capture;
+
+#[cfg(feature = "tracing")]
 mod report_events {
+    use super::capture::Capture;
     use super::*;
-    use std::fmt::Write;
-    use std::sync::Mutex;
-    use tracing::field::{Field, Visit};
-    use tracing::span::{Attributes, Id, Record};
-    use tracing::{Event, Metadata, Subscriber};
-
-    #[derive(Clone, Default)]
-    struct Capture(Arc<Mutex<Vec<String>>>);
-
-    struct Fields(String);
-
-    impl Visit for Fields {
-        fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-            let _ = write!(self.0, " {}={value:?}", field.name());
-        }
-    }
-
-    impl Subscriber for Capture {
-        fn enabled(&self, _: &Metadata<'_>) -> bool {
-            true
-        }
-        fn new_span(&self, _: &Attributes<'_>) -> Id {
-            Id::from_u64(1)
-        }
-        fn record(&self, _: &Id, _: &Record<'_>) {}
-        fn record_follows_from(&self, _: &Id, _: &Id) {}
-        fn event(&self, event: &Event<'_>) {
-            let mut fields = Fields(event.metadata().level().to_string());
-            event.record(&mut fields);
-            self.0.lock().unwrap().push(fields.0);
-        }
-        fn enter(&self, _: &Id) {}
-        fn exit(&self, _: &Id) {}
-    }
 
     // One thread: the server's tasks run where the subscriber is set.
     #[tokio::test(flavor = "current_thread")]

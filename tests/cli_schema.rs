@@ -6,6 +6,8 @@
 #![cfg(feature = "cli")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+#[path = "support/platform.rs"]
+mod platform;
 mod support;
 
 use std::collections::BTreeSet;
@@ -238,4 +240,33 @@ fn every_json_key_is_documented_and_every_documented_key_is_written() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// `pull --json`, against the Platform API stand-in: every key it writes is
+/// in `pull --help`'s schema, and every key there is written.
+#[test]
+fn pull_json_keys_are_documented_and_written() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let org = platform::Org::new(2, 2);
+    let stand_in = runtime.block_on(platform::Platform::start(move |call| org.answer(call).unwrap()));
+    let dir = TempDir::new();
+    let out = dir.0.join("snap");
+    let base = stand_in.base();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_permgate"))
+        .args(["pull", "--api-base", &base, "--login-base", &base, "--json", "--out"])
+        .arg(&out)
+        .env("GENESYS_CLIENT_ID", platform::CLIENT_ID)
+        .env("GENESYS_CLIENT_SECRET", platform::CLIENT_SECRET)
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let mut keys = BTreeSet::new();
+    written(&json, &mut keys);
+    assert_eq!(keys, documented("pull"));
 }

@@ -648,6 +648,54 @@ async fn concurrent_reads_share_one_token() {
     .await;
 }
 
+/// A listing's pages merged into one: every entity in page order, as the
+/// stand-in wrote it, the paging fields of one page; the organization read
+/// by `document` as sent, and by `organization` into its model.
+#[tokio::test]
+async fn a_listing_merges_its_pages_and_a_document_is_the_body_as_sent() {
+    within(10, async {
+        const ORG: &str = r#"{"id": "o-1", "name": "Acme", "domain": "acme", "selfUri": "/api/v2/organizations/o-1"}"#;
+        let platform = Platform::start(|call| match call.path.as_str() {
+            "/api/v2/organizations/me" => Reply::ok(ORG),
+            _ => {
+                let n: usize = call.query("pageNumber").map_or(1, |n| n.parse().unwrap());
+                let users: Vec<Value> = (0..2)
+                    .map(|k| user(&format!("u-{n}-{k}"), &["routing:queue:view"]))
+                    .collect();
+                Reply::json(&listing(&call.path, &users, n, 3, 2))
+            }
+        })
+        .await;
+        let client = builder(&platform).build().unwrap();
+        let merged = client
+            .listing(Endpoint::USERS, &[("expand", "authorization")])
+            .await
+            .unwrap();
+        let value: Value = serde_json::from_str(&merged).unwrap();
+        let ids: Vec<&str> = value["entities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids, ["u-1-0", "u-1-1", "u-2-0", "u-2-1", "u-3-0", "u-3-1"]);
+        assert_eq!(value["entities"][3], user("u-2-1", &["routing:queue:view"]));
+        let paging: Vec<&Value> = ["pageSize", "pageNumber", "total", "pageCount"]
+            .iter()
+            .map(|f| &value[*f])
+            .collect();
+        assert_eq!(paging, [&json!(6), &json!(1), &json!(6), &json!(1)]);
+        assert!(value.get("nextUri").is_none());
+        assert_eq!(platform.calls()[0].query("expand").as_deref(), Some("authorization"));
+        assert_eq!(client.document(Endpoint::ORGANIZATION, &[]).await.unwrap(), ORG);
+        let org = client.organization().await.unwrap();
+        assert_eq!((org.id.as_str(), org.name.as_deref()), ("o-1", Some("Acme")));
+        // 3 pages, 2 organization reads, 1 token.
+        assert_eq!(client.requests(), 6);
+    })
+    .await;
+}
+
 /// The module docs' table says which endpoint each read comes from and
 /// which permission it needs: every row's operations are the endpoint
 /// data's, with that method and path, and need exactly the permissions the
@@ -655,8 +703,9 @@ async fn concurrent_reads_share_one_token() {
 /// constant is the operation of its name.
 #[test]
 fn the_client_docs_name_each_endpoint_and_the_permission_it_needs() {
-    assert_eq!(endpoint_table::check("src/client.rs"), 10);
+    assert_eq!(endpoint_table::check("src/client.rs"), 11);
     for endpoint in [
+        Endpoint::ORGANIZATION,
         Endpoint::ROLES,
         Endpoint::PERMISSIONS,
         Endpoint::DIVISIONS,

@@ -290,6 +290,15 @@ fn a_file_of_another_kind_is_refused_naming_the_file() {
         } => assert_eq!(path, "$.entities[0]"),
         other => panic!("{other:?}"),
     }
+    // Divisions in roles.json: no role loads, each entity is of another kind.
+    let error = changed(&scratch, "divisions-as-roles", |dir| {
+        std::fs::write(dir.join(snapshot::ROLES), DIVISIONS).unwrap();
+    })
+    .unwrap_err();
+    assert!(
+        matches!(&error, SnapshotError::Json { file: "roles.json", error: JsonError::WrongKind { path, .. } } if path == "$.entities[0]"),
+        "{error:?}"
+    );
     // One role, not a listing, is not what a snapshot holds.
     let error = changed(&scratch, "one-role", |dir| {
         std::fs::write(
@@ -339,6 +348,33 @@ fn a_file_of_another_kind_is_refused_naming_the_file() {
         error.to_string(),
         "manifest.json: `version` is 2; this permgate reads version 1"
     );
+}
+
+#[test]
+fn a_role_that_does_not_load_is_its_own_error_and_the_others_load() {
+    let scratch = Scratch::new();
+    let snapshot = changed(&scratch, "one-bad-role", |dir| {
+        let text = ROLES.replacen(
+            r#"{"id": "r-1", "name": "agent", "description": "", "userCount": 2, "permissionPolicies": [
+    {"domain": "routing", "entityName": "queue", "actionSet": ["join", "view"], "allowConditions": false}]}"#,
+            r#"{"id": "r-1", "name": "agent", "description": "", "userCount": 2}"#,
+            1,
+        );
+        assert_ne!(text, ROLES);
+        std::fs::write(dir.join(snapshot::ROLES), text).unwrap();
+    })
+    .unwrap();
+    let roles = snapshot.roles();
+    assert_eq!(roles.roles.len(), 1);
+    assert_eq!(roles.roles[0].name, "supervisor");
+    assert_eq!(roles.errors.len(), 1);
+    assert_eq!(
+        (roles.errors[0].position, roles.errors[0].name.as_deref()),
+        (0, Some("agent"))
+    );
+    // The policy has the role that loaded, and not the other.
+    let policy = snapshot.policy().unwrap();
+    assert!(policy.role("supervisor").is_some() && policy.role("agent").is_none());
 }
 
 #[test]

@@ -529,26 +529,10 @@ pub(crate) fn operations_table(model: &Model, operations: &[Operation]) -> Resul
     }
     let mut statics = String::new();
     let mut rows = String::new();
-    // Each distinct list of API groups or unchecked entries once, as a
-    // static the rows name: a slice literal in each of thousands of rows
-    // costs the compiler seconds to check.
-    let mut lists: Vec<String> = Vec::new();
-    let mut list = |literal: String| -> String {
-        let n = lists.iter().position(|l| *l == literal).unwrap_or_else(|| {
-            lists.push(literal);
-            lists.len() - 1
-        });
-        format!("L{n}")
-    };
-    // The same for the requirements' permission lists.
-    let mut permission_lists: Vec<String> = Vec::new();
-    let mut permission_list = |literal: String| -> String {
-        let n = permission_lists.iter().position(|l| *l == literal).unwrap_or_else(|| {
-            permission_lists.push(literal);
-            permission_lists.len() - 1
-        });
-        format!("P{n}")
-    };
+    // Each distinct list of API groups or unchecked entries (`L`), and of
+    // permissions (`P`), once, as a static the rows name: a slice literal
+    // in each of thousands of rows costs the compiler seconds to check.
+    let (mut lists, mut permission_lists): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
     for (i, op) in operations.iter().enumerate() {
         let call = format!("{} {}", op.method, op.path);
         let mut keys: Vec<String> = Vec::new();
@@ -587,7 +571,7 @@ pub(crate) fn operations_table(model: &Model, operations: &[Operation]) -> Resul
                 };
                 format!(
                     "Requirement::{variant}({})",
-                    permission_list(format!("&[{}]", keys.join(", ")))
+                    intern(&mut permission_lists, 'P', format!("&[{}]", keys.join(", ")))
                 )
             }
         };
@@ -600,7 +584,8 @@ pub(crate) fn operations_table(model: &Model, operations: &[Operation]) -> Resul
             "DELETE" => "Delete",
             _ => "Options",
         };
-        let (apis, unchecked) = (list(format!("&{:?}", op.apis)), list(format!("&{unchecked:?}")));
+        let apis = intern(&mut lists, 'L', format!("&{:?}", op.apis));
+        let unchecked = intern(&mut lists, 'L', format!("&{unchecked:?}"));
         let _ = writeln!(
             rows,
             "    Operation {{ method: Method::{method}, path: {:?}, name: {:?}, apis: {apis}, deprecated: {}, requirement: {requirement}, unchecked: {unchecked}, index: {i} }},",
@@ -622,6 +607,16 @@ pub(crate) fn operations_table(model: &Model, operations: &[Operation]) -> Resul
     );
     api_groups(&mut out, operations);
     Ok(out)
+}
+
+/// The name of the static holding `literal`: `{prefix}{n}`, `n` its position
+/// in `lists`, where it is added the first time.
+fn intern(lists: &mut Vec<String>, prefix: char, literal: String) -> String {
+    let n = lists.iter().position(|l| *l == literal).unwrap_or_else(|| {
+        lists.push(literal);
+        lists.len() - 1
+    });
+    format!("{prefix}{n}")
 }
 
 /// `pub mod api_groups`: one documentation page per SDK API group, a table

@@ -36,6 +36,7 @@ impl Endpoint {
     /// assert!(Endpoint::SUBJECTS_ME.requires().is_empty());
     /// assert!(Endpoint::DIVISIONS.requires().is_empty());
     /// assert!(Endpoint::PERMISSIONS.requires().is_empty());
+    /// assert!(Endpoint::ORGANIZATION.requires().is_empty());
     /// ```
     pub fn requires(&self) -> Vec<&'static str> {
         crate::builtins::operation(self.operation)
@@ -46,6 +47,8 @@ impl Endpoint {
     /// The OAuth token endpoint, `POST {login}/oauth/token` (not a Platform
     /// API operation: it requires no permission).
     pub const TOKEN: Endpoint = Endpoint::new("oauthToken", "POST", "/oauth/token");
+    /// The caller's organization: `getOrganizationsMe` (no permission needed).
+    pub const ORGANIZATION: Endpoint = Endpoint::new("getOrganizationsMe", "GET", "/api/v2/organizations/me");
     /// Roles: `getAuthorizationRoles`, paged.
     pub const ROLES: Endpoint = Endpoint::new("getAuthorizationRoles", "GET", "/api/v2/authorization/roles");
     /// The organization's permission catalog: `getAuthorizationPermissions`, paged.

@@ -1,13 +1,15 @@
 //! The reads: each endpoint's pages into the adapter's readers.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
 use reqwest::{Method, Url};
 
 use super::transport::{Auth, with_query};
 use super::{Client, ClientError, Credential, Endpoint};
 use crate::Catalog;
-use crate::genesys::wire::{AuditLogMessage, AuditQueryRequest, AuthzDivision, DomainOrganizationProduct};
+use crate::genesys::wire::{
+    self, AuditLogMessage, AuditQueryRequest, AuthzDivision, DomainOrganizationProduct, Organization,
+};
 use crate::genesys::{JsonError, RoleFile, SubjectSpec, UserAuthorization, listings, org_catalog};
 
 /// The changes an audit query found: [`Client::audit_changes`].
@@ -93,6 +95,48 @@ impl Client {
 
     async fn pages_from(&self, endpoint: Endpoint, first: Url, auth: Auth<'_>) -> Result<Vec<String>, ClientError> {
         self.follow_pages(endpoint, first, auth).await
+    }
+
+    /// Every page of a paged read merged into one listing of the same model
+    /// ([`listings::merge`]): every entity in page order, as the API wrote
+    /// it; `pageNumber` and `pageCount` 1, `total` and `pageSize` the
+    /// number of entities. What a snapshot holds
+    /// ([`snapshot`](crate::genesys::snapshot)).
+    ///
+    /// # Errors
+    ///
+    /// [`pages`](Self::pages)' errors; a page that is not a listing is
+    /// [`ClientError::Unreadable`].
+    pub async fn listing(&self, endpoint: Endpoint, query: &[(&str, &str)]) -> Result<String, ClientError> {
+        let pages = self.pages(endpoint, query).await?;
+        listings::merge(&pages).map_err(unreadable(endpoint))
+    }
+
+    /// The body of one read that does not page, as the API sent it, with the
+    /// OAuth client's token: `endpoint` (a path without parameters, such as
+    /// [`Endpoint::ORGANIZATION`]) with the `query` pairs.
+    ///
+    /// # Errors
+    ///
+    /// See [`ClientError`].
+    pub async fn document(&self, endpoint: Endpoint, query: &[(&str, &str)]) -> Result<String, ClientError> {
+        let mut url = self.api_url(endpoint.path, endpoint)?;
+        for (name, value) in query {
+            url = with_query(&url, name, value);
+        }
+        self.send(endpoint, Method::GET, &url, Auth::Client, None).await
+    }
+
+    /// The OAuth client's organization, `GET /api/v2/organizations/me` (no
+    /// permission needed): its `id` and `name`.
+    ///
+    /// # Errors
+    ///
+    /// See [`ClientError`].
+    pub async fn organization(&self) -> Result<Organization, ClientError> {
+        let endpoint = Endpoint::ORGANIZATION;
+        let text = self.document(endpoint, &[]).await?;
+        wire::from_str(&text).map_err(unreadable(endpoint))
     }
 
     /// The organization's roles, every page
@@ -276,7 +320,7 @@ impl Client {
         until: SystemTime,
         filters: &[(&str, &str)],
     ) -> Result<AuditChanges, ClientError> {
-        let interval = format!("{}/{}", rfc3339(since), rfc3339(until));
+        let interval = format!("{}/{}", wire::timestamp(since), wire::timestamp(until));
         let mut query = AuditQueryRequest::new(interval.clone(), "PeoplePermissions");
         if !filters.is_empty() {
             query.filters = Some(
@@ -386,50 +430,4 @@ fn listed(page: &str, endpoint: Endpoint) -> Result<usize, ClientError> {
                 problem: error.to_string(),
             }),
         })
-}
-
-/// `time` as ISO-8601 UTC with seconds: `2026-12-07T15:04:05Z` (a time
-/// before 1970 as 1970-01-01).
-fn rfc3339(time: SystemTime) -> String {
-    let seconds = time.duration_since(UNIX_EPOCH).unwrap_or(Duration::ZERO).as_secs();
-    let days = i64::try_from(seconds / 86_400).unwrap_or(0);
-    let rest = seconds % 86_400;
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rest / 3_600,
-        rest / 60 % 60,
-        rest % 60
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn times_print_as_iso_8601_utc() {
-        assert_eq!(rfc3339(UNIX_EPOCH), "1970-01-01T00:00:00Z");
-        assert_eq!(
-            rfc3339(UNIX_EPOCH + Duration::from_secs(951_782_400)),
-            "2000-02-29T00:00:00Z"
-        );
-        assert_eq!(
-            rfc3339(UNIX_EPOCH + Duration::from_secs(1_796_655_845)),
-            "2026-12-07T15:04:05Z"
-        );
-        assert_eq!(
-            rfc3339(UNIX_EPOCH + Duration::from_secs(4_107_542_399)),
-            "2100-02-28T23:59:59Z"
-        );
-    }
 }

@@ -170,6 +170,143 @@ pub fn subject(id: &str, role: &str, division: &str, keys: &[&str]) -> Value {
         "role": {"id": format!("r-{role}"), "name": role, "policies": policies}}]})
 }
 
+/// The SDK's `Organization`, as `GET /api/v2/organizations/me` returns it.
+pub fn organization(id: &str, name: &str) -> Value {
+    json!({"id": id, "name": name, "defaultLanguage": "en-us", "domain": "acme", "version": 7, "state": "active",
+        "defaultSiteId": "site-1", "voicemailEnabled": true, "selfUri": format!("/api/v2/organizations/{id}")})
+}
+
+/// One page of `all`, as the Platform API pages a listing: `pageSize` from
+/// the query (25 without one, at most `max_size`), `pageNumber` from the
+/// query (1 without one), `total` every entity, and a `nextUri` that keeps
+/// the query's other parameters (`expand`) until the last page.
+pub fn page_of(call: &Call, all: &[Value], max_size: usize) -> Reply {
+    let size = call
+        .query("pageSize")
+        .map_or(25, |s| s.parse().unwrap())
+        .clamp(1, max_size);
+    let number: usize = call.query("pageNumber").map_or(1, |n| n.parse().unwrap());
+    let count = all.len().div_ceil(size).max(1);
+    let start = (number - 1).saturating_mul(size).min(all.len());
+    let entities = &all[start..(start + size).min(all.len())];
+    let mut page = listing(&call.path, entities, number, count, size);
+    page["total"] = json!(all.len());
+    if number < count {
+        let kept: Vec<String> = call
+            .uri
+            .split_once('?')
+            .map(|(_, query)| query)
+            .unwrap_or_default()
+            .split('&')
+            .filter(|pair| !pair.is_empty() && !pair.starts_with("pageNumber=") && !pair.starts_with("pageSize="))
+            .map(str::to_owned)
+            .collect();
+        let mut next = format!("{}?pageSize={size}&pageNumber={}", call.path, number + 1);
+        for pair in kept {
+            next.push('&');
+            next.push_str(&pair);
+        }
+        page["nextUri"] = json!(next);
+    }
+    Reply::json(&page)
+}
+
+/// A generated organization `o-1` (`Acme`): `roles` roles, `users` users
+/// (each with its `authorization` when the request asks `expand=authorization`,
+/// without it otherwise), three divisions, a permission catalog of two
+/// domains (one of them the organization's own, `acme:widget:spin`) and two
+/// products; each listing paged by [`page_of`].
+#[derive(Debug, Clone)]
+pub struct Org {
+    pub roles: Vec<Value>,
+    pub users: Vec<Value>,
+    pub divisions: Vec<Value>,
+    pub permissions: Vec<Value>,
+    pub products: Vec<Value>,
+    pub max_page_size: usize,
+}
+
+/// The keys the generated roles grant, in turn.
+const ROLE_KEYS: [&str; 4] = [
+    "routing:queue:view",
+    "routing:queue:join",
+    "acme:widget:spin",
+    "analytics:conversationDetail:view",
+];
+
+impl Org {
+    pub fn new(roles: usize, users: usize) -> Self {
+        let roles = (0..roles)
+            .map(|n| {
+                role(
+                    &format!("r-{n}"),
+                    &format!("role {n}"),
+                    &[ROLE_KEYS[n % 4], ROLE_KEYS[(n + 1) % 4]],
+                )
+            })
+            .collect();
+        let users = (0..users)
+            .map(|n| {
+                let mut user = user(
+                    &format!("u-{n}"),
+                    &[ROLE_KEYS[n % 4], &format!("{}:d-{}", ROLE_KEYS[(n + 2) % 4], n % 3)],
+                );
+                user["email"] = json!(format!("user{n}@example.com"));
+                user["authorization"]["roles"] =
+                    json!([{"id": format!("r-{}", n % 7), "name": format!("role {}", n % 7)}]);
+                user
+            })
+            .collect();
+        let divisions = (0..3)
+            .map(|n| json!({"id": format!("d-{n}"), "name": format!("Division {n}"), "homeDivision": n == 0, "selfUri": format!("/api/v2/authorization/divisions/d-{n}")}))
+            .collect();
+        let permissions = vec![
+            json!({"id": "acme", "domain": "acme", "permissionMap": {"widget": [
+                {"domain": "acme", "entityType": "widget", "action": "spin", "label": "Spin", "divisionAware": false, "allowsConditions": false}]}}),
+            json!({"id": "routing", "domain": "routing", "permissionMap": {"queue": [
+                {"domain": "routing", "entityType": "queue", "action": "view", "divisionAware": true, "allowsConditions": false},
+                {"domain": "routing", "entityType": "queue", "action": "join", "divisionAware": true, "allowsConditions": false}]}}),
+        ];
+        let products = vec![json!({"id": "engage"}), json!({"id": "botFlows"})];
+        Self {
+            roles,
+            users,
+            divisions,
+            permissions,
+            products,
+            max_page_size: 500,
+        }
+    }
+
+    /// The answer to `call`, when it is one of the organization's reads.
+    pub fn answer(&self, call: &Call) -> Option<Reply> {
+        let max = self.max_page_size;
+        Some(match call.path.as_str() {
+            "/api/v2/organizations/me" => Reply::json(&organization("o-1", "Acme")),
+            "/api/v2/authorization/roles" => page_of(call, &self.roles, max),
+            "/api/v2/authorization/permissions" => page_of(call, &self.permissions, max),
+            "/api/v2/authorization/divisions" => page_of(call, &self.divisions, max),
+            "/api/v2/authorization/products" => page_of(call, &self.products, max),
+            "/api/v2/users" if call.query("expand").as_deref() == Some("authorization") => {
+                page_of(call, &self.users, max)
+            }
+            "/api/v2/users" => {
+                let bare: Vec<Value> = self
+                    .users
+                    .iter()
+                    .map(|user| {
+                        let mut user = user.clone();
+                        user.as_object_mut().unwrap().remove("authorization");
+                        user
+                    })
+                    .collect();
+                page_of(call, &bare, max)
+            }
+            _ => return None,
+        })
+    }
+}
+
 type Script = dyn Fn(&Call) -> Reply + Send + Sync;
 
 /// The stand-in's state: its script, its log, the tokens it issued.

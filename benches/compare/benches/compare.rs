@@ -15,7 +15,7 @@ use permgate::Catalog;
 use permgate_compare::memory::{CountingAlloc, heap_growth};
 use permgate_compare::scale::{every_entity_grants, policy_with_roles};
 use permgate_compare::{
-    Casbin, Cedar, Engine, HashSetBaseline, PermgateStr, PermgateTyped, Question, RoleDef, Workload,
+    Casbin, Cedar, Engine, HashSetBaseline, PermgateStr, PermgateTyped, PremiumAppSample, Question, RoleDef, Workload,
 };
 
 #[global_allocator]
@@ -52,6 +52,7 @@ fn decisions(c: &mut Criterion) {
     let cedar = Cedar::build(&workload).unwrap();
     let casbin = Casbin::build(&workload).unwrap();
     let baseline = HashSetBaseline::build(&workload).unwrap();
+    let premium = PremiumAppSample::build(&workload).unwrap();
     let mut group = c.benchmark_group("decision");
     group
         .warm_up_time(Duration::from_millis(500))
@@ -62,6 +63,7 @@ fn decisions(c: &mut Criterion) {
         bench(&mut group, &cedar, question);
         bench(&mut group, &casbin, question);
         bench(&mut group, &baseline, question);
+        bench(&mut group, &premium, question);
     }
     group.finish();
 }

@@ -1,22 +1,29 @@
 //! permgate side by side with the libraries users would pick instead: Cedar,
-//! casbin, and a naive `HashSet<String>`.
+//! casbin, a naive `HashSet<String>`, and the check Genesys Cloud's Premium
+//! App sample makes ([`PremiumAppSample`]).
 //!
 //! Every engine implements [`Engine`] and is built from the same [`Workload`]:
 //! three roles (the AMI standard role of the seed documents, the real role
 //! `lbp-agent.json`, a wildcard-heavy role) over the builtin catalog plus an
 //! organization's catalog, and questions that hit, miss, and hit through a
-//! wildcard. The semantics every engine implements are permgate's (see
-//! [`covers`]): a permission is `domain:entity:action`, a grant may put `*`
-//! in place of the entity or the action, and `*` matches one whole segment.
+//! wildcard. The semantics every engine but the Premium App sample implements
+//! are permgate's (see [`covers`]): a permission is `domain:entity:action`, a
+//! grant may put `*` in place of the entity or the action, and `*` matches one
+//! whole segment.
 //!
-//! `tests/agree.rs` proves the engines agree; `benches/compare.rs` (criterion)
-//! and `src/bin/table.rs` (one command, one table) measure them.
+//! `tests/agree.rs` proves the engines agree with the reference on the
+//! [checked questions](Workload::checked_questions), all but the Premium App
+//! sample, whose wrong answers `tests/premium_app.rs` pins and
+//! [`Disagreements`] counts; `benches/compare.rs` (criterion) and
+//! `src/bin/table.rs` (one command, one table) measure them.
 
 mod baseline;
 mod casbin_engine;
 mod cedar_engine;
 pub mod memory;
 mod permgate_engine;
+mod premium_app;
+mod questions;
 pub mod scale;
 mod workload;
 
@@ -24,6 +31,8 @@ pub use baseline::{HashSetBaseline, RoleSet};
 pub use casbin_engine::Casbin;
 pub use cedar_engine::{Cedar, CedarQuestion};
 pub use permgate_engine::{PermgateStr, PermgateTyped, TypedQuestion};
+pub use premium_app::PremiumAppSample;
+pub use questions::{Asked, Disagreements, NO_SUCH_ROLE, RANDOM_QUESTIONS, UNKNOWN_KEYS};
 pub use workload::{Kind, Question, RoleDef, Workload, covers};
 
 /// Errors of this crate: building engines and loading data. Benchmark

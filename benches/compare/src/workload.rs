@@ -156,7 +156,10 @@ impl Workload {
         };
         let roles = vec![
             role(AMI, ami.grants.iter().map(|g| (*g).to_owned()).collect()),
-            role(LBP, lbp.policies.iter().flat_map(|p| p.keys()).collect()),
+            role(
+                LBP,
+                lbp.grants.iter().flat_map(|g| g.permissions.iter().cloned()).collect(),
+            ),
             role(WILDCARDS, WILDCARD_GRANTS.iter().map(|g| (*g).to_owned()).collect()),
         ];
         let workload = Self {

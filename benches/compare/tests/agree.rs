@@ -1,34 +1,14 @@
 //! Every engine gives the same answer, and the reference answer ([`covers`]
-//! over the role's grants), on every benchmarked question and on a few
-//! hundred random ones: keys of the organization's catalog, and keys no
-//! catalog knows, some under a wildcard grant and some near misses.
+//! over the role's grants), on every question of
+//! [`Workload::checked_questions`]: the benchmarked ones, a few hundred random
+//! ones (keys of the organization's catalog, and keys no catalog knows, some
+//! under a wildcard grant and some near misses), every grant, and the catalog
+//! keys a character prefix would confuse with a grant. The Premium App
+//! sample is the exception, by design: `tests/premium_app.rs`.
 
-use permgate_compare::scale::splitmix;
-use permgate_compare::{Casbin, Cedar, Engine, HashSetBaseline, Kind, PermgateStr, PermgateTyped, Workload, covers};
-
-/// Keys no catalog knows: under a pattern of a role, granted exactly, or
-/// near misses that a prefix or suffix match would wrongly allow.
-const UNKNOWN_KEYS: &[&str] = &[
-    "attributes:attribute:edit",
-    "attributes:attribute:view",
-    "integration:amipremiumapps:launch",
-    "journey:newthing:view",
-    "journey:segment:newaction",
-    "routing:queue:newaction",
-    "analytics:newdashboard:view",
-    "conversation:newchannel:view",
-    "conversation:newchannel:edit",
-    "conversation:newchannel:viewer",
-    "conversation:newchannel:view:extra",
-    "ui:agentdashboardperformance:view",
-    "ui:agentdashboardstatus:view",
-    "ui:agentdashboardstatus:edit",
-    "journeys:segment:view",
-    "routing:queues:join",
-    "routing:queue",
-    "journey",
-    "integration:amipremiumapps",
-];
+use permgate_compare::{
+    Casbin, Cedar, Engine, HashSetBaseline, Kind, PermgateStr, PermgateTyped, RANDOM_QUESTIONS, Workload, covers,
+};
 
 struct Engines {
     workload: Workload,
@@ -85,44 +65,11 @@ fn engines_agree_on_every_benchmarked_question() {
 #[test]
 fn engines_agree_on_random_questions() {
     let Some(engines) = Engines::load() else { return };
-    let keys = engines.workload.concrete_keys();
-    let mut roles: Vec<&str> = engines.workload.roles.iter().map(|r| r.name.as_str()).collect();
-    roles.push("no-such-role");
-    let allowed_keys = |role: &str| -> Vec<&String> {
-        keys.iter()
-            .filter(|key| engines.workload.reference(role, key))
-            .collect()
-    };
-    let allowed_keys: Vec<Vec<&String>> = roles.iter().map(|role| allowed_keys(role)).collect();
-    let mut state = 4;
-    let mut pick = |len: usize| (splitmix(&mut state) % len.max(1) as u64) as usize;
     let (mut allowed, mut asked, mut beyond_catalog) = (0, 0, 0);
-    for n in 0..600 {
-        let r = pick(roles.len());
-        let role = roles[r];
-        let key = match n % 5 {
-            // A key of the catalogs, one the role allows, or one no catalog knows.
-            0 | 1 => keys[pick(keys.len())].clone(),
-            2 => allowed_keys[r]
-                .get(pick(allowed_keys[r].len()))
-                .map_or("x:y:z".to_owned(), |k| (*k).clone()),
-            3 => UNKNOWN_KEYS[pick(UNKNOWN_KEYS.len())].to_owned(),
-            // Segments of three catalog keys recombined: mostly unknown keys,
-            // some under a role's `domain:*:*` or `domain:*:action`.
-            _ => {
-                let segment = |key: &str, n: usize| key.split(':').nth(n).unwrap_or("x").to_owned();
-                let (a, b, c) = (pick(keys.len()), pick(keys.len()), pick(keys.len()));
-                format!(
-                    "{}:{}:{}",
-                    segment(&keys[a], 0),
-                    segment(&keys[b], 1),
-                    segment(&keys[c], 2)
-                )
-            }
-        };
-        let answer = engines.agree(role, &key);
+    for question in engines.workload.random_questions(RANDOM_QUESTIONS) {
+        let answer = engines.agree(&question.role, &question.permission);
         allowed += usize::from(answer);
-        beyond_catalog += usize::from(answer && engines.workload.catalog.lookup(&key).is_none());
+        beyond_catalog += usize::from(answer && engines.workload.catalog.lookup(&question.permission).is_none());
         asked += 1;
     }
     // The sample must exercise both answers, and keys only a pattern or an
@@ -142,6 +89,18 @@ fn every_grant_of_every_role_is_allowed_by_every_engine() {
         for grant in role.grants.iter().filter(|grant| !grant.contains('*')) {
             assert!(engines.agree(&role.name, grant));
         }
+    }
+}
+
+#[test]
+fn engines_agree_on_the_prefix_neighbours_of_every_grant() {
+    let Some(engines) = Engines::load() else { return };
+    let neighbours = engines.workload.prefix_neighbours();
+    // lbp-agent.json holds conversation:communication:blindtransferqueue and
+    // its siblings: the catalog's blindtransfer is a prefix of each.
+    assert!(neighbours.len() >= 5, "{neighbours:?}");
+    for question in &neighbours {
+        engines.agree(&question.role, &question.permission);
     }
 }
 

@@ -35,7 +35,7 @@
 //!
 //! # Writing and reading
 //!
-//! [`write`] writes the files into a temporary folder beside the target,
+//! [`write()`] writes the files into a temporary folder beside the target,
 //! each file synced, the manifest last, reads the whole folder back as a
 //! [`Snapshot`], and only then renames it into place: a folder that is
 //! there is complete and readable, and a failed write leaves neither the
@@ -122,7 +122,7 @@ pub const USERS: &str = "users.json";
 /// The organization's products: `GET /api/v2/authorization/products`, merged.
 pub const PRODUCTS: &str = "products.json";
 
-/// The files that hold the API's bodies, in the order [`write`] writes
+/// The files that hold the API's bodies, in the order [`write()`] writes
 /// them (the manifest comes after them all).
 pub const BODIES: [&str; 6] = [ORGANIZATION, ROLES, PERMISSIONS, DIVISIONS, USERS, PRODUCTS];
 
@@ -278,13 +278,13 @@ pub enum SnapshotError {
         /// The ids of the users that match (`?` for one without an id).
         ids: Vec<String>,
     },
-    /// [`write`]'s target exists: a snapshot is never written over.
+    /// [`write()`]'s target exists: a snapshot is never written over.
     #[error("`{}` exists: a snapshot is written to a new folder", Escaped(&.dir.display().to_string()))]
     Exists {
         /// The target.
         dir: PathBuf,
     },
-    /// [`write`] was not given each of [`BODIES`] once.
+    /// [`write()`] was not given each of [`BODIES`] once.
     #[error("the bodies to write: {}", Prose(.problem))]
     Bodies {
         /// What is wrong.
@@ -375,16 +375,39 @@ impl Snapshot {
         }
 
         let text = read_text(dir, ROLES, crate::MAX_JSON_BYTES)?;
+        // Another document's entities (users, subjects) fail the file; an
+        // entity that is merely not a role is that role's error, as a role
+        // file reports it, unless no role loads at all (divisions as roles).
         let listed = listings::entities_within(
             &text,
             EXPECTED_ROLE,
-            |kind| !matches!(kind, Kind::Role | Kind::Nameless),
+            |kind| {
+                matches!(
+                    kind,
+                    Kind::Subject | Kind::User | Kind::Authorization | Kind::Account | Kind::Terraform
+                )
+            },
             Limits::ROLES,
         )
         .map_err(in_file(ROLES))?
         .len();
         same_count(ROLES, listed, counts.roles)?;
         let roles = RoleFile::parse(&text).map_err(in_file(ROLES))?;
+        if roles.roles.is_empty() {
+            let first = roles.errors.first().map(|error| &error.error);
+            if let Some(error @ JsonError::WrongKind { .. }) = first {
+                if roles
+                    .errors
+                    .iter()
+                    .all(|e| matches!(e.error, JsonError::WrongKind { .. }))
+                {
+                    return Err(SnapshotError::Json {
+                        file: ROLES,
+                        error: error.clone(),
+                    });
+                }
+            }
+        }
 
         let text = read_text(dir, PERMISSIONS, crate::MAX_JSON_BYTES)?;
         let listed = listings::entities_within(

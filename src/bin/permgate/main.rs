@@ -20,6 +20,7 @@ mod check;
 mod endpoints;
 mod input;
 mod output;
+mod pull;
 mod snapshot;
 mod terraform;
 mod who_can;
@@ -89,6 +90,10 @@ enum Command {
     /// Lists the builtin gates, roles or permissions.
     #[command(after_long_help = LIST_HELP)]
     List(ListArgs),
+    /// Pulls an organization from the Platform API into a snapshot folder: roles, permission
+    /// catalog, divisions, users with their authorization, products, and a manifest.
+    #[command(after_long_help = PULL_HELP)]
+    Pull(PullArgs),
 }
 
 /// The role file and the options that pick and compile a role.
@@ -818,6 +823,75 @@ after `roadmap`), `CatalogRole` and `SourceEntry` (feature `serde`).
                           \"available_from\": string | null}]}]
 }";
 
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("hosts").required(true).multiple(true).args(["region", "api_base"])))]
+struct PullArgs {
+    /// The organization's region: its name (`us-east-1`) or its API domain (`mypurecloud.com`).
+    #[arg(long, value_name = "R")]
+    region: Option<String>,
+    /// The snapshot folder to write. It must not exist: a snapshot is never written over.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// The Platform API's base URL, in place of the region's (a proxy). Plain http only on
+    /// loopback (127.0.0.1, ::1, localhost).
+    #[arg(long, value_name = "URL")]
+    api_base: Option<String>,
+    /// The login (OAuth) base URL, in place of the region's. Plain http only on loopback.
+    #[arg(long, value_name = "URL")]
+    login_base: Option<String>,
+    /// Seconds one request may take before it is retried.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    timeout: u64,
+    /// How many times a 429, a 5xx or a timeout is retried (with backoff) before the pull fails.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    retries: u32,
+    /// Print one JSON document (schema below) instead of the summary.
+    #[arg(long)]
+    json: bool,
+}
+
+const PULL_HELP: &str = "\
+Reads, with the OAuth client credentials of GENESYS_CLIENT_ID and
+GENESYS_CLIENT_SECRET (a client-credentials grant; the secret and the token
+are never printed or written):
+
+  organization.json  GET /api/v2/organizations/me              (no permission)
+  roles.json         GET /api/v2/authorization/roles           (authorization:role:view)
+  permissions.json   GET /api/v2/authorization/permissions     (no permission)
+  divisions.json     GET /api/v2/authorization/divisions       (no permission)
+  users.json         GET /api/v2/users?expand=authorization    (none listed)
+  products.json      GET /api/v2/authorization/products        (no permission)
+
+each listing's pages merged into one listing of the API's own bodies, and
+writes them with manifest.json (organization, region, API base URL, time,
+counts) into a temporary folder beside DIR, renamed to DIR only once the whole
+snapshot reads back. Requests keep to 300 a minute (the Platform API's limit
+for a client-credentials token); a 429 waits its Retry-After.
+
+A refused or failed pull writes nothing (no DIR, no temporary folder) and
+says why: the credentials were refused (401), the permission the OAuth
+client's role lacks (403), a 5xx after the retries, a timeout, pages that loop
+or more than 1,000 pages.
+
+Commands that read a role file read DIR too (see their --help).
+
+Exit codes: 0 pulled, 2 refused or failed (nothing written), or bad input
+(no credentials, DIR exists, no region nor both base URLs).
+
+JSON (--json):
+{
+  \"format_version\": 1,
+  \"dir\": string,                   the snapshot folder written
+  \"organization\": {\"id\": string, \"name\": string | null},
+  \"region\": string | null,         the region's name; null when only base URLs were given
+  \"api_base\": string,              the Platform API's base URL
+  \"pulled_at\": string,             when, UTC (RFC 3339, seconds), as manifest.json has it
+  \"counts\": {\"roles\": number, \"permissions\": number (domains of the catalog),
+             \"divisions\": number, \"users\": number, \"products\": number},
+  \"requests\": number,              HTTP requests made, the token's and retries included
+  \"seconds\": number                how long the pull took, writing included
+}";
+
 /// What a command prints and how it exits.
 struct Report {
     stdout: String,
@@ -835,6 +909,7 @@ fn run(command: &Command) -> Result<Report, Failure> {
         Command::WhoCan(args) => who_can::who_can(args),
         Command::Export(args) => catalog::export(args),
         Command::List(args) => catalog::list(args),
+        Command::Pull(args) => pull::pull(args),
     }
 }
 

@@ -1,7 +1,9 @@
 //! permgate in one screen: roles and a user from the built-in catalogs
 //! answering real requests, and denials explained in the vendor's own words.
 //!
-//! Run with `cargo run --example quickstart`.
+//! Run with `cargo run -p quickstart` from the repository root: a package of its
+//! own whose only dependency is `permgate`, so it builds none of the main crate's
+//! dev-dependencies.
 
 use permgate::gates::{
     ActionMapAnalyticsReport, ActionMapEditor, AmiExtraUser, AmiStandardUser, ContactManagementPanel,
