@@ -13,6 +13,9 @@
 
 mod support;
 
+#[path = "support/platform.rs"]
+mod platform;
+
 use std::path::Path;
 
 use permgate::genesys::{self, RoleFile, UserAuthorization};
@@ -32,6 +35,8 @@ struct Fixture {
     catalog: Catalog,
     roles: RoleFile,
     users: Vec<UserAuthorization>,
+    /// Each division's id and name.
+    divisions: Vec<(String, String)>,
 }
 
 fn fixture(dir: &str) -> Fixture {
@@ -39,7 +44,17 @@ fn fixture(dir: &str) -> Fixture {
     let roles = RoleFile::parse(&read(dir, "roles.json")).unwrap();
     assert!(roles.errors.is_empty());
     let users = UserAuthorization::parse_listing(&read(dir, "users.json")).unwrap();
-    Fixture { catalog, roles, users }
+    let divisions = genesys::listings::divisions(&read(dir, "divisions.json"))
+        .unwrap()
+        .into_iter()
+        .map(|d| (d.id, d.name.unwrap()))
+        .collect();
+    Fixture {
+        catalog,
+        roles,
+        users,
+        divisions,
+    }
 }
 
 /// `allowed` or `allowed_if` for the decisions of one principal's places; `None` if every one
@@ -109,6 +124,54 @@ fn naive_users(fixture: &Fixture, permission: &str, division: Option<&str>) -> V
     listed
 }
 
+/// `who-can DIR PERMISSION [--division D] --json` for each permission and division, against
+/// the naive loops: the roles and users listed, each user's decision, divisions and roles,
+/// the exit code. How many of the answers list some user.
+fn assert_who_can_is_naive(dir: &str, permissions: &[&str], divisions: &[Option<&str>]) -> usize {
+    let fixture = fixture(dir);
+    let mut listed_someone = 0;
+    for permission in permissions {
+        for division in divisions {
+            let mut args = vec!["who-can", dir, permission, "--json"];
+            if let Some(division) = division {
+                args.extend(["--division", division]);
+            }
+            let run = permgate(&args);
+            let json = run.json();
+            let roles: Vec<Value> = json["roles"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| json!([r["name"], r["decision"]]))
+                .collect();
+            let users: Vec<Value> = json["users"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|u| json!([u["id"], u["decision"], u["divisions"], u["roles"]]))
+                .collect();
+            let expected_roles = naive_roles(&fixture, permission);
+            // A division asked by name is its id.
+            let id = division.map(|asked| {
+                (fixture.divisions.iter())
+                    .find(|(_, name)| name == asked)
+                    .map_or(asked, |(id, _)| id.as_str())
+            });
+            let expected_users = naive_users(&fixture, permission, id);
+            assert_eq!(roles, expected_roles, "{args:?}");
+            assert_eq!(users, expected_users, "{args:?}");
+            let anyone = !expected_roles.is_empty() || !expected_users.is_empty();
+            assert_exit(&run, if anyone { 0 } else { 1 });
+            listed_someone += usize::from(!expected_users.is_empty());
+            // Every user listed has a grant that gives it where asked.
+            for user in json["users"].as_array().unwrap() {
+                assert!(!user["grants"].as_array().unwrap().is_empty(), "{user}");
+            }
+        }
+    }
+    listed_someone
+}
+
 #[test]
 fn who_can_lists_what_a_naive_loop_over_every_user_finds() {
     let permissions = [
@@ -123,43 +186,11 @@ fn who_can_lists_what_a_naive_loop_over_every_user_finds() {
         "journey:actionmap:view",
         "outbound:campaign:view",
     ];
-    let mut listed_someone = 0;
-    for dir in [A, B] {
-        let fixture = fixture(dir);
-        for permission in permissions {
-            for division in [None, Some("d-east"), Some("d-west"), Some("d-home"), Some("*")] {
-                let mut args = vec!["who-can", dir, permission, "--json"];
-                if let Some(division) = division {
-                    args.extend(["--division", division]);
-                }
-                let run = permgate(&args);
-                let json = run.json();
-                let roles: Vec<Value> = json["roles"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|r| json!([r["name"], r["decision"]]))
-                    .collect();
-                let users: Vec<Value> = json["users"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|u| json!([u["id"], u["decision"], u["divisions"], u["roles"]]))
-                    .collect();
-                let expected_roles = naive_roles(&fixture, permission);
-                let expected_users = naive_users(&fixture, permission, division);
-                assert_eq!(roles, expected_roles, "{args:?}");
-                assert_eq!(users, expected_users, "{args:?}");
-                let anyone = !expected_roles.is_empty() || !expected_users.is_empty();
-                assert_exit(&run, if anyone { 0 } else { 1 });
-                listed_someone += usize::from(!expected_users.is_empty());
-                // Every user listed has a grant that gives it where asked.
-                for user in json["users"].as_array().unwrap() {
-                    assert!(!user["grants"].as_array().unwrap().is_empty(), "{user}");
-                }
-            }
-        }
-    }
+    let divisions = [None, Some("d-east"), Some("West"), Some("d-home"), Some("*")];
+    let listed_someone: usize = [A, B]
+        .iter()
+        .map(|dir| assert_who_can_is_naive(dir, &permissions, &divisions))
+        .sum();
     assert!(
         listed_someone > 40,
         "the fixtures exercise too little: {listed_someone}"
@@ -776,4 +807,51 @@ fn a_snapshot_written_by_the_library_reads_as_the_fixture_does() {
     }
     let run = permgate(&["diff", A, dir]);
     assert_exit(&run, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn who_can_answers_on_what_permgate_pull_wrote_from_the_stand_in() {
+    use platform::{CLIENT_ID, CLIENT_SECRET, Org, Platform, Reply};
+
+    let mut org = Org::new(12, 40);
+    org.max_page_size = 7;
+    let platform = Platform::start(move |call| {
+        org.answer(call)
+            .unwrap_or_else(|| Reply::error(404, "not.found", "no such path"))
+    })
+    .await;
+    let temp = TempDir::new();
+    let out = temp.0.join("pulled");
+    let base = platform.base();
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_permgate"));
+    command
+        .args(["pull", "--api-base", &base, "--login-base", &base, "--out"])
+        .arg(&out)
+        .env("GENESYS_CLIENT_ID", CLIENT_ID)
+        .env("GENESYS_CLIENT_SECRET", CLIENT_SECRET);
+    let output = tokio::time::timeout(
+        std::time::Duration::from_secs(60),
+        tokio::task::spawn_blocking(move || command.output().unwrap()),
+    )
+    .await
+    .expect("the pull ran out of time")
+    .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let dir = out.to_str().unwrap().to_owned();
+    // Off the runtime's threads: each question runs the binary and waits.
+    let listed = tokio::task::spawn_blocking(move || {
+        assert_who_can_is_naive(
+            &dir,
+            &[
+                "acme:widget:spin",
+                "routing:queue:view",
+                "routing:queue:join",
+                "analytics:conversationDetail:view",
+            ],
+            &[None, Some("d-1"), Some("Division 2"), Some("*")],
+        )
+    })
+    .await
+    .unwrap();
+    assert!(listed >= 12, "{listed}");
 }
