@@ -96,17 +96,6 @@ enum Command {
     Pull(PullArgs),
 }
 
-/// The role file and the options that pick and compile a role.
-#[derive(Debug, Args)]
-struct RoleInput {
-    /// Role JSON file (one role, an array, or a listing); `-` reads standard input.
-    #[arg(value_name = "ROLE_FILE")]
-    file: PathBuf,
-    /// The role to use when the file holds several (exact name).
-    #[arg(long, value_name = "NAME")]
-    role: Option<String>,
-}
-
 /// Who a command answers for: a role of a role file, or the user of a
 /// subject or users/me file, in a division or in all.
 #[derive(Debug, Args)]
