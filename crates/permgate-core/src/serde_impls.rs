@@ -52,14 +52,14 @@
 //!   "unverified" | "sdk", "license", "product_license", "release_notes",
 //!   "available_from"}`; [`CatalogRole`]: `{"name", "description", "document"
 //!   (its id), "extends", "grants"}`.
-//! - [`WhoCan`]: `{"permission", "roles": [role, …], "users": [user, …]}`;
-//!   a [`RoleCan`] `{"name", "decision", "conditions"?}` (its decision
-//!   written as a [`Decision`] is, beside its name); a [`UserCan`] `{"name",
+//! - [`WhoCan`](crate::who_can::WhoCan) (its impl beside it, in
+//!   `policy::who_can`): `{"permission", "roles": [role, …], "users":
+//!   [user, …]}`; a role `{"name", "decision", "conditions"?}` (its decision
+//!   written as a [`Decision`] is, beside its name); a user `{"name",
 //!   "decision", "conditions"?, "divisions", "grants": [grant, …]}`, its
-//!   [`divisions`](UserCan::divisions) (a [`Permitted`]) and
-//!   [`grants`](UserCan::grants) worked out as it is written; a [`Grant`]
-//!   `{"role", "named_role", "division" (its id, `"*"` for every division),
-//!   "condition" (a node, or `null`)}`.
+//!   divisions (a [`Permitted`]) and grants worked out as it is written; a
+//!   grant `{"role", "named_role", "division" (its id, `"*"` for every
+//!   division), "condition" (a node, or `null`)}`.
 //!
 //! Decisions, explanations, denials, gates and audits borrow from a policy or the builtin
 //! catalog: they are written, never read back.
@@ -71,23 +71,10 @@ use serde::ser::Serializer;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    Decision, Denied, Division, Permission, Release,
-    condition::Condition,
-    condition::OperandKind,
-    condition::Operator,
-    explain::By,
-    explain::Explanation,
-    explain::Permitted,
-    explain::Reason,
-    gate::GateInfo,
-    gate::NeverAllowed,
-    release::SdkRelease,
-    source::Audience,
-    source::CatalogRole,
-    source::Document,
-    source::Evidence,
+    Decision, Denied, Division, Permission, Release, condition::Condition, condition::OperandKind, condition::Operator,
+    explain::By, explain::Explanation, explain::Permitted, explain::Reason, gate::GateInfo, gate::NeverAllowed,
+    release::SdkRelease, source::Audience, source::CatalogRole, source::Document, source::Evidence,
     source::SourceEntry,
-    who_can::{Grant, RoleCan, UserCan, WhoCan},
 };
 
 /// A string, borrowed where the input allows.
@@ -379,79 +366,6 @@ impl Serialize for GateInfo {
                     operation: call.name,
                 })
                 .collect(),
-        }
-        .serialize(serializer)
-    }
-}
-
-impl Serialize for WhoCan<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(Serialize)]
-        struct Shape<'a> {
-            permission: &'a str,
-            roles: &'a [RoleCan<'a>],
-            users: &'a [UserCan<'a>],
-        }
-        Shape {
-            permission: &self.permission,
-            roles: &self.roles,
-            users: &self.users,
-        }
-        .serialize(serializer)
-    }
-}
-
-impl Serialize for RoleCan<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(Serialize)]
-        struct Shape<'a> {
-            name: &'a str,
-            #[serde(flatten)]
-            decision: &'a Decision<'a>,
-        }
-        Shape {
-            name: self.name,
-            decision: &self.decision,
-        }
-        .serialize(serializer)
-    }
-}
-
-/// Its divisions and grants are worked out here, for this user alone.
-impl Serialize for UserCan<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(Serialize)]
-        struct Shape<'a> {
-            name: &'a str,
-            #[serde(flatten)]
-            decision: &'a Decision<'a>,
-            divisions: Permitted<'a>,
-            grants: Vec<Grant<'a>>,
-        }
-        Shape {
-            name: self.name,
-            decision: &self.decision,
-            divisions: self.divisions(),
-            grants: self.grants(),
-        }
-        .serialize(serializer)
-    }
-}
-
-impl Serialize for Grant<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(Serialize)]
-        struct Shape<'a> {
-            role: &'a str,
-            named_role: bool,
-            division: &'a Division,
-            condition: Option<&'a Condition>,
-        }
-        Shape {
-            role: self.role,
-            named_role: self.named_role,
-            division: self.division,
-            condition: self.condition,
         }
         .serialize(serializer)
     }

@@ -618,3 +618,89 @@ impl Policy {
         together
     }
 }
+
+/// The answers as JSON (feature `serde`); the shapes are listed in the
+/// crate's serde module docs.
+#[cfg(feature = "serde")]
+mod serialize {
+    use serde::{Serialize, Serializer};
+
+    use super::{Grant, RoleCan, UserCan, WhoCan};
+    use crate::condition::Condition;
+    use crate::decision::Decision;
+    use crate::explain::Permitted;
+    use crate::principal::Division;
+
+    impl Serialize for WhoCan<'_> {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            #[derive(Serialize)]
+            struct Shape<'a> {
+                permission: &'a str,
+                roles: &'a [RoleCan<'a>],
+                users: &'a [UserCan<'a>],
+            }
+            Shape {
+                permission: &self.permission,
+                roles: &self.roles,
+                users: &self.users,
+            }
+            .serialize(serializer)
+        }
+    }
+
+    impl Serialize for RoleCan<'_> {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            #[derive(Serialize)]
+            struct Shape<'a> {
+                name: &'a str,
+                #[serde(flatten)]
+                decision: &'a Decision<'a>,
+            }
+            Shape {
+                name: self.name,
+                decision: &self.decision,
+            }
+            .serialize(serializer)
+        }
+    }
+
+    /// Its divisions and grants are worked out here, for this user alone.
+    impl Serialize for UserCan<'_> {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            #[derive(Serialize)]
+            struct Shape<'a> {
+                name: &'a str,
+                #[serde(flatten)]
+                decision: &'a Decision<'a>,
+                divisions: Permitted<'a>,
+                grants: Vec<Grant<'a>>,
+            }
+            Shape {
+                name: self.name,
+                decision: &self.decision,
+                divisions: self.divisions(),
+                grants: self.grants(),
+            }
+            .serialize(serializer)
+        }
+    }
+
+    impl Serialize for Grant<'_> {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            #[derive(Serialize)]
+            struct Shape<'a> {
+                role: &'a str,
+                named_role: bool,
+                division: &'a Division,
+                condition: Option<&'a Condition>,
+            }
+            Shape {
+                role: self.role,
+                named_role: self.named_role,
+                division: self.division,
+                condition: self.condition,
+            }
+            .serialize(serializer)
+        }
+    }
+}
