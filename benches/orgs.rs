@@ -725,6 +725,14 @@ fn orgs(c: &mut Criterion) {
             })
         });
     }
+    // Of which: the organization's lookup alone, which `Users::get` makes too.
+    let mut i = 0;
+    group.bench_function(format!("lookup/random org of {n} (Organizations::policy hit)"), |b| {
+        b.iter(|| {
+            i = (i + 1) % random.len();
+            now(&runtime, users.organizations().policy(black_box(&random[i].0))).unwrap()
+        })
+    });
     let held = now(&runtime, users.get(&Shape::id(0), "u-0", None)).unwrap();
     group.bench_function("question/one user in hand (allows only)", |b| {
         b.iter(|| black_box(&held).allows(black_box(question)))
