@@ -26,7 +26,8 @@
 //! catalog, one policy and one compiled user, and what sharing identical
 //! catalogs, roles and users would save. `PERMGATE_ORGS_SHARE_CATALOGS=1`
 //! makes the loader share one `Catalog` between organizations whose
-//! `permissions.json` is identical, to measure that saving.
+//! catalog extensions list the same permissions (`genesys::OrgCatalogs`),
+//! to measure that saving.
 //!
 //! Run with `cargo bench --features live --bench orgs`, or
 //! `PERMGATE_ORGS=10000 cargo bench --features live --bench orgs`.
@@ -39,15 +40,15 @@ use std::future::Future;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::pin::pin;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant, SystemTime};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use permgate::genesys::snapshot::{self, Counts, Manifest, Snapshot};
 use permgate::genesys::wire::Organization;
-use permgate::genesys::{RoleFile, org_catalog};
+use permgate::genesys::{OrgCatalogs, RoleFile, org_catalog};
 use permgate::live::{Credential, Load, LoadUser, Organizations, Users};
 use permgate::{Catalog, CompiledUser, Division, Policy, RoleDefinition, UserDefinition, perm};
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
@@ -346,21 +347,17 @@ fn failed(error: impl std::fmt::Display) -> Failed {
 struct Loader {
     shape: Shape,
     snapshots: HashMap<String, PathBuf>,
-    /// With `share_catalogs`: one catalog per distinct `permissions.json`.
-    catalogs: Mutex<HashMap<String, Catalog>>,
+    /// With `share_catalogs`: one catalog per distinct extension.
+    catalogs: OrgCatalogs,
 }
 
 impl Loader {
-    fn catalog(&self, permissions: String) -> Result<Catalog, Failed> {
-        if !self.shape.share_catalogs {
-            return org_catalog(Catalog::builtin(), &permissions).map_err(failed);
+    fn catalog(&self, permissions: &str) -> Result<Catalog, Failed> {
+        if self.shape.share_catalogs {
+            self.catalogs.read(permissions).map_err(failed)
+        } else {
+            org_catalog(Catalog::builtin(), permissions).map_err(failed)
         }
-        if let Some(catalog) = self.catalogs.lock().unwrap().get(&permissions) {
-            return Ok(catalog.clone());
-        }
-        let catalog = org_catalog(Catalog::builtin(), &permissions).map_err(failed)?;
-        self.catalogs.lock().unwrap().insert(permissions, catalog.clone());
-        Ok(catalog)
     }
 
     fn policy(&self, organization: &str) -> Result<Policy, Failed> {
@@ -370,7 +367,7 @@ impl Loader {
                 .map_err(failed);
         }
         let org = Shape::index(organization);
-        let catalog = self.catalog(self.shape.permissions_body(org))?;
+        let catalog = self.catalog(&self.shape.permissions_body(org))?;
         let roles = RoleFile::parse(&self.shape.roles_body(org)).map_err(failed)?;
         if let Some(error) = roles.errors.first() {
             return Err(failed(error));
@@ -565,7 +562,7 @@ fn serve(runtime: &tokio::runtime::Runtime) -> Served {
     let loader = Loader {
         shape: shape.clone(),
         snapshots: HashMap::from([(snapshot_org.clone(), dir)]),
-        catalogs: Mutex::new(HashMap::new()),
+        catalogs: OrgCatalogs::new(Catalog::builtin()),
     };
     let organizations = Organizations::new(loader);
     let user_loader = UserLoader(shape.clone());

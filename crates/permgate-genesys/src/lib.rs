@@ -70,7 +70,7 @@ pub use errors::{
 pub use export::{ExportError, export_definition, export_role};
 pub use json::{JsonError, MAX_JSON_BYTES};
 pub use kind::DocumentKind;
-pub use org_catalog::org_catalog;
+pub use org_catalog::{OrgCatalogs, org_catalog};
 pub use role_file::{MAX_ACTIONS_PER_POLICY, MAX_POLICIES_PER_ROLE, MAX_ROLES_PER_FILE, RoleFile, RoleFileError};
 pub use subjects::{MAX_GRANTS_PER_SUBJECT, SubjectGrant, SubjectSpec};
 pub use users::{MAX_USER_PERMISSIONS, UserAuthorization, UserPermission};
