@@ -1287,6 +1287,67 @@ fn org_catalogs_load_as_one_page_or_many() {
 }
 
 #[test]
+fn org_catalogs_share_one_catalog_per_content() {
+    let action = |action: &str, label: Option<&str>| json!({"domain": "routing", "entityType": "queue", "action": action, "label": label, "divisionAware": false});
+    let page = |actions: Value| json!({"entities": [{"domain": "routing", "permissionMap": {"queue": actions}}]});
+    let one = page(json!([action("pause", None), action("archive", None)])).to_string();
+    // The same permissions over two pages, with paging fields.
+    let paged = json!([
+        {"entities": [{"domain": "routing", "permissionMap": {"queue": [action("pause", None)]}}], "pageNumber": 1},
+        {"entities": [{"domain": "routing", "permissionMap": {"queue": [action("archive", None)]}}], "pageNumber": 2}
+    ])
+    .to_string();
+    let catalogs = permgate::genesys::OrgCatalogs::new(Catalog::builtin());
+    assert!(catalogs.is_empty());
+    let first = catalogs.read(&one).unwrap();
+    let again = catalogs.read(&paged).unwrap();
+    assert_eq!(catalogs.len(), 1);
+    let direct = org(&one).unwrap();
+    for catalog in [&first, &again] {
+        assert_eq!(catalog.len(), direct.len());
+        let pause = catalog.lookup("routing:queue:pause").unwrap();
+        assert_eq!(pause.index(), direct.lookup("routing:queue:pause").unwrap().index());
+        assert!(!catalog.is_division_aware(pause));
+    }
+    // Another order, another label, another flag: another catalog.
+    let reordered = page(json!([action("archive", None), action("pause", None)])).to_string();
+    let labelled = page(json!([
+        action("pause", Some("Routing > Queue > Pause")),
+        action("archive", None)
+    ]))
+    .to_string();
+    let aware = page(json!([
+        {"domain": "routing", "entityType": "queue", "action": "pause", "divisionAware": true},
+        action("archive", None)
+    ]))
+    .to_string();
+    let reordered = catalogs.read(&reordered).unwrap();
+    assert_eq!(
+        reordered.lookup("routing:queue:archive").unwrap().index() as usize,
+        Catalog::builtin().len()
+    );
+    assert!(
+        catalogs
+            .read(&labelled)
+            .unwrap()
+            .lookup("Routing > Queue > Pause")
+            .is_some()
+    );
+    assert!(first.lookup("Routing > Queue > Pause").is_none());
+    let aware = catalogs.read(&aware).unwrap();
+    assert!(aware.is_division_aware(aware.lookup("routing:queue:pause").unwrap()));
+    assert_eq!(catalogs.len(), 4);
+    // A document that does not read holds nothing, and fails as org_catalog does.
+    let bad = org_action(json!({"domain": "routing", "entityType": "queue"}));
+    assert_eq!(catalogs.read(&bad).err(), org(&bad).err());
+    assert_eq!(catalogs.len(), 4);
+    catalogs.clear();
+    assert!(catalogs.is_empty());
+    // A catalog in use stays whole after clear.
+    assert!(first.lookup("routing:queue:archive").is_some());
+}
+
+#[test]
 fn org_catalog_without_entities_is_a_missing_field() {
     assert_eq!(org(r#"{"pageSize": 25}"#).err(), Some(missing("$", "entities")));
     assert_eq!(

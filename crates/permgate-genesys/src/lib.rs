@@ -28,7 +28,7 @@
 //! | another user's grants | `GET /api/v2/authorization/subjects/{subjectId}` (`getAuthorizationSubject`) | [`SubjectSpec`] | `authorization:grant:view` |
 //! | another user's authorization | `GET /api/v2/users/{userId}?expand=authorization` (`getUser`) | [`UserAuthorization`] | none listed for the operation |
 //! | roles | `GET /api/v2/authorization/roles` (`getAuthorizationRoles`), `GET /api/v2/authorization/roles/{roleId}` (`getAuthorizationRole`) | [`RoleFile`] | `authorization:role:view` |
-//! | the organization's permission catalog | `GET /api/v2/authorization/permissions` (`getAuthorizationPermissions`) | [`org_catalog`] | none |
+//! | the organization's permission catalog | `GET /api/v2/authorization/permissions` (`getAuthorizationPermissions`) | [`org_catalog`] ([`OrgCatalogs`] to share one per distinct content) | none |
 //! | a role to create | `POST /api/v2/authorization/roles` (`postAuthorizationRoles`), written by [`export_role`] | | `authorization:role:add` |
 //!
 //! A whole organization, as `permgate pull` writes it (the API's own
@@ -70,7 +70,7 @@ pub use errors::{
 pub use export::{ExportError, export_definition, export_role};
 pub use json::{JsonError, MAX_JSON_BYTES};
 pub use kind::DocumentKind;
-pub use org_catalog::org_catalog;
+pub use org_catalog::{OrgCatalogs, org_catalog};
 pub use role_file::{MAX_ACTIONS_PER_POLICY, MAX_POLICIES_PER_ROLE, MAX_ROLES_PER_FILE, RoleFile, RoleFileError};
 pub use subjects::{MAX_GRANTS_PER_SUBJECT, SubjectGrant, SubjectSpec};
 pub use users::{MAX_USER_PERMISSIONS, UserAuthorization, UserPermission};

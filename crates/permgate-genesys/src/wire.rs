@@ -881,7 +881,7 @@ pub struct DomainPermissionCollection {
 }
 
 /// One permission of an organization's catalog: the SDK's `DomainPermission`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", expecting = "an object")]
 #[non_exhaustive]
 pub struct DomainPermission {
