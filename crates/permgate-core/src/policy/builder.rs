@@ -48,6 +48,7 @@ impl PolicyBuilder {
                 own: Vec::new(),
                 users: Vec::new(),
                 user_names: HashMap::new(),
+                beyond_catalog: false,
             },
         }
     }
@@ -423,6 +424,7 @@ impl PolicyBuilder {
         let row = self.reserve_rows(1)?;
         let words = std::mem::take(&mut set.granted.words);
         self.write_row(row, &words);
+        self.policy.beyond_catalog |= set.granted.holds_beyond_catalog();
         set.row = row;
         Ok(row)
     }

@@ -25,7 +25,7 @@ pub(crate) mod who_can;
 
 pub use builder::PolicyBuilder;
 pub use compiled::CompiledUser;
-use role::{ConditionalGrant, GrantSet, RoleData, has_bit};
+use role::{ConditionalGrant, GrantSet, Probe, RoleData, has_bit};
 use user::{Source, UserData};
 
 /// Roles and users compiled against a [`Catalog`]: answers "may this
@@ -67,6 +67,9 @@ pub struct Policy {
     own: Vec<RoleData>,
     users: Vec<UserData>,
     user_names: HashMap<Box<str>, u32>,
+    /// Whether any unconditional grant set holds a pattern or a key the
+    /// catalog does not know: if not, such a key is denied at once.
+    beyond_catalog: bool,
 }
 
 impl Policy {
@@ -139,8 +142,12 @@ impl Policy {
     /// grants of the roles in reach. Such a key counts as division-aware.
     #[cold]
     fn allows_unknown(&self, who: Principal, spelling: Spelling<'_>, key: &str) -> bool {
+        if !self.beyond_catalog {
+            return false;
+        }
+        let probe = Probe::new(spelling, key);
         self.grant_sets(who, true)
-            .any(|grants| grants.allows_spelling(spelling, key))
+            .any(|grants| grants.holds_beyond_catalog() && grants.allows_probe(&probe))
     }
 
     /// The full decision for `who` and `question`: allowed, allowed only

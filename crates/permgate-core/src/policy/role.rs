@@ -6,7 +6,7 @@ use crate::catalog::{Catalog, Resolved};
 use crate::condition::Condition;
 use crate::parse::{GrantError, Spelling};
 use crate::permission::Permission;
-use std::hash::{BuildHasher, Hasher};
+use std::hash::BuildHasher;
 
 /// A wildcard grant, `domain:entity:*` or `domain:*:*` (also `domain:*:action`),
 /// in the spelling it was granted with. `None` stands for `*`.
@@ -79,11 +79,41 @@ pub(crate) struct GrantSet {
 pub(crate) trait CaselessParts {
     /// Up to three segments; unused ones are empty.
     fn parts(&self) -> [&str; 3];
+
+    /// Whether the item is `parts`, ignoring ASCII case.
+    #[inline]
+    fn is(&self, parts: [&str; 3]) -> bool {
+        parts.iter().zip(self.parts()).all(|(a, b)| a.eq_ignore_ascii_case(b))
+    }
 }
 
 impl CaselessParts for Box<str> {
+    /// A key's three segments, or a flat name and two empty ones: a key
+    /// (never a wildcard) and a flat name (no colon) never collide.
     fn parts(&self) -> [&str; 3] {
-        [self, "", ""]
+        let mut parts = self.splitn(3, ':');
+        [
+            parts.next().unwrap_or_default(),
+            parts.next().unwrap_or_default(),
+            parts.next().unwrap_or_default(),
+        ]
+    }
+
+    /// Compared as it is stored, without splitting it.
+    #[inline]
+    fn is(&self, [domain, entity, action]: [&str; 3]) -> bool {
+        if entity.is_empty() {
+            return self.eq_ignore_ascii_case(domain);
+        }
+        let (entity_at, action_at) = (domain.len() + 1, domain.len() + entity.len() + 2);
+        let held = self.as_bytes();
+        let part = |from: usize, to: usize| held.get(from..to).unwrap_or_default();
+        held.len() == action_at + action.len()
+            && part(domain.len(), entity_at) == b":"
+            && part(action_at - 1, action_at) == b":"
+            && part(0, domain.len()).eq_ignore_ascii_case(domain.as_bytes())
+            && part(entity_at, action_at - 1).eq_ignore_ascii_case(entity.as_bytes())
+            && part(action_at, held.len()).eq_ignore_ascii_case(action.as_bytes())
     }
 }
 
@@ -98,14 +128,156 @@ impl CaselessParts for Pattern {
     }
 }
 
+/// The process's random hash seeds, drawn once: grants come from documents,
+/// and crafted collisions must not make compiling quadratic. One seed for
+/// every policy, so that a question's hashes serve every grant set in reach
+/// and a grant set copied into another policy (a user compiled on demand)
+/// keeps its index.
+#[derive(Debug)]
+struct Seeds {
+    segment: u64,
+    multiplier: u64,
+    combine: [u64; 2],
+    /// The hashes of `*` and of an empty segment.
+    star: u64,
+    empty: u64,
+}
+
+fn seeds() -> &'static Seeds {
+    static SEEDS: std::sync::OnceLock<Seeds> = std::sync::OnceLock::new();
+    SEEDS.get_or_init(|| {
+        let state = std::hash::RandomState::new();
+        let draw = |n: u64| state.hash_one(n);
+        let mut seeds = Seeds {
+            segment: draw(0),
+            multiplier: draw(1) | 1,
+            combine: [draw(2), draw(3)],
+            star: 0,
+            empty: 0,
+        };
+        seeds.star = segment_hash(&seeds, b"*");
+        seeds.empty = segment_hash(&seeds, b"");
+        seeds
+    })
+}
+
+#[inline]
+fn fold_multiply(a: u64, b: u64) -> u64 {
+    let full = u128::from(a) * u128::from(b);
+    (full as u64) ^ ((full >> 64) as u64)
+}
+
+/// Bit 5 of every byte: set, it maps each ASCII capital to its lowercase
+/// letter (and a few punctuation pairs onto each other, which only costs a
+/// comparison).
+const BLUR: u64 = 0x2020_2020_2020_2020;
+
+/// Eight bytes at `at` as a little-endian word (zero past the end).
+#[inline]
+fn word_at(bytes: &[u8], at: usize) -> u64 {
+    bytes
+        .get(at..at + 8)
+        .and_then(|word| <[u8; 8]>::try_from(word).ok())
+        .map_or(0, u64::from_le_bytes)
+}
+
+/// Up to eight bytes as a word: two overlapping halves, or the first,
+/// middle and last byte (the length is hashed beside it).
+#[inline]
+fn small_word(bytes: &[u8]) -> u64 {
+    let len = bytes.len();
+    let half = |at: usize| {
+        bytes
+            .get(at..at + 4)
+            .and_then(|half| <[u8; 4]>::try_from(half).ok())
+            .map_or(0, |half| u64::from(u32::from_le_bytes(half)))
+    };
+    if len >= 4 {
+        return half(0) | half(len - 4) << 32;
+    }
+    let byte = |at: usize| bytes.get(at).map_or(0, |&b| u64::from(b));
+    if len == 0 {
+        0
+    } else {
+        byte(0) | byte(len / 2) << 8 | byte(len - 1) << 16
+    }
+}
+
+/// Hashes one segment ignoring ASCII case ([`BLUR`]), eight bytes at a time.
+#[inline]
+fn segment_hash(seeds: &Seeds, segment: &[u8]) -> u64 {
+    let len = segment.len();
+    let seed = seeds.segment ^ len as u64;
+    if len <= 8 {
+        return fold_multiply(seed ^ (small_word(segment) | BLUR), seeds.multiplier);
+    }
+    let mut hash = seed;
+    let mut at = 0;
+    while at + 8 < len {
+        hash = fold_multiply(hash ^ (word_at(segment, at) | BLUR), seeds.multiplier);
+        at += 8;
+    }
+    fold_multiply(hash ^ (word_at(segment, len - 8) | BLUR), seeds.multiplier)
+}
+
+/// The hash of three segments from their [`segment_hash`]es.
+#[inline]
+fn combine(seeds: &Seeds, [a, b, c]: [u64; 3]) -> u64 {
+    let [x, y] = seeds.combine;
+    fold_multiply(fold_multiply(a ^ x, b ^ y) ^ c, seeds.multiplier)
+}
+
+/// Hashes `parts` ignoring ASCII case, without allocating.
+fn hash_parts(parts: [&str; 3]) -> u64 {
+    let seeds = seeds();
+    combine(seeds, parts.map(|part| segment_hash(seeds, part.as_bytes())))
+}
+
+/// A string question the catalog does not know, hashed once for every
+/// grant set in reach: its segments (a flat name and two empty ones) and
+/// the hashes of the key and of the three pattern shapes that could cover
+/// it (`d:e:*`, `d:*:*`, `d:*:a`), all from the segments' hashes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Probe<'q> {
+    parts: [&'q str; 3],
+    key: u64,
+    /// The pattern shapes' hashes; `None` for a flat name.
+    shapes: Option<[u64; 3]>,
+}
+
+impl<'q> Probe<'q> {
+    pub(crate) fn new(spelling: Spelling<'q>, key: &'q str) -> Self {
+        let seeds = seeds();
+        let hash = |segment: &str| segment_hash(seeds, segment.as_bytes());
+        match spelling {
+            Spelling::Key { domain, entity, action } => {
+                let [d, e, a] = [hash(domain), hash(entity), hash(action)];
+                let star = seeds.star;
+                Probe {
+                    parts: [domain, entity, action],
+                    key: combine(seeds, [d, e, a]),
+                    shapes: Some([
+                        combine(seeds, [d, e, star]),
+                        combine(seeds, [d, star, star]),
+                        combine(seeds, [d, star, a]),
+                    ]),
+                }
+            }
+            _ => Probe {
+                parts: [key, "", ""],
+                key: combine(seeds, [hash(key), seeds.empty, seeds.empty]),
+                shapes: None,
+            },
+        }
+    }
+}
+
 /// Items in insertion order, each once (equal ignoring ASCII case), stored
-/// once and found by a hashed index. The hash is randomly seeded: grants come
-/// from documents, and crafted collisions must not make compiling quadratic.
+/// once and found by a hashed index, its hash randomly seeded ([`Seeds`]).
 #[derive(Debug, Clone)]
 pub(crate) struct CaselessList<T> {
     items: Vec<T>,
     index: hashbrown::HashTable<u32>,
-    state: std::hash::RandomState,
 }
 
 impl<T> Default for CaselessList<T> {
@@ -113,7 +285,6 @@ impl<T> Default for CaselessList<T> {
         Self {
             items: Vec::new(),
             index: hashbrown::HashTable::new(),
-            state: std::hash::RandomState::new(),
         }
     }
 }
@@ -127,50 +298,31 @@ impl<'a, T> IntoIterator for &'a CaselessList<T> {
     }
 }
 
-/// Hashes `parts` ignoring ASCII case, without allocating.
-fn hash_parts(state: &std::hash::RandomState, parts: [&str; 3]) -> u64 {
-    let mut hasher = state.build_hasher();
-    for part in parts {
-        for chunk in part.as_bytes().chunks(16) {
-            let mut lower = [0u8; 16];
-            for (to, from) in lower.iter_mut().zip(chunk) {
-                *to = from.to_ascii_lowercase();
-            }
-            hasher.write(lower.get(..chunk.len()).unwrap_or_default());
-        }
-        hasher.write_u8(0xff);
-    }
-    hasher.finish()
-}
-
 impl<T: CaselessParts> CaselessList<T> {
-    fn same(parts: [&str; 3], item: &T) -> bool {
-        parts.iter().zip(item.parts()).all(|(a, b)| a.eq_ignore_ascii_case(b))
-    }
-
     /// Adds `item` unless an equal one is held; the added item, or `None`.
     pub(super) fn insert(&mut self, item: T) -> Option<&T> {
-        let (state, items) = (&self.state, &self.items);
-        let hash = hash_parts(state, item.parts());
-        let held = |&i: &u32| items.get(i as usize).is_some_and(|held| Self::same(item.parts(), held));
+        let items = &self.items;
+        let hash = hash_parts(item.parts());
         let position = u32::try_from(items.len()).ok()?;
-        if self.index.find(hash, held).is_some() {
+        if self.contains_hashed(hash, item.parts()) {
             return None;
         }
-        let rehash = |&i: &u32| items.get(i as usize).map_or(0, |held| hash_parts(state, held.parts()));
+        let rehash = |&i: &u32| items.get(i as usize).map_or(0, |held| hash_parts(held.parts()));
         self.index.insert_unique(hash, position, rehash);
         self.items.push(item);
         self.items.last()
     }
 
-    /// Whether an item with these parts is held.
-    pub(super) fn contains(&self, parts: [&str; 3]) -> bool {
-        let hash = hash_parts(&self.state, parts);
+    /// Whether an item with these parts, hashing to `hash`, is held.
+    #[inline]
+    fn contains_hashed(&self, hash: u64, parts: [&str; 3]) -> bool {
         self.index
-            .find(hash, |&i| {
-                self.items.get(i as usize).is_some_and(|held| Self::same(parts, held))
-            })
+            .find(hash, |&i| self.items.get(i as usize).is_some_and(|held| held.is(parts)))
             .is_some()
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.items.is_empty()
     }
 
     pub(crate) fn iter(&self) -> core::slice::Iter<'_, T> {
@@ -242,11 +394,28 @@ impl GrantSet {
     /// Whether a well-formed key or flat name that the catalog does not know
     /// is granted by a kept pattern or an unknown grant.
     pub(super) fn allows_spelling(&self, spelling: Spelling<'_>, key: &str) -> bool {
-        let covered = match spelling {
-            Spelling::Key { domain, entity, action } => self.patterns.iter().any(|p| p.covers(domain, entity, action)),
-            _ => false,
+        self.holds_beyond_catalog() && self.allows_probe(&Probe::new(spelling, key))
+    }
+
+    /// Whether the set holds patterns or unknown keys: what the bitset cannot hold.
+    pub(super) fn holds_beyond_catalog(&self) -> bool {
+        !(self.unknown.is_empty() && self.patterns.is_empty())
+    }
+
+    /// [`allows_spelling`](Self::allows_spelling) for a hashed question: one
+    /// lookup for the key, one for each pattern shape that could cover it.
+    #[inline]
+    pub(super) fn allows_probe(&self, probe: &Probe<'_>) -> bool {
+        if !self.unknown.is_empty() && self.unknown.contains_hashed(probe.key, probe.parts) {
+            return true;
+        }
+        let (Some([entity, domain, action]), false) = (probe.shapes, self.patterns.is_empty()) else {
+            return false;
         };
-        covered || self.unknown.contains([key, "", ""])
+        let [d, e, a] = probe.parts;
+        self.patterns.contains_hashed(entity, [d, e, "*"])
+            || self.patterns.contains_hashed(domain, [d, "*", "*"])
+            || self.patterns.contains_hashed(action, [d, "*", a])
     }
 }
 
@@ -381,5 +550,37 @@ mod tests {
         let allows = |key: &str| crate::parse::parse(key).is_ok_and(|spelling| set.allows_spelling(spelling, key));
         assert!(allows("journey:new:thing") && allows("ui:X:view"));
         assert!(!allows("ui:x:edit"));
+    }
+
+    #[test]
+    fn unknown_keys_and_patterns_are_found_by_hash_whatever_their_number() {
+        let catalog = Catalog::builtin();
+        let mut set = GrantSet::new(catalog);
+        for i in 0..1000 {
+            set.add(catalog, &format!("acme{i}:widget:view")).unwrap();
+            set.add(catalog, &format!("zeta{i}:*:*")).unwrap();
+            set.add(catalog, &format!("eta{i}:gadget:*")).unwrap();
+            set.add(catalog, &format!("theta{i}:*:edit")).unwrap();
+        }
+        set.add(catalog, "CONTACTS_READ_ALL").unwrap();
+        set.finish(catalog);
+        let allows = |key: &str| crate::parse::parse(key).is_ok_and(|spelling| set.allows_spelling(spelling, key));
+        for i in [0, 1, 499, 999] {
+            assert!(allows(&format!("ACME{i}:Widget:VIEW")), "{i}");
+            assert!(!allows(&format!("acme{i}:widget:edit")), "{i}");
+            assert!(!allows(&format!("acme{i}:widgets:view")), "{i}");
+            assert!(allows(&format!("zeta{i}:any:thing")), "{i}");
+            assert!(allows(&format!("eta{i}:GADGET:view")), "{i}");
+            assert!(!allows(&format!("eta{i}:gadgets:view")), "{i}");
+            assert!(allows(&format!("theta{i}:x:EDIT")), "{i}");
+            assert!(!allows(&format!("theta{i}:x:view")), "{i}");
+        }
+        assert!(!allows("acme1000:widget:view") && !allows("acme1:widget:viewx"));
+        assert!(allows("contacts_read_all") && !allows("CONTACTS_READ"));
+        // A flat name is never a key's domain, nor a key a flat name.
+        assert!(!allows("contacts_read_all:widget:view") && !allows("ACME1"));
+        let empty = GrantSet::new(catalog);
+        assert!(!empty.holds_beyond_catalog());
+        assert!(!crate::parse::parse("acme1:widget:view").is_ok_and(|s| empty.allows_spelling(s, "acme1:widget:view")));
     }
 }
