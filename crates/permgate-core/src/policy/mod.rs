@@ -146,6 +146,13 @@ impl Policy {
             return false;
         }
         let probe = Probe::new(spelling, key);
+        if let (Kind::Role(role), true) = (who.kind, who.policy == self.id) {
+            // A role alone: its own grants, without the walk over a user's.
+            return self
+                .roles
+                .get(role as usize)
+                .is_some_and(|role| role.granted.allows_probe(&probe));
+        }
         self.grant_sets(who, true)
             .any(|grants| grants.holds_beyond_catalog() && grants.allows_probe(&probe))
     }

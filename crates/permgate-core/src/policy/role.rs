@@ -83,7 +83,7 @@ pub(crate) trait CaselessParts {
     /// Whether the item is `parts`, ignoring ASCII case.
     #[inline]
     fn is(&self, parts: [&str; 3]) -> bool {
-        parts.iter().zip(self.parts()).all(|(a, b)| a.eq_ignore_ascii_case(b))
+        parts.iter().zip(self.parts()).all(|(a, b)| eq_caseless(a, b))
     }
 }
 
@@ -103,17 +103,16 @@ impl CaselessParts for Box<str> {
     #[inline]
     fn is(&self, [domain, entity, action]: [&str; 3]) -> bool {
         if entity.is_empty() {
-            return self.eq_ignore_ascii_case(domain);
+            return eq_caseless(self, domain);
         }
         let (entity_at, action_at) = (domain.len() + 1, domain.len() + entity.len() + 2);
-        let held = self.as_bytes();
-        let part = |from: usize, to: usize| held.get(from..to).unwrap_or_default();
-        held.len() == action_at + action.len()
-            && part(domain.len(), entity_at) == b":"
-            && part(action_at - 1, action_at) == b":"
-            && part(0, domain.len()).eq_ignore_ascii_case(domain.as_bytes())
-            && part(entity_at, action_at - 1).eq_ignore_ascii_case(entity.as_bytes())
-            && part(action_at, held.len()).eq_ignore_ascii_case(action.as_bytes())
+        let part = |from: usize, to: usize| self.get(from..to).unwrap_or_default();
+        self.len() == action_at + action.len()
+            && part(domain.len(), entity_at) == ":"
+            && part(action_at - 1, action_at) == ":"
+            && eq_caseless(part(0, domain.len()), domain)
+            && eq_caseless(part(entity_at, action_at - 1), entity)
+            && eq_caseless(part(action_at, self.len()), action)
     }
 }
 
@@ -220,6 +219,38 @@ fn segment_hash(seeds: &Seeds, segment: &[u8]) -> u64 {
     fold_multiply(hash ^ (word_at(segment, len - 8) | BLUR), seeds.multiplier)
 }
 
+/// `word` with every ASCII capital made lowercase, eight bytes at once.
+#[inline]
+fn lowercase_word(word: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = ONES * 0x80;
+    let low = word & !HIGH;
+    // The high bit of each byte: set when it is at least `A`, and when it is past `Z`.
+    let from_a = low + ONES * (0x80 - u64::from(b'A'));
+    let past_z = low + ONES * (0x80 - u64::from(b'Z') - 1);
+    word | ((from_a & !past_z & !word & HIGH) >> 2)
+}
+
+/// Whether `a` and `b` are equal ignoring ASCII case, eight bytes at a time.
+#[inline]
+fn eq_caseless(a: &str, b: &str) -> bool {
+    let (a, b, len) = (a.as_bytes(), b.as_bytes(), a.len());
+    if len != b.len() {
+        return false;
+    }
+    if len <= 8 {
+        return lowercase_word(small_word(a)) == lowercase_word(small_word(b));
+    }
+    let mut at = 0;
+    while at + 8 < len {
+        if lowercase_word(word_at(a, at)) != lowercase_word(word_at(b, at)) {
+            return false;
+        }
+        at += 8;
+    }
+    lowercase_word(word_at(a, len - 8)) == lowercase_word(word_at(b, len - 8))
+}
+
 /// The hash of three segments from their [`segment_hash`]es.
 #[inline]
 fn combine(seeds: &Seeds, [a, b, c]: [u64; 3]) -> u64 {
@@ -239,6 +270,8 @@ fn hash_parts(parts: [&str; 3]) -> u64 {
 /// it (`d:e:*`, `d:*:*`, `d:*:a`), all from the segments' hashes.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Probe<'q> {
+    /// The question as asked.
+    whole: &'q str,
     parts: [&'q str; 3],
     key: u64,
     /// The pattern shapes' hashes; `None` for a flat name.
@@ -254,6 +287,7 @@ impl<'q> Probe<'q> {
                 let [d, e, a] = [hash(domain), hash(entity), hash(action)];
                 let star = seeds.star;
                 Probe {
+                    whole: key,
                     parts: [domain, entity, action],
                     key: combine(seeds, [d, e, a]),
                     shapes: Some([
@@ -264,6 +298,7 @@ impl<'q> Probe<'q> {
                 }
             }
             _ => Probe {
+                whole: key,
                 parts: [key, "", ""],
                 key: combine(seeds, [hash(key), seeds.empty, seeds.empty]),
                 shapes: None,
@@ -304,7 +339,7 @@ impl<T: CaselessParts> CaselessList<T> {
         let items = &self.items;
         let hash = hash_parts(item.parts());
         let position = u32::try_from(items.len()).ok()?;
-        if self.contains_hashed(hash, item.parts()) {
+        if self.contains_hashed(hash, |held: &T| held.is(item.parts())) {
             return None;
         }
         let rehash = |&i: &u32| items.get(i as usize).map_or(0, |held| hash_parts(held.parts()));
@@ -313,11 +348,11 @@ impl<T: CaselessParts> CaselessList<T> {
         self.items.last()
     }
 
-    /// Whether an item with these parts, hashing to `hash`, is held.
+    /// Whether an item hashing to `hash` and equal to what `is` looks for is held.
     #[inline]
-    fn contains_hashed(&self, hash: u64, parts: [&str; 3]) -> bool {
+    fn contains_hashed(&self, hash: u64, is: impl Fn(&T) -> bool) -> bool {
         self.index
-            .find(hash, |&i| self.items.get(i as usize).is_some_and(|held| held.is(parts)))
+            .find(hash, |&i| self.items.get(i as usize).is_some_and(&is))
             .is_some()
     }
 
@@ -406,16 +441,20 @@ impl GrantSet {
     /// lookup for the key, one for each pattern shape that could cover it.
     #[inline]
     pub(super) fn allows_probe(&self, probe: &Probe<'_>) -> bool {
-        if !self.unknown.is_empty() && self.unknown.contains_hashed(probe.key, probe.parts) {
+        if !self.unknown.is_empty()
+            && self
+                .unknown
+                .contains_hashed(probe.key, |held| eq_caseless(held, probe.whole))
+        {
             return true;
         }
         let (Some([entity, domain, action]), false) = (probe.shapes, self.patterns.is_empty()) else {
             return false;
         };
         let [d, e, a] = probe.parts;
-        self.patterns.contains_hashed(entity, [d, e, "*"])
-            || self.patterns.contains_hashed(domain, [d, "*", "*"])
-            || self.patterns.contains_hashed(action, [d, "*", a])
+        self.patterns.contains_hashed(entity, |held| held.is([d, e, "*"]))
+            || self.patterns.contains_hashed(domain, |held| held.is([d, "*", "*"]))
+            || self.patterns.contains_hashed(action, |held| held.is([d, "*", a]))
     }
 }
 
