@@ -231,6 +231,13 @@ fn lowercase_word(word: u64) -> u64 {
     word | ((from_a & !past_z & !word & HIGH) >> 2)
 }
 
+/// Whether the words `a` and `b` are equal ignoring ASCII case: the fold
+/// runs only for words that differ as they stand.
+#[inline]
+fn word_eq(a: u64, b: u64) -> bool {
+    a == b || lowercase_word(a) == lowercase_word(b)
+}
+
 /// Whether `a` and `b` are equal ignoring ASCII case, eight bytes at a time.
 #[inline]
 fn eq_caseless(a: &str, b: &str) -> bool {
@@ -239,16 +246,16 @@ fn eq_caseless(a: &str, b: &str) -> bool {
         return false;
     }
     if len <= 8 {
-        return lowercase_word(small_word(a)) == lowercase_word(small_word(b));
+        return word_eq(small_word(a), small_word(b));
     }
     let mut at = 0;
     while at + 8 < len {
-        if lowercase_word(word_at(a, at)) != lowercase_word(word_at(b, at)) {
+        if !word_eq(word_at(a, at), word_at(b, at)) {
             return false;
         }
         at += 8;
     }
-    lowercase_word(word_at(a, len - 8)) == lowercase_word(word_at(b, len - 8))
+    word_eq(word_at(a, len - 8), word_at(b, len - 8))
 }
 
 /// The hash of three segments from their [`segment_hash`]es.
@@ -265,44 +272,39 @@ fn hash_parts(parts: [&str; 3]) -> u64 {
 }
 
 /// A string question the catalog does not know, hashed once for every
-/// grant set in reach: its segments (a flat name and two empty ones) and
-/// the hashes of the key and of the three pattern shapes that could cover
-/// it (`d:e:*`, `d:*:*`, `d:*:a`), all from the segments' hashes.
+/// grant set in reach: its segments (a flat name and two empty ones), their
+/// hashes, and the key's hash; the hashes of the pattern shapes that could
+/// cover it (`d:e:*`, `d:*:*`, `d:*:a`) are made from the segments' hashes
+/// where a set holds patterns.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Probe<'q> {
     /// The question as asked.
     whole: &'q str,
     parts: [&'q str; 3],
+    hashes: [u64; 3],
     key: u64,
-    /// The pattern shapes' hashes; `None` for a flat name.
-    shapes: Option<[u64; 3]>,
+    /// A key, not a flat name: what a pattern may cover.
+    is_key: bool,
 }
 
 impl<'q> Probe<'q> {
     pub(crate) fn new(spelling: Spelling<'q>, key: &'q str) -> Self {
         let seeds = seeds();
         let hash = |segment: &str| segment_hash(seeds, segment.as_bytes());
-        match spelling {
-            Spelling::Key { domain, entity, action } => {
-                let [d, e, a] = [hash(domain), hash(entity), hash(action)];
-                let star = seeds.star;
-                Probe {
-                    whole: key,
-                    parts: [domain, entity, action],
-                    key: combine(seeds, [d, e, a]),
-                    shapes: Some([
-                        combine(seeds, [d, e, star]),
-                        combine(seeds, [d, star, star]),
-                        combine(seeds, [d, star, a]),
-                    ]),
-                }
-            }
-            _ => Probe {
-                whole: key,
-                parts: [key, "", ""],
-                key: combine(seeds, [hash(key), seeds.empty, seeds.empty]),
-                shapes: None,
-            },
+        let (parts, hashes, is_key) = match spelling {
+            Spelling::Key { domain, entity, action } => (
+                [domain, entity, action],
+                [hash(domain), hash(entity), hash(action)],
+                true,
+            ),
+            _ => ([key, "", ""], [hash(key), seeds.empty, seeds.empty], false),
+        };
+        Probe {
+            whole: key,
+            parts,
+            hashes,
+            key: combine(seeds, hashes),
+            is_key,
         }
     }
 }
@@ -448,13 +450,19 @@ impl GrantSet {
         {
             return true;
         }
-        let (Some([entity, domain, action]), false) = (probe.shapes, self.patterns.is_empty()) else {
+        if !probe.is_key || self.patterns.is_empty() {
             return false;
-        };
-        let [d, e, a] = probe.parts;
-        self.patterns.contains_hashed(entity, |held| held.is([d, e, "*"]))
-            || self.patterns.contains_hashed(domain, |held| held.is([d, "*", "*"]))
-            || self.patterns.contains_hashed(action, |held| held.is([d, "*", a]))
+        }
+        let (seeds, [d, e, a], [dh, eh, ah]) = (seeds(), probe.parts, probe.hashes);
+        let star = seeds.star;
+        self.patterns
+            .contains_hashed(combine(seeds, [dh, eh, star]), |held| held.is([d, e, "*"]))
+            || self
+                .patterns
+                .contains_hashed(combine(seeds, [dh, star, star]), |held| held.is([d, "*", "*"]))
+            || self
+                .patterns
+                .contains_hashed(combine(seeds, [dh, star, ah]), |held| held.is([d, "*", a]))
     }
 }
 
