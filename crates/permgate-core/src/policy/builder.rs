@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::role::{ConditionalGrant, GrantSet, RoleData};
+use super::role::{ConditionalGrant, GrantSet, RoleData, SideTables};
 use super::user::{Source, UserData, UserGrant, not_division_aware};
 use super::{BuildError, Policy, RoleId};
 use crate::catalog::Catalog;
@@ -32,6 +32,9 @@ pub struct PolicyBuilder {
     /// The policy being built: its users' rows are filled in by
     /// [`build`](Self::build).
     policy: Policy,
+    /// The distinct side tables of the grant sets placed so far, by
+    /// [`fingerprint`](SideTables::fingerprint): a set equal to one of them shares it.
+    shared: HashMap<u64, Vec<Arc<SideTables>>>,
 }
 
 impl PolicyBuilder {
@@ -50,6 +53,7 @@ impl PolicyBuilder {
                 user_names: HashMap::new(),
                 beyond_catalog: false,
             },
+            shared: HashMap::new(),
         }
     }
 
@@ -425,8 +429,18 @@ impl PolicyBuilder {
         let words = std::mem::take(&mut set.granted.words);
         self.write_row(row, &words);
         self.policy.beyond_catalog |= set.granted.holds_beyond_catalog();
+        self.share(&mut set.granted.side);
         set.row = row;
         Ok(row)
+    }
+
+    /// Makes `side` the copy of equal side tables placed before, if any.
+    fn share(&mut self, side: &mut Arc<SideTables>) {
+        let same = self.shared.entry(side.fingerprint()).or_default();
+        match same.iter().find(|held| ***held == **side) {
+            Some(held) => *side = Arc::clone(held),
+            None => same.push(Arc::clone(side)),
+        }
     }
 
     /// Adds a finished role.

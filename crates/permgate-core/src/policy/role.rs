@@ -61,10 +61,20 @@ impl Pattern {
 ///
 /// Adding a grant costs the same whatever was added before (de-duplication
 /// is hashed), so compiling is linear in the number of grants.
+///
+/// The side tables are shared: a policy holds one copy of each distinct
+/// set of them, however many roles grant it (and a user compiled on demand
+/// shares those of the roles it copies). Read through `Deref`.
 #[derive(Debug, Clone)]
 pub(crate) struct GrantSet {
     /// One bit per catalog permission; wildcards expanded.
     pub(crate) words: Vec<u64>,
+    pub(crate) side: Arc<SideTables>,
+}
+
+/// What a grant set holds beside its bits.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct SideTables {
     /// Catalog permissions granted by name, in index order, for export in
     /// wildcard form and for audits (sorted and de-duplicated by `finish`).
     pub(crate) exact: Vec<u16>,
@@ -73,6 +83,35 @@ pub(crate) struct GrantSet {
     pub(crate) patterns: CaselessList<Pattern>,
     /// Well-formed grants the catalog does not know, in the granted spelling.
     pub(crate) unknown: CaselessList<Box<str>>,
+}
+
+impl core::ops::Deref for GrantSet {
+    type Target = SideTables;
+
+    fn deref(&self) -> &SideTables {
+        &self.side
+    }
+}
+
+impl SideTables {
+    /// A hash of the tables, randomly seeded: equal tables hash equal.
+    pub(super) fn fingerprint(&self) -> u64 {
+        let seeds = seeds();
+        let mut hash = seeds.segment;
+        let mut add = |value: u64| hash = fold_multiply(hash ^ value, seeds.multiplier);
+        add(self.exact.len() as u64);
+        for &index in &self.exact {
+            add(u64::from(index));
+        }
+        add(self.patterns.items.len() as u64);
+        for pattern in &self.patterns {
+            add(hash_parts(pattern.parts()));
+        }
+        for key in &self.unknown {
+            add(hash_parts(key.parts()));
+        }
+        hash
+    }
 }
 
 /// Segments compared ignoring ASCII case: what [`CaselessList`] keys on.
@@ -317,6 +356,15 @@ pub(crate) struct CaselessList<T> {
     index: hashbrown::HashTable<u32>,
 }
 
+/// Equal when the items are, in order (the index follows from them).
+impl<T: PartialEq> PartialEq for CaselessList<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.items == other.items
+    }
+}
+
+impl<T: Eq> Eq for CaselessList<T> {}
+
 impl<T> Default for CaselessList<T> {
     fn default() -> Self {
         Self {
@@ -371,9 +419,7 @@ impl GrantSet {
     pub(super) fn new(catalog: &Catalog) -> Self {
         Self {
             words: vec![0; catalog.len().div_ceil(64)],
-            exact: Vec::new(),
-            patterns: CaselessList::default(),
-            unknown: CaselessList::default(),
+            side: Arc::default(),
         }
     }
 
@@ -382,7 +428,7 @@ impl GrantSet {
         match catalog.resolve_grant(grant)? {
             Resolved::Known(permission) => {
                 self.set(permission.index());
-                self.exact.push(permission.index());
+                Arc::make_mut(&mut self.side).exact.push(permission.index());
             }
             Resolved::Pattern(key) => {
                 let pattern = Pattern::new(&key).ok_or_else(|| {
@@ -391,7 +437,7 @@ impl GrantSet {
                         found: key.split(':').count(),
                     })
                 })?;
-                let Some(pattern) = self.patterns.insert(pattern) else {
+                let Some(pattern) = Arc::make_mut(&mut self.side).patterns.insert(pattern) else {
                     return Ok(());
                 };
                 let covered = catalog
@@ -404,7 +450,7 @@ impl GrantSet {
                 }
             }
             Resolved::Unknown => {
-                self.unknown.insert(grant.into());
+                Arc::make_mut(&mut self.side).unknown.insert(grant.into());
             }
         }
         Ok(())
@@ -415,8 +461,9 @@ impl GrantSet {
     /// catalog lists for that entity is held. A role in expanded form then
     /// holds what its wildcard form holds.
     pub(super) fn finish(&mut self, catalog: &Catalog) {
-        self.exact.sort_unstable();
-        self.exact.dedup();
+        let side = Arc::make_mut(&mut self.side);
+        side.exact.sort_unstable();
+        side.exact.dedup();
         grant_entity_rows(&mut self.words, catalog);
     }
 
@@ -523,11 +570,7 @@ impl GrantSet {
     /// row `self_words` where this one's bits moved into a policy), and the
     /// same names, patterns and unknown keys as granted.
     fn same_as(&self, self_words: &[u64], other: &GrantSet, other_words: &[u64]) -> bool {
-        let same_list = |a: &CaselessList<Pattern>, b: &CaselessList<Pattern>| a.items == b.items;
-        self_words == other_words
-            && self.exact == other.exact
-            && same_list(&self.patterns, &other.patterns)
-            && self.unknown.items == other.unknown.items
+        self_words == other_words && (Arc::ptr_eq(&self.side, &other.side) || self.side == other.side)
     }
 }
 
@@ -629,5 +672,37 @@ mod tests {
         let empty = GrantSet::new(catalog);
         assert!(!empty.holds_beyond_catalog());
         assert!(!crate::parse::parse("acme1:widget:view").is_ok_and(|s| empty.allows_spelling(s, "acme1:widget:view")));
+    }
+
+    #[test]
+    fn roles_that_grant_the_same_share_their_side_tables() {
+        let grants = ["ui:x:view", "journey:*:*", "routing:queue:view", "CONTACTS_READ"];
+        let policy = crate::Policy::builder(Catalog::builtin())
+            .role("a", grants)
+            .unwrap()
+            .role("b", grants)
+            .unwrap()
+            .role("c", ["ui:x:view", "journey:*:*", "routing:queue:view"])
+            .unwrap()
+            .role("d", ["UI:X:VIEW", "journey:*:*", "routing:queue:view", "CONTACTS_READ"])
+            .unwrap()
+            .build();
+        let side = |name: &str| {
+            &policy
+                .roles
+                .iter()
+                .find(|role| &*role.name == name)
+                .unwrap()
+                .granted
+                .side
+        };
+        assert!(Arc::ptr_eq(side("a"), side("b")));
+        // Other grants, or the same in another spelling (audits report it as granted): not shared.
+        assert!(!Arc::ptr_eq(side("a"), side("c")) && !Arc::ptr_eq(side("a"), side("d")));
+        for name in ["a", "b", "d"] {
+            let role = policy.role(name).unwrap();
+            assert_eq!(policy.allows(role, "contacts_read"), Ok(true), "{name}");
+        }
+        assert_eq!(policy.allows(policy.role("c").unwrap(), "contacts_read"), Ok(false));
     }
 }
