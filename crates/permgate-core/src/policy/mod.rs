@@ -34,9 +34,10 @@ use user::{Source, UserData};
 /// Each role, each user, and each user in each division it holds a grant in
 /// is one row of a flat bitset over the catalog's permission indexes, so the
 /// cost of [`allows`](Self::allows) depends neither on the kind of principal
-/// nor on how many there are. Wildcard grants are expanded when the role is
-/// added, and kept, so that a string question also gets an answer for keys
-/// the catalog does not know.
+/// nor on how many there are. Roles that grant exactly the same share one
+/// row, and one copy of what the bitset cannot hold. Wildcard grants are
+/// expanded when the role is added, and kept, so that a string question
+/// also gets an answer for keys the catalog does not know.
 ///
 /// ```
 /// use permgate::{Catalog, Policy, perm};
@@ -58,8 +59,9 @@ pub struct Policy {
     catalog: Catalog,
     /// Words per row.
     stride: usize,
-    /// Row `r` owns `bits[r * stride..(r + 1) * stride]`: one per role and
-    /// one or more per user, in the order they were added.
+    /// Row `r` owns `bits[r * stride..(r + 1) * stride]`: one per distinct
+    /// grant set of the roles (roles granting the same share it) and one or
+    /// more per user, in the order they were added.
     bits: Vec<u64>,
     roles: Vec<RoleData>,
     names: HashMap<Box<str>, u32>,

@@ -675,7 +675,7 @@ mod tests {
     }
 
     #[test]
-    fn roles_that_grant_the_same_share_their_side_tables() {
+    fn roles_that_grant_the_same_share_their_row_and_side_tables() {
         let grants = ["ui:x:view", "journey:*:*", "routing:queue:view", "CONTACTS_READ"];
         let policy = crate::Policy::builder(Catalog::builtin())
             .role("a", grants)
@@ -697,6 +697,9 @@ mod tests {
                 .side
         };
         assert!(Arc::ptr_eq(side("a"), side("b")));
+        let row = |name: &str| policy.role(name).unwrap().row;
+        assert_eq!(row("a"), row("b"));
+        assert!(row("a") != row("c") && row("a") != row("d") && row("c") != row("d"));
         // Other grants, or the same in another spelling (audits report it as granted): not shared.
         assert!(!Arc::ptr_eq(side("a"), side("c")) && !Arc::ptr_eq(side("a"), side("d")));
         for name in ["a", "b", "d"] {
