@@ -1,10 +1,13 @@
 //! The decision path: `allows` with a typed constant, `allows_str` hit and
-//! miss (document and platform keys), and `check` on a small and a large gate.
+//! miss (document and platform keys), and `check` on a small and a large gate;
+//! keys no catalog knows beside a `HashSet<String>` of the same grants, at
+//! 1, 40, 1,000 and 10,000 of them (and as many patterns).
 //!
 //! Run with `cargo bench --bench allows`.
 
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
+use std::collections::HashSet;
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -97,5 +100,46 @@ fn decisions(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, decisions);
+/// A role holding `count` keys no catalog knows and `count` patterns of a
+/// domain no catalog knows, beside a `HashSet<String>` of the same grants
+/// (lowercase, as a service would store them): a key granted exactly, one
+/// under a pattern, and one granted by neither.
+fn unknown_keys(c: &mut Criterion) {
+    let mut group = c.benchmark_group("unknown");
+    for count in [1, 40, 1_000, 10_000] {
+        let grants: Vec<String> = (0..count)
+            .map(|i| format!("acme{i}:widget:view"))
+            .chain((0..count).map(|i| format!("zeta{i}:gadget:*")))
+            .collect();
+        let policy = Policy::builder(Catalog::builtin()).role("r", &grants).unwrap().build();
+        let role = policy.role("r").unwrap();
+        let set: HashSet<String> = grants.iter().map(|grant| grant.to_ascii_lowercase()).collect();
+        let hit = format!("acme{}:widget:view", count / 2);
+        let pattern = format!("zeta{}:gadget:view", count / 2);
+        let miss = "acme:widget:edit";
+        // Each measures the outcome its name says.
+        assert_eq!(policy.allows(role, hit.as_str()), Ok(true));
+        assert_eq!(policy.allows(role, pattern.as_str()), Ok(true));
+        assert_eq!(policy.allows(role, miss), Ok(false));
+        assert!(set.contains(hit.as_str()) && !set.contains(miss));
+        group.bench_function(format!("{count}/hit/permgate"), |b| {
+            b.iter(|| policy.allows(black_box(role), black_box(hit.as_str())))
+        });
+        group.bench_function(format!("{count}/hit/HashSet"), |b| {
+            b.iter(|| set.contains(black_box(hit.as_str())))
+        });
+        group.bench_function(format!("{count}/pattern hit/permgate"), |b| {
+            b.iter(|| policy.allows(black_box(role), black_box(pattern.as_str())))
+        });
+        group.bench_function(format!("{count}/miss/permgate"), |b| {
+            b.iter(|| policy.allows(black_box(role), black_box(miss)))
+        });
+        group.bench_function(format!("{count}/miss/HashSet"), |b| {
+            b.iter(|| set.contains(black_box(miss)))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, decisions, unknown_keys);
 criterion_main!(benches);

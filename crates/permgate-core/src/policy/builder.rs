@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::role::{ConditionalGrant, GrantSet, RoleData};
+use super::role::{ConditionalGrant, GrantSet, RoleData, SideTables};
 use super::user::{Source, UserData, UserGrant, not_division_aware};
 use super::{BuildError, Policy, RoleId};
 use crate::catalog::Catalog;
@@ -32,6 +32,10 @@ pub struct PolicyBuilder {
     /// The policy being built: its users' rows are filled in by
     /// [`build`](Self::build).
     policy: Policy,
+    /// The distinct grant sets placed so far (side tables and row), by a
+    /// randomly seeded hash of both: a grant set equal to one of them shares
+    /// its row and side tables.
+    shared: HashMap<u64, Vec<(Arc<SideTables>, u32)>>,
 }
 
 impl PolicyBuilder {
@@ -48,7 +52,9 @@ impl PolicyBuilder {
                 own: Vec::new(),
                 users: Vec::new(),
                 user_names: HashMap::new(),
+                beyond_catalog: false,
             },
+            shared: HashMap::new(),
         }
     }
 
@@ -418,11 +424,28 @@ impl PolicyBuilder {
         })
     }
 
-    /// Moves a finished grant set's bits into a row of its own.
+    /// Moves a finished grant set's bits into a row of the policy: the row
+    /// and side tables of an equal grant set placed before, or its own.
     fn place(&mut self, set: &mut RoleData) -> Result<u32, BuildError> {
-        let row = self.reserve_rows(1)?;
         let words = std::mem::take(&mut set.granted.words);
+        self.policy.beyond_catalog |= set.granted.holds_beyond_catalog();
+        let fingerprint = words
+            .iter()
+            .fold(set.granted.side.fingerprint(), |hash, &word| hash.rotate_left(5) ^ word);
+        let same = self.shared.get(&fingerprint).and_then(|placed| {
+            placed
+                .iter()
+                .find(|(side, row)| **side == *set.granted.side && self.row_words(*row) == words.as_slice())
+        });
+        if let Some((side, row)) = same {
+            set.granted.side = Arc::clone(side);
+            set.row = *row;
+            return Ok(*row);
+        }
+        let row = self.reserve_rows(1)?;
         self.write_row(row, &words);
+        let placed = self.shared.entry(fingerprint).or_default();
+        placed.push((Arc::clone(&set.granted.side), row));
         set.row = row;
         Ok(row)
     }

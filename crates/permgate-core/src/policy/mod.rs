@@ -25,7 +25,7 @@ pub(crate) mod who_can;
 
 pub use builder::PolicyBuilder;
 pub use compiled::CompiledUser;
-use role::{ConditionalGrant, GrantSet, RoleData, has_bit};
+use role::{ConditionalGrant, GrantSet, Probe, RoleData, has_bit};
 use user::{Source, UserData};
 
 /// Roles and users compiled against a [`Catalog`]: answers "may this
@@ -34,9 +34,10 @@ use user::{Source, UserData};
 /// Each role, each user, and each user in each division it holds a grant in
 /// is one row of a flat bitset over the catalog's permission indexes, so the
 /// cost of [`allows`](Self::allows) depends neither on the kind of principal
-/// nor on how many there are. Wildcard grants are expanded when the role is
-/// added, and kept, so that a string question also gets an answer for keys
-/// the catalog does not know.
+/// nor on how many there are. Roles that grant exactly the same share one
+/// row, and one copy of what the bitset cannot hold. Wildcard grants are
+/// expanded when the role is added, and kept, so that a string question
+/// also gets an answer for keys the catalog does not know.
 ///
 /// ```
 /// use permgate::{Catalog, Policy, perm};
@@ -58,8 +59,9 @@ pub struct Policy {
     catalog: Catalog,
     /// Words per row.
     stride: usize,
-    /// Row `r` owns `bits[r * stride..(r + 1) * stride]`: one per role and
-    /// one or more per user, in the order they were added.
+    /// Row `r` owns `bits[r * stride..(r + 1) * stride]`: one per distinct
+    /// grant set of the roles (roles granting the same share it) and one or
+    /// more per user, in the order they were added.
     bits: Vec<u64>,
     roles: Vec<RoleData>,
     names: HashMap<Box<str>, u32>,
@@ -67,6 +69,9 @@ pub struct Policy {
     own: Vec<RoleData>,
     users: Vec<UserData>,
     user_names: HashMap<Box<str>, u32>,
+    /// Whether any unconditional grant set holds a pattern or a key the
+    /// catalog does not know: if not, such a key is denied at once.
+    beyond_catalog: bool,
 }
 
 impl Policy {
@@ -139,8 +144,19 @@ impl Policy {
     /// grants of the roles in reach. Such a key counts as division-aware.
     #[cold]
     fn allows_unknown(&self, who: Principal, spelling: Spelling<'_>, key: &str) -> bool {
+        if !self.beyond_catalog {
+            return false;
+        }
+        let probe = Probe::new(spelling, key);
+        if let (Kind::Role(role), true) = (who.kind, who.policy == self.id) {
+            // A role alone: its own grants, without the walk over a user's.
+            return self
+                .roles
+                .get(role as usize)
+                .is_some_and(|role| role.granted.allows_probe(&probe));
+        }
         self.grant_sets(who, true)
-            .any(|grants| grants.allows_spelling(spelling, key))
+            .any(|grants| grants.holds_beyond_catalog() && grants.allows_probe(&probe))
     }
 
     /// The full decision for `who` and `question`: allowed, allowed only

@@ -6,7 +6,7 @@ use crate::catalog::{Catalog, Resolved};
 use crate::condition::Condition;
 use crate::parse::{GrantError, Spelling};
 use crate::permission::Permission;
-use std::hash::{BuildHasher, Hasher};
+use std::hash::BuildHasher;
 
 /// A wildcard grant, `domain:entity:*` or `domain:*:*` (also `domain:*:action`),
 /// in the spelling it was granted with. `None` stands for `*`.
@@ -61,10 +61,20 @@ impl Pattern {
 ///
 /// Adding a grant costs the same whatever was added before (de-duplication
 /// is hashed), so compiling is linear in the number of grants.
+///
+/// The side tables are shared: a policy holds one copy of each distinct
+/// set of them, however many roles grant it (and a user compiled on demand
+/// shares those of the roles it copies). Read through `Deref`.
 #[derive(Debug, Clone)]
 pub(crate) struct GrantSet {
     /// One bit per catalog permission; wildcards expanded.
     pub(crate) words: Vec<u64>,
+    pub(crate) side: Arc<SideTables>,
+}
+
+/// What a grant set holds beside its bits.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct SideTables {
     /// Catalog permissions granted by name, in index order, for export in
     /// wildcard form and for audits (sorted and de-duplicated by `finish`).
     pub(crate) exact: Vec<u16>,
@@ -75,15 +85,73 @@ pub(crate) struct GrantSet {
     pub(crate) unknown: CaselessList<Box<str>>,
 }
 
+impl core::ops::Deref for GrantSet {
+    type Target = SideTables;
+
+    fn deref(&self) -> &SideTables {
+        &self.side
+    }
+}
+
+impl SideTables {
+    /// A hash of the tables, randomly seeded: equal tables hash equal.
+    pub(super) fn fingerprint(&self) -> u64 {
+        let seeds = seeds();
+        let mut hash = seeds.segment;
+        let mut add = |value: u64| hash = fold_multiply(hash ^ value, seeds.multiplier);
+        add(self.exact.len() as u64);
+        for &index in &self.exact {
+            add(u64::from(index));
+        }
+        add(self.patterns.items.len() as u64);
+        for pattern in &self.patterns {
+            add(hash_parts(pattern.parts()));
+        }
+        for key in &self.unknown {
+            add(hash_parts(key.parts()));
+        }
+        hash
+    }
+}
+
 /// Segments compared ignoring ASCII case: what [`CaselessList`] keys on.
 pub(crate) trait CaselessParts {
     /// Up to three segments; unused ones are empty.
     fn parts(&self) -> [&str; 3];
+
+    /// Whether the item is `parts`, ignoring ASCII case.
+    #[inline]
+    fn is(&self, parts: [&str; 3]) -> bool {
+        parts.iter().zip(self.parts()).all(|(a, b)| eq_caseless(a, b))
+    }
 }
 
 impl CaselessParts for Box<str> {
+    /// A key's three segments, or a flat name and two empty ones: a key
+    /// (never a wildcard) and a flat name (no colon) never collide.
     fn parts(&self) -> [&str; 3] {
-        [self, "", ""]
+        let mut parts = self.splitn(3, ':');
+        [
+            parts.next().unwrap_or_default(),
+            parts.next().unwrap_or_default(),
+            parts.next().unwrap_or_default(),
+        ]
+    }
+
+    /// Compared as it is stored, without splitting it.
+    #[inline]
+    fn is(&self, [domain, entity, action]: [&str; 3]) -> bool {
+        if entity.is_empty() {
+            return eq_caseless(self, domain);
+        }
+        let (entity_at, action_at) = (domain.len() + 1, domain.len() + entity.len() + 2);
+        let part = |from: usize, to: usize| self.get(from..to).unwrap_or_default();
+        self.len() == action_at + action.len()
+            && part(domain.len(), entity_at) == ":"
+            && part(action_at - 1, action_at) == ":"
+            && eq_caseless(part(0, domain.len()), domain)
+            && eq_caseless(part(entity_at, action_at - 1), entity)
+            && eq_caseless(part(action_at, self.len()), action)
     }
 }
 
@@ -98,22 +166,210 @@ impl CaselessParts for Pattern {
     }
 }
 
+/// The process's random hash seeds, drawn once: grants come from documents,
+/// and crafted collisions must not make compiling quadratic. One seed for
+/// every policy, so that a question's hashes serve every grant set in reach
+/// and a grant set copied into another policy (a user compiled on demand)
+/// keeps its index.
+#[derive(Debug)]
+struct Seeds {
+    segment: u64,
+    multiplier: u64,
+    combine: [u64; 2],
+    /// The hashes of `*` and of an empty segment.
+    star: u64,
+    empty: u64,
+}
+
+fn seeds() -> &'static Seeds {
+    static SEEDS: std::sync::OnceLock<Seeds> = std::sync::OnceLock::new();
+    SEEDS.get_or_init(|| {
+        let state = std::hash::RandomState::new();
+        let draw = |n: u64| state.hash_one(n);
+        let mut seeds = Seeds {
+            segment: draw(0),
+            multiplier: draw(1) | 1,
+            combine: [draw(2), draw(3)],
+            star: 0,
+            empty: 0,
+        };
+        seeds.star = segment_hash(&seeds, b"*");
+        seeds.empty = segment_hash(&seeds, b"");
+        seeds
+    })
+}
+
+#[inline]
+fn fold_multiply(a: u64, b: u64) -> u64 {
+    let full = u128::from(a) * u128::from(b);
+    (full as u64) ^ ((full >> 64) as u64)
+}
+
+/// Bit 5 of every byte: set, it maps each ASCII capital to its lowercase
+/// letter (and a few punctuation pairs onto each other, which only costs a
+/// comparison).
+const BLUR: u64 = 0x2020_2020_2020_2020;
+
+/// Eight bytes at `at` as a little-endian word (zero past the end).
+#[inline]
+fn word_at(bytes: &[u8], at: usize) -> u64 {
+    bytes
+        .get(at..at + 8)
+        .and_then(|word| <[u8; 8]>::try_from(word).ok())
+        .map_or(0, u64::from_le_bytes)
+}
+
+/// Up to eight bytes as a word: two overlapping halves, or the first,
+/// middle and last byte (the length is hashed beside it).
+#[inline]
+fn small_word(bytes: &[u8]) -> u64 {
+    let len = bytes.len();
+    let half = |at: usize| {
+        bytes
+            .get(at..at + 4)
+            .and_then(|half| <[u8; 4]>::try_from(half).ok())
+            .map_or(0, |half| u64::from(u32::from_le_bytes(half)))
+    };
+    if len >= 4 {
+        return half(0) | half(len - 4) << 32;
+    }
+    let byte = |at: usize| bytes.get(at).map_or(0, |&b| u64::from(b));
+    if len == 0 {
+        0
+    } else {
+        byte(0) | byte(len / 2) << 8 | byte(len - 1) << 16
+    }
+}
+
+/// Hashes one segment ignoring ASCII case ([`BLUR`]), eight bytes at a time.
+#[inline]
+fn segment_hash(seeds: &Seeds, segment: &[u8]) -> u64 {
+    let len = segment.len();
+    let seed = seeds.segment ^ len as u64;
+    if len <= 8 {
+        return fold_multiply(seed ^ (small_word(segment) | BLUR), seeds.multiplier);
+    }
+    let mut hash = seed;
+    let mut at = 0;
+    while at + 8 < len {
+        hash = fold_multiply(hash ^ (word_at(segment, at) | BLUR), seeds.multiplier);
+        at += 8;
+    }
+    fold_multiply(hash ^ (word_at(segment, len - 8) | BLUR), seeds.multiplier)
+}
+
+/// `word` with every ASCII capital made lowercase, eight bytes at once.
+#[inline]
+fn lowercase_word(word: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = ONES * 0x80;
+    let low = word & !HIGH;
+    // The high bit of each byte: set when it is at least `A`, and when it is past `Z`.
+    let from_a = low + ONES * (0x80 - u64::from(b'A'));
+    let past_z = low + ONES * (0x80 - u64::from(b'Z') - 1);
+    word | ((from_a & !past_z & !word & HIGH) >> 2)
+}
+
+/// Whether the words `a` and `b` are equal ignoring ASCII case: the fold
+/// runs only for words that differ as they stand.
+#[inline]
+fn word_eq(a: u64, b: u64) -> bool {
+    a == b || lowercase_word(a) == lowercase_word(b)
+}
+
+/// Whether `a` and `b` are equal ignoring ASCII case, eight bytes at a time.
+#[inline]
+fn eq_caseless(a: &str, b: &str) -> bool {
+    let (a, b, len) = (a.as_bytes(), b.as_bytes(), a.len());
+    if len != b.len() {
+        return false;
+    }
+    if len <= 8 {
+        return word_eq(small_word(a), small_word(b));
+    }
+    let mut at = 0;
+    while at + 8 < len {
+        if !word_eq(word_at(a, at), word_at(b, at)) {
+            return false;
+        }
+        at += 8;
+    }
+    word_eq(word_at(a, len - 8), word_at(b, len - 8))
+}
+
+/// The hash of three segments from their [`segment_hash`]es.
+#[inline]
+fn combine(seeds: &Seeds, [a, b, c]: [u64; 3]) -> u64 {
+    let [x, y] = seeds.combine;
+    fold_multiply(fold_multiply(a ^ x, b ^ y) ^ c, seeds.multiplier)
+}
+
+/// Hashes `parts` ignoring ASCII case, without allocating.
+fn hash_parts(parts: [&str; 3]) -> u64 {
+    let seeds = seeds();
+    combine(seeds, parts.map(|part| segment_hash(seeds, part.as_bytes())))
+}
+
+/// A string question the catalog does not know, hashed once for every
+/// grant set in reach: its segments (a flat name and two empty ones), their
+/// hashes, and the key's hash; the hashes of the pattern shapes that could
+/// cover it (`d:e:*`, `d:*:*`, `d:*:a`) are made from the segments' hashes
+/// where a set holds patterns.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Probe<'q> {
+    /// The question as asked.
+    whole: &'q str,
+    parts: [&'q str; 3],
+    hashes: [u64; 3],
+    key: u64,
+    /// A key, not a flat name: what a pattern may cover.
+    is_key: bool,
+}
+
+impl<'q> Probe<'q> {
+    pub(crate) fn new(spelling: Spelling<'q>, key: &'q str) -> Self {
+        let seeds = seeds();
+        let hash = |segment: &str| segment_hash(seeds, segment.as_bytes());
+        let (parts, hashes, is_key) = match spelling {
+            Spelling::Key { domain, entity, action } => (
+                [domain, entity, action],
+                [hash(domain), hash(entity), hash(action)],
+                true,
+            ),
+            _ => ([key, "", ""], [hash(key), seeds.empty, seeds.empty], false),
+        };
+        Probe {
+            whole: key,
+            parts,
+            hashes,
+            key: combine(seeds, hashes),
+            is_key,
+        }
+    }
+}
+
 /// Items in insertion order, each once (equal ignoring ASCII case), stored
-/// once and found by a hashed index. The hash is randomly seeded: grants come
-/// from documents, and crafted collisions must not make compiling quadratic.
+/// once and found by a hashed index, its hash randomly seeded ([`Seeds`]).
 #[derive(Debug, Clone)]
 pub(crate) struct CaselessList<T> {
     items: Vec<T>,
     index: hashbrown::HashTable<u32>,
-    state: std::hash::RandomState,
 }
+
+/// Equal when the items are, in order (the index follows from them).
+impl<T: PartialEq> PartialEq for CaselessList<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.items == other.items
+    }
+}
+
+impl<T: Eq> Eq for CaselessList<T> {}
 
 impl<T> Default for CaselessList<T> {
     fn default() -> Self {
         Self {
             items: Vec::new(),
             index: hashbrown::HashTable::new(),
-            state: std::hash::RandomState::new(),
         }
     }
 }
@@ -127,50 +383,31 @@ impl<'a, T> IntoIterator for &'a CaselessList<T> {
     }
 }
 
-/// Hashes `parts` ignoring ASCII case, without allocating.
-fn hash_parts(state: &std::hash::RandomState, parts: [&str; 3]) -> u64 {
-    let mut hasher = state.build_hasher();
-    for part in parts {
-        for chunk in part.as_bytes().chunks(16) {
-            let mut lower = [0u8; 16];
-            for (to, from) in lower.iter_mut().zip(chunk) {
-                *to = from.to_ascii_lowercase();
-            }
-            hasher.write(lower.get(..chunk.len()).unwrap_or_default());
-        }
-        hasher.write_u8(0xff);
-    }
-    hasher.finish()
-}
-
 impl<T: CaselessParts> CaselessList<T> {
-    fn same(parts: [&str; 3], item: &T) -> bool {
-        parts.iter().zip(item.parts()).all(|(a, b)| a.eq_ignore_ascii_case(b))
-    }
-
     /// Adds `item` unless an equal one is held; the added item, or `None`.
     pub(super) fn insert(&mut self, item: T) -> Option<&T> {
-        let (state, items) = (&self.state, &self.items);
-        let hash = hash_parts(state, item.parts());
-        let held = |&i: &u32| items.get(i as usize).is_some_and(|held| Self::same(item.parts(), held));
+        let items = &self.items;
+        let hash = hash_parts(item.parts());
         let position = u32::try_from(items.len()).ok()?;
-        if self.index.find(hash, held).is_some() {
+        if self.contains_hashed(hash, |held: &T| held.is(item.parts())) {
             return None;
         }
-        let rehash = |&i: &u32| items.get(i as usize).map_or(0, |held| hash_parts(state, held.parts()));
+        let rehash = |&i: &u32| items.get(i as usize).map_or(0, |held| hash_parts(held.parts()));
         self.index.insert_unique(hash, position, rehash);
         self.items.push(item);
         self.items.last()
     }
 
-    /// Whether an item with these parts is held.
-    pub(super) fn contains(&self, parts: [&str; 3]) -> bool {
-        let hash = hash_parts(&self.state, parts);
+    /// Whether an item hashing to `hash` and equal to what `is` looks for is held.
+    #[inline]
+    fn contains_hashed(&self, hash: u64, is: impl Fn(&T) -> bool) -> bool {
         self.index
-            .find(hash, |&i| {
-                self.items.get(i as usize).is_some_and(|held| Self::same(parts, held))
-            })
+            .find(hash, |&i| self.items.get(i as usize).is_some_and(&is))
             .is_some()
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.items.is_empty()
     }
 
     pub(crate) fn iter(&self) -> core::slice::Iter<'_, T> {
@@ -182,9 +419,7 @@ impl GrantSet {
     pub(super) fn new(catalog: &Catalog) -> Self {
         Self {
             words: vec![0; catalog.len().div_ceil(64)],
-            exact: Vec::new(),
-            patterns: CaselessList::default(),
-            unknown: CaselessList::default(),
+            side: Arc::default(),
         }
     }
 
@@ -193,7 +428,7 @@ impl GrantSet {
         match catalog.resolve_grant(grant)? {
             Resolved::Known(permission) => {
                 self.set(permission.index());
-                self.exact.push(permission.index());
+                Arc::make_mut(&mut self.side).exact.push(permission.index());
             }
             Resolved::Pattern(key) => {
                 let pattern = Pattern::new(&key).ok_or_else(|| {
@@ -202,7 +437,7 @@ impl GrantSet {
                         found: key.split(':').count(),
                     })
                 })?;
-                let Some(pattern) = self.patterns.insert(pattern) else {
+                let Some(pattern) = Arc::make_mut(&mut self.side).patterns.insert(pattern) else {
                     return Ok(());
                 };
                 let covered = catalog
@@ -215,7 +450,7 @@ impl GrantSet {
                 }
             }
             Resolved::Unknown => {
-                self.unknown.insert(grant.into());
+                Arc::make_mut(&mut self.side).unknown.insert(grant.into());
             }
         }
         Ok(())
@@ -226,8 +461,9 @@ impl GrantSet {
     /// catalog lists for that entity is held. A role in expanded form then
     /// holds what its wildcard form holds.
     pub(super) fn finish(&mut self, catalog: &Catalog) {
-        self.exact.sort_unstable();
-        self.exact.dedup();
+        let side = Arc::make_mut(&mut self.side);
+        side.exact.sort_unstable();
+        side.exact.dedup();
         grant_entity_rows(&mut self.words, catalog);
     }
 
@@ -242,11 +478,38 @@ impl GrantSet {
     /// Whether a well-formed key or flat name that the catalog does not know
     /// is granted by a kept pattern or an unknown grant.
     pub(super) fn allows_spelling(&self, spelling: Spelling<'_>, key: &str) -> bool {
-        let covered = match spelling {
-            Spelling::Key { domain, entity, action } => self.patterns.iter().any(|p| p.covers(domain, entity, action)),
-            _ => false,
-        };
-        covered || self.unknown.contains([key, "", ""])
+        self.holds_beyond_catalog() && self.allows_probe(&Probe::new(spelling, key))
+    }
+
+    /// Whether the set holds patterns or unknown keys: what the bitset cannot hold.
+    pub(super) fn holds_beyond_catalog(&self) -> bool {
+        !(self.unknown.is_empty() && self.patterns.is_empty())
+    }
+
+    /// [`allows_spelling`](Self::allows_spelling) for a hashed question: one
+    /// lookup for the key, one for each pattern shape that could cover it.
+    #[inline]
+    pub(super) fn allows_probe(&self, probe: &Probe<'_>) -> bool {
+        if !self.unknown.is_empty()
+            && self
+                .unknown
+                .contains_hashed(probe.key, |held| eq_caseless(held, probe.whole))
+        {
+            return true;
+        }
+        if !probe.is_key || self.patterns.is_empty() {
+            return false;
+        }
+        let (seeds, [d, e, a], [dh, eh, ah]) = (seeds(), probe.parts, probe.hashes);
+        let star = seeds.star;
+        self.patterns
+            .contains_hashed(combine(seeds, [dh, eh, star]), |held| held.is([d, e, "*"]))
+            || self
+                .patterns
+                .contains_hashed(combine(seeds, [dh, star, star]), |held| held.is([d, "*", "*"]))
+            || self
+                .patterns
+                .contains_hashed(combine(seeds, [dh, star, ah]), |held| held.is([d, "*", a]))
     }
 }
 
@@ -307,11 +570,7 @@ impl GrantSet {
     /// row `self_words` where this one's bits moved into a policy), and the
     /// same names, patterns and unknown keys as granted.
     fn same_as(&self, self_words: &[u64], other: &GrantSet, other_words: &[u64]) -> bool {
-        let same_list = |a: &CaselessList<Pattern>, b: &CaselessList<Pattern>| a.items == b.items;
-        self_words == other_words
-            && self.exact == other.exact
-            && same_list(&self.patterns, &other.patterns)
-            && self.unknown.items == other.unknown.items
+        self_words == other_words && (Arc::ptr_eq(&self.side, &other.side) || self.side == other.side)
     }
 }
 
@@ -381,5 +640,72 @@ mod tests {
         let allows = |key: &str| crate::parse::parse(key).is_ok_and(|spelling| set.allows_spelling(spelling, key));
         assert!(allows("journey:new:thing") && allows("ui:X:view"));
         assert!(!allows("ui:x:edit"));
+    }
+
+    #[test]
+    fn unknown_keys_and_patterns_are_found_by_hash_whatever_their_number() {
+        let catalog = Catalog::builtin();
+        let mut set = GrantSet::new(catalog);
+        for i in 0..1000 {
+            set.add(catalog, &format!("acme{i}:widget:view")).unwrap();
+            set.add(catalog, &format!("zeta{i}:*:*")).unwrap();
+            set.add(catalog, &format!("eta{i}:gadget:*")).unwrap();
+            set.add(catalog, &format!("theta{i}:*:edit")).unwrap();
+        }
+        set.add(catalog, "CONTACTS_READ_ALL").unwrap();
+        set.finish(catalog);
+        let allows = |key: &str| crate::parse::parse(key).is_ok_and(|spelling| set.allows_spelling(spelling, key));
+        for i in [0, 1, 499, 999] {
+            assert!(allows(&format!("ACME{i}:Widget:VIEW")), "{i}");
+            assert!(!allows(&format!("acme{i}:widget:edit")), "{i}");
+            assert!(!allows(&format!("acme{i}:widgets:view")), "{i}");
+            assert!(allows(&format!("zeta{i}:any:thing")), "{i}");
+            assert!(allows(&format!("eta{i}:GADGET:view")), "{i}");
+            assert!(!allows(&format!("eta{i}:gadgets:view")), "{i}");
+            assert!(allows(&format!("theta{i}:x:EDIT")), "{i}");
+            assert!(!allows(&format!("theta{i}:x:view")), "{i}");
+        }
+        assert!(!allows("acme1000:widget:view") && !allows("acme1:widget:viewx"));
+        assert!(allows("contacts_read_all") && !allows("CONTACTS_READ"));
+        // A flat name is never a key's domain, nor a key a flat name.
+        assert!(!allows("contacts_read_all:widget:view") && !allows("ACME1"));
+        let empty = GrantSet::new(catalog);
+        assert!(!empty.holds_beyond_catalog());
+        assert!(!crate::parse::parse("acme1:widget:view").is_ok_and(|s| empty.allows_spelling(s, "acme1:widget:view")));
+    }
+
+    #[test]
+    fn roles_that_grant_the_same_share_their_row_and_side_tables() {
+        let grants = ["ui:x:view", "journey:*:*", "routing:queue:view", "CONTACTS_READ"];
+        let policy = crate::Policy::builder(Catalog::builtin())
+            .role("a", grants)
+            .unwrap()
+            .role("b", grants)
+            .unwrap()
+            .role("c", ["ui:x:view", "journey:*:*", "routing:queue:view"])
+            .unwrap()
+            .role("d", ["UI:X:VIEW", "journey:*:*", "routing:queue:view", "CONTACTS_READ"])
+            .unwrap()
+            .build();
+        let side = |name: &str| {
+            &policy
+                .roles
+                .iter()
+                .find(|role| &*role.name == name)
+                .unwrap()
+                .granted
+                .side
+        };
+        assert!(Arc::ptr_eq(side("a"), side("b")));
+        let row = |name: &str| policy.role(name).unwrap().row;
+        assert_eq!(row("a"), row("b"));
+        assert!(row("a") != row("c") && row("a") != row("d") && row("c") != row("d"));
+        // Other grants, or the same in another spelling (audits report it as granted): not shared.
+        assert!(!Arc::ptr_eq(side("a"), side("c")) && !Arc::ptr_eq(side("a"), side("d")));
+        for name in ["a", "b", "d"] {
+            let role = policy.role(name).unwrap();
+            assert_eq!(policy.allows(role, "contacts_read"), Ok(true), "{name}");
+        }
+        assert_eq!(policy.allows(policy.role("c").unwrap(), "contacts_read"), Ok(false));
     }
 }
