@@ -4,7 +4,7 @@
 
 use std::sync::{Arc, LazyLock};
 
-use crate::caseless::{Caseless, CaselessKey, CaselessMap, caseless_map};
+use crate::caseless::{Caseless, CaselessKey, CaselessMap, NameTable, caseless_map};
 use crate::generated;
 use crate::parse::{GrantError, ParseError, QuestionError, Spelling, excerpt, is_all, is_space, parse, trim_spaces};
 use crate::permission::{Permission, PermissionInfo};
@@ -40,7 +40,7 @@ struct Inner {
     /// Domain to the indexes of its permissions, for wildcard expansion.
     domains: CaselessMap<Vec<u16>>,
     /// Keys, labels and flat names, each to its permission.
-    names: CaselessMap<NameEntry>,
+    names: NameTable<NameEntry>,
     /// Normalized `Domain > Entity` label prefixes to the entity they name,
     /// so that `Journey > Segment > All` resolves to `journey:segment:*`.
     entity_labels: CaselessMap<EntityLabel>,
@@ -64,7 +64,7 @@ struct EntityLabel {
 
 /// A value of the name map: the index, and whether the entry is a wildcard
 /// row (kept here so the string path need not load the entry).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct NameEntry {
     pub(crate) index: u16,
     pub(crate) wildcard: bool,
@@ -178,7 +178,7 @@ static BUILTIN: LazyLock<Catalog> = LazyLock::new(|| {
         extra: Vec::new(),
         flags: vec![OrgFlags::default(); generated::PERMISSIONS.len()],
         domains: caseless_map(),
-        names: caseless_map(),
+        names: NameTable::default(),
         entity_labels: caseless_map(),
         entity_rows: Vec::new(),
     };
@@ -201,9 +201,9 @@ impl Inner {
             index,
             wildcard: info.key.ends_with(":*"),
         };
-        self.names.insert(CaselessKey::new(&info.key), entry);
+        self.names.insert(&info.key, entry);
         if let Some(label) = &info.label {
-            self.names.insert(CaselessKey::new(&normalize_label(label)), entry);
+            self.names.insert(&normalize_label(label), entry);
             self.index_entity_label(label, &info.key, builtin);
         }
     }
@@ -275,7 +275,7 @@ impl Inner {
             Spelling::Key { action, .. } if !key.contains('*') => action,
             _ => return Err(OrgPermissionError::NotConcrete),
         };
-        let index = match self.names.get(&Caseless(key)) {
+        let index = match self.names.get(key) {
             Some(entry) => entry.index,
             None => {
                 let index = u16::try_from(self.builtin.len() + self.extra.len())
@@ -329,7 +329,7 @@ impl Inner {
     /// any entity a builtin label names) is never taken over.
     fn add_label(&mut self, index: u16, label: &str) {
         let normalized = normalize_label(label);
-        if self.names.contains_key(&Caseless(&normalized)) || self.is_builtin_label_wildcard(&normalized) {
+        if self.names.contains(&normalized) || self.is_builtin_label_wildcard(&normalized) {
             return;
         }
         let Some(key) = self
@@ -345,8 +345,7 @@ impl Inner {
         {
             info.label = Some(normalized.clone().into());
         }
-        self.names
-            .insert(CaselessKey::new(&normalized), NameEntry { index, wildcard: false });
+        self.names.insert(&normalized, NameEntry { index, wildcard: false });
         self.index_entity_label(&normalized, &key, false);
     }
 }
@@ -520,11 +519,11 @@ impl Catalog {
     /// [`Policy::allows`](crate::Policy::allows) with a string.
     #[inline]
     pub(crate) fn find(&self, name: &str) -> Option<NameEntry> {
-        if let Some(&entry) = self.inner.names.get(&Caseless(name)) {
+        if let Some(entry) = self.inner.names.get(name) {
             return Some(entry);
         }
         if name.contains('>') {
-            return self.inner.names.get(&Caseless(&normalize_label(name))).copied();
+            return self.inner.names.get(&normalize_label(name));
         }
         None
     }
