@@ -5,9 +5,9 @@
 //! into a buffer or allocating: a hash of its length and first and last eight
 //! bytes with bit 5 of every byte set (which maps each ASCII capital to its
 //! lowercase letter, and a few punctuation pairs onto each other, which only
-//! costs a comparison), then a comparison word by word against the name as
-//! the catalog spells it, folding only where that differs. The catalog's other
-//! maps ([`CaselessMap`]) store lowercase keys and hash every byte the same way.
+//! costs a comparison), then a comparison word by word against the name with
+//! bit 5 set on its letters alone. The catalog's other maps ([`CaselessMap`])
+//! store lowercase keys, hash every byte the same way and fold to compare.
 
 use core::hash::{BuildHasher, Hash, Hasher};
 
@@ -120,13 +120,12 @@ fn eq_folded(query: &[u8], lower: &[u8]) -> bool {
 /// (one comparison rejects almost every other name), where the name's words
 /// start and the value. Each name is kept as words of eight bytes (the last
 /// one ending at the name's end, overlapping the one before), each word as
-/// first spelled and in lowercase: a query in the catalog's own spelling
-/// compares word by word without folding, one in another case folds only
-/// the words that differ.
+/// in lowercase and with bit 5 of each byte that is a letter: a query in
+/// any case compares word by word without folding ([`matches`]).
 #[derive(Debug, Clone)]
 pub(crate) struct NameTable<V> {
     slots: Vec<Slot<V>>,
-    /// Every name's words: as first spelled, and in lowercase.
+    /// Every name's words: in lowercase, and bit 5 of its letters.
     words: Vec<[u64; 2]>,
     /// How many names the table holds.
     len: usize,
@@ -191,9 +190,7 @@ impl<V: Copy + Default> NameTable<V> {
         self.slot(query.as_bytes()).is_some()
     }
 
-    /// Where the slot of the name `query` spells in any ASCII case is. The probe
-    /// compares words as they stand; at the first slot of the query's key
-    /// that differs so, [`slot_folded`](Self::slot_folded) takes over.
+    /// Where the slot of the name `query` spells in any ASCII case is.
     #[inline]
     fn slot(&self, query: &[u8]) -> Option<usize> {
         let ends = ends(query);
@@ -202,34 +199,10 @@ impl<V: Copy + Default> NameTable<V> {
         let mut at = (key >> 32) as usize;
         loop {
             let slot = self.slots.get(at & mask)?;
-            if slot.key == key {
-                return match self.stored(slot, query.len()) {
-                    Some(stored) if matches(query, stored, ends, |q, [spelled, _]| q == spelled) => Some(at & mask),
-                    _ => self.slot_folded(query, (key, ends), at),
-                };
-            }
-            if slot.key == 0 {
-                return None;
-            }
-            at = at.wrapping_add(1);
-        }
-    }
-
-    /// [`slot`](Self::slot) in any ASCII case, probing on from `at` for
-    /// the query's key and [`ends`].
-    /// Out of line: inlined, the compiler would fold the query's ends before
-    /// every lookup, in the catalog's own spelling too.
-    #[inline(never)]
-    fn slot_folded(&self, query: &[u8], (key, ends): (u64, (u64, u64)), mut at: usize) -> Option<usize> {
-        let mask = self.slots.len().wrapping_sub(1);
-        // The words as they stand differ somewhere: compare folded ones.
-        let same = |q, [_, lower]: [u64; 2]| fold_ascii_word(q) == lower;
-        loop {
-            let slot = self.slots.get(at & mask)?;
             if slot.key == key
                 && self
                     .stored(slot, query.len())
-                    .is_some_and(|stored| matches(query, stored, ends, same))
+                    .is_some_and(|stored| matches(query, stored, ends))
             {
                 return Some(at & mask);
             }
@@ -247,8 +220,7 @@ impl<V: Copy + Default> NameTable<V> {
         self.words.get(start..start + len.div_ceil(8))
     }
 
-    /// Sets the value of `name` (any case); a name already held keeps its
-    /// first spelling.
+    /// Sets the value of `name` (any case).
     pub(crate) fn insert(&mut self, name: &str, value: V) {
         if let Some(held) = self.slot(name.as_bytes()).and_then(|at| self.slots.get_mut(at)) {
             held.value = value;
@@ -256,9 +228,14 @@ impl<V: Copy + Default> NameTable<V> {
         }
         // Past `u32::MAX` words (no catalog comes near) a name would never match.
         let start = u32::try_from(self.words.len()).unwrap_or(u32::MAX);
-        let lower = name.to_ascii_lowercase();
-        self.words
-            .extend(words(name.as_bytes()).zip(words(lower.as_bytes())).map(|(s, l)| [s, l]));
+        let letters: Vec<u8> = name
+            .bytes()
+            .map(|byte| if byte.is_ascii_alphabetic() { 0x20 } else { 0 })
+            .collect();
+        let lower = words(name.as_bytes())
+            .zip(words(&letters))
+            .map(|(word, letters)| [word | letters, letters]);
+        self.words.extend(lower);
         self.len += 1;
         if self.len * 2 > self.slots.len() {
             self.grow();
@@ -298,16 +275,28 @@ impl<V: Copy + Default> NameTable<V> {
     }
 }
 
-/// Whether each word of `query` (whose [`ends`] are given) and the
-/// stored pair of words at its place (as spelled, lowercase) are `same`.
+/// Whether `query` (whose [`ends`] are given) is, in any ASCII case, the
+/// name whose words are `stored`: each word, with bit 5 set where the name
+/// has a letter, is the name's lowercase word. Bit 5 is the only bit in which a
+/// capital differs from its small letter, and setting it maps no other
+/// byte onto a letter with it set: exact, and no folding.
 #[inline]
-fn matches(query: &[u8], stored: &[[u64; 2]], (first, last): (u64, u64), same: impl Fn(u64, [u64; 2]) -> bool) -> bool {
-    match stored {
-        &[only] => same(last, only),
-        [head, middle @ .., tail] => {
-            same(first, *head)
-                && same(last, *tail)
-                && (middle.iter().zip(1..)).all(|(&pair, word)| same(word_at(query, 8 * word), pair))
+fn matches(query: &[u8], stored: &[[u64; 2]], (first, last): (u64, u64)) -> bool {
+    let same = |q: u64, [lower, letters]: [u64; 2]| q | letters == lower;
+    let at = |index: usize| word_at(query, 8 * index);
+    match *stored {
+        [only] => same(last, only),
+        [head, tail] => same(first, head) && same(last, tail),
+        // Most names are 17 to 32 bytes long: no loop.
+        [head, second, tail] => same(first, head) && same(at(1), second) && same(last, tail),
+        [head, second, third, tail] => {
+            same(first, head) && same(at(1), second) && same(at(2), third) && same(last, tail)
+        }
+        [head, ref middle @ .., tail] => {
+            same(first, head)
+                && same(last, tail)
+                && (query.chunks_exact(8).skip(1).zip(middle))
+                    .all(|(word, &pair)| same(<[u8; 8]>::try_from(word).map_or(0, u64::from_le_bytes), pair))
         }
         [] => false,
     }
