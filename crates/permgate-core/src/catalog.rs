@@ -354,15 +354,59 @@ impl Inner {
 /// space ([`is_space`]: the no-break space of the vendor's pages too) is a
 /// plain one.
 fn normalize_label(label: &str) -> String {
-    let segments = label.split('>').map(trim_spaces);
-    let mut normalized = segments.collect::<Vec<_>>().join(" > ");
-    if normalized.contains(is_other_space) {
-        normalized = normalized
-            .chars()
-            .map(|ch| if is_space(ch) { ' ' } else { ch })
-            .collect();
-    }
+    let mut normalized = String::with_capacity(label.len() + 8);
+    write_normalized_label(label, |piece| {
+        normalized.push_str(piece);
+        true
+    });
     normalized
+}
+
+/// Passes the pieces of [`normalize_label`]'s result to `push`, in order,
+/// while it returns `true`; returns whether it did to the end.
+fn write_normalized_label(label: &str, mut push: impl FnMut(&str) -> bool) -> bool {
+    for (segment, at) in label.split('>').map(trim_spaces).zip(0usize..) {
+        if at > 0 && !push(" > ") {
+            return false;
+        }
+        if segment.is_ascii() || !segment.contains(is_other_space) {
+            if !push(segment) {
+                return false;
+            }
+            continue;
+        }
+        for ch in segment.chars() {
+            let ch = if is_space(ch) { ' ' } else { ch };
+            if !push(ch.encode_utf8(&mut [0; 4])) {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// A label normalized ([`normalize_label`]) on the stack, for lookups: `None`
+/// where it does not fit.
+struct LabelBuffer {
+    bytes: [u8; 3 * crate::parse::MAX_PERMISSION_LEN],
+    len: usize,
+}
+
+impl LabelBuffer {
+    fn normalize(&mut self, label: &str) -> Option<&str> {
+        self.len = 0;
+        let whole = write_normalized_label(label, |piece| {
+            let end = self.len + piece.len();
+            let Some(slot) = self.bytes.get_mut(self.len..end) else {
+                return false;
+            };
+            slot.copy_from_slice(piece.as_bytes());
+            self.len = end;
+            true
+        });
+        let written = self.bytes.get(..self.len).filter(|_| whole)?;
+        core::str::from_utf8(written).ok()
+    }
 }
 
 /// What a grant string resolves to against a catalog.
@@ -523,7 +567,14 @@ impl Catalog {
             return Some(entry);
         }
         if name.contains('>') {
-            return self.inner.names.get(&normalize_label(name));
+            let mut buffer = LabelBuffer {
+                bytes: [0; 3 * crate::parse::MAX_PERMISSION_LEN],
+                len: 0,
+            };
+            return match buffer.normalize(name) {
+                Some(label) => self.inner.names.get(label),
+                None => self.inner.names.get(&normalize_label(name)),
+            };
         }
         None
     }
@@ -619,6 +670,36 @@ mod tests {
                 assert_eq!(catalog.lookup(&label.replace(" > ", ">")), Some(permission), "{label}");
             }
         }
+    }
+
+    #[test]
+    fn labels_normalize_on_the_stack_as_they_do_allocated() {
+        let long = format!("a{}", ">".repeat(400));
+        for label in [
+            "Journey>Action Map >View",
+            " routing >  queue>view ",
+            "Routing\u{a0}>\u{a0}Queue\u{2003}Name > View",
+            "é > É\u{a0}x > y",
+            ">",
+            "",
+            long.as_str(),
+        ] {
+            let mut buffer = LabelBuffer {
+                bytes: [0; 3 * crate::parse::MAX_PERMISSION_LEN],
+                len: 0,
+            };
+            let normalized = normalize_label(label);
+            match buffer.normalize(label) {
+                Some(on_stack) => assert_eq!(on_stack, normalized, "{label:?}"),
+                None => assert!(normalized.len() > 3 * crate::parse::MAX_PERMISSION_LEN, "{label:?}"),
+            }
+        }
+        let catalog = Catalog::builtin();
+        assert_eq!(
+            catalog.lookup("routing>QUEUE>view"),
+            catalog.lookup("routing:queue:view")
+        );
+        assert!(catalog.lookup("routing:queue:view").is_some());
     }
 
     #[test]
