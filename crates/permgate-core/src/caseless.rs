@@ -329,15 +329,13 @@ fn short_word(bytes: &[u8]) -> u64 {
 }
 
 /// A hash of a name from its length and [`ends`], the same in any ASCII case
-/// (the words are [`blurred`]), one multiply. Names that differ only in
-/// their middle share a hash and are told apart by the comparison.
+/// (the words are [`blurred`]), one multiply: only its high half is good,
+/// and only that is used ([`slot_key`]). Names that differ only in their
+/// middle share a hash and are told apart by the comparison.
 #[inline]
 fn name_hash(len: usize, first: u64, last: u64) -> u64 {
     const BLUR: u64 = 0x2020_2020_2020_2020;
-    fold_multiply(
-        (first | BLUR) ^ (len as u64).wrapping_mul(K2) ^ SEED,
-        (last | BLUR) ^ K1,
-    )
+    ((first | BLUR) ^ (last | BLUR).rotate_left(32) ^ (len as u64)).wrapping_mul(K1)
 }
 
 const SEED: u64 = 0x243f_6a88_85a3_08d3;
