@@ -121,7 +121,7 @@ fn eq_folded(query: &[u8], lower: &[u8]) -> bool {
 /// start and the value. Each name is kept as words of eight bytes (the last
 /// one ending at the name's end, overlapping the one before), each word as
 /// in lowercase and with bit 5 of each byte that is a letter: a query in
-/// any case compares word by word without folding ([`matches`]).
+/// any case compares word by word without folding ([`spells`]).
 #[derive(Debug, Clone)]
 pub(crate) struct NameTable<V> {
     slots: Vec<Slot<V>>,
@@ -202,7 +202,7 @@ impl<V: Copy + Default> NameTable<V> {
             if slot.key == key
                 && self
                     .stored(slot, query.len())
-                    .is_some_and(|stored| matches(query, stored, ends))
+                    .is_some_and(|stored| spells(query, stored, ends))
             {
                 return Some(at & mask);
             }
@@ -281,7 +281,7 @@ impl<V: Copy + Default> NameTable<V> {
 /// capital differs from its small letter, and setting it maps no other
 /// byte onto a letter with it set: exact, and no folding.
 #[inline]
-fn matches(query: &[u8], stored: &[[u64; 2]], (first, last): (u64, u64)) -> bool {
+fn spells(query: &[u8], stored: &[[u64; 2]], (first, last): (u64, u64)) -> bool {
     let same = |q: u64, [lower, letters]: [u64; 2]| q | letters == lower;
     let at = |index: usize| word_at(query, 8 * index);
     match *stored {
