@@ -287,16 +287,26 @@ fn spells(query: &[u8], stored: &[[u64; 2]], (first, last): (u64, u64)) -> bool 
     match *stored {
         [only] => same(last, only),
         [head, tail] => same(first, head) && same(last, tail),
-        // Most names are 17 to 32 bytes long: no loop.
+        // Most names are 17 to 48 bytes long: no loop.
         [head, second, tail] => same(first, head) && same(at(1), second) && same(last, tail),
         [head, second, third, tail] => {
             same(first, head) && same(at(1), second) && same(at(2), third) && same(last, tail)
         }
+        [head, second, third, fourth, tail] => {
+            same(first, head) && same(at(1), second) && same(at(2), third) && same(at(3), fourth) && same(last, tail)
+        }
+        [head, second, third, fourth, fifth, tail] => {
+            same(first, head)
+                && same(at(1), second)
+                && same(at(2), third)
+                && same(at(3), fourth)
+                && same(at(4), fifth)
+                && same(last, tail)
+        }
         [head, ref middle @ .., tail] => {
             same(first, head)
                 && same(last, tail)
-                && (query.chunks_exact(8).skip(1).zip(middle))
-                    .all(|(word, &pair)| same(<[u8; 8]>::try_from(word).map_or(0, u64::from_le_bytes), pair))
+                && (middle.iter().zip(1..)).all(|(&pair, index)| same(at(index), pair))
         }
         [] => false,
     }
