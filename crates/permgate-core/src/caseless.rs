@@ -1,12 +1,13 @@
-//! ASCII-case-insensitive string keys for the catalog's name map.
+//! ASCII-case-insensitive string keys: the catalog's name table and maps.
 //!
 //! The string path of [`Policy::allows`](crate::Policy::allows) with a string looks a
-//! whole permission string up in one hash map without splitting, lowercasing
-//! into a buffer or allocating. Stored keys are lowercase. The hash reads
-//! eight bytes at a time with bit 5 of every byte set, which maps each ASCII
-//! capital to its lowercase letter (and a few punctuation pairs onto each
-//! other, which only costs an equality test); the comparison folds exactly,
-//! and only the words that differ from the stored key.
+//! whole permission string up in one [`NameTable`] without splitting, lowercasing
+//! into a buffer or allocating: a hash of its length and first and last eight
+//! bytes with bit 5 of every byte set (which maps each ASCII capital to its
+//! lowercase letter, and a few punctuation pairs onto each other, which only
+//! costs a comparison), then a comparison word by word against the name with
+//! bit 5 set on its letters alone. The catalog's other maps ([`CaselessMap`])
+//! store lowercase keys, hash every byte the same way and fold to compare.
 
 use core::hash::{BuildHasher, Hash, Hasher};
 
@@ -109,6 +110,242 @@ fn eq_folded(query: &[u8], lower: &[u8]) -> bool {
         at += 8;
     }
     word_eq(load(query, len - 8, 8), load(lower, len - 8, 8))
+}
+
+/// A table of names compared ASCII-case-insensitively, each to a value: the
+/// catalog's names (keys, labels, flat names).
+///
+/// Open addressing over a power-of-two array of slots, at most half full,
+/// probed linearly. A slot holds the hash's high half with the name's length
+/// (one comparison rejects almost every other name), where the name's words
+/// start and the value. Each name is kept as words of eight bytes (the last
+/// one ending at the name's end, overlapping the one before), each word as
+/// in lowercase and with bit 5 of each byte that is a letter: a query in
+/// any case compares word by word without folding ([`spells`]).
+#[derive(Debug, Clone)]
+pub(crate) struct NameTable<V> {
+    slots: Vec<Slot<V>>,
+    /// Every name's words: in lowercase, and bit 5 of its letters.
+    words: Vec<[u64; 2]>,
+    /// How many names the table holds.
+    len: usize,
+}
+
+/// A slot of a [`NameTable`]: empty when `key` is 0.
+#[derive(Debug, Clone, Copy)]
+struct Slot<V> {
+    /// [`TAGGED`], the hash's high half above bit 32, the length below.
+    key: u64,
+    /// Where the name's words start in [`NameTable::words`].
+    start: u32,
+    value: V,
+}
+
+/// Set in every full slot's key, so that a full slot's key is never 0.
+const TAGGED: u64 = 1 << 63;
+/// The key bits that hold the name's length.
+const LENGTH: u64 = 0xffff_ffff;
+
+/// The key of a name from its [`ends`]: its hash's high half and its
+/// length. Where its slot is comes from the same half, so a table can grow
+/// without the names' text.
+#[inline]
+fn slot_key(len: usize, (first, last): (u64, u64)) -> u64 {
+    (name_hash(len, first, last) & !LENGTH) | TAGGED | (len as u64 & LENGTH)
+}
+
+/// The first and the last eight bytes of a name (the one word, zero-padded,
+/// of a name under eight bytes).
+#[inline]
+fn ends(name: &[u8]) -> (u64, u64) {
+    let len = name.len();
+    if len >= 8 {
+        (word_at(name, 0), word_at(name, len - 8))
+    } else {
+        let word = short_word(name);
+        (word, word)
+    }
+}
+
+impl<V> Default for NameTable<V> {
+    fn default() -> Self {
+        Self {
+            slots: Vec::new(),
+            words: Vec::new(),
+            len: 0,
+        }
+    }
+}
+
+impl<V: Copy + Default> NameTable<V> {
+    /// The value of `query`, in any ASCII case.
+    #[inline]
+    pub(crate) fn get(&self, query: &str) -> Option<V> {
+        let at = self.slot(query.as_bytes())?;
+        self.slots.get(at).map(|slot| slot.value)
+    }
+
+    /// Whether the table holds `query`, in any ASCII case.
+    pub(crate) fn contains(&self, query: &str) -> bool {
+        self.slot(query.as_bytes()).is_some()
+    }
+
+    /// Where the slot of the name `query` spells in any ASCII case is.
+    #[inline]
+    fn slot(&self, query: &[u8]) -> Option<usize> {
+        let ends = ends(query);
+        let key = slot_key(query.len(), ends);
+        let mask = self.slots.len().wrapping_sub(1);
+        let mut at = (key >> 32) as usize;
+        loop {
+            let slot = self.slots.get(at & mask)?;
+            if slot.key == key
+                && self
+                    .stored(slot, query.len())
+                    .is_some_and(|stored| spells(query, stored, ends))
+            {
+                return Some(at & mask);
+            }
+            if slot.key == 0 {
+                return None;
+            }
+            at = at.wrapping_add(1);
+        }
+    }
+
+    /// The words of the name in `slot`, `len` bytes long.
+    #[inline]
+    fn stored(&self, slot: &Slot<V>, len: usize) -> Option<&[[u64; 2]]> {
+        let start = slot.start as usize;
+        self.words.get(start..start + len.div_ceil(8))
+    }
+
+    /// Sets the value of `name` (any case).
+    pub(crate) fn insert(&mut self, name: &str, value: V) {
+        if let Some(held) = self.slot(name.as_bytes()).and_then(|at| self.slots.get_mut(at)) {
+            held.value = value;
+            return;
+        }
+        // Past `u32::MAX` words (no catalog comes near) a name would never match.
+        let start = u32::try_from(self.words.len()).unwrap_or(u32::MAX);
+        let letters: Vec<u8> = name
+            .bytes()
+            .map(|byte| if byte.is_ascii_alphabetic() { 0x20 } else { 0 })
+            .collect();
+        let lower = words(name.as_bytes())
+            .zip(words(&letters))
+            .map(|(word, letters)| [word | letters, letters]);
+        self.words.extend(lower);
+        self.len += 1;
+        if self.len * 2 > self.slots.len() {
+            self.grow();
+        }
+        self.place(Slot {
+            key: slot_key(name.len(), ends(name.as_bytes())),
+            start,
+            value,
+        });
+    }
+
+    /// Doubles the slots (keeping at most half of them full) and places every name again.
+    fn grow(&mut self) {
+        let empty = Slot {
+            key: 0,
+            start: 0,
+            value: V::default(),
+        };
+        let size = (self.len * 2).next_power_of_two().max(16);
+        let old = core::mem::replace(&mut self.slots, vec![empty; size]);
+        for slot in old.into_iter().filter(|slot| slot.key != 0) {
+            self.place(slot);
+        }
+    }
+
+    /// Puts `slot` in the first empty slot from where its key says.
+    fn place(&mut self, slot: Slot<V>) {
+        let mask = self.slots.len().wrapping_sub(1);
+        let mut at = (slot.key >> 32) as usize;
+        while let Some(held) = self.slots.get_mut(at & mask) {
+            if held.key == 0 {
+                *held = slot;
+                return;
+            }
+            at = at.wrapping_add(1);
+        }
+    }
+}
+
+/// Whether `query` (whose [`ends`] are given) is, in any ASCII case, the
+/// name whose words are `stored`: each word, with bit 5 set where the name
+/// has a letter, is the name's lowercase word. Bit 5 is the only bit in which a
+/// capital differs from its small letter, and setting it maps no other
+/// byte onto a letter with it set: exact, and no folding.
+#[inline]
+fn spells(query: &[u8], stored: &[[u64; 2]], (first, last): (u64, u64)) -> bool {
+    let same = |q: u64, [lower, letters]: [u64; 2]| q | letters == lower;
+    let at = |index: usize| word_at(query, 8 * index);
+    match *stored {
+        [only] => same(last, only),
+        [head, tail] => same(first, head) && same(last, tail),
+        // Most names are 17 to 48 bytes long: no loop.
+        [head, second, tail] => same(first, head) && same(at(1), second) && same(last, tail),
+        [head, second, third, tail] => {
+            same(first, head) && same(at(1), second) && same(at(2), third) && same(last, tail)
+        }
+        [head, second, third, fourth, tail] => {
+            same(first, head) && same(at(1), second) && same(at(2), third) && same(at(3), fourth) && same(last, tail)
+        }
+        [head, second, third, fourth, fifth, tail] => {
+            same(first, head)
+                && same(at(1), second)
+                && same(at(2), third)
+                && same(at(3), fourth)
+                && same(at(4), fifth)
+                && same(last, tail)
+        }
+        [head, ref middle @ .., tail] => {
+            same(first, head)
+                && same(last, tail)
+                && (middle.iter().zip(1..)).all(|(&pair, index)| same(at(index), pair))
+        }
+        [] => false,
+    }
+}
+
+/// The words a [`NameTable`] keeps of a name: every whole word but the
+/// last, then the eight bytes that end the name (one zero-padded word for a
+/// name under eight bytes).
+fn words(name: &[u8]) -> impl Iterator<Item = u64> + '_ {
+    let len = name.len();
+    let body = name.chunks_exact(8).take(len.div_ceil(8).saturating_sub(1));
+    body.map(|word| <[u8; 8]>::try_from(word).map_or(0, u64::from_le_bytes))
+        .chain(core::iter::once(ends(name).1))
+}
+
+/// The little-endian word of the eight bytes at `at` (0 past the end).
+#[inline]
+fn word_at(bytes: &[u8], at: usize) -> u64 {
+    bytes
+        .get(at..at + 8)
+        .and_then(|word| <[u8; 8]>::try_from(word).ok())
+        .map_or(0, u64::from_le_bytes)
+}
+
+/// The little-endian word of fewer than eight bytes, zero-padded (a loop
+/// rather than a copy, which would cost the hot path a call).
+#[inline]
+fn short_word(bytes: &[u8]) -> u64 {
+    bytes.iter().rev().fold(0, |word, &byte| (word << 8) | u64::from(byte))
+}
+
+/// A hash of a name from its length and [`ends`], the same in any ASCII case
+/// (the words are [`blurred`]), one multiply: only its high half is good,
+/// and only that is used ([`slot_key`]). Names that differ only in their
+/// middle share a hash and are told apart by the comparison.
+#[inline]
+fn name_hash(len: usize, first: u64, last: u64) -> u64 {
+    const BLUR: u64 = 0x2020_2020_2020_2020;
+    ((first | BLUR) ^ (last | BLUR).rotate_left(32) ^ (len as u64)).wrapping_mul(K1)
 }
 
 const SEED: u64 = 0x243f_6a88_85a3_08d3;
@@ -240,6 +477,48 @@ mod tests {
         map.insert(CaselessKey::new("routing:queue:{view}"), 1u8);
         assert_eq!(map.get(&Caseless("ROUTING:QUEUE:[VIEW]")), None);
         assert_eq!(map.get(&Caseless("ROUTING:QUEUE:{VIEW}")), Some(&1));
+    }
+
+    #[test]
+    fn name_table_finds_names_in_any_case_and_nothing_else() {
+        let mut table = NameTable::default();
+        let names: Vec<String> = (1..70)
+            .map(|len| "routing:wrapupCode:Search>".chars().cycle().take(len).collect())
+            .collect();
+        for (value, name) in (0u16..).zip(&names) {
+            table.insert(name, value);
+        }
+        for (value, name) in (0u16..).zip(&names) {
+            assert_eq!(table.get(name), Some(value), "{name}");
+            assert_eq!(table.get(&name.to_ascii_uppercase()), Some(value), "{name}");
+            assert_eq!(table.get(&name.to_ascii_lowercase()), Some(value), "{name}");
+            // One byte off anywhere, first, middle or last word: not found.
+            for at in 0..name.len() {
+                let mut other = name.clone().into_bytes();
+                if let Some(byte) = other.get_mut(at) {
+                    *byte ^= 0x01;
+                }
+                let other = String::from_utf8(other).unwrap_or_default();
+                assert_ne!(table.get(&other), Some(value), "{other:?}");
+            }
+        }
+        assert_eq!(table.get(""), None);
+        assert!(!table.contains("routing:wrapupcode:searcH>x"));
+        // Names with the same length and ends, told apart by their middle.
+        table.insert("analytics:flowObservation:view", 900);
+        table.insert("analytics:userObservation:view", 901);
+        assert_eq!(table.get("ANALYTICS:USEROBSERVATION:VIEW"), Some(901));
+        assert_eq!(table.get("analytics:flowobservation:view"), Some(900));
+        assert_eq!(table.get("analytics:teamObservation:view"), None);
+        // A name held again keeps its spelling and takes the new value.
+        table.insert("ANALYTICS:FLOWOBSERVATION:VIEW", 902);
+        assert_eq!(table.get("analytics:flowObservation:view"), Some(902));
+        // The hash blurs bit 5; the comparison does not.
+        table.insert("routing:queue:{view}", 903);
+        assert_eq!(table.get("ROUTING:QUEUE:[VIEW]"), None);
+        assert_eq!(table.get("Routing:Queue:{View}"), Some(903));
+        table.insert("é", 904);
+        assert_eq!(table.get("É"), None);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use std::sync::{Arc, LazyLock};
 
-use crate::caseless::{Caseless, CaselessKey, CaselessMap, caseless_map};
+use crate::caseless::{Caseless, CaselessKey, CaselessMap, NameTable, caseless_map};
 use crate::generated;
 use crate::parse::{GrantError, ParseError, QuestionError, Spelling, excerpt, is_all, is_space, parse, trim_spaces};
 use crate::permission::{Permission, PermissionInfo};
@@ -40,7 +40,7 @@ struct Inner {
     /// Domain to the indexes of its permissions, for wildcard expansion.
     domains: CaselessMap<Vec<u16>>,
     /// Keys, labels and flat names, each to its permission.
-    names: CaselessMap<NameEntry>,
+    names: NameTable<NameEntry>,
     /// Normalized `Domain > Entity` label prefixes to the entity they name,
     /// so that `Journey > Segment > All` resolves to `journey:segment:*`.
     entity_labels: CaselessMap<EntityLabel>,
@@ -64,7 +64,7 @@ struct EntityLabel {
 
 /// A value of the name map: the index, and whether the entry is a wildcard
 /// row (kept here so the string path need not load the entry).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct NameEntry {
     pub(crate) index: u16,
     pub(crate) wildcard: bool,
@@ -178,7 +178,7 @@ static BUILTIN: LazyLock<Catalog> = LazyLock::new(|| {
         extra: Vec::new(),
         flags: vec![OrgFlags::default(); generated::PERMISSIONS.len()],
         domains: caseless_map(),
-        names: caseless_map(),
+        names: NameTable::default(),
         entity_labels: caseless_map(),
         entity_rows: Vec::new(),
     };
@@ -201,9 +201,9 @@ impl Inner {
             index,
             wildcard: info.key.ends_with(":*"),
         };
-        self.names.insert(CaselessKey::new(&info.key), entry);
+        self.names.insert(&info.key, entry);
         if let Some(label) = &info.label {
-            self.names.insert(CaselessKey::new(&normalize_label(label)), entry);
+            self.names.insert(&normalize_label(label), entry);
             self.index_entity_label(label, &info.key, builtin);
         }
     }
@@ -275,7 +275,7 @@ impl Inner {
             Spelling::Key { action, .. } if !key.contains('*') => action,
             _ => return Err(OrgPermissionError::NotConcrete),
         };
-        let index = match self.names.get(&Caseless(key)) {
+        let index = match self.names.get(key) {
             Some(entry) => entry.index,
             None => {
                 let index = u16::try_from(self.builtin.len() + self.extra.len())
@@ -329,7 +329,7 @@ impl Inner {
     /// any entity a builtin label names) is never taken over.
     fn add_label(&mut self, index: u16, label: &str) {
         let normalized = normalize_label(label);
-        if self.names.contains_key(&Caseless(&normalized)) || self.is_builtin_label_wildcard(&normalized) {
+        if self.names.contains(&normalized) || self.is_builtin_label_wildcard(&normalized) {
             return;
         }
         let Some(key) = self
@@ -345,8 +345,7 @@ impl Inner {
         {
             info.label = Some(normalized.clone().into());
         }
-        self.names
-            .insert(CaselessKey::new(&normalized), NameEntry { index, wildcard: false });
+        self.names.insert(&normalized, NameEntry { index, wildcard: false });
         self.index_entity_label(&normalized, &key, false);
     }
 }
@@ -355,15 +354,59 @@ impl Inner {
 /// space ([`is_space`]: the no-break space of the vendor's pages too) is a
 /// plain one.
 fn normalize_label(label: &str) -> String {
-    let segments = label.split('>').map(trim_spaces);
-    let mut normalized = segments.collect::<Vec<_>>().join(" > ");
-    if normalized.contains(is_other_space) {
-        normalized = normalized
-            .chars()
-            .map(|ch| if is_space(ch) { ' ' } else { ch })
-            .collect();
-    }
+    let mut normalized = String::with_capacity(label.len() + 8);
+    write_normalized_label(label, |piece| {
+        normalized.push_str(piece);
+        true
+    });
     normalized
+}
+
+/// Passes the pieces of [`normalize_label`]'s result to `push`, in order,
+/// while it returns `true`; returns whether it did to the end.
+fn write_normalized_label(label: &str, mut push: impl FnMut(&str) -> bool) -> bool {
+    for (segment, at) in label.split('>').map(trim_spaces).zip(0usize..) {
+        if at > 0 && !push(" > ") {
+            return false;
+        }
+        if segment.is_ascii() || !segment.contains(is_other_space) {
+            if !push(segment) {
+                return false;
+            }
+            continue;
+        }
+        for ch in segment.chars() {
+            let ch = if is_space(ch) { ' ' } else { ch };
+            if !push(ch.encode_utf8(&mut [0; 4])) {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// A label normalized ([`normalize_label`]) on the stack, for lookups: `None`
+/// where it does not fit.
+struct LabelBuffer {
+    bytes: [u8; 3 * crate::parse::MAX_PERMISSION_LEN],
+    len: usize,
+}
+
+impl LabelBuffer {
+    fn normalize(&mut self, label: &str) -> Option<&str> {
+        self.len = 0;
+        let whole = write_normalized_label(label, |piece| {
+            let end = self.len + piece.len();
+            let Some(slot) = self.bytes.get_mut(self.len..end) else {
+                return false;
+            };
+            slot.copy_from_slice(piece.as_bytes());
+            self.len = end;
+            true
+        });
+        let written = self.bytes.get(..self.len).filter(|_| whole)?;
+        core::str::from_utf8(written).ok()
+    }
 }
 
 /// What a grant string resolves to against a catalog.
@@ -520,11 +563,18 @@ impl Catalog {
     /// [`Policy::allows`](crate::Policy::allows) with a string.
     #[inline]
     pub(crate) fn find(&self, name: &str) -> Option<NameEntry> {
-        if let Some(&entry) = self.inner.names.get(&Caseless(name)) {
+        if let Some(entry) = self.inner.names.get(name) {
             return Some(entry);
         }
         if name.contains('>') {
-            return self.inner.names.get(&Caseless(&normalize_label(name))).copied();
+            let mut buffer = LabelBuffer {
+                bytes: [0; 3 * crate::parse::MAX_PERMISSION_LEN],
+                len: 0,
+            };
+            return match buffer.normalize(name) {
+                Some(label) => self.inner.names.get(label),
+                None => self.inner.names.get(&normalize_label(name)),
+            };
         }
         None
     }
@@ -620,6 +670,36 @@ mod tests {
                 assert_eq!(catalog.lookup(&label.replace(" > ", ">")), Some(permission), "{label}");
             }
         }
+    }
+
+    #[test]
+    fn labels_normalize_on_the_stack_as_they_do_allocated() {
+        let long = format!("a{}", ">".repeat(400));
+        for label in [
+            "Journey>Action Map >View",
+            " routing >  queue>view ",
+            "Routing\u{a0}>\u{a0}Queue\u{2003}Name > View",
+            "é > É\u{a0}x > y",
+            ">",
+            "",
+            long.as_str(),
+        ] {
+            let mut buffer = LabelBuffer {
+                bytes: [0; 3 * crate::parse::MAX_PERMISSION_LEN],
+                len: 0,
+            };
+            let normalized = normalize_label(label);
+            match buffer.normalize(label) {
+                Some(on_stack) => assert_eq!(on_stack, normalized, "{label:?}"),
+                None => assert!(normalized.len() > 3 * crate::parse::MAX_PERMISSION_LEN, "{label:?}"),
+            }
+        }
+        let catalog = Catalog::builtin();
+        assert_eq!(
+            catalog.lookup("routing>QUEUE>view"),
+            catalog.lookup("routing:queue:view")
+        );
+        assert!(catalog.lookup("routing:queue:view").is_some());
     }
 
     #[test]
