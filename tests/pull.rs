@@ -12,6 +12,14 @@
 
 #[path = "support/platform.rs"]
 mod platform;
+mod support;
+
+use support::{Run, TempDir};
+
+/// Where a test pulls to.
+fn out(scratch: &TempDir) -> PathBuf {
+    scratch.0.join("snap")
+}
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -23,46 +31,6 @@ use permgate::Catalog;
 use permgate::genesys::snapshot::{self, Snapshot};
 use platform::{CLIENT_ID, CLIENT_SECRET, Call, Org, Platform, Reply, missing_permission};
 use serde_json::{Value, json};
-
-/// A folder under the system temp dir, removed when dropped.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new() -> Self {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("permgate-pull-test-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Self(dir)
-    }
-
-    fn out(&self) -> PathBuf {
-        self.0.join("snap")
-    }
-
-    /// Every entry of the folder (hidden ones included), sorted.
-    fn entries(&self) -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(&self.0)
-            .unwrap()
-            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
 
 /// Runs `permgate pull --api-base BASE --login-base BASE --out OUT ARGS`
 /// with the credentials `secret` (none: unset), off the runtime's threads.
@@ -132,7 +100,7 @@ fn assert_no_secret(run: &Run, dir: &Path, platform: &Platform) {
 /// A refused or failed pull: exit 2, the reason on stderr, nothing written
 /// (no folder, no temporary one), no secret anywhere.
 #[track_caller]
-fn assert_failed(run: &Run, scratch: &Scratch, platform: &Platform, reason: &str) {
+fn assert_failed(run: &Run, scratch: &TempDir, platform: &Platform, reason: &str) {
     assert_eq!(run.code, 2, "stdout:\n{}\nstderr:\n{}", run.stdout, run.stderr);
     assert!(run.stderr.contains(reason), "expected `{reason}` in:\n{}", run.stderr);
     assert!(run.stderr.contains("no snapshot was written"), "{}", run.stderr);
@@ -156,13 +124,13 @@ async fn a_pull_writes_the_organization_as_the_stand_in_has_it() {
     org.max_page_size = 50;
     let expected = org.clone();
     let platform = stand_in(org).await;
-    let scratch = Scratch::new();
-    let run = pull(&platform, &scratch.out(), Some(CLIENT_SECRET), &["--json"]).await;
+    let scratch = TempDir::new();
+    let run = pull(&platform, &out(&scratch), Some(CLIENT_SECRET), &["--json"]).await;
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(scratch.entries(), ["snap"]);
     assert_no_secret(&run, &scratch.0, &platform);
 
-    let snapshot = Snapshot::read(&scratch.out(), Catalog::builtin()).unwrap();
+    let snapshot = Snapshot::read(&out(&scratch), Catalog::builtin()).unwrap();
     let manifest = snapshot.manifest();
     assert_eq!(manifest.organization.id, "o-1");
     assert_eq!(manifest.organization.name.as_deref(), Some("Acme"));
@@ -187,14 +155,14 @@ async fn a_pull_writes_the_organization_as_the_stand_in_has_it() {
     let sent: Vec<&str> = expected.users.iter().map(|u| u["id"].as_str().unwrap()).collect();
     assert_eq!(ids, sent);
     let users: Value =
-        serde_json::from_str(&std::fs::read_to_string(scratch.out().join(snapshot::USERS)).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(out(&scratch).join(snapshot::USERS)).unwrap()).unwrap();
     assert_eq!(users["entities"].as_array().unwrap(), &expected.users);
     assert_eq!(
         (&users["total"], &users["pageCount"], users.get("nextUri")),
         (&json!(230), &json!(1), None)
     );
     assert_eq!(
-        std::fs::read_to_string(scratch.out().join(snapshot::ORGANIZATION)).unwrap(),
+        std::fs::read_to_string(out(&scratch).join(snapshot::ORGANIZATION)).unwrap(),
         platform::organization("o-1", "Acme").to_string()
     );
     // The organization's own permission is in the snapshot's catalog.
@@ -234,7 +202,7 @@ async fn a_pull_writes_the_organization_as_the_stand_in_has_it() {
     );
 
     // The same pull as text: the summary, and a folder that exists is not written over.
-    let run = pull(&platform, &scratch.out(), Some(CLIENT_SECRET), &[]).await;
+    let run = pull(&platform, &out(&scratch), Some(CLIENT_SECRET), &[]).await;
     assert_eq!(run.code, 2);
     assert!(
         run.stderr.contains("exists: a snapshot is written to a new folder"),
@@ -261,14 +229,14 @@ async fn a_pull_writes_the_organization_as_the_stand_in_has_it() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refused_credentials_write_nothing() {
     let platform = stand_in(Org::new(3, 3)).await;
-    let scratch = Scratch::new();
+    let scratch = TempDir::new();
     // The login host refuses the secret.
-    let run = pull(&platform, &scratch.out(), Some("not-the-secret"), &[]).await;
+    let run = pull(&platform, &out(&scratch), Some("not-the-secret"), &[]).await;
     assert_failed(&run, &scratch, &platform, "the credentials were refused");
     assert!(platform.calls().is_empty());
     // The Platform API refuses the token it gave (401), once more with a fresh one.
     let platform = Platform::start(|_| Reply::error(401, "bad.credentials", "Invalid login credentials.")).await;
-    let run = pull(&platform, &scratch.out(), Some(CLIENT_SECRET), &[]).await;
+    let run = pull(&platform, &out(&scratch), Some(CLIENT_SECRET), &[]).await;
     assert_failed(
         &run,
         &scratch,
@@ -277,7 +245,7 @@ async fn refused_credentials_write_nothing() {
     );
     assert_eq!(platform.token_requests(), 2);
     // No credentials at all: nothing is asked.
-    let run = pull(&platform, &scratch.out(), None, &[]).await;
+    let run = pull(&platform, &out(&scratch), None, &[]).await;
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("GENESYS_CLIENT_ID is not set"), "{}", run.stderr);
     assert_eq!(platform.token_requests(), 2);
@@ -295,8 +263,8 @@ async fn a_403_names_the_permission_the_oauth_client_lacks() {
         }
     })
     .await;
-    let scratch = Scratch::new();
-    let run = pull(&platform, &scratch.out(), Some(CLIENT_SECRET), &[]).await;
+    let scratch = TempDir::new();
+    let run = pull(&platform, &out(&scratch), Some(CLIENT_SECRET), &[]).await;
     assert_failed(
         &run,
         &scratch,
@@ -319,11 +287,11 @@ async fn a_5xx_is_retried_and_fails_only_after_the_retries() {
         }
     })
     .await;
-    let scratch = Scratch::new();
-    let run = pull(&platform, &scratch.out(), Some(CLIENT_SECRET), &["--retries", "2"]).await;
+    let scratch = TempDir::new();
+    let run = pull(&platform, &out(&scratch), Some(CLIENT_SECRET), &["--retries", "2"]).await;
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(
-        Snapshot::read(&scratch.out(), Catalog::builtin())
+        Snapshot::read(&out(&scratch), Catalog::builtin())
             .unwrap()
             .users()
             .len(),
@@ -341,8 +309,8 @@ async fn a_5xx_is_retried_and_fails_only_after_the_retries() {
         }
     })
     .await;
-    let scratch = Scratch::new();
-    let run = pull(&platform, &scratch.out(), Some(CLIENT_SECRET), &["--retries", "1"]).await;
+    let scratch = TempDir::new();
+    let run = pull(&platform, &out(&scratch), Some(CLIENT_SECRET), &["--retries", "1"]).await;
     assert_failed(&run, &scratch, &platform, "the Platform API answered 503");
     assert!(run.stderr.contains("after 1 retries"), "{}", run.stderr);
     let tries = platform
@@ -366,8 +334,8 @@ async fn pages_that_loop_or_run_past_the_limit_write_nothing() {
         }
     })
     .await;
-    let scratch = Scratch::new();
-    let run = pull(&platform, &scratch.out(), Some(CLIENT_SECRET), &[]).await;
+    let scratch = TempDir::new();
+    let run = pull(&platform, &out(&scratch), Some(CLIENT_SECRET), &[]).await;
     assert_failed(&run, &scratch, &platform, "the pages loop");
 
     let org = Org::new(3, 3);
@@ -379,7 +347,7 @@ async fn pages_that_loop_or_run_past_the_limit_write_nothing() {
         }
     })
     .await;
-    let run = pull(&platform, &scratch.out(), Some(CLIENT_SECRET), &[]).await;
+    let run = pull(&platform, &out(&scratch), Some(CLIENT_SECRET), &[]).await;
     assert_failed(&run, &scratch, &platform, "more than 1000 pages");
 }
 
@@ -395,10 +363,10 @@ async fn a_slow_answer_times_out_and_writes_nothing() {
         }
     })
     .await;
-    let scratch = Scratch::new();
+    let scratch = TempDir::new();
     let run = pull(
         &platform,
-        &scratch.out(),
+        &out(&scratch),
         Some(CLIENT_SECRET),
         &["--timeout", "1", "--retries", "0"],
     )
@@ -419,8 +387,8 @@ async fn a_user_without_its_authorization_fails_the_pull_rather_than_landing() {
         }
     })
     .await;
-    let scratch = Scratch::new();
-    let run = pull(&platform, &scratch.out(), Some(CLIENT_SECRET), &[]).await;
+    let scratch = TempDir::new();
+    let run = pull(&platform, &out(&scratch), Some(CLIENT_SECRET), &[]).await;
     assert_failed(
         &run,
         &scratch,
@@ -432,8 +400,8 @@ async fn a_user_without_its_authorization_fails_the_pull_rather_than_landing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_403_on_a_read_whose_docs_list_no_permission_names_what_the_body_names() {
     let platform = Platform::start(|_| missing_permission("directory:organization:view")).await;
-    let scratch = Scratch::new();
-    let run = pull(&platform, &scratch.out(), Some(CLIENT_SECRET), &[]).await;
+    let scratch = TempDir::new();
+    let run = pull(&platform, &out(&scratch), Some(CLIENT_SECRET), &[]).await;
     assert_failed(
         &run,
         &scratch,
@@ -447,11 +415,11 @@ async fn a_403_on_a_read_whose_docs_list_no_permission_names_what_the_body_names
 /// refused before any request, nothing written.
 #[test]
 fn hosts_off_loopback_over_http_and_unknown_regions_are_refused_before_any_request() {
-    let scratch = Scratch::new();
+    let scratch = TempDir::new();
     let run = |args: &[&str]| {
         let output = Command::new(env!("CARGO_BIN_EXE_permgate"))
             .args(["pull", "--out"])
-            .arg(scratch.out())
+            .arg(out(&scratch))
             .args(args)
             .env("GENESYS_CLIENT_ID", CLIENT_ID)
             .env("GENESYS_CLIENT_SECRET", CLIENT_SECRET)

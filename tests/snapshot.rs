@@ -6,44 +6,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, UNIX_EPOCH};
+use support::TempDir;
 
 use permgate::genesys::snapshot::{self, Counts, Manifest, Snapshot, SnapshotError};
 use permgate::genesys::wire::Organization;
 use permgate::genesys::{JsonError, MAX_JSON_BYTES};
 use permgate::{Catalog, Decision};
-
-/// A folder under the system temp dir, removed when dropped.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new() -> Self {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("permgate-snapshot-test-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Self(dir)
-    }
-
-    /// Every entry of the folder, sorted.
-    fn entries(&self) -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(&self.0)
-            .unwrap()
-            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 const ORGANIZATION: &str = r#"{"id": "o-1", "name": "Acme", "domain": "acme", "state": "active", "version": 12}"#;
 
@@ -111,7 +83,7 @@ fn manifest() -> Manifest {
 }
 
 /// A good snapshot written to `scratch/name`.
-fn written(scratch: &Scratch, name: &str) -> PathBuf {
+fn written(scratch: &TempDir, name: &str) -> PathBuf {
     let dir = scratch.0.join(name);
     snapshot::write(&dir, &manifest(), &bodies()).unwrap();
     dir
@@ -123,7 +95,7 @@ fn read(dir: &Path) -> Result<Snapshot, SnapshotError> {
 
 #[test]
 fn a_written_snapshot_reads_back_the_same() {
-    let scratch = Scratch::new();
+    let scratch = TempDir::new();
     let dir = written(&scratch, "snap");
     // Only the folder: the temporary one is gone.
     assert_eq!(scratch.entries(), ["snap"]);
@@ -188,7 +160,7 @@ fn a_written_snapshot_reads_back_the_same() {
 
 #[test]
 fn users_are_found_by_id_email_username_or_name_and_an_ambiguous_name_is_refused() {
-    let scratch = Scratch::new();
+    let scratch = TempDir::new();
     let snapshot = read(&written(&scratch, "snap")).unwrap();
     let id = |who: &str| snapshot.user(who).map(|u| u.id.clone().unwrap());
     assert_eq!(id("u-2"), Ok("u-2".into()));
@@ -221,7 +193,7 @@ fn users_are_found_by_id_email_username_or_name_and_an_ambiguous_name_is_refused
 }
 
 /// The good snapshot, with `change` made to its folder.
-fn changed(scratch: &Scratch, name: &str, change: impl FnOnce(&Path)) -> Result<Snapshot, SnapshotError> {
+fn changed(scratch: &TempDir, name: &str, change: impl FnOnce(&Path)) -> Result<Snapshot, SnapshotError> {
     let dir = written(scratch, name);
     change(&dir);
     read(&dir)
@@ -229,7 +201,7 @@ fn changed(scratch: &Scratch, name: &str, change: impl FnOnce(&Path)) -> Result<
 
 #[test]
 fn a_missing_file_is_named_and_a_folder_without_its_manifest_is_not_a_snapshot() {
-    let scratch = Scratch::new();
+    let scratch = TempDir::new();
     for file in snapshot::BODIES {
         let error = changed(&scratch, file, |dir| std::fs::remove_file(dir.join(file)).unwrap()).unwrap_err();
         assert_eq!(error, SnapshotError::Missing { file }, "{file}");
@@ -254,7 +226,7 @@ fn a_missing_file_is_named_and_a_folder_without_its_manifest_is_not_a_snapshot()
 
 #[test]
 fn a_file_of_another_kind_is_refused_naming_the_file() {
-    let scratch = Scratch::new();
+    let scratch = TempDir::new();
     // Each file given another file's body.
     let swaps = [
         (snapshot::MANIFEST, ORGANIZATION),
@@ -352,7 +324,7 @@ fn a_file_of_another_kind_is_refused_naming_the_file() {
 
 #[test]
 fn a_role_that_does_not_load_is_its_own_error_and_the_others_load() {
-    let scratch = Scratch::new();
+    let scratch = TempDir::new();
     let snapshot = changed(&scratch, "one-bad-role", |dir| {
         let text = ROLES.replacen(
             r#"{"id": "r-1", "name": "agent", "description": "", "userCount": 2, "permissionPolicies": [
@@ -379,7 +351,7 @@ fn a_role_that_does_not_load_is_its_own_error_and_the_others_load() {
 
 #[test]
 fn a_truncated_file_is_refused_naming_the_file() {
-    let scratch = Scratch::new();
+    let scratch = TempDir::new();
     for file in snapshot::BODIES.into_iter().chain([snapshot::MANIFEST]) {
         let error = changed(&scratch, &format!("cut-{file}"), |dir| {
             let text = std::fs::read_to_string(dir.join(file)).unwrap();
@@ -413,7 +385,7 @@ fn a_truncated_file_is_refused_naming_the_file() {
 
 #[test]
 fn files_that_disagree_with_the_manifest_are_refused() {
-    let scratch = Scratch::new();
+    let scratch = TempDir::new();
     // One user fewer than the manifest counts (a listing cut at an entity).
     let error = changed(&scratch, "fewer", |dir| {
         let fewer = USERS.replacen(
@@ -470,7 +442,7 @@ fn files_that_disagree_with_the_manifest_are_refused() {
 
 #[test]
 fn a_file_past_its_bound_is_refused_before_it_is_read() {
-    let scratch = Scratch::new();
+    let scratch = TempDir::new();
     let error = changed(&scratch, "huge", |dir| {
         let file = std::fs::File::create(dir.join(snapshot::ROLES)).unwrap();
         file.set_len(MAX_JSON_BYTES as u64 + 1).unwrap();
@@ -522,7 +494,7 @@ fn a_file_past_its_bound_is_refused_before_it_is_read() {
 
 #[test]
 fn a_write_that_fails_leaves_neither_the_folder_nor_a_temporary_one() {
-    let scratch = Scratch::new();
+    let scratch = TempDir::new();
     let target = scratch.0.join("snap");
     // Users where roles go: it does not read back, so it is never renamed into place.
     let mut wrong = bodies();
@@ -573,7 +545,7 @@ fn a_write_that_fails_leaves_neither_the_folder_nor_a_temporary_one() {
 
 #[test]
 fn a_folder_whose_write_did_not_finish_is_never_read_as_a_snapshot() {
-    let scratch = Scratch::new();
+    let scratch = TempDir::new();
     // What a write leaves if it stops before the manifest: every body, no manifest.
     let partial = scratch.0.join(".snap.partial-1-2");
     std::fs::create_dir(&partial).unwrap();
