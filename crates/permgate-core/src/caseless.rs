@@ -11,6 +11,11 @@
 
 use core::hash::{BuildHasher, Hash, Hasher};
 
+/// Bit 5 of every byte: set, it maps each ASCII capital to its lowercase
+/// letter (and a few punctuation pairs onto each other, which only costs a
+/// comparison).
+pub(crate) const BLUR: u64 = 0x2020_2020_2020_2020;
+
 /// An owned key stored in a [`CaselessMap`], kept in ASCII lowercase.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct CaselessKey(Box<str>);
@@ -54,7 +59,7 @@ impl hashbrown::Equivalent<CaselessKey> for Caseless<'_> {
 
 /// Sets bit 5 of every byte of `word` that is an ASCII uppercase letter.
 #[inline]
-fn fold_ascii_word(word: u64) -> u64 {
+pub(crate) fn fold_ascii_word(word: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = ONES * 0x80;
     let low7 = word & !HIGH;
@@ -81,7 +86,7 @@ fn load(bytes: &[u8], at: usize, len: usize) -> u64 {
 /// for any two ASCII cases of the same bytes. For hashing only.
 #[inline]
 fn blurred(bytes: &[u8], at: usize, len: usize) -> u64 {
-    load(bytes, at, len) | 0x2020_2020_2020_2020
+    load(bytes, at, len) | BLUR
 }
 
 /// Whether `query`, in any ASCII case, is the lowercase word `lower`; the
@@ -324,7 +329,7 @@ fn words(name: &[u8]) -> impl Iterator<Item = u64> + '_ {
 
 /// The little-endian word of the eight bytes at `at` (0 past the end).
 #[inline]
-fn word_at(bytes: &[u8], at: usize) -> u64 {
+pub(crate) fn word_at(bytes: &[u8], at: usize) -> u64 {
     bytes
         .get(at..at + 8)
         .and_then(|word| <[u8; 8]>::try_from(word).ok())
@@ -344,7 +349,6 @@ fn short_word(bytes: &[u8]) -> u64 {
 /// middle share a hash and are told apart by the comparison.
 #[inline]
 fn name_hash(len: usize, first: u64, last: u64) -> u64 {
-    const BLUR: u64 = 0x2020_2020_2020_2020;
     ((first | BLUR) ^ (last | BLUR).rotate_left(32) ^ (len as u64)).wrapping_mul(K1)
 }
 
@@ -352,8 +356,10 @@ const SEED: u64 = 0x243f_6a88_85a3_08d3;
 const K1: u64 = 0x9e37_79b9_7f4a_7c15;
 const K2: u64 = 0x1319_8a2e_0370_7344;
 
+/// The 128-bit product of `a` and `b`, its halves XORed: the mixing step
+/// of every hash here.
 #[inline]
-fn fold_multiply(a: u64, b: u64) -> u64 {
+pub(crate) fn fold_multiply(a: u64, b: u64) -> u64 {
     let full = u128::from(a) * u128::from(b);
     (full as u64) ^ ((full >> 64) as u64)
 }

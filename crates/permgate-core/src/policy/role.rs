@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::caseless::{BLUR, fold_ascii_word, fold_multiply, word_at};
 use crate::catalog::{Catalog, Resolved};
 use crate::condition::Condition;
 use crate::parse::{GrantError, Spelling};
@@ -199,26 +200,6 @@ fn seeds() -> &'static Seeds {
     })
 }
 
-#[inline]
-fn fold_multiply(a: u64, b: u64) -> u64 {
-    let full = u128::from(a) * u128::from(b);
-    (full as u64) ^ ((full >> 64) as u64)
-}
-
-/// Bit 5 of every byte: set, it maps each ASCII capital to its lowercase
-/// letter (and a few punctuation pairs onto each other, which only costs a
-/// comparison).
-const BLUR: u64 = 0x2020_2020_2020_2020;
-
-/// Eight bytes at `at` as a little-endian word (zero past the end).
-#[inline]
-fn word_at(bytes: &[u8], at: usize) -> u64 {
-    bytes
-        .get(at..at + 8)
-        .and_then(|word| <[u8; 8]>::try_from(word).ok())
-        .map_or(0, u64::from_le_bytes)
-}
-
 /// Up to eight bytes as a word: two overlapping halves, or the first,
 /// middle and last byte (the length is hashed beside it).
 #[inline]
@@ -258,23 +239,11 @@ fn segment_hash(seeds: &Seeds, segment: &[u8]) -> u64 {
     fold_multiply(hash ^ (word_at(segment, len - 8) | BLUR), seeds.multiplier)
 }
 
-/// `word` with every ASCII capital made lowercase, eight bytes at once.
-#[inline]
-fn lowercase_word(word: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = ONES * 0x80;
-    let low = word & !HIGH;
-    // The high bit of each byte: set when it is at least `A`, and when it is past `Z`.
-    let from_a = low + ONES * (0x80 - u64::from(b'A'));
-    let past_z = low + ONES * (0x80 - u64::from(b'Z') - 1);
-    word | ((from_a & !past_z & !word & HIGH) >> 2)
-}
-
 /// Whether the words `a` and `b` are equal ignoring ASCII case: the fold
 /// runs only for words that differ as they stand.
 #[inline]
 fn word_eq(a: u64, b: u64) -> bool {
-    a == b || lowercase_word(a) == lowercase_word(b)
+    a == b || fold_ascii_word(a) == fold_ascii_word(b)
 }
 
 /// Whether `a` and `b` are equal ignoring ASCII case, eight bytes at a time.
