@@ -168,16 +168,7 @@ impl UserAuthorization {
             Top::Other(found) => return Err(json::wrong_kind(&root, "an object", found)),
         };
         match Kind::of(&fields) {
-            Kind::User => {
-                let user: wire::User = json::read_document(text)?;
-                let authorization = user.authorization.ok_or_else(not_expanded)?;
-                let mut read = Self::from_wire(authorization, &root.field("authorization"))?;
-                read.id = user.id;
-                read.name = user.name;
-                read.email = user.email;
-                read.username = user.username;
-                Ok(read)
-            }
+            Kind::User => Self::from_user(json::read_document(text)?, &root),
             Kind::Authorization | Kind::Nameless => Self::from_wire(json::read_document(text)?, &root),
             Kind::Account => Err(not_expanded()),
             kind @ (Kind::Subject | Kind::Role | Kind::Terraform | Kind::Listing | Kind::Other) => {
@@ -188,7 +179,13 @@ impl UserAuthorization {
 
     /// One user of a listing, at `path`: a `User` with its `authorization`.
     pub(crate) fn from_user_item(raw: &serde_json::value::RawValue, path: &Path) -> Result<Self, JsonError> {
-        let user: wire::User = json::read_item(raw, path)?;
+        Self::from_user(json::read_item(raw, path)?, path)
+    }
+
+    /// A `User` read at `path`: its `authorization` with its id, name, email
+    /// and username; [`JsonError::NotExpanded`] when the API left the
+    /// authorization out.
+    fn from_user(user: wire::User, path: &Path) -> Result<Self, JsonError> {
         let authorization = user.authorization.ok_or_else(|| JsonError::NotExpanded {
             path: path.to_string(),
             field: "authorization",
