@@ -17,7 +17,7 @@ set -uo pipefail
 cd "$(dirname "$0")"
 
 SECONDS_PER_TARGET=${SECONDS_PER_TARGET:-60}
-TARGETS=${TARGETS:-permission role_json catalog_json subject_json forbidden_body call_path}
+TARGETS=${TARGETS:-permission role_json catalog_json subject_json users_listing forbidden_body call_path}
 export RUSTC_BOOTSTRAP=${RUSTC_BOOTSTRAP:-1}
 
 if ! cargo fuzz --version >/dev/null 2>&1; then

@@ -71,6 +71,11 @@ fn subject_json_seeds_hold_the_invariants() {
 }
 
 #[test]
+fn users_listing_seeds_hold_the_invariants() {
+    replay("users_listing", checks::users_listing);
+}
+
+#[test]
 fn forbidden_body_seeds_hold_the_invariants() {
     replay("forbidden_body", checks::forbidden_body);
 }

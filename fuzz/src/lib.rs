@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 use permgate::genesys::terraform::{TerraformError, to_hcl, to_json};
 use permgate::genesys::{
     self, ForbiddenBody, GATE_REFUSED, MISSING_ANY_PERMISSIONS, MISSING_PERMISSIONS, MissingPermission, RoleFile,
-    SubjectSpec, export_role,
+    SubjectSpec, UserAuthorization, export_role, listings,
 };
 use permgate::{
     BuildError, Catalog, Decision, Division, Permission, Policy, PolicyBuilder, Release, RoleDefinition, RoleId,
@@ -1165,4 +1165,38 @@ fn division_parse(text: &str) {
             "{text:?} accepted as a division"
         );
     }
+}
+
+/// Target `users_listing`: `genesys::UserAuthorization::parse_listing`, the
+/// reader of `GET /api/v2/users?expand=authorization` pages and of a
+/// snapshot's `users.json`. On success:
+/// - the text is a JSON object whose `entities` array has one entity per
+///   user read, and each entity, written alone and read as one document
+///   (`UserAuthorization::parse`), reads as that user: the listing reads no
+///   user its entity would not give, and loses none (a user the API did not
+///   expand fails both);
+/// - the page merged twice with itself (`listings::merge`) reads as the same
+///   users twice, in order.
+pub fn users_listing(text: &str) {
+    let Ok(users) = UserAuthorization::parse_listing(text) else {
+        return;
+    };
+    let value: Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("a listing read, not JSON: {e}"));
+    let entities = value
+        .get("entities")
+        .and_then(Value::as_array)
+        .unwrap_or_else(|| panic!("a listing read without an entities array"));
+    assert_eq!(entities.len(), users.len(), "one user per entity");
+    for (n, (entity, user)) in entities.iter().zip(&users).enumerate() {
+        let alone = UserAuthorization::parse(&entity.to_string())
+            .unwrap_or_else(|e| panic!("entity {n} read in the listing, not alone: {e}"));
+        assert_eq!(&alone, user, "entity {n} alone");
+    }
+    let merged = listings::merge(&[text, text]).unwrap_or_else(|e| panic!("a listing read does not merge: {e}"));
+    let twice = UserAuthorization::parse_listing(&merged).unwrap_or_else(|e| panic!("the merged listing: {e}"));
+    assert_eq!(twice.len(), users.len() * 2, "merged twice");
+    assert!(
+        twice.iter().zip(users.iter().chain(&users)).all(|(a, b)| a == b),
+        "merged users in order"
+    );
 }
