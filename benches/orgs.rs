@@ -29,6 +29,10 @@
 //! catalog extensions list the same permissions (`genesys::OrgCatalogs`),
 //! to measure that saving.
 //!
+//! Two lines are for machines: `permgate-orgs-summary {json}` at the end of
+//! the setup printout, `permgate-orgs-latencies {json}` after the latencies
+//! (`benches/compare`'s table command reads them, and criterion's estimates).
+//!
 //! Run with `cargo bench --features live --bench orgs`, or
 //! `PERMGATE_ORGS=10000 cargo bench --features live --bench orgs`.
 
@@ -479,22 +483,26 @@ impl Latencies {
         self.buckets[Self::bucket(ns)].fetch_add(1, Ordering::Relaxed);
     }
 
-    fn summary(&self) -> String {
+    /// How many latencies were recorded, and the quantile `q` of them (ns).
+    fn quantile(&self, q: f64) -> (u64, u64) {
         let counts: Vec<u64> = self.buckets.iter().map(|b| b.load(Ordering::Relaxed)).collect();
         let total: u64 = counts.iter().sum();
-        let at = |q: f64| {
-            let target = ((total as f64) * q).ceil().max(1.0) as u64;
-            let mut seen = 0;
-            for (bucket, count) in counts.iter().enumerate() {
-                seen += count;
-                if seen >= target {
-                    return Self::lower(bucket);
-                }
+        let target = ((total as f64) * q).ceil().max(1.0) as u64;
+        let mut seen = 0;
+        for (bucket, count) in counts.iter().enumerate() {
+            seen += count;
+            if seen >= target {
+                return (total, Self::lower(bucket));
             }
-            0
-        };
+        }
+        (total, 0)
+    }
+
+    fn summary(&self) -> String {
+        let at = |q: f64| self.quantile(q).1;
         format!(
-            "{total} questions: p50 {} ns, p99 {} ns, p99.9 {} ns, max {} ns",
+            "{} questions: p50 {} ns, p99 {} ns, p99.9 {} ns, max {} ns",
+            self.quantile(1.0).0,
             at(0.5),
             at(0.99),
             at(0.999),
@@ -662,6 +670,17 @@ fn serve(runtime: &tokio::runtime::Runtime) -> Served {
         user_rows.len(),
         mib((n * USERS - user_rows.len()) as f64 * (users_heap as f64 / USERS as f64)),
     );
+    // One line for `benches/compare`'s table command (`cargo run --release --bin table`).
+    println!(
+        "permgate-orgs-summary {}",
+        serde_json::json!({
+            "organizations": n, "roles": ROLES, "users": USERS,
+            "resident_mib": rss_users as f64 / (1024.0 * 1024.0),
+            "heap_mib": (heap_users - heap_start) as f64 / (1024.0 * 1024.0),
+            "heap_per_organization": per_org_heap, "heap_per_user": per_user_heap,
+            "load_all_ms": loaded_in.as_secs_f64() * 1e3, "cache_users_ms": cached_in.as_secs_f64() * 1e3,
+        })
+    );
     Served {
         shape,
         users,
@@ -791,6 +810,11 @@ fn orgs(c: &mut Criterion) {
     println!("\nquestions on other organizations (Users::get hit + allows, Instant::now included):");
     println!("  while one organization reloads again and again: {}", during.summary());
     println!("  without reloads: {}", idle.summary());
+    let quantiles = |l: &Latencies| serde_json::json!({"p50": l.quantile(0.5).1, "p99": l.quantile(0.99).1});
+    println!(
+        "permgate-orgs-latencies {}",
+        serde_json::json!({"idle": quantiles(&idle), "during_reloads": quantiles(&during)})
+    );
     group.finish();
 }
 
