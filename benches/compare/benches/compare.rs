@@ -1,5 +1,5 @@
 //! The same prepared questions asked of every engine, in one criterion group
-//! (`decision/<role>/<question>/<engine>`), then the heap each compiled
+//! (`decision/<role or user>/<question>/<engine>`), then the heap each compiled
 //! permgate role takes, measured with a counting allocator and printed.
 //!
 //! Run with `cargo bench` in `benches/compare`; `cargo run --release --bin
@@ -15,7 +15,8 @@ use permgate::Catalog;
 use permgate_compare::memory::{CountingAlloc, heap_growth};
 use permgate_compare::scale::{every_entity_grants, policy_with_roles};
 use permgate_compare::{
-    Casbin, Cedar, Engine, HashSetBaseline, PermgateStr, PermgateTyped, PremiumAppSample, Question, RoleDef, Workload,
+    Casbin, Cedar, Engine, HashSetBaseline, PermgateCompiled, PermgateStr, PermgateTyped, PremiumAppSample, Question,
+    RoleDef, Workload,
 };
 
 #[global_allocator]
@@ -40,8 +41,8 @@ fn id(name: &str) -> String {
 }
 
 fn bench<E: Engine>(group: &mut BenchmarkGroup<'_, WallTime>, engine: &E, question: &Question) {
-    let prepared = engine.prepare(question.role, question.permission).unwrap();
-    let name = format!("{}/{}/{}", question.role, id(question.kind.label()), id(E::NAME));
+    let prepared = engine.prepare(&question.who, &question.permission).unwrap();
+    let name = format!("{}/{}/{}", question.who, id(question.kind.label()), id(E::NAME));
     group.bench_function(name, |b| b.iter(|| engine.decide(black_box(&prepared))));
 }
 
@@ -49,6 +50,7 @@ fn decisions(c: &mut Criterion) {
     let workload = Workload::load().unwrap();
     let typed = PermgateTyped::build(&workload).unwrap();
     let string = PermgateStr::build(&workload).unwrap();
+    let compiled = PermgateCompiled::build(&workload).unwrap();
     let cedar = Cedar::build(&workload).unwrap();
     let casbin = Casbin::build(&workload).unwrap();
     let baseline = HashSetBaseline::build(&workload).unwrap();
@@ -57,9 +59,10 @@ fn decisions(c: &mut Criterion) {
     group
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(2));
-    for question in &workload.questions {
+    for question in workload.questions.iter().chain(&workload.user_questions) {
         bench(&mut group, &typed, question);
         bench(&mut group, &string, question);
+        bench(&mut group, &compiled, question);
         bench(&mut group, &cedar, question);
         bench(&mut group, &casbin, question);
         bench(&mut group, &baseline, question);

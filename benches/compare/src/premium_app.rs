@@ -37,17 +37,23 @@
 //!   `routing:queue:view`, where the reference (and permgate) ignore ASCII case.
 //!   The workload's keys are all lowercase, so this one is not counted.
 //! - **Divisions.** A division-scoped entry passes the check in every
-//!   division: the check cannot ask about one.
+//!   division: the check cannot ask about one. The user questions count it.
 
 use std::collections::HashMap;
 
-use crate::{Engine, Error, Workload};
+use crate::{Engine, Error, Who, Workload};
 
 /// The Premium App sample's check: per role, the list of permission strings
 /// `users/me` would return, searched with `includes` and then `startsWith`.
+///
+/// A user's list is what `users/me` would list for it: the grants of the
+/// roles it holds in every division as written, those of a role held in one
+/// division suffixed with `:<divisionId>`. The sample asks no division, so
+/// a user in a division has the user's list.
 #[derive(Debug)]
 pub struct PremiumAppSample {
-    roles: HashMap<String, Vec<String>>,
+    lists: HashMap<String, Vec<String>>,
+    workload: Workload,
 }
 
 impl PremiumAppSample {
@@ -64,15 +70,35 @@ impl Engine for PremiumAppSample {
     const NAME: &'static str = "Premium App sample";
 
     fn build(workload: &Workload) -> Result<Self, Error> {
-        let roles = workload
+        let mut lists: HashMap<String, Vec<String>> = workload
             .roles
             .iter()
-            .map(|role| (role.name.clone(), role.grants.clone()));
-        Ok(Self { roles: roles.collect() })
+            .map(|role| (role.name.clone(), role.grants.clone()))
+            .collect();
+        for user in &workload.users {
+            let mut list = Vec::new();
+            for (role, division) in &user.roles {
+                let role = workload.role(role).ok_or_else(|| format!("no role `{role}`"))?;
+                list.extend(role.grants.iter().map(|grant| match division {
+                    None => grant.clone(),
+                    Some(division) => format!("{grant}:{division}"),
+                }));
+            }
+            lists.insert(user.name.clone(), list);
+        }
+        Ok(Self {
+            lists,
+            workload: workload.clone(),
+        })
     }
 
-    fn prepare<'e>(&'e self, role: &str, permission: &str) -> Result<(&'e [String], String), Error> {
-        let permissions = self.roles.get(role).ok_or_else(|| format!("no role `{role}`"))?;
+    fn prepare<'e>(&'e self, who: &str, permission: &str) -> Result<(&'e [String], String), Error> {
+        let name = match self.workload.principal(who) {
+            Some(Who::Role(role)) => role.name.as_str(),
+            Some(Who::User(user, _)) => user.name.as_str(),
+            None => return Err(format!("no role or user `{who}`").into()),
+        };
+        let permissions = self.lists.get(name).ok_or_else(|| format!("no list for `{who}`"))?;
         Ok((permissions, permission.to_owned()))
     }
 

@@ -2,9 +2,12 @@
 //! an engine answers differently from the reference ([`covers`](crate::covers)).
 //!
 //! Four parts, all deterministic for one data directory: the benchmarked
-//! questions; a few hundred random ones (catalog keys, keys a role allows,
-//! keys no catalog knows, segments of catalog keys recombined); every
-//! concrete grant of every role; and the *prefix neighbours* of the grants,
+//! questions, about roles and users; a few hundred random ones, about roles,
+//! users in every division and users in a division (catalog keys, keys the
+//! principal is allowed, keys no catalog knows, segments of catalog keys
+//! recombined); every concrete grant of every role, asked of the role and
+//! of every user in every division and in each of [`DIVISIONS`](crate::DIVISIONS);
+//! and the *prefix neighbours* of the grants,
 //! the catalog keys that are a proper prefix of a grant
 //! (`conversation:communication:blindtransfer` next to a grant of
 //! `…:blindtransferqueue`) or that a grant is a proper prefix of, where a
@@ -40,24 +43,24 @@ pub const UNKNOWN_KEYS: &[&str] = &[
 ];
 
 /// How many random questions [`Workload::checked_questions`] asks.
-pub const RANDOM_QUESTIONS: usize = 600;
+pub const RANDOM_QUESTIONS: usize = 1_000;
 
 /// A role name that no engine knows: every engine must deny it.
 pub const NO_SUCH_ROLE: &str = "no-such-role";
 
-/// One question of the checked set: does `role` allow `permission`?
+/// One question of the checked set: may `who` do `permission`?
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Asked {
-    /// The role's name ([`NO_SUCH_ROLE`] for one no engine knows).
-    pub role: String,
+    /// A role, `user` or `user@division` ([`NO_SUCH_ROLE`] for one no engine knows).
+    pub who: String,
     /// A lowercase key (or a near miss of one: two segments, four, empty).
     pub permission: String,
 }
 
 impl Asked {
-    fn new(role: &str, permission: &str) -> Self {
+    fn new(who: &str, permission: &str) -> Self {
         Self {
-            role: role.to_owned(),
+            who: who.to_owned(),
             permission: permission.to_owned(),
         }
     }
@@ -65,12 +68,14 @@ impl Asked {
 
 impl Workload {
     /// `count` random questions, the same ones on every run: catalog keys,
-    /// keys the role allows, keys of [`UNKNOWN_KEYS`], and segments of three
-    /// catalog keys recombined (mostly unknown keys, some under a role's
-    /// `domain:*:*` or `domain:*:action`), over every role and [`NO_SUCH_ROLE`].
+    /// keys the principal is allowed, keys of [`UNKNOWN_KEYS`], and segments
+    /// of three catalog keys recombined (mostly unknown keys, some under a
+    /// role's `domain:*:*` or `domain:*:action`), over every
+    /// [principal](Self::principals) and [`NO_SUCH_ROLE`].
     pub fn random_questions(&self, count: usize) -> Vec<Asked> {
         let keys = self.concrete_keys();
-        let mut roles: Vec<&str> = self.roles.iter().map(|r| r.name.as_str()).collect();
+        let principals = self.principals();
+        let mut roles: Vec<&str> = principals.iter().map(String::as_str).collect();
         roles.push(NO_SUCH_ROLE);
         let allowed_keys: Vec<Vec<&String>> = roles
             .iter()
@@ -148,15 +153,26 @@ impl Workload {
 
     /// The whole checked set: the benchmarked questions,
     /// [`RANDOM_QUESTIONS`] random ones, every concrete grant of every role
-    /// and the [prefix neighbours](Self::prefix_neighbours).
+    /// asked of every principal, and the [prefix neighbours](Self::prefix_neighbours).
     pub fn checked_questions(&self) -> Vec<Asked> {
-        let benchmarked = self.questions.iter().map(|q| Asked::new(q.role, q.permission));
-        let grants = self.roles.iter().flat_map(|role| {
-            role.grants
-                .iter()
-                .filter(|grant| !grant.contains('*'))
-                .map(|grant| Asked::new(&role.name, grant))
-        });
+        let benchmarked = (self.questions.iter())
+            .chain(&self.user_questions)
+            .map(|q| Asked::new(&q.who, &q.permission));
+        let principals = self.principals();
+        let concrete: BTreeSet<&String> = (self.roles.iter())
+            .flat_map(|role| &role.grants)
+            .filter(|grant| !grant.contains('*'))
+            .collect();
+        let grants = principals
+            .iter()
+            .filter(|who| !self.roles.iter().any(|role| &role.name == *who))
+            .flat_map(|who| concrete.iter().map(move |grant| Asked::new(who, grant)))
+            .chain(self.roles.iter().flat_map(|role| {
+                role.grants
+                    .iter()
+                    .filter(|grant| !grant.contains('*'))
+                    .map(|grant| Asked::new(&role.name, grant))
+            }));
         benchmarked
             .chain(self.random_questions(RANDOM_QUESTIONS))
             .chain(grants)
@@ -184,8 +200,8 @@ impl Disagreements {
             ..Self::default()
         };
         for question in asked {
-            let expected = workload.reference(&question.role, &question.permission);
-            match (engine.allows(&question.role, &question.permission), expected) {
+            let expected = workload.reference(&question.who, &question.permission);
+            match (engine.allows(&question.who, &question.permission), expected) {
                 (true, false) => out.wrongly_allowed.push(question.clone()),
                 (false, true) => out.wrongly_denied.push(question.clone()),
                 _ => {}

@@ -65,3 +65,85 @@ pub fn splitmix(state: &mut u64) -> u64 {
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)
 }
+
+/// A policy of `roles`, each a name and its grants.
+///
+/// # Errors
+///
+/// When a grant is rejected.
+pub fn policy_of(catalog: &Catalog, roles: &[(String, Vec<String>)]) -> Result<Policy, Error> {
+    let mut builder = Policy::builder(catalog);
+    for (name, grants) in roles {
+        builder.add_role(name, grants)?;
+    }
+    Ok(builder.build())
+}
+
+/// The `n`th pair `(a, b)`, `a < b`, in the order (0, 1), (0, 2), (1, 2), (0, 3), …
+fn pair(n: usize) -> (usize, usize) {
+    let mut b = 1;
+    while n >= b * (b + 1) / 2 {
+        b += 1;
+    }
+    (n - (b - 1) * b / 2, b)
+}
+
+/// `count` distinct roles `role-0`, `role-1`, …: each `base` plus two keys of
+/// `pool` (keys `base` does not allow), a pair of its own, so that no two
+/// share a bitset row (a policy stores roles that grant alike once).
+pub fn adding_two(base: &[String], pool: &[String], count: usize) -> Vec<(String, Vec<String>)> {
+    (0..count)
+        .map(|n| {
+            let (a, b) = pair(n);
+            let extra = [pool.get(a), pool.get(b)].into_iter().flatten().cloned();
+            (format!("role-{n}"), base.iter().cloned().chain(extra).collect())
+        })
+        .collect()
+}
+
+/// `count` distinct roles `role-0`, `role-1`, …: each `base` without two of
+/// its grants, a pair of its own.
+pub fn dropping_two(base: &[String], count: usize) -> Vec<(String, Vec<String>)> {
+    (0..count)
+        .map(|n| {
+            let (a, b) = pair(n);
+            let kept = base.iter().enumerate().filter(|&(i, _)| i != a && i != b);
+            (format!("role-{n}"), kept.map(|(_, grant)| grant.clone()).collect())
+        })
+        .collect()
+}
+
+/// An organization's own permissions as `GET /api/v2/authorization/permissions`
+/// lists them (a `PermissionCollectionEntityListing` of one
+/// `DomainPermissionCollection`): `domain:entity{e}:{action}` for `entities`
+/// entities and five actions, none of them known to the builtin catalog.
+pub fn own_permissions_listing(domain: &str, entities: usize) -> String {
+    let map: serde_json::Map<String, serde_json::Value> = (0..entities)
+        .map(|e| {
+            let entity = format!("entity{e}");
+            let actions = ["view", "add", "edit", "delete", "export"].map(|action| {
+                serde_json::json!({"domain": domain, "entityType": entity, "action": action,
+                    "label": format!("{domain} > {entity} > {action}"), "divisionAware": true,
+                    "allowsConditions": false})
+            });
+            (entity, serde_json::Value::from(actions.to_vec()))
+        })
+        .collect();
+    serde_json::json!({"entities": [{"id": "pc-0", "domain": domain, "permissionMap": map}],
+        "pageNumber": 1, "pageCount": 1, "pageSize": 1, "total": 1})
+    .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pairs_are_distinct_and_ordered() {
+        let pairs: Vec<_> = (0..6).map(pair).collect();
+        assert_eq!(pairs, [(0, 1), (0, 2), (1, 2), (0, 3), (1, 3), (2, 3)]);
+        let many: BTreeSet<_> = (0..10_000).map(pair).collect();
+        assert_eq!(many.len(), 10_000);
+        assert!(many.iter().all(|(a, b)| a < b && *b < 142));
+    }
+}

@@ -1,5 +1,9 @@
-//! The workload every engine is built from: one catalog, three roles, and the
-//! benchmarked questions, all in lowercase API-key form.
+//! The workload every engine is built from: one catalog, three roles, two
+//! users holding them in divisions, and the benchmarked questions, all in
+//! lowercase API-key form.
+//!
+//! A question asks about a *principal*, named by a string: a role (`lbp-agent`),
+//! a user in every division (`ana`), or a user in one division (`ana@d-east`).
 
 use std::path::PathBuf;
 
@@ -14,6 +18,29 @@ pub const AMI: &str = "ami-standard";
 pub const LBP: &str = "lbp-agent";
 /// A role made mostly of wildcard grants.
 pub const WILDCARDS: &str = "wildcards";
+/// The user of the benchmarked user questions.
+pub const ANA: &str = "ana";
+
+/// The key the workload adds to the seed documents' AMI standard role: the
+/// role publishes `conversation:communication:transfer`, which no Platform API
+/// endpoint requires; the queue transfer (`postConversationParticipantReplaceQueue`)
+/// takes `blindTransfer` or `blindTransferQueue`, the email transfer
+/// (`postConversationsEmailParticipantReplace`) `blindTransfer` alone, so a role
+/// that passes `AmiStandardUser` holds `blindTransfer` (`catalogs/ami-r3.json`, notes).
+pub const AMI_TRANSFER: &str = "conversation:communication:blindtransfer";
+
+/// Roles held, each in every division (`None`) or in one.
+type Held = &'static [(&'static str, Option<&'static str>)];
+
+/// The users and the roles they hold.
+const USERS: &[(&str, Held)] = &[
+    (ANA, &[(LBP, None), (WILDCARDS, Some("d-east")), (AMI, Some("d-west"))]),
+    ("bo", &[(AMI, None), (WILDCARDS, Some("d-west")), (LBP, Some("d-east"))]),
+];
+
+/// The divisions user questions are asked in, besides every division: the
+/// ones the users' grants name, and one none names.
+pub const DIVISIONS: &[&str] = &["d-east", "d-west", "d-north"];
 
 /// The wildcard-heavy role's grants.
 const WILDCARD_GRANTS: &[&str] = &[
@@ -40,6 +67,15 @@ const QUESTIONS: &[(&str, Kind, &str)] = &[
     (WILDCARDS, Kind::Hit, "directory:user:view"),
     (WILDCARDS, Kind::Miss, "conversation:email:park"),
     (WILDCARDS, Kind::WildcardHit, "journey:actionmap:edit"),
+];
+
+/// The benchmarked user questions: `ana` holds `lbp-agent` in every division,
+/// `wildcards` in `d-east` and the AMI role in `d-west`.
+const USER_QUESTIONS: &[(&str, Kind, &str)] = &[
+    (ANA, Kind::Hit, "routing:queue:join"),
+    (ANA, Kind::Miss, "routing:queue:edit"),
+    ("ana@d-east", Kind::WildcardHit, "routing:queue:edit"),
+    ("ana@d-east", Kind::Miss, "directory:user:edit"),
 ];
 
 /// What a benchmarked question exercises.
@@ -73,15 +109,41 @@ pub struct RoleDef {
     pub grants: Vec<String>,
 }
 
-/// A benchmarked question.
+/// A user: the roles it holds, each in every division or in one.
+#[derive(Debug, Clone)]
+pub struct UserDef {
+    /// The user's name (no `@`).
+    pub name: String,
+    /// Role names, each with its division (`None`: every division).
+    pub roles: Vec<(String, Option<String>)>,
+}
+
+impl UserDef {
+    /// The divisions its grants name, sorted, each once.
+    pub fn divisions(&self) -> Vec<&str> {
+        let named: std::collections::BTreeSet<&str> = self.roles.iter().filter_map(|(_, d)| d.as_deref()).collect();
+        named.into_iter().collect()
+    }
+}
+
+/// Who a question asks about, as [`Workload::principal`] reads its name.
 #[derive(Debug, Clone, Copy)]
+pub enum Who<'w> {
+    /// A role.
+    Role(&'w RoleDef),
+    /// A user, in every division (`None`) or in one.
+    User(&'w UserDef, Option<&'w str>),
+}
+
+/// A benchmarked question.
+#[derive(Debug, Clone)]
 pub struct Question {
-    /// The role asked about.
-    pub role: &'static str,
+    /// The principal asked about: a role, `user` or `user@division`.
+    pub who: String,
     /// What the question exercises.
     pub kind: Kind,
     /// A lowercase `domain:entity:action` key.
-    pub permission: &'static str,
+    pub permission: String,
 }
 
 /// The catalog, the roles and the questions.
@@ -89,10 +151,14 @@ pub struct Question {
 pub struct Workload {
     /// The builtin catalog plus the organization's catalog.
     pub catalog: Catalog,
-    /// The three roles.
+    /// The roles.
     pub roles: Vec<RoleDef>,
-    /// The benchmarked questions, each checked against [`covers`].
+    /// The users, holding roles of [`roles`](Self::roles).
+    pub users: Vec<UserDef>,
+    /// The benchmarked questions about roles, each checked against the reference.
     pub questions: Vec<Question>,
+    /// The benchmarked questions about users.
+    pub user_questions: Vec<Question>,
 }
 
 impl Workload {
@@ -155,42 +221,99 @@ impl Workload {
             grants: grants.iter().map(|g| g.to_ascii_lowercase()).collect(),
         };
         let roles = vec![
-            role(AMI, ami.grants.iter().map(|g| (*g).to_owned()).collect()),
+            role(
+                AMI,
+                ami.grants
+                    .iter()
+                    .copied()
+                    .chain([AMI_TRANSFER])
+                    .map(str::to_owned)
+                    .collect(),
+            ),
             role(
                 LBP,
                 lbp.grants.iter().flat_map(|g| g.permissions.iter().cloned()).collect(),
             ),
             role(WILDCARDS, WILDCARD_GRANTS.iter().map(|g| (*g).to_owned()).collect()),
         ];
+        let users = USERS
+            .iter()
+            .map(|(name, roles)| UserDef {
+                name: (*name).to_owned(),
+                roles: roles
+                    .iter()
+                    .map(|(role, division)| ((*role).to_owned(), division.map(str::to_owned)))
+                    .collect(),
+            })
+            .collect();
         let workload = Self {
             catalog,
             roles,
-            questions: QUESTIONS
-                .iter()
-                .map(|&(role, kind, permission)| Question { role, kind, permission })
-                .collect(),
+            users,
+            questions: questions(QUESTIONS),
+            user_questions: questions(USER_QUESTIONS),
+        };
+        workload.check_questions()?;
+        Ok(workload)
+    }
+
+    /// A workload of one role, `many`, over the builtin catalog, holding
+    /// `count` keys no catalog knows (`acme{i}:widget:view`) and `count`
+    /// patterns of domains no catalog knows (`zeta{i}:gadget:*`); its
+    /// questions are a key granted exactly, one under a pattern, and one
+    /// granted by neither (`acme:widget:edit`).
+    ///
+    /// # Errors
+    ///
+    /// When a question is not of its kind.
+    pub fn unknown_keys(count: usize) -> Result<Self, Error> {
+        let grants = (0..count)
+            .map(|i| format!("acme{i}:widget:view"))
+            .chain((0..count).map(|i| format!("zeta{i}:gadget:*")))
+            .collect();
+        let half = count / 2;
+        let question = |kind, permission: String| Question {
+            who: UNKNOWN_ROLE.to_owned(),
+            kind,
+            permission,
+        };
+        let workload = Self {
+            catalog: Catalog::builtin().clone(),
+            roles: vec![RoleDef {
+                name: UNKNOWN_ROLE.to_owned(),
+                grants,
+            }],
+            users: Vec::new(),
+            questions: vec![
+                question(Kind::Hit, format!("acme{half}:widget:view")),
+                question(Kind::WildcardHit, format!("zeta{half}:gadget:view")),
+                question(Kind::Miss, "acme:widget:edit".to_owned()),
+            ],
+            user_questions: Vec::new(),
         };
         workload.check_questions()?;
         Ok(workload)
     }
 
     fn check_questions(&self) -> Result<(), Error> {
-        for question in &self.questions {
-            let role = self.role(question.role).ok_or("a question names no role")?;
-            let exact = role.grants.iter().any(|g| g == question.permission);
-            let kind = match (self.reference(question.role, question.permission), exact) {
+        for question in self.questions.iter().chain(&self.user_questions) {
+            let exact = match self.principal(&question.who) {
+                Some(Who::Role(role)) => role.grants.contains(&question.permission),
+                Some(Who::User(user, division)) => user.roles.iter().any(|(role, held)| {
+                    (held.is_none() || held.as_deref() == division)
+                        && self
+                            .role(role)
+                            .is_some_and(|role| role.grants.contains(&question.permission))
+                }),
+                None => return Err(format!("a question names `{}`, no role or user", question.who).into()),
+            };
+            let kind = match (self.reference(&question.who, &question.permission), exact) {
                 (false, _) => Kind::Miss,
                 (true, true) => Kind::Hit,
                 (true, false) => Kind::WildcardHit,
             };
             if kind != question.kind {
-                return Err(format!(
-                    "`{}` for `{}` is a {}",
-                    question.permission,
-                    question.role,
-                    kind.label()
-                )
-                .into());
+                return Err(format!("`{}` for `{}` is a {}", question.permission, question.who, kind.label()).into());
             }
         }
         Ok(())
@@ -201,10 +324,66 @@ impl Workload {
         self.roles.iter().find(|role| role.name == name)
     }
 
-    /// The reference answer: whether a grant of `role` [`covers`] `permission`.
-    pub fn reference(&self, role: &str, permission: &str) -> bool {
-        self.role(role)
-            .is_some_and(|role| role.grants.iter().any(|grant| covers(grant, permission)))
+    /// The user named `name`.
+    pub fn user(&self, name: &str) -> Option<&UserDef> {
+        self.users.iter().find(|user| user.name == name)
+    }
+
+    /// Who `who` names: a role, a user (`ana`) or a user in a division
+    /// (`ana@d-east`); `None` for a name neither.
+    pub fn principal<'w>(&'w self, who: &'w str) -> Option<Who<'w>> {
+        if let Some((user, division)) = who.split_once('@') {
+            return self.user(user).map(|user| Who::User(user, Some(division)));
+        }
+        self.role(who)
+            .map(Who::Role)
+            .or_else(|| self.user(who).map(|user| Who::User(user, None)))
+    }
+
+    /// Whether the catalog counts `key` division-aware: a key it does not
+    /// know is (the safe side).
+    pub fn division_aware(&self, key: &str) -> bool {
+        self.catalog
+            .lookup(key)
+            .is_none_or(|permission| self.catalog.is_division_aware(permission))
+    }
+
+    /// The roles a user's grants bring to bear on `key` in `division`
+    /// (`None`: every division): those held in every division or in that
+    /// one, and any of them when `key` is not division-aware.
+    pub fn roles_in_reach<'w>(
+        &'w self,
+        user: &'w UserDef,
+        division: Option<&'w str>,
+        key: &str,
+    ) -> impl Iterator<Item = &'w RoleDef> + 'w {
+        let anywhere = !self.division_aware(key);
+        user.roles
+            .iter()
+            .filter(move |(_, held)| anywhere || held.is_none() || held.as_deref() == division)
+            .filter_map(|(role, _)| self.role(role))
+    }
+
+    /// The reference answer: whether a grant of the role, or of a role in
+    /// the user's reach ([`roles_in_reach`](Self::roles_in_reach)), [`covers`]
+    /// `permission`. A name that is neither is denied.
+    pub fn reference(&self, who: &str, permission: &str) -> bool {
+        let allows = |role: &RoleDef| role.grants.iter().any(|grant| covers(grant, permission));
+        match self.principal(who) {
+            Some(Who::Role(role)) => allows(role),
+            Some(Who::User(user, division)) => self.roles_in_reach(user, division, permission).any(allows),
+            None => false,
+        }
+    }
+
+    /// Every principal questions may name: each role, each user in every
+    /// division and in each of [`DIVISIONS`].
+    pub fn principals(&self) -> Vec<String> {
+        let roles = self.roles.iter().map(|role| role.name.clone());
+        let users = self.users.iter().flat_map(|user| {
+            std::iter::once(user.name.clone()).chain(DIVISIONS.iter().map(|d| format!("{}@{d}", user.name)))
+        });
+        roles.chain(users).collect()
     }
 
     /// Every concrete catalog key in lowercase (wildcard rows left out), in
@@ -216,6 +395,19 @@ impl Workload {
             .filter(|key| !key.contains('*'))
             .collect()
     }
+}
+
+/// The role of [`Workload::unknown_keys`].
+pub const UNKNOWN_ROLE: &str = "many";
+
+fn questions(list: &[(&str, Kind, &str)]) -> Vec<Question> {
+    list.iter()
+        .map(|&(who, kind, permission)| Question {
+            who: who.to_owned(),
+            kind,
+            permission: permission.to_owned(),
+        })
+        .collect()
 }
 
 /// The semantics all engines implement: whether `grant` covers `key`.

@@ -4,7 +4,7 @@
 //! kinds.
 
 use permgate::Catalog;
-use permgate_compare::{Disagreements, Engine, PermgateStr, PremiumAppSample, RoleDef, Workload, covers};
+use permgate_compare::{Disagreements, Engine, PermgateStr, PremiumAppSample, RoleDef, Who, Workload, covers};
 
 /// A workload of the builtin catalog and these roles, no data directory needed.
 fn workload(roles: &[(&str, &[&str])]) -> Workload {
@@ -17,7 +17,21 @@ fn workload(roles: &[(&str, &[&str])]) -> Workload {
                 grants: grants.iter().map(|g| (*g).to_owned()).collect(),
             })
             .collect(),
+        users: Vec::new(),
         questions: Vec::new(),
+        user_questions: Vec::new(),
+    }
+}
+
+/// The grants of the role `who` names, or of every role of the user it names.
+fn held_grants<'w>(workload: &'w Workload, who: &'w str) -> Vec<&'w String> {
+    match workload.principal(who) {
+        Some(Who::Role(role)) => role.grants.iter().collect(),
+        Some(Who::User(user, _)) => (user.roles.iter())
+            .filter_map(|(role, _)| workload.role(role))
+            .flat_map(|role| &role.grants)
+            .collect(),
+        None => Vec::new(),
     }
 }
 
@@ -138,22 +152,23 @@ fn every_wrong_answer_on_the_checked_questions_is_a_prefix_or_a_wildcard() {
         wrong.wrongly_denied.len()
     );
     assert!(!wrong.wrongly_denied.is_empty(), "the wildcard role's keys are denied");
+    // A user's grants in every division count against it in each division.
+    let in_division = wrong.wrongly_allowed.iter().filter(|q| q.who.contains('@')).count();
+    assert!(in_division > 0, "a division-scoped entry passes in every division");
     for question in &wrong.wrongly_allowed {
-        let grants = &workload.role(&question.role).unwrap().grants;
+        // The list users/me gives: a role's grants, a user's suffixed with the division they are held in.
+        let (list, _) = sample.prepare(&question.who, &question.permission).unwrap();
         assert!(
-            grants
-                .iter()
+            list.iter()
                 .any(|g| g.starts_with(question.permission.as_str()) && !covers(g, &question.permission)),
             "{question:?}"
         );
     }
     for question in &wrong.wrongly_denied {
-        let grants = &workload.role(&question.role).unwrap().grants;
-        assert!(!grants.contains(&question.permission), "{question:?}");
+        let held = held_grants(&workload, &question.who);
+        assert!(!held.contains(&&question.permission), "{question:?}");
         assert!(
-            grants
-                .iter()
-                .any(|g| g.contains('*') && covers(g, &question.permission)),
+            held.iter().any(|g| g.contains('*') && covers(g, &question.permission)),
             "{question:?}"
         );
     }
