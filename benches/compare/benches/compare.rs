@@ -11,12 +11,12 @@ use std::time::Duration;
 
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion, criterion_group, criterion_main};
-use permgate::Catalog;
+use permgate::Policy;
 use permgate_compare::memory::{CountingAlloc, heap_growth};
-use permgate_compare::scale::{every_entity_grants, policy_with_roles};
+use permgate_compare::scale::{adding_two, dropping_two, every_entity_grants, policy_of};
 use permgate_compare::{
     Casbin, Cedar, Engine, HashSetBaseline, PermgateCompiled, PermgateStr, PermgateTyped, PremiumAppSample, Question,
-    RoleDef, Workload,
+    Workload,
 };
 
 #[global_allocator]
@@ -71,34 +71,33 @@ fn decisions(c: &mut Criterion) {
     group.finish();
 }
 
-/// Prints the heap per compiled role: the policy's heap growth for 1,000
-/// copies of a role, divided by 1,000.
+/// Prints the heap per compiled role: the heap a policy of 1,000 distinct
+/// roles holds beyond an empty policy's, divided by 1,000. Distinct, since a
+/// policy stores roles that grant alike once: `lbp-agent.json` plus a pair of
+/// catalog keys of its own, the `*` role without a pair of its grants.
 fn memory(_: &mut Criterion) {
     const ROLES: usize = 1_000;
     let workload = Workload::load().unwrap();
+    let catalog = &workload.catalog;
     let lbp = workload.role("lbp-agent").map(|role| role.grants.clone()).unwrap();
+    let pool: Vec<String> = workload
+        .concrete_keys()
+        .into_iter()
+        .filter(|key| !workload.reference("lbp-agent", key))
+        .collect();
     let every_entity = every_entity_grants(&Workload::org_catalog_json().unwrap()).unwrap();
+    let (empty, base) = heap_growth(|| Policy::builder(catalog).build());
+    drop(empty);
     let roles = [
-        RoleDef {
-            name: "lbp-agent.json".into(),
-            grants: lbp,
-        },
-        RoleDef {
-            name: "`*` on every entity".into(),
-            grants: every_entity,
-        },
+        ("lbp-agent.json", adding_two(&lbp, &pool, ROLES)),
+        ("`*` on every entity", dropping_two(&every_entity, ROLES)),
     ];
-    for role in &roles {
-        for (catalog, name) in [(Catalog::builtin(), "builtin"), (&workload.catalog, "builtin + org")] {
-            let (policy, growth) = heap_growth(|| policy_with_roles(catalog, &role.grants, ROLES).unwrap());
-            let per_role = growth.unwrap() / ROLES as isize;
-            let bitset = catalog.len().div_ceil(64) * 8;
-            println!(
-                "memory/{}/{name}: {per_role} bytes per role ({bitset} of them bitset)",
-                role.name
-            );
-            drop(policy);
-        }
+    for (name, roles) in &roles {
+        let (policy, growth) = heap_growth(|| policy_of(catalog, roles).unwrap());
+        assert_eq!(policy.roles().len(), ROLES);
+        let per_role = (growth.unwrap() - base.unwrap()) / ROLES as isize;
+        let bitset = catalog.len().div_ceil(64) * 8;
+        println!("memory/{name}: {per_role} bytes per role ({bitset} of them bitset row)");
     }
 }
 

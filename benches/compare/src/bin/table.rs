@@ -137,14 +137,16 @@ fn thousands(digits: String) -> String {
     out
 }
 
-/// `4.27 ns`, `8.81 µs`, `3.2 ms`.
+/// `4.27 ns`, `8.81 µs`, `3.2 ms`, `27 s`.
 fn duration(value: f64) -> String {
     if value < 1e3 {
         format!("{} ns", ns(value))
     } else if value < 1e6 {
         format!("{} µs", ns(value / 1e3))
-    } else {
+    } else if value < 1e9 {
         format!("{} ms", ns(value / 1e6))
+    } else {
+        format!("{} s", ns(value / 1e9))
     }
 }
 
@@ -416,14 +418,15 @@ fn wrong_decisions(workload: &Workload, engines: &Engines) {
     let asked = checked.len();
     println!("### Wrong decisions over the {} checked questions\n", count(asked));
     println!(
-        "The {} benchmarked questions, {RANDOM_QUESTIONS} random ones (about roles, users in every division \
+        "The {} benchmarked questions, {} random ones (about roles, users in every division \
          and users in a division), every concrete grant of every role asked of the role and of every user \
          in every division and in each division, and the catalog keys that are a proper prefix of a grant \
          or that a grant is a proper prefix of (`Workload::checked_questions`), each answer compared with \
          the reference (`covers`, whole segments; a user's roles in reach, division-aware keys only in \
          their division). `tests/agree.rs` fails on any wrong answer of the first six engines; the Premium \
          App sample's are counted here and explained by `tests/premium_app.rs`.\n",
-        workload.questions.len() + workload.user_questions.len()
+        workload.questions.len() + workload.user_questions.len(),
+        count(RANDOM_QUESTIONS)
     );
     println!("| engine | wrong decisions | wrongly allowed | wrongly denied |\n|---|---:|---:|---:|");
     for (name, checked) in Engines::NAMES.iter().zip(&answers) {
@@ -476,7 +479,7 @@ fn wrong_decisions(workload: &Workload, engines: &Engines) {
         "Over the whole catalog: {} of its {} concrete keys are a proper prefix of another ({} pairs), \
          and a user holding only the longer key passes the sample's check for the shorter: {}.\n",
         shorter.len(),
-        workload.concrete_keys().len(),
+        count(workload.concrete_keys().len()),
         pairs.len(),
         sample.join(", ")
     );
@@ -653,8 +656,8 @@ fn check_and_compile(workload: &Workload, inputs: &Inputs<'_>) -> Result<(f64, f
         (
             format!(
                 "typed `allows`, a permission of an organization's own ({} permissions past the builtin {})",
-                extended.len() - Catalog::builtin().len(),
-                Catalog::builtin().len()
+                count(extended.len() - Catalog::builtin().len()),
+                count(Catalog::builtin().len())
             ),
             extension,
         ),
@@ -672,9 +675,9 @@ fn check_and_compile(workload: &Workload, inputs: &Inputs<'_>) -> Result<(f64, f
         "### permgate: check, an organization's own permission, role compile time (median)\n\n\
          Over the workload's catalog ({} permissions: the builtin {} and {} more from the organization's \
          `permissions-catalog.json`).\n",
-        inputs.catalog.len(),
-        Catalog::builtin().len(),
-        inputs.catalog.len() - Catalog::builtin().len()
+        count(inputs.catalog.len()),
+        count(Catalog::builtin().len()),
+        count(inputs.catalog.len() - Catalog::builtin().len())
     );
     println!("| measurement | time |\n|---|---:|");
     for (name, time) in rows {
@@ -692,11 +695,12 @@ fn role_count(inputs: &Inputs<'_>) -> Result<[(f64, f64); 2], Error> {
     println!(
         "Role *n* holds the grants of `lbp-agent.json` and two more catalog keys, a pair of its own, so \
          that no two roles share a bitset row (a policy stores roles that grant alike once); the question \
-         is `routing:queue:view`. *One role* asks the same role every time; *spread* cycles through {SPREAD} \
+         is `routing:queue:view`. *One role* asks the same role every time; *spread* cycles through {} \
          role ids drawn at random, so at 10,000 roles the loop touches the policy's whole bitset ({} bytes \
          per role, {} permissions).\n",
+        count(SPREAD),
         inputs.catalog.len().div_ceil(64) * 8,
-        inputs.catalog.len()
+        count(inputs.catalog.len())
     );
     println!("| roles | `allows`, one role | `allows`, spread | string, one role | string, spread |");
     println!("|---:|---:|---:|---:|---:|");
@@ -763,7 +767,7 @@ fn heap_per_role(inputs: &Inputs<'_>) -> Result<(), Error> {
          (`lbp-agent.json` plus two catalog keys; the `*` role without two of its grants); *copies* grant \
          alike, so the policy holds their row and side tables once and a copy costs its name and record.\n",
         inputs.catalog.len().div_ceil(64) * 8,
-        inputs.catalog.len()
+        count(inputs.catalog.len())
     );
     println!("| role | roles in the policy | heap per role |\n|---|---|---:|");
     let (empty, base) = heap_growth(|| Policy::builder(inputs.catalog).build());
@@ -794,7 +798,8 @@ fn heap_per_role(inputs: &Inputs<'_>) -> Result<(), Error> {
         }
         let grown = grown.ok_or("the counting allocator is not installed")?;
         let per_role = (grown - base) / roles.len() as isize;
-        println!("| {role} | {label} | {per_role} B |");
+        let sign = if per_role < 0 { "-" } else { "" };
+        println!("| {role} | {label} | {sign}{} B |", count(per_role.unsigned_abs()));
     }
     println!();
     Ok(())
@@ -928,11 +933,11 @@ fn many_organizations(organizations: usize) -> Result<(), Error> {
     let rows = [
         (
             "resident memory (VmRSS) with every organization loaded and every user cached".to_owned(),
-            format!("{:.0} MiB", number(&summary["resident_mib"])?),
+            format!("{} MiB", ns(number(&summary["resident_mib"])?)),
         ),
         (
             "heap of the whole process's organizations and users".to_owned(),
-            format!("{:.0} MiB", number(&summary["heap_mib"])?),
+            format!("{} MiB", ns(number(&summary["heap_mib"])?)),
         ),
         (
             "heap per organization (catalog, policy)".to_owned(),
@@ -1074,7 +1079,7 @@ fn main() -> Result<(), Error> {
     let workload = Workload::load()?;
     println!(
         "## permgate vs Cedar, casbin, a HashSet and the Premium App sample's check ({} permissions: builtin + org catalog)\n",
-        workload.catalog.len()
+        count(workload.catalog.len())
     );
     eprintln!("building the engines");
     let engines = Engines::build(&workload)?;
