@@ -75,11 +75,11 @@ impl Workload {
     pub fn random_questions(&self, count: usize) -> Vec<Asked> {
         let keys = self.concrete_keys();
         let principals = self.principals();
-        let mut roles: Vec<&str> = principals.iter().map(String::as_str).collect();
-        roles.push(NO_SUCH_ROLE);
-        let allowed_keys: Vec<Vec<&String>> = roles
+        let mut whom: Vec<&str> = principals.iter().map(String::as_str).collect();
+        whom.push(NO_SUCH_ROLE);
+        let allowed_keys: Vec<Vec<&String>> = whom
             .iter()
-            .map(|role| keys.iter().filter(|key| self.reference(role, key)).collect())
+            .map(|who| keys.iter().filter(|key| self.reference(who, key)).collect())
             .collect();
         let mut state = 4;
         let mut pick = |len: usize| (splitmix(&mut state) % len.max(1) as u64) as usize;
@@ -87,8 +87,8 @@ impl Workload {
         let segment = |key: &str, n: usize| key.split(':').nth(n).unwrap_or("x").to_owned();
         (0..count)
             .map(|n| {
-                let r = pick(roles.len());
-                let role = roles.get(r).copied().unwrap_or(NO_SUCH_ROLE);
+                let r = pick(whom.len());
+                let who = whom.get(r).copied().unwrap_or(NO_SUCH_ROLE);
                 let key = match n % 5 {
                     0 | 1 => at(&keys, pick(keys.len())),
                     2 => {
@@ -112,7 +112,7 @@ impl Workload {
                         )
                     }
                 };
-                Asked::new(role, &key)
+                Asked::new(who, &key)
             })
             .collect()
     }
