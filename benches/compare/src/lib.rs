@@ -7,10 +7,13 @@
 //! `lbp-agent.json`, a wildcard-heavy role) over the builtin catalog plus an
 //! organization's catalog, two users holding them in divisions, and questions
 //! that hit, miss, and hit through a wildcard; or one role of many keys no
-//! catalog knows ([`Workload::unknown_keys`]). The semantics every engine but the Premium App sample implements
-//! are permgate's (see [`covers`]): a permission is `domain:entity:action`, a
-//! grant may put `*` in place of the entity or the action, and `*` matches one
-//! whole segment.
+//! catalog knows ([`Workload::unknown_keys`]). The semantics every engine but
+//! the Premium App sample implements are permgate's (see [`covers`]): a
+//! permission is `domain:entity:action`, a grant may put `*` in place of the
+//! entity or the action, and `*` matches one whole segment; a user may do
+//! what the roles in its reach allow (those held in every division or in the
+//! division asked about, and any of them for a permission that is not
+//! division-aware: [`Workload::reference`]).
 //!
 //! `tests/agree.rs` proves the engines agree with the reference on the
 //! [checked questions](Workload::checked_questions), all but the Premium App
