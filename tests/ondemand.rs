@@ -286,13 +286,45 @@ fn compare(policy: &Policy, id: UserId, compiled: &CompiledUser, picks: &[Index]
     let pair = |scope: Option<&str>| -> (Principal, Principal) {
         match scope {
             None => (id.into(), compiled.id().into()),
-            Some(division) => (policy.user_in(id, division), compiled.in_division(division)),
+            Some(division) => (policy.user_in(id, division), compiled.in_division(division).into()),
         }
+    };
+    let typed = |p: &Policy, who: Principal| {
+        p.check::<AmiStandardUser>(who)
+            .map(|granted| granted.any_of_held().collect::<Vec<_>>())
     };
     // The permissions some grant reaches, in some scope.
     let mut reached = BTreeSet::new();
     for scope in scopes {
         let (a, b) = pair(scope);
+        // The hot path, from the user's own rows: as the policy answers.
+        let hot = match scope {
+            None => compiled.at(b).unwrap(),
+            Some(division) => compiled.in_division(division),
+        };
+        prop_assert_eq!(hot.principal(), b);
+        prop_assert_eq!(compiled.at(b).map(|at| at.principal()), Some(b));
+        for permission in catalog.iter() {
+            prop_assert_eq!(
+                hot.allows(permission),
+                policy.allows(a, permission),
+                "{}",
+                permission.key()
+            );
+        }
+        for question in STRINGS {
+            prop_assert_eq!(hot.allows(*question), policy.allows(a, *question), "{}", question);
+        }
+        let hot_check = hot.check::<AmiStandardUser>();
+        prop_assert!(hot_check.as_ref().is_ok_and(|granted| granted.is_from(inner)) || hot_check.is_err());
+        prop_assert_eq!(
+            hot_check.map(|granted| granted.any_of_held().collect::<Vec<_>>()),
+            typed(policy, a)
+        );
+        prop_assert_eq!(
+            hot.check::<ActionMapAnalyticsReport>().err(),
+            policy.check::<ActionMapAnalyticsReport>(a).err()
+        );
         for permission in catalog.iter() {
             let decision = policy.decide(a, permission);
             prop_assert_eq!(
@@ -330,10 +362,6 @@ fn compare(policy: &Policy, id: UserId, compiled: &CompiledUser, picks: &[Index]
                 );
             }
         }
-        let typed = |p: &Policy, who: Principal| {
-            p.check::<AmiStandardUser>(who)
-                .map(|granted| granted.any_of_held().collect::<Vec<_>>())
-        };
         prop_assert_eq!(typed(policy, a), typed(inner, b));
         prop_assert_eq!(
             policy.check::<ActionMapAnalyticsReport>(a).is_ok(),

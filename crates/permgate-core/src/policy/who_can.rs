@@ -104,7 +104,7 @@ impl<'p> UserCan<'p> {
     /// conditions).
     pub fn divisions(&self) -> Permitted<'p> {
         let policy = self.policy;
-        let Some(data) = policy.users.get(self.user.index as usize) else {
+        let Some(data) = policy.tables.users.get(self.user.index as usize) else {
             return Permitted::In(Vec::new());
         };
         self.with_asked(Permitted::In(Vec::new()), |asked| {
@@ -121,7 +121,7 @@ impl<'p> UserCan<'p> {
     /// alone but by the actions of several, those grants come first.
     pub fn grants(&self) -> Vec<Grant<'p>> {
         let policy = self.policy;
-        let Some(data) = policy.users.get(self.user.index as usize) else {
+        let Some(data) = policy.tables.users.get(self.user.index as usize) else {
             return Vec::new();
         };
         let allowed = self.decision.is_allowed();
@@ -298,6 +298,7 @@ impl Policy {
             };
             who.roles = self.roles_can(&column);
             who.users = self
+                .tables
                 .users
                 .iter()
                 .enumerate()
@@ -358,7 +359,7 @@ impl Policy {
                     let policy = compiled.policy();
                     let column = policy.column(asked, within.into())?;
                     let user = compiled.id();
-                    let data = policy.users.get(user.index as usize)?;
+                    let data = policy.tables.users.get(user.index as usize)?;
                     policy.user_can(&column, user, data).map(|can| (compiled, can))
                 })
                 .collect()
@@ -374,9 +375,10 @@ impl Policy {
             Resolved::Foreign => return None,
         };
         let conditional = self
+            .tables
             .roles
             .iter()
-            .chain(&self.own)
+            .chain(&self.tables.own)
             .any(|set| set.conditional.iter().any(|grant| gives_if(grant, asked)));
         Some(Column {
             asked,
@@ -409,7 +411,7 @@ impl Policy {
     /// Every role that gives the permission, unconditionally or not.
     fn roles_can(&self, column: &Column<'_>) -> Vec<RoleCan<'_>> {
         let mut roles = Vec::new();
-        for (role, data) in self.roles().zip(&self.roles) {
+        for (role, data) in self.roles().zip(&self.tables.roles) {
             let decision = if self.set_gives(column.asked, data) {
                 Decision::Allowed
             } else if column.conditional {
