@@ -4,7 +4,7 @@ use std::ops::Deref;
 use std::sync::Arc;
 
 use crate::question::Question;
-use crate::{CompiledUser, Denied, Gate, Granted, Policy, Principal};
+use crate::{Catalog, CompiledUser, Denied, Gate, Granted, Policy, Principal};
 
 /// The policy one request is decided against, held for the whole request
 /// (across `.await`): a snapshot of a [`PolicyHandle`](crate::PolicyHandle)
@@ -14,9 +14,10 @@ use crate::{CompiledUser, Denied, Gate, Granted, Policy, Principal};
 /// [`Granted`](crate::Granted) proof it makes is from it
 /// (`granted.is_from(&caller.policy)`).
 ///
-/// [`allows`](Self::allows) and [`check`](Self::check) answer a compiled
-/// user from its own rows ([`CompiledUser::at`]); every other question
-/// goes to [`CompiledUser::policy`], built on the first one.
+/// [`allows`](Self::allows), [`check`](Self::check) and
+/// [`catalog`](Self::catalog) answer for a compiled user from what it
+/// holds (its rows: [`CompiledUser::at`]); every other question goes to
+/// [`CompiledUser::policy`], built on the first one.
 ///
 /// Cheap to clone (an `Arc` either way).
 ///
@@ -61,6 +62,15 @@ impl Snapshot {
         match &self.0 {
             Repr::Shared(_) => None,
             Repr::User(user) => Some(user),
+        }
+    }
+
+    /// [`Policy::catalog`]: for the compiled user, that of the policy it
+    /// was compiled against, without building its policy.
+    pub fn catalog(&self) -> &Catalog {
+        match &self.0 {
+            Repr::Shared(policy) => policy.catalog(),
+            Repr::User(user) => user.catalog(),
         }
     }
 

@@ -319,7 +319,9 @@ impl Policy {
     /// this policy ([`compile_user`](Self::compile_user)): a service's
     /// cache of its callers. Each user that may do what `question` names
     /// where `within` says comes back with its answer, in the order given;
-    /// each is answered from its own rows, one bit test. A user compiled
+    /// each is answered from its own rows, one bit test; its own policy
+    /// ([`CompiledUser::policy`]) is built, and kept, only for a user that
+    /// may do it somewhere, or a key no catalog knows. A user compiled
     /// against another policy (this one before a reload, or another
     /// organization's) is left out: what it may do under this policy is not
     /// known until it is compiled again.
@@ -353,7 +355,7 @@ impl Policy {
         question.ask(&self.catalog, |Asked(asked)| {
             users
                 .into_iter()
-                .filter(|compiled| compiled.is_compiled_against(self))
+                .filter(|compiled| compiled.is_compiled_against(self) && compiled.may_hold(asked))
                 .filter_map(|compiled| {
                     // Compiled over this policy's catalog: the same indexes.
                     let policy = compiled.policy();
