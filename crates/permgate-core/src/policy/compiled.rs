@@ -4,7 +4,7 @@ use std::sync::{Arc, OnceLock};
 
 use super::builder::Held;
 use super::check::Row;
-use super::intern::{SETS, row};
+use super::intern::{Bits, SETS, row};
 use super::role::Probe;
 use super::role::{RoleData, has_bit};
 use super::user::{Source, UserGrant};
@@ -97,7 +97,7 @@ impl Policy {
                 None => set(data),
             })
             .collect();
-        let divisions: Box<[(Box<str>, Arc<[u64]>)]> = (data.divisions.iter())
+        let divisions: Box<[(Box<str>, Bits)]> = (data.divisions.iter())
             .map(|(division, at)| (division.clone(), row(words(*at))))
             .collect();
         let grants = (data.grants.iter())
@@ -185,7 +185,7 @@ pub struct CompiledUser {
 #[derive(Debug)]
 struct Compiled {
     /// What the user may do in every division.
-    everywhere: Arc<[u64]>,
+    everywhere: Bits,
     /// The policy it was compiled against: its catalog reads the rows, its
     /// roles are those the user holds by index.
     base: Policy,
@@ -200,7 +200,7 @@ struct Compiled {
     name: Box<str>,
     /// Each division its grants name, sorted, with the row of what the user
     /// may do there.
-    divisions: Box<[(Box<str>, Arc<[u64]>)]>,
+    divisions: Box<[(Box<str>, Bits)]>,
     /// The roles of its own policy, in order.
     roles: Box<[Set]>,
     /// Its own grant sets (a users/me document's), in order.
@@ -507,16 +507,17 @@ impl CompiledUser {
 /// [`CompiledUser::policy`].
 ///
 /// ```
-/// use permgate::{Catalog, Division, Policy, RoleDefinition, UserDefinition, gates::ActionMapViewer, perm};
+/// use permgate::{Catalog, Division, Policy, RoleDefinition, UserDefinition, gates::ActionMapAnalyticsReport, perm};
 ///
-/// let policy = Policy::builder(Catalog::builtin()).role("maps", ["journey:actionmap:view"])?.build();
+/// let maps = ["journey:actionmap:view", "journey:report:view"];
+/// let policy = Policy::builder(Catalog::builtin()).role("maps", maps)?.build();
 /// let ana = UserDefinition::new("ana").role(RoleDefinition::new("maps"), Division::new("d-east"));
 /// let user = policy.compile_user(&ana)?;
 /// let east = user.in_division("d-east");
 /// assert!(east.allows(perm::journey::ACTIONMAP_VIEW));
 /// assert_eq!(east.allows("Journey > Action Map > View"), Ok(true));
-/// assert!(east.check::<ActionMapViewer>()?.is_from(user.policy()));
-/// assert!(user.in_division("d-west").check::<ActionMapViewer>().is_err());
+/// assert!(east.check::<ActionMapAnalyticsReport>()?.is_from(user.policy()));
+/// assert!(user.in_division("d-west").check::<ActionMapAnalyticsReport>().is_err());
 /// assert!(user.policy().allows(east, perm::journey::ACTIONMAP_VIEW)); // the same, cold
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```

@@ -96,8 +96,11 @@ impl<T: ?Sized> Interner<T> {
     }
 }
 
+/// A bitset row stored once ([`ROWS`]).
+pub(super) type Bits = Arc<[u64]>;
+
 /// The row of `words`, stored once.
-pub(super) fn row(words: &[u64]) -> Arc<[u64]> {
+pub(super) fn row(words: &[u64]) -> Bits {
     ROWS.intern(ROWS.hash(words), |held| *held == *words, || Arc::from(words))
 }
 
