@@ -77,21 +77,22 @@ impl Policy {
             }
         }
         let id = builder.add_user_from(user, Held::ForNameOnly)?;
-        let own = builder.build();
-        let data = own
+        let built = builder.build();
+        let data = built
             .tables
             .users
             .get(id.index as usize)
             .ok_or(BuildError::TooManyUsers)?;
         let words = |row: u32| {
-            own.words(Principal {
-                row,
-                ..Principal::from(id)
-            })
-            .unwrap_or_default()
+            built
+                .words(Principal {
+                    row,
+                    ..Principal::from(id)
+                })
+                .unwrap_or_default()
         };
         let set = |data: &RoleData| Set::of(data, words(data.row));
-        let roles = (own.tables.roles.iter().enumerate())
+        let roles = (built.tables.roles.iter().enumerate())
             .map(|(at, data)| match copied.get(at) {
                 Some(&index) => Set::Role(index),
                 None => set(data),
@@ -100,28 +101,27 @@ impl Policy {
         let divisions: Box<[(Box<str>, Bits)]> = (data.divisions.iter())
             .map(|(division, at)| (division.clone(), row(words(*at))))
             .collect();
+        // Every division a grant names is among `divisions`; one that were
+        // not would be left out, never taken for every division.
         let grants = (data.grants.iter())
-            .map(|grant| {
-                let division = match &grant.division {
-                    Division::All => None,
-                    Division::Id(id) => {
-                        (divisions.iter().position(|(d, _)| **d == **id)).and_then(|n| u32::try_from(n).ok())
-                    }
-                };
-                (grant.source, division)
+            .filter_map(|grant| match &grant.division {
+                Division::All => Some((grant.source, None)),
+                Division::Id(id) => (divisions.iter().position(|(d, _)| **d == **id))
+                    .and_then(|n| u32::try_from(n).ok())
+                    .map(|n| (grant.source, Some(n))),
             })
             .collect();
         Ok(CompiledUser {
             inner: Arc::new(Compiled {
                 everywhere: row(words(data.row)),
                 base: self.clone(),
-                id: own.id,
+                id: built.id,
                 row: data.row,
-                beyond_catalog: own.beyond_catalog,
+                beyond_catalog: built.beyond_catalog,
                 name: data.name.clone(),
                 divisions,
                 roles,
-                own: own.tables.own.iter().map(set).collect(),
+                own: built.tables.own.iter().map(set).collect(),
                 grants,
                 full: OnceLock::new(),
             }),
@@ -406,36 +406,29 @@ impl CompiledUser {
     /// [`Policy::user_in`] gives in [`policy`](Self::policy).
     pub fn in_division(&self, division: &str) -> UserIn<'_> {
         let inner = &*self.inner;
-        let found = (division != "*")
-            .then(|| inner.divisions.binary_search_by(|(d, _)| (**d).cmp(division)).ok())
-            .flatten()
-            .and_then(|n| u32::try_from(n).ok());
+        let user = Principal::from(inner.user_id());
         let every = UserIn {
             user: inner,
             row: &inner.everywhere,
             division: None,
-            principal: Principal::from(inner.user_id()),
+            principal: user,
         };
-        let kind = |division| Kind::UserIn { user: 0, division };
-        match (division == "*", found) {
-            (true, _) => every,
-            (false, None) => UserIn {
-                principal: Principal {
-                    kind: kind(None),
-                    ..every.principal
-                },
-                ..every
-            },
-            (false, Some(n)) => {
-                let row = inner.row.saturating_add(1).saturating_add(n);
-                let principal = Principal {
-                    policy: inner.id,
-                    row,
-                    kind: kind(Some(n)),
-                };
-                inner.at(principal).unwrap_or(every)
-            }
+        if division == "*" {
+            return every;
         }
+        let found =
+            (inner.divisions.binary_search_by(|(d, _)| (**d).cmp(division)).ok()).and_then(|n| u32::try_from(n).ok());
+        let row = found.map_or(inner.row, |n| inner.row.saturating_add(1).saturating_add(n));
+        let principal = Principal {
+            row,
+            kind: Kind::UserIn {
+                user: 0,
+                division: found,
+            },
+            ..user
+        };
+        // Found, or no grant names it: the row of every division.
+        inner.at(principal).unwrap_or(every)
     }
 
     /// The user as `who` names it ([`id`](Self::id), or a principal of
