@@ -1,6 +1,7 @@
 //! Users compiled on demand: compiling a user from a users/me document of
 //! 51 permissions and 3 policies (JSON parsing included), and `allows` and
-//! `check` on the compiled user beside the same on a role of a policy.
+//! `check` on the compiled user (in every division, and `allows` in one)
+//! beside the same on a role of a policy.
 //!
 //! Run with `cargo bench --bench ondemand`. The memory of a compiled user
 //! is measured by `tests/ondemand_memory.rs` (a counting allocator).
@@ -60,6 +61,11 @@ fn ondemand(c: &mut Criterion) {
     });
     group.bench_function("allows/typed hit, compiled user", |b| {
         b.iter(|| black_box(&user).allows(perm::routing::QUEUE_VIEW))
+    });
+    let east = user.in_division("d-east");
+    assert!(east.allows(perm::routing::QUEUE_VIEW));
+    group.bench_function("allows/typed hit, compiled user in a division", |b| {
+        b.iter(|| black_box(&east).allows(perm::routing::QUEUE_VIEW))
     });
     group.bench_function("allows/typed miss, role", |b| {
         b.iter(|| policy.allows(black_box(agent), perm::journey::ACTIONMAP_EDIT))

@@ -321,7 +321,7 @@ fn user_of(caller: &Caller) -> String {
     caller
         .policy
         .compiled_user()
-        .and_then(|user| user.policy().name(user.id()).map(str::to_owned))
+        .map(|user| user.name().to_owned())
         .unwrap_or_default()
 }
 

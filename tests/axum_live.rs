@@ -138,7 +138,7 @@ impl Identify for Bearer {
 async fn maps(auth: Authorized<ActionMapEditor>) -> String {
     assert!(auth.granted.is_from(&auth.caller.policy));
     let user = auth.caller.policy.compiled_user().expect("a compiled user");
-    format!("maps for {}", user.policy().name(user.id()).unwrap_or_default())
+    format!("maps for {}", user.name())
 }
 
 async fn join(caller: Caller) -> Result<&'static str, Rejection> {

@@ -146,7 +146,7 @@ async fn a_thousand_requests_for_one_uncached_user_make_one_load() {
                 (
                     user.allows(perm::routing::QUEUE_VIEW),
                     user.allows(perm::journey::ACTIONMAP_EDIT),
-                    user.policy().name(user.id()).map(str::to_owned),
+                    Some(user.name().to_owned()),
                 )
             });
         }

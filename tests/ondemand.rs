@@ -12,7 +12,9 @@
 //! catalog knows, builtin roles' grant lists, conditional groups and legacy
 //! names.
 //!
-//! The same user is built into a policy holding the base roles it does not
+//! The user is compiled twice, the second time while the first is held (its
+//! rows and grant sets then found stored), and each compiled user is
+//! compared. The same user is built into a policy holding the base roles it does not
 //! redefine, a name-only use replaced by the base role's definition. The two
 //! are then asked, in every division (the user's `UserId`), in `d1` to `d3`,
 //! in `d4` (named by no grant) and in `*`: `allows` and `decide` for every
@@ -286,13 +288,45 @@ fn compare(policy: &Policy, id: UserId, compiled: &CompiledUser, picks: &[Index]
     let pair = |scope: Option<&str>| -> (Principal, Principal) {
         match scope {
             None => (id.into(), compiled.id().into()),
-            Some(division) => (policy.user_in(id, division), compiled.in_division(division)),
+            Some(division) => (policy.user_in(id, division), compiled.in_division(division).into()),
         }
+    };
+    let typed = |p: &Policy, who: Principal| {
+        p.check::<AmiStandardUser>(who)
+            .map(|granted| granted.any_of_held().collect::<Vec<_>>())
     };
     // The permissions some grant reaches, in some scope.
     let mut reached = BTreeSet::new();
     for scope in scopes {
         let (a, b) = pair(scope);
+        // The hot path, from the user's own rows: as the policy answers.
+        let hot = match scope {
+            None => compiled.at(b).unwrap(),
+            Some(division) => compiled.in_division(division),
+        };
+        prop_assert_eq!(hot.principal(), b);
+        prop_assert_eq!(compiled.at(b).map(|at| at.principal()), Some(b));
+        for permission in catalog.iter() {
+            prop_assert_eq!(
+                hot.allows(permission),
+                policy.allows(a, permission),
+                "{}",
+                permission.key()
+            );
+        }
+        for question in STRINGS {
+            prop_assert_eq!(hot.allows(*question), policy.allows(a, *question), "{}", question);
+        }
+        let hot_check = hot.check::<AmiStandardUser>();
+        prop_assert!(hot_check.as_ref().is_ok_and(|granted| granted.is_from(inner)) || hot_check.is_err());
+        prop_assert_eq!(
+            hot_check.map(|granted| granted.any_of_held().collect::<Vec<_>>()),
+            typed(policy, a)
+        );
+        prop_assert_eq!(
+            hot.check::<ActionMapAnalyticsReport>().err(),
+            policy.check::<ActionMapAnalyticsReport>(a).err()
+        );
         for permission in catalog.iter() {
             let decision = policy.decide(a, permission);
             prop_assert_eq!(
@@ -330,10 +364,6 @@ fn compare(policy: &Policy, id: UserId, compiled: &CompiledUser, picks: &[Index]
                 );
             }
         }
-        let typed = |p: &Policy, who: Principal| {
-            p.check::<AmiStandardUser>(who)
-                .map(|granted| granted.any_of_held().collect::<Vec<_>>())
-        };
         prop_assert_eq!(typed(policy, a), typed(inner, b));
         prop_assert_eq!(
             policy.check::<ActionMapAnalyticsReport>(a).is_ok(),
@@ -399,6 +429,14 @@ proptest! {
                 prop_assert!(compiled.is_compiled_against(&base));
                 prop_assert!(!compiled.is_compiled_against(&policy));
                 prop_assert_eq!(base.users().len(), 0);
+                // The same user again, while the first is held: its rows and
+                // grant sets are the first's, found by contents.
+                let again = base.compile_user(&case.user(&pool, true)).unwrap();
+                compare(&policy, id, &again, &case.picks)?;
+                for permission in policy.catalog().iter() {
+                    prop_assert_eq!(compiled.allows(permission), again.allows(permission));
+                }
+                drop(again);
                 compare(&policy, id, &compiled, &case.picks)?;
             }
             (Err(built), Err(on_demand)) => prop_assert_eq!(built, on_demand),
@@ -420,6 +458,63 @@ fn base() -> Policy {
         .role("maps", ["journey:actionmap:*"])
         .unwrap()
         .build()
+}
+
+#[test]
+fn the_hot_path_answers_for_the_user_only_and_never_widens() {
+    let policy = base();
+    let ana = UserDefinition::new("ana").role(RoleDefinition::new("queue viewer"), Division::new("d-east"));
+    let (user, twin) = (policy.compile_user(&ana).unwrap(), policy.compile_user(&ana).unwrap());
+    let east = user.in_division("d-east");
+    assert!(east.allows(perm::routing::QUEUE_VIEW) && twin.in_division("d-east").allows(perm::routing::QUEUE_VIEW));
+    assert!(!user.allows(perm::routing::QUEUE_VIEW) && !user.in_division("d-west").allows(perm::routing::QUEUE_VIEW));
+    // Its own principals, and no other: not its twin's (the same rows,
+    // stored once), a role of its own policy, or the policy it was compiled
+    // against.
+    assert!(user.at(user.id().into()).is_some() && user.at(east.into()).is_some());
+    assert!(user.at(twin.id().into()).is_none());
+    assert!(user.at(twin.in_division("d-east").into()).is_none());
+    assert!(user.at(user.policy().role("queue viewer").unwrap().into()).is_none());
+    assert!(user.at(policy.role("queue viewer").unwrap().into()).is_none());
+    // Two organizations' catalogs, each with a permission of its own at the
+    // same index: users granted them have equal rows (stored once), and
+    // each answers only for its own catalog's permission.
+    let org = |key: &str| {
+        let mut extension = Catalog::builtin().extension();
+        let flags = permgate::catalog::OrgFlags::new(Some(true), None);
+        extension
+            .add(&permgate::catalog::OrgPermission::new(key, None, flags))
+            .unwrap();
+        extension.finish()
+    };
+    let (acme, zeta) = (org("acme:widget:view"), org("zeta:gadget:view"));
+    let (widget, gadget) = (
+        acme.lookup("acme:widget:view").unwrap(),
+        zeta.lookup("zeta:gadget:view").unwrap(),
+    );
+    assert_eq!(widget.index(), gadget.index());
+    let granted = |catalog: &Catalog, key: &str| {
+        let policy = Policy::builder(catalog).role("r", [key]).unwrap().build();
+        policy
+            .compile_user(&UserDefinition::new("u").role(RoleDefinition::new("r"), Division::All))
+            .unwrap()
+    };
+    let (a, z) = (granted(&acme, "acme:widget:view"), granted(&zeta, "zeta:gadget:view"));
+    assert!(a.allows(widget) && z.allows(gadget));
+    assert!(!a.allows(gadget) && !z.allows(widget));
+    assert!(!a.in_division("d-east").allows(gadget) && !east.allows(widget));
+    // A user holding nothing: an empty grant list denies everything.
+    let nobody = policy.compile_user(&UserDefinition::new("nobody")).unwrap();
+    assert!(catalog_denied(&nobody));
+}
+
+fn catalog_denied(user: &CompiledUser) -> bool {
+    let catalog = Catalog::builtin();
+    catalog
+        .iter()
+        .all(|p| !user.allows(p) && !user.in_division("d-east").allows(p))
+        && user.allows("acme:widget:view") == Ok(false)
+        && user.check::<ActionMapAnalyticsReport>().is_err()
 }
 
 #[test]

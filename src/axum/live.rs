@@ -274,7 +274,7 @@ where
             })?;
         let principal = match &division {
             None | Some(Division::All) => Principal::from(user.id()),
-            Some(division) => user.in_division(division.id()),
+            Some(division) => user.in_division(division.id()).principal(),
         };
         Ok((Snapshot::from(user), principal))
     }

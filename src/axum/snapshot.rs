@@ -3,7 +3,8 @@
 use std::ops::Deref;
 use std::sync::Arc;
 
-use crate::{CompiledUser, Policy};
+use crate::question::Question;
+use crate::{Catalog, CompiledUser, Denied, Gate, Granted, Policy, Principal};
 
 /// The policy one request is decided against, held for the whole request
 /// (across `.await`): a snapshot of a [`PolicyHandle`](crate::PolicyHandle)
@@ -12,6 +13,11 @@ use crate::{CompiledUser, Policy};
 /// about [`Caller::principal`](super::Caller::principal), and a
 /// [`Granted`](crate::Granted) proof it makes is from it
 /// (`granted.is_from(&caller.policy)`).
+///
+/// [`allows`](Self::allows), [`check`](Self::check) and
+/// [`catalog`](Self::catalog) answer for a compiled user from what it
+/// holds (its rows: [`CompiledUser::at`]); every other question goes to
+/// [`CompiledUser::policy`], built on the first one.
 ///
 /// Cheap to clone (an `Arc` either way).
 ///
@@ -28,7 +34,8 @@ use crate::{CompiledUser, Policy};
 /// let viewer = RoleDefinition::new("viewer").grant(["routing:queue:view"]);
 /// let user = policy.compile_user(&UserDefinition::new("u-1").role(viewer, Division::All))?;
 /// let own = Snapshot::from(user.clone());
-/// assert!(own.allows(user.id(), perm::routing::QUEUE_VIEW)); // a `Policy` method
+/// assert!(own.allows(user.id(), perm::routing::QUEUE_VIEW)); // the user's row
+/// assert_eq!(own.name(user.id()), Some("u-1")); // a `Policy` method
 /// assert!(own.compiled_user().is_some());
 /// # Ok::<(), permgate::BuildError>(())
 /// ```
@@ -55,6 +62,51 @@ impl Snapshot {
         match &self.0 {
             Repr::Shared(_) => None,
             Repr::User(user) => Some(user),
+        }
+    }
+
+    /// [`Policy::catalog`]: for the compiled user, that of the policy it
+    /// was compiled against, without building its policy.
+    pub fn catalog(&self) -> &Catalog {
+        match &self.0 {
+            Repr::Shared(policy) => policy.catalog(),
+            Repr::User(user) => user.catalog(),
+        }
+    }
+
+    /// [`Policy::allows`]: for the compiled user, from its row where `who`
+    /// asks, without building its policy.
+    ///
+    /// # Errors
+    ///
+    /// As [`Policy::allows`], for a string.
+    #[inline]
+    pub fn allows<Q: Question>(&self, who: impl Into<Principal>, question: Q) -> Q::Answer<bool> {
+        let who = who.into();
+        match &self.0 {
+            Repr::Shared(policy) => policy.allows(who, question),
+            Repr::User(user) => match user.at(who) {
+                Some(user) => user.allows(question),
+                None => user.policy().allows(who, question),
+            },
+        }
+    }
+
+    /// [`Policy::check`]: for the compiled user, from its row where `who`
+    /// asks, without building its policy.
+    ///
+    /// # Errors
+    ///
+    /// As [`Policy::check`].
+    #[inline]
+    pub fn check<G: Gate>(&self, who: impl Into<Principal>) -> Result<Granted<G>, Denied> {
+        let who = who.into();
+        match &self.0 {
+            Repr::Shared(policy) => policy.check::<G>(who),
+            Repr::User(user) => match user.at(who) {
+                Some(user) => user.check::<G>(),
+                None => user.policy().check::<G>(who),
+            },
         }
     }
 }

@@ -53,6 +53,6 @@ pub use gates_table::gates;
 pub use generated::perm;
 pub use handle::PolicyHandle;
 pub use permission::Permission;
-pub use policy::{BuildError, CompiledUser, Policy, PolicyBuilder};
+pub use policy::{BuildError, CompiledUser, Policy, PolicyBuilder, UserIn};
 pub use principal::{Division, Principal, RoleId, UserId};
 pub use release::Release;

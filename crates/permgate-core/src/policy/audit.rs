@@ -64,7 +64,7 @@ impl Policy {
     /// ```
     pub fn audit_user(&self, user: UserId) -> Option<UserAudit<'_>> {
         let name = self.name(user)?;
-        let data = self.users.get(user.index as usize)?;
+        let data = self.tables.users.get(user.index as usize)?;
         let grants = data
             .grants
             .iter()

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::role::{ConditionalGrant, GrantSet, RoleData, SideTables};
 use super::user::{Source, UserData, UserGrant, not_division_aware};
-use super::{BuildError, Policy, RoleId};
+use super::{BuildError, Policy, RoleId, Tables};
 use crate::catalog::Catalog;
 use crate::definition::{RoleDefinition, UserDefinition};
 use crate::parse::excerpt;
@@ -26,12 +26,27 @@ pub(super) enum Held {
     ForNameOnly,
 }
 
+/// A [`Policy`] being built: its fields, owned.
+#[derive(Debug)]
+struct Draft {
+    id: u64,
+    catalog: Catalog,
+    stride: usize,
+    bits: Vec<u64>,
+    roles: Vec<RoleData>,
+    names: HashMap<Box<str>, u32>,
+    own: Vec<RoleData>,
+    users: Vec<UserData>,
+    user_names: HashMap<Box<str>, u32>,
+    beyond_catalog: bool,
+}
+
 /// Adds roles and users to a [`Policy`]; see [`Policy::builder`].
 #[derive(Debug)]
 pub struct PolicyBuilder {
     /// The policy being built: its users' rows are filled in by
     /// [`build`](Self::build).
-    policy: Policy,
+    policy: Draft,
     /// The distinct grant sets placed so far (side tables and row), by a
     /// randomly seeded hash of both: a grant set equal to one of them shares
     /// its row and side tables.
@@ -41,9 +56,15 @@ pub struct PolicyBuilder {
 impl PolicyBuilder {
     /// An empty policy over `catalog`, with a new id.
     pub(super) fn new(catalog: &Catalog) -> Self {
+        Self::with_id(catalog, NEXT_POLICY_ID.fetch_add(1, Ordering::Relaxed))
+    }
+
+    /// An empty policy over `catalog` with the id `id`: a user compiled on
+    /// demand builds its own policy again under the id it was given.
+    pub(super) fn with_id(catalog: &Catalog, id: u64) -> Self {
         PolicyBuilder {
-            policy: Policy {
-                id: NEXT_POLICY_ID.fetch_add(1, Ordering::Relaxed),
+            policy: Draft {
+                id,
                 catalog: catalog.clone(),
                 stride: catalog.len().div_ceil(64),
                 bits: Vec::new(),
@@ -257,20 +278,20 @@ impl PolicyBuilder {
 
     /// Adds a copy of `from`'s role at `index`, compiled data and row, under
     /// its name, unless this builder holds that name already or `from` has
-    /// no such role.
-    pub(super) fn copy_role(&mut self, from: &Policy, index: u32) -> Result<(), BuildError> {
-        let Some(data) = from.roles.get(index as usize) else {
-            return Ok(());
+    /// no such role. Whether it was added.
+    pub(super) fn copy_role(&mut self, from: &Policy, index: u32) -> Result<bool, BuildError> {
+        let Some(data) = from.tables.roles.get(index as usize) else {
+            return Ok(false);
         };
         let Some(words) = from.words(from.set_principal(data)) else {
-            return Ok(());
+            return Ok(false);
         };
         if self.policy.names.contains_key(&data.name) {
-            return Ok(());
+            return Ok(false);
         }
         let mut role = data.clone();
         role.granted.words = words.to_vec();
-        self.push(role).map(|_| ())
+        self.push(role).map(|_| true)
     }
 
     fn check_role_name(&self, name: &str) -> Result<(), BuildError> {
@@ -364,7 +385,7 @@ impl PolicyBuilder {
     /// Adds the user `name` (checked by the caller) holding `grants` of
     /// roles this builder holds, and the compiled sets it holds directly,
     /// each in its division.
-    fn add_user_grants(
+    pub(super) fn add_user_grants(
         &mut self,
         name: &str,
         mut grants: Vec<UserGrant>,
@@ -451,7 +472,7 @@ impl PolicyBuilder {
     }
 
     /// Adds a finished role.
-    fn push(&mut self, mut role: RoleData) -> Result<RoleId, BuildError> {
+    pub(super) fn push(&mut self, mut role: RoleData) -> Result<RoleId, BuildError> {
         let index = u32::try_from(self.policy.roles.len()).map_err(|_| BuildError::TooManyRoles)?;
         let row = self.place(&mut role)?;
         self.policy.names.insert(role.name.clone(), index);
@@ -483,7 +504,32 @@ impl PolicyBuilder {
                 );
             }
         }
-        self.policy
+        let Draft {
+            id,
+            catalog,
+            stride,
+            bits,
+            roles,
+            names,
+            own,
+            users,
+            user_names,
+            beyond_catalog,
+        } = self.policy;
+        Policy {
+            id,
+            catalog,
+            stride,
+            bits: bits.into(),
+            beyond_catalog,
+            tables: Arc::new(Tables {
+                roles,
+                names,
+                own,
+                users,
+                user_names,
+            }),
+        }
     }
 }
 

@@ -1,10 +1,12 @@
 //! Gate checks: [`Policy::check`] and the explanation of a denial.
 
 use super::Policy;
+use super::role::has_bit;
+use crate::catalog::Catalog;
 use crate::gate::{CheckOptions, Denied, Gate, GateInfo, Granted, KeySet};
 use crate::operation::{Operation, Requirement};
 use crate::permission::Permission;
-use crate::principal::Principal;
+use crate::principal::{Named, Principal};
 use crate::release::Release;
 
 impl Policy {
@@ -86,21 +88,68 @@ impl Policy {
         }
     }
 
-    /// Whether `who` satisfies `gate` at `release`. Which any-of members
+    /// `who`'s row, with the catalog its bits index: what a check reads.
+    /// `None` for a principal of another policy.
+    #[inline]
+    fn row(&self, who: Principal) -> Option<Row<'_>> {
+        Some(Row {
+            catalog: &self.catalog,
+            words: self.words(who)?,
+        })
+    }
+
+    /// Whether `who` satisfies `gate` with `options`: never for a principal
+    /// of another policy.
+    #[inline]
+    fn satisfies(&self, who: Principal, gate: &GateInfo, options: CheckOptions) -> bool {
+        self.row(who).is_some_and(|row| row.satisfies(gate, options))
+    }
+
+    /// See [`Row::any_of_held`].
+    #[inline]
+    fn any_of_held(&self, who: Principal, gate: &GateInfo) -> u64 {
+        self.row(who).map_or(0, |row| row.any_of_held(gate))
+    }
+
+    /// Builds the explanation, off the hot path.
+    #[cold]
+    fn denied(&self, who: Principal, gate: &'static GateInfo, options: CheckOptions) -> Denied {
+        let nothing = Row {
+            catalog: &self.catalog,
+            words: &[],
+        };
+        self.row(who).unwrap_or(nothing).denied(gate, self.named(who), options)
+    }
+}
+
+/// One row of bits, with the catalog its bits index: a principal as a
+/// check reads it, whether of a policy or a user compiled on demand.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Row<'p> {
+    pub(super) catalog: &'p Catalog,
+    pub(super) words: &'p [u64],
+}
+
+impl Row<'_> {
+    /// Whether the row holds `permission`: never one of another catalog.
+    #[inline]
+    fn holds(self, permission: Permission<'_>) -> bool {
+        self.catalog.owns(permission) && has_bit(self.words, permission.index())
+    }
+
+    /// Whether the row satisfies `gate` at `release`. Which any-of members
     /// were held is asked apart, on success ([`any_of_held`](Self::any_of_held)):
     /// recorded here, the principal was copied on every check, which cost a
     /// typed check two to three times its time.
     #[inline]
-    fn satisfies(&self, who: Principal, gate: &GateInfo, options: CheckOptions) -> bool {
-        let Some(words) = self.words(who) else {
-            return false;
-        };
+    pub(super) fn satisfies(self, gate: &GateInfo, options: CheckOptions) -> bool {
+        let words = self.words;
         let release = options.release;
         if gate.applies_after(release).is_some() {
             return false;
         }
         if options.keys == KeySet::Documented {
-            return self.holds_documented(who, gate, release);
+            return self.holds_documented(gate, release);
         }
         // The mask holds the keys the platform still documents.
         // `NOTHING_LEFT` (every key the gate names was removed) selects no
@@ -110,9 +159,9 @@ impl Policy {
             return false;
         };
         let current = |permission: &Permission<'static>| !permission.is_removed();
-        let holds = |permission: Permission<'static>| self.allows(who, permission);
+        let holds = |permission: Permission<'static>| self.holds(permission);
         let all = mask.iter().zip(words).all(|(mask, word)| mask & !word == 0);
-        let beyond = !gate.beyond_mask || self.satisfies_beyond_mask(who, gate);
+        let beyond = !gate.beyond_mask || self.satisfies_beyond_mask(gate);
         let any = gate
             .any_of
             .iter()
@@ -128,8 +177,8 @@ impl Policy {
     /// The documented set ([`KeySet::Documented`]), removed permissions
     /// included: one by one, off the default path.
     #[inline(never)]
-    fn holds_documented(&self, who: Principal, gate: &GateInfo, release: Option<Release>) -> bool {
-        let holds = |permission: &Permission<'static>| self.allows(who, *permission);
+    fn holds_documented(self, gate: &GateInfo, release: Option<Release>) -> bool {
+        let holds = |permission: &Permission<'static>| self.holds(*permission);
         let unverifiable = |call: &&Operation| matches!(call.requirement, Requirement::Unverifiable);
         self.foreign(gate).next().is_none()
             && !gate.calls.iter().any(unverifiable)
@@ -137,17 +186,17 @@ impl Policy {
             && gate.any_of.iter().all(|group| group.iter().any(holds))
     }
 
-    /// The members of `gate`'s any-of groups that `who` holds, as the bits of
-    /// [`Granted::any_of_held`]. Plain loops: a gate without groups costs two
-    /// instructions (106 to 108 a call for a two-permission gate, 189 to 193
-    /// for `AmiExtraUser`, `callgrind`).
+    /// The members of `gate`'s any-of groups that the row holds, as the bits
+    /// of [`Granted::any_of_held`]. Plain loops: a gate without groups costs
+    /// two instructions (106 to 108 a call for a two-permission gate, 189 to
+    /// 193 for `AmiExtraUser`, `callgrind`).
     #[inline]
-    fn any_of_held(&self, who: Principal, gate: &GateInfo) -> u64 {
+    pub(super) fn any_of_held(self, gate: &GateInfo) -> u64 {
         let mut held = 0;
         let mut bit = 0u32;
         for group in gate.any_of {
             for &permission in *group {
-                if self.allows(who, permission) {
+                if self.holds(permission) {
                     held |= 1u64.checked_shl(bit).unwrap_or(0);
                 }
                 bit = bit.saturating_add(1);
@@ -160,26 +209,29 @@ impl Policy {
     /// an organization's catalog is checked only against that catalog, then
     /// its required permissions one by one.
     #[cold]
-    fn satisfies_beyond_mask(&self, who: Principal, gate: &GateInfo) -> bool {
+    fn satisfies_beyond_mask(self, gate: &GateInfo) -> bool {
         self.foreign(gate).next().is_none()
             && (gate.required.iter().filter(|permission| !permission.is_removed()))
-                .all(|&permission| self.allows(who, permission))
+                .all(|&permission| self.holds(permission))
     }
 
-    /// The permissions `gate` names that the policy's catalog does not
-    /// hold: they index another catalog.
-    fn foreign<'g>(&'g self, gate: &'g GateInfo) -> impl Iterator<Item = Permission<'static>> + 'g {
-        gate.foreign(|permission| self.catalog.owns(permission))
+    /// The permissions `gate` names that the row's catalog does not hold:
+    /// they index another catalog.
+    fn foreign<'g>(self, gate: &'g GateInfo) -> impl Iterator<Item = Permission<'static>> + 'g
+    where
+        Self: 'g,
+    {
+        gate.foreign(move |permission| self.catalog.owns(permission))
     }
 
-    /// Builds the explanation, off the hot path.
+    /// Builds the explanation of a denial of `named`, off the hot path.
     #[cold]
-    fn denied(&self, who: Principal, gate: &'static GateInfo, options: CheckOptions) -> Denied {
+    pub(super) fn denied(self, gate: &'static GateInfo, named: Option<Named>, options: CheckOptions) -> Denied {
         Denied::new(
             gate,
-            self.named(who),
+            named,
             options,
-            |permission| self.allows(who, permission),
+            |permission| self.holds(permission),
             |permission| self.catalog.owns(permission),
             |permission| self.catalog.lists_no_action_of(permission),
         )

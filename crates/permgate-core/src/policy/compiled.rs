@@ -1,26 +1,35 @@
 //! Users compiled on demand: [`Policy::compile_user`] and [`CompiledUser`].
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use super::builder::Held;
+use super::check::Row;
+use super::intern::{Bits, SETS, row};
+use super::role::Probe;
+use super::role::{RoleData, has_bit};
+use super::user::{Source, UserGrant};
+use super::who_can::gives_if;
 use super::{BuildError, Policy, PolicyBuilder};
+use crate::catalog::Catalog;
 use crate::definition::UserDefinition;
-use crate::gate::{Denied, Gate, Granted};
-use crate::principal::{Principal, UserId};
-use crate::question::Question;
+use crate::gate::{CheckOptions, Denied, Gate, Granted};
+use crate::parse::Spelling;
+use crate::principal::{Division, Kind, Named, Principal, Scope, UserId};
+use crate::question::{Asked, Question, Resolved};
 
 impl Policy {
     /// Compiles `user` against this policy, outside its users: for a user
     /// learned at run time (the caller's users/me or subjects/me document,
     /// or grants in code) rather than known when the policy was built.
     ///
-    /// The result is a small policy of its own, over this policy's catalog
-    /// (shared, not copied), holding only what the user needs: the roles
-    /// it holds and its direct grants. It answers every question exactly as
-    /// the same user added to this policy with
-    /// [`add_user_definition`](PolicyBuilder::add_user_definition) would,
-    /// through the same code. This policy is not changed; dropping the
-    /// compiled user leaves nothing behind.
+    /// The result points at this policy (a clone of it, two pointers) and
+    /// holds the user's rows, one for every division and one per division
+    /// its grants name, each stored once however many users hold the same
+    /// ([`CompiledUser`]). It answers every question exactly as the same
+    /// user added to this policy with
+    /// [`add_user_definition`](PolicyBuilder::add_user_definition) would.
+    /// This policy is not changed; dropping the compiled user leaves
+    /// nothing behind.
     ///
     /// Roles: a role of the definition that grants nothing (no grants, no
     /// legacy names: a subject's grant whose role came without its
@@ -41,8 +50,7 @@ impl Policy {
     /// let user = policy.compile_user(&me.definition(None))?;
     /// assert!(user.allows(perm::journey::ACTIONMAP_EDIT));
     /// assert!(user.check::<ActionMapEditor>().is_ok());
-    /// let east = user.in_division("d-east");
-    /// assert!(user.policy().allows(east, perm::routing::QUEUE_JOIN));
+    /// assert!(user.in_division("d-east").allows(perm::routing::QUEUE_JOIN));
     /// assert!(!user.allows(perm::routing::QUEUE_JOIN)); // not in every division
     /// assert!(user.is_compiled_against(&policy));
     /// assert_eq!(policy.users().len(), 0); // nothing left behind
@@ -55,41 +63,94 @@ impl Policy {
     /// empty builder: an empty user name, an empty division, one role name
     /// for two roles that grant differently, or a grant that does not compile.
     pub fn compile_user(&self, user: &UserDefinition) -> Result<CompiledUser, BuildError> {
+        // The user's own policy is built once, as `policy()` builds it again,
+        // read for what the user keeps, and dropped.
         let mut builder = PolicyBuilder::new(&self.catalog);
+        let mut copied = Vec::new();
         for (definition, _) in &user.roles {
             if definition.grants.is_empty() && definition.legacy.is_empty() {
-                if let Some(&index) = self.names.get(definition.name.as_str()) {
-                    builder.copy_role(self, index)?;
+                if let Some(&index) = self.tables.names.get(definition.name.as_str()) {
+                    if builder.copy_role(self, index)? {
+                        copied.push(index);
+                    }
                 }
             }
         }
         let id = builder.add_user_from(user, Held::ForNameOnly)?;
+        let built = builder.build();
+        let data = built
+            .tables
+            .users
+            .get(id.index as usize)
+            .ok_or(BuildError::TooManyUsers)?;
+        let words = |row: u32| {
+            built
+                .words(Principal {
+                    row,
+                    ..Principal::from(id)
+                })
+                .unwrap_or_default()
+        };
+        let set = |data: &RoleData| Set::of(data, words(data.row));
+        let roles = (built.tables.roles.iter().enumerate())
+            .map(|(at, data)| match copied.get(at) {
+                Some(&index) => Set::Role(index),
+                None => set(data),
+            })
+            .collect();
+        let divisions: Box<[(Box<str>, Bits)]> = (data.divisions.iter())
+            .map(|(division, at)| (division.clone(), row(words(*at))))
+            .collect();
+        // Every division a grant names is among `divisions`; one that were
+        // not would be left out, never taken for every division.
+        let grants = (data.grants.iter())
+            .filter_map(|grant| match &grant.division {
+                Division::All => Some((grant.source, None)),
+                Division::Id(id) => (divisions.iter().position(|(d, _)| **d == **id))
+                    .and_then(|n| u32::try_from(n).ok())
+                    .map(|n| (grant.source, Some(n))),
+            })
+            .collect();
         Ok(CompiledUser {
             inner: Arc::new(Compiled {
-                policy: builder.build(),
-                user: id,
-                against: self.id,
+                everywhere: row(words(data.row)),
+                base: self.clone(),
+                id: built.id,
+                row: data.row,
+                beyond_catalog: built.beyond_catalog,
+                name: data.name.clone(),
+                divisions,
+                roles,
+                own: built.tables.own.iter().map(set).collect(),
+                grants,
+                full: OnceLock::new(),
             }),
         })
     }
 }
 
-/// A user compiled on demand by [`Policy::compile_user`]: a small policy of
-/// its own that holds this one user, and the id of the policy it was
-/// compiled against.
+/// A user compiled on demand by [`Policy::compile_user`]: its rows (one
+/// for every division, one per division its grants name, each stored once
+/// however many users hold the same), the policy it was compiled against
+/// (shared, not copied), and which of that policy's roles and which grant
+/// sets of its own it holds, in which division.
 ///
 /// It is an owned value, cheap to clone (an `Arc`), `Send + Sync +
 /// 'static`: a service can cache it per caller and hand it to handlers.
 ///
-/// - [`allows`](Self::allows) and [`check`](Self::check) answer in every
-///   division, as [`Policy::allows`] and [`Policy::check`] do for a user:
-///   one bit test, one masked compare.
-/// - Every other question goes to [`policy`](Self::policy), about
-///   [`id`](Self::id) (the user in every division) or
-///   [`in_division`](Self::in_division) (the user in one division, as
-///   [`Policy::user_in`] gives it): `decide`, `explain`,
-///   `divisions_permitted`, `check_info`, `allows` and `check` in a
-///   division, `permissions`, `name`.
+/// - Hot, from the user's own rows: [`allows`](Self::allows) and
+///   [`check`](Self::check) in every division, one bit test and one masked
+///   compare; the same in one division on [`in_division`](Self::in_division)
+///   (the division looked up once); [`name`](Self::name),
+///   [`catalog`](Self::catalog).
+/// - Cold: every other question goes to [`policy`](Self::policy), the
+///   user's own policy (this user, the roles it holds, its own grant
+///   sets), built on the first call and kept with the user from then on:
+///   `decide`, `explain`, `divisions_permitted`, `check_info`,
+///   `permissions`, `may_call`, about [`id`](Self::id) (the user in every
+///   division) or [`in_division`](Self::in_division)'s
+///   [`principal`](UserIn::principal). A string naming a key no catalog
+///   knows is answered from the kept grants in reach without it.
 ///
 /// A [`Granted`] proof it gives is from its own policy:
 /// `granted.is_from(user.policy())` is `true`, and `false` for the policy
@@ -105,12 +166,15 @@ impl Policy {
 /// let ana = UserDefinition::new("ana").role(RoleDefinition::new("queue viewer"), Division::new("d-east"));
 /// let user = policy.compile_user(&ana)?;
 /// let copy = user.clone(); // an `Arc` clone
+/// assert!(copy.in_division("d-east").allows(perm::routing::QUEUE_VIEW)); // hot
+/// assert!(!copy.in_division("d-west").allows(perm::routing::QUEUE_VIEW));
+/// // Cold: the user's own policy, built now.
 /// let (inner, east) = (copy.policy(), copy.in_division("d-east"));
 /// assert_eq!(inner.decide(east, perm::routing::QUEUE_VIEW), Decision::Allowed);
-/// assert_eq!(inner.decide(copy.in_division("d-west"), perm::routing::QUEUE_VIEW), Decision::Denied);
 /// assert_eq!(inner.divisions_permitted(copy.id(), perm::routing::QUEUE_VIEW), Permitted::In(vec!["d-east"]));
 /// assert_eq!(inner.explain(east, "routing:queue:view")?.reasons[0].role, "queue viewer");
 /// assert_eq!(inner.name(copy.id()), Some("ana"));
+/// assert_eq!(copy.name(), "ana");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone)]
@@ -120,36 +184,264 @@ pub struct CompiledUser {
 
 #[derive(Debug)]
 struct Compiled {
-    policy: Policy,
-    user: UserId,
-    /// The id of the policy the user was compiled against.
-    against: u64,
+    /// What the user may do in every division.
+    everywhere: Bits,
+    /// The policy it was compiled against: its catalog reads the rows, its
+    /// roles are those the user holds by index.
+    base: Policy,
+    /// The id of the user's own policy: its principals and proofs are of it.
+    id: u64,
+    /// The user's first row in its own policy: every division, then one
+    /// per named division.
+    row: u32,
+    /// Whether a grant set the user holds has a pattern or a key the
+    /// catalog does not know.
+    beyond_catalog: bool,
+    name: Box<str>,
+    /// Each division its grants name, sorted, with the row of what the user
+    /// may do there.
+    divisions: Box<[(Box<str>, Bits)]>,
+    /// The roles of its own policy, in order.
+    roles: Box<[Set]>,
+    /// Its own grant sets (a users/me document's), in order.
+    own: Box<[Set]>,
+    /// Its grants: a role or own set (indexes into `roles` and `own`), in
+    /// every division (`None`) or one of `divisions`.
+    grants: Box<[(Source, Option<u32>)]>,
+    /// Its own policy, built on the first cold question.
+    full: OnceLock<Box<Policy>>,
+}
+
+/// A grant set the user holds.
+#[derive(Debug)]
+enum Set {
+    /// A role of the policy it was compiled against, by index.
+    Role(u32),
+    /// Compiled from the definition: its name, and what it grants (stored
+    /// once, nameless, its bits in `granted.words`).
+    Compiled { name: Box<str>, data: Arc<RoleData> },
+}
+
+impl Set {
+    /// `data`, a set of the user's own policy whose row is `words`, stored once.
+    fn of(data: &RoleData, words: &[u64]) -> Self {
+        let mut set = data.clone();
+        set.name = Box::default();
+        set.row = 0;
+        set.granted.words = words.to_vec();
+        let hash = SETS.hash((words, set.granted.side.fingerprint(), set.own, &set.legacy));
+        let is = |held: &RoleData| held.own == set.own && held.is_same_role(&held.granted.words, &set);
+        Set::Compiled {
+            name: data.name.clone(),
+            data: SETS.intern(hash, is, || Arc::new(set.clone())),
+        }
+    }
+
+    /// What the set grants.
+    fn data<'a>(&'a self, base: &'a Policy) -> Option<&'a RoleData> {
+        match self {
+            Set::Role(index) => base.tables.roles.get(*index as usize),
+            Set::Compiled { data, .. } => Some(data),
+        }
+    }
+}
+
+impl Compiled {
+    /// The user's answer from `row`, its row in division `division` (an
+    /// index into `divisions`; `None` for every division or one no grant
+    /// names).
+    #[inline]
+    fn answer(&self, row: &[u64], division: Option<u32>, asked: Resolved<'_>) -> bool {
+        match asked {
+            Resolved::Known(index) => has_bit(row, index),
+            Resolved::Foreign => false,
+            Resolved::Unknown(spelling, key) => self.allows_unknown(division, spelling, key),
+        }
+    }
+
+    /// A key or flat name no catalog knows: the kept patterns and unknown
+    /// grants of the sets in reach in `division` (such a key counts as
+    /// division-aware), as [`Policy::allows`] answers it.
+    #[cold]
+    fn allows_unknown(&self, division: Option<u32>, spelling: Spelling<'_>, key: &str) -> bool {
+        if !self.beyond_catalog {
+            return false;
+        }
+        let probe = Probe::new(spelling, key);
+        (self.grants.iter())
+            .filter(|(_, at)| at.is_none() || *at == division)
+            .filter_map(|(source, _)| self.set(*source))
+            .any(|set| set.granted.holds_beyond_catalog() && set.granted.allows_probe(&probe))
+    }
+
+    /// What the grant set `source` grants.
+    fn set(&self, source: Source) -> Option<&RoleData> {
+        match source {
+            Source::Role(index) => self.roles.get(index as usize),
+            Source::Own(index) => self.own.get(index as usize),
+        }?
+        .data(&self.base)
+    }
+
+    /// The user in its own policy.
+    fn user_id(&self) -> UserId {
+        UserId {
+            policy: self.id,
+            index: 0,
+            row: self.row,
+        }
+    }
+
+    /// The user's own policy, built again from what it keeps: the same
+    /// steps as [`Policy::compile_user`], so the same rows and ids.
+    fn build(&self) -> Policy {
+        let mut builder = PolicyBuilder::with_id(&self.base.catalog, self.id);
+        match self.fill(&mut builder) {
+            Ok(()) => builder.build(),
+            // It was built so once; if it could not be again, a policy
+            // without the user: every question about it is denied.
+            Err(_) => PolicyBuilder::with_id(&self.base.catalog, self.id).build(),
+        }
+    }
+
+    fn fill(&self, builder: &mut PolicyBuilder) -> Result<(), BuildError> {
+        let compiled = |set: &Set| match set {
+            Set::Role(_) => None,
+            Set::Compiled { name, data } => {
+                let mut data = RoleData::clone(data);
+                data.name = name.clone();
+                Some(data)
+            }
+        };
+        for set in &self.roles {
+            match (set, compiled(set)) {
+                (Set::Role(index), _) => {
+                    builder.copy_role(&self.base, *index)?;
+                }
+                (_, Some(data)) => {
+                    builder.push(data)?;
+                }
+                (_, None) => {}
+            }
+        }
+        let division = |at: &Option<u32>| match at.and_then(|n| self.divisions.get(n as usize)) {
+            Some((id, _)) => Division::Id(id.to_string()),
+            None => Division::All,
+        };
+        let held = (self.grants.iter())
+            .filter(|(source, _)| matches!(source, Source::Role(_)))
+            .map(|(source, at)| UserGrant {
+                source: *source,
+                division: division(at),
+            })
+            .collect();
+        let own = (self.grants.iter())
+            .filter_map(|(source, at)| match source {
+                Source::Own(index) => Some((compiled(self.own.get(*index as usize)?)?, division(at))),
+                Source::Role(_) => None,
+            })
+            .collect();
+        builder.add_user_grants(&self.name, held, own).map(|_| ())
+    }
+
+    /// The user's row and division where `who` asks, `None` for a principal
+    /// that is not this user.
+    fn at(&self, who: Principal) -> Option<UserIn<'_>> {
+        if who.policy != self.id {
+            return None;
+        }
+        let (row, division) = match who.kind {
+            Kind::User(0)
+            | Kind::UserIn {
+                user: 0,
+                division: None,
+            } => (&*self.everywhere, None),
+            Kind::UserIn {
+                user: 0,
+                division: Some(n),
+            } => (&*self.divisions.get(n as usize)?.1, Some(n)),
+            _ => return None,
+        };
+        Some(UserIn {
+            user: self,
+            row,
+            division,
+            principal: who,
+        })
+    }
 }
 
 impl CompiledUser {
-    /// The user's own policy: its catalog, the roles the user holds, and
-    /// the user. Ask it anything a [`Policy`] answers, about [`id`](Self::id)
-    /// or [`in_division`](Self::in_division).
+    /// The user's own policy: its catalog, the roles the user holds, its
+    /// own grant sets, and the user. Ask it anything a [`Policy`] answers,
+    /// about [`id`](Self::id) or [`in_division`](Self::in_division).
+    ///
+    /// Cold: built on the first call (as [`compile_user`](Policy::compile_user)
+    /// built it) and kept with the user from then on. The hot questions do
+    /// not need it.
     pub fn policy(&self) -> &Policy {
-        &self.inner.policy
+        self.inner.full.get_or_init(|| Box::new(self.inner.build()))
     }
 
     /// The user in [`policy`](Self::policy): what it may do in every
     /// division. A [`UserId`] converts into a [`Principal`].
     pub fn id(&self) -> UserId {
-        self.inner.user
+        self.inner.user_id()
+    }
+
+    /// The user's name, as its definition gave it.
+    pub fn name(&self) -> &str {
+        &self.inner.name
+    }
+
+    /// The catalog its rows index: that of the policy it was compiled against.
+    pub fn catalog(&self) -> &Catalog {
+        &self.inner.base.catalog
     }
 
     /// The user in division `division` (a division id; `*` is every
-    /// division), as [`Policy::user_in`] gives it: the division is looked up
-    /// once, here; questions on the principal cost one bit test.
-    pub fn in_division(&self, division: &str) -> Principal {
-        self.inner.policy.user_in(self.inner.user, division)
+    /// division), looked up once, here: questions on it cost one bit test.
+    /// A division none of the user's grants names gets what the user may do
+    /// in every division. It converts into the [`Principal`] that
+    /// [`Policy::user_in`] gives in [`policy`](Self::policy).
+    pub fn in_division(&self, division: &str) -> UserIn<'_> {
+        let inner = &*self.inner;
+        let user = Principal::from(inner.user_id());
+        let every = UserIn {
+            user: inner,
+            row: &inner.everywhere,
+            division: None,
+            principal: user,
+        };
+        if division == "*" {
+            return every;
+        }
+        let found =
+            (inner.divisions.binary_search_by(|(d, _)| (**d).cmp(division)).ok()).and_then(|n| u32::try_from(n).ok());
+        let row = found.map_or(inner.row, |n| inner.row.saturating_add(1).saturating_add(n));
+        let principal = Principal {
+            row,
+            kind: Kind::UserIn {
+                user: 0,
+                division: found,
+            },
+            ..user
+        };
+        // Found, or no grant names it: the row of every division.
+        inner.at(principal).unwrap_or(every)
     }
 
-    /// Whether the user may do what `question` names in every division:
-    /// [`Policy::allows`] on [`id`](Self::id). A typed permission is one bit
-    /// test. For a division, ask [`policy`](Self::policy) about
+    /// The user as `who` names it ([`id`](Self::id), or a principal of
+    /// [`in_division`](Self::in_division)), for the hot questions; `None`
+    /// for any other principal (a role of [`policy`](Self::policy), a
+    /// principal of another policy).
+    pub fn at(&self, who: Principal) -> Option<UserIn<'_>> {
+        self.inner.at(who)
+    }
+
+    /// Whether the user may do what `question` names in every division, as
+    /// [`Policy::allows`] answers for [`id`](Self::id): a typed permission
+    /// is one bit test of the user's row. For a division, ask
     /// [`in_division`](Self::in_division).
     ///
     /// # Errors
@@ -157,18 +449,39 @@ impl CompiledUser {
     /// As [`Policy::allows`], for a string.
     #[inline]
     pub fn allows<Q: Question>(&self, question: Q) -> Q::Answer<bool> {
-        self.inner.policy.allows(self.inner.user, question)
+        let inner = &*self.inner;
+        question.ask(&inner.base.catalog, |Asked(asked)| {
+            inner.answer(&inner.everywhere, None, asked)
+        })
     }
 
-    /// Checks gate `G` in every division: [`Policy::check`] on
-    /// [`id`](Self::id). The proof is from [`policy`](Self::policy).
+    /// Checks gate `G` in every division, as [`Policy::check`] on
+    /// [`id`](Self::id): one masked compare of the user's row. The proof is
+    /// from [`policy`](Self::policy).
     ///
     /// # Errors
     ///
     /// As [`Policy::check`]: the gate is denied, with what is missing.
     #[inline]
     pub fn check<G: Gate>(&self) -> Result<Granted<G>, Denied> {
-        self.inner.policy.check::<G>(self.inner.user)
+        let inner = &*self.inner;
+        check(inner, &inner.everywhere, Principal::from(inner.user_id()))
+    }
+
+    /// Whether the user may do what `asked` names anywhere, at least under
+    /// conditions: `false` when it is a catalog permission that neither a
+    /// row of the user nor a conditional grant it holds gives. Its rows and
+    /// grant sets only, without building its policy.
+    pub(super) fn may_hold(&self, asked: Resolved<'_>) -> bool {
+        let inner = &*self.inner;
+        let Resolved::Known(index) = asked else {
+            return !matches!(asked, Resolved::Foreign);
+        };
+        has_bit(&inner.everywhere, index)
+            || inner.divisions.iter().any(|(_, row)| has_bit(row, index))
+            || (inner.grants.iter())
+                .filter_map(|(source, _)| inner.set(*source))
+                .any(|set| set.conditional.iter().any(|grant| gives_if(grant, asked)))
     }
 
     /// Whether the user was compiled against `policy`: `false` once that
@@ -176,6 +489,109 @@ impl CompiledUser {
     /// user is compiled again rather than mixed with a newer policy. A
     /// clone of a policy is the same policy.
     pub fn is_compiled_against(&self, policy: &Policy) -> bool {
-        self.inner.against == policy.id
+        self.inner.base.id == policy.id
+    }
+}
+
+/// A [`CompiledUser`] in one division ([`CompiledUser::in_division`]), or in
+/// every division ([`CompiledUser::at`] its [`id`](CompiledUser::id)): the
+/// division is looked up; each question is one bit test of the user's row
+/// there. Converts into its [`Principal`], for the cold questions of
+/// [`CompiledUser::policy`].
+///
+/// ```
+/// use permgate::{Catalog, Division, Policy, RoleDefinition, UserDefinition, gates::ActionMapAnalyticsReport, perm};
+///
+/// let maps = ["journey:actionmap:view", "journey:report:view"];
+/// let policy = Policy::builder(Catalog::builtin()).role("maps", maps)?.build();
+/// let ana = UserDefinition::new("ana").role(RoleDefinition::new("maps"), Division::new("d-east"));
+/// let user = policy.compile_user(&ana)?;
+/// let east = user.in_division("d-east");
+/// assert!(east.allows(perm::journey::ACTIONMAP_VIEW));
+/// assert_eq!(east.allows("Journey > Action Map > View"), Ok(true));
+/// assert!(east.check::<ActionMapAnalyticsReport>()?.is_from(user.policy()));
+/// assert!(user.in_division("d-west").check::<ActionMapAnalyticsReport>().is_err());
+/// assert!(user.policy().allows(east, perm::journey::ACTIONMAP_VIEW)); // the same, cold
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct UserIn<'u> {
+    user: &'u Compiled,
+    row: &'u [u64],
+    division: Option<u32>,
+    principal: Principal,
+}
+
+impl UserIn<'_> {
+    /// Whether the user may do what `question` names here, as
+    /// [`Policy::allows`] answers for [`principal`](Self::principal).
+    ///
+    /// # Errors
+    ///
+    /// As [`Policy::allows`], for a string.
+    #[inline]
+    pub fn allows<Q: Question>(&self, question: Q) -> Q::Answer<bool> {
+        let user = self.user;
+        question.ask(&user.base.catalog, |Asked(asked)| {
+            user.answer(self.row, self.division, asked)
+        })
+    }
+
+    /// Checks gate `G` here, as [`Policy::check`] on
+    /// [`principal`](Self::principal). The proof is from
+    /// [`CompiledUser::policy`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Policy::check`]: the gate is denied, with what is missing.
+    #[inline]
+    pub fn check<G: Gate>(&self) -> Result<Granted<G>, Denied> {
+        check(self.user, self.row, self.principal)
+    }
+
+    /// The user here, as a principal of [`CompiledUser::policy`].
+    pub fn principal(&self) -> Principal {
+        self.principal
+    }
+}
+
+impl From<UserIn<'_>> for Principal {
+    fn from(user: UserIn<'_>) -> Self {
+        user.principal
+    }
+}
+
+/// [`Policy::check`] of gate `G` on `words`, the row of `who`, a principal
+/// of `user`'s own policy. Inlined always: a call of its own cost a
+/// typed check a third of its instructions.
+#[inline(always)]
+fn check<G: Gate>(user: &Compiled, words: &[u64], who: Principal) -> Result<Granted<G>, Denied> {
+    let (row, options) = (
+        Row {
+            catalog: &user.base.catalog,
+            words,
+        },
+        CheckOptions::at(G::INFO.release),
+    );
+    if row.satisfies(G::INFO, options) {
+        Ok(Granted::new(who, row.any_of_held(G::INFO)))
+    } else {
+        Err(row.denied(G::INFO, Some(named(user, who)), options))
+    }
+}
+
+/// How messages name the user where `who` asks, as its own policy names it.
+#[cold]
+fn named(user: &Compiled, who: Principal) -> Named {
+    let scope = match who.kind {
+        Kind::UserIn { division, .. } => division
+            .and_then(|n| user.divisions.get(n as usize))
+            .map_or(Scope::Unnamed, |(id, _)| Scope::In(id.to_string())),
+        _ => Scope::Everywhere,
+    };
+    Named {
+        kind: "user",
+        name: user.name.to_string(),
+        scope,
     }
 }

@@ -121,6 +121,7 @@ impl Policy {
             return elsewhere;
         }
         let divisions = self
+            .tables
             .users
             .get(user as usize)
             .map(|data| data.divisions.as_slice())
@@ -272,6 +273,7 @@ impl Policy {
                 return Permitted::In(Vec::new());
             };
             let divisions = self
+                .tables
                 .users
                 .get(index as usize)
                 .filter(|_| user.policy == self.id)

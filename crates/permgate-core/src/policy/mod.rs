@@ -2,6 +2,7 @@
 //! with one bit test.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::catalog::Catalog;
 use crate::decision::Decision;
@@ -18,13 +19,14 @@ mod check;
 mod compiled;
 mod definition;
 mod explain;
+mod intern;
 mod names;
 mod role;
 mod user;
 pub(crate) mod who_can;
 
 pub use builder::PolicyBuilder;
-pub use compiled::CompiledUser;
+pub use compiled::{CompiledUser, UserIn};
 use role::{ConditionalGrant, GrantSet, Probe, RoleData, has_bit};
 use user::{Source, UserData};
 
@@ -61,17 +63,25 @@ pub struct Policy {
     stride: usize,
     /// Row `r` owns `bits[r * stride..(r + 1) * stride]`: one per distinct
     /// grant set of the roles (roles granting the same share it) and one or
-    /// more per user, in the order they were added.
-    bits: Vec<u64>,
+    /// more per user, in the order they were added. Shared by clones.
+    bits: Arc<[u64]>,
+    /// Whether any unconditional grant set holds a pattern or a key the
+    /// catalog does not know: if not, such a key is denied at once.
+    beyond_catalog: bool,
+    /// Roles and users, shared by clones: a clone of a policy (the one a
+    /// user compiled on demand points at) copies two pointers.
+    tables: Arc<Tables>,
+}
+
+/// What a [`Policy`] holds beside its rows.
+#[derive(Debug, Default)]
+struct Tables {
     roles: Vec<RoleData>,
     names: HashMap<Box<str>, u32>,
     /// Grant sets users hold directly, not through a named role.
     own: Vec<RoleData>,
     users: Vec<UserData>,
     user_names: HashMap<Box<str>, u32>,
-    /// Whether any unconditional grant set holds a pattern or a key the
-    /// catalog does not know: if not, such a key is denied at once.
-    beyond_catalog: bool,
 }
 
 impl Policy {
@@ -82,12 +92,12 @@ impl Policy {
 
     /// The role named `name` (exact match).
     pub fn role(&self, name: &str) -> Option<RoleId> {
-        let &index = self.names.get(name)?;
+        let &index = self.tables.names.get(name)?;
         self.role_id_at(index)
     }
 
     fn role_id_at(&self, index: u32) -> Option<RoleId> {
-        let data = self.roles.get(index as usize)?;
+        let data = self.tables.roles.get(index as usize)?;
         Some(RoleId {
             policy: self.id,
             index,
@@ -97,7 +107,7 @@ impl Policy {
 
     /// Every role, in the order they were added.
     pub fn roles(&self) -> impl ExactSizeIterator<Item = RoleId> + '_ {
-        self.roles.iter().enumerate().map(|(index, data)| RoleId {
+        self.tables.roles.iter().enumerate().map(|(index, data)| RoleId {
             policy: self.id,
             index: index as u32,
             row: data.row,
@@ -151,6 +161,7 @@ impl Policy {
         if let (Kind::Role(role), true) = (who.kind, who.policy == self.id) {
             // A role alone: its own grants, without the walk over a user's.
             return self
+                .tables
                 .roles
                 .get(role as usize)
                 .is_some_and(|role| role.granted.allows_probe(&probe));
@@ -241,10 +252,10 @@ impl Policy {
             Kind::UserIn { user, division } => (None, Some(user), Some(division)),
         };
         let own = role
-            .and_then(|role| self.roles.get(role as usize))
+            .and_then(|role| self.tables.roles.get(role as usize))
             .map(|role| (role, None));
         let granted = user
-            .and_then(|user| self.users.get(user as usize))
+            .and_then(|user| self.tables.users.get(user as usize))
             .into_iter()
             .flat_map(move |user| user.grants_in_reach(division, division_aware))
             .filter_map(|grant| Some((self.source(grant.source)?, Some(&grant.division))));
@@ -277,14 +288,14 @@ impl Policy {
     /// The grant set a user's grant draws on.
     fn source(&self, source: Source) -> Option<&RoleData> {
         match source {
-            Source::Role(role) => self.roles.get(role as usize),
-            Source::Own(own) => self.own.get(own as usize),
+            Source::Role(role) => self.tables.roles.get(role as usize),
+            Source::Own(own) => self.tables.own.get(own as usize),
         }
     }
 
     fn role_data(&self, role: RoleId) -> Option<&RoleData> {
         (role.policy == self.id)
-            .then(|| self.roles.get(role.index as usize))
+            .then(|| self.tables.roles.get(role.index as usize))
             .flatten()
     }
 

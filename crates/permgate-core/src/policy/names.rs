@@ -12,8 +12,10 @@ impl Policy {
             return None;
         }
         match who.kind {
-            Kind::Role(role) => self.roles.get(role as usize).map(|data| &*data.name),
-            Kind::User(user) | Kind::UserIn { user, .. } => self.users.get(user as usize).map(|data| &*data.name),
+            Kind::Role(role) => self.tables.roles.get(role as usize).map(|data| &*data.name),
+            Kind::User(user) | Kind::UserIn { user, .. } => {
+                self.tables.users.get(user as usize).map(|data| &*data.name)
+            }
             Kind::Set => None,
         }
     }
@@ -34,12 +36,12 @@ impl Policy {
             Kind::Set => return None,
             Kind::Role(role) => (
                 "role",
-                self.roles.get(role as usize).map(|data| &*data.name)?,
+                self.tables.roles.get(role as usize).map(|data| &*data.name)?,
                 Scope::Role,
             ),
-            Kind::User(user) => ("user", &*self.users.get(user as usize)?.name, Scope::Everywhere),
+            Kind::User(user) => ("user", &*self.tables.users.get(user as usize)?.name, Scope::Everywhere),
             Kind::UserIn { user, division } => {
-                let data = self.users.get(user as usize)?;
+                let data = self.tables.users.get(user as usize)?;
                 let id = division
                     .and_then(|n| data.divisions.get(n as usize))
                     .map(|(id, _)| id.to_string());

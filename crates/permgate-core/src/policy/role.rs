@@ -658,6 +658,7 @@ mod tests {
             .build();
         let side = |name: &str| {
             &policy
+                .tables
                 .roles
                 .iter()
                 .find(|role| &*role.name == name)

@@ -155,8 +155,8 @@ pub(super) fn not_division_aware(catalog: &Catalog) -> Vec<u64> {
 impl Policy {
     /// The user named `name` (exact match).
     pub fn user(&self, name: &str) -> Option<UserId> {
-        let index = self.user_names.get(name).copied()?;
-        let data = self.users.get(index as usize)?;
+        let index = self.tables.user_names.get(name).copied()?;
+        let data = self.tables.users.get(index as usize)?;
         Some(UserId {
             policy: self.id,
             index,
@@ -166,10 +166,10 @@ impl Policy {
 
     /// Every user, in the order they were added.
     pub fn users(&self) -> impl ExactSizeIterator<Item = UserId> + '_ {
-        (0..self.users.len()).map(|index| UserId {
+        (0..self.tables.users.len()).map(|index| UserId {
             policy: self.id,
             index: index as u32,
-            row: self.users.get(index).map_or(u32::MAX, |data| data.row),
+            row: self.tables.users.get(index).map_or(u32::MAX, |data| data.row),
         })
     }
 
@@ -202,7 +202,7 @@ impl Policy {
 
     fn own_user(&self, user: UserId) -> Option<&UserData> {
         (user.policy == self.id)
-            .then(|| self.users.get(user.index as usize))
+            .then(|| self.tables.users.get(user.index as usize))
             .flatten()
     }
 }

@@ -104,7 +104,7 @@ impl<'p> UserCan<'p> {
     /// conditions).
     pub fn divisions(&self) -> Permitted<'p> {
         let policy = self.policy;
-        let Some(data) = policy.users.get(self.user.index as usize) else {
+        let Some(data) = policy.tables.users.get(self.user.index as usize) else {
             return Permitted::In(Vec::new());
         };
         self.with_asked(Permitted::In(Vec::new()), |asked| {
@@ -121,7 +121,7 @@ impl<'p> UserCan<'p> {
     /// alone but by the actions of several, those grants come first.
     pub fn grants(&self) -> Vec<Grant<'p>> {
         let policy = self.policy;
-        let Some(data) = policy.users.get(self.user.index as usize) else {
+        let Some(data) = policy.tables.users.get(self.user.index as usize) else {
             return Vec::new();
         };
         let allowed = self.decision.is_allowed();
@@ -298,6 +298,7 @@ impl Policy {
             };
             who.roles = self.roles_can(&column);
             who.users = self
+                .tables
                 .users
                 .iter()
                 .enumerate()
@@ -318,7 +319,9 @@ impl Policy {
     /// this policy ([`compile_user`](Self::compile_user)): a service's
     /// cache of its callers. Each user that may do what `question` names
     /// where `within` says comes back with its answer, in the order given;
-    /// each is answered from its own rows, one bit test. A user compiled
+    /// each is answered from its own rows, one bit test; its own policy
+    /// ([`CompiledUser::policy`]) is built, and kept, only for a user that
+    /// may do it somewhere, or a key no catalog knows. A user compiled
     /// against another policy (this one before a reload, or another
     /// organization's) is left out: what it may do under this policy is not
     /// known until it is compiled again.
@@ -352,13 +355,13 @@ impl Policy {
         question.ask(&self.catalog, |Asked(asked)| {
             users
                 .into_iter()
-                .filter(|compiled| compiled.is_compiled_against(self))
+                .filter(|compiled| compiled.is_compiled_against(self) && compiled.may_hold(asked))
                 .filter_map(|compiled| {
                     // Compiled over this policy's catalog: the same indexes.
                     let policy = compiled.policy();
                     let column = policy.column(asked, within.into())?;
                     let user = compiled.id();
-                    let data = policy.users.get(user.index as usize)?;
+                    let data = policy.tables.users.get(user.index as usize)?;
                     policy.user_can(&column, user, data).map(|can| (compiled, can))
                 })
                 .collect()
@@ -374,9 +377,10 @@ impl Policy {
             Resolved::Foreign => return None,
         };
         let conditional = self
+            .tables
             .roles
             .iter()
-            .chain(&self.own)
+            .chain(&self.tables.own)
             .any(|set| set.conditional.iter().any(|grant| gives_if(grant, asked)));
         Some(Column {
             asked,
@@ -409,7 +413,7 @@ impl Policy {
     /// Every role that gives the permission, unconditionally or not.
     fn roles_can(&self, column: &Column<'_>) -> Vec<RoleCan<'_>> {
         let mut roles = Vec::new();
-        for (role, data) in self.roles().zip(&self.roles) {
+        for (role, data) in self.roles().zip(&self.tables.roles) {
             let decision = if self.set_gives(column.asked, data) {
                 Decision::Allowed
             } else if column.conditional {
