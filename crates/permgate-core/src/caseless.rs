@@ -136,18 +136,17 @@ pub(crate) struct NameTable<V> {
     len: usize,
 }
 
-/// A slot of a [`NameTable`]: empty when `key` is 0.
+/// A slot of a [`NameTable`]: empty when `key` is 0 (a name's key is
+/// never 0: its length is not, and the empty name is never held).
 #[derive(Debug, Clone, Copy)]
 struct Slot<V> {
-    /// [`TAGGED`], the hash's high half above bit 32, the length below.
+    /// The hash's high half above bit 32, the length below.
     key: u64,
     /// Where the name's words start in [`NameTable::words`].
     start: u32,
     value: V,
 }
 
-/// Set in every full slot's key, so that a full slot's key is never 0.
-const TAGGED: u64 = 1 << 63;
 /// The key bits that hold the name's length.
 const LENGTH: u64 = 0xffff_ffff;
 
@@ -156,7 +155,7 @@ const LENGTH: u64 = 0xffff_ffff;
 /// without the names' text.
 #[inline]
 fn slot_key(len: usize, (first, last): (u64, u64)) -> u64 {
-    (name_hash(len, first, last) & !LENGTH) | TAGGED | (len as u64 & LENGTH)
+    (name_hash(len, first, last) & !LENGTH) | (len as u64 & LENGTH)
 }
 
 /// The first and the last eight bytes of a name (the one word, zero-padded,
@@ -231,14 +230,26 @@ impl<V: Copy + Default> NameTable<V> {
                 .and_then(<[u8]>::first_chunk)
                 .map_or(0, |&word| u64::from_le_bytes(word))
         };
-        match query.len() {
-            1..=8 => same(words, start, [last]),
-            9..=16 => same(words, start, [first, last]),
-            17..=24 => same(words, start, [first, word(8), last]),
-            25..=32 => same(words, start, [first, word(8), word(16), last]),
-            33..=40 => same(words, start, [first, word(8), word(16), word(24), last]),
-            41..=48 => same(words, start, [first, word(8), word(16), word(24), word(32), last]),
-            _ => spells_long(query, words.get(start..).unwrap_or_default(), last),
+        // A tree of two or three comparisons rather than a chain of up to six.
+        let len = query.len();
+        if len <= 24 {
+            if len > 16 {
+                same(words, start, [first, word(8), last])
+            } else if len > 8 {
+                same(words, start, [first, last])
+            } else {
+                len > 0 && same(words, start, [last])
+            }
+        } else if len <= 40 {
+            if len > 32 {
+                same(words, start, [first, word(8), word(16), word(24), last])
+            } else {
+                same(words, start, [first, word(8), word(16), last])
+            }
+        } else if len <= 48 {
+            same(words, start, [first, word(8), word(16), word(24), word(32), last])
+        } else {
+            spells_long(query, words.get(start..).unwrap_or_default(), last)
         }
     }
 
@@ -247,6 +258,11 @@ impl<V: Copy + Default> NameTable<V> {
         let held = self.slot(name.as_bytes()).map(|(at, _)| at);
         if let Some(held) = held.and_then(|at| self.slots.get_mut(at)) {
             held.value = value;
+            return;
+        }
+        let key = slot_key(name.len(), ends(name.as_bytes()));
+        if key == 0 {
+            // The empty name (no question is one): the key of an empty slot.
             return;
         }
         // Past `u32::MAX` words (no catalog comes near) a name would never match.
@@ -263,11 +279,7 @@ impl<V: Copy + Default> NameTable<V> {
         if self.len * 2 > self.slots.len() {
             self.grow();
         }
-        self.place(Slot {
-            key: slot_key(name.len(), ends(name.as_bytes())),
-            start,
-            value,
-        });
+        self.place(Slot { key, start, value });
     }
 
     /// Doubles the slots (keeping at most half of them full) and places every name again.
