@@ -34,7 +34,7 @@
 //! `divisions_permitted`. The model reads the catalog's data but never asks the library for a
 //! decision.
 //!
-//! The default run is short: 64 cases per property (5 properties; about 5 s in debug on a 2-core
+//! The default run is short: 64 cases per property (6 properties; about 5 s in debug on a 2-core
 //! x86_64 machine). `PROPTEST_CASES` sets the cases per property (`PERMGATE_PROPTEST_CASES`, if
 //! set, wins). The long run, at least 10,000 cases per property:
 //!
@@ -1780,6 +1780,81 @@ proptest! {
     fn users_from_users_me_agree_with_the_model(case in user_scenario(1, 3)) {
         users_agree_with_the_model(&case)?;
     }
+
+    /// The builtin catalog's name table against a map of lowercase names: every key and label
+    /// in random case (labels in other spacing too), the same with one character changed (often
+    /// to its bit-5 twin: `[` for `{`, `` ` `` for `@`), and random strings of the characters
+    /// names are made of. `lookup` finds exactly what the map holds, as the table's length
+    /// classes (up to 8, 16, 24, 32, 40, 48 bytes, longer) and its hash must not change.
+    #[test]
+    fn name_lookups_agree_with_a_map_of_lowercase_names(questions in vec(name_question(), 64)) {
+        let catalog = Catalog::builtin();
+        let names = lowercase_names();
+        for question in &questions {
+            let expected = names.get(&question.to_ascii_lowercase()).or_else(|| {
+                question.contains('>').then(|| names.get(&normalize_label(question))).flatten()
+            });
+            let expected = expected.copied().filter(|_| question.len() <= 256);
+            prop_assert_eq!(catalog.lookup(question).map(|p| p.index()), expected, "{:?}", question);
+        }
+    }
+}
+
+/// Every builtin key and normalized label, lowercase, to its index (the last one where two
+/// permissions share a label).
+fn lowercase_names() -> BTreeMap<String, u16> {
+    let mut names = BTreeMap::new();
+    for p in Catalog::builtin().iter() {
+        names.insert(p.key().to_ascii_lowercase(), p.index());
+        if let Some(label) = p.label() {
+            names.insert(normalize_label(label), p.index());
+        }
+    }
+    names
+}
+
+/// A string question for [`name_lookups_agree_with_a_map_of_lowercase_names`].
+fn name_question() -> impl Strategy<Value = String> {
+    let names: Vec<String> = Catalog::builtin()
+        .iter()
+        .flat_map(|p| [Some(p.key().to_owned()), p.label().map(str::to_owned)])
+        .flatten()
+        .collect();
+    let respelled = (select(names), any::<u64>(), 0..3u8).prop_map(|(name, case, spacing)| {
+        let name = match spacing {
+            0 => name,
+            1 => name.replace(" > ", ">"),
+            _ => name.replace('>', "  >   "),
+        };
+        let mut bits = case;
+        name.chars()
+            .map(|c| {
+                bits = bits.rotate_right(1);
+                if bits & 1 == 1 {
+                    c.to_ascii_uppercase()
+                } else {
+                    c.to_ascii_lowercase()
+                }
+            })
+            .collect::<String>()
+    });
+    let changed = (respelled.clone(), any::<Index>(), any::<bool>(), 32u8..127).prop_map(|(name, at, twin, byte)| {
+        let mut chars: Vec<char> = name.chars().collect();
+        let at = at.index(chars.len().max(1)).min(chars.len().saturating_sub(1));
+        if let Some(c) = chars.get_mut(at).filter(|c| c.is_ascii()) {
+            *c = if twin {
+                char::from(*c as u8 ^ 0x20)
+            } else {
+                char::from(byte)
+            };
+        }
+        chars.into_iter().collect()
+    });
+    prop_oneof![
+        4 => respelled,
+        4 => changed,
+        1 => "[a-zA-Z:>_ {}\\[\\]@`]{0,60}",
+    ]
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -136,18 +136,17 @@ pub(crate) struct NameTable<V> {
     len: usize,
 }
 
-/// A slot of a [`NameTable`]: empty when `key` is 0.
+/// A slot of a [`NameTable`]: empty when `key` is 0 (a name's key is
+/// never 0: its length is not, and the empty name is never held).
 #[derive(Debug, Clone, Copy)]
 struct Slot<V> {
-    /// [`TAGGED`], the hash's high half above bit 32, the length below.
+    /// The hash's high half above bit 32, the length below.
     key: u64,
     /// Where the name's words start in [`NameTable::words`].
     start: u32,
     value: V,
 }
 
-/// Set in every full slot's key, so that a full slot's key is never 0.
-const TAGGED: u64 = 1 << 63;
 /// The key bits that hold the name's length.
 const LENGTH: u64 = 0xffff_ffff;
 
@@ -156,7 +155,7 @@ const LENGTH: u64 = 0xffff_ffff;
 /// without the names' text.
 #[inline]
 fn slot_key(len: usize, (first, last): (u64, u64)) -> u64 {
-    (name_hash(len, first, last) & !LENGTH) | TAGGED | (len as u64 & LENGTH)
+    (name_hash(len, first, last) & !LENGTH) | (len as u64 & LENGTH)
 }
 
 /// The first and the last eight bytes of a name (the one word, zero-padded,
@@ -183,11 +182,12 @@ impl<V> Default for NameTable<V> {
 }
 
 impl<V: Copy + Default> NameTable<V> {
-    /// The value of `query`, in any ASCII case.
-    #[inline]
+    /// The value of `query`, in any ASCII case. Inlined whole (with
+    /// [`slot`](Self::slot) and [`spells`](Self::spells)) into the string
+    /// path of `allows`: out of line it costs a call and six register saves.
+    #[inline(always)]
     pub(crate) fn get(&self, query: &str) -> Option<V> {
-        let at = self.slot(query.as_bytes())?;
-        self.slots.get(at).map(|slot| slot.value)
+        self.slot(query.as_bytes()).map(|(_, slot)| slot.value)
     }
 
     /// Whether the table holds `query`, in any ASCII case.
@@ -195,21 +195,18 @@ impl<V: Copy + Default> NameTable<V> {
         self.slot(query.as_bytes()).is_some()
     }
 
-    /// Where the slot of the name `query` spells in any ASCII case is.
-    #[inline]
-    fn slot(&self, query: &[u8]) -> Option<usize> {
-        let ends = ends(query);
-        let key = slot_key(query.len(), ends);
+    /// The slot of the name `query` spells in any ASCII case, and where it is.
+    #[inline(always)]
+    fn slot(&self, query: &[u8]) -> Option<(usize, &Slot<V>)> {
+        let (first, last) = ends(query);
+        let key = slot_key(query.len(), (first, last));
         let mask = self.slots.len().wrapping_sub(1);
         let mut at = (key >> 32) as usize;
         loop {
-            let slot = self.slots.get(at & mask)?;
-            if slot.key == key
-                && self
-                    .stored(slot, query.len())
-                    .is_some_and(|stored| spells(query, stored, ends))
-            {
-                return Some(at & mask);
+            let index = at & mask;
+            let slot = self.slots.get(index)?;
+            if slot.key == key && self.spells(slot.start, query, first, last) {
+                return Some((index, slot));
             }
             if slot.key == 0 {
                 return None;
@@ -218,17 +215,54 @@ impl<V: Copy + Default> NameTable<V> {
         }
     }
 
-    /// The words of the name in `slot`, `len` bytes long.
-    #[inline]
-    fn stored(&self, slot: &Slot<V>, len: usize) -> Option<&[[u64; 2]]> {
-        let start = slot.start as usize;
-        self.words.get(start..start + len.div_ceil(8))
+    /// Whether `query` (whose [`ends`] are `first` and `last`) is, in any
+    /// ASCII case, the name whose words start at `start`, which has the
+    /// query's length. Up to 48 bytes (most names), a fixed number of words
+    /// for each length: the query's words load without bounds checks and
+    /// compare without a loop.
+    #[inline(always)]
+    fn spells(&self, start: u32, query: &[u8], first: u64, last: u64) -> bool {
+        let start = start as usize;
+        let words = &self.words;
+        let word = |at: usize| {
+            query
+                .get(at..)
+                .and_then(<[u8]>::first_chunk)
+                .map_or(0, |&word| u64::from_le_bytes(word))
+        };
+        // A tree of two or three comparisons rather than a chain of up to six.
+        let len = query.len();
+        if len <= 24 {
+            if len > 16 {
+                same(words, start, [first, word(8), last])
+            } else if len > 8 {
+                same(words, start, [first, last])
+            } else {
+                len > 0 && same(words, start, [last])
+            }
+        } else if len <= 40 {
+            if len > 32 {
+                same(words, start, [first, word(8), word(16), word(24), last])
+            } else {
+                same(words, start, [first, word(8), word(16), last])
+            }
+        } else if len <= 48 {
+            same(words, start, [first, word(8), word(16), word(24), word(32), last])
+        } else {
+            spells_long(query, words.get(start..).unwrap_or_default(), last)
+        }
     }
 
     /// Sets the value of `name` (any case).
     pub(crate) fn insert(&mut self, name: &str, value: V) {
-        if let Some(held) = self.slot(name.as_bytes()).and_then(|at| self.slots.get_mut(at)) {
+        let held = self.slot(name.as_bytes()).map(|(at, _)| at);
+        if let Some(held) = held.and_then(|at| self.slots.get_mut(at)) {
             held.value = value;
+            return;
+        }
+        let key = slot_key(name.len(), ends(name.as_bytes()));
+        if key == 0 {
+            // The empty name (no question is one): the key of an empty slot.
             return;
         }
         // Past `u32::MAX` words (no catalog comes near) a name would never match.
@@ -245,11 +279,7 @@ impl<V: Copy + Default> NameTable<V> {
         if self.len * 2 > self.slots.len() {
             self.grow();
         }
-        self.place(Slot {
-            key: slot_key(name.len(), ends(name.as_bytes())),
-            start,
-            value,
-        });
+        self.place(Slot { key, start, value });
     }
 
     /// Doubles the slots (keeping at most half of them full) and places every name again.
@@ -280,41 +310,37 @@ impl<V: Copy + Default> NameTable<V> {
     }
 }
 
-/// Whether `query` (whose [`ends`] are given) is, in any ASCII case, the
-/// name whose words are `stored`: each word, with bit 5 set where the name
-/// has a letter, is the name's lowercase word. Bit 5 is the only bit in which a
-/// capital differs from its small letter, and setting it maps no other
-/// byte onto a letter with it set: exact, and no folding.
+/// Whether the `N` words of a query are, in any ASCII case, the `N` words
+/// from `start` of `words` (one bounds check for all): each word, with bit
+/// 5 set where the name has a letter, is the name's lowercase word. Bit 5 is the only bit in which a
+/// capital differs from its small letter, and setting it maps no other byte
+/// onto a letter with it set: exact, and no folding.
 #[inline]
-fn spells(query: &[u8], stored: &[[u64; 2]], (first, last): (u64, u64)) -> bool {
-    let same = |q: u64, [lower, letters]: [u64; 2]| q | letters == lower;
-    let at = |index: usize| word_at(query, 8 * index);
-    match *stored {
-        [only] => same(last, only),
-        [head, tail] => same(first, head) && same(last, tail),
-        // Most names are 17 to 48 bytes long: no loop.
-        [head, second, tail] => same(first, head) && same(at(1), second) && same(last, tail),
-        [head, second, third, tail] => {
-            same(first, head) && same(at(1), second) && same(at(2), third) && same(last, tail)
-        }
-        [head, second, third, fourth, tail] => {
-            same(first, head) && same(at(1), second) && same(at(2), third) && same(at(3), fourth) && same(last, tail)
-        }
-        [head, second, third, fourth, fifth, tail] => {
-            same(first, head)
-                && same(at(1), second)
-                && same(at(2), third)
-                && same(at(3), fourth)
-                && same(at(4), fifth)
-                && same(last, tail)
-        }
-        [head, ref middle @ .., tail] => {
-            same(first, head)
-                && same(last, tail)
-                && (middle.iter().zip(1..)).all(|(&pair, index)| same(at(index), pair))
-        }
-        [] => false,
-    }
+fn same<const N: usize>(words: &[[u64; 2]], start: usize, query: [u64; N]) -> bool {
+    let stored = words
+        .get(start..start + N)
+        .and_then(|stored| <&[[u64; 2]; N]>::try_from(stored).ok());
+    stored.is_some_and(|&stored| same_pair(query, stored))
+}
+
+/// [`same`] for words in hand: one test of all their differences.
+#[inline]
+fn same_pair<const N: usize>(query: [u64; N], stored: [[u64; 2]; N]) -> bool {
+    (stored.iter().zip(query)).fold(0, |differ, (&[lower, letters], word)| {
+        differ | ((word | letters) ^ lower)
+    }) == 0
+}
+
+/// [`NameTable::spells`] for a name over 48 bytes, or an empty one (never
+/// a name): the query's whole words in a loop. Out of line, so that the
+/// lookup of shorter names does not prepare the loop.
+#[inline(never)]
+fn spells_long(query: &[u8], stored: &[[u64; 2]], last: u64) -> bool {
+    let Some((&tail, body)) = stored.get(..query.len().div_ceil(8)).and_then(<[_]>::split_last) else {
+        return false;
+    };
+    let mut body = body.iter().zip(query.chunks_exact(8));
+    same_pair([last], [tail]) && body.all(|(&pair, chunk)| same_pair([word_at(chunk, 0)], [pair]))
 }
 
 /// The words a [`NameTable`] keeps of a name: every whole word but the

@@ -561,22 +561,31 @@ impl Catalog {
 
     /// The entry of an exact name, without validation. The hot path of
     /// [`Policy::allows`](crate::Policy::allows) with a string.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn find(&self, name: &str) -> Option<NameEntry> {
-        if let Some(entry) = self.inner.names.get(name) {
-            return Some(entry);
+        match self.inner.names.get(name) {
+            Some(entry) => Some(entry),
+            None => self.find_label(name),
         }
-        if name.contains('>') {
-            let mut buffer = LabelBuffer {
-                bytes: [0; 3 * crate::parse::MAX_PERMISSION_LEN],
-                len: 0,
-            };
-            return match buffer.normalize(name) {
-                Some(label) => self.inner.names.get(label),
-                None => self.inner.names.get(&normalize_label(name)),
-            };
+    }
+
+    /// The entry of a label in other spacing than the catalog's
+    /// (`journey>action map>view`): normalized, on the stack where it fits.
+    /// Out of line, so that [`find`](Self::find)'s hit stays small.
+    #[cold]
+    #[inline(never)]
+    fn find_label(&self, name: &str) -> Option<NameEntry> {
+        if !name.contains('>') {
+            return None;
         }
-        None
+        let mut buffer = LabelBuffer {
+            bytes: [0; 3 * crate::parse::MAX_PERMISSION_LEN],
+            len: 0,
+        };
+        match buffer.normalize(name) {
+            Some(label) => self.inner.names.get(label),
+            None => self.inner.names.get(&normalize_label(name)),
+        }
     }
 
     /// Resolves a grant string: one permission, a wildcard pattern, or a

@@ -71,7 +71,9 @@ impl sealed::Sealed for &str {}
 impl Question for &str {
     type Answer<T> = Result<T, QuestionError>;
 
-    #[inline]
+    /// Inlined whole into the caller, lookup and all (the cold paths are
+    /// calls): the string path of `allows` keeps its registers.
+    #[inline(always)]
     fn ask<T>(self, catalog: &Catalog, answer: impl FnOnce(Asked<'_>) -> T) -> Result<T, QuestionError> {
         if self.len() > MAX_PERMISSION_LEN {
             return Err(ParseError::TooLong {

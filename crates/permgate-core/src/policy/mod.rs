@@ -305,9 +305,16 @@ impl Policy {
         self.catalog.iter().filter(move |p| has_bit(words, p.index()))
     }
 
+    /// Bit `index` of `who`'s row: one bounds check on the word (the row is
+    /// this policy's once `who` is, so the product cannot wrap), one on the
+    /// row's width.
     #[inline]
     fn bit(&self, who: Principal, index: u16) -> bool {
-        self.words(who).is_some_and(|words| has_bit(words, index))
+        let word = usize::from(index / 64);
+        let at = (who.row as usize).wrapping_mul(self.stride).wrapping_add(word);
+        who.policy == self.id
+            && word < self.stride
+            && self.bits.get(at).is_some_and(|bits| (bits >> (index % 64)) & 1 == 1)
     }
 
     /// The bitset row of `who`; `None` for a principal of another policy.
