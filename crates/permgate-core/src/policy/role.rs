@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::caseless::{BLUR, fold_ascii_word, fold_multiply, word_at};
-use crate::catalog::{Catalog, Resolved};
+use crate::catalog::{Catalog, Resolved, Scope};
 use crate::condition::Condition;
 use crate::parse::{GrantError, Spelling};
 use crate::permission::Permission;
@@ -34,15 +34,44 @@ impl Pattern {
         })
     }
 
-    /// Whether the pattern covers the key `domain:entity:action`. A literal
+    /// The pattern as a [`Wildcard`] to match keys against.
+    pub(crate) fn wildcard(&self) -> Wildcard<'_> {
+        Wildcard {
+            domain: &self.domain,
+            entity: self.entity.as_deref(),
+            action: self.action.as_deref(),
+        }
+    }
+}
+
+/// A wildcard grant a grant set holds, as a string [`Pattern`] or as a
+/// bit over a catalog [`Scope`](crate::catalog::Scope): `domain:entity:*`,
+/// `domain:*:*` or `domain:*:action`. `None` stands for `*`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Wildcard<'a> {
+    domain: &'a str,
+    entity: Option<&'a str>,
+    action: Option<&'a str>,
+}
+
+impl<'a> Wildcard<'a> {
+    /// The wildcard over the catalog scope named `name`: `routing:queue`
+    /// (the entity's every action) or `routing` (the domain's every key).
+    fn over_scope(name: &'a str) -> Self {
+        let (domain, entity) = name.split_once(':').map_or((name, None), |(d, e)| (d, Some(e)));
+        Self {
+            domain,
+            entity,
+            action: None,
+        }
+    }
+
+    /// Whether the wildcard covers the key `domain:entity:action`. A literal
     /// segment matches ignoring ASCII case; `*` matches any segment.
-    pub(super) fn covers(&self, domain: &str, entity: &str, action: &str) -> bool {
-        let segment = |pattern: &Option<Box<str>>, value: &str| {
-            pattern
-                .as_deref()
-                .is_none_or(|pattern| pattern.eq_ignore_ascii_case(value))
-        };
-        self.domain.eq_ignore_ascii_case(domain) && segment(&self.entity, entity) && segment(&self.action, action)
+    pub(crate) fn covers(&self, domain: &str, entity: &str, action: &str) -> bool {
+        let segment =
+            |pattern: Option<&str>, value: &str| pattern.is_none_or(|pattern| pattern.eq_ignore_ascii_case(value));
+        self.domain.eq_ignore_ascii_case(domain) && segment(self.entity, entity) && segment(self.action, action)
     }
 
     pub(crate) fn covers_permission(&self, permission: Permission<'_>) -> bool {
@@ -50,10 +79,10 @@ impl Pattern {
         !permission.is_flat() && self.covers(domain, entity, action)
     }
 
-    /// The pattern as a key: `journey:*:*`.
+    /// The wildcard as a key: `journey:*:*`.
     pub(crate) fn key(&self) -> String {
-        let star = |segment: &Option<Box<str>>| segment.as_deref().unwrap_or("*").to_owned();
-        format!("{}:{}:{}", self.domain, star(&self.entity), star(&self.action))
+        let star = |segment: Option<&'a str>| segment.unwrap_or("*");
+        format!("{}:{}:{}", self.domain, star(self.entity), star(self.action))
     }
 }
 
@@ -79,8 +108,13 @@ pub(crate) struct SideTables {
     /// Catalog permissions granted by name, in index order, for export in
     /// wildcard form and for audits (sorted and de-duplicated by `finish`).
     pub(crate) exact: Vec<u16>,
-    /// Wildcard grants, kept so that keys unknown to the catalog but under a
-    /// pattern are still allowed by the string API.
+    /// Wildcards over an entity or a domain of the catalog, granted in the
+    /// catalog's spelling: one bit per catalog [`Scope`](crate::catalog::Scope)
+    /// (empty when none), so that keys unknown to the catalog but under one
+    /// are still allowed by the string API.
+    pub(crate) scopes: Vec<u64>,
+    /// The other wildcard grants (`domain:*:action`, or over what the
+    /// catalog does not know or spells otherwise), in the granted spelling.
     pub(crate) patterns: CaselessList<Pattern>,
     /// Well-formed grants the catalog does not know, in the granted spelling.
     pub(crate) unknown: CaselessList<Box<str>>,
@@ -95,6 +129,16 @@ impl core::ops::Deref for GrantSet {
 }
 
 impl SideTables {
+    /// Every wildcard grant: those over catalog scopes, in the catalog's
+    /// order, then the others, in the order and spelling granted.
+    pub(crate) fn wildcards<'a>(&'a self, catalog: &'a Catalog) -> impl Iterator<Item = Wildcard<'a>> {
+        let bits = (0..self.scopes.len() * 64).filter_map(|index| u16::try_from(index).ok());
+        bits.filter(|&index| has_bit(&self.scopes, index))
+            .filter_map(|index| catalog.scope_name(index))
+            .map(Wildcard::over_scope)
+            .chain(self.patterns.iter().map(Pattern::wildcard))
+    }
+
     /// A hash of the tables, randomly seeded: equal tables hash equal.
     pub(super) fn fingerprint(&self) -> u64 {
         let seeds = seeds();
@@ -103,6 +147,10 @@ impl SideTables {
         add(self.exact.len() as u64);
         for &index in &self.exact {
             add(u64::from(index));
+        }
+        add(self.scopes.len() as u64);
+        for &word in &self.scopes {
+            add(word);
         }
         add(self.patterns.items.len() as u64);
         for pattern in &self.patterns {
@@ -284,8 +332,9 @@ fn hash_parts(parts: [&str; 3]) -> u64 {
 /// hashes, and the key's hash; the hashes of the pattern shapes that could
 /// cover it (`d:e:*`, `d:*:*`, `d:*:a`) are made from the segments' hashes
 /// where a set holds patterns.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(crate) struct Probe<'q> {
+    catalog: &'q Catalog,
     /// The question as asked.
     whole: &'q str,
     parts: [&'q str; 3],
@@ -293,10 +342,13 @@ pub(crate) struct Probe<'q> {
     key: u64,
     /// A key, not a flat name: what a pattern may cover.
     is_key: bool,
+    /// The catalog scopes of the key's entity and domain, looked up for the
+    /// first grant set holding wildcards over scopes.
+    scopes: core::cell::OnceCell<[Option<u16>; 2]>,
 }
 
 impl<'q> Probe<'q> {
-    pub(crate) fn new(spelling: Spelling<'q>, key: &'q str) -> Self {
+    pub(crate) fn new(catalog: &'q Catalog, spelling: Spelling<'q>, key: &'q str) -> Self {
         let seeds = seeds();
         let hash = |segment: &str| segment_hash(seeds, segment.as_bytes());
         let (parts, hashes, is_key) = match spelling {
@@ -308,12 +360,30 @@ impl<'q> Probe<'q> {
             _ => ([key, "", ""], [hash(key), seeds.empty, seeds.empty], false),
         };
         Probe {
+            catalog,
             whole: key,
             parts,
             hashes,
             key: combine(seeds, hashes),
             is_key,
+            scopes: core::cell::OnceCell::new(),
         }
+    }
+
+    /// The catalog scopes of a key's entity (`routing:queue`, if the
+    /// catalog knows it) and of its domain (if it knows that).
+    fn scopes(&self) -> [Option<u16>; 2] {
+        *self.scopes.get_or_init(|| {
+            let [domain, entity, _] = self.parts;
+            let entity = self
+                .whole
+                .get(..domain.len() + 1 + entity.len())
+                .and_then(|name| self.catalog.scope(name));
+            match entity {
+                Some(Scope { index, domain }) => [Some(index), Some(domain)],
+                None => [None, self.catalog.scope(domain).map(|scope| scope.index)],
+            }
+        })
     }
 }
 
@@ -367,6 +437,11 @@ impl<T: CaselessParts> CaselessList<T> {
         self.items.last()
     }
 
+    /// Whether an item equal to `parts` is held.
+    fn contains(&self, parts: [&str; 3]) -> bool {
+        self.contains_hashed(hash_parts(parts), |held: &T| held.is(parts))
+    }
+
     /// Whether an item hashing to `hash` and equal to what `is` looks for is held.
     #[inline]
     fn contains_hashed(&self, hash: u64, is: impl Fn(&T) -> bool) -> bool {
@@ -406,16 +481,35 @@ impl GrantSet {
                         found: key.split(':').count(),
                     })
                 })?;
-                let Some(pattern) = Arc::make_mut(&mut self.side).patterns.insert(pattern) else {
+                // Over an entity or a domain the catalog knows: `routing:queue`, `routing`.
+                let scope = (key.strip_suffix(":*"))
+                    .map(|prefix| prefix.strip_suffix(":*").unwrap_or(prefix))
+                    .and_then(|name| Some((name, catalog.scope(name)?)));
+                let side = Arc::make_mut(&mut self.side);
+                let held = scope.is_some_and(|(_, scope)| has_bit(&side.scopes, scope.index));
+                if held || side.patterns.contains(pattern.parts()) {
                     return Ok(());
-                };
+                }
+                let wildcard = pattern.wildcard();
                 let covered = catalog
-                    .domain_indexes(&pattern.domain)
+                    .domain_indexes(wildcard.domain)
                     .iter()
                     .filter_map(|&i| catalog.get(i))
-                    .filter(|p| pattern.covers_permission(*p));
+                    .filter(|p| wildcard.covers_permission(*p));
                 for permission in covered {
                     set_bit(&mut self.words, permission.index());
+                }
+                match scope {
+                    // In the catalog's spelling, a bit; else kept as granted.
+                    Some((name, scope)) if catalog.scope_name(scope.index) == Some(name) => {
+                        if side.scopes.is_empty() {
+                            side.scopes = vec![0; catalog.scope_count().div_ceil(64)];
+                        }
+                        set_bit(&mut side.scopes, scope.index);
+                    }
+                    _ => {
+                        side.patterns.insert(pattern);
+                    }
                 }
             }
             Resolved::Unknown => {
@@ -446,13 +540,13 @@ impl GrantSet {
 
     /// Whether a well-formed key or flat name that the catalog does not know
     /// is granted by a kept pattern or an unknown grant.
-    pub(super) fn allows_spelling(&self, spelling: Spelling<'_>, key: &str) -> bool {
-        self.holds_beyond_catalog() && self.allows_probe(&Probe::new(spelling, key))
+    pub(super) fn allows_spelling(&self, catalog: &Catalog, spelling: Spelling<'_>, key: &str) -> bool {
+        self.holds_beyond_catalog() && self.allows_probe(&Probe::new(catalog, spelling, key))
     }
 
-    /// Whether the set holds patterns or unknown keys: what the bitset cannot hold.
+    /// Whether the set holds wildcards or unknown keys: what the bitset cannot hold.
     pub(super) fn holds_beyond_catalog(&self) -> bool {
-        !(self.unknown.is_empty() && self.patterns.is_empty())
+        !(self.unknown.is_empty() && self.patterns.is_empty() && self.scopes.is_empty())
     }
 
     /// [`allows_spelling`](Self::allows_spelling) for a hashed question: one
@@ -466,7 +560,19 @@ impl GrantSet {
         {
             return true;
         }
-        if !probe.is_key || self.patterns.is_empty() {
+        if !probe.is_key {
+            return false;
+        }
+        if !self.scopes.is_empty()
+            && probe
+                .scopes()
+                .into_iter()
+                .flatten()
+                .any(|scope| has_bit(&self.scopes, scope))
+        {
+            return true;
+        }
+        if self.patterns.is_empty() {
             return false;
         }
         let (seeds, [d, e, a], [dh, eh, ah]) = (seeds(), probe.parts, probe.hashes);
@@ -574,15 +680,18 @@ mod tests {
 
     #[test]
     fn patterns_match_whole_segments_ignoring_case() {
-        let entity = Pattern::new("journey:segment:*").unwrap();
+        let pattern = Pattern::new("journey:segment:*").unwrap();
+        let entity = pattern.wildcard();
         assert!(entity.covers("JOURNEY", "Segment", "view"));
         assert!(!entity.covers("journey", "segments", "view"));
         assert!(!entity.covers("journeys", "segment", "view"));
         assert_eq!(entity.key(), "journey:segment:*");
-        let domain = Pattern::new("journey:*:*").unwrap();
+        let pattern = Pattern::new("journey:*:*").unwrap();
+        let domain = pattern.wildcard();
         assert!(domain.covers("journey", "anything", "at_all"));
         assert!(!domain.covers("routing", "queue", "view"));
-        let action = Pattern::new("journey:*:view").unwrap();
+        let pattern = Pattern::new("journey:*:view").unwrap();
+        let action = pattern.wildcard();
         assert!(action.covers("journey", "segment", "view"));
         assert!(!action.covers("journey", "segment", "viewer"));
         assert!(Pattern::new("a:b").is_none());
@@ -603,10 +712,14 @@ mod tests {
         }
         set.finish(catalog);
         assert_eq!(set.exact, [crate::perm::routing::QUEUE_VIEW.index()]);
-        assert_eq!(set.patterns.iter().count(), 1);
+        // `journey:*:*` is over a domain the catalog knows: a bit, not a string.
+        assert!(set.patterns.is_empty());
+        let wildcards: Vec<String> = set.wildcards(catalog).map(|w| w.key()).collect();
+        assert_eq!(wildcards, ["journey:*:*"]);
         assert_eq!(set.unknown.iter().collect::<Vec<_>>(), [&Box::<str>::from("ui:x:view")]);
         assert!(set.has(crate::perm::journey::SEGMENT_VIEW.index()));
-        let allows = |key: &str| crate::parse::parse(key).is_ok_and(|spelling| set.allows_spelling(spelling, key));
+        let allows =
+            |key: &str| crate::parse::parse(key).is_ok_and(|spelling| set.allows_spelling(catalog, spelling, key));
         assert!(allows("journey:new:thing") && allows("ui:X:view"));
         assert!(!allows("ui:x:edit"));
     }
@@ -623,7 +736,8 @@ mod tests {
         }
         set.add(catalog, "CONTACTS_READ_ALL").unwrap();
         set.finish(catalog);
-        let allows = |key: &str| crate::parse::parse(key).is_ok_and(|spelling| set.allows_spelling(spelling, key));
+        let allows =
+            |key: &str| crate::parse::parse(key).is_ok_and(|spelling| set.allows_spelling(catalog, spelling, key));
         for i in [0, 1, 499, 999] {
             assert!(allows(&format!("ACME{i}:Widget:VIEW")), "{i}");
             assert!(!allows(&format!("acme{i}:widget:edit")), "{i}");
@@ -640,7 +754,13 @@ mod tests {
         assert!(!allows("contacts_read_all:widget:view") && !allows("ACME1"));
         let empty = GrantSet::new(catalog);
         assert!(!empty.holds_beyond_catalog());
-        assert!(!crate::parse::parse("acme1:widget:view").is_ok_and(|s| empty.allows_spelling(s, "acme1:widget:view")));
+        assert!(
+            !crate::parse::parse("acme1:widget:view").is_ok_and(|s| empty.allows_spelling(
+                catalog,
+                s,
+                "acme1:widget:view"
+            ))
+        );
     }
 
     #[test]
