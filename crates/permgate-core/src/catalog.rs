@@ -632,9 +632,20 @@ impl Catalog {
     /// [`Policy::allows`](crate::Policy::allows) with a string.
     #[inline]
     pub(crate) fn find(&self, name: &str) -> Option<NameEntry> {
-        if let Some(entry) = self.inner.names.get(name) {
-            return Some(entry);
-        }
+        self.find_exact(name).or_else(|| self.find_label(name))
+    }
+
+    /// The entry of a name as spelled, in any ASCII case: [`find`](Self::find)
+    /// without reading the name as a label.
+    #[inline]
+    pub(crate) fn find_exact(&self, name: &str) -> Option<NameEntry> {
+        self.inner.names.get(name)
+    }
+
+    /// The entry of a label spelled with other spaces around its `>`s
+    /// (`Journey>Action Map >View`): the rest of [`find`](Self::find).
+    #[cold]
+    pub(crate) fn find_label(&self, name: &str) -> Option<NameEntry> {
         if name.contains('>') {
             let mut buffer = LabelBuffer {
                 bytes: [0; 3 * crate::parse::MAX_PERMISSION_LEN],
