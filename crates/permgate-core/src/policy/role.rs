@@ -34,6 +34,22 @@ impl Pattern {
         })
     }
 
+    /// [`shape`](Self::shape) of `domain:entity:*`.
+    const ENTITY: u8 = 1;
+    /// [`shape`](Self::shape) of `domain:*:*`.
+    const DOMAIN: u8 = 2;
+    /// [`shape`](Self::shape) of `domain:*:action`.
+    const ACTION: u8 = 4;
+
+    /// Which of the three shapes the pattern is, as one bit.
+    fn shape(&self) -> u8 {
+        match (&self.entity, &self.action) {
+            (Some(_), _) => Self::ENTITY,
+            (None, None) => Self::DOMAIN,
+            (None, Some(_)) => Self::ACTION,
+        }
+    }
+
     /// The pattern as a [`Wildcard`] to match keys against.
     pub(crate) fn wildcard(&self) -> Wildcard<'_> {
         Wildcard {
@@ -116,6 +132,9 @@ pub(crate) struct SideTables {
     /// The other wildcard grants (`domain:*:action`, or over what the
     /// catalog does not know or spells otherwise), in the granted spelling.
     pub(crate) patterns: CaselessList<Pattern>,
+    /// The shapes of `patterns` ([`Pattern::shape`]): a key is looked up
+    /// only as the shapes held.
+    pub(crate) shapes: u8,
     /// Well-formed grants the catalog does not know, in the granted spelling.
     pub(crate) unknown: CaselessList<Box<str>>,
 }
@@ -168,6 +187,12 @@ pub(crate) trait CaselessParts {
     /// Up to three segments; unused ones are empty.
     fn parts(&self) -> [&str; 3];
 
+    /// The hash the item is found by: [`hash_parts`] of its parts.
+    #[inline]
+    fn hash(&self) -> u64 {
+        hash_parts(self.parts())
+    }
+
     /// Whether the item is `parts`, ignoring ASCII case.
     #[inline]
     fn is(&self, parts: [&str; 3]) -> bool {
@@ -185,6 +210,12 @@ impl CaselessParts for Box<str> {
             parts.next().unwrap_or_default(),
             parts.next().unwrap_or_default(),
         ]
+    }
+
+    /// The whole string's hash ([`whole_hash`]): a question is found by
+    /// it without being split.
+    fn hash(&self) -> u64 {
+        whole_hash(self)
     }
 
     /// Compared as it is stored, without splitting it.
@@ -225,9 +256,8 @@ struct Seeds {
     segment: u64,
     multiplier: u64,
     combine: [u64; 2],
-    /// The hashes of `*` and of an empty segment.
+    /// The hash of `*`.
     star: u64,
-    empty: u64,
 }
 
 fn seeds() -> &'static Seeds {
@@ -240,10 +270,8 @@ fn seeds() -> &'static Seeds {
             multiplier: draw(1) | 1,
             combine: [draw(2), draw(3)],
             star: 0,
-            empty: 0,
         };
         seeds.star = segment_hash(&seeds, b"*");
-        seeds.empty = segment_hash(&seeds, b"");
         seeds
     })
 }
@@ -321,6 +349,13 @@ fn combine(seeds: &Seeds, [a, b, c]: [u64; 3]) -> u64 {
     fold_multiply(fold_multiply(a ^ x, b ^ y) ^ c, seeds.multiplier)
 }
 
+/// Hashes a whole question or grant ignoring ASCII case, its colons with
+/// it: what a [`CaselessList`] of unknown keys is found by.
+#[inline]
+fn whole_hash(whole: &str) -> u64 {
+    segment_hash(seeds(), whole.as_bytes())
+}
+
 /// Hashes `parts` ignoring ASCII case, without allocating.
 fn hash_parts(parts: [&str; 3]) -> u64 {
     let seeds = seeds();
@@ -328,46 +363,55 @@ fn hash_parts(parts: [&str; 3]) -> u64 {
 }
 
 /// A string question the catalog does not know, hashed once for every
-/// grant set in reach: its segments (a flat name and two empty ones), their
-/// hashes, and the key's hash; the hashes of the pattern shapes that could
-/// cover it (`d:e:*`, `d:*:*`, `d:*:a`) are made from the segments' hashes
-/// where a set holds patterns.
+/// grant set in reach: the whole question's hash (what unknown grants are
+/// found by) and, for the first set holding string patterns that could
+/// cover it, its segments' hashes, from which the hashes of the pattern
+/// shapes (`d:e:*`, `d:*:*`, `d:*:a`) are made.
 #[derive(Debug, Clone)]
 pub(crate) struct Probe<'q> {
     catalog: &'q Catalog,
     /// The question as asked.
     whole: &'q str,
+    /// A key's segments (a flat name and two empty ones).
     parts: [&'q str; 3],
-    hashes: [u64; 3],
     key: u64,
     /// A key, not a flat name: what a pattern may cover.
     is_key: bool,
+    /// The segments' hashes, once made.
+    hashes: core::cell::Cell<Option<[u64; 3]>>,
     /// The catalog scopes of the key's entity and domain, looked up for the
     /// first grant set holding wildcards over scopes.
     scopes: core::cell::OnceCell<[Option<u16>; 2]>,
 }
 
 impl<'q> Probe<'q> {
+    #[inline]
     pub(crate) fn new(catalog: &'q Catalog, spelling: Spelling<'q>, key: &'q str) -> Self {
-        let seeds = seeds();
-        let hash = |segment: &str| segment_hash(seeds, segment.as_bytes());
-        let (parts, hashes, is_key) = match spelling {
-            Spelling::Key { domain, entity, action } => (
-                [domain, entity, action],
-                [hash(domain), hash(entity), hash(action)],
-                true,
-            ),
-            _ => ([key, "", ""], [hash(key), seeds.empty, seeds.empty], false),
+        let (parts, is_key) = match spelling {
+            Spelling::Key { domain, entity, action } => ([domain, entity, action], true),
+            _ => ([key, "", ""], false),
         };
         Probe {
             catalog,
             whole: key,
             parts,
-            hashes,
-            key: combine(seeds, hashes),
+            key: whole_hash(key),
             is_key,
+            hashes: core::cell::Cell::new(None),
             scopes: core::cell::OnceCell::new(),
         }
+    }
+
+    /// The hashes of the segments, made once.
+    #[inline]
+    fn hashes(&self, seeds: &Seeds) -> [u64; 3] {
+        if let Some(hashes) = self.hashes.get() {
+            return hashes;
+        }
+        let [d, e, a] = self.parts.map(str::as_bytes);
+        let hashes = [segment_hash(seeds, d), segment_hash(seeds, e), segment_hash(seeds, a)];
+        self.hashes.set(Some(hashes));
+        hashes
     }
 
     /// The catalog scopes of a key's entity (`routing:queue`, if the
@@ -426,20 +470,20 @@ impl<T: CaselessParts> CaselessList<T> {
     /// Adds `item` unless an equal one is held; the added item, or `None`.
     pub(super) fn insert(&mut self, item: T) -> Option<&T> {
         let items = &self.items;
-        let hash = hash_parts(item.parts());
+        let hash = item.hash();
         let position = u32::try_from(items.len()).ok()?;
         if self.contains_hashed(hash, |held: &T| held.is(item.parts())) {
             return None;
         }
-        let rehash = |&i: &u32| items.get(i as usize).map_or(0, |held| hash_parts(held.parts()));
+        let rehash = |&i: &u32| items.get(i as usize).map_or(0, T::hash);
         self.index.insert_unique(hash, position, rehash);
         self.items.push(item);
         self.items.last()
     }
 
-    /// Whether an item equal to `parts` is held.
-    fn contains(&self, parts: [&str; 3]) -> bool {
-        self.contains_hashed(hash_parts(parts), |held: &T| held.is(parts))
+    /// Whether an item equal to `item` is held.
+    fn contains(&self, item: &T) -> bool {
+        self.contains_hashed(item.hash(), |held: &T| held.is(item.parts()))
     }
 
     /// Whether an item hashing to `hash` and equal to what `is` looks for is held.
@@ -487,7 +531,7 @@ impl GrantSet {
                     .and_then(|name| Some((name, catalog.scope(name)?)));
                 let side = Arc::make_mut(&mut self.side);
                 let held = scope.is_some_and(|(_, scope)| has_bit(&side.scopes, scope.index));
-                if held || side.patterns.contains(pattern.parts()) {
+                if held || side.patterns.contains(&pattern) {
                     return Ok(());
                 }
                 let wildcard = pattern.wildcard();
@@ -508,6 +552,7 @@ impl GrantSet {
                         set_bit(&mut side.scopes, scope.index);
                     }
                     _ => {
+                        side.shapes |= pattern.shape();
                         side.patterns.insert(pattern);
                     }
                 }
@@ -572,19 +617,20 @@ impl GrantSet {
         {
             return true;
         }
-        if self.patterns.is_empty() {
+        if self.shapes == 0 {
             return false;
         }
-        let (seeds, [d, e, a], [dh, eh, ah]) = (seeds(), probe.parts, probe.hashes);
-        let star = seeds.star;
-        self.patterns
-            .contains_hashed(combine(seeds, [dh, eh, star]), |held| held.is([d, e, "*"]))
-            || self
-                .patterns
-                .contains_hashed(combine(seeds, [dh, star, star]), |held| held.is([d, "*", "*"]))
-            || self
-                .patterns
-                .contains_hashed(combine(seeds, [dh, star, ah]), |held| held.is([d, "*", a]))
+        let seeds = seeds();
+        let ([d, e, a], [dh, eh, ah], star) = (probe.parts, probe.hashes(seeds), seeds.star);
+        self.holds_pattern(Pattern::ENTITY, combine(seeds, [dh, eh, star]), [d, e, "*"])
+            || self.holds_pattern(Pattern::DOMAIN, combine(seeds, [dh, star, star]), [d, "*", "*"])
+            || self.holds_pattern(Pattern::ACTION, combine(seeds, [dh, star, ah]), [d, "*", a])
+    }
+
+    /// Whether a string pattern of `shape`, hashing to `hash`, is `parts`.
+    #[inline]
+    fn holds_pattern(&self, shape: u8, hash: u64, parts: [&str; 3]) -> bool {
+        self.shapes & shape != 0 && self.patterns.contains_hashed(hash, |held| held.is(parts))
     }
 }
 
