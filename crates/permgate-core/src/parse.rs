@@ -151,10 +151,12 @@ pub(crate) fn plain_key(input: &str) -> Option<Spelling<'_>> {
     if found != 2 || domain_end == 0 || entity_end == domain_end + 1 || entity_end + 1 == len {
         return None;
     }
+    let (domain, rest) = input.split_at_checked(domain_end)?;
+    let (entity, action) = rest.split_at_checked(entity_end - domain_end)?;
     Some(Spelling::Key {
-        domain: input.get(..domain_end)?,
-        entity: input.get(domain_end + 1..entity_end)?,
-        action: input.get(entity_end + 1..)?,
+        domain,
+        entity: entity.get(1..)?,
+        action: action.get(1..)?,
     })
 }
 
