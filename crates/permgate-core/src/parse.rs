@@ -132,9 +132,9 @@ pub(crate) fn plain_key(input: &str) -> Option<Spelling<'_>> {
             rest => (word_at(bytes, len - 8) >> (8 * (8 - rest)), HIGH >> (8 * (8 - rest))),
         };
         let low7 = word & !HIGH;
-        let letter = in_range(low7 | ONES * 0x20, b'a', b'z');
+        let letter = in_range(low7 | (ONES * 0x20), b'a', b'z');
         let digit = in_range(low7, b'0', b'9');
-        let colon = !((low7 ^ ONES * u64::from(b':')) + ONES * 0x7f) & HIGH;
+        let colon = !((low7 ^ (ONES * u64::from(b':'))) + ONES * 0x7f) & HIGH;
         let ascii = !word & HIGH;
         if (letter | digit | colon) & ascii & lanes != lanes {
             return None;
