@@ -1,7 +1,8 @@
 //! The decision path: `allows` with a typed constant, `allows_str` hit and
 //! miss (document and platform keys), and `check` on a small and a large gate;
 //! keys no catalog knows beside a `HashSet<String>` of the same grants, at
-//! 1, 40, 1,000 and 10,000 of them (and as many patterns).
+//! 1, 40, 1,000 and 10,000 of them (and as many patterns), and a key under
+//! one of a role's `*` on every entity the catalog knows.
 //!
 //! Run with `cargo bench --bench allows`.
 
@@ -138,6 +139,21 @@ fn unknown_keys(c: &mut Criterion) {
             b.iter(|| set.contains(black_box(miss)))
         });
     }
+    // `*` on every entity the catalog knows (one bit each): a key under one.
+    let catalog = Catalog::builtin();
+    let mut entities: Vec<String> = catalog
+        .iter()
+        .filter_map(|p| p.key().rsplit_once(':').map(|(entity, _)| format!("{entity}:*")))
+        .collect();
+    entities.sort_unstable();
+    entities.dedup();
+    let policy = Policy::builder(catalog).role("every", &entities).unwrap().build();
+    let every = policy.role("every").unwrap();
+    let under = "routing:queue:newThing";
+    assert_eq!(policy.allows(every, under), Ok(true));
+    group.bench_function("every entity/scope hit/permgate", |b| {
+        b.iter(|| policy.allows(black_box(every), black_box(under)))
+    });
     group.finish();
 }
 

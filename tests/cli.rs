@@ -1054,10 +1054,11 @@ fn audit_lists_every_unconditional_wildcard() {
     let json = permgate(&["audit", &role, "--json"]).json();
     assert_eq!(
         json["roles"][0]["wildcards"],
+        // Over what the catalog knows, in the catalog's order; then the others, as granted.
         serde_json::json!([
-            {"wildcard": "analytics:newConfigurations:*", "permissions": []},
             {"wildcard": "routing:wrapupCode:*", "permissions": ["routing:wrapupCode:search", "routing:wrapupCode:view", "routing:wrapupCode:add", "routing:wrapupCode:delete", "routing:wrapupCode:edit"]},
-            {"wildcard": "ui:*:*", "permissions": ["ui:supervisorStatusControl:view"]}
+            {"wildcard": "ui:*:*", "permissions": ["ui:supervisorStatusControl:view"]},
+            {"wildcard": "analytics:newConfigurations:*", "permissions": []}
         ])
     );
 }

@@ -2120,3 +2120,95 @@ fn the_user_model_answers_hand_worked_cases() {
     assert_eq!(me.permitted(&delete, false), MPermitted::Everywhere);
     assert!(doc.questions().contains(&"alpha:newThing:add".to_owned()));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Wildcards over what the builtin catalog knows and does not know
+// ---------------------------------------------------------------------------------------------
+
+/// The builtin catalog's concrete keys, split: what [`ScopedKey`] starts from.
+fn builtin_keys() -> &'static [[String; 3]] {
+    static KEYS: std::sync::OnceLock<Vec<[String; 3]>> = std::sync::OnceLock::new();
+    KEYS.get_or_init(|| {
+        let split = |key: &str| match key.split(':').collect::<Vec<_>>().as_slice() {
+            [d, e, a] if *a != "*" => Some([d.to_string(), e.to_string(), a.to_string()]),
+            _ => None,
+        };
+        Catalog::builtin().iter().filter_map(|p| split(p.key())).collect()
+    })
+}
+
+/// A key or wildcard made from a builtin key: some segments replaced by fresh words (an entity or
+/// a domain the catalog does not know), then `*` where `shape` says (0: none, 1: `d:e:*`, 2:
+/// `d:*:*`, 3: `d:*:a`), in a case `case` chooses.
+#[derive(Debug, Clone)]
+struct ScopedKey {
+    pick: Index,
+    fresh: Vec<Option<String>>,
+    shape: u8,
+    case: u64,
+}
+
+impl ScopedKey {
+    fn spell(&self, shape: u8) -> String {
+        let keys = builtin_keys();
+        let base = &keys[self.pick.index(keys.len())];
+        let [d, e, a]: [String; 3] = std::array::from_fn(|i| self.fresh[i].clone().unwrap_or_else(|| base[i].clone()));
+        let key = match shape {
+            0 => format!("{d}:{e}:{a}"),
+            1 => format!("{d}:{e}:*"),
+            2 => format!("{d}:*:*"),
+            _ => format!("{d}:*:{a}"),
+        };
+        recase_with(&key, self.case)
+    }
+}
+
+fn scoped_key() -> impl Strategy<Value = ScopedKey> {
+    let fresh = prop_oneof![3 => Just(None), 1 => word().prop_map(Some)];
+    (any::<Index>(), vec(fresh, 3), 0u8..4, any::<u64>()).prop_map(|(pick, fresh, shape, case)| ScopedKey {
+        pick,
+        fresh,
+        shape,
+        case,
+    })
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Wildcards over entities and domains the catalog knows (held as bits) and over ones it does
+    /// not (held as strings), with keys the catalog does not know, in any case: `allows` of a key
+    /// no catalog knows is what a naive model says (some grant covers it segment by segment,
+    /// ignoring case, `*` covering any segment), and the wildcard form of the role lists each
+    /// wildcard granted once.
+    #[test]
+    fn wildcards_over_known_and_unknown_scopes_agree_with_a_naive_model(
+        grants in vec(scoped_key(), 1..12),
+        asked in vec(scoped_key(), 1..24),
+        filler in word(),
+    ) {
+        let catalog = Catalog::builtin();
+        let granted: Vec<String> = grants.iter().map(|g| g.spell(g.shape)).collect();
+        let policy = Policy::builder(catalog).role("r", &granted).unwrap().build();
+        let role = policy.role("r").unwrap();
+        let model: Vec<Triple> = granted.iter().map(|g| key_triple(g).unwrap()).collect();
+        // Random keys, and keys under each wildcard granted (its `*` filled in, another case).
+        let under = granted.iter().zip(0..).map(|(g, salt)| recase_with(&g.replace('*', &filler), mix(7, salt)));
+        let questions: Vec<String> = asked.iter().map(|q| q.spell(0)).chain(under).collect();
+        for question in questions.iter().filter(|q| catalog.lookup(q).is_none()) {
+            let t = key_triple(question).unwrap();
+            let expected = model.iter().any(|g| covers(g, &t));
+            prop_assert_eq!(policy.allows(role, question.as_str()), Ok(expected), "`{}`; grants {:?}", question, granted);
+        }
+        let definition = policy.definition(role, permgate::definition::Form::Wildcard).unwrap();
+        let listed: Vec<String> = definition.grants[0]
+            .permissions
+            .iter()
+            .filter(|key| key.contains('*'))
+            .map(|key| key.to_ascii_lowercase())
+            .collect();
+        let distinct: BTreeSet<String> = granted.iter().filter(|g| g.contains('*')).map(|g| g.to_ascii_lowercase()).collect();
+        prop_assert_eq!(listed.len(), distinct.len(), "listed {:?}; grants {:?}", listed, granted);
+        prop_assert_eq!(listed.into_iter().collect::<BTreeSet<_>>(), distinct, "grants {:?}", granted);
+    }
+}

@@ -59,6 +59,19 @@ fn copies_of_a_role_share_their_row_and_side_tables() {
     assert!(many > 0 && many <= 320, "{many}");
     assert!(many * 2 < one, "{many} {one}");
 
+    // `*` on every entity the catalog knows: one bit each, not a string each.
+    let mut entities: Vec<String> = Catalog::builtin()
+        .iter()
+        .filter_map(|p| p.key().rsplit_once(':').map(|(entity, _)| format!("{entity}:*")))
+        .collect();
+    entities.sort_unstable();
+    entities.dedup();
+    let every = RoleDefinition::new("everything").grant(&entities);
+    let one = per_role(&every, 1);
+    println!("`*` on each of the {} entities: alone {one} B", entities.len());
+    assert!(entities.len() > 500, "{}", entities.len());
+    assert!(one > 0 && one < 4096, "{one}");
+
     let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/genesys-cloud/roles/lbp-agent.json");
     let Ok(text) = std::fs::read_to_string(&shared) else {
         eprintln!("skipped lbp-agent.json: {} is absent", shared.display());

@@ -68,7 +68,9 @@ pub struct RoleAudit<'p> {
     /// granted: they stay granted through the string API.
     pub unknown: Vec<&'p str>,
     /// Unconditional wildcard grants (`journey:*:*`, `routing:queue:*`), as
-    /// granted, in grant order, each with the catalog permissions it covers
+    /// granted, each once: those over an entity or a domain the catalog
+    /// knows, granted in its spelling, in the catalog's order; then the
+    /// others in grant order. Each with the catalog permissions it covers
     /// today. They also allow keys no catalog knows through string
     /// questions: reviews must show them.
     pub wildcards: Vec<WildcardGrant<'p>>,

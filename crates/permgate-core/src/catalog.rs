@@ -48,6 +48,21 @@ struct Inner {
     /// (`integration:amiPremiumApps:*`), with the concrete actions the catalog
     /// lists for that entity.
     entity_rows: Vec<(u16, Vec<u16>)>,
+    /// Each entity (`routing:queue`) and domain (`routing`) the catalog's
+    /// keys name, to its [`Scope`]: what a grant set's wildcard bits index.
+    scopes: NameTable<Scope>,
+    /// The name of each scope, by index, as the catalog first spells it.
+    scope_names: Vec<Box<str>>,
+}
+
+/// An entity or a domain of a catalog, by index: a wildcard over it
+/// (`routing:queue:*`, `routing:*:*`) is one bit of a grant set.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Scope {
+    /// The scope's own index.
+    pub(crate) index: u16,
+    /// The index of its domain (its own for a domain).
+    pub(crate) domain: u16,
 }
 
 /// The entity a `Domain > Entity` label prefix names.
@@ -166,6 +181,7 @@ impl CatalogExtension {
     /// The extended catalog.
     pub fn finish(mut self) -> Catalog {
         self.inner.index_entity_rows();
+        self.inner.index_scopes();
         Catalog {
             inner: Arc::new(self.inner),
         }
@@ -181,6 +197,8 @@ static BUILTIN: LazyLock<Catalog> = LazyLock::new(|| {
         names: NameTable::default(),
         entity_labels: caseless_map(),
         entity_rows: Vec::new(),
+        scopes: NameTable::default(),
+        scope_names: Vec::new(),
     };
     for (index, info) in (0u16..).zip(generated::PERMISSIONS.iter()) {
         inner.index_names(index, info, true);
@@ -189,6 +207,7 @@ static BUILTIN: LazyLock<Catalog> = LazyLock::new(|| {
         inner.index_entity_label(row.label, row.key, true);
     }
     inner.index_entity_rows();
+    inner.index_scopes();
     Catalog { inner: Arc::new(inner) }
 });
 
@@ -265,6 +284,39 @@ impl Inner {
             rows.push((row, concrete.collect()));
         }
         self.entity_rows = rows;
+    }
+
+    /// Gives each domain and entity the keys name a [`Scope`], in key order.
+    fn index_scopes(&mut self) {
+        let mut scopes = NameTable::default();
+        let mut names: Vec<Box<str>> = Vec::new();
+        let mut scope = |name: &str, domain: Option<u16>| {
+            if let Some(held) = scopes.get(name) {
+                return Some(held);
+            }
+            let index = u16::try_from(names.len()).ok()?;
+            let held = Scope {
+                index,
+                domain: domain.unwrap_or(index),
+            };
+            scopes.insert(name, held);
+            names.push(name.into());
+            Some(held)
+        };
+        for info in self.builtin.iter().chain(&self.extra) {
+            let Some((entity, _)) = info.key.rsplit_once(':') else {
+                continue;
+            };
+            let Some((domain, _)) = entity.split_once(':') else {
+                continue;
+            };
+            let domain = scope(domain, None).map(|held| held.index);
+            if domain.is_some() {
+                scope(entity, domain);
+            }
+        }
+        self.scopes = scopes;
+        self.scope_names = names;
     }
 }
 
@@ -549,6 +601,23 @@ impl Catalog {
         self.inner.info(index)
     }
 
+    /// The entity (`routing:queue`) or domain (`routing`) `name` names, in
+    /// any ASCII case.
+    #[inline]
+    pub(crate) fn scope(&self, name: &str) -> Option<Scope> {
+        self.inner.scopes.get(name)
+    }
+
+    /// The name of scope `index`, as the catalog spells it.
+    pub(crate) fn scope_name(&self, index: u16) -> Option<&str> {
+        self.inner.scope_names.get(usize::from(index)).map(|name| &**name)
+    }
+
+    /// How many scopes (entities and domains) the catalog's keys name.
+    pub(crate) fn scope_count(&self) -> usize {
+        self.inner.scope_names.len()
+    }
+
     /// Whether `permission` belongs to this catalog (builtin ones belong to all).
     #[inline]
     pub(crate) fn owns(&self, permission: Permission<'_>) -> bool {
@@ -569,12 +638,20 @@ impl Catalog {
         }
     }
 
-    /// The entry of a label in other spacing than the catalog's
-    /// (`journey>action map>view`): normalized, on the stack where it fits.
-    /// Out of line, so that [`find`](Self::find)'s hit stays small.
+    /// The entry of a name as spelled, in any ASCII case: [`find`](Self::find)
+    /// without reading the name as a label.
+    #[inline(always)]
+    pub(crate) fn find_exact(&self, name: &str) -> Option<NameEntry> {
+        self.inner.names.get(name)
+    }
+
+    /// The entry of a label spelled with other spaces around its `>`s
+    /// (`Journey>Action Map >View`): the rest of [`find`](Self::find),
+    /// normalized on the stack where it fits. Out of line, so that
+    /// [`find`](Self::find)'s hit stays small.
     #[cold]
     #[inline(never)]
-    fn find_label(&self, name: &str) -> Option<NameEntry> {
+    pub(crate) fn find_label(&self, name: &str) -> Option<NameEntry> {
         if !name.contains('>') {
             return None;
         }

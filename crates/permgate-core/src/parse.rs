@@ -3,6 +3,7 @@
 //! and why a string is none of them ([`ParseError`]). Adapters check the keys
 //! they read with [`parse`] and [`check_segment`].
 
+use crate::caseless::word_at;
 use crate::text::Escaped;
 use crate::text::is_other_space;
 
@@ -102,6 +103,61 @@ pub fn parse(input: &str) -> Result<Spelling<'_>, ParseError> {
         }
         _ => parse_key(input),
     }
+}
+
+/// `input` as a key of three non-empty segments of ASCII letters and
+/// digits (the common question), split in one pass eight bytes at a time;
+/// `None` for anything else (and for a key under eight bytes), which
+/// [`parse`] then reads. What it returns is what [`parse`] returns.
+#[inline]
+pub(crate) fn plain_key(input: &str) -> Option<Spelling<'_>> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = ONES * 0x80;
+    let bytes = input.as_bytes();
+    let len = bytes.len();
+    if !(8..=MAX_PERMISSION_LEN).contains(&len) {
+        return None;
+    }
+    // In each byte of a word: bit 7 set where the byte is in `lo..=hi`
+    // (for bytes under 0x80: no carry crosses a byte).
+    let in_range =
+        |low7: u64, lo: u8, hi: u8| (low7 + ONES * u64::from(0x80 - lo)) & !(low7 + ONES * u64::from(0x7f - hi)) & HIGH;
+    let mut colons = [0usize; 2];
+    let mut found = 0usize;
+    let mut at = 0;
+    while at < len {
+        // The last word ends at the input's end, its bytes seen before shifted out.
+        let (word, lanes) = match len - at {
+            8.. => (word_at(bytes, at), HIGH),
+            rest => (word_at(bytes, len - 8) >> (8 * (8 - rest)), HIGH >> (8 * (8 - rest))),
+        };
+        let low7 = word & !HIGH;
+        let letter = in_range(low7 | (ONES * 0x20), b'a', b'z');
+        let digit = in_range(low7, b'0', b'9');
+        let colon = !((low7 ^ (ONES * u64::from(b':'))) + ONES * 0x7f) & HIGH;
+        let ascii = !word & HIGH;
+        if (letter | digit | colon) & ascii & lanes != lanes {
+            return None;
+        }
+        let mut bits = colon & ascii & lanes;
+        while bits != 0 {
+            *colons.get_mut(found)? = at + bits.trailing_zeros() as usize / 8;
+            found += 1;
+            bits &= bits - 1;
+        }
+        at += 8;
+    }
+    let [domain_end, entity_end] = colons;
+    if found != 2 || domain_end == 0 || entity_end == domain_end + 1 || entity_end + 1 == len {
+        return None;
+    }
+    let (domain, rest) = input.split_at_checked(domain_end)?;
+    let (entity, action) = rest.split_at_checked(entity_end - domain_end)?;
+    Some(Spelling::Key {
+        domain,
+        entity: entity.get(1..)?,
+        action: action.get(1..)?,
+    })
 }
 
 const SEGMENT_NAMES: [&str; 3] = ["domain", "entity", "action"];
@@ -510,6 +566,63 @@ mod tests {
         assert_eq!(parse("NOTES_CREATE_ALL"), Ok(Spelling::Flat("NOTES_CREATE_ALL")));
         assert!(parse("journey:*:*").is_ok_and(|s| s.is_wildcard()));
         assert!(parse("NOTES_READ_ALL").is_ok_and(|s| !s.is_wildcard()));
+    }
+
+    #[test]
+    fn plain_keys_split_as_parse_splits_them() {
+        let long = format!("{}:b:c", "a".repeat(MAX_PERMISSION_LEN - 4));
+        let too_long = format!("{}:b:c", "a".repeat(MAX_PERMISSION_LEN - 3));
+        for input in [
+            "journey:actionMap:view",
+            "ACME500:Widget:VIEW",
+            "a:bcdefg:h",
+            "abcdefg:h:i",
+            "abcdef:h:ij",
+            "a1234567:b1234567:c1234567",
+            long.as_str(),
+        ] {
+            assert_eq!(plain_key(input), parse(input).ok(), "{input}");
+            assert!(plain_key(input).is_some(), "{input}");
+        }
+        // Anything else is left to `parse`: too short, too long, empty
+        // segments, other counts, wildcards, other bytes, other spellings.
+        for input in [
+            "a:b:c",
+            too_long.as_str(),
+            ":bcdefg:h",
+            "abcdefg::h",
+            "abcdefg:h:",
+            "abcdefgh",
+            "abcd:efg:h:i",
+            "routing:queue:*",
+            "routing:qu_eue:view",
+            "routing:queue:vie w",
+            "routing:quéue:view",
+            "routing:queue:view\u{ba}",
+            "routing:queue:vi@w",
+            "routing:queue:vi[w",
+            "routing:queue:vi`w",
+            "routing:queue:vi{w",
+            "routing:queue:vi/w",
+            "Routing > Queue > View",
+            "CONTACTS_READ_ALL",
+        ] {
+            assert_eq!(plain_key(input), None, "{input:?}");
+        }
+        // Every byte in every position of the last word and the others.
+        for at in 0..20 {
+            for byte in 0..=255u8 {
+                let mut key = *b"abcdefgh:ijklmnop:qrst";
+                if let Some(slot) = key.get_mut(at) {
+                    *slot = byte;
+                }
+                let Ok(input) = core::str::from_utf8(&key) else {
+                    continue;
+                };
+                let expected = parse(input).ok().filter(|s| !s.is_wildcard());
+                assert_eq!(plain_key(input), expected, "{input:?}");
+            }
+        }
     }
 
     #[test]

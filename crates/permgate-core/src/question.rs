@@ -2,7 +2,7 @@
 //! resolved against a catalog.
 
 use crate::catalog::Catalog;
-use crate::parse::{MAX_PERMISSION_LEN, ParseError, QuestionError, Spelling, excerpt, parse};
+use crate::parse::{MAX_PERMISSION_LEN, ParseError, QuestionError, Spelling, excerpt, parse, plain_key};
 use crate::permission::Permission;
 
 /// A question names a permission: a typed [`Permission`] (answers are plain
@@ -82,11 +82,23 @@ impl Question for &str {
             }
             .into());
         }
-        match catalog.find(self) {
-            Some(entry) if entry.wildcard => Err(QuestionError::Wildcard { input: excerpt(self) }),
-            Some(entry) => Ok(answer(Asked(Resolved::Known(entry.index)))),
-            None => resolve_unknown(self).map(|spelling| answer(Asked(Resolved::Unknown(spelling, self)))),
+        let entry = match catalog.find_exact(self) {
+            Some(entry) => entry,
+            // A plain key no name spells is no label either: one pass says so.
+            None => match plain_key(self) {
+                Some(key) => return Ok(answer(Asked(Resolved::Unknown(key, self)))),
+                None => match catalog.find_label(self) {
+                    Some(entry) => entry,
+                    None => {
+                        return resolve_unknown(self).map(|spelling| answer(Asked(Resolved::Unknown(spelling, self))));
+                    }
+                },
+            },
+        };
+        if entry.wildcard {
+            return Err(QuestionError::Wildcard { input: excerpt(self) });
         }
+        Ok(answer(Asked(Resolved::Known(entry.index))))
     }
 }
 

@@ -112,8 +112,7 @@ impl Policy {
         let grants = &data.granted;
         let covering = |domain: &str, entity: &str, action: &str| {
             grants
-                .patterns
-                .iter()
+                .wildcards(catalog)
                 .find(|p| p.covers(domain, entity, action))
                 .map(|p| p.key())
         };
@@ -138,8 +137,7 @@ impl Policy {
             }
         }
         let wildcards = grants
-            .patterns
-            .iter()
+            .wildcards(catalog)
             .map(|pattern| WildcardGrant {
                 wildcard: pattern.key(),
                 permissions: permissions

@@ -267,7 +267,7 @@ impl Compiled {
         if !self.beyond_catalog {
             return false;
         }
-        let probe = Probe::new(spelling, key);
+        let probe = Probe::new(&self.base.catalog, spelling, key);
         (self.grants.iter())
             .filter(|(_, at)| at.is_none() || *at == division)
             .filter_map(|(source, _)| self.set(*source))
@@ -481,7 +481,7 @@ impl CompiledUser {
             || inner.divisions.iter().any(|(_, row)| has_bit(row, index))
             || (inner.grants.iter())
                 .filter_map(|(source, _)| inner.set(*source))
-                .any(|set| set.conditional.iter().any(|grant| gives_if(grant, asked)))
+                .any(|set| (set.conditional.iter()).any(|grant| gives_if(&inner.base.catalog, grant, asked)))
     }
 
     /// Whether the user was compiled against `policy`: `false` once that

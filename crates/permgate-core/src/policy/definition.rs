@@ -144,14 +144,14 @@ fn grant_keys(catalog: &Catalog, grants: &GrantSet, words: &[u64], form: Form) -
             expanded(catalog, held.map(Permission::key))?
         }
         Form::Wildcard => {
-            let covered = |p: &Permission<'_>| grants.patterns.iter().any(|pattern| pattern.covers_permission(*p));
+            let covered = |p: &Permission<'_>| grants.wildcards(catalog).any(|pattern| pattern.covers_permission(*p));
             let exact = grants
                 .exact
                 .iter()
                 .filter_map(|&i| catalog.get(i))
                 .filter(|p| !covered(p));
             let mut keys: Vec<String> = exact.map(|p| p.key().to_owned()).collect();
-            keys.extend(grants.patterns.iter().map(|pattern| pattern.key()));
+            keys.extend(grants.wildcards(catalog).map(|pattern| pattern.key()));
             keys
         }
     };

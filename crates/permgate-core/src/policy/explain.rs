@@ -210,7 +210,9 @@ impl Policy {
                 if grants.exact.binary_search(&index).is_ok() {
                     out.push(reason(By::Permission(permission)));
                 }
-                let wildcards = grants.patterns.iter().filter(|p| p.covers_permission(permission));
+                let wildcards = grants
+                    .wildcards(self.catalog())
+                    .filter(|p| p.covers_permission(permission));
                 out.extend(wildcards.map(|pattern| reason(By::Wildcard(pattern.key()))));
                 // Held, but neither by name nor by a wildcard: every listed action.
                 // The unconditional grants' bits moved into the role's row of the policy.
@@ -224,7 +226,9 @@ impl Policy {
             }
             Resolved::Unknown(spelling, key) => {
                 if let crate::parse::Spelling::Key { domain, entity, action } = spelling {
-                    let wildcards = grants.patterns.iter().filter(|p| p.covers(domain, entity, action));
+                    let wildcards = grants
+                        .wildcards(self.catalog())
+                        .filter(|p| p.covers(domain, entity, action));
                     out.extend(wildcards.map(|pattern| reason(By::Wildcard(pattern.key()))));
                 }
                 if let Some(granted) = grants.unknown.iter().find(|granted| granted.eq_ignore_ascii_case(key)) {

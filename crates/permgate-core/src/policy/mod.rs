@@ -157,7 +157,7 @@ impl Policy {
         if !self.beyond_catalog {
             return false;
         }
-        let probe = Probe::new(spelling, key);
+        let probe = Probe::new(&self.catalog, spelling, key);
         if let (Kind::Role(role), true) = (who.kind, who.policy == self.id) {
             // A role alone: its own grants, without the walk over a user's.
             return self
@@ -215,7 +215,7 @@ impl Policy {
         if self.allowed_resolved(who, asked) {
             return Decision::Allowed;
         }
-        let applies = |grant: &&ConditionalGrant| who_can::gives_if(grant, asked);
+        let applies = |grant: &&ConditionalGrant| who_can::gives_if(&self.catalog, grant, asked);
         Decision::from_conditions(
             self.roles_in_reach(who, division_aware)
                 .flat_map(|role| role.conditional.iter())
@@ -273,7 +273,7 @@ impl Policy {
             .iter()
             .map(|grant| {
                 let grants = &grant.grants;
-                let patterns = grants.patterns.iter().map(|pattern| pattern.key());
+                let patterns = grants.wildcards(&self.catalog).map(|wildcard| wildcard.key());
                 ConditionalGrantInfo {
                     permissions: self.catalog.iter().filter(|p| grants.has(p.index())).collect(),
                     beyond_catalog: patterns

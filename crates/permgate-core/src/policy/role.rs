@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::caseless::{BLUR, fold_ascii_word, fold_multiply, word_at};
-use crate::catalog::{Catalog, Resolved};
+use crate::catalog::{Catalog, Resolved, Scope};
 use crate::condition::Condition;
 use crate::parse::{GrantError, Spelling};
 use crate::permission::Permission;
@@ -34,15 +34,60 @@ impl Pattern {
         })
     }
 
-    /// Whether the pattern covers the key `domain:entity:action`. A literal
+    /// [`shape`](Self::shape) of `domain:entity:*`.
+    const ENTITY: u8 = 1;
+    /// [`shape`](Self::shape) of `domain:*:*`.
+    const DOMAIN: u8 = 2;
+    /// [`shape`](Self::shape) of `domain:*:action`.
+    const ACTION: u8 = 4;
+
+    /// Which of the three shapes the pattern is, as one bit.
+    fn shape(&self) -> u8 {
+        match (&self.entity, &self.action) {
+            (Some(_), _) => Self::ENTITY,
+            (None, None) => Self::DOMAIN,
+            (None, Some(_)) => Self::ACTION,
+        }
+    }
+
+    /// The pattern as a [`Wildcard`] to match keys against.
+    pub(crate) fn wildcard(&self) -> Wildcard<'_> {
+        Wildcard {
+            domain: &self.domain,
+            entity: self.entity.as_deref(),
+            action: self.action.as_deref(),
+        }
+    }
+}
+
+/// A wildcard grant a grant set holds, as a string [`Pattern`] or as a
+/// bit over a catalog [`Scope`](crate::catalog::Scope): `domain:entity:*`,
+/// `domain:*:*` or `domain:*:action`. `None` stands for `*`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Wildcard<'a> {
+    domain: &'a str,
+    entity: Option<&'a str>,
+    action: Option<&'a str>,
+}
+
+impl<'a> Wildcard<'a> {
+    /// The wildcard over the catalog scope named `name`: `routing:queue`
+    /// (the entity's every action) or `routing` (the domain's every key).
+    fn over_scope(name: &'a str) -> Self {
+        let (domain, entity) = name.split_once(':').map_or((name, None), |(d, e)| (d, Some(e)));
+        Self {
+            domain,
+            entity,
+            action: None,
+        }
+    }
+
+    /// Whether the wildcard covers the key `domain:entity:action`. A literal
     /// segment matches ignoring ASCII case; `*` matches any segment.
-    pub(super) fn covers(&self, domain: &str, entity: &str, action: &str) -> bool {
-        let segment = |pattern: &Option<Box<str>>, value: &str| {
-            pattern
-                .as_deref()
-                .is_none_or(|pattern| pattern.eq_ignore_ascii_case(value))
-        };
-        self.domain.eq_ignore_ascii_case(domain) && segment(&self.entity, entity) && segment(&self.action, action)
+    pub(crate) fn covers(&self, domain: &str, entity: &str, action: &str) -> bool {
+        let segment =
+            |pattern: Option<&str>, value: &str| pattern.is_none_or(|pattern| pattern.eq_ignore_ascii_case(value));
+        self.domain.eq_ignore_ascii_case(domain) && segment(self.entity, entity) && segment(self.action, action)
     }
 
     pub(crate) fn covers_permission(&self, permission: Permission<'_>) -> bool {
@@ -50,10 +95,10 @@ impl Pattern {
         !permission.is_flat() && self.covers(domain, entity, action)
     }
 
-    /// The pattern as a key: `journey:*:*`.
+    /// The wildcard as a key: `journey:*:*`.
     pub(crate) fn key(&self) -> String {
-        let star = |segment: &Option<Box<str>>| segment.as_deref().unwrap_or("*").to_owned();
-        format!("{}:{}:{}", self.domain, star(&self.entity), star(&self.action))
+        let star = |segment: Option<&'a str>| segment.unwrap_or("*");
+        format!("{}:{}:{}", self.domain, star(self.entity), star(self.action))
     }
 }
 
@@ -79,9 +124,19 @@ pub(crate) struct SideTables {
     /// Catalog permissions granted by name, in index order, for export in
     /// wildcard form and for audits (sorted and de-duplicated by `finish`).
     pub(crate) exact: Vec<u16>,
-    /// Wildcard grants, kept so that keys unknown to the catalog but under a
-    /// pattern are still allowed by the string API.
+    /// Wildcards over an entity or a domain of the catalog, granted in the
+    /// catalog's spelling: one bit per catalog [`Scope`](crate::catalog::Scope)
+    /// (empty when none), so that keys unknown to the catalog but under one
+    /// are still allowed by the string API.
+    pub(crate) scopes: Vec<u64>,
+    /// The other wildcard grants (`domain:*:action`, or over what the
+    /// catalog does not know or spells otherwise), in the granted spelling.
     pub(crate) patterns: CaselessList<Pattern>,
+    /// The shapes of `patterns` ([`Pattern::shape`]): a key is looked up
+    /// only as the shapes held.
+    pub(crate) shapes: u8,
+    /// The domains of `patterns`: a key of no such domain is under none.
+    pub(crate) domains: DomainFilter,
     /// Well-formed grants the catalog does not know, in the granted spelling.
     pub(crate) unknown: CaselessList<Box<str>>,
 }
@@ -95,6 +150,16 @@ impl core::ops::Deref for GrantSet {
 }
 
 impl SideTables {
+    /// Every wildcard grant: those over catalog scopes, in the catalog's
+    /// order, then the others, in the order and spelling granted.
+    pub(crate) fn wildcards<'a>(&'a self, catalog: &'a Catalog) -> impl Iterator<Item = Wildcard<'a>> {
+        let bits = (0..self.scopes.len() * 64).filter_map(|index| u16::try_from(index).ok());
+        bits.filter(|&index| has_bit(&self.scopes, index))
+            .filter_map(|index| catalog.scope_name(index))
+            .map(Wildcard::over_scope)
+            .chain(self.patterns.iter().map(Pattern::wildcard))
+    }
+
     /// A hash of the tables, randomly seeded: equal tables hash equal.
     pub(super) fn fingerprint(&self) -> u64 {
         let seeds = seeds();
@@ -103,6 +168,10 @@ impl SideTables {
         add(self.exact.len() as u64);
         for &index in &self.exact {
             add(u64::from(index));
+        }
+        add(self.scopes.len() as u64);
+        for &word in &self.scopes {
+            add(word);
         }
         add(self.patterns.items.len() as u64);
         for pattern in &self.patterns {
@@ -119,6 +188,12 @@ impl SideTables {
 pub(crate) trait CaselessParts {
     /// Up to three segments; unused ones are empty.
     fn parts(&self) -> [&str; 3];
+
+    /// The hash the item is found by: [`hash_parts`] of its parts.
+    #[inline]
+    fn hash(&self) -> u64 {
+        hash_parts(self.parts())
+    }
 
     /// Whether the item is `parts`, ignoring ASCII case.
     #[inline]
@@ -137,6 +212,12 @@ impl CaselessParts for Box<str> {
             parts.next().unwrap_or_default(),
             parts.next().unwrap_or_default(),
         ]
+    }
+
+    /// The whole string's hash ([`whole_hash`]): a question is found by
+    /// it without being split.
+    fn hash(&self) -> u64 {
+        whole_hash(self)
     }
 
     /// Compared as it is stored, without splitting it.
@@ -165,6 +246,16 @@ impl CaselessParts for Pattern {
             self.action.as_deref().unwrap_or("*"),
         ]
     }
+
+    /// Compared segment by segment, a `*` by what it is.
+    #[inline]
+    fn is(&self, [domain, entity, action]: [&str; 3]) -> bool {
+        let segment = |held: &Option<Box<str>>, asked: &str| match held {
+            None => asked == "*",
+            Some(held) => eq_caseless(held, asked),
+        };
+        segment(&self.entity, entity) && segment(&self.action, action) && eq_caseless(&self.domain, domain)
+    }
 }
 
 /// The process's random hash seeds, drawn once: grants come from documents,
@@ -177,9 +268,8 @@ struct Seeds {
     segment: u64,
     multiplier: u64,
     combine: [u64; 2],
-    /// The hashes of `*` and of an empty segment.
+    /// The hash of `*`.
     star: u64,
-    empty: u64,
 }
 
 fn seeds() -> &'static Seeds {
@@ -192,10 +282,8 @@ fn seeds() -> &'static Seeds {
             multiplier: draw(1) | 1,
             combine: [draw(2), draw(3)],
             star: 0,
-            empty: 0,
         };
         seeds.star = segment_hash(&seeds, b"*");
-        seeds.empty = segment_hash(&seeds, b"");
         seeds
     })
 }
@@ -273,6 +361,13 @@ fn combine(seeds: &Seeds, [a, b, c]: [u64; 3]) -> u64 {
     fold_multiply(fold_multiply(a ^ x, b ^ y) ^ c, seeds.multiplier)
 }
 
+/// Hashes a whole question or grant ignoring ASCII case, its colons with
+/// it: what a [`CaselessList`] of unknown keys is found by.
+#[inline]
+fn whole_hash(whole: &str) -> u64 {
+    segment_hash(seeds(), whole.as_bytes())
+}
+
 /// Hashes `parts` ignoring ASCII case, without allocating.
 fn hash_parts(parts: [&str; 3]) -> u64 {
     let seeds = seeds();
@@ -280,40 +375,131 @@ fn hash_parts(parts: [&str; 3]) -> u64 {
 }
 
 /// A string question the catalog does not know, hashed once for every
-/// grant set in reach: its segments (a flat name and two empty ones), their
-/// hashes, and the key's hash; the hashes of the pattern shapes that could
-/// cover it (`d:e:*`, `d:*:*`, `d:*:a`) are made from the segments' hashes
-/// where a set holds patterns.
-#[derive(Debug, Clone, Copy)]
+/// grant set in reach: the whole question's hash (what unknown grants are
+/// found by) and, for the first set holding string patterns that could
+/// cover it, its segments' hashes, from which the hashes of the pattern
+/// shapes (`d:e:*`, `d:*:*`, `d:*:a`) are made.
+#[derive(Debug, Clone)]
 pub(crate) struct Probe<'q> {
+    catalog: &'q Catalog,
     /// The question as asked.
     whole: &'q str,
+    /// A key's segments (a flat name and two empty ones).
     parts: [&'q str; 3],
-    hashes: [u64; 3],
     key: u64,
     /// A key, not a flat name: what a pattern may cover.
     is_key: bool,
+    /// The domain's hash, and the entity's and the action's, once made.
+    domain_hash: core::cell::Cell<Option<u64>>,
+    hashes: core::cell::Cell<Option<[u64; 2]>>,
+    /// The catalog scopes of the key's entity and domain, looked up for the
+    /// first grant set holding wildcards over scopes.
+    scopes: core::cell::OnceCell<[Option<u16>; 2]>,
 }
 
 impl<'q> Probe<'q> {
-    pub(crate) fn new(spelling: Spelling<'q>, key: &'q str) -> Self {
-        let seeds = seeds();
-        let hash = |segment: &str| segment_hash(seeds, segment.as_bytes());
-        let (parts, hashes, is_key) = match spelling {
-            Spelling::Key { domain, entity, action } => (
-                [domain, entity, action],
-                [hash(domain), hash(entity), hash(action)],
-                true,
-            ),
-            _ => ([key, "", ""], [hash(key), seeds.empty, seeds.empty], false),
+    #[inline]
+    pub(crate) fn new(catalog: &'q Catalog, spelling: Spelling<'q>, key: &'q str) -> Self {
+        let (parts, is_key) = match spelling {
+            Spelling::Key { domain, entity, action } => ([domain, entity, action], true),
+            _ => ([key, "", ""], false),
         };
         Probe {
+            catalog,
             whole: key,
             parts,
-            hashes,
-            key: combine(seeds, hashes),
+            key: whole_hash(key),
             is_key,
+            domain_hash: core::cell::Cell::new(None),
+            hashes: core::cell::Cell::new(None),
+            scopes: core::cell::OnceCell::new(),
         }
+    }
+
+    /// The hash of the domain, made once.
+    #[inline]
+    fn domain_hash(&self, seeds: &Seeds) -> u64 {
+        if let Some(hash) = self.domain_hash.get() {
+            return hash;
+        }
+        let [domain, ..] = self.parts;
+        let hash = segment_hash(seeds, domain.as_bytes());
+        self.domain_hash.set(Some(hash));
+        hash
+    }
+
+    /// The hashes of the entity and the action, made once.
+    #[inline]
+    fn hashes(&self, seeds: &Seeds) -> [u64; 2] {
+        if let Some(hashes) = self.hashes.get() {
+            return hashes;
+        }
+        let [_, entity, action] = self.parts.map(str::as_bytes);
+        let hashes = [segment_hash(seeds, entity), segment_hash(seeds, action)];
+        self.hashes.set(Some(hashes));
+        hashes
+    }
+
+    /// The catalog scopes of a key's entity (`routing:queue`, if the
+    /// catalog knows it) and of its domain (if it knows that).
+    fn scopes(&self) -> [Option<u16>; 2] {
+        *self.scopes.get_or_init(|| {
+            let [domain, entity, _] = self.parts;
+            let entity = self
+                .whole
+                .get(..domain.len() + 1 + entity.len())
+                .and_then(|name| self.catalog.scope(name));
+            match entity {
+                Some(Scope { index, domain }) => [Some(index), Some(domain)],
+                None => [None, self.catalog.scope(domain).map(|scope| scope.index)],
+            }
+        })
+    }
+}
+
+/// The domains of a set's string patterns as a filter of one bit per
+/// domain hash (a Bloom filter with one hash), sixteen bits per pattern: a
+/// key whose domain's bit is clear is under none of them, found so without
+/// a lookup; one of another domain passes with a chance of about 1 in 16.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct DomainFilter {
+    /// A power of two of bits, or none.
+    bits: Vec<u64>,
+}
+
+impl DomainFilter {
+    /// The word and the bit in it of the domain hashing to `hash`.
+    #[inline]
+    fn bit(&self, hash: u64) -> (usize, u64) {
+        let at = (hash >> 32) as usize & (self.bits.len() * 64).wrapping_sub(1);
+        (at / 64, 1 << (at % 64))
+    }
+
+    /// Whether a pattern's domain may hash to `hash`.
+    #[inline]
+    fn may_hold(&self, hash: u64) -> bool {
+        let (word, bit) = self.bit(hash);
+        self.bits.get(word).is_some_and(|word| word & bit != 0)
+    }
+
+    fn set(&mut self, hash: u64) {
+        let (word, bit) = self.bit(hash);
+        if let Some(word) = self.bits.get_mut(word) {
+            *word |= bit;
+        }
+    }
+
+    /// Adds the domain hashing to `hash` of the last of `patterns`, first
+    /// growing to sixteen bits per pattern (each domain set again).
+    fn add(&mut self, hash: u64, patterns: &CaselessList<Pattern>) {
+        let wanted = (patterns.items.len() * 16).next_power_of_two().clamp(64, 1 << 24);
+        if self.bits.len() * 64 < wanted {
+            self.bits = vec![0; wanted / 64];
+            for pattern in patterns {
+                self.set(segment_hash(seeds(), pattern.domain.as_bytes()));
+            }
+        }
+        self.set(hash);
     }
 }
 
@@ -356,15 +542,20 @@ impl<T: CaselessParts> CaselessList<T> {
     /// Adds `item` unless an equal one is held; the added item, or `None`.
     pub(super) fn insert(&mut self, item: T) -> Option<&T> {
         let items = &self.items;
-        let hash = hash_parts(item.parts());
+        let hash = item.hash();
         let position = u32::try_from(items.len()).ok()?;
         if self.contains_hashed(hash, |held: &T| held.is(item.parts())) {
             return None;
         }
-        let rehash = |&i: &u32| items.get(i as usize).map_or(0, |held| hash_parts(held.parts()));
+        let rehash = |&i: &u32| items.get(i as usize).map_or(0, T::hash);
         self.index.insert_unique(hash, position, rehash);
         self.items.push(item);
         self.items.last()
+    }
+
+    /// Whether an item equal to `item` is held.
+    fn contains(&self, item: &T) -> bool {
+        self.contains_hashed(item.hash(), |held: &T| held.is(item.parts()))
     }
 
     /// Whether an item hashing to `hash` and equal to what `is` looks for is held.
@@ -406,16 +597,38 @@ impl GrantSet {
                         found: key.split(':').count(),
                     })
                 })?;
-                let Some(pattern) = Arc::make_mut(&mut self.side).patterns.insert(pattern) else {
+                // Over an entity or a domain the catalog knows: `routing:queue`, `routing`.
+                let scope = (key.strip_suffix(":*"))
+                    .map(|prefix| prefix.strip_suffix(":*").unwrap_or(prefix))
+                    .and_then(|name| Some((name, catalog.scope(name)?)));
+                let side = Arc::make_mut(&mut self.side);
+                let held = scope.is_some_and(|(_, scope)| has_bit(&side.scopes, scope.index));
+                if held || side.patterns.contains(&pattern) {
                     return Ok(());
-                };
+                }
+                let wildcard = pattern.wildcard();
                 let covered = catalog
-                    .domain_indexes(&pattern.domain)
+                    .domain_indexes(wildcard.domain)
                     .iter()
                     .filter_map(|&i| catalog.get(i))
-                    .filter(|p| pattern.covers_permission(*p));
+                    .filter(|p| wildcard.covers_permission(*p));
                 for permission in covered {
                     set_bit(&mut self.words, permission.index());
+                }
+                match scope {
+                    // In the catalog's spelling, a bit; else kept as granted.
+                    Some((name, scope)) if catalog.scope_name(scope.index) == Some(name) => {
+                        if side.scopes.is_empty() {
+                            side.scopes = vec![0; catalog.scope_count().div_ceil(64)];
+                        }
+                        set_bit(&mut side.scopes, scope.index);
+                    }
+                    _ => {
+                        side.shapes |= pattern.shape();
+                        let domain = segment_hash(seeds(), pattern.domain.as_bytes());
+                        side.patterns.insert(pattern);
+                        side.domains.add(domain, &side.patterns);
+                    }
                 }
             }
             Resolved::Unknown => {
@@ -446,13 +659,13 @@ impl GrantSet {
 
     /// Whether a well-formed key or flat name that the catalog does not know
     /// is granted by a kept pattern or an unknown grant.
-    pub(super) fn allows_spelling(&self, spelling: Spelling<'_>, key: &str) -> bool {
-        self.holds_beyond_catalog() && self.allows_probe(&Probe::new(spelling, key))
+    pub(super) fn allows_spelling(&self, catalog: &Catalog, spelling: Spelling<'_>, key: &str) -> bool {
+        self.holds_beyond_catalog() && self.allows_probe(&Probe::new(catalog, spelling, key))
     }
 
-    /// Whether the set holds patterns or unknown keys: what the bitset cannot hold.
+    /// Whether the set holds wildcards or unknown keys: what the bitset cannot hold.
     pub(super) fn holds_beyond_catalog(&self) -> bool {
-        !(self.unknown.is_empty() && self.patterns.is_empty())
+        !(self.unknown.is_empty() && self.patterns.is_empty() && self.scopes.is_empty())
     }
 
     /// [`allows_spelling`](Self::allows_spelling) for a hashed question: one
@@ -466,19 +679,36 @@ impl GrantSet {
         {
             return true;
         }
-        if !probe.is_key || self.patterns.is_empty() {
+        if !probe.is_key {
             return false;
         }
-        let (seeds, [d, e, a], [dh, eh, ah]) = (seeds(), probe.parts, probe.hashes);
-        let star = seeds.star;
-        self.patterns
-            .contains_hashed(combine(seeds, [dh, eh, star]), |held| held.is([d, e, "*"]))
-            || self
-                .patterns
-                .contains_hashed(combine(seeds, [dh, star, star]), |held| held.is([d, "*", "*"]))
-            || self
-                .patterns
-                .contains_hashed(combine(seeds, [dh, star, ah]), |held| held.is([d, "*", a]))
+        if !self.scopes.is_empty()
+            && probe
+                .scopes()
+                .into_iter()
+                .flatten()
+                .any(|scope| has_bit(&self.scopes, scope))
+        {
+            return true;
+        }
+        if self.shapes == 0 {
+            return false;
+        }
+        let seeds = seeds();
+        let dh = probe.domain_hash(seeds);
+        if !self.domains.may_hold(dh) {
+            return false;
+        }
+        let ([d, e, a], [eh, ah], star) = (probe.parts, probe.hashes(seeds), seeds.star);
+        self.holds_pattern(Pattern::ENTITY, combine(seeds, [dh, eh, star]), [d, e, "*"])
+            || self.holds_pattern(Pattern::DOMAIN, combine(seeds, [dh, star, star]), [d, "*", "*"])
+            || self.holds_pattern(Pattern::ACTION, combine(seeds, [dh, star, ah]), [d, "*", a])
+    }
+
+    /// Whether a string pattern of `shape`, hashing to `hash`, is `parts`.
+    #[inline]
+    fn holds_pattern(&self, shape: u8, hash: u64, parts: [&str; 3]) -> bool {
+        self.shapes & shape != 0 && self.patterns.contains_hashed(hash, |held| held.is(parts))
     }
 }
 
@@ -574,15 +804,18 @@ mod tests {
 
     #[test]
     fn patterns_match_whole_segments_ignoring_case() {
-        let entity = Pattern::new("journey:segment:*").unwrap();
+        let pattern = Pattern::new("journey:segment:*").unwrap();
+        let entity = pattern.wildcard();
         assert!(entity.covers("JOURNEY", "Segment", "view"));
         assert!(!entity.covers("journey", "segments", "view"));
         assert!(!entity.covers("journeys", "segment", "view"));
         assert_eq!(entity.key(), "journey:segment:*");
-        let domain = Pattern::new("journey:*:*").unwrap();
+        let pattern = Pattern::new("journey:*:*").unwrap();
+        let domain = pattern.wildcard();
         assert!(domain.covers("journey", "anything", "at_all"));
         assert!(!domain.covers("routing", "queue", "view"));
-        let action = Pattern::new("journey:*:view").unwrap();
+        let pattern = Pattern::new("journey:*:view").unwrap();
+        let action = pattern.wildcard();
         assert!(action.covers("journey", "segment", "view"));
         assert!(!action.covers("journey", "segment", "viewer"));
         assert!(Pattern::new("a:b").is_none());
@@ -603,10 +836,14 @@ mod tests {
         }
         set.finish(catalog);
         assert_eq!(set.exact, [crate::perm::routing::QUEUE_VIEW.index()]);
-        assert_eq!(set.patterns.iter().count(), 1);
+        // `journey:*:*` is over a domain the catalog knows: a bit, not a string.
+        assert!(set.patterns.is_empty());
+        let wildcards: Vec<String> = set.wildcards(catalog).map(|w| w.key()).collect();
+        assert_eq!(wildcards, ["journey:*:*"]);
         assert_eq!(set.unknown.iter().collect::<Vec<_>>(), [&Box::<str>::from("ui:x:view")]);
         assert!(set.has(crate::perm::journey::SEGMENT_VIEW.index()));
-        let allows = |key: &str| crate::parse::parse(key).is_ok_and(|spelling| set.allows_spelling(spelling, key));
+        let allows =
+            |key: &str| crate::parse::parse(key).is_ok_and(|spelling| set.allows_spelling(catalog, spelling, key));
         assert!(allows("journey:new:thing") && allows("ui:X:view"));
         assert!(!allows("ui:x:edit"));
     }
@@ -623,7 +860,8 @@ mod tests {
         }
         set.add(catalog, "CONTACTS_READ_ALL").unwrap();
         set.finish(catalog);
-        let allows = |key: &str| crate::parse::parse(key).is_ok_and(|spelling| set.allows_spelling(spelling, key));
+        let allows =
+            |key: &str| crate::parse::parse(key).is_ok_and(|spelling| set.allows_spelling(catalog, spelling, key));
         for i in [0, 1, 499, 999] {
             assert!(allows(&format!("ACME{i}:Widget:VIEW")), "{i}");
             assert!(!allows(&format!("acme{i}:widget:edit")), "{i}");
@@ -640,7 +878,13 @@ mod tests {
         assert!(!allows("contacts_read_all:widget:view") && !allows("ACME1"));
         let empty = GrantSet::new(catalog);
         assert!(!empty.holds_beyond_catalog());
-        assert!(!crate::parse::parse("acme1:widget:view").is_ok_and(|s| empty.allows_spelling(s, "acme1:widget:view")));
+        assert!(
+            !crate::parse::parse("acme1:widget:view").is_ok_and(|s| empty.allows_spelling(
+                catalog,
+                s,
+                "acme1:widget:view"
+            ))
+        );
     }
 
     #[test]

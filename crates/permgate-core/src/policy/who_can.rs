@@ -7,6 +7,7 @@ use std::sync::Arc;
 use super::role::{ConditionalGrant, RoleData, has_bit};
 use super::user::UserData;
 use super::{CompiledUser, Policy};
+use crate::catalog::Catalog;
 use crate::condition::Condition;
 use crate::decision::Decision;
 use crate::explain::Permitted;
@@ -219,10 +220,10 @@ struct Column<'q> {
 
 /// Whether a conditional grant gives the permission `asked`, under its
 /// condition.
-pub(super) fn gives_if(grant: &ConditionalGrant, asked: Resolved<'_>) -> bool {
+pub(super) fn gives_if(catalog: &Catalog, grant: &ConditionalGrant, asked: Resolved<'_>) -> bool {
     match asked {
         Resolved::Known(index) => grant.grants.has(index),
-        Resolved::Unknown(spelling, key) => grant.grants.allows_spelling(spelling, key),
+        Resolved::Unknown(spelling, key) => grant.grants.allows_spelling(catalog, spelling, key),
         Resolved::Foreign => false,
     }
 }
@@ -376,12 +377,11 @@ impl Policy {
             Resolved::Unknown(_, key) => (true, 0, Target::Unknown(key.into())),
             Resolved::Foreign => return None,
         };
-        let conditional = self
-            .tables
-            .roles
-            .iter()
-            .chain(&self.tables.own)
-            .any(|set| set.conditional.iter().any(|grant| gives_if(grant, asked)));
+        let conditional = (self.tables.roles.iter().chain(&self.tables.own)).any(|set| {
+            set.conditional
+                .iter()
+                .any(|grant| gives_if(self.catalog(), grant, asked))
+        });
         Some(Column {
             asked,
             target,
@@ -405,7 +405,7 @@ impl Policy {
     fn set_gives(&self, asked: Resolved<'_>, set: &RoleData) -> bool {
         match asked {
             Resolved::Known(index) => self.words_of(set.row).is_some_and(|words| has_bit(words, index)),
-            Resolved::Unknown(spelling, key) => set.granted.allows_spelling(spelling, key),
+            Resolved::Unknown(spelling, key) => set.granted.allows_spelling(self.catalog(), spelling, key),
             Resolved::Foreign => false,
         }
     }
@@ -442,7 +442,7 @@ impl Policy {
         let asked = column.asked;
         sets.into_iter()
             .flat_map(|set| set.conditional.iter())
-            .filter(move |grant| gives_if(grant, asked))
+            .filter(move |grant| gives_if(self.catalog(), grant, asked))
             .map(|grant| &*grant.condition)
     }
 
@@ -575,7 +575,7 @@ impl Policy {
         let conditional = in_reach.iter().flat_map(|&(set, division)| {
             set.conditional
                 .iter()
-                .filter(move |conditional| gives_if(conditional, asked))
+                .filter(move |conditional| gives_if(self.catalog(), conditional, asked))
                 .filter_map(move |conditional| grant(set, division, Some(&*conditional.condition)))
         });
         if !allowed || !grants.is_empty() {
