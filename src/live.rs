@@ -286,6 +286,7 @@ pub use users::{LoadUser, UserError, Users, UsersBuilder};
 use std::error::Error;
 use std::future::Future;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use moka::future::Cache;
@@ -413,12 +414,25 @@ impl<E: Error + 'static> Error for LoadError<E> {
     }
 }
 
-/// One organization in the registry: its policy handle, and the turn its
-/// reloads take one after another.
+/// One organization in the registry: its policy handle, the turn its
+/// reloads take one after another, and how many of them swapped a policy
+/// in.
 #[derive(Debug)]
 struct Entry {
     handle: Arc<PolicyHandle>,
     reloads: async_lock::Mutex<()>,
+    /// Bumped after each policy [`Organizations::reload`] swaps in: a user
+    /// cached at another count is compiled again ([`Users`]).
+    reloaded: AtomicU64,
+}
+
+impl Entry {
+    /// How many reloads swapped a policy in. Read before
+    /// [`PolicyHandle::load`]: a policy loaded after reading `n` is the one
+    /// of reload `n` or a later one.
+    fn reloaded(&self) -> u64 {
+        self.reloaded.load(Ordering::Acquire)
+    }
 }
 
 /// A registry of policies, one per organization: loaded lazily through a
@@ -430,6 +444,11 @@ struct Entry {
 pub struct Organizations<L> {
     loader: Arc<L>,
     entries: Cache<String, Arc<Entry>>,
+    /// Bumped before an organization's new entry can be found (a load) and
+    /// after one is removed: a user cached over an entry at another count
+    /// looks its organization up again ([`Users`]), so it never answers
+    /// from an entry that has been replaced.
+    generation: Arc<AtomicU64>,
 }
 
 impl<L> Clone for Organizations<L> {
@@ -437,6 +456,7 @@ impl<L> Clone for Organizations<L> {
         Self {
             loader: Arc::clone(&self.loader),
             entries: self.entries.clone(),
+            generation: Arc::clone(&self.generation),
         }
     }
 }
@@ -488,6 +508,7 @@ impl<L: Load> OrganizationsBuilder<L> {
         Organizations {
             loader: Arc::new(self.loader),
             entries: entries.build(),
+            generation: Arc::new(AtomicU64::new(0)),
         }
     }
 }
@@ -583,6 +604,7 @@ impl<L: Load> Organizations<L> {
                     "permgate: organization reloaded"
                 );
                 entry.handle.store(policy);
+                entry.reloaded.fetch_add(1, Ordering::AcqRel);
                 Ok(entry.handle.load())
             }
             Err(error) => {
@@ -602,11 +624,19 @@ impl<L: Load> Organizations<L> {
     /// taken stay valid.
     pub async fn remove(&self, organization: &str) -> bool {
         let removed = self.entries.remove(organization).await.is_some();
+        if removed {
+            self.generation.fetch_add(1, Ordering::AcqRel);
+        }
         #[cfg(feature = "tracing")]
         if removed {
             tracing::info!(organization = %Escaped(organization), "permgate: organization removed");
         }
         removed
+    }
+
+    /// How many entries were made or removed so far (see `generation`).
+    fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
     }
 
     async fn entry(&self, organization: &str) -> Result<Arc<Entry>, LoadError<L::Error>> {
@@ -627,9 +657,13 @@ impl<L: Load> Organizations<L> {
                 ),
             }
             let policy = loaded?;
+            // Before the new entry can be found: cached users bound to an
+            // entry this one replaces look the organization up again.
+            self.generation.fetch_add(1, Ordering::AcqRel);
             Ok(Arc::new(Entry {
                 handle: Arc::new(PolicyHandle::new(policy)),
                 reloads: async_lock::Mutex::new(()),
+                reloaded: AtomicU64::new(0),
             }))
         };
         self.entries

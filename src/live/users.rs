@@ -1,5 +1,6 @@
 //! The per-user cache of the live service: [`Users`].
 
+use std::borrow::Cow;
 use std::error::Error;
 use std::future::Future;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -7,9 +8,9 @@ use std::time::Duration;
 
 use moka::future::Cache;
 
-use super::{Credential, Load, LoadError, Organizations};
+use super::{Credential, Entry, Load, LoadError, Organizations};
 use crate::text::Escaped;
-use crate::{BuildError, CompiledUser, Policy, UserDefinition};
+use crate::{BuildError, CompiledUser, Division, RoleDefinition, UserDefinition};
 
 /// Loads one user's authorization: the service's own code, called by
 /// [`Users`] for a user it does not hold (or no longer holds: past its
@@ -215,28 +216,214 @@ impl<U: Error + 'static, O: Error + 'static> Error for UserError<U, O> {
     }
 }
 
-/// A cached user: the definition as loaded, and the user compiled from it
-/// against its organization's policy of the time (compiled again, from the
-/// same definition, once that policy is reloaded).
+/// A cached user's key: its organization and the service's key for it,
+/// in one allocation (the organization's id first, `split` bytes long).
+#[derive(Debug)]
+struct UserKey {
+    text: Box<str>,
+    split: usize,
+}
+
+impl UserKey {
+    fn new(organization: &str, user: &str) -> Self {
+        let mut text = String::with_capacity(organization.len() + user.len());
+        text.push_str(organization);
+        text.push_str(user);
+        Self {
+            text: text.into_boxed_str(),
+            split: organization.len(),
+        }
+    }
+
+    /// The organization and the user.
+    fn parts(&self) -> (&str, &str) {
+        self.text.split_at_checked(self.split).unwrap_or((&self.text, ""))
+    }
+}
+
+/// Hashes as [`KeyRef`] does: the two parts, each as a `str` hashes (its
+/// bytes and an end mark, so `("ab", "c")` and `("a", "bc")` differ).
+impl core::hash::Hash for UserKey {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        self.parts().hash(state);
+    }
+}
+
+impl PartialEq for UserKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.parts() == other.parts()
+    }
+}
+
+impl Eq for UserKey {}
+
+/// A [`UserKey`] as a request names it, borrowed: a hit looks the cache up
+/// with it, allocating nothing.
+struct KeyRef<'a> {
+    organization: &'a str,
+    user: &'a str,
+}
+
+impl core::hash::Hash for KeyRef<'_> {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        (self.organization, self.user).hash(state);
+    }
+}
+
+impl moka::Equivalent<UserKey> for KeyRef<'_> {
+    fn equivalent(&self, key: &UserKey) -> bool {
+        key.parts() == (self.organization, self.user)
+    }
+}
+
+/// Marks, in [`Kept::Named`]'s ends, a role held in every division.
+const EVERY: u32 = 1 << 31;
+
+/// The definition a cached user was loaded with, kept to compile the user
+/// again once its organization's policy is reloaded.
+#[derive(Debug)]
+enum Kept {
+    /// A user holding roles by name only (as a subjects/me document names
+    /// them), in two allocations: the user's name, then each role's name
+    /// and division id, end to end in `text`; `ends` holds where each ends
+    /// (the name's, then a role's and its division's, [`EVERY`] set for a
+    /// role held in every division).
+    Named { text: Box<str>, ends: Box<[u32]> },
+    /// Any other user (direct grants, roles with their grants), as loaded.
+    Whole(Box<UserDefinition>),
+}
+
+impl Kept {
+    fn new(mut definition: UserDefinition) -> Self {
+        if let Some(named) = Self::named(&definition) {
+            return named;
+        }
+        definition.roles.shrink_to_fit();
+        definition.direct.shrink_to_fit();
+        Self::Whole(Box::new(definition))
+    }
+
+    /// `definition` as [`Kept::Named`], if it holds roles by name only and
+    /// reads back the same.
+    fn named(definition: &UserDefinition) -> Option<Self> {
+        let by_name = |role: &RoleDefinition| {
+            role.id.is_none() && role.description.is_none() && role.grants.is_empty() && role.legacy.is_empty()
+        };
+        if !definition.direct.is_empty() || !definition.roles.iter().all(|(role, _)| by_name(role)) {
+            return None;
+        }
+        let mut text = String::new();
+        let mut ends = Vec::with_capacity(1 + 2 * definition.roles.len());
+        let mut push = |part: Option<&str>| {
+            text.push_str(part.unwrap_or_default());
+            let end = u32::try_from(text.len()).ok().filter(|end| end & EVERY == 0)?;
+            ends.push(if part.is_some() { end } else { end | EVERY });
+            Some(())
+        };
+        push(Some(&definition.name))?;
+        for (role, division) in &definition.roles {
+            push(Some(&role.name))?;
+            match division {
+                Division::All => push(None)?,
+                Division::Id(id) => push(Some(id))?,
+            }
+        }
+        let named = Self::Named {
+            text: text.into_boxed_str(),
+            ends: ends.into_boxed_slice(),
+        };
+        // Whatever a role definition may hold beyond its name, checked.
+        (*named.definition() == *definition).then_some(named)
+    }
+
+    /// The definition, as loaded.
+    fn definition(&self) -> Cow<'_, UserDefinition> {
+        let (text, ends) = match self {
+            Self::Whole(definition) => return Cow::Borrowed(definition),
+            Self::Named { text, ends } => (text, ends),
+        };
+        let mut start = 0;
+        let mut next = |end: u32| {
+            let end = (end & !EVERY) as usize;
+            let part = text.get(start..end).unwrap_or_default();
+            start = end;
+            part
+        };
+        let mut ends = ends.iter().copied();
+        let mut user = UserDefinition::new(next(ends.next().unwrap_or_default()));
+        while let (Some(role), Some(division)) = (ends.next(), ends.next()) {
+            let role = RoleDefinition::new(next(role));
+            let division = if division & EVERY == 0 {
+                Division::Id(next(division).to_owned())
+            } else {
+                Division::All
+            };
+            user = user.role(role, division);
+        }
+        Cow::Owned(user)
+    }
+}
+
+/// A cached user: the definition it was loaded with, and the user compiled
+/// from it against its organization's policy of the time.
 #[derive(Debug)]
 struct Slot {
-    definition: UserDefinition,
-    compiled: Mutex<CompiledUser>,
+    kept: Kept,
+    bound: Mutex<Bound>,
+}
+
+/// What a cached user was compiled against: its organization's entry in
+/// the registry, that registry's generation, and the entry's reload count,
+/// each read before the policy compiled against. While the three are
+/// current, so is the user; else it is bound again ([`Slot::bind`]).
+#[derive(Debug)]
+struct Bound {
+    entry: Arc<Entry>,
+    generation: u64,
+    reloaded: u64,
+    compiled: CompiledUser,
+}
+
+impl Bound {
+    /// Compiled against `entry`'s current policy (bound at `generation`).
+    fn new(entry: Arc<Entry>, generation: u64, definition: &UserDefinition) -> Result<Self, BuildError> {
+        let reloaded = entry.reloaded();
+        let compiled = entry.handle.load().compile_user(definition)?;
+        Ok(Self {
+            entry,
+            generation,
+            reloaded,
+            compiled,
+        })
+    }
 }
 
 impl Slot {
-    /// The user compiled against `policy`: the cached one if it is, else
-    /// compiled again from the definition and kept. Compiled under the
-    /// slot's lock, so a reload makes one compilation per cached user, not
-    /// one per request.
-    fn against(&self, policy: &Policy) -> Result<CompiledUser, BuildError> {
+    /// The user, if it is compiled against its organization's current
+    /// policy: the registry still at `generation` (no entry made or
+    /// removed since it was bound) and its entry not reloaded since. One
+    /// atomic load, beside the lock.
+    fn current(&self, generation: u64) -> Option<CompiledUser> {
+        let bound = self.bound.lock().unwrap_or_else(PoisonError::into_inner);
+        (bound.generation == generation && bound.entry.reloaded() == bound.reloaded).then(|| bound.compiled.clone())
+    }
+
+    /// The user bound to `entry` (its organization's entry, looked up at
+    /// `generation`) and compiled against its current policy: the cached
+    /// one if it is, else compiled again from the definition and kept.
+    /// Compiled under the slot's lock, so a reload makes one compilation
+    /// per cached user, not one per request.
+    fn bind(&self, entry: Arc<Entry>, generation: u64) -> Result<CompiledUser, BuildError> {
         // Nothing that can panic runs under the lock; a poisoned one still
-        // holds a whole `CompiledUser`.
-        let mut compiled = self.compiled.lock().unwrap_or_else(PoisonError::into_inner);
-        if !compiled.is_compiled_against(policy) {
-            *compiled = policy.compile_user(&self.definition)?;
+        // holds a whole `Bound`.
+        let mut bound = self.bound.lock().unwrap_or_else(PoisonError::into_inner);
+        let reloaded = entry.reloaded();
+        let policy = entry.handle.load();
+        if !bound.compiled.is_compiled_against(&policy) {
+            bound.compiled = policy.compile_user(&self.kept.definition())?;
         }
-        Ok(compiled.clone())
+        (bound.entry, bound.generation, bound.reloaded) = (entry, generation, reloaded);
+        Ok(bound.compiled.clone())
     }
 }
 
@@ -249,7 +436,7 @@ pub struct Users<L, U> {
     organizations: Organizations<L>,
     loader: Arc<U>,
     time_to_live: Duration,
-    entries: Cache<(String, String), Arc<Slot>>,
+    entries: Cache<UserKey, Arc<Slot>>,
 }
 
 impl<L, U> Clone for Users<L, U> {
@@ -390,20 +577,29 @@ impl<L: Load, U: LoadUser> Users<L, U> {
         user: &str,
         credential: Option<&Credential>,
     ) -> Result<CompiledUser, UserError<U::Error, L::Error>> {
-        let slot = self
-            .entries
-            .try_get_with(
-                (organization.to_owned(), user.to_owned()),
-                self.load(organization, user, credential),
-            )
-            .await
-            .map_err(|error| (*error).clone())?;
-        let policy = self
+        let slot = match self.entries.get(&KeyRef { organization, user }).await {
+            Some(slot) => slot,
+            None => self
+                .entries
+                .try_get_with(
+                    UserKey::new(organization, user),
+                    self.load(organization, user, credential),
+                )
+                .await
+                .map_err(|error| (*error).clone())?,
+        };
+        if let Some(compiled) = slot.current(self.organizations.generation()) {
+            return Ok(compiled);
+        }
+        // Its organization was reloaded, or its entry replaced: look it up
+        // (loaded again if it is not loaded) and compile the user again.
+        let generation = self.organizations.generation();
+        let entry = self
             .organizations
-            .policy(organization)
+            .entry(organization)
             .await
             .map_err(UserError::Organization)?;
-        match slot.against(&policy) {
+        match slot.bind(entry, generation) {
             Ok(user) => Ok(user),
             Err(error) => {
                 // The definition loaded before does not compile against the
@@ -421,9 +617,7 @@ impl<L: Load, U: LoadUser> Users<L, U> {
     /// Drops user `user` of `organization` from the cache: the next request
     /// for it loads it again. Other users are not touched.
     pub async fn invalidate(&self, organization: &str, user: &str) {
-        self.entries
-            .invalidate(&(organization.to_owned(), user.to_owned()))
-            .await;
+        self.entries.invalidate(&KeyRef { organization, user }).await;
     }
 
     /// Drops every cached user of `organization`: the next request for each
@@ -485,10 +679,10 @@ impl<L: Load, U: LoadUser> Users<L, U> {
 
     /// The keys of the cached users of `organization` whose definition
     /// `matches`.
-    fn keys_where(&self, organization: &str, matches: impl Fn(&UserDefinition) -> bool) -> Vec<Arc<(String, String)>> {
+    fn keys_where(&self, organization: &str, matches: impl Fn(&UserDefinition) -> bool) -> Vec<Arc<UserKey>> {
         self.entries
             .iter()
-            .filter(|(key, slot)| key.0 == organization && matches(&slot.definition))
+            .filter(|(key, slot)| key.parts().0 == organization && matches(&slot.kept.definition()))
             .map(|(key, _)| key)
             .collect()
     }
@@ -519,18 +713,19 @@ impl<L: Load, U: LoadUser> Users<L, U> {
             organization: organization.into(),
             error: Arc::new(error),
         })?;
-        let policy = self
+        let generation = self.organizations.generation();
+        let entry = self
             .organizations
-            .policy(organization)
+            .entry(organization)
             .await
             .map_err(UserError::Organization)?;
-        let compiled = policy.compile_user(&definition).map_err(|error| UserError::Compile {
+        let bound = Bound::new(entry, generation, &definition).map_err(|error| UserError::Compile {
             organization: organization.into(),
             error,
         })?;
         Ok(Arc::new(Slot {
-            definition,
-            compiled: Mutex::new(compiled),
+            kept: Kept::new(definition),
+            bound: Mutex::new(bound),
         }))
     }
 }
