@@ -729,3 +729,78 @@ impl<L: Load, U: LoadUser> Users<L, U> {
         }))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use crate::{Catalog, Policy};
+
+    fn named(kept: &Kept) -> bool {
+        matches!(kept, Kept::Named { .. })
+    }
+
+    #[test]
+    fn a_definition_is_kept_as_loaded_and_compactly_when_it_names_its_roles_only() {
+        let by_name = UserDefinition::new("u-1")
+            .role(RoleDefinition::new("agent"), Division::All)
+            .role(RoleDefinition::new("supervisor"), Division::new("d-east"))
+            .role(RoleDefinition::new("agent"), Division::new("d-west"))
+            .role(RoleDefinition::new(""), Division::Id(String::new()))
+            .role(RoleDefinition::new("é ✓"), Division::Id("*".to_owned()));
+        let with_id = UserDefinition::new("u-2").role(RoleDefinition::new("agent").id("r-1"), Division::All);
+        let with_grants = UserDefinition::new("u-3").role(
+            RoleDefinition::new("agent").grant(["routing:queue:view"]),
+            Division::All,
+        );
+        let with_legacy =
+            UserDefinition::new("u-4").role(RoleDefinition::new("agent").legacy(["admin"]), Division::All);
+        let direct =
+            UserDefinition::new("u-5").direct(RoleDefinition::new("own").grant(["routing:queue:view"]), Division::All);
+        let cases = [
+            (UserDefinition::new(""), true),
+            (UserDefinition::new("u-0"), true),
+            (by_name, true),
+            (with_id, false),
+            (with_grants, false),
+            (with_legacy, false),
+            (direct, false),
+        ];
+        for (definition, compact) in cases {
+            let kept = Kept::new(definition.clone());
+            assert_eq!(named(&kept), compact, "{definition:?}");
+            assert_eq!(*kept.definition(), definition);
+        }
+    }
+
+    #[test]
+    fn a_kept_definition_compiles_as_the_loaded_one() {
+        let policy = Policy::builder(Catalog::builtin())
+            .role("agent", ["routing:queue:view"])
+            .unwrap()
+            .role("supervisor", ["routing:queue:*"])
+            .unwrap()
+            .build();
+        let user = UserDefinition::new("u-1")
+            .role(RoleDefinition::new("agent"), Division::All)
+            .role(RoleDefinition::new("supervisor"), Division::new("d-east"));
+        let kept = Kept::new(user.clone());
+        assert!(named(&kept));
+        let (a, b) = (
+            policy.compile_user(&user).unwrap(),
+            policy.compile_user(&kept.definition()).unwrap(),
+        );
+        for key in ["routing:queue:view", "routing:queue:join"] {
+            assert_eq!(a.allows(key), b.allows(key), "{key}");
+            let (a_east, b_east) = (a.in_division("d-east"), b.in_division("d-east"));
+            assert_eq!(a.policy().allows(a_east, key), b.policy().allows(b_east, key), "{key}");
+        }
+        assert!(!b.allows("routing:queue:join").unwrap());
+        assert!(
+            b.policy()
+                .allows(b.in_division("d-east"), "routing:queue:join")
+                .unwrap()
+        );
+    }
+}
