@@ -577,22 +577,36 @@ impl<L: Load, U: LoadUser> Users<L, U> {
         user: &str,
         credential: Option<&Credential>,
     ) -> Result<CompiledUser, UserError<U::Error, L::Error>> {
-        let slot = match self.entries.get(&KeyRef { organization, user }).await {
-            Some(slot) => slot,
-            None => self
-                .entries
-                .try_get_with(
-                    UserKey::new(organization, user),
-                    self.load(organization, user, credential),
-                )
-                .await
-                .map_err(|error| (*error).clone())?,
-        };
+        if let Some(slot) = self.entries.get(&KeyRef { organization, user }).await {
+            if let Some(compiled) = slot.current(self.organizations.generation()) {
+                return Ok(compiled);
+            }
+        }
+        // Boxed: a hit's future holds the lookup's alone, not the load's.
+        Box::pin(self.get_slowly(organization, user, credential)).await
+    }
+
+    /// [`get`](Self::get) past a hit: the user loaded, or compiled again
+    /// after its organization was reloaded or its entry replaced.
+    async fn get_slowly(
+        &self,
+        organization: &str,
+        user: &str,
+        credential: Option<&Credential>,
+    ) -> Result<CompiledUser, UserError<U::Error, L::Error>> {
+        let slot = self
+            .entries
+            .try_get_with(
+                UserKey::new(organization, user),
+                self.load(organization, user, credential),
+            )
+            .await
+            .map_err(|error| (*error).clone())?;
         if let Some(compiled) = slot.current(self.organizations.generation()) {
             return Ok(compiled);
         }
-        // Its organization was reloaded, or its entry replaced: look it up
-        // (loaded again if it is not loaded) and compile the user again.
+        // Look the organization up (loaded again if it is not loaded) and
+        // compile the user again against its current policy.
         let generation = self.organizations.generation();
         let entry = self
             .organizations
