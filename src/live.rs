@@ -103,11 +103,14 @@
 //!   ([`UsersBuilder::time_to_live`]);
 //! - **invalidated** on demand, one user ([`Users::invalidate`]) or one
 //!   organization's users ([`Users::invalidate_organization`]);
-//! - **never answered against an old policy**: every request checks that the
-//!   cached user was compiled against its organization's current policy
-//!   ([`CompiledUser::is_compiled_against`](crate::CompiledUser::is_compiled_against));
-//!   after a [`reload`](Organizations::reload) it is compiled again from the
-//!   definition it was loaded with, without a new load.
+//! - **never answered against an old policy**: every request checks that
+//!   the cached user's organization was not [reloaded](Organizations::reload)
+//!   since the user was compiled (one atomic load), nor loaded again after
+//!   an eviction or a [removal](Organizations::remove); if it was, the user
+//!   is compiled again against the current policy from the definition it
+//!   was loaded with, without a new load
+//!   ([`CompiledUser::is_compiled_against`](crate::CompiledUser::is_compiled_against)
+//!   that policy). A hit is one cache lookup and allocates nothing.
 //!
 //! The user key is a user id, or a hash of the caller's token (a caller's
 //! token is the only thing a request carries before its user is known).
@@ -484,6 +487,12 @@ impl<L: Load> OrganizationsBuilder<L> {
     /// ([`get`](Organizations::get), [`policy`](Organizations::policy) or a
     /// [`reload`](Organizations::reload)); then it is evicted, and the next
     /// request loads it again. One hour by default.
+    ///
+    /// A [`Users`] hit is not a request here (it does not look the
+    /// organization up); a user's load is. A cached user of an evicted
+    /// organization answers from the organization's last policy until the
+    /// organization is loaded again (by a request, a reload, or a user's
+    /// load), then from the new one.
     pub fn time_to_idle(mut self, time_to_idle: Duration) -> Self {
         self.time_to_idle = time_to_idle;
         self
@@ -546,6 +555,10 @@ impl<L: Load> Organizations<L> {
     /// loader call and share its result. Take the handle for one request:
     /// a handle kept after its organization was evicted or
     /// [removed](Self::remove) no longer follows its reloads.
+    ///
+    /// Replace the policy with [`reload`](Self::reload), not through the
+    /// handle ([`PolicyHandle::store`], [`PolicyHandle::reload`]): the users
+    /// [`Users`] caches are compiled again after a `reload` only.
     ///
     /// # Errors
     ///
