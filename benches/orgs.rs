@@ -106,6 +106,9 @@ fn env_number(name: &str, default: usize) -> usize {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
+/// A persona's role templates, each in every division (`None`) or in one.
+type Persona = Vec<(u64, Option<u64>)>;
+
 /// The shape of the organizations served.
 #[derive(Clone)]
 struct Shape {
@@ -115,7 +118,7 @@ struct Shape {
     /// The builtin catalog's concrete `domain:entity:action` keys.
     builtin_keys: Arc<Vec<(String, String, String)>>,
     /// The pool of personas ([`Shape::persona`]), and each organization's.
-    pool: Arc<Vec<Vec<(u64, Option<u64>)>>>,
+    pool: Arc<Vec<Persona>>,
     org_personas: Arc<Vec<Vec<u64>>>,
 }
 
@@ -198,7 +201,7 @@ impl Shape {
 
     /// Persona `p` of the shared pool: 2 to 4 role templates, each held in
     /// every division (one in three) or in one of 5.
-    fn persona(p: u64) -> Vec<(u64, Option<u64>)> {
+    fn persona(p: u64) -> Persona {
         let mut rng = Rng::new(0x5E25_0000 ^ p);
         let count = 2 + rng.below(3) as usize;
         let mut held = std::collections::BTreeMap::new();
@@ -212,7 +215,7 @@ impl Shape {
 
     /// The organization's personas: up to 12 of the pool, the popular ones
     /// (low numbers) more often, as many as its 40 template roles hold.
-    fn draw_personas(pool: &[Vec<(u64, Option<u64>)>], org: usize) -> Vec<u64> {
+    fn draw_personas(pool: &[Persona], org: usize) -> Vec<u64> {
         let mut rng = Rng::new(0x0A6E_0000 ^ org as u64);
         let (mut personas, mut templates) = (Vec::new(), BTreeSet::new());
         for _ in 0..4 * ORG_PERSONAS {

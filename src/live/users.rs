@@ -135,7 +135,7 @@ pub enum UserError<U, O> {
         error: Arc<U>,
     },
     /// The user's definition does not compile against the organization's
-    /// current policy (see [`Policy::compile_user`]).
+    /// current policy (see [`Policy::compile_user`](crate::Policy::compile_user)).
     Compile {
         /// The organization asked for.
         organization: Box<str>,
