@@ -276,19 +276,15 @@ impl moka::Equivalent<UserKey> for KeyRef<'_> {
     }
 }
 
-/// Marks, in [`Kept::Named`]'s ends, a role held in every division.
-const EVERY: u32 = 1 << 31;
-
 /// The definition a cached user was loaded with, kept to compile the user
 /// again once its organization's policy is reloaded.
 #[derive(Debug)]
 enum Kept {
     /// A user holding roles by name only (as a subjects/me document names
-    /// them), in two allocations: the user's name, then each role's name
-    /// and division id, end to end in `text`; `ends` holds where each ends
-    /// (the name's, then a role's and its division's, [`EVERY`] set for a
-    /// role held in every division).
-    Named { text: Box<str>, ends: Box<[u32]> },
+    /// them), in one allocation: its name, then each role's name and
+    /// division, each part its length (LEB128) then its UTF-8 bytes; a
+    /// division's length is one more than its id's, 0 for every division.
+    Named(Box<[u8]>),
     /// Any other user (direct grants, roles with their grants), as loaded.
     Whole(Box<UserDefinition>),
 }
@@ -312,55 +308,78 @@ impl Kept {
         if !definition.direct.is_empty() || !definition.roles.iter().all(|(role, _)| by_name(role)) {
             return None;
         }
-        let mut text = String::new();
-        let mut ends = Vec::with_capacity(1 + 2 * definition.roles.len());
-        let mut push = |part: Option<&str>| {
-            text.push_str(part.unwrap_or_default());
-            let end = u32::try_from(text.len()).ok().filter(|end| end & EVERY == 0)?;
-            ends.push(if part.is_some() { end } else { end | EVERY });
-            Some(())
+        let mut bytes = Vec::new();
+        let mut put = |length: usize, part: &str| {
+            let mut length = length;
+            while length >= 0x80 {
+                bytes.push((length & 0x7f) as u8 | 0x80);
+                length >>= 7;
+            }
+            bytes.push(length as u8);
+            bytes.extend_from_slice(part.as_bytes());
         };
-        push(Some(&definition.name))?;
+        put(definition.name.len(), &definition.name);
         for (role, division) in &definition.roles {
-            push(Some(&role.name))?;
+            put(role.name.len(), &role.name);
             match division {
-                Division::All => push(None)?,
-                Division::Id(id) => push(Some(id))?,
+                Division::All => put(0, ""),
+                Division::Id(id) => put(id.len().checked_add(1)?, id),
             }
         }
-        let named = Self::Named {
-            text: text.into_boxed_str(),
-            ends: ends.into_boxed_slice(),
-        };
+        let named = Self::Named(bytes.into_boxed_slice());
         // Whatever a role definition may hold beyond its name, checked.
         (*named.definition() == *definition).then_some(named)
     }
 
     /// The definition, as loaded.
     fn definition(&self) -> Cow<'_, UserDefinition> {
-        let (text, ends) = match self {
-            Self::Whole(definition) => return Cow::Borrowed(definition),
-            Self::Named { text, ends } => (text, ends),
-        };
-        let mut start = 0;
-        let mut next = |end: u32| {
-            let end = (end & !EVERY) as usize;
-            let part = text.get(start..end).unwrap_or_default();
-            start = end;
-            part
-        };
-        let mut ends = ends.iter().copied();
-        let mut user = UserDefinition::new(next(ends.next().unwrap_or_default()));
-        while let (Some(role), Some(division)) = (ends.next(), ends.next()) {
-            let role = RoleDefinition::new(next(role));
-            let division = if division & EVERY == 0 {
-                Division::Id(next(division).to_owned())
-            } else {
-                Division::All
+        match self {
+            Self::Whole(definition) => Cow::Borrowed(definition),
+            // Read back as written (checked by `named`); were it not, a user
+            // named "" does not compile, so it is loaded again.
+            Self::Named(bytes) => Cow::Owned(Self::read(bytes).unwrap_or_else(|| UserDefinition::new(""))),
+        }
+    }
+
+    fn read(bytes: &[u8]) -> Option<UserDefinition> {
+        let mut rest = bytes;
+        let mut user = UserDefinition::new(Self::part(&mut rest)?);
+        while !rest.is_empty() {
+            let role = RoleDefinition::new(Self::part(&mut rest)?);
+            let division = match Self::length(&mut rest)? {
+                0 => Division::All,
+                length => Division::Id(Self::take(&mut rest, length - 1)?.to_owned()),
             };
             user = user.role(role, division);
         }
-        Cow::Owned(user)
+        Some(user)
+    }
+
+    /// The next part: its length, then its bytes.
+    fn part<'a>(rest: &mut &'a [u8]) -> Option<&'a str> {
+        let length = Self::length(rest)?;
+        Self::take(rest, length)
+    }
+
+    /// The next length (LEB128).
+    fn length(rest: &mut &[u8]) -> Option<usize> {
+        let mut value = 0usize;
+        for shift in (0..usize::BITS).step_by(7) {
+            let (&byte, tail) = rest.split_first()?;
+            *rest = tail;
+            value |= usize::from(byte & 0x7f).checked_shl(shift)?;
+            if byte & 0x80 == 0 {
+                return Some(value);
+            }
+        }
+        None
+    }
+
+    /// The next `length` bytes, as UTF-8.
+    fn take<'a>(rest: &mut &'a [u8], length: usize) -> Option<&'a str> {
+        let (part, tail) = rest.split_at_checked(length)?;
+        *rest = tail;
+        core::str::from_utf8(part).ok()
     }
 }
 
@@ -752,7 +771,7 @@ mod tests {
     use crate::{Catalog, Policy};
 
     fn named(kept: &Kept) -> bool {
-        matches!(kept, Kept::Named { .. })
+        matches!(kept, Kept::Named(_))
     }
 
     #[test]
@@ -772,10 +791,15 @@ mod tests {
             UserDefinition::new("u-4").role(RoleDefinition::new("agent").legacy(["admin"]), Division::All);
         let direct =
             UserDefinition::new("u-5").direct(RoleDefinition::new("own").grant(["routing:queue:view"]), Division::All);
+        // Lengths past one LEB128 byte (127), and past two (16383).
+        let long = UserDefinition::new("u".repeat(200))
+            .role(RoleDefinition::new("r".repeat(128)), Division::Id("d".repeat(20_000)))
+            .role(RoleDefinition::new("r".repeat(127)), Division::Id("d".repeat(126)));
         let cases = [
             (UserDefinition::new(""), true),
             (UserDefinition::new("u-0"), true),
             (by_name, true),
+            (long, true),
             (with_id, false),
             (with_grants, false),
             (with_legacy, false),
@@ -786,6 +810,25 @@ mod tests {
             assert_eq!(named(&kept), compact, "{definition:?}");
             assert_eq!(*kept.definition(), definition);
         }
+    }
+
+    #[test]
+    fn bytes_that_do_not_read_back_whole_are_no_definition() {
+        let Kept::Named(bytes) =
+            Kept::new(UserDefinition::new("u-1").role(RoleDefinition::new("agent"), Division::All))
+        else {
+            panic!("not compact");
+        };
+        assert_eq!(&*bytes, b"\x03u-1\x05agent\x00");
+        for cut in 0..bytes.len() {
+            let read = Kept::read(&bytes[..cut]);
+            assert!(read.is_none() || cut == 0 || cut == 4, "{cut}: {read:?}");
+        }
+        assert!(Kept::read(b"\x03u-\xff").is_none()); // not UTF-8
+        assert!(Kept::read(b"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01").is_none()); // past usize
+        // Were it ever corrupt, the user would not compile, and be loaded again.
+        let corrupt = Kept::Named(Box::from(&b"\x09u-1"[..]));
+        assert_eq!(corrupt.definition().name, "");
     }
 
     #[test]
