@@ -596,34 +596,44 @@ impl<L: Load, U: LoadUser> Users<L, U> {
         user: &str,
         credential: Option<&Credential>,
     ) -> Result<CompiledUser, UserError<U::Error, L::Error>> {
-        if let Some(slot) = self.entries.get(&KeyRef { organization, user }).await {
-            if let Some(compiled) = slot.current(self.organizations.generation()) {
-                return Ok(compiled);
-            }
+        let found = self.entries.get(&KeyRef { organization, user }).await;
+        if let Some(compiled) = found
+            .as_ref()
+            .and_then(|slot| slot.current(self.organizations.generation()))
+        {
+            return Ok(compiled);
         }
         // Boxed: a hit's future holds the lookup's alone, not the load's.
-        Box::pin(self.get_slowly(organization, user, credential)).await
+        Box::pin(self.get_slowly(organization, user, credential, found)).await
     }
 
-    /// [`get`](Self::get) past a hit: the user loaded, or compiled again
-    /// after its organization was reloaded or its entry replaced.
+    /// [`get`](Self::get) past a hit: the user `found` cached (compiled
+    /// again after its organization was reloaded or its entry replaced), or
+    /// loaded.
     async fn get_slowly(
         &self,
         organization: &str,
         user: &str,
         credential: Option<&Credential>,
+        found: Option<Arc<Slot>>,
     ) -> Result<CompiledUser, UserError<U::Error, L::Error>> {
-        let slot = self
-            .entries
-            .try_get_with(
-                UserKey::new(organization, user),
-                self.load(organization, user, credential),
-            )
-            .await
-            .map_err(|error| (*error).clone())?;
-        if let Some(compiled) = slot.current(self.organizations.generation()) {
-            return Ok(compiled);
-        }
+        let slot = match found {
+            Some(slot) => slot,
+            None => {
+                let slot = self
+                    .entries
+                    .try_get_with(
+                        UserKey::new(organization, user),
+                        self.load(organization, user, credential),
+                    )
+                    .await
+                    .map_err(|error| (*error).clone())?;
+                if let Some(compiled) = slot.current(self.organizations.generation()) {
+                    return Ok(compiled);
+                }
+                slot
+            }
+        };
         // Look the organization up (loaded again if it is not loaded) and
         // compile the user again against its current policy.
         let generation = self.organizations.generation();
