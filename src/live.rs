@@ -286,10 +286,11 @@ pub use crate::credential::Credential;
 pub use refresh::{RefreshError, Refreshed, Refresher, RefresherBuilder, Stopper};
 pub use users::{LoadUser, UserError, Users, UsersBuilder};
 
+use std::collections::HashMap;
 use std::error::Error;
 use std::future::Future;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError, Weak};
 use std::time::Duration;
 
 use moka::future::Cache;
@@ -418,24 +419,51 @@ impl<E: Error + 'static> Error for LoadError<E> {
 }
 
 /// One organization in the registry: its policy handle, the turn its
-/// reloads take one after another, and how many of them swapped a policy
-/// in.
+/// reloads take one after another, and its state: how many of them swapped
+/// a policy in, and whether the entry left the registry.
 #[derive(Debug)]
 struct Entry {
     handle: Arc<PolicyHandle>,
     reloads: async_lock::Mutex<()>,
-    /// Bumped after each policy [`Organizations::reload`] swaps in: a user
-    /// cached at another count is compiled again ([`Users`]).
-    reloaded: AtomicU64,
+    /// Bumped after each policy [`Organizations::reload`] swaps in, and
+    /// [`RETIRED`] set once the entry is removed or replaced: a user cached
+    /// at another state, or at a retired one, is bound again ([`Users`]).
+    state: AtomicU64,
 }
 
+/// Set in an [`Entry`]'s state once it is removed from the registry or
+/// replaced there by a new load.
+const RETIRED: u64 = 1 << 63;
+
 impl Entry {
-    /// How many reloads swapped a policy in. Read before
+    fn new(policy: Policy) -> Self {
+        Self {
+            handle: Arc::new(PolicyHandle::new(policy)),
+            reloads: async_lock::Mutex::new(()),
+            state: AtomicU64::new(0),
+        }
+    }
+
+    /// How many reloads swapped a policy in, and [`RETIRED`]. Read before
     /// [`PolicyHandle::load`]: a policy loaded after reading `n` is the one
     /// of reload `n` or a later one.
-    fn reloaded(&self) -> u64 {
-        self.reloaded.load(Ordering::Acquire)
+    fn state(&self) -> u64 {
+        self.state.load(Ordering::Acquire)
     }
+
+    fn retire(&self) {
+        self.state.fetch_or(RETIRED, Ordering::AcqRel);
+    }
+}
+
+/// Each organization's entry as last made, to retire it when a new load
+/// replaces it (weak: once the registry dropped it, only cached users may
+/// hold it), and how many the map held after it was last swept of dead
+/// ones.
+#[derive(Debug, Default)]
+struct Made {
+    entries: HashMap<Box<str>, Weak<Entry>>,
+    swept: usize,
 }
 
 /// A registry of policies, one per organization: loaded lazily through a
@@ -447,11 +475,10 @@ impl Entry {
 pub struct Organizations<L> {
     loader: Arc<L>,
     entries: Cache<String, Arc<Entry>>,
-    /// Bumped before an organization's new entry can be found (a load) and
-    /// after one is removed: a user cached over an entry at another count
-    /// looks its organization up again ([`Users`]), so it never answers
-    /// from an entry that has been replaced.
-    generation: Arc<AtomicU64>,
+    /// Each organization's last entry: a new one retires the one it
+    /// replaces before it can be found, so a user cached over the old one
+    /// looks its organization up again ([`Users`]).
+    made: Arc<Mutex<Made>>,
 }
 
 impl<L> Clone for Organizations<L> {
@@ -459,7 +486,7 @@ impl<L> Clone for Organizations<L> {
         Self {
             loader: Arc::clone(&self.loader),
             entries: self.entries.clone(),
-            generation: Arc::clone(&self.generation),
+            made: Arc::clone(&self.made),
         }
     }
 }
@@ -517,7 +544,7 @@ impl<L: Load> OrganizationsBuilder<L> {
         Organizations {
             loader: Arc::new(self.loader),
             entries: entries.build(),
-            generation: Arc::new(AtomicU64::new(0)),
+            made: Arc::default(),
         }
     }
 }
@@ -617,7 +644,7 @@ impl<L: Load> Organizations<L> {
                     "permgate: organization reloaded"
                 );
                 entry.handle.store(policy);
-                entry.reloaded.fetch_add(1, Ordering::AcqRel);
+                entry.state.fetch_add(1, Ordering::AcqRel);
                 Ok(entry.handle.load())
             }
             Err(error) => {
@@ -636,10 +663,12 @@ impl<L: Load> Organizations<L> {
     /// again. Returns whether it was loaded. Snapshots and handles already
     /// taken stay valid.
     pub async fn remove(&self, organization: &str) -> bool {
-        let removed = self.entries.remove(organization).await.is_some();
-        if removed {
-            self.generation.fetch_add(1, Ordering::AcqRel);
-        }
+        let removed = self
+            .entries
+            .remove(organization)
+            .await
+            .inspect(|entry| entry.retire())
+            .is_some();
         #[cfg(feature = "tracing")]
         if removed {
             tracing::info!(organization = %Escaped(organization), "permgate: organization removed");
@@ -647,9 +676,18 @@ impl<L: Load> Organizations<L> {
         removed
     }
 
-    /// How many entries were made or removed so far (see `generation`).
-    fn generation(&self) -> u64 {
-        self.generation.load(Ordering::Acquire)
+    /// Keeps `entry` as `organization`'s last, and retires the one it
+    /// replaces. Swept of dead entries each time it doubled.
+    fn made(&self, organization: &str, entry: &Arc<Entry>) {
+        let mut made = self.made.lock().unwrap_or_else(PoisonError::into_inner);
+        let replaced = made.entries.insert(organization.into(), Arc::downgrade(entry));
+        if let Some(replaced) = replaced.as_ref().and_then(Weak::upgrade) {
+            replaced.retire();
+        }
+        if made.entries.len() > 2 * made.swept.max(64) {
+            made.entries.retain(|_, entry| entry.strong_count() > 0);
+            made.swept = made.entries.len();
+        }
     }
 
     async fn entry(&self, organization: &str) -> Result<Arc<Entry>, LoadError<L::Error>> {
@@ -669,15 +707,11 @@ impl<L: Load> Organizations<L> {
                     "permgate: organization not loaded"
                 ),
             }
-            let policy = loaded?;
-            // Before the new entry can be found: cached users bound to an
-            // entry this one replaces look the organization up again.
-            self.generation.fetch_add(1, Ordering::AcqRel);
-            Ok(Arc::new(Entry {
-                handle: Arc::new(PolicyHandle::new(policy)),
-                reloads: async_lock::Mutex::new(()),
-                reloaded: AtomicU64::new(0),
-            }))
+            let entry = Arc::new(Entry::new(loaded?));
+            // Before the new entry can be found: cached users bound to the
+            // entry it replaces look the organization up again.
+            self.made(organization, &entry);
+            Ok(entry)
         };
         self.entries
             .try_get_with_by_ref(organization, load)

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use moka::future::Cache;
 
-use super::{Credential, Entry, Load, LoadError, Organizations};
+use super::{Credential, Entry, Load, LoadError, Organizations, RETIRED};
 use crate::text::Escaped;
 use crate::{BuildError, CompiledUser, Division, RoleDefinition, UserDefinition};
 
@@ -392,56 +392,49 @@ struct Slot {
 }
 
 /// What a cached user was compiled against: its organization's entry in
-/// the registry, that registry's generation, and the entry's reload count,
-/// each read before the policy compiled against. While the three are
-/// current, so is the user; else it is bound again ([`Slot::bind`]).
+/// the registry and that entry's state, read before the policy compiled
+/// against. While the state is unchanged (no reload since, the entry not
+/// retired), so is the user; else it is bound again ([`Slot::bind`]).
 #[derive(Debug)]
 struct Bound {
     entry: Arc<Entry>,
-    generation: u64,
-    reloaded: u64,
+    state: u64,
     compiled: CompiledUser,
 }
 
 impl Bound {
-    /// Compiled against `entry`'s current policy (bound at `generation`).
-    fn new(entry: Arc<Entry>, generation: u64, definition: &UserDefinition) -> Result<Self, BuildError> {
-        let reloaded = entry.reloaded();
+    /// Compiled against `entry`'s current policy.
+    fn new(entry: Arc<Entry>, definition: &UserDefinition) -> Result<Self, BuildError> {
+        let state = entry.state();
         let compiled = entry.handle.load().compile_user(definition)?;
-        Ok(Self {
-            entry,
-            generation,
-            reloaded,
-            compiled,
-        })
+        Ok(Self { entry, state, compiled })
     }
 }
 
 impl Slot {
     /// The user, if it is compiled against its organization's current
-    /// policy: the registry still at `generation` (no entry made or
-    /// removed since it was bound) and its entry not reloaded since. One
-    /// atomic load, beside the lock.
-    fn current(&self, generation: u64) -> Option<CompiledUser> {
+    /// policy: its entry neither reloaded since nor retired. One atomic
+    /// load, beside the lock.
+    fn current(&self) -> Option<CompiledUser> {
         let bound = self.bound.lock().unwrap_or_else(PoisonError::into_inner);
-        (bound.generation == generation && bound.entry.reloaded() == bound.reloaded).then(|| bound.compiled.clone())
+        (bound.state & RETIRED == 0 && bound.entry.state() == bound.state).then(|| bound.compiled.clone())
     }
 
-    /// The user bound to `entry` (its organization's entry, looked up at
-    /// `generation`) and compiled against its current policy: the cached
-    /// one if it is, else compiled again from the definition and kept.
-    /// Compiled under the slot's lock, so a reload makes one compilation
-    /// per cached user, not one per request.
-    fn bind(&self, entry: Arc<Entry>, generation: u64) -> Result<CompiledUser, BuildError> {
+    /// The user bound to `entry` (its organization's entry in the registry)
+    /// and compiled against its current policy: the cached one if it is,
+    /// else compiled again from the definition and kept. Compiled under the
+    /// slot's lock, so a reload makes one compilation per cached user, not
+    /// one per request.
+    fn bind(&self, entry: Arc<Entry>) -> Result<CompiledUser, BuildError> {
         // Nothing that can panic runs under the lock; a poisoned one still
         // holds a whole `Bound`.
         let mut bound = self.bound.lock().unwrap_or_else(PoisonError::into_inner);
-        let reloaded = entry.reloaded();
+        let state = entry.state();
         let policy = entry.handle.load();
         if !bound.compiled.is_compiled_against(&policy) {
             bound.compiled = policy.compile_user(&self.kept.definition())?;
         }
-        (bound.entry, bound.generation, bound.reloaded) = (entry, generation, reloaded);
+        (bound.entry, bound.state) = (entry, state);
         Ok(bound.compiled.clone())
     }
 }
@@ -597,10 +590,7 @@ impl<L: Load, U: LoadUser> Users<L, U> {
         credential: Option<&Credential>,
     ) -> Result<CompiledUser, UserError<U::Error, L::Error>> {
         let found = self.entries.get(&KeyRef { organization, user }).await;
-        if let Some(compiled) = found
-            .as_ref()
-            .and_then(|slot| slot.current(self.organizations.generation()))
-        {
+        if let Some(compiled) = found.as_ref().and_then(|slot| slot.current()) {
             return Ok(compiled);
         }
         // Boxed: a hit's future holds the lookup's alone, not the load's.
@@ -628,7 +618,7 @@ impl<L: Load, U: LoadUser> Users<L, U> {
                     )
                     .await
                     .map_err(|error| (*error).clone())?;
-                if let Some(compiled) = slot.current(self.organizations.generation()) {
+                if let Some(compiled) = slot.current() {
                     return Ok(compiled);
                 }
                 slot
@@ -636,13 +626,12 @@ impl<L: Load, U: LoadUser> Users<L, U> {
         };
         // Look the organization up (loaded again if it is not loaded) and
         // compile the user again against its current policy.
-        let generation = self.organizations.generation();
         let entry = self
             .organizations
             .entry(organization)
             .await
             .map_err(UserError::Organization)?;
-        match slot.bind(entry, generation) {
+        match slot.bind(entry) {
             Ok(user) => Ok(user),
             Err(error) => {
                 // The definition loaded before does not compile against the
@@ -756,13 +745,12 @@ impl<L: Load, U: LoadUser> Users<L, U> {
             organization: organization.into(),
             error: Arc::new(error),
         })?;
-        let generation = self.organizations.generation();
         let entry = self
             .organizations
             .entry(organization)
             .await
             .map_err(UserError::Organization)?;
-        let bound = Bound::new(entry, generation, &definition).map_err(|error| UserError::Compile {
+        let bound = Bound::new(entry, &definition).map_err(|error| UserError::Compile {
             organization: organization.into(),
             error,
         })?;
