@@ -11,8 +11,16 @@
 //! - 40 of its 50 roles (`roles.json`, `DomainOrganizationRole`s) are drawn
 //!   from a common pool of 200 role templates, 10 are its own (their grants
 //!   include the extension's permissions);
-//! - its users hold 2 to 4 of its roles, each in every division or in one of
-//!   5 divisions (as a subjects/me document names them: by role name).
+//! - most roles and users of different organizations share role sets: a
+//!   pool of 300 personas (agent, supervisor, admin variants: each 2 to 4
+//!   role templates, each held in every division or in one of 5) is shared
+//!   by all organizations; each organization uses up to 12 of them (the
+//!   popular ones, low numbers, more often), and its template roles are
+//!   its personas' templates topped up from the pool;
+//! - 9 in 10 of its users hold one of its personas (its first ones more
+//!   often); 1 in 10 hold 2 to 4 of its roles, one of them its own, each in
+//!   every division or in one of 5 divisions. Users name their roles as a
+//!   subjects/me document does: by name, each in its division.
 //!
 //! Measured: the time to load one organization from a snapshot folder
 //! (`Snapshot::read` + `policy()`), to reload it (`Organizations::reload`)
@@ -63,6 +71,9 @@ static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
 const ROLES: usize = 50;
 const TEMPLATE_ROLES: usize = 40;
 const TEMPLATES: u64 = 200;
+const PERSONAS: u64 = 300;
+const ORG_PERSONAS: usize = 12;
+const OWN_ROLE_USERS_PERCENT: u64 = 10;
 const USERS: usize = 200;
 const DIVISIONS: u64 = 5;
 const COMMON_EXTENSION_DOMAINS: usize = 9;
@@ -87,11 +98,20 @@ impl Rng {
     fn below(&mut self, n: u64) -> u64 {
         self.next() % n
     }
+
+    /// Below `n`, low numbers more often (below a number drawn below `n`).
+    fn skewed(&mut self, n: u64) -> u64 {
+        let bound = self.below(n) + 1;
+        self.below(bound)
+    }
 }
 
 fn env_number(name: &str, default: usize) -> usize {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
+
+/// A persona's role templates, each in every division (`None`) or in one.
+type Persona = Vec<(u64, Option<u64>)>;
 
 /// The shape of the organizations served.
 #[derive(Clone)]
@@ -101,6 +121,9 @@ struct Shape {
     share_catalogs: bool,
     /// The builtin catalog's concrete `domain:entity:action` keys.
     builtin_keys: Arc<Vec<(String, String, String)>>,
+    /// The pool of personas ([`Shape::persona`]), and each organization's.
+    pool: Arc<Vec<Persona>>,
+    org_personas: Arc<Vec<Vec<u64>>>,
 }
 
 impl Shape {
@@ -118,11 +141,15 @@ impl Shape {
                 ))
             })
             .collect();
+        let pool: Vec<_> = (0..PERSONAS).map(Self::persona).collect();
+        let org_personas = (0..organizations).map(|org| Self::draw_personas(&pool, org)).collect();
         Shape {
             organizations,
             catalog_variants: env_number("PERMGATE_ORG_CATALOGS", 16).clamp(1, organizations),
             share_catalogs: std::env::var("PERMGATE_ORGS_SHARE_CATALOGS").is_ok_and(|v| v == "1"),
             builtin_keys: Arc::new(builtin_keys),
+            pool: Arc::new(pool),
+            org_personas: Arc::new(org_personas),
         }
     }
 
@@ -176,10 +203,49 @@ impl Shape {
         .to_string()
     }
 
-    /// The names of the organization's roles: 40 templates, 10 of its own.
+    /// Persona `p` of the shared pool: 2 to 4 role templates, each held in
+    /// every division (one in three) or in one of 5.
+    fn persona(p: u64) -> Persona {
+        let mut rng = Rng::new(0x5E25_0000 ^ p);
+        let count = 2 + rng.below(3) as usize;
+        let mut held = std::collections::BTreeMap::new();
+        while held.len() < count {
+            let template = rng.below(TEMPLATES);
+            let division = (rng.below(3) != 0).then(|| rng.below(DIVISIONS));
+            held.entry(template).or_insert(division);
+        }
+        held.into_iter().collect()
+    }
+
+    /// The organization's personas: up to 12 of the pool, the popular ones
+    /// (low numbers) more often, as many as its 40 template roles hold.
+    fn draw_personas(pool: &[Persona], org: usize) -> Vec<u64> {
+        let mut rng = Rng::new(0x0A6E_0000 ^ org as u64);
+        let (mut personas, mut templates) = (Vec::new(), BTreeSet::new());
+        for _ in 0..4 * ORG_PERSONAS {
+            let p = rng.skewed(PERSONAS);
+            let held: Vec<u64> = pool[p as usize].iter().map(|(t, _)| *t).collect();
+            let more = held.iter().filter(|t| !templates.contains(*t)).count();
+            if personas.contains(&p) || templates.len() + more > TEMPLATE_ROLES {
+                continue;
+            }
+            templates.extend(held);
+            personas.push(p);
+            if personas.len() == ORG_PERSONAS {
+                break;
+            }
+        }
+        personas
+    }
+
+    /// The names of the organization's roles: 40 templates (its personas'
+    /// first, then others drawn from the pool), 10 of its own.
     fn role_names(&self, org: usize) -> Vec<(String, Option<u64>)> {
         let mut rng = Rng::new(org as u64);
-        let mut templates = BTreeSet::new();
+        let mut templates: BTreeSet<u64> = self.org_personas[org]
+            .iter()
+            .flat_map(|p| self.pool[*p as usize].iter().map(|(t, _)| *t))
+            .collect();
         while templates.len() < TEMPLATE_ROLES {
             templates.insert(rng.below(TEMPLATES));
         }
@@ -247,11 +313,21 @@ impl Shape {
         .to_string()
     }
 
-    /// User `k`: 2 to 4 of the organization's roles, by name, each in
-    /// every division (one in three) or in one of 5.
+    /// User `k`: one of the organization's personas (the first ones more
+    /// often), its role templates by name, each in the persona's division;
+    /// or, one user in 10, 2 to 4 of the organization's roles, one of them
+    /// its own, each in every division (one in three) or in one of 5.
     fn user_roles(&self, org: usize, k: usize, names: &[(String, Option<u64>)]) -> Vec<(String, Option<u64>)> {
         let mut rng = Rng::new(((org as u64) << 20) ^ k as u64 ^ 0xABCD);
-        let mut held = BTreeSet::new();
+        let personas = &self.org_personas[org];
+        if rng.below(100) >= OWN_ROLE_USERS_PERCENT && !personas.is_empty() {
+            let p = personas[rng.skewed(personas.len() as u64) as usize];
+            return self.pool[p as usize]
+                .iter()
+                .map(|(t, division)| (format!("Template role {t}"), *division))
+                .collect();
+        }
+        let mut held = BTreeSet::from([TEMPLATE_ROLES + rng.below((ROLES - TEMPLATE_ROLES) as u64) as usize]);
         let count = 2 + rng.below(3) as usize;
         while held.len() < count {
             held.insert(rng.below(names.len() as u64) as usize);
@@ -609,7 +685,11 @@ fn serve(runtime: &tokio::runtime::Runtime) -> Served {
     }
     let per_org_heap = (heap_orgs - heap_start) as f64 / n as f64;
     let per_user_heap = (heap_users - heap_orgs) as f64 / (n * USERS) as f64;
-    println!("\n== orgs: one process, {n} organizations × {ROLES} roles × {USERS} cached users");
+    println!(
+        "\n== orgs: one process, {n} organizations × {ROLES} roles × {USERS} cached users \
+         (users: {}% of {PERSONAS} shared personas, {OWN_ROLE_USERS_PERCENT}% with an own role)",
+        100 - OWN_ROLE_USERS_PERCENT
+    );
     println!(
         "catalog extension variants {} (sharing catalogs: {}); builtin {} permissions, each catalog {catalog_len}",
         shape.catalog_variants,

@@ -103,11 +103,14 @@
 //!   ([`UsersBuilder::time_to_live`]);
 //! - **invalidated** on demand, one user ([`Users::invalidate`]) or one
 //!   organization's users ([`Users::invalidate_organization`]);
-//! - **never answered against an old policy**: every request checks that the
-//!   cached user was compiled against its organization's current policy
-//!   ([`CompiledUser::is_compiled_against`](crate::CompiledUser::is_compiled_against));
-//!   after a [`reload`](Organizations::reload) it is compiled again from the
-//!   definition it was loaded with, without a new load.
+//! - **never answered against an old policy**: every request checks that
+//!   the cached user's organization was not [reloaded](Organizations::reload)
+//!   since the user was compiled (one atomic load), nor loaded again after
+//!   an eviction or a [removal](Organizations::remove); if it was, the user
+//!   is compiled again against the current policy from the definition it
+//!   was loaded with, without a new load
+//!   ([`CompiledUser::is_compiled_against`](crate::CompiledUser::is_compiled_against)
+//!   that policy). A hit is one cache lookup and allocates nothing.
 //!
 //! The user key is a user id, or a hash of the caller's token (a caller's
 //! token is the only thing a request carries before its user is known).
@@ -283,9 +286,11 @@ pub use crate::credential::Credential;
 pub use refresh::{RefreshError, Refreshed, Refresher, RefresherBuilder, Stopper};
 pub use users::{LoadUser, UserError, Users, UsersBuilder};
 
+use std::collections::HashMap;
 use std::error::Error;
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError, Weak};
 use std::time::Duration;
 
 use moka::future::Cache;
@@ -413,12 +418,52 @@ impl<E: Error + 'static> Error for LoadError<E> {
     }
 }
 
-/// One organization in the registry: its policy handle, and the turn its
-/// reloads take one after another.
+/// One organization in the registry: its policy handle, the turn its
+/// reloads take one after another, and its state: how many of them swapped
+/// a policy in, and whether the entry left the registry.
 #[derive(Debug)]
 struct Entry {
     handle: Arc<PolicyHandle>,
     reloads: async_lock::Mutex<()>,
+    /// Bumped after each policy [`Organizations::reload`] swaps in, and
+    /// [`RETIRED`] set once the entry is removed or replaced: a user cached
+    /// at another state, or at a retired one, is bound again ([`Users`]).
+    state: AtomicU64,
+}
+
+/// Set in an [`Entry`]'s state once it is removed from the registry or
+/// replaced there by a new load.
+const RETIRED: u64 = 1 << 63;
+
+impl Entry {
+    fn new(policy: Policy) -> Self {
+        Self {
+            handle: Arc::new(PolicyHandle::new(policy)),
+            reloads: async_lock::Mutex::new(()),
+            state: AtomicU64::new(0),
+        }
+    }
+
+    /// How many reloads swapped a policy in, and [`RETIRED`]. Read before
+    /// [`PolicyHandle::load`]: a policy loaded after reading `n` is the one
+    /// of reload `n` or a later one.
+    fn state(&self) -> u64 {
+        self.state.load(Ordering::Acquire)
+    }
+
+    fn retire(&self) {
+        self.state.fetch_or(RETIRED, Ordering::AcqRel);
+    }
+}
+
+/// Each organization's entry as last made, to retire it when a new load
+/// replaces it (weak: once the registry dropped it, only cached users may
+/// hold it), and how many the map held after it was last swept of dead
+/// ones.
+#[derive(Debug, Default)]
+struct Made {
+    entries: HashMap<Box<str>, Weak<Entry>>,
+    swept: usize,
 }
 
 /// A registry of policies, one per organization: loaded lazily through a
@@ -430,6 +475,10 @@ struct Entry {
 pub struct Organizations<L> {
     loader: Arc<L>,
     entries: Cache<String, Arc<Entry>>,
+    /// Each organization's last entry: a new one retires the one it
+    /// replaces before it can be found, so a user cached over the old one
+    /// looks its organization up again ([`Users`]).
+    made: Arc<Mutex<Made>>,
 }
 
 impl<L> Clone for Organizations<L> {
@@ -437,6 +486,7 @@ impl<L> Clone for Organizations<L> {
         Self {
             loader: Arc::clone(&self.loader),
             entries: self.entries.clone(),
+            made: Arc::clone(&self.made),
         }
     }
 }
@@ -464,6 +514,12 @@ impl<L: Load> OrganizationsBuilder<L> {
     /// ([`get`](Organizations::get), [`policy`](Organizations::policy) or a
     /// [`reload`](Organizations::reload)); then it is evicted, and the next
     /// request loads it again. One hour by default.
+    ///
+    /// A [`Users`] hit is not a request here (it does not look the
+    /// organization up); a user's load is. A cached user of an evicted
+    /// organization answers from the organization's last policy until the
+    /// organization is loaded again (by a request, a reload, or a user's
+    /// load), then from the new one.
     pub fn time_to_idle(mut self, time_to_idle: Duration) -> Self {
         self.time_to_idle = time_to_idle;
         self
@@ -488,6 +544,7 @@ impl<L: Load> OrganizationsBuilder<L> {
         Organizations {
             loader: Arc::new(self.loader),
             entries: entries.build(),
+            made: Arc::default(),
         }
     }
 }
@@ -525,6 +582,10 @@ impl<L: Load> Organizations<L> {
     /// loader call and share its result. Take the handle for one request:
     /// a handle kept after its organization was evicted or
     /// [removed](Self::remove) no longer follows its reloads.
+    ///
+    /// Replace the policy with [`reload`](Self::reload), not through the
+    /// handle ([`PolicyHandle::store`], [`PolicyHandle::reload`]): the users
+    /// [`Users`] caches are compiled again after a `reload` only.
     ///
     /// # Errors
     ///
@@ -583,6 +644,7 @@ impl<L: Load> Organizations<L> {
                     "permgate: organization reloaded"
                 );
                 entry.handle.store(policy);
+                entry.state.fetch_add(1, Ordering::AcqRel);
                 Ok(entry.handle.load())
             }
             Err(error) => {
@@ -601,12 +663,31 @@ impl<L: Load> Organizations<L> {
     /// again. Returns whether it was loaded. Snapshots and handles already
     /// taken stay valid.
     pub async fn remove(&self, organization: &str) -> bool {
-        let removed = self.entries.remove(organization).await.is_some();
+        let removed = self
+            .entries
+            .remove(organization)
+            .await
+            .inspect(|entry| entry.retire())
+            .is_some();
         #[cfg(feature = "tracing")]
         if removed {
             tracing::info!(organization = %Escaped(organization), "permgate: organization removed");
         }
         removed
+    }
+
+    /// Keeps `entry` as `organization`'s last, and retires the one it
+    /// replaces. Swept of dead entries each time it doubled.
+    fn made(&self, organization: &str, entry: &Arc<Entry>) {
+        let mut made = self.made.lock().unwrap_or_else(PoisonError::into_inner);
+        let replaced = made.entries.insert(organization.into(), Arc::downgrade(entry));
+        if let Some(replaced) = replaced.as_ref().and_then(Weak::upgrade) {
+            replaced.retire();
+        }
+        if made.entries.len() > 2 * made.swept.max(64) {
+            made.entries.retain(|_, entry| entry.strong_count() > 0);
+            made.swept = made.entries.len();
+        }
     }
 
     async fn entry(&self, organization: &str) -> Result<Arc<Entry>, LoadError<L::Error>> {
@@ -626,11 +707,11 @@ impl<L: Load> Organizations<L> {
                     "permgate: organization not loaded"
                 ),
             }
-            let policy = loaded?;
-            Ok(Arc::new(Entry {
-                handle: Arc::new(PolicyHandle::new(policy)),
-                reloads: async_lock::Mutex::new(()),
-            }))
+            let entry = Arc::new(Entry::new(loaded?));
+            // Before the new entry can be found: cached users bound to the
+            // entry it replaces look the organization up again.
+            self.made(organization, &entry);
+            Ok(entry)
         };
         self.entries
             .try_get_with_by_ref(organization, load)

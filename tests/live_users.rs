@@ -44,6 +44,7 @@ impl std::error::Error for Unavailable {}
 struct Policies {
     new: Arc<AtomicBool>,
     failing: Arc<AtomicBool>,
+    loads: Arc<AtomicUsize>,
 }
 
 const OLD: &[&str] = &["routing:queue:view"];
@@ -53,6 +54,7 @@ impl Load for Policies {
     type Error = Unavailable;
 
     async fn load(&self, organization: &str) -> Result<Policy, Unavailable> {
+        self.loads.fetch_add(1, Ordering::SeqCst);
         if self.failing.load(Ordering::SeqCst) {
             return Err(Unavailable(organization.to_owned()));
         }
@@ -437,6 +439,125 @@ async fn the_loader_gets_the_first_callers_credential_on_a_miss_only() {
         let error = users.get("org-a", "key-1", None).await.unwrap_err();
         assert!(matches!(error, UserError::Load { .. }), "{error:?}");
         assert_eq!(*seen.lock().unwrap(), [Some("tok-1".to_owned()), None]);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reload_between_two_hits_of_one_user_answers_the_second_from_the_new_policy() {
+    within(30, async {
+        let (users, policies, directory) = cache(Duration::ZERO, None);
+        users.get("org-a", "ana", None).await.unwrap(); // the load
+        let first = users.get("org-a", "ana", None).await.unwrap(); // a hit
+        assert!(first.allows(perm::routing::QUEUE_VIEW) && !first.allows(perm::journey::ACTIONMAP_EDIT));
+
+        policies.new.store(true, Ordering::SeqCst);
+        let policy = users.organizations().reload("org-a").await.unwrap();
+        let second = users.get("org-a", "ana", None).await.unwrap(); // the same slot
+        assert!(second.is_compiled_against(&policy) && !first.is_compiled_against(&policy));
+        assert!(!second.allows(perm::routing::QUEUE_VIEW) && second.allows(perm::journey::ACTIONMAP_EDIT));
+        // Compiled again once, from the definition kept: the same user.
+        assert_eq!(second.policy().name(second.id()), Some("user ana"));
+        let third = users.get("org-a", "ana", None).await.unwrap();
+        assert!(third.is_compiled_against(&policy));
+
+        // A reload back: answered from it at once, again.
+        policies.new.store(false, Ordering::SeqCst);
+        let back = users.organizations().reload("org-a").await.unwrap();
+        let fourth = users.get("org-a", "ana", None).await.unwrap();
+        assert!(fourth.is_compiled_against(&back) && fourth.allows(perm::routing::QUEUE_VIEW));
+        assert_eq!(directory.calls("org-a", "ana"), 1);
+        assert_eq!(policies.loads.load(Ordering::SeqCst), 3);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_organization_removed_then_loaded_again_is_followed_by_its_cached_users() {
+    within(30, async {
+        let (users, policies, directory) = cache(Duration::ZERO, None);
+        let old = users.get("org-a", "ana", None).await.unwrap();
+        assert!(old.allows(perm::routing::QUEUE_VIEW));
+        assert!(users.organizations().remove("org-a").await);
+
+        // The next request loads the organization again (its new policy),
+        // and compiles the cached user against it, without loading the user.
+        policies.new.store(true, Ordering::SeqCst);
+        let user = users.get("org-a", "ana", None).await.unwrap();
+        let policy = users.organizations().policy("org-a").await.unwrap();
+        assert!(user.is_compiled_against(&policy) && user.allows(perm::journey::ACTIONMAP_EDIT));
+        assert!(!user.allows(perm::routing::QUEUE_VIEW));
+        assert_eq!(policies.loads.load(Ordering::SeqCst), 2);
+        assert_eq!(directory.calls("org-a", "ana"), 1);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_organization_evicted_idle_then_reloaded_is_followed_by_its_cached_users() {
+    within(30, async {
+        let policies = Policies::default();
+        let directory = Directory::new(Duration::ZERO);
+        let idle = Duration::from_millis(100);
+        let organizations = Organizations::builder(policies.clone()).time_to_idle(idle).build();
+        let users = Users::new(organizations.clone(), directory.clone());
+        users.get("org-a", "ana", None).await.unwrap();
+        users.get("org-b", "bob", None).await.unwrap();
+
+        // Idle past its time: evicted (a user's hit does not keep it).
+        tokio::time::sleep(idle * 4).await;
+        assert!(organizations.loaded("org-a").await.is_none());
+        // Cached users of the evicted organization answer from its last policy
+        // until it is loaded again...
+        let user = users.get("org-a", "ana", None).await.unwrap();
+        assert!(user.allows(perm::routing::QUEUE_VIEW));
+
+        // ...and a reload loads it again: the new policy, from then on.
+        policies.new.store(true, Ordering::SeqCst);
+        let policy = organizations.reload("org-a").await.unwrap();
+        let ana = users.get("org-a", "ana", None).await.unwrap();
+        assert!(ana.is_compiled_against(&policy) && ana.allows(perm::journey::ACTIONMAP_EDIT));
+        // Another organization is not touched: still its last policy...
+        let bob = users.get("org-b", "bob", None).await.unwrap();
+        assert!(bob.allows(perm::routing::QUEUE_VIEW) && !bob.allows(perm::journey::ACTIONMAP_EDIT));
+        // ...until it is loaded again.
+        let current = organizations.policy("org-b").await.unwrap();
+        let bob = users.get("org-b", "bob", None).await.unwrap();
+        assert!(bob.is_compiled_against(&current) && bob.allows(perm::journey::ACTIONMAP_EDIT));
+        assert_eq!(directory.total(), 2);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_finds_its_own_organization_and_user_and_no_other_split_of_the_same_text() {
+    within(30, async {
+        let (users, _, directory) = cache(Duration::ZERO, None);
+        let pairs = [("ab", "c"), ("a", "bc"), ("abc", ""), ("", "abc")];
+        for (org, key) in pairs {
+            let user = users.get(org, key, None).await.unwrap();
+            assert_eq!(user.policy().name(user.id()), Some(format!("user {key}").as_str()));
+        }
+        // Each is its own entry, found again by a hit; one load each.
+        for (org, key) in pairs {
+            let user = users.get(org, key, None).await.unwrap();
+            assert_eq!(user.policy().name(user.id()), Some(format!("user {key}").as_str()));
+            assert_eq!(directory.calls(org, key), 1, "{org:?} {key:?}");
+        }
+        // Dropping one drops only that one.
+        users.invalidate("ab", "c").await;
+        for (org, key) in pairs {
+            users.get(org, key, None).await.unwrap();
+        }
+        assert_eq!(directory.calls("ab", "c"), 2);
+        assert_eq!(
+            directory.calls("a", "bc") + directory.calls("abc", "") + directory.calls("", "abc"),
+            3
+        );
+        assert_eq!(users.invalidate_organization("a").await, 1);
+        users.get("a", "bc", None).await.unwrap();
+        users.get("ab", "c", None).await.unwrap();
+        assert_eq!((directory.calls("a", "bc"), directory.calls("ab", "c")), (2, 2));
     })
     .await;
 }

@@ -1,5 +1,6 @@
 //! The per-user cache of the live service: [`Users`].
 
+use std::borrow::Cow;
 use std::error::Error;
 use std::future::Future;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -7,9 +8,9 @@ use std::time::Duration;
 
 use moka::future::Cache;
 
-use super::{Credential, Load, LoadError, Organizations};
+use super::{Credential, Entry, Load, LoadError, Organizations, RETIRED};
 use crate::text::Escaped;
-use crate::{BuildError, CompiledUser, Policy, UserDefinition};
+use crate::{BuildError, CompiledUser, Division, RoleDefinition, UserDefinition};
 
 /// Loads one user's authorization: the service's own code, called by
 /// [`Users`] for a user it does not hold (or no longer holds: past its
@@ -134,7 +135,7 @@ pub enum UserError<U, O> {
         error: Arc<U>,
     },
     /// The user's definition does not compile against the organization's
-    /// current policy (see [`Policy::compile_user`]).
+    /// current policy (see [`Policy::compile_user`](crate::Policy::compile_user)).
     Compile {
         /// The organization asked for.
         organization: Box<str>,
@@ -215,28 +216,226 @@ impl<U: Error + 'static, O: Error + 'static> Error for UserError<U, O> {
     }
 }
 
-/// A cached user: the definition as loaded, and the user compiled from it
-/// against its organization's policy of the time (compiled again, from the
-/// same definition, once that policy is reloaded).
+/// A cached user's key: its organization and the service's key for it,
+/// in one allocation (the organization's id first, `split` bytes long).
+#[derive(Debug)]
+struct UserKey {
+    text: Box<str>,
+    split: usize,
+}
+
+impl UserKey {
+    fn new(organization: &str, user: &str) -> Self {
+        let mut text = String::with_capacity(organization.len() + user.len());
+        text.push_str(organization);
+        text.push_str(user);
+        Self {
+            text: text.into_boxed_str(),
+            split: organization.len(),
+        }
+    }
+
+    /// The organization and the user.
+    fn parts(&self) -> (&str, &str) {
+        self.text.split_at_checked(self.split).unwrap_or((&self.text, ""))
+    }
+}
+
+/// Hashes as [`KeyRef`] does: the two parts, each as a `str` hashes (its
+/// bytes and an end mark, so `("ab", "c")` and `("a", "bc")` differ).
+impl core::hash::Hash for UserKey {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        self.parts().hash(state);
+    }
+}
+
+impl PartialEq for UserKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.parts() == other.parts()
+    }
+}
+
+impl Eq for UserKey {}
+
+/// A [`UserKey`] as a request names it, borrowed: a hit looks the cache up
+/// with it, allocating nothing.
+struct KeyRef<'a> {
+    organization: &'a str,
+    user: &'a str,
+}
+
+impl core::hash::Hash for KeyRef<'_> {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        (self.organization, self.user).hash(state);
+    }
+}
+
+impl moka::Equivalent<UserKey> for KeyRef<'_> {
+    fn equivalent(&self, key: &UserKey) -> bool {
+        key.parts() == (self.organization, self.user)
+    }
+}
+
+/// The definition a cached user was loaded with, kept to compile the user
+/// again once its organization's policy is reloaded.
+#[derive(Debug)]
+enum Kept {
+    /// A user holding roles by name only (as a subjects/me document names
+    /// them), in one allocation: its name, then each role's name and
+    /// division, each part its length (LEB128) then its UTF-8 bytes; a
+    /// division's length is one more than its id's, 0 for every division.
+    Named(Box<[u8]>),
+    /// Any other user (direct grants, roles with their grants), as loaded.
+    Whole(Box<UserDefinition>),
+}
+
+impl Kept {
+    fn new(mut definition: UserDefinition) -> Self {
+        if let Some(named) = Self::named(&definition) {
+            return named;
+        }
+        definition.roles.shrink_to_fit();
+        definition.direct.shrink_to_fit();
+        Self::Whole(Box::new(definition))
+    }
+
+    /// `definition` as [`Kept::Named`], if it holds roles by name only and
+    /// reads back the same.
+    fn named(definition: &UserDefinition) -> Option<Self> {
+        let by_name = |role: &RoleDefinition| {
+            role.id.is_none() && role.description.is_none() && role.grants.is_empty() && role.legacy.is_empty()
+        };
+        if !definition.direct.is_empty() || !definition.roles.iter().all(|(role, _)| by_name(role)) {
+            return None;
+        }
+        let mut bytes = Vec::new();
+        let mut put = |length: usize, part: &str| {
+            let mut length = length;
+            while length >= 0x80 {
+                bytes.push((length & 0x7f) as u8 | 0x80);
+                length >>= 7;
+            }
+            bytes.push(length as u8);
+            bytes.extend_from_slice(part.as_bytes());
+        };
+        put(definition.name.len(), &definition.name);
+        for (role, division) in &definition.roles {
+            put(role.name.len(), &role.name);
+            match division {
+                Division::All => put(0, ""),
+                Division::Id(id) => put(id.len().checked_add(1)?, id),
+            }
+        }
+        let named = Self::Named(bytes.into_boxed_slice());
+        // Whatever a role definition may hold beyond its name, checked.
+        (*named.definition() == *definition).then_some(named)
+    }
+
+    /// The definition, as loaded.
+    fn definition(&self) -> Cow<'_, UserDefinition> {
+        match self {
+            Self::Whole(definition) => Cow::Borrowed(definition),
+            // Read back as written (checked by `named`); were it not, a user
+            // named "" does not compile, so it is loaded again.
+            Self::Named(bytes) => Cow::Owned(Self::read(bytes).unwrap_or_else(|| UserDefinition::new(""))),
+        }
+    }
+
+    fn read(bytes: &[u8]) -> Option<UserDefinition> {
+        let mut rest = bytes;
+        let mut user = UserDefinition::new(Self::part(&mut rest)?);
+        while !rest.is_empty() {
+            let role = RoleDefinition::new(Self::part(&mut rest)?);
+            let division = match Self::length(&mut rest)? {
+                0 => Division::All,
+                length => Division::Id(Self::take(&mut rest, length - 1)?.to_owned()),
+            };
+            user = user.role(role, division);
+        }
+        Some(user)
+    }
+
+    /// The next part: its length, then its bytes.
+    fn part<'a>(rest: &mut &'a [u8]) -> Option<&'a str> {
+        let length = Self::length(rest)?;
+        Self::take(rest, length)
+    }
+
+    /// The next length (LEB128).
+    fn length(rest: &mut &[u8]) -> Option<usize> {
+        let mut value = 0usize;
+        for shift in (0..usize::BITS).step_by(7) {
+            let (&byte, tail) = rest.split_first()?;
+            *rest = tail;
+            value |= usize::from(byte & 0x7f).checked_shl(shift)?;
+            if byte & 0x80 == 0 {
+                return Some(value);
+            }
+        }
+        None
+    }
+
+    /// The next `length` bytes, as UTF-8.
+    fn take<'a>(rest: &mut &'a [u8], length: usize) -> Option<&'a str> {
+        let (part, tail) = rest.split_at_checked(length)?;
+        *rest = tail;
+        core::str::from_utf8(part).ok()
+    }
+}
+
+/// A cached user: the definition it was loaded with, and the user compiled
+/// from it against its organization's policy of the time.
 #[derive(Debug)]
 struct Slot {
-    definition: UserDefinition,
-    compiled: Mutex<CompiledUser>,
+    kept: Kept,
+    bound: Mutex<Bound>,
+}
+
+/// What a cached user was compiled against: its organization's entry in
+/// the registry and that entry's state, read before the policy compiled
+/// against. While the state is unchanged (no reload since, the entry not
+/// retired), so is the user; else it is bound again ([`Slot::bind`]).
+#[derive(Debug)]
+struct Bound {
+    entry: Arc<Entry>,
+    state: u64,
+    compiled: CompiledUser,
+}
+
+impl Bound {
+    /// Compiled against `entry`'s current policy.
+    fn new(entry: Arc<Entry>, definition: &UserDefinition) -> Result<Self, BuildError> {
+        let state = entry.state();
+        let compiled = entry.handle.load().compile_user(definition)?;
+        Ok(Self { entry, state, compiled })
+    }
 }
 
 impl Slot {
-    /// The user compiled against `policy`: the cached one if it is, else
-    /// compiled again from the definition and kept. Compiled under the
+    /// The user, if it is compiled against its organization's current
+    /// policy: its entry neither reloaded since nor retired. One atomic
+    /// load, beside the lock.
+    fn current(&self) -> Option<CompiledUser> {
+        let bound = self.bound.lock().unwrap_or_else(PoisonError::into_inner);
+        (bound.state & RETIRED == 0 && bound.entry.state() == bound.state).then(|| bound.compiled.clone())
+    }
+
+    /// The user bound to `entry` (its organization's entry in the registry)
+    /// and compiled against its current policy: the cached one if it is,
+    /// else compiled again from the definition and kept. Compiled under the
     /// slot's lock, so a reload makes one compilation per cached user, not
     /// one per request.
-    fn against(&self, policy: &Policy) -> Result<CompiledUser, BuildError> {
+    fn bind(&self, entry: Arc<Entry>) -> Result<CompiledUser, BuildError> {
         // Nothing that can panic runs under the lock; a poisoned one still
-        // holds a whole `CompiledUser`.
-        let mut compiled = self.compiled.lock().unwrap_or_else(PoisonError::into_inner);
-        if !compiled.is_compiled_against(policy) {
-            *compiled = policy.compile_user(&self.definition)?;
+        // holds a whole `Bound`.
+        let mut bound = self.bound.lock().unwrap_or_else(PoisonError::into_inner);
+        let state = entry.state();
+        let policy = entry.handle.load();
+        if !bound.compiled.is_compiled_against(&policy) {
+            bound.compiled = policy.compile_user(&self.kept.definition())?;
         }
-        Ok(compiled.clone())
+        (bound.entry, bound.state) = (entry, state);
+        Ok(bound.compiled.clone())
     }
 }
 
@@ -249,7 +448,7 @@ pub struct Users<L, U> {
     organizations: Organizations<L>,
     loader: Arc<U>,
     time_to_live: Duration,
-    entries: Cache<(String, String), Arc<Slot>>,
+    entries: Cache<UserKey, Arc<Slot>>,
 }
 
 impl<L, U> Clone for Users<L, U> {
@@ -390,20 +589,49 @@ impl<L: Load, U: LoadUser> Users<L, U> {
         user: &str,
         credential: Option<&Credential>,
     ) -> Result<CompiledUser, UserError<U::Error, L::Error>> {
-        let slot = self
-            .entries
-            .try_get_with(
-                (organization.to_owned(), user.to_owned()),
-                self.load(organization, user, credential),
-            )
-            .await
-            .map_err(|error| (*error).clone())?;
-        let policy = self
+        let found = self.entries.get(&KeyRef { organization, user }).await;
+        if let Some(compiled) = found.as_ref().and_then(|slot| slot.current()) {
+            return Ok(compiled);
+        }
+        // Boxed: a hit's future holds the lookup's alone, not the load's.
+        Box::pin(self.get_slowly(organization, user, credential, found)).await
+    }
+
+    /// [`get`](Self::get) past a hit: the user `found` cached (compiled
+    /// again after its organization was reloaded or its entry replaced), or
+    /// loaded.
+    async fn get_slowly(
+        &self,
+        organization: &str,
+        user: &str,
+        credential: Option<&Credential>,
+        found: Option<Arc<Slot>>,
+    ) -> Result<CompiledUser, UserError<U::Error, L::Error>> {
+        let slot = match found {
+            Some(slot) => slot,
+            None => {
+                let slot = self
+                    .entries
+                    .try_get_with(
+                        UserKey::new(organization, user),
+                        self.load(organization, user, credential),
+                    )
+                    .await
+                    .map_err(|error| (*error).clone())?;
+                if let Some(compiled) = slot.current() {
+                    return Ok(compiled);
+                }
+                slot
+            }
+        };
+        // Look the organization up (loaded again if it is not loaded) and
+        // compile the user again against its current policy.
+        let entry = self
             .organizations
-            .policy(organization)
+            .entry(organization)
             .await
             .map_err(UserError::Organization)?;
-        match slot.against(&policy) {
+        match slot.bind(entry) {
             Ok(user) => Ok(user),
             Err(error) => {
                 // The definition loaded before does not compile against the
@@ -421,9 +649,7 @@ impl<L: Load, U: LoadUser> Users<L, U> {
     /// Drops user `user` of `organization` from the cache: the next request
     /// for it loads it again. Other users are not touched.
     pub async fn invalidate(&self, organization: &str, user: &str) {
-        self.entries
-            .invalidate(&(organization.to_owned(), user.to_owned()))
-            .await;
+        self.entries.invalidate(&KeyRef { organization, user }).await;
     }
 
     /// Drops every cached user of `organization`: the next request for each
@@ -485,10 +711,10 @@ impl<L: Load, U: LoadUser> Users<L, U> {
 
     /// The keys of the cached users of `organization` whose definition
     /// `matches`.
-    fn keys_where(&self, organization: &str, matches: impl Fn(&UserDefinition) -> bool) -> Vec<Arc<(String, String)>> {
+    fn keys_where(&self, organization: &str, matches: impl Fn(&UserDefinition) -> bool) -> Vec<Arc<UserKey>> {
         self.entries
             .iter()
-            .filter(|(key, slot)| key.0 == organization && matches(&slot.definition))
+            .filter(|(key, slot)| key.parts().0 == organization && matches(&slot.kept.definition()))
             .map(|(key, _)| key)
             .collect()
     }
@@ -519,18 +745,117 @@ impl<L: Load, U: LoadUser> Users<L, U> {
             organization: organization.into(),
             error: Arc::new(error),
         })?;
-        let policy = self
+        let entry = self
             .organizations
-            .policy(organization)
+            .entry(organization)
             .await
             .map_err(UserError::Organization)?;
-        let compiled = policy.compile_user(&definition).map_err(|error| UserError::Compile {
+        let bound = Bound::new(entry, &definition).map_err(|error| UserError::Compile {
             organization: organization.into(),
             error,
         })?;
         Ok(Arc::new(Slot {
-            definition,
-            compiled: Mutex::new(compiled),
+            kept: Kept::new(definition),
+            bound: Mutex::new(bound),
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use crate::{Catalog, Policy};
+
+    fn named(kept: &Kept) -> bool {
+        matches!(kept, Kept::Named(_))
+    }
+
+    #[test]
+    fn a_definition_is_kept_as_loaded_and_compactly_when_it_names_its_roles_only() {
+        let by_name = UserDefinition::new("u-1")
+            .role(RoleDefinition::new("agent"), Division::All)
+            .role(RoleDefinition::new("supervisor"), Division::new("d-east"))
+            .role(RoleDefinition::new("agent"), Division::new("d-west"))
+            .role(RoleDefinition::new(""), Division::Id(String::new()))
+            .role(RoleDefinition::new("é ✓"), Division::Id("*".to_owned()));
+        let with_id = UserDefinition::new("u-2").role(RoleDefinition::new("agent").id("r-1"), Division::All);
+        let with_grants = UserDefinition::new("u-3").role(
+            RoleDefinition::new("agent").grant(["routing:queue:view"]),
+            Division::All,
+        );
+        let with_legacy =
+            UserDefinition::new("u-4").role(RoleDefinition::new("agent").legacy(["admin"]), Division::All);
+        let direct =
+            UserDefinition::new("u-5").direct(RoleDefinition::new("own").grant(["routing:queue:view"]), Division::All);
+        // Lengths past one LEB128 byte (127), and past two (16383).
+        let long = UserDefinition::new("u".repeat(200))
+            .role(RoleDefinition::new("r".repeat(128)), Division::Id("d".repeat(20_000)))
+            .role(RoleDefinition::new("r".repeat(127)), Division::Id("d".repeat(126)));
+        let cases = [
+            (UserDefinition::new(""), true),
+            (UserDefinition::new("u-0"), true),
+            (by_name, true),
+            (long, true),
+            (with_id, false),
+            (with_grants, false),
+            (with_legacy, false),
+            (direct, false),
+        ];
+        for (definition, compact) in cases {
+            let kept = Kept::new(definition.clone());
+            assert_eq!(named(&kept), compact, "{definition:?}");
+            assert_eq!(*kept.definition(), definition);
+        }
+    }
+
+    #[test]
+    fn bytes_that_do_not_read_back_whole_are_no_definition() {
+        let Kept::Named(bytes) =
+            Kept::new(UserDefinition::new("u-1").role(RoleDefinition::new("agent"), Division::All))
+        else {
+            panic!("not compact");
+        };
+        assert_eq!(&*bytes, b"\x03u-1\x05agent\x00");
+        for cut in 0..bytes.len() {
+            let read = Kept::read(&bytes[..cut]);
+            assert!(read.is_none() || cut == 0 || cut == 4, "{cut}: {read:?}");
+        }
+        assert!(Kept::read(b"\x03u-\xff").is_none()); // not UTF-8
+        assert!(Kept::read(b"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01").is_none()); // past usize
+        // Were it ever corrupt, the user would not compile, and be loaded again.
+        let corrupt = Kept::Named(Box::from(&b"\x09u-1"[..]));
+        assert_eq!(corrupt.definition().name, "");
+    }
+
+    #[test]
+    fn a_kept_definition_compiles_as_the_loaded_one() {
+        let policy = Policy::builder(Catalog::builtin())
+            .role("agent", ["routing:queue:view"])
+            .unwrap()
+            .role("supervisor", ["routing:queue:*"])
+            .unwrap()
+            .build();
+        let user = UserDefinition::new("u-1")
+            .role(RoleDefinition::new("agent"), Division::All)
+            .role(RoleDefinition::new("supervisor"), Division::new("d-east"));
+        let kept = Kept::new(user.clone());
+        assert!(named(&kept));
+        let (a, b) = (
+            policy.compile_user(&user).unwrap(),
+            policy.compile_user(&kept.definition()).unwrap(),
+        );
+        for key in ["routing:queue:view", "routing:queue:join"] {
+            assert_eq!(a.allows(key), b.allows(key), "{key}");
+            let (a_east, b_east) = (a.in_division("d-east"), b.in_division("d-east"));
+            assert_eq!(a.policy().allows(a_east, key), b.policy().allows(b_east, key), "{key}");
+        }
+        assert!(!b.allows("routing:queue:join").unwrap());
+        assert!(
+            b.policy()
+                .allows(b.in_division("d-east"), "routing:queue:join")
+                .unwrap()
+        );
     }
 }
