@@ -776,6 +776,53 @@ impl core::str::FromStr for Permission<'static> {
 mod tests {
     use super::*;
 
+    /// Two extensions of the builtin catalog with the same keys.
+    fn twins() -> (Catalog, Catalog) {
+        let extend = || {
+            let mut extension = Catalog::builtin().extension();
+            let flags = OrgFlags::new(Some(false), None);
+            for key in ["acme:widget:view", "acme:widget:edit"] {
+                assert_eq!(extension.add(&OrgPermission::new(key, None, flags)), Ok(()));
+            }
+            extension.finish()
+        };
+        (extend(), extend())
+    }
+
+    #[test]
+    fn a_catalog_owns_its_own_permissions_and_builtin_ones_only() {
+        let (a, b) = twins();
+        assert!(a.id != b.id && a.id != 0 && b.id != 0, "each extension its own id");
+        let own = |c: &Catalog| c.lookup("acme:widget:edit").map(|p| (p.index(), p.catalog()));
+        let (Some(a_edit), Some(b_edit)) = (a.lookup("acme:widget:edit"), b.lookup("acme:widget:edit")) else {
+            panic!("the extensions hold their keys");
+        };
+        assert_eq!(a_edit.index(), b_edit.index());
+        assert_eq!(own(&a), Some((a_edit.index(), a.id)));
+        assert!(a.owns(a_edit) && b.owns(b_edit));
+        assert!(!a.owns(b_edit) && !b.owns(a_edit), "a twin's permission is foreign");
+        assert!(!Catalog::builtin().owns(a_edit), "past the builtin bound");
+        let view = crate::perm::routing::QUEUE_VIEW;
+        assert!(a.owns(view) && Catalog::builtin().owns(view));
+        let clone = a.clone();
+        assert!(
+            clone.lookup("acme:widget:edit").is_some_and(|p| a.owns(p)),
+            "a clone is the same catalog"
+        );
+    }
+
+    #[test]
+    fn once_ids_run_out_catalogs_tell_their_permissions_apart_by_address() {
+        let (mut a, mut b) = twins();
+        (a.id, b.id) = (SHARED_ID, SHARED_ID);
+        let (Some(a_edit), Some(b_edit)) = (a.lookup("acme:widget:edit"), b.lookup("acme:widget:edit")) else {
+            panic!("the extensions hold their keys");
+        };
+        assert_eq!((a_edit.catalog(), b_edit.catalog()), (SHARED_ID, SHARED_ID));
+        assert!(a.owns(a_edit) && b.owns(b_edit));
+        assert!(!a.owns(b_edit) && !b.owns(a_edit));
+    }
+
     #[test]
     fn every_builtin_permission_is_found_by_key_and_label_in_any_case() {
         let catalog = Catalog::builtin();

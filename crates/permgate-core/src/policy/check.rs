@@ -196,9 +196,8 @@ impl Row<'_> {
     }
 
     /// The members of `gate`'s any-of groups that the row holds, as the bits
-    /// of [`Granted::any_of_held`]. Plain loops: a gate without groups costs
-    /// two instructions (106 to 108 a call for a two-permission gate, 189 to
-    /// 193 for `AmiExtraUser`, `callgrind`).
+    /// of [`Granted::any_of_held`], for a gate the precomputed path does not
+    /// take ([`granted`](Self::granted)).
     #[inline]
     pub(super) fn any_of_held(self, gate: &GateInfo) -> u64 {
         let mut held = 0;
