@@ -1,5 +1,6 @@
 //! The decision path: `allows` with a typed constant, `allows_str` hit and
-//! miss (document and platform keys), and `check` on a small and a large gate;
+//! miss (document and platform keys), typed `allows` on an organization's own
+//! permission, and `check` on a small gate, `AmiStandardUser` and a large gate;
 //! keys no catalog knows beside a `HashSet<String>` of the same grants, at
 //! 1, 40, 1,000 and 10,000 of them (and as many patterns), and a key under
 //! one of a role's `*` on every entity the catalog knows.
@@ -12,7 +13,8 @@ use std::collections::HashSet;
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use permgate::gates::{ActionMapAnalyticsReport, AltocloudAdmin, AmiExtraUser};
+use permgate::catalog::{OrgFlags, OrgPermission};
+use permgate::gates::{ActionMapAnalyticsReport, AltocloudAdmin, AmiExtraUser, AmiStandardUser};
 use permgate::{Catalog, Policy, perm};
 
 fn policy() -> Policy {
@@ -53,6 +55,7 @@ fn decisions(c: &mut Criterion) {
     // Each check measures the outcome its name says.
     assert!(policy.check::<ActionMapAnalyticsReport>(journey).is_ok());
     assert!(policy.check::<AmiExtraUser>(ami).is_ok());
+    assert!(policy.check::<AmiStandardUser>(ami).is_ok());
     assert!(policy.check::<AltocloudAdmin>(ami).is_err());
     let mut group = c.benchmark_group("decision");
 
@@ -61,6 +64,27 @@ fn decisions(c: &mut Criterion) {
     });
     group.bench_function("allows/typed miss", |b| {
         b.iter(|| policy.allows(black_box(ami), perm::journey::ACTIONMAP_EDIT))
+    });
+    // A catalog extended by an organization's own permissions, past the builtin indexes.
+    let mut extension = Catalog::builtin().extension();
+    for entity in 0..100 {
+        for action in ["view", "edit", "add"] {
+            let key = format!("acme:entity{entity}:{action}");
+            extension
+                .add(&OrgPermission::new(&key, None, OrgFlags::new(Some(false), None)))
+                .unwrap();
+        }
+    }
+    let extended = extension.finish();
+    let own = extended.lookup("acme:entity7:edit").unwrap();
+    let extended_policy = Policy::builder(&extended)
+        .role("acme", ["acme:entity7:*"])
+        .unwrap()
+        .build();
+    let acme = extended_policy.role("acme").unwrap();
+    assert!(extended_policy.allows(acme, own));
+    group.bench_function("allows/typed hit, an organization's own permission", |b| {
+        b.iter(|| extended_policy.allows(black_box(acme), black_box(own)))
     });
     group.bench_function("allows/runtime permission", |b| {
         b.iter(|| policy.allows(black_box(journey), black_box(perm::journey::SEGMENT_DELETE)))
@@ -91,6 +115,9 @@ fn decisions(c: &mut Criterion) {
     });
     group.bench_function("check/small gate (2)", |b| {
         b.iter(|| policy.check::<ActionMapAnalyticsReport>(black_box(journey)).is_ok())
+    });
+    group.bench_function("check/AmiStandardUser", |b| {
+        b.iter(|| policy.check::<AmiStandardUser>(black_box(ami)).is_ok())
     });
     group.bench_function("check/large gate (23 + roadmap)", |b| {
         b.iter(|| policy.check::<AmiExtraUser>(black_box(ami)).is_ok())

@@ -191,7 +191,7 @@ impl Engine for PermgateCompiled {
             None => return Err(format!("no role or user `{who}`").into()),
         };
         let user = self.users.get(name).ok_or_else(|| format!("no user `{name}`"))?;
-        let principal = division.map_or_else(|| Principal::from(user.id()), |d| user.in_division(d));
+        let principal = division.map_or_else(|| Principal::from(user.id()), |d| user.in_division(d).into());
         Ok((user, TypedQuestion::new(user.policy(), principal, permission)))
     }
 

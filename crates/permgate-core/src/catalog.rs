@@ -29,6 +29,23 @@ use crate::text::is_other_space;
 #[derive(Clone)]
 pub struct Catalog {
     inner: Arc<Inner>,
+    /// This catalog's id, carried by each permission it makes: 0 for the
+    /// builtin catalog, a new one for each [`CatalogExtension::finish`]
+    /// ([`SHARED_ID`] once ids run out). Beside the `Arc`, so that
+    /// [`owns`](Self::owns) reads it with one load.
+    id: u32,
+}
+
+/// The id of every catalog finished once the `u32` ids ran out: such a
+/// catalog tells its permissions from another's by their entry's address.
+const SHARED_ID: u32 = u32::MAX;
+
+/// A new catalog id: 1, 2, … up to [`SHARED_ID`], which then stays.
+fn next_id() -> u32 {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(1);
+    let taken = NEXT.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |id| id.checked_add(1));
+    taken.unwrap_or(SHARED_ID)
 }
 
 #[derive(Clone)]
@@ -184,6 +201,7 @@ impl CatalogExtension {
         self.inner.index_scopes();
         Catalog {
             inner: Arc::new(self.inner),
+            id: next_id(),
         }
     }
 }
@@ -208,7 +226,10 @@ static BUILTIN: LazyLock<Catalog> = LazyLock::new(|| {
     }
     inner.index_entity_rows();
     inner.index_scopes();
-    Catalog { inner: Arc::new(inner) }
+    Catalog {
+        inner: Arc::new(inner),
+        id: 0,
+    }
 });
 
 impl Inner {
@@ -491,7 +512,8 @@ impl Catalog {
 
     /// The permission at `index`, if any.
     pub fn get(&self, index: u16) -> Option<Permission<'_>> {
-        self.info(index).map(|info| Permission::new(index, info))
+        self.info(index)
+            .map(|info| Permission::of_catalog(index, info, self.id))
     }
 
     /// Every permission, in index order.
@@ -499,7 +521,7 @@ impl Catalog {
         let inner = &*self.inner;
         (inner.builtin.iter().chain(&inner.extra))
             .zip(0u16..)
-            .map(|(info, index)| Permission::new(index, info))
+            .map(|(info, index)| Permission::of_catalog(index, info, self.id))
     }
 
     /// Finds a permission by API key, label or flat name, ignoring ASCII case.
@@ -618,14 +640,23 @@ impl Catalog {
         self.inner.scope_names.len()
     }
 
-    /// Whether `permission` belongs to this catalog (builtin ones belong to all).
+    /// Whether `permission` belongs to this catalog (builtin ones belong to
+    /// all): past the builtin bound, whether this catalog made it, by the id
+    /// it carries. Another catalog's, another extension's of the same
+    /// builtin one included, carries another id.
     #[inline]
     pub(crate) fn owns(&self, permission: Permission<'_>) -> bool {
         // Every catalog's builtin part is the generated table: a constant bound.
         usize::from(permission.index()) < generated::PERMISSIONS.len()
-            || self
-                .info(permission.index())
-                .is_some_and(|info| core::ptr::eq(info, permission.info()))
+            || (permission.catalog() == self.id && (self.id != SHARED_ID || self.owns_entry(permission)))
+    }
+
+    /// Whether `permission` is this catalog's own entry, by address: what
+    /// tells catalogs apart once ids ran out ([`SHARED_ID`]).
+    #[cold]
+    fn owns_entry(&self, permission: Permission<'_>) -> bool {
+        self.info(permission.index())
+            .is_some_and(|info| core::ptr::eq(info, permission.info()))
     }
 
     /// The entry of an exact name, without validation. The hot path of
@@ -744,6 +775,53 @@ impl core::str::FromStr for Permission<'static> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Two extensions of the builtin catalog with the same keys.
+    fn twins() -> (Catalog, Catalog) {
+        let extend = || {
+            let mut extension = Catalog::builtin().extension();
+            let flags = OrgFlags::new(Some(false), None);
+            for key in ["acme:widget:view", "acme:widget:edit"] {
+                assert_eq!(extension.add(&OrgPermission::new(key, None, flags)), Ok(()));
+            }
+            extension.finish()
+        };
+        (extend(), extend())
+    }
+
+    #[test]
+    fn a_catalog_owns_its_own_permissions_and_builtin_ones_only() {
+        let (a, b) = twins();
+        assert!(a.id != b.id && a.id != 0 && b.id != 0, "each extension its own id");
+        let own = |c: &Catalog| c.lookup("acme:widget:edit").map(|p| (p.index(), p.catalog()));
+        let (Some(a_edit), Some(b_edit)) = (a.lookup("acme:widget:edit"), b.lookup("acme:widget:edit")) else {
+            panic!("the extensions hold their keys");
+        };
+        assert_eq!(a_edit.index(), b_edit.index());
+        assert_eq!(own(&a), Some((a_edit.index(), a.id)));
+        assert!(a.owns(a_edit) && b.owns(b_edit));
+        assert!(!a.owns(b_edit) && !b.owns(a_edit), "a twin's permission is foreign");
+        assert!(!Catalog::builtin().owns(a_edit), "past the builtin bound");
+        let view = crate::perm::routing::QUEUE_VIEW;
+        assert!(a.owns(view) && Catalog::builtin().owns(view));
+        let clone = a.clone();
+        assert!(
+            clone.lookup("acme:widget:edit").is_some_and(|p| a.owns(p)),
+            "a clone is the same catalog"
+        );
+    }
+
+    #[test]
+    fn once_ids_run_out_catalogs_tell_their_permissions_apart_by_address() {
+        let (mut a, mut b) = twins();
+        (a.id, b.id) = (SHARED_ID, SHARED_ID);
+        let (Some(a_edit), Some(b_edit)) = (a.lookup("acme:widget:edit"), b.lookup("acme:widget:edit")) else {
+            panic!("the extensions hold their keys");
+        };
+        assert_eq!((a_edit.catalog(), b_edit.catalog()), (SHARED_ID, SHARED_ID));
+        assert!(a.owns(a_edit) && b.owns(b_edit));
+        assert!(!a.owns(b_edit) && !b.owns(a_edit));
+    }
 
     #[test]
     fn every_builtin_permission_is_found_by_key_and_label_in_any_case() {

@@ -46,12 +46,31 @@ use crate::source::{Evidence, History, Seen, SourceEntry};
 #[derive(Clone, Copy)]
 pub struct Permission<'c> {
     index: u16,
+    /// The id of the catalog that made it ([`Catalog::owns`](crate::Catalog)
+    /// reads it): 0 for a builtin constant, valid with every catalog.
+    catalog: u32,
     info: &'c PermissionInfo,
 }
 
 impl<'c> Permission<'c> {
+    /// A builtin permission: its index is below every catalog's builtin bound.
     pub(crate) const fn new(index: u16, info: &'c PermissionInfo) -> Self {
-        Self { index, info }
+        Self {
+            index,
+            catalog: 0,
+            info,
+        }
+    }
+
+    /// Entry `index` of the catalog whose id is `catalog`.
+    pub(crate) const fn of_catalog(index: u16, info: &'c PermissionInfo, catalog: u32) -> Self {
+        Self { index, catalog, info }
+    }
+
+    /// The id of the catalog that made it (0 for a builtin constant).
+    #[inline]
+    pub(crate) const fn catalog(self) -> u32 {
+        self.catalog
     }
 
     /// The dense index of this permission in its catalog.

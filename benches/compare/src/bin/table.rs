@@ -21,14 +21,14 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
 use permgate::genesys::RoleFile;
-use permgate::{Catalog, Policy, RoleDefinition, gates::AmiStandardUser, perm};
+use permgate::{Catalog, Division, Policy, RoleDefinition, UserDefinition, gates::AmiStandardUser, perm};
 use permgate_compare::memory::{CountingAlloc, heap_growth};
 use permgate_compare::scale::{
     adding_two, dropping_two, every_entity_grants, own_permissions_listing, policy_of, policy_with_roles, spread_roles,
 };
 use permgate_compare::{
-    AMI_TRANSFER, Asked, Casbin, Cedar, Disagreements, Engine, Error, HashSetBaseline, PermgateCompiled, PermgateStr,
-    PermgateTyped, PremiumAppSample, Question, RANDOM_QUESTIONS, Who, Workload,
+    AMI_TRANSFER, Asked, Casbin, Cedar, Disagreements, Engine, Error, HashSetBaseline, Kind, PermgateCompiled,
+    PermgateStr, PermgateTyped, PremiumAppSample, Question, RANDOM_QUESTIONS, Who, Workload,
 };
 
 #[global_allocator]
@@ -46,6 +46,12 @@ const SPREAD: usize = 16_384;
 const UNKNOWN_COUNTS: [usize; 4] = [1, 40, 1_000, 10_000];
 /// Organizations in the many-organizations rows unless `--orgs` or `$PERMGATE_ORGS` says.
 const DEFAULT_ORGS: usize = 1_000;
+/// The organizations of the many-organizations targets.
+const TARGET_ORGS: usize = 10_000;
+/// Copies of `lbp-agent.json` in the heap-per-role target (as `tests/role_memory.rs`).
+const LBP_COPIES: usize = 101;
+/// Users of a kind compiled before the one measured (as `tests/ondemand_memory.rs`).
+const USERS_OF_A_KIND: usize = 101;
 
 /// One figure to measure: a loop of calls to a closure, and its samples.
 struct Sampler<'a> {
@@ -169,6 +175,7 @@ const ENGINES: usize = 7;
 const TYPED: usize = 0;
 const STR: usize = 1;
 const CEDAR: usize = 3;
+const HASHSET: usize = 5;
 const PREMIUM: usize = 6;
 
 /// Every engine, built from one workload.
@@ -485,9 +492,13 @@ fn wrong_decisions(workload: &Workload, engines: &Engines) {
     );
 }
 
+/// One question about keys no catalog knows, for the targets: (grants,
+/// question, permgate with a string, the HashSet), ns.
+type UnknownFigure = (usize, &'static str, f64, f64);
+
 /// Keys no catalog knows, at each of [`UNKNOWN_COUNTS`] grants and as many
-/// patterns, asked of every engine.
-fn unknown_keys() -> Result<(), Error> {
+/// patterns, asked of every engine; returns the hit and miss figures.
+fn unknown_keys() -> Result<Vec<UnknownFigure>, Error> {
     let mut built = Vec::new();
     for n in UNKNOWN_COUNTS {
         eprintln!("building the engines with {n} unknown keys and {n} patterns");
@@ -513,10 +524,14 @@ fn unknown_keys() -> Result<(), Error> {
     println!("| grants | question | key | {} |", Engines::NAMES.join(" | "));
     println!("|---:|---|---|{}", "---:|".repeat(ENGINES));
     let per_workload = 3 * ENGINES;
+    let mut kept = Vec::new();
     for ((n, workload, engines), chunk) in built.iter().zip(figures.chunks(per_workload)) {
         let right = engines.right(workload, &workload.questions);
         let figures = Figures::new(workload.questions.clone(), chunk, right);
         for (row, q) in figures.questions.iter().enumerate() {
+            if matches!(q.kind, Kind::Hit | Kind::Miss) {
+                kept.push((*n, q.kind.label(), figures.get(STR, row), figures.get(HASHSET, row)));
+            }
             println!(
                 "| {} + {} | {} | `{}` | {} |",
                 count(*n),
@@ -528,7 +543,7 @@ fn unknown_keys() -> Result<(), Error> {
         }
     }
     println!("\n✗ a wrong answer (the time is that of the wrong answer).\n");
-    Ok(())
+    Ok(kept)
 }
 
 /// The figures of permgate alone that the targets need.
@@ -539,6 +554,13 @@ struct Scale {
     extension_ns: f64,
     /// `allows` at 1 and at 10,000 roles: (one role, spread).
     flat: [(f64, f64); 2],
+    /// String questions on a catalog key: each spelling, ns.
+    spellings: Vec<(&'static str, f64)>,
+    /// Heap per role: `lbp-agent.json` in 101 copies; `*` on every entity, alone.
+    heap_lbp_copies: isize,
+    heap_every_entity: isize,
+    /// Heap of the N-th compiled user of a kind.
+    heap_user: isize,
 }
 
 /// What the permgate-only measurements run on.
@@ -757,7 +779,9 @@ fn role_count(inputs: &Inputs<'_>) -> Result<[(f64, f64); 2], Error> {
 
 /// Heap per compiled role, measured with the counting allocator: distinct
 /// roles, and identical copies (which share their row and side tables).
-fn heap_per_role(inputs: &Inputs<'_>) -> Result<(), Error> {
+/// Returns the heap per role of `lbp-agent.json` in [`LBP_COPIES`] copies and
+/// of the `*` role alone.
+fn heap_per_role(inputs: &Inputs<'_>) -> Result<(isize, isize), Error> {
     eprintln!("measuring heap per role");
     println!("### permgate: heap per compiled role (counting allocator)\n");
     println!(
@@ -778,8 +802,10 @@ fn heap_per_role(inputs: &Inputs<'_>) -> Result<(), Error> {
     let copies = |grants: &[String], count: usize| -> Roles {
         (0..count).map(|n| (format!("role-{n}"), grants.to_vec())).collect()
     };
-    let rows: [(&str, &str, Roles); 6] = [
+    let lbp_copies = format!("{LBP_COPIES} copies");
+    let rows: [(&str, &str, Roles); 7] = [
         (&lbp, "1", adding_two(&inputs.lbp_grants, &[], 1)),
+        (&lbp, &lbp_copies, copies(&inputs.lbp_grants, LBP_COPIES)),
         (
             &lbp,
             "10,000 distinct",
@@ -790,7 +816,8 @@ fn heap_per_role(inputs: &Inputs<'_>) -> Result<(), Error> {
         (&every, "1,000 distinct", dropping_two(&inputs.every_entity, 1_000)),
         (&every, "1,000 copies", copies(&inputs.every_entity, 1_000)),
     ];
-    for (role, label, roles) in rows {
+    let (mut lbp_figure, mut every_figure) = (None, None);
+    for (n, (role, label, roles)) in rows.into_iter().enumerate() {
         let (policy, grown) = heap_growth(|| policy_of(inputs.catalog, &roles));
         let policy = policy?;
         if policy.roles().len() != roles.len() {
@@ -800,21 +827,122 @@ fn heap_per_role(inputs: &Inputs<'_>) -> Result<(), Error> {
         let per_role = (grown - base) / roles.len() as isize;
         let sign = if per_role < 0 { "-" } else { "" };
         println!("| {role} | {label} | {sign}{} B |", count(per_role.unsigned_abs()));
+        match n {
+            1 => lbp_figure = Some(per_role),
+            4 => every_figure = Some(per_role),
+            _ => {}
+        }
     }
     println!();
-    Ok(())
+    Ok((
+        lbp_figure.ok_or("no lbp-agent copies figure")?,
+        every_figure.ok_or("no `*` role figure")?,
+    ))
+}
+
+/// Heap the N-th compiled user of a kind holds: [`USERS_OF_A_KIND`] users
+/// holding `lbp-agent` everywhere and `ami-standard` in one division, by name
+/// (`Policy::compile_user`), held at once; the last one's growth is reported
+/// (the first of a kind also stores what the others share), as
+/// `tests/ondemand_memory.rs` measures it.
+fn heap_per_user(workload: &Workload) -> Result<isize, Error> {
+    eprintln!("measuring heap per compiled user");
+    let typed = PermgateTyped::build(workload)?;
+    let policy = typed.policy();
+    let user = |n: usize| {
+        UserDefinition::new(format!("user-{n}"))
+            .role(RoleDefinition::new("lbp-agent"), Division::All)
+            .role(RoleDefinition::new("ami-standard"), Division::new("d-east"))
+    };
+    let definitions: Vec<UserDefinition> = (0..=USERS_OF_A_KIND).map(user).collect();
+    let mut kept = Vec::with_capacity(definitions.len());
+    let mut last = None;
+    for definition in &definitions {
+        let (compiled, grown) = heap_growth(|| policy.compile_user(definition));
+        kept.push(compiled?);
+        last = grown;
+    }
+    let nth = last.ok_or("the counting allocator is not installed")?;
+    if !kept.iter().all(|user| user.allows(perm::routing::QUEUE_VIEW)) {
+        return Err("every compiled user holds lbp-agent's `routing:queue:view`".into());
+    }
+    println!("### permgate: heap per compiled user (counting allocator)\n");
+    println!(
+        "User {} of {} compiled on demand (`Policy::compile_user`) and held at once, each holding \
+         `lbp-agent` in every division and `ami-standard` in one, by name: what it holds, allocated minus \
+         freed while compiling it ({} permissions, {} words a row). The first of a kind also stores the rows \
+         and grant sets the others share.\n",
+        count(USERS_OF_A_KIND + 1),
+        count(USERS_OF_A_KIND + 1),
+        count(workload.catalog.len()),
+        workload.catalog.len().div_ceil(64)
+    );
+    println!(
+        "| user | heap |\n|---|---:|\n| the N-th of a kind | {} B |\n",
+        count(nth.unsigned_abs())
+    );
+    Ok(nth)
+}
+
+/// String questions on a catalog key, in each spelling `Policy::allows`
+/// reads (lbp-agent's granted `routing:queue:view` as its key, in upper case,
+/// as its label; a catalog key it does not hold); returns the figures.
+fn string_spellings(workload: &Workload, inputs: &Inputs<'_>) -> Result<Vec<(&'static str, f64)>, Error> {
+    eprintln!("timing string questions by spelling");
+    let typed = PermgateTyped::build(workload)?;
+    let policy = typed.policy();
+    let lbp = policy.role("lbp-agent").ok_or("no lbp-agent role")?;
+    let view = perm::routing::QUEUE_VIEW;
+    let label = view.label().ok_or("routing:queue:view has no label")?;
+    let upper = view.key().to_ascii_uppercase();
+    let miss = inputs.pool.first().ok_or("no catalog key outside lbp-agent")?.clone();
+    let questions: [(&'static str, &str, bool); 4] = [
+        ("key hit", view.key(), true),
+        ("the key in another case", &upper, true),
+        ("the label", label, true),
+        ("miss (a catalog key not held)", &miss, false),
+    ];
+    for (what, key, expected) in &questions {
+        if policy.allows(lbp, *key) != Ok(*expected) {
+            return Err(format!("string question `{key}` ({what}): expected {expected}").into());
+        }
+    }
+    let figures = medians(
+        questions
+            .iter()
+            .map(|&(_, key, _)| {
+                sampler(move || {
+                    black_box(policy.allows(black_box(lbp), black_box(key)).is_ok());
+                })
+            })
+            .collect(),
+    );
+    println!("### permgate: a string question on a catalog key, by spelling (median)\n");
+    println!("`Policy::allows(lbp-agent, …)` with a `&str`.\n");
+    println!("| spelling | question | time |\n|---|---|---:|");
+    for ((what, key, _), figure) in questions.iter().zip(&figures) {
+        println!("| {what} | `{key}` | {} |", duration(*figure));
+    }
+    println!();
+    Ok(questions.iter().map(|q| q.0).zip(figures).collect())
 }
 
 fn scale(workload: &Workload) -> Result<Scale, Error> {
     let inputs = Inputs::load(workload)?;
     let (check_ns, compile_lbp_ns, extension_ns) = check_and_compile(workload, &inputs)?;
+    let spellings = string_spellings(workload, &inputs)?;
     let flat = role_count(&inputs)?;
-    heap_per_role(&inputs)?;
+    let (heap_lbp_copies, heap_every_entity) = heap_per_role(&inputs)?;
+    let heap_user = heap_per_user(workload)?;
     Ok(Scale {
         check_ns,
         compile_lbp_ns,
         extension_ns,
         flat,
+        spellings,
+        heap_lbp_copies,
+        heap_every_entity,
+        heap_user,
     })
 }
 
@@ -871,8 +999,9 @@ fn criterion_medians(target: &Path, since: SystemTime) -> Result<Vec<(String, f6
 
 /// Runs `benches/orgs.rs` with `count` organizations as a subprocess
 /// (`cargo bench --features live --bench orgs` at the repository's root,
-/// its output passed on to stderr) and prints its rows.
-fn many_organizations(organizations: usize) -> Result<(), Error> {
+/// its output passed on to stderr) and prints its rows; returns the figures
+/// of the targets.
+fn many_organizations(organizations: usize) -> Result<ManyOrgs, Error> {
     use std::io::BufRead;
 
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
@@ -927,6 +1056,11 @@ fn many_organizations(organizations: usize) -> Result<(), Error> {
         summary["users"],
         organizations
     );
+    let figures = ManyOrgs {
+        organizations: n,
+        resident_mib: number(&summary["resident_mib"])?,
+        question_ns: median("question/random org of")?,
+    };
     let per_user = number(&summary["heap_per_user"])?;
     let per_org = number(&summary["heap_per_organization"])?;
     let quantile = |when: &str, q: &str| number(&latencies[when][q]).map(ns);
@@ -1003,10 +1137,25 @@ fn many_organizations(organizations: usize) -> Result<(), Error> {
         println!("| {name} | {figure} |");
     }
     println!();
-    Ok(())
+    Ok(figures)
 }
 
-fn targets(workload: &Workload, figures: &Figures, scale: &Scale) {
+/// The many-organizations figures the targets read.
+struct ManyOrgs {
+    /// Organizations the run loaded.
+    organizations: f64,
+    resident_mib: f64,
+    /// Median of a question to a random organization and user, ns.
+    question_ns: f64,
+}
+
+fn targets(
+    workload: &Workload,
+    figures: &Figures,
+    scale: &Scale,
+    unknown: &[UnknownFigure],
+    orgs: Result<&ManyOrgs, &str>,
+) {
     let role_rows = figures.rows(|q| matches!(workload.principal(&q.who), Some(Who::Role(_))));
     let typed_rows: Vec<usize> = role_rows
         .iter()
@@ -1070,6 +1219,78 @@ fn targets(workload: &Workload, figures: &Figures, scale: &Scale) {
         percent(spread_many, spread_one),
         verdict(spread_many <= spread_one * 1.2)
     );
+    // Issue 20's own targets.
+    let spelled: Vec<String> = scale
+        .spellings
+        .iter()
+        .map(|(what, time)| format!("{what} {} ns", ns(*time)))
+        .collect();
+    let spelled_max = scale.spellings.iter().map(|(_, time)| *time).fold(0.0, f64::max);
+    println!(
+        "| a string question on a catalog key < 10 ns (key hit, other case, label, miss) | {} | {} |",
+        spelled.join("; "),
+        verdict(!scale.spellings.is_empty() && spelled_max < 10.0)
+    );
+    for n in UNKNOWN_COUNTS {
+        let rows: Vec<&UnknownFigure> = unknown.iter().filter(|row| row.0 == n).collect();
+        let cells: Vec<String> = rows
+            .iter()
+            .map(|(_, kind, permgate, set)| format!("{kind} {} vs {} ns", ns(*permgate), ns(*set)))
+            .collect();
+        let met = !rows.is_empty() && rows.iter().all(|(_, _, permgate, set)| permgate <= set);
+        println!(
+            "| keys no catalog knows no slower than the HashSet, {} grants + {} patterns (hit, miss; string) | {} | {} |",
+            count(n),
+            count(n),
+            cells.join("; "),
+            verdict(met)
+        );
+    }
+    let bytes = |value: isize| format!("{}{} B", if value < 0 { "-" } else { "" }, count(value.unsigned_abs()));
+    println!(
+        "| heap per `lbp-agent.json` role, {LBP_COPIES} copies, ≤ 320 B | {} | {} |",
+        bytes(scale.heap_lbp_copies),
+        verdict(scale.heap_lbp_copies <= 320)
+    );
+    println!(
+        "| heap of a role with `*` on every entity < 4 KiB | {} | {} |",
+        bytes(scale.heap_every_entity),
+        verdict(scale.heap_every_entity < 4096)
+    );
+    println!(
+        "| heap of a compiled user (the N-th of a kind) < 512 B | {} | {} |",
+        bytes(scale.heap_user),
+        verdict(scale.heap_user < 512)
+    );
+    match orgs {
+        Ok(many) => {
+            let run = many.organizations;
+            let at_target = run >= TARGET_ORGS as f64;
+            let resident_verdict = if at_target {
+                verdict(many.resident_mib < 2048.0)
+            } else {
+                "**not measured** at 10,000"
+            };
+            println!(
+                "| many organizations: resident < 2 GiB at {} | {} MiB at {} organizations (the count run{}) | {} |",
+                count(TARGET_ORGS),
+                ns(many.resident_mib),
+                ns(run),
+                if at_target { "" } else { "; not extrapolated" },
+                resident_verdict
+            );
+            println!(
+                "| many organizations: random-organization question median < 200 ns | {} ns at {} organizations | {} |",
+                ns(many.question_ns),
+                ns(run),
+                verdict(many.question_ns < 200.0)
+            );
+        }
+        Err(why) => println!(
+            "| many organizations: resident < 2 GiB at {}, random-organization question < 200 ns | not measured: {why} | **not measured** |",
+            count(TARGET_ORGS)
+        ),
+    }
     println!();
 }
 
@@ -1084,17 +1305,26 @@ fn main() -> Result<(), Error> {
     eprintln!("building the engines");
     let engines = Engines::build(&workload)?;
     let figures = roles_and_users(&workload, &engines)?;
-    unknown_keys()?;
+    let unknown = unknown_keys()?;
     wrong_decisions(&workload, &engines);
     drop(engines);
     let scale = scale(&workload)?;
-    if orgs > 0
-        && let Err(error) = many_organizations(orgs)
-    {
-        eprintln!("many organizations: {error}");
-        println!("### Many organizations\n\nNot measured in this run: {error}.\n");
-    }
-    targets(&workload, &figures, &scale);
+    let many = if orgs == 0 {
+        Err("`--orgs 0`".to_owned())
+    } else {
+        many_organizations(orgs).map_err(|error| {
+            eprintln!("many organizations: {error}");
+            println!("### Many organizations\n\nNot measured in this run: {error}.\n");
+            error.to_string()
+        })
+    };
+    targets(
+        &workload,
+        &figures,
+        &scale,
+        &unknown,
+        many.as_ref().map_err(String::as_str),
+    );
     eprintln!("done in {:.0} s", started.elapsed().as_secs_f64());
     Ok(())
 }

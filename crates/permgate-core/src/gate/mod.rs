@@ -9,6 +9,7 @@ use crate::source::Document;
 use crate::{Permission, Principal, Release, text::Escaped};
 
 pub mod compose;
+pub(crate) mod fast;
 pub(crate) mod operation;
 
 use operation::{Operation, Requirement};

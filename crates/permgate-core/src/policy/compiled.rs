@@ -566,17 +566,13 @@ impl From<UserIn<'_>> for Principal {
 /// typed check a third of its instructions.
 #[inline(always)]
 fn check<G: Gate>(user: &Compiled, words: &[u64], who: Principal) -> Result<Granted<G>, Denied> {
-    let (row, options) = (
-        Row {
-            catalog: &user.base.catalog,
-            words,
-        },
-        CheckOptions::at(G::INFO.release),
-    );
-    if row.satisfies(G::INFO, options) {
-        Ok(Granted::new(who, row.any_of_held(G::INFO)))
-    } else {
-        Err(row.denied(G::INFO, Some(named(user, who)), options))
+    let row = Row {
+        catalog: &user.base.catalog,
+        words,
+    };
+    match row.granted::<G>() {
+        Some(held) => Ok(Granted::new(who, held)),
+        None => Err(row.denied(G::INFO, Some(named(user, who)), CheckOptions::at(G::INFO.release))),
     }
 }
 
