@@ -32,10 +32,11 @@
 //! resident memory (`VmRSS`) and heap (a counting allocator) before and
 //! after loading the organizations and caching the users, the heap of one
 //! catalog, one policy and one compiled user, and what sharing identical
-//! catalogs, roles and users would save. `PERMGATE_ORGS_SHARE_CATALOGS=1`
-//! makes the loader share one `Catalog` between organizations whose
-//! catalog extensions list the same permissions (`genesys::OrgCatalogs`),
-//! to measure that saving.
+//! catalogs, roles and users would save. The loader shares one `Catalog`
+//! between organizations whose catalog extensions list the same
+//! permissions (`genesys::OrgCatalogs`), as a service serving many
+//! organizations should; `PERMGATE_ORGS_SHARE_CATALOGS=0` gives each
+//! organization a catalog of its own, to measure what sharing saves.
 //!
 //! Two lines are for machines: `permgate-orgs-summary {json}` at the end of
 //! the setup printout, `permgate-orgs-latencies {json}` after the latencies
@@ -146,7 +147,7 @@ impl Shape {
         Shape {
             organizations,
             catalog_variants: env_number("PERMGATE_ORG_CATALOGS", 16).clamp(1, organizations),
-            share_catalogs: std::env::var("PERMGATE_ORGS_SHARE_CATALOGS").is_ok_and(|v| v == "1"),
+            share_catalogs: std::env::var("PERMGATE_ORGS_SHARE_CATALOGS").map_or(true, |v| v != "0"),
             builtin_keys: Arc::new(builtin_keys),
             pool: Arc::new(pool),
             org_personas: Arc::new(org_personas),
