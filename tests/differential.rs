@@ -56,8 +56,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use permgate::genesys::{RoleFile, SubjectSpec, UserAuthorization};
 use permgate::{
-    Catalog, Decision, Division, Permission, Policy, PolicyBuilder, Principal, RoleId, UserId, explain::Permitted,
-    parse::QuestionError,
+    Catalog, Decision, Division, Permission, Policy, PolicyBuilder, Principal, RoleDefinition, RoleId, UserDefinition,
+    UserId,
+    explain::Permitted,
+    parse::{MAX_PERMISSION_LEN, QuestionError},
 };
 use proptest::collection::vec;
 use proptest::prelude::*;
@@ -2210,5 +2212,140 @@ proptest! {
         let distinct: BTreeSet<String> = granted.iter().filter(|g| g.contains('*')).map(|g| g.to_ascii_lowercase()).collect();
         prop_assert_eq!(listed.len(), distinct.len(), "listed {:?}; grants {:?}", listed, granted);
         prop_assert_eq!(listed.into_iter().collect::<BTreeSet<_>>(), distinct, "grants {:?}", granted);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Strings equal to a grant of a key no catalog knows, and strings next to one
+// ---------------------------------------------------------------------------------------------
+
+/// A grant no catalog knows: a key of fresh words, a flat name, one at the length limit.
+fn unknown_grant() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => (word(), word(), word()).prop_map(|(d, e, a)| format!("qz{d}:{e}:{a}")),
+        1 => "[A-Z][A-Z0-9_]{0,12}".prop_map(|name| format!("QZ{name}")),
+        1 => (word(), 1usize..4).prop_map(|(d, cut)| {
+            let key = format!("qz{d}:e:{}", "x".repeat(MAX_PERMISSION_LEN));
+            key[..MAX_PERMISSION_LEN + 1 - cut].to_owned()
+        }),
+    ]
+}
+
+/// `grant` changed as `how` says: the same in another case (`bits`), or next to it: a byte
+/// changed or flipped to its bit-5 twin, a `:` or a space added, a segment emptied or made `*`,
+/// a byte cut, made over-long.
+fn near(grant: &str, how: u8, bits: u64) -> String {
+    let cased = recase_with(grant, bits);
+    let mut bytes = cased.clone().into_bytes();
+    let at = (bits >> 8) as usize % bytes.len();
+    let segment = |i: usize, with: &str| {
+        let mut parts: Vec<&str> = cased.split(':').collect();
+        let i = i % parts.len();
+        parts[i] = with;
+        parts.join(":")
+    };
+    match how {
+        0 | 1 => cased,
+        2 => {
+            let with = b"az09:_*> [{@`\x7f";
+            bytes[at] = with[(bits >> 16) as usize % with.len()];
+            String::from_utf8(bytes).unwrap()
+        }
+        3 => {
+            bytes[at] ^= 0x20;
+            String::from_utf8_lossy(&bytes).into_owned()
+        }
+        4 => format!("{cased}:"),
+        5 => format!(" {cased}"),
+        6 => segment(at, ""),
+        7 => segment(at, "*"),
+        8 => cased[..cased.len() - 1].to_owned(),
+        _ => format!(
+            "{cased}{}",
+            "x".repeat(MAX_PERMISSION_LEN + 1 - cased.len().min(MAX_PERMISSION_LEN))
+        ),
+    }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// A string equal to a grant of a key or flat name no catalog knows, in any case, is answered
+    /// before it is validated (the grant was validated when granted): it and the strings next to
+    /// it get exactly the answer, or the refusal, of the full path (`explain`, which validates
+    /// first), for a role, for a user (in every division and in one) and for the user compiled on
+    /// demand; and where they are well-formed, the answer a list of lowercase grants gives.
+    #[test]
+    fn strings_equal_to_unknown_grants_are_answered_as_the_full_path_answers(
+        grants in vec(unknown_grant(), 1..6),
+        pattern in word(),
+        asked in vec((any::<Index>(), 0u8..10, any::<u64>()), 1..24),
+    ) {
+        let catalog = Catalog::builtin();
+        let mut granted = grants.clone();
+        granted.push(format!("qz{pattern}:*:*"));
+        let mut builder = Policy::builder(catalog);
+        let r = builder.add_role("r", &granted).unwrap();
+        let everywhere = builder.add_user("all", [(r, Division::All)]).unwrap();
+        let in_one = builder.add_user("one", [(r, Division::new("d1"))]).unwrap();
+        let policy = builder.build();
+        let role = policy.role("r").unwrap();
+        let compiled = policy.compile_user(&UserDefinition::new("one").role(RoleDefinition::new("r"), Division::new("d1"))).unwrap();
+        let lowercase: BTreeSet<String> = granted.iter().map(|g| g.to_ascii_lowercase()).collect();
+        for (pick, how, bits) in asked {
+            let question = near(&grants[pick.index(grants.len())], how, bits);
+            let q = question.as_str();
+            let full = |who: Principal| policy.explain(who, q).map(|why| why.decision == Decision::Allowed);
+            let answer = policy.allows(role, q);
+            prop_assert_eq!(&answer, &full(role.into()), "`{}`; grants {:?}", q, granted);
+            prop_assert_eq!(policy.decide(role, q).map(|d| d == Decision::Allowed), answer.clone(), "`{}`", q);
+            prop_assert_eq!(policy.allows(everywhere, q), full(everywhere.into()), "`{}`", q);
+            prop_assert_eq!(policy.allows(in_one, q), full(in_one.into()), "`{}`", q);
+            let d1 = policy.user_in(in_one, "d1");
+            prop_assert_eq!(policy.allows(d1, q), full(d1), "`{}`", q);
+            prop_assert_eq!(compiled.allows(q), full(in_one.into()), "`{}`", q);
+            prop_assert_eq!(compiled.in_division("d1").allows(q), full(d1), "`{}`", q);
+            // Refused exactly as the parser refuses it; else what the grants say.
+            match permgate::parse::parse(q) {
+                Err(error) => prop_assert_eq!(&answer, &Err(QuestionError::from(error)), "`{}`", q),
+                Ok(spelling) if spelling.is_wildcard() => {
+                    prop_assert!(matches!(answer, Err(QuestionError::Wildcard { .. })), "`{}`", q)
+                }
+                Ok(_) if catalog.lookup(q).is_none() => {
+                    let lower = q.to_ascii_lowercase();
+                    let covered = lower.strip_prefix(&format!("qz{}:", pattern.to_ascii_lowercase())).is_some_and(|rest| rest.split(':').count() == 2);
+                    prop_assert_eq!(&answer, &Ok(lowercase.contains(&lower) || covered), "`{}`; grants {:?}", q, granted);
+                    if how < 2 {
+                        prop_assert_eq!(&answer, &Ok(true), "`{}`", q);
+                    }
+                }
+                Ok(_) => {}
+            }
+        }
+    }
+}
+
+/// A string equal to a key no catalog knows that only a conditional grant holds: the unconditional
+/// grants looked up before validating miss it, and `decide` still finds the conditional grant.
+#[test]
+fn a_key_only_a_conditional_grant_holds_is_allowed_under_its_condition() {
+    let role = r#"{"name": "r", "permissionPolicies": [
+      {"domain": "qzui", "entityName": "panel", "actionSet": ["edit"], "allowConditions": false},
+      {"domain": "qzui", "entityName": "panel", "actionSet": ["view"], "allowConditions": true,
+       "resourceConditionNode": {"variableName": "Queue.id", "operator": "IN",
+         "operands": [{"type": "QUEUE", "queue": {"id": "q-1"}}]}}]}"#;
+    let file = RoleFile::parse(role).unwrap();
+    let mut builder = Policy::builder(Catalog::builtin());
+    let r = builder.add_role_definition(&file.roles[0]).unwrap();
+    let user = builder.add_user("u", [(r, Division::All)]).unwrap();
+    let policy = builder.build();
+    for who in [Principal::from(r), Principal::from(user)] {
+        assert_eq!(policy.allows(who, "QZUI:Panel:EDIT"), Ok(true));
+        assert_eq!(policy.decide(who, "QZUI:Panel:EDIT"), Ok(Decision::Allowed));
+        assert_eq!(policy.allows(who, "QZUI:Panel:VIEW"), Ok(false));
+        let Ok(Decision::AllowedIf(conditions)) = policy.decide(who, "QZUI:Panel:VIEW") else {
+            panic!("{:?}", policy.decide(who, "QZUI:Panel:VIEW"));
+        };
+        assert_eq!(conditions.len(), 1);
     }
 }

@@ -6,7 +6,7 @@ use super::builder::Held;
 use super::check::Row;
 use super::intern::{Bits, SETS, row};
 use super::role::Probe;
-use super::role::{RoleData, has_bit};
+use super::role::{GrantSet, RoleData, has_bit};
 use super::user::{Source, UserGrant};
 use super::who_can::gives_if;
 use super::{BuildError, Policy, PolicyBuilder};
@@ -15,7 +15,7 @@ use crate::definition::UserDefinition;
 use crate::gate::{CheckOptions, Denied, Gate, Granted};
 use crate::parse::Spelling;
 use crate::principal::{Division, Kind, Named, Principal, Scope, UserId};
-use crate::question::{Asked, Question, Resolved};
+use crate::question::{Asked, Hashed, Question, Resolved};
 
 impl Policy {
     /// Compiles `user` against this policy, outside its users: for a user
@@ -255,7 +255,7 @@ impl Compiled {
         match asked {
             Resolved::Known(index) => has_bit(row, index),
             Resolved::Foreign => false,
-            Resolved::Unknown(spelling, key) => self.allows_unknown(division, spelling, key),
+            Resolved::Unknown(spelling, key, hashed) => self.allows_unknown(division, spelling, key, hashed),
         }
     }
 
@@ -263,15 +263,28 @@ impl Compiled {
     /// grants of the sets in reach in `division` (such a key counts as
     /// division-aware), as [`Policy::allows`] answers it.
     #[cold]
-    fn allows_unknown(&self, division: Option<u32>, spelling: Spelling<'_>, key: &str) -> bool {
+    fn allows_unknown(&self, division: Option<u32>, spelling: Spelling<'_>, key: &str, hashed: Hashed) -> bool {
         if !self.beyond_catalog {
             return false;
         }
-        let probe = Probe::new(&self.base.catalog, spelling, key);
+        let probe = Probe::new(&self.base.catalog, spelling, key, hashed);
+        (self.sets_in(division)).any(|set| set.holds_beyond_catalog() && set.allows_probe(&probe))
+    }
+
+    /// Whether a grant of a key no catalog knows in reach in `division` is
+    /// `key` (whose [`whole_hash`](super::whole_hash) is `hash`) ignoring
+    /// ASCII case, as [`Policy::allows`] finds it before validating a string.
+    #[inline]
+    fn holds_unknown(&self, division: Option<u32>, key: &str, hash: u64) -> bool {
+        self.beyond_catalog && self.sets_in(division).any(|set| set.holds_unknown(key, hash))
+    }
+
+    /// The unconditional grant sets in reach in `division` (such a key counts as division-aware).
+    fn sets_in(&self, division: Option<u32>) -> impl Iterator<Item = &GrantSet> {
         (self.grants.iter())
-            .filter(|(_, at)| at.is_none() || *at == division)
+            .filter(move |(_, at)| at.is_none() || *at == division)
             .filter_map(|(source, _)| self.set(*source))
-            .any(|set| set.granted.holds_beyond_catalog() && set.granted.allows_probe(&probe))
+            .map(|set| &set.granted)
     }
 
     /// What the grant set `source` grants.
@@ -450,9 +463,11 @@ impl CompiledUser {
     #[inline]
     pub fn allows<Q: Question>(&self, question: Q) -> Q::Answer<bool> {
         let inner = &*self.inner;
-        question.ask(&inner.base.catalog, |Asked(asked)| {
-            inner.answer(&inner.everywhere, None, asked)
-        })
+        question.ask(
+            &inner.base.catalog,
+            Some(|key: &str, hash| inner.holds_unknown(None, key, hash).then_some(true)),
+            |Asked(asked)| inner.answer(&inner.everywhere, None, asked),
+        )
     }
 
     /// Checks gate `G` in every division, as [`Policy::check`] on
@@ -532,9 +547,11 @@ impl UserIn<'_> {
     #[inline]
     pub fn allows<Q: Question>(&self, question: Q) -> Q::Answer<bool> {
         let user = self.user;
-        question.ask(&user.base.catalog, |Asked(asked)| {
-            user.answer(self.row, self.division, asked)
-        })
+        question.ask(
+            &user.base.catalog,
+            Some(|key: &str, hash| user.holds_unknown(self.division, key, hash).then_some(true)),
+            |Asked(asked)| user.answer(self.row, self.division, asked),
+        )
     }
 
     /// Checks gate `G` here, as [`Policy::check`] on

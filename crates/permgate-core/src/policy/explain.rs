@@ -6,7 +6,7 @@ use crate::condition::Condition;
 use crate::explain::{By, Explanation, Permitted, Reason};
 use crate::permission::Permission;
 use crate::principal::{Division, Kind, Principal, UserId};
-use crate::question::{Asked, Question, Resolved};
+use crate::question::{Asked, Question, Resolved, unheld};
 
 impl Policy {
     /// Why `who` may (or may not) do what `question` names: the decision,
@@ -40,11 +40,11 @@ impl Policy {
     /// As [`allows`](Self::allows).
     pub fn explain<Q: Question>(&self, who: impl Into<Principal>, question: Q) -> Q::Answer<Explanation<'_>> {
         let who = who.into();
-        question.ask(self.catalog(), |Asked(asked)| {
+        question.ask(self.catalog(), unheld(), |Asked(asked)| {
             let decision = self.decide_resolved(who, asked);
             let permission = match asked {
                 Resolved::Known(index) => self.catalog().get(index).map(|p| p.key().to_owned()),
-                Resolved::Unknown(_, key) => Some(key.to_owned()),
+                Resolved::Unknown(_, key, _) => Some(key.to_owned()),
                 Resolved::Foreign => None,
             };
             let division_aware = match asked {
@@ -224,7 +224,7 @@ impl Policy {
                     out.push(reason(By::EveryAction));
                 }
             }
-            Resolved::Unknown(spelling, key) => {
+            Resolved::Unknown(spelling, key, _) => {
                 if let crate::parse::Spelling::Key { domain, entity, action } = spelling {
                     let wildcards = grants
                         .wildcards(self.catalog())
@@ -266,7 +266,7 @@ impl Policy {
     /// As [`allows`](Self::allows).
     pub fn divisions_permitted<Q: Question>(&self, user: UserId, question: Q) -> Q::Answer<Permitted<'_>> {
         let everywhere = Principal::from(user);
-        question.ask(self.catalog(), |Asked(asked)| {
+        question.ask(self.catalog(), unheld(), |Asked(asked)| {
             if matches!(asked, Resolved::Foreign) {
                 return Permitted::In(Vec::new());
             }

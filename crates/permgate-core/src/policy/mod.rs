@@ -10,7 +10,7 @@ use crate::definition::ConditionalGrantInfo;
 use crate::parse::{GrantError, Spelling};
 use crate::permission::Permission;
 use crate::principal::{Division, Kind, Principal, RoleId};
-use crate::question::{Asked, Question, Resolved};
+use crate::question::{Asked, Hashed, Question, Resolved};
 use crate::text::Escaped;
 
 mod audit;
@@ -27,6 +27,7 @@ pub(crate) mod who_can;
 
 pub use builder::PolicyBuilder;
 pub use compiled::{CompiledUser, UserIn};
+pub(crate) use role::whole_hash;
 use role::{ConditionalGrant, GrantSet, Probe, RoleData, has_bit};
 use user::{Source, UserData};
 
@@ -137,7 +138,11 @@ impl Policy {
     #[inline]
     pub fn allows<Q: Question>(&self, who: impl Into<Principal>, question: Q) -> Q::Answer<bool> {
         let who = who.into();
-        question.ask(&self.catalog, |Asked(asked)| self.allowed_resolved(who, asked))
+        question.ask(
+            &self.catalog,
+            Some(|key: &str, hash| self.holds_unknown(who, key, hash).then_some(true)),
+            |Asked(asked)| self.allowed_resolved(who, asked),
+        )
     }
 
     /// [`allows`](Self::allows) for a resolved question.
@@ -146,18 +151,40 @@ impl Policy {
         match asked {
             Resolved::Known(index) => self.bit(who, index),
             Resolved::Foreign => false,
-            Resolved::Unknown(spelling, key) => self.allows_unknown(who, spelling, key),
+            Resolved::Unknown(spelling, key, hashed) => self.allows_unknown(who, spelling, key, hashed),
         }
+    }
+
+    /// Whether a grant of a key no catalog knows in reach of `who` is `key`
+    /// (whose [`whole_hash`] is `hash`) ignoring ASCII case: what answers a
+    /// string before it is validated (see [`Question::ask`]). Such a key
+    /// counts as division-aware.
+    #[inline]
+    fn holds_unknown(&self, who: Principal, key: &str, hash: u64) -> bool {
+        if !self.beyond_catalog {
+            return false;
+        }
+        if let (Kind::Role(role), true) = (who.kind, who.policy == self.id) {
+            // A role alone: its own grants, without the walk over a user's.
+            return (self.tables.roles.get(role as usize)).is_some_and(|role| role.granted.holds_unknown(key, hash));
+        }
+        self.user_holds_unknown(who, key, hash)
+    }
+
+    /// [`holds_unknown`](Self::holds_unknown) for a principal other than a role.
+    #[cold]
+    fn user_holds_unknown(&self, who: Principal, key: &str, hash: u64) -> bool {
+        self.grant_sets(who, true).any(|grants| grants.holds_unknown(key, hash))
     }
 
     /// A key or flat name no catalog knows: the kept patterns and unknown
     /// grants of the roles in reach. Such a key counts as division-aware.
     #[cold]
-    fn allows_unknown(&self, who: Principal, spelling: Spelling<'_>, key: &str) -> bool {
+    fn allows_unknown(&self, who: Principal, spelling: Spelling<'_>, key: &str, hashed: Hashed) -> bool {
         if !self.beyond_catalog {
             return false;
         }
-        let probe = Probe::new(&self.catalog, spelling, key);
+        let probe = Probe::new(&self.catalog, spelling, key, hashed);
         if let (Kind::Role(role), true) = (who.kind, who.policy == self.id) {
             // A role alone: its own grants, without the walk over a user's.
             return self
@@ -202,7 +229,11 @@ impl Policy {
     /// As [`allows`](Self::allows).
     pub fn decide<Q: Question>(&self, who: impl Into<Principal>, question: Q) -> Q::Answer<Decision<'_>> {
         let who = who.into();
-        question.ask(&self.catalog, |Asked(asked)| self.decide_resolved(who, asked))
+        question.ask(
+            &self.catalog,
+            Some(|key: &str, hash| self.holds_unknown(who, key, hash).then_some(Decision::Allowed)),
+            |Asked(asked)| self.decide_resolved(who, asked),
+        )
     }
 
     /// [`decide`](Self::decide) for a resolved question.

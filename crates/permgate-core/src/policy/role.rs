@@ -7,6 +7,7 @@ use crate::catalog::{Catalog, Resolved, Scope};
 use crate::condition::Condition;
 use crate::parse::{GrantError, Spelling};
 use crate::permission::Permission;
+use crate::question::Hashed;
 use std::hash::BuildHasher;
 
 /// A wildcard grant, `domain:entity:*` or `domain:*:*` (also `domain:*:action`),
@@ -364,7 +365,7 @@ fn combine(seeds: &Seeds, [a, b, c]: [u64; 3]) -> u64 {
 /// Hashes a whole question or grant ignoring ASCII case, its colons with
 /// it: what a [`CaselessList`] of unknown keys is found by.
 #[inline]
-fn whole_hash(whole: &str) -> u64 {
+pub(crate) fn whole_hash(whole: &str) -> u64 {
     segment_hash(seeds(), whole.as_bytes())
 }
 
@@ -387,6 +388,8 @@ pub(crate) struct Probe<'q> {
     /// A key's segments (a flat name and two empty ones).
     parts: [&'q str; 3],
     key: u64,
+    /// Whether the grants of keys no catalog knows were looked up by `key` already.
+    looked: bool,
     /// A key, not a flat name: what a pattern may cover.
     is_key: bool,
     /// The domain's hash, and the entity's and the action's, once made.
@@ -398,8 +401,9 @@ pub(crate) struct Probe<'q> {
 }
 
 impl<'q> Probe<'q> {
+    /// The probe of `key`, spelled `spelling`, hashed `hashed`.
     #[inline]
-    pub(crate) fn new(catalog: &'q Catalog, spelling: Spelling<'q>, key: &'q str) -> Self {
+    pub(crate) fn new(catalog: &'q Catalog, spelling: Spelling<'q>, key: &'q str, hashed: Hashed) -> Self {
         let (parts, is_key) = match spelling {
             Spelling::Key { domain, entity, action } => ([domain, entity, action], true),
             _ => ([key, "", ""], false),
@@ -408,7 +412,8 @@ impl<'q> Probe<'q> {
             catalog,
             whole: key,
             parts,
-            key: whole_hash(key),
+            key: hashed.hash,
+            looked: hashed.looked,
             is_key,
             domain_hash: core::cell::Cell::new(None),
             hashes: core::cell::Cell::new(None),
@@ -658,9 +663,15 @@ impl GrantSet {
     }
 
     /// Whether a well-formed key or flat name that the catalog does not know
-    /// is granted by a kept pattern or an unknown grant.
-    pub(super) fn allows_spelling(&self, catalog: &Catalog, spelling: Spelling<'_>, key: &str) -> bool {
-        self.holds_beyond_catalog() && self.allows_probe(&Probe::new(catalog, spelling, key))
+    /// is granted by a kept pattern or an unknown grant. Its grants of
+    /// unknown keys are looked up whatever `hashed` says: they need not be
+    /// those `held` looked at (a conditional grant's).
+    pub(super) fn allows_spelling(&self, catalog: &Catalog, spelling: Spelling<'_>, key: &str, hashed: Hashed) -> bool {
+        let hashed = Hashed {
+            looked: false,
+            ..hashed
+        };
+        self.holds_beyond_catalog() && self.allows_probe(&Probe::new(catalog, spelling, key, hashed))
     }
 
     /// Whether the set holds wildcards or unknown keys: what the bitset cannot hold.
@@ -672,11 +683,7 @@ impl GrantSet {
     /// lookup for the key, one for each pattern shape that could cover it.
     #[inline]
     pub(super) fn allows_probe(&self, probe: &Probe<'_>) -> bool {
-        if !self.unknown.is_empty()
-            && self
-                .unknown
-                .contains_hashed(probe.key, |held| eq_caseless(held, probe.whole))
-        {
+        if !probe.looked && self.holds_unknown(probe.whole, probe.key) {
             return true;
         }
         if !probe.is_key {
@@ -703,6 +710,15 @@ impl GrantSet {
         self.holds_pattern(Pattern::ENTITY, combine(seeds, [dh, eh, star]), [d, e, "*"])
             || self.holds_pattern(Pattern::DOMAIN, combine(seeds, [dh, star, star]), [d, "*", "*"])
             || self.holds_pattern(Pattern::ACTION, combine(seeds, [dh, star, ah]), [d, "*", a])
+    }
+
+    /// Whether the set holds a grant the catalog does not know that is
+    /// `key` (whose [`whole_hash`] is `hash`) ignoring ASCII case: one
+    /// lookup. `key` need not be well-formed; held, it is, since every
+    /// grant is checked when added.
+    #[inline]
+    pub(super) fn holds_unknown(&self, key: &str, hash: u64) -> bool {
+        !self.unknown.is_empty() && self.unknown.contains_hashed(hash, |held| eq_caseless(held, key))
     }
 
     /// Whether a string pattern of `shape`, hashing to `hash`, is `parts`.
@@ -842,8 +858,9 @@ mod tests {
         assert_eq!(wildcards, ["journey:*:*"]);
         assert_eq!(set.unknown.iter().collect::<Vec<_>>(), [&Box::<str>::from("ui:x:view")]);
         assert!(set.has(crate::perm::journey::SEGMENT_VIEW.index()));
-        let allows =
-            |key: &str| crate::parse::parse(key).is_ok_and(|spelling| set.allows_spelling(catalog, spelling, key));
+        let allows = |key: &str| {
+            crate::parse::parse(key).is_ok_and(|spelling| set.allows_spelling(catalog, spelling, key, Hashed::new(key)))
+        };
         assert!(allows("journey:new:thing") && allows("ui:X:view"));
         assert!(!allows("ui:x:edit"));
     }
@@ -860,8 +877,9 @@ mod tests {
         }
         set.add(catalog, "CONTACTS_READ_ALL").unwrap();
         set.finish(catalog);
-        let allows =
-            |key: &str| crate::parse::parse(key).is_ok_and(|spelling| set.allows_spelling(catalog, spelling, key));
+        let allows = |key: &str| {
+            crate::parse::parse(key).is_ok_and(|spelling| set.allows_spelling(catalog, spelling, key, Hashed::new(key)))
+        };
         for i in [0, 1, 499, 999] {
             assert!(allows(&format!("ACME{i}:Widget:VIEW")), "{i}");
             assert!(!allows(&format!("acme{i}:widget:edit")), "{i}");
@@ -882,7 +900,8 @@ mod tests {
             !crate::parse::parse("acme1:widget:view").is_ok_and(|s| empty.allows_spelling(
                 catalog,
                 s,
-                "acme1:widget:view"
+                "acme1:widget:view",
+                Hashed::new("acme1:widget:view")
             ))
         );
     }

@@ -12,7 +12,7 @@ use crate::condition::Condition;
 use crate::decision::Decision;
 use crate::explain::Permitted;
 use crate::principal::{Division, Kind, Principal, RoleId, UserId};
-use crate::question::{Asked, Question, Resolved};
+use crate::question::{Asked, Hashed, Question, Resolved, unheld};
 
 /// Where a [`Policy::who_can`](crate::Policy::who_can) question asks about
 /// users. Roles are answered as they are, in no division.
@@ -135,7 +135,7 @@ impl<'p> UserCan<'p> {
         match &self.asked {
             Target::Known(index) => answer(Resolved::Known(*index)),
             Target::Unknown(key) => match crate::parse::parse(key) {
-                Ok(spelling) => answer(Resolved::Unknown(spelling, key)),
+                Ok(spelling) => answer(Resolved::Unknown(spelling, key, Hashed::new(key))),
                 Err(_) => otherwise,
             },
         }
@@ -223,7 +223,7 @@ struct Column<'q> {
 pub(super) fn gives_if(catalog: &Catalog, grant: &ConditionalGrant, asked: Resolved<'_>) -> bool {
     match asked {
         Resolved::Known(index) => grant.grants.has(index),
-        Resolved::Unknown(spelling, key) => grant.grants.allows_spelling(catalog, spelling, key),
+        Resolved::Unknown(spelling, key, hashed) => grant.grants.allows_spelling(catalog, spelling, key, hashed),
         Resolved::Foreign => false,
     }
 }
@@ -283,10 +283,10 @@ impl Policy {
     ///
     /// As [`allows`](Self::allows).
     pub fn who_can<Q: Question>(&self, question: Q, within: Within<'_>) -> Q::Answer<WhoCan<'_>> {
-        question.ask(&self.catalog, |Asked(asked)| {
+        question.ask(&self.catalog, unheld(), |Asked(asked)| {
             let permission = match asked {
                 Resolved::Known(index) => self.catalog.get(index).map(|p| p.key().to_owned()),
-                Resolved::Unknown(_, key) => Some(key.to_owned()),
+                Resolved::Unknown(_, key, _) => Some(key.to_owned()),
                 Resolved::Foreign => None,
             };
             let mut who = WhoCan {
@@ -353,7 +353,7 @@ impl Policy {
         within: Within<'_>,
         users: impl IntoIterator<Item = &'u CompiledUser>,
     ) -> Q::Answer<Vec<(&'u CompiledUser, UserCan<'u>)>> {
-        question.ask(&self.catalog, |Asked(asked)| {
+        question.ask(&self.catalog, unheld(), |Asked(asked)| {
             users
                 .into_iter()
                 .filter(|compiled| compiled.is_compiled_against(self) && compiled.may_hold(asked))
@@ -374,7 +374,7 @@ impl Policy {
     fn column<'q>(&self, asked: Resolved<'q>, scope: Scope<'q>) -> Option<Column<'q>> {
         let (division_aware, index, target) = match asked {
             Resolved::Known(index) => (self.is_division_aware(index), index, Target::Known(index)),
-            Resolved::Unknown(_, key) => (true, 0, Target::Unknown(key.into())),
+            Resolved::Unknown(_, key, _) => (true, 0, Target::Unknown(key.into())),
             Resolved::Foreign => return None,
         };
         let conditional = (self.tables.roles.iter().chain(&self.tables.own)).any(|set| {
@@ -405,7 +405,9 @@ impl Policy {
     fn set_gives(&self, asked: Resolved<'_>, set: &RoleData) -> bool {
         match asked {
             Resolved::Known(index) => self.words_of(set.row).is_some_and(|words| has_bit(words, index)),
-            Resolved::Unknown(spelling, key) => set.granted.allows_spelling(self.catalog(), spelling, key),
+            Resolved::Unknown(spelling, key, hashed) => {
+                set.granted.allows_spelling(self.catalog(), spelling, key, hashed)
+            }
             Resolved::Foreign => false,
         }
     }
