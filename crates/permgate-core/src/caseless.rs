@@ -564,3 +564,79 @@ mod tests {
         assert_eq!(map.get(&Caseless("É")), None);
     }
 }
+
+/// The process's random hash seeds, drawn once: grants come from documents,
+/// and crafted collisions must not make compiling quadratic. One seed for
+/// every policy, so that a question's hashes serve every grant set in reach
+/// and a grant set copied into another policy (a user compiled on demand)
+/// keeps its index.
+#[derive(Debug)]
+pub(crate) struct Seeds {
+    pub(crate) segment: u64,
+    pub(crate) multiplier: u64,
+    pub(crate) combine: [u64; 2],
+    /// The hash of `*`.
+    pub(crate) star: u64,
+}
+
+pub(crate) fn seeds() -> &'static Seeds {
+    static SEEDS: std::sync::OnceLock<Seeds> = std::sync::OnceLock::new();
+    SEEDS.get_or_init(|| {
+        let state = std::hash::RandomState::new();
+        let draw = |n: u64| state.hash_one(n);
+        let mut seeds = Seeds {
+            segment: draw(0),
+            multiplier: draw(1) | 1,
+            combine: [draw(2), draw(3)],
+            star: 0,
+        };
+        seeds.star = segment_hash(&seeds, b"*");
+        seeds
+    })
+}
+
+/// Up to eight bytes as a word: two overlapping halves, or the first,
+/// middle and last byte (the length is hashed beside it).
+#[inline]
+pub(crate) fn small_word(bytes: &[u8]) -> u64 {
+    let len = bytes.len();
+    let half = |at: usize| {
+        bytes
+            .get(at..at + 4)
+            .and_then(|half| <[u8; 4]>::try_from(half).ok())
+            .map_or(0, |half| u64::from(u32::from_le_bytes(half)))
+    };
+    if len >= 4 {
+        return half(0) | half(len - 4) << 32;
+    }
+    let byte = |at: usize| bytes.get(at).map_or(0, |&b| u64::from(b));
+    if len == 0 {
+        0
+    } else {
+        byte(0) | byte(len / 2) << 8 | byte(len - 1) << 16
+    }
+}
+
+/// Hashes one segment ignoring ASCII case ([`BLUR`]), eight bytes at a time.
+#[inline]
+pub(crate) fn segment_hash(seeds: &Seeds, segment: &[u8]) -> u64 {
+    let len = segment.len();
+    let seed = seeds.segment ^ len as u64;
+    if len <= 8 {
+        return fold_multiply(seed ^ (small_word(segment) | BLUR), seeds.multiplier);
+    }
+    let mut hash = seed;
+    let mut at = 0;
+    while at + 8 < len {
+        hash = fold_multiply(hash ^ (word_at(segment, at) | BLUR), seeds.multiplier);
+        at += 8;
+    }
+    fold_multiply(hash ^ (word_at(segment, len - 8) | BLUR), seeds.multiplier)
+}
+
+/// Hashes a whole question or grant ignoring ASCII case, its colons with
+/// it: what a `CaselessList` of unknown keys is found by.
+#[inline]
+pub(crate) fn whole_hash(whole: &str) -> u64 {
+    segment_hash(seeds(), whole.as_bytes())
+}

@@ -1,10 +1,10 @@
 //! What a question asks ([`Question`]: a typed permission or a string),
 //! resolved against a catalog.
 
+use crate::caseless::whole_hash;
 use crate::catalog::{Catalog, NameEntry};
 use crate::parse::{MAX_PERMISSION_LEN, ParseError, QuestionError, Spelling, excerpt, parse, plain_key};
 use crate::permission::Permission;
-use crate::policy::whole_hash;
 
 /// A question names a permission: a typed [`Permission`] (answers are plain
 /// values) or a string in any spelling (answers are `Result`s, since the

@@ -272,7 +272,7 @@ impl Compiled {
     }
 
     /// Whether a grant of a key no catalog knows in reach in `division` is
-    /// `key` (whose [`whole_hash`](super::whole_hash) is `hash`) ignoring
+    /// `key` (whose [`whole_hash`](crate::caseless::whole_hash) is `hash`) ignoring
     /// ASCII case, as [`Policy::allows`] finds it before validating a string.
     #[inline]
     fn holds_unknown(&self, division: Option<u32>, key: &str, hash: u64) -> bool {

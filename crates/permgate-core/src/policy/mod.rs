@@ -27,7 +27,6 @@ pub(crate) mod who_can;
 
 pub use builder::PolicyBuilder;
 pub use compiled::{CompiledUser, UserIn};
-pub(crate) use role::whole_hash;
 use role::{ConditionalGrant, GrantSet, Probe, RoleData, has_bit};
 use user::{Source, UserData};
 
@@ -156,7 +155,7 @@ impl Policy {
     }
 
     /// Whether a grant of a key no catalog knows in reach of `who` is `key`
-    /// (whose [`whole_hash`] is `hash`) ignoring ASCII case: what answers a
+    /// (whose [`whole_hash`](crate::caseless::whole_hash) is `hash`) ignoring ASCII case: what answers a
     /// string before it is validated (see [`Question::ask`]). Such a key
     /// counts as division-aware.
     #[inline]
