@@ -1045,8 +1045,9 @@ fn many_organizations(organizations: usize) -> Result<ManyOrgs, Error> {
     println!("### Many organizations (`benches/orgs.rs`, one process)\n");
     println!(
         "{} organizations × {} roles × {} cached users, synthetic but shaped like real ones (each organization's \
-         catalog extends the builtin one by 300 permissions; 40 of its roles from a pool of 200 templates, 10 \
-         its own; each user 2 to 4 roles, each in every division or in one of 5): `permgate::live`'s \
+         catalog extends the builtin one by 300 permissions, one catalog shared per distinct extension; 40 of its \
+         roles from a pool of 200 templates, 10 its own; each user one of 300 personas shared across \
+         organizations, roles in every division or in one of 5, 1 in 10 also an own role): `permgate::live`'s \
          `Organizations` and `Users` caches, loaded through the service's loader. The table command ran \
          `PERMGATE_ORGS={} cargo bench --features live --bench orgs` at the repository's root \
          (`cargo run --release --bin table -- --orgs 10000` for the 10,000 of the target). Medians are \
