@@ -659,18 +659,18 @@ impl Catalog {
             .is_some_and(|info| core::ptr::eq(info, permission.info()))
     }
 
-    /// The entry of an exact name, without validation. The hot path of
-    /// [`Policy::allows`](crate::Policy::allows) with a string.
-    #[inline(always)]
+    /// The entry of a name, without validation: as spelled (any ASCII case),
+    /// else as a label in other spacing. A string question calls the two
+    /// apart ([`find_exact`](Self::find_exact), then, for a string that is
+    /// not a plain key, [`find_label`](Self::find_label)).
+    #[inline]
     pub(crate) fn find(&self, name: &str) -> Option<NameEntry> {
-        match self.inner.names.get(name) {
-            Some(entry) => Some(entry),
-            None => self.find_label(name),
-        }
+        self.find_exact(name).or_else(|| self.find_label(name))
     }
 
     /// The entry of a name as spelled, in any ASCII case: [`find`](Self::find)
-    /// without reading the name as a label.
+    /// without reading the name as a label. The hot path of
+    /// [`Policy::allows`](crate::Policy::allows) with a string.
     #[inline(always)]
     pub(crate) fn find_exact(&self, name: &str) -> Option<NameEntry> {
         self.inner.names.get(name)
@@ -679,7 +679,7 @@ impl Catalog {
     /// The entry of a label spelled with other spaces around its `>`s
     /// (`Journey>Action Map >View`): the rest of [`find`](Self::find),
     /// normalized on the stack where it fits. Out of line, so that
-    /// [`find`](Self::find)'s hit stays small.
+    /// a hit of [`find_exact`](Self::find_exact) stays small.
     #[cold]
     #[inline(never)]
     pub(crate) fn find_label(&self, name: &str) -> Option<NameEntry> {
