@@ -334,6 +334,90 @@ async fn a_user_past_its_time_to_live_is_loaded_again() {
 
         let (defaults, _, _) = cache(Duration::ZERO, None);
         assert_eq!(defaults.time_to_live(), Duration::from_secs(300));
+
+        // A time to live past any clock's range: kept, never expired.
+        let (forever, _, directory) = cache(Duration::ZERO, Some(Duration::MAX));
+        forever.get("org-a", "ana", None).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        forever.get("org-a", "ana", None).await.unwrap();
+        assert_eq!(directory.calls("org-a", "ana"), 1);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn users_past_their_time_to_live_are_swept_out_by_a_later_load() {
+    within(30, async {
+        let ttl = Duration::from_millis(300);
+        let (users, _, directory) = cache(Duration::ZERO, Some(ttl));
+        assert!(users.is_empty());
+        for n in 0..50 {
+            users.get("org-a", &format!("user-{n}"), None).await.unwrap();
+        }
+        assert_eq!(users.len(), 50);
+        tokio::time::sleep(ttl * 2).await;
+        // Never asked for again, they are still held: the next load sweeps.
+        assert_eq!(users.len(), 50);
+        users.get("org-b", "bo", None).await.unwrap();
+        assert_eq!(users.len(), 1, "{users:?}");
+        // A swept user is loaded again when asked for.
+        users.get("org-a", "user-7", None).await.unwrap();
+        assert_eq!(directory.calls("org-a", "user-7"), 2);
+        assert_eq!(users.len(), 2);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_cancelled_during_its_load_leaves_the_load_to_the_next_one() {
+    within(30, async {
+        let (users, _, directory) = cache(Duration::from_millis(300), None);
+        // Given up before its loader answers (a client that hung up).
+        let cancelled = tokio::time::timeout(Duration::from_millis(50), users.get("org-a", "ana", None)).await;
+        assert!(cancelled.is_err());
+        assert!(users.is_empty());
+        // The next request loads, and nothing of the first is kept.
+        let user = users.get("org-a", "ana", None).await.unwrap();
+        assert!(user.allows(perm::routing::QUEUE_VIEW));
+        assert_eq!(directory.calls("org-a", "ana"), 2);
+        users.get("org-a", "ana", None).await.unwrap();
+        assert_eq!((directory.calls("org-a", "ana"), users.len()), (2, 1));
+
+        // A waiter whose first request is cancelled takes its load over.
+        let (first, second) = (users.clone(), users.clone());
+        let abandoned = tokio::spawn(async move { first.get("org-a", "bo", None).await.map(|_| ()) });
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let waiter = tokio::spawn(async move { second.get("org-a", "bo", None).await.map(|_| ()) });
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        abandoned.abort();
+        waiter.await.unwrap().unwrap();
+        assert_eq!(directory.calls("org-a", "bo"), 2);
+        assert_eq!(users.len(), 2);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_most_max_users_are_cached_and_the_evicted_ones_load_again() {
+    within(30, async {
+        let policies = Policies::default();
+        let directory = Directory::new(Duration::ZERO);
+        let users = Users::builder(Organizations::new(policies), directory.clone())
+            .max_users(100)
+            .build();
+        for n in 0..1_000 {
+            let user = users.get("org-a", &format!("user-{n}"), None).await.unwrap();
+            assert_eq!(user.name(), format!("user user-{n}"));
+            assert!(users.len() <= 100, "{}", users.len());
+        }
+        assert!(users.len() >= 50, "{}", users.len());
+        // Every user still answers, the evicted ones loaded again.
+        for n in 0..1_000 {
+            let user = users.get("org-a", &format!("user-{n}"), None).await.unwrap();
+            assert_eq!(user.name(), format!("user user-{n}"));
+        }
+        assert!(directory.total() > 1_000, "{}", directory.total());
+        assert!(users.len() <= 100);
     })
     .await;
 }

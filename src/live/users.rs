@@ -1,12 +1,13 @@
 //! The per-user cache of the live service: [`Users`].
 
+use std::any::Any;
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::error::Error;
 use std::future::Future;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
-
-use moka::future::Cache;
+use std::time::{Duration, Instant};
 
 use super::{Credential, Entry, Load, LoadError, Organizations, RETIRED};
 use crate::text::Escaped;
@@ -218,7 +219,7 @@ impl<U: Error + 'static, O: Error + 'static> Error for UserError<U, O> {
 
 /// A cached user's key: its organization and the service's key for it,
 /// in one allocation (the organization's id first, `split` bytes long).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct UserKey {
     text: Box<str>,
     split: usize,
@@ -270,7 +271,7 @@ impl core::hash::Hash for KeyRef<'_> {
     }
 }
 
-impl moka::Equivalent<UserKey> for KeyRef<'_> {
+impl quick_cache::Equivalent<UserKey> for KeyRef<'_> {
     fn equivalent(&self, key: &UserKey) -> bool {
         key.parts() == (self.organization, self.user)
     }
@@ -383,11 +384,13 @@ impl Kept {
     }
 }
 
-/// A cached user: the definition it was loaded with, and the user compiled
-/// from it against its organization's policy of the time.
+/// A cached user: the definition it was loaded with, when, and the user
+/// compiled from it against its organization's policy of the time.
 #[derive(Debug)]
 struct Slot {
     kept: Kept,
+    /// When it was loaded, on the coarse monotonic clock.
+    loaded: coarsetime::Instant,
     bound: Mutex<Bound>,
 }
 
@@ -412,6 +415,13 @@ impl Bound {
 }
 
 impl Slot {
+    /// Whether it was loaded less than `time_to_live` ago. The coarse
+    /// monotonic clock (a few milliseconds' resolution) is read in a few
+    /// nanoseconds, where `std`'s takes about 25.
+    fn is_fresh(&self, time_to_live: coarsetime::Duration) -> bool {
+        coarsetime::Instant::now_without_cache_update().duration_since(self.loaded) < time_to_live
+    }
+
     /// The user, if it is compiled against its organization's current
     /// policy: its entry neither reloaded since nor retired. One atomic
     /// load, beside the lock.
@@ -439,25 +449,44 @@ impl Slot {
     }
 }
 
+/// One load of a user not cached, shared by the requests that wait on it:
+/// its result, set once.
+type Flight<U, O> = async_lock::OnceCell<Result<Arc<Slot>, UserError<U, O>>>;
+
+/// The loads under way, one per key: each a [`Flight`] of the cache's
+/// error types (held as `Any`, so that [`Users`] names no bounds).
+type Flights = Mutex<HashMap<UserKey, Arc<dyn Any + Send + Sync>>>;
+
 /// A cache of users compiled on demand, keyed by organization and user,
 /// over a registry of [`Organizations`]. See the
 /// [module docs](super#users-compiled-on-demand-cached).
 ///
+/// The users are held in a [`quick_cache`] cache: a hit takes one shard's
+/// read lock and one lookup of the borrowed key, and allocates nothing.
+///
 /// Cheap to clone (clones share the cache): put it in the service's state.
 pub struct Users<L, U> {
     organizations: Organizations<L>,
-    loader: Arc<U>,
+    shared: Arc<Shared<U>>,
+}
+
+/// What the clones of a [`Users`] share.
+struct Shared<U> {
+    loader: U,
     time_to_live: Duration,
-    entries: Cache<UserKey, Arc<Slot>>,
+    /// The same, on the coarse clock.
+    coarse_time_to_live: coarsetime::Duration,
+    entries: quick_cache::sync::Cache<UserKey, Arc<Slot>>,
+    flights: Flights,
+    /// When the cache was last swept of the users past their time to live.
+    swept: Mutex<Instant>,
 }
 
 impl<L, U> Clone for Users<L, U> {
     fn clone(&self) -> Self {
         Self {
             organizations: self.organizations.clone(),
-            loader: Arc::clone(&self.loader),
-            time_to_live: self.time_to_live,
-            entries: self.entries.clone(),
+            shared: Arc::clone(&self.shared),
         }
     }
 }
@@ -466,8 +495,8 @@ impl<L, U> Clone for Users<L, U> {
 impl<L, U> core::fmt::Debug for Users<L, U> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Users")
-            .field("cached", &self.entries.entry_count())
-            .field("time_to_live", &self.time_to_live)
+            .field("cached", &self.shared.entries.len())
+            .field("time_to_live", &self.shared.time_to_live)
             .field("organizations", &self.organizations)
             .finish_non_exhaustive()
     }
@@ -487,15 +516,18 @@ impl<L: Load, U: LoadUser> UsersBuilder<L, U> {
     /// How long a loaded user is kept; then the next request loads it
     /// again. [Five minutes](Users::DEFAULT_TIME_TO_LIVE) by default.
     /// Counted from the load: recompiling a user after its organization's
-    /// policy was reloaded does not extend it.
+    /// policy was reloaded does not extend it. A user past it is dropped
+    /// when next asked for; the others are swept out by the first load of
+    /// each time to live (one pass over the cache).
     pub fn time_to_live(mut self, time_to_live: Duration) -> Self {
         self.time_to_live = time_to_live;
         self
     }
 
     /// At most this many users cached at once (all organizations together);
-    /// past it, the least used ones are evicted first. Unbounded by default
-    /// (expired ones are evicted all the same).
+    /// past it, users are evicted by the cache's CLOCK-Pro policy: those
+    /// least recently and least often asked for first. Unbounded by default
+    /// (users past their time to live are swept out all the same).
     pub fn max_users(mut self, max_users: u64) -> Self {
         self.max_users = Some(max_users);
         self
@@ -503,15 +535,29 @@ impl<L: Load, U: LoadUser> UsersBuilder<L, U> {
 
     /// The cache, empty: nothing is loaded until asked for.
     pub fn build(self) -> Users<L, U> {
-        let mut entries = Cache::builder().name("permgate users").time_to_live(self.time_to_live);
-        if let Some(max) = self.max_users {
-            entries = entries.max_capacity(max);
-        }
+        // The estimate sets the number of shards (at least 32 users each)
+        // and bounds the keys remembered after an eviction; the cache
+        // grows as users come, whatever it is.
+        const ESTIMATE: u64 = 1 << 16;
+        let (estimate, capacity) = match self.max_users {
+            Some(max) => (max.min(ESTIMATE), max),
+            None => (ESTIMATE, u64::MAX),
+        };
+        let entries = quick_cache::sync::Cache::with_weighter(
+            usize::try_from(estimate).unwrap_or(usize::MAX),
+            capacity,
+            quick_cache::UnitWeighter,
+        );
         Users {
             organizations: self.organizations,
-            loader: Arc::new(self.loader),
-            time_to_live: self.time_to_live,
-            entries: entries.build(),
+            shared: Arc::new(Shared {
+                loader: self.loader,
+                time_to_live: self.time_to_live,
+                coarse_time_to_live: self.time_to_live.into(),
+                entries,
+                flights: Mutex::default(),
+                swept: Mutex::new(Instant::now()),
+            }),
         }
     }
 }
@@ -547,12 +593,23 @@ impl<L: Load, U: LoadUser> Users<L, U> {
 
     /// The user loader.
     pub fn loader(&self) -> &U {
-        &self.loader
+        &self.shared.loader
     }
 
     /// The time to live of a loaded user.
     pub fn time_to_live(&self) -> Duration {
-        self.time_to_live
+        self.shared.time_to_live
+    }
+
+    /// How many users are cached now, all organizations together (users
+    /// past their time to live included until they are swept out).
+    pub fn len(&self) -> usize {
+        self.shared.entries.len()
+    }
+
+    /// Whether no user is cached.
+    pub fn is_empty(&self) -> bool {
+        self.shared.entries.is_empty()
     }
 
     /// User `user` of `organization`, compiled against the organization's
@@ -589,9 +646,15 @@ impl<L: Load, U: LoadUser> Users<L, U> {
         user: &str,
         credential: Option<&Credential>,
     ) -> Result<CompiledUser, UserError<U::Error, L::Error>> {
-        let found = self.entries.get(&KeyRef { organization, user }).await;
-        if let Some(compiled) = found.as_ref().and_then(|slot| slot.current()) {
-            return Ok(compiled);
+        let found = self.shared.entries.get(&KeyRef { organization, user });
+        if let Some(slot) = &found {
+            if let Some(compiled) = slot
+                .is_fresh(self.shared.coarse_time_to_live)
+                .then(|| slot.current())
+                .flatten()
+            {
+                return Ok(compiled);
+            }
         }
         // Boxed: a hit's future holds the lookup's alone, not the load's.
         Box::pin(self.get_slowly(organization, user, credential, found)).await
@@ -599,7 +662,7 @@ impl<L: Load, U: LoadUser> Users<L, U> {
 
     /// [`get`](Self::get) past a hit: the user `found` cached (compiled
     /// again after its organization was reloaded or its entry replaced), or
-    /// loaded.
+    /// loaded (not cached, or past its time to live).
     async fn get_slowly(
         &self,
         organization: &str,
@@ -607,17 +670,10 @@ impl<L: Load, U: LoadUser> Users<L, U> {
         credential: Option<&Credential>,
         found: Option<Arc<Slot>>,
     ) -> Result<CompiledUser, UserError<U::Error, L::Error>> {
-        let slot = match found {
+        let slot = match found.filter(|slot| slot.is_fresh(self.shared.coarse_time_to_live)) {
             Some(slot) => slot,
             None => {
-                let slot = self
-                    .entries
-                    .try_get_with(
-                        UserKey::new(organization, user),
-                        self.load(organization, user, credential),
-                    )
-                    .await
-                    .map_err(|error| (*error).clone())?;
+                let slot = self.load_once(UserKey::new(organization, user), credential).await?;
                 if let Some(compiled) = slot.current() {
                     return Ok(compiled);
                 }
@@ -646,10 +702,89 @@ impl<L: Load, U: LoadUser> Users<L, U> {
         }
     }
 
+    /// The user of `key`, loaded once however many requests ask for it
+    /// meanwhile: the first one's load, whose result (a failure too) the
+    /// others share. A success is cached; a failure is not, and the next
+    /// request after it loads again.
+    async fn load_once(
+        &self,
+        key: UserKey,
+        credential: Option<&Credential>,
+    ) -> Result<Arc<Slot>, UserError<U::Error, L::Error>> {
+        let shared = &*self.shared;
+        let flight = {
+            let mut flights = shared.flights.lock().unwrap_or_else(PoisonError::into_inner);
+            let held = flights
+                .get(&key)
+                .cloned()
+                .map(Arc::downcast::<Flight<U::Error, L::Error>>);
+            match held {
+                // Under way (or given up by a cancelled request: this one
+                // takes it over).
+                Some(Ok(flight)) if !flight.is_initialized() => flight,
+                // None, or one that landed and is no longer shared.
+                _ => {
+                    let flight = Arc::new(Flight::<U::Error, L::Error>::new());
+                    flights.insert(key.clone(), Arc::clone(&flight) as Arc<dyn Any + Send + Sync>);
+                    flight
+                }
+            }
+        };
+        let landed = flight
+            .get_or_init(|| async {
+                // Another load may have landed since this request missed.
+                let cached = shared
+                    .entries
+                    .get(&key)
+                    .filter(|slot| slot.is_fresh(shared.coarse_time_to_live));
+                if let Some(slot) = cached {
+                    return Ok(slot);
+                }
+                let (organization, user) = key.parts();
+                let slot = self.load(organization, user, credential).await?;
+                shared.entries.insert(key.clone(), Arc::clone(&slot));
+                Ok(slot)
+            })
+            .await
+            .clone();
+        {
+            let mut flights = shared.flights.lock().unwrap_or_else(PoisonError::into_inner);
+            if flights
+                .get(&key)
+                .is_some_and(|held| core::ptr::addr_eq(Arc::as_ptr(held), Arc::as_ptr(&flight)))
+            {
+                flights.remove(&key);
+            }
+        }
+        self.sweep_if_due();
+        landed
+    }
+
+    /// Once every time to live, one pass over the cache drops the users
+    /// past it (and the loads every request gave up); other requests do not
+    /// wait for it.
+    fn sweep_if_due(&self) {
+        let shared = &*self.shared;
+        {
+            let Ok(mut swept) = shared.swept.try_lock() else {
+                return;
+            };
+            if swept.elapsed() < shared.time_to_live {
+                return;
+            }
+            *swept = Instant::now();
+        }
+        shared
+            .entries
+            .retain(|_, slot| slot.is_fresh(shared.coarse_time_to_live));
+        let mut flights = shared.flights.lock().unwrap_or_else(PoisonError::into_inner);
+        flights.retain(|_, flight| Arc::strong_count(flight) > 1);
+    }
+
     /// Drops user `user` of `organization` from the cache: the next request
     /// for it loads it again. Other users are not touched.
     pub async fn invalidate(&self, organization: &str, user: &str) {
-        self.entries.invalidate(&KeyRef { organization, user }).await;
+        self.shared.entries.remove(&KeyRef { organization, user });
     }
 
     /// Drops every cached user of `organization`: the next request for each
@@ -702,26 +837,18 @@ impl<L: Load, U: LoadUser> Users<L, U> {
     /// # }
     /// ```
     pub async fn invalidate_where(&self, organization: &str, matches: impl Fn(&UserDefinition) -> bool) -> usize {
-        let keys = self.keys_where(organization, matches);
-        for key in &keys {
-            self.entries.invalidate(&**key).await;
-        }
-        keys.len()
-    }
-
-    /// The keys of the cached users of `organization` whose definition
-    /// `matches`.
-    fn keys_where(&self, organization: &str, matches: impl Fn(&UserDefinition) -> bool) -> Vec<Arc<UserKey>> {
-        self.entries
-            .iter()
-            .filter(|(key, slot)| key.parts().0 == organization && matches(&slot.kept.definition()))
-            .map(|(key, _)| key)
-            .collect()
+        let dropped = AtomicUsize::new(0);
+        self.shared.entries.retain(|key, slot| {
+            let drop = key.parts().0 == organization && matches(&slot.kept.definition());
+            dropped.fetch_add(usize::from(drop), Ordering::Relaxed);
+            !drop
+        });
+        dropped.into_inner()
     }
 
     /// Drops every cached user of every organization.
     pub fn invalidate_all(&self) {
-        self.entries.invalidate_all();
+        self.shared.entries.clear();
     }
 
     /// The load of a user not cached: its definition, then compiled against
@@ -732,7 +859,7 @@ impl<L: Load, U: LoadUser> Users<L, U> {
         user: &str,
         credential: Option<&Credential>,
     ) -> Result<Arc<Slot>, UserError<U::Error, L::Error>> {
-        let loaded = self.loader.load_user(organization, user, credential).await;
+        let loaded = self.shared.loader.load_user(organization, user, credential).await;
         #[cfg(feature = "tracing")]
         if let Err(error) = &loaded {
             tracing::warn!(
@@ -756,6 +883,7 @@ impl<L: Load, U: LoadUser> Users<L, U> {
         })?;
         Ok(Arc::new(Slot {
             kept: Kept::new(definition),
+            loaded: coarsetime::Instant::now_without_cache_update(),
             bound: Mutex::new(bound),
         }))
     }
