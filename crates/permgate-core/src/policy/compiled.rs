@@ -1,10 +1,11 @@
 //! Users compiled on demand: [`Policy::compile_user`] and [`CompiledUser`].
 
+use std::hash::{Hash, Hasher};
 use std::sync::{Arc, OnceLock};
 
 use super::builder::Held;
 use super::check::Row;
-use super::intern::{Bits, SETS, row};
+use super::intern::{BODIES, Bits, SETS, row};
 use super::role::Probe;
 use super::role::{GrantSet, RoleData, has_bit};
 use super::user::{Source, UserGrant};
@@ -12,7 +13,7 @@ use super::who_can::gives_if;
 use super::{BuildError, Policy, PolicyBuilder};
 use crate::catalog::Catalog;
 use crate::definition::UserDefinition;
-use crate::gate::{CheckOptions, Denied, Gate, Granted};
+use crate::gate::{CheckOptions, Denied, Gate, GateInfo, Granted};
 use crate::parse::Spelling;
 use crate::principal::{Division, Kind, Named, Principal, Scope, UserId};
 use crate::question::{Asked, Hashed, Question, Resolved};
@@ -22,10 +23,11 @@ impl Policy {
     /// learned at run time (the caller's users/me or subjects/me document,
     /// or grants in code) rather than known when the policy was built.
     ///
-    /// The result points at this policy (a clone of it, two pointers) and
-    /// holds the user's rows, one for every division and one per division
-    /// its grants name, each stored once however many users hold the same
-    /// ([`CompiledUser`]). It answers every question exactly as the same
+    /// The result holds the user's name and a body shared by every user
+    /// compiled against this policy with the same grants: a pointer to this
+    /// policy (a clone of it, two pointers), the user's rows (one for every
+    /// division, one per division its grants name) and grant sets, each
+    /// stored once however many users hold the same ([`CompiledUser`]). It answers every question exactly as the same
     /// user added to this policy with
     /// [`add_user_definition`](PolicyBuilder::add_user_definition) would.
     /// This policy is not changed; dropping the compiled user leaves
@@ -91,7 +93,10 @@ impl Policy {
                 })
                 .unwrap_or_default()
         };
-        let set = |data: &RoleData| Set::of(data, words(data.row));
+        let set = |data: &RoleData| Set::Compiled {
+            name: data.name.clone(),
+            data: stored(data, words(data.row)),
+        };
         let roles = (built.tables.roles.iter().enumerate())
             .map(|(at, data)| match copied.get(at) {
                 Some(&index) => Set::Role(index),
@@ -111,29 +116,37 @@ impl Policy {
                     .map(|n| (grant.source, Some(n))),
             })
             .collect();
+        let body = Arc::new(Body {
+            base: self.clone(),
+            beyond_catalog: built.beyond_catalog,
+            divisions,
+            roles,
+            own: (built.tables.own.iter())
+                .map(|data| stored(data, words(data.row)))
+                .collect(),
+            grants,
+        });
         Ok(CompiledUser {
             inner: Arc::new(Compiled {
                 everywhere: row(words(data.row)),
-                base: self.clone(),
+                body: BODIES.intern(BODIES.hash(&*body), |held| *held == *body, || Arc::clone(&body)),
                 id: built.id,
                 row: data.row,
-                beyond_catalog: built.beyond_catalog,
                 name: data.name.clone(),
-                divisions,
-                roles,
-                own: built.tables.own.iter().map(set).collect(),
-                grants,
+                own_names: built.tables.own.iter().map(|data| data.name.clone()).collect(),
                 full: OnceLock::new(),
             }),
         })
     }
 }
 
-/// A user compiled on demand by [`Policy::compile_user`]: its rows (one
-/// for every division, one per division its grants name, each stored once
-/// however many users hold the same), the policy it was compiled against
-/// (shared, not copied), and which of that policy's roles and which grant
-/// sets of its own it holds, in which division.
+/// A user compiled on demand by [`Policy::compile_user`]: its name, and a
+/// body it shares with every user compiled against the same policy with
+/// the same grants (whatever their names): the policy it was compiled
+/// against (shared, not copied), its rows (one for every division, one per
+/// division its grants name, each stored once however many users hold the
+/// same), and which of that policy's roles and which grant sets of its own
+/// it holds, in which division.
 ///
 /// It is an owned value, cheap to clone (an `Arc`), `Send + Sync +
 /// 'static`: a service can cache it per caller and hand it to handlers.
@@ -182,34 +195,93 @@ pub struct CompiledUser {
     inner: Arc<Compiled>,
 }
 
+/// What is the user's own: its name, its id, its policy once built; the
+/// rest is the shared [`Body`].
 #[derive(Debug)]
 struct Compiled {
-    /// What the user may do in every division.
+    /// What the user may do in every division: here, not in the body, so
+    /// that a question in every division is two dependent loads (the user,
+    /// its row).
     everywhere: Bits,
-    /// The policy it was compiled against: its catalog reads the rows, its
-    /// roles are those the user holds by index.
-    base: Policy,
+    /// What it shares with users who hold the same grants ([`BODIES`]).
+    body: Arc<Body>,
     /// The id of the user's own policy: its principals and proofs are of it.
     id: u64,
     /// The user's first row in its own policy: every division, then one
     /// per named division.
     row: u32,
+    name: Box<str>,
+    /// The names of its own grant sets, in the order of the body's `own`:
+    /// a users/me document's are named after the user.
+    own_names: Box<[Box<str>]>,
+    /// Its own policy (which names the user), built on the first cold question.
+    full: OnceLock<Box<Policy>>,
+}
+
+/// What users compiled against one policy with the same grants share,
+/// whatever their names: stored once while any of them is held
+/// ([`BODIES`]).
+///
+/// Two bodies are equal ([`PartialEq`]) when they are of the same base
+/// policy (its id and its tables: a clone is the same policy, a reload
+/// another) and hold the same: divisions, compiled grant sets and their
+/// names, grants; not the names of its own grant sets, which are the
+/// user's (the user's rows in its own policy follow from them).
+/// Rows and compiled grant sets are compared by address:
+/// they are interned ([`ROWS`](super::intern::ROWS), [`SETS`]), so equal
+/// contents are one `Arc` while a body holds them.
+#[derive(Debug)]
+pub(super) struct Body {
+    /// The policy it was compiled against: its catalog reads the rows, its
+    /// roles are those the user holds by index.
+    base: Policy,
     /// Whether a grant set the user holds has a pattern or a key the
     /// catalog does not know.
     beyond_catalog: bool,
-    name: Box<str>,
     /// Each division its grants name, sorted, with the row of what the user
     /// may do there.
     divisions: Box<[(Box<str>, Bits)]>,
     /// The roles of its own policy, in order.
     roles: Box<[Set]>,
-    /// Its own grant sets (a users/me document's), in order.
-    own: Box<[Set]>,
+    /// Its own grant sets (a users/me document's), in order, stored once,
+    /// nameless: their names are the user's (`Compiled::own_names`).
+    own: Box<[Arc<RoleData>]>,
     /// Its grants: a role or own set (indexes into `roles` and `own`), in
     /// every division (`None`) or one of `divisions`.
     grants: Box<[(Source, Option<u32>)]>,
-    /// Its own policy, built on the first cold question.
-    full: OnceLock<Box<Policy>>,
+}
+
+impl Body {
+    /// What tells it from another body of the same base policy, rows and
+    /// compiled grant sets by address.
+    fn identity(&self) -> impl Iterator<Item = (Option<u32>, &str, *const u64, *const RoleData)> {
+        let divisions = (self.divisions.iter()).map(|(id, bits)| (None, &**id, bits.as_ptr(), core::ptr::null()));
+        let own = (self.own.iter()).map(|data| (None, "", core::ptr::null(), Arc::as_ptr(data)));
+        divisions.chain(self.roles.iter().map(Set::identity)).chain(own)
+    }
+}
+
+impl PartialEq for Body {
+    fn eq(&self, other: &Self) -> bool {
+        self.base.id == other.base.id
+            && Arc::ptr_eq(&self.base.tables, &other.base.tables)
+            && self.beyond_catalog == other.beyond_catalog
+            && (self.divisions.len(), self.roles.len(), self.own.len())
+                == (other.divisions.len(), other.roles.len(), other.own.len())
+            && self.grants == other.grants
+            && self.identity().eq(other.identity())
+    }
+}
+
+impl Eq for Body {}
+
+impl Hash for Body {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        (self.base.id, self.beyond_catalog).hash(state);
+        (self.divisions.len(), self.roles.len(), self.own.len()).hash(state);
+        self.grants.hash(state);
+        self.identity().for_each(|identity| identity.hash(state));
+    }
 }
 
 /// A grant set the user holds.
@@ -223,17 +295,12 @@ enum Set {
 }
 
 impl Set {
-    /// `data`, a set of the user's own policy whose row is `words`, stored once.
-    fn of(data: &RoleData, words: &[u64]) -> Self {
-        let mut set = data.clone();
-        set.name = Box::default();
-        set.row = 0;
-        set.granted.words = words.to_vec();
-        let hash = SETS.hash((words, set.granted.side.fingerprint(), set.own, &set.legacy));
-        let is = |held: &RoleData| held.own == set.own && held.is_same_role(&held.granted.words, &set);
-        Set::Compiled {
-            name: data.name.clone(),
-            data: SETS.intern(hash, is, || Arc::new(set.clone())),
+    /// Its identity in a [`Body`]: a role's index, or a compiled set's name
+    /// and the address of its data (stored once).
+    fn identity(&self) -> (Option<u32>, &str, *const u64, *const RoleData) {
+        match self {
+            Set::Role(index) => (Some(*index), "", core::ptr::null(), core::ptr::null()),
+            Set::Compiled { name, data } => (None, name, core::ptr::null(), Arc::as_ptr(data)),
         }
     }
 
@@ -246,7 +313,19 @@ impl Set {
     }
 }
 
-impl Compiled {
+/// `data`, a grant set of the user's own policy whose row is `words`,
+/// without its name, stored once ([`SETS`]).
+fn stored(data: &RoleData, words: &[u64]) -> Arc<RoleData> {
+    let mut set = data.clone();
+    set.name = Box::default();
+    set.row = 0;
+    set.granted.words = words.to_vec();
+    let hash = SETS.hash((words, set.granted.side.fingerprint(), set.own, &set.legacy));
+    let is = |held: &RoleData| held.own == set.own && held.is_same_role(&held.granted.words, &set);
+    SETS.intern(hash, is, || Arc::new(set.clone()))
+}
+
+impl Body {
     /// The user's answer from `row`, its row in division `division` (an
     /// index into `divisions`; `None` for every division or one no grant
     /// names).
@@ -290,12 +369,13 @@ impl Compiled {
     /// What the grant set `source` grants.
     fn set(&self, source: Source) -> Option<&RoleData> {
         match source {
-            Source::Role(index) => self.roles.get(index as usize),
-            Source::Own(index) => self.own.get(index as usize),
-        }?
-        .data(&self.base)
+            Source::Role(index) => self.roles.get(index as usize)?.data(&self.base),
+            Source::Own(index) => self.own.get(index as usize).map(|data| &**data),
+        }
     }
+}
 
+impl Compiled {
     /// The user in its own policy.
     fn user_id(&self) -> UserId {
         UserId {
@@ -308,49 +388,50 @@ impl Compiled {
     /// The user's own policy, built again from what it keeps: the same
     /// steps as [`Policy::compile_user`], so the same rows and ids.
     fn build(&self) -> Policy {
-        let mut builder = PolicyBuilder::with_id(&self.base.catalog, self.id);
+        let catalog = &self.body.base.catalog;
+        let mut builder = PolicyBuilder::with_id(catalog, self.id);
         match self.fill(&mut builder) {
             Ok(()) => builder.build(),
             // It was built so once; if it could not be again, a policy
             // without the user: every question about it is denied.
-            Err(_) => PolicyBuilder::with_id(&self.base.catalog, self.id).build(),
+            Err(_) => PolicyBuilder::with_id(catalog, self.id).build(),
         }
     }
 
     fn fill(&self, builder: &mut PolicyBuilder) -> Result<(), BuildError> {
-        let compiled = |set: &Set| match set {
-            Set::Role(_) => None,
-            Set::Compiled { name, data } => {
-                let mut data = RoleData::clone(data);
-                data.name = name.clone();
-                Some(data)
-            }
+        let body = &*self.body;
+        let named = |name: &str, data: &RoleData| {
+            let mut data = data.clone();
+            data.name = name.into();
+            data
         };
-        for set in &self.roles {
-            match (set, compiled(set)) {
-                (Set::Role(index), _) => {
-                    builder.copy_role(&self.base, *index)?;
+        for set in &body.roles {
+            match set {
+                Set::Role(index) => {
+                    builder.copy_role(&body.base, *index)?;
                 }
-                (_, Some(data)) => {
-                    builder.push(data)?;
+                Set::Compiled { name, data } => {
+                    builder.push(named(name, data))?;
                 }
-                (_, None) => {}
             }
         }
-        let division = |at: &Option<u32>| match at.and_then(|n| self.divisions.get(n as usize)) {
+        let division = |at: &Option<u32>| match at.and_then(|n| body.divisions.get(n as usize)) {
             Some((id, _)) => Division::Id(id.to_string()),
             None => Division::All,
         };
-        let held = (self.grants.iter())
+        let held = (body.grants.iter())
             .filter(|(source, _)| matches!(source, Source::Role(_)))
             .map(|(source, at)| UserGrant {
                 source: *source,
                 division: division(at),
             })
             .collect();
-        let own = (self.grants.iter())
+        let own = (body.grants.iter())
             .filter_map(|(source, at)| match source {
-                Source::Own(index) => Some((compiled(self.own.get(*index as usize)?)?, division(at))),
+                Source::Own(index) => {
+                    let index = *index as usize;
+                    Some((named(self.own_names.get(index)?, body.own.get(index)?), division(at)))
+                }
                 Source::Role(_) => None,
             })
             .collect();
@@ -372,7 +453,7 @@ impl Compiled {
             Kind::UserIn {
                 user: 0,
                 division: Some(n),
-            } => (&*self.divisions.get(n as usize)?.1, Some(n)),
+            } => (&*self.body.divisions.get(n as usize)?.1, Some(n)),
             _ => return None,
         };
         Some(UserIn {
@@ -409,7 +490,7 @@ impl CompiledUser {
 
     /// The catalog its rows index: that of the policy it was compiled against.
     pub fn catalog(&self) -> &Catalog {
-        &self.inner.base.catalog
+        &self.inner.body.base.catalog
     }
 
     /// The user in division `division` (a division id; `*` is every
@@ -419,6 +500,7 @@ impl CompiledUser {
     /// [`Policy::user_in`] gives in [`policy`](Self::policy).
     pub fn in_division(&self, division: &str) -> UserIn<'_> {
         let inner = &*self.inner;
+        let body = &*inner.body;
         let user = Principal::from(inner.user_id());
         let every = UserIn {
             user: inner,
@@ -430,7 +512,7 @@ impl CompiledUser {
             return every;
         }
         let found =
-            (inner.divisions.binary_search_by(|(d, _)| (**d).cmp(division)).ok()).and_then(|n| u32::try_from(n).ok());
+            (body.divisions.binary_search_by(|(d, _)| (**d).cmp(division)).ok()).and_then(|n| u32::try_from(n).ok());
         let row = found.map_or(inner.row, |n| inner.row.saturating_add(1).saturating_add(n));
         let principal = Principal {
             row,
@@ -463,10 +545,11 @@ impl CompiledUser {
     #[inline]
     pub fn allows<Q: Question>(&self, question: Q) -> Q::Answer<bool> {
         let inner = &*self.inner;
+        let body = &*inner.body;
         question.ask(
-            &inner.base.catalog,
-            Some(|key: &str, hash| inner.holds_unknown(None, key, hash).then_some(true)),
-            |Asked(asked)| inner.answer(&inner.everywhere, None, asked),
+            &body.base.catalog,
+            Some(|key: &str, hash| body.holds_unknown(None, key, hash).then_some(true)),
+            |Asked(asked)| body.answer(&inner.everywhere, None, asked),
         )
     }
 
@@ -489,14 +572,15 @@ impl CompiledUser {
     /// grant sets only, without building its policy.
     pub(super) fn may_hold(&self, asked: Resolved<'_>) -> bool {
         let inner = &*self.inner;
+        let body = &*inner.body;
         let Resolved::Known(index) = asked else {
             return !matches!(asked, Resolved::Foreign);
         };
         has_bit(&inner.everywhere, index)
-            || inner.divisions.iter().any(|(_, row)| has_bit(row, index))
-            || (inner.grants.iter())
-                .filter_map(|(source, _)| inner.set(*source))
-                .any(|set| (set.conditional.iter()).any(|grant| gives_if(&inner.base.catalog, grant, asked)))
+            || body.divisions.iter().any(|(_, row)| has_bit(row, index))
+            || (body.grants.iter())
+                .filter_map(|(source, _)| body.set(*source))
+                .any(|set| (set.conditional.iter()).any(|grant| gives_if(&body.base.catalog, grant, asked)))
     }
 
     /// Whether the user was compiled against `policy`: `false` once that
@@ -504,7 +588,7 @@ impl CompiledUser {
     /// user is compiled again rather than mixed with a newer policy. A
     /// clone of a policy is the same policy.
     pub fn is_compiled_against(&self, policy: &Policy) -> bool {
-        self.inner.base.id == policy.id
+        self.inner.body.base.id == policy.id
     }
 }
 
@@ -546,7 +630,7 @@ impl UserIn<'_> {
     /// As [`Policy::allows`], for a string.
     #[inline]
     pub fn allows<Q: Question>(&self, question: Q) -> Q::Answer<bool> {
-        let user = self.user;
+        let user = &*self.user.body;
         question.ask(
             &user.base.catalog,
             Some(|key: &str, hash| user.holds_unknown(self.division, key, hash).then_some(true)),
@@ -584,13 +668,24 @@ impl From<UserIn<'_>> for Principal {
 #[inline(always)]
 fn check<G: Gate>(user: &Compiled, words: &[u64], who: Principal) -> Result<Granted<G>, Denied> {
     let row = Row {
-        catalog: &user.base.catalog,
+        catalog: &user.body.base.catalog,
         words,
     };
     match row.granted::<G>() {
         Some(held) => Ok(Granted::new(who, held)),
-        None => Err(row.denied(G::INFO, Some(named(user, who)), CheckOptions::at(G::INFO.release))),
+        None => Err(denied(user, words, who, G::INFO)),
     }
+}
+
+/// Why `gate` is denied to `who`, whose row is `words`: out of line, so
+/// that the granted path does not lay out the denial's arguments.
+#[cold]
+fn denied(user: &Compiled, words: &[u64], who: Principal, gate: &'static GateInfo) -> Denied {
+    let row = Row {
+        catalog: &user.body.base.catalog,
+        words,
+    };
+    row.denied(gate, Some(named(user, who)), CheckOptions::at(gate.release))
 }
 
 /// How messages name the user where `who` asks, as its own policy names it.
@@ -598,7 +693,7 @@ fn check<G: Gate>(user: &Compiled, words: &[u64], who: Principal) -> Result<Gran
 fn named(user: &Compiled, who: Principal) -> Named {
     let scope = match who.kind {
         Kind::UserIn { division, .. } => division
-            .and_then(|n| user.divisions.get(n as usize))
+            .and_then(|n| user.body.divisions.get(n as usize))
             .map_or(Scope::Unnamed, |(id, _)| Scope::In(id.to_string())),
         _ => Scope::Everywhere,
     };
@@ -606,5 +701,110 @@ fn named(user: &Compiled, who: Principal) -> Named {
         kind: "user",
         name: user.name.to_string(),
         scope,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Weak};
+
+    use crate::definition::{RoleDefinition, UserDefinition};
+    use crate::principal::Division;
+    use crate::{Catalog, CompiledUser, Policy, perm};
+
+    fn base() -> Policy {
+        Policy::builder(Catalog::builtin())
+            .role("queue viewer", ["routing:queue:view"])
+            .unwrap()
+            .role("maps", ["journey:actionmap:view"])
+            .unwrap()
+            .build()
+    }
+
+    /// A user holding the policy's `role` (named only) in `division`, and
+    /// its own grants, named after it as a users/me document's are.
+    fn user(name: &str, role: &str, division: &str) -> UserDefinition {
+        let own = RoleDefinition::new(format!("users/{name} permissions")).grant(["journey:report:view"]);
+        UserDefinition::new(name)
+            .role(RoleDefinition::new(role), Division::new(division))
+            .direct(own, Division::All)
+    }
+
+    fn shared(a: &CompiledUser, b: &CompiledUser) -> bool {
+        Arc::ptr_eq(&a.inner.body, &b.inner.body)
+    }
+
+    #[test]
+    fn users_with_the_same_grants_share_one_body_and_answer_as_themselves() {
+        let policy = base();
+        let ana = policy.compile_user(&user("ana", "queue viewer", "d-east")).unwrap();
+        let bob = policy
+            .clone()
+            .compile_user(&user("bob", "queue viewer", "d-east"))
+            .unwrap();
+        assert!(shared(&ana, &bob), "a clone of the policy is the same policy");
+        assert!(Arc::ptr_eq(&ana.inner.everywhere, &bob.inner.everywhere));
+        for (compiled, name) in [(&ana, "ana"), (&bob, "bob")] {
+            assert_eq!(compiled.name(), name);
+            assert!(compiled.in_division("d-east").allows(perm::routing::QUEUE_VIEW));
+            assert!(!compiled.allows(perm::routing::QUEUE_VIEW));
+            assert!(compiled.allows(perm::journey::REPORT_VIEW));
+            // Its own policy: its name, its own grant set's name.
+            let own = compiled.policy();
+            assert_eq!(own.name(compiled.id()), Some(name));
+            let explained = own.explain(compiled.id(), perm::journey::REPORT_VIEW);
+            assert_eq!(explained.reasons[0].role, format!("users/{name} permissions"));
+            assert!(compiled.check::<crate::gates::ActionMapAnalyticsReport>().is_err());
+        }
+        assert_ne!(ana.id().policy, bob.id().policy, "proofs are per user");
+        let denied = bob.in_division("d-west").allows("routing:queue:view");
+        assert_eq!(denied, Ok(false));
+    }
+
+    #[test]
+    fn other_divisions_roles_role_names_or_policies_are_not_shared() {
+        let policy = base();
+        let ana = policy.compile_user(&user("ana", "queue viewer", "d-east")).unwrap();
+        let other_division = policy.compile_user(&user("bob", "queue viewer", "d-west")).unwrap();
+        let other_role = policy.compile_user(&user("bob", "maps", "d-east")).unwrap();
+        // The same grants against a policy built again alike: another policy.
+        let other_policy = base().compile_user(&user("bob", "queue viewer", "d-east")).unwrap();
+        for other in [&other_division, &other_role, &other_policy] {
+            assert!(!shared(&ana, other));
+        }
+        assert!(other_division.in_division("d-west").allows(perm::routing::QUEUE_VIEW));
+        assert!(!other_division.in_division("d-east").allows(perm::routing::QUEUE_VIEW));
+        assert!(other_role.in_division("d-east").allows(perm::journey::ACTIONMAP_VIEW));
+        assert!(!other_policy.is_compiled_against(&policy) && ana.is_compiled_against(&policy));
+        // A role compiled from the definition: its name is in the user's
+        // policy, so users holding it under other names do not share.
+        let named = |role: &str, name: &str| {
+            let role = RoleDefinition::new(role).grant(["routing:queue:join"]);
+            policy
+                .compile_user(&UserDefinition::new(name).role(role, Division::All))
+                .unwrap()
+        };
+        let (x, y, z) = (named("joiner", "ana"), named("joiner", "bob"), named("other", "bob"));
+        assert!(shared(&x, &y) && !shared(&y, &z));
+        assert!(Arc::ptr_eq(&y.inner.everywhere, &z.inner.everywhere), "one row");
+        assert_eq!(
+            z.policy().explain(z.id(), perm::routing::QUEUE_JOIN).reasons[0].role,
+            "other"
+        );
+    }
+
+    #[test]
+    fn a_body_is_dropped_with_its_last_user() {
+        let policy = base();
+        let ana = policy.compile_user(&user("ana", "queue viewer", "d-north")).unwrap();
+        let bob = policy.compile_user(&user("bob", "queue viewer", "d-north")).unwrap();
+        let body: Weak<_> = Arc::downgrade(&ana.inner.body);
+        drop(ana);
+        assert!(body.upgrade().is_some(), "bob holds it");
+        drop(bob);
+        assert!(body.upgrade().is_none());
+        let again = policy.compile_user(&user("cy", "queue viewer", "d-north")).unwrap();
+        assert!(again.in_division("d-north").allows(perm::routing::QUEUE_VIEW));
+        assert_eq!(Arc::strong_count(&again.inner.body), 1);
     }
 }

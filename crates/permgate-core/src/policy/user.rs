@@ -15,7 +15,7 @@ pub(super) struct UserGrant {
 }
 
 /// What a [`UserGrant`] grants.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(super) enum Source {
     /// A named role of the policy, by index.
     Role(u32),
