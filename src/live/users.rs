@@ -217,42 +217,80 @@ impl<U: Error + 'static, O: Error + 'static> Error for UserError<U, O> {
     }
 }
 
+/// How many bytes of a key's organization and user together are held in
+/// the cache's entry itself: a UUID organization with a UUID user (72), or
+/// with a SHA-256 digest in hex (100), fit. A hit then compares the key
+/// where it finds the entry, without reading another allocation.
+const INLINE: usize = 100;
+
 /// A cached user's key: its organization and the service's key for it,
-/// in one allocation (the organization's id first, `split` bytes long).
-#[derive(Debug, Clone)]
-struct UserKey {
-    text: Box<str>,
-    split: usize,
+/// the organization's bytes first, `split` long. Never printed (no
+/// `Debug`): it may come from a token.
+#[derive(Clone)]
+enum UserKey {
+    /// Up to [`INLINE`] bytes: in the entry, `len` of them used.
+    Inline { split: u8, len: u8, bytes: [u8; INLINE] },
+    /// Longer: in one allocation.
+    Heap { text: Box<str>, split: usize },
 }
 
 impl UserKey {
     fn new(organization: &str, user: &str) -> Self {
+        if let Some(key) = Self::inline(organization, user) {
+            return key;
+        }
         let mut text = String::with_capacity(organization.len() + user.len());
         text.push_str(organization);
         text.push_str(user);
-        Self {
+        Self::Heap {
             text: text.into_boxed_str(),
             split: organization.len(),
         }
     }
 
-    /// The organization and the user.
+    /// The key held inline, if it fits.
+    fn inline(organization: &str, user: &str) -> Option<Self> {
+        let len = u8::try_from(organization.len() + user.len()).ok()?;
+        let mut bytes = [0; INLINE];
+        let (head, tail) = bytes.split_at_mut_checked(organization.len())?;
+        head.copy_from_slice(organization.as_bytes());
+        tail.get_mut(..user.len())?.copy_from_slice(user.as_bytes());
+        let split = u8::try_from(organization.len()).ok()?;
+        Some(Self::Inline { split, len, bytes })
+    }
+
+    /// The organization's bytes and the user's.
+    #[inline]
+    fn bytes(&self) -> (&[u8], &[u8]) {
+        let (text, split) = match self {
+            Self::Inline { split, len, bytes } => {
+                (bytes.get(..usize::from(*len)).unwrap_or_default(), usize::from(*split))
+            }
+            Self::Heap { text, split } => (text.as_bytes(), *split),
+        };
+        text.split_at_checked(split).unwrap_or((text, &[]))
+    }
+
+    /// The organization and the user (both were `str`s; a part that were
+    /// not would read as empty).
     fn parts(&self) -> (&str, &str) {
-        self.text.split_at_checked(self.split).unwrap_or((&self.text, ""))
+        let (organization, user) = self.bytes();
+        let text = |bytes| core::str::from_utf8(bytes).unwrap_or_default();
+        (text(organization), text(user))
     }
 }
 
-/// Hashes as [`KeyRef`] does: the two parts, each as a `str` hashes (its
-/// bytes and an end mark, so `("ab", "c")` and `("a", "bc")` differ).
+/// Hashes as [`KeyRef`] does: the two parts' bytes, each with its length
+/// (so `("ab", "c")` and `("a", "bc")` differ).
 impl core::hash::Hash for UserKey {
     fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
-        self.parts().hash(state);
+        self.bytes().hash(state);
     }
 }
 
 impl PartialEq for UserKey {
     fn eq(&self, other: &Self) -> bool {
-        self.parts() == other.parts()
+        self.bytes() == other.bytes()
     }
 }
 
@@ -267,13 +305,13 @@ struct KeyRef<'a> {
 
 impl core::hash::Hash for KeyRef<'_> {
     fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
-        (self.organization, self.user).hash(state);
+        (self.organization.as_bytes(), self.user.as_bytes()).hash(state);
     }
 }
 
 impl quick_cache::Equivalent<UserKey> for KeyRef<'_> {
     fn equivalent(&self, key: &UserKey) -> bool {
-        key.parts() == (self.organization, self.user)
+        key.bytes() == (self.organization.as_bytes(), self.user.as_bytes())
     }
 }
 
@@ -839,7 +877,7 @@ impl<L: Load, U: LoadUser> Users<L, U> {
     pub async fn invalidate_where(&self, organization: &str, matches: impl Fn(&UserDefinition) -> bool) -> usize {
         let dropped = AtomicUsize::new(0);
         self.shared.entries.retain(|key, slot| {
-            let drop = key.parts().0 == organization && matches(&slot.kept.definition());
+            let drop = key.bytes().0 == organization.as_bytes() && matches(&slot.kept.definition());
             dropped.fetch_add(usize::from(drop), Ordering::Relaxed);
             !drop
         });
@@ -935,6 +973,41 @@ mod tests {
             let kept = Kept::new(definition.clone());
             assert_eq!(named(&kept), compact, "{definition:?}");
             assert_eq!(*kept.definition(), definition);
+        }
+    }
+
+    #[test]
+    fn a_key_is_held_inline_when_it_fits_and_reads_and_compares_the_same_either_way() {
+        use core::hash::BuildHasher;
+        let state = std::hash::RandomState::new();
+        for (organization, user) in [
+            ("", ""),
+            ("org-a", "ana"),
+            ("ab", "c"),
+            ("a", "bc"),
+            (&*"o".repeat(36), &*"u".repeat(64)),
+            (&*"o".repeat(36), &*"u".repeat(65)),
+            (&*"é".repeat(50), ""),
+            ("", &*"✓".repeat(40)),
+            (&*"o".repeat(300), "u"),
+        ] {
+            let key = UserKey::new(organization, user);
+            let fits = organization.len() + user.len() <= INLINE;
+            assert_eq!(matches!(key, UserKey::Inline { .. }), fits, "{organization} {user}");
+            assert_eq!(key.parts(), (organization, user));
+            let asked = KeyRef { organization, user };
+            assert!(quick_cache::Equivalent::equivalent(&asked, &key));
+            assert_eq!(state.hash_one(&asked), state.hash_one(&key));
+            assert!(key == UserKey::new(organization, user));
+            // Another split of the same text is another key.
+            if let Some((head, tail)) = organization.split_at_checked(1).filter(|(_, tail)| !tail.is_empty()) {
+                let other = KeyRef {
+                    organization: head,
+                    user: &format!("{tail}{user}"),
+                };
+                assert!(!quick_cache::Equivalent::equivalent(&other, &key));
+                assert!(UserKey::new(other.organization, other.user) != key);
+            }
         }
     }
 

@@ -1,11 +1,11 @@
 //! Users compiled on demand: [`Policy::compile_user`] and [`CompiledUser`].
 
 use std::hash::{Hash, Hasher};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, LazyLock, OnceLock};
 
 use super::builder::Held;
 use super::check::Row;
-use super::intern::{BODIES, Bits, SETS, row};
+use super::intern::{Bits, Interner, SETS, row};
 use super::role::Probe;
 use super::role::{GrantSet, RoleData, has_bit};
 use super::user::{Source, UserGrant};
@@ -195,6 +195,12 @@ pub struct CompiledUser {
     inner: Arc<Compiled>,
 }
 
+/// What users compiled on demand against one policy with the same grants
+/// share, whatever their names ([`Body`]): found by its base policy's id
+/// and its contents, its rows and grant sets (interned in
+/// [`intern`](super::intern)) by address.
+static BODIES: LazyLock<Interner<Body>> = LazyLock::new(Interner::default);
+
 /// What is the user's own: its name, its id, its policy once built; the
 /// rest is the shared [`Body`].
 #[derive(Debug)]
@@ -231,7 +237,7 @@ struct Compiled {
 /// they are interned ([`ROWS`](super::intern::ROWS), [`SETS`]), so equal
 /// contents are one `Arc` while a body holds them.
 #[derive(Debug)]
-pub(super) struct Body {
+struct Body {
     /// The policy it was compiled against: its catalog reads the rows, its
     /// roles are those the user holds by index.
     base: Policy,

@@ -6,7 +6,6 @@ use std::collections::HashMap;
 use std::hash::{BuildHasher, Hash, RandomState};
 use std::sync::{Arc, LazyLock, Mutex, Weak};
 
-use super::compiled::Body;
 use super::role::RoleData;
 
 /// Bitset rows of users compiled on demand, by contents: users who may do
@@ -21,11 +20,6 @@ pub(super) static ROWS: LazyLock<Interner<[u64]>> = LazyLock::new(Interner::defa
 /// contents: the side tables, conditional grants and bits in
 /// `granted.words`.
 pub(super) static SETS: LazyLock<Interner<RoleData>> = LazyLock::new(Interner::default);
-
-/// What users compiled on demand against one policy with the same grants
-/// share, whatever their names ([`Body`]): found by its base policy's id
-/// and its contents, its rows and grant sets (interned above) by address.
-pub(super) static BODIES: LazyLock<Interner<Body>> = LazyLock::new(Interner::default);
 
 /// A set of values held weakly, found by a randomly seeded hash of their
 /// contents and compared in full: a value is only ever replaced by an equal
