@@ -31,8 +31,9 @@
 //! and on a user already in hand. Printed once at setup: the process's
 //! resident memory (`VmRSS`) and heap (a counting allocator) before and
 //! after loading the organizations and caching the users, the heap of one
-//! catalog, one policy and one compiled user, and what sharing identical
-//! catalogs, roles and users would save. The loader shares one `Catalog`
+//! catalog, one policy and one compiled user, what sharing identical
+//! catalogs and roles would save, and how many compiled bodies the users
+//! share. The loader shares one `Catalog`
 //! between organizations whose catalog extensions list the same
 //! permissions (`genesys::OrgCatalogs`), as a service serving many
 //! organizations should; `PERMGATE_ORGS_SHARE_CATALOGS=0` gives each
@@ -672,6 +673,7 @@ fn serve(runtime: &tokio::runtime::Runtime) -> Served {
     // What organizations have in common, counted on the shape.
     let mut role_rows = HashSet::new();
     let mut user_rows = HashSet::new();
+    let mut bodies = HashSet::new();
     for org in 0..n {
         let names = shape.role_names(org);
         for (name, template) in &names {
@@ -681,6 +683,7 @@ fn serve(runtime: &tokio::runtime::Runtime) -> Served {
             let roles = shape.user_roles(org, k, &names);
             let own = roles.iter().any(|(name, _)| name.starts_with("Own"));
             let key = format!("{roles:?}");
+            bodies.insert(format!("{org}/{key}"));
             user_rows.insert(if own { format!("{org}/{key}") } else { key });
         }
     }
@@ -741,15 +744,16 @@ fn serve(runtime: &tokio::runtime::Runtime) -> Served {
     println!(
         "sharing: catalogs held {distinct_catalogs}, distinct {} (one catalog each would save {}); \
          role rows {} of which distinct {} (storing each once would save about {}); \
-         cached users {} of which distinct role sets {} (storing each once would save about {})",
+         cached users {}: distinct role sets within an organization {} (one compiled body each, shared by \
+         its users), across organizations {}",
         shape.catalog_variants,
         mib((distinct_catalogs - shape.catalog_variants) as f64 * catalog_heap as f64),
         n * ROLES,
         role_rows.len(),
         mib((n * ROLES - role_rows.len()) as f64 * (policy_heap as f64 / ROLES as f64)),
         n * USERS,
+        bodies.len(),
         user_rows.len(),
-        mib((n * USERS - user_rows.len()) as f64 * (users_heap as f64 / USERS as f64)),
     );
     // One line for `benches/compare`'s table command (`cargo run --release --bin table`).
     println!(

@@ -479,6 +479,11 @@ pub struct Organizations<L> {
     /// replaces before it can be found, so a user cached over the old one
     /// looks its organization up again ([`Users`]).
     made: Arc<Mutex<Made>>,
+    /// Bumped after any entry's state changed (a reload swapped a policy
+    /// in, an entry retired): while it reads as when a cached user was last
+    /// checked, no organization changed since, and [`Users`] answers
+    /// without reading the user's organization's entry.
+    changes: Arc<AtomicU64>,
 }
 
 impl<L> Clone for Organizations<L> {
@@ -487,6 +492,7 @@ impl<L> Clone for Organizations<L> {
             loader: Arc::clone(&self.loader),
             entries: self.entries.clone(),
             made: Arc::clone(&self.made),
+            changes: Arc::clone(&self.changes),
         }
     }
 }
@@ -545,6 +551,7 @@ impl<L: Load> OrganizationsBuilder<L> {
             loader: Arc::new(self.loader),
             entries: entries.build(),
             made: Arc::default(),
+            changes: Arc::default(),
         }
     }
 }
@@ -645,6 +652,7 @@ impl<L: Load> Organizations<L> {
                 );
                 entry.handle.store(policy);
                 entry.state.fetch_add(1, Ordering::AcqRel);
+                self.changed();
                 Ok(entry.handle.load())
             }
             Err(error) => {
@@ -667,13 +675,27 @@ impl<L: Load> Organizations<L> {
             .entries
             .remove(organization)
             .await
-            .inspect(|entry| entry.retire())
+            .inspect(|entry| {
+                entry.retire();
+                self.changed();
+            })
             .is_some();
         #[cfg(feature = "tracing")]
         if removed {
             tracing::info!(organization = %Escaped(organization), "permgate: organization removed");
         }
         removed
+    }
+
+    /// Counts a change of an entry's state, made before.
+    fn changed(&self) {
+        self.changes.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// How many entry state changes were counted: read before an entry's
+    /// state, a count unchanged since means that state is unchanged too.
+    fn changes(&self) -> u64 {
+        self.changes.load(Ordering::Acquire)
     }
 
     /// Keeps `entry` as `organization`'s last, and retires the one it
@@ -683,6 +705,7 @@ impl<L: Load> Organizations<L> {
         let replaced = made.entries.insert(organization.into(), Arc::downgrade(entry));
         if let Some(replaced) = replaced.as_ref().and_then(Weak::upgrade) {
             replaced.retire();
+            self.changed();
         }
         if made.entries.len() > 2 * made.swept.max(64) {
             made.entries.retain(|_, entry| entry.strong_count() > 0);

@@ -440,15 +440,25 @@ struct Slot {
 struct Bound {
     entry: Arc<Entry>,
     state: u64,
+    /// The registry's count of changes when the state was last found
+    /// current (read before it): while the count is the same, so is the
+    /// state, and it need not be read.
+    seen: u64,
     compiled: CompiledUser,
 }
 
 impl Bound {
-    /// Compiled against `entry`'s current policy.
-    fn new(entry: Arc<Entry>, definition: &UserDefinition) -> Result<Self, BuildError> {
+    /// Compiled against `entry`'s current policy; `seen` the registry's
+    /// count of changes, read before `entry` was looked up.
+    fn new(entry: Arc<Entry>, seen: u64, definition: &UserDefinition) -> Result<Self, BuildError> {
         let state = entry.state();
         let compiled = entry.handle.load().compile_user(definition)?;
-        Ok(Self { entry, state, compiled })
+        Ok(Self {
+            entry,
+            state,
+            seen,
+            compiled,
+        })
     }
 }
 
@@ -461,11 +471,18 @@ impl Slot {
     }
 
     /// The user, if it is compiled against its organization's current
-    /// policy: its entry neither reloaded since nor retired. One atomic
-    /// load, beside the lock.
-    fn current(&self) -> Option<CompiledUser> {
-        let bound = self.bound.lock().unwrap_or_else(PoisonError::into_inner);
-        (bound.state & RETIRED == 0 && bound.entry.state() == bound.state).then(|| bound.compiled.clone())
+    /// policy: its entry neither reloaded since nor retired. `changes` is
+    /// the registry's count of changes, just read: if no organization
+    /// changed since the user was last checked, its entry is not read.
+    fn current(&self, changes: u64) -> Option<CompiledUser> {
+        let mut bound = self.bound.lock().unwrap_or_else(PoisonError::into_inner);
+        if bound.seen != changes {
+            if bound.state & RETIRED != 0 || bound.entry.state() != bound.state {
+                return None;
+            }
+            bound.seen = changes;
+        }
+        Some(bound.compiled.clone())
     }
 
     /// The user bound to `entry` (its organization's entry in the registry)
@@ -473,7 +490,7 @@ impl Slot {
     /// else compiled again from the definition and kept. Compiled under the
     /// slot's lock, so a reload makes one compilation per cached user, not
     /// one per request.
-    fn bind(&self, entry: Arc<Entry>) -> Result<CompiledUser, BuildError> {
+    fn bind(&self, entry: Arc<Entry>, seen: u64) -> Result<CompiledUser, BuildError> {
         // Nothing that can panic runs under the lock; a poisoned one still
         // holds a whole `Bound`.
         let mut bound = self.bound.lock().unwrap_or_else(PoisonError::into_inner);
@@ -482,7 +499,7 @@ impl Slot {
         if !bound.compiled.is_compiled_against(&policy) {
             bound.compiled = policy.compile_user(&self.kept.definition())?;
         }
-        (bound.entry, bound.state) = (entry, state);
+        (bound.entry, bound.state, bound.seen) = (entry, state, seen);
         Ok(bound.compiled.clone())
     }
 }
@@ -686,9 +703,10 @@ impl<L: Load, U: LoadUser> Users<L, U> {
     ) -> Result<CompiledUser, UserError<U::Error, L::Error>> {
         let found = self.shared.entries.get(&KeyRef { organization, user });
         if let Some(slot) = &found {
+            let changes = self.organizations.changes();
             if let Some(compiled) = slot
                 .is_fresh(self.shared.coarse_time_to_live)
-                .then(|| slot.current())
+                .then(|| slot.current(changes))
                 .flatten()
             {
                 return Ok(compiled);
@@ -712,7 +730,7 @@ impl<L: Load, U: LoadUser> Users<L, U> {
             Some(slot) => slot,
             None => {
                 let slot = self.load_once(UserKey::new(organization, user), credential).await?;
-                if let Some(compiled) = slot.current() {
+                if let Some(compiled) = slot.current(self.organizations.changes()) {
                     return Ok(compiled);
                 }
                 slot
@@ -720,12 +738,13 @@ impl<L: Load, U: LoadUser> Users<L, U> {
         };
         // Look the organization up (loaded again if it is not loaded) and
         // compile the user again against its current policy.
+        let seen = self.organizations.changes();
         let entry = self
             .organizations
             .entry(organization)
             .await
             .map_err(UserError::Organization)?;
-        match slot.bind(entry) {
+        match slot.bind(entry, seen) {
             Ok(user) => Ok(user),
             Err(error) => {
                 // The definition loaded before does not compile against the
@@ -910,12 +929,13 @@ impl<L: Load, U: LoadUser> Users<L, U> {
             organization: organization.into(),
             error: Arc::new(error),
         })?;
+        let seen = self.organizations.changes();
         let entry = self
             .organizations
             .entry(organization)
             .await
             .map_err(UserError::Organization)?;
-        let bound = Bound::new(entry, &definition).map_err(|error| UserError::Compile {
+        let bound = Bound::new(entry, seen, &definition).map_err(|error| UserError::Compile {
             organization: organization.into(),
             error,
         })?;
