@@ -579,6 +579,7 @@ pub(crate) struct Seeds {
     pub(crate) star: u64,
 }
 
+#[inline]
 pub(crate) fn seeds() -> &'static Seeds {
     static SEEDS: std::sync::OnceLock<Seeds> = std::sync::OnceLock::new();
     SEEDS.get_or_init(|| {

@@ -106,47 +106,37 @@ pub fn parse(input: &str) -> Result<Spelling<'_>, ParseError> {
 }
 
 /// `input` as a key of three non-empty segments of ASCII letters and
-/// digits (the common question), split in one pass eight bytes at a time;
-/// `None` for anything else (and for a key under eight bytes), which
-/// [`parse`] then reads. What it returns is what [`parse`] returns.
+/// digits (the common question), validated and split in one pass eight
+/// bytes at a time; `None` for anything else (and for a key under eight
+/// bytes), which [`parse`] then reads. What it returns is what [`parse`]
+/// returns.
 #[inline]
 pub(crate) fn plain_key(input: &str) -> Option<Spelling<'_>> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = ONES * 0x80;
     let bytes = input.as_bytes();
     let len = bytes.len();
     if !(8..=MAX_PERMISSION_LEN).contains(&len) {
         return None;
     }
-    // In each byte of a word: bit 7 set where the byte is in `lo..=hi`
-    // (for bytes under 0x80: no carry crosses a byte).
-    let in_range =
-        |low7: u64, lo: u8, hi: u8| (low7 + ONES * u64::from(0x80 - lo)) & !(low7 + ONES * u64::from(0x7f - hi)) & HIGH;
     let mut colons = [0usize; 2];
     let mut found = 0usize;
-    let mut at = 0;
-    while at < len {
-        // The last word ends at the input's end, its bytes seen before shifted out.
-        let (word, lanes) = match len - at {
-            8.. => (word_at(bytes, at), HIGH),
-            rest => (word_at(bytes, len - 8) >> (8 * (8 - rest)), HIGH >> (8 * (8 - rest))),
-        };
-        let low7 = word & !HIGH;
-        let letter = in_range(low7 | (ONES * 0x20), b'a', b'z');
-        let digit = in_range(low7, b'0', b'9');
-        let colon = !((low7 ^ (ONES * u64::from(b':'))) + ONES * 0x7f) & HIGH;
-        let ascii = !word & HIGH;
-        if (letter | digit | colon) & ascii & lanes != lanes {
-            return None;
-        }
-        let mut bits = colon & ascii & lanes;
+    let mut take = |colon: u64, start: usize| {
+        let mut bits = colon;
         while bits != 0 {
-            *colons.get_mut(found)? = at + bits.trailing_zeros() as usize / 8;
+            *colons.get_mut(found)? = start + bits.trailing_zeros() as usize / 8;
             found += 1;
             bits &= bits - 1;
         }
+        Some(())
+    };
+    // Whole words, then the eight bytes that end the input, of which those
+    // seen before are not looked at again.
+    let mut at = 0;
+    while at + 8 < len {
+        take(plain_bytes(word_at(bytes, at), HIGH)?, at)?;
         at += 8;
     }
+    let start = len - 8;
+    take(plain_bytes(word_at(bytes, start), HIGH << (8 * (at - start)))?, start)?;
     let [domain_end, entity_end] = colons;
     if found != 2 || domain_end == 0 || entity_end == domain_end + 1 || entity_end + 1 == len {
         return None;
@@ -158,6 +148,31 @@ pub(crate) fn plain_key(input: &str) -> Option<Spelling<'_>> {
         entity: entity.get(1..)?,
         action: action.get(1..)?,
     })
+}
+
+/// Each byte of a word (its high bit in `HIGH`).
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = ONES * 0x80;
+
+/// The colons of `word`, bit 7 of each byte that is one, if every byte
+/// whose bit 7 is in `lanes` is an ASCII letter, digit or colon; `None`
+/// if not.
+#[inline(always)]
+fn plain_bytes(word: u64, lanes: u64) -> Option<u64> {
+    // In each byte: bit 7 set where the byte is in `lo..=hi` (for bytes
+    // under 0x80: no carry crosses a byte).
+    let in_range =
+        |low7: u64, lo: u8, hi: u8| (low7 + ONES * u64::from(0x80 - lo)) & !(low7 + ONES * u64::from(0x7f - hi));
+    let low7 = word & !HIGH;
+    let letter = in_range(low7 | (ONES * 0x20), b'a', b'z');
+    // `0`..`9` and `:` are one run.
+    let digit_or_colon = in_range(low7, b'0', b':');
+    let plain = (letter | digit_or_colon) & !word & lanes;
+    if plain != lanes {
+        return None;
+    }
+    let colon = !((low7 ^ (ONES * u64::from(b':'))) + ONES * 0x7f);
+    Some(colon & plain)
 }
 
 const SEGMENT_NAMES: [&str; 3] = ["domain", "entity", "action"];

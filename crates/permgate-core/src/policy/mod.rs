@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use crate::caseless::{seeds, segment_hash};
 use crate::catalog::Catalog;
 use crate::decision::Decision;
 use crate::definition::ConditionalGrantInfo;
@@ -137,15 +138,21 @@ impl Policy {
     #[inline]
     pub fn allows<Q: Question>(&self, who: impl Into<Principal>, question: Q) -> Q::Answer<bool> {
         let who = who.into();
+        // Both inlined into the string path: out of line, the answer to a
+        // key no catalog knows is a call that copies the resolved question.
         question.ask(
             &self.catalog,
-            Some(|key: &str, hash| self.holds_unknown(who, key, hash).then_some(true)),
+            Some(
+                #[inline(always)]
+                |key: &str, hash| self.holds_unknown(who, key, hash).then_some(true),
+            ),
+            #[inline(always)]
             |Asked(asked)| self.allowed_resolved(who, asked),
         )
     }
 
     /// [`allows`](Self::allows) for a resolved question.
-    #[inline]
+    #[inline(always)]
     fn allowed_resolved(&self, who: Principal, asked: Resolved<'_>) -> bool {
         match asked {
             Resolved::Known(index) => self.bit(who, index),
@@ -178,22 +185,45 @@ impl Policy {
 
     /// A key or flat name no catalog knows: the kept patterns and unknown
     /// grants of the roles in reach. Such a key counts as division-aware.
-    #[cold]
+    /// For a role whose unknown grants `held` looked up already, a first
+    /// look at its patterns by the key's domain ([`GrantSet::may_cover`])
+    /// answers most keys inline; the rest is a call.
+    #[inline]
     fn allows_unknown(&self, who: Principal, spelling: Spelling<'_>, key: &str, hashed: Hashed) -> bool {
         if !self.beyond_catalog {
             return false;
         }
-        let probe = Probe::new(&self.catalog, spelling, key, hashed);
+        let mut domain_hash = None;
+        if let (Kind::Role(role), true, true) = (who.kind, who.policy == self.id, hashed.looked) {
+            // Its grants of unknown keys looked up: no pattern covers a flat name.
+            let Spelling::Key { domain, .. } = spelling else {
+                return false;
+            };
+            let hash = segment_hash(seeds(), domain.as_bytes());
+            let role = self.tables.roles.get(role as usize);
+            if !role.is_some_and(|role| role.granted.may_cover(hash)) {
+                return false;
+            }
+            domain_hash = Some(hash);
+        }
+        let probe = Probe::new(&self.catalog, spelling, key, hashed).with_domain_hash(domain_hash);
+        self.probe_in_reach(who, &probe)
+    }
+
+    /// [`allows_unknown`](Self::allows_unknown) past its first look: the
+    /// grant sets in reach probed.
+    #[cold]
+    fn probe_in_reach(&self, who: Principal, probe: &Probe<'_>) -> bool {
         if let (Kind::Role(role), true) = (who.kind, who.policy == self.id) {
             // A role alone: its own grants, without the walk over a user's.
             return self
                 .tables
                 .roles
                 .get(role as usize)
-                .is_some_and(|role| role.granted.allows_probe(&probe));
+                .is_some_and(|role| role.granted.allows_probe(probe));
         }
         self.grant_sets(who, true)
-            .any(|grants| grants.holds_beyond_catalog() && grants.allows_probe(&probe))
+            .any(|grants| grants.holds_beyond_catalog() && grants.allows_probe(probe))
     }
 
     /// The full decision for `who` and `question`: allowed, allowed only

@@ -344,6 +344,13 @@ impl<'q> Probe<'q> {
         }
     }
 
+    /// The probe, its domain's [`segment_hash`] already made (if `hash` is one).
+    #[inline]
+    pub(crate) fn with_domain_hash(self, hash: Option<u64>) -> Self {
+        self.domain_hash.set(hash);
+        self
+    }
+
     /// The hash of the domain, made once.
     #[inline]
     fn domain_hash(&self, seeds: &Seeds) -> u64 {
@@ -600,6 +607,16 @@ impl GrantSet {
     /// Whether the set holds wildcards or unknown keys: what the bitset cannot hold.
     pub(super) fn holds_beyond_catalog(&self) -> bool {
         !(self.unknown.is_empty() && self.patterns.is_empty() && self.scopes.is_empty())
+    }
+
+    /// Whether a pattern the set holds may cover a key whose domain's
+    /// [`segment_hash`] is `domain_hash`, at a glance: wildcards over
+    /// catalog scopes held, or string patterns one of which may have its
+    /// domain ([`DomainFilter`]). `false` is sure; `true` is for
+    /// [`allows_probe`](Self::allows_probe) to settle.
+    #[inline]
+    pub(super) fn may_cover(&self, domain_hash: u64) -> bool {
+        !self.scopes.is_empty() || (self.shapes != 0 && self.domains.may_hold(domain_hash))
     }
 
     /// [`allows_spelling`](Self::allows_spelling) for a hashed question: one
