@@ -105,8 +105,10 @@
 //!   organization's users ([`Users::invalidate_organization`]);
 //! - **never answered against an old policy**: every request checks that
 //!   the cached user's organization was not [reloaded](Organizations::reload)
-//!   since the user was compiled (one atomic load), nor loaded again after
-//!   an eviction or a [removal](Organizations::remove); if it was, the user
+//!   since the user was compiled, nor loaded again after an eviction or a
+//!   [removal](Organizations::remove) (one atomic load of the registry's
+//!   count of changes; the organization's own state is read only after a
+//!   change anywhere in the registry); if it was, the user
 //!   is compiled again against the current policy from the definition it
 //!   was loaded with, without a new load
 //!   ([`CompiledUser::is_compiled_against`](crate::CompiledUser::is_compiled_against)
