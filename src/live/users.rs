@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::error::Error;
 use std::future::Future;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -317,7 +317,7 @@ impl quick_cache::Equivalent<UserKey> for KeyRef<'_> {
 
 /// The definition a cached user was loaded with, kept to compile the user
 /// again once its organization's policy is reloaded.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 enum Kept {
     /// A user holding roles by name only (as a subjects/me document names
     /// them), in one allocation: its name, then each role's name and
@@ -423,46 +423,62 @@ impl Kept {
 }
 
 /// A cached user: the definition it was loaded with, when, and the user
-/// compiled from it against its organization's policy of the time.
+/// compiled from it against its organization's policy of the time. Read
+/// without a lock: once its organization changed, the user is compiled
+/// into a new slot ([`Slot::rebound`]) that replaces it in the cache.
 #[derive(Debug)]
 struct Slot {
     kept: Kept,
     /// When it was loaded, on the coarse monotonic clock.
     loaded: coarsetime::Instant,
-    bound: Mutex<Bound>,
+    bound: Bound,
+    /// The registry's count of changes when the bound state was last found
+    /// current (read before it): while the count is the same, so is the
+    /// state, and it need not be read.
+    seen: AtomicU64,
+    /// The slot bound again in its place, by the first request that found
+    /// it stale: the others take it instead of compiling the user again.
+    next: Mutex<Option<Arc<Slot>>>,
 }
 
 /// What a cached user was compiled against: its organization's entry in
 /// the registry and that entry's state, read before the policy compiled
 /// against. While the state is unchanged (no reload since, the entry not
-/// retired), so is the user; else it is bound again ([`Slot::bind`]).
+/// retired), so is the user; else it is bound again ([`Slot::rebound`]).
 #[derive(Debug)]
 struct Bound {
     entry: Arc<Entry>,
     state: u64,
-    /// The registry's count of changes when the state was last found
-    /// current (read before it): while the count is the same, so is the
-    /// state, and it need not be read.
-    seen: u64,
     compiled: CompiledUser,
 }
 
 impl Bound {
-    /// Compiled against `entry`'s current policy; `seen` the registry's
-    /// count of changes, read before `entry` was looked up.
-    fn new(entry: Arc<Entry>, seen: u64, definition: &UserDefinition) -> Result<Self, BuildError> {
+    /// Compiled against `entry`'s current policy.
+    fn new(entry: Arc<Entry>, definition: &UserDefinition) -> Result<Self, BuildError> {
         let state = entry.state();
         let compiled = entry.handle.load().compile_user(definition)?;
-        Ok(Self {
-            entry,
-            state,
-            seen,
-            compiled,
-        })
+        Ok(Self { entry, state, compiled })
+    }
+
+    /// Whether `entry`'s current state is the one bound.
+    fn is_current(&self) -> bool {
+        self.state & RETIRED == 0 && self.entry.state() == self.state
     }
 }
 
 impl Slot {
+    /// A user just loaded: `seen` the registry's count of changes, read
+    /// before its organization's entry was looked up for `bound`.
+    fn new(kept: Kept, loaded: coarsetime::Instant, bound: Bound, seen: u64) -> Self {
+        Self {
+            kept,
+            loaded,
+            bound,
+            seen: AtomicU64::new(seen),
+            next: Mutex::default(),
+        }
+    }
+
     /// Whether it was loaded less than `time_to_live` ago. The coarse
     /// monotonic clock (a few milliseconds' resolution) is read in a few
     /// nanoseconds, where `std`'s takes about 25.
@@ -475,32 +491,44 @@ impl Slot {
     /// the registry's count of changes, just read: if no organization
     /// changed since the user was last checked, its entry is not read.
     fn current(&self, changes: u64) -> Option<CompiledUser> {
-        let mut bound = self.bound.lock().unwrap_or_else(PoisonError::into_inner);
-        if bound.seen != changes {
-            if bound.state & RETIRED != 0 || bound.entry.state() != bound.state {
+        // Only a count read before a check that found the state current is
+        // stored: a request racing with another may store an older one,
+        // which costs the next request a check, never a wrong answer.
+        if self.seen.load(Ordering::Relaxed) != changes {
+            if !self.bound.is_current() {
                 return None;
             }
-            bound.seen = changes;
+            self.seen.store(changes, Ordering::Relaxed);
         }
-        Some(bound.compiled.clone())
+        Some(self.bound.compiled.clone())
     }
 
     /// The user bound to `entry` (its organization's entry in the registry)
-    /// and compiled against its current policy: the cached one if it is,
-    /// else compiled again from the definition and kept. Compiled under the
-    /// slot's lock, so a reload makes one compilation per cached user, not
-    /// one per request.
-    fn bind(&self, entry: Arc<Entry>, seen: u64) -> Result<CompiledUser, BuildError> {
-        // Nothing that can panic runs under the lock; a poisoned one still
-        // holds a whole `Bound`.
-        let mut bound = self.bound.lock().unwrap_or_else(PoisonError::into_inner);
+    /// and compiled against its current policy, in a new slot for the
+    /// cache (`seen` the registry's count of changes, read before `entry`
+    /// was looked up); loaded when it was. Compiled under this slot's lock,
+    /// once: the requests that found this slot stale meanwhile take the
+    /// same new slot, so a reload makes one compilation per cached user,
+    /// not one per request.
+    fn rebound(&self, entry: Arc<Entry>, seen: u64) -> Result<Arc<Slot>, BuildError> {
+        // Nothing that can panic runs under the lock.
+        let mut next = self.next.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(slot) = next.as_ref() {
+            if Arc::ptr_eq(&slot.bound.entry, &entry) && slot.bound.is_current() {
+                return Ok(Arc::clone(slot));
+            }
+        }
         let state = entry.state();
         let policy = entry.handle.load();
-        if !bound.compiled.is_compiled_against(&policy) {
-            bound.compiled = policy.compile_user(&self.kept.definition())?;
-        }
-        (bound.entry, bound.state, bound.seen) = (entry, state, seen);
-        Ok(bound.compiled.clone())
+        let compiled = if self.bound.compiled.is_compiled_against(&policy) {
+            self.bound.compiled.clone()
+        } else {
+            policy.compile_user(&self.kept.definition())?
+        };
+        let bound = Bound { entry, state, compiled };
+        let slot = Arc::new(Slot::new(self.kept.clone(), self.loaded, bound, seen));
+        *next = Some(Arc::clone(&slot));
+        Ok(slot)
     }
 }
 
@@ -744,8 +772,14 @@ impl<L: Load, U: LoadUser> Users<L, U> {
             .entry(organization)
             .await
             .map_err(UserError::Organization)?;
-        match slot.bind(entry, seen) {
-            Ok(user) => Ok(user),
+        match slot.rebound(entry, seen) {
+            Ok(slot) => {
+                // In the cache in the stale one's place, unless it was
+                // dropped meanwhile (invalidated, evicted, expired).
+                let key = UserKey::new(organization, user);
+                let _ = self.shared.entries.replace(key, Arc::clone(&slot), true);
+                Ok(slot.bound.compiled.clone())
+            }
             Err(error) => {
                 // The definition loaded before does not compile against the
                 // reloaded policy: drop it, the next request loads the user
@@ -935,15 +969,12 @@ impl<L: Load, U: LoadUser> Users<L, U> {
             .entry(organization)
             .await
             .map_err(UserError::Organization)?;
-        let bound = Bound::new(entry, seen, &definition).map_err(|error| UserError::Compile {
+        let bound = Bound::new(entry, &definition).map_err(|error| UserError::Compile {
             organization: organization.into(),
             error,
         })?;
-        Ok(Arc::new(Slot {
-            kept: Kept::new(definition),
-            loaded: coarsetime::Instant::now_without_cache_update(),
-            bound: Mutex::new(bound),
-        }))
+        let loaded = coarsetime::Instant::now_without_cache_update();
+        Ok(Arc::new(Slot::new(Kept::new(definition), loaded, bound, seen)))
     }
 }
 
