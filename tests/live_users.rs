@@ -418,6 +418,21 @@ async fn at_most_max_users_are_cached_and_the_evicted_ones_load_again() {
         }
         assert!(directory.total() > 1_000, "{}", directory.total());
         assert!(users.len() <= 100);
+
+        // Room for none: every request loads, nothing is kept.
+        let directory = Directory::new(Duration::ZERO);
+        let none = Users::builder(Organizations::new(Policies::default()), directory.clone())
+            .max_users(0)
+            .build();
+        for _ in 0..3 {
+            assert!(
+                none.get("org-a", "ana", None)
+                    .await
+                    .unwrap()
+                    .allows(perm::routing::QUEUE_VIEW)
+            );
+        }
+        assert_eq!((directory.calls("org-a", "ana"), none.len()), (3, 0));
     })
     .await;
 }
