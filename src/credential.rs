@@ -7,7 +7,9 @@
 /// caller's own token (`permgate::client`); and an OAuth client's secret.
 ///
 /// Its `Debug` and `Display` print `Credential(..)`, it has no `Serialize`,
-/// and the live side's user cache never keeps it (the cache key is the
+/// its bytes are overwritten with zeros when it is dropped (each clone's
+/// own, and the `String` it was made from), and the live side's user
+/// cache never keeps it (the cache key is the
 /// service's own key, never the token). Read it with [`expose`](Self::expose)
 /// only to send it to the Platform API. It is `permgate::live::Credential`
 /// (feature `live`) and `permgate::client::Credential` (feature `client`),
@@ -29,8 +31,12 @@ pub struct Credential(Box<str>);
 impl Credential {
     /// The credential holding bearer token `token` (without the `Bearer `
     /// prefix).
-    pub fn new(token: String) -> Self {
-        Self(token.into_boxed_str())
+    pub fn new(mut token: String) -> Self {
+        // A copy of exactly its length: `into_boxed_str` could move it into
+        // a shorter allocation and free the old one with the token in it.
+        let kept = Self(Box::from(token.as_str()));
+        wipe(&mut token);
+        kept
     }
 
     /// The bearer token: send it to the Platform API
@@ -38,6 +44,18 @@ impl Credential {
     /// in an error, or use it as a cache key.
     pub fn expose(&self) -> &str {
         &self.0
+    }
+}
+
+/// Overwrites `secret`'s bytes with zeros, in a way the compiler does not
+/// remove (`zeroize`).
+fn wipe(secret: &mut str) {
+    zeroize::Zeroize::zeroize(secret);
+}
+
+impl Drop for Credential {
+    fn drop(&mut self) {
+        wipe(&mut self.0);
     }
 }
 
@@ -67,5 +85,22 @@ impl core::fmt::Debug for Credential {
 impl core::fmt::Display for Credential {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str("Credential(..)")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wiped_secret_is_zeros_of_its_length() {
+        let mut secret = String::from("a-bearer-token");
+        wipe(&mut secret);
+        assert_eq!(secret, "\0".repeat(14));
+        // What a credential reads is a copy: the token it was made from
+        // is not it.
+        let credential = Credential::new(String::from("another-token"));
+        assert_eq!(credential.expose(), "another-token");
+        assert_eq!(credential.clone(), credential);
     }
 }
