@@ -11,7 +11,7 @@ use crate::{Catalog, CompiledUser, Denied, Gate, Granted, Policy, Principal};
 /// shared by every caller, or the caller's own [`CompiledUser`] (whose
 /// policy holds that one user). It derefs to [`Policy`]: ask it anything
 /// about [`Caller::principal`](super::Caller::principal), and a
-/// [`Granted`](crate::Granted) proof it makes is from it
+/// [`Granted`] proof it makes is from it
 /// (`granted.is_from(&caller.policy)`).
 ///
 /// [`allows`](Self::allows), [`check`](Self::check) and

@@ -126,7 +126,7 @@ fn eq_folded(query: &[u8], lower: &[u8]) -> bool {
 /// start and the value. Each name is kept as words of eight bytes (the last
 /// one ending at the name's end, overlapping the one before), each word as
 /// in lowercase and with bit 5 of each byte that is a letter: a query in
-/// any case compares word by word without folding ([`spells`]).
+/// any case compares word by word without folding ([`spells`](NameTable::spells)).
 #[derive(Debug, Clone)]
 pub(crate) struct NameTable<V> {
     slots: Vec<Slot<V>>,

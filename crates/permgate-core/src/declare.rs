@@ -1,6 +1,6 @@
 //! [`gate!`](crate::gate!): declaring a typed gate, from permissions or
 //! from the Platform API operations a feature calls. A module of its own,
-//! above [`gate`](crate::gate) and [`operation`](crate::operation), since a
+//! above [`gate`](mod@crate::gate) and [`operation`](mod@crate::operation), since a
 //! gate of calls looks its operations up in the table.
 
 /// Declares a typed gate for a feature of your own: the permissions it

@@ -215,7 +215,7 @@ impl fmt::Display for Permission<'_> {
 }
 
 /// A catalog entry. Builtin entries are `static`; entries added from an
-/// organization's catalog are owned by the [`Catalog`].
+/// organization's catalog are owned by the [`Catalog`](crate::Catalog).
 #[derive(Debug, Clone)]
 pub(crate) struct PermissionInfo {
     pub(crate) key: Cow<'static, str>,

@@ -1,5 +1,5 @@
 //! Who a question is about ([`Principal`]: a role, a user, a user in one
-//! division) and what it asks ([`Question`]: a typed permission or a string).
+//! division) and what it asks ([`Question`](crate::question::Question): a typed permission or a string).
 
 use core::fmt;
 
@@ -33,7 +33,7 @@ impl Division {
     /// that cannot be a real one rather than answering it as a division no
     /// grant names: empty, only whitespace, holding whitespace (`d east`),
     /// a control or invisible character, or longer than
-    /// [`MAX_DIVISION_ID_LEN`](crate::parse::MAX_DIVISION_ID_LEN) bytes.
+    /// [`MAX_DIVISION_ID_LEN`] bytes.
     ///
     /// ```
     /// use permgate::{Division, parse::DivisionError};

@@ -13,7 +13,7 @@
 //! - [`Condition`]: the `resourceConditionNode` it came from. Read back as
 //!   the role readers read it: an unknown `conjunction` or `operator`, an
 //!   empty list or a tree deeper than [`MAX_CONDITION_DEPTH`](crate::condition::MAX_CONDITION_DEPTH)
-//!   is an error. [`Operand`] is a `ResourceConditionValue`, [`Operator`]
+//!   is an error. [`Operand`](crate::condition::Operand) is a `ResourceConditionValue`, [`Operator`]
 //!   and [`OperandKind`] their API spellings.
 //! - [`Decision`]: `{"decision": "allowed"}`, `{"decision": "denied"}`, or
 //!   `{"decision": "allowed_if", "conditions": [node, …]}`.

@@ -683,7 +683,7 @@ fn raw_items<'de, A: SeqAccess<'de>>(mut seq: A, max_items: usize) -> Result<Vec
 ///
 /// A derived struct also reads a JSON array, field by field in order; the
 /// wire types read structs only from objects, so that `["r", "d"]` is never
-/// a role. Every struct is read through [`Obj`], and every field holding a
+/// a role. Every struct is read through [`Obj`](de::Obj), and every field holding a
 /// struct or a list through one of the functions here.
 pub(crate) mod de {
     use core::fmt;

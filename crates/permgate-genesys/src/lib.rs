@@ -28,7 +28,7 @@
 //! | another user's grants | `GET /api/v2/authorization/subjects/{subjectId}` (`getAuthorizationSubject`) | [`SubjectSpec`] | `authorization:grant:view` |
 //! | another user's authorization | `GET /api/v2/users/{userId}?expand=authorization` (`getUser`) | [`UserAuthorization`] | none listed for the operation |
 //! | roles | `GET /api/v2/authorization/roles` (`getAuthorizationRoles`), `GET /api/v2/authorization/roles/{roleId}` (`getAuthorizationRole`) | [`RoleFile`] | `authorization:role:view` |
-//! | the organization's permission catalog | `GET /api/v2/authorization/permissions` (`getAuthorizationPermissions`) | [`org_catalog`] ([`OrgCatalogs`] to share one per distinct content) | none |
+//! | the organization's permission catalog | `GET /api/v2/authorization/permissions` (`getAuthorizationPermissions`) | [`org_catalog`](fn@org_catalog) ([`OrgCatalogs`] to share one per distinct content) | none |
 //! | a role to create | `POST /api/v2/authorization/roles` (`postAuthorizationRoles`), written by [`export_role`] | | `authorization:role:add` |
 //!
 //! A whole organization, as `permgate pull` writes it (the API's own

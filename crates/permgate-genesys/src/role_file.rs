@@ -22,7 +22,7 @@ pub const MAX_ACTIONS_PER_POLICY: usize = 1_000;
 ///
 /// Each role is read into the core's [`RoleDefinition`]: its `id` when it
 /// has one, `name`, `description`, each permission policy as one
-/// [`GrantGroup`](permgate_core::definition::GrantGroup) of its `domain:entity:action`
+/// [`GrantGroup`] of its `domain:entity:action`
 /// keys (under its `resourceConditionNode`, when it has one), and the legacy
 /// `permissions[]` as legacy names, kept and reported, never granted. Add one
 /// to a policy with

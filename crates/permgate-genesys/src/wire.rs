@@ -19,7 +19,7 @@
 //!
 //! These types are what the readers ([`RoleFile`](super::RoleFile),
 //! [`SubjectSpec`](super::SubjectSpec), [`UserAuthorization`](super::UserAuthorization),
-//! [`org_catalog`](super::org_catalog)) read
+//! [`org_catalog`](fn@super::org_catalog)) read
 //! first, and what the exporter ([`export_role`](super::export_role))
 //! writes. They only hold the JSON:
 //! reading one yourself checks types, not meaning (an empty `actionSet`, a

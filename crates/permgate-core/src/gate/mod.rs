@@ -82,7 +82,7 @@ pub struct GateInfo {
     /// whose contents are not published. [`Denied`] says so.
     pub incomplete: Option<&'static str>,
     /// The permissions of `required` that the Platform API still documents,
-    /// as bitset words over the builtin indexes: what [`Policy::check`]
+    /// as bitset words over the builtin indexes: what [`Policy::check`](crate::Policy::check)
     /// requires by default ([`KeySet::Current`]).
     pub(crate) required_mask: [u64; MASK_WORDS],
     /// The words of `required_mask` that are not zero: `(first, end)`. A

@@ -61,7 +61,7 @@ impl Pattern {
 }
 
 /// A wildcard grant a grant set holds, as a string [`Pattern`] or as a
-/// bit over a catalog [`Scope`](crate::catalog::Scope): `domain:entity:*`,
+/// bit over a catalog [`Scope`]: `domain:entity:*`,
 /// `domain:*:*` or `domain:*:action`. `None` stands for `*`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Wildcard<'a> {
@@ -125,7 +125,7 @@ pub(crate) struct SideTables {
     /// wildcard form and for audits (sorted and de-duplicated by `finish`).
     pub(crate) exact: Vec<u16>,
     /// Wildcards over an entity or a domain of the catalog, granted in the
-    /// catalog's spelling: one bit per catalog [`Scope`](crate::catalog::Scope)
+    /// catalog's spelling: one bit per catalog [`Scope`]
     /// (empty when none), so that keys unknown to the catalog but under one
     /// are still allowed by the string API.
     pub(crate) scopes: Vec<u64>,
