@@ -177,6 +177,28 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! # Serving many organizations
+//!
+//! An app serving thousands of organizations from one process keeps each
+//! organization's policy and its callers; what organizations and users
+//! have in common is stored once:
+//!
+//! - **catalogs**: read each organization's permission catalog through one
+//!   [`OrgCatalogs`](crate::genesys::OrgCatalogs) in the loader: organizations
+//!   whose catalogs list the same permissions share one `Catalog` (about
+//!   0.5 MiB each);
+//! - **users**: users compiled against one policy with the same grants
+//!   share one body ([`Policy::compile_user`]); a cached user holds its
+//!   name and key, the definition it was loaded with, and pointers.
+//!
+//! Measured (`benches/orgs.rs`, BENCHMARKS.md): 10,000 organizations × 50
+//! roles × 200 cached users in 1.8 GiB resident; a random organization's
+//! random user, cache lookup and `allows`, about 0.35 µs, one
+//! organization's about 75 ns. At that size a question's time is mostly
+//! the TLB and cache misses of the few pages it reads; the allocator's
+//! huge pages (with glibc, `GLIBC_TUNABLES=glibc.malloc.hugetlb=1` when
+//! transparent huge pages are in `madvise` mode) make those fewer.
 #![cfg_attr(
     feature = "client",
     doc = r#"

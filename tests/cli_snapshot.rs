@@ -556,6 +556,92 @@ users: 1 added, 1 removed, 3 changed
     );
 }
 
+/// A copy of snapshot-b in `temp`'s folder `name`, its organization's
+/// catalog edited by `edit` (its manifest's count of the listing's
+/// entities and the listing's total following).
+fn b_with_catalog(temp: &TempDir, name: &str, edit: impl Fn(&mut Vec<Value>)) -> String {
+    let dir = temp.0.join(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    for entry in std::fs::read_dir(B).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), dir.join(entry.file_name())).unwrap();
+    }
+    let mut listing: Value = serde_json::from_str(&read(B, "permissions.json")).unwrap();
+    let mut entities = listing["entities"].as_array().unwrap().clone();
+    edit(&mut entities);
+    let count = entities.len();
+    listing["entities"] = Value::Array(entities);
+    listing["total"] = json!(count);
+    std::fs::write(dir.join("permissions.json"), listing.to_string()).unwrap();
+    let mut manifest: Value = serde_json::from_str(&read(B, "manifest.json")).unwrap();
+    manifest["counts"]["permissions"] = json!(count);
+    std::fs::write(dir.join("manifest.json"), manifest.to_string()).unwrap();
+    dir.to_str().unwrap().to_owned()
+}
+
+#[test]
+fn diff_of_two_snapshots_lists_what_their_catalogs_list_differently() {
+    let temp = TempDir::new();
+    let widget = |action: &str| {
+        json!({"id": "acmeapp", "domain": "acmeapp", "permissionMap": {"widget": [
+            {"domain": "acmeapp", "entityType": "widget", "action": action, "label": action, "divisionAware": false}
+        ]}})
+    };
+    let old = b_with_catalog(&temp, "old", |entities| entities.push(widget("edit")));
+    let new = b_with_catalog(&temp, "new", |entities| {
+        entities.push(widget("view"));
+        for entity in entities.iter_mut() {
+            for actions in entity["permissionMap"].as_object_mut().unwrap().values_mut() {
+                for action in actions.as_array_mut().unwrap() {
+                    if action["action"] == "view" && action["domain"] == "recording" {
+                        action["divisionAware"] = json!(false);
+                    }
+                }
+            }
+        }
+    });
+    let json = permgate(&["diff", &old, &new, "--json"]).json();
+    assert_eq!(json["equal"], false);
+    assert_eq!(
+        json["catalog"],
+        json!({
+            "added": ["acmeapp:widget:view"],
+            "removed": ["acmeapp:widget:edit"],
+            "division_aware": [{"key": "recording:recording:view", "division_aware": false}]
+        })
+    );
+    let run = permgate(&["diff", &old, &new]);
+    assert_exit(&run, 1);
+    assert!(
+        run.stdout.contains(
+            "catalog: 1 permission added, 1 removed, 1 changed division awareness\n  \
+             + `acmeapp:widget:view`\n  - `acmeapp:widget:edit`\n  \
+             `recording:recording:view`: no longer division-aware\n"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("3 permissions of the catalog, "), "{}", run.stdout);
+    // The same catalog: nothing listed, the roles and users alone decide.
+    let same = permgate(&["diff", &old, &old, "--json"]).json();
+    assert_eq!(
+        (&same["equal"], &same["catalog"]),
+        (&json!(true), &json!({"added": [], "removed": [], "division_aware": []}))
+    );
+    // Keys compare ignoring ASCII case: a respelled key is the same permission.
+    let respelled = b_with_catalog(&temp, "respelled", |entities| {
+        let mut upper = widget("EDIT");
+        upper["permissionMap"]["widget"][0]["entityType"] = json!("Widget");
+        entities.push(upper);
+    });
+    let json = permgate(&["diff", &old, &respelled, "--json"]).json();
+    assert_eq!(
+        json["catalog"],
+        json!({"added": [], "removed": [], "division_aware": []}),
+        "{json}"
+    );
+}
+
 /// A copy of snapshot-a in a temporary folder.
 fn copy_of_a(temp: &TempDir) -> String {
     let dir = temp.0.join("snapshot");

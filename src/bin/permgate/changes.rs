@@ -1,9 +1,11 @@
 //! `permgate diff DIR1 DIR2`: what changed between two snapshots of an
-//! organization: roles and users added and removed, and for each role and
-//! user in both, the effective permissions it gained (widened) and lost
-//! (narrowed), compared as `diff` compares two roles or two users.
+//! organization: permissions its catalog lists or no longer lists (or
+//! lists division-aware or not), roles and users added and removed, and for
+//! each role and user in both, the effective permissions it gained
+//! (widened) and lost (narrowed), compared as `diff` compares two roles or
+//! two users.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::{self, Write};
 
 use permgate::genesys::{RoleFile, UserAuthorization};
@@ -87,12 +89,62 @@ impl Changes<'_> {
     }
 }
 
+/// The organization's permission catalogs (builtin and `permissions.json`
+/// together): the permissions only one side lists, and those both list
+/// whose division awareness differs. Keys in the catalog's spelling, sorted.
+#[derive(Serialize, Default)]
+struct CatalogChanges<'s> {
+    added: Vec<&'s str>,
+    removed: Vec<&'s str>,
+    division_aware: Vec<DivisionAware<'s>>,
+}
+
+/// A permission both catalogs list, division-aware in one only.
+#[derive(Serialize)]
+struct DivisionAware<'s> {
+    key: &'s str,
+    /// In the new catalog.
+    division_aware: bool,
+}
+
+impl<'s> CatalogChanges<'s> {
+    fn of(old: &'s Catalog, new: &'s Catalog) -> Self {
+        let listed = |catalog: &'s Catalog| -> BTreeMap<String, (&'s str, bool)> {
+            (catalog.iter())
+                .map(|p| (p.key().to_ascii_lowercase(), (p.key(), catalog.is_division_aware(p))))
+                .collect()
+        };
+        let (before, after) = (listed(old), listed(new));
+        let mut changes = Self::default();
+        for (lower, &(key, aware)) in &after {
+            match before.get(lower) {
+                None => changes.added.push(key),
+                Some(&(_, was)) if was != aware => changes.division_aware.push(DivisionAware {
+                    key,
+                    division_aware: aware,
+                }),
+                Some(_) => {}
+            }
+        }
+        changes.removed = (before.iter())
+            .filter(|(lower, _)| !after.contains_key(*lower))
+            .map(|(_, &(key, _))| key)
+            .collect();
+        changes
+    }
+
+    fn len(&self) -> usize {
+        self.added.len() + self.removed.len() + self.division_aware.len()
+    }
+}
+
 /// `permgate diff DIR1 DIR2`.
 #[derive(Serialize)]
 struct SnapshotDiff<'s> {
     old: SideFields<'s>,
     new: SideFields<'s>,
     equal: bool,
+    catalog: CatalogChanges<'s>,
     roles: Changes<'s>,
     users: Changes<'s>,
 }
@@ -270,11 +322,13 @@ pub(crate) fn diff<'s>(old: &'s Side<'s>, new: &'s Side<'s>, json: bool) -> Resu
         organization: side.organization,
         pulled_at: &side.pulled_at,
     };
-    let equal = roles.is_empty() && users.is_empty();
+    let catalog = CatalogChanges::of(old.catalog, new.catalog);
+    let equal = catalog.len() == 0 && roles.is_empty() && users.is_empty();
     let report = SnapshotDiff {
         old: fields(old),
         new: fields(new),
         equal,
+        catalog,
         roles,
         users,
     };
@@ -310,7 +364,8 @@ impl fmt::Display for SnapshotDiff<'_> {
         if self.equal {
             line!(
                 out,
-                "no differences: {} and {} hold the same roles and users with the same effective permissions",
+                "no differences: {} and {} hold the same catalog, and the same roles and users with the same \
+                 effective permissions",
                 side(&self.old),
                 side(&self.new)
             );
@@ -318,6 +373,26 @@ impl fmt::Display for SnapshotDiff<'_> {
         }
         line!(out, "--- {}", side(&self.old));
         line!(out, "+++ {}", side(&self.new));
+        let catalog = &self.catalog;
+        if catalog.len() > 0 {
+            line!(out);
+            line!(
+                out,
+                "catalog: {} added, {} removed, {} changed division awareness",
+                output::count(catalog.added.len(), "permission"),
+                catalog.removed.len(),
+                catalog.division_aware.len()
+            );
+            for (sign, keys) in [("+", &catalog.added), ("-", &catalog.removed)] {
+                for key in keys {
+                    line!(out, "  {sign} `{}`", Escaped(key));
+                }
+            }
+            for changed in &catalog.division_aware {
+                let now = if changed.division_aware { "now" } else { "no longer" };
+                line!(out, "  `{}`: {now} division-aware", Escaped(changed.key));
+            }
+        }
         for (what, changes) in [("role", &self.roles), ("user", &self.users)] {
             line!(out);
             line!(
@@ -360,9 +435,13 @@ impl fmt::Display for SnapshotDiff<'_> {
             }
         }
         line!(out);
+        let catalog = match self.catalog.len() {
+            0 => String::new(),
+            n => format!("{} of the catalog, ", output::count(n, "permission")),
+        };
         line!(
             out,
-            "{} and {} differ",
+            "{catalog}{} and {} differ",
             output::count(
                 self.roles.added.len() + self.roles.removed.len() + self.roles.changed.len(),
                 "role"

@@ -549,6 +549,8 @@ operands `q-1` and `q-2`). A condition's text quotes every value that is not
 plain (alphanumerics and -_.:@/+) in double quotes, with \\\", \\\\ and \\` escaped.
 
 Two snapshot folders (`permgate pull --out DIR`) are compared whole: the
+permissions only one side's catalog lists (builtin and permissions.json;
+keys ignoring ASCII case) or that are division-aware on one side only, the
 roles and users only one holds (matched by id), and for each role and user
 both hold the effective permissions it gained (widened) and lost (narrowed),
 each side against its own catalog (an organization permission added to the
@@ -593,6 +595,11 @@ For two snapshot folders (JSON):
            \"pulled_at\": string},     the manifest's
   \"new\": the same,
   \"equal\": bool,
+  \"catalog\": {
+    \"added\": [string], \"removed\": [string],   permissions one side lists, sorted
+    \"division_aware\": [{\"key\": string,    listed by both, division-aware on one side only
+                        \"division_aware\": bool}]   as the new side lists it
+  },
   \"roles\": {
     \"added\": [{\"id\": string | null, \"name\": string}], \"removed\": [the same],
     \"changed\": [{                  roles whose effective permissions differ, or renamed
