@@ -840,6 +840,28 @@ fn list_gates_flags_requirements_the_platform_removed() {
         altocloud.contains("28 (6 removed from the platform, not required)"),
         "{altocloud}"
     );
+    // Its calls column: the operations its rows are grounded in, as the JSON lists them.
+    let json = permgate(&["list", "gates", "--json"]).json();
+    let columns = |line: &str| {
+        line.split("  ")
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    let header = columns(text.stdout.lines().next().unwrap());
+    let at = header.iter().position(|c| c == "calls").unwrap();
+    for gate in json["gates"].as_array().unwrap() {
+        let name = gate["name"].as_str().unwrap();
+        let line = text
+            .stdout
+            .lines()
+            .find(|l| l.starts_with(&format!("{name} ")))
+            .unwrap();
+        let calls = gate["calls"].as_array().map_or(0, Vec::len);
+        let shown = if calls == 0 { "-".to_owned() } else { calls.to_string() };
+        assert_eq!(columns(line)[at], shown, "{line}");
+    }
     // Below the table, each gate's removed keys by name.
     let named = text
         .stdout

@@ -269,11 +269,18 @@ fn gates_table(out: &mut String, gates: &[GateListing]) {
             } else {
                 format!("{} ({})", g.required.len(), notes.join("; "))
             };
+            // The Platform API operations its rows are grounded in: what
+            // each requires is in `required` already.
+            let calls = match g.calls.len() {
+                0 => "-".to_owned(),
+                n => n.to_string(),
+            };
             vec![
                 g.name.to_owned(),
                 g.document.map_or("-", |d| d.id).to_owned(),
                 output::release_text(g.release),
                 required,
+                calls,
                 g.description.to_owned(),
             ]
         })
@@ -281,7 +288,7 @@ fn gates_table(out: &mut String, gates: &[GateListing]) {
     output::table(
         out,
         "",
-        Some(&["gate", "document", "release", "required", "description"]),
+        Some(&["gate", "document", "release", "required", "calls", "description"]),
         &rows,
     );
     let infos: Vec<&GateInfo> = gates.iter().map(|listing| listing.gate).collect();
