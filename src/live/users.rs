@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::error::Error;
 use std::future::Future;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -223,18 +223,18 @@ impl<U: Error + 'static, O: Error + 'static> Error for UserError<U, O> {
 /// where it finds the entry, without reading another allocation.
 const INLINE: usize = 100;
 
-/// A cached user's key: its organization and the service's key for it,
-/// the organization's bytes first, `split` long. Never printed (no
-/// `Debug`): it may come from a token.
+/// A cached user's organization and the service's key for it, the
+/// organization's bytes first, `split` long. Never printed (no `Debug`):
+/// it may come from a token.
 #[derive(Clone)]
-enum UserKey {
+enum KeyText {
     /// Up to [`INLINE`] bytes: in the entry, `len` of them used.
     Inline { split: u8, len: u8, bytes: [u8; INLINE] },
     /// Longer: in one allocation.
     Heap { text: Box<str>, split: usize },
 }
 
-impl UserKey {
+impl KeyText {
     fn new(organization: &str, user: &str) -> Self {
         if let Some(key) = Self::inline(organization, user) {
             return key;
@@ -248,7 +248,7 @@ impl UserKey {
         }
     }
 
-    /// The key held inline, if it fits.
+    /// The text held inline, if it fits.
     fn inline(organization: &str, user: &str) -> Option<Self> {
         let len = u8::try_from(organization.len() + user.len()).ok()?;
         let mut bytes = [0; INLINE];
@@ -282,15 +282,45 @@ impl UserKey {
 
 /// Hashes as [`KeyRef`] does: the two parts' bytes, each with its length
 /// (so `("ab", "c")` and `("a", "bc")` differ).
-impl core::hash::Hash for UserKey {
+impl core::hash::Hash for KeyText {
     fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
         self.bytes().hash(state);
     }
 }
 
-impl PartialEq for UserKey {
+impl PartialEq for KeyText {
     fn eq(&self, other: &Self) -> bool {
         self.bytes() == other.bytes()
+    }
+}
+
+impl Eq for KeyText {}
+
+/// A cached user's key in the cache: its text, and (once cached) what the
+/// slow paths need beside it, kept with the key so that a hit, which reads
+/// the key where it finds the entry, reads no other allocation for it.
+/// Equal, and hashed, as its text only.
+#[derive(Clone)]
+struct UserKey {
+    text: KeyText,
+    cold: Option<Arc<Cold>>,
+}
+
+impl UserKey {
+    fn new(text: KeyText, cold: Arc<Cold>) -> Self {
+        Self { text, cold: Some(cold) }
+    }
+}
+
+impl core::hash::Hash for UserKey {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        self.text.hash(state);
+    }
+}
+
+impl PartialEq for UserKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
     }
 }
 
@@ -311,7 +341,7 @@ impl core::hash::Hash for KeyRef<'_> {
 
 impl quick_cache::Equivalent<UserKey> for KeyRef<'_> {
     fn equivalent(&self, key: &UserKey) -> bool {
-        key.bytes() == (self.organization.as_bytes(), self.user.as_bytes())
+        key.text.bytes() == (self.organization.as_bytes(), self.user.as_bytes())
     }
 }
 
@@ -422,123 +452,67 @@ impl Kept {
     }
 }
 
-/// A cached user: the definition it was loaded with, when, and the user
-/// compiled from it against its organization's policy of the time. Read
-/// without a lock: once its organization changed, the user is compiled
-/// into a new slot ([`Slot::rebound`]) that replaces it in the cache.
-#[derive(Debug)]
-struct Slot {
-    kept: Kept,
+/// What a hit reads of a cached user, the cache's value: the user compiled
+/// against its organization's policy of the time, when it was loaded, and
+/// the registry's count of changes when it was last found current (read
+/// before the check): while the count is the same, so is its
+/// organization's state, and it need not be read.
+#[derive(Clone)]
+struct Hot {
+    compiled: CompiledUser,
     /// When it was loaded, on the coarse monotonic clock.
     loaded: coarsetime::Instant,
-    bound: Bound,
-    /// The registry's count of changes when the bound state was last found
-    /// current (read before it): while the count is the same, so is the
-    /// state, and it need not be read.
-    seen: AtomicU64,
-    /// The slot bound again in its place, by the first request that found
-    /// it stale: the others take it instead of compiling the user again.
-    next: Mutex<Option<Arc<Slot>>>,
+    seen: u64,
 }
 
-/// What a cached user was compiled against: its organization's entry in
-/// the registry and that entry's state, read before the policy compiled
-/// against. While the state is unchanged (no reload since, the entry not
-/// retired), so is the user; else it is bound again ([`Slot::rebound`]).
-#[derive(Debug)]
-struct Bound {
-    entry: Arc<Entry>,
-    state: u64,
-    compiled: CompiledUser,
-}
-
-impl Bound {
-    /// Compiled against `entry`'s current policy.
-    fn new(entry: Arc<Entry>, definition: &UserDefinition) -> Result<Self, BuildError> {
-        let state = entry.state();
-        let compiled = entry.handle.load().compile_user(definition)?;
-        Ok(Self { entry, state, compiled })
-    }
-
-    /// Whether `entry`'s current state is the one bound.
-    fn is_current(&self) -> bool {
-        self.state & RETIRED == 0 && self.entry.state() == self.state
-    }
-}
-
-impl Slot {
-    /// A user just loaded: `seen` the registry's count of changes, read
-    /// before its organization's entry was looked up for `bound`.
-    fn new(kept: Kept, loaded: coarsetime::Instant, bound: Bound, seen: u64) -> Self {
-        Self {
-            kept,
-            loaded,
-            bound,
-            seen: AtomicU64::new(seen),
-            next: Mutex::default(),
-        }
-    }
-
+impl Hot {
     /// Whether it was loaded less than `time_to_live` ago. The coarse
     /// monotonic clock (a few milliseconds' resolution) is read in a few
     /// nanoseconds, where `std`'s takes about 25.
     fn is_fresh(&self, time_to_live: coarsetime::Duration) -> bool {
         coarsetime::Instant::now_without_cache_update().duration_since(self.loaded) < time_to_live
     }
+}
 
-    /// The user, if it is compiled against its organization's current
-    /// policy: its entry neither reloaded since nor retired. `changes` is
-    /// the registry's count of changes, just read: if no organization
-    /// changed since the user was last checked, its entry is not read.
-    fn current(&self, changes: u64) -> Option<CompiledUser> {
-        // Only a count read before a check that found the state current is
-        // stored: a request racing with another may store an older one,
-        // which costs the next request a check, never a wrong answer.
-        if self.seen.load(Ordering::Relaxed) != changes {
-            if !self.bound.is_current() {
-                return None;
-            }
-            self.seen.store(changes, Ordering::Relaxed);
-        }
-        Some(self.bound.compiled.clone())
-    }
+/// What the slow paths need of a cached user, kept with its key: the
+/// definition it was loaded with (to compile it again once its
+/// organization's policy is reloaded), and its organization's entry in the
+/// registry with that entry's state, read before the policy it was
+/// compiled against. While the state is unchanged (no reload since, the
+/// entry not retired), so is the user.
+#[derive(Debug)]
+struct Cold {
+    kept: Kept,
+    entry: Arc<Entry>,
+    state: u64,
+}
 
-    /// The user bound to `entry` (its organization's entry in the registry)
-    /// and compiled against its current policy, in a new slot for the
-    /// cache (`seen` the registry's count of changes, read before `entry`
-    /// was looked up); loaded when it was. Compiled under this slot's lock,
-    /// once: the requests that found this slot stale meanwhile take the
-    /// same new slot, so a reload makes one compilation per cached user,
-    /// not one per request.
-    fn rebound(&self, entry: Arc<Entry>, seen: u64) -> Result<Arc<Slot>, BuildError> {
-        // Nothing that can panic runs under the lock.
-        let mut next = self.next.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(slot) = next.as_ref() {
-            if Arc::ptr_eq(&slot.bound.entry, &entry) && slot.bound.is_current() {
-                return Ok(Arc::clone(slot));
-            }
-        }
-        let state = entry.state();
-        let policy = entry.handle.load();
-        let compiled = if self.bound.compiled.is_compiled_against(&policy) {
-            self.bound.compiled.clone()
-        } else {
-            policy.compile_user(&self.kept.definition())?
-        };
-        let bound = Bound { entry, state, compiled };
-        let slot = Arc::new(Slot::new(self.kept.clone(), self.loaded, bound, seen));
-        *next = Some(Arc::clone(&slot));
-        Ok(slot)
+impl Cold {
+    /// Whether `entry`'s current state is the one the user was compiled at.
+    fn is_current(&self) -> bool {
+        self.state & RETIRED == 0 && self.entry.state() == self.state
     }
 }
 
-/// One load of a user not cached, shared by the requests that wait on it:
-/// its result, set once.
-type Flight<U, O> = async_lock::OnceCell<Result<Arc<Slot>, UserError<U, O>>>;
+/// A cached user as the slow path finds it.
+enum Found {
+    /// Compiled against its organization's current policy.
+    Current(CompiledUser),
+    /// Compiled against a policy its organization no longer has: its cold
+    /// parts, and when it was loaded.
+    Stale(Arc<Cold>, coarsetime::Instant),
+    /// Not cached, or past its time to live.
+    Absent,
+}
+
+/// One load of a user not cached (or compiled again after its
+/// organization's reload), shared by the requests that wait on it: its
+/// result, set once.
+type Flight<U, O> = async_lock::OnceCell<Result<CompiledUser, UserError<U, O>>>;
 
 /// The loads under way, one per key: each a [`Flight`] of the cache's
 /// error types (held as `Any`, so that [`Users`] names no bounds).
-type Flights = Mutex<HashMap<UserKey, Arc<dyn Any + Send + Sync>>>;
+type Flights = Mutex<HashMap<KeyText, Arc<dyn Any + Send + Sync>>>;
 
 /// A cache of users compiled on demand, keyed by organization and user,
 /// over a registry of [`Organizations`]. See the
@@ -559,7 +533,7 @@ struct Shared<U> {
     time_to_live: Duration,
     /// The same, on the coarse clock.
     coarse_time_to_live: coarsetime::Duration,
-    entries: quick_cache::sync::Cache<UserKey, Arc<Slot>>,
+    entries: quick_cache::sync::Cache<UserKey, Hot>,
     flights: Flights,
     /// When the cache was last swept of the users past their time to live.
     swept: Mutex<Instant>,
@@ -730,55 +704,138 @@ impl<L: Load, U: LoadUser> Users<L, U> {
         credential: Option<&Credential>,
     ) -> Result<CompiledUser, UserError<U::Error, L::Error>> {
         let found = self.shared.entries.get(&KeyRef { organization, user });
-        if let Some(slot) = &found {
-            let changes = self.organizations.changes();
-            if let Some(compiled) = slot
-                .is_fresh(self.shared.coarse_time_to_live)
-                .then(|| slot.current(changes))
-                .flatten()
-            {
-                return Ok(compiled);
+        if let Some(hot) = found {
+            if hot.seen == self.organizations.changes() && hot.is_fresh(self.shared.coarse_time_to_live) {
+                return Ok(hot.compiled);
             }
         }
         // Boxed: a hit's future holds the lookup's alone, not the load's.
-        Box::pin(self.get_slowly(organization, user, credential, found)).await
+        Box::pin(self.get_slowly(organization, user, credential)).await
     }
 
-    /// [`get`](Self::get) past a hit: the user `found` cached (compiled
-    /// again after its organization was reloaded or its entry replaced), or
-    /// loaded (not cached, or past its time to live).
+    /// [`get`](Self::get) past a hit: the user as cached if its organization
+    /// did not change (its count of changes brought up to date), else
+    /// compiled again against its organization's current policy, or loaded
+    /// (not cached, or past its time to live); once however many requests
+    /// ask for it meanwhile: the first one's work, whose result (a failure
+    /// too) the others share. A user loaded is cached; a failure is not,
+    /// and the next request after it tries again.
     async fn get_slowly(
         &self,
         organization: &str,
         user: &str,
         credential: Option<&Credential>,
-        found: Option<Arc<Slot>>,
     ) -> Result<CompiledUser, UserError<U::Error, L::Error>> {
-        let slot = match found.filter(|slot| slot.is_fresh(self.shared.coarse_time_to_live)) {
-            Some(slot) => slot,
-            None => {
-                let slot = self.load_once(UserKey::new(organization, user), credential).await?;
-                if let Some(compiled) = slot.current(self.organizations.changes()) {
-                    return Ok(compiled);
+        let text = KeyText::new(organization, user);
+        if let Found::Current(compiled) = self.find(&text) {
+            return Ok(compiled);
+        }
+        let shared = &*self.shared;
+        let flight = {
+            let mut flights = shared.flights.lock().unwrap_or_else(PoisonError::into_inner);
+            let held = flights
+                .get(&text)
+                .cloned()
+                .map(Arc::downcast::<Flight<U::Error, L::Error>>);
+            match held {
+                // Under way (or given up by a cancelled request: this one
+                // takes it over).
+                Some(Ok(flight)) if !flight.is_initialized() => flight,
+                // None, or one that landed and is no longer shared.
+                _ => {
+                    let flight = Arc::new(Flight::<U::Error, L::Error>::new());
+                    flights.insert(text.clone(), Arc::clone(&flight) as Arc<dyn Any + Send + Sync>);
+                    flight
                 }
-                slot
             }
         };
-        // Look the organization up (loaded again if it is not loaded) and
-        // compile the user again against its current policy.
+        let landed = flight
+            .get_or_init(|| async {
+                // Another request's flight may have landed since.
+                match self.find(&text) {
+                    Found::Current(compiled) => Ok(compiled),
+                    Found::Stale(cold, loaded) => self.rebind(&text, &cold, loaded).await,
+                    Found::Absent => self.load(&text, credential).await,
+                }
+            })
+            .await
+            .clone();
+        {
+            let mut flights = shared.flights.lock().unwrap_or_else(PoisonError::into_inner);
+            if flights
+                .get(&text)
+                .is_some_and(|held| core::ptr::addr_eq(Arc::as_ptr(held), Arc::as_ptr(&flight)))
+            {
+                flights.remove(&text);
+            }
+        }
+        self.sweep_if_due();
+        landed
+    }
+
+    /// The cached user of `text`, checked under its shard's lock: current
+    /// (its count of changes brought up to date, so that the next hit need
+    /// not check again), stale, or absent (past its time to live too).
+    fn find(&self, text: &KeyText) -> Found {
+        let shared = &*self.shared;
+        let changes = self.organizations.changes();
+        let key = UserKey {
+            text: text.clone(),
+            cold: None,
+        };
+        // Not waiting on a load of quick_cache's own (there are none: loads
+        // are this cache's flights).
+        let found = shared.entries.entry(&key, Some(Duration::ZERO), |stored, hot| {
+            let found = match &stored.cold {
+                Some(_) if !hot.is_fresh(shared.coarse_time_to_live) => Found::Absent,
+                Some(cold) if hot.seen == changes || cold.is_current() => {
+                    hot.seen = changes;
+                    Found::Current(hot.compiled.clone())
+                }
+                Some(cold) => Found::Stale(Arc::clone(cold), hot.loaded),
+                None => Found::Absent,
+            };
+            quick_cache::sync::EntryAction::Retain(found)
+        });
+        match found {
+            quick_cache::sync::EntryResult::Retained(found) => found,
+            // Not cached: the entry made for the lookup is dropped with its guard.
+            _ => Found::Absent,
+        }
+    }
+
+    /// The user of `text`, compiled again from its `cold` parts against its
+    /// organization's current policy (loaded again if it is not loaded),
+    /// cached in place of the stale one (unless that was dropped meanwhile);
+    /// loaded when it was first.
+    async fn rebind(
+        &self,
+        text: &KeyText,
+        cold: &Cold,
+        loaded: coarsetime::Instant,
+    ) -> Result<CompiledUser, UserError<U::Error, L::Error>> {
+        let (organization, user) = text.parts();
         let seen = self.organizations.changes();
         let entry = self
             .organizations
             .entry(organization)
             .await
             .map_err(UserError::Organization)?;
-        match slot.rebound(entry, seen) {
-            Ok(slot) => {
-                // In the cache in the stale one's place, unless it was
-                // dropped meanwhile (invalidated, evicted, expired).
-                let key = UserKey::new(organization, user);
-                let _ = self.shared.entries.replace(key, Arc::clone(&slot), true);
-                Ok(slot.bound.compiled.clone())
+        let state = entry.state();
+        match entry.handle.load().compile_user(&cold.kept.definition()) {
+            Ok(compiled) => {
+                let hot = Hot {
+                    compiled: compiled.clone(),
+                    loaded,
+                    seen,
+                };
+                let cold = Arc::new(Cold {
+                    kept: cold.kept.clone(),
+                    entry,
+                    state,
+                });
+                let _ = self.shared.entries.replace(UserKey::new(text.clone(), cold), hot, true);
+                Ok(compiled)
             }
             Err(error) => {
                 // The definition loaded before does not compile against the
@@ -791,64 +848,6 @@ impl<L: Load, U: LoadUser> Users<L, U> {
                 })
             }
         }
-    }
-
-    /// The user of `key`, loaded once however many requests ask for it
-    /// meanwhile: the first one's load, whose result (a failure too) the
-    /// others share. A success is cached; a failure is not, and the next
-    /// request after it loads again.
-    async fn load_once(
-        &self,
-        key: UserKey,
-        credential: Option<&Credential>,
-    ) -> Result<Arc<Slot>, UserError<U::Error, L::Error>> {
-        let shared = &*self.shared;
-        let flight = {
-            let mut flights = shared.flights.lock().unwrap_or_else(PoisonError::into_inner);
-            let held = flights
-                .get(&key)
-                .cloned()
-                .map(Arc::downcast::<Flight<U::Error, L::Error>>);
-            match held {
-                // Under way (or given up by a cancelled request: this one
-                // takes it over).
-                Some(Ok(flight)) if !flight.is_initialized() => flight,
-                // None, or one that landed and is no longer shared.
-                _ => {
-                    let flight = Arc::new(Flight::<U::Error, L::Error>::new());
-                    flights.insert(key.clone(), Arc::clone(&flight) as Arc<dyn Any + Send + Sync>);
-                    flight
-                }
-            }
-        };
-        let landed = flight
-            .get_or_init(|| async {
-                // Another load may have landed since this request missed.
-                let cached = shared
-                    .entries
-                    .get(&key)
-                    .filter(|slot| slot.is_fresh(shared.coarse_time_to_live));
-                if let Some(slot) = cached {
-                    return Ok(slot);
-                }
-                let (organization, user) = key.parts();
-                let slot = self.load(organization, user, credential).await?;
-                shared.entries.insert(key.clone(), Arc::clone(&slot));
-                Ok(slot)
-            })
-            .await
-            .clone();
-        {
-            let mut flights = shared.flights.lock().unwrap_or_else(PoisonError::into_inner);
-            if flights
-                .get(&key)
-                .is_some_and(|held| core::ptr::addr_eq(Arc::as_ptr(held), Arc::as_ptr(&flight)))
-            {
-                flights.remove(&key);
-            }
-        }
-        self.sweep_if_due();
-        landed
     }
 
     /// Once every time to live, one pass over the cache drops the users
@@ -865,9 +864,7 @@ impl<L: Load, U: LoadUser> Users<L, U> {
             }
             *swept = Instant::now();
         }
-        shared
-            .entries
-            .retain(|_, slot| slot.is_fresh(shared.coarse_time_to_live));
+        shared.entries.retain(|_, hot| hot.is_fresh(shared.coarse_time_to_live));
         let mut flights = shared.flights.lock().unwrap_or_else(PoisonError::into_inner);
         flights.retain(|_, flight| Arc::strong_count(flight) > 1);
     }
@@ -929,8 +926,9 @@ impl<L: Load, U: LoadUser> Users<L, U> {
     /// ```
     pub async fn invalidate_where(&self, organization: &str, matches: impl Fn(&UserDefinition) -> bool) -> usize {
         let dropped = AtomicUsize::new(0);
-        self.shared.entries.retain(|key, slot| {
-            let drop = key.bytes().0 == organization.as_bytes() && matches(&slot.kept.definition());
+        self.shared.entries.retain(|key, _| {
+            let drop = key.text.bytes().0 == organization.as_bytes()
+                && key.cold.as_ref().is_some_and(|cold| matches(&cold.kept.definition()));
             dropped.fetch_add(usize::from(drop), Ordering::Relaxed);
             !drop
         });
@@ -943,13 +941,13 @@ impl<L: Load, U: LoadUser> Users<L, U> {
     }
 
     /// The load of a user not cached: its definition, then compiled against
-    /// the organization's current policy.
+    /// the organization's current policy, and cached.
     async fn load(
         &self,
-        organization: &str,
-        user: &str,
+        text: &KeyText,
         credential: Option<&Credential>,
-    ) -> Result<Arc<Slot>, UserError<U::Error, L::Error>> {
+    ) -> Result<CompiledUser, UserError<U::Error, L::Error>> {
+        let (organization, user) = text.parts();
         let loaded = self.shared.loader.load_user(organization, user, credential).await;
         #[cfg(feature = "tracing")]
         if let Err(error) = &loaded {
@@ -969,12 +967,23 @@ impl<L: Load, U: LoadUser> Users<L, U> {
             .entry(organization)
             .await
             .map_err(UserError::Organization)?;
-        let bound = Bound::new(entry, &definition).map_err(|error| UserError::Compile {
+        let state = entry.state();
+        let compiled = (entry.handle.load().compile_user(&definition)).map_err(|error| UserError::Compile {
             organization: organization.into(),
             error,
         })?;
-        let loaded = coarsetime::Instant::now_without_cache_update();
-        Ok(Arc::new(Slot::new(Kept::new(definition), loaded, bound, seen)))
+        let hot = Hot {
+            compiled: compiled.clone(),
+            loaded: coarsetime::Instant::now_without_cache_update(),
+            seen,
+        };
+        let cold = Arc::new(Cold {
+            kept: Kept::new(definition),
+            entry,
+            state,
+        });
+        self.shared.entries.insert(UserKey::new(text.clone(), cold), hot);
+        Ok(compiled)
     }
 }
 
@@ -1028,7 +1037,7 @@ mod tests {
     }
 
     #[test]
-    fn a_key_is_held_inline_when_it_fits_and_reads_and_compares_the_same_either_way() {
+    fn a_key_text_is_held_inline_when_it_fits_and_reads_and_compares_the_same_either_way() {
         use core::hash::BuildHasher;
         let state = std::hash::RandomState::new();
         for (organization, user) in [
@@ -1042,22 +1051,26 @@ mod tests {
             ("", &*"✓".repeat(40)),
             (&*"o".repeat(300), "u"),
         ] {
-            let key = UserKey::new(organization, user);
+            let key = |organization, user| UserKey {
+                text: KeyText::new(organization, user),
+                cold: None,
+            };
+            let text = KeyText::new(organization, user);
             let fits = organization.len() + user.len() <= INLINE;
-            assert_eq!(matches!(key, UserKey::Inline { .. }), fits, "{organization} {user}");
-            assert_eq!(key.parts(), (organization, user));
+            assert_eq!(matches!(text, KeyText::Inline { .. }), fits, "{organization} {user}");
+            assert_eq!(text.parts(), (organization, user));
             let asked = KeyRef { organization, user };
-            assert!(quick_cache::Equivalent::equivalent(&asked, &key));
-            assert_eq!(state.hash_one(&asked), state.hash_one(&key));
-            assert!(key == UserKey::new(organization, user));
+            assert!(quick_cache::Equivalent::equivalent(&asked, &key(organization, user)));
+            assert_eq!(state.hash_one(&asked), state.hash_one(key(organization, user)));
+            assert!(key(organization, user) == key(organization, user));
             // Another split of the same text is another key.
             if let Some((head, tail)) = organization.split_at_checked(1).filter(|(_, tail)| !tail.is_empty()) {
                 let other = KeyRef {
                     organization: head,
                     user: &format!("{tail}{user}"),
                 };
-                assert!(!quick_cache::Equivalent::equivalent(&other, &key));
-                assert!(UserKey::new(other.organization, other.user) != key);
+                assert!(!quick_cache::Equivalent::equivalent(&other, &key(organization, user)));
+                assert!(key(other.organization, other.user) != key(organization, user));
             }
         }
     }
