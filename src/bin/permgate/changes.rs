@@ -149,16 +149,6 @@ struct SnapshotDiff<'s> {
     users: Changes<'s>,
 }
 
-/// Whether two catalogs hold the same permissions, alike division-aware:
-/// then a role or user whose definition did not change did not change.
-fn same_catalog(old: &Catalog, new: &Catalog) -> bool {
-    old.len() == new.len()
-        && old
-            .iter()
-            .zip(new.iter())
-            .all(|(a, b)| a.key() == b.key() && old.is_division_aware(a) == new.is_division_aware(b))
-}
-
 /// What a role or user is matched by: its id, else its name.
 fn identity(id: Option<&str>, name: Option<&str>) -> String {
     match (id, name) {
@@ -237,7 +227,10 @@ fn compile_role(side: &Side<'_>, role: &RoleDefinition) -> Result<Compiled, Fail
 /// with the same effective permissions (and users the same roles), 1
 /// otherwise.
 pub(crate) fn diff<'s>(old: &'s Side<'s>, new: &'s Side<'s>, json: bool) -> Result<crate::Report, Failure> {
-    let same = same_catalog(old.catalog, new.catalog);
+    // The same catalogs (keys ignoring ASCII case, alike division-aware): a
+    // role or user whose definition did not change did not change.
+    let catalog = CatalogChanges::of(old.catalog, new.catalog);
+    let same = catalog.len() == 0;
     let mut roles = Changes::default();
     let Paired { removed, added, both } = pair(&old.roles.roles, &new.roles.roles, role_key);
     let only = |role: &&'s RoleDefinition| Only {
@@ -322,8 +315,7 @@ pub(crate) fn diff<'s>(old: &'s Side<'s>, new: &'s Side<'s>, json: bool) -> Resu
         organization: side.organization,
         pulled_at: &side.pulled_at,
     };
-    let catalog = CatalogChanges::of(old.catalog, new.catalog);
-    let equal = catalog.len() == 0 && roles.is_empty() && users.is_empty();
+    let equal = same && roles.is_empty() && users.is_empty();
     let report = SnapshotDiff {
         old: fields(old),
         new: fields(new),
