@@ -315,9 +315,10 @@ fn hash_part<H: core::hash::Hasher>(mut part: &[u8], state: &mut H) {
         state.write_u128(word);
         return;
     };
-    while let Some((word, rest)) = part.split_first_chunk::<16>()
-        && !rest.is_empty()
-    {
+    while let Some((word, rest)) = part.split_first_chunk::<16>() {
+        if rest.is_empty() {
+            break;
+        }
         state.write_u128(u128::from_le_bytes(*word));
         part = rest;
     }
