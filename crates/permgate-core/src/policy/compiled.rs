@@ -11,6 +11,7 @@ use super::role::{GrantSet, RoleData, has_bit};
 use super::user::{Source, UserGrant};
 use super::who_can::gives_if;
 use super::{BuildError, Policy, PolicyBuilder};
+use crate::caseless::{seeds, segment_hash};
 use crate::catalog::Catalog;
 use crate::definition::UserDefinition;
 use crate::gate::{CheckOptions, Denied, Gate, GateInfo, Granted};
@@ -346,13 +347,37 @@ impl Body {
 
     /// A key or flat name no catalog knows: the kept patterns and unknown
     /// grants of the sets in reach in `division` (such a key counts as
-    /// division-aware), as [`Policy::allows`] answers it.
-    #[cold]
+    /// division-aware), as [`Policy::allows`] answers it. Once `held` has
+    /// looked up their unknown grants, a first look at their patterns by
+    /// the key's domain ([`GrantSet::may_cover`]) answers most keys inline,
+    /// as the policy's own path does; the rest is a call.
+    #[inline]
     fn allows_unknown(&self, division: Option<u32>, spelling: Spelling<'_>, key: &str, hashed: Hashed) -> bool {
         if !self.beyond_catalog {
             return false;
         }
-        let probe = Probe::new(&self.base.catalog, spelling, key, hashed);
+        let mut domain_hash = None;
+        if hashed.looked {
+            // No pattern covers a flat name.
+            let Spelling::Key { domain, .. } = spelling else {
+                return false;
+            };
+            let hash = segment_hash(seeds(), domain.as_bytes());
+            if !self.sets_in(division).any(|set| set.may_cover(hash)) {
+                return false;
+            }
+            domain_hash = Some(hash);
+        }
+        self.probe_unknown(
+            division,
+            Probe::new(&self.base.catalog, spelling, key, hashed).with_domain_hash(domain_hash),
+        )
+    }
+
+    /// [`allows_unknown`](Self::allows_unknown) past its first look: the
+    /// grant sets in reach probed.
+    #[cold]
+    fn probe_unknown(&self, division: Option<u32>, probe: Probe<'_>) -> bool {
         (self.sets_in(division)).any(|set| set.holds_beyond_catalog() && set.allows_probe(&probe))
     }
 
