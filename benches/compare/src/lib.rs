@@ -34,7 +34,9 @@ mod workload;
 pub use baseline::{HashSetBaseline, RoleSet};
 pub use casbin_engine::Casbin;
 pub use cedar_engine::{Cedar, CedarQuestion};
-pub use permgate_engine::{PermgateCompiled, PermgateStr, PermgateTyped, TypedQuestion};
+pub use permgate_engine::{
+    CompiledAsked, CompiledQuestion, PermgateCompiled, PermgateStr, PermgateTyped, TypedQuestion,
+};
 pub use premium_app::PremiumAppSample;
 pub use questions::{Asked, Disagreements, NO_SUCH_ROLE, RANDOM_QUESTIONS, UNKNOWN_KEYS};
 pub use workload::{

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use permgate::{CompiledUser, Division, Permission, Policy, Principal, RoleDefinition, UserDefinition};
+use permgate::{CompiledUser, Division, Permission, Policy, Principal, RoleDefinition, UserDefinition, UserIn};
 
 use crate::{Engine, Error, Who, Workload};
 
@@ -154,8 +154,30 @@ pub struct PermgateCompiled {
     workload: Workload,
 }
 
+/// A question of a [`PermgateCompiled`] user, prepared as a handler
+/// would: the user (in every division, or its view in one division) and
+/// the permission, typed where its catalog knows the key.
+#[derive(Debug)]
+pub enum CompiledQuestion<'e> {
+    /// CompiledAsked of the user in every division (`CompiledUser::allows`).
+    Everywhere(&'e CompiledUser, CompiledAsked<'e>),
+    /// CompiledAsked of the user in one division (`CompiledUser::in_division`,
+    /// then `UserIn::allows`).
+    In(UserIn<'e>, CompiledAsked<'e>),
+}
+
+/// What a [`CompiledQuestion`] asks: a catalog permission, or a key no
+/// catalog knows (no typed form: a string, as a caller would ask).
+#[derive(Debug)]
+pub enum CompiledAsked<'e> {
+    /// A catalog permission.
+    Typed(Permission<'e>),
+    /// Anything else, asked as a string.
+    Untyped(String),
+}
+
 impl Engine for PermgateCompiled {
-    type Question<'e> = (&'e CompiledUser, TypedQuestion<'e>);
+    type Question<'e> = CompiledQuestion<'e>;
 
     const NAME: &'static str = "permgate CompiledUser (typed)";
 
@@ -191,12 +213,25 @@ impl Engine for PermgateCompiled {
             None => return Err(format!("no role or user `{who}`").into()),
         };
         let user = self.users.get(name).ok_or_else(|| format!("no user `{name}`"))?;
-        let principal = division.map_or_else(|| Principal::from(user.id()), |d| user.in_division(d).into());
-        Ok((user, TypedQuestion::new(user.policy(), principal, permission)))
+        let asked = match user.catalog().lookup(permission) {
+            Some(typed) if !typed.is_wildcard() => CompiledAsked::Typed(typed),
+            _ => CompiledAsked::Untyped(permission.to_owned()),
+        };
+        Ok(match division {
+            None => CompiledQuestion::Everywhere(user, asked),
+            Some(division) => CompiledQuestion::In(user.in_division(division), asked),
+        })
     }
 
     #[inline]
-    fn decide(&self, (user, question): &Self::Question<'_>) -> bool {
-        question.decide(user.policy())
+    fn decide(&self, question: &Self::Question<'_>) -> bool {
+        match question {
+            CompiledQuestion::Everywhere(user, CompiledAsked::Typed(permission)) => user.allows(*permission),
+            CompiledQuestion::Everywhere(user, CompiledAsked::Untyped(key)) => {
+                user.allows(key.as_str()).unwrap_or(false)
+            }
+            CompiledQuestion::In(user, CompiledAsked::Typed(permission)) => user.allows(*permission),
+            CompiledQuestion::In(user, CompiledAsked::Untyped(key)) => user.allows(key.as_str()).unwrap_or(false),
+        }
     }
 }
