@@ -194,8 +194,8 @@
 //!
 //! Measured (`benches/orgs.rs`, BENCHMARKS.md): 10,000 organizations × 50
 //! roles × 200 cached users in 1.8 GiB resident; a random organization's
-//! random user, cache lookup and `allows`, about 0.26 µs, one
-//! organization's about 80 ns. At that size a question's time is mostly
+//! random user, cache lookup and `allows`, about 0.24 µs, one
+//! organization's about 70 ns. At that size a question's time is mostly
 //! the TLB and cache misses of the few pages it reads; the allocator's
 //! huge pages (with glibc, `GLIBC_TUNABLES=glibc.malloc.hugetlb=1` when
 //! transparent huge pages are in `madvise` mode) make those fewer.
