@@ -15,7 +15,7 @@ use std::hint::black_box;
 use criterion::{Criterion, criterion_group, criterion_main};
 use permgate::catalog::{OrgFlags, OrgPermission};
 use permgate::gates::{ActionMapAnalyticsReport, AltocloudAdmin, AmiExtraUser, AmiStandardUser};
-use permgate::{Catalog, Policy, perm};
+use permgate::{Catalog, Division, Policy, RoleDefinition, UserDefinition, perm};
 
 fn policy() -> Policy {
     let catalog = Catalog::builtin();
@@ -150,6 +150,13 @@ fn unknown_keys(c: &mut Criterion) {
         assert_eq!(policy.allows(role, pattern.as_str()), Ok(true));
         assert_eq!(policy.allows(role, miss), Ok(false));
         assert!(set.contains(hit.as_str()) && !set.contains(miss));
+        // The same role held by a user compiled on demand, as `live::Users` serves it.
+        let user = policy
+            .compile_user(&UserDefinition::new("u").role(RoleDefinition::new("r"), Division::All))
+            .unwrap();
+        assert_eq!(user.allows(hit.as_str()), Ok(true));
+        assert_eq!(user.allows(pattern.as_str()), Ok(true));
+        assert_eq!(user.allows(miss), Ok(false));
         group.bench_function(format!("{count}/hit/permgate"), |b| {
             b.iter(|| policy.allows(black_box(role), black_box(hit.as_str())))
         });
@@ -164,6 +171,15 @@ fn unknown_keys(c: &mut Criterion) {
         });
         group.bench_function(format!("{count}/miss/HashSet"), |b| {
             b.iter(|| set.contains(black_box(miss)))
+        });
+        group.bench_function(format!("{count}/hit/compiled user"), |b| {
+            b.iter(|| black_box(&user).allows(black_box(hit.as_str())))
+        });
+        group.bench_function(format!("{count}/pattern hit/compiled user"), |b| {
+            b.iter(|| black_box(&user).allows(black_box(pattern.as_str())))
+        });
+        group.bench_function(format!("{count}/miss/compiled user"), |b| {
+            b.iter(|| black_box(&user).allows(black_box(miss)))
         });
     }
     // `*` on every entity the catalog knows (one bit each): a key under one.
