@@ -159,9 +159,9 @@ pub struct PermgateCompiled {
 /// the permission, typed where its catalog knows the key.
 #[derive(Debug)]
 pub enum CompiledQuestion<'e> {
-    /// CompiledAsked of the user in every division (`CompiledUser::allows`).
+    /// Asked of the user in every division (`CompiledUser::allows`).
     Everywhere(&'e CompiledUser, CompiledAsked<'e>),
-    /// CompiledAsked of the user in one division (`CompiledUser::in_division`,
+    /// Asked of the user in one division (`CompiledUser::in_division`,
     /// then `UserIn::allows`).
     In(UserIn<'e>, CompiledAsked<'e>),
 }
