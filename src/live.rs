@@ -310,14 +310,14 @@ pub use crate::credential::Credential;
 pub use refresh::{RefreshError, Refreshed, Refresher, RefresherBuilder, Stopper};
 pub use users::{LoadUser, UserError, Users, UsersBuilder};
 
+use std::any::Any;
 use std::collections::HashMap;
 use std::error::Error;
 use std::future::Future;
+use std::hash::Hash;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, Weak};
 use std::time::Duration;
-
-use moka::future::Cache;
 
 use crate::text::Escaped;
 use crate::{Policy, PolicyHandle};
@@ -443,8 +443,9 @@ impl<E: Error + 'static> Error for LoadError<E> {
 }
 
 /// One organization in the registry: its policy handle, the turn its
-/// reloads take one after another, and its state: how many of them swapped
-/// a policy in, and whether the entry left the registry.
+/// reloads take one after another, its state (how many of them swapped a
+/// policy in, and whether the entry left the registry), and when it was
+/// last asked for.
 #[derive(Debug)]
 struct Entry {
     handle: Arc<PolicyHandle>,
@@ -453,6 +454,10 @@ struct Entry {
     /// [`RETIRED`] set once the entry is removed or replaced: a user cached
     /// at another state, or at a retired one, is bound again ([`Users`]).
     state: AtomicU64,
+    /// When it was last asked for, on the coarse monotonic clock
+    /// (`coarsetime::Instant::as_u64`), written by a request only once the
+    /// one before it is a [`Registry::touch_step`] old: most hits only read it.
+    used: AtomicU64,
 }
 
 /// Set in an [`Entry`]'s state once it is removed from the registry or
@@ -465,7 +470,13 @@ impl Entry {
             handle: Arc::new(PolicyHandle::new(policy)),
             reloads: async_lock::Mutex::new(()),
             state: AtomicU64::new(0),
+            used: AtomicU64::new(coarsetime::Instant::now_without_cache_update().as_u64()),
         }
+    }
+
+    /// How long it had gone unasked-for at `now`.
+    fn idle_at(&self, now: coarsetime::Instant) -> coarsetime::Duration {
+        now.duration_since(coarsetime::Instant::from_u64(self.used.load(Ordering::Relaxed)))
     }
 
     /// How many reloads swapped a policy in, and [`RETIRED`]. Read before
@@ -490,15 +501,80 @@ struct Made {
     swept: usize,
 }
 
+/// The loads under way, one per key, each shared by the requests that wait
+/// on it: a cell its first request sets once (held as `Any`, so that the
+/// caches name no bounds on their loaders' error types).
+struct Flights<K>(Mutex<HashMap<K, Arc<dyn Any + Send + Sync>>>);
+
+impl<K> Default for Flights<K> {
+    fn default() -> Self {
+        Self(Mutex::default())
+    }
+}
+
+impl<K: Hash + Eq + Clone> Flights<K> {
+    /// The load of `key` under way, or a new one if none is (or the one
+    /// there has landed: a result, a failure too, is shared only by the
+    /// requests that waited on it). A load given up by a cancelled request
+    /// is taken over by the next request that waits on it.
+    fn join<T: Send + Sync + 'static>(&self, key: &K) -> Arc<async_lock::OnceCell<T>> {
+        let mut flights = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let held = (flights.get(key).cloned()).map(Arc::downcast::<async_lock::OnceCell<T>>);
+        match held {
+            Some(Ok(flight)) if !flight.is_initialized() => flight,
+            _ => {
+                let flight = Arc::new(async_lock::OnceCell::new());
+                flights.insert(key.clone(), Arc::clone(&flight) as Arc<dyn Any + Send + Sync>);
+                flight
+            }
+        }
+    }
+
+    /// Forgets `flight`, landed, unless another took its place.
+    fn land<T: Send + Sync + 'static>(&self, key: &K, flight: &Arc<async_lock::OnceCell<T>>) {
+        let mut flights = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if (flights.get(key)).is_some_and(|held| core::ptr::addr_eq(Arc::as_ptr(held), Arc::as_ptr(flight))) {
+            flights.remove(key);
+        }
+    }
+
+    /// Forgets the loads that no request waits on any more (given up).
+    fn sweep(&self) {
+        let mut flights = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        flights.retain(|_, flight| Arc::strong_count(flight) > 1);
+    }
+}
+
+/// The organizations loaded, and what finds them, loads them and sweeps
+/// the idle ones out.
+struct Registry {
+    entries: quick_cache::sync::Cache<Box<str>, Arc<Entry>>,
+    flights: Flights<Box<str>>,
+    time_to_idle: coarsetime::Duration,
+    /// How old an entry's last use must be for a request to write it again
+    /// (a 64th of the time to idle).
+    touch_step: coarsetime::Duration,
+    /// How often the idle organizations are swept out: every time to idle,
+    /// at most once a second.
+    sweep_every: coarsetime::Duration,
+    /// When the next sweep of idle organizations is due
+    /// (`coarsetime::Instant::as_u64`).
+    next_sweep: AtomicU64,
+}
+
 /// A registry of policies, one per organization: loaded lazily through a
 /// [`Load`]er, reloaded one organization at a time, evicted when idle. See
 /// the [module docs](self).
+///
+/// The organizations are held in a [`quick_cache`] cache: a request for
+/// one that is loaded takes one shard's read lock and one lookup of the
+/// borrowed id, and allocates nothing.
 ///
 /// Cheap to clone (clones share the registry): put it in the service's
 /// state.
 pub struct Organizations<L> {
     loader: Arc<L>,
-    entries: Cache<String, Arc<Entry>>,
+    registry: Arc<Registry>,
     /// Each organization's last entry: a new one retires the one it
     /// replaces before it can be found, so a user cached over the old one
     /// looks its organization up again ([`Users`]).
@@ -514,7 +590,7 @@ impl<L> Clone for Organizations<L> {
     fn clone(&self) -> Self {
         Self {
             loader: Arc::clone(&self.loader),
-            entries: self.entries.clone(),
+            registry: Arc::clone(&self.registry),
             made: Arc::clone(&self.made),
             changes: Arc::clone(&self.changes),
         }
@@ -524,7 +600,7 @@ impl<L> Clone for Organizations<L> {
 impl<L> core::fmt::Debug for Organizations<L> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Organizations")
-            .field("loaded", &self.entries.entry_count())
+            .field("loaded", &self.registry.entries.len())
             .finish_non_exhaustive()
     }
 }
@@ -541,9 +617,15 @@ pub struct OrganizationsBuilder<L> {
 
 impl<L: Load> OrganizationsBuilder<L> {
     /// How long an organization stays loaded without a request
-    /// ([`get`](Organizations::get), [`policy`](Organizations::policy) or a
+    /// ([`get`](Organizations::get), [`policy`](Organizations::policy),
+    /// [`loaded`](Organizations::loaded) or a
     /// [`reload`](Organizations::reload)); then it is evicted, and the next
-    /// request loads it again. One hour by default.
+    /// request loads it again. One hour by default. An idle organization is
+    /// dropped when next asked for; the others are swept out by the first
+    /// request after each time to idle, at most once a second (one pass over
+    /// the registry). Its
+    /// last use is counted to within a 64th of the time to idle (a request
+    /// writes it only once it is that old).
     ///
     /// A [`Users`] hit is not a request here (it does not look the
     /// organization up); a user's load is. A cached user of an evicted
@@ -555,8 +637,9 @@ impl<L: Load> OrganizationsBuilder<L> {
         self
     }
 
-    /// At most this many organizations loaded at once; past it, the least
-    /// used ones are evicted first. Unbounded by default (idle ones are
+    /// At most this many organizations loaded at once; past it, they are
+    /// evicted by the cache's CLOCK-Pro policy: those least recently and
+    /// least often asked for first. Unbounded by default (idle ones are
     /// evicted all the same).
     pub fn max_organizations(mut self, max_organizations: u64) -> Self {
         self.max_organizations = Some(max_organizations);
@@ -565,15 +648,32 @@ impl<L: Load> OrganizationsBuilder<L> {
 
     /// The registry, empty: nothing is loaded until asked for.
     pub fn build(self) -> Organizations<L> {
-        let mut entries = Cache::builder()
-            .name("permgate organizations")
-            .time_to_idle(self.time_to_idle);
-        if let Some(max) = self.max_organizations {
-            entries = entries.max_capacity(max);
-        }
+        // The estimate sets the number of shards (at least 32 organizations
+        // each) and bounds the keys remembered after an eviction; the cache
+        // grows as organizations come, whatever it is.
+        const ESTIMATE: u64 = 1 << 12;
+        let (estimate, capacity) = match self.max_organizations {
+            Some(max) => (max.min(ESTIMATE), max),
+            None => (ESTIMATE, u64::MAX),
+        };
+        let entries = quick_cache::sync::Cache::with_weighter(
+            usize::try_from(estimate).unwrap_or(usize::MAX),
+            capacity,
+            quick_cache::UnitWeighter,
+        );
+        let time_to_idle = coarsetime::Duration::from(self.time_to_idle);
+        let sweep_every = time_to_idle.max(coarsetime::Duration::from_secs(1));
+        let next_sweep = coarsetime::Instant::now_without_cache_update().saturating_add(sweep_every);
         Organizations {
             loader: Arc::new(self.loader),
-            entries: entries.build(),
+            registry: Arc::new(Registry {
+                entries,
+                flights: Flights::default(),
+                time_to_idle,
+                touch_step: time_to_idle / 64,
+                sweep_every,
+                next_sweep: AtomicU64::new(next_sweep.as_u64()),
+            }),
             made: Arc::default(),
             changes: Arc::default(),
         }
@@ -640,10 +740,7 @@ impl<L: Load> Organizations<L> {
     /// The policy handle of `organization` if it is loaded; never calls the
     /// loader.
     pub async fn loaded(&self, organization: &str) -> Option<Arc<PolicyHandle>> {
-        self.entries
-            .get(organization)
-            .await
-            .map(|entry| Arc::clone(&entry.handle))
+        self.current(organization).map(|entry| Arc::clone(&entry.handle))
     }
 
     /// Loads `organization`'s policy again and swaps it in: requests already
@@ -661,7 +758,7 @@ impl<L: Load> Organizations<L> {
     /// The loader failed: the organization keeps its current policy, and the
     /// error is returned.
     pub async fn reload(&self, organization: &str) -> Result<Arc<Policy>, LoadError<L::Error>> {
-        let Some(entry) = self.entries.get(organization).await else {
+        let Some(entry) = self.current(organization) else {
             return self.policy(organization).await;
         };
         let _turn = entry.reloads.lock().await;
@@ -695,11 +792,8 @@ impl<L: Load> Organizations<L> {
     /// again. Returns whether it was loaded. Snapshots and handles already
     /// taken stay valid.
     pub async fn remove(&self, organization: &str) -> bool {
-        let removed = self
-            .entries
-            .remove(organization)
-            .await
-            .inspect(|entry| {
+        let removed = (self.registry.entries.remove(organization))
+            .inspect(|(_, entry)| {
                 entry.retire();
                 self.changed();
             })
@@ -737,32 +831,95 @@ impl<L: Load> Organizations<L> {
         }
     }
 
+    /// `organization`'s entry if it is loaded and not idle past its time,
+    /// counted as a use. An idle one found is evicted; the registry is swept
+    /// of the others first when a sweep is due.
+    fn current(&self, organization: &str) -> Option<Arc<Entry>> {
+        let registry = &*self.registry;
+        let now = coarsetime::Instant::now_without_cache_update();
+        if now.as_u64() >= registry.next_sweep.load(Ordering::Relaxed) {
+            self.sweep(now);
+        }
+        let entry = registry.entries.get(organization)?;
+        let idle = entry.idle_at(now);
+        if idle >= registry.time_to_idle {
+            registry
+                .entries
+                .remove_if(organization, |held| Arc::ptr_eq(held, &entry));
+            return None;
+        }
+        if idle >= registry.touch_step {
+            entry.used.store(now.as_u64(), Ordering::Relaxed);
+        }
+        Some(entry)
+    }
+
+    /// Evicts the organizations idle past their time (once per time to
+    /// idle, at most once a second: the request that finds it due sweeps).
+    /// Their policies stay valid where taken; cached users answer from them
+    /// until their organization is loaded again.
+    #[cold]
+    fn sweep(&self, now: coarsetime::Instant) {
+        let registry = &*self.registry;
+        let due = registry.next_sweep.load(Ordering::Relaxed);
+        let next = now.saturating_add(registry.sweep_every).as_u64();
+        if now.as_u64() < due
+            || (registry.next_sweep)
+                .compare_exchange(due, next, Ordering::Relaxed, Ordering::Relaxed)
+                .is_err()
+        {
+            return;
+        }
+        (registry.entries).retain(|_, entry| entry.idle_at(now) < registry.time_to_idle);
+        registry.flights.sweep();
+    }
+
     async fn entry(&self, organization: &str) -> Result<Arc<Entry>, LoadError<L::Error>> {
-        let load = async {
-            let loaded = self.loader.load(organization).await;
-            #[cfg(feature = "tracing")]
-            match &loaded {
-                Ok(policy) => tracing::info!(
-                    organization = %Escaped(organization),
-                    roles = policy.roles().len(),
-                    users = policy.users().len(),
-                    "permgate: organization loaded"
-                ),
-                Err(error) => tracing::warn!(
-                    organization = %Escaped(organization),
-                    reason = %error,
-                    "permgate: organization not loaded"
-                ),
-            }
-            let entry = Arc::new(Entry::new(loaded?));
-            // Before the new entry can be found: cached users bound to the
-            // entry it replaces look the organization up again.
-            self.made(organization, &entry);
-            Ok(entry)
-        };
-        self.entries
-            .try_get_with_by_ref(organization, load)
+        match self.current(organization) {
+            Some(entry) => Ok(entry),
+            // Boxed: a hit's future holds the lookup's alone, not the load's.
+            None => Box::pin(self.load(organization)).await,
+        }
+    }
+
+    /// [`entry`](Self::entry) past a hit: one load of `organization` however
+    /// many requests ask for it meanwhile (the first one's; its result, a
+    /// failure too, shared by the others), kept if it succeeds.
+    async fn load(&self, organization: &str) -> Result<Arc<Entry>, LoadError<L::Error>> {
+        let key: Box<str> = organization.into();
+        let flights = &self.registry.flights;
+        let flight = flights.join::<Result<Arc<Entry>, Arc<L::Error>>>(&key);
+        let landed = flight
+            .get_or_init(|| async {
+                // Another request's load may have landed since.
+                if let Some(entry) = self.current(organization) {
+                    return Ok(entry);
+                }
+                let loaded = self.loader.load(organization).await;
+                #[cfg(feature = "tracing")]
+                match &loaded {
+                    Ok(policy) => tracing::info!(
+                        organization = %Escaped(organization),
+                        roles = policy.roles().len(),
+                        users = policy.users().len(),
+                        "permgate: organization loaded"
+                    ),
+                    Err(error) => tracing::warn!(
+                        organization = %Escaped(organization),
+                        reason = %error,
+                        "permgate: organization not loaded"
+                    ),
+                }
+                let entry = Arc::new(Entry::new(loaded.map_err(Arc::new)?));
+                // Before the new entry can be found: cached users bound to the
+                // entry it replaces look the organization up again.
+                self.made(organization, &entry);
+                self.registry.entries.insert(key.clone(), Arc::clone(&entry));
+                Ok(entry)
+            })
             .await
-            .map_err(|error| LoadError::new(organization, error))
+            .clone();
+        flights.land(&key, &flight);
+        landed.map_err(|error| LoadError::new(organization, error))
     }
 }

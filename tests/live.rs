@@ -118,7 +118,7 @@ impl Load for Store {
                 self.calls_for_a.fetch_add(1, Ordering::SeqCst);
                 Ok(policy(if self.a_is_new.load(Ordering::SeqCst) { NEW } else { OLD }))
             }
-            "B" => Ok(policy(B)),
+            "B" | "C" => Ok(policy(B)),
             other => Err(Unavailable(other.to_owned())),
         }
     }
@@ -357,6 +357,95 @@ async fn idle_organizations_are_evicted_and_loaded_again() {
         let _ = organizations.reload("A").await.unwrap();
         assert!(organizations.loaded("A").await.is_some());
         assert_eq!(store.calls(), 5);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn idle_organizations_are_swept_out_though_never_asked_for_again() {
+    within(30, async {
+        let idle = Duration::from_millis(200);
+        let organizations = Organizations::builder(Store::new(Duration::ZERO))
+            .time_to_idle(idle)
+            .build();
+        let a = organizations.policy("A").await.unwrap();
+        let b = organizations.policy("B").await.unwrap();
+        assert_eq!(Arc::strong_count(&a), 2, "the registry's handle holds A's policy");
+        // B is asked for all along, A never again: once a sweep is due (every
+        // time to idle, at most once a second), a request for B sweeps A out,
+        // and its policy with it.
+        for _ in 0..32 {
+            tokio::time::sleep(idle / 4).await;
+            assert!(
+                Arc::ptr_eq(&b, &organizations.policy("B").await.unwrap()),
+                "B stays loaded"
+            );
+        }
+        assert_eq!(Arc::strong_count(&a), 1, "A's policy is freed: only this test holds it");
+        assert_eq!(format!("{organizations:?}"), "Organizations { loaded: 1, .. }");
+        assert_eq!(organizations.loader().calls(), 2, "B was never loaded again");
+        // A's next request loads it again.
+        let _ = organizations.policy("A").await.unwrap();
+        assert_eq!(organizations.loader().calls(), 3);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn at_most_max_organizations_stay_loaded_and_each_answers_with_its_own() {
+    within(30, async {
+        let organizations = Organizations::builder(Store::new(Duration::ZERO))
+            .max_organizations(2)
+            .build();
+        let probes = probes();
+        let expected = |organization: &str| answers(&policy(if organization == "A" { OLD } else { B }), &probes);
+        for round in 0..20 {
+            for organization in ["A", "B", "C"] {
+                let policy = organizations.policy(organization).await.unwrap();
+                assert_eq!(
+                    answers(&policy, &probes),
+                    expected(organization),
+                    "{organization}, round {round}"
+                );
+            }
+            let loaded = format!("{organizations:?}");
+            assert!(
+                loaded == "Organizations { loaded: 1, .. }" || loaded == "Organizations { loaded: 2, .. }",
+                "{loaded}"
+            );
+        }
+        assert!(organizations.loader().calls() > 3, "some were evicted and loaded again");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_requests_for_a_failing_organization_share_one_load_and_its_error() {
+    within(30, async {
+        let organizations = Organizations::new(Store::new(Duration::from_millis(50)));
+        organizations.loader().fail("A", true);
+        let barrier = Arc::new(tokio::sync::Barrier::new(100));
+        let tasks: Vec<_> = (0..100)
+            .map(|_| {
+                let (organizations, barrier) = (organizations.clone(), barrier.clone());
+                tokio::spawn(async move {
+                    barrier.wait().await;
+                    organizations.get("A").await.map(|_| ())
+                })
+            })
+            .collect();
+        let mut errors = Vec::new();
+        for task in tasks {
+            errors.push(task.await.unwrap().unwrap_err().into_error());
+        }
+        assert_eq!(organizations.loader().calls(), 1, "one loader call for 100 requests");
+        assert!(
+            errors.iter().all(|error| Arc::ptr_eq(error, &errors[0])),
+            "one error, shared"
+        );
+        // Not kept: the next request tries again.
+        assert!(organizations.get("A").await.is_err());
+        assert_eq!(organizations.loader().calls(), 2);
     })
     .await;
 }

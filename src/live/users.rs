@@ -1,15 +1,13 @@
 //! The per-user cache of the live service: [`Users`].
 
-use std::any::Any;
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::error::Error;
 use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use super::{Credential, Entry, Load, LoadError, Organizations, RETIRED};
+use super::{Credential, Entry, Flights, Load, LoadError, Organizations, RETIRED};
 use crate::text::Escaped;
 use crate::{BuildError, CompiledUser, Division, RoleDefinition, UserDefinition};
 
@@ -576,15 +574,6 @@ enum Found {
     Absent,
 }
 
-/// One load of a user not cached (or compiled again after its
-/// organization's reload), shared by the requests that wait on it: its
-/// result, set once.
-type Flight<U, O> = async_lock::OnceCell<Result<CompiledUser, UserError<U, O>>>;
-
-/// The loads under way, one per key: each a [`Flight`] of the cache's
-/// error types (held as `Any`, so that [`Users`] names no bounds).
-type Flights = Mutex<HashMap<KeyText, Arc<dyn Any + Send + Sync>>>;
-
 /// A cache of users compiled on demand, keyed by organization and user,
 /// over a registry of [`Organizations`]. See the
 /// [module docs](super#users-compiled-on-demand-cached).
@@ -605,7 +594,9 @@ struct Shared<U> {
     /// The same, on the coarse clock.
     coarse_time_to_live: coarsetime::Duration,
     entries: quick_cache::sync::Cache<UserKey, Hot>,
-    flights: Flights,
+    /// The loads under way (of a user not cached, or compiled again
+    /// after its organization's reload).
+    flights: Flights<KeyText>,
     /// When the cache was last swept of the users past their time to live.
     swept: Mutex<Instant>,
 }
@@ -683,7 +674,7 @@ impl<L: Load, U: LoadUser> UsersBuilder<L, U> {
                 time_to_live: self.time_to_live,
                 coarse_time_to_live: self.time_to_live.into(),
                 entries,
-                flights: Mutex::default(),
+                flights: Flights::default(),
                 swept: Mutex::new(Instant::now()),
             }),
         }
@@ -801,25 +792,8 @@ impl<L: Load, U: LoadUser> Users<L, U> {
         if let Found::Current(compiled) = self.find(&text) {
             return Ok(compiled);
         }
-        let shared = &*self.shared;
-        let flight = {
-            let mut flights = shared.flights.lock().unwrap_or_else(PoisonError::into_inner);
-            let held = flights
-                .get(&text)
-                .cloned()
-                .map(Arc::downcast::<Flight<U::Error, L::Error>>);
-            match held {
-                // Under way (or given up by a cancelled request: this one
-                // takes it over).
-                Some(Ok(flight)) if !flight.is_initialized() => flight,
-                // None, or one that landed and is no longer shared.
-                _ => {
-                    let flight = Arc::new(Flight::<U::Error, L::Error>::new());
-                    flights.insert(text.clone(), Arc::clone(&flight) as Arc<dyn Any + Send + Sync>);
-                    flight
-                }
-            }
-        };
+        let flights = &self.shared.flights;
+        let flight = flights.join::<Result<CompiledUser, UserError<U::Error, L::Error>>>(&text);
         let landed = flight
             .get_or_init(|| async {
                 // Another request's flight may have landed since.
@@ -831,15 +805,7 @@ impl<L: Load, U: LoadUser> Users<L, U> {
             })
             .await
             .clone();
-        {
-            let mut flights = shared.flights.lock().unwrap_or_else(PoisonError::into_inner);
-            if flights
-                .get(&text)
-                .is_some_and(|held| core::ptr::addr_eq(Arc::as_ptr(held), Arc::as_ptr(&flight)))
-            {
-                flights.remove(&text);
-            }
-        }
+        flights.land(&text, &flight);
         self.sweep_if_due();
         landed
     }
@@ -936,8 +902,7 @@ impl<L: Load, U: LoadUser> Users<L, U> {
             *swept = Instant::now();
         }
         shared.entries.retain(|_, hot| hot.is_fresh(shared.coarse_time_to_live));
-        let mut flights = shared.flights.lock().unwrap_or_else(PoisonError::into_inner);
-        flights.retain(|_, flight| Arc::strong_count(flight) > 1);
+        shared.flights.sweep();
     }
 
     /// Drops user `user` of `organization` from the cache: the next request
