@@ -501,6 +501,22 @@ struct Made {
     swept: usize,
 }
 
+/// A cache of at most `max` entries (unbounded if `None`, as many as
+/// come), sized for `estimate`: the estimate sets the number of shards
+/// (at least 32 entries each) and bounds the keys remembered after an
+/// eviction; the cache grows as entries come, whatever it is.
+fn bounded_cache<K: Eq + Hash, V: Clone>(max: Option<u64>, estimate: u64) -> quick_cache::sync::Cache<K, V> {
+    let (estimate, capacity) = match max {
+        Some(max) => (max.min(estimate), max),
+        None => (estimate, u64::MAX),
+    };
+    quick_cache::sync::Cache::with_weighter(
+        usize::try_from(estimate).unwrap_or(usize::MAX),
+        capacity,
+        quick_cache::UnitWeighter,
+    )
+}
+
 /// The loads under way, one per key, each shared by the requests that wait
 /// on it: a cell its first request sets once (held as `Any`, so that the
 /// caches name no bounds on their loaders' error types).
@@ -648,19 +664,7 @@ impl<L: Load> OrganizationsBuilder<L> {
 
     /// The registry, empty: nothing is loaded until asked for.
     pub fn build(self) -> Organizations<L> {
-        // The estimate sets the number of shards (at least 32 organizations
-        // each) and bounds the keys remembered after an eviction; the cache
-        // grows as organizations come, whatever it is.
-        const ESTIMATE: u64 = 1 << 12;
-        let (estimate, capacity) = match self.max_organizations {
-            Some(max) => (max.min(ESTIMATE), max),
-            None => (ESTIMATE, u64::MAX),
-        };
-        let entries = quick_cache::sync::Cache::with_weighter(
-            usize::try_from(estimate).unwrap_or(usize::MAX),
-            capacity,
-            quick_cache::UnitWeighter,
-        );
+        let entries = bounded_cache(self.max_organizations, 1 << 12);
         let time_to_idle = coarsetime::Duration::from(self.time_to_idle);
         let sweep_every = time_to_idle.max(coarsetime::Duration::from_secs(1));
         let next_sweep = coarsetime::Instant::now_without_cache_update().saturating_add(sweep_every);

@@ -124,24 +124,38 @@ impl Load for Store {
     }
 }
 
+/// `requests` requests for `organization` at once (each a task, released
+/// together by a barrier): what each got.
+async fn at_once(
+    organizations: &Organizations<Store>,
+    organization: &'static str,
+    requests: usize,
+) -> Vec<Result<Arc<PolicyHandle>, LoadError<Unavailable>>> {
+    let barrier = Arc::new(tokio::sync::Barrier::new(requests));
+    let tasks: Vec<_> = (0..requests)
+        .map(|_| {
+            let (organizations, barrier) = (organizations.clone(), barrier.clone());
+            tokio::spawn(async move {
+                barrier.wait().await;
+                organizations.get(organization).await
+            })
+        })
+        .collect();
+    let mut results = Vec::with_capacity(requests);
+    for task in tasks {
+        results.push(task.await.unwrap());
+    }
+    results
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_thousand_first_requests_make_one_load() {
     within(30, async {
         let organizations = Organizations::new(Store::new(Duration::from_millis(50)));
-        let barrier = Arc::new(tokio::sync::Barrier::new(1_000));
-        let tasks: Vec<_> = (0..1_000)
-            .map(|_| {
-                let (organizations, barrier) = (organizations.clone(), barrier.clone());
-                tokio::spawn(async move {
-                    barrier.wait().await;
-                    organizations.get("A").await.unwrap()
-                })
-            })
+        let handles: Vec<Arc<PolicyHandle>> = (at_once(&organizations, "A", 1_000).await)
+            .into_iter()
+            .map(Result::unwrap)
             .collect();
-        let mut handles: Vec<Arc<PolicyHandle>> = Vec::with_capacity(tasks.len());
-        for task in tasks {
-            handles.push(task.await.unwrap());
-        }
         assert_eq!(
             organizations.loader().calls(),
             1,
@@ -424,20 +438,10 @@ async fn concurrent_requests_for_a_failing_organization_share_one_load_and_its_e
     within(30, async {
         let organizations = Organizations::new(Store::new(Duration::from_millis(50)));
         organizations.loader().fail("A", true);
-        let barrier = Arc::new(tokio::sync::Barrier::new(100));
-        let tasks: Vec<_> = (0..100)
-            .map(|_| {
-                let (organizations, barrier) = (organizations.clone(), barrier.clone());
-                tokio::spawn(async move {
-                    barrier.wait().await;
-                    organizations.get("A").await.map(|_| ())
-                })
-            })
+        let errors: Vec<Arc<Unavailable>> = (at_once(&organizations, "A", 100).await)
+            .into_iter()
+            .map(|result| result.unwrap_err().into_error())
             .collect();
-        let mut errors = Vec::new();
-        for task in tasks {
-            errors.push(task.await.unwrap().unwrap_err().into_error());
-        }
         assert_eq!(organizations.loader().calls(), 1, "one loader call for 100 requests");
         assert!(
             errors.iter().all(|error| Arc::ptr_eq(error, &errors[0])),

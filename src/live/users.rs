@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use super::{Credential, Entry, Flights, Load, LoadError, Organizations, RETIRED};
+use super::{Credential, Entry, Flights, Load, LoadError, Organizations, RETIRED, bounded_cache};
 use crate::text::Escaped;
 use crate::{BuildError, CompiledUser, Division, RoleDefinition, UserDefinition};
 
@@ -654,19 +654,7 @@ impl<L: Load, U: LoadUser> UsersBuilder<L, U> {
 
     /// The cache, empty: nothing is loaded until asked for.
     pub fn build(self) -> Users<L, U> {
-        // The estimate sets the number of shards (at least 32 users each)
-        // and bounds the keys remembered after an eviction; the cache
-        // grows as users come, whatever it is.
-        const ESTIMATE: u64 = 1 << 16;
-        let (estimate, capacity) = match self.max_users {
-            Some(max) => (max.min(ESTIMATE), max),
-            None => (ESTIMATE, u64::MAX),
-        };
-        let entries = quick_cache::sync::Cache::with_weighter(
-            usize::try_from(estimate).unwrap_or(usize::MAX),
-            capacity,
-            quick_cache::UnitWeighter,
-        );
+        let entries = bounded_cache(self.max_users, 1 << 16);
         Users {
             organizations: self.organizations,
             shared: Arc::new(Shared {
