@@ -517,6 +517,36 @@ fn bounded_cache<K: Eq + Hash, V: Clone>(max: Option<u64>, estimate: u64) -> qui
     )
 }
 
+/// When a periodic sweep is next due (`coarsetime::Instant::as_u64`),
+/// claimed by the first caller past it.
+struct Sweeps {
+    every: coarsetime::Duration,
+    next: AtomicU64,
+}
+
+impl Sweeps {
+    /// Due first `every` from now, then `every` after each sweep.
+    fn new(every: coarsetime::Duration) -> Self {
+        let next = coarsetime::Instant::now_without_cache_update().saturating_add(every);
+        Self {
+            every,
+            next: AtomicU64::new(next.as_u64()),
+        }
+    }
+
+    /// Whether a sweep is due at `now`: `true` for one caller only, the one
+    /// that sweeps; the others go on without waiting.
+    #[inline]
+    fn claim(&self, now: coarsetime::Instant) -> bool {
+        let due = self.next.load(Ordering::Relaxed);
+        let next = now.saturating_add(self.every).as_u64();
+        now.as_u64() >= due
+            && (self.next)
+                .compare_exchange(due, next, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok()
+    }
+}
+
 /// The loads under way, one per key, each shared by the requests that wait
 /// on it: a cell its first request sets once (held as `Any`, so that the
 /// caches name no bounds on their loaders' error types).
@@ -570,12 +600,9 @@ struct Registry {
     /// How old an entry's last use must be for a request to write it again
     /// (a 64th of the time to idle).
     touch_step: coarsetime::Duration,
-    /// How often the idle organizations are swept out: every time to idle,
-    /// at most once a second.
-    sweep_every: coarsetime::Duration,
-    /// When the next sweep of idle organizations is due
-    /// (`coarsetime::Instant::as_u64`).
-    next_sweep: AtomicU64,
+    /// When the idle organizations are next swept out: every time to
+    /// idle, at most once a second.
+    sweeps: Sweeps,
 }
 
 /// A registry of policies, one per organization: loaded lazily through a
@@ -639,9 +666,8 @@ impl<L: Load> OrganizationsBuilder<L> {
     /// request loads it again. One hour by default. An idle organization is
     /// dropped when next asked for; the others are swept out by the first
     /// request after each time to idle, at most once a second (one pass over
-    /// the registry). Its
-    /// last use is counted to within a 64th of the time to idle (a request
-    /// writes it only once it is that old).
+    /// the registry). Its last use is counted to within a 64th of the time
+    /// to idle (a request writes it only once it is that old).
     ///
     /// A [`Users`] hit is not a request here (it does not look the
     /// organization up); a user's load is. A cached user of an evicted
@@ -666,8 +692,6 @@ impl<L: Load> OrganizationsBuilder<L> {
     pub fn build(self) -> Organizations<L> {
         let entries = bounded_cache(self.max_organizations, 1 << 12);
         let time_to_idle = coarsetime::Duration::from(self.time_to_idle);
-        let sweep_every = time_to_idle.max(coarsetime::Duration::from_secs(1));
-        let next_sweep = coarsetime::Instant::now_without_cache_update().saturating_add(sweep_every);
         Organizations {
             loader: Arc::new(self.loader),
             registry: Arc::new(Registry {
@@ -675,8 +699,7 @@ impl<L: Load> OrganizationsBuilder<L> {
                 flights: Flights::default(),
                 time_to_idle,
                 touch_step: time_to_idle / 64,
-                sweep_every,
-                next_sweep: AtomicU64::new(next_sweep.as_u64()),
+                sweeps: Sweeps::new(time_to_idle.max(coarsetime::Duration::from_secs(1))),
             }),
             made: Arc::default(),
             changes: Arc::default(),
@@ -841,7 +864,7 @@ impl<L: Load> Organizations<L> {
     fn current(&self, organization: &str) -> Option<Arc<Entry>> {
         let registry = &*self.registry;
         let now = coarsetime::Instant::now_without_cache_update();
-        if now.as_u64() >= registry.next_sweep.load(Ordering::Relaxed) {
+        if registry.sweeps.claim(now) {
             self.sweep(now);
         }
         let entry = registry.entries.get(organization)?;
@@ -865,15 +888,6 @@ impl<L: Load> Organizations<L> {
     #[cold]
     fn sweep(&self, now: coarsetime::Instant) {
         let registry = &*self.registry;
-        let due = registry.next_sweep.load(Ordering::Relaxed);
-        let next = now.saturating_add(registry.sweep_every).as_u64();
-        if now.as_u64() < due
-            || (registry.next_sweep)
-                .compare_exchange(due, next, Ordering::Relaxed, Ordering::Relaxed)
-                .is_err()
-        {
-            return;
-        }
         (registry.entries).retain(|_, entry| entry.idle_at(now) < registry.time_to_idle);
         registry.flights.sweep();
     }

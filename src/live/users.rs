@@ -3,11 +3,11 @@
 use std::borrow::Cow;
 use std::error::Error;
 use std::future::Future;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use super::{Credential, Entry, Flights, Load, LoadError, Organizations, RETIRED, bounded_cache};
+use super::{Credential, Entry, Flights, Load, LoadError, Organizations, RETIRED, Sweeps, bounded_cache};
 use crate::text::Escaped;
 use crate::{BuildError, CompiledUser, Division, RoleDefinition, UserDefinition};
 
@@ -597,8 +597,8 @@ struct Shared<U> {
     /// The loads under way (of a user not cached, or compiled again
     /// after its organization's reload).
     flights: Flights<KeyText>,
-    /// When the cache was last swept of the users past their time to live.
-    swept: Mutex<Instant>,
+    /// When the users past their time to live are next swept out.
+    sweeps: Sweeps,
 }
 
 impl<L, U> Clone for Users<L, U> {
@@ -663,7 +663,7 @@ impl<L: Load, U: LoadUser> UsersBuilder<L, U> {
                 coarse_time_to_live: self.time_to_live.into(),
                 entries,
                 flights: Flights::default(),
-                swept: Mutex::new(Instant::now()),
+                sweeps: Sweeps::new(self.time_to_live.into()),
             }),
         }
     }
@@ -880,14 +880,8 @@ impl<L: Load, U: LoadUser> Users<L, U> {
     /// wait for it.
     fn sweep_if_due(&self) {
         let shared = &*self.shared;
-        {
-            let Ok(mut swept) = shared.swept.try_lock() else {
-                return;
-            };
-            if swept.elapsed() < shared.time_to_live {
-                return;
-            }
-            *swept = Instant::now();
+        if !shared.sweeps.claim(coarsetime::Instant::now_without_cache_update()) {
+            return;
         }
         shared.entries.retain(|_, hot| hot.is_fresh(shared.coarse_time_to_live));
         shared.flights.sweep();
