@@ -539,11 +539,13 @@ impl Sweeps {
     #[inline]
     fn claim(&self, now: coarsetime::Instant) -> bool {
         let due = self.next.load(Ordering::Relaxed);
-        let next = now.saturating_add(self.every).as_u64();
-        now.as_u64() >= due
-            && (self.next)
+        now.as_u64() >= due && {
+            // Only past the deadline: a hit before it reads one word.
+            let next = now.saturating_add(self.every).as_u64();
+            (self.next)
                 .compare_exchange(due, next, Ordering::Relaxed, Ordering::Relaxed)
                 .is_ok()
+        }
     }
 }
 
